@@ -1,0 +1,109 @@
+"""Shared fixtures: a small tree and the personas every scope test uses.
+
+    江苏省 (province) ── 南京市 (city A) ── 玄武区 (county) ── 新街口街道 / 梅园新村街道 (towns)
+                     └─ 苏州市 (city B, the sibling subtree)
+"""
+
+import pytest
+
+from fenji.core.access import policy
+from fenji.core.access.roles import STAFF, SYSTEM_ADMIN
+from fenji.core.access.services import grant_create
+from fenji.core.org.models import UnitKind
+from fenji.core.org.services import unit_create
+
+PASSWORD = "Fenji#2026test"
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings, tmp_path):
+    # A fast hasher keeps hundreds of logins cheap; the password rules do not depend on the hasher.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.SMS_BACKEND = "file"
+    settings.SMS_FILE = tmp_path / "sms-outbox.jsonl"
+
+
+class Tree:
+    def __init__(self):
+        system = policy.SYSTEM
+        self.province = unit_create(actor=system, parent=None, name="江苏省", kind=UnitKind.PROVINCE, code="320000")
+        self.city = unit_create(actor=system, parent=self.province, name="南京市", kind=UnitKind.CITY, code="320100")
+        self.sibling_city = unit_create(actor=system, parent=self.province, name="苏州市", kind=UnitKind.CITY,
+                                        code="320500")
+        self.county = unit_create(actor=system, parent=self.city, name="玄武区", kind=UnitKind.COUNTY, code="320102")
+        self.town = unit_create(actor=system, parent=self.county, name="新街口街道", kind=UnitKind.TOWN,
+                                code="320102003")
+        self.other_town = unit_create(actor=system, parent=self.county, name="梅园新村街道", kind=UnitKind.TOWN,
+                                      code="320102002")
+
+    def refresh(self):
+        for unit in (self.province, self.city, self.sibling_city, self.county, self.town, self.other_town):
+            unit.refresh_from_db()
+
+
+_serial = iter(range(1, 10**6))
+
+
+def make_account(unit, *, name="测试人员", kind="staff", role=None, mobile=None, password=PASSWORD):
+    """An account with a valid ID number; ``role`` adds a subtree grant at its unit."""
+    from fenji.core.people.bootstrap import _open
+    from fenji.core.people.identity import check_char
+
+    n = next(_serial)
+    first17 = f"320102199001{n % 28 + 1:02d}{n % 1000:03d}"
+    account = _open(unit=unit, real_name=name, mobile=mobile or f"139{n:08d}", kind=kind,
+                    id_number=first17 + check_char(first17), title="", password=password, must_change=False)
+    if role is not None:
+        grant_create(actor=policy.SYSTEM, account=account, role=role.code, unit=unit)
+    return account
+
+
+@pytest.fixture
+def tree(db):
+    return Tree()
+
+
+@pytest.fixture
+def province_admin(tree):
+    return make_account(tree.province, name="省管理员", role=SYSTEM_ADMIN)
+
+
+@pytest.fixture
+def city_admin(tree):
+    return make_account(tree.city, name="南京管理员", role=SYSTEM_ADMIN)
+
+
+@pytest.fixture
+def city_clerk(tree):
+    return make_account(tree.city, name="南京科员", role=STAFF)
+
+
+@pytest.fixture
+def sibling_admin(tree):
+    return make_account(tree.sibling_city, name="苏州管理员", role=SYSTEM_ADMIN)
+
+
+@pytest.fixture
+def town_member(tree):
+    return make_account(tree.town, name="街道会员", kind="member")
+
+
+@pytest.fixture
+def outsider(tree):
+    return make_account(tree.sibling_city, name="无授权人员")
+
+
+def actor(account):
+    return policy.actor_for(account)
+
+
+@pytest.fixture
+def login(client):
+    """``login(account)``: a test client signed in through the real login page."""
+
+    def sign_in(account, *, path="/login/", password=PASSWORD):
+        response = client.post(path, {"mobile": account.mobile, "password": password})
+        assert response.status_code == 302, response.content.decode()[:500]
+        return client
+
+    return sign_in

@@ -1,0 +1,48 @@
+"""The audit interface every service calls. Issue-tracked follow-up: hash chain and verification."""
+
+from django.utils import timezone
+
+from fenji.core.kernel import context
+
+from .models import AuditEvent, Outcome
+
+SECRET_KEYS = {"password", "password1", "password2", "old_password", "new_password", "initial_password"}
+
+
+def _clean(details: dict | None) -> dict:
+    # Passwords never reach the log, whatever a caller passes.
+    return {k: ("***" if k in SECRET_KEYS else v) for k, v in (details or {}).items()}
+
+
+def audit_record(
+    *,
+    actor,
+    action: str,
+    target=None,
+    target_type: str = "",
+    target_id: str = "",
+    target_unit_path: str = "",
+    outcome: str = Outcome.OK,
+    details: dict | None = None,
+) -> AuditEvent:
+    """Append one event. Call it inside the transaction of the change it records."""
+    ctx = context.current()
+    if target is not None:
+        target_type = target_type or target._meta.label_lower
+        target_id = target_id or str(target.pk)
+        target_unit_path = target_unit_path or getattr(target, "unit_path", "") or getattr(target, "path", "")
+    return AuditEvent.objects.create(
+        at=timezone.now(),
+        actor_id=getattr(actor, "account_id", None) or getattr(actor, "pk", None),
+        actor_label=str(getattr(actor, "label", "") or getattr(actor, "mobile", "") or "")[:100],
+        actor_unit_path=getattr(actor, "unit_path", "") or "",
+        action=action,
+        target_type=target_type,
+        target_id=str(target_id),
+        target_unit_path=target_unit_path,
+        client_ip=ctx.client_ip,
+        request_id=ctx.request_id,
+        channel=ctx.channel,
+        outcome=outcome,
+        details=_clean(details),
+    )

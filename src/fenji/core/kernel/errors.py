@@ -1,0 +1,27 @@
+"""Errors that services raise and adapters (views, API, CLI) turn into clear messages."""
+
+
+class DomainError(Exception):
+    """A rule refused the operation; ``message`` is shown to the user as it is (in Chinese)."""
+
+    def __init__(self, message: str, *, field: str | None = None, code: str = "invalid"):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        self.code = code
+
+
+class AccessDenied(DomainError):
+    """The actor may not do this; ``rule`` names which rule refused it."""
+
+    def __init__(self, message: str, *, rule: str, action: str = ""):
+        super().__init__(message, code="denied")
+        self.rule = rule
+        self.action = action
+
+
+class NotVisible(DomainError):
+    """The row is outside the actor's scope: adapters answer exactly as for a missing row (404)."""
+
+    def __init__(self, message: str = "记录不存在"):
+        super().__init__(message, code="not_found")

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+
+
+class OrgConfig(AppConfig):
+    name = "fenji.core.org"
+    label = "org"
+    verbose_name = "组织机构"
+
+    def ready(self):
+        from fenji.core.web import nav
+
+        from . import permissions as perms
+
+        nav.register("首页", "org:home", order=0)
+        nav.register("组织机构", "org:tree", action=perms.UNIT_VIEW, order=10)

@@ -1,0 +1,69 @@
+from django.db import models
+
+from fenji.core.kernel.paths import PathField, subtree_q
+
+
+class UnitKind(models.TextChoices):
+    PROVINCE = "province", "省级"
+    CITY = "city", "市级"
+    COUNTY = "county", "县级"
+    TOWN = "town", "乡镇（街道）"
+    VILLAGE = "village", "村（社区）"
+    UNIT = "unit", "单位"
+    DEPARTMENT = "department", "部门"
+    BRANCH = "branch", "支部"
+    OTHER = "other", "其他"
+
+
+class UnitStatus(models.TextChoices):
+    ACTIVE = "active", "正常"
+    REVOKED = "revoked", "已撤销"
+
+
+class Unit(models.Model):
+    """One node of the organization tree (materialized path; see kernel.paths)."""
+
+    name = models.CharField(max_length=100, verbose_name="单位名称")
+    short_name = models.CharField(max_length=40, blank=True, verbose_name="简称")
+    code = models.CharField(max_length=32, null=True, blank=True, unique=True, verbose_name="单位代码")
+    kind = models.CharField(max_length=16, choices=UnitKind.choices, verbose_name="单位类型")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children", verbose_name="上级单位"
+    )
+    path = PathField(unique=True, editable=False, verbose_name="路径")
+    depth = models.PositiveSmallIntegerField(editable=False, verbose_name="层级")
+    sort_order = models.IntegerField(default=0, verbose_name="排序")
+    status = models.CharField(
+        max_length=8, choices=UnitStatus.choices, default=UnitStatus.ACTIVE, db_index=True, verbose_name="状态"
+    )
+    leader = models.CharField(max_length=50, blank=True, verbose_name="负责人")
+    founded_on = models.DateField(null=True, blank=True, verbose_name="成立日期")
+    approval_ref = models.CharField(max_length=100, blank=True, verbose_name="批准文号")
+    revoked_on = models.DateField(null=True, blank=True, verbose_name="撤销日期")
+    revoked_ref = models.CharField(max_length=100, blank=True, verbose_name="撤销批准文号")
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name="创建时间")
+    updated_at = models.DateTimeField(auto_now=True, verbose_name="更新时间")
+
+    class Meta:
+        verbose_name = "单位"
+        verbose_name_plural = "单位"
+        ordering = ["path"]
+        indexes = [models.Index(fields=["parent", "sort_order"], name="unit_children")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(depth__gte=1), name="unit_depth_positive"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def unit_path(self) -> str:
+        # Units are scoped by their own path, like every unit-owned row by its unit_path.
+        return self.path
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == UnitStatus.ACTIVE
+
+    def subtree_q(self, field: str = "path"):
+        return subtree_q(field, self.path)

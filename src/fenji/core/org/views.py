@@ -1,0 +1,137 @@
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from fenji.core.access import policy
+from fenji.core.kernel.errors import DomainError
+from fenji.core.web.forms import add_domain_error
+from fenji.core.web.routes import requires, signed_in
+
+from . import permissions as perms
+from . import selectors, services
+from .forms import UnitForm, UnitMoveForm, UnitRevokeForm
+
+
+def _unit_context(request, unit):
+    actor = request.actor
+    return {
+        "unit": unit,
+        "ancestors": selectors.unit_ancestors(actor=actor, unit=unit),
+        "can": {
+            code.rsplit(".", 1)[-1]: policy.can(actor, code, unit.path)
+            for code in (perms.UNIT_CREATE, perms.UNIT_UPDATE, perms.UNIT_MOVE, perms.UNIT_REVOKE)
+        },
+    }
+
+
+@signed_in
+def home(request):
+    roots = selectors.unit_roots(actor=request.actor)
+    overview = [(root, selectors.unit_subtree_stats(actor=request.actor, unit=root)) for root in roots]
+    return render(request, "org/home.html", {"overview": overview})
+
+
+@requires(perms.UNIT_VIEW)
+def unit_tree(request):
+    roots = selectors.unit_roots(actor=request.actor)
+    return render(request, "org/tree.html", {"roots": roots, "query": request.GET.get("q", ""),
+                                             "found": selectors.unit_search(actor=request.actor, text=request.GET["q"])
+                                             if request.GET.get("q") else None})
+
+
+@requires(perms.UNIT_VIEW)
+def unit_children(request, pk):
+    """The htmx fragment that unfolds one branch of the tree."""
+    unit = selectors.unit_get(actor=request.actor, pk=pk)
+    children = selectors.unit_children(actor=request.actor, unit=unit)
+    return render(request, "org/_children.html", {"children": children})
+
+
+@requires(perms.UNIT_VIEW)
+def unit_detail(request, pk):
+    unit = selectors.unit_get(actor=request.actor, pk=pk)
+    context = _unit_context(request, unit)
+    context["children"] = selectors.unit_children(actor=request.actor, unit=unit, include_revoked=True)
+    context["stats"] = selectors.unit_subtree_stats(actor=request.actor, unit=unit)
+    return render(request, "org/unit_detail.html", context)
+
+
+@requires(perms.UNIT_CREATE)
+@require_http_methods(["GET", "POST"])
+def unit_create(request, pk):
+    parent = selectors.unit_get(actor=request.actor, pk=pk, action=perms.UNIT_CREATE)
+    form = UnitForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            unit = services.unit_create(actor=request.actor, parent=parent, **form.cleaned_data)
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, f"已新建单位“{unit.name}”")
+            return redirect("org:unit", pk=unit.pk)
+    context = _unit_context(request, parent)
+    context.update(form=form, title=f"在“{parent.name}”下新建单位")
+    return render(request, "org/unit_form.html", context)
+
+
+@requires(perms.UNIT_UPDATE)
+@require_http_methods(["GET", "POST"])
+def unit_edit(request, pk):
+    unit = selectors.unit_get(actor=request.actor, pk=pk, action=perms.UNIT_UPDATE)
+    initial = {name: getattr(unit, name) for name in UnitForm.base_fields}
+    form = UnitForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.unit_update(actor=request.actor, unit=unit, **form.cleaned_data)
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, "单位信息已保存")
+            return redirect("org:unit", pk=unit.pk)
+    context = _unit_context(request, unit)
+    context.update(form=form, title=f"修改“{unit.name}”")
+    return render(request, "org/unit_form.html", context)
+
+
+@requires(perms.UNIT_MOVE)
+@require_http_methods(["GET", "POST"])
+def unit_move(request, pk):
+    unit = selectors.unit_get(actor=request.actor, pk=pk, action=perms.UNIT_MOVE)
+    form = UnitMoveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            target = selectors.unit_get(actor=request.actor, pk=form.cleaned_data["new_parent"], action=perms.UNIT_MOVE)
+            unit = services.unit_move(actor=request.actor, unit=unit, new_parent=target)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, f"已将“{unit.name}”迁移到“{target.name}”之下")
+            return redirect("org:unit", pk=unit.pk)
+    query = request.GET.get("q", "")
+    candidates = selectors.unit_search(actor=request.actor, text=query, action=perms.UNIT_MOVE) if query else []
+    context = _unit_context(request, unit)
+    context.update(query=query, candidates=candidates)
+    return render(request, "org/unit_move.html", context)
+
+
+@requires(perms.UNIT_REVOKE)
+@require_http_methods(["GET", "POST"])
+def unit_revoke(request, pk):
+    unit = selectors.unit_get(actor=request.actor, pk=pk, action=perms.UNIT_REVOKE)
+    form = UnitRevokeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.unit_revoke(actor=request.actor, unit=unit, revoked_on=form.cleaned_data["revoked_on"],
+                                 reference=form.cleaned_data["reference"])
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, f"已撤销“{unit.name}”及其下级单位")
+            return redirect("org:unit", pk=unit.pk)
+    return render(request, "web/confirm.html", {
+        "title": f"撤销“{unit.name}”",
+        "question": f"撤销后“{unit.name}”及其全部下级单位将标记为已撤销（记录保留，不删除）。"
+                    "只有在其下已无在用账号时才能撤销。确定要撤销吗？",
+        "form": form, "button": "确认撤销", "cancel_url": reverse("org:unit", args=[unit.pk]),
+    })

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+
+
+class PeopleConfig(AppConfig):
+    name = "fenji.core.people"
+    label = "people"
+    verbose_name = "人员账号"
+
+    def ready(self):
+        from fenji.core.web import nav
+
+        from . import permissions as perms
+
+        nav.register("账号管理", "people:accounts", action=perms.ACCOUNT_VIEW, order=20)
+        nav.register("个人信息", "people:profile", order=90)

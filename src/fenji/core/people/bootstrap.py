@@ -1,0 +1,135 @@
+"""Setting a platform up: the first administrator (``fenji createadmin``) and the demo province (``fenji demo``).
+
+Both act as the platform itself (``policy.SYSTEM``), the only actor allowed to create a root unit
+and to grant before the delegated-administration rules exist.
+"""
+
+import datetime
+import random
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from fenji.core.access import policy
+from fenji.core.access.models import Grant
+from fenji.core.access.roles import STAFF, SYSTEM_ADMIN
+from fenji.core.access.services import grant_create
+from fenji.core.kernel.errors import DomainError
+from fenji.core.org.divisions import province_import
+from fenji.core.org.models import Unit, UnitKind
+from fenji.core.org.services import unit_create
+
+from .identity import check_char, clean_mobile, parse_id_number
+from .models import Account, AccountKind, Person
+from .passwords import generate_initial_password
+
+DEMO_PROVINCE_CODE = "320000"  # 江苏省: seed 000 is Jiangsu's retired-cadre system
+DEMO_PASSWORD_FILE = "demo-password"
+
+
+def _open(*, unit: Unit, real_name: str, mobile: str, kind: str, id_number: str | None, title: str,
+          password: str, must_change: bool) -> Account:
+    """Create or refresh one account directly (bootstrap only: no actor above the platform to check)."""
+    mobile = clean_mobile(mobile)
+    identity = parse_id_number(id_number) if id_number else None
+    account = Account.objects.filter(mobile=mobile).select_related("person").first()
+    if account is None:
+        if identity and Person.objects.filter(id_number=identity.number).exists():
+            raise DomainError("该身份证号码已有账号：一人只能有一个账号", field="id_number")
+        person = Person.objects.create(
+            real_name=real_name, id_number=identity.number if identity else None,
+            gender=identity.gender if identity else "", birth_date=identity.birth_date if identity else None,
+        )
+        account = Account(mobile=mobile, person=person, kind=kind, unit=unit, unit_path=unit.path, title=title)
+    account.set_password(password)
+    account.must_change_password = must_change
+    account.password_changed_at = None if must_change else timezone.now()
+    account.save()
+    return account
+
+
+@transaction.atomic
+def create_admin(*, real_name: str, mobile: str, id_number: str, unit_name: str = "") -> tuple[Account, str]:
+    """The first platform administrator, bound to the root unit, with a one-time password to change."""
+    roots = list(Unit.objects.filter(parent__isnull=True))
+    if len(roots) > 1:
+        raise DomainError("平台有多个根单位，无法确定管理员所属单位")
+    root = roots[0] if roots else None
+    if root is None:
+        if not unit_name:
+            raise DomainError("平台还没有根单位，请用 --unit-name 指定根单位名称")
+        root = unit_create(actor=policy.SYSTEM, parent=None, name=unit_name, kind=UnitKind.PROVINCE)
+    if Account.objects.filter(mobile=clean_mobile(mobile)).exists():
+        raise DomainError("该手机号码已有账号", field="mobile")
+    password = generate_initial_password()
+    account = _open(unit=root, real_name=real_name, mobile=mobile, kind=AccountKind.STAFF, id_number=id_number,
+                    title="平台管理员", password=password, must_change=True)
+    grant_create(actor=policy.SYSTEM, account=account, role=SYSTEM_ADMIN.code, unit=root)
+    return account, password
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    role: str
+    name: str
+    mobile: str
+    unit: str
+    where: str
+
+
+def demo_password(explicit: str | None) -> str:
+    """``--password`` if given; otherwise one generated password kept in var/ so re-runs print the same."""
+    if explicit:
+        return explicit
+    path = settings.VAR_DIR / DEMO_PASSWORD_FILE
+    if path.exists():
+        return path.read_text().strip()
+    password = generate_initial_password(14)
+    path.write_text(password)
+    path.chmod(0o600)
+    return password
+
+
+def _demo_id_number(county_code: str, serial: int, rng: random.Random) -> str:
+    birth = datetime.date(1950, 1, 1) + datetime.timedelta(days=rng.randrange(0, 365 * 50))
+    first17 = f"{county_code[:6]}{birth:%Y%m%d}{serial:03d}"
+    return first17 + check_char(first17)
+
+
+DEMO_PEOPLE = [
+    # (role label, name, mobile, unit code, kind, title, grant role, login where)
+    ("省级系统管理员", "王建国", "13800000001", "320000", AccountKind.STAFF, "系统管理员", SYSTEM_ADMIN, "控制台"),
+    ("省级工作人员", "李秀英", "13800000002", "320000", AccountKind.STAFF, "科员", STAFF, "控制台"),
+    ("市级系统管理员（南京）", "张伟", "13800000011", "320100", AccountKind.STAFF, "系统管理员", SYSTEM_ADMIN, "控制台"),
+    ("市级工作人员（南京）", "刘洋", "13800000012", "320100", AccountKind.STAFF, "科员", STAFF, "控制台"),
+    ("市级系统管理员（苏州）", "陈静", "13800000021", "320500", AccountKind.STAFF, "科员", SYSTEM_ADMIN, "控制台"),
+    ("县级系统管理员（玄武区）", "杨帆", "13800000031", "320102", AccountKind.STAFF, "系统管理员", SYSTEM_ADMIN, "控制台"),
+    ("街道工作人员（新街口街道）", "赵敏", "13800000041", "320102003", AccountKind.STAFF, "干事", STAFF, "控制台"),
+    ("会员（新街口街道）", "孙磊", "13800000051", "320102003", AccountKind.MEMBER, "", None, "移动端 /m/"),
+    ("会员（新街口街道）", "周婷", "13800000052", "320102003", AccountKind.MEMBER, "", None, "移动端 /m/"),
+    ("离退休干部（新街口街道）", "吴国华", "13800000061", "320102003", AccountKind.ELDER, "", None, "移动端 /m/"),
+    ("离退休干部（梅园新村街道）", "郑淑珍", "13800000062", "320102002", AccountKind.ELDER, "", None, "移动端 /m/"),
+]
+
+
+@transaction.atomic
+def build_demo(*, password: str) -> list[DemoLogin]:
+    """The demo province (Jiangsu with all cities, counties and towns) and its people. Idempotent."""
+    if not Unit.objects.filter(code=DEMO_PROVINCE_CODE).exists():
+        if Unit.objects.filter(parent__isnull=True).exists():
+            raise DomainError("数据库中已有其他根单位，演示数据只能装入空平台或演示平台")
+        province_import(actor=policy.SYSTEM, province_code=DEMO_PROVINCE_CODE)
+    units = {u.code: u for u in Unit.objects.filter(code__in={row[3] for row in DEMO_PEOPLE})}
+    rng = random.Random(20261123)
+    logins = []
+    for serial, (role_label, name, mobile, code, kind, title, role, where) in enumerate(DEMO_PEOPLE, start=1):
+        unit = units[code]
+        account = _open(unit=unit, real_name=name, mobile=mobile, kind=kind,
+                        id_number=_demo_id_number(code, serial, rng), title=title, password=password,
+                        must_change=False)
+        if role is not None and not Grant.objects.filter(account=account, role=role.code, revoked_at=None).exists():
+            grant_create(actor=policy.SYSTEM, account=account, role=role.code, unit=unit)
+        logins.append(DemoLogin(role_label, name, mobile, unit.name, where))
+    return logins

@@ -1,0 +1,62 @@
+"""Validation of China's resident ID numbers (GB 11643-1999) and mobile numbers."""
+
+import datetime
+import re
+from dataclasses import dataclass
+
+from fenji.core.kernel.errors import DomainError
+
+WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+CHECK_CHARS = "10X98765432"
+PROVINCE_PREFIXES = {
+    "11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37",
+    "41", "42", "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64", "65",
+    "71", "81", "82",
+}
+MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
+
+
+@dataclass(frozen=True)
+class IdNumber:
+    number: str
+    birth_date: datetime.date
+    gender: str  # "M" or "F"
+
+
+def check_char(first17: str) -> str:
+    return CHECK_CHARS[sum(int(d) * w for d, w in zip(first17, WEIGHTS, strict=True)) % 11]
+
+
+def parse_id_number(raw: str, *, today: datetime.date | None = None) -> IdNumber:
+    """Validate an 18-character ID number and derive birth date and gender, or raise DomainError."""
+    number = (raw or "").strip().upper()
+    if not re.fullmatch(r"\d{17}[\dX]", number):
+        raise DomainError("身份证号码应为18位，前17位为数字，最后一位为数字或X", field="id_number")
+    if number[:2] not in PROVINCE_PREFIXES:
+        raise DomainError("身份证号码的地区码无效", field="id_number")
+    try:
+        birth = datetime.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    except ValueError:
+        raise DomainError("身份证号码中的出生日期无效", field="id_number") from None
+    if birth.year < 1900 or birth > (today or datetime.date.today()):
+        raise DomainError("身份证号码中的出生日期无效", field="id_number")
+    if check_char(number[:17]) != number[17]:
+        raise DomainError("身份证号码校验位错误，请核对后重新输入", field="id_number")
+    return IdNumber(number=number, birth_date=birth, gender="M" if int(number[16]) % 2 else "F")
+
+
+def clean_mobile(raw: str) -> str:
+    mobile = re.sub(r"[\s-]", "", raw or "")
+    if mobile.startswith("+86"):
+        mobile = mobile[3:]
+    if not MOBILE_RE.match(mobile):
+        raise DomainError("手机号码应为11位数字，以1开头", field="mobile")
+    return mobile
+
+
+def mask_mobile(mobile: str) -> str:
+    return f"{mobile[:3]}****{mobile[-4:]}" if len(mobile) == 11 else mobile
+
+
+def mask_id_number(number: str) -> str:
+    return f"{number[:4]}**********{number[-4:]}" if len(number) == 18 else number

@@ -1,0 +1,23 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from fenji.core.kernel.errors import DomainError
+from fenji.core.people.bootstrap import build_demo, demo_password
+
+
+class Command(BaseCommand):
+    help = "装入演示数据：江苏省全部市、县、乡镇及演示账号（可重复执行）"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--password", help="演示账号的密码（默认生成一个并保存在 var/ 中）")
+
+    def handle(self, *args, password=None, **options):
+        password = demo_password(password)
+        try:
+            logins = build_demo(password=password)
+        except DomainError as error:
+            raise CommandError(error.message) from None
+        self.stdout.write(self.style.SUCCESS("演示数据已就绪。演示账号（手机号码登录）："))
+        for login in logins:
+            self.stdout.write(f"  {login.role:<16} {login.name:<4} {login.mobile}  {login.unit}  [{login.where}]")
+        self.stdout.write(f"  密码（全部演示账号）：{password}")
+        self.stdout.write("  控制台：http://127.0.0.1:8000/login/    移动端：http://127.0.0.1:8000/m/login/")

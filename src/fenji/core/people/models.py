@@ -1,0 +1,121 @@
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.db import models
+from django.db.models import Q
+
+from fenji.core.kernel.models import OrgOwned
+
+from .identity import mask_id_number, mask_mobile
+
+
+class Gender(models.TextChoices):
+    MALE = "M", "男"
+    FEMALE = "F", "女"
+
+
+class Person(models.Model):
+    """A real, named natural person (实名制). At most one account each."""
+
+    real_name = models.CharField(max_length=50, verbose_name="姓名")
+    id_number = models.CharField(max_length=18, null=True, blank=True, unique=True, verbose_name="身份证号码")
+    gender = models.CharField(max_length=1, choices=Gender.choices, blank=True, verbose_name="性别")
+    birth_date = models.DateField(null=True, blank=True, verbose_name="出生日期")
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name="登记时间")
+
+    class Meta:
+        verbose_name = "人员"
+        verbose_name_plural = "人员"
+
+    def __str__(self):
+        return self.real_name
+
+    @property
+    def id_number_masked(self) -> str:
+        return mask_id_number(self.id_number or "")
+
+
+class AccountKind(models.TextChoices):
+    STAFF = "staff", "工作人员"
+    MEMBER = "member", "会员/团员"
+    ELDER = "elder", "离退休干部"
+    CITIZEN = "citizen", "群众"
+
+
+MOBILE_ONLY_KINDS = {AccountKind.MEMBER, AccountKind.ELDER, AccountKind.CITIZEN}
+
+
+class AccountStatus(models.TextChoices):
+    ACTIVE = "active", "正常"
+    DISABLED = "disabled", "已停用"
+
+
+class AccountManager(BaseUserManager):
+    def get_by_natural_key(self, mobile):
+        return self.get(mobile=mobile)
+
+
+class Account(AbstractBaseUser, OrgOwned):
+    """The login of one person: the mobile number is the account name (C2.1).
+
+    There is deliberately no ``is_superuser`` or ``is_staff``: what an account may do comes only
+    from its grants (``access.policy``).
+    """
+
+    mobile = models.CharField(max_length=11, unique=True, verbose_name="手机号码")
+    person = models.OneToOneField(Person, on_delete=models.PROTECT, related_name="account", verbose_name="人员")
+    kind = models.CharField(max_length=8, choices=AccountKind.choices, verbose_name="账号类型")
+    title = models.CharField(max_length=50, blank=True, verbose_name="职务")
+    status = models.CharField(
+        max_length=8, choices=AccountStatus.choices, default=AccountStatus.ACTIVE, verbose_name="状态"
+    )
+    status_reason = models.CharField(max_length=200, blank=True, verbose_name="状态说明")
+    must_change_password = models.BooleanField(default=True, verbose_name="须修改密码")
+    password_changed_at = models.DateTimeField(null=True, blank=True, verbose_name="密码修改时间")
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name="开户人",
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name="开户时间")
+
+    USERNAME_FIELD = "mobile"
+    REQUIRED_FIELDS: list[str] = []
+
+    objects = AccountManager()
+
+    revoke_blocker = Q(status=AccountStatus.ACTIVE)
+    revoke_blocker_label = "在用账号"
+
+    class Meta:
+        verbose_name = "账号"
+        verbose_name_plural = "账号"
+        indexes = [models.Index(fields=["unit_path", "id"], name="account_unit_path_id")]
+
+    def __str__(self):
+        return f"{self.person.real_name}（{self.mobile_masked}）"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == AccountStatus.ACTIVE
+
+    @property
+    def mobile_only(self) -> bool:
+        return self.kind in MOBILE_ONLY_KINDS
+
+    @property
+    def mobile_masked(self) -> str:
+        return mask_mobile(self.mobile)
+
+    @property
+    def display_label(self) -> str:
+        return f"{self.person.real_name}（{self.mobile_masked}）"
+
+
+class PasswordHistory(models.Model):
+    """The hashes of an account's recent passwords, so that none of the last N is reused."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="password_history")
+    password = models.CharField(max_length=128)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]

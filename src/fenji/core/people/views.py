@@ -1,0 +1,200 @@
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods, require_POST
+
+from fenji.core.access import policy
+from fenji.core.kernel.errors import DomainError
+from fenji.core.org.selectors import unit_get
+from fenji.core.web.forms import add_domain_error
+from fenji.core.web.routes import public, requires, signed_in
+
+from . import permissions as perms
+from . import selectors, services
+from .authentication import login_attempt, logout_session
+from .forms import (AccountFilterForm, AccountOpenForm, DisableForm, LoginForm, MobileChangeForm,
+                    PasswordChangeForm)
+
+
+def lockout_response(request, original_response=None, credentials=None):
+    """django-axes hook: keep the login page our view rendered (it already says the account is locked)."""
+    if original_response is not None:
+        return original_response
+    return render(request, "people/login.html", {"form": LoginForm(), "error": "账号已锁定，请稍后再试"}, status=403)
+
+
+def _safe_next(request, default: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+        return target
+    return default
+
+
+def _login(request, *, channel: str, template: str, home: str):
+    if request.user.is_authenticated and request.method == "GET":
+        return redirect(home)
+    form = LoginForm(request.POST or None)
+    error, status = "", 200
+    if request.method == "POST" and form.is_valid():
+        result = login_attempt(request, mobile=form.cleaned_data["mobile"], password=form.cleaned_data["password"],
+                               channel=channel)
+        if result.account is not None:
+            return redirect(_safe_next(request, home))
+        error, status = result.error, 403 if result.locked else 200
+    return render(request, template, {"form": form, "error": error, "next": request.GET.get("next", "")},
+                  status=status)
+
+
+@public
+@require_http_methods(["GET", "POST"])
+def login_view(request):
+    return _login(request, channel="console", template="people/login.html", home=reverse("org:home"))
+
+
+@public
+@require_http_methods(["GET", "POST"])
+def mobile_login(request):
+    return _login(request, channel="mobile", template="people/mobile_login.html", home=reverse("people:mobile_home"))
+
+
+@public
+@require_POST
+def logout_view(request):
+    logout_session(request)
+    messages.info(request, "您已安全退出")
+    return redirect(_safe_next(request, reverse("people:login")))
+
+
+def _password_change(request, *, template: str, done: str):
+    form = PasswordChangeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.password_change(actor=request.actor, account=request.user,
+                                     old_password=form.cleaned_data["old_password"],
+                                     new_password=form.cleaned_data["new_password"])
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            update_session_auth_hash(request, request.user)
+            messages.success(request, "密码已修改")
+            return redirect(done)
+    forced = services.password_expired(request.user)
+    return render(request, template, {"form": form, "forced": forced})
+
+
+@signed_in
+@require_http_methods(["GET", "POST"])
+def password_change(request):
+    return _password_change(request, template="people/password.html", done=reverse("org:home"))
+
+
+@signed_in(channel="mobile")
+@require_http_methods(["GET", "POST"])
+def mobile_password(request):
+    return _password_change(request, template="people/mobile_password.html", done=reverse("people:mobile_home"))
+
+
+@signed_in
+def profile(request):
+    grants = request.actor.grants
+    return render(request, "people/profile.html", {"account": request.user, "grants": grants})
+
+
+@signed_in(channel="mobile")
+def mobile_home(request):
+    return render(request, "people/mobile_home.html", {"account": request.user})
+
+
+@requires(perms.ACCOUNT_VIEW)
+def account_list(request):
+    form = AccountFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    unit = unit_get(actor=request.actor, pk=filters["unit"]) if filters.get("unit") else None
+    accounts = selectors.account_list(actor=request.actor, unit=unit, text=filters.get("q", ""),
+                                      kind=filters.get("kind", ""), status=filters.get("status", ""))
+    page = selectors.account_page(accounts, after=request.GET.get("after", ""))
+    query = request.GET.copy()
+    query.pop("after", None)
+    return render(request, "people/account_list.html", {
+        "form": form, "page": page, "unit": unit, "query": query.urlencode(),
+        "first_page": not request.GET.get("after"),
+    })
+
+
+@requires(perms.ACCOUNT_VIEW)
+def account_detail(request, pk):
+    account = selectors.account_get(actor=request.actor, pk=pk)
+    return render(request, "people/account_detail.html", {
+        "account": account,
+        "can_disable": policy.can(request.actor, perms.ACCOUNT_DISABLE, account.unit_path)
+        and account.pk != request.user.pk,
+        "can_update": policy.can(request.actor, perms.ACCOUNT_UPDATE, account.unit_path),
+    })
+
+
+@requires(perms.ACCOUNT_OPEN)
+@require_http_methods(["GET", "POST"])
+def account_open(request, unit_pk):
+    unit = unit_get(actor=request.actor, pk=unit_pk, action=perms.ACCOUNT_OPEN)
+    form = AccountOpenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            account, _ = services.account_open(actor=request.actor, unit=unit, **form.cleaned_data)
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, f"已为{account.person.real_name}开设账号，登录账号和初始密码已通过短信发送到"
+                                      f" {account.mobile_masked}")
+            return redirect("people:account", pk=account.pk)
+    return render(request, "people/account_open.html", {"form": form, "unit": unit})
+
+
+@requires(perms.ACCOUNT_DISABLE)
+@require_http_methods(["GET", "POST"])
+def account_status(request, pk, active):
+    account = selectors.account_get(actor=request.actor, pk=pk, action=perms.ACCOUNT_DISABLE)
+    form = None if active else DisableForm(request.POST or None)
+    if request.method == "POST" and (form is None or form.is_valid()):
+        try:
+            services.account_set_status(actor=request.actor, account=account, active=active,
+                                        reason=form.cleaned_data["reason"] if form else "")
+        except DomainError as error:
+            if form is None:
+                messages.error(request, error.message)
+                return redirect("people:account", pk=account.pk)
+            add_domain_error(form, error)
+        else:
+            messages.success(request, ("已启用" if active else "已停用") + f"{account.person.real_name}的账号")
+            return redirect("people:account", pk=account.pk)
+    name = account.person.real_name
+    return render(request, "web/confirm.html", {
+        "title": ("启用账号：" if active else "停用账号：") + name,
+        "question": f"确定要启用{name}（{account.mobile_masked}）的账号吗？启用后可以重新登录。" if active
+        else f"确定要停用{name}（{account.mobile_masked}）的账号吗？停用后该账号将无法登录，可随时重新启用。",
+        "form": form, "button": "确认启用" if active else "确认停用",
+        "button_class": "btn" if active else "btn-danger",
+        "cancel_url": reverse("people:account", args=[account.pk]),
+    })
+
+
+@requires(perms.ACCOUNT_UPDATE)
+@require_http_methods(["GET", "POST"])
+def account_mobile(request, pk):
+    account = selectors.account_get(actor=request.actor, pk=pk, action=perms.ACCOUNT_UPDATE)
+    form = MobileChangeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.account_change_mobile(actor=request.actor, account=account, mobile=form.cleaned_data["mobile"])
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, "手机号码（登录账号）已变更，并已短信通知新号码")
+            return redirect("people:account", pk=account.pk)
+    return render(request, "web/confirm.html", {
+        "title": f"变更手机号码：{account.person.real_name}",
+        "question": f"当前号码 {account.mobile_masked}。变更后须用新号码登录。",
+        "form": form, "button": "确认变更", "button_class": "btn",
+        "cancel_url": reverse("people:account", args=[account.pk]),
+    })

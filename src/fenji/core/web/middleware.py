@@ -1,0 +1,30 @@
+from django.shortcuts import render
+
+from fenji.core.audit.models import Outcome
+from fenji.core.audit.services import audit_record
+from fenji.core.kernel.errors import AccessDenied, NotVisible
+
+
+class DomainErrorMiddleware:
+    """Turns refusals into pages: AccessDenied → 403 (recorded), NotVisible → 404 like a missing row."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        template = "web/mobile_error.html" if request.path.startswith("/m/") else "web/error.html"
+        if isinstance(exception, AccessDenied):
+            # Recorded here, after the service's transaction has rolled back, so the denial survives.
+            audit_record(
+                actor=request.actor,
+                action=exception.action or "access.denied",
+                outcome=Outcome.DENIED,
+                details={"rule": exception.rule, "path": request.path, "method": request.method},
+            )
+            return render(request, template, {"title": "无权访问", "message": exception.message}, status=403)
+        if isinstance(exception, NotVisible):
+            return render(request, template, {"title": "未找到", "message": exception.message}, status=404)
+        return None

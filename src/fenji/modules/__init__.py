@@ -1,0 +1,1 @@
+"""Profile modules (veterans, office, league, discipline, labor): they import core, never each other."""

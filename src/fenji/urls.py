@@ -1,0 +1,16 @@
+from django.http import HttpResponse
+from django.urls import include, path
+
+from fenji.core.web.routes import public
+
+
+@public
+def healthz(request):
+    return HttpResponse("ok", content_type="text/plain")
+
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("", include("fenji.core.people.urls")),
+    path("", include("fenji.core.org.urls")),
+]
