@@ -2,8 +2,9 @@
 
 An ``Actor`` is built once per request from the account and its grants; every decision after that
 is in-process (``str.startswith`` over cached grant paths: sub-microsecond). ``scope`` turns the
-same grants into a filter over unit paths for any queryset. There is no superuser bypass: a
-Django ``is_superuser`` flag grants nothing here.
+same grants into a filter over unit paths for any queryset. The one bypass is ``SYSTEM``: the
+platform acting for itself in bootstrap code (``createadmin``, ``demo``, imports). It cannot be
+obtained from a request, and accounts have no superuser flag at all.
 """
 
 from dataclasses import dataclass, field
@@ -77,6 +78,8 @@ def actor_for(account) -> Actor:
 def can(actor: Actor, action: str, unit_path: str | None = None) -> bool:
     """May ``actor`` do ``action`` (at ``unit_path``, when the target lives in a unit)?"""
     registry.get(action)  # an undeclared code is a programming error, not a silent "no"
+    if actor is SYSTEM:
+        return True
     relevant = [g for g in actor.grants if action in g.actions]
     if unit_path is None:
         return bool(relevant)

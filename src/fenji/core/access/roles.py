@@ -22,7 +22,7 @@ class Role:
         return frozenset(own | self.extra_actions)
 
 
-SYSTEM_ADMIN = Role("system_admin", "系统管理员", Duty.SYSTEM)
+SYSTEM_ADMIN = Role("system_admin", "系统管理员", Duty.SYSTEM, frozenset({"org.unit.view"}))
 STAFF = Role("staff", "工作人员", Duty.BUSINESS)
 
 ROLES = {role.code: role for role in (SYSTEM_ADMIN, STAFF)}

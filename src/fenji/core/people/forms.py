@@ -1,52 +1,53 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from .models import AccountKind, AccountStatus
 
 
 class LoginForm(forms.Form):
-    mobile = forms.CharField(label="手机号码", max_length=20, widget=forms.TextInput(
+    mobile = forms.CharField(label=_("手机号码"), max_length=20, widget=forms.TextInput(
         attrs={"autocomplete": "username", "inputmode": "numeric", "autofocus": True}))
-    password = forms.CharField(label="密码", max_length=128, strip=False,
+    password = forms.CharField(label=_("密码"), max_length=128, strip=False,
                                widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
 
 
 class PasswordChangeForm(forms.Form):
-    old_password = forms.CharField(label="原密码", strip=False,
+    old_password = forms.CharField(label=_("原密码"), strip=False,
                                    widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
     new_password = forms.CharField(
-        label="新密码", strip=False, max_length=128,
+        label=_("新密码"), strip=False, max_length=128,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text="至少10个字符，须同时包含字母、数字和特殊字符，不能包含手机号码，不能与最近5次的密码相同",
+        help_text=_("至少10个字符，须同时包含字母、数字和特殊字符，不能包含手机号码，不能与最近5次的密码相同"),
     )
-    new_password2 = forms.CharField(label="再次输入新密码", strip=False,
+    new_password2 = forms.CharField(label=_("再次输入新密码"), strip=False,
                                     widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
 
     def clean(self):
         data = super().clean()
         if data.get("new_password") and data.get("new_password2") and data["new_password"] != data["new_password2"]:
-            self.add_error("new_password2", "两次输入的新密码不一致")
+            self.add_error("new_password2", _("两次输入的新密码不一致"))
         return data
 
 
 class AccountOpenForm(forms.Form):
-    real_name = forms.CharField(label="姓名", max_length=50)
-    id_number = forms.CharField(label="身份证号码", max_length=18, required=False,
-                                help_text="18位，实名制必填（群众账号可不填）")
-    mobile = forms.CharField(label="手机号码", max_length=20, help_text="即登录账号；初始密码将以短信发送到该号码")
-    kind = forms.ChoiceField(label="账号类型", choices=AccountKind.choices)
-    title = forms.CharField(label="职务", max_length=50, required=False)
+    real_name = forms.CharField(label=_("姓名"), max_length=50)
+    id_number = forms.CharField(label=_("身份证号码"), max_length=18, required=False,
+                                help_text=_("18位，实名制必填（群众账号可不填）"))
+    mobile = forms.CharField(label=_("手机号码"), max_length=20, help_text=_("即登录账号；初始密码将以短信发送到该号码"))
+    kind = forms.ChoiceField(label=_("账号类型"), choices=AccountKind.choices)
+    title = forms.CharField(label=_("职务"), max_length=50, required=False)
 
 
 class AccountFilterForm(forms.Form):
-    q = forms.CharField(label="姓名或手机号", required=False)
-    kind = forms.ChoiceField(label="类型", required=False, choices=[("", "全部")] + AccountKind.choices)
-    status = forms.ChoiceField(label="状态", required=False, choices=[("", "全部")] + AccountStatus.choices)
+    q = forms.CharField(label=_("姓名或手机号"), required=False)
+    kind = forms.ChoiceField(label=_("类型"), required=False, choices=[("", _("全部"))] + AccountKind.choices)
+    status = forms.ChoiceField(label=_("状态"), required=False, choices=[("", _("全部"))] + AccountStatus.choices)
     unit = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
 class DisableForm(forms.Form):
-    reason = forms.CharField(label="停用原因", max_length=200, help_text="如：调离、退休、长期未登录")
+    reason = forms.CharField(label=_("停用原因"), max_length=200, help_text=_("如：调离、退休、长期未登录"))
 
 
 class MobileChangeForm(forms.Form):
-    mobile = forms.CharField(label="新手机号码", max_length=20)
+    mobile = forms.CharField(label=_("新手机号码"), max_length=20)

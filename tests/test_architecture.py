@@ -1,0 +1,51 @@
+"""Project-wide rules that no single app test sees."""
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from django.apps import apps
+
+ROOT = Path(__file__).resolve().parents[1]
+SRC = ROOT / "src" / "fenji"
+
+
+def test_import_layers_hold():
+    result = subprocess.run([str(Path(sys.executable).parent / "lint-imports")], cwd=ROOT, capture_output=True,
+                            text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_no_remote_assets_in_templates_or_static():
+    remote = re.compile(r"""(src|href)\s*=\s*["'](https?:)?//""", re.I)
+    css_remote = re.compile(r"url\(\s*['\"]?(https?:)?//|@import\s+['\"]?(https?:)?//", re.I)
+    offenders = []
+    for path in SRC.rglob("*"):
+        if path.suffix in {".html", ".css", ".js"}:
+            text = path.read_text(encoding="utf-8")
+            if remote.search(text) or css_remote.search(text):
+                offenders.append(str(path.relative_to(ROOT)))
+    assert offenders == []
+
+
+def test_accounts_cannot_be_superusers():
+    from fenji.core.people.models import Account
+
+    fields = {f.name for f in Account._meta.get_fields()}
+    assert "is_superuser" not in fields and "is_staff" not in fields
+
+
+def test_every_unit_owned_table_has_a_path_index():
+    from fenji.core.kernel.models import OrgOwned
+
+    for model in apps.get_models():
+        if issubclass(model, OrgOwned):
+            indexed = {tuple(index.fields) for index in model._meta.indexes}
+            has_path = ("unit_path", "id") in indexed or model._meta.get_field("unit_path").db_index
+            assert has_path or model.__name__ == "Grant", f"{model.__name__} lacks an index on unit_path"
+
+
+def test_english_catalog_is_kept():
+    assert (SRC / "locale" / "en" / "LC_MESSAGES" / "django.po").exists()
+    assert (SRC / "locale" / "en" / "LC_MESSAGES" / "django.mo").exists()

@@ -1,0 +1,63 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from fenji.core.access.models import Grant
+from fenji.core.org.models import Unit
+from fenji.core.people.models import Account
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_demo_builds_the_province_and_is_idempotent(db, capsys):
+    call_command("demo", password="Demo#2026pass")
+    first = (Unit.objects.count(), Account.objects.count(), Grant.objects.count())
+    call_command("demo", password="Demo#2026pass")
+    assert (Unit.objects.count(), Account.objects.count(), Grant.objects.count()) == first
+    assert first[0] == 1346  # 江苏省: 1 + 13 cities + 95 counties + 1237 towns
+    out = capsys.readouterr().out
+    assert "13800000001" in out and "Demo#2026pass" in out
+    admin = Account.objects.get(mobile="13800000001")
+    assert admin.check_password("Demo#2026pass") and not admin.must_change_password
+    assert Account.objects.filter(kind="member").exists() and Account.objects.filter(kind="elder").exists()
+
+
+def test_createadmin_makes_a_normal_account_bound_to_the_root(db, capsys):
+    with pytest.raises(CommandError, match="根单位"):
+        call_command("createadmin", name="平台管理员", mobile="13700000001", id_number="11010519491231002X")
+    call_command("createadmin", name="平台管理员", mobile="13700000001", id_number="11010519491231002X",
+                 unit_name="某省")
+    admin = Account.objects.get(mobile="13700000001")
+    assert admin.unit.parent_id is None and admin.must_change_password
+    assert Grant.objects.filter(account=admin, role="system_admin", unit=admin.unit).exists()
+    assert "初始密码" in capsys.readouterr().out
+
+
+def run_fenji(args, env_extra, cwd):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("FENJI_", "DJANGO_"))}
+    env.update(env_extra)
+    return subprocess.run([sys.executable, "-m", "fenji.cli", *args], cwd=cwd, env=env, capture_output=True,
+                          text=True, timeout=120)
+
+
+def test_settings_default_to_sqlite_wal_and_a_generated_key_in_var(tmp_path):
+    result = run_fenji(["shell", "-c", "from django.conf import settings; from django.db import connection; "
+                                       "c = connection.cursor(); c.execute('PRAGMA journal_mode'); "
+                                       "print(settings.DEBUG, settings.DATABASES['default']['NAME'], c.fetchone()[0])"],
+                       {}, tmp_path)
+    assert result.returncode == 0, result.stderr
+    debug, name, mode = result.stdout.strip().splitlines()[-1].split()
+    assert debug == "False" and name == str(tmp_path / "var" / "fenji.sqlite3") and mode == "wal"
+    key = (tmp_path / "var" / "secret_key")
+    assert key.exists() and oct(key.stat().st_mode)[-3:] == "600"
+
+
+def test_deploy_check_passes_behind_tls(tmp_path):
+    result = run_fenji(["check", "--deploy", "--fail-level", "WARNING"],
+                       {"FENJI_HTTPS": "1", "FENJI_SECRET_KEY": "x" * 60 + "-deploy-check-key-!@#"}, tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr

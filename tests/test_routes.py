@@ -1,0 +1,110 @@
+"""Deny by default at routing, checked over the whole URL resolver.
+
+The walk is generic (``tests/routing.py``): a route added anywhere is covered by these tests
+without being listed here.
+"""
+
+import uuid
+
+import pytest
+from django.urls.converters import PathConverter, SlugConverter, StringConverter, UUIDConverter
+
+from conftest import make_account
+from fenji.core.audit.models import AuditEvent, Outcome
+from routing import all_routes, is_int
+
+ROUTES = all_routes()
+PROTECTED = [r for r in ROUTES if r.rule is not None and not r.rule.public]
+WITH_ACTION = [r for r in ROUTES if r.rule is not None and r.rule.action is not None]
+PUBLIC = [r for r in ROUTES if r.rule is not None and r.rule.public]
+LOGIN_PAGES = {"console": "/login/", "mobile": "/m/login/"}
+
+
+def _ids(routes):
+    return [r.label for r in routes]
+
+
+@pytest.fixture
+def fill(tree):
+    """Real rows for path parameters: ``units/<pk>`` or ``unit_pk`` a unit, ``accounts/<pk>`` an account."""
+    account = make_account(tree.town, name="路由样本")
+    by_word = {"unit": tree.town.pk, "account": account.pk}
+
+    def value(route, parameter):
+        if not is_int(parameter):
+            converter = parameter.converter
+            if isinstance(converter, UUIDConverter):
+                return uuid.UUID(int=0)
+            if isinstance(converter, (SlugConverter, StringConverter, PathConverter)):
+                return "x"
+            raise AssertionError(f"{route.label}: no sample value for converter {type(converter).__name__}")
+        word = parameter.name.removesuffix("_pk").removesuffix("_id")
+        if word in ("pk", "id"):
+            word = parameter.before.rstrip("/").rsplit("/", 1)[-1]  # "org/units/" → "units"
+        word = word.removesuffix("s")
+        return by_word.get(word, tree.town.pk)  # any real row: the guard answers before the lookup
+
+    return value
+
+
+def test_the_walk_finds_the_known_routes():
+    names = {r.name for r in ROUTES}
+    assert {"healthz", "org:home", "org:unit", "org:create", "people:login", "people:disable", "people:open",
+            "people:mobile_home"} <= names
+    disable = next(r for r in ROUTES if r.name == "people:disable")
+    assert disable.pattern == "people/accounts/<int:pk>/disable/"
+    assert [p.name for p in disable.parameters] == ["pk"]
+
+
+def test_every_route_declares_its_rule():
+    undeclared = [r.label for r in ROUTES if r.rule is None]
+    assert not undeclared, (
+        "routes without @public / @signed_in / @requires(action) (deny by default):\n  " + "\n  ".join(undeclared)
+    )
+
+
+def test_declared_actions_are_registered():
+    from fenji.core.access import registry
+
+    unknown = []
+    for route in WITH_ACTION:
+        try:
+            registry.get(route.rule.action)
+        except KeyError:
+            unknown.append(f"{route.label}: {route.rule.action}")
+    assert not unknown, "routes requiring undeclared action codes:\n  " + "\n  ".join(unknown)
+
+
+@pytest.mark.parametrize("route", PROTECTED, ids=_ids(PROTECTED))
+def test_anonymous_get_is_sent_to_the_login_page(route, client, fill):
+    path = route.url(fill)
+    response = client.get(path)
+    assert response.status_code == 302, f"anonymous GET {path} answered {response.status_code}"
+    login_page = LOGIN_PAGES["mobile" if route.rule.channel == "mobile" else "console"]
+    location = response["Location"]
+    assert location.split("?")[0] == login_page, f"anonymous GET {path} went to {location}"
+    assert "next=" in location
+
+
+@pytest.mark.parametrize("route", PUBLIC, ids=_ids(PUBLIC))
+def test_public_routes_do_not_ask_to_sign_in(route, client, fill):
+    response = client.get(route.url(fill))
+    assert response.status_code != 302 or response["Location"].split("?")[0] not in LOGIN_PAGES.values()
+    assert response.status_code < 500
+
+
+@pytest.mark.parametrize("route", WITH_ACTION, ids=_ids(WITH_ACTION))
+def test_a_signed_in_account_without_grants_is_refused_and_audited(route, outsider, login, fill):
+    client = login(outsider, path=LOGIN_PAGES["mobile" if route.rule.channel == "mobile" else "console"])
+    path = route.url(fill)
+    before = AuditEvent.objects.count()
+    response = client.get(path)
+    assert response.status_code == 403, f"GET {path} by an account without grants answered {response.status_code}"
+    denied = AuditEvent.objects.filter(outcome=Outcome.DENIED, actor_id=outsider.pk).order_by("-id")
+    assert AuditEvent.objects.count() > before
+    event = denied.first()
+    assert event is not None, f"no denied audit event for GET {path}"
+    assert event.action == route.rule.action
+    assert event.details["path"] == path
+    assert event.details["method"] == "GET"
+    assert event.details["rule"] == "no_grant"

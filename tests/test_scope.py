@@ -1,0 +1,274 @@
+"""Row scope over HTTP: an administrator reaches its own subtree and nothing else.
+
+Out of scope answers exactly like a missing row (404), for reads and for writes.
+
+    江苏省 ── 南京市 ── 玄武区 ── 新街口街道 / 梅园新村街道
+          └─ 苏州市
+"""
+
+import datetime
+
+import pytest
+
+from conftest import make_account
+from fenji.core.org.models import Unit, UnitStatus
+from fenji.core.people.models import Account, AccountStatus
+from routing import all_routes, is_int, route_named
+
+# Every route that takes one unit-owned row, and which kind of row its parameter names.
+UNIT_OWNED = {
+    "org:unit": "unit",
+    "org:children": "unit",
+    "org:create": "unit",
+    "org:edit": "unit",
+    "org:move": "unit",
+    "org:revoke": "unit",
+    "people:account": "account",
+    "people:disable": "account",
+    "people:enable": "account",
+    "people:mobile": "account",
+    "people:open": "unit",
+}
+MODELS = {"unit": Unit, "account": Account}
+
+
+def test_the_matrix_covers_every_route_that_takes_a_row():
+    taking_a_row = {r.name for r in all_routes() if any(is_int(p) for p in r.parameters)}
+    assert taking_a_row == set(UNIT_OWNED), "add new row routes to UNIT_OWNED in tests/test_scope.py"
+
+
+def url_for(name: str, pk) -> str:
+    route = route_named(name)
+    assert len(route.parameters) == 1, route.label
+    return route.url(lambda _route, _parameter: pk)
+
+
+class Targets:
+    """A unit and an account inside 南京市's subtree, and their counterparts above it (江苏省)."""
+
+    def __init__(self, tree):
+        # 梅园新村街道 holds no account, so it can be revoked; the account lives in 新街口街道.
+        self.unit = tree.other_town
+        self.account = make_account(tree.town, name="南京街道人员")
+        self.above = {"unit": tree.province, "account": make_account(tree.province, name="省直人员")}
+
+    def inside(self, kind):
+        return self.unit if kind == "unit" else self.account
+
+    @staticmethod
+    def missing(kind):
+        model = MODELS[kind]
+        return (model.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1000
+
+
+@pytest.fixture
+def targets(tree):
+    return Targets(tree)
+
+
+ROUTE_NAMES = sorted(UNIT_OWNED)
+
+
+# --- reads ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ROUTE_NAMES)
+def test_an_ancestor_administrator_reaches_the_subtree(name, targets, province_admin, login):
+    client = login(province_admin)
+    response = client.get(url_for(name, targets.inside(UNIT_OWNED[name]).pk))
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("name", ROUTE_NAMES)
+def test_the_subtree_administrator_reaches_its_own_subtree(name, targets, city_admin, login):
+    client = login(city_admin)
+    assert client.get(url_for(name, targets.inside(UNIT_OWNED[name]).pk)).status_code == 200
+
+
+@pytest.mark.parametrize("name", ROUTE_NAMES)
+def test_the_sibling_administrator_gets_404_like_a_missing_row(name, targets, sibling_admin, login):
+    client = login(sibling_admin)
+    kind = UNIT_OWNED[name]
+    out_of_scope = client.get(url_for(name, targets.inside(kind).pk))
+    missing = client.get(url_for(name, targets.missing(kind)))
+    assert out_of_scope.status_code == 404
+    assert missing.status_code == 404
+    assert out_of_scope.context["message"] == missing.context["message"]
+    target = targets.inside(kind)
+    assert (target.name if kind == "unit" else target.person.real_name) not in out_of_scope.content.decode()
+
+
+@pytest.mark.parametrize("name", ROUTE_NAMES)
+def test_a_nonexistent_row_is_404_even_for_the_top_administrator(name, targets, province_admin, login):
+    client = login(province_admin)
+    assert client.get(url_for(name, targets.missing(UNIT_OWNED[name]))).status_code == 404
+
+
+@pytest.mark.parametrize("name", ROUTE_NAMES)
+def test_an_administrator_cannot_reach_upward(name, targets, city_admin, login):
+    client = login(city_admin)
+    assert client.get(url_for(name, targets.above[UNIT_OWNED[name]].pk)).status_code == 404
+
+
+def test_a_business_clerk_sees_units_but_may_not_administer_them(tree, city_clerk, login):
+    client = login(city_clerk)
+    assert client.get(url_for("org:unit", tree.town.pk)).status_code == 200
+    assert client.get(url_for("org:unit", tree.sibling_city.pk)).status_code == 404
+    for name in ("org:create", "org:edit", "org:move", "org:revoke", "people:open"):
+        assert client.get(url_for(name, tree.town.pk)).status_code == 403, name
+
+
+# --- the account list ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def population(tree):
+    inside = [make_account(tree.town, name="南京甲"), make_account(tree.county, name="南京乙", kind="member"),
+              make_account(tree.other_town, name="南京丙", kind="elder")]
+    outside = [make_account(tree.sibling_city, name="苏州甲"), make_account(tree.sibling_city, name="苏州乙"),
+               make_account(tree.province, name="省直甲")]
+    return inside, outside
+
+
+def _listed(response):
+    assert response.status_code == 200
+    page = response.context["page"]
+    assert page.next_cursor is None, "the test population should fit on one page"
+    return {account.pk for account in page.rows}, page.total
+
+
+def test_the_account_list_shows_only_the_subtree(tree, city_admin, population, login):
+    inside, outside = population
+    client = login(city_admin)
+    response = client.get("/people/accounts/")
+    listed, total = _listed(response)
+    expected = set(Account.objects.filter(unit_path__startswith=tree.city.path).values_list("pk", flat=True))
+    assert expected == {city_admin.pk} | {a.pk for a in inside}
+    assert listed == expected
+    assert total == len(expected)
+    content = response.content.decode()
+    assert all(a.person.real_name in content for a in inside)
+    assert not any(a.person.real_name in content for a in outside)
+
+
+def test_the_account_list_filters_by_a_unit_in_scope(tree, city_admin, population, login):
+    inside, _ = population
+    client = login(city_admin)
+    listed, _ = _listed(client.get("/people/accounts/", {"unit": tree.county.pk}))
+    assert listed == {a.pk for a in inside}  # city_admin itself sits at 南京市, above 玄武区
+
+
+@pytest.mark.parametrize("unit", ["sibling_city", "province"])
+def test_the_account_list_refuses_a_unit_out_of_scope(tree, city_admin, population, login, unit):
+    client = login(city_admin)
+    response = client.get("/people/accounts/", {"unit": getattr(tree, unit).pk})
+    assert response.status_code == 404
+    assert "苏州甲" not in response.content.decode()
+
+
+def test_the_account_list_for_the_sibling_shows_none_of_nanjing(tree, sibling_admin, population, login):
+    inside, outside = population
+    listed, _ = _listed(login(sibling_admin).get("/people/accounts/"))
+    assert listed == {sibling_admin.pk} | {a.pk for a in outside if a.unit_id == tree.sibling_city.pk}
+
+
+# --- writes --------------------------------------------------------------------------------------
+
+
+def _snapshot(name, target):
+    """What a successful POST to ``name`` would change."""
+    if name == "org:create":
+        return Unit.objects.count()
+    if name == "people:open":
+        return Account.objects.count()
+    target = type(target).objects.get(pk=target.pk)
+    if isinstance(target, Unit):
+        return (target.name, target.parent_id, target.path, target.status)
+    return (target.status, target.mobile)
+
+
+def _post_data(name, tree):
+    return {
+        "org:create": {"name": "新建测试单位", "kind": "village"},
+        "org:edit": {"name": "改名测试", "kind": "town"},
+        "org:move": {"new_parent": tree.sibling_city.pk},
+        "org:revoke": {"revoked_on": datetime.date(2026, 1, 5).isoformat(), "reference": "测试〔2026〕1号"},
+        "people:disable": {"reason": "调离"},
+        "people:enable": {},
+        "people:mobile": {"mobile": "13700001234"},
+        "people:open": {"real_name": "新开账号", "mobile": "13700005678", "kind": "citizen"},
+    }[name]
+
+
+WRITES = ["org:create", "org:edit", "org:move", "org:revoke", "people:disable", "people:enable", "people:mobile",
+          "people:open"]
+
+
+def _prepare(name, targets):
+    target = targets.inside(UNIT_OWNED[name])
+    if name == "people:enable":
+        Account.objects.filter(pk=target.pk).update(status=AccountStatus.DISABLED)
+    return target
+
+
+@pytest.mark.parametrize("name", WRITES)
+def test_the_write_succeeds_for_the_ancestor_administrator(name, tree, targets, province_admin, login):
+    """The control: the same POST is valid, so the refusals below are about scope alone."""
+    target = _prepare(name, targets)
+    before = _snapshot(name, target)
+    response = login(province_admin).post(url_for(name, target.pk), _post_data(name, tree))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert _snapshot(name, target) != before
+
+
+@pytest.mark.parametrize("name", WRITES)
+def test_the_sibling_administrator_cannot_write_into_the_subtree(name, tree, targets, sibling_admin, login):
+    target = _prepare(name, targets)
+    before = _snapshot(name, target)
+    response = login(sibling_admin).post(url_for(name, target.pk), _post_data(name, tree))
+    assert response.status_code == 404
+    assert _snapshot(name, target) == before
+
+
+@pytest.mark.parametrize("name", WRITES)
+def test_a_subtree_administrator_cannot_write_upward(name, tree, targets, city_admin, login):
+    target = targets.above[UNIT_OWNED[name]]
+    before = _snapshot(name, target)
+    data = _post_data(name, tree)
+    if name == "org:move":
+        data = {"new_parent": tree.city.pk}
+    response = login(city_admin).post(url_for(name, target.pk), data)
+    assert response.status_code == 404
+    assert _snapshot(name, target) == before
+
+
+def test_disabling_a_nanjing_account_from_suzhou_is_404_and_it_stays_active(targets, sibling_admin, login):
+    account = targets.account
+    response = login(sibling_admin).post(f"/people/accounts/{account.pk}/disable/", {"reason": "调离"})
+    assert response.status_code == 404
+    account.refresh_from_db()
+    assert account.status == AccountStatus.ACTIVE
+    assert account.is_active
+
+
+def test_creating_under_the_common_parent_is_refused_to_a_city_administrator(tree, city_admin, login):
+    before = set(Unit.objects.values_list("pk", flat=True))
+    response = login(city_admin).post(f"/org/units/{tree.province.pk}/new/", {"name": "越权单位", "kind": "city"})
+    assert response.status_code == 404
+    assert set(Unit.objects.values_list("pk", flat=True)) == before
+
+
+def test_moving_into_another_subtree_is_refused_like_a_missing_destination(tree, city_admin, login):
+    """The unit is in scope but the destination is not: answered exactly as for a destination that does not exist."""
+    client = login(city_admin)
+    unit = tree.other_town
+    path = f"/org/units/{unit.pk}/move/"
+    out_of_scope = client.post(path, {"new_parent": tree.sibling_city.pk})
+    missing = client.post(path, {"new_parent": Targets.missing("unit")})
+    unit.refresh_from_db()
+    assert unit.parent_id == tree.county.pk
+    assert out_of_scope.status_code == missing.status_code
+    assert out_of_scope.status_code != 302
+    shown = [[m.message for m in response.context["messages"]] for response in (out_of_scope, missing)]
+    assert shown[0] == shown[1] != []
+    assert Unit.objects.get(pk=tree.sibling_city.pk).children.count() == 0
