@@ -11,6 +11,7 @@ def healthz(request):
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("", include("fenji.core.web.urls")),
     path("", include("fenji.core.people.urls")),
     path("", include("fenji.core.org.urls")),
 ]

@@ -98,6 +98,8 @@ def require(actor: Actor, action: str, unit_path: str | None = None) -> None:
 
 def scope_roots(actor: Actor, action: str) -> list[str]:
     """The minimal set of subtree roots where ``actor`` may do ``action`` (reach=subtree only)."""
+    if actor is SYSTEM:
+        return [""]  # the empty prefix: the whole forest
     paths = sorted({g.unit_path for g in actor.grants if action in g.actions and g.reach == Reach.SUBTREE})
     roots: list[str] = []
     for path in paths:

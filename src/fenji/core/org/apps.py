@@ -7,9 +7,11 @@ class OrgConfig(AppConfig):
     verbose_name = "组织机构"
 
     def ready(self):
+        from django.utils.translation import gettext_lazy as _
+
         from fenji.core.web import nav
 
         from . import permissions as perms
 
-        nav.register("首页", "org:home", order=0)
-        nav.register("组织机构", "org:tree", action=perms.UNIT_VIEW, order=10)
+        nav.register(_("首页"), "org:home", order=0)
+        nav.register(_("组织机构"), "org:tree", action=perms.UNIT_VIEW, order=10)

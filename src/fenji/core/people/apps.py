@@ -7,9 +7,11 @@ class PeopleConfig(AppConfig):
     verbose_name = "人员账号"
 
     def ready(self):
+        from django.utils.translation import gettext_lazy as _
+
         from fenji.core.web import nav
 
         from . import permissions as perms
 
-        nav.register("账号管理", "people:accounts", action=perms.ACCOUNT_VIEW, order=20)
-        nav.register("个人信息", "people:profile", order=90)
+        nav.register(_("账号管理"), "people:accounts", action=perms.ACCOUNT_VIEW, order=20)
+        nav.register(_("个人信息"), "people:profile", order=90)

@@ -6,6 +6,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from fenji.core.access import policy
+from fenji.core.access.selectors import grant_list_for_account
 from fenji.core.kernel.errors import DomainError
 from fenji.core.org.selectors import unit_get
 from fenji.core.web.forms import add_domain_error
@@ -98,7 +99,7 @@ def mobile_password(request):
 
 @signed_in
 def profile(request):
-    grants = request.actor.grants
+    grants = grant_list_for_account(account=request.user)
     return render(request, "people/profile.html", {"account": request.user, "grants": grants})
 
 
@@ -111,7 +112,7 @@ def mobile_home(request):
 def account_list(request):
     form = AccountFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    unit = unit_get(actor=request.actor, pk=filters["unit"]) if filters.get("unit") else None
+    unit = unit_get(actor=request.actor, pk=filters["unit"], action=perms.ACCOUNT_VIEW) if filters.get("unit") else None
     accounts = selectors.account_list(actor=request.actor, unit=unit, text=filters.get("q", ""),
                                       kind=filters.get("kind", ""), status=filters.get("status", ""))
     page = selectors.account_page(accounts, after=request.GET.get("after", ""))

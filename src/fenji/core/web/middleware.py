@@ -1,4 +1,6 @@
+from django.conf import settings
 from django.shortcuts import render
+from django.utils import translation
 
 from fenji.core.audit.models import Outcome
 from fenji.core.audit.services import audit_record
@@ -28,3 +30,23 @@ class DomainErrorMiddleware:
         if isinstance(exception, NotVisible):
             return render(request, template, {"title": "未找到", "message": exception.message}, status=404)
         return None
+
+
+class LanguageMiddleware:
+    """Chinese unless the person chose otherwise (a cookie set by ``web:language``).
+
+    Unlike Django's LocaleMiddleware it ignores the browser's Accept-Language: a government console
+    opened in an English-language browser still speaks Chinese, as its users expect.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        return response

@@ -1,0 +1,65 @@
+from conftest import make_account
+from fenji.core.org.models import Unit, UnitStatus
+
+
+def test_unit_pages_render_for_an_administrator(login, tree, city_admin):
+    client = login(city_admin)
+    page = client.get(f"/org/units/{tree.city.pk}/").content.decode()
+    assert "玄武区" in page and "新建下级单位" in page and "开设账号" in page
+    fragment = client.get(f"/org/units/{tree.county.pk}/children/").content.decode()
+    assert "新街口街道" in fragment and "梅园新村街道" in fragment
+
+
+def test_create_through_the_form(login, tree, city_admin):
+    client = login(city_admin)
+    response = client.post(f"/org/units/{tree.county.pk}/new/", {"name": "锁金村街道", "kind": "town", "code": "",
+                                                                  "sort_order": "3"})
+    unit = Unit.objects.get(name="锁金村街道")
+    assert response["Location"] == f"/org/units/{unit.pk}/"
+    assert unit.parent_id == tree.county.pk
+
+
+def test_blank_name_gets_a_chinese_error(login, tree, city_admin):
+    client = login(city_admin)
+    count = Unit.objects.count()
+    page = client.post(f"/org/units/{tree.county.pk}/new/", {"name": "", "kind": "town"}).content.decode()
+    assert "这个字段是必填项" in page
+    assert Unit.objects.count() == count
+
+
+def test_revoking_a_unit_with_accounts_is_refused_on_the_page(login, tree, city_admin):
+    make_account(tree.town, kind="member")
+    client = login(city_admin)
+    page = client.get(f"/org/units/{tree.town.pk}/revoke/").content.decode()
+    assert "确定要撤销吗" in page
+    page = client.post(f"/org/units/{tree.town.pk}/revoke/", {"revoked_on": "2026-11-23",
+                                                             "reference": "宁政发〔2026〕9号"}).content.decode()
+    assert "仍有 1 个在用账号" in page
+    tree.refresh()
+    assert tree.town.status == UnitStatus.ACTIVE
+
+
+def test_revoking_an_empty_unit_through_the_page(login, tree, city_admin):
+    client = login(city_admin)
+    response = client.post(f"/org/units/{tree.other_town.pk}/revoke/", {"revoked_on": "2026-11-23",
+                                                                       "reference": "宁政发〔2026〕9号"})
+    assert response.status_code == 302
+    tree.refresh()
+    assert tree.other_town.status == UnitStatus.REVOKED
+
+
+def test_moving_under_own_child_is_refused_on_the_page(login, tree, city_admin):
+    client = login(city_admin)
+    response = client.post(f"/org/units/{tree.county.pk}/move/", {"new_parent": tree.town.pk}, follow=True)
+    assert "不能将单位迁移到其自身或其下级单位之下" in response.content.decode()
+    tree.refresh()
+    assert tree.county.parent_id == tree.city.pk
+
+
+def test_move_search_and_move(login, tree, province_admin):
+    client = login(province_admin)
+    page = client.get(f"/org/units/{tree.county.pk}/move/?q=苏州").content.decode()
+    assert "苏州市" in page
+    client.post(f"/org/units/{tree.county.pk}/move/", {"new_parent": tree.sibling_city.pk})
+    tree.refresh()
+    assert tree.county.parent_id == tree.sibling_city.pk and tree.town.path.startswith(tree.sibling_city.path)
