@@ -46,12 +46,12 @@ _serial = iter(range(1, 10**6))
 
 def make_account(unit, *, name="测试人员", kind="staff", role=None, mobile=None, password=PASSWORD):
     """An account with a valid ID number; ``role`` adds a subtree grant at its unit."""
-    from fenji.core.people.bootstrap import _open
+    from fenji.core.people.bootstrap import bootstrap_account
     from fenji.core.people.identity import check_char
 
     n = next(_serial)
     first17 = f"320102199001{n % 28 + 1:02d}{n % 1000:03d}"
-    account = _open(unit=unit, real_name=name, mobile=mobile or f"139{n:08d}", kind=kind,
+    account = bootstrap_account(unit=unit, real_name=name, mobile=mobile or f"139{n:08d}", kind=kind,
                     id_number=first17 + check_char(first17), title="", password=password, must_change=False)
     if role is not None:
         grant_create(actor=policy.SYSTEM, account=account, role=role.code, unit=unit)

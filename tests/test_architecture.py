@@ -49,3 +49,9 @@ def test_every_unit_owned_table_has_a_path_index():
 def test_english_catalog_is_kept():
     assert (SRC / "locale" / "en" / "LC_MESSAGES" / "django.po").exists()
     assert (SRC / "locale" / "en" / "LC_MESSAGES" / "django.mo").exists()
+
+
+def test_code_passes_the_linter():
+    result = subprocess.run([str(Path(sys.executable).parent / "ruff"), "check", "--no-cache", "src", "tests",
+                             "conftest.py"], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -11,7 +11,7 @@ import datetime
 import pytest
 
 from conftest import make_account
-from fenji.core.org.models import Unit, UnitStatus
+from fenji.core.org.models import Unit
 from fenji.core.people.models import Account, AccountStatus
 from routing import all_routes, is_int, route_named
 

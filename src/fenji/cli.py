@@ -17,7 +17,7 @@ def run(argv: list[str]) -> int:
     parser.add_argument("--host", default=os.environ.get("FENJI_HOST", "127.0.0.1"))
     parser.add_argument("--port", type=int, default=int(os.environ.get("FENJI_PORT", "8000")))
     parser.add_argument("--workers", type=int, default=int(os.environ.get("FENJI_WORKERS", "1")))
-    parser.add_argument("--threads", type=int, default=int(os.environ.get("FENJI_THREADS", "8")))
+    parser.add_argument("--threads", type=int, default=int(os.environ.get("FENJI_THREADS", "4")))
     args = parser.parse_args(argv)
     _django()
     from django.conf import settings
@@ -28,6 +28,7 @@ def run(argv: list[str]) -> int:
         sys.executable, "-m", "granian", "--interface", "wsgi",
         "--host", args.host, "--port", str(args.port),
         "--workers", str(args.workers), "--blocking-threads", str(args.threads),
+        "--backpressure", str(args.threads),
         "--static-path-route", settings.STATIC_URL.rstrip("/"),
         "--static-path-mount", str(settings.STATIC_ROOT),
         "fenji.wsgi:application",

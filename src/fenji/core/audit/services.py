@@ -1,4 +1,4 @@
-"""The audit interface every service calls. Issue-tracked follow-up: hash chain and verification."""
+"""The audit interface every service calls: one event per change, in the change's transaction."""
 
 from django.utils import timezone
 

@@ -17,7 +17,7 @@ from fenji.core.kernel.errors import DomainError
 from fenji.core.kernel.paths import SEGMENT_WIDTH, encode_segment
 
 from .models import Unit, UnitKind
-from .services import _lock_tree, _next_child_path
+from .tree import lock_tree, next_child_path
 
 KIND_BY_LEVEL = {1: UnitKind.PROVINCE, 2: UnitKind.CITY, 3: UnitKind.COUNTY, 4: UnitKind.TOWN}
 
@@ -65,12 +65,12 @@ def province_import(*, actor, province_code: str, max_level: int = 4) -> Unit:
     codes = [d.code for d in divisions]
     if Unit.objects.filter(code__in=codes).exists():
         raise DomainError("部分行政区划代码已存在，未导入任何单位")
-    _lock_tree()
+    lock_tree()
     children: dict[str, list[Division]] = defaultdict(list)
     for division in divisions:
         children[division.parent_code].append(division)
     province = next(d for d in divisions if d.level == 1)
-    root_path = _next_child_path(None)
+    root_path = next_child_path(None)
     paths = {province.code: root_path}
     order = [province]
     queue = [province]

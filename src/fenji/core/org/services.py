@@ -2,39 +2,20 @@
 
 import datetime
 
-from django.db import connection, transaction
-from django.db.models import CharField, F, Max, Value
-from django.db.models.functions import Concat, Substr
+from django.db import transaction
+from django.db.models import F
 
 from fenji.core.access import policy
 from fenji.core.audit.services import audit_record
 from fenji.core.kernel.errors import DomainError
 from fenji.core.kernel.models import org_owned_models
-from fenji.core.kernel.paths import ALPHABET, SEGMENT_WIDTH, decode_segment, encode_segment, is_within, subtree_q
+from fenji.core.kernel.paths import SEGMENT_WIDTH, is_within, subtree_q
 
 from . import permissions as perms
 from .models import Unit, UnitKind, UnitStatus
+from .tree import lock_tree, next_child_path, rewrite_prefix
 
 EDITABLE_FIELDS = ("name", "short_name", "code", "kind", "sort_order", "leader", "founded_on", "approval_ref")
-TREE_LOCK_KEY = 0x66656E6A69  # "fenji": one advisory lock serializes every tree write on PostgreSQL
-
-
-def _lock_tree() -> None:
-    """Serialize tree writes. SQLite needs nothing more: IMMEDIATE transactions hold the write lock."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [TREE_LOCK_KEY])
-
-
-def _next_child_path(parent: Unit | None) -> str:
-    """Called under the tree lock: the first free segment after the last child's."""
-    prefix = parent.path if parent else ""
-    siblings = Unit.objects.filter(parent=parent) if parent else Unit.objects.filter(parent__isnull=True)
-    last = siblings.aggregate(last=Max("path"))["last"]
-    number = decode_segment(last[len(prefix):]) + 1 if last else 1
-    if number >= len(ALPHABET) ** SEGMENT_WIDTH:
-        raise DomainError("下级单位数量已达上限")
-    return prefix + encode_segment(number)
 
 
 def _validate_fields(fields: dict, *, instance: Unit | None = None) -> dict:
@@ -64,12 +45,12 @@ def unit_create(*, actor, parent: Unit | None, name: str, kind: str, **fields) -
     else:
         policy.require(actor, perms.UNIT_CREATE, parent.path)
     cleaned = _validate_fields({"name": name, "kind": kind, **fields})
-    _lock_tree()
+    lock_tree()
     if parent is not None:
         parent = Unit.objects.get(pk=parent.pk)  # re-read under the lock: the parent may have moved
         if not parent.is_active:
             raise DomainError(f"上级单位“{parent.name}”已撤销，不能在其下新建单位")
-    path = _next_child_path(parent)
+    path = next_child_path(parent)
     unit = Unit.objects.create(parent=parent, path=path, depth=len(path) // SEGMENT_WIDTH, **cleaned)
     audit_record(actor=actor, action=perms.UNIT_CREATE, target=unit, details={"name": unit.name, "kind": unit.kind})
     return unit
@@ -89,19 +70,11 @@ def unit_update(*, actor, unit: Unit, **fields) -> Unit:
     return unit
 
 
-def _rewrite_prefix(queryset, field: str, old: str, new: str, **extra) -> int:
-    """``field = new || substr(field, len(old) + 1)`` for every row of the subtree, in one statement."""
-    return queryset.filter(subtree_q(field, old)).update(
-        **{field: Concat(Value(new), Substr(F(field), len(old) + 1), output_field=CharField())},
-        **extra,
-    )
-
-
 @transaction.atomic
 def unit_move(*, actor, unit: Unit, new_parent: Unit) -> Unit:
     policy.require(actor, perms.UNIT_MOVE, unit.path)
     policy.require(actor, perms.UNIT_MOVE, new_parent.path)  # the destination is re-checked too
-    _lock_tree()
+    lock_tree()
     unit = Unit.objects.get(pk=unit.pk)
     new_parent = Unit.objects.get(pk=new_parent.pk)
     if is_within(new_parent.path, unit.path):
@@ -111,12 +84,12 @@ def unit_move(*, actor, unit: Unit, new_parent: Unit) -> Unit:
     if unit.parent_id == new_parent.pk:
         raise DomainError("该单位已在目标上级单位之下", field="new_parent")
     old_path, old_parent = unit.path, unit.parent
-    new_path = _next_child_path(new_parent)
+    new_path = next_child_path(new_parent)
     depth_delta = (len(new_path) - len(old_path)) // SEGMENT_WIDTH
     Unit.objects.filter(pk=unit.pk).update(parent=new_parent)
-    _rewrite_prefix(Unit.objects.all(), "path", old_path, new_path, depth=F("depth") + depth_delta)
+    rewrite_prefix(Unit.objects.all(), "path", old_path, new_path, depth=F("depth") + depth_delta)
     for model in org_owned_models():
-        _rewrite_prefix(model._base_manager.all(), "unit_path", old_path, new_path)
+        rewrite_prefix(model._base_manager.all(), "unit_path", old_path, new_path)
     unit.refresh_from_db()
     audit_record(
         actor=actor,
@@ -137,7 +110,7 @@ def unit_revoke(*, actor, unit: Unit, revoked_on: datetime.date, reference: str)
         raise DomainError("请填写撤销批准文号", field="reference")
     if revoked_on is None:
         raise DomainError("请填写撤销日期", field="revoked_on")
-    _lock_tree()
+    lock_tree()
     unit = Unit.objects.get(pk=unit.pk)
     if not unit.is_active:
         raise DomainError(f"“{unit.name}”已于 {unit.revoked_on} 撤销")

@@ -29,7 +29,7 @@ DEMO_PROVINCE_CODE = "320000"  # 江苏省: seed 000 is Jiangsu's retired-cadre 
 DEMO_PASSWORD_FILE = "demo-password"
 
 
-def _open(*, unit: Unit, real_name: str, mobile: str, kind: str, id_number: str | None, title: str,
+def bootstrap_account(*, unit: Unit, real_name: str, mobile: str, kind: str, id_number: str | None, title: str,
           password: str, must_change: bool) -> Account:
     """Create or refresh one account directly (bootstrap only: no actor above the platform to check)."""
     mobile = clean_mobile(mobile)
@@ -64,7 +64,7 @@ def create_admin(*, real_name: str, mobile: str, id_number: str, unit_name: str 
     if Account.objects.filter(mobile=clean_mobile(mobile)).exists():
         raise DomainError("该手机号码已有账号", field="mobile")
     password = generate_initial_password()
-    account = _open(unit=root, real_name=real_name, mobile=mobile, kind=AccountKind.STAFF, id_number=id_number,
+    account = bootstrap_account(unit=root, real_name=real_name, mobile=mobile, kind=AccountKind.STAFF, id_number=id_number,
                     title="平台管理员", password=password, must_change=True)
     grant_create(actor=policy.SYSTEM, account=account, role=SYSTEM_ADMIN.code, unit=root)
     return account, password
@@ -126,7 +126,7 @@ def build_demo(*, password: str) -> list[DemoLogin]:
     logins = []
     for serial, (role_label, name, mobile, code, kind, title, role, where) in enumerate(DEMO_PEOPLE, start=1):
         unit = units[code]
-        account = _open(unit=unit, real_name=name, mobile=mobile, kind=kind,
+        account = bootstrap_account(unit=unit, real_name=name, mobile=mobile, kind=kind,
                         id_number=_demo_id_number(code, serial, rng), title=title, password=password,
                         must_change=False)
         if role is not None and not Grant.objects.filter(account=account, role=role.code, revoked_at=None).exists():

@@ -99,7 +99,7 @@ def account_set_status(*, actor, account: Account, active: bool, reason: str = "
     account = Account.objects.select_for_update().get(pk=account.pk)
     target = AccountStatus.ACTIVE if active else AccountStatus.DISABLED
     if account.status == target:
-        raise DomainError("账号已是“%s”状态" % AccountStatus(target).label)
+        raise DomainError(f"账号已是“{AccountStatus(target).label}”状态")
     account.status = target
     account.status_reason = reason
     account.save(update_fields=["status", "status_reason"])

@@ -15,8 +15,7 @@ from fenji.core.web.routes import public, requires, signed_in
 from . import permissions as perms
 from . import selectors, services
 from .authentication import login_attempt, logout_session
-from .forms import (AccountFilterForm, AccountOpenForm, DisableForm, LoginForm, MobileChangeForm,
-                    PasswordChangeForm)
+from .forms import AccountFilterForm, AccountOpenForm, DisableForm, LoginForm, MobileChangeForm, PasswordChangeForm
 
 
 def lockout_response(request, original_response=None, credentials=None):

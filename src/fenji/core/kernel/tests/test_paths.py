@@ -1,8 +1,15 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from fenji.core.kernel.paths import (SUBTREE_END, ancestor_paths, decode_segment, depth_of, encode_segment,
-                                     is_within, parent_path)
+from fenji.core.kernel.paths import (
+    SUBTREE_END,
+    ancestor_paths,
+    decode_segment,
+    depth_of,
+    encode_segment,
+    is_within,
+    parent_path,
+)
 
 
 @given(st.integers(min_value=0, max_value=36**4 - 1))

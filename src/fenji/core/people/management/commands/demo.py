@@ -1,3 +1,5 @@
+import os
+
 from django.core.management.base import BaseCommand, CommandError
 
 from fenji.core.kernel.errors import DomainError
@@ -20,4 +22,5 @@ class Command(BaseCommand):
         for login in logins:
             self.stdout.write(f"  {login.role:<16} {login.name:<4} {login.mobile}  {login.unit}  [{login.where}]")
         self.stdout.write(f"  密码（全部演示账号）：{password}")
-        self.stdout.write("  控制台：http://127.0.0.1:8000/login/    移动端：http://127.0.0.1:8000/m/login/")
+        base = f"http://{os.environ.get('FENJI_HOST', '127.0.0.1')}:{os.environ.get('FENJI_PORT', '8000')}"
+        self.stdout.write(f"  控制台：{base}/login/    移动端：{base}/m/login/")
