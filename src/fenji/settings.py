@@ -113,7 +113,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "people.Account"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "fenji.core.people.backends.AccountBackend",
 ]
 LOGIN_URL = "people:login"
 LOGIN_REDIRECT_URL = "org:home"
@@ -159,6 +159,9 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Which seed's duty rules apply (access.rules.PROFILES): default, veterans, office, league, discipline, labor.
+FENJI_PROFILE = os.environ.get("FENJI_PROFILE", "default")
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]

@@ -97,7 +97,7 @@ def test_open_account_in_console_then_first_login_on_mobile(live_server, new_pag
     page.get_by_label("账号类型").select_option(label="会员/团员")
     page.get_by_role("button", name="开设账号").click()
 
-    account = Account.objects.select_related("person", "unit").get(mobile=NEW_MOBILE)
+    account = Account.objects.unscoped(reason="test").select_related("person", "unit").get(mobile=NEW_MOBILE)
     expect(page).to_have_url(f"{live_server.url}/people/accounts/{account.pk}/")
     expect(page.get_by_role("status")).to_contain_text(f"已为{NEW_NAME}开设账号")
     expect(page.get_by_role("status")).to_contain_text("139****9999")

@@ -7,4 +7,4 @@ class AccessConfig(AppConfig):
     verbose_name = "权限"
 
     def ready(self):
-        from . import permissions  # noqa: F401  (declares the app's action codes)
+        from . import checks, permissions  # noqa: F401  (action codes; role consistency check)

@@ -1,4 +1,10 @@
 from .registry import Duty, declare
 
+GRANT_VIEW = declare("access.grant.view", Duty.SECURITY, "查看授权", read_only=True)
 GRANT_CREATE = declare("access.grant.create", Duty.SECURITY, "授予权限")
 GRANT_REVOKE = declare("access.grant.revoke", Duty.SECURITY, "撤销权限")
+ROLE_VIEW = declare("access.role.view", Duty.SECURITY, "查看角色", read_only=True)
+ROLE_MANAGE = declare("access.role.manage", Duty.SECURITY, "管理业务角色")
+REGISTRY_VIEW = declare("access.registry.view", Duty.SECURITY, "查看管理员报备", read_only=True)
+TOKEN_MANAGE = declare("access.token.manage", Duty.SECURITY, "管理接口令牌")
+AUDIT_VIEW = declare("audit.event.view", Duty.AUDIT, "查看审计日志", read_only=True)

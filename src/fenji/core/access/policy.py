@@ -1,12 +1,13 @@
 """THE one authority on who may do what, and where.
 
-An ``Actor`` is built once per request from the account and its grants; every decision after that
-is in-process (``str.startswith`` over cached grant paths: sub-microsecond). ``scope`` turns the
-same grants into a filter over unit paths for any queryset. The one bypass is ``SYSTEM``: the
+An ``Actor`` is built once per request from the account and its live grants; every decision after
+that is in-process (``str.startswith`` over cached grant paths: sub-microsecond). ``scope`` turns
+the same grants into a filter over unit paths for any queryset. The one bypass is ``SYSTEM``: the
 platform acting for itself in bootstrap code (``createadmin``, ``demo``, imports). It cannot be
 obtained from a request, and accounts have no superuser flag at all.
 """
 
+import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
@@ -17,15 +18,22 @@ from fenji.core.kernel.paths import SUBTREE_END, is_within
 
 from . import registry
 from .models import Grant, Reach
-from .roles import ROLES
+from .models import Role as RoleRow
+from .roles import BUILTIN_ROLES, Role
 
 
 @dataclass(frozen=True)
 class GrantFact:
-    role: str
-    actions: frozenset[str]
+    grant_id: int
+    role: Role
     unit_path: str
     reach: str
+    subsystem: str = ""
+    valid_until: datetime.datetime | None = None
+
+    @property
+    def actions(self) -> frozenset[str]:
+        return self.role.actions
 
     def covers(self, path: str) -> bool:
         if self.reach == Reach.SUBTREE:
@@ -49,22 +57,48 @@ class Actor:
     def holds(self, action: str) -> bool:
         return any(action in g.actions for g in self.grants)
 
+    def holds_role(self, code: str) -> bool:
+        return any(g.role.code == code for g in self.grants)
+
 
 ANONYMOUS = Actor(account_id=None, label="匿名", unit_id=None, unit_path="", kind="")
 SYSTEM = Actor(account_id=None, label="系统", unit_id=None, unit_path="", kind="system")
 
 
+def role_for(code: str) -> Role | None:
+    """A built-in role, or a live business role defined as data."""
+    if code in BUILTIN_ROLES:
+        return BUILTIN_ROLES[code]
+    row = RoleRow.objects.filter(code=code, archived_at__isnull=True).first()
+    return _from_row(row) if row else None
+
+
+def _from_row(row: RoleRow) -> Role:
+    return Role(row.code, row.label, registry.Duty.BUSINESS, frozenset(row.actions), builtin=False,
+                subsystem=row.subsystem)
+
+
+def live_grants() -> QuerySet:
+    now = timezone.now()
+    return (Grant.objects.unscoped(reason="grants decide scope; they are read to build the actor")
+            .filter(revoked_at__isnull=True)
+            .filter(Q(valid_until__isnull=True) | Q(valid_until__gt=now))
+            .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=now)))
+
+
 def actor_for(account) -> Actor:
-    """Load the account's live grants once; the result is cached on the request by the middleware."""
+    """Load the account's live grants once (two queries at most); cached on the request by the middleware."""
     if account is None or not getattr(account, "is_authenticated", False):
         return ANONYMOUS
-    now = timezone.now()
-    rows = (
-        Grant.objects.filter(account_id=account.pk, revoked_at__isnull=True)
-        .filter(Q(valid_until__isnull=True) | Q(valid_until__gt=now))
-        .values_list("role", "unit_path", "reach")
-    )
-    grants = [GrantFact(role, ROLES[role].actions, path, reach) for role, path, reach in rows if role in ROLES]
+    rows = list(live_grants().filter(account_id=account.pk)
+                .values_list("pk", "role", "unit_path", "reach", "subsystem", "valid_until"))
+    custom = {code for _, code, *_ in rows if code not in BUILTIN_ROLES}
+    roles = dict(BUILTIN_ROLES)
+    if custom:
+        roles.update({row.code: _from_row(row) for row in RoleRow.objects.filter(code__in=custom,
+                                                                                  archived_at__isnull=True)})
+    grants = [GrantFact(pk, roles[code], path, reach, subsystem, until)
+              for pk, code, path, reach, subsystem, until in rows if code in roles]
     return Actor(
         account_id=account.pk,
         label=account.display_label,
@@ -120,4 +154,7 @@ def scope_q(actor: Actor, action: str, field: str = "unit_path") -> Q:
 
 
 def scope(actor: Actor, action: str, queryset: QuerySet, field: str = "unit_path") -> QuerySet:
+    """``queryset`` limited to the rows ``actor`` may ``action``; marks a fail-closed queryset as scoped."""
+    if hasattr(queryset, "visible_to"):
+        return queryset.visible_to(actor, action, field=field)
     return queryset.filter(scope_q(actor, action, field))

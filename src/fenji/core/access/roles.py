@@ -1,12 +1,23 @@
-"""Built-in roles: each is a named bundle of actions of one duty.
+"""Built-in roles: each bundles the actions of one duty (plus read-only actions) and names the roles
+its holders may delegate. Business roles beyond these are rows of ``access.models.Role``.
 
-Role codes are stored on grants; the bundles live in code so that a deploy changes them
-consistently. The access issue turns these into data with duty rules (三员).
+"Nobody grants an action they do not hold" is read as: nobody grants outside what their own grant
+lets them delegate. 三员 makes the literal reading impossible — the security administrator assigns
+the system administrator's actions without holding them — so each role states what it may hand on
+(ADR 0006), and a grant never reaches further, wider or longer than the grant it is made under.
 """
 
 from dataclasses import dataclass
 
-from .registry import Duty, all_actions
+from .registry import Duty
+
+ORG_VIEW = "org.unit.view"
+ORG_WRITE = ("org.unit.create", "org.unit.update", "org.unit.move", "org.unit.revoke")
+ACCOUNT_VIEW = "people.account.view"
+ACCOUNT_WRITE = ("people.account.open", "people.account.update", "people.account.disable")
+GRANT_READ = ("access.grant.view", "access.role.view", "access.registry.view")
+GRANT_WRITE = ("access.grant.create", "access.grant.revoke")
+CUSTOM = "*business*"  # in ``delegates``: any business role defined as data
 
 
 @dataclass(frozen=True)
@@ -14,16 +25,40 @@ class Role:
     code: str
     label: str
     duty: Duty
-    extra_actions: frozenset[str] = frozenset()
+    actions: frozenset[str]
+    delegates: frozenset[str] = frozenset()
+    builtin: bool = True
+    subsystem: str = ""
 
     @property
-    def actions(self) -> frozenset[str]:
-        own = {a.code for a in all_actions() if a.duty == self.duty}
-        return frozenset(own | self.extra_actions)
+    def is_admin(self) -> bool:
+        return self.duty in (Duty.SYSTEM, Duty.SECURITY, Duty.AUDIT)
+
+    def may_delegate(self, role: "Role") -> bool:
+        if role.code in self.delegates:
+            return True
+        return CUSTOM in self.delegates and not role.builtin and role.duty == Duty.BUSINESS
 
 
-SYSTEM_ADMIN = Role("system_admin", "系统管理员", Duty.SYSTEM, frozenset({"org.unit.view"}))
-STAFF = Role("staff", "工作人员", Duty.BUSINESS)
+def _role(code, label, duty, actions, delegates=()):
+    return Role(code, label, duty, frozenset(actions), frozenset(delegates))
 
-ROLES = {role.code: role for role in (SYSTEM_ADMIN, STAFF)}
-ROLE_CHOICES = [(role.code, role.label) for role in ROLES.values()]
+
+SYSTEM_ADMIN = _role("system_admin", "系统管理员", Duty.SYSTEM,
+                     (ORG_VIEW, *ORG_WRITE, ACCOUNT_VIEW, *ACCOUNT_WRITE, "access.registry.view"))
+SECURITY_ADMIN = _role("security_admin", "安全保密管理员", Duty.SECURITY,
+                       (ORG_VIEW, ACCOUNT_VIEW, *GRANT_READ, *GRANT_WRITE, "access.role.manage"),
+                       ("system_admin", "security_admin", "auditor", "account_admin", "permission_admin",
+                        "operator", "staff", CUSTOM))
+AUDITOR = _role("auditor", "安全审计员", Duty.AUDIT,
+                (ORG_VIEW, ACCOUNT_VIEW, *GRANT_READ, "audit.event.view"))
+ACCOUNT_ADMIN = _role("account_admin", "账户管理员", Duty.SYSTEM,
+                      (ORG_VIEW, ACCOUNT_VIEW, *ACCOUNT_WRITE, "access.registry.view"))
+PERMISSION_ADMIN = _role("permission_admin", "权限管理员", Duty.SECURITY,
+                         (ORG_VIEW, ACCOUNT_VIEW, *GRANT_READ, *GRANT_WRITE),
+                         ("permission_admin", "operator", "staff", CUSTOM))
+OPERATOR = _role("operator", "操作员", Duty.BUSINESS, (ORG_VIEW,))
+STAFF = _role("staff", "工作人员", Duty.BUSINESS, (ORG_VIEW,))
+
+BUILTIN_ROLES = {r.code: r for r in (SYSTEM_ADMIN, SECURITY_ADMIN, AUDITOR, ACCOUNT_ADMIN, PERMISSION_ADMIN,
+                                     OPERATOR, STAFF)}

@@ -1,30 +1,182 @@
-"""Writes to grants. Until the delegated-administration rules land, only the platform itself
-(bootstrap: ``createadmin`` and ``demo``) grants; every grant is audited."""
+"""Writes to grants and business roles, under the duty rules (C3). Every refusal names its rule."""
 
-from django.db import transaction
+import datetime
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from fenji.core.audit.services import audit_record
+from fenji.core.audit.transactions import service
 from fenji.core.kernel.errors import AccessDenied, DomainError
+from fenji.core.kernel.paths import is_within
 
 from . import permissions as perms
-from . import policy
-from .models import Grant, Reach
-from .roles import ROLES
+from . import policy, registry, rules
+from .models import REACH_WIDTH, DutyHold, Grant, Reach
+from .models import Role as RoleRow
+from .roles import BUILTIN_ROLES, Role
+
+STAFF_KIND = "staff"
 
 
-@transaction.atomic
-def grant_create(*, actor, account, role: str, unit, reach: str = Reach.SUBTREE) -> Grant:
-    if actor is not policy.SYSTEM:
-        raise AccessDenied("授权须由安全保密管理员办理", rule="grant_bootstrap_only", action=perms.GRANT_CREATE)
-    if role not in ROLES:
+class RuleViolation(AccessDenied):
+    """A duty rule refused the grant; ``rule`` is its name, the message says which rule in Chinese."""
+
+
+def _role_label(code: str) -> str:
+    role = policy.role_for(code)
+    return role.label if role else code
+
+
+def _delegating_grant(actor, role: Role, unit_path: str, reach: str, subsystem: str) -> policy.GrantFact:
+    """The actor's own grant under which this grant may be made: same subtree, delegable role, no wider reach."""
+    for grant in actor.grants:
+        if perms.GRANT_CREATE not in grant.actions or not grant.covers(unit_path):
+            continue
+        if not grant.role.may_delegate(role):
+            continue
+        if grant.subsystem and subsystem != grant.subsystem:
+            continue  # a permission administrator per subsystem hands on only that subsystem
+        if REACH_WIDTH[Reach(reach)] > REACH_WIDTH[Reach(grant.reach)]:
+            continue
+        return grant
+    raise RuleViolation(f"您不能授予“{role.label}”角色：超出了您本人授权可以下放的范围", rule="ceiling",
+                        action=perms.GRANT_CREATE)
+
+
+def _check_grantee(*, actor, account, role: Role, unit) -> None:
+    if not account.is_active:
+        raise DomainError("该账号已停用，不能授权", field="account")
+    if not unit.is_active:
+        raise DomainError(f"“{unit.name}”已撤销，不能在其上授权", field="unit")
+    if actor is not policy.SYSTEM and not is_within(unit.path, account.unit_path):
+        raise RuleViolation("授权单位必须是被授权人所在单位或其下级单位", rule="grant_outside_home",
+                            action=perms.GRANT_CREATE)
+    if role.is_admin and account.kind != STAFF_KIND:
+        raise RuleViolation(f"“{role.label}”只能授予工作人员账号", rule="admin_staff_only", action=perms.GRANT_CREATE)
+    kind_rule = rules.kind_rule_for(role.code, unit.kind)
+    if kind_rule:
+        raise RuleViolation(f"不能在“{unit.name}”设置{role.label}：{kind_rule.label}", rule="not_at_kind",
+                            action=perms.GRANT_CREATE)
+
+
+def _hold_exclusive_duties(*, account, role: Role) -> None:
+    """Claim the role in each exclusive set; the unique (account, rule) row makes a race lose."""
+    for rule in rules.exclusive_rules_for(role.code):
+        held = DutyHold.objects.filter(account=account, rule=rule.name).first()
+        if held and held.role != role.code:
+            raise RuleViolation(f"{account.person.real_name}已担任{_role_label(held.role)}，{rule.label}",
+                                rule=f"exclusive:{rule.name}", action=perms.GRANT_CREATE)
+        if held is None:
+            try:
+                with transaction.atomic():
+                    DutyHold.objects.create(account=account, rule=rule.name, role=role.code)
+            except IntegrityError:
+                raise RuleViolation(f"{account.person.real_name}已担任同组其他职责，{rule.label}",
+                                    rule=f"exclusive:{rule.name}", action=perms.GRANT_CREATE) from None
+
+
+def _free_seat(*, role: Role, unit) -> int | None:
+    limit = rules.per_unit_limit_for(role.code)
+    if limit is None:
+        return None
+    taken = set(Grant.objects.unscoped(reason="seat count for a per-unit limit")
+                .filter(unit=unit, role=role.code, revoked_at__isnull=True).values_list("slot", flat=True))
+    for seat in range(1, limit.limit + 1):
+        if seat not in taken:
+            return seat
+    raise RuleViolation(f"“{unit.name}”已有 {limit.limit} 名{role.label}，每个单位最多 {limit.limit} 名（{limit.source}）",
+                        rule="per_unit_limit", action=perms.GRANT_CREATE)
+
+
+@service
+def grant_create(*, actor, account, role: str, unit, reach: str = Reach.SUBTREE, subsystem: str = "",
+                 valid_until: datetime.datetime | None = None, requested_by=None, approved_by=None) -> Grant:
+    """Grant ``role`` at ``unit`` to ``account`` within the actor's own delegable envelope and the duty rules."""
+    role_obj = policy.role_for(role)
+    if role_obj is None:
         raise DomainError(f"未知角色：{role}", field="role")
     if reach not in Reach.values:
         raise DomainError("授权范围无效", field="reach")
-    grant, created = Grant.objects.get_or_create(
-        account=account, role=role, unit=unit, revoked_at=None,
-        defaults={"unit_path": unit.path, "reach": reach},
-    )
-    if created:
-        audit_record(actor=actor, action=perms.GRANT_CREATE, target=grant,
-                     details={"account": account.pk, "role": role, "unit": unit.name, "reach": reach})
+    subsystem = (subsystem or "").strip() or role_obj.subsystem
+    if actor is not policy.SYSTEM:
+        policy.require(actor, perms.GRANT_CREATE, unit.path)
+        if account.pk == actor.account_id:
+            raise RuleViolation("不能给自己授权", rule="self_grant", action=perms.GRANT_CREATE)
+        envelope = _delegating_grant(actor, role_obj, unit.path, reach, subsystem)
+        if envelope.valid_until and (valid_until is None or valid_until > envelope.valid_until):
+            valid_until = envelope.valid_until  # never outlives the grant it was made under
+    if requested_by is not None and approved_by is not None and requested_by.pk == approved_by.pk:
+        raise RuleViolation("审批人不能是申请人本人", rule="approver_is_requester", action=perms.GRANT_CREATE)
+    _check_grantee(actor=actor, account=account, role=role_obj, unit=unit)
+    type(unit).objects.select_for_update().filter(pk=unit.pk).first()  # serialize seat counting per unit
+    if Grant.objects.unscoped(reason="duplicate check").filter(account=account, role=role, unit=unit,
+                                                               revoked_at__isnull=True).exists():
+        raise DomainError(f"{account.person.real_name}在“{unit.name}”已有“{role_obj.label}”授权")
+    _hold_exclusive_duties(account=account, role=role_obj)
+    seat = _free_seat(role=role_obj, unit=unit)
+    try:
+        with transaction.atomic():
+            grant = Grant.objects.create(
+                account=account, role=role, unit=unit, unit_path=unit.path, reach=reach, subsystem=subsystem,
+                slot=seat, valid_until=valid_until, granted_by_id=actor.account_id,
+                requested_by=requested_by, approved_by=approved_by,
+            )
+    except IntegrityError:
+        raise RuleViolation(f"“{unit.name}”的{role_obj.label}席位刚被占用，请刷新后重试", rule="per_unit_limit",
+                            action=perms.GRANT_CREATE) from None
+    audit_record(actor=actor, action=perms.GRANT_CREATE, target=grant, details={
+        "account": account.pk, "role": role, "unit": unit.name, "reach": reach, "slot": seat,
+        "subsystem": subsystem, "valid_until": valid_until.isoformat() if valid_until else None,
+    })
     return grant
+
+
+@service
+def grant_revoke(*, actor, grant: Grant, reason: str) -> Grant:
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError("请填写撤销原因", field="reason")
+    role_obj = policy.role_for(grant.role) or BUILTIN_ROLES["staff"]
+    if actor is not policy.SYSTEM:
+        policy.require(actor, perms.GRANT_REVOKE, grant.unit_path)
+        _delegating_grant(actor, role_obj, grant.unit_path, Reach.SELF, grant.subsystem)
+    grant = Grant.objects.unscoped(reason="revoking a grant found in scope").select_for_update().get(pk=grant.pk)
+    if grant.revoked_at is not None:
+        raise DomainError("该授权已撤销")
+    grant.revoked_at = timezone.now()
+    grant.revoked_by_id = actor.account_id
+    grant.revoke_reason = reason
+    grant.save(update_fields=["revoked_at", "revoked_by", "revoke_reason"])
+    still_holds = Grant.objects.unscoped(reason="duty release check").filter(
+        account_id=grant.account_id, role=grant.role, revoked_at__isnull=True).exists()
+    if not still_holds:
+        DutyHold.objects.filter(account_id=grant.account_id, role=grant.role).delete()
+    audit_record(actor=actor, action=perms.GRANT_REVOKE, target=grant, details={"role": grant.role,
+                                                                               "reason": reason})
+    return grant
+
+
+@service
+def role_create(*, actor, code: str, label: str, actions: list[str], subsystem: str = "",
+                description: str = "") -> RoleRow:
+    """A business role defined as data: business actions and read-only actions only."""
+    policy.require(actor, perms.ROLE_MANAGE)
+    code, label = (code or "").strip(), (label or "").strip()
+    if not code or not label:
+        raise DomainError("请填写角色代码和名称")
+    if code in BUILTIN_ROLES or RoleRow.objects.filter(code=code).exists():
+        raise DomainError(f"角色代码 {code} 已存在", field="code")
+    if not actions:
+        raise DomainError("请至少选择一项权限", field="actions")
+    for action in actions:
+        if not registry.is_declared(action):
+            raise DomainError(f"未知权限：{action}", field="actions")
+        declared = registry.get(action)
+        if declared.duty != registry.Duty.BUSINESS and not declared.read_only:
+            raise RuleViolation(f"业务角色不能包含管理权限“{declared.label}”", rule="role_single_duty",
+                                action=perms.ROLE_MANAGE)
+    role = RoleRow.objects.create(code=code, label=label, actions=sorted(set(actions)), subsystem=subsystem.strip(),
+                                  description=description.strip(), created_by_id=actor.account_id)
+    audit_record(actor=actor, action=perms.ROLE_MANAGE, target=role, details={"code": code, "actions": role.actions})
+    return role

@@ -12,12 +12,13 @@ class DomainError(Exception):
 
 
 class AccessDenied(DomainError):
-    """The actor may not do this; ``rule`` names which rule refused it."""
+    """The actor may not do this; ``rule`` names which rule refused it. Every denial is audited once."""
 
-    def __init__(self, message: str, *, rule: str, action: str = ""):
-        super().__init__(message, code="denied")
+    def __init__(self, message: str, *, rule: str, action: str = "", field: str | None = None):
+        super().__init__(message, code="denied", field=field)
         self.rule = rule
         self.action = action
+        self.recorded = False
 
 
 class NotVisible(DomainError):

@@ -58,7 +58,8 @@ def unit_children(*, actor, unit: Unit, include_revoked: bool = False, action: s
     )
     for model in org_owned_models():
         if model.revoke_blocker is not None:
-            rows = model._base_manager.filter(_in_outer_subtree("unit_path")).filter(model.revoke_blocker)
+            rows = (model._default_manager.unscoped(reason="sizes of visible units")
+                    .filter(_in_outer_subtree("unit_path")).filter(model.revoke_blocker))
             children = children.annotate(**{f"{model._meta.model_name}_count": _count(rows)})
     return children.order_by("sort_order", "path")
 
@@ -71,7 +72,8 @@ def unit_subtree_stats(*, actor, unit: Unit) -> dict:
     for model in org_owned_models():
         if model.revoke_blocker is not None:
             stats["people"][model.revoke_blocker_label] = (
-                model._base_manager.filter(unit.subtree_q("unit_path")).filter(model.revoke_blocker).count()
+                model._default_manager.unscoped(reason="size of a visible unit")
+                .filter(unit.subtree_q("unit_path")).filter(model.revoke_blocker).count()
             )
     return stats
 

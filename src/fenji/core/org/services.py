@@ -2,11 +2,11 @@
 
 import datetime
 
-from django.db import transaction
 from django.db.models import F
 
 from fenji.core.access import policy
 from fenji.core.audit.services import audit_record
+from fenji.core.audit.transactions import service
 from fenji.core.kernel.errors import DomainError
 from fenji.core.kernel.models import org_owned_models
 from fenji.core.kernel.paths import SEGMENT_WIDTH, is_within, subtree_q
@@ -37,7 +37,7 @@ def _validate_fields(fields: dict, *, instance: Unit | None = None) -> dict:
     return cleaned
 
 
-@transaction.atomic
+@service
 def unit_create(*, actor, parent: Unit | None, name: str, kind: str, **fields) -> Unit:
     if parent is None:
         if actor is not policy.SYSTEM:
@@ -56,7 +56,7 @@ def unit_create(*, actor, parent: Unit | None, name: str, kind: str, **fields) -
     return unit
 
 
-@transaction.atomic
+@service
 def unit_update(*, actor, unit: Unit, **fields) -> Unit:
     policy.require(actor, perms.UNIT_UPDATE, unit.path)
     cleaned = _validate_fields(fields, instance=unit)
@@ -70,7 +70,7 @@ def unit_update(*, actor, unit: Unit, **fields) -> Unit:
     return unit
 
 
-@transaction.atomic
+@service
 def unit_move(*, actor, unit: Unit, new_parent: Unit) -> Unit:
     policy.require(actor, perms.UNIT_MOVE, unit.path)
     policy.require(actor, perms.UNIT_MOVE, new_parent.path)  # the destination is re-checked too
@@ -89,7 +89,8 @@ def unit_move(*, actor, unit: Unit, new_parent: Unit) -> Unit:
     Unit.objects.filter(pk=unit.pk).update(parent=new_parent)
     rewrite_prefix(Unit.objects.all(), "path", old_path, new_path, depth=F("depth") + depth_delta)
     for model in org_owned_models():
-        rewrite_prefix(model._base_manager.all(), "unit_path", old_path, new_path)
+        rewrite_prefix(model._default_manager.unscoped(reason="a moved subtree carries its rows"), "unit_path",
+                       old_path, new_path)
     unit.refresh_from_db()
     audit_record(
         actor=actor,
@@ -101,7 +102,7 @@ def unit_move(*, actor, unit: Unit, new_parent: Unit) -> Unit:
     return unit
 
 
-@transaction.atomic
+@service
 def unit_revoke(*, actor, unit: Unit, revoked_on: datetime.date, reference: str) -> Unit:
     """Revoke a unit and its subtree: refused while anything in it still blocks (e.g. active accounts)."""
     policy.require(actor, perms.UNIT_REVOKE, unit.path)
@@ -119,7 +120,8 @@ def unit_revoke(*, actor, unit: Unit, revoked_on: datetime.date, reference: str)
     for model in org_owned_models():
         if model.revoke_blocker is None:
             continue
-        count = model._base_manager.filter(subtree_q("unit_path", unit.path)).filter(model.revoke_blocker).count()
+        count = (model._default_manager.unscoped(reason="rows that block revoking a unit")
+                 .filter(subtree_q("unit_path", unit.path)).filter(model.revoke_blocker).count())
         if count:
             raise DomainError(
                 f"“{unit.name}”及其下级单位仍有 {count} 个{model.revoke_blocker_label}，"

@@ -34,7 +34,8 @@ def bootstrap_account(*, unit: Unit, real_name: str, mobile: str, kind: str, id_
     """Create or refresh one account directly (bootstrap only: no actor above the platform to check)."""
     mobile = clean_mobile(mobile)
     identity = parse_id_number(id_number) if id_number else None
-    account = Account.objects.filter(mobile=mobile).select_related("person").first()
+    account = (Account.objects.unscoped(reason="bootstrap finds its own accounts")
+               .filter(mobile=mobile).select_related("person").first())
     if account is None:
         if identity and Person.objects.filter(id_number=identity.number).exists():
             raise DomainError("该身份证号码已有账号：一人只能有一个账号", field="id_number")
@@ -61,7 +62,7 @@ def create_admin(*, real_name: str, mobile: str, id_number: str, unit_name: str 
         if not unit_name:
             raise DomainError("平台还没有根单位，请用 --unit-name 指定根单位名称")
         root = unit_create(actor=policy.SYSTEM, parent=None, name=unit_name, kind=UnitKind.PROVINCE)
-    if Account.objects.filter(mobile=clean_mobile(mobile)).exists():
+    if Account.objects.unscoped(reason="bootstrap").filter(mobile=clean_mobile(mobile)).exists():
         raise DomainError("该手机号码已有账号", field="mobile")
     password = generate_initial_password()
     account = bootstrap_account(unit=root, real_name=real_name, mobile=mobile, kind=AccountKind.STAFF, id_number=id_number,
@@ -129,7 +130,8 @@ def build_demo(*, password: str) -> list[DemoLogin]:
         account = bootstrap_account(unit=unit, real_name=name, mobile=mobile, kind=kind,
                         id_number=_demo_id_number(code, serial, rng), title=title, password=password,
                         must_change=False)
-        if role is not None and not Grant.objects.filter(account=account, role=role.code, revoked_at=None).exists():
+        if role is not None and not (Grant.objects.unscoped(reason="bootstrap")
+                                     .filter(account=account, role=role.code, revoked_at=None).exists()):
             grant_create(actor=policy.SYSTEM, account=account, role=role.code, unit=unit)
         logins.append(DemoLogin(role_label, name, mobile, unit.name, where))
     return logins

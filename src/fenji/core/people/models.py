@@ -3,6 +3,7 @@ from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.db import models
 from django.db.models import Q
 
+from fenji.core.access.scoping import ScopedQuerySet
 from fenji.core.kernel.models import OrgOwned
 
 from .identity import mask_id_number, mask_mobile
@@ -49,9 +50,11 @@ class AccountStatus(models.TextChoices):
     DISABLED = "disabled", "已停用"
 
 
-class AccountManager(BaseUserManager):
+class AccountManager(BaseUserManager.from_queryset(ScopedQuerySet)):
+    """Fail-closed like every unit-owned manager; signing in is the one lookup by login name."""
+
     def get_by_natural_key(self, mobile):
-        return self.get(mobile=mobile)
+        return self.unscoped(reason="authentication looks the login name up").get(mobile=mobile)
 
 
 class Account(AbstractBaseUser, OrgOwned):

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from fenji.core.access import policy
 from fenji.core.audit.services import audit_record
+from fenji.core.audit.transactions import service
 from fenji.core.kernel.errors import AccessDenied, DomainError
 from fenji.core.notify.sms import sms_send
 
@@ -28,7 +29,7 @@ def _validate_password(password: str, account: Account) -> None:
 
 
 def _check_unique(*, id_number: str | None, mobile: str, exclude_account: Account | None = None) -> None:
-    accounts = Account.objects.all()
+    accounts = Account.objects.unscoped(reason="one person, one account: uniqueness is platform-wide")
     if exclude_account is not None:
         accounts = accounts.exclude(pk=exclude_account.pk)
     if accounts.filter(mobile=mobile).exists():
@@ -37,6 +38,7 @@ def _check_unique(*, id_number: str | None, mobile: str, exclude_account: Accoun
         raise DomainError(DUPLICATE_ID, field="id_number")
 
 
+@service
 def account_open(
     *, actor, unit, real_name: str, mobile: str, kind: str, id_number: str = "", title: str = ""
 ) -> tuple[Account, str]:
@@ -58,7 +60,7 @@ def account_open(
     policy.require(actor, perms.ACCOUNT_OPEN, unit.path)
     password = generate_initial_password()
     try:
-        with transaction.atomic():
+        with transaction.atomic():  # a savepoint: a lost race on the unique constraints becomes a clear error
             _check_unique(id_number=identity.number if identity else None, mobile=mobile)
             person = Person.objects.create(
                 real_name=real_name,
@@ -87,7 +89,7 @@ def account_open(
     return account, password
 
 
-@transaction.atomic
+@service
 def account_set_status(*, actor, account: Account, active: bool, reason: str = "") -> Account:
     """Disable (停用) or re-enable (启用) an account; a disabled account cannot log in at all."""
     policy.require(actor, perms.ACCOUNT_DISABLE, account.unit_path)
@@ -96,7 +98,7 @@ def account_set_status(*, actor, account: Account, active: bool, reason: str = "
     reason = (reason or "").strip()
     if not active and not reason:
         raise DomainError("请填写停用原因", field="reason")
-    account = Account.objects.select_for_update().get(pk=account.pk)
+    account = Account.objects.unscoped(reason="the account was found in scope").select_for_update().get(pk=account.pk)
     target = AccountStatus.ACTIVE if active else AccountStatus.DISABLED
     if account.status == target:
         raise DomainError(f"账号已是“{AccountStatus(target).label}”状态")
@@ -110,7 +112,7 @@ def account_set_status(*, actor, account: Account, active: bool, reason: str = "
     return account
 
 
-@transaction.atomic
+@service
 def account_change_mobile(*, actor, account: Account, mobile: str) -> Account:
     """A person's phone number changed (C2.7): the login changes with it, and the new number is told."""
     policy.require(actor, perms.ACCOUNT_UPDATE, account.unit_path)
@@ -130,7 +132,7 @@ def account_change_mobile(*, actor, account: Account, mobile: str) -> Account:
     return account
 
 
-@transaction.atomic
+@service
 def password_change(*, actor, account: Account, old_password: str, new_password: str) -> Account:
     """The account holder changes their own password (first login, expiry, or by choice)."""
     if actor.account_id != account.pk:

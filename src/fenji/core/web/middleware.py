@@ -2,8 +2,7 @@ from django.conf import settings
 from django.shortcuts import render
 from django.utils import translation
 
-from fenji.core.audit.models import Outcome
-from fenji.core.audit.services import audit_record
+from fenji.core.audit.transactions import record_denial
 from fenji.core.kernel.errors import AccessDenied, NotVisible
 
 
@@ -19,13 +18,8 @@ class DomainErrorMiddleware:
     def process_exception(self, request, exception):
         template = "web/mobile_error.html" if request.path.startswith("/m/") else "web/error.html"
         if isinstance(exception, AccessDenied):
-            # Recorded here, after the service's transaction has rolled back, so the denial survives.
-            audit_record(
-                actor=request.actor,
-                action=exception.action or "access.denied",
-                outcome=Outcome.DENIED,
-                details={"rule": exception.rule, "path": request.path, "method": request.method},
-            )
+            # Services record their refusals themselves; route-level refusals are recorded here.
+            record_denial(actor=request.actor, denial=exception, path=request.path, method=request.method)
             return render(request, template, {"title": "无权访问", "message": exception.message}, status=403)
         if isinstance(exception, NotVisible):
             return render(request, template, {"title": "未找到", "message": exception.message}, status=404)

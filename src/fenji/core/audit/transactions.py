@@ -1,0 +1,42 @@
+"""``@service``: the transaction every write service runs in, with its refusals kept on record.
+
+A refusal (``AccessDenied``) rolls the service's transaction back — and with it anything written
+inside. The denial event is therefore written after the outermost service has rolled back, once.
+"""
+
+import contextvars
+import functools
+
+from django.db import transaction
+
+from fenji.core.kernel.errors import AccessDenied
+
+from .models import Outcome
+from .services import audit_record
+
+_depth = contextvars.ContextVar("fenji_service_depth", default=0)
+
+
+def record_denial(*, actor, denial: AccessDenied, **details) -> None:
+    if denial.recorded:
+        return
+    audit_record(actor=actor, action=denial.action or "access.denied", outcome=Outcome.DENIED,
+                 details={"rule": denial.rule, "message": denial.message, **details})
+    denial.recorded = True
+
+
+def service(function):
+    @functools.wraps(function)
+    def run(*args, **kwargs):
+        token = _depth.set(_depth.get() + 1)
+        try:
+            with transaction.atomic():
+                return function(*args, **kwargs)
+        except AccessDenied as denial:
+            if _depth.get() == 1:
+                record_denial(actor=kwargs.get("actor"), denial=denial)
+            raise
+        finally:
+            _depth.reset(token)
+
+    return run
