@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from fenji.core.access import policy
 from fenji.core.access.models import Grant
-from fenji.core.access.roles import STAFF, SYSTEM_ADMIN
+from fenji.core.access.roles import AUDITOR, SECURITY_ADMIN, STAFF, SYSTEM_ADMIN
 from fenji.core.access.services import grant_create
 from fenji.core.kernel.errors import DomainError
 from fenji.core.org.divisions import province_import
@@ -103,9 +103,14 @@ DEMO_PEOPLE = [
     # (role label, name, mobile, unit code, kind, title, grant role, login where)
     ("省级系统管理员", "王建国", "13800000001", "320000", AccountKind.STAFF, "系统管理员", SYSTEM_ADMIN, "控制台"),
     ("省级工作人员", "李秀英", "13800000002", "320000", AccountKind.STAFF, "科员", STAFF, "控制台"),
+    ("省级安全保密管理员", "孙保密", "13800000003", "320000", AccountKind.STAFF, "安全保密管理员", SECURITY_ADMIN, "控制台"),
+    ("省级安全审计员", "周审计", "13800000004", "320000", AccountKind.STAFF, "安全审计员", AUDITOR, "控制台"),
     ("市级系统管理员（南京）", "张伟", "13800000011", "320100", AccountKind.STAFF, "系统管理员", SYSTEM_ADMIN, "控制台"),
     ("市级工作人员（南京）", "刘洋", "13800000012", "320100", AccountKind.STAFF, "科员", STAFF, "控制台"),
+    ("市级安全保密管理员（南京）", "马安", "13800000013", "320100", AccountKind.STAFF, "安全保密管理员", SECURITY_ADMIN,
+     "控制台"),
     ("市级系统管理员（苏州）", "陈静", "13800000021", "320500", AccountKind.STAFF, "系统管理员", SYSTEM_ADMIN, "控制台"),
+    ("市级工作人员（苏州）", "何莉", "13800000022", "320500", AccountKind.STAFF, "科员", STAFF, "控制台"),
     ("县级系统管理员（玄武区）", "杨帆", "13800000031", "320102", AccountKind.STAFF, "系统管理员", SYSTEM_ADMIN, "控制台"),
     ("街道工作人员（新街口街道）", "赵敏", "13800000041", "320102003", AccountKind.STAFF, "干事", STAFF, "控制台"),
     ("会员（新街口街道）", "孙磊", "13800000051", "320102003", AccountKind.MEMBER, "", None, "移动端 /m/"),
