@@ -55,3 +55,12 @@ def test_code_passes_the_linter():
     result = subprocess.run([str(Path(sys.executable).parent / "ruff"), "check", "--no-cache", "src", "tests",
                              "conftest.py"], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_every_unit_owned_model_is_fail_closed():
+    from fenji.core.access.scoping import ScopedQuerySet
+    from fenji.core.kernel.models import OrgOwned
+
+    for model in apps.get_models():
+        if issubclass(model, OrgOwned):
+            assert isinstance(model._default_manager.all(), ScopedQuerySet), model.__name__
