@@ -43,7 +43,7 @@ def test_every_unit_owned_table_has_a_path_index():
         if issubclass(model, OrgOwned):
             indexed = {tuple(index.fields) for index in model._meta.indexes}
             has_path = ("unit_path", "id") in indexed or model._meta.get_field("unit_path").db_index
-            assert has_path or model.__name__ == "Grant", f"{model.__name__} lacks an index on unit_path"
+            assert has_path, f"{model.__name__} lacks an index on unit_path"
 
 
 def test_english_catalog_is_kept():

@@ -1,7 +1,7 @@
 """Deny by default at routing, checked over the whole URL resolver.
 
 The walk is generic (``tests/routing.py``): a route added anywhere is covered by these tests
-without being listed here.
+without being listed here — console and mobile pages, and every operation of the HTTP API.
 """
 
 import uuid
@@ -10,14 +10,21 @@ import pytest
 from django.urls.converters import PathConverter, SlugConverter, StringConverter, UUIDConverter
 
 from conftest import make_account
+from fenji.core.api.auth import SessionAuth, TokenAuth
 from fenji.core.audit.models import AuditEvent, Outcome
-from routing import all_routes, is_int
+from routing import all_routes, api_routes, is_int
 
 ROUTES = all_routes()
 PROTECTED = [r for r in ROUTES if r.rule is not None and not r.rule.public]
 WITH_ACTION = [r for r in ROUTES if r.rule is not None and r.rule.action is not None]
 PUBLIC = [r for r in ROUTES if r.rule is not None and r.rule.public]
 LOGIN_PAGES = {"console": "/login/", "mobile": "/m/login/"}
+
+API_ROUTES = api_routes()
+OPERATIONS = [r for r in API_ROUTES if r.operation is not None]
+API_PROTECTED = [r for r in OPERATIONS if r.rule is not None and not r.rule.public]
+API_WITH_ACTION = [r for r in OPERATIONS if r.rule is not None and r.rule.action is not None]
+API_PAGES = [r for r in API_ROUTES if r.operation is None]  # the schema, the docs and /api/ itself
 
 
 def _ids(routes):
@@ -63,11 +70,32 @@ def test_every_route_declares_its_rule():
     )
 
 
+def test_every_api_operation_declares_its_rule():
+    assert {"GET api:me", "GET api:unit_detail", "POST api:account_open", "POST api:grant_create",
+            "POST api:token_revoke"} <= {f"{r.method} {r.name}" for r in OPERATIONS}
+    undeclared = [r.label for r in API_ROUTES if r.rule is None]
+    assert not undeclared, (
+        "API operations without @api_route(action=…) / @api_route() / @api_route(public=True) below their "
+        "@router.<method>(…) (deny by default):\n  " + "\n  ".join(undeclared)
+    )
+
+
+@pytest.mark.parametrize("route", OPERATIONS, ids=_ids(OPERATIONS))
+def test_every_api_operation_enforces_what_it_declares(route):
+    """The declaration is the enforcement: its authentication carries exactly the declared rule."""
+    callbacks = route.operation.auth_callbacks
+    if route.rule.public:
+        assert not callbacks
+    else:
+        assert [type(c) for c in callbacks] == [TokenAuth, SessionAuth]
+        assert all(c.rule == route.rule for c in callbacks)
+
+
 def test_declared_actions_are_registered():
     from fenji.core.access import registry
 
     unknown = []
-    for route in WITH_ACTION:
+    for route in WITH_ACTION + API_WITH_ACTION:
         try:
             registry.get(route.rule.action)
         except KeyError:
@@ -108,3 +136,45 @@ def test_a_signed_in_account_without_grants_is_refused_and_audited(route, outsid
     assert event.details["path"] == path
     assert event.details["method"] == "GET"
     assert event.details["rule"] == "no_grant"
+
+
+# --- the HTTP API -------------------------------------------------------------------------------
+
+
+def _api_call(client, route, path):
+    return client.generic(route.method, path, "{}", content_type="application/json")
+
+
+@pytest.mark.parametrize("route", API_PROTECTED, ids=_ids(API_PROTECTED))
+def test_an_anonymous_api_call_is_401_with_the_envelope(route, client, fill):
+    path = route.url(fill)
+    response = _api_call(client, route, path)
+    assert response.status_code == 401, f"anonymous {route.method} {path} answered {response.status_code}"
+    assert response.json()["error"]["code"] == "unauthenticated"
+
+
+@pytest.mark.parametrize("route", API_WITH_ACTION, ids=_ids(API_WITH_ACTION))
+def test_an_api_call_without_grants_is_refused_and_audited(route, outsider, login, fill):
+    client = login(outsider)
+    path = route.url(fill)
+    before = AuditEvent.objects.count()
+    response = _api_call(client, route, path)
+    assert response.status_code == 403, f"{route.method} {path} without grants answered {response.status_code}"
+    assert response.json()["error"]["rule"] == "no_grant"
+    assert AuditEvent.objects.count() == before + 1
+    event = AuditEvent.objects.filter(outcome=Outcome.DENIED, actor_id=outsider.pk).get()
+    assert event.action == route.rule.action
+    assert event.details["path"] == path
+    assert event.details["method"] == route.method
+    assert event.details["rule"] == "no_grant"
+
+
+@pytest.mark.parametrize("route", API_PAGES, ids=_ids(API_PAGES))
+def test_the_api_pages_are_declared_and_answer_anonymous_visitors(route, client):
+    response = client.get(route.url(lambda *_: None))
+    if route.rule.public:
+        assert response.status_code < 500
+    elif route.name == "api:openapi-view":
+        assert response.status_code == 302 and response["Location"].startswith(LOGIN_PAGES["console"])
+    else:
+        assert response.status_code == 401 and response.json()["error"]["code"] == "unauthenticated"

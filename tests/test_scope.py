@@ -1,6 +1,7 @@
 """Row scope over HTTP: an administrator reaches its own subtree and nothing else.
 
-Out of scope answers exactly like a missing row (404), for reads and for writes.
+Out of scope answers exactly like a missing row (404), for reads and for writes. Units and accounts
+are checked with system administrators, grants with security-secrecy administrators (``admin``).
 
     江苏省 ── 南京市 ── 玄武区 ── 新街口街道 / 梅园新村街道
           └─ 苏州市
@@ -11,6 +12,10 @@ import datetime
 import pytest
 
 from conftest import make_account
+from fenji.core.access import policy
+from fenji.core.access.models import Grant
+from fenji.core.access.roles import SECURITY_ADMIN, STAFF, SYSTEM_ADMIN
+from fenji.core.access.services import grant_create
 from fenji.core.org.models import Unit
 from fenji.core.people.models import Account, AccountStatus
 from routing import all_routes, is_int, route_named
@@ -28,8 +33,12 @@ UNIT_OWNED = {
     "people:enable": "account",
     "people:mobile": "account",
     "people:open": "unit",
+    "grants:revoke": "grant",
 }
-MODELS = {"unit": Unit, "account": Account}
+MODELS = {"unit": Unit, "account": Account, "grant": Grant}
+# Which administrator a row's routes need: units and accounts are the system administrator's duty,
+# grants the security-secrecy administrator's (三员: one person never holds both).
+ADMIN_ROLE = {"unit": SYSTEM_ADMIN, "account": SYSTEM_ADMIN, "grant": SECURITY_ADMIN}
 
 
 def test_the_matrix_covers_every_route_that_takes_a_row():
@@ -44,16 +53,19 @@ def url_for(name: str, pk) -> str:
 
 
 class Targets:
-    """A unit and an account inside 南京市's subtree, and their counterparts above it (江苏省)."""
+    """A unit, an account and a grant inside 南京市's subtree, and their counterparts above it (江苏省)."""
 
     def __init__(self, tree):
         # 梅园新村街道 holds no account, so it can be revoked; the account lives in 新街口街道.
         self.unit = tree.other_town
         self.account = make_account(tree.town, name="南京街道人员")
-        self.above = {"unit": tree.province, "account": make_account(tree.province, name="省直人员")}
+        self.grant = grant_create(actor=policy.SYSTEM, account=self.account, role=STAFF.code, unit=tree.town)
+        above = make_account(tree.province, name="省直人员")
+        self.above = {"unit": tree.province, "account": above,
+                      "grant": grant_create(actor=policy.SYSTEM, account=above, role=STAFF.code, unit=tree.province)}
 
     def inside(self, kind):
-        return self.unit if kind == "unit" else self.account
+        return {"unit": self.unit, "account": self.account, "grant": self.grant}[kind]
 
     @staticmethod
     def missing(kind):
@@ -66,6 +78,34 @@ def targets(tree):
     return Targets(tree)
 
 
+def shown_name(target) -> str:
+    """What a page about ``target`` would print: a unit's name, or the person's name."""
+    if isinstance(target, Unit):
+        return target.name
+    account = target.account if isinstance(target, Grant) else target
+    return account.person.real_name
+
+
+@pytest.fixture
+def admin(tree, province_admin, city_admin, sibling_admin):
+    """``admin(name, where)``: the administrator the route ``name`` needs, at 江苏省 / 南京市 / 苏州市.
+
+    Units and accounts: the ``province_admin`` / ``city_admin`` / ``sibling_admin`` personas (system
+    administrators); grants: security-secrecy administrators at the same units.
+    """
+    system = {"province": province_admin, "city": city_admin, "sibling_city": sibling_admin}
+    security = {}
+
+    def make(name, where):
+        if ADMIN_ROLE[UNIT_OWNED[name]] is SYSTEM_ADMIN:
+            return system[where]
+        if where not in security:
+            security[where] = make_account(getattr(tree, where), name=f"保密员{where}", role=SECURITY_ADMIN)
+        return security[where]
+
+    return make
+
+
 ROUTE_NAMES = sorted(UNIT_OWNED)
 
 
@@ -73,40 +113,39 @@ ROUTE_NAMES = sorted(UNIT_OWNED)
 
 
 @pytest.mark.parametrize("name", ROUTE_NAMES)
-def test_an_ancestor_administrator_reaches_the_subtree(name, targets, province_admin, login):
-    client = login(province_admin)
+def test_an_ancestor_administrator_reaches_the_subtree(name, targets, admin, login):
+    client = login(admin(name, "province"))
     response = client.get(url_for(name, targets.inside(UNIT_OWNED[name]).pk))
     assert response.status_code == 200
 
 
 @pytest.mark.parametrize("name", ROUTE_NAMES)
-def test_the_subtree_administrator_reaches_its_own_subtree(name, targets, city_admin, login):
-    client = login(city_admin)
+def test_the_subtree_administrator_reaches_its_own_subtree(name, targets, admin, login):
+    client = login(admin(name, "city"))
     assert client.get(url_for(name, targets.inside(UNIT_OWNED[name]).pk)).status_code == 200
 
 
 @pytest.mark.parametrize("name", ROUTE_NAMES)
-def test_the_sibling_administrator_gets_404_like_a_missing_row(name, targets, sibling_admin, login):
-    client = login(sibling_admin)
+def test_the_sibling_administrator_gets_404_like_a_missing_row(name, targets, admin, login):
+    client = login(admin(name, "sibling_city"))
     kind = UNIT_OWNED[name]
     out_of_scope = client.get(url_for(name, targets.inside(kind).pk))
     missing = client.get(url_for(name, targets.missing(kind)))
     assert out_of_scope.status_code == 404
     assert missing.status_code == 404
     assert out_of_scope.context["message"] == missing.context["message"]
-    target = targets.inside(kind)
-    assert (target.name if kind == "unit" else target.person.real_name) not in out_of_scope.content.decode()
+    assert shown_name(targets.inside(kind)) not in out_of_scope.content.decode()
 
 
 @pytest.mark.parametrize("name", ROUTE_NAMES)
-def test_a_nonexistent_row_is_404_even_for_the_top_administrator(name, targets, province_admin, login):
-    client = login(province_admin)
+def test_a_nonexistent_row_is_404_even_for_the_top_administrator(name, targets, admin, login):
+    client = login(admin(name, "province"))
     assert client.get(url_for(name, targets.missing(UNIT_OWNED[name]))).status_code == 404
 
 
 @pytest.mark.parametrize("name", ROUTE_NAMES)
-def test_an_administrator_cannot_reach_upward(name, targets, city_admin, login):
-    client = login(city_admin)
+def test_an_administrator_cannot_reach_upward(name, targets, admin, login):
+    client = login(admin(name, "city"))
     assert client.get(url_for(name, targets.above[UNIT_OWNED[name]].pk)).status_code == 404
 
 
@@ -184,6 +223,8 @@ def _snapshot(name, target):
     target = type(target)._base_manager.get(pk=target.pk)
     if isinstance(target, Unit):
         return (target.name, target.parent_id, target.path, target.status)
+    if isinstance(target, Grant):
+        return (target.revoked_at, target.revoke_reason)
     return (target.status, target.mobile)
 
 
@@ -197,11 +238,12 @@ def _post_data(name, tree):
         "people:enable": {},
         "people:mobile": {"mobile": "13700001234"},
         "people:open": {"real_name": "新开账号", "mobile": "13700005678", "kind": "citizen"},
+        "grants:revoke": {"reason": "调离"},
     }[name]
 
 
 WRITES = ["org:create", "org:edit", "org:move", "org:revoke", "people:disable", "people:enable", "people:mobile",
-          "people:open"]
+          "people:open", "grants:revoke"]
 
 
 def _prepare(name, targets):
@@ -212,32 +254,32 @@ def _prepare(name, targets):
 
 
 @pytest.mark.parametrize("name", WRITES)
-def test_the_write_succeeds_for_the_ancestor_administrator(name, tree, targets, province_admin, login):
+def test_the_write_succeeds_for_the_ancestor_administrator(name, tree, targets, admin, login):
     """The control: the same POST is valid, so the refusals below are about scope alone."""
     target = _prepare(name, targets)
     before = _snapshot(name, target)
-    response = login(province_admin).post(url_for(name, target.pk), _post_data(name, tree))
+    response = login(admin(name, "province")).post(url_for(name, target.pk), _post_data(name, tree))
     assert response.status_code == 302, response.content.decode()[:2000]
     assert _snapshot(name, target) != before
 
 
 @pytest.mark.parametrize("name", WRITES)
-def test_the_sibling_administrator_cannot_write_into_the_subtree(name, tree, targets, sibling_admin, login):
+def test_the_sibling_administrator_cannot_write_into_the_subtree(name, tree, targets, admin, login):
     target = _prepare(name, targets)
     before = _snapshot(name, target)
-    response = login(sibling_admin).post(url_for(name, target.pk), _post_data(name, tree))
+    response = login(admin(name, "sibling_city")).post(url_for(name, target.pk), _post_data(name, tree))
     assert response.status_code == 404
     assert _snapshot(name, target) == before
 
 
 @pytest.mark.parametrize("name", WRITES)
-def test_a_subtree_administrator_cannot_write_upward(name, tree, targets, city_admin, login):
+def test_a_subtree_administrator_cannot_write_upward(name, tree, targets, admin, login):
     target = targets.above[UNIT_OWNED[name]]
     before = _snapshot(name, target)
     data = _post_data(name, tree)
     if name == "org:move":
         data = {"new_parent": tree.city.pk}
-    response = login(city_admin).post(url_for(name, target.pk), data)
+    response = login(admin(name, "city")).post(url_for(name, target.pk), data)
     assert response.status_code == 404
     assert _snapshot(name, target) == before
 

@@ -51,11 +51,13 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "axes",
+    "ninja",  # serves the API docs' Swagger UI from its own static files, never a CDN
     "fenji.core.kernel",
     "fenji.core.access",
     "fenji.core.audit",
     "fenji.core.notify",
     "fenji.core.web",
+    "fenji.core.api",
     "fenji.core.org",
     "fenji.core.people",
 ]

@@ -1,6 +1,7 @@
 from django.http import HttpResponse
 from django.urls import include, path
 
+from fenji.api import api
 from fenji.core.web.routes import public
 
 
@@ -11,7 +12,9 @@ def healthz(request):
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("api/", api.urls),
     path("", include("fenji.core.web.urls")),
     path("", include("fenji.core.people.urls")),
+    path("", include("fenji.core.people.grant_urls")),
     path("", include("fenji.core.org.urls")),
 ]

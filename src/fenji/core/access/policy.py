@@ -78,6 +78,19 @@ def _from_row(row: RoleRow) -> Role:
                 subsystem=row.subsystem)
 
 
+def roles_for(codes, *, live_only: bool = False) -> dict[str, Role]:
+    """Roles by code in one query at most: built-ins from code, business roles from the table
+    (archived ones too unless ``live_only``: old grants still name them, but they grant nothing)."""
+    roles = {code: BUILTIN_ROLES[code] for code in codes if code in BUILTIN_ROLES}
+    custom = set(codes) - set(roles)
+    if custom:
+        rows = RoleRow.objects.filter(code__in=custom)
+        if live_only:
+            rows = rows.filter(archived_at__isnull=True)
+        roles.update({row.code: _from_row(row) for row in rows})
+    return roles
+
+
 def live_grants() -> QuerySet:
     now = timezone.now()
     return (Grant.objects.unscoped(reason="grants decide scope; they are read to build the actor")
@@ -92,11 +105,7 @@ def actor_for(account) -> Actor:
         return ANONYMOUS
     rows = list(live_grants().filter(account_id=account.pk)
                 .values_list("pk", "role", "unit_path", "reach", "subsystem", "valid_until"))
-    custom = {code for _, code, *_ in rows if code not in BUILTIN_ROLES}
-    roles = dict(BUILTIN_ROLES)
-    if custom:
-        roles.update({row.code: _from_row(row) for row in RoleRow.objects.filter(code__in=custom,
-                                                                                  archived_at__isnull=True)})
+    roles = roles_for({code for _, code, *_ in rows}, live_only=True)
     grants = [GrantFact(pk, roles[code], path, reach, subsystem, until)
               for pk, code, path, reach, subsystem, until in rows if code in roles]
     return Actor(

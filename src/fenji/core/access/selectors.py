@@ -42,3 +42,4 @@ def registry_list(*, actor, unit=None):
 def role_list():
     """Built-in roles and live business roles: role definitions are not unit-owned."""
     return list(BUILTIN_ROLES.values()), list(RoleRow.objects.filter(archived_at__isnull=True).order_by("code"))
+

@@ -8,7 +8,7 @@ from django.utils import timezone
 from fenji.core.audit.services import audit_record
 from fenji.core.audit.transactions import service
 from fenji.core.kernel.errors import AccessDenied, DomainError
-from fenji.core.kernel.paths import is_within
+from fenji.core.kernel.paths import depth_of, is_within
 
 from . import permissions as perms
 from . import policy, registry, rules
@@ -28,10 +28,12 @@ def _role_label(code: str) -> str:
     return role.label if role else code
 
 
-def _delegating_grant(actor, role: Role, unit_path: str, reach: str, subsystem: str) -> policy.GrantFact:
-    """The actor's own grant under which this grant may be made: same subtree, delegable role, no wider reach."""
+def _delegating_grant(actor, role: Role, unit_path: str, reach: str, subsystem: str,
+                      action: str = perms.GRANT_CREATE) -> policy.GrantFact:
+    """The actor's own grant under which this grant may be made (or revoked): same subtree, delegable
+    role, no wider reach."""
     for grant in actor.grants:
-        if perms.GRANT_CREATE not in grant.actions or not grant.covers(unit_path):
+        if action not in grant.actions or not grant.covers(unit_path):
             continue
         if not grant.role.may_delegate(role):
             continue
@@ -40,8 +42,9 @@ def _delegating_grant(actor, role: Role, unit_path: str, reach: str, subsystem: 
         if REACH_WIDTH[Reach(reach)] > REACH_WIDTH[Reach(grant.reach)]:
             continue
         return grant
-    raise RuleViolation(f"您不能授予“{role.label}”角色：超出了您本人授权可以下放的范围", rule="ceiling",
-                        action=perms.GRANT_CREATE)
+    verb = "授予" if action == perms.GRANT_CREATE else "撤销"
+    raise RuleViolation(f"您不能{verb}“{role.label}”角色：超出了您本人授权可以下放的范围", rule="ceiling",
+                        action=action)
 
 
 def _check_grantee(*, actor, account, role: Role, unit) -> None:
@@ -99,6 +102,8 @@ def grant_create(*, actor, account, role: str, unit, reach: str = Reach.SUBTREE,
     if reach not in Reach.values:
         raise DomainError("授权范围无效", field="reach")
     subsystem = (subsystem or "").strip() or role_obj.subsystem
+    if valid_until is not None and valid_until <= timezone.now():
+        raise DomainError("有效期必须晚于当前时间", field="valid_until")
     if actor is not policy.SYSTEM:
         policy.require(actor, perms.GRANT_CREATE, unit.path)
         if account.pk == actor.account_id:
@@ -140,7 +145,10 @@ def grant_revoke(*, actor, grant: Grant, reason: str) -> Grant:
     role_obj = policy.role_for(grant.role) or BUILTIN_ROLES["staff"]
     if actor is not policy.SYSTEM:
         policy.require(actor, perms.GRANT_REVOKE, grant.unit_path)
-        _delegating_grant(actor, role_obj, grant.unit_path, Reach.SELF, grant.subsystem)
+        if grant.account_id == actor.account_id:
+            raise RuleViolation("不能撤销自己的授权，请由上级或同级其他管理员办理", rule="self_revoke",
+                                action=perms.GRANT_REVOKE)
+        _delegating_grant(actor, role_obj, grant.unit_path, Reach.SELF, grant.subsystem, perms.GRANT_REVOKE)
     grant = Grant.objects.unscoped(reason="revoking a grant found in scope").select_for_update().get(pk=grant.pk)
     if grant.revoked_at is not None:
         raise DomainError("该授权已撤销")
@@ -160,8 +168,17 @@ def grant_revoke(*, actor, grant: Grant, reason: str) -> Grant:
 @service
 def role_create(*, actor, code: str, label: str, actions: list[str], subsystem: str = "",
                 description: str = "") -> RoleRow:
-    """A business role defined as data: business actions and read-only actions only."""
+    """A business role defined as data: business actions, and read-only views of units and people.
+
+    Roles are platform-wide, so only a security administrator of a top unit defines them.
+    """
     policy.require(actor, perms.ROLE_MANAGE)
+    if actor is not policy.SYSTEM and not any(
+        perms.ROLE_MANAGE in g.actions and g.reach == Reach.SUBTREE and depth_of(g.unit_path) == 1
+        for g in actor.grants
+    ):
+        raise RuleViolation("业务角色全平台通用，只能由最上级单位的安全保密管理员定义", rule="role_manage_top",
+                            action=perms.ROLE_MANAGE)
     code, label = (code or "").strip(), (label or "").strip()
     if not code or not label:
         raise DomainError("请填写角色代码和名称")
@@ -173,7 +190,8 @@ def role_create(*, actor, code: str, label: str, actions: list[str], subsystem: 
         if not registry.is_declared(action):
             raise DomainError(f"未知权限：{action}", field="actions")
         declared = registry.get(action)
-        if declared.duty != registry.Duty.BUSINESS and not declared.read_only:
+        reads_other_duty = declared.read_only and declared.duty in (registry.Duty.SECURITY, registry.Duty.AUDIT)
+        if (declared.duty != registry.Duty.BUSINESS and not declared.read_only) or reads_other_duty:
             raise RuleViolation(f"业务角色不能包含管理权限“{declared.label}”", rule="role_single_duty",
                                 action=perms.ROLE_MANAGE)
     role = RoleRow.objects.create(code=code, label=label, actions=sorted(set(actions)), subsystem=subsystem.strip(),

@@ -9,9 +9,13 @@ class PeopleConfig(AppConfig):
     def ready(self):
         from django.utils.translation import gettext_lazy as _
 
+        from fenji.core.access import permissions as access_perms
         from fenji.core.web import nav
 
         from . import permissions as perms
 
         nav.register(_("账号管理"), "people:accounts", action=perms.ACCOUNT_VIEW, order=20)
+        nav.register(_("授权管理"), "grants:list", action=access_perms.GRANT_VIEW, order=30)
+        nav.register(_("角色"), "grants:roles", action=access_perms.ROLE_VIEW, order=31)
+        nav.register(_("管理员报备"), "grants:registry", action=access_perms.REGISTRY_VIEW, order=32)
         nav.register(_("个人信息"), "people:profile", order=90)

@@ -98,7 +98,10 @@ def mobile_password(request):
 
 @signed_in
 def profile(request):
-    grants = grant_list_for_account(account=request.user)
+    grants = list(grant_list_for_account(account=request.user))
+    roles = policy.roles_for({g.role for g in grants})
+    for grant in grants:
+        grant.role_name = roles[grant.role].label if grant.role in roles else grant.role
     return render(request, "people/profile.html", {"account": request.user, "grants": grants})
 
 

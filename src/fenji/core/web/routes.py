@@ -5,27 +5,14 @@ Row-level scope is decided after this by the selectors (out-of-scope rows answer
 """
 
 import functools
-from dataclasses import dataclass
 
 from django.contrib.auth.views import redirect_to_login
 from django.urls import reverse
 
 from fenji.core.access import policy
 from fenji.core.kernel.errors import AccessDenied
-
-ATTRIBUTE = "fenji_route"
-
-
-@dataclass(frozen=True)
-class RouteRule:
-    public: bool = False
-    action: str | None = None  # None on a non-public route: any signed-in account
-    channel: str = "console"  # "console", "mobile" or "any": which login page an anonymous visitor gets
-
-
-def _mark(view, rule: RouteRule):
-    setattr(view, ATTRIBUTE, rule)
-    return view
+from fenji.core.kernel.routes import ATTRIBUTE, RouteRule, rule_of
+from fenji.core.kernel.routes import mark as _mark
 
 
 def public(view):
@@ -60,9 +47,4 @@ def requires(action: str, *, channel: str = "console"):
     return _guard(RouteRule(action=action, channel=channel))
 
 
-def rule_of(view) -> RouteRule | None:
-    # Class-based views keep the rule on view_class; wrapped function views on the function.
-    return getattr(view, ATTRIBUTE, None) or getattr(getattr(view, "view_class", None), ATTRIBUTE, None)
-
-
-__all__ = ["AccessDenied", "RouteRule", "public", "requires", "rule_of", "signed_in"]
+__all__ = ["ATTRIBUTE", "AccessDenied", "RouteRule", "public", "requires", "rule_of", "signed_in"]

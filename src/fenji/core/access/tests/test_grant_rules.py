@@ -258,3 +258,30 @@ def test_unscoped_queries_fail_closed(tree):
         Account.objects.unscoped(reason=" ")
     assert Account.objects.unscoped(reason="test").count() >= 0
 
+
+
+def test_nobody_revokes_their_own_grant(tree, security):
+    peer = make_account(tree.province, name="同级保密员", role=SECURITY_ADMIN)
+    own = Grant.objects.unscoped(reason="test").get(account=security, role=SECURITY_ADMIN.code)
+    with pytest.raises(RuleViolation, match="不能撤销自己的授权"):
+        grant_revoke(actor=actor(security), grant=own, reason="自行退出")
+    grant_revoke(actor=actor(peer), grant=own, reason="调离")
+
+
+def test_validity_must_lie_in_the_future(tree, security):
+    clerk = make_account(tree.county)
+    with pytest.raises(DomainError, match="有效期必须晚于当前时间"):
+        grant_create(actor=actor(security), account=clerk, role=STAFF.code, unit=tree.county,
+                     valid_until=timezone.now() - datetime.timedelta(days=1))
+
+
+def test_business_roles_are_defined_at_the_top_and_read_no_logs(tree, security):
+    city_security = make_account(tree.city, name="南京保密员", role=SECURITY_ADMIN)
+    with pytest.raises(RuleViolation, match="最上级单位"):
+        role_create(actor=actor(city_security), code="x", label="x", actions=["org.unit.view"])
+    for forbidden in ("audit.event.view", "access.grant.view"):
+        with pytest.raises(RuleViolation, match="业务角色不能包含管理权限"):
+            role_create(actor=actor(security), code="peek", label="偷看", actions=[forbidden])
+    role = role_create(actor=actor(security), code="reader", label="查阅员",
+                       actions=["org.unit.view", "people.account.view"])
+    assert set(role.actions) == {"org.unit.view", "people.account.view"}

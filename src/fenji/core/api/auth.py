@@ -1,0 +1,102 @@
+"""Who is calling: a personal token (machine clients) or the browser session (with CSRF on writes).
+
+Both end in ``authorize``: ``request.user`` and ``request.actor`` are set, and the operation's declared
+action is checked before its input is even parsed — an account without the grant gets 403, recorded.
+Members, retired cadres and citizens (``account.mobile_only``) reach only the routes about themselves.
+"""
+
+from django.conf import settings
+from ninja.errors import AuthenticationError
+from ninja.security import APIKeyCookie, HttpBearer
+from ninja.utils import check_csrf
+
+from fenji.core.access import policy
+from fenji.core.audit.models import Outcome
+from fenji.core.audit.services import audit_record
+from fenji.core.kernel.errors import AccessDenied
+from fenji.core.kernel.routes import RouteRule
+
+from . import selectors, services
+
+SIGNED_IN = RouteRule(channel="api")
+MOBILE_ONLY_DENIED = "您的账号只能通过移动端查看本人信息，不能使用管理接口"
+
+
+def authorize(request, account, rule: RouteRule, *, via: str, actor=None):
+    """The caller is ``account``: remember it on the request and check the route's action."""
+    request.user = account
+    if actor is not None:
+        request.actor = actor
+    request.api_auth = via
+    if rule.action is not None:
+        if account.mobile_only:
+            raise AccessDenied(MOBILE_ONLY_DENIED, rule="mobile_only", action=rule.action)
+        policy.require(request.actor, rule.action)  # held nowhere → AccessDenied "no_grant"
+    return account
+
+
+def bearer_token(request):
+    """The live token in ``Authorization: Bearer …``; None without one; AuthenticationError for a bad one."""
+    scheme, _, value = (request.headers.get("Authorization") or "").partition(" ")
+    if scheme.lower() != "bearer":
+        return None
+    token, reason = selectors.token_for_bearer(value.strip())
+    if token is None:
+        audit_record(actor=policy.ANONYMOUS, action="api.token.authenticate", outcome=Outcome.FAILED,
+                     target_type="api.apitoken", target_id=value.strip()[3:11] if reason != "malformed" else "",
+                     details={"reason": reason, "path": request.path})
+        raise AuthenticationError()
+    services.token_touch(token)
+    return token
+
+
+class TokenAuth(HttpBearer):
+    """``Authorization: Bearer fj_…``. A wrong, revoked or expired token is refused outright (401),
+    it never falls back to the session."""
+
+    def __init__(self, rule: RouteRule = SIGNED_IN):
+        self.rule = rule
+        super().__init__()
+
+    def __call__(self, request):
+        token = bearer_token(request)
+        if token is None:
+            return None
+        return self.authenticate(request, token)
+
+    def authenticate(self, request, token):
+        account = token.account
+        return authorize(request, account, self.rule, via="token", actor=policy.actor_for(account))
+
+
+class SessionAuth(APIKeyCookie):
+    """The signed-in browser session. Unsafe methods must carry the CSRF token, as on every console form."""
+
+    param_name = settings.SESSION_COOKIE_NAME
+
+    def __init__(self, rule: RouteRule = SIGNED_IN):
+        self.rule = rule
+        super().__init__(csrf=True)
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        return self.authenticate(request, self._get_key(request))
+
+    def _get_key(self, request):
+        from .errors import CsrfFailed
+
+        if check_csrf(request):
+            raise CsrfFailed()
+        return request.COOKIES.get(self.param_name)
+
+    def authenticate(self, request, key):
+        return authorize(request, request.user, self.rule, via="session")
+
+
+def auth_for(rule: RouteRule) -> list | None:
+    """The authentication an operation with ``rule`` runs: none when public, else token then session."""
+    if rule.public:
+        return None
+    return [TokenAuth(rule), SessionAuth(rule)]

@@ -1,0 +1,175 @@
+"""``/api/v1/me`` and ``/api/v1/accounts``: people over HTTP.
+
+Lists mask the mobile and the ID number, like the console; out-of-scope ids answer 404.
+"""
+
+import datetime
+
+from ninja import Field, Query, Router, Schema
+from ninja.responses import Status
+
+from fenji.core.access.selectors import grant_list_for_account
+from fenji.core.api.pagination import PageQuery, check_cursor
+from fenji.core.api.routes import api_route
+from fenji.core.api.schemas import ERRORS, UnitRef
+from fenji.core.org import selectors as org_selectors
+
+from . import permissions as perms
+from . import selectors, services
+from .grant_api import with_role_labels
+from .models import AccountKind, AccountStatus
+
+router = Router(tags=["账号"])
+
+
+class AccountOut(Schema):
+    id: int
+    real_name: str
+    mobile: str = Field(description="手机号码（已脱敏）")
+    id_number: str = Field(description="身份证号码（已脱敏）")
+    kind: str
+    kind_label: str
+    title: str
+    status: str
+    status_label: str
+    unit: UnitRef
+
+    @staticmethod
+    def resolve_real_name(account):
+        return account.person.real_name
+
+    @staticmethod
+    def resolve_mobile(account):
+        return account.mobile_masked
+
+    @staticmethod
+    def resolve_id_number(account):
+        return account.person.id_number_masked
+
+    @staticmethod
+    def resolve_kind_label(account):
+        return account.get_kind_display()
+
+    @staticmethod
+    def resolve_status_label(account):
+        return account.get_status_display()
+
+
+class AccountDetailOut(AccountOut):
+    gender: str
+    status_reason: str
+    must_change_password: bool
+    created_at: datetime.datetime
+
+    @staticmethod
+    def resolve_gender(account):
+        return account.person.get_gender_display()
+
+
+class AccountPage(Schema):
+    items: list[AccountOut]
+    next: str | None = Field(description="下一页的 after 游标；没有下一页时为 null")
+    total: int
+
+
+class AccountQuery(PageQuery):
+    unit: int | None = Field(None, description="只看该单位及下级的账号")
+    q: str = Field("", description="姓名、职务，或手机号码开头")
+    kind: str = Field("", description="、".join(f"{v}（{label}）" for v, label in AccountKind.choices))
+    status: str = Field("", description="、".join(f"{v}（{label}）" for v, label in AccountStatus.choices))
+
+
+class AccountOpenIn(Schema):
+    unit_id: int
+    real_name: str = Field(max_length=50)
+    mobile: str = Field(description="手机号码，即登录账号；开户后初始密码以短信发送到该号码")
+    kind: str = Field(description="、".join(f"{v}（{label}）" for v, label in AccountKind.choices))
+    id_number: str = Field("", description="身份证号码（群众可不填）")
+    title: str = Field("", max_length=50)
+
+
+class DisableIn(Schema):
+    reason: str = Field(max_length=200, description="停用原因")
+
+
+class MyGrant(Schema):
+    id: int
+    role: str
+    role_label: str
+    unit: UnitRef
+    reach: str
+    valid_until: datetime.datetime | None
+
+    @staticmethod
+    def resolve_role_label(grant):
+        return grant.role_name
+
+
+class MeOut(Schema):
+    id: int
+    real_name: str
+    mobile: str = Field(description="本人手机号码（登录账号）")
+    id_number: str = Field(description="身份证号码（已脱敏）")
+    kind: str
+    kind_label: str
+    title: str
+    unit: UnitRef
+    must_change_password: bool
+    grants: list[MyGrant]
+    actions: list[str] = Field(description="本人当前持有的全部权限代码")
+
+
+@router.get("/me", response={200: MeOut, **ERRORS}, summary="本人信息与授权")
+@api_route()
+def me(request):
+    account = request.user
+    return {
+        "id": account.pk, "real_name": account.person.real_name, "mobile": account.mobile,
+        "id_number": account.person.id_number_masked, "kind": account.kind, "kind_label": account.get_kind_display(),
+        "title": account.title, "unit": account.unit, "must_change_password": account.must_change_password,
+        "grants": with_role_labels(list(grant_list_for_account(account=account))),
+        "actions": sorted({action for grant in request.actor.grants for action in grant.actions}),
+    }
+
+
+@router.get("/accounts", response={200: AccountPage, **ERRORS}, summary="账号列表（按单位路径分页）")
+@api_route(action=perms.ACCOUNT_VIEW)
+def account_list(request, filters: Query[AccountQuery]):
+    unit = None
+    if filters.unit is not None:
+        unit = org_selectors.unit_get(actor=request.actor, pk=filters.unit, action=perms.ACCOUNT_VIEW)
+    accounts = selectors.account_list(actor=request.actor, unit=unit, text=filters.q, kind=filters.kind,
+                                      status=filters.status)
+    page = selectors.account_page(accounts, after=check_cursor(filters.after), size=filters.limit)
+    return {"items": page.rows, "next": page.next_cursor, "total": page.total}
+
+
+@router.get("/accounts/{int:id}", response={200: AccountDetailOut, **ERRORS}, summary="账号详情")
+@api_route(action=perms.ACCOUNT_VIEW)
+def account_detail(request, id: int):
+    return selectors.account_get(actor=request.actor, pk=id)
+
+
+@router.post("/accounts", response={201: AccountDetailOut, **ERRORS},
+             summary="开设账号（登录账号和初始密码以短信发送，接口不返回密码）")
+@api_route(action=perms.ACCOUNT_OPEN)
+def account_open(request, payload: AccountOpenIn):
+    unit = org_selectors.unit_get(actor=request.actor, pk=payload.unit_id, action=perms.ACCOUNT_OPEN)
+    account, _password = services.account_open(actor=request.actor, unit=unit, real_name=payload.real_name,
+                                                mobile=payload.mobile, kind=payload.kind,
+                                                id_number=payload.id_number, title=payload.title)
+    return Status(201, account)
+
+
+@router.post("/accounts/{int:id}/disable", response={200: AccountDetailOut, **ERRORS}, summary="停用账号")
+@api_route(action=perms.ACCOUNT_DISABLE)
+def account_disable(request, id: int, payload: DisableIn):
+    account = selectors.account_get(actor=request.actor, pk=id, action=perms.ACCOUNT_DISABLE)
+    return services.account_set_status(actor=request.actor, account=account, active=False, reason=payload.reason)
+
+
+@router.post("/accounts/{int:id}/enable", response={200: AccountDetailOut, **ERRORS}, summary="启用账号")
+@api_route(action=perms.ACCOUNT_DISABLE)
+def account_enable(request, id: int):
+    account = selectors.account_get(actor=request.actor, pk=id, action=perms.ACCOUNT_DISABLE)
+    return services.account_set_status(actor=request.actor, account=account, active=True)

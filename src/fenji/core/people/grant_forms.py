@@ -1,0 +1,60 @@
+"""Forms of the access console pages (grants, business roles). Choices that depend on the actor are
+filled in by the view; the services decide everything else."""
+
+import datetime
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from fenji.core.access.models import Reach
+
+
+class GrantFilterForm(forms.Form):
+    q = forms.CharField(label=_("姓名或手机号"), required=False)
+    revoked = forms.BooleanField(label=_("含已撤销"), required=False)
+    unit = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class GrantForm(forms.Form):
+    """``unit`` is only an id here: the view looks it up in the actor's scope (404 outside it)."""
+
+    account = forms.IntegerField(widget=forms.HiddenInput)
+    unit = forms.IntegerField(label=_("授权单位"), widget=forms.Select,
+                              help_text=_("须为被授权人所在单位或其下级单位"))
+    role = forms.ChoiceField(label=_("角色"))
+    reach = forms.ChoiceField(label=_("范围"), choices=Reach.choices, initial=Reach.SUBTREE)
+    valid_until = forms.DateField(label=_("有效期至"), required=False,
+                                  widget=forms.DateInput(attrs={"type": "date"}), help_text=_("不填则长期有效"))
+    subsystem = forms.CharField(label=_("子系统"), max_length=50, required=False,
+                                help_text=_("仅限某一子系统时填写"))
+
+    def __init__(self, *args, units=(), roles=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].widget.choices = [(unit.pk, unit.name) for unit in units]
+        self.fields["role"].choices = [("", _("请选择角色"))] + list(roles)
+
+    def clean_valid_until(self):
+        day = self.cleaned_data.get("valid_until")
+        if day is None:
+            return None
+        if day < timezone.localdate():
+            raise forms.ValidationError(_("有效期不能早于今天"))
+        return timezone.make_aware(datetime.datetime.combine(day, datetime.time(23, 59, 59)))
+
+
+class GrantRevokeForm(forms.Form):
+    reason = forms.CharField(label=_("撤销原因"), max_length=200, help_text=_("如：调离、岗位调整、任期届满"))
+
+
+class RoleForm(forms.Form):
+    code = forms.SlugField(label=_("角色代码"), max_length=40, help_text=_("英文字母、数字、下划线或连字符，创建后不能修改"))
+    label = forms.CharField(label=_("角色名称"), max_length=50)
+    subsystem = forms.CharField(label=_("所属子系统"), max_length=50, required=False)
+    description = forms.CharField(label=_("说明"), max_length=200, required=False)
+    actions = forms.MultipleChoiceField(label=_("权限"), widget=forms.CheckboxSelectMultiple,
+                                        help_text=_("业务角色只能包含业务权限和只读权限"))
+
+    def __init__(self, *args, actions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["actions"].choices = list(actions)

@@ -1,0 +1,35 @@
+"""The API docs in Chromium: Swagger UI renders from local files only (the guard aborts and fails on
+any request off the loopback host), and a signed-in browser calls the API with its session + CSRF."""
+
+import pytest
+from playwright.sync_api import expect
+
+from conftest import PASSWORD, make_account
+from fenji.core.access.roles import SYSTEM_ADMIN
+from fenji.core.api.models import ApiToken
+
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("transactional_db")]
+
+
+def test_the_docs_render_offline_and_the_session_calls_the_api(live_server, page, tree):
+    admin = make_account(tree.city, name="文档读者", role=SYSTEM_ADMIN)
+    page.goto("/api/docs")
+    expect(page).to_have_url(f"{live_server.url}/login/?next=/api/docs")
+    page.get_by_label("手机号码").fill(admin.mobile)
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    expect(page).to_have_url(f"{live_server.url}/api/docs")
+    expect(page.locator(".swagger-ui .info .title")).to_contain_text("分级平台接口")
+    expect(page.locator(".opblock-summary-path", has_text="/api/v1/units/{id}").first).to_be_visible()
+
+    call = """async ([path, body, withCsrf]) => {
+        const headers = {"Content-Type": "application/json"};
+        if (withCsrf) headers["X-CSRFToken"] = document.body.dataset.csrfToken;
+        const response = await fetch(path, {method: "POST", headers, body: JSON.stringify(body)});
+        return [response.status, await response.json()];
+    }"""
+    status, body = page.evaluate(call, ["/api/v1/tokens", {"name": "浏览器"}, False])
+    assert status == 403 and body["error"]["code"] == "csrf_failed"
+    status, body = page.evaluate(call, ["/api/v1/tokens", {"name": "浏览器"}, True])
+    assert status == 201 and body["token"].startswith("fj_")
+    assert ApiToken.objects.get().account_id == admin.pk
