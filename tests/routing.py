@@ -89,7 +89,7 @@ def _pattern_parts(pattern, text_so_far: str):
 def _ninja_operations(entry: URLPattern) -> list:
     """The ninja operations behind one API URL pattern (ninja yields one pattern per operation, named after it)."""
     try:
-        path_view = inspect.getclosurevars(entry.callback).nonlocals.get("self")
+        path_view = inspect.getclosurevars(inspect.unwrap(entry.callback)).nonlocals.get("self")
     except TypeError:  # not a plain function (e.g. a functools.partial)
         return []
     if path_view is None or not hasattr(path_view, "operations"):

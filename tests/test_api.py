@@ -315,9 +315,16 @@ def test_an_unexpected_error_is_500_without_internals(tree, city_admin, monkeypa
     assert "secret" not in response.content.decode() and "Traceback" not in response.content.decode()
 
 
-def test_unknown_api_paths_and_the_root_are_404(db):
-    assert Client().get("/api/").status_code == 404
-    assert Client().get("/api/").json()["error"]["code"] == "not_found"
+def test_unknown_api_paths_and_the_root_are_404_envelopes(db):
+    for path in ("/api/", "/api/v1/", "/api/v1/nothing/here", "/api/v1/me/"):
+        assert error_of(Client().get(path), 404)["code"] == "not_found", path
+
+
+def test_a_wrong_method_is_405_envelope(tree, city_admin):
+    response = api(city_admin).delete(f"/api/v1/units/{tree.town.pk}")
+    error = error_of(response, 405)
+    assert error["code"] == "method_not_allowed"
+    assert set(response["Allow"].replace(" ", "").split(",")) == {"GET", "PATCH"}
 
 
 # --- accounts -----------------------------------------------------------------------------------

@@ -171,7 +171,7 @@ def test_an_api_call_without_grants_is_refused_and_audited(route, outsider, logi
 
 @pytest.mark.parametrize("route", API_PAGES, ids=_ids(API_PAGES))
 def test_the_api_pages_are_declared_and_answer_anonymous_visitors(route, client):
-    response = client.get(route.url(lambda *_: None))
+    response = client.get(route.url(lambda *_: "no/such/path"))
     if route.rule.public:
         assert response.status_code < 500
     elif route.name == "api:openapi-view":

@@ -47,7 +47,8 @@ def _role(code, label, duty, actions, delegates=()):
 SYSTEM_ADMIN = _role("system_admin", "系统管理员", Duty.SYSTEM,
                      (ORG_VIEW, *ORG_WRITE, ACCOUNT_VIEW, *ACCOUNT_WRITE, "access.registry.view"))
 SECURITY_ADMIN = _role("security_admin", "安全保密管理员", Duty.SECURITY,
-                       (ORG_VIEW, ACCOUNT_VIEW, *GRANT_READ, *GRANT_WRITE, "access.role.manage"),
+                       (ORG_VIEW, ACCOUNT_VIEW, *GRANT_READ, *GRANT_WRITE, "access.role.manage",
+                        "access.token.manage"),
                        ("system_admin", "security_admin", "auditor", "account_admin", "permission_admin",
                         "operator", "staff", CUSTOM))
 AUDITOR = _role("auditor", "安全审计员", Duty.AUDIT,

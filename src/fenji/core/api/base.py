@@ -11,8 +11,9 @@ import functools
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import resolve_url
-from django.urls import path
+from django.urls import URLPattern, path
 from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError
 from ninja.openapi.views import openapi_view
@@ -47,9 +48,32 @@ def docs_guard(view):
     return mark(guarded, SIGNED_IN)
 
 
+NO_SUCH_PATH = "接口地址不存在：接口位于 /api/v1/，文档见 /api/docs"
+
+
 def api_root(request, **kwargs):
     """``/api/`` itself: nothing here but a pointer (ninja needs the name to compute the schema's paths)."""
-    return errors.error_response(404, "not_found", "接口地址不存在：接口位于 /api/v1/，文档见 /api/docs")
+    return errors.error_response(404, "not_found", NO_SUCH_PATH)
+
+
+def api_not_found(request, rest: str):
+    """Any other path under ``/api/``: the envelope, not the console's HTML 404 page."""
+    return errors.error_response(404, "not_found", NO_SUCH_PATH)
+
+
+def _enveloped(view):
+    """An operation URL's view, with ninja's plain-text 405 turned into the envelope."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        if isinstance(response, HttpResponseNotAllowed):
+            allowed = response["Allow"]
+            response = errors.error_response(405, "method_not_allowed", f"不支持该请求方法（可用：{allowed}）")
+            response["Allow"] = allowed
+        return response
+
+    return wrapped
 
 
 class FenjiApi(NinjaAPI):
@@ -69,7 +93,13 @@ class FenjiApi(NinjaAPI):
     @property
     def urls(self):
         patterns, app_name, namespace = super().urls
-        root = mark(api_root, RouteRule(public=True, channel="api"))
-        patterns = [path("", root, name="api-root") if getattr(p, "name", None) == "api-root" else p
-                    for p in patterns]
-        return patterns, app_name, namespace
+        public = RouteRule(public=True, channel="api")
+        result = []
+        for pattern in patterns:
+            if pattern.name == "api-root":
+                pattern = path("", mark(api_root, public), name="api-root")
+            elif getattr(pattern.callback, "csrf_exempt", False):  # an operation's view (ninja checks CSRF itself)
+                pattern = URLPattern(pattern.pattern, _enveloped(pattern.callback), pattern.default_args, pattern.name)
+            result.append(pattern)
+        result.append(path("<path:rest>", mark(api_not_found, public), name="api-not-found"))
+        return result, app_name, namespace

@@ -1,16 +1,16 @@
-"""Keyset pages over unit-owned rows, in (unit_path, id) order: the index every such table carries.
+"""Keyset pages over the API: ``?after=<next>&limit=<n>`` → ``{"items", "next", "total"}``.
 
-The cursor is the last row's ``<unit_path>.<id>``; a page costs one count and one range query,
-whatever its depth in the list.
+The paging itself is ``kernel.pagination.keyset_page`` (on (unit_path, id), the index every unit-owned
+table carries: one count and one range query at any depth); here are the query parameters, the cursor
+check and the response shape.
 """
 
 import re
-from dataclasses import dataclass
 
-from django.db.models import Q
 from ninja import Field, Schema
 
 from fenji.core.kernel.errors import DomainError
+from fenji.core.kernel.pagination import Page, keyset_page
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
@@ -22,13 +22,6 @@ class PageQuery(Schema):
     limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description=f"每页条数（1–{MAX_LIMIT}）")
 
 
-@dataclass
-class Page:
-    items: list
-    next: str | None
-    total: int
-
-
 def check_cursor(after: str) -> str:
     after = (after or "").strip()
     if after and not CURSOR_RE.match(after):
@@ -36,13 +29,9 @@ def check_cursor(after: str) -> str:
     return after
 
 
-def keyset_page(queryset, *, after: str = "", limit: int = DEFAULT_LIMIT) -> Page:
-    after = check_cursor(after)
-    total = queryset.count()
-    ordered = queryset.order_by("unit_path", "id")
-    if after:
-        unit_path, _, last_id = after.rpartition(".")
-        ordered = ordered.filter(Q(unit_path__gt=unit_path) | Q(unit_path=unit_path, id__gt=int(last_id)))
-    rows = list(ordered[: limit + 1])
-    cursor = f"{rows[limit - 1].unit_path}.{rows[limit - 1].pk}" if len(rows) > limit else None
-    return Page(items=rows[:limit], next=cursor, total=total)
+def page_out(page: Page) -> dict:
+    return {"items": page.rows, "next": page.next_cursor, "total": page.total}
+
+
+def api_page(queryset, query: PageQuery) -> dict:
+    return page_out(keyset_page(queryset, after=check_cursor(query.after), size=query.limit))

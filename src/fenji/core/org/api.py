@@ -89,7 +89,7 @@ class UnitRevokeIn(Schema):
 
 
 def _fields(payload: Schema, *, skip=()) -> dict:
-    fields = {k: v for k, v in payload.dict(exclude_unset=True).items() if k not in skip}
+    fields = {k: v for k, v in payload.model_dump(exclude_unset=True).items() if k not in skip}
     for key in TEXT_FIELDS:
         if key in fields and fields[key] is None:
             fields[key] = ""

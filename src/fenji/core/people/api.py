@@ -9,7 +9,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
 from fenji.core.access.selectors import grant_list_for_account
-from fenji.core.api.pagination import PageQuery, check_cursor
+from fenji.core.api.pagination import PageQuery, check_cursor, page_out
 from fenji.core.api.routes import api_route
 from fenji.core.api.schemas import ERRORS, UnitRef
 from fenji.core.org import selectors as org_selectors
@@ -140,8 +140,7 @@ def account_list(request, filters: Query[AccountQuery]):
         unit = org_selectors.unit_get(actor=request.actor, pk=filters.unit, action=perms.ACCOUNT_VIEW)
     accounts = selectors.account_list(actor=request.actor, unit=unit, text=filters.q, kind=filters.kind,
                                       status=filters.status)
-    page = selectors.account_page(accounts, after=check_cursor(filters.after), size=filters.limit)
-    return {"items": page.rows, "next": page.next_cursor, "total": page.total}
+    return page_out(selectors.account_page(accounts, after=check_cursor(filters.after), size=filters.limit))
 
 
 @router.get("/accounts/{int:id}", response={200: AccountDetailOut, **ERRORS}, summary="账号详情")

@@ -10,13 +10,11 @@ from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
 from fenji.core.access import permissions as access_perms
-from fenji.core.access import registry
+from fenji.core.access import policy, registry
 from fenji.core.access import selectors as access_selectors
 from fenji.core.access import services as access_services
 from fenji.core.access.models import Grant, Reach
-from fenji.core.access.models import Role as RoleRow
-from fenji.core.access.roles import BUILTIN_ROLES
-from fenji.core.api.pagination import PageQuery, keyset_page
+from fenji.core.api.pagination import PageQuery, api_page
 from fenji.core.api.routes import api_route
 from fenji.core.api.schemas import ERRORS, UnitRef
 from fenji.core.kernel.errors import NotVisible
@@ -104,12 +102,9 @@ class RoleOut(Schema):
 
 def with_role_labels(grants: list[Grant]) -> list[Grant]:
     """Role names for a page of grants in at most one query (business roles are rows)."""
-    custom = {g.role for g in grants if g.role not in BUILTIN_ROLES}
-    labels = {code: role.label for code, role in BUILTIN_ROLES.items()}
-    if custom:
-        labels.update(RoleRow.objects.filter(code__in=custom).values_list("code", "label"))
+    roles = policy.roles_for({g.role for g in grants})
     for grant in grants:
-        grant.role_name = labels.get(grant.role, grant.role)
+        grant.role_name = roles[grant.role].label if grant.role in roles else grant.role
     return grants
 
 
@@ -123,8 +118,8 @@ def grant_list(request, filters: Query[GrantQuery]):
     unit = _unit(request.actor, filters.unit, access_perms.GRANT_VIEW)
     grants = access_selectors.grant_list(actor=request.actor, unit=unit, text=filters.q,
                                          include_revoked=filters.include_revoked)
-    page = keyset_page(grants, after=filters.after, limit=filters.limit)
-    with_role_labels(page.items)
+    page = api_page(grants, filters)
+    with_role_labels(page["items"])
     return page
 
 
@@ -171,6 +166,6 @@ def role_list(request):
 def registry_list(request, filters: Query[RegistryQuery]):
     unit = _unit(request.actor, filters.unit, access_perms.REGISTRY_VIEW)
     grants = access_selectors.registry_list(actor=request.actor, unit=unit)
-    page = keyset_page(grants, after=filters.after, limit=filters.limit)
-    with_role_labels(page.items)
+    page = api_page(grants, filters)
+    with_role_labels(page["items"])
     return page
