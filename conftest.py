@@ -107,3 +107,16 @@ def login(client):
         return client
 
     return sign_in
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """On PostgreSQL the audit table refuses TRUNCATE; the throwaway test database allows it so that
+    transactional tests can be flushed (audit/tests/test_chain.py turns it off to prove the refusal)."""
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(f'ALTER DATABASE "{connection.settings_dict["NAME"]}" SET fenji.allow_truncate = \'on\'')
+            connection.close()

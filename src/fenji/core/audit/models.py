@@ -9,10 +9,21 @@ class Outcome(models.TextChoices):
     FAILED = "failed", "失败"
 
 
-class AuditEvent(models.Model):
-    """One append-only record of something that happened. Never updated, never deleted by the app."""
+class AppendOnlyQuerySet(models.QuerySet):
+    """The ORM cannot change or remove audit events; retention purges go through ``chain.purge``."""
 
-    id = models.BigAutoField(primary_key=True, verbose_name="序号")
+    def update(self, **kwargs):
+        raise PermissionError("审计日志只能追加，不能修改")
+
+    def delete(self):
+        raise PermissionError("审计日志只能追加，不能删除")
+
+
+class AuditEvent(models.Model):
+    """One append-only record of something that happened, linked to the one before by its hash."""
+
+    id = models.BigAutoField(primary_key=True)
+    seq = models.BigIntegerField(unique=True, verbose_name="序号")
     at = models.DateTimeField(db_index=True, verbose_name="时间")
     actor_id = models.BigIntegerField(null=True, blank=True, db_index=True, verbose_name="操作人")
     actor_label = models.CharField(max_length=100, blank=True, verbose_name="操作人名称")
@@ -26,10 +37,45 @@ class AuditEvent(models.Model):
     channel = models.CharField(max_length=16, blank=True, verbose_name="渠道")
     outcome = models.CharField(max_length=8, choices=Outcome.choices, verbose_name="结果")
     details = models.JSONField(default=dict, blank=True, verbose_name="详情")
+    prev_hash = models.CharField(max_length=64, verbose_name="前一事件哈希")
+    hash = models.CharField(max_length=64, unique=True, verbose_name="本事件哈希")
+
+    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         verbose_name = "审计事件"
-        ordering = ["id"]
+        ordering = ["seq"]
 
     def __str__(self):
-        return f"#{self.id} {self.action} {self.outcome}"
+        return f"#{self.seq} {self.action} {self.outcome}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionError("审计日志只能追加，不能修改")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("审计日志只能追加，不能删除")
+
+
+class ChainHead(models.Model):
+    """The last link of the chain. Locking this row serializes appends, so seq is gapless and in commit order."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    seq = models.BigIntegerField(default=0)
+    hash = models.CharField(max_length=64, default="0" * 64)
+
+
+class Checkpoint(models.Model):
+    """A signed statement "the chain had hash H at seq N", to be kept off-host as well."""
+
+    seq = models.BigIntegerField(verbose_name="序号")
+    hash = models.CharField(max_length=64, verbose_name="哈希")
+    at = models.DateTimeField(verbose_name="时间")
+    signer = models.CharField(max_length=40, verbose_name="签名算法")
+    public_key = models.TextField(verbose_name="公钥")
+    signature = models.TextField(verbose_name="签名")
+
+    class Meta:
+        verbose_name = "审计检查点"
+        ordering = ["-seq"]

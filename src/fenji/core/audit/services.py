@@ -1,10 +1,16 @@
 """The audit interface every service calls: one event per change, in the change's transaction."""
 
+from types import SimpleNamespace
+
 from django.utils import timezone
 
 from fenji.core.kernel import context
 
+from .chain import append
 from .models import AuditEvent, Outcome
+
+# The platform acting for itself from the command line (retention purges and the like).
+PLATFORM = SimpleNamespace(account_id=None, label="系统", unit_path="")
 
 SECRET_KEYS = {"password", "password1", "password2", "old_password", "new_password", "initial_password"}
 
@@ -31,10 +37,10 @@ def audit_record(
         target_type = target_type or target._meta.label_lower
         target_id = target_id or str(target.pk)
         target_unit_path = target_unit_path or getattr(target, "unit_path", "") or getattr(target, "path", "")
-    return AuditEvent.objects.create(
+    return append(dict(
         at=timezone.now(),
         actor_id=getattr(actor, "account_id", None) or getattr(actor, "pk", None),
-        actor_label=str(getattr(actor, "label", "") or getattr(actor, "mobile", "") or "")[:100],
+        actor_label=str(getattr(actor, "label", "") or getattr(actor, "display_label", "") or "")[:100],
         actor_unit_path=getattr(actor, "unit_path", "") or "",
         action=action,
         target_type=target_type,
@@ -45,4 +51,4 @@ def audit_record(
         channel=ctx.channel,
         outcome=outcome,
         details=_clean(details),
-    )
+    ))

@@ -1,0 +1,57 @@
+"""Signers for audit checkpoints, behind one small interface so a certified cryptographic module can
+replace the software one before a 密评. The default signs with SM2 (gmssl) and keeps its private key
+in a file outside the database (FENJI_AUDIT_KEY_FILE, default var/audit-sm2.key, mode 0600)."""
+
+import os
+import secrets
+from pathlib import Path
+
+from django.conf import settings
+from django.utils.module_loading import import_string
+from gmssl import sm2
+
+CURVE = sm2.default_ecc_table
+
+
+def _random_scalar() -> str:
+    """A uniformly random scalar in [1, n-1] from the OS CSPRNG (gmssl's own helper uses ``random``)."""
+    n = int(CURVE["n"], 16)
+    while True:
+        k = int.from_bytes(secrets.token_bytes(32), "big")
+        if 1 <= k < n:
+            return f"{k:064x}"
+
+
+class Sm2Signer:
+    name = "SM2-SM3"
+
+    def __init__(self, key_file: Path | None = None):
+        self.key_file = Path(key_file or os.environ.get("FENJI_AUDIT_KEY_FILE") or settings.VAR_DIR / "audit-sm2.key")
+
+    def _private_key(self) -> str:
+        if not self.key_file.exists():
+            self.key_file.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as handle:
+                handle.write(_random_scalar())
+        return self.key_file.read_text().strip()
+
+    def public_key(self) -> str:
+        private = self._private_key()
+        return sm2.CryptSM2(private_key=private, public_key="")._kg(int(private, 16), CURVE["g"])
+
+    def sign(self, data: bytes) -> str:
+        crypt = sm2.CryptSM2(private_key=self._private_key(), public_key=self.public_key())
+        return crypt.sign_with_sm3(data, _random_scalar())
+
+    @staticmethod
+    def verify(public_key: str, data: bytes, signature: str) -> bool:
+        try:
+            return bool(sm2.CryptSM2(private_key="", public_key=public_key).verify_with_sm3(signature, data))
+        except (ValueError, TypeError, IndexError):
+            return False
+
+
+def get_signer():
+    path = getattr(settings, "FENJI_AUDIT_SIGNER", "") or "fenji.core.audit.signing.Sm2Signer"
+    return import_string(path)()
