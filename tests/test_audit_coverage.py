@@ -9,6 +9,7 @@ from fenji.core.access.models import Grant
 from fenji.core.access.roles import SECURITY_ADMIN, STAFF
 from fenji.core.access.services import grant_create, grant_revoke, role_create
 from fenji.core.audit.models import AuditEvent
+from fenji.core.kernel.errors import AccessDenied
 from fenji.core.org.models import UnitKind
 from fenji.core.org.services import unit_create, unit_move, unit_revoke, unit_update
 from fenji.core.people.identity import check_char
@@ -103,7 +104,7 @@ def define_role(w):
 
 
 def refused_service(w):
-    with pytest.raises(Exception):
+    with pytest.raises(AccessDenied):
         unit_create(actor=actor(w["admin"]), parent=w["tree"].sibling_city, name="越权", kind=UnitKind.TOWN)
 
 
