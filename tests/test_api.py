@@ -15,7 +15,7 @@ from django.core.management.base import CommandError
 from django.test import Client
 from django.utils import timezone
 
-from conftest import PASSWORD, make_account
+from conftest import PASSWORD, complete_second_factor, make_account
 from fenji.core.access import policy
 from fenji.core.access.models import Grant
 from fenji.core.access.roles import SECURITY_ADMIN, STAFF, SYSTEM_ADMIN
@@ -201,6 +201,7 @@ def csrf_login(account, path="/login/") -> Client:
     token = client.cookies["csrftoken"].value
     response = client.post(path, {"mobile": account.mobile, "password": PASSWORD, "csrfmiddlewaretoken": token})
     assert response.status_code == 302
+    complete_second_factor(client, account, response)
     return client
 
 

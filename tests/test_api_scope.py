@@ -51,6 +51,7 @@ ROW_ROUTES = {
     "POST api:unit_move": "unit",
     "POST api:unit_revoke": "unit",
     "GET api:account_detail": "account",
+    "GET api:account_unmasked": "account",
     "POST api:account_disable": "account",
     "POST api:account_enable": "account",
     "POST api:grant_revoke": "grant",

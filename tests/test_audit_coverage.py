@@ -10,6 +10,7 @@ from fenji.core.access.roles import SECURITY_ADMIN, STAFF
 from fenji.core.access.services import grant_create, grant_revoke, role_create
 from fenji.core.audit.models import AuditEvent
 from fenji.core.kernel.errors import AccessDenied
+from fenji.core.ops.services import maintenance_cancel, maintenance_schedule
 from fenji.core.org.models import UnitKind
 from fenji.core.org.services import unit_create, unit_move, unit_revoke, unit_update
 from fenji.core.people.identity import check_char
@@ -103,13 +104,37 @@ def define_role(w):
     role_create(actor=actor(w["security"]), code="reader", label="查阅员", actions=["org.unit.view"])
 
 
+def _maintenance(w):
+    starts = datetime.datetime.now(datetime.UTC) + datetime.timedelta(days=1)
+    return maintenance_schedule(actor=actor(w["admin"]), unit=w["tree"].city, title="升级", starts_at=starts,
+                                ends_at=starts + datetime.timedelta(hours=1))
+
+
+def schedule_maintenance(w):
+    _maintenance(w)
+
+
+def prepare_maintenance(w):
+    w["maintenance"] = _maintenance(w)
+    return "prepare"
+
+
+def cancel_maintenance(w):
+    maintenance_cancel(actor=actor(w["admin"]), window=w["maintenance"])
+
+
 def refused_service(w):
     with pytest.raises(AccessDenied):
         unit_create(actor=actor(w["admin"]), parent=w["tree"].sibling_city, name="越权", kind=UnitKind.TOWN)
 
 
 def refused_page(w):
-    w["client"].force_login(make_account(w["tree"].town, name="无授权工作人员"))
+    clerk = make_account(w["tree"].town, name="无授权工作人员")
+    w["client"].post("/login/", {"mobile": clerk.mobile, "password": PASSWORD})
+    return "prepare"
+
+
+def refused_page_visit(w):
     w["client"].get("/org/units/")
 
 
@@ -130,8 +155,10 @@ CASES = [
     ("grant", [], grant, "access.grant.create", "ok"),
     ("revoke grant", [], revoke_grant, "access.grant.revoke", "ok"),
     ("define role", [], define_role, "access.role.manage", "ok"),
+    ("schedule maintenance", [], schedule_maintenance, "ops.maintenance.schedule", "ok"),
+    ("cancel maintenance", [prepare_maintenance], cancel_maintenance, "ops.maintenance.cancel", "ok"),
     ("refused write", [], refused_service, "org.unit.create", "denied"),
-    ("refused page", [], refused_page, "org.unit.view", "denied"),
+    ("refused page", [refused_page], refused_page_visit, "org.unit.view", "denied"),
 ]
 
 

@@ -38,6 +38,10 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+# Keys for ID and mobile numbers at rest (kernel/crypto.py): FENJI_DATA_KEYS + FENJI_INDEX_KEY or
+# FENJI_DATA_KEY from the environment, else this key file, generated once (0600). Never in the database;
+# back it up apart from the database: a backup without it holds no readable personal data.
+DATA_KEY_FILE = Path(os.environ.get("FENJI_DATA_KEY_FILE") or VAR_DIR / "data.key")
 DEBUG = env_bool("FENJI_DEBUG")
 ALLOWED_HOSTS = [
     h.strip() for h in os.environ.get("FENJI_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h.strip()
@@ -54,12 +58,14 @@ INSTALLED_APPS = [
     "ninja",  # serves the API docs' Swagger UI from its own static files, never a CDN
     "fenji.core.kernel",
     "fenji.core.access",
+    "fenji.core.mfa",
     "fenji.core.audit",
     "fenji.core.notify",
     "fenji.core.web",
     "fenji.core.api",
     "fenji.core.org",
     "fenji.core.people",
+    "fenji.core.ops",
 ]
 
 MIDDLEWARE = [
@@ -73,6 +79,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "fenji.core.people.middleware.SessionPolicyMiddleware",
     "fenji.core.access.middleware.ActorMiddleware",
+    "fenji.core.mfa.middleware.SecondFactorMiddleware",
     "fenji.core.web.middleware.DomainErrorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -94,6 +101,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "fenji.core.web.context.console",
+                "fenji.core.ops.context.maintenance",
             ],
         },
     },
@@ -120,6 +128,11 @@ AUTHENTICATION_BACKENDS = [
 LOGIN_URL = "people:login"
 LOGIN_REDIRECT_URL = "org:home"
 
+# PBKDF2-HMAC-SM3 first; hashes made by the others are upgraded to it at the next successful login.
+PASSWORD_HASHERS = [
+    "fenji.core.people.hashers.PBKDF2SM3PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
 PASSWORD_MIN_LENGTH = 10
 PASSWORD_HISTORY_COUNT = 5
 PASSWORD_MAX_AGE_DAYS = env_int("FENJI_PASSWORD_MAX_AGE_DAYS", 90)
@@ -141,6 +154,11 @@ AXES_USERNAME_FORM_FIELD = "mobile"
 AXES_LOCKOUT_CALLABLE = "fenji.core.people.views.lockout_response"
 AXES_VERBOSE = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
+# No mobile number in axes' tables: attempts are keyed by the number's blind index, the submitted
+# number is masked in the stored POST data, and successful logins are recorded by the audit log only.
+AXES_USERNAME_CALLABLE = "fenji.core.people.backends.axes_username"
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "mobile"]
+AXES_DISABLE_ACCESS_LOG = True
 
 # Sessions: 30 minutes idle, 12 hours absolute; logout deletes the session row.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
@@ -188,4 +206,6 @@ LOGGING = {
 
 # axes.W006 asks to lock by IP too. We lock by account on purpose: a unit's staff often share one
 # NAT address, and an IP lock would let one mistyping clerk lock out the whole office (ADR 0004).
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+# auth.W004: Account.mobile (the login) is ciphertext, not unique itself; the database keeps its keyed
+# hash ``mobile_hash`` unique, and ``AccountManager.get_by_natural_key`` looks logins up by that hash.
+SILENCED_SYSTEM_CHECKS = ["axes.W006", "auth.W004"]

@@ -15,6 +15,8 @@ urlpatterns = [
     path("api/", api.urls),
     path("", include("fenji.core.web.urls")),
     path("", include("fenji.core.people.urls")),
+    path("", include("fenji.core.people.audit_urls")),
     path("", include("fenji.core.people.grant_urls")),
     path("", include("fenji.core.org.urls")),
+    path("", include("fenji.core.ops.urls")),
 ]

@@ -15,6 +15,7 @@ ORG_VIEW = "org.unit.view"
 ORG_WRITE = ("org.unit.create", "org.unit.update", "org.unit.move", "org.unit.revoke")
 ACCOUNT_VIEW = "people.account.view"
 ACCOUNT_WRITE = ("people.account.open", "people.account.update", "people.account.disable")
+PERSON_UNMASK = "people.person.unmask"  # full ID and mobile numbers, audited
 GRANT_READ = ("access.grant.view", "access.role.view", "access.registry.view")
 GRANT_WRITE = ("access.grant.create", "access.grant.revoke")
 CUSTOM = "*business*"  # in ``delegates``: any business role defined as data
@@ -45,7 +46,8 @@ def _role(code, label, duty, actions, delegates=()):
 
 
 SYSTEM_ADMIN = _role("system_admin", "系统管理员", Duty.SYSTEM,
-                     (ORG_VIEW, *ORG_WRITE, ACCOUNT_VIEW, *ACCOUNT_WRITE, "access.registry.view"))
+                     (ORG_VIEW, *ORG_WRITE, ACCOUNT_VIEW, *ACCOUNT_WRITE, PERSON_UNMASK, "access.registry.view",
+                      "ops.maintenance.view", "ops.maintenance.manage"))
 SECURITY_ADMIN = _role("security_admin", "安全保密管理员", Duty.SECURITY,
                        (ORG_VIEW, ACCOUNT_VIEW, *GRANT_READ, *GRANT_WRITE, "access.role.manage",
                         "access.token.manage"),
@@ -54,7 +56,7 @@ SECURITY_ADMIN = _role("security_admin", "安全保密管理员", Duty.SECURITY,
 AUDITOR = _role("auditor", "安全审计员", Duty.AUDIT,
                 (ORG_VIEW, ACCOUNT_VIEW, *GRANT_READ, "audit.event.view"))
 ACCOUNT_ADMIN = _role("account_admin", "账户管理员", Duty.SYSTEM,
-                      (ORG_VIEW, ACCOUNT_VIEW, *ACCOUNT_WRITE, "access.registry.view"))
+                      (ORG_VIEW, ACCOUNT_VIEW, *ACCOUNT_WRITE, PERSON_UNMASK, "access.registry.view"))
 PERMISSION_ADMIN = _role("permission_admin", "权限管理员", Duty.SECURITY,
                          (ORG_VIEW, ACCOUNT_VIEW, *GRANT_READ, *GRANT_WRITE),
                          ("permission_admin", "operator", "staff", CUSTOM))

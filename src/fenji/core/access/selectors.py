@@ -1,7 +1,6 @@
 """Scoped reads of grants, roles and the administrator registry."""
 
-from django.db.models import Q
-
+from fenji.core.kernel.crypto import blind_index
 from fenji.core.kernel.paths import subtree_q
 
 from . import permissions as perms
@@ -24,7 +23,11 @@ def grant_list(*, actor, unit=None, include_revoked: bool = False, text: str = "
         grants = grants.filter(revoked_at__isnull=True)
     text = (text or "").strip()
     if text:
-        grants = grants.filter(Q(account__person__real_name__contains=text) | Q(account__mobile__startswith=text))
+        # Mobile numbers are encrypted at rest: a whole number is found by its blind index, a part by nothing.
+        if text.isdigit():
+            grants = grants.filter(account__mobile_hash=blind_index(text)) if len(text) == 11 else grants.none()
+        else:
+            grants = grants.filter(account__person__real_name__contains=text)
     return grants.order_by("unit_path", "id")
 
 

@@ -3,6 +3,7 @@
 from django.db import models
 from django.db.models import Q
 
+from .fields import blind_index_fields
 from .paths import PathField
 
 
@@ -23,6 +24,24 @@ class OrgOwned(models.Model):
 
     class Meta:
         abstract = True
+
+
+class BlindIndexed(models.Model):
+    """Keeps the blind-index columns (``kernel.fields.BlindIndexField``) in step with their sources.
+
+    Every save recomputes them; ``save(update_fields=[...])`` naming a source column writes its hash
+    too, so that changing a mobile number with ``update_fields=["mobile"]`` cannot leave a stale hash.
+    """
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            names = set(update_fields)
+            kwargs["update_fields"] = names | {f.name for f in blind_index_fields(type(self)) if f.source in names}
+        return super().save(*args, **kwargs)
 
 
 def org_owned_models() -> list[type[OrgOwned]]:

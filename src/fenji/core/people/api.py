@@ -1,6 +1,8 @@
 """``/api/v1/me`` and ``/api/v1/accounts``: people over HTTP.
 
-Lists mask the mobile and the ID number, like the console; out-of-scope ids answer 404.
+Lists and details mask the mobile and the ID number, like the console; only
+``/accounts/{id}/unmasked`` (``people.person.unmask``, audited per call) gives them whole.
+Out-of-scope ids answer 404.
 """
 
 import datetime
@@ -66,6 +68,13 @@ class AccountDetailOut(AccountOut):
         return account.person.get_gender_display()
 
 
+class AccountUnmaskedOut(Schema):
+    id: int
+    real_name: str
+    mobile: str = Field(description="完整手机号码")
+    id_number: str = Field(description="完整身份证号码（未登记时为空）")
+
+
 class AccountPage(Schema):
     items: list[AccountOut]
     next: str | None = Field(description="下一页的 after 游标；没有下一页时为 null")
@@ -74,7 +83,7 @@ class AccountPage(Schema):
 
 class AccountQuery(PageQuery):
     unit: int | None = Field(None, description="只看该单位及下级的账号")
-    q: str = Field("", description="姓名、职务，或手机号码开头")
+    q: str = Field("", description="姓名、职务，或完整的11位手机号码、18位身份证号码（号码加密存储，不支持按开头查找）")
     kind: str = Field("", description="、".join(f"{v}（{label}）" for v, label in AccountKind.choices))
     status: str = Field("", description="、".join(f"{v}（{label}）" for v, label in AccountStatus.choices))
 
@@ -147,6 +156,15 @@ def account_list(request, filters: Query[AccountQuery]):
 @api_route(action=perms.ACCOUNT_VIEW)
 def account_detail(request, id: int):
     return selectors.account_get(actor=request.actor, pk=id)
+
+
+@router.get("/accounts/{int:id}/unmasked", response={200: AccountUnmaskedOut, **ERRORS},
+            summary="完整手机号码和身份证号码（每次调用记入审计日志）")
+@api_route(action=perms.PERSON_UNMASK)
+def account_unmasked(request, id: int):
+    account = selectors.account_get(actor=request.actor, pk=id, action=perms.PERSON_UNMASK)
+    full = services.person_unmask(actor=request.actor, account=account)
+    return {"id": account.pk, "real_name": account.person.real_name, **full}
 
 
 @router.post("/accounts", response={201: AccountDetailOut, **ERRORS},

@@ -1,22 +1,41 @@
-"""Signing in and out, with the seed's rules: channel per account kind, lockout, audit of every attempt."""
+"""Signing in and out, with the seed's rules: channel per account kind, lockout, audit of every attempt.
 
-from dataclasses import dataclass
+Accounts holding an administrator duty (``mfa.needs_second_factor``) get no session from the password
+alone: the password starts a *pending* login in the session (5 minutes), and ``login()`` happens only
+after a TOTP or a recovery code (``second_factor_submit``). Wrong codes count as login failures for
+django-axes (the account locks like after wrong passwords), and 5 of them void the pending login.
+"""
 
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth.signals import user_login_failed
 from django.utils import timezone
 
 from fenji.core.access.policy import ANONYMOUS, actor_for
 from fenji.core.audit.models import Outcome
 from fenji.core.audit.services import audit_record
+from fenji.core.kernel.errors import DomainError
+from fenji.core.mfa import services as mfa
 
 from .identity import mask_mobile
 from .models import Account
 
 SESSION_LOGIN_AT = "fenji_login_at"
+SESSION_PENDING = "fenji_pending_2fa"
+PENDING_SECONDS = 5 * 60
+CODE_FAILURE_LIMIT = 5
 LOCKED_MESSAGE = "登录失败次数过多，账号已锁定 {minutes} 分钟，请稍后再试（锁定期间输入正确密码也无法登录）"
 FAILED_MESSAGE = "手机号码或密码错误，连续 {limit} 次错误将锁定账号 {minutes} 分钟"
 MOBILE_ONLY_MESSAGE = "您的账号只能通过移动端登录，请访问 /m/"
+CODE_FAILED_MESSAGE = "动态口令不正确或已使用过，请输入验证器中当前显示的 6 位数字（还可尝试 {left} 次）"
+RECOVERY_FAILED_MESSAGE = "恢复码不正确或已使用过（还可尝试 {left} 次）"
+PENDING_MISSING_MESSAGE = "请先输入手机号码和密码"
+PENDING_EXPIRED_MESSAGE = "动态口令验证已超时（须在输入密码后 5 分钟内完成），请重新登录"
+TOO_MANY_CODES_MESSAGE = "动态口令连续 {limit} 次错误，本次登录已作废，请重新输入手机号码和密码"
 
 
 @dataclass
@@ -24,18 +43,32 @@ class LoginResult:
     account: Account | None
     error: str = ""
     locked: bool = False
+    second_factor: bool = False  # the password was right; the session waits for the TOTP
 
 
 def _lockout_minutes() -> int:
     return int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
 
 
-def login_attempt(request, *, mobile: str, password: str, channel: str) -> LoginResult:
+def _attempted_target(mobile: str) -> dict:
+    """What a failed login names: the account when the number has one (so the auditor of its unit sees
+    the attempt), else only a masked form of what was typed — never the number as entered."""
+    try:
+        known = Account.objects.get_by_natural_key(mobile)
+    except (Account.DoesNotExist, DomainError, ValueError):
+        known = None
+    if known is not None:
+        return {"target": known}
+    shown = mask_mobile(mobile) if len(mobile) == 11 else "*" * min(len(mobile), 20)
+    return {"target_type": "people.account", "target_id": shown}
+
+
+def login_attempt(request, *, mobile: str, password: str, channel: str, next_url: str = "") -> LoginResult:
     """Authenticate and start a session, or say in Chinese why not. Every outcome is audited."""
     mobile = (mobile or "").strip()
     account = authenticate(request, mobile=mobile, password=password)
-    target = {"target_type": "people.account", "target_id": mask_mobile(mobile)}
     if account is None:
+        target = _attempted_target(mobile)
         locked = bool(getattr(request, "axes_locked_out", False))
         audit_record(actor=ANONYMOUS, action="people.login.locked" if locked else "people.login",
                      outcome=Outcome.DENIED if locked else Outcome.FAILED, details={"channel": channel}, **target)
@@ -46,10 +79,142 @@ def login_attempt(request, *, mobile: str, password: str, channel: str) -> Login
         audit_record(actor=actor_for(account), action="people.login", outcome=Outcome.DENIED,
                      details={"channel": channel, "rule": "mobile_only"}, target=account)
         return LoginResult(None, MOBILE_ONLY_MESSAGE)
-    login(request, account)
-    request.session[SESSION_LOGIN_AT] = timezone.now().timestamp()
-    audit_record(actor=actor_for(account), action="people.login", details={"channel": channel}, target=account)
+    actor = actor_for(account)
+    if mfa.actor_needs_second_factor(actor):
+        request.session[SESSION_PENDING] = {
+            "account": account.pk, "at": timezone.now().timestamp(), "channel": channel,
+            "backend": account.backend, "next": next_url, "failures": 0, "enrolling": False,
+        }
+        audit_record(actor=actor, action="people.login.password", target=account,
+                     details={"channel": channel, "second_factor": "required"})
+        return LoginResult(account, second_factor=True)
+    _start_session(request, account, actor=actor, channel=channel)
     return LoginResult(account)
+
+
+def _start_session(request, account, *, actor, channel: str, second_factor: str = "", backend: str | None = None):
+    login(request, account, backend=backend)
+    request.session.pop(SESSION_PENDING, None)
+    request.session[SESSION_LOGIN_AT] = timezone.now().timestamp()
+    details = {"channel": channel}
+    if second_factor:
+        request.session[mfa.SESSION_SECOND_FACTOR] = second_factor
+        details["second_factor"] = second_factor
+    audit_record(actor=actor, action="people.login", details=details, target=account)
+
+
+# --- the second factor ----------------------------------------------------------------------------
+
+
+@dataclass
+class Pending:
+    """A login whose password was right and whose second factor is awaited."""
+
+    account: Account | None
+    state: dict = field(default_factory=dict)
+    error: str = ""  # why there is none: not started, expired, voided
+
+    @cached_property
+    def enrolling(self) -> bool:
+        """The account has no confirmed authenticator yet: the page enrols one."""
+        return not mfa.has_confirmed_device(self.account)
+
+    @property
+    def channel(self) -> str:
+        return self.state["channel"]
+
+    @property
+    def next_url(self) -> str:
+        return self.state.get("next") or ""
+
+
+def pending_login(request) -> Pending:
+    state = request.session.get(SESSION_PENDING)
+    if not state:
+        return Pending(None, error=PENDING_MISSING_MESSAGE)
+    if timezone.now().timestamp() - state["at"] > PENDING_SECONDS:
+        _void(request, state, reason="expired")
+        return Pending(None, error=PENDING_EXPIRED_MESSAGE)
+    account = (Account.objects.unscoped(reason="the pending login names its own account")
+               .select_related("person", "unit").filter(pk=state["account"]).first())
+    if account is None or not account.is_active:
+        request.session.pop(SESSION_PENDING, None)
+        return Pending(None, error=PENDING_MISSING_MESSAGE)
+    return Pending(account, state)
+
+
+def _void(request, state: dict, *, reason: str, account=None) -> None:
+    request.session.pop(SESSION_PENDING, None)
+    target = {"target": account} if account is not None else {"target_type": "people.account",
+                                                               "target_id": str(state.get("account", ""))}
+    audit_record(actor=actor_for(account) if account is not None else ANONYMOUS, action="people.login.second_factor",
+                 outcome=Outcome.DENIED if reason == "locked" else Outcome.FAILED,
+                 details={"channel": state.get("channel", ""), "reason": reason}, **target)
+
+
+def enrolment_secret(request, pending: Pending) -> str:
+    """The secret the enrolment page shows: a fresh one once per pending login, the same on reload."""
+    secret = mfa.enrolment_secret(pending.account) if pending.state.get("enrolling") else None
+    if secret is None:
+        secret = mfa.enrolment_begin(pending.account)
+        pending.state["enrolling"] = True
+        request.session[SESSION_PENDING] = pending.state
+    return secret
+
+
+@dataclass
+class SecondFactorResult:
+    ok: bool
+    error: str = ""
+    restart: bool = False  # the pending login is void: back to the password
+    recovery_codes: list[str] = field(default_factory=list)  # shown once, after enrolment
+    recovery_left: int | None = None  # after signing in with a recovery code
+
+
+def second_factor_submit(request, pending: Pending, *, code: str = "", recovery_code: str = "") -> SecondFactorResult:
+    """Check a TOTP (or a recovery code) for the pending login; start the session when it is right."""
+    account, state = pending.account, pending.state
+    # django-axes counts failures by login name, as on the password form (and resets them in login()).
+    credentials = {settings.AXES_USERNAME_FORM_FIELD: account.get_username()}
+    if AxesProxyHandler.is_locked(request, credentials):
+        _void(request, state, reason="locked", account=account)
+        return SecondFactorResult(False, LOCKED_MESSAGE.format(minutes=_lockout_minutes()), restart=True)
+    if pending.enrolling:
+        method = "totp"
+        codes = mfa.enrolment_confirm(account, code)
+        if codes:
+            _start_session(request, account, actor=actor_for(account), channel=pending.channel, second_factor=method,
+                           backend=state["backend"])
+            return SecondFactorResult(True, recovery_codes=codes)
+    elif recovery_code:
+        method = "recovery"
+        if mfa.recovery_use(account, recovery_code):
+            _start_session(request, account, actor=actor_for(account), channel=pending.channel, second_factor=method,
+                           backend=state["backend"])
+            return SecondFactorResult(True, recovery_left=mfa.recovery_codes_left(account))
+    else:
+        method = "totp"
+        if mfa.totp_verify(account, code):
+            _start_session(request, account, actor=actor_for(account), channel=pending.channel, second_factor=method,
+                           backend=state["backend"])
+            return SecondFactorResult(True)
+
+    state["failures"] = failures = state.get("failures", 0) + 1
+    request.session[SESSION_PENDING] = state
+    audit_record(actor=actor_for(account), action="people.login.second_factor", outcome=Outcome.FAILED, target=account,
+                 details={"channel": pending.channel, "method": method, "failures": failures})
+    # A wrong code is a failed login for django-axes: it counts towards locking the account.
+    user_login_failed.send(sender=__name__, credentials=credentials, request=request)
+    if getattr(request, "axes_locked_out", False):
+        _void(request, state, reason="locked", account=account)
+        return SecondFactorResult(False, LOCKED_MESSAGE.format(minutes=_lockout_minutes()), restart=True)
+    if failures >= CODE_FAILURE_LIMIT:
+        _void(request, state, reason="too_many_codes", account=account)
+        return SecondFactorResult(False, TOO_MANY_CODES_MESSAGE.format(limit=CODE_FAILURE_LIMIT), restart=True)
+    left = min(CODE_FAILURE_LIMIT - failures,
+               settings.AXES_FAILURE_LIMIT - AxesProxyHandler.get_failures(request, credentials))
+    message = RECOVERY_FAILED_MESSAGE if method == "recovery" else CODE_FAILED_MESSAGE
+    return SecondFactorResult(False, message.format(left=max(left, 1)))
 
 
 def logout_session(request) -> None:

@@ -16,7 +16,9 @@ from fenji.core.access import policy
 from fenji.core.access.models import Grant
 from fenji.core.access.roles import AUDITOR, SECURITY_ADMIN, STAFF, SYSTEM_ADMIN
 from fenji.core.access.services import grant_create
+from fenji.core.kernel.crypto import blind_index
 from fenji.core.kernel.errors import DomainError
+from fenji.core.mfa import services as mfa
 from fenji.core.org.divisions import province_import
 from fenji.core.org.models import Unit, UnitKind
 from fenji.core.org.services import unit_create
@@ -35,9 +37,9 @@ def bootstrap_account(*, unit: Unit, real_name: str, mobile: str, kind: str, id_
     mobile = clean_mobile(mobile)
     identity = parse_id_number(id_number) if id_number else None
     account = (Account.objects.unscoped(reason="bootstrap finds its own accounts")
-               .filter(mobile=mobile).select_related("person").first())
+               .filter(mobile_hash=blind_index(mobile)).select_related("person").first())
     if account is None:
-        if identity and Person.objects.filter(id_number=identity.number).exists():
+        if identity and Person.objects.filter(id_number_hash=blind_index(identity.number)).exists():
             raise DomainError("该身份证号码已有账号：一人只能有一个账号", field="id_number")
         person = Person.objects.create(
             real_name=real_name, id_number=identity.number if identity else None,
@@ -62,7 +64,7 @@ def create_admin(*, real_name: str, mobile: str, id_number: str, unit_name: str 
         if not unit_name:
             raise DomainError("平台还没有根单位，请用 --unit-name 指定根单位名称")
         root = unit_create(actor=policy.SYSTEM, parent=None, name=unit_name, kind=UnitKind.PROVINCE)
-    if Account.objects.unscoped(reason="bootstrap").filter(mobile=clean_mobile(mobile)).exists():
+    if Account.objects.unscoped(reason="bootstrap").filter(mobile_hash=blind_index(clean_mobile(mobile))).exists():
         raise DomainError("该手机号码已有账号", field="mobile")
     password = generate_initial_password()
     account = bootstrap_account(unit=root, real_name=real_name, mobile=mobile, kind=AccountKind.STAFF, id_number=id_number,
@@ -78,6 +80,7 @@ class DemoLogin:
     mobile: str
     unit: str
     where: str
+    totp_secret: str = ""  # administrators: the fixed demo secret of their authenticator
 
 
 def demo_password(explicit: str | None) -> str:
@@ -122,7 +125,8 @@ DEMO_PEOPLE = [
 
 @transaction.atomic
 def build_demo(*, password: str) -> list[DemoLogin]:
-    """The demo province (Jiangsu with all cities, counties and towns) and its people. Idempotent."""
+    """The demo province (Jiangsu with all cities, counties and towns) and its people, the administrators
+    with a confirmed authenticator (fixed secrets), and the demo marker. Idempotent."""
     if not Unit.objects.filter(code=DEMO_PROVINCE_CODE).exists():
         if Unit.objects.filter(parent__isnull=True).exists():
             raise DomainError("数据库中已有其他根单位，演示数据只能装入空平台或演示平台")
@@ -138,5 +142,9 @@ def build_demo(*, password: str) -> list[DemoLogin]:
         if role is not None and not (Grant.objects.unscoped(reason="bootstrap")
                                      .filter(account=account, role=role.code, revoked_at=None).exists()):
             grant_create(actor=policy.SYSTEM, account=account, role=role.code, unit=unit)
-        logins.append(DemoLogin(role_label, name, mobile, unit.name, where))
+        secret = ""
+        if mfa.needs_second_factor(account):  # administrators pass a TOTP: enrol a fixed, printed secret
+            secret = mfa.device_enrol(account, secret=mfa.demo_secret(mobile))
+        logins.append(DemoLogin(role_label, name, mobile, unit.name, where, secret))
+    mfa.demo_mark()  # lets the demo-only commands (demo_code) run on this database
     return logins

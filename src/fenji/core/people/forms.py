@@ -39,7 +39,9 @@ class AccountOpenForm(forms.Form):
 
 
 class AccountFilterForm(forms.Form):
-    q = forms.CharField(label=_("姓名或手机号"), required=False)
+    # Mobile and ID numbers are encrypted at rest: only a whole number can be looked up (its blind index).
+    q = forms.CharField(label=_("姓名或手机号"), required=False, help_text=_("手机号须输入完整11位"),
+                        widget=forms.TextInput(attrs={"placeholder": _("手机号须输入完整11位")}))
     kind = forms.ChoiceField(label=_("类型"), required=False, choices=[("", _("全部"))] + AccountKind.choices)
     status = forms.ChoiceField(label=_("状态"), required=False, choices=[("", _("全部"))] + AccountStatus.choices)
     unit = forms.IntegerField(required=False, widget=forms.HiddenInput)

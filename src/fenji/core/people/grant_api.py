@@ -68,7 +68,7 @@ class GrantPage(Schema):
 
 class GrantQuery(PageQuery):
     unit: int | None = Field(None, description="只看该单位及下级的授权")
-    q: str = Field("", description="姓名或手机号码开头")
+    q: str = Field("", description="姓名，或完整的11位手机号码（号码加密存储，不支持按开头查找）")
     include_revoked: bool = False
 
 

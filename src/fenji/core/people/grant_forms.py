@@ -11,7 +11,9 @@ from fenji.core.access.models import Reach
 
 
 class GrantFilterForm(forms.Form):
-    q = forms.CharField(label=_("姓名或手机号"), required=False)
+    # Mobile numbers are encrypted at rest: only a whole number can be looked up (its blind index).
+    q = forms.CharField(label=_("姓名或手机号"), required=False, help_text=_("手机号须输入完整11位"),
+                        widget=forms.TextInput(attrs={"placeholder": _("手机号须输入完整11位")}))
     revoked = forms.BooleanField(label=_("含已撤销"), required=False)
     unit = forms.IntegerField(required=False, widget=forms.HiddenInput)
 

@@ -4,9 +4,12 @@ from django.db import models
 from django.db.models import Q
 
 from fenji.core.access.scoping import ScopedQuerySet
-from fenji.core.kernel.models import OrgOwned
+from fenji.core.kernel.crypto import blind_index
+from fenji.core.kernel.errors import DomainError
+from fenji.core.kernel.fields import BlindIndexField, EncryptedTextField
+from fenji.core.kernel.models import BlindIndexed, OrgOwned
 
-from .identity import mask_id_number, mask_mobile
+from .identity import clean_mobile, mask_id_number, mask_mobile
 
 
 class Gender(models.TextChoices):
@@ -14,11 +17,17 @@ class Gender(models.TextChoices):
     FEMALE = "F", "女"
 
 
-class Person(models.Model):
-    """A real, named natural person (实名制). At most one account each."""
+class Person(BlindIndexed):
+    """A real, named natural person (实名制). At most one account each.
+
+    The ID number is stored SM4-GCM encrypted; its keyed SM3 hash carries the uniqueness and the
+    exact-match search (``kernel/fields.py``).
+    """
 
     real_name = models.CharField(max_length=50, verbose_name="姓名")
-    id_number = models.CharField(max_length=18, null=True, blank=True, unique=True, verbose_name="身份证号码")
+    id_number = EncryptedTextField(null=True, blank=True, blind_index="id_number_hash", verbose_name="身份证号码")
+    id_number_hash = BlindIndexField(source="id_number", null=True, blank=True, unique=True,
+                                     verbose_name="身份证号码哈希")
     gender = models.CharField(max_length=1, choices=Gender.choices, blank=True, verbose_name="性别")
     birth_date = models.DateField(null=True, blank=True, verbose_name="出生日期")
     created_at = models.DateTimeField(auto_now_add=True, verbose_name="登记时间")
@@ -54,17 +63,26 @@ class AccountManager(BaseUserManager.from_queryset(ScopedQuerySet)):
     """Fail-closed like every unit-owned manager; signing in is the one lookup by login name."""
 
     def get_by_natural_key(self, mobile):
-        return self.unscoped(reason="authentication looks the login name up").get(mobile=mobile)
+        """The account whose mobile number is ``mobile`` (however typed), found by its blind index."""
+        try:
+            mobile = clean_mobile(mobile)
+        except DomainError:
+            raise self.model.DoesNotExist("not a mobile number") from None
+        return self.unscoped(reason="authentication looks the login name up").get(mobile_hash=blind_index(mobile))
 
 
-class Account(AbstractBaseUser, OrgOwned):
+class Account(AbstractBaseUser, OrgOwned, BlindIndexed):
     """The login of one person: the mobile number is the account name (C2.1).
+
+    The number is stored SM4-GCM encrypted; ``mobile_hash`` (keyed SM3) is what logins look up and
+    what the database keeps unique.
 
     There is deliberately no ``is_superuser`` or ``is_staff``: what an account may do comes only
     from its grants (``access.policy``).
     """
 
-    mobile = models.CharField(max_length=11, unique=True, verbose_name="手机号码")
+    mobile = EncryptedTextField(blind_index="mobile_hash", verbose_name="手机号码")
+    mobile_hash = BlindIndexField(source="mobile", unique=True, verbose_name="手机号码哈希")
     person = models.OneToOneField(Person, on_delete=models.PROTECT, related_name="account", verbose_name="人员")
     kind = models.CharField(max_length=8, choices=AccountKind.choices, verbose_name="账号类型")
     title = models.CharField(max_length=50, blank=True, verbose_name="职务")

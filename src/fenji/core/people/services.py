@@ -9,6 +9,7 @@ from django.utils import timezone
 from fenji.core.access import policy
 from fenji.core.audit.services import audit_record
 from fenji.core.audit.transactions import service
+from fenji.core.kernel.crypto import blind_index
 from fenji.core.kernel.errors import AccessDenied, DomainError
 from fenji.core.notify.sms import sms_send
 
@@ -32,9 +33,9 @@ def _check_unique(*, id_number: str | None, mobile: str, exclude_account: Accoun
     accounts = Account.objects.unscoped(reason="one person, one account: uniqueness is platform-wide")
     if exclude_account is not None:
         accounts = accounts.exclude(pk=exclude_account.pk)
-    if accounts.filter(mobile=mobile).exists():
+    if accounts.filter(mobile_hash=blind_index(mobile)).exists():
         raise DomainError(DUPLICATE_MOBILE, field="mobile")
-    if id_number and Person.objects.filter(id_number=id_number).exists():
+    if id_number and Person.objects.filter(id_number_hash=blind_index(id_number)).exists():
         raise DomainError(DUPLICATE_ID, field="id_number")
 
 
@@ -120,16 +121,33 @@ def account_change_mobile(*, actor, account: Account, mobile: str) -> Account:
     if mobile == account.mobile:
         raise DomainError("新手机号码与原号码相同", field="mobile")
     _check_unique(id_number=None, mobile=mobile, exclude_account=account)
-    old = account.mobile
+    old = account.mobile_masked
     account.mobile = mobile
-    account.save(update_fields=["mobile"])
+    try:
+        with transaction.atomic():  # mobile_hash is written with it (kernel.models.BlindIndexed)
+            account.save(update_fields=["mobile"])
+    except IntegrityError:  # a lost race on the unique hash
+        raise DomainError(DUPLICATE_MOBILE, field="mobile") from None
     audit_record(
         actor=actor, action=perms.ACCOUNT_UPDATE, target=account,
-        details={"mobile": {"before": old[:3] + "****" + old[-4:], "after": account.mobile_masked}},
+        details={"mobile": {"before": old, "after": account.mobile_masked}},
     )
     text = f"【分级平台】您的登录账号已变更为本手机号码 {mobile}，密码不变。"
     transaction.on_commit(lambda: sms_send(mobile=mobile, text=text))
     return account
+
+
+@service
+def person_unmask(*, actor, account: Account) -> dict[str, str]:
+    """The full mobile and ID numbers of an account's holder (everyone else sees them masked).
+
+    Needs ``people.person.unmask`` at the account's unit; every call is one audit event naming the
+    account and the fields shown — never the values.
+    """
+    policy.require(actor, perms.PERSON_UNMASK, account.unit_path)
+    audit_record(actor=actor, action=perms.PERSON_UNMASK, target=account,
+                 details={"fields": ["mobile", "id_number"]})
+    return {"mobile": account.mobile, "id_number": account.person.id_number or ""}
 
 
 @service

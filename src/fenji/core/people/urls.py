@@ -1,11 +1,12 @@
 from django.urls import path
 
-from . import views
+from . import verify_views, views
 
 app_name = "people"
 
 urlpatterns = [
     path("login/", views.login_view, name="login"),
+    path("login/verify/", verify_views.verify, name="verify"),
     path("logout/", views.logout_view, name="logout"),
     path("password/", views.password_change, name="password"),
     path("profile/", views.profile, name="profile"),
@@ -14,9 +15,11 @@ urlpatterns = [
     path("people/accounts/<int:pk>/disable/", views.account_status, {"active": False}, name="disable"),
     path("people/accounts/<int:pk>/enable/", views.account_status, {"active": True}, name="enable"),
     path("people/accounts/<int:pk>/mobile/", views.account_mobile, name="mobile"),
+    path("people/accounts/<int:pk>/unmasked/", views.account_unmasked, name="unmask"),
     path("org/units/<int:unit_pk>/accounts/new/", views.account_open, name="open"),
     path("m/", views.mobile_home, name="mobile_home"),
     path("m/login/", views.mobile_login, name="mobile_login"),
+    path("m/login/verify/", verify_views.mobile_verify, name="mobile_verify"),
     path("m/password/", views.mobile_password, name="mobile_password"),
     path("m/logout/", views.logout_view, name="mobile_logout"),
 ]

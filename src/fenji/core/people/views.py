@@ -3,7 +3,8 @@ from django.contrib.auth import update_session_auth_hash
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from fenji.core.access import policy
 from fenji.core.access.selectors import grant_list_for_account
@@ -32,14 +33,16 @@ def _safe_next(request, default: str) -> str:
     return default
 
 
-def _login(request, *, channel: str, template: str, home: str):
+def _login(request, *, channel: str, template: str, home: str, verify: str):
     if request.user.is_authenticated and request.method == "GET":
         return redirect(home)
     form = LoginForm(request.POST or None)
     error, status = "", 200
     if request.method == "POST" and form.is_valid():
         result = login_attempt(request, mobile=form.cleaned_data["mobile"], password=form.cleaned_data["password"],
-                               channel=channel)
+                               channel=channel, next_url=_safe_next(request, home))
+        if result.second_factor:  # an administrator: no session before the TOTP
+            return redirect(verify)
         if result.account is not None:
             return redirect(_safe_next(request, home))
         error, status = result.error, 403 if result.locked else 200
@@ -50,13 +53,15 @@ def _login(request, *, channel: str, template: str, home: str):
 @public
 @require_http_methods(["GET", "POST"])
 def login_view(request):
-    return _login(request, channel="console", template="people/login.html", home=reverse("org:home"))
+    return _login(request, channel="console", template="people/login.html", home=reverse("org:home"),
+                  verify=reverse("people:verify"))
 
 
 @public
 @require_http_methods(["GET", "POST"])
 def mobile_login(request):
-    return _login(request, channel="mobile", template="people/mobile_login.html", home=reverse("people:mobile_home"))
+    return _login(request, channel="mobile", template="people/mobile_login.html", home=reverse("people:mobile_home"),
+                  verify=reverse("people:mobile_verify"))
 
 
 @public
@@ -126,15 +131,29 @@ def account_list(request):
     })
 
 
-@requires(perms.ACCOUNT_VIEW)
-def account_detail(request, pk):
-    account = selectors.account_get(actor=request.actor, pk=pk)
+def _account_detail(request, account, *, unmasked: dict | None = None):
     return render(request, "people/account_detail.html", {
         "account": account,
         "can_disable": policy.can(request.actor, perms.ACCOUNT_DISABLE, account.unit_path)
         and account.pk != request.user.pk,
         "can_update": policy.can(request.actor, perms.ACCOUNT_UPDATE, account.unit_path),
+        "can_unmask": policy.can(request.actor, perms.PERSON_UNMASK, account.unit_path),
+        "unmasked": unmasked,
     })
+
+
+@requires(perms.ACCOUNT_VIEW)
+def account_detail(request, pk):
+    return _account_detail(request, selectors.account_get(actor=request.actor, pk=pk))
+
+
+@requires(perms.PERSON_UNMASK)
+@require_GET
+@never_cache
+def account_unmasked(request, pk):
+    """显示完整号码: the detail page with the full mobile and ID numbers; every view is audited once."""
+    account = selectors.account_get(actor=request.actor, pk=pk, action=perms.PERSON_UNMASK)
+    return _account_detail(request, account, unmasked=services.person_unmask(actor=request.actor, account=account))
 
 
 @requires(perms.ACCOUNT_OPEN)

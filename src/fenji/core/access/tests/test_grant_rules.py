@@ -285,3 +285,4 @@ def test_business_roles_are_defined_at_the_top_and_read_no_logs(tree, security):
     role = role_create(actor=actor(security), code="reader", label="查阅员",
                        actions=["org.unit.view", "people.account.view"])
     assert set(role.actions) == {"org.unit.view", "people.account.view"}
+

@@ -10,8 +10,9 @@ from fenji.core.audit.models import AuditEvent
 
 
 @pytest.fixture
-def clerk(tree, city_admin):
-    return city_admin
+def clerk(tree, city_clerk):
+    # Plain staff: the password alone signs in. Administrators also pass a TOTP (fenji/core/mfa/tests).
+    return city_clerk
 
 
 def post_login(client, account, password, path="/login/"):

@@ -22,3 +22,4 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"已创建平台管理员 {account.person.real_name}（{account.mobile}），"
                                              f"所属单位：{account.unit.name}"))
         self.stdout.write(f"初始密码：{password}（首次登录须修改）")
+        self.stdout.write("首次登录时还须用手机上的验证器应用绑定动态口令（管理员须通过密码和动态口令两重验证）")

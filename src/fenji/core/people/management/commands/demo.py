@@ -20,7 +20,12 @@ class Command(BaseCommand):
             raise CommandError(error.message) from None
         self.stdout.write(self.style.SUCCESS("演示数据已就绪。演示账号（手机号码登录）："))
         for login in logins:
-            self.stdout.write(f"  {login.role:<16} {login.name:<4} {login.mobile}  {login.unit}  [{login.where}]")
+            secret = f"  动态口令密钥：{login.totp_secret}" if login.totp_secret else ""
+            self.stdout.write(f"  {login.role:<16} {login.name:<4} {login.mobile}  {login.unit}  [{login.where}]{secret}")
         self.stdout.write(f"  密码（全部演示账号）：{password}")
+        example = next((login.mobile for login in logins if login.totp_secret), "")
+        if example:
+            self.stdout.write("  管理员登录时还须输入动态口令：在验证器应用中手工添加上面的密钥（基于时间，6 位，30 秒），"
+                              f"或运行 fenji demo_code --mobile {example} 查看当前口令")
         base = f"http://{os.environ.get('FENJI_HOST', '127.0.0.1')}:{os.environ.get('FENJI_PORT', '8000')}"
         self.stdout.write(f"  控制台：{base}/login/    移动端：{base}/m/login/")

@@ -1,0 +1,20 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from fenji.core.audit.models import Outcome
+
+
+class AuditSearchForm(forms.Form):
+    start = forms.DateField(label=_("开始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("结束日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    who = forms.CharField(label=_("操作人"), required=False, max_length=50)
+    action = forms.CharField(label=_("动作"), required=False, max_length=80,
+                             widget=forms.TextInput(attrs={"list": "audit-actions"}))
+    outcome = forms.ChoiceField(label=_("结果"), required=False, choices=[("", _("全部"))] + Outcome.choices)
+    unit = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            self.add_error("end", _("结束日期不能早于开始日期"))
+        return data
