@@ -1,5 +1,6 @@
 """The one settings module: every deployment choice comes from FENJI_* environment variables."""
 
+import ipaddress
 import os
 import secrets
 from datetime import timedelta
@@ -70,6 +71,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "fenji.core.web.headers.SecurityHeadersMiddleware",
     "fenji.core.kernel.middleware.RequestContextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "fenji.core.web.middleware.LanguageMiddleware",
@@ -143,6 +145,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "fenji.core.people.passwords.HistoryValidator", "OPTIONS": {"count": PASSWORD_HISTORY_COUNT}},
 ]
+
+# Administrators (any system/security/audit duty) may sign in only from these networks, e.g.
+# "10.12.0.0/16,192.168.8.0/24" (等保 8.1.4.4 c). Empty: no restriction.
+ADMIN_NETWORKS = [ipaddress.ip_network(n.strip(), strict=False)
+                  for n in os.environ.get("FENJI_ADMIN_NETWORKS", "").split(",") if n.strip()]
 
 # Login throttling (seed 003 §15; 等保 8.1.4.1 b): 5 failures lock the account for 15 minutes,
 # during which the correct password is refused too.

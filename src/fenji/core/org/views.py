@@ -110,6 +110,14 @@ def unit_move(request, pk):
         else:
             messages.success(request, f"已将“{unit.name}”迁移到“{target.name}”之下")
             return redirect("org:unit", pk=unit.pk)
+    if request.method == "GET" and request.GET.get("to", "").isdigit():
+        target = selectors.unit_get(actor=request.actor, pk=request.GET["to"], action=perms.UNIT_MOVE)
+        return render(request, "web/confirm.html", {
+            "title": f"迁移“{unit.name}”",
+            "question": f"确定把“{unit.name}”连同全部下级单位、账号和授权迁移到“{target.name}”之下吗？",
+            "form": UnitMoveForm(initial={"new_parent": target.pk}), "button": "确认迁移", "button_class": "btn",
+            "cancel_url": reverse("org:move", args=[unit.pk]),
+        })
     query = request.GET.get("q", "")
     candidates = selectors.unit_search(actor=request.actor, text=query, action=perms.UNIT_MOVE) if query else []
     context = _unit_context(request, unit)

@@ -6,6 +6,7 @@ after a TOTP or a recovery code (``second_factor_submit``). Wrong codes count as
 django-axes (the account locks like after wrong passwords), and 5 of them void the pending login.
 """
 
+import ipaddress
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -50,6 +51,21 @@ def _lockout_minutes() -> int:
     return int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
 
 
+ADMIN_TERMINAL_MESSAGE = "管理员账号只能从指定的管理终端登录，当前地址不在允许范围内"
+
+
+def _from_admin_terminal(request) -> bool:
+    """等保 8.1.4.4 c: administrators sign in only from the networks in FENJI_ADMIN_NETWORKS (if set)."""
+    networks = settings.ADMIN_NETWORKS
+    if not networks:
+        return True
+    try:
+        address = ipaddress.ip_address(request.META.get("REMOTE_ADDR", ""))
+    except ValueError:
+        return False
+    return any(address in network for network in networks)
+
+
 def _attempted_target(mobile: str) -> dict:
     """What a failed login names: the account when the number has one (so the auditor of its unit sees
     the attempt), else only a masked form of what was typed — never the number as entered."""
@@ -81,6 +97,10 @@ def login_attempt(request, *, mobile: str, password: str, channel: str, next_url
         return LoginResult(None, MOBILE_ONLY_MESSAGE)
     actor = actor_for(account)
     if mfa.actor_needs_second_factor(actor):
+        if not _from_admin_terminal(request):
+            audit_record(actor=actor, action="people.login", outcome=Outcome.DENIED, target=account,
+                         details={"channel": channel, "rule": "admin_terminal"})
+            return LoginResult(None, ADMIN_TERMINAL_MESSAGE)
         request.session[SESSION_PENDING] = {
             "account": account.pk, "at": timezone.now().timestamp(), "channel": channel,
             "backend": account.backend, "next": next_url, "failures": 0, "enrolling": False,

@@ -1,0 +1,36 @@
+import ipaddress
+
+from conftest import PASSWORD, make_account
+from fenji.core.access import policy
+from fenji.core.access.roles import SYSTEM_ADMIN
+from fenji.core.audit.models import AuditEvent
+from fenji.core.org.models import UnitKind
+from fenji.core.org.services import unit_create
+
+
+def test_every_page_carries_a_same_origin_content_security_policy(client, db):
+    response = client.get("/login/")
+    policy_header = response["Content-Security-Policy"]
+    assert "default-src 'self'" in policy_header and "script-src 'self'" in policy_header
+    assert "frame-ancestors 'none'" in policy_header and response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_markup_in_data_is_shown_as_text(tree, login, province_admin):
+    unit_create(actor=policy.SYSTEM, parent=tree.city, name='<script>alert("x")</script>', kind=UnitKind.COUNTY)
+    page = login(province_admin).get(f"/org/units/{tree.city.pk}/").content.decode()
+    assert '<script>alert("x")</script>' not in page
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in page
+
+
+def test_administrators_sign_in_only_from_the_admin_networks(tree, client, settings):
+    settings.ADMIN_NETWORKS = [ipaddress.ip_network("10.20.0.0/16")]
+    admin = make_account(tree.city, role=SYSTEM_ADMIN)
+    member = make_account(tree.town, kind="member")
+    page = client.post("/login/", {"mobile": admin.mobile, "password": PASSWORD}).content.decode()
+    assert "只能从指定的管理终端登录" in page and "_auth_user_id" not in client.session
+    assert AuditEvent.objects.filter(outcome="denied", details__rule="admin_terminal").count() == 1
+    assert client.post("/m/login/", {"mobile": member.mobile, "password": PASSWORD}).status_code == 302
+    settings.ADMIN_NETWORKS = [ipaddress.ip_network("127.0.0.0/8")]
+    client.post("/logout/")
+    assert client.post("/login/", {"mobile": admin.mobile, "password": PASSWORD})["Location"].startswith("/login/verify")
