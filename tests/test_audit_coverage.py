@@ -4,9 +4,9 @@ import datetime
 
 import pytest
 
-from conftest import PASSWORD, actor, make_account
+from conftest import PASSWORD, actor, complete_second_factor, make_account
 from fenji.core.access.models import Grant
-from fenji.core.access.roles import SECURITY_ADMIN, STAFF
+from fenji.core.access.roles import AUDITOR, SECURITY_ADMIN, STAFF
 from fenji.core.access.services import grant_create, grant_revoke, role_create
 from fenji.core.audit.models import AuditEvent
 from fenji.core.kernel.errors import AccessDenied
@@ -14,7 +14,13 @@ from fenji.core.ops.services import maintenance_cancel, maintenance_schedule
 from fenji.core.org.models import UnitKind
 from fenji.core.org.services import unit_create, unit_move, unit_revoke, unit_update
 from fenji.core.people.identity import check_char
-from fenji.core.people.services import account_change_mobile, account_open, account_set_status, password_change
+from fenji.core.people.services import (
+    account_change_mobile,
+    account_open,
+    account_set_status,
+    password_change,
+    person_unmask,
+)
 
 
 def new_id(seed):
@@ -123,6 +129,21 @@ def cancel_maintenance(w):
     maintenance_cancel(actor=actor(w["admin"]), window=w["maintenance"])
 
 
+def unmask(w):
+    person_unmask(actor=actor(w["admin"]), account=w["member"])
+
+
+def export_log(w):
+    auditor = make_account(w["tree"].province, name="审计员", role=AUDITOR)
+    response = w["client"].post("/login/", {"mobile": auditor.mobile, "password": PASSWORD})
+    complete_second_factor(w["client"], auditor, response)
+    return "prepare"
+
+
+def export_log_now(w):
+    b"".join(w["client"].get("/audit/events/export.xlsx").streaming_content)
+
+
 def refused_service(w):
     with pytest.raises(AccessDenied):
         unit_create(actor=actor(w["admin"]), parent=w["tree"].sibling_city, name="越权", kind=UnitKind.TOWN)
@@ -157,6 +178,8 @@ CASES = [
     ("define role", [], define_role, "access.role.manage", "ok"),
     ("schedule maintenance", [], schedule_maintenance, "ops.maintenance.schedule", "ok"),
     ("cancel maintenance", [prepare_maintenance], cancel_maintenance, "ops.maintenance.cancel", "ok"),
+    ("unmask personal data", [], unmask, "people.person.unmask", "ok"),
+    ("export the audit log", [export_log], export_log_now, "audit.event.export", "ok"),
     ("refused write", [], refused_service, "org.unit.create", "denied"),
     ("refused page", [refused_page], refused_page_visit, "org.unit.view", "denied"),
 ]
