@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "fenji.core.org",
     "fenji.core.people",
     "fenji.core.ops",
+    "fenji.bench",
 ]
 
 MIDDLEWARE = [

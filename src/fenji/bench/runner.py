@@ -1,0 +1,420 @@
+"""The benchmark cases (issue 7): each measured at three levels of the loaded dataset.
+
+Every case returns a number or a stated skip, never an exception that hides the other cases.
+"""
+
+import http.client
+import os
+import platform
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from contextlib import suppress
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connection, transaction
+
+from fenji.core.access import policy
+from fenji.core.access.models import Grant
+from fenji.core.access.models import Role as RoleRow
+from fenji.core.access.roles import SYSTEM_ADMIN
+from fenji.core.access.services import grant_create
+from fenji.core.kernel.paths import SUBTREE_END
+from fenji.core.org.models import Unit
+from fenji.core.org.selectors import unit_children, unit_subtree_stats
+from fenji.core.people import permissions as people_perms
+from fenji.core.people.bootstrap import bootstrap_account
+from fenji.core.people.identity import check_char
+from fenji.core.people.selectors import account_list, account_page
+
+VIEWER_ROLE = "bench_viewer"
+STAFF_PASSWORD = "Bench#2026staff"
+FLOOR_SQL = ("SELECT id FROM people_account WHERE unit_path >= %s AND unit_path < %s "
+             "ORDER BY unit_path, id LIMIT 20")
+RUOYI_SQL = ("SELECT a.id FROM people_account a JOIN org_unit u ON a.unit_id = u.id "
+             "WHERE a.unit_id IN (SELECT dept_id FROM bench_sys_dept WHERE dept_id = %s OR {find_in_set}) "
+             "ORDER BY a.id LIMIT 20")
+FIND_IN_SET = {
+    "postgresql": "%s = ANY(string_to_array(ancestors, ','))",
+    "sqlite": "(',' || ancestors || ',') LIKE '%%,' || %s || ',%%'",
+}
+
+
+def skipped(reason: str) -> dict:
+    return {"skipped": reason}
+
+
+def summarize(samples: list[float], scale: float = 1000.0) -> dict:
+    """Median and p95 of seconds, in ms (or µs with scale=1e6)."""
+    ordered = sorted(samples)
+    p95 = ordered[min(len(ordered) - 1, max(0, round(0.95 * len(ordered)) - 1))]
+    return {"median": round(statistics.median(ordered) * scale, 4), "p95": round(p95 * scale, 4), "n": len(ordered)}
+
+
+def timed(fn, repeat: int, warmup: int = 2) -> dict:
+    for _ in range(warmup):
+        fn()
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        samples.append(time.perf_counter() - start)
+    return summarize(samples)
+
+
+def machine() -> dict:
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT version()")
+        else:
+            cursor.execute("SELECT 'SQLite ' || sqlite_version()")
+        version = cursor.fetchone()[0]
+    return {"platform": platform.platform(), "python": platform.python_version(), "cpus": os.cpu_count(),
+            "db_vendor": connection.vendor, "db_version": version}
+
+
+# --- levels and actors ---------------------------------------------------------------------------
+
+def pick_levels(dataset: str | None) -> list[tuple[str, Unit]]:
+    """A unit at depth 1, one at depth 3 and one at depth 4 (province: town) or the deepest, each the
+    first in path order whose subtree holds accounts."""
+    deepest = Unit.objects.order_by("-depth").values_list("depth", flat=True).first() or 1
+    if dataset == "province" or (dataset is None and Unit.objects.filter(code__isnull=False).exists()):
+        wanted = [("province", 1), ("county", 3), ("town", 4)]
+    else:
+        wanted = [("root", 1), ("mid", min(3, deepest)), ("leaf", deepest)]
+    levels = []
+    for label, depth in wanted:
+        for unit in Unit.objects.filter(depth=depth, status="active").order_by("path")[:50]:
+            if account_list(actor=policy.SYSTEM, unit=unit).exists():
+                levels.append((label, unit))
+                break
+    return levels
+
+
+def _staff(unit: Unit, index: int, role: str):
+    first17 = f"11010119800101{index:03d}"
+    account = bootstrap_account(unit=unit, real_name=f"基准{role}{index}", mobile=f"199{index:08d}", kind="staff",
+                                id_number=first17 + check_char(first17), title="基准测试", password=STAFF_PASSWORD,
+                                must_change=False)
+    live = Grant.objects.unscoped(reason="bench setup").filter(account=account, role=role, unit=unit,
+                                                               revoked_at__isnull=True)
+    if not live.exists():
+        grant_create(actor=policy.SYSTEM, account=account, role=role, unit=unit)
+    return account
+
+
+@transaction.atomic
+def prepare_actors(levels) -> dict:
+    """Per level: a system administrator (in-process cases) and a viewer with a business role (HTTP: no
+    second factor)."""
+    RoleRow.objects.get_or_create(code=VIEWER_ROLE, defaults={
+        "label": "基准只读", "actions": [people_perms.ACCOUNT_VIEW, "org.unit.view"]})
+    actors = {}
+    for i, (label, unit) in enumerate(levels):
+        admin = _staff(unit, 100 + i, SYSTEM_ADMIN.code)
+        viewer = _staff(unit, 200 + i, VIEWER_ROLE)
+        actors[label] = {"admin": policy.actor_for(admin), "viewer_mobile": viewer.mobile}
+    return actors
+
+
+# --- RuoYi emulation -----------------------------------------------------------------------------
+
+def build_ruoyi_table() -> int:
+    """``bench_sys_dept(dept_id, parent_id, ancestors)`` from the units, like RuoYi's ``sys_dept``."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM org_unit")
+        units = cursor.fetchone()[0]
+        with suppress(Exception), transaction.atomic():
+            cursor.execute("SELECT COUNT(*) FROM bench_sys_dept")
+            if cursor.fetchone()[0] == units:
+                return units
+        cursor.execute("DROP TABLE IF EXISTS bench_sys_dept")
+        cursor.execute("CREATE TABLE bench_sys_dept (dept_id bigint PRIMARY KEY, parent_id bigint, ancestors text)")
+        cursor.execute("SELECT id, parent_id, path FROM org_unit ORDER BY path")
+        rows = cursor.fetchall()
+        by_path = {path: pk for pk, _, path in rows}
+        width = 4
+        values = []
+        for pk, parent, path in rows:
+            ancestors = ["0"] + [str(by_path[path[:end]]) for end in range(width, len(path), width)]
+            values.append((pk, parent or 0, ",".join(ancestors)))
+        for start in range(0, len(values), 5000):
+            cursor.executemany("INSERT INTO bench_sys_dept (dept_id, parent_id, ancestors) VALUES (%s, %s, %s)",
+                               values[start:start + 5000])
+        if connection.vendor == "postgresql":
+            cursor.execute("ANALYZE bench_sys_dept")
+    return len(values)
+
+
+# --- cases ---------------------------------------------------------------------------------------
+
+def case_list(actor, unit, repeat: int) -> dict:
+    def page():
+        return account_page(account_list(actor=actor, unit=unit))
+
+    def rows_only():
+        accounts = account_list(actor=actor, unit=unit).select_related("person", "unit")
+        return list(accounts.order_by("unit_path", "id")[:21])
+
+    def floor():
+        with connection.cursor() as cursor:
+            cursor.execute(FLOOR_SQL, [unit.path, unit.path + SUBTREE_END])
+            return cursor.fetchall()
+
+    result = {"app_page": timed(page, repeat), "app_rows": timed(rows_only, repeat), "floor": timed(floor, repeat)}
+    result["rows"] = len(page().rows)
+    floor_ms = result["floor"]["median"] or 1e-9
+    result["ratio_page_floor"] = round(result["app_page"]["median"] / floor_ms, 1)
+    result["ratio_rows_floor"] = round(result["app_rows"]["median"] / floor_ms, 1)
+    return result
+
+
+def case_ruoyi(unit, repeat: int, fenji_ms: float) -> dict:
+    sql = RUOYI_SQL.format(find_in_set=FIND_IN_SET.get(connection.vendor, ""))
+    if connection.vendor not in FIND_IN_SET:
+        return skipped(f"no find_in_set emulation for {connection.vendor}")
+
+    def ruoyi():
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [unit.pk, str(unit.pk)])
+            return cursor.fetchall()
+
+    result = timed(ruoyi, max(1, min(repeat, 5)), warmup=1)
+    result["ratio_ruoyi_fenji"] = round(result["median"] / (fenji_ms or 1e-9), 1)
+    return result
+
+
+def case_counts(actor, unit, repeat: int) -> dict:
+    stats = unit_subtree_stats(actor=actor, unit=unit)
+    children = list(unit_children(actor=actor, unit=unit))
+    return {
+        "subtree": timed(lambda: unit_subtree_stats(actor=actor, unit=unit), repeat),
+        "children": timed(lambda: list(unit_children(actor=actor, unit=unit)), max(1, min(repeat, 20))),
+        "subtree_units": stats["units"], "subtree_accounts": sum(stats["people"].values()),
+        "child_units": len(children),
+    }
+
+
+def case_can(actor, unit, calls: int) -> dict:
+    path = unit.path + "0001"
+    action = people_perms.ACCOUNT_VIEW
+    assert policy.can(actor, action, path)
+    start = time.perf_counter()
+    for _ in range(calls):
+        policy.can(actor, action, path)
+    return {"us_per_call": round((time.perf_counter() - start) / calls * 1e6, 3), "calls": calls}
+
+
+# --- HTTP ----------------------------------------------------------------------------------------
+
+def database_url() -> str | None:
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        name = str(db["NAME"])
+        if name == ":memory:" or "mode=memory" in name:
+            return None
+        return f"sqlite:///{Path(name).resolve()}"
+    if connection.vendor == "postgresql":
+        auth = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
+        return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    return None
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    def __init__(self, url: str, log: Path):
+        self.port = free_port()
+        env = dict(os.environ, FENJI_DATABASE_URL=url, FENJI_VAR_DIR=str(settings.VAR_DIR),
+                   FENJI_DATA_KEY_FILE=str(settings.DATA_KEY_FILE), FENJI_ALLOWED_HOSTS="127.0.0.1")
+        fenji = Path(sys.executable).with_name("fenji")
+        command = [str(fenji)] if fenji.exists() else [sys.executable, "-m", "fenji.cli"]
+        self.log = log
+        self.process = subprocess.Popen([*command, "run", "--host", "127.0.0.1", "--port", str(self.port)],
+                                        env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT)
+
+    def wait(self, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"server exited ({self.process.returncode}): {self.log.read_text()[-400:]}")
+            with suppress(OSError):
+                conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
+                conn.request("GET", "/healthz")
+                if conn.getresponse().status == 200:
+                    return
+            time.sleep(0.2)
+        raise RuntimeError("server did not answer /healthz in time")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+def _cookies(response, jar: dict) -> None:
+    for header in response.headers.get_all("Set-Cookie") or []:
+        name, _, rest = header.partition("=")
+        jar[name.strip()] = rest.split(";", 1)[0]
+
+
+def login(port: int, mobile: str) -> str:
+    jar: dict = {}
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    conn.request("GET", "/login/")
+    response = conn.getresponse()
+    body = response.read().decode()
+    _cookies(response, jar)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', body)
+    if not token:
+        raise RuntimeError(f"no CSRF token on the login page (HTTP {response.status})")
+    form = f"csrfmiddlewaretoken={token.group(1)}&mobile={mobile}&password={STAFF_PASSWORD.replace('#', '%23')}"
+    conn.request("POST", "/login/", body=form, headers={
+        "Content-Type": "application/x-www-form-urlencoded",
+        "Cookie": "; ".join(f"{k}={v}" for k, v in jar.items())})
+    response = conn.getresponse()
+    response.read()
+    _cookies(response, jar)
+    if response.status != 302 or "sessionid" not in jar:
+        raise RuntimeError(f"login failed (HTTP {response.status})")
+    return "; ".join(f"{k}={v}" for k, v in jar.items())
+
+
+def hammer(port: int, cookie: str, path: str, *, threads: int, requests: int) -> dict:
+    per_thread = max(1, requests // threads)
+    samples: list[float] = []
+    errors: list[str] = []
+    lock = threading.Lock()
+
+    def worker():
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        mine, bad = [], []
+        for _ in range(per_thread):
+            start = time.perf_counter()
+            conn.request("GET", path, headers={"Cookie": cookie})
+            response = conn.getresponse()
+            response.read()
+            mine.append(time.perf_counter() - start)
+            if response.status != 200:
+                bad.append(str(response.status))
+        conn.close()
+        with lock:
+            samples.extend(mine)
+            errors.extend(bad)
+
+    hammer_warm = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    for _ in range(10):
+        hammer_warm.request("GET", path, headers={"Cookie": cookie})
+        hammer_warm.getresponse().read()
+    hammer_warm.close()
+    pool = [threading.Thread(target=worker) for _ in range(threads)]
+    start = time.perf_counter()
+    for t in pool:
+        t.start()
+    for t in pool:
+        t.join()
+    wall = time.perf_counter() - start
+    if errors:
+        return skipped(f"{len(errors)} of {len(samples)} responses were not 200 (first: {errors[0]})")
+    result = summarize(samples)
+    result.update(rps=round(len(samples) / wall, 1), threads=threads)
+    return result
+
+
+def case_http(levels, actors, *, threads: int, requests: int) -> dict:
+    url = database_url()
+    if url is None:
+        return {label: skipped("in-memory SQLite cannot be shared with a server process") for label, _ in levels}
+    if not connection.get_autocommit() or connection.in_atomic_block:
+        return {label: skipped("data is inside an open transaction: a server process would not see it")
+                for label, _ in levels}
+    log = Path(settings.VAR_DIR) / "bench-server.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    server = None
+    try:
+        server = Server(url, log)
+        server.wait()
+        results = {}
+        for label, unit in levels:
+            try:
+                cookie = login(server.port, actors[label]["viewer_mobile"])
+                results[label] = hammer(server.port, cookie, f"/people/accounts/?unit={unit.pk}",
+                                        threads=threads, requests=requests)
+            except Exception as error:  # one level failing must not hide the others
+                results[label] = skipped(f"{type(error).__name__}: {error}")
+        return results
+    except Exception as error:
+        return {label: skipped(f"server: {type(error).__name__}: {error}") for label, _ in levels}
+    finally:
+        if server is not None:
+            server.stop()
+
+
+def run(*, dataset: str | None = None, repeat: int = 200, can_calls: int = 100_000, http_threads: int = 4,
+        http_requests: int = 800, with_http: bool = True) -> dict:
+    levels = pick_levels(dataset)
+    if not levels:
+        raise RuntimeError("no units with accounts: load a dataset first (fenji bench load …)")
+    actors = prepare_actors(levels)
+    dept_rows = build_ruoyi_table()
+    report = {"dataset": dataset, "machine": machine(), "repeat": repeat,
+              "units": Unit.objects.count(), "ruoyi_dept_rows": dept_rows, "levels": {}}
+    for label, unit in levels:
+        actor = actors[label]["admin"]
+        entry = {"unit": {"pk": unit.pk, "name": unit.name, "depth": unit.depth, "path": unit.path}}
+        for name, fn, arg in (("list", case_list, repeat), ("counts", case_counts, repeat),
+                              ("can", case_can, can_calls)):
+            try:
+                entry[name] = fn(actor, unit, arg)
+            except Exception as error:
+                entry[name] = skipped(f"{type(error).__name__}: {error}")
+        try:
+            fenji_ms = entry["list"]["app_rows"]["median"] if "app_rows" in entry.get("list", {}) else 0
+            entry["ruoyi"] = case_ruoyi(unit, repeat, fenji_ms)
+        except Exception as error:
+            entry["ruoyi"] = skipped(f"{type(error).__name__}: {error}")
+        report["levels"][label] = entry
+    if with_http:
+        http_results = case_http(levels, actors, threads=http_threads, requests=http_requests)
+    else:
+        http_results = {label: skipped("HTTP not requested") for label, _ in levels}
+    for label, result in http_results.items():
+        report["levels"][label]["http"] = result
+    return report
+
+
+def _fmt(value, key="median") -> str:
+    if not isinstance(value, dict):
+        return "-"
+    if "skipped" in value:
+        return "skip"
+    return f"{value[key]:.3f}" if key in value else "-"
+
+
+def table(report: dict) -> str:
+    lines = [f"fenji bench — dataset {report['dataset'] or '?'}, {report['units']:,} units; "
+             f"{report['machine']['db_version'][:60]}; {report['machine']['cpus']} CPUs",
+             "level     accounts  page ms  rows ms  floor ms  page/floor  ruoyi ms  ruoyi/fenji  count ms  "
+             "children ms  can µs  http p50  http p95  req/s"]
+    for label, e in report["levels"].items():
+        lst, ruoyi, counts, http = e.get("list", {}), e.get("ruoyi", {}), e.get("counts", {}), e.get("http", {})
+        lines.append(
+            f"{label:<9} {counts.get('subtree_accounts', '-'):>8}  {_fmt(lst.get('app_page')):>7}  "
+            f"{_fmt(lst.get('app_rows')):>7}  {_fmt(lst.get('floor')):>8}  {lst.get('ratio_page_floor', '-'):>10}  "
+            f"{_fmt(ruoyi):>8}  {ruoyi.get('ratio_ruoyi_fenji', '-'):>11}  {_fmt(counts.get('subtree')):>8}  "
+            f"{_fmt(counts.get('children')):>11}  {e.get('can', {}).get('us_per_call', '-'):>6}  "
+            f"{_fmt(http):>8}  {_fmt(http, 'p95'):>8}  {http.get('rps', http.get('skipped', '-'))}")
+    return "\n".join(lines)
