@@ -14,11 +14,14 @@ from fenji.core.access import policy
 from fenji.core.audit.models import Outcome
 from fenji.core.audit.services import audit_record
 from fenji.core.kernel.errors import AccessDenied
+from fenji.core.kernel.network import from_admin_network
 from fenji.core.kernel.routes import RouteRule
+from fenji.core.mfa import services as mfa
 
 from . import selectors, services
 
 SIGNED_IN = RouteRule(channel="api")
+ADMIN_TERMINAL_DENIED = "管理员的接口令牌只能从指定的管理终端使用"
 MOBILE_ONLY_DENIED = "您的账号只能通过移动端查看本人信息，不能使用管理接口"
 
 
@@ -66,7 +69,11 @@ class TokenAuth(HttpBearer):
 
     def authenticate(self, request, token):
         account = token.account
-        return authorize(request, account, self.rule, via="token", actor=policy.actor_for(account))
+        actor = policy.actor_for(account)
+        if not from_admin_network(request) and mfa.actor_needs_second_factor(actor):
+            # an administrator's token is bound to the administrators' terminals like its login (等保 8.1.4.4 c)
+            raise AccessDenied(ADMIN_TERMINAL_DENIED, rule="admin_terminal", action=self.rule.action or "")
+        return authorize(request, account, self.rule, via="token", actor=actor)
 
 
 class SessionAuth(APIKeyCookie):

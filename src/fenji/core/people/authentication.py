@@ -6,7 +6,6 @@ after a TOTP or a recovery code (``second_factor_submit``). Wrong codes count as
 django-axes (the account locks like after wrong passwords), and 5 of them void the pending login.
 """
 
-import ipaddress
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -20,6 +19,7 @@ from fenji.core.access.policy import ANONYMOUS, actor_for
 from fenji.core.audit.models import Outcome
 from fenji.core.audit.services import audit_record
 from fenji.core.kernel.errors import DomainError
+from fenji.core.kernel.network import from_admin_network
 from fenji.core.mfa import services as mfa
 
 from .identity import mask_mobile
@@ -54,18 +54,6 @@ def _lockout_minutes() -> int:
 ADMIN_TERMINAL_MESSAGE = "管理员账号只能从指定的管理终端登录，当前地址不在允许范围内"
 
 
-def _from_admin_terminal(request) -> bool:
-    """等保 8.1.4.4 c: administrators sign in only from the networks in FENJI_ADMIN_NETWORKS (if set)."""
-    networks = settings.ADMIN_NETWORKS
-    if not networks:
-        return True
-    try:
-        address = ipaddress.ip_address(request.META.get("REMOTE_ADDR", ""))
-    except ValueError:
-        return False
-    return any(address in network for network in networks)
-
-
 def _attempted_target(mobile: str) -> dict:
     """What a failed login names: the account when the number has one (so the auditor of its unit sees
     the attempt), else only a masked form of what was typed — never the number as entered."""
@@ -97,7 +85,7 @@ def login_attempt(request, *, mobile: str, password: str, channel: str, next_url
         return LoginResult(None, MOBILE_ONLY_MESSAGE)
     actor = actor_for(account)
     if mfa.actor_needs_second_factor(actor):
-        if not _from_admin_terminal(request):
+        if not from_admin_network(request):
             audit_record(actor=actor, action="people.login", outcome=Outcome.DENIED, target=account,
                          details={"channel": channel, "rule": "admin_terminal"})
             return LoginResult(None, ADMIN_TERMINAL_MESSAGE)

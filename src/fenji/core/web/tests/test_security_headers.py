@@ -34,3 +34,18 @@ def test_administrators_sign_in_only_from_the_admin_networks(tree, client, setti
     settings.ADMIN_NETWORKS = [ipaddress.ip_network("127.0.0.0/8")]
     client.post("/logout/")
     assert client.post("/login/", {"mobile": admin.mobile, "password": PASSWORD})["Location"].startswith("/login/verify")
+
+
+def test_an_administrators_token_is_bound_to_the_admin_networks(tree, client, settings):
+    from django.test import Client
+
+    from fenji.core.api import services as token_services
+
+    admin = make_account(tree.city, role=SYSTEM_ADMIN)
+    _, plain = token_services.token_create(actor=policy.SYSTEM, account=admin, name="脚本")
+    api = Client(headers={"Authorization": f"Bearer {plain}"})
+    assert api.get("/api/v1/me").status_code == 200
+    settings.ADMIN_NETWORKS = [ipaddress.ip_network("10.20.0.0/16")]
+    refused = api.get("/api/v1/me")
+    assert refused.status_code == 403 and "管理终端" in refused.json()["error"]["message"]
+    assert AuditEvent.objects.filter(outcome="denied", details__rule="admin_terminal").exists()
