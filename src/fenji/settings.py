@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "fenji.core.mfa",
     "fenji.core.audit",
     "fenji.core.notify",
+    "fenji.core.calendar",
     "fenji.core.web",
     "fenji.core.api",
     "fenji.core.org",

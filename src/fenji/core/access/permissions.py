@@ -8,3 +8,7 @@ ROLE_MANAGE = declare("access.role.manage", Duty.SECURITY, "管理业务角色")
 REGISTRY_VIEW = declare("access.registry.view", Duty.SECURITY, "查看管理员报备", read_only=True)
 TOKEN_MANAGE = declare("access.token.manage", Duty.SECURITY, "管理接口令牌")
 AUDIT_VIEW = declare("audit.event.view", Duty.AUDIT, "查看审计日志", read_only=True)
+# The working-day calendar's actions. ``fenji.core.calendar`` sits below ``access`` in the layers and
+# cannot declare them itself; its console pages (``ops``) enforce them.
+CALENDAR_DAY_VIEW = declare("calendar.day.view", Duty.BUSINESS, "查看工作日历", read_only=True)
+CALENDAR_DAY_MANAGE = declare("calendar.day.manage", Duty.SYSTEM, "维护工作日历")

@@ -47,7 +47,8 @@ def _role(code, label, duty, actions, delegates=()):
 
 SYSTEM_ADMIN = _role("system_admin", "系统管理员", Duty.SYSTEM,
                      (ORG_VIEW, *ORG_WRITE, ACCOUNT_VIEW, *ACCOUNT_WRITE, PERSON_UNMASK, "access.registry.view",
-                      "ops.maintenance.view", "ops.maintenance.manage"))
+                      "ops.maintenance.view", "ops.maintenance.manage",
+                      "calendar.day.view", "calendar.day.manage"))
 SECURITY_ADMIN = _role("security_admin", "安全保密管理员", Duty.SECURITY,
                        (ORG_VIEW, ACCOUNT_VIEW, *GRANT_READ, *GRANT_WRITE, "access.role.manage",
                         "access.token.manage"),
@@ -61,7 +62,7 @@ PERMISSION_ADMIN = _role("permission_admin", "权限管理员", Duty.SECURITY,
                          (ORG_VIEW, ACCOUNT_VIEW, *GRANT_READ, *GRANT_WRITE),
                          ("permission_admin", "operator", "staff", CUSTOM))
 OPERATOR = _role("operator", "操作员", Duty.BUSINESS, (ORG_VIEW,))
-STAFF = _role("staff", "工作人员", Duty.BUSINESS, (ORG_VIEW,))
+STAFF = _role("staff", "工作人员", Duty.BUSINESS, (ORG_VIEW, "calendar.day.view"))
 
 BUILTIN_ROLES = {r.code: r for r in (SYSTEM_ADMIN, SECURITY_ADMIN, AUDITOR, ACCOUNT_ADMIN, PERMISSION_ADMIN,
                                      OPERATOR, STAFF)}

@@ -12,8 +12,10 @@ class OpsConfig(AppConfig):
     def ready(self):
         from django.utils.translation import gettext_lazy as _
 
+        from fenji.core.access.permissions import CALENDAR_DAY_VIEW
         from fenji.core.web import nav
 
         from . import permissions as perms
 
         nav.register(_("系统维护"), "ops:maintenance", action=perms.MAINTENANCE_VIEW, order=60)
+        nav.register(_("工作日历"), "ops:calendar", action=CALENDAR_DAY_VIEW, order=55)

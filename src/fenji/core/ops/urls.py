@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import calendar_views, views
 
 app_name = "ops"
 
@@ -8,4 +8,8 @@ urlpatterns = [
     path("ops/maintenance/", views.maintenance_list, name="maintenance"),
     path("ops/maintenance/new/", views.maintenance_schedule, name="schedule"),
     path("ops/maintenance/<int:pk>/cancel/", views.maintenance_cancel, name="cancel"),
+    path("ops/calendar/", calendar_views.calendar_year, name="calendar"),
+    path("ops/calendar/set/", calendar_views.calendar_set, name="calendar_set"),
+    path("ops/calendar/remove/", calendar_views.calendar_remove, name="calendar_remove"),
+    path("ops/calendar/confirm/", calendar_views.calendar_confirm, name="calendar_confirm"),
 ]
