@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml
 
 run: $(STAMP)
 	$(BIN)/fenji migrate --noinput -v0
-	$(BIN)/fenji calendar seed -v0
+	$(BIN)/fenji calendar -v 0 seed
 	FENJI_HOST=$(HOST) FENJI_PORT=$(PORT) $(BIN)/fenji demo $(if $(DEMO_PASSWORD),--password '$(DEMO_PASSWORD)')
 	$(BIN)/fenji run --host $(HOST) --port $(PORT)
 
