@@ -10,7 +10,7 @@ import datetime
 from django.db.models import Q
 
 from fenji.core.audit.models import AuditEvent
-from fenji.core.kernel.paths import depth_of
+from fenji.core.kernel.paths import depth_of, subtree_q
 
 from . import permissions as perms
 from . import policy
@@ -37,9 +37,7 @@ def audit_event_list(*, actor, start: datetime.datetime | None = None, end: date
     if outcome:
         events = events.filter(outcome=outcome)
     if unit is not None:
-        end_path = unit.path + "~"
-        events = events.filter(Q(target_unit_path__gte=unit.path, target_unit_path__lt=end_path)
-                               | Q(actor_unit_path__gte=unit.path, actor_unit_path__lt=end_path))
+        events = events.filter(subtree_q("target_unit_path", unit.path) | subtree_q("actor_unit_path", unit.path))
     return events.order_by("-seq")
 
 
