@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Debian packages the test suite needs: PostgreSQL server binaries, Chromium, CJK fonts.
+# Debian packages the test suite needs: PostgreSQL server binaries, Chromium, CJK fonts, Pango.
 # Installs what is missing when run as root; otherwise says exactly what to install.
 set -euo pipefail
 
@@ -7,6 +7,8 @@ missing=()
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 dpkg -s fonts-noto-cjk >/dev/null 2>&1 || missing+=(fonts-noto-cjk)
+# WeasyPrint (the PDF forms) renders through Pango.
+ldconfig -p | grep -q libpangoft2-1.0.so.0 || missing+=(libpangoft2-1.0-0)
 
 if [ ${#missing[@]} -eq 0 ]; then
     exit 0

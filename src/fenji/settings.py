@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "ninja",  # serves the API docs' Swagger UI from its own static files, never a CDN
     "fenji.core.kernel",
     "fenji.core.access",
@@ -205,6 +207,16 @@ STATIC_ROOT = VAR_DIR / "static"
 # SMS: "console" prints, "file" appends JSON lines to FENJI_SMS_FILE; a real gateway plugs in later.
 SMS_BACKEND = os.environ.get("FENJI_SMS_BACKEND", "console")
 SMS_FILE = Path(os.environ.get("FENJI_SMS_FILE") or VAR_DIR / "sms-outbox.jsonl")
+
+# Background work (SMS, reminders, deadline ticks) goes through Django's task API (django-tasks) into
+# the database queue, run by `fenji worker`. FENJI_TASKS_IMMEDIATE=1 runs tasks in-process (tests, demo).
+TASKS = {
+    "default": {
+        "BACKEND": ("django_tasks.backends.immediate.ImmediateBackend" if env_bool("FENJI_TASKS_IMMEDIATE")
+                    else "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
 
 LOGGING = {
     "version": 1,
