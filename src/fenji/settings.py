@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "fenji.core.web",
     "fenji.core.api",
     "fenji.core.org",
+    "fenji.core.workflow",
     "fenji.core.people",
     "fenji.core.ops",
     "fenji.bench",

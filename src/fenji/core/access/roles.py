@@ -18,6 +18,12 @@ ACCOUNT_WRITE = ("people.account.open", "people.account.update", "people.account
 PERSON_UNMASK = "people.person.unmask"  # full ID and mobile numbers, audited
 GRANT_READ = ("access.grant.view", "access.role.view", "access.registry.view")
 GRANT_WRITE = ("access.grant.create", "access.grant.revoke")
+# Requests (fenji.core.workflow declares these codes; the workflow sits above access in the layers).
+REQUEST_FILE = "workflow.request.file"
+REQUEST_VIEW = "workflow.request.view"
+REQUEST_ENDORSE = "workflow.request.endorse"
+REQUEST_APPROVE = "workflow.request.approve"
+REPORT_ACKNOWLEDGE = "workflow.report.acknowledge"
 CUSTOM = "*business*"  # in ``delegates``: any business role defined as data
 
 
@@ -51,18 +57,23 @@ SYSTEM_ADMIN = _role("system_admin", "系统管理员", Duty.SYSTEM,
                       "calendar.day.view", "calendar.day.manage"))
 SECURITY_ADMIN = _role("security_admin", "安全保密管理员", Duty.SECURITY,
                        (ORG_VIEW, ACCOUNT_VIEW, *GRANT_READ, *GRANT_WRITE, "access.role.manage",
-                        "access.token.manage"),
+                        "access.token.manage", REQUEST_VIEW, REPORT_ACKNOWLEDGE),
                        ("system_admin", "security_admin", "auditor", "account_admin", "permission_admin",
-                        "operator", "staff", CUSTOM))
+                        "operator", "staff", "dept_head", "unit_leader", CUSTOM))
 AUDITOR = _role("auditor", "安全审计员", Duty.AUDIT,
-                (ORG_VIEW, ACCOUNT_VIEW, *GRANT_READ, "audit.event.view"))
+                (ORG_VIEW, ACCOUNT_VIEW, *GRANT_READ, "audit.event.view", REQUEST_VIEW))
 ACCOUNT_ADMIN = _role("account_admin", "账户管理员", Duty.SYSTEM,
-                      (ORG_VIEW, ACCOUNT_VIEW, *ACCOUNT_WRITE, PERSON_UNMASK, "access.registry.view"))
+                      (ORG_VIEW, ACCOUNT_VIEW, *ACCOUNT_WRITE, PERSON_UNMASK, "access.registry.view", REQUEST_VIEW))
 PERMISSION_ADMIN = _role("permission_admin", "权限管理员", Duty.SECURITY,
-                         (ORG_VIEW, ACCOUNT_VIEW, *GRANT_READ, *GRANT_WRITE),
-                         ("permission_admin", "operator", "staff", CUSTOM))
-OPERATOR = _role("operator", "操作员", Duty.BUSINESS, (ORG_VIEW,))
-STAFF = _role("staff", "工作人员", Duty.BUSINESS, (ORG_VIEW, "calendar.day.view"))
+                         (ORG_VIEW, ACCOUNT_VIEW, *GRANT_READ, *GRANT_WRITE, REQUEST_VIEW),
+                         ("permission_admin", "operator", "staff", "dept_head", "unit_leader", CUSTOM))
+OPERATOR = _role("operator", "操作员", Duty.BUSINESS, (ORG_VIEW, REQUEST_FILE))
+STAFF = _role("staff", "工作人员", Duty.BUSINESS, (ORG_VIEW, "calendar.day.view", REQUEST_FILE))
+# The two signatures on seed 004's forms: the requesting department's opinion, the unit leader's.
+DEPT_HEAD = _role("dept_head", "部门负责人", Duty.BUSINESS,
+                  (ORG_VIEW, ACCOUNT_VIEW, "calendar.day.view", REQUEST_FILE, REQUEST_VIEW, REQUEST_ENDORSE))
+UNIT_LEADER = _role("unit_leader", "单位分管领导", Duty.BUSINESS,
+                    (ORG_VIEW, ACCOUNT_VIEW, "calendar.day.view", REQUEST_VIEW, REQUEST_APPROVE))
 
 BUILTIN_ROLES = {r.code: r for r in (SYSTEM_ADMIN, SECURITY_ADMIN, AUDITOR, ACCOUNT_ADMIN, PERMISSION_ADMIN,
-                                     OPERATOR, STAFF)}
+                                     OPERATOR, STAFF, DEPT_HEAD, UNIT_LEADER)}

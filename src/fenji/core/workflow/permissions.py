@@ -1,0 +1,8 @@
+from fenji.core.access.registry import Duty, declare
+
+REQUEST_FILE = declare("workflow.request.file", Duty.BUSINESS, "提交申请")
+REQUEST_VIEW = declare("workflow.request.view", Duty.BUSINESS, "查看本单位及下级的申请", read_only=True)
+# The two opinions on seed 004's forms: the requesting department's, then the unit leader's.
+REQUEST_ENDORSE = declare("workflow.request.endorse", Duty.BUSINESS, "签署申请部门意见")
+REQUEST_APPROVE = declare("workflow.request.approve", Duty.BUSINESS, "签署所在单位意见（分管领导审批）")
+REPORT_ACKNOWLEDGE = declare("workflow.report.acknowledge", Duty.SECURITY, "接收下级管理员报备")
