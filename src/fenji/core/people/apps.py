@@ -13,6 +13,9 @@ class PeopleConfig(AppConfig):
         from fenji.core.web import nav
 
         from . import permissions as perms
+        from .requests import register_all
+
+        register_all()
 
         nav.register(_("账号管理"), "people:accounts", action=perms.ACCOUNT_VIEW, order=20)
         nav.register(_("授权管理"), "grants:list", action=access_perms.GRANT_VIEW, order=30)
