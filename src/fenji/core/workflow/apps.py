@@ -11,4 +11,15 @@ class WorkflowConfig(AppConfig):
     verbose_name = "申请审批"
 
     def ready(self):
-        from . import permissions  # noqa: F401  (declares the action codes)
+        from django.utils.translation import gettext_lazy as _
+
+        from fenji.core.web import nav
+
+        from . import permissions as perms
+
+        nav.register(_("我的申请"), "workflow:mine", action=perms.REQUEST_FILE, order=12)
+        # Steps are decided under many actions (endorse, approve, and each executing service's own):
+        # the entry is shown to every console account, and the page lists what is theirs to decide.
+        nav.register(_("待我审批"), "workflow:awaiting", order=13)
+        nav.register(_("本单位申请"), "workflow:list", action=perms.REQUEST_VIEW, order=14)
+        nav.register(_("办理及时率"), "workflow:timeliness", action=perms.REQUEST_VIEW, order=15)
