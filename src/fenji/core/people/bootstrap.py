@@ -14,7 +14,16 @@ from django.utils import timezone
 
 from fenji.core.access import policy
 from fenji.core.access.models import Grant
-from fenji.core.access.roles import AUDITOR, SECURITY_ADMIN, STAFF, SYSTEM_ADMIN
+from fenji.core.access.roles import (
+    ACCOUNT_ADMIN,
+    AUDITOR,
+    DEPT_HEAD,
+    PERMISSION_ADMIN,
+    SECURITY_ADMIN,
+    STAFF,
+    SYSTEM_ADMIN,
+    UNIT_LEADER,
+)
 from fenji.core.access.services import grant_create
 from fenji.core.kernel.crypto import blind_index
 from fenji.core.kernel.errors import DomainError
@@ -111,6 +120,12 @@ DEMO_PEOPLE = [
     ("市级系统管理员（南京）", "张伟", "13800000011", "320100", AccountKind.STAFF, "系统管理员", SYSTEM_ADMIN, "控制台"),
     ("市级工作人员（南京）", "刘洋", "13800000012", "320100", AccountKind.STAFF, "科员", STAFF, "控制台"),
     ("市级安全保密管理员（南京）", "马安", "13800000013", "320100", AccountKind.STAFF, "安全保密管理员", SECURITY_ADMIN,
+     "控制台"),
+    # Seed 004's request path in 南京: 刘洋 files, 钱进 and 冯立 sign, 褚红 / 卫东 carry it out.
+    ("市级部门负责人（南京）", "钱进", "13800000014", "320100", AccountKind.STAFF, "科长", DEPT_HEAD, "控制台"),
+    ("市级分管领导（南京）", "冯立", "13800000015", "320100", AccountKind.STAFF, "副局长", UNIT_LEADER, "控制台"),
+    ("市级账户管理员（南京）", "褚红", "13800000016", "320100", AccountKind.STAFF, "账户管理员", ACCOUNT_ADMIN, "控制台"),
+    ("市级权限管理员（南京）", "卫东", "13800000017", "320100", AccountKind.STAFF, "权限管理员", PERMISSION_ADMIN,
      "控制台"),
     ("市级系统管理员（苏州）", "陈静", "13800000021", "320500", AccountKind.STAFF, "系统管理员", SYSTEM_ADMIN, "控制台"),
     ("市级工作人员（苏州）", "何莉", "13800000022", "320500", AccountKind.STAFF, "科员", STAFF, "控制台"),

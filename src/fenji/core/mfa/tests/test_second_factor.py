@@ -324,7 +324,7 @@ def test_the_demo_enrols_its_administrators_and_demo_code_prints_their_code(db, 
     admin_mobile, clerk_mobile, member_mobile = "13800000001", "13800000002", "13800000051"
     assert f"动态口令密钥：{mfa.demo_secret(admin_mobile)}" in out
     assert "fenji demo_code --mobile" in out
-    assert TotpDevice.objects.filter(confirmed_at__isnull=False).count() == 7  # the demo's 7 administrators
+    assert TotpDevice.objects.filter(confirmed_at__isnull=False).count() == 9  # the demo's 9 administrators
     assert mfa.is_demo_database()
 
     with frozen():
