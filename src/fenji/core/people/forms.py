@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import AccountKind, AccountStatus
+from .models import AccountKind, AccountStatus, DutyStatus
 
 
 class LoginForm(forms.Form):
@@ -53,3 +53,24 @@ class DisableForm(forms.Form):
 
 class MobileChangeForm(forms.Form):
     mobile = forms.CharField(label=_("新手机号码"), max_length=20)
+
+
+class StaleDisableForm(forms.Form):
+    """The review of idle staff accounts (the accounts themselves are the page's checkboxes)."""
+
+    note = forms.CharField(label=_("审核意见"), max_length=120,
+                           help_text=_("必填，将记入停用原因和审计日志，如：经单位核实，已调离"))
+
+
+class DutyStatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("人员状态"), choices=DutyStatus.choices)
+    since = forms.DateField(label=_("起始日期"), required=False, help_text=_("不填为今天"),
+                            widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(label=_("情况说明"), max_length=200, required=False,
+                           help_text=_("除“在岗”外必填，如：2026年3月退休、调往市人社局、病假至9月"))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("status") and data["status"] != DutyStatus.ON_DUTY and not (data.get("note") or "").strip():
+            self.add_error("note", _("请填写情况说明"))
+        return data

@@ -59,6 +59,17 @@ class AccountStatus(models.TextChoices):
     DISABLED = "disabled", "已停用"
 
 
+class DutyStatus(models.TextChoices):
+    """Whether a staff member is at their post (seed 004 §14: the situations that clear their permissions)."""
+
+    ON_DUTY = "on_duty", "在岗"
+    RETIRED = "retired", "退休退职"
+    TRANSFERRED = "transferred", "调离"
+    LEAVE = "leave", "脱岗3个月以上"
+    INVESTIGATION = "investigation", "接受调查"
+    OTHER = "other", "其他影响履职情况"
+
+
 class AccountManager(BaseUserManager.from_queryset(ScopedQuerySet)):
     """Fail-closed like every unit-owned manager; signing in is the one lookup by login name."""
 
@@ -90,6 +101,11 @@ class Account(AbstractBaseUser, OrgOwned, BlindIndexed):
         max_length=8, choices=AccountStatus.choices, default=AccountStatus.ACTIVE, verbose_name="状态"
     )
     status_reason = models.CharField(max_length=200, blank=True, verbose_name="状态说明")
+    duty_status = models.CharField(
+        max_length=16, choices=DutyStatus.choices, default=DutyStatus.ON_DUTY, verbose_name="人员状态"
+    )
+    duty_status_since = models.DateField(null=True, blank=True, verbose_name="人员状态起始日期")
+    duty_status_note = models.CharField(max_length=200, blank=True, verbose_name="人员状态说明")
     must_change_password = models.BooleanField(default=True, verbose_name="须修改密码")
     password_changed_at = models.DateTimeField(null=True, blank=True, verbose_name="密码修改时间")
     opened_by = models.ForeignKey(

@@ -1,5 +1,8 @@
 """Every write to people and accounts: check, validate, write and audit in one transaction."""
 
+import datetime
+from dataclasses import dataclass, field
+
 from django.conf import settings
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
@@ -7,16 +10,20 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from fenji.core.access import policy
+from fenji.core.access.models import Grant
+from fenji.core.access.services import grant_revoke
 from fenji.core.audit.services import audit_record
 from fenji.core.audit.transactions import service
 from fenji.core.kernel.crypto import blind_index
 from fenji.core.kernel.errors import AccessDenied, DomainError
 from fenji.core.notify.sms import sms_send
+from fenji.core.workflow.services import request_start
 
 from . import permissions as perms
 from .identity import clean_mobile, parse_id_number
-from .models import Account, AccountKind, AccountStatus, PasswordHistory, Person
+from .models import Account, AccountKind, AccountStatus, DutyStatus, PasswordHistory, Person
 from .passwords import generate_initial_password
+from .selectors import stale_account_list
 
 DUPLICATE_ID = "该身份证号码已有账号：一人只能有一个账号，如需调整请联系其所在单位管理员"
 DUPLICATE_MOBILE = "该手机号码已有账号：一人只能有一个账号，如需调整请联系其所在单位管理员"
@@ -177,3 +184,144 @@ def password_expired(account: Account) -> bool:
         return False
     changed = account.password_changed_at or account.created_at
     return (timezone.now() - changed).days >= max_age
+
+
+STALE_REVIEW = "people.account.stale_review"  # the audit event of one review (the disablings have their own)
+STALE_NOTE_MAX = 120  # the note goes into the status reason (200 characters) after the fixed words
+
+
+@dataclass
+class StaleReview:
+    disabled: list[Account] = field(default_factory=list)
+    skipped: list[tuple[Account, str]] = field(default_factory=list)  # (account, why it was left alone)
+
+
+@service
+def account_stale_disable(*, actor, accounts, note: str) -> StaleReview:
+    """Disable, after review, staff accounts that have not logged in for ``FENJI_STALE_ACCOUNT_DAYS``
+    (C2.4, seed 004 §8(四)).
+
+    Every account must be in the actor's scope (else nothing is done: ``AccessDenied``). Each is
+    checked again under a row lock: one that logged in, was disabled or changed meanwhile is skipped
+    and reported. The rest are disabled through ``account_set_status`` (one audit event each), and
+    the review itself is one more event naming the note and both lists.
+    """
+    note = (note or "").strip()
+    if not note:
+        raise DomainError("请填写审核意见", field="note")
+    if len(note) > STALE_NOTE_MAX:
+        raise DomainError(f"审核意见不能超过{STALE_NOTE_MAX}个字", field="note")
+    accounts = list(accounts)
+    if not accounts:
+        raise DomainError("请选择要停用的账号", field="accounts")
+    policy.require(actor, perms.ACCOUNT_DISABLE)
+    for account in accounts:  # all or nothing: one account out of scope refuses the whole review
+        policy.require(actor, perms.ACCOUNT_DISABLE, account.unit_path)
+    days = settings.FENJI_STALE_ACCOUNT_DAYS
+    pks = [a.pk for a in accounts]
+    # Lock the rows first, then ask again which of them are still stale and in scope.
+    list(Account.objects.unscoped(reason="locking the reviewed accounts").select_for_update()
+         .filter(pk__in=pks).values_list("pk", flat=True))
+    still_stale = set(stale_account_list(actor=actor, action=perms.ACCOUNT_DISABLE, days=days)
+                      .filter(pk__in=pks).values_list("pk", flat=True))
+    reason = f"超过{days}天未登录，经审核停用：{note}"
+    review = StaleReview()
+    for account in accounts:
+        if account.pk not in still_stale:
+            review.skipped.append((account, "已不符合长期未登录条件（期间已登录、已停用或已变更）"))
+            continue
+        if account.pk == actor.account_id:
+            review.skipped.append((account, "不能停用自己的账号"))
+            continue
+        review.disabled.append(account_set_status(actor=actor, account=account, active=False, reason=reason))
+    audit_record(actor=actor, action=STALE_REVIEW, details={
+                     "days": days, "note": note,
+                     "disabled": [a.pk for a in review.disabled],
+                     "skipped": [a.pk for a, _ in review.skipped],
+                 })
+    return review
+
+
+@dataclass
+class DutyChange:
+    account: Account
+    revoked: list = field(default_factory=list)  # business grants revoked at once (investigation)
+    admin_grants: list = field(default_factory=list)  # administrator grants left for their own request
+    request: object = None  # the staff.duty_change request started, if any
+
+    @property
+    def message(self) -> str:
+        name = self.account.person.real_name
+        status = DutyStatus(self.account.duty_status).label
+        parts = [f"已登记{name}的人员状态为“{status}”"]
+        if self.account.duty_status == DutyStatus.INVESTIGATION:
+            parts.append(f"已立即收回 {len(self.revoked)} 项业务权限")
+        if self.request is not None:
+            parts.append("已生成权限清理申请，经部门意见、分管领导审批后由权限管理员办理")
+        if self.admin_grants:
+            labels = "、".join(sorted({g.role_label for g in self.admin_grants}))
+            parts.append(f"其管理员权限（{labels}）须另行提交《管理员账户权限申请表》办理")
+        return "；".join(parts)
+
+
+DUTY_CHANGE_REQUEST = "staff.duty_change"
+
+
+def _unrevoked_grants(account: Account) -> tuple[list, list]:
+    """The account's grants not yet revoked, split into business and administrator ones."""
+    grants = list(Grant.objects.unscoped(reason="clearing the permissions of one person")
+                  .filter(account_id=account.pk, revoked_at__isnull=True).order_by("pk"))
+    roles = policy.roles_for({g.role for g in grants})
+    business = [g for g in grants if g.role not in roles or not roles[g.role].is_admin]
+    admin = [g for g in grants if g.role in roles and roles[g.role].is_admin]
+    return business, admin
+
+
+@service
+def account_duty_status_set(*, actor, account: Account, status: str, since: datetime.date | None = None,
+                            note: str = "") -> DutyChange:
+    """Register a staff member's duty status (C2.5, seed 004 §14).
+
+    接受调查: every business grant is revoked at once (by the platform, naming who registered it);
+    退休退职 / 调离 / 脱岗 / 其他: a ``staff.duty_change`` request is started, whose last step (the
+    permission administrator) revokes them. Administrator grants are never revoked here: they go
+    through their own 管理员账户权限申请 (seed 004 §11).
+    """
+    policy.require(actor, perms.ACCOUNT_UPDATE, account.unit_path)
+    if status not in DutyStatus.values:
+        raise DomainError("人员状态无效", field="status")
+    note = (note or "").strip()
+    if status != DutyStatus.ON_DUTY and not note:
+        raise DomainError("请填写情况说明", field="note")
+    if account.pk == actor.account_id:
+        raise DomainError("不能登记本人的人员状态，请由其他管理员办理")
+    account = (Account.objects.unscoped(reason="the account was found in scope").select_for_update()
+               .select_related("person", "unit").get(pk=account.pk))
+    if account.kind != AccountKind.STAFF:
+        raise DomainError("人员状态只适用于工作人员账号")
+    if account.duty_status == status:
+        raise DomainError(f"人员状态已是“{DutyStatus(status).label}”")
+    before = account.duty_status
+    account.duty_status = status
+    account.duty_status_since = since or timezone.localdate()
+    account.duty_status_note = note
+    account.save(update_fields=["duty_status", "duty_status_since", "duty_status_note"])
+    change = DutyChange(account=account)
+    if status != DutyStatus.ON_DUTY:
+        business, change.admin_grants = _unrevoked_grants(account)
+    if status == DutyStatus.INVESTIGATION:
+        reason = f"接受调查，立即收回业务权限（由{actor.label}登记）"[:200]
+        change.revoked = [grant_revoke(actor=policy.SYSTEM, grant=g, reason=reason) for g in business]
+    elif status != DutyStatus.ON_DUTY:
+        change.request = request_start(actor=actor, kind=DUTY_CHANGE_REQUEST, unit=account.unit,
+                                       payload={"account": account.pk, "status": status, "note": note,
+                                                "account_label": f"{account.display_label} · {account.unit.name}"},
+                                       reason="人员状态变动")
+    audit_record(actor=actor, action=perms.ACCOUNT_UPDATE, target=account, details={
+        "duty_status": {"before": before, "after": status},
+        "since": account.duty_status_since.isoformat(), "note": note,
+        "revoked_grants": [g.pk for g in change.revoked],
+        "admin_grants_kept": [g.pk for g in change.admin_grants],
+        "request": change.request.pk if change.request is not None else None,
+    })
+    return change

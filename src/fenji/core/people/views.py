@@ -1,14 +1,21 @@
+import tempfile
+
+import xlsxwriter
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
+from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from fenji.core.access import policy
 from fenji.core.access.selectors import grant_list_for_account
-from fenji.core.kernel.errors import DomainError
+from fenji.core.audit.services import audit_record
+from fenji.core.kernel.errors import DomainError, NotVisible
 from fenji.core.org.selectors import unit_get
 from fenji.core.web.forms import add_domain_error
 from fenji.core.web.routes import public, requires, signed_in
@@ -16,7 +23,17 @@ from fenji.core.web.routes import public, requires, signed_in
 from . import permissions as perms
 from . import selectors, services
 from .authentication import login_attempt, logout_session
-from .forms import AccountFilterForm, AccountOpenForm, DisableForm, LoginForm, MobileChangeForm, PasswordChangeForm
+from .forms import (
+    AccountFilterForm,
+    AccountOpenForm,
+    DisableForm,
+    DutyStatusForm,
+    LoginForm,
+    MobileChangeForm,
+    PasswordChangeForm,
+    StaleDisableForm,
+)
+from .models import AccountKind, DutyStatus
 
 
 def lockout_response(request, original_response=None, credentials=None):
@@ -122,7 +139,10 @@ def account_list(request):
     unit = unit_get(actor=request.actor, pk=filters["unit"], action=perms.ACCOUNT_VIEW) if filters.get("unit") else None
     accounts = selectors.account_list(actor=request.actor, unit=unit, text=filters.get("q", ""),
                                       kind=filters.get("kind", ""), status=filters.get("status", ""))
-    page = selectors.account_page(accounts, after=request.GET.get("after", ""))
+    # The list shows neither ID number: not loading it spares a decryption per row. The count stops
+    # at LIST_COUNT_LIMIT ("共 1000+ 个账号"): exact counts over a province cost more than the page.
+    page = selectors.account_page(accounts.defer("person__id_number", "person__id_number_hash"),
+                                  after=request.GET.get("after", ""), count_limit=selectors.LIST_COUNT_LIMIT)
     query = request.GET.copy()
     query.pop("after", None)
     return render(request, "people/account_list.html", {
@@ -132,11 +152,14 @@ def account_list(request):
 
 
 def _account_detail(request, account, *, unmasked: dict | None = None):
+    can_update = policy.can(request.actor, perms.ACCOUNT_UPDATE, account.unit_path)
+    can_duty = can_update and account.kind == AccountKind.STAFF and account.pk != request.user.pk
     return render(request, "people/account_detail.html", {
         "account": account,
         "can_disable": policy.can(request.actor, perms.ACCOUNT_DISABLE, account.unit_path)
         and account.pk != request.user.pk,
-        "can_update": policy.can(request.actor, perms.ACCOUNT_UPDATE, account.unit_path),
+        "can_update": can_update,
+        "duty_form": DutyStatusForm(initial={"status": account.duty_status}) if can_duty else None,
         "can_unmask": policy.can(request.actor, perms.PERSON_UNMASK, account.unit_path),
         "unmasked": unmasked,
     })
@@ -219,4 +242,129 @@ def account_mobile(request, pk):
         "question": f"当前号码 {account.mobile_masked}。变更后须用新号码登录。",
         "form": form, "button": "确认变更", "button_class": "btn",
         "cancel_url": reverse("people:account", args=[account.pk]),
+    })
+
+
+# --- account governance: idle staff accounts (C2.4) and duty status changes (C2.5) ---------------
+
+STALE_EXPORT_LIMIT = 100_000
+
+
+@requires(perms.ACCOUNT_DISABLE)
+@require_http_methods(["GET", "POST"])
+def stale_accounts(request):
+    """长期未登录账号: active staff accounts idle for FENJI_STALE_ACCOUNT_DAYS, for review and disabling."""
+    days = settings.FENJI_STALE_ACCOUNT_DAYS
+    if request.method == "POST":
+        return _stale_review(request, days)
+    accounts = selectors.stale_account_list(actor=request.actor, days=days)
+    if request.GET.get("format") == "xlsx":
+        return _stale_export(request, accounts, days)
+    page = selectors.account_page(accounts, after=request.GET.get("after", ""))
+    now = timezone.now()
+    for account in page.rows:
+        account.idle_days = selectors.idle_days(account, now)
+        account.may_disable = policy.can(request.actor, perms.ACCOUNT_DISABLE, account.unit_path) \
+            and account.pk != request.user.pk
+    query = request.GET.copy()
+    query.pop("after", None)
+    return render(request, "people/stale_accounts.html", {
+        "page": page, "days": days, "query": query.urlencode(), "first_page": not request.GET.get("after"),
+    })
+
+
+def _stale_review(request, days: int):
+    """The list's checked accounts: first a confirmation with the required note, then the service."""
+    ids = {int(v) for v in request.POST.getlist("account") if v.isdigit()}
+    if not ids:
+        messages.error(request, "请先勾选要停用的账号")
+        return redirect("people:stale")
+    accounts = list(selectors.account_list(actor=request.actor, action=perms.ACCOUNT_DISABLE)
+                    .select_related("person", "unit").filter(pk__in=ids).order_by("unit_path", "id"))
+    if len(accounts) != len(ids):
+        raise NotVisible("账号不存在或不在您的管理范围内")
+    form = StaleDisableForm(request.POST if request.POST.get("confirm") == "1" else None)
+    if form.is_bound and form.is_valid():
+        try:
+            review = services.account_stale_disable(actor=request.actor, accounts=accounts,
+                                                    note=form.cleaned_data["note"])
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            if review.disabled:
+                messages.success(request, f"经审核已停用 {len(review.disabled)} 个账号")
+            for account, why in review.skipped:
+                messages.warning(request, f"{account.person.real_name}未停用：{why}")
+            return redirect("people:stale")
+    now = timezone.now()
+    for account in accounts:
+        account.idle_days = selectors.idle_days(account, now)
+    return render(request, "people/stale_confirm.html", {"accounts": accounts, "form": form, "days": days})
+
+
+def _stale_export(request, accounts, days: int):
+    """The whole list as an Excel workbook (numbers masked); the export is audited (C5.4)."""
+    handle = tempfile.TemporaryFile()
+    workbook = xlsxwriter.Workbook(handle, {"constant_memory": True, "in_memory": False, "remove_timezone": True})
+    sheet = workbook.add_worksheet("长期未登录账号")
+    text = workbook.add_format({"num_format": "@"})
+    when = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm"})
+    sheet.write_row(0, 0, ["姓名", "手机号码", "单位", "单位路径", "职务", "上次登录", "未登录天数", "开户时间"])
+    now = timezone.now()
+    count = 0
+    rows = accounts.select_related("person", "unit").order_by("unit_path", "id")[:STALE_EXPORT_LIMIT]
+    for count, account in enumerate(rows.iterator(chunk_size=2000), start=1):
+        for column, value in enumerate([account.person.real_name, account.mobile_masked, account.unit.name,
+                                        account.unit_path, account.title]):
+            sheet.write_string(count, column, value or "", text)
+        if account.last_login:
+            sheet.write_datetime(count, 5, timezone.localtime(account.last_login).replace(tzinfo=None), when)
+        else:
+            sheet.write_string(count, 5, "从未登录", text)
+        sheet.write_number(count, 6, selectors.idle_days(account, now))
+        sheet.write_datetime(count, 7, timezone.localtime(account.created_at).replace(tzinfo=None), when)
+    sheet.freeze_panes(1, 0)
+    workbook.close()
+    handle.seek(0)
+    audit_record(actor=request.actor, action="people.account.export", details={"list": "stale", "days": days,
+                                                                               "rows": count})
+    name = f"stale-accounts-{timezone.localtime():%Y%m%d-%H%M%S}.xlsx"
+    return FileResponse(handle, as_attachment=True, filename=name,
+                        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+# What registering each duty status will do, shown before it is confirmed.
+DUTY_EFFECTS = {
+    DutyStatus.ON_DUTY: "恢复在岗只登记状态，已收回的权限不会自动恢复，需要时请重新申请授权。",
+    DutyStatus.INVESTIGATION: "接受调查将立即收回全部业务权限；管理员权限须另行提交管理员账户权限申请。",
+    **{status: "将生成权限清理申请，经审批后由权限管理员办理。"
+       for status in (DutyStatus.RETIRED, DutyStatus.TRANSFERRED, DutyStatus.LEAVE, DutyStatus.OTHER)},
+}
+
+
+@requires(perms.ACCOUNT_UPDATE)
+@require_http_methods(["GET", "POST"])
+def account_duty(request, pk):
+    """人员状态: register a staff member's duty status after a confirmation saying what will follow."""
+    account = selectors.account_get(actor=request.actor, pk=pk, action=perms.ACCOUNT_UPDATE)
+    form = DutyStatusForm(request.POST or None, initial={"status": account.duty_status})
+    confirming = False
+    if request.method == "POST" and form.is_valid():
+        if request.POST.get("confirm") == "1":
+            try:
+                change = services.account_duty_status_set(
+                    actor=request.actor, account=account, status=form.cleaned_data["status"],
+                    since=form.cleaned_data["since"], note=form.cleaned_data["note"])
+            except DomainError as error:
+                add_domain_error(form, error)
+            else:
+                messages.success(request, change.message)
+                return redirect("people:account", pk=account.pk)
+        else:
+            confirming = True
+    status = form.cleaned_data.get("status") if confirming else None
+    return render(request, "people/account_duty.html", {
+        "account": account, "form": form, "confirming": confirming,
+        "status_label": DutyStatus(status).label if status else "",
+        "effect": DUTY_EFFECTS.get(status, "") if status else "",
     })
