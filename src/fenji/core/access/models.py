@@ -124,3 +124,30 @@ class DutyHold(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["account", "rule"], name="dutyhold_one_per_rule")]
+
+
+class GrantReview(OrgOwned):
+    """A periodic review of the grant log of one subtree (seed 004 §9(四)): who reviewed which period,
+    how many grants were made or revoked in it, and what was found. ``unit`` is the reviewed subtree."""
+
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                 verbose_name="审查人")
+    period_start = models.DateField(verbose_name="审查期间起")
+    period_end = models.DateField(verbose_name="审查期间止")
+    grants_reviewed = models.PositiveIntegerField(default=0, verbose_name="审查授权数")
+    grants_created = models.PositiveIntegerField(default=0, verbose_name="期间新增授权数")
+    grants_revoked = models.PositiveIntegerField(default=0, verbose_name="期间撤销授权数")
+    findings = models.TextField(verbose_name="审查发现")
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name="记录时间")
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = "权限审查"
+        verbose_name_plural = "权限审查"
+        indexes = [models.Index(fields=["unit_path", "id"], name="grantreview_unit_path_id")]
+        constraints = [models.CheckConstraint(condition=Q(period_end__gte=models.F("period_start")),
+                                              name="grantreview_period_ordered")]
+
+    def __str__(self):
+        return f"{self.unit_path}:{self.period_start}~{self.period_end}"

@@ -7,6 +7,8 @@ ROLE_VIEW = declare("access.role.view", Duty.SECURITY, "查看角色", read_only
 ROLE_MANAGE = declare("access.role.manage", Duty.SECURITY, "管理业务角色")
 REGISTRY_VIEW = declare("access.registry.view", Duty.SECURITY, "查看管理员报备", read_only=True)
 TOKEN_MANAGE = declare("access.token.manage", Duty.SECURITY, "管理接口令牌")
+# Periodic review of the grant log, with findings on record (seed 004 §9(四), C4.3).
+GRANT_REVIEW = declare("access.grant.review", Duty.SECURITY, "记录权限定期审查")
 AUDIT_VIEW = declare("audit.event.view", Duty.AUDIT, "查看审计日志", read_only=True)
 # The working-day calendar's actions. ``fenji.core.calendar`` sits below ``access`` in the layers and
 # cannot declare them itself; its console pages (``ops``) enforce them.

@@ -57,7 +57,8 @@ SYSTEM_ADMIN = _role("system_admin", "系统管理员", Duty.SYSTEM,
                       "calendar.day.view", "calendar.day.manage"))
 SECURITY_ADMIN = _role("security_admin", "安全保密管理员", Duty.SECURITY,
                        (ORG_VIEW, ACCOUNT_VIEW, *GRANT_READ, *GRANT_WRITE, "access.role.manage",
-                        "access.token.manage", REQUEST_VIEW, REPORT_ACKNOWLEDGE),
+                        "access.token.manage", "access.grant.review", REQUEST_VIEW, REPORT_ACKNOWLEDGE,
+                        "seals.key.manage"),
                        ("system_admin", "security_admin", "auditor", "account_admin", "permission_admin",
                         "operator", "staff", "dept_head", "unit_leader", CUSTOM))
 AUDITOR = _role("auditor", "安全审计员", Duty.AUDIT,
@@ -65,15 +66,24 @@ AUDITOR = _role("auditor", "安全审计员", Duty.AUDIT,
 ACCOUNT_ADMIN = _role("account_admin", "账户管理员", Duty.SYSTEM,
                       (ORG_VIEW, ACCOUNT_VIEW, *ACCOUNT_WRITE, PERSON_UNMASK, "access.registry.view", REQUEST_VIEW))
 PERMISSION_ADMIN = _role("permission_admin", "权限管理员", Duty.SECURITY,
-                         (ORG_VIEW, ACCOUNT_VIEW, *GRANT_READ, *GRANT_WRITE, REQUEST_VIEW),
+                         (ORG_VIEW, ACCOUNT_VIEW, *GRANT_READ, *GRANT_WRITE, "access.grant.review", REQUEST_VIEW),
                          ("permission_admin", "operator", "staff", "dept_head", "unit_leader", CUSTOM))
-OPERATOR = _role("operator", "操作员", Duty.BUSINESS, (ORG_VIEW, REQUEST_FILE))
-STAFF = _role("staff", "工作人员", Duty.BUSINESS, (ORG_VIEW, "calendar.day.view", REQUEST_FILE))
+OPERATOR = _role("operator", "操作员", Duty.BUSINESS, (ORG_VIEW, REQUEST_FILE, "dispatch.delivery.handle",
+                                                      "files.attachment.view", "files.attachment.upload",
+                                                      "submissions.submission.draft"))
+STAFF = _role("staff", "工作人员", Duty.BUSINESS,
+              (ORG_VIEW, "calendar.day.view", REQUEST_FILE, "dispatch.delivery.handle", "files.attachment.view",
+               "files.attachment.upload", "submissions.submission.draft"))
 # The two signatures on seed 004's forms: the requesting department's opinion, the unit leader's.
 DEPT_HEAD = _role("dept_head", "部门负责人", Duty.BUSINESS,
-                  (ORG_VIEW, ACCOUNT_VIEW, "calendar.day.view", REQUEST_FILE, REQUEST_VIEW, REQUEST_ENDORSE))
+                  (ORG_VIEW, ACCOUNT_VIEW, "calendar.day.view", REQUEST_FILE, REQUEST_VIEW, REQUEST_ENDORSE,
+                   "dispatch.dispatch.send", "dispatch.delivery.handle", "files.attachment.view",
+                   "files.attachment.upload", "submissions.submission.draft", "submissions.submission.handle"))
 UNIT_LEADER = _role("unit_leader", "单位分管领导", Duty.BUSINESS,
-                    (ORG_VIEW, ACCOUNT_VIEW, "calendar.day.view", REQUEST_VIEW, REQUEST_APPROVE))
+                    (ORG_VIEW, ACCOUNT_VIEW, "calendar.day.view", REQUEST_VIEW, REQUEST_APPROVE,
+                     "dispatch.dispatch.send", "dispatch.delivery.handle", "files.attachment.view",
+                     "files.attachment.upload", "submissions.submission.draft", "submissions.submission.handle",
+                     "seals.seal.apply"))
 
 BUILTIN_ROLES = {r.code: r for r in (SYSTEM_ADMIN, SECURITY_ADMIN, AUDITOR, ACCOUNT_ADMIN, PERMISSION_ADMIN,
                                      OPERATOR, STAFF, DEPT_HEAD, UNIT_LEADER)}

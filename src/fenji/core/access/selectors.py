@@ -1,10 +1,15 @@
 """Scoped reads of grants, roles and the administrator registry."""
 
+import datetime
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
 from fenji.core.kernel.crypto import blind_index
 from fenji.core.kernel.paths import subtree_q
 
 from . import permissions as perms
-from .models import Grant
+from .models import Grant, GrantReview
 from .models import Role as RoleRow
 from .roles import BUILTIN_ROLES
 
@@ -46,3 +51,29 @@ def role_list():
     """Built-in roles and live business roles: role definitions are not unit-owned."""
     return list(BUILTIN_ROLES.values()), list(RoleRow.objects.filter(archived_at__isnull=True).order_by("code"))
 
+
+
+def period_bounds(start, end):
+    """The dates ``start``..``end`` (both included) as an aware half-open datetime range, local time."""
+    tz = timezone.get_current_timezone()
+    return (datetime.datetime.combine(start, datetime.time.min, tzinfo=tz),
+            datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz))
+
+
+def grant_log_summary(*, actor, unit_path: str, start, end, action: str = perms.GRANT_VIEW) -> dict:
+    """How many grants of the subtree at ``unit_path`` were made, and revoked, between the dates
+    ``start`` and ``end`` (both included); ``reviewed`` counts each grant touched in the period once."""
+    since, until = period_bounds(start, end)
+    created = Q(granted_at__gte=since, granted_at__lt=until)
+    revoked = Q(revoked_at__gte=since, revoked_at__lt=until)
+    return (Grant.objects.visible_to(actor, action).filter(subtree_q("unit_path", unit_path))
+            .aggregate(created=Count("id", filter=created), revoked=Count("id", filter=revoked),
+                       reviewed=Count("id", filter=created | revoked)))
+
+
+def grant_review_list(*, actor, unit=None, action: str = perms.GRANT_VIEW):
+    """Recorded reviews of the subtrees the actor oversees, newest first."""
+    reviews = GrantReview.objects.visible_to(actor, action).select_related("unit", "reviewer__person")
+    if unit is not None:
+        reviews = reviews.filter(subtree_q("unit_path", unit.path))
+    return reviews.order_by("-created_at", "-id")

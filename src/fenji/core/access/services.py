@@ -12,9 +12,10 @@ from fenji.core.kernel.paths import depth_of, is_within
 
 from . import permissions as perms
 from . import policy, registry, rules
-from .models import REACH_WIDTH, DutyHold, Grant, Reach
+from .models import REACH_WIDTH, DutyHold, Grant, GrantReview, Reach
 from .models import Role as RoleRow
 from .roles import BUILTIN_ROLES, Role
+from .selectors import grant_log_summary
 
 STAFF_KIND = "staff"
 
@@ -198,3 +199,34 @@ def role_create(*, actor, code: str, label: str, actions: list[str], subsystem: 
                                   description=description.strip(), created_by_id=actor.account_id)
     audit_record(actor=actor, action=perms.ROLE_MANAGE, target=role, details={"code": code, "actions": role.actions})
     return role
+
+
+@service
+def grant_review_record(*, actor, unit, period_start: datetime.date, period_end: datetime.date,
+                        findings: str):
+    """Record a periodic review of the grant log of ``unit``'s subtree (seed 004 §9(四)): the grants
+    made or revoked in the period are counted as the reviewer saw them, with the findings."""
+    policy.require(actor, perms.GRANT_REVIEW, unit.path)
+    if actor.account_id is None:
+        raise DomainError("权限审查须由审查人本人的账号记录")
+    findings = (findings or "").strip()
+    if not findings:
+        raise DomainError("请填写审查发现（未发现问题也请注明）", field="findings")
+    if period_start is None or period_end is None:
+        raise DomainError("请填写审查期间", field="period_start")
+    if period_end < period_start:
+        raise DomainError("审查期间的结束日期不能早于开始日期", field="period_end")
+    if period_end > timezone.localdate():
+        raise DomainError("审查期间不能晚于今天", field="period_end")
+    summary = grant_log_summary(actor=actor, unit_path=unit.path, start=period_start, end=period_end,
+                                action=perms.GRANT_REVIEW)
+    review = GrantReview.objects.create(
+        unit=unit, unit_path=unit.path, reviewer_id=actor.account_id, period_start=period_start,
+        period_end=period_end, grants_reviewed=summary["reviewed"], grants_created=summary["created"],
+        grants_revoked=summary["revoked"], findings=findings,
+    )
+    audit_record(actor=actor, action=perms.GRANT_REVIEW, target=review, details={
+        "unit": unit.name, "period": [period_start.isoformat(), period_end.isoformat()],
+        "created": summary["created"], "revoked": summary["revoked"], "reviewed": summary["reviewed"],
+    })
+    return review

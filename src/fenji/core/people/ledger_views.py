@@ -1,0 +1,387 @@
+"""The ledgers (C4.2): 账户台账 and 权限台账 with their Excel exports, the printed request forms
+(seed 004 annexes 1 and 2), and the periodic reviews of the grant log (C4.3).
+
+They live in ``people``, the lowest layer that sees accounts, units, grants and requests together.
+Rows come from the scoped selectors (404 outside the scope); every export is recorded in the audit
+log, and ID numbers leave the platform masked unless the actor may see them in full.
+"""
+
+import datetime
+import tempfile
+from itertools import islice
+
+import xlsxwriter
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Min
+from django.http import FileResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from fenji.core.access import permissions as access_perms
+from fenji.core.access import policy
+from fenji.core.access import selectors as access_selectors
+from fenji.core.access import services as access_services
+from fenji.core.audit.services import audit_record
+from fenji.core.kernel.errors import DomainError
+from fenji.core.kernel.pagination import keyset_page
+from fenji.core.org import selectors as org_selectors
+from fenji.core.web.forms import add_domain_error
+from fenji.core.web.pdf import PdfUnavailable, pdf_response, render_pdf
+from fenji.core.web.routes import requires, signed_in
+from fenji.core.workflow import selectors as wf_selectors
+
+from . import ledger_selectors as ledgers
+from . import permissions as perms
+from .identity import mask_id_number, mask_mobile
+from .ledger_forms import AccountLedgerForm, GrantLedgerForm, ReviewForm
+from .models import Account
+
+EXPORT_LIMIT = 100_000
+EXPORT_BATCH = 500
+UNIT_CHOICES = 300  # the unit picker lists the top of the scope and two levels below it
+REVIEW_PAGE_SIZE = 20
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+# --- helpers -------------------------------------------------------------------------------------
+
+
+def chosen_unit(request, action: str, name: str = "unit"):
+    """The unit named in the query string, looked up in the actor's scope (404 outside it)."""
+    pk = (request.GET.get(name) or "").strip()
+    if not pk:
+        return None
+    return org_selectors.unit_get(actor=request.actor, pk=pk, action=action)
+
+
+def unit_choices(actor, action: str, chosen=None) -> list[tuple[int, str]]:
+    """The unit picker: units in the actor's scope for ``action``, in tree order, indented."""
+    units = org_selectors.unit_list(actor=actor, action=action)
+    top = units.aggregate(top=Min("depth"))["top"]
+    if top is None:
+        return []
+    shown = list(units.filter(depth__lte=top + 2).order_by("path")[:UNIT_CHOICES])
+    if chosen is not None and all(u.pk != chosen.pk for u in shown):
+        shown.append(chosen)
+    return [(u.pk, "\u3000" * max(u.depth - top, 0) + u.name + ("" if u.is_active else _("（已撤销）")))
+            for u in shown]
+
+
+def _batches(queryset, size=EXPORT_BATCH):
+    rows = queryset.iterator(chunk_size=size)
+    while batch := list(islice(rows, size)):
+        yield batch
+
+
+def _local(value):
+    return timezone.localtime(value).replace(tzinfo=None) if value else None
+
+
+def _described(unit, data: dict) -> dict:
+    described = {k: str(v) for k, v in data.items() if v not in (None, "") and k != "unit"}
+    if unit is not None:
+        described["unit"] = unit.name
+    return described
+
+
+def _query(request) -> str:
+    query = request.GET.copy()
+    for key in ("after", "format", "page"):
+        query.pop(key, None)
+    return query.urlencode()
+
+
+class _Sheet:
+    """One worksheet written row by row (constant memory): text as text cells, times as dates."""
+
+    def __init__(self, title: str, headers: list[str], widths: dict[int, int] | None = None):
+        self.handle = tempfile.TemporaryFile()
+        self.book = xlsxwriter.Workbook(self.handle, {"constant_memory": True, "in_memory": False,
+                                                      "remove_timezone": True})
+        self.sheet = self.book.add_worksheet(title)
+        self.text = self.book.add_format({"num_format": "@"})
+        self.when = self.book.add_format({"num_format": "yyyy-mm-dd hh:mm"})
+        for column, width in (widths or {}).items():
+            self.sheet.set_column(column, column, width)
+        self.sheet.write_row(0, 0, headers)
+        self.sheet.freeze_panes(1, 0)
+        self.rows = 0
+
+    def add(self, values: list) -> None:
+        self.rows += 1
+        for column, value in enumerate(values):
+            if isinstance(value, datetime.datetime):
+                self.sheet.write_datetime(self.rows, column, _local(value), self.when)
+            elif value is None or value == "":
+                self.sheet.write_blank(self.rows, column, None, self.text)
+            else:  # ID and mobile numbers stay text: never a number, never scientific notation
+                self.sheet.write_string(self.rows, column, str(value), self.text)
+
+    def response(self, filename: str) -> FileResponse:
+        self.book.close()
+        self.handle.seek(0)
+        return FileResponse(self.handle, as_attachment=True, filename=filename, content_type=XLSX)
+
+
+def _stamp() -> str:
+    return f"{timezone.localtime():%Y%m%d-%H%M%S}"
+
+
+# --- 账户台账 --------------------------------------------------------------------------------------
+
+
+@requires(perms.ACCOUNT_VIEW)
+def account_ledger(request):
+    actor = request.actor
+    unit = chosen_unit(request, perms.ACCOUNT_VIEW)
+    form = AccountLedgerForm(request.GET or None, units=unit_choices(actor, perms.ACCOUNT_VIEW, unit))
+    data = form.cleaned_data if form.is_valid() else {}
+    accounts = ledgers.account_ledger(actor=actor, unit=unit, start=data.get("start"), end=data.get("end"),
+                                      text=data.get("q", ""))
+    if request.GET.get("format") == "xlsx":
+        return _account_export(request, accounts, _described(unit, data))
+    page = keyset_page(accounts, after=request.GET.get("after", ""))
+    histories = ledgers.account_histories(page.rows)
+    for account in page.rows:
+        account.history = histories[account.pk]
+    query = _query(request)
+    return render(request, "ledgers/accounts.html", {
+        "form": form, "page": page, "unit": unit, "query": query, "first_page": not request.GET.get("after"),
+        "export_query": f"{query}&format=xlsx" if query else "format=xlsx",
+        "can_unmask": policy.can(actor, perms.PERSON_UNMASK),
+    })
+
+
+ACCOUNT_HEADERS = ["姓名", "身份证号码", "手机号码", "单位", "账号类型", "职务", "状态", "开户时间", "开户人（实施）",
+                   "申请人", "申请时间", "审批人", "停用时间", "停用人", "停用原因"]
+
+
+def _account_export(request, accounts, filters: dict) -> FileResponse:
+    """The filtered ledger as a workbook. ID and mobile numbers are text cells, masked unless the
+    actor may unmask them at the account's unit; the export is audited and says how many were full."""
+    actor = request.actor
+    sheet = _Sheet(_("账户台账"), [_(h) for h in ACCOUNT_HEADERS], {0: 10, 1: 22, 2: 14, 3: 24, 7: 17, 10: 17, 12: 17})
+    unmasked = 0
+    for batch in _batches(accounts.order_by("unit_path", "id")[:EXPORT_LIMIT]):
+        histories = ledgers.account_histories(batch)
+        for account in batch:
+            history = histories[account.pk]
+            person = account.person
+            full = policy.can(actor, perms.PERSON_UNMASK, account.unit_path)
+            unmasked += full
+            sheet.add([
+                person.real_name,
+                (person.id_number or "") if full else person.id_number_masked,
+                account.mobile if full else account.mobile_masked,
+                account.unit.name, account.get_kind_display(), account.title, account.get_status_display(),
+                account.created_at, account.opened_by.person.real_name if account.opened_by else _("系统"),
+                history.requested_by, history.requested_at, history.approvers,
+                history.disabled_at, history.disabled_by, history.disabled_reason or account.status_reason,
+            ])
+    audit_record(actor=actor, action="people.account.export", details={
+        "ledger": "accounts", "filters": filters, "rows": sheet.rows, "unmasked": unmasked > 0,
+        "unmasked_rows": unmasked, "fields": ["id_number", "mobile"] if unmasked else [],
+    })
+    return sheet.response(f"account-ledger-{_stamp()}.xlsx")
+
+
+# --- 权限台账 --------------------------------------------------------------------------------------
+
+
+def _role_labels() -> dict[str, str]:
+    builtins, custom = access_selectors.role_list()
+    labels = {role.code: role.label for role in builtins}
+    labels.update({row.code: row.label for row in custom})
+    return labels
+
+
+def _grant_ledger_rows(request):
+    actor = request.actor
+    unit = chosen_unit(request, access_perms.GRANT_VIEW)
+    labels = _role_labels()
+    form = GrantLedgerForm(request.GET or None, units=unit_choices(actor, access_perms.GRANT_VIEW, unit),
+                           roles=list(labels.items()))
+    data = form.cleaned_data if form.is_valid() else {}
+    grants = ledgers.grant_ledger(actor=actor, unit=unit, start=data.get("start"), end=data.get("end"),
+                                  role=data.get("role", ""), state=data.get("state", ""), text=data.get("q", ""))
+    return form, unit, data, grants, labels
+
+
+def _name(account) -> str:
+    return account.person.real_name if account is not None else ""
+
+
+@requires(access_perms.GRANT_VIEW)
+def grant_ledger(request):
+    form, unit, data, grants, labels = _grant_ledger_rows(request)
+    if request.GET.get("format") == "xlsx":
+        return _grant_export(request, grants, labels, _described(unit, data))
+    page = keyset_page(grants, after=request.GET.get("after", ""))
+    now = timezone.now()
+    for grant in page.rows:
+        grant.role_name = labels.get(grant.role, grant.role)
+        grant.state = ledgers.grant_state(grant, now)
+    query = _query(request)
+    return render(request, "ledgers/permissions.html", {
+        "form": form, "page": page, "unit": unit, "query": query, "first_page": not request.GET.get("after"),
+        "export_query": f"{query}&format=xlsx" if query else "format=xlsx",
+    })
+
+
+GRANT_HEADERS = ["姓名", "手机号码", "账号所在单位", "角色", "席位", "授权单位", "范围", "子系统", "申请人", "审批人",
+                 "授权实施人", "授权时间", "生效时间", "有效期至", "状态", "撤销时间", "撤销人", "撤销原因"]
+
+
+def _grant_export(request, grants, labels: dict, filters: dict) -> FileResponse:
+    sheet = _Sheet(_("权限台账"), [_(h) for h in GRANT_HEADERS], {0: 10, 2: 20, 3: 14, 5: 20, 11: 17, 15: 17})
+    now = timezone.now()
+    grants = grants.select_related("account__unit")
+    for batch in _batches(grants.order_by("unit_path", "id")[:EXPORT_LIMIT]):
+        for grant in batch:
+            sheet.add([
+                grant.account.person.real_name, grant.account.mobile_masked, grant.account.unit.name,
+                labels.get(grant.role, grant.role), grant.seat_label, grant.unit.name, grant.get_reach_display(),
+                grant.subsystem, _name(grant.requested_by), _name(grant.approved_by),
+                _name(grant.granted_by) or _("系统"), grant.granted_at, grant.valid_from, grant.valid_until,
+                ledgers.grant_state(grant, now), grant.revoked_at,
+                _name(grant.revoked_by) or (_("系统") if grant.revoked_at else ""), grant.revoke_reason,
+            ])
+    audit_record(actor=request.actor, action="access.grant.export", details={
+        "ledger": "permissions", "filters": filters, "rows": sheet.rows,
+    })
+    return sheet.response(f"permission-ledger-{_stamp()}.xlsx")
+
+
+# --- 申请表 (seed 004 annexes 1 and 2) --------------------------------------------------------------
+
+FORM_TITLES = {
+    True: "管理员账户权限申请表",   # annex 1: kinds "admin.*"
+    False: "操作员账户权限申请表",  # annex 2
+}
+
+
+def _masked(value: str, full: bool, mask) -> str:
+    value = value or ""
+    if full or not value:
+        return value
+    masked = mask(value)
+    return masked if masked != value else "*" * len(value)
+
+
+def request_form_context(actor, wf_request) -> dict:
+    """What the printed form shows: header, the one content row, the opinions and the results.
+
+    Values come from the request's payload (people/requests.py), falling back to the account the
+    request is about; missing keys leave blanks. ID and mobile numbers are masked unless the actor
+    may unmask them at the account's (or the requesting) unit.
+    """
+    payload = wf_request.payload
+    subject = None
+    if wf_request.subject_id:
+        subject = (Account.objects.unscoped(reason="the account named on a request shown to the actor")
+                   .select_related("person").filter(pk=wf_request.subject_id).first())
+    admin = wf_request.kind.startswith("admin.")
+    full = policy.can(actor, perms.PERSON_UNMASK, subject.unit_path if subject else wf_request.unit_path)
+    steps = wf_selectors.steps_of(wf_request)
+    by_code = {step.code: step for step in steps}
+    name = payload.get("real_name") or (subject.person.real_name if subject else
+                                        str(payload.get("account_label", "")).split("（")[0])
+    id_number = str(payload.get("id_number") or (subject.person.id_number if subject else "") or "")
+    mobile = str(payload.get("mobile") or (subject.mobile if subject else "") or "")
+    requester = wf_request.requester
+    signatures = [s for s in steps if s.code in ("department", "leader")]
+    results = [s for s in steps if s.code not in ("department", "leader")]
+    return {
+        "req": wf_request, "admin": admin, "title": FORM_TITLES[admin], "platform": _("分级管理平台"),
+        "subsystem": payload.get("subsystem", ""),
+        "department": wf_request.unit.name, "filed_on": timezone.localtime(wf_request.filed_at).date(),
+        "requester": requester.person.real_name,
+        "requester_mobile": _masked(requester.mobile, full, mask_mobile),
+        "row": {
+            "category": payload.get("category", ""), "name": name,
+            "id_number": _masked(id_number, full, mask_id_number), "mobile": _masked(mobile, full, mask_mobile),
+            "post": payload.get("role_label") or payload.get("title") or (subject.title if subject else ""),
+            "requirement": payload.get("requirement") or wf_request.title,
+        },
+        "department_step": by_code.get("department"), "leader_step": by_code.get("leader"),
+        "account_step": by_code.get("account"), "permission_step": by_code.get("permission"),
+        "signatures": signatures, "results": results, "unmasked": full and bool(id_number or mobile),
+        "printed_at": timezone.localtime(),
+    }
+
+
+@signed_in
+def request_form(request, pk):
+    """One request printed as its official form (PDF). Visible to whoever may see the request:
+    its requester, those overseeing the requesting unit, and the deciders of its steps."""
+    wf_request = wf_selectors.request_for(request.actor, pk)
+    context = request_form_context(request.actor, wf_request)
+    try:
+        data = render_pdf("ledgers/request_form.html", context)  # no console context: nothing of it is printed
+    except PdfUnavailable as error:
+        return render(request, "web/error.html", {"title": _("无法生成PDF"), "message": error.message}, status=503)
+    if context["unmasked"]:
+        audit_record(actor=request.actor, action=perms.PERSON_UNMASK, target=wf_request,
+                     details={"fields": ["id_number", "mobile"], "via": "request_form", "account": wf_request.subject_id})
+    return pdf_response(data, f"request-{wf_request.pk}.pdf")
+
+
+# --- 权限审查 (C4.3) --------------------------------------------------------------------------------
+
+
+@requires(access_perms.GRANT_VIEW)
+def review_list(request):
+    actor = request.actor
+    unit = chosen_unit(request, access_perms.GRANT_VIEW)
+    reviews = access_selectors.grant_review_list(actor=actor, unit=unit)
+    page = Paginator(reviews, REVIEW_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "ledgers/reviews.html", {
+        "page": page, "unit": unit, "query": _query(request),
+        "can_record": policy.can(actor, access_perms.GRANT_REVIEW),
+    })
+
+
+def _last_month() -> tuple[datetime.date, datetime.date]:
+    first_of_this = timezone.localdate().replace(day=1)
+    end = first_of_this - datetime.timedelta(days=1)
+    return end.replace(day=1), end
+
+
+@requires(access_perms.GRANT_REVIEW)
+@require_http_methods(["GET", "POST"])
+def review_create(request):
+    """Choose the subtree and the period, see what the grant log holds for it, then record findings."""
+    actor = request.actor
+    data = request.POST if request.method == "POST" else request.GET
+    unit = None
+    if data.get("unit"):
+        unit = org_selectors.unit_get(actor=actor, pk=data["unit"], action=access_perms.GRANT_REVIEW)
+    units = unit_choices(actor, access_perms.GRANT_REVIEW, unit)
+    start, end = _last_month()
+    own = next((pk for pk, _label in units if pk == actor.unit_id), units[0][0] if units else None)
+    form = ReviewForm(data if data.get("unit") else None, units=units,
+                      initial={"unit": own, "period_start": start, "period_end": end})
+    summary = None
+    if form.is_bound and form.is_valid():
+        cleaned = form.cleaned_data
+        if request.method == "POST":
+            try:
+                review = access_services.grant_review_record(
+                    actor=actor, unit=unit, period_start=cleaned["period_start"], period_end=cleaned["period_end"],
+                    findings=cleaned["findings"])
+            except DomainError as error:
+                add_domain_error(form, error)
+            else:
+                messages.success(request, _("已记录“%(unit)s”%(start)s至%(end)s的权限审查") % {
+                    "unit": unit.name, "start": review.period_start, "end": review.period_end})
+                return redirect("ledgers:reviews")
+        summary = access_selectors.grant_log_summary(actor=actor, unit_path=unit.path, start=cleaned["period_start"],
+                                                     end=cleaned["period_end"], action=access_perms.GRANT_REVIEW)
+        summary["ledger_url"] = reverse("ledgers:permissions") + "?" + urlencode({
+            "unit": unit.pk, "start": cleaned["period_start"], "end": cleaned["period_end"]})
+    return render(request, "ledgers/review_form.html", {"form": form, "summary": summary, "unit": unit})
