@@ -17,6 +17,8 @@ from fenji.core.org.models import UnitKind
 from fenji.core.org.services import unit_create
 
 PASSWORD = "Fenji#2026test"
+IMMEDIATE_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}}
+DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 
 @pytest.fixture(autouse=True)
@@ -25,6 +27,11 @@ def _test_settings(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.SMS_BACKEND = "file"
     settings.SMS_FILE = tmp_path / "sms-outbox.jsonl"
+    settings.FILES_DIR = tmp_path / "files"  # uploaded attachments never land in the working tree's var/
+    # Background tasks run in-process at enqueue time (FENJI_TASKS_IMMEDIATE semantics); the tests of the
+    # queue itself switch to the database backend (notify/tests/test_worker.py). django-tasks drops its
+    # cached backends whenever TASKS changes.
+    settings.TASKS = IMMEDIATE_TASKS
 
 
 class Tree:

@@ -9,9 +9,13 @@ mobile number and sometimes an initial password, so its arguments are sealed wit
 """
 
 import json
+from datetime import timedelta
 
 from django.db import transaction
-from django_tasks import task
+from django.db.models import Q
+from django.utils import timezone
+from django_tasks import TaskResultStatus, task
+from django_tasks_db.models import DBTaskResult
 
 from fenji.core.kernel import crypto
 
@@ -44,3 +48,18 @@ def sms_enqueue(*, mobile: str, text: str) -> None:
 def tick(run_all: bool = False) -> dict:
     """Run every registered periodic job whose interval has elapsed (``periodic.run_due``)."""
     return periodic.run_due(run_all=run_all).as_dict()
+
+
+SUCCESSFUL_KEEP_DAYS = 7
+FAILED_KEEP_DAYS = 30
+
+
+def prune_task_results() -> int:
+    """Forget finished task results (their sealed arguments with them): successful ones after 7 days,
+    failed ones after 30 (kept longer to look into)."""
+    now = timezone.now()
+    deleted, _ = DBTaskResult.objects.filter(
+        Q(status=TaskResultStatus.SUCCESSFUL, finished_at__lte=now - timedelta(days=SUCCESSFUL_KEEP_DAYS))
+        | Q(status=TaskResultStatus.FAILED, finished_at__lte=now - timedelta(days=FAILED_KEEP_DAYS))
+    ).delete()
+    return deleted

@@ -11,7 +11,7 @@ from fenji.core.audit.services import audit_record
 from fenji.core.audit.transactions import service
 from fenji.core.kernel.errors import DomainError
 from fenji.core.kernel.paths import subtree_q
-from fenji.core.notify.sms import sms_send
+from fenji.core.notify.tasks import sms_enqueue
 from fenji.core.org.models import UnitStatus
 from fenji.core.people.models import Account, AccountKind, AccountStatus
 
@@ -70,14 +70,16 @@ def staff_in_subtree(unit_path: str):
 
 
 def _broadcast(unit_path: str, text: str) -> tuple[int, int]:
-    """One SMS per account; a failing number is logged and skipped, never stops the rest."""
+    """One SMS per account, queued for ``fenji worker`` (``sms_sent`` counts the queued ones; a send
+    that fails later is recorded on its task result). A number that cannot be queued is logged and
+    skipped, never stops the rest."""
     sent = failed = 0
     for account in staff_in_subtree(unit_path):
         try:
-            sms_send(mobile=account.mobile, text=text)
+            sms_enqueue(mobile=account.mobile, text=text)
         except Exception:
             failed += 1
-            log.exception("maintenance SMS to account %s failed", account.pk)
+            log.exception("maintenance SMS to account %s could not be queued", account.pk)
         else:
             sent += 1
     return sent, failed

@@ -1,0 +1,33 @@
+"""Reads of in-app messages: always one recipient's own (an account or an actor, by ``pk``)."""
+
+from fenji.core.kernel.errors import NotVisible
+from fenji.core.kernel.pagination import PAGE_SIZE, Page
+
+from .models import Message
+
+
+def unread_count(*, recipient) -> int:
+    if recipient is None or recipient.pk is None:
+        return 0
+    return Message.objects.filter(recipient_id=recipient.pk, read_at__isnull=True).count()
+
+
+def message_page(*, recipient, after: str = "", size: int = PAGE_SIZE, unread_only: bool = False) -> Page:
+    """Newest first, keyset on id (``after`` is the last id of the previous page)."""
+    messages = Message.objects.filter(recipient_id=recipient.pk)
+    if unread_only:
+        messages = messages.filter(read_at__isnull=True)
+    total = messages.count()
+    if after.isdigit():
+        messages = messages.filter(id__lt=int(after))
+    rows = list(messages.order_by("-id")[: size + 1])
+    next_cursor = str(rows[size - 1].pk) if len(rows) > size else None
+    return Page(rows=rows[:size], next_cursor=next_cursor, total=total)
+
+
+def message_get(*, recipient, pk) -> Message:
+    """One of the recipient's messages; another account's answers ``NotVisible`` like a missing one."""
+    try:
+        return Message.objects.get(pk=pk, recipient_id=recipient.pk)
+    except (Message.DoesNotExist, ValueError, TypeError):
+        raise NotVisible("消息不存在") from None
