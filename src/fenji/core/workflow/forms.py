@@ -1,0 +1,68 @@
+"""Forms of the request console pages. The request types' own forms are declared with the types
+(``registry.RequestType.form``); these are the decision, the withdrawal and the list filters."""
+
+import datetime
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import RequestState
+
+APPROVE = "approve"
+REJECT = "reject"
+
+
+class DecisionForm(forms.Form):
+    """The decider's opinion. Which button was pressed (同意/办理 or 不同意) is ``decision``; a
+    disagreement is confirmed on a second page before it is submitted (``confirmed``)."""
+
+    decision = forms.ChoiceField(choices=[(APPROVE, _("同意")), (REJECT, _("不同意"))], widget=forms.HiddenInput)
+    opinion = forms.CharField(label=_("意见"), max_length=500, required=False,
+                              widget=forms.Textarea(attrs={"rows": 3}), help_text=_("不同意时必须填写意见"))
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    @property
+    def approve(self) -> bool:
+        return self.cleaned_data.get("decision") == APPROVE
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == REJECT and not (data.get("opinion") or "").strip():
+            self.add_error("opinion", _("不同意时请填写意见"))
+        return data
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(label=_("撤回原因"), max_length=200, required=False)
+
+
+class RequestFilterForm(forms.Form):
+    q = forms.CharField(label=_("申请事项"), max_length=100, required=False)
+    state = forms.ChoiceField(label=_("状态"), required=False)
+    kind = forms.ChoiceField(label=_("申请类别"), required=False)
+
+    def __init__(self, *args, kinds=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["state"].choices = [("", _("全部"))] + list(RequestState.choices)
+        self.fields["kind"].choices = [("", _("全部"))] + list(kinds)
+
+
+class TimelinessForm(forms.Form):
+    """``unit`` is only an id: the view looks it up in the actor's scope (404 outside it)."""
+
+    unit = forms.IntegerField(label=_("单位"), required=False, widget=forms.Select)
+    start = forms.DateField(label=_("开始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("结束日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, units=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].widget.choices = [(unit.pk, unit.name) for unit in units]
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end and end < start:
+            self.add_error("end", _("结束日期不能早于开始日期"))
+        if start and end and (end - start) > datetime.timedelta(days=366 * 3):
+            self.add_error("end", _("统计区间不能超过三年"))
+        return data

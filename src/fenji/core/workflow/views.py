@@ -1,0 +1,433 @@
+"""Console pages of requests (申请审批): mine, filing one, awaiting me, one request with its steps and
+the decision form, the requests of the units overseen, and the timeliness rates (及时率).
+
+Thin as the other console pages: the selectors decide what the actor sees (404 outside it) and the
+services decide what the actor may do; refusals are shown on the form they came from.
+"""
+
+import datetime
+import tempfile
+
+import xlsxwriter
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import FileResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from fenji.core.access import policy
+from fenji.core.audit.services import audit_record
+from fenji.core.kernel.errors import AccessDenied, DomainError, NotVisible
+from fenji.core.kernel.pagination import Page
+from fenji.core.org import selectors as org_selectors
+from fenji.core.web.forms import add_domain_error
+from fenji.core.web.routes import requires, signed_in
+
+from . import permissions as perms
+from . import registry, selectors, services
+from .forms import DecisionForm, RequestFilterForm, TimelinessForm, WithdrawForm
+from .models import RequestState, Step, StepState
+
+PAGE_SIZE = 20
+AWAITING_PAGE_SIZE = 50
+MASKED_KEYS = ("id_number", "mobile")
+
+
+# --- helpers -------------------------------------------------------------------------------------
+
+
+def _newest_first(queryset, *, after: str = "", size: int = PAGE_SIZE) -> Page:
+    """Keyset page over descending ids (the newest request first): ``after`` is the last id shown."""
+    total = queryset.count()
+    ordered = queryset.order_by("-id")
+    if after.isdigit():
+        ordered = ordered.filter(id__lt=int(after))
+    rows = list(ordered[: size + 1])
+    next_cursor = str(rows[size - 1].pk) if len(rows) > size else None
+    return Page(rows=rows[:size], next_cursor=next_cursor, total=total)
+
+
+def _query_without(request, *names) -> str:
+    query = request.GET.copy()
+    for name in names:
+        query.pop(name, None)
+    return query.urlencode()
+
+
+def _type_label(kind: str) -> str:
+    request_type = registry.get(kind)
+    return str(request_type.label) if request_type else kind
+
+
+def _decorate(rows) -> list:
+    """Type label and the open step (with its due time) for a page of requests, in one query."""
+    rows = list(rows)
+    open_steps = {s.request_id: s for s in Step.objects.unscoped(reason="open steps of requests already listed")
+                  .filter(request_id__in=[r.pk for r in rows], state=StepState.OPEN).select_related("unit")}
+    for row in rows:
+        row.type_label = _type_label(row.kind)
+        row.current_step = open_steps.get(row.pk)
+    return rows
+
+
+def mask(key: str, value) -> str:
+    """ID and mobile numbers in a payload are shown masked: 110***********1234, 138****1234."""
+    text = str(value)
+    if len(text) < 8:
+        return "*" * len(text)
+    return f"{text[:3]}{'*' * (len(text) - 7)}{text[-4:]}"
+
+
+def _masked_key(key: str) -> bool:
+    return any(key == name or key.endswith(f"_{name}") for name in MASKED_KEYS)
+
+
+def _choice_label(field, value):
+    for key, label in getattr(field, "choices", None) or ():
+        if isinstance(label, (list, tuple)):  # an option group
+            for inner_key, inner_label in label:
+                if str(inner_key) == str(value):
+                    return inner_label
+        elif str(key) == str(value):
+            return label
+    return None
+
+
+def _shown(field, key: str, value, payload: dict) -> str:
+    if value is None or value == "" or value == []:
+        return "—"
+    if _masked_key(key):
+        return mask(key, value)
+    if payload.get(f"{key}_label"):
+        return str(payload[f"{key}_label"])
+    label = _choice_label(field, value) if field is not None else None
+    if label is not None:
+        return str(label)
+    if isinstance(value, bool):
+        return _("是") if value else _("否")
+    if isinstance(value, list):
+        return "、".join(str(v) for v in value)
+    return str(value)
+
+
+def payload_rows(request_type, req, actor) -> list[tuple[str, str]]:
+    """The filled-in form as (label, value) rows, in the form's own order and with its labels."""
+    payload = req.payload
+    if request_type is None:
+        return [(key, _shown(None, key, value, payload)) for key, value in payload.items()]
+    form = request_type.form(None, actor=actor, unit=req.unit)
+    return [(str(field.label or name), _shown(field, name, payload.get(name), payload))
+            for name, field in form.fields.items()]
+
+
+def _step_rows(steps: list[Step]) -> list[Step]:
+    for step in steps:
+        step.decided = step.state in (StepState.APPROVED, StepState.DONE, StepState.REJECTED)
+        step.is_open = step.state == StepState.OPEN
+    return steps
+
+
+def _spec(req, step) -> registry.StepSpec | None:
+    request_type = registry.get(req.kind)
+    if request_type is None or step is None:
+        return None
+    return next((s for s in request_type.steps if s.code == step.code), None)
+
+
+def _decision_note(actor, req, steps) -> str:
+    """Why the actor, who may decide the open step, will be refused (shown instead of a dead form)."""
+    if req.requester_id == actor.account_id:
+        return _("您是本申请的申请人，不能办理本申请的审批环节。")
+    if any(s.decided_by_id == actor.account_id for s in steps):
+        return _("您已办理过本申请的其他环节；同一申请的不同环节须由不同人员办理。")
+    return ""
+
+
+def _user_unit(request):
+    return request.user.unit
+
+
+# --- 我的申请 --------------------------------------------------------------------------------------
+
+
+@signed_in
+def mine(request):
+    page = _newest_first(selectors.requests_mine(request.actor), after=request.GET.get("after", ""))
+    page.rows = _decorate(page.rows)
+    return render(request, "workflow/mine.html", {
+        "page": page, "query": _query_without(request, "after"), "first_page": not request.GET.get("after"),
+        "can_file": policy.can(request.actor, perms.REQUEST_FILE),
+    })
+
+
+# --- 新建申请 --------------------------------------------------------------------------------------
+
+
+def _fileable_types(actor):
+    return [t for t in registry.all_types() if policy.can(actor, t.file_action, actor.unit_path)]
+
+
+@requires(perms.REQUEST_FILE)
+def new(request):
+    unit = _user_unit(request)
+    groups: dict[str, list] = {}
+    for request_type in _fileable_types(request.actor):
+        refusal = request_type.fileable_at(unit)
+        groups.setdefault(str(request_type.group or _("其他")), []).append({
+            "type": request_type, "refusal": refusal,
+            "steps": "→".join(str(s.label) for s in request_type.steps),
+        })
+    return render(request, "workflow/new.html", {"groups": list(groups.items()), "unit": unit})
+
+
+@requires(perms.REQUEST_FILE)
+@require_http_methods(["GET", "POST"])
+def file(request, kind):
+    actor = request.actor
+    request_type = registry.get(kind)
+    if request_type is None:
+        raise NotVisible(_("申请类别不存在"))
+    unit = _user_unit(request)
+    policy.require(actor, request_type.file_action, actor.unit_path)
+    refusal = request_type.fileable_at(unit)
+    form = None
+    if request.method == "POST" and not refusal:
+        try:
+            filed = services.request_file(actor=actor, kind=kind, data=request.POST)
+        except services.FormInvalid as invalid:
+            form = invalid.form
+        except AccessDenied:
+            raise
+        except DomainError as error:
+            form = request_type.form(request.POST, actor=actor, unit=unit)
+            form.is_valid()
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("已提交申请“%(title)s”，等待%(step)s") % {
+                "title": filed.title, "step": request_type.steps[0].label})
+            return redirect("workflow:detail", pk=filed.pk)
+    if form is None:
+        form = request_type.form(None, actor=actor, unit=unit)
+    return render(request, "workflow/file.html", {
+        "request_type": request_type, "form": form, "unit": unit, "refusal": refusal,
+        "steps": request_type.steps,
+    })
+
+
+# --- 待我审批 --------------------------------------------------------------------------------------
+
+
+@signed_in
+def awaiting(request):
+    steps = selectors.steps_awaiting(request.actor)
+    page = Paginator(steps, AWAITING_PAGE_SIZE).get_page(request.GET.get("page"))
+    for step in page:
+        step.type_label = _type_label(step.request.kind)
+    return render(request, "workflow/awaiting.html", {"page": page, "query": _query_without(request, "page")})
+
+
+# --- 申请详情 --------------------------------------------------------------------------------------
+
+
+def _detail(request, req, *, form=None, status=200):
+    actor = request.actor
+    request_type = registry.get(req.kind)
+    steps = _step_rows(selectors.steps_of(req))
+    open_step = selectors.open_step_for(actor, req) if req.state == RequestState.PENDING else None
+    spec = _spec(req, open_step)
+    note = _decision_note(actor, req, steps) if open_step is not None else ""
+    if open_step is not None and form is None:
+        form = DecisionForm(initial={"decision": "approve"})
+    may_withdraw = (req.requester_id == actor.account_id and req.state == RequestState.PENDING
+                    and not any(s.decided_at for s in steps))
+    return render(request, "workflow/detail.html", {
+        "req": req, "type_label": _type_label(req.kind), "rows": payload_rows(request_type, req, actor),
+        "steps": steps, "open_step": open_step, "executes": bool(spec and spec.executes),
+        "form": form, "decision_note": note, "may_withdraw": may_withdraw,
+    }, status=status)
+
+
+@signed_in
+def detail(request, pk):
+    return _detail(request, selectors.request_for(request.actor, pk))
+
+
+@signed_in
+@require_POST
+def decide(request, pk):
+    actor = request.actor
+    req = selectors.request_for(actor, pk)
+    step = selectors.open_step_for(actor, req) if req.state == RequestState.PENDING else None
+    if step is None:
+        messages.error(request, _("该环节已办理、申请已结束，或您无权办理该环节"))
+        return redirect("workflow:detail", pk=req.pk)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        return _detail(request, req, form=form)
+    approve = form.approve
+    opinion = form.cleaned_data["opinion"]
+    if not approve and not form.cleaned_data["confirmed"]:
+        return render(request, "workflow/reject_confirm.html", {
+            "req": req, "step": step, "opinion": opinion, "type_label": _type_label(req.kind)})
+    try:
+        decided = services.step_decide(actor=actor, step=step, approve=approve, opinion=opinion)
+    except NotVisible:
+        raise
+    except DomainError as error:  # refusals (recorded by the service) and the executing service's rules
+        add_domain_error(form, error)
+        return _detail(request, req, form=form)
+    if decided.state == StepState.REJECTED:
+        messages.success(request, _("已签署不同意意见，申请已退回申请人"))
+    elif decided.state == StepState.DONE:
+        messages.success(request, _("已办理：%(result)s") % {"result": decided.result})
+    else:
+        messages.success(request, _("已签署同意意见（%(step)s）") % {"step": decided.label})
+    return redirect("workflow:detail", pk=req.pk)
+
+
+@signed_in
+@require_http_methods(["GET", "POST"])
+def withdraw(request, pk):
+    actor = request.actor
+    req = selectors.request_for(actor, pk)
+    if req.requester_id != actor.account_id:
+        raise NotVisible()
+    detail_url = reverse("workflow:detail", args=[req.pk])
+    form = WithdrawForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.request_withdraw(actor=actor, request=req, reason=form.cleaned_data["reason"])
+        except NotVisible:
+            raise
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("已撤回申请“%(title)s”") % {"title": req.title})
+        return redirect(detail_url)
+    return render(request, "web/confirm.html", {
+        "title": _("撤回申请：%(title)s") % {"title": req.title},
+        "question": _("确定要撤回申请“%(title)s”吗？撤回后不能恢复，如仍需办理请重新提交。") % {"title": req.title},
+        "form": form, "button": _("确认撤回"), "cancel_url": detail_url,
+    })
+
+
+# --- 本单位申请 ------------------------------------------------------------------------------------
+
+
+@requires(perms.REQUEST_VIEW)
+def in_scope(request):
+    kinds = [(t.code, str(t.label)) for t in registry.all_types()]
+    form = RequestFilterForm(request.GET or None, kinds=kinds)
+    data = form.cleaned_data if form.is_valid() else {}
+    requests = selectors.requests_in_scope(request.actor)
+    if data.get("state"):
+        requests = requests.filter(state=data["state"])
+    if data.get("kind"):
+        requests = requests.filter(kind=data["kind"])
+    if data.get("q", "").strip():
+        requests = requests.filter(title__icontains=data["q"].strip())
+    page = _newest_first(requests, after=request.GET.get("after", ""))
+    page.rows = _decorate(page.rows)
+    return render(request, "workflow/in_scope.html", {
+        "form": form, "page": page, "query": _query_without(request, "after"),
+        "first_page": not request.GET.get("after"),
+    })
+
+
+# --- 及时率 ----------------------------------------------------------------------------------------
+
+
+def _timeliness_units(request, chosen=None) -> list:
+    """The tops of the actor's scope and the units directly below them; the chosen unit if deeper."""
+    actor = request.actor
+    roots = org_selectors.unit_roots(actor=actor, action=perms.REQUEST_VIEW)
+    if not roots and policy.can(actor, perms.REQUEST_VIEW, actor.unit_path):
+        roots = [_user_unit(request)]  # a grant reaching its own unit only
+    units = []
+    for root in roots:
+        units.append(root)
+        units += list(org_selectors.unit_list(actor=actor, action=perms.REQUEST_VIEW)
+                      .filter(parent=root, status="active").order_by("sort_order", "path"))
+    if chosen is not None and all(u.pk != chosen.pk for u in units):
+        units.append(chosen)
+    return units
+
+
+def _rate(decided: int, on_time: int) -> str:
+    return "—" if decided == 0 else f"{on_time * 100 / decided:.1f}%"
+
+
+@requires(perms.REQUEST_VIEW)
+def timeliness(request):
+    actor = request.actor
+    today = timezone.localdate()
+    units = _timeliness_units(request)
+    form = TimelinessForm(request.GET or None, units=units,
+                          initial={"unit": units[0].pk if units else None, "start": today.replace(day=1),
+                                   "end": today})
+    data = form.cleaned_data if form.is_valid() else {}
+    unit = None
+    if data.get("unit"):
+        unit = org_selectors.unit_get(actor=actor, pk=data["unit"], action=perms.REQUEST_VIEW)
+        form.fields["unit"].widget.choices = [(u.pk, u.name) for u in _timeliness_units(request, unit)]
+    elif units:
+        unit = units[0]
+    start = data.get("start") or today.replace(day=1)
+    end = data.get("end") or today
+    if form.errors:
+        start, end = today.replace(day=1), today
+    rows = selectors.timeliness(actor, root_path=unit.path, start=start, end=end) if unit else []
+    total = {"decided": sum(r.decided for r in rows), "on_time": sum(r.on_time for r in rows),
+             "overdue_open": sum(r.overdue_open for r in rows)}
+    total["rate"] = _rate(total["decided"], total["on_time"])
+    table = [{"row": r, "rate": _rate(r.decided, r.on_time)} for r in rows]
+    if request.GET.get("format") == "xlsx" and unit is not None:
+        return _timeliness_export(request, unit, start, end, table, total)
+    return render(request, "workflow/timeliness.html", {
+        "form": form, "unit": unit, "start": start, "end": end, "table": table, "total": total,
+        "export_query": _query_without(request, "format"),
+    })
+
+
+def _timeliness_export(request, unit, start: datetime.date, end: datetime.date, table, total):
+    handle = tempfile.TemporaryFile()
+    workbook = xlsxwriter.Workbook(handle, {"in_memory": False})
+    sheet = workbook.add_worksheet(_("及时率"))
+    bold = workbook.add_format({"bold": True})
+    percent = workbook.add_format({"num_format": "0.0%"})
+    sheet.write_string(0, 0, _("%(unit)s 审批办理及时率（%(start)s 至 %(end)s）") % {
+        "unit": unit.name, "start": start.isoformat(), "end": end.isoformat()}, bold)
+    headers = [_("单位"), _("已办理环节"), _("按时办理"), _("及时率"), _("超期未办")]
+    sheet.write_row(2, 0, headers, bold)
+    line = 2
+    for line, item in enumerate(table, start=3):
+        row = item["row"]
+        sheet.write_string(line, 0, row.unit_name)
+        sheet.write_number(line, 1, row.decided)
+        sheet.write_number(line, 2, row.on_time)
+        if row.rate is None:
+            sheet.write_string(line, 3, "—")
+        else:
+            sheet.write_number(line, 3, row.rate, percent)
+        sheet.write_number(line, 4, row.overdue_open)
+    line += 1
+    sheet.write_string(line, 0, _("合计"), bold)
+    sheet.write_number(line, 1, total["decided"], bold)
+    sheet.write_number(line, 2, total["on_time"], bold)
+    if total["decided"]:
+        sheet.write_number(line, 3, total["on_time"] / total["decided"], percent)
+    else:
+        sheet.write_string(line, 3, "—")
+    sheet.write_number(line, 4, total["overdue_open"], bold)
+    sheet.set_column(0, 0, 30)
+    sheet.set_column(1, 4, 12)
+    workbook.close()
+    handle.seek(0)
+    audit_record(actor=request.actor, action=perms.REQUEST_VIEW, target=unit, details={
+        "export": "timeliness", "start": start.isoformat(), "end": end.isoformat(), "rows": len(table)})
+    name = f"timeliness-{timezone.localtime():%Y%m%d-%H%M%S}.xlsx"
+    return FileResponse(handle, as_attachment=True, filename=name,
+                        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
