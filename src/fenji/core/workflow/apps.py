@@ -13,13 +13,21 @@ class WorkflowConfig(AppConfig):
     def ready(self):
         from django.utils.translation import gettext_lazy as _
 
+        from fenji.core.access import policy
+        from fenji.core.notify import periodic
         from fenji.core.web import nav
 
         from . import permissions as perms
+        from . import registry
+        from .reminders import send_due_reminders
+
+        periodic.register("workflow.reminders", send_due_reminders, every_seconds=300)
+
+        def decides_steps(actor) -> bool:
+            # Steps are decided under many actions (endorse, approve, each executing service's own).
+            return any(policy.can(actor, action) for action in registry.step_actions())
 
         nav.register(_("我的申请"), "workflow:mine", action=perms.REQUEST_FILE, order=12)
-        # Steps are decided under many actions (endorse, approve, and each executing service's own):
-        # the entry is shown to every console account, and the page lists what is theirs to decide.
-        nav.register(_("待我审批"), "workflow:awaiting", order=13)
+        nav.register(_("待我审批"), "workflow:awaiting", action=decides_steps, order=13)
         nav.register(_("本单位申请"), "workflow:list", action=perms.REQUEST_VIEW, order=14)
         nav.register(_("办理及时率"), "workflow:timeliness", action=perms.REQUEST_VIEW, order=15)
