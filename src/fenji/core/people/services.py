@@ -16,7 +16,7 @@ from fenji.core.audit.services import audit_record
 from fenji.core.audit.transactions import service
 from fenji.core.kernel.crypto import blind_index
 from fenji.core.kernel.errors import AccessDenied, DomainError
-from fenji.core.notify.sms import sms_send
+from fenji.core.notify.tasks import sms_enqueue
 from fenji.core.workflow.services import request_start
 
 from . import permissions as perms
@@ -90,7 +90,7 @@ def account_open(
                 f"【分级平台】{real_name}您好，{unit.name}已为您开通账号。登录账号：{mobile}，"
                 f"初始密码：{password}。首次登录须修改密码，请勿转告他人。"
             )
-            transaction.on_commit(lambda: sms_send(mobile=mobile, text=text))
+            sms_enqueue(mobile=mobile, text=text)
     except IntegrityError:
         # Two clerks opening the same person at once: the database's unique constraints decide.
         raise DomainError(DUPLICATE_ID if identity else DUPLICATE_MOBILE) from None
@@ -140,7 +140,7 @@ def account_change_mobile(*, actor, account: Account, mobile: str) -> Account:
         details={"mobile": {"before": old, "after": account.mobile_masked}},
     )
     text = f"【分级平台】您的登录账号已变更为本手机号码 {mobile}，密码不变。"
-    transaction.on_commit(lambda: sms_send(mobile=mobile, text=text))
+    sms_enqueue(mobile=mobile, text=text)
     return account
 
 
