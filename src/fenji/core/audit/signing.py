@@ -22,6 +22,20 @@ def _random_scalar() -> str:
             return f"{k:064x}"
 
 
+def sm2_sign(private_key: str, public_key: str, data: bytes) -> str:
+    """SM2 signature (r||s, hex) over ``data`` with SM3 and the default user id.
+
+    gmssl's pure-Python arithmetic fails on about one signature in a hundred (verification raises on
+    some (r, s) values; a nonce can also give ``None``). Verification is deterministic, so a signature
+    that verifies once always does: sign again with a fresh nonce until it verifies."""
+    crypt = sm2.CryptSM2(private_key=private_key, public_key=public_key)
+    for _attempt in range(32):
+        signature = crypt.sign_with_sm3(data, _random_scalar())
+        if signature and Sm2Signer.verify(public_key, data, signature):
+            return signature
+    raise RuntimeError("SM2 签名失败：请检查签名密钥")
+
+
 class Sm2Signer:
     name = "SM2-SM3"
 
@@ -41,8 +55,7 @@ class Sm2Signer:
         return sm2.CryptSM2(private_key=private, public_key="")._kg(int(private, 16), CURVE["g"])
 
     def sign(self, data: bytes) -> str:
-        crypt = sm2.CryptSM2(private_key=self._private_key(), public_key=self.public_key())
-        return crypt.sign_with_sm3(data, _random_scalar())
+        return sm2_sign(self._private_key(), self.public_key(), data)
 
     @staticmethod
     def verify(public_key: str, data: bytes, signature: str) -> bool:

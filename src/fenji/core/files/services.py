@@ -1,0 +1,89 @@
+"""Storing an upload: check who may, check what it is, write the bytes durably, then insert the row.
+
+The bytes reach their final, content-addressed file (fsynced, renamed) before the row is inserted
+in the caller's transaction. A rollback drops the row and leaves the file, which ``fenji files
+sweep`` removes after an hour; no order of crashes leaves a row naming a missing file.
+"""
+
+from django.conf import settings
+
+from fenji.core.access import policy
+from fenji.core.audit.services import audit_record
+from fenji.core.audit.transactions import service
+from fenji.core.kernel.errors import DomainError
+
+from . import permissions as perms
+from . import storage
+from .detect import UploadRefused, check_extension, detect, sanitize_name
+from .models import Attachment
+
+
+class FileTooLarge(UploadRefused):
+    """Larger than ``settings.UPLOAD_MAX_MB``: the page answers 413."""
+
+    def __init__(self):
+        super().__init__(f"文件超过 {settings.UPLOAD_MAX_MB} MB 的上限", code="too_large")
+
+
+def max_bytes() -> int:
+    return int(settings.UPLOAD_MAX_MB) * 1024 * 1024
+
+
+def _chunks(upload):
+    if hasattr(upload, "chunks"):
+        if hasattr(upload, "seek"):
+            upload.seek(0)
+        yield from upload.chunks()
+    else:
+        while chunk := upload.read(storage.CHUNK):
+            yield chunk
+
+
+@service
+def attachment_store(*, actor, unit, upload) -> Attachment:
+    """Store ``upload`` (a Django ``UploadedFile`` or any object with ``name`` and ``read``) for ``unit``."""
+    policy.require(actor, perms.ATTACHMENT_UPLOAD, unit.path)
+    name = sanitize_name(getattr(upload, "name", "") or "")
+    declared = getattr(upload, "size", None)
+    if declared is not None and declared > max_bytes():
+        raise FileTooLarge()
+    try:
+        written = storage.write_temp(_chunks(upload), limit=max_bytes())
+    except storage.TooLarge:
+        raise FileTooLarge() from None
+    if written.size == 0:
+        written.temp.unlink(missing_ok=True)
+        raise UploadRefused("文件是空的")
+    try:
+        detected = detect(written.temp)
+        check_extension(name, detected.kind)
+    except DomainError:
+        written.temp.unlink(missing_ok=True)
+        raise
+    key = storage.commit_file(written)
+    attachment = Attachment.objects.create(
+        unit=unit, unit_path=unit.path, original_name=name, size=written.size, sha256=written.sha256,
+        sm3=written.sm3, kind=detected.kind, content_type=detected.content_type, storage_key=key,
+        uploaded_by_id=getattr(actor, "account_id", None),
+    )
+    audit_record(actor=actor, action=perms.ATTACHMENT_UPLOAD, target=attachment,
+                 details={"name": name, "size": written.size, "sm3": written.sm3, "kind": detected.kind})
+    return attachment
+
+
+def attachment_intact(attachment: Attachment) -> bool:
+    """Do the stored bytes still have the digest recorded at upload?"""
+    try:
+        return storage.sm3_hex(attachment.read_bytes()) == attachment.sm3
+    except OSError:
+        return False
+
+
+def files_sweep(*, older_than=storage.SWEEP_AGE) -> list:
+    """Remove stored files that no attachment row names (rolled-back uploads), older than ``older_than``."""
+
+    def referenced(keys):
+        rows = Attachment.objects.unscoped(reason="the sweep keeps every file a row still names")
+        return set(rows.filter(storage_key__in=keys).values_list("storage_key", flat=True))
+
+    return storage.sweep(referenced, older_than=older_than)

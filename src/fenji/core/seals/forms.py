@@ -1,0 +1,6 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+
+class RevokeForm(forms.Form):
+    reason = forms.CharField(label=_("停用原因"), max_length=200)

@@ -1,0 +1,293 @@
+"""Reports up (C7.2): a clerk drafts, the unit's head reviews and seals (never the drafter), the
+parent unit signs for and handles or returns it; the seal is checked against the stored bytes."""
+
+import io
+import zipfile
+
+import pytest
+
+from conftest import actor, make_account
+from fenji.core.access.roles import DEPT_HEAD, SECURITY_ADMIN, STAFF, UNIT_LEADER
+from fenji.core.audit.models import AuditEvent
+from fenji.core.files.models import Attachment
+from fenji.core.files.tests import samples
+from fenji.core.kernel.errors import AccessDenied, DomainError, NotVisible
+from fenji.core.seals.services import package_verify, seal_key_create
+from fenji.core.submissions import selectors
+from fenji.core.submissions.models import Submission, SubmissionState
+from fenji.core.submissions.services import (
+    submission_approve_and_seal,
+    submission_draft,
+    submission_handle,
+    submission_receive,
+    submission_return,
+    submission_send_for_review,
+)
+
+
+class World:
+    def __init__(self, tree):
+        self.tree = tree
+        self.security = make_account(tree.county, name="区保密员", role=SECURITY_ADMIN)
+        self.clerk = make_account(tree.town, name="街道科员", role=STAFF)
+        self.leader = make_account(tree.town, name="街道主任", role=UNIT_LEADER)
+        self.county = make_account(tree.county, name="区办科长", role=DEPT_HEAD)
+        self.neighbour = make_account(tree.other_town, name="邻街主任", role=UNIT_LEADER)
+        self.sibling = make_account(tree.sibling_city, name="苏州科长", role=DEPT_HEAD)
+        self.key = seal_key_create(actor=actor(self.security), unit=tree.town)
+
+    def draft(self, *, by=None, files=(("情况说明.pdf", samples.PDF),)):
+        return submission_draft(actor=actor(by or self.clerk), kind="report", title="关于三季度工作的报告",
+                                body="一、基本情况。\n二、下一步打算。", contact="张三 025-12345678",
+                                uploads=[samples.upload(n, d) for n, d in files])
+
+    def sealed(self):
+        submission = self.draft()
+        submission_send_for_review(actor=actor(self.clerk), submission=submission)
+        return submission_approve_and_seal(actor=actor(self.leader), submission=submission)
+
+
+@pytest.fixture
+def w(tree):
+    return World(tree)
+
+
+def reload(submission):
+    return Submission.objects.unscoped(reason="test").get(pk=submission.pk)
+
+
+def test_the_whole_way_up(w, tree):
+    submission = w.draft()
+    assert submission.state == SubmissionState.DRAFT
+    assert submission.unit_path == tree.town.path and submission.target_unit == tree.county
+    assert [a.original_name for a in selectors.attachments_of(submission)] == ["情况说明.pdf"]
+    submission_send_for_review(actor=actor(w.clerk), submission=submission)
+    submission = submission_approve_and_seal(actor=actor(w.leader), submission=submission)
+    assert submission.state == SubmissionState.SUBMITTED and submission.reviewed_by_id == w.leader.pk
+    assert submission.seal_key_id == w.key.pk and submission.submitted_at is not None
+    check = selectors.seal_check(submission)
+    assert check.ok, check.reason
+    assert [s.pk for s in selectors.incoming(actor(w.county))] == [submission.pk]
+    assert list(selectors.incoming(actor(w.sibling))) == []
+    submission = submission_receive(actor=actor(w.county), submission=submission)
+    assert submission.state == SubmissionState.RECEIVED and submission.received_by_id == w.county.pk
+    submission = submission_handle(actor=actor(w.county), submission=submission, note="已阅，按计划推进")
+    assert submission.state == SubmissionState.HANDLED and submission.handling_note == "已阅，按计划推进"
+    actions = list(AuditEvent.objects.filter(target_type="submissions.submission", target_id=str(submission.pk))
+                   .order_by("seq").values_list("action", flat=True))
+    assert actions == ["submissions.submission.draft", "submissions.submission.review",
+                       "submissions.submission.seal", "submissions.submission.receive",
+                       "submissions.submission.handle"]
+
+
+def test_the_head_cannot_seal_what_the_head_drafted(w):
+    submission = w.draft(by=w.leader)
+    submission_send_for_review(actor=actor(w.leader), submission=submission)
+    with pytest.raises(AccessDenied) as refused:
+        submission_approve_and_seal(actor=actor(w.leader), submission=submission)
+    assert refused.value.rule == "reviewer_is_drafter"
+    assert reload(submission).state == SubmissionState.REVIEWING
+
+
+def test_only_the_units_head_seals(w):
+    submission = w.draft()
+    submission_send_for_review(actor=actor(w.clerk), submission=submission)
+    for account in (w.clerk, w.county, w.neighbour):
+        with pytest.raises(AccessDenied):
+            submission_approve_and_seal(actor=actor(account), submission=submission)
+    assert reload(submission).stamp_json == ""
+
+
+def test_a_draft_must_be_sent_before_sealing(w):
+    submission = w.draft()
+    with pytest.raises(DomainError, match="待审核"):
+        submission_approve_and_seal(actor=actor(w.leader), submission=submission)
+
+
+def test_no_seal_no_submission(w, tree):
+    clerk = make_account(tree.other_town, role=STAFF)
+    submission = w.draft(by=clerk)
+    submission_send_for_review(actor=actor(clerk), submission=submission)
+    with pytest.raises(DomainError, match="尚未制发"):
+        submission_approve_and_seal(actor=actor(w.neighbour), submission=submission)
+
+
+def test_the_head_returns_for_rework_and_the_drafter_resends(w):
+    submission = w.draft()
+    submission_send_for_review(actor=actor(w.clerk), submission=submission)
+    with pytest.raises(DomainError, match="原因"):
+        submission_return(actor=actor(w.leader), submission=submission, reason=" ")
+    submission = submission_return(actor=actor(w.leader), submission=submission, reason="数据需核实")
+    assert submission.state == SubmissionState.RETURNED and submission.return_reason == "数据需核实"
+    submission = submission_draft(actor=actor(w.clerk), submission=submission, kind="report", title="修改后的报告",
+                                  body="核实后的数据。", contact="张三", uploads=[samples.upload("补充.txt", samples.TXT)],
+                                  remove_attachments=[a.pk for a in selectors.attachments_of(submission)])
+    assert [a.original_name for a in selectors.attachments_of(submission)] == ["补充.txt"]
+    submission_send_for_review(actor=actor(w.clerk), submission=submission)
+    submission = submission_approve_and_seal(actor=actor(w.leader), submission=submission)
+    assert selectors.seal_check(submission).ok
+
+
+def test_the_parent_returns_and_the_stamp_is_dropped(w):
+    submission = w.sealed()
+    with pytest.raises(NotVisible):
+        submission_return(actor=actor(w.sibling), submission=submission, reason="越权")
+    submission = submission_return(actor=actor(w.county), submission=submission, reason="请补充附件")
+    assert submission.state == SubmissionState.RETURNED
+    assert submission.stamp_json == "" and submission.seal_key_id is None
+    assert selectors.seal_check(submission) is None
+
+
+def test_only_the_parent_receives(w):
+    submission = w.sealed()
+    with pytest.raises(NotVisible):
+        submission_receive(actor=actor(w.sibling), submission=submission)
+    with pytest.raises(AccessDenied):
+        submission_receive(actor=actor(w.clerk), submission=submission)  # sees its own unit's item, may not handle
+    with pytest.raises(DomainError, match="签收"):
+        submission_handle(actor=actor(w.county), submission=submission)
+    submission_receive(actor=actor(w.county), submission=submission)
+
+
+def test_others_cannot_change_a_draft(w):
+    submission = w.draft()
+    colleague = make_account(w.tree.town, role=STAFF)
+    with pytest.raises(NotVisible):
+        submission_send_for_review(actor=actor(colleague), submission=submission)
+    with pytest.raises(NotVisible):
+        submission_draft(actor=actor(colleague), submission=submission, kind="info", title="改", body="改",
+                         contact="改")
+    submission_send_for_review(actor=actor(w.clerk), submission=submission)
+    with pytest.raises(DomainError, match="不能修改"):
+        submission_draft(actor=actor(w.clerk), submission=submission, kind="info", title="改", body="改", contact="改")
+
+
+def test_a_bad_attachment_rolls_the_whole_draft_back(w):
+    with pytest.raises(DomainError):
+        w.draft(files=[("好.pdf", samples.PDF), ("坏.pdf", samples.png())])
+    assert not Submission.objects.unscoped(reason="test").exists()
+    assert not Attachment.objects.unscoped(reason="test").exists()
+
+
+def test_visibility(w, tree):
+    submission = w.draft()
+    colleague = make_account(tree.town, role=STAFF)
+    assert selectors.submission_for(actor(w.clerk), submission.pk)
+    for account in (colleague, w.leader, w.county, w.sibling, w.neighbour):
+        with pytest.raises(NotVisible):  # a draft is its drafter's only
+            selectors.submission_for(actor(account), submission.pk)
+    submission_send_for_review(actor=actor(w.clerk), submission=submission)
+    assert selectors.submission_for(actor(w.leader), submission.pk)
+    assert [s.pk for s in selectors.awaiting_review(actor(w.leader))] == [submission.pk]
+    assert list(selectors.awaiting_review(actor(w.neighbour))) == []
+    with pytest.raises(NotVisible):
+        selectors.submission_for(actor(w.neighbour), submission.pk)
+    submission_approve_and_seal(actor=actor(w.leader), submission=submission)
+    assert selectors.submission_for(actor(w.county), submission.pk)
+    assert selectors.submission_for(actor(colleague), submission.pk)
+    for account in (w.sibling, w.neighbour):
+        with pytest.raises(NotVisible):
+            selectors.submission_for(actor(account), submission.pk)
+
+
+def test_tampering_turns_the_check_red(w):
+    submission = w.sealed()
+    attachment = selectors.attachments_of(submission)[0]
+    original = attachment.path.read_bytes()
+    changed = bytearray(original)
+    changed[5] ^= 0x20
+    attachment.path.write_bytes(bytes(changed))
+    check = selectors.seal_check(submission)
+    assert not check.ok and "情况说明.pdf" in check.reason
+    assert not package_verify(selectors.sealed_package(submission)).ok
+    attachment.path.write_bytes(original)
+    assert selectors.seal_check(submission).ok
+    Submission.objects.unscoped(reason="test: a direct database edit").filter(pk=submission.pk).update(body="改过的正文")
+    check = selectors.seal_check(reload(submission))
+    assert not check.ok and "正文" in check.reason
+    attachment.path.unlink()
+    assert not selectors.seal_check(reload(submission)).ok
+
+
+# --- pages -----------------------------------------------------------------------------------------
+
+
+def test_drafting_on_the_page_with_an_attachment(w, login, settings):
+    client = login(w.clerk)
+    assert client.get("/submissions/new/").status_code == 200
+    response = client.post("/submissions/new/", {
+        "kind": "info", "title": "防汛信息", "body": "水位正常。", "contact": "李四 13900000000",
+        "files": [samples.upload("水位.png", samples.png()), samples.upload("说明.txt", samples.TXT)]})
+    assert response.status_code == 302
+    submission = Submission.objects.unscoped(reason="test").get(title="防汛信息")
+    assert sorted(a.original_name for a in selectors.attachments_of(submission)) == ["水位.png", "说明.txt"]
+    refused = client.post("/submissions/new/", {"kind": "info", "title": "错", "body": "错", "contact": "错",
+                                                 "files": [samples.upload("假的.pdf", samples.png())]})
+    assert refused.status_code == 400 and "扩展名" in refused.content.decode()
+    settings.UPLOAD_MAX_MB = 1
+    too_large = client.post("/submissions/new/", {"kind": "info", "title": "大", "body": "大", "contact": "大",
+                                                   "files": [samples.upload("大.txt", b"a" * (1024 * 1024 + 1))]})
+    assert too_large.status_code == 413
+    assert Submission.objects.unscoped(reason="test").count() == 1
+
+
+def test_the_pages_along_the_way(w, login, client):
+    submission = w.draft()
+    pk = submission.pk
+    login(w.clerk)
+    page = client.get(f"/submissions/{pk}/").content.decode()
+    assert "送负责人审核" in page and "情况说明.pdf" in page
+    assert client.post(f"/submissions/{pk}/send/").status_code == 302
+    client.logout()
+    login(w.leader)
+    assert "关于三季度工作的报告" in client.get("/submissions/").content.decode()
+    assert client.post(f"/submissions/{pk}/seal/").status_code == 302
+    client.logout()
+    login(w.county)
+    listing = client.get("/submissions/").content.decode()
+    assert "关于三季度工作的报告" in listing
+    page = client.get(f"/submissions/{pk}/").content.decode()
+    assert "验章通过" in page and "签收" in page
+    assert client.post(f"/submissions/{pk}/receive/").status_code == 302
+    attachment = selectors.attachments_of(submission)[0]
+    download = client.get(f"/submissions/{pk}/attachments/{attachment.pk}/")
+    assert download.status_code == 200 and download["Content-Disposition"].startswith("attachment;")
+    package = b"".join(client.get(f"/submissions/{pk}/package.zip").streaming_content)
+    assert package_verify(package).ok
+    with zipfile.ZipFile(io.BytesIO(package)) as archive:
+        assert "attachments/01-情况说明.pdf" in archive.namelist()
+    assert client.post(f"/submissions/{pk}/handle/", {"note": "已阅"}).status_code == 302
+    assert reload(submission).state == SubmissionState.HANDLED
+    changed = bytearray(attachment.path.read_bytes())
+    changed[-3] ^= 0x01
+    attachment.path.write_bytes(bytes(changed))
+    assert "验章失败" in client.get(f"/submissions/{pk}/").content.decode()
+
+
+def test_outsiders_get_404_like_a_missing_row(w, login, client):
+    submission = w.sealed()
+    attachment = selectors.attachments_of(submission)[0]
+    pk, missing = submission.pk, submission.pk + 1000
+    paths = ["/submissions/{}/", "/submissions/{}/edit/", "/submissions/{}/package.zip", "/submissions/{}/return/",
+             "/submissions/{}/attachments/" + str(attachment.pk) + "/"]
+    for account in (w.sibling, w.neighbour):
+        login(account)
+        for path in paths:
+            out_of_scope = client.get(path.format(pk))
+            assert out_of_scope.status_code == 404, path
+            assert client.get(path.format(missing)).status_code == 404
+            assert out_of_scope.context["message"] == client.get(path.format(missing)).context["message"]
+        for verb in ("receive", "handle", "seal", "send"):
+            assert client.post(f"/submissions/{pk}/{verb}/").status_code == 404
+        client.logout()
+    assert reload(submission).state == SubmissionState.SUBMITTED
+    # the ancestor reaches down (the city's handlers oversee the county's incoming items)
+    city = make_account(w.tree.city, role=DEPT_HEAD)
+    login(city)
+    assert client.get(f"/submissions/{pk}/").status_code == 200
+    # an attachment of another submission is not reachable through this one
+    client.logout()
+    other = w.draft(files=[("别的.pdf", samples.PDF + b"x")])
+    other_attachment = selectors.attachments_of(other)[0]
+    login(w.county)
+    assert client.get(f"/submissions/{pk}/attachments/{other_attachment.pk}/").status_code == 404

@@ -1,0 +1,196 @@
+"""Console pages of reports up: the lists, drafting with attachments, one item with its seal badge
+(checked again on every view), the steps, and the sealed package."""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from fenji.core.access import policy
+from fenji.core.files.services import FileTooLarge
+from fenji.core.files.views import attachment_response, download_response
+from fenji.core.kernel.errors import DomainError, NotVisible
+from fenji.core.seals import permissions as seal_perms
+from fenji.core.web.forms import add_domain_error
+from fenji.core.web.routes import requires, signed_in
+
+from . import permissions as perms
+from . import selectors, services
+from .forms import HandleForm, ReturnForm, SubmissionForm
+from .models import SubmissionState
+
+LIST_SIZE = 50
+
+
+@signed_in
+def submission_list(request):
+    actor = request.actor
+    return render(request, "submissions/list.html", {
+        "outgoing": selectors.outgoing(actor)[:LIST_SIZE],
+        "awaiting": selectors.awaiting_review(actor)[:LIST_SIZE],
+        "incoming": selectors.incoming(actor)[:LIST_SIZE],
+        "can_draft": policy.can(actor, perms.SUBMISSION_DRAFT, actor.unit_path),
+    })
+
+
+def _save(request, form, submission=None):
+    """Run the draft service from a bound form; returns the saved item or None (errors on the form)."""
+    data = form.cleaned_data
+    try:
+        return services.submission_draft(
+            actor=request.actor, kind=data["kind"], title=data["title"], body=data["body"],
+            contact=data["contact"], uploads=data.get("files") or [], submission=submission,
+            remove_attachments=data.get("remove") or [])
+    except DomainError as refusal:
+        if refusal.field == "upload":
+            form.add_error("files", refusal.message)
+        else:
+            add_domain_error(form, refusal)
+        form.too_large = isinstance(refusal, FileTooLarge)
+        return None
+
+
+def _form_page(request, form, submission=None):
+    status = 413 if getattr(form, "too_large", False) else (400 if form.is_bound else 200)
+    return render(request, "submissions/form.html", {"form": form, "submission": submission}, status=status)
+
+
+@requires(perms.SUBMISSION_DRAFT)
+@require_http_methods(["GET", "POST"])
+def new(request):
+    form = SubmissionForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        saved = _save(request, form)
+        if saved is not None:
+            messages.success(request, _("已保存草稿"))
+            return redirect("submissions:detail", saved.pk)
+    return _form_page(request, form)
+
+
+@requires(perms.SUBMISSION_DRAFT)
+@require_http_methods(["GET", "POST"])
+def edit(request, pk):
+    submission = selectors.submission_for(request.actor, pk)
+    if submission.drafted_by_id != request.actor.account_id or not submission.editable:
+        raise NotVisible()
+    attachments = selectors.attachments_of(submission)
+    initial = {"kind": submission.kind, "title": submission.title, "body": submission.body,
+               "contact": submission.contact}
+    form = SubmissionForm(request.POST or None, request.FILES or None, initial=initial, attachments=attachments)
+    if request.method == "POST" and form.is_valid():
+        saved = _save(request, form, submission)
+        if saved is not None:
+            messages.success(request, _("已保存草稿"))
+            return redirect("submissions:detail", saved.pk)
+    return _form_page(request, form, submission)
+
+
+@signed_in
+def detail(request, pk):
+    actor = request.actor
+    submission = selectors.submission_for(actor, pk)
+    check = selectors.seal_check(submission)
+    own = submission.drafted_by_id == actor.account_id
+    target_path = submission.target_unit.path
+    handler = policy.can(actor, perms.SUBMISSION_HANDLE, target_path)
+    head = policy.can(actor, seal_perms.SEAL_APPLY, submission.unit_path)
+    state = submission.state
+    return render(request, "submissions/detail.html", {
+        "s": submission,
+        "attachments": selectors.attachments_of(submission),
+        "stamp": selectors.stamp_of(submission),
+        "check": check,
+        "may_edit": own and submission.editable,
+        "may_send": own and submission.editable,
+        "may_seal": head and not own and state == SubmissionState.REVIEWING,
+        "head_is_drafter": head and own and state == SubmissionState.REVIEWING,
+        "may_return": (state == SubmissionState.REVIEWING and head and not own) or (
+            handler and state in (SubmissionState.SUBMITTED, SubmissionState.RECEIVED)),
+        "may_receive": handler and state == SubmissionState.SUBMITTED,
+        "may_handle": handler and state == SubmissionState.RECEIVED,
+        "handle_form": HandleForm(),
+    })
+
+
+def _act(request, pk, run, done: str):
+    submission = selectors.submission_for(request.actor, pk)
+    try:
+        run(submission)
+    except NotVisible:
+        raise
+    except DomainError as refusal:
+        messages.error(request, refusal.message)
+    else:
+        messages.success(request, done)
+    return redirect("submissions:detail", pk)
+
+
+@signed_in
+@require_POST
+def send(request, pk):
+    return _act(request, pk, lambda s: services.submission_send_for_review(actor=request.actor, submission=s),
+                _("已送单位负责人审核"))
+
+
+@signed_in
+@require_POST
+def seal(request, pk):
+    return _act(request, pk, lambda s: services.submission_approve_and_seal(actor=request.actor, submission=s),
+                _("已审核并加盖电子印章，报送上级"))
+
+
+@signed_in
+@require_POST
+def receive(request, pk):
+    return _act(request, pk, lambda s: services.submission_receive(actor=request.actor, submission=s),
+                _("已签收"))
+
+
+@signed_in
+@require_POST
+def handle(request, pk):
+    form = HandleForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    return _act(request, pk, lambda s: services.submission_handle(actor=request.actor, submission=s, note=note),
+                _("已办结"))
+
+
+@signed_in
+@require_http_methods(["GET", "POST"])
+def return_view(request, pk):
+    submission = selectors.submission_for(request.actor, pk)
+    form = ReturnForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.submission_return(actor=request.actor, submission=submission,
+                                       reason=form.cleaned_data["reason"])
+        except NotVisible:
+            raise
+        except DomainError as refusal:
+            add_domain_error(form, refusal)
+        else:
+            messages.success(request, _("已退回"))
+            return redirect("submissions:detail", pk)
+    return render(request, "web/confirm.html", {
+        "title": _("退回"), "button": _("确认退回"), "form": form,
+        "question": _("退回“%(title)s”请起草人修改？已加盖的印章将作废，修改后须重新审核盖章。")
+        % {"title": submission.title},
+        "cancel_url": reverse("submissions:detail", args=[pk]),
+    })
+
+
+@signed_in
+def package(request, pk):
+    submission = selectors.submission_for(request.actor, pk)
+    data = selectors.sealed_package(submission)
+    return download_response(data, f"{submission.title[:60]}-签章文件包.zip")
+
+
+@signed_in
+def attachment(request, pk, attachment_pk):
+    submission = selectors.submission_for(request.actor, pk)
+    for item in selectors.attachments_of(submission):
+        if item.pk == attachment_pk:
+            return attachment_response(item)
+    raise NotVisible()
