@@ -7,7 +7,7 @@ import pytest
 from conftest import PASSWORD, actor, complete_second_factor, make_account
 from fenji.core.access.models import Grant
 from fenji.core.access.roles import AUDITOR, SECURITY_ADMIN, STAFF
-from fenji.core.access.services import grant_create, grant_revoke, role_create
+from fenji.core.access.services import grant_create, grant_review_record, grant_revoke, role_create
 from fenji.core.audit.models import AuditEvent
 from fenji.core.kernel.errors import AccessDenied
 from fenji.core.ops.services import maintenance_cancel, maintenance_schedule
@@ -144,6 +144,73 @@ def export_log_now(w):
     b"".join(w["client"].get("/audit/events/export.xlsx").streaming_content)
 
 
+def review_grants(w):
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    grant_review_record(actor=actor(w["security"]), unit=w["tree"].city, period_start=today.replace(day=1),
+                        period_end=today, findings="未发现问题")
+
+
+def export_account_ledger(w):
+    b"".join(w["client"].get("/ledgers/accounts/", {"format": "xlsx"}).streaming_content)
+
+
+def upload_attachment(w):
+    from fenji.core.files.services import attachment_store
+    from fenji.core.files.tests.samples import PDF, upload
+
+    clerk = make_account(w["tree"].town, name="上传科员", role=STAFF)
+    attachment_store(actor=actor(clerk), unit=w["tree"].town, upload=upload("报告.pdf", PDF))
+
+
+def make_seal(w):
+    from fenji.core.seals.services import seal_key_create
+
+    seal_key_create(actor=actor(w["security"]), unit=w["tree"].town)
+
+
+def prepare_submission(w):
+    from fenji.core.access.roles import UNIT_LEADER
+    from fenji.core.submissions.services import submission_draft, submission_send_for_review
+
+    make_seal(w)
+    clerk = make_account(w["tree"].town, name="起草科员", role=STAFF)
+    w["leader"] = make_account(w["tree"].town, name="街道主任", role=UNIT_LEADER)
+    w["submission"] = submission_draft(actor=actor(clerk), kind="report", title="报告", body="正文", contact="张三")
+    submission_send_for_review(actor=actor(clerk), submission=w["submission"])
+    return "prepare"
+
+
+def seal_submission(w):
+    from fenji.core.submissions.services import submission_approve_and_seal
+
+    submission_approve_and_seal(actor=actor(w["leader"]), submission=w["submission"])
+
+
+def send_dispatch(w):
+    from fenji.core.access.roles import DEPT_HEAD
+    from fenji.core.dispatch.services import Targets, dispatch_send
+
+    head = make_account(w["tree"].city, name="发文主任", role=DEPT_HEAD)
+    w["dispatch"] = dispatch_send(actor=actor(head), kind="notice", title="关于值班的通知",
+                                  targets=Targets(units=[w["tree"].town]))
+
+
+def prepare_delivery(w):
+    send_dispatch(w)
+    w["clerk"] = make_account(w["tree"].town, name="收文科员", role=STAFF)
+    return "prepare"
+
+
+def sign_delivery(w):
+    from fenji.core.dispatch.models import Delivery
+    from fenji.core.dispatch.services import delivery_sign
+
+    delivery = Delivery.objects.unscoped(reason="test").get(dispatch=w["dispatch"])
+    delivery_sign(actor=actor(w["clerk"]), delivery=delivery)
+
+
 def refused_service(w):
     with pytest.raises(AccessDenied):
         unit_create(actor=actor(w["admin"]), parent=w["tree"].sibling_city, name="越权", kind=UnitKind.TOWN)
@@ -180,6 +247,14 @@ CASES = [
     ("cancel maintenance", [prepare_maintenance], cancel_maintenance, "ops.maintenance.cancel", "ok"),
     ("unmask personal data", [], unmask, "people.person.unmask", "ok"),
     ("export the audit log", [export_log], export_log_now, "audit.event.export", "ok"),
+    ("review the grant log", [], review_grants, "access.grant.review", "ok"),
+    ("export the account ledger", [export_log], export_account_ledger, "people.account.export", "ok"),
+    ("upload an attachment", [], upload_attachment, "files.attachment.upload", "ok"),
+    ("make a unit seal", [], make_seal, "seals.key.manage", "ok"),
+    ("apply the unit seal", [prepare_submission], seal_submission, "seals.seal.apply", "ok"),
+    ("seal and submit a report", [prepare_submission], seal_submission, "submissions.submission.seal", "ok"),
+    ("send a dispatch", [], send_dispatch, "dispatch.dispatch.send", "ok"),
+    ("sign a delivery", [prepare_delivery], sign_delivery, "dispatch.delivery.handle", "ok"),
     ("refused write", [], refused_service, "org.unit.create", "denied"),
     ("refused page", [refused_page], refused_page_visit, "org.unit.view", "denied"),
 ]

@@ -21,6 +21,7 @@ from fenji.core.ops.models import MaintenanceWindow
 from fenji.core.ops.services import maintenance_schedule
 from fenji.core.org.models import Unit
 from fenji.core.people.models import Account, AccountStatus
+from fenji.core.workflow.models import Request
 from routing import all_routes, is_int, route_named
 
 # Every route that takes one unit-owned row, and which kind of row its parameter names.
@@ -36,14 +37,19 @@ UNIT_OWNED = {
     "people:enable": "account",
     "people:mobile": "account",
     "people:unmask": "account",
+    "people:duty": "account",
     "people:open": "unit",
     "grants:revoke": "grant",
     "ops:cancel": "maintenance",
+    "workflow:detail": "request",
+    "ledgers:request_form": "request",
 }
-MODELS = {"unit": Unit, "account": Account, "grant": Grant, "maintenance": MaintenanceWindow}
+MODELS = {"unit": Unit, "account": Account, "grant": Grant, "maintenance": MaintenanceWindow, "request": Request}
 # Which administrator a row's routes need: units and accounts are the system administrator's duty,
 # grants the security-secrecy administrator's (三员: one person never holds both).
-ADMIN_ROLE = {"unit": SYSTEM_ADMIN, "account": SYSTEM_ADMIN, "grant": SECURITY_ADMIN, "maintenance": SYSTEM_ADMIN}
+# Requests are read by those overseeing the requesting unit (workflow.request.view: not the system administrator).
+ADMIN_ROLE = {"unit": SYSTEM_ADMIN, "account": SYSTEM_ADMIN, "grant": SECURITY_ADMIN, "maintenance": SYSTEM_ADMIN,
+              "request": SECURITY_ADMIN}
 
 
 def _maintenance(unit, title):
@@ -52,10 +58,38 @@ def _maintenance(unit, title):
                                 ends_at=starts + datetime.timedelta(hours=2))
 
 
+def _request(requester, title):
+    """A filed request (its type and steps do not matter to who may read it)."""
+    return Request.objects.create(unit=requester.unit, unit_path=requester.unit_path, kind="scope.sample", title=title,
+                                  payload_json="{}", requester=requester)
+
+
 # Row routes whose scope is proven by their own tests, because their rows are not unit-owned tables.
 COVERED_ELSEWHERE = {
+    # attachments: files.attachment.view (business) over the uploading unit; ancestors reach down, siblings,
+    # neighbours and lower units get 404 like a missing row (files.Attachment)
+    "files:download": "src/fenji/core/files/tests/test_files.py::test_download_scope",
+    # seals are the security-secrecy administrator's (seals.key.manage), not the system administrator's
+    # the matrix uses: sibling 404, missing 404, upward 404, ancestor 200 (seals.SealKey)
+    "seals:create": "src/fenji/core/seals/tests/test_seals.py::test_the_console_page_scope",
+    "seals:revoke": "src/fenji/core/seals/tests/test_seals.py::test_the_console_page_scope",
+    # submissions: the drafter, the submitting unit and the parent unit's handlers; others 404 like a
+    # missing row, for every page and POST (submissions.Submission)
+    **{f"submissions:{name}": "src/fenji/core/submissions/tests/test_submissions.py::"
+                              "test_outsiders_get_404_like_a_missing_row"
+       for name in ("detail", "edit", "send", "seal", "receive", "handle", "return", "package", "attachment")},
     # audit events are scoped by the target's and the actor's unit paths
     "auditlog:detail": "src/fenji/core/people/tests/test_audit_views.py::test_a_city_auditor_sees_only_its_subtree",
+    # in-app messages belong to their recipient: another account's message answers 404
+    "messages:detail": "src/fenji/core/web/tests/test_messages_page.py::test_another_accounts_message_is_404_and_stays_unread",
+    # deciding and withdrawing are POSTs on a request found like workflow:detail (404 outside the scope)
+    "workflow:decide": "src/fenji/core/workflow/tests/test_views.py::test_the_detail_is_404_outside_the_scope",
+    "workflow:withdraw": "src/fenji/core/workflow/tests/test_views.py::test_only_the_requester_withdraws_and_only_before_any_decision",
+    # dispatches are the sending unit's, deliveries the receiving unit's and the sender's: a sibling unit,
+    # a unit outside the targets and a unit above answer 404 (dispatch.Delivery / dispatch.Dispatch)
+    "dispatch:detail": "src/fenji/core/dispatch/tests/test_views.py::test_the_tracking_page_is_404_outside_the_senders_scope",
+    "dispatch:delivery": "src/fenji/core/dispatch/tests/test_views.py::test_a_delivery_is_404_to_units_outside_the_targets",
+    "dispatch:mobile_delivery": "src/fenji/core/dispatch/tests/test_views.py::test_the_mobile_delivery_is_the_receiving_units_only",
 }
 
 
@@ -81,13 +115,15 @@ class Targets:
         self.account = make_account(tree.town, name="南京街道人员")
         self.grant = grant_create(actor=policy.SYSTEM, account=self.account, role=STAFF.code, unit=tree.town)
         self.maintenance = _maintenance(tree.town, "南京街道维护")
+        self.request = _request(self.account, "南京街道申请")
         above = make_account(tree.province, name="省直人员")
         self.above = {"unit": tree.province, "account": above,
                       "grant": grant_create(actor=policy.SYSTEM, account=above, role=STAFF.code, unit=tree.province),
-                      "maintenance": _maintenance(tree.province, "全省维护")}
+                      "maintenance": _maintenance(tree.province, "全省维护"), "request": _request(above, "省直申请")}
 
     def inside(self, kind):
-        return {"unit": self.unit, "account": self.account, "grant": self.grant, "maintenance": self.maintenance}[kind]
+        return {"unit": self.unit, "account": self.account, "grant": self.grant, "maintenance": self.maintenance,
+                "request": self.request}[kind]
 
     @staticmethod
     def missing(kind):
@@ -104,7 +140,7 @@ def shown_name(target) -> str:
     """What a page about ``target`` would print: a unit's name, a maintenance title, or the person's name."""
     if isinstance(target, Unit):
         return target.name
-    if isinstance(target, MaintenanceWindow):
+    if isinstance(target, (MaintenanceWindow, Request)):
         return target.title
     account = target.account if isinstance(target, Grant) else target
     return account.person.real_name

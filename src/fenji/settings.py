@@ -70,6 +70,10 @@ INSTALLED_APPS = [
     "fenji.core.org",
     "fenji.core.workflow",
     "fenji.core.people",
+    "fenji.core.dispatch",
+    "fenji.core.files",
+    "fenji.core.seals",
+    "fenji.core.submissions",
     "fenji.core.ops",
     "fenji.bench",
 ]
@@ -225,6 +229,16 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("FENJI_LOG_LEVEL", "WARNING")},
 }
+
+FENJI_STALE_ACCOUNT_DAYS = env_int("FENJI_STALE_ACCOUNT_DAYS", 90)
+
+# Uploaded attachments: at most FENJI_UPLOAD_MAX_MB each, kept under var/files (outside the web root).
+UPLOAD_MAX_MB = env_int("FENJI_UPLOAD_MAX_MB", 20)
+FILES_DIR = VAR_DIR / "files"
+
+# Minutes a receiving unit has to sign for what was sent down, per kind (notice, meeting, document,
+# feedback); entries here override the defaults in fenji.core.dispatch.services.SIGN_MINUTES.
+DISPATCH_SIGN_MINUTES: dict[str, int] = {}
 
 # axes.W006 asks to lock by IP too. We lock by account on purpose: a unit's staff often share one
 # NAT address, and an IP lock would let one mistyping clerk lock out the whole office (ADR 0004).

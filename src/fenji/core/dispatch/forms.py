@@ -1,0 +1,75 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from fenji.core.org.models import UnitKind
+
+from .models import DispatchKind, FeedbackKind
+
+KIND_CHOICES = [(DispatchKind.NOTICE, _("通知")), (DispatchKind.MEETING, _("会议通知")),
+                (DispatchKind.DOCUMENT, _("公文")), (DispatchKind.FEEDBACK, _("反馈件"))]
+FEEDBACK_CHOICES = [("", _("（仅反馈件填写）")), (FeedbackKind.UNDERTAKE, _("承办")), (FeedbackKind.PROPOSAL, _("提案")),
+                    (FeedbackKind.SUPERVISE, _("督办")), (FeedbackKind.COMPLAINT, _("投诉"))]
+UNIT_KIND_CHOICES = [(UnitKind.CITY, _("市级")), (UnitKind.COUNTY, _("县级")), (UnitKind.TOWN, _("乡镇（街道）")),
+                     (UnitKind.VILLAGE, _("村（社区）")), (UnitKind.UNIT, _("单位")), (UnitKind.DEPARTMENT, _("部门")),
+                     (UnitKind.BRANCH, _("支部")), (UnitKind.OTHER, _("其他"))]
+STATUS_CHOICES = [("", _("全部")), ("unsigned", _("未签收")), ("overdue", _("超期未签收")), ("signed", _("已签收")),
+                  ("late", _("超期签收")), ("unreplied", _("未答复")), ("replied", _("已答复")),
+                  ("pending", _("待审核")), ("accepted", _("已通过")), ("returned", _("已退回"))]
+
+
+class DispatchForm(forms.Form):
+    """The new dispatch; the targets (``units``, ``subtrees``, ``kinds``) are read by the view from the
+    picker's checkboxes and checked against the sender's scope by the service."""
+
+    kind = forms.ChoiceField(label=_("类别"), choices=KIND_CHOICES, initial=DispatchKind.NOTICE)
+    feedback_kind = forms.ChoiceField(label=_("反馈件类型"), choices=FEEDBACK_CHOICES, required=False)
+    title = forms.CharField(label=_("标题"), max_length=200)
+    doc_number = forms.CharField(label=_("文号"), max_length=60, required=False,
+                                 help_text=_("如：苏办〔2026〕12号，可不填"))
+    body = forms.CharField(label=_("正文"), required=False, widget=forms.Textarea(attrs={"rows": 8}))
+    sign_within_minutes = forms.IntegerField(label=_("签收时限（分钟）"), required=False, min_value=1,
+                                             max_value=60 * 24 * 30,
+                                             help_text=_("不填按类别默认：通知、会议通知10分钟，公文30分钟，反馈件60分钟"))
+    reply_days = forms.IntegerField(label=_("答复时限（工作日）"), required=False, min_value=1, max_value=365,
+                                    help_text=_("仅反馈件；不填为5个工作日"))
+    kinds = forms.MultipleChoiceField(label=_("只发给以下类型的单位（勾选“含下级”时适用）"), required=False,
+                                      choices=UNIT_KIND_CHOICES, widget=forms.CheckboxSelectMultiple)
+
+
+class DeliveryFilterForm(forms.Form):
+    status = forms.ChoiceField(label=_("状态"), choices=STATUS_CHOICES, required=False)
+    within = forms.IntegerField(label=_("范围"), required=False, widget=forms.Select)
+
+    def __init__(self, *args, units=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["within"].widget.choices = [("", _("全部单位"))] + [(u.pk, u.name) for u in units]
+
+
+class InboxFilterForm(forms.Form):
+    status = forms.ChoiceField(label=_("状态"), choices=STATUS_CHOICES, required=False)
+
+
+class ReplyForm(forms.Form):
+    text = forms.CharField(label=_("答复内容"), max_length=5000, widget=forms.Textarea(attrs={"rows": 5}))
+
+
+class ReturnForm(forms.Form):
+    reason = forms.CharField(label=_("退回理由"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class BulletinForm(forms.Form):
+    """``unit`` is only an id: the view looks it up in the actor's scope (404 outside it)."""
+
+    unit = forms.IntegerField(label=_("单位"), required=False, widget=forms.Select)
+    start = forms.DateField(label=_("开始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("结束日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, units=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].widget.choices = [(unit.pk, unit.name) for unit in units]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["start"] > data["end"]:
+            raise forms.ValidationError(_("开始日期不能晚于结束日期"))
+        return data

@@ -1,0 +1,137 @@
+"""Documents down: one ``Dispatch`` per thing sent, one ``Delivery`` per receiving unit.
+
+A dispatch belongs to the sending unit, a delivery to the receiving unit (both ``OrgOwned``), so the
+sender's scope reads the tracking and the receiver's grants its inbox, each through the
+``(unit_path, id)`` index. Deliveries are created in one ``INSERT … SELECT`` over the unit tree
+(``services.dispatch_send``): per unit, never per person (PERFORMANCE.md).
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from fenji.core.access.scoping import ScopedManager
+from fenji.core.kernel.models import OrgOwned
+
+
+class DispatchKind(models.TextChoices):
+    NOTICE = "notice", "通知"
+    MEETING = "meeting", "会议通知"
+    DOCUMENT = "document", "公文"
+    FEEDBACK = "feedback", "反馈件"
+
+
+class FeedbackKind(models.TextChoices):
+    UNDERTAKE = "undertake", "承办"
+    PROPOSAL = "proposal", "提案"
+    SUPERVISE = "supervise", "督办"
+    COMPLAINT = "complaint", "投诉"
+
+
+class Dispatch(OrgOwned):
+    """One notice, meeting notice, document or feedback item sent down by ``unit`` (the sender)."""
+
+    kind = models.CharField(max_length=12, choices=DispatchKind.choices, verbose_name="类别")
+    feedback_kind = models.CharField(max_length=12, choices=FeedbackKind.choices, blank=True,
+                                     verbose_name="反馈件类型")
+    title = models.CharField(max_length=200, verbose_name="标题")
+    body = models.TextField(blank=True, verbose_name="正文")
+    doc_number = models.CharField(max_length=60, blank=True, verbose_name="文号")
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="+", verbose_name="发文人")
+    sent_at = models.DateTimeField(default=timezone.now, verbose_name="发文时间")
+    sign_within_minutes = models.PositiveIntegerField(verbose_name="签收时限（分钟）")
+    reply_days = models.PositiveSmallIntegerField(null=True, blank=True, verbose_name="答复时限（工作日）")
+    targets = models.JSONField(default=dict, verbose_name="发送范围")
+    delivery_count = models.PositiveIntegerField(default=0, verbose_name="收文单位数")
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = "发文"
+        verbose_name_plural = "发文"
+        indexes = [models.Index(fields=["unit_path", "id"], name="dispatch_unit_path_id")]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def expects_reply(self) -> bool:
+        return self.kind == DispatchKind.FEEDBACK
+
+
+class ReviewState(models.TextChoices):
+    NONE = "", "—"
+    PENDING = "pending", "待审核"
+    ACCEPTED = "accepted", "已通过"
+    RETURNED = "returned", "已退回"
+
+
+class Delivery(OrgOwned):
+    """What one receiving unit (``unit``) got: signed for, read, answered and reviewed, with deadlines."""
+
+    dispatch = models.ForeignKey(Dispatch, on_delete=models.PROTECT, related_name="deliveries",
+                                 verbose_name="发文")
+    sign_due_at = models.DateTimeField(verbose_name="签收期限")
+    signed_at = models.DateTimeField(null=True, blank=True, verbose_name="签收时间")
+    signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="+", verbose_name="签收人")
+    read_at = models.DateTimeField(null=True, blank=True, verbose_name="阅读时间")
+    read_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="+", verbose_name="阅读人")
+    reply_due_at = models.DateTimeField(null=True, blank=True, verbose_name="答复期限")
+    reply_due_provisional = models.BooleanField(default=False, verbose_name="期限为暂定")
+    calendar_version = models.CharField(max_length=100, blank=True, verbose_name="工作日历版本")
+    replied_at = models.DateTimeField(null=True, blank=True, verbose_name="答复时间")
+    replied_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+", verbose_name="答复人")
+    reply_text = models.TextField(blank=True, verbose_name="答复内容")
+    reply_attachments = models.ManyToManyField("files.Attachment", blank=True, related_name="+",
+                                               verbose_name="答复附件")
+    review_state = models.CharField(max_length=10, choices=ReviewState.choices, blank=True, default="",
+                                    verbose_name="审核状态")
+    return_reason = models.CharField(max_length=500, blank=True, verbose_name="退回理由")
+    reviewed_at = models.DateTimeField(null=True, blank=True, verbose_name="审核时间")
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+", verbose_name="审核人")
+    sign_reminded_at = models.DateTimeField(null=True, blank=True, verbose_name="签收超期提醒时间")
+    reply_reminded_at = models.DateTimeField(null=True, blank=True, verbose_name="答复到期提醒时间")
+    urged_at = models.DateTimeField(null=True, blank=True, verbose_name="最近催办时间")
+    urge_count = models.PositiveSmallIntegerField(default=0, verbose_name="催办次数")
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = "收文"
+        verbose_name_plural = "收文"
+        constraints = [models.UniqueConstraint(fields=["dispatch", "unit"], name="dispatch_delivery_once")]
+        indexes = [
+            models.Index(fields=["unit_path", "id"], name="delivery_unit_path_id"),
+            models.Index(fields=["dispatch", "unit_path", "id"], name="delivery_dispatch_path_id"),
+            models.Index(fields=["signed_at", "sign_due_at"], name="delivery_sign_due"),
+            models.Index(fields=["replied_at", "reply_due_at"], name="delivery_reply_due"),
+        ]
+
+    def __str__(self):
+        return f"{self.dispatch.title} → {self.unit_id}"
+
+    # --- states shown on the pages ----------------------------------------------------------------
+
+    @property
+    def sign_overdue(self) -> bool:
+        """Not signed and past due, or signed after the deadline."""
+        if self.signed_at is None:
+            return timezone.now() > self.sign_due_at
+        return self.signed_at > self.sign_due_at
+
+    @property
+    def awaiting_reply(self) -> bool:
+        return self.reply_due_at is not None and self.review_state in (ReviewState.NONE, ReviewState.RETURNED)
+
+    @property
+    def reply_overdue(self) -> bool:
+        if self.reply_due_at is None:
+            return False
+        if self.awaiting_reply:
+            return timezone.now() > self.reply_due_at
+        return self.replied_at is not None and self.replied_at > self.reply_due_at

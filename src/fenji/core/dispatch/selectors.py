@@ -1,0 +1,201 @@
+"""Scoped reads: what my unit sent, what my unit received, one dispatch's tracking, one delivery, and the
+bulletin (通报) ranking receiving units by timeliness. Outside the actor's reach answers ``NotVisible``
+(404), exactly like a missing row."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, F, Q
+from django.utils import timezone
+
+from fenji.core.access import policy
+from fenji.core.kernel.errors import NotVisible
+from fenji.core.kernel.pagination import Page, keyset_page
+from fenji.core.kernel.paths import subtree_q
+
+from . import permissions as perms
+from .models import Delivery, Dispatch, ReviewState
+
+STATUSES = {
+    "signed": "已签收",
+    "unsigned": "未签收",
+    "overdue": "超期未签收",
+    "late": "超期签收",
+    "replied": "已答复",
+    "unreplied": "未答复",
+    "pending": "待审核",
+    "accepted": "已通过",
+    "returned": "已退回",
+}
+
+
+def status_q(status: str, now=None) -> Q:
+    now = now or timezone.now()
+    return {
+        "signed": Q(signed_at__isnull=False),
+        "unsigned": Q(signed_at__isnull=True),
+        "overdue": Q(signed_at__isnull=True, sign_due_at__lt=now),
+        "late": Q(signed_at__gt=F("sign_due_at")),
+        "replied": Q(replied_at__isnull=False),
+        "unreplied": Q(reply_due_at__isnull=False, replied_at__isnull=True),
+        "pending": Q(review_state=ReviewState.PENDING),
+        "accepted": Q(review_state=ReviewState.ACCEPTED),
+        "returned": Q(review_state=ReviewState.RETURNED),
+    }.get(status, Q())
+
+
+# --- sent -----------------------------------------------------------------------------------------
+
+
+def dispatches_sent(actor):
+    """Dispatches sent from units where the actor may send (its own unit, and those below it)."""
+    return (Dispatch.objects.visible_to(actor, perms.DISPATCH_SEND)
+            .select_related("unit", "sent_by__person").order_by("-id"))
+
+
+def dispatch_for(actor, pk) -> Dispatch:
+    dispatch = (Dispatch.objects.unscoped(reason="visibility decided below").select_related("unit", "sent_by__person")
+                .filter(pk=pk).first())
+    if dispatch is None or not policy.can(actor, perms.DISPATCH_SEND, dispatch.unit_path):
+        raise NotVisible("发文不存在")
+    return dispatch
+
+
+def tracking_counts(dispatch: Dispatch, now=None) -> dict:
+    """Every status count of one dispatch's deliveries from ONE query (conditional aggregates)."""
+    now = now or timezone.now()
+    names = ("signed", "unsigned", "overdue", "late", "replied", "unreplied", "pending", "accepted", "returned")
+    counts = (Delivery.objects.unscoped(reason="the deliveries of a dispatch already shown to the actor")
+              .filter(dispatch=dispatch)
+              .aggregate(total=Count("id"), read=Count("id", filter=Q(read_at__isnull=False)),
+                         **{name: Count("id", filter=status_q(name, now)) for name in names}))
+    return counts
+
+
+def deliveries_of(dispatch: Dispatch, *, status: str = "", within=None):
+    rows = (Delivery.objects.unscoped(reason="the deliveries of a dispatch already shown to the actor")
+            .filter(dispatch=dispatch).select_related("unit", "signed_by__person", "replied_by__person"))
+    if status in STATUSES:
+        rows = rows.filter(status_q(status))
+    if within is not None:
+        rows = rows.filter(subtree_q("unit_path", within.path))
+    return rows
+
+
+def delivery_page(rows, *, after: str = "") -> Page:
+    return keyset_page(rows, after=after)
+
+
+# --- received -------------------------------------------------------------------------------------
+
+
+def inbox(actor, *, status: str = ""):
+    """What was sent to the actor's own unit, newest first (handlers of that unit only)."""
+    if actor.unit_id is None or not policy.can(actor, perms.DELIVERY_HANDLE, actor.unit_path):
+        return Delivery.objects.unscoped(reason="no inbox: matches nothing").none()
+    rows = (Delivery.objects.visible_to(actor, perms.DELIVERY_HANDLE).filter(unit_id=actor.unit_id)
+            .select_related("dispatch", "dispatch__unit"))
+    if status in STATUSES:
+        rows = rows.filter(status_q(status))
+    return rows.order_by("-id")
+
+
+def inbox_counts(actor) -> dict:
+    return inbox(actor).order_by().aggregate(
+        total=Count("id"), unsigned=Count("id", filter=status_q("unsigned")),
+        overdue=Count("id", filter=status_q("overdue")), unreplied=Count("id", filter=status_q("unreplied")))
+
+
+def delivery_for(actor, pk) -> Delivery:
+    """One delivery, for a handler of the receiving unit or for whoever may send from the sending unit."""
+    delivery = (Delivery.objects.unscoped(reason="visibility decided below")
+                .select_related("unit", "dispatch", "dispatch__unit", "dispatch__sent_by__person",
+                                "signed_by__person", "read_by__person", "replied_by__person",
+                                "reviewed_by__person")
+                .filter(pk=pk).first())
+    if delivery is None:
+        raise NotVisible("收文不存在")
+    if actor.unit_id == delivery.unit_id and policy.can(actor, perms.DELIVERY_HANDLE, delivery.unit_path):
+        return delivery
+    if policy.can(actor, perms.DISPATCH_SEND, delivery.dispatch.unit_path):
+        return delivery
+    raise NotVisible("收文不存在")
+
+
+def reply_attachments(delivery: Delivery) -> list:
+    """The attachments of a delivery's reply, reached through the delivery already shown to the actor."""
+    from fenji.core.files.selectors import attachments_unchecked
+
+    ids = list(Delivery.reply_attachments.through.objects.filter(delivery_id=delivery.pk)
+               .order_by("id").values_list("attachment_id", flat=True))
+    return attachments_unchecked(ids) if ids else []
+
+
+# --- 通报 ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BulletinRow:
+    unit_id: int
+    unit_name: str
+    unit_path: str
+    received: int
+    signed_on_time: int
+    replies_due: int
+    replied_on_time: int
+    overdue: int
+    rank: int = 0
+
+    @property
+    def sign_rate(self) -> float | None:
+        return None if self.received == 0 else self.signed_on_time / self.received
+
+    @property
+    def reply_rate(self) -> float | None:
+        return None if self.replies_due == 0 else self.replied_on_time / self.replies_due
+
+
+def _period(start: datetime.date, end: datetime.date):
+    tz = timezone.get_current_timezone()
+    since = datetime.datetime.combine(start, datetime.time.min, tz)
+    until = datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min, tz)
+    return since, until
+
+
+def bulletin(actor, *, root_path: str, start: datetime.date, end: datetime.date, now=None) -> list[BulletinRow]:
+    """Per receiving unit in ``root_path``'s subtree, for what was sent in [start, end]: on-time signing
+    and reply counts and the deliveries overdue in either; one grouped query, ranked best first
+    (signing rate, then reply rate, then fewest overdue)."""
+    if not policy.can(actor, perms.DISPATCH_SEND, root_path):
+        raise NotVisible("单位不存在或不在您的管理范围内")
+    now = now or timezone.now()
+    since, until = _period(start, end)
+    sign_late = Q(signed_at__gt=F("sign_due_at")) | Q(signed_at__isnull=True, sign_due_at__lt=now)
+    reply_late = (Q(replied_at__gt=F("reply_due_at"))
+                  | Q(reply_due_at__lt=now, review_state__in=[ReviewState.NONE, ReviewState.RETURNED]))
+    rows = (Delivery.objects.visible_to(actor, perms.DISPATCH_SEND).filter(subtree_q("unit_path", root_path))
+            .filter(dispatch__sent_at__gte=since, dispatch__sent_at__lt=until)
+            .values("unit_id", "unit__name", "unit_path")
+            .annotate(received=Count("id"),
+                      signed_on_time=Count("id", filter=Q(signed_at__lte=F("sign_due_at"))),
+                      replies_due=Count("id", filter=Q(reply_due_at__isnull=False)),
+                      replied_on_time=Count("id", filter=Q(review_state__in=[ReviewState.PENDING,
+                                                                             ReviewState.ACCEPTED],
+                                                           replied_at__lte=F("reply_due_at"))),
+                      overdue=Count("id", filter=sign_late | reply_late))
+            .order_by("unit_path"))
+    table = [BulletinRow(r["unit_id"], r["unit__name"], r["unit_path"], r["received"], r["signed_on_time"],
+                         r["replies_due"], r["replied_on_time"], r["overdue"]) for r in rows]
+
+    def key(row: BulletinRow):
+        return (-(row.sign_rate or 0), -(row.reply_rate if row.reply_rate is not None else 1), row.overdue,
+                row.unit_path)
+
+    ranked = sorted(table, key=key)
+    result, previous, rank = [], None, 0
+    for index, row in enumerate(ranked, start=1):
+        score = key(row)[:3]
+        if score != previous:
+            rank, previous = index, score
+        result.append(BulletinRow(**{**row.__dict__, "rank": rank}))
+    return result

@@ -1,0 +1,443 @@
+"""Console and mobile pages of dispatch: 发文 (sent list, new dispatch with the target picker), 收文 (my
+unit's inbox), the tracking page of one dispatch (counts, deliveries, 一键催办), one delivery (sign,
+read, reply; accept or return for the sender), and the bulletin (通报) with its exports.
+
+Thin like the other pages: the selectors decide what the actor sees (404 outside it), the services
+what the actor may do; refusals are shown on the page they came from.
+"""
+
+import datetime
+import tempfile
+
+import xlsxwriter
+from django.contrib import messages
+from django.db.models import Count, Q
+from django.http import FileResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from fenji.core.access import policy
+from fenji.core.audit.services import audit_record
+from fenji.core.kernel.errors import AccessDenied, DomainError, NotVisible
+from fenji.core.kernel.pagination import Page
+from fenji.core.org import selectors as org_selectors
+from fenji.core.org.models import Unit
+from fenji.core.web.forms import add_domain_error
+from fenji.core.web.routes import requires, signed_in
+
+from . import permissions as perms
+from . import selectors, services
+from .forms import BulletinForm, DeliveryFilterForm, DispatchForm, InboxFilterForm, ReplyForm, ReturnForm
+from .models import Delivery, DispatchKind, ReviewState
+
+PAGE_SIZE = 20
+PICKER_LIMIT = 30
+
+
+def _query_without(request, *names) -> str:
+    query = request.GET.copy()
+    for name in names:
+        query.pop(name, None)
+    return query.urlencode()
+
+
+def _newest_first(queryset, *, after: str = "", size: int = PAGE_SIZE) -> Page:
+    total = queryset.count()
+    ordered = queryset.order_by("-id")
+    if after.isdigit():
+        ordered = ordered.filter(id__lt=int(after))
+    rows = list(ordered[: size + 1])
+    next_cursor = str(rows[size - 1].pk) if len(rows) > size else None
+    return Page(rows=rows[:size], next_cursor=next_cursor, total=total)
+
+
+def _ids(values) -> list[int]:
+    return list(dict.fromkeys(int(v) for v in values if str(v).isdigit()))
+
+
+# --- 发文 ------------------------------------------------------------------------------------------
+
+
+@requires(perms.DISPATCH_SEND)
+def dispatch_list(request):
+    page = _newest_first(selectors.dispatches_sent(request.actor), after=request.GET.get("after", ""))
+    ids = [d.pk for d in page.rows]
+    now = timezone.now()
+    stats = {row["dispatch_id"]: row for row in (
+        Delivery.objects.unscoped(reason="counts for the dispatches listed").filter(dispatch_id__in=ids)
+        .values("dispatch_id").annotate(signed=Count("id", filter=Q(signed_at__isnull=False)),
+                                        overdue=Count("id", filter=Q(signed_at__isnull=True, sign_due_at__lt=now)),
+                                        replied=Count("id", filter=Q(replied_at__isnull=False)))
+        .order_by())}
+    for row in page.rows:
+        row.stats = stats.get(row.pk, {"signed": 0, "overdue": 0, "replied": 0})
+    return render(request, "dispatch/list.html", {
+        "page": page, "query": _query_without(request, "after"), "first_page": not request.GET.get("after"),
+    })
+
+
+def _picker_units(request, data):
+    """The picker's candidates: the units chosen so far, then the search results (or the units just
+    below the actor's own), all within the sending scope."""
+    actor = request.actor
+    chosen_ids = _ids(data.getlist("units")) + _ids(data.getlist("subtrees"))
+    visible = org_selectors.unit_list(actor=actor, action=perms.DISPATCH_SEND).filter(status="active")
+    chosen = list(visible.filter(pk__in=chosen_ids).order_by("path"))
+    text = (data.get("q") or "").strip()
+    if text:
+        found = list(org_selectors.unit_search(actor=actor, text=text, limit=PICKER_LIMIT,
+                                               action=perms.DISPATCH_SEND))
+    else:
+        found = list(visible.filter(parent_id=actor.unit_id).order_by("sort_order", "path")[:PICKER_LIMIT])
+    seen = {u.pk for u in chosen}
+    return chosen + [u for u in found if u.pk not in seen], set(_ids(data.getlist("units"))), \
+        set(_ids(data.getlist("subtrees"))), text
+
+
+@requires(perms.DISPATCH_SEND)
+def unit_picker(request):
+    """The picker's candidate list alone (htmx swaps it in as the user types)."""
+    units, units_checked, subtrees_checked, text = _picker_units(request, request.GET)
+    return render(request, "dispatch/_picker.html", {
+        "candidates": units, "units_checked": units_checked, "subtrees_checked": subtrees_checked, "q": text})
+
+
+@requires(perms.DISPATCH_SEND)
+@require_http_methods(["GET", "POST"])
+def dispatch_new(request):
+    actor = request.actor
+    data = request.POST if request.method == "POST" else request.GET
+    initial = {"kind": DispatchKind.NOTICE}
+    if request.method == "GET":  # the picker's plain search reloads the page: keep what was typed
+        initial.update({name: request.GET[name] for name in DispatchForm.base_fields
+                        if name != "kinds" and request.GET.get(name)})
+        initial["kinds"] = request.GET.getlist("kinds")
+    form = DispatchForm(request.POST or None, initial=initial)
+    units, units_checked, subtrees_checked, text = _picker_units(request, data)
+    if request.method == "POST" and form.is_valid():
+        cleaned = form.cleaned_data
+        targets = services.Targets(units=sorted(units_checked - subtrees_checked), subtrees=sorted(subtrees_checked),
+                                   kinds=cleaned["kinds"])
+        try:
+            dispatch = services.dispatch_send(
+                actor=actor, kind=cleaned["kind"], title=cleaned["title"], body=cleaned["body"],
+                doc_number=cleaned["doc_number"], feedback_kind=cleaned["feedback_kind"],
+                reply_days=cleaned["reply_days"], sign_within_minutes=cleaned["sign_within_minutes"],
+                targets=targets)
+        except DomainError as error:  # refusals (recorded by the service) and rule violations alike
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("已下发“%(title)s”，共 %(n)s 个收文单位") % {
+                "title": dispatch.title, "n": dispatch.delivery_count})
+            return redirect("dispatch:detail", pk=dispatch.pk)
+    return render(request, "dispatch/new.html", {
+        "form": form, "candidates": units, "units_checked": units_checked, "subtrees_checked": subtrees_checked,
+        "q": text, "sender": request.user.unit,
+    })
+
+
+# --- 跟踪 ------------------------------------------------------------------------------------------
+
+
+def _within_choices(dispatch) -> list[Unit]:
+    """The units to narrow the list to: the dispatch's chosen units and subtree roots, and the units
+    directly below the subtree roots."""
+    targets = dispatch.targets or {}
+    roots = [t["id"] for t in targets.get("subtrees", [])]
+    ids = roots + [t["id"] for t in targets.get("units", [])]
+    return list(Unit.objects.filter(Q(pk__in=ids) | Q(parent_id__in=roots), status="active").order_by("path")[:200])
+
+
+@requires(perms.DISPATCH_SEND)
+@require_http_methods(["GET", "POST"])
+def dispatch_detail(request, pk):
+    actor = request.actor
+    dispatch = selectors.dispatch_for(actor, pk)
+    if request.method == "POST":
+        if request.POST.get("op") != "urge":
+            raise NotVisible()
+        try:
+            result = services.dispatch_urge(actor=actor, dispatch=dispatch)
+        except AccessDenied:
+            raise
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            if result["deliveries"] == 0:
+                messages.info(request, _("所有收文单位均已签收和答复，无需催办"))
+            else:
+                text = _("已向 %(units)s 个未签收或未答复的单位催办，发送提醒 %(n)s 条（站内消息及短信）") % {
+                    "units": result["deliveries"], "n": result["messages"]}
+                if result["units_without_handler"]:
+                    text += _("；其中 %(n)s 个单位没有可接收提醒的经办人员") % {"n": result["units_without_handler"]}
+                messages.success(request, text)
+        return redirect("dispatch:detail", pk=dispatch.pk)
+    choices = _within_choices(dispatch)
+    form = DeliveryFilterForm(request.GET or None, units=choices)
+    data = form.cleaned_data if form.is_valid() else {}
+    within = None
+    if data.get("within"):
+        within = org_selectors.unit_get(actor=actor, pk=data["within"], action=perms.DISPATCH_SEND)
+        if all(u.pk != within.pk for u in choices):
+            form.fields["within"].widget.choices += [(within.pk, within.name)]
+    rows = selectors.deliveries_of(dispatch, status=data.get("status", ""), within=within)
+    page = selectors.delivery_page(rows, after=request.GET.get("after", ""))
+    return render(request, "dispatch/detail.html", {
+        "dispatch": dispatch, "counts": selectors.tracking_counts(dispatch), "form": form, "page": page,
+        "query": _query_without(request, "after"), "first_page": not request.GET.get("after"),
+        "now": timezone.now(),
+    })
+
+
+# --- 收文 ------------------------------------------------------------------------------------------
+
+
+@requires(perms.DELIVERY_HANDLE)
+def inbox(request):
+    form = InboxFilterForm(request.GET or None)
+    status = form.cleaned_data.get("status", "") if form.is_valid() else ""
+    rows = selectors.inbox(request.actor, status=status)
+    page = _newest_first(rows, after=request.GET.get("after", ""))
+    return render(request, "dispatch/inbox.html", {
+        "form": form, "page": page, "counts": selectors.inbox_counts(request.actor),
+        "query": _query_without(request, "after"), "first_page": not request.GET.get("after"),
+        "may_handle": policy.can(request.actor, perms.DELIVERY_HANDLE, request.actor.unit_path),
+    })
+
+
+def _handle_post(request, delivery, *, reply_form, return_form):
+    """Run the posted operation; returns the message on success, or None when a form shows errors."""
+    actor = request.actor
+    op = request.POST.get("op")
+    try:
+        if op == "sign":
+            services.delivery_sign(actor=actor, delivery=delivery)
+            return _("已签收")
+        if op == "reply":
+            if not reply_form.is_valid():
+                return None
+            services.delivery_reply(actor=actor, delivery=delivery, text=reply_form.cleaned_data["text"],
+                                    attachments=request.FILES.getlist("attachments"))
+            return _("已答复，等待发文单位审核")
+        if op == "accept":
+            services.delivery_accept(actor=actor, delivery=delivery)
+            return _("已审核通过")
+        if op == "return":
+            if not return_form.is_valid():
+                return None
+            services.delivery_return(actor=actor, delivery=delivery, reason=return_form.cleaned_data["reason"])
+            return _("已退回重办")
+    except NotVisible:
+        raise
+    except DomainError as error:
+        form = {"reply": reply_form, "return": return_form}.get(op)
+        if form is not None and form.is_bound and error.field in form.fields:
+            add_domain_error(form, error)
+        else:
+            messages.error(request, error.message)
+        return None
+    raise NotVisible()
+
+
+def _delivery_page(request, pk, *, template, mobile=False):
+    actor = request.actor
+    delivery = selectors.delivery_for(actor, pk)
+    handler = services.may_handle(actor, delivery)
+    reviewer = services.may_review(actor, delivery)
+    reply_form = ReplyForm(request.POST if request.POST.get("op") == "reply" else None)
+    return_form = ReturnForm(request.POST if request.POST.get("op") == "return" else None)
+    if request.method == "POST":
+        done = _handle_post(request, delivery, reply_form=reply_form, return_form=return_form)
+        if done is not None:
+            messages.success(request, done)
+            back = request.POST.get("next", "")
+            if back in (reverse("dispatch:inbox"), reverse("dispatch:mobile_inbox")):
+                return redirect(back)
+            return redirect(request.path)
+        delivery = selectors.delivery_for(actor, pk)
+    elif handler and delivery.signed_at is not None and delivery.read_at is None:
+        delivery = services.delivery_read(actor=actor, delivery=delivery)
+    return render(request, template, {
+        "delivery": delivery, "dispatch": delivery.dispatch, "handler": handler, "reviewer": reviewer,
+        "may_reply": handler and delivery.dispatch.expects_reply
+        and delivery.review_state in (ReviewState.NONE, ReviewState.RETURNED),
+        "may_review": reviewer and delivery.review_state == ReviewState.PENDING,
+        "reply_form": reply_form, "return_form": return_form,
+        "attachments": selectors.reply_attachments(delivery),
+    })
+
+
+@signed_in
+@require_http_methods(["GET", "POST"])
+def delivery_detail(request, pk):
+    return _delivery_page(request, pk, template="dispatch/delivery.html")
+
+
+# --- 移动端 ----------------------------------------------------------------------------------------
+
+
+@requires(perms.DELIVERY_HANDLE, channel="mobile")
+def mobile_inbox(request):
+    page = _newest_first(selectors.inbox(request.actor), after=request.GET.get("after", ""))
+    return render(request, "dispatch/mobile_inbox.html", {
+        "page": page, "counts": selectors.inbox_counts(request.actor), "query": "",
+        "first_page": not request.GET.get("after"),
+    })
+
+
+@requires(perms.DELIVERY_HANDLE, channel="mobile")
+@require_http_methods(["GET", "POST"])
+def mobile_delivery(request, pk):
+    delivery = selectors.delivery_for(request.actor, pk)
+    if not services.may_handle(request.actor, delivery):
+        raise NotVisible()  # the mobile pages are the receiving unit's; the sender tracks on the console
+    return _delivery_page(request, pk, template="dispatch/mobile_delivery.html", mobile=True)
+
+
+# --- 通报 ------------------------------------------------------------------------------------------
+
+
+def _bulletin_units(request, chosen=None) -> list:
+    actor = request.actor
+    roots = org_selectors.unit_roots(actor=actor, action=perms.DISPATCH_SEND)
+    if not roots and policy.can(actor, perms.DISPATCH_SEND, actor.unit_path):
+        roots = [request.user.unit]
+    units = []
+    for root in roots:
+        units.append(root)
+        units += list(org_selectors.unit_list(actor=actor, action=perms.DISPATCH_SEND)
+                      .filter(parent=root, status="active").order_by("sort_order", "path"))
+    if chosen is not None and all(u.pk != chosen.pk for u in units):
+        units.append(chosen)
+    return units
+
+
+def _percent(value) -> str:
+    return "—" if value is None else f"{value * 100:.1f}%"
+
+
+def _bulletin(request, data):
+    actor = request.actor
+    today = timezone.localdate()
+    units = _bulletin_units(request)
+    if data:  # a bound form shows no initial values: fill in the period the table is computed for
+        data = data.copy()
+        for name, default in (("start", today.replace(day=1)), ("end", today)):
+            if not data.get(name):
+                data[name] = default.isoformat()
+    form = BulletinForm(data or None, units=units,
+                        initial={"unit": units[0].pk if units else None, "start": today.replace(day=1), "end": today})
+    cleaned = form.cleaned_data if form.is_valid() else {}
+    unit = None
+    if cleaned.get("unit"):
+        unit = org_selectors.unit_get(actor=actor, pk=cleaned["unit"], action=perms.DISPATCH_SEND)
+        form.fields["unit"].widget.choices = [(u.pk, u.name) for u in _bulletin_units(request, unit)]
+    elif units:
+        unit = units[0]
+    start = cleaned.get("start") or today.replace(day=1)
+    end = cleaned.get("end") or today
+    if form.errors:
+        start, end = today.replace(day=1), today
+    rows = selectors.bulletin(actor, root_path=unit.path, start=start, end=end) if unit else []
+    table = [{"row": r, "sign_rate": _percent(r.sign_rate), "reply_rate": _percent(r.reply_rate)} for r in rows]
+    return form, unit, start, end, rows, table
+
+
+@requires(perms.DISPATCH_SEND)
+def bulletin(request):
+    form, unit, start, end, rows, table = _bulletin(request, request.GET)
+    output = request.GET.get("format")
+    if output == "xlsx" and unit is not None:
+        return _bulletin_xlsx(request, unit, start, end, rows)
+    context = {"form": form, "unit": unit, "start": start, "end": end, "table": table,
+               "export_query": _query_without(request, "format"), "generated_at": timezone.now()}
+    if output == "pdf" and unit is not None:
+        from fenji.core.web.pdf import pdf_response, render_pdf
+
+        try:
+            pdf = render_pdf("dispatch/bulletin_pdf.html", context, request=request)
+        except DomainError as error:
+            messages.error(request, error.message)
+            return redirect(f"{reverse('dispatch:bulletin')}?{context['export_query']}")
+        audit_record(actor=request.actor, action=perms.DISPATCH_SEND, target=unit, details={
+            "export": "bulletin.pdf", "start": start.isoformat(), "end": end.isoformat(), "rows": len(rows)})
+        return pdf_response(pdf, f"bulletin-{timezone.localtime():%Y%m%d-%H%M%S}.pdf")
+    return render(request, "dispatch/bulletin.html", context)
+
+
+def _bulletin_xlsx(request, unit, start: datetime.date, end: datetime.date, rows):
+    handle = tempfile.TemporaryFile()
+    workbook = xlsxwriter.Workbook(handle, {"constant_memory": True, "in_memory": False})
+    sheet = workbook.add_worksheet(_("收文通报"))
+    bold = workbook.add_format({"bold": True})
+    percent = workbook.add_format({"num_format": "0.0%"})
+    sheet.set_column(0, 0, 8)
+    sheet.set_column(1, 1, 30)
+    sheet.set_column(2, 7, 14)
+    sheet.write_string(0, 0, _("%(unit)s 收文办理情况通报（%(start)s 至 %(end)s）") % {
+        "unit": unit.name, "start": start.isoformat(), "end": end.isoformat()}, bold)
+    headers = [_("排名"), _("单位"), _("收文数"), _("按时签收"), _("按时签收率"), _("需答复"), _("按时答复"),
+               _("按时答复率"), _("超期件数")]
+    sheet.write_row(2, 0, headers, bold)
+    for line, row in enumerate(rows, start=3):
+        sheet.write_number(line, 0, row.rank)
+        sheet.write_string(line, 1, row.unit_name)
+        sheet.write_number(line, 2, row.received)
+        sheet.write_number(line, 3, row.signed_on_time)
+        if row.sign_rate is None:
+            sheet.write_string(line, 4, "—")
+        else:
+            sheet.write_number(line, 4, row.sign_rate, percent)
+        sheet.write_number(line, 5, row.replies_due)
+        sheet.write_number(line, 6, row.replied_on_time)
+        if row.reply_rate is None:
+            sheet.write_string(line, 7, "—")
+        else:
+            sheet.write_number(line, 7, row.reply_rate, percent)
+        sheet.write_number(line, 8, row.overdue)
+    workbook.close()
+    handle.seek(0)
+    audit_record(actor=request.actor, action=perms.DISPATCH_SEND, target=unit, details={
+        "export": "bulletin.xlsx", "start": start.isoformat(), "end": end.isoformat(), "rows": len(rows)})
+    name = f"bulletin-{timezone.localtime():%Y%m%d-%H%M%S}.xlsx"
+    return FileResponse(handle, as_attachment=True, filename=name,
+                        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+def bulletin_text(unit, start, end, rows) -> str:
+    """The ranking as the plain-text body of a notice."""
+    lines = [_("%(unit)s %(start)s 至 %(end)s 收文办理情况如下（按按时签收率、按时答复率、超期件数排名）：") % {
+        "unit": unit.name, "start": start.isoformat(), "end": end.isoformat()}, ""]
+    for row in rows:
+        lines.append(_("%(rank)s. %(unit)s：收文 %(received)s 件，按时签收率 %(sign)s，按时答复率 %(reply)s，超期 %(overdue)s 件")
+                     % {"rank": row.rank, "unit": row.unit_name, "received": row.received,
+                        "sign": _percent(row.sign_rate), "reply": _percent(row.reply_rate), "overdue": row.overdue})
+    if not rows:
+        lines.append(_("统计期内没有收文。"))
+    lines += ["", _("请各单位对照排名，及时签收、按时答复。")]
+    return "\n".join(lines)
+
+
+@requires(perms.DISPATCH_SEND)
+@require_POST
+def bulletin_issue(request):
+    """作为通报下发: a notice to the same subtree carrying the ranking table."""
+    form, unit, start, end, rows, _table = _bulletin(request, request.POST)
+    if unit is None or form.errors:
+        messages.error(request, _("请先选择单位和统计期间"))
+        return redirect("dispatch:bulletin")
+    title = _("关于%(start)s至%(end)s收文办理情况的通报") % {"start": start.isoformat(), "end": end.isoformat()}
+    try:
+        dispatch = services.dispatch_send(actor=request.actor, kind=DispatchKind.NOTICE, title=title,
+                                          body=bulletin_text(unit, start, end, rows),
+                                          targets=services.Targets(subtrees=[unit]))
+    except AccessDenied:
+        raise
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect(f"{reverse('dispatch:bulletin')}?unit={unit.pk}&start={start}&end={end}")
+    messages.success(request, _("已将通报下发至 %(n)s 个单位") % {"n": dispatch.delivery_count})
+    return redirect("dispatch:detail", pk=dispatch.pk)
