@@ -45,3 +45,10 @@ def day_remove(*, actor, date) -> None:
 def year_confirm(*, actor, year: int):
     require_manage(actor)
     return calendar.calendar_year_confirm(actor=actor, year=year)
+
+
+@service
+def year_import(*, actor, rows):
+    """A State Council notice read from an Excel file (``calendar.importer``): every row or none."""
+    require_manage(actor)
+    return calendar.calendar_import(actor=actor, rows=rows)

@@ -31,6 +31,10 @@ class DateForm(forms.Form):
     date = forms.DateField()
 
 
+class ImportForm(forms.Form):
+    workbook = forms.FileField(label="Excel 文件（.xlsx）", help_text="列：日期、类型（放假/调休上班）、名称")
+
+
 class YearForm(forms.Form):
     year = forms.IntegerField(min_value=FIRST_YEAR, max_value=LAST_YEAR)
 
@@ -48,7 +52,7 @@ def _back(year: int):
 
 
 @requires(CALENDAR_DAY_VIEW)
-def calendar_year(request, form=None):
+def calendar_year(request, form=None, import_form=None, import_errors=None):
     year = _year(request)
     days = list(DayOverride.objects.filter(date__year=year).select_related("created_by__person").order_by("date"))
     for day in days:
@@ -59,6 +63,7 @@ def calendar_year(request, form=None):
         "last_confirmed": confirmed[-1] if confirmed else None,
         "can_manage": calendar_services.can_manage(request.actor),
         "form": form or DayForm(initial={"date": datetime.date(year, 1, 1)}),
+        "import_form": import_form or ImportForm(), "import_errors": import_errors or [],
         "previous": year - 1 if year > FIRST_YEAR else None, "next": year + 1 if year < LAST_YEAR else None,
     })
 
@@ -117,3 +122,34 @@ def calendar_confirm(request):
     else:
         messages.success(request, f"已确认 {year} 年的节假日安排")
     return _back(year)
+
+
+MAX_WORKBOOK_BYTES = 2 * 1024 * 1024  # a year's notice is a few dozen rows
+
+
+@requires(CALENDAR_DAY_MANAGE)
+@require_POST
+def calendar_import(request):
+    """Upload the new year's notice as Excel: every bad row is listed by number and nothing is written."""
+    from fenji.core.calendar.importer import read_workbook
+
+    form = ImportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return calendar_year(request, import_form=form)
+    upload = form.cleaned_data["workbook"]
+    if upload.size > MAX_WORKBOOK_BYTES:
+        form.add_error("workbook", "文件过大（不超过 2 MB）")
+        return calendar_year(request, import_form=form)
+    try:
+        report = read_workbook(upload)
+        if not report.ok:
+            errors = [f"第 {row} 行：{message}" for row, message in report.errors] or ["文件中没有可导入的行"]
+            return calendar_year(request, import_form=form, import_errors=errors)
+        per_year = calendar_services.year_import(actor=request.actor, rows=report.rows)
+    except DomainError as error:
+        if error.code == "denied":
+            raise
+        return calendar_year(request, import_form=form, import_errors=[error.message])
+    summary = "，".join(f"{year} 年 {count} 天" for year, count in sorted(per_year.items()))
+    messages.success(request, f"已导入并确认：{summary}")
+    return _back(max(per_year))

@@ -12,4 +12,5 @@ urlpatterns = [
     path("ops/calendar/set/", calendar_views.calendar_set, name="calendar_set"),
     path("ops/calendar/remove/", calendar_views.calendar_remove, name="calendar_remove"),
     path("ops/calendar/confirm/", calendar_views.calendar_confirm, name="calendar_confirm"),
+    path("ops/calendar/import/", calendar_views.calendar_import, name="calendar_import"),
 ]

@@ -66,3 +66,47 @@ def test_a_city_administrator_reads_but_may_not_change_the_platform_calendar(see
     assert denied is not None
     with pytest.raises(AccessDenied, match="最上级单位"):
         calendar_services.day_set(actor=actor(city_admin), date=D(2026, 6, 2), kind="holiday", name="端午")
+
+
+def _workbook(rows) -> bytes:
+    import io
+
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer)
+    sheet = book.add_worksheet()
+    for r, row in enumerate([("日期", "类型", "名称"), *rows]):
+        sheet.write_row(r, 0, row)
+    book.close()
+    return buffer.getvalue()
+
+
+def _upload(client, content: bytes):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return client.post("/ops/calendar/import/", {"workbook": SimpleUploadedFile(
+        "2027.xlsx", content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")})
+
+
+def test_the_new_years_notice_is_imported_from_excel_in_the_console(seeded, province_admin, login):
+    client = login(province_admin)
+    response = _upload(client, _workbook([("2027-01-01", "放假", "元旦"), ("2027-02-07", "调休上班", "春节")]))
+    assert response.status_code == 302 and response["Location"] == "/ops/calendar/?year=2027"
+    assert DayOverride.objects.get(date=D(2027, 2, 7)).kind == DayKind.WORKDAY
+    assert CalendarYear.objects.get(year=2027).confirmed
+    assert AuditEvent.objects.filter(action="calendar.year.import", outcome=Outcome.OK).exists()
+
+
+def test_a_workbook_with_a_bad_row_imports_nothing_and_names_the_row(seeded, province_admin, login):
+    client = login(province_admin)
+    page = _upload(client, _workbook([("2027-01-01", "放假", "元旦"), ("2027-13-40", "放假", "错日")])).content.decode()
+    assert "第 3 行" in page and "未导入任何日期" in page
+    assert not DayOverride.objects.filter(date=D(2027, 1, 1)).exists()
+    assert "无法读取" in _upload(client, b"not a workbook").content.decode()
+
+
+def test_a_city_administrator_cannot_import(seeded, city_admin, login):
+    response = _upload(login(city_admin), _workbook([("2027-01-01", "放假", "元旦")]))
+    assert response.status_code == 403
+    assert not DayOverride.objects.filter(date=D(2027, 1, 1)).exists()
