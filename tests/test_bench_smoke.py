@@ -3,10 +3,15 @@
 Asserts only that every case produced a number or a stated skip — never a timing.
 """
 
+import time
+
 import pytest
 
 from fenji import settings as project_settings
 from fenji.bench import datasets, runner
+from fenji.core.people import selectors
+from fenji.core.people.authentication import SESSION_LOGIN_AT
+from fenji.core.people.models import Account, Person
 
 pytestmark = pytest.mark.usefixtures("transactional_db")
 
@@ -26,8 +31,14 @@ def _numbers_or_skips(value, where=""):
 def test_tiny_dataset_runs_every_case(settings):
     # The server subprocess hashes with the project's hashers, not the tests' fast one.
     settings.PASSWORD_HASHERS = project_settings.PASSWORD_HASHERS
-    loaded = datasets.load("tiny", quiet=True)
-    assert loaded["units"] == 60 and loaded["accounts"] == 500
+    # Small chunks and two workers: the pool and the bulk writer (COPY on PostgreSQL) are exercised too.
+    loaded = datasets.load("tiny", quiet=True, workers=2, chunk=100)
+    assert loaded["units"] == 60 and loaded["accounts"] == 500 and loaded["workers"] == 2
+    # The rows are the models' own: the fields decrypt them and the blind index finds them.
+    account = Account.objects.unscoped(reason="bench smoke").select_related("person").get(mobile="13000000007")
+    assert account.person.id_number and account.person_id and account.unit.path == account.unit_path
+    assert Person.objects.filter(id_number=account.person.id_number).count() == 1
+    assert Account.objects.unscoped(reason="bench smoke").count() == 500
     with pytest.raises(datasets.NotEmpty):
         datasets.load("tiny", quiet=True)
 
@@ -44,3 +55,25 @@ def test_tiny_dataset_runs_every_case(settings):
         assert entry["list"]["rows"] > 0
     print(runner.table(report))  # visible with -s
     assert "root" in runner.table(report)
+
+
+def test_account_list_counts_a_big_subtree_only_up_to_a_limit(client, monkeypatch):
+    """The console list's count is capped (an exact COUNT over a province costs more than the page)."""
+    datasets.load("tiny", quiet=True)
+    levels = dict(runner.pick_levels("tiny"))
+    actors = runner.prepare_actors(list(levels.items()))
+    viewer = Account.objects.get_by_natural_key(actors["root"]["viewer_mobile"])
+    client.force_login(viewer)
+    session = client.session
+    session[SESSION_LOGIN_AT] = time.time()
+    session.save()
+    monkeypatch.setattr(selectors, "LIST_COUNT_LIMIT", 100)
+
+    page = client.get(f"/people/accounts/?unit={levels['root'].pk}").content.decode()
+    assert "共 100+ 个账号" in page
+
+    leaf = levels["leaf"]
+    exact = Account.objects.unscoped(reason="bench smoke").filter(unit_path__startswith=leaf.path).count()
+    assert 0 < exact <= 100
+    page = client.get(f"/people/accounts/?unit={leaf.pk}").content.decode()
+    assert f"共 {exact} 个账号" in page

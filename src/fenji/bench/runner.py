@@ -30,7 +30,7 @@ from fenji.core.org.selectors import unit_children, unit_subtree_stats
 from fenji.core.people import permissions as people_perms
 from fenji.core.people.bootstrap import bootstrap_account
 from fenji.core.people.identity import check_char
-from fenji.core.people.selectors import account_list, account_page
+from fenji.core.people.selectors import LIST_COUNT_LIMIT, account_list, account_page
 
 VIEWER_ROLE = "bench_viewer"
 STAFF_PASSWORD = "Bench#2026staff"
@@ -59,12 +59,16 @@ def summarize(samples: list[float], scale: float = 1000.0) -> dict:
 def timed(fn, repeat: int, warmup: int = 2) -> dict:
     for _ in range(warmup):
         fn()
-    samples = []
+    samples, cpu = [], []
     for _ in range(repeat):
-        start = time.perf_counter()
+        start, cpu_start = time.perf_counter(), time.process_time()
         fn()
         samples.append(time.perf_counter() - start)
-    return summarize(samples)
+        cpu.append(time.process_time() - cpu_start)
+    result = summarize(samples)
+    # This process's CPU only (the database server's is not in it): stable on a shared, busy host.
+    result["cpu_median"] = round(statistics.median(cpu) * 1000, 4)
+    return result
 
 
 def machine() -> dict:
@@ -155,7 +159,11 @@ def build_ruoyi_table() -> int:
 # --- cases ---------------------------------------------------------------------------------------
 
 def case_list(actor, unit, repeat: int) -> dict:
-    def page():
+    def page():  # as the console list runs it: the count capped, the ID numbers not loaded
+        accounts = account_list(actor=actor, unit=unit).defer("person__id_number", "person__id_number_hash")
+        return account_page(accounts, count_limit=LIST_COUNT_LIMIT)
+
+    def page_exact():  # as the API runs it: the exact count of the subtree
         return account_page(account_list(actor=actor, unit=unit))
 
     def rows_only():
@@ -167,7 +175,8 @@ def case_list(actor, unit, repeat: int) -> dict:
             cursor.execute(FLOOR_SQL, [unit.path, unit.path + SUBTREE_END])
             return cursor.fetchall()
 
-    result = {"app_page": timed(page, repeat), "app_rows": timed(rows_only, repeat), "floor": timed(floor, repeat)}
+    result = {"app_page": timed(page, repeat), "app_page_exact_count": timed(page_exact, repeat),
+              "app_rows": timed(rows_only, repeat), "floor": timed(floor, repeat)}
     result["rows"] = len(page().rows)
     floor_ms = result["floor"]["median"] or 1e-9
     result["ratio_page_floor"] = round(result["app_page"]["median"] / floor_ms, 1)
@@ -265,6 +274,34 @@ class Server:
             self.process.wait()
 
 
+def process_tree_cpu(pid: int) -> float | None:
+    """CPU seconds (user + system) used so far by ``pid`` and its live descendants (Linux ``/proc``), or
+    ``None`` elsewhere. The server's CPU per request does not depend on what else the machine runs,
+    unlike latency and throughput on a shared host."""
+    tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    stats: dict[int, tuple[int, float]] = {}
+    try:
+        for entry in os.listdir("/proc"):
+            if entry.isdigit():
+                with suppress(OSError), open(f"/proc/{entry}/stat") as f:
+                    fields = f.read().rpartition(")")[2].split()
+                    stats[int(entry)] = (int(fields[1]), (int(fields[11]) + int(fields[12])) / tick)
+    except OSError:
+        return None
+    if pid not in stats:
+        return None
+    tree, total, changed = {pid}, 0.0, True
+    while changed:
+        changed = False
+        for child, (parent, _) in stats.items():
+            if parent in tree and child not in tree:
+                tree.add(child)
+                changed = True
+    for member in tree:
+        total += stats[member][1]
+    return total
+
+
 def _cookies(response, jar: dict) -> None:
     for header in response.headers.get_all("Set-Cookie") or []:
         name, _, rest = header.partition("=")
@@ -293,7 +330,7 @@ def login(port: int, mobile: str) -> str:
     return "; ".join(f"{k}={v}" for k, v in jar.items())
 
 
-def hammer(port: int, cookie: str, path: str, *, threads: int, requests: int) -> dict:
+def hammer(port: int, cookie: str, path: str, *, threads: int, requests: int, server_pid: int | None = None) -> dict:
     per_thread = max(1, requests // threads)
     samples: list[float] = []
     errors: list[str] = []
@@ -321,16 +358,20 @@ def hammer(port: int, cookie: str, path: str, *, threads: int, requests: int) ->
         hammer_warm.getresponse().read()
     hammer_warm.close()
     pool = [threading.Thread(target=worker) for _ in range(threads)]
+    cpu_before = process_tree_cpu(server_pid) if server_pid else None
     start = time.perf_counter()
     for t in pool:
         t.start()
     for t in pool:
         t.join()
     wall = time.perf_counter() - start
+    cpu_after = process_tree_cpu(server_pid) if server_pid else None
     if errors:
         return skipped(f"{len(errors)} of {len(samples)} responses were not 200 (first: {errors[0]})")
     result = summarize(samples)
     result.update(rps=round(len(samples) / wall, 1), threads=threads)
+    if cpu_before is not None and cpu_after is not None:
+        result["server_cpu_ms"] = round((cpu_after - cpu_before) / len(samples) * 1000, 2)
     return result
 
 
@@ -352,7 +393,7 @@ def case_http(levels, actors, *, threads: int, requests: int) -> dict:
             try:
                 cookie = login(server.port, actors[label]["viewer_mobile"])
                 results[label] = hammer(server.port, cookie, f"/people/accounts/?unit={unit.pk}",
-                                        threads=threads, requests=requests)
+                                        threads=threads, requests=requests, server_pid=server.process.pid)
             except Exception as error:  # one level failing must not hide the others
                 results[label] = skipped(f"{type(error).__name__}: {error}")
         return results
@@ -407,14 +448,16 @@ def _fmt(value, key="median") -> str:
 def table(report: dict) -> str:
     lines = [f"fenji bench — dataset {report['dataset'] or '?'}, {report['units']:,} units; "
              f"{report['machine']['db_version'][:60]}; {report['machine']['cpus']} CPUs",
-             "level     accounts  page ms  rows ms  floor ms  page/floor  ruoyi ms  ruoyi/fenji  count ms  "
-             "children ms  can µs  http p50  http p95  req/s"]
+             "level     accounts  page ms  exact-count page ms  rows ms  floor ms  page/floor  ruoyi ms  ruoyi/fenji  count ms  "
+             "children ms  can µs  http p50  http p95  req/s  srv cpu ms/req"]
     for label, e in report["levels"].items():
         lst, ruoyi, counts, http = e.get("list", {}), e.get("ruoyi", {}), e.get("counts", {}), e.get("http", {})
         lines.append(
             f"{label:<9} {counts.get('subtree_accounts', '-'):>8}  {_fmt(lst.get('app_page')):>7}  "
+            f"{_fmt(lst.get('app_page_exact_count')):>20}  "
             f"{_fmt(lst.get('app_rows')):>7}  {_fmt(lst.get('floor')):>8}  {lst.get('ratio_page_floor', '-'):>10}  "
             f"{_fmt(ruoyi):>8}  {ruoyi.get('ratio_ruoyi_fenji', '-'):>11}  {_fmt(counts.get('subtree')):>8}  "
             f"{_fmt(counts.get('children')):>11}  {e.get('can', {}).get('us_per_call', '-'):>6}  "
-            f"{_fmt(http):>8}  {_fmt(http, 'p95'):>8}  {http.get('rps', http.get('skipped', '-'))}")
+            f"{_fmt(http):>8}  {_fmt(http, 'p95'):>8}  {http.get('rps', http.get('skipped', '-'))}  "
+            f"{http.get('server_cpu_ms', '-')}")
     return "\n".join(lines)

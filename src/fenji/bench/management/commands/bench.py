@@ -18,6 +18,9 @@ class Command(BaseCommand):
         load.add_argument("--scale", type=float, default=1.0, help="multiply units and accounts (province, peer)")
         load.add_argument("--force-into-nonempty", action="store_true",
                           help="load even though units exist (under a new root)")
+        load.add_argument("--workers", type=int, default=None,
+                          help="processes encrypting the account rows (default: one per CPU)")
+        load.add_argument("--chunk", type=int, default=datasets.ACCOUNT_CHUNK, help="accounts per COPY/INSERT batch")
         run = sub.add_parser("run", help="run every case at three levels and print a table")
         run.add_argument("--dataset", default=None, help="name recorded in the report (picks province levels)")
         run.add_argument("--json", dest="json_file", default=None, help="write the full report here")
@@ -31,7 +34,8 @@ class Command(BaseCommand):
         if step == "load":
             try:
                 result = datasets.load(options["dataset"], scale=options["scale"],
-                                       force_into_nonempty=options["force_into_nonempty"])
+                                       force_into_nonempty=options["force_into_nonempty"],
+                                       workers=options["workers"], chunk=options["chunk"])
             except datasets.NotEmpty as error:
                 raise CommandError(str(error)) from None
             self.stdout.write(json.dumps(result, ensure_ascii=False))
