@@ -294,6 +294,7 @@ def request_form_context(actor, wf_request) -> dict:
     id_number = str(payload.get("id_number") or (subject.person.id_number if subject else "") or "")
     mobile = str(payload.get("mobile") or (subject.mobile if subject else "") or "")
     requester = wf_request.requester
+    requester_full = policy.can(actor, perms.PERSON_UNMASK, requester.unit_path)
     signatures = [s for s in steps if s.code in ("department", "leader")]
     results = [s for s in steps if s.code not in ("department", "leader")]
     return {
@@ -301,7 +302,7 @@ def request_form_context(actor, wf_request) -> dict:
         "subsystem": payload.get("subsystem", ""),
         "department": wf_request.unit.name, "filed_on": timezone.localtime(wf_request.filed_at).date(),
         "requester": requester.person.real_name,
-        "requester_mobile": _masked(requester.mobile, full, mask_mobile),
+        "requester_mobile": _masked(requester.mobile, requester_full, mask_mobile),
         "row": {
             "category": payload.get("category", ""), "name": name,
             "id_number": _masked(id_number, full, mask_id_number), "mobile": _masked(mobile, full, mask_mobile),
@@ -310,7 +311,9 @@ def request_form_context(actor, wf_request) -> dict:
         },
         "department_step": by_code.get("department"), "leader_step": by_code.get("leader"),
         "account_step": by_code.get("account"), "permission_step": by_code.get("permission"),
-        "signatures": signatures, "results": results, "unmasked": full and bool(id_number or mobile),
+        "signatures": signatures, "results": results,
+        "unmasked": [f for f, shown in (("id_number", full and bool(id_number)), ("mobile", full and bool(mobile)),
+                                        ("requester_mobile", requester_full)) if shown],
         "printed_at": timezone.localtime(),
     }
 
@@ -327,7 +330,8 @@ def request_form(request, pk):
         return render(request, "web/error.html", {"title": _("无法生成PDF"), "message": error.message}, status=503)
     if context["unmasked"]:
         audit_record(actor=request.actor, action=perms.PERSON_UNMASK, target=wf_request,
-                     details={"fields": ["id_number", "mobile"], "via": "request_form", "account": wf_request.subject_id})
+                     details={"fields": context["unmasked"], "via": "request_form", "account": wf_request.subject_id,
+                              "requester": wf_request.requester_id})
     return pdf_response(data, f"request-{wf_request.pk}.pdf")
 
 

@@ -23,7 +23,6 @@ from fenji.core.access.registry import Duty
 from fenji.core.access.roles import BUILTIN_ROLES
 from fenji.core.access.services import grant_create, grant_revoke
 from fenji.core.kernel.errors import DomainError
-from fenji.core.kernel.paths import subtree_q
 from fenji.core.workflow import permissions as wf_perms
 from fenji.core.workflow.models import Step
 from fenji.core.workflow.registry import PARENT, RequestType, StepSpec, register
@@ -57,10 +56,11 @@ class RequestForm(forms.Form):
         self.actor, self.unit = actor, unit
         self.order_fields([name for name in self.fields if name != "requirement"] + ["requirement"])
 
-    def accounts_below(self, *, admin: bool | None = None):
-        """Active staff accounts of the requesting unit and its subtree (named, mobile masked)."""
+    def accounts_below(self):
+        """Active staff accounts of the requesting unit itself (named, mobile masked): a department files
+        for its own people, and filing needs no right to browse the accounts below."""
         queryset = (Account.objects.unscoped(reason="a request form offers the requesting unit's own staff")
-                    .filter(subtree_q("unit_path", self.unit.path), kind=AccountKind.STAFF,
+                    .filter(unit_id=self.unit.pk, kind=AccountKind.STAFF,
                             status=AccountStatus.ACTIVE).select_related("person", "unit").order_by("unit_path", "id"))
         return [(a.pk, f"{a.person.real_name}（{a.mobile_masked}）· {a.unit.name}") for a in queryset[:500]]
 
@@ -145,7 +145,7 @@ class PermissionRevokeForm(RequestForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         grants = (Grant.objects.unscoped(reason="a request form offers the requesting unit's own grants")
-                  .filter(subtree_q("unit_path", self.unit.path), revoked_at__isnull=True)
+                  .filter(account__unit_id=self.unit.pk, revoked_at__isnull=True)
                   .select_related("account__person", "unit").order_by("unit_path", "id"))
         wanted = set(ADMIN_ROLES) if self.admin else {c for c, _label in _business_roles()}
         self.fields["grant"].choices = [

@@ -311,7 +311,11 @@ def account_duty_status_set(*, actor, account: Account, status: str, since: date
         business, change.admin_grants = _unrevoked_grants(account)
     if status == DutyStatus.INVESTIGATION:
         reason = f"接受调查，立即收回业务权限（由{actor.label}登记）"[:200]
+        # The platform revokes by rule (the registering account administrator holds no grant duty, 三员);
+        # the grants still name who registered the investigation as the one who caused the revocation.
         change.revoked = [grant_revoke(actor=policy.SYSTEM, grant=g, reason=reason) for g in business]
+        Grant.objects.unscoped(reason="naming who registered the investigation").filter(
+            pk__in=[g.pk for g in change.revoked]).update(revoked_by_id=actor.account_id)
     elif status != DutyStatus.ON_DUTY:
         change.request = request_start(actor=actor, kind=DUTY_CHANGE_REQUEST, unit=account.unit,
                                        payload={"account": account.pk, "status": status, "note": note,

@@ -85,6 +85,7 @@ class Step(OrgOwned):
     result = models.TextField(blank=True, verbose_name="办理结果")
     on_time = models.BooleanField(null=True, verbose_name="按时办理")
     reminded_at = models.DateTimeField(null=True, blank=True, verbose_name="提醒时间")
+    overdue_notified_at = models.DateTimeField(null=True, blank=True, verbose_name="超期通知时间")
 
     objects = ScopedManager()
 

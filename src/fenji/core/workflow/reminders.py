@@ -35,7 +35,7 @@ def deciders(step: Step) -> list:
     covering = Q(unit_path__in=ancestor_paths(step.unit_path), reach=Reach.SUBTREE) | Q(unit_path=step.unit_path)
     account_ids = set(policy.live_grants().filter(covering, role__in=_roles_with(step.action))
                       .values_list("account_id", flat=True))
-    excluded = {step.request.requester_id} | set(
+    excluded = {step.request.requester_id, step.request.subject_id} | set(
         Step.objects.unscoped(reason="who already decided this request").filter(
             request_id=step.request_id, decided_by__isnull=False).values_list("decided_by_id", flat=True))
     return list(get_user_model().objects.unscoped(reason="the deciders of a step, found through their grants")
@@ -61,7 +61,7 @@ def send_due_reminders(now: datetime.datetime | None = None) -> dict:
                          dedupe_key=f"workflow.step.{step.pk}.due", sms=True)
         Step.objects.unscoped(reason="deadline bookkeeping").filter(pk=step.pk).update(reminded_at=now)
         reminded += 1
-    for step in steps.filter(due_at__lte=now):
+    for step in steps.filter(due_at__lte=now, overdue_notified_at__isnull=True):
         due = timezone.localtime(step.due_at).strftime("%Y-%m-%d %H:%M")
         recipients = {a.pk: a for a in deciders(step)}
         requester = get_user_model().objects.unscoped(reason="the requester of an overdue step").filter(
@@ -73,4 +73,5 @@ def send_due_reminders(now: datetime.datetime | None = None) -> dict:
                              dedupe_key=f"workflow.step.{step.pk}.overdue", sms=account.pk != step.request.requester_id)
                 for account in recipients.values()]
         overdue += any(m is not None for m in sent)
+        Step.objects.unscoped(reason="deadline bookkeeping").filter(pk=step.pk).update(overdue_notified_at=now)
     return {"refreshed": refreshed, "reminded": reminded, "overdue": overdue}

@@ -40,6 +40,7 @@ def steps_awaiting(actor):
     return (Step.objects.unscoped(reason="filtered by the actor's grants per step action")
             .filter(_decidable_q(actor), state=StepState.OPEN)
             .exclude(request__requester_id=actor.account_id)
+            .exclude(request__subject_id=actor.account_id)
             .select_related("request", "request__unit", "request__requester__person", "unit")
             .order_by("due_at", "id"))
 

@@ -116,6 +116,9 @@ def _check_decider(actor, step: Step, request: Request) -> None:
     if actor.account_id == request.requester_id:
         raise RuleViolation("审批人不能是申请人本人：请由其他有权限的人员办理", rule="approver_is_requester",
                             action=step.action)
+    if request.subject_id is not None and actor.account_id == request.subject_id:
+        raise RuleViolation("申请涉及您本人的账号或权限，您不能办理：请由其他有权限的人员办理",
+                            rule="approver_is_subject", action=step.action)
     if Step.objects.unscoped(reason="separation of duties within one request").filter(
             request=request, decided_by_id=actor.account_id).exists():
         raise RuleViolation("同一申请的不同环节须由不同人员办理，您已办理过本申请的其他环节",
@@ -127,8 +130,9 @@ def step_decide(*, actor, step: Step, approve: bool, opinion: str = "") -> Step:
     """Decide the open step: agree (and, on a step that carries the request out, run its service)
     or disagree, which closes the request as not passed."""
     opinion = (opinion or "").strip()
-    step = Step.objects.unscoped(reason="deciding a step found in scope").select_for_update().get(pk=step.pk)
+    # Lock the request before its step, in the same order as request_withdraw (no deadlock between them).
     request = Request.objects.unscoped(reason="the step's request").select_for_update().get(pk=step.request_id)
+    step = Step.objects.unscoped(reason="deciding a step found in scope").select_for_update().get(pk=step.pk)
     if step.state != StepState.OPEN or request.state != RequestState.PENDING:
         raise DomainError("该环节已办理或申请已结束，请刷新页面")
     _check_decider(actor, step, request)
@@ -192,11 +196,12 @@ def step_deadlines_refresh() -> int:
 
     changed = 0
     open_steps = Step.objects.unscoped(reason="deadline bookkeeping").filter(state=StepState.OPEN)
-    for step in open_steps.only("id", "opened_at", "working_days", "calendar_version", "due_at"):
-        if is_current(step.calendar_version):
-            continue
+    stale = [version for version in open_steps.values_list("calendar_version", flat=True).distinct()
+             if not is_current(version)]
+    for step in open_steps.filter(calendar_version__in=stale).only("id", "opened_at", "working_days", "due_at"):
         due = deadline(step.opened_at, step.working_days, provisional_ok=True)
+        moved = {"reminded_at": None, "overdue_notified_at": None} if due.value != step.due_at else {}
         Step.objects.unscoped(reason="deadline bookkeeping").filter(pk=step.pk, state=StepState.OPEN).update(
-            due_at=due.value, due_provisional=due.provisional, calendar_version=due.calendar_version)
+            due_at=due.value, due_provisional=due.provisional, calendar_version=due.calendar_version, **moved)
         changed += 1
     return changed

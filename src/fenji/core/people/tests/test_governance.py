@@ -210,6 +210,7 @@ def test_investigation_revokes_every_business_grant_at_once_and_keeps_the_admini
     revoked = Grant.objects.unscoped(reason="test").filter(account=subject, revoked_at__isnull=False)
     assert set(revoked.values_list("role", flat=True)) == {STAFF.code, DEPT_HEAD.code, "clerk"}
     assert all(g.revoke_reason == f"接受调查，立即收回业务权限（由{city_admin.display_label}登记）" for g in revoked)
+    assert all(g.revoked_by_id == city_admin.pk for g in revoked)  # who registered it caused the revocation
     assert change.request is None and "安全审计员" in change.message and "管理员账户权限申请" in change.message
     subject.refresh_from_db()
     assert subject.duty_status == DutyStatus.INVESTIGATION and subject.duty_status_note == "纪委立案调查"

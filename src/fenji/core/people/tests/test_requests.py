@@ -182,3 +182,21 @@ def test_appointment_report_is_acknowledged_by_the_upper_units_security_administ
     step_decide(actor=actor(upper), step=_open_step(request), approve=True)
     request.refresh_from_db()
     assert request.state == RequestState.DONE and "玄人社〔2026〕3号" in request.result
+
+
+def test_the_person_a_request_is_about_cannot_sign_it(city):
+    request = request_file(actor=actor(city.clerk), kind="operator.permission.grant",
+                           data={"account": city.head.pk, "role": "operator", "reach": "unit"})
+    with pytest.raises(RuleViolation, match="涉及您本人"):
+        step_decide(actor=actor(city.head), step=_open_step(request), approve=True)
+    from fenji.core.workflow.selectors import steps_awaiting
+
+    assert not steps_awaiting(actor(city.head)).filter(request=request).exists()
+
+
+def test_request_forms_offer_only_the_requesting_units_own_staff(tree, city):
+    from fenji.core.people.requests import AccountCancelForm
+
+    below = make_account(tree.county, name="区里人员")
+    choices = dict(AccountCancelForm(actor=actor(city.clerk), unit=tree.city).fields["account"].choices)
+    assert city.head.pk in choices and below.pk not in choices
