@@ -130,7 +130,10 @@ DEMO_PEOPLE = [
     ("市级系统管理员（苏州）", "陈静", "13800000021", "320500", AccountKind.STAFF, "系统管理员", SYSTEM_ADMIN, "控制台"),
     ("市级工作人员（苏州）", "何莉", "13800000022", "320500", AccountKind.STAFF, "科员", STAFF, "控制台"),
     ("县级系统管理员（玄武区）", "杨帆", "13800000031", "320102", AccountKind.STAFF, "系统管理员", SYSTEM_ADMIN, "控制台"),
+    # Reports go up from 新街口街道 (黄芳 seals) to 玄武区 (许诺 receives); sends go down the same way.
+    ("县级分管领导（玄武区）", "许诺", "13800000032", "320102", AccountKind.STAFF, "副区长", UNIT_LEADER, "控制台"),
     ("街道工作人员（新街口街道）", "赵敏", "13800000041", "320102003", AccountKind.STAFF, "干事", STAFF, "控制台"),
+    ("街道分管领导（新街口街道）", "黄芳", "13800000042", "320102003", AccountKind.STAFF, "副主任", UNIT_LEADER, "控制台"),
     ("会员（新街口街道）", "孙磊", "13800000051", "320102003", AccountKind.MEMBER, "", None, "移动端 /m/"),
     ("会员（新街口街道）", "周婷", "13800000052", "320102003", AccountKind.MEMBER, "", None, "移动端 /m/"),
     ("离退休干部（新街口街道）", "吴国华", "13800000061", "320102003", AccountKind.ELDER, "", None, "移动端 /m/"),
