@@ -66,8 +66,8 @@ def _request(requester, title):
 
 # Row routes whose scope is proven by their own tests, because their rows are not unit-owned tables.
 COVERED_ELSEWHERE = {
-    # attachments: files.attachment.view (business) over the uploading unit; ancestors reach down, siblings,
-    # neighbours and lower units get 404 like a missing row (files.Attachment)
+    # attachments: /files/<id>/ serves only the uploader's own files (and needs files.attachment.view); everyone
+    # else gets 404 like a missing row. Owners' files go through their owner's page (delivery, submission).
     "files:download": "src/fenji/core/files/tests/test_files.py::test_download_scope",
     # seals are the security-secrecy administrator's (seals.key.manage), not the system administrator's
     # the matrix uses: sibling 404, missing 404, upward 404, ancestor 200 (seals.SealKey)
@@ -89,6 +89,7 @@ COVERED_ELSEWHERE = {
     # a unit outside the targets and a unit above answer 404 (dispatch.Delivery / dispatch.Dispatch)
     "dispatch:detail": "src/fenji/core/dispatch/tests/test_views.py::test_the_tracking_page_is_404_outside_the_senders_scope",
     "dispatch:delivery": "src/fenji/core/dispatch/tests/test_views.py::test_a_delivery_is_404_to_units_outside_the_targets",
+    "dispatch:delivery_attachment": "src/fenji/core/dispatch/tests/test_views.py::test_reply_attachments_are_served_through_their_delivery",
     "dispatch:mobile_delivery": "src/fenji/core/dispatch/tests/test_views.py::test_the_mobile_delivery_is_the_receiving_units_only",
 }
 

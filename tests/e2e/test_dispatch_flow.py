@@ -45,7 +45,9 @@ def test_notice_down_signed_on_time_by_one_town_and_overdue_at_the_other(live_se
     page.get_by_role("link", name="新建发文").click()
     page.get_by_label("标题").fill(TITLE)
     page.get_by_label("正文").fill("请各单位落实冬季安全生产责任。")
-    page.get_by_label("搜索单位").fill("南京")  # htmx swaps in the matching units
+    with page.expect_request(lambda r: "/dispatch/units/" in r.url) as picker:
+        page.get_by_label("搜索单位").fill("南京")  # htmx swaps in the matching units
+    assert "q=" in picker.value.url and "csrfmiddlewaretoken" not in picker.value.url
     expect(page.get_by_label("南京市含下级")).to_be_visible()
     page.get_by_label("发送给南京市").check()
     page.get_by_label("南京市含下级").check()

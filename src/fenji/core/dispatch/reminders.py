@@ -1,7 +1,9 @@
 """The periodic reminders of dispatch (C6.2), registered with ``notify.periodic`` every 60 seconds:
 
 - a delivery not signed by its deadline: its handlers are told it is overdue (message + SMS);
-- a feedback item whose reply is due within a day and not yet answered: its handlers are reminded.
+- a feedback item whose reply is due within a day and not yet answered: its handlers are reminded;
+- before both, reply deadlines computed with a calendar that changed since are recomputed
+  (``services.delivery_deadlines_refresh``: a provisional year confirmed, a day corrected).
 
 Each delivery is reminded once per kind: the rows are picked by their ``*_reminded_at`` flag and
 stamped set-based, and every message carries a dedupe key, so a repeated or concurrent run sends
@@ -16,6 +18,7 @@ from fenji.core.notify.services import message_send
 
 from .handlers import handlers_by_unit
 from .models import Delivery, ReviewState
+from .services import delivery_deadlines_refresh
 
 REMIND_BEFORE = datetime.timedelta(hours=24)
 BATCH = 2000
@@ -44,6 +47,7 @@ def _local(value) -> str:
 def send_due_reminders(now: datetime.datetime | None = None) -> dict:
     """One pass; returns counts for the worker's log and the tests."""
     now = now or timezone.now()
+    refreshed = delivery_deadlines_refresh()
     unsigned = list(_deliveries().filter(signed_at__isnull=True, sign_due_at__lte=now, sign_reminded_at__isnull=True)
                     .order_by("sign_due_at", "id")[:BATCH])
     sign_messages = _notify(
@@ -65,5 +69,5 @@ def send_due_reminders(now: datetime.datetime | None = None) -> dict:
     if reply_due:
         Delivery.objects.unscoped(reason="stamping the reminded rows").filter(pk__in=[d.pk for d in reply_due], reply_reminded_at__isnull=True).update(
             reply_reminded_at=now)
-    return {"sign_overdue": len(unsigned), "reply_due": len(reply_due),
+    return {"refreshed": refreshed, "sign_overdue": len(unsigned), "reply_due": len(reply_due),
             "messages": sign_messages + reply_messages}

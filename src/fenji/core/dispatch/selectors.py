@@ -131,15 +131,33 @@ def reply_attachments(delivery: Delivery) -> list:
     return attachments_unchecked(ids) if ids else []
 
 
+def reply_attachment(delivery: Delivery, attachment_pk: int):
+    """One attachment of the reply of ``delivery`` (already shown to the actor); any other id answers
+    ``NotVisible``, exactly like a missing attachment."""
+    from fenji.core.files.selectors import attachments_unchecked
+
+    linked = (Delivery.reply_attachments.through.objects
+              .filter(delivery_id=delivery.pk, attachment_id=attachment_pk).exists())
+    found = attachments_unchecked([attachment_pk]) if linked else []
+    if not found:
+        raise NotVisible("附件不存在")
+    return found[0]
+
+
 # --- 通报 ------------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class BulletinRow:
+    """One receiving unit's line. The rates count only what has fallen due: a delivery counts for
+    signing once signed or past its signing deadline (``signs_due``), for answering once answered or
+    past its reply deadline (``replies_due``); nothing due yet gives ``None`` (shown as "—")."""
+
     unit_id: int
     unit_name: str
     unit_path: str
     received: int
+    signs_due: int
     signed_on_time: int
     replies_due: int
     replied_on_time: int
@@ -148,7 +166,7 @@ class BulletinRow:
 
     @property
     def sign_rate(self) -> float | None:
-        return None if self.received == 0 else self.signed_on_time / self.received
+        return None if self.signs_due == 0 else self.signed_on_time / self.signs_due
 
     @property
     def reply_rate(self) -> float | None:
@@ -163,9 +181,10 @@ def _period(start: datetime.date, end: datetime.date):
 
 
 def bulletin(actor, *, root_path: str, start: datetime.date, end: datetime.date, now=None) -> list[BulletinRow]:
-    """Per receiving unit in ``root_path``'s subtree, for what was sent in [start, end]: on-time signing
-    and reply counts and the deliveries overdue in either; one grouped query, ranked best first
-    (signing rate, then reply rate, then fewest overdue)."""
+    """Per receiving unit in ``root_path``'s subtree, for what was sent in [start, end] from units within
+    the actor's sending scope: on-time signing and reply counts against what has fallen due, and the
+    deliveries overdue in either; one grouped query, ranked best first (signing rate, then reply rate,
+    then fewest overdue)."""
     if not policy.can(actor, perms.DISPATCH_SEND, root_path):
         raise NotVisible("单位不存在或不在您的管理范围内")
     now = now or timezone.now()
@@ -173,19 +192,25 @@ def bulletin(actor, *, root_path: str, start: datetime.date, end: datetime.date,
     sign_late = Q(signed_at__gt=F("sign_due_at")) | Q(signed_at__isnull=True, sign_due_at__lt=now)
     reply_late = (Q(replied_at__gt=F("reply_due_at"))
                   | Q(reply_due_at__lt=now, review_state__in=[ReviewState.NONE, ReviewState.RETURNED]))
+    sign_due = Q(signed_at__isnull=False) | Q(sign_due_at__lt=now)
+    reply_due = Q(reply_due_at__isnull=False) & (Q(reply_due_at__lt=now) | Q(replied_at__isnull=False))
     rows = (Delivery.objects.visible_to(actor, perms.DISPATCH_SEND).filter(subtree_q("unit_path", root_path))
+            .filter(policy.scope_q(actor, perms.DISPATCH_SEND, field="dispatch__unit_path"))
             .filter(dispatch__sent_at__gte=since, dispatch__sent_at__lt=until)
             .values("unit_id", "unit__name", "unit_path")
             .annotate(received=Count("id"),
+                      signs_due=Count("id", filter=sign_due),
                       signed_on_time=Count("id", filter=Q(signed_at__lte=F("sign_due_at"))),
-                      replies_due=Count("id", filter=Q(reply_due_at__isnull=False)),
+                      replies_due=Count("id", filter=reply_due),
                       replied_on_time=Count("id", filter=Q(review_state__in=[ReviewState.PENDING,
                                                                              ReviewState.ACCEPTED],
                                                            replied_at__lte=F("reply_due_at"))),
                       overdue=Count("id", filter=sign_late | reply_late))
             .order_by("unit_path"))
-    table = [BulletinRow(r["unit_id"], r["unit__name"], r["unit_path"], r["received"], r["signed_on_time"],
-                         r["replies_due"], r["replied_on_time"], r["overdue"]) for r in rows]
+    table = [BulletinRow(unit_id=r["unit_id"], unit_name=r["unit__name"], unit_path=r["unit_path"],
+                         received=r["received"], signs_due=r["signs_due"], signed_on_time=r["signed_on_time"],
+                         replies_due=r["replies_due"], replied_on_time=r["replied_on_time"], overdue=r["overdue"])
+             for r in rows]
 
     def key(row: BulletinRow):
         return (-(row.sign_rate or 0), -(row.reply_rate if row.reply_rate is not None else 1), row.overdue,

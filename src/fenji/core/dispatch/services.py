@@ -11,6 +11,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import BooleanField, CharField, DateTimeField, F, IntegerField, Q, Value
 from django.utils import timezone
@@ -18,7 +19,7 @@ from django.utils import timezone
 from fenji.core.access import policy
 from fenji.core.audit.services import audit_record
 from fenji.core.audit.transactions import service
-from fenji.core.calendar.workdays import add_minutes, deadline
+from fenji.core.calendar.workdays import add_minutes, deadline, is_current
 from fenji.core.kernel.errors import AccessDenied, DomainError, NotVisible
 from fenji.core.kernel.paths import subtree_q
 from fenji.core.notify.services import message_send
@@ -108,7 +109,10 @@ def _fan_out(dispatch: Dispatch, where: Q, *, sign_due: datetime.datetime, reply
               .annotate(**{alias: constants[column] for alias, column in aliases.items()})
               .values_list(*aliases).order_by())
     compiler = select.query.get_compiler(connection=connection)
-    sql, params = compiler.as_sql()
+    try:
+        sql, params = compiler.as_sql()
+    except EmptyResultSet:  # the WHERE can match nothing (e.g. a grant reaching its holder only): no rows
+        return 0
     # The compiler's own record of its SELECT list gives the column order, whatever it chose.
     columns = [aliases[alias] for _, _, alias in compiler.select]
     quote = connection.ops.quote_name
@@ -335,6 +339,33 @@ def delivery_return(*, actor, delivery: Delivery, reason: str) -> Delivery:
                      dedupe_key=f"dispatch.delivery.{delivery.pk}.returned.{delivery.reviewed_at:%Y%m%d%H%M%S}",
                      sms=True)
     return delivery
+
+
+# --- deadlines after a calendar change --------------------------------------------------------------
+
+
+def delivery_deadlines_refresh() -> int:
+    """Recompute the reply deadline of every delivery still awaiting its reply whose deadline was
+    computed with a calendar that has changed since (a provisional year confirmed, a day corrected).
+    All deliveries of one dispatch share the sent time and the working days, so each stale dispatch
+    is one computation and one UPDATE of its stale rows. Returns how many deliveries were updated.
+    Run by the periodic reminder job (``reminders.send_due_reminders``)."""
+    awaiting = (Delivery.objects.unscoped(reason="deadline bookkeeping")
+                .filter(reply_due_at__isnull=False, review_state__in=[ReviewState.NONE, ReviewState.RETURNED]))
+    stale = [version for version in awaiting.values_list("calendar_version", flat=True).distinct().order_by()
+             if not is_current(version)]
+    if not stale:
+        return 0
+    changed = 0
+    dispatches = (awaiting.filter(calendar_version__in=stale)
+                  .values_list("dispatch_id", "dispatch__sent_at", "dispatch__reply_days").distinct().order_by())
+    for dispatch_id, sent_at, reply_days in dispatches:
+        if not reply_days:
+            continue
+        due = deadline(sent_at, reply_days, provisional_ok=True)
+        changed += awaiting.filter(dispatch_id=dispatch_id, calendar_version__in=stale).update(
+            reply_due_at=due.value, reply_due_provisional=due.provisional, calendar_version=due.calendar_version)
+    return changed
 
 
 # --- 一键催办 -------------------------------------------------------------------------------------

@@ -13,6 +13,8 @@ urlpatterns = [
     path("dispatch/bulletin/issue/", views.bulletin_issue, name="bulletin_issue"),
     path("dispatch/<int:pk>/", views.dispatch_detail, name="detail"),
     path("dispatch/deliveries/<int:pk>/", views.delivery_detail, name="delivery"),
+    path("dispatch/deliveries/<int:pk>/attachments/<int:attachment_pk>/", views.delivery_attachment,
+         name="delivery_attachment"),
     path("m/dispatch/", views.mobile_inbox, name="mobile_inbox"),
     path("m/dispatch/<int:pk>/", views.mobile_delivery, name="mobile_delivery"),
 ]

@@ -276,6 +276,16 @@ def delivery_detail(request, pk):
     return _delivery_page(request, pk, template="dispatch/delivery.html")
 
 
+@signed_in
+def delivery_attachment(request, pk, attachment_pk):
+    """One attachment of a delivery's reply, for whoever may see the delivery (its receiving unit's
+    handlers and the sending side); another delivery's attachment answers 404 like a missing one."""
+    from fenji.core.files.views import attachment_response
+
+    delivery = selectors.delivery_for(request.actor, pk)
+    return attachment_response(selectors.reply_attachment(delivery, attachment_pk))
+
+
 # --- 移动端 ----------------------------------------------------------------------------------------
 
 

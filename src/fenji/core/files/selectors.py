@@ -1,4 +1,9 @@
-"""Scoped reads of attachments: one attachment, if the actor may see its unit's attachments."""
+"""Scoped reads of attachments.
+
+The generic download serves only the actor's own uploads: an attachment belongs to an owning object
+(a submission draft, a dispatch reply) whose own visibility rules decide who else may read it, so
+those objects serve their attachments through their own views (``files.views.attachment_response``).
+"""
 
 from fenji.core.kernel.errors import NotVisible
 
@@ -7,7 +12,13 @@ from .models import Attachment
 
 
 def attachment_for(actor, pk: int) -> Attachment:
-    attachment = Attachment.objects.visible_to(actor, perms.ATTACHMENT_VIEW).filter(pk=pk).first()
+    """One attachment the actor uploaded itself (and whose unit is still in its scope); anything else,
+    a colleague's or a subordinate's included, answers ``NotVisible`` like a missing row."""
+    account_id = getattr(actor, "account_id", None)
+    if account_id is None:
+        raise NotVisible()
+    attachment = (Attachment.objects.visible_to(actor, perms.ATTACHMENT_VIEW)
+                  .filter(pk=pk, uploaded_by_id=account_id).first())
     if attachment is None:
         raise NotVisible()
     return attachment

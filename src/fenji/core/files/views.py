@@ -1,4 +1,7 @@
-"""Downloads: always as an attachment (never rendered by the browser), only within scope."""
+"""Downloads: always as an attachment (never rendered by the browser).
+
+``/files/<id>/`` serves only the actor's own uploads; the attachments of a submission or of a dispatch
+reply are served by those objects' views, after their own visibility checks."""
 
 from urllib.parse import quote
 
@@ -44,4 +47,5 @@ def download_response(handle_or_bytes, name: str, *, size: int | None = None):
 
 @requires(perms.ATTACHMENT_VIEW)
 def download(request, pk):
+    """The actor's own upload (404 for anyone else's, in scope or not)."""
     return attachment_response(selectors.attachment_for(request.actor, pk))

@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from fenji.core.access import policy
@@ -9,6 +10,7 @@ from fenji.core.audit.services import audit_record
 from fenji.core.audit.signing import _random_scalar
 from fenji.core.audit.transactions import service
 from fenji.core.kernel.errors import DomainError
+from fenji.core.org.models import Unit
 
 from . import permissions as perms
 from . import stamps
@@ -31,12 +33,21 @@ def seal_key_create(*, actor, unit) -> SealKey:
     policy.require(actor, perms.KEY_MANAGE, unit.path)
     if getattr(unit, "status", "active") != "active":
         raise DomainError("该单位已撤销，不能制发电子印章")
-    if _keys("one live seal per unit").select_for_update().filter(unit_id=unit.pk, revoked_at__isnull=True).exists():
-        raise DomainError(f"“{unit.name}”已有在用的电子印章：请先停用再制发新印章")
+    # Two administrators making the unit's seal at once: the unit's row lock puts the second one after
+    # the first (PostgreSQL; SQLite's IMMEDIATE transaction already serializes writers), so it sees the
+    # first key below. The partial unique constraint stays the last word, answered with the same refusal.
+    Unit.objects.select_for_update().filter(pk=unit.pk).values_list("pk", flat=True).first()
+    in_use = DomainError(f"“{unit.name}”已有在用的电子印章：请先停用再制发新印章")
+    if _keys("one live seal per unit").filter(unit_id=unit.pk, revoked_at__isnull=True).exists():
+        raise in_use
     private = _random_scalar()
-    key = SealKey.objects.create(unit=unit, unit_path=unit.path, private_key=private,
-                                 public_key=stamps.public_key_of(private), image=seal_png(unit.name),
-                                 created_by_id=getattr(actor, "account_id", None))
+    try:
+        with transaction.atomic():
+            key = SealKey.objects.create(unit=unit, unit_path=unit.path, private_key=private,
+                                         public_key=stamps.public_key_of(private), image=seal_png(unit.name),
+                                         created_by_id=getattr(actor, "account_id", None))
+    except IntegrityError:
+        raise in_use from None
     audit_record(actor=actor, action=perms.KEY_MANAGE, target=key,
                  details={"op": "create", "unit": unit.name, "public_key": key.public_key})
     return key

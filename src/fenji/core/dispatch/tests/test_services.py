@@ -106,6 +106,22 @@ def test_an_empty_target_is_refused(tree, people):
         send(people.city_head, Targets(units=[tree.city]))  # only itself
 
 
+def test_a_send_grant_reaching_its_holder_only_finds_no_receiving_unit(tree, people):
+    """A grant of reach "self" covers no unit to send to: the target filter is empty, which the ORM
+    refuses to compile (EmptyResultSet); that is zero receiving units, refused like any empty target."""
+    from conftest import make_account
+    from fenji.core.access.models import Reach
+    from fenji.core.access.roles import DEPT_HEAD
+    from fenji.core.access.services import grant_create
+
+    head = make_account(tree.city, name="市办副主任")
+    grant_create(actor=policy.SYSTEM, account=head, role=DEPT_HEAD.code, unit=tree.city, reach=Reach.SELF)
+    for targets in (Targets(units=[tree.city]), Targets(subtrees=[tree.city])):
+        with pytest.raises(DomainError, match="没有可接收的单位"):
+            send(head, targets)
+    assert not Dispatch.objects.unscoped(reason="test").exists()
+
+
 def test_sign_minutes_come_from_the_kind_and_the_setting(tree, people, settings):
     assert send(people.city_head, Targets(units=[tree.town]), kind=DispatchKind.DOCUMENT).sign_within_minutes == 30
     settings.DISPATCH_SIGN_MINUTES = {"document": 45}
@@ -306,13 +322,13 @@ def test_periodic_reminders_are_sent_once(tree, people, django_capture_on_commit
         services.delivery_sign(actor=as_actor(people.town_clerk), delivery=deliveries(notice).get(unit=tree.town))
         services.delivery_sign(actor=as_actor(people.town_clerk), delivery=deliveries(feedback).get())
     with time_machine.travel(at(2026, 11, 2, 9, 5), tick=False):
-        assert send_due_reminders() == {"sign_overdue": 0, "reply_due": 0, "messages": 0}
+        assert send_due_reminders() == {"refreshed": 0, "sign_overdue": 0, "reply_due": 0, "messages": 0}
     with time_machine.travel(at(2026, 11, 2, 9, 11), tick=False), django_capture_on_commit_callbacks(execute=True):
-        assert send_due_reminders() == {"sign_overdue": 1, "reply_due": 0, "messages": 1}
-        assert send_due_reminders() == {"sign_overdue": 0, "reply_due": 0, "messages": 0}
+        assert send_due_reminders() == {"refreshed": 0, "sign_overdue": 1, "reply_due": 0, "messages": 1}
+        assert send_due_reminders() == {"refreshed": 0, "sign_overdue": 0, "reply_due": 0, "messages": 0}
     with time_machine.travel(at(2026, 11, 3, 10, 0), tick=False):
-        assert send_due_reminders() == {"sign_overdue": 0, "reply_due": 1, "messages": 1}
-        assert send_due_reminders() == {"sign_overdue": 0, "reply_due": 0, "messages": 0}
+        assert send_due_reminders() == {"refreshed": 0, "sign_overdue": 0, "reply_due": 1, "messages": 1}
+        assert send_due_reminders() == {"refreshed": 0, "sign_overdue": 0, "reply_due": 0, "messages": 0}
     assert Message.objects.filter(recipient=people.other_clerk, kind="dispatch.sign_overdue").count() == 1
     assert Message.objects.filter(recipient=people.town_clerk, kind="dispatch.reply_due").count() == 1
     assert len(read_outbox(people.other_clerk.mobile)) == 1
@@ -322,6 +338,37 @@ def test_periodic_reminders_are_sent_once(tree, people, django_capture_on_commit
     with time_machine.travel(at(2026, 11, 3, 10, 1), tick=False):
         assert send_due_reminders()["messages"] == 0
     assert Message.objects.filter(kind__startswith="dispatch.").count() == 2
+
+
+def test_a_provisional_reply_deadline_is_recomputed_once_the_year_is_confirmed(tree, people):
+    """Sent on 30 December with 2 working days to answer: 2027 is not confirmed yet, so the deadline is
+    provisional (1 January, a Friday). Once the State Council's notice makes it a holiday and 2027 is
+    confirmed, the reminder job moves the deadline of the deliveries still awaiting their reply."""
+    from fenji.core.calendar import services as calendar
+    from fenji.core.calendar.models import DayKind
+
+    calendar.calendar_seed(actor=policy.SYSTEM, first=2025, last=2026)
+    with time_machine.travel(at(2026, 12, 30, 9, 0), tick=False):
+        feedback = send(people.city_head, Targets(units=[tree.town, tree.other_town]), kind=DispatchKind.FEEDBACK,
+                        feedback_kind="undertake", reply_days=2)
+        services.delivery_reply(actor=as_actor(people.other_clerk), delivery=deliveries(feedback).get(
+            unit=tree.other_town), text="已办")
+    waiting, answered = deliveries(feedback).get(unit=tree.town), deliveries(feedback).get(unit=tree.other_town)
+    assert waiting.reply_due_provisional and "2027.p" in waiting.calendar_version
+    assert timezone.localtime(waiting.reply_due_at) == at(2027, 1, 1, 9, 0)
+    with time_machine.travel(at(2026, 12, 30, 10, 0), tick=False):
+        assert send_due_reminders()["refreshed"] == 0  # nothing changed yet
+    calendar.day_override_set(actor=policy.SYSTEM, date=datetime.date(2027, 1, 1), kind=DayKind.HOLIDAY,
+                              name="元旦")
+    calendar.calendar_year_confirm(actor=policy.SYSTEM, year=2027)
+    with time_machine.travel(at(2026, 12, 30, 12, 0), tick=False):
+        assert send_due_reminders()["refreshed"] == 1  # the answered delivery is left as it was
+        assert send_due_reminders()["refreshed"] == 0
+    waiting.refresh_from_db()
+    assert not waiting.reply_due_provisional and "2027.p" not in waiting.calendar_version
+    assert timezone.localtime(waiting.reply_due_at) == at(2027, 1, 4, 9, 0)  # the next Monday
+    stale = deliveries(feedback).get(unit=tree.other_town)
+    assert (stale.reply_due_at, stale.calendar_version) == (answered.reply_due_at, answered.calendar_version)
 
 
 def test_the_reminder_job_is_registered_every_minute():
@@ -367,6 +414,57 @@ def test_the_bulletin_ranks_on_time_units_first(tree, people):
     with pytest.raises(NotVisible):
         selectors.bulletin(as_actor(people.city_head), root_path=tree.province.path,
                            start=datetime.date(2026, 11, 1), end=datetime.date(2026, 11, 30))
+
+
+def test_the_bulletin_counts_only_what_has_fallen_due(tree, people):
+    """A feedback item sent a second ago is neither late nor on time: no rate yet ("—"), not 0 %."""
+    with time_machine.travel(at(2026, 11, 2, 9, 0), tick=False):
+        send(people.city_head, Targets(units=[tree.town, tree.other_town]), kind=DispatchKind.FEEDBACK,
+             feedback_kind="supervise", reply_days=2)  # sign within 60 minutes, reply by Wednesday 09:00
+    period = {"root_path": tree.city.path, "start": datetime.date(2026, 11, 1), "end": datetime.date(2026, 11, 30)}
+
+    def rows():
+        return {r.unit_name: r for r in selectors.bulletin(as_actor(people.city_head), **period)}
+
+    with time_machine.travel(at(2026, 11, 2, 9, 0, 1), tick=False):
+        town = rows()["新街口街道"]
+        assert (town.received, town.signs_due, town.replies_due, town.overdue) == (1, 0, 0, 0)
+        assert town.sign_rate is None and town.reply_rate is None
+        from fenji.core.dispatch.views import _percent
+
+        assert _percent(town.sign_rate) == "—"
+    with time_machine.travel(at(2026, 11, 2, 9, 30), tick=False):
+        services.delivery_sign(actor=as_actor(people.town_clerk), delivery=deliveries_to(tree.town))
+        town, other = rows()["新街口街道"], rows()["梅园新村街道"]
+        assert town.sign_rate == 1.0 and town.reply_rate is None  # signed: due for signing, on time
+        assert other.sign_rate is None  # not signed, its deadline not passed yet
+    with time_machine.travel(at(2026, 11, 2, 10, 30), tick=False):
+        other = rows()["梅园新村街道"]
+        assert (other.signs_due, other.signed_on_time, other.sign_rate, other.overdue) == (1, 0, 0.0, 1)
+        services.delivery_reply(actor=as_actor(people.town_clerk), delivery=deliveries_to(tree.town), text="已办")
+        town = rows()["新街口街道"]
+        assert (town.replies_due, town.replied_on_time, town.reply_rate) == (1, 1, 1.0)  # answered: counted
+        assert rows()["梅园新村街道"].reply_rate is None  # reply not due until Wednesday
+    with time_machine.travel(at(2026, 11, 4, 9, 1), tick=False):
+        other = rows()["梅园新村街道"]
+        assert (other.replies_due, other.replied_on_time, other.reply_rate) == (1, 0, 0.0)
+
+
+def test_the_bulletin_counts_only_dispatches_sent_within_the_viewers_scope(tree, people):
+    """The province's notice to a town is not the city's business: the city's bulletin leaves it out."""
+    with time_machine.travel(at(2026, 11, 2, 9, 0), tick=False):
+        send(people.province_head, Targets(units=[tree.town]), title="省里的通知")
+        send(people.city_head, Targets(units=[tree.town]), title="市里的通知")
+    with time_machine.travel(at(2026, 11, 20, 9, 0), tick=False):
+        period = {"start": datetime.date(2026, 11, 1), "end": datetime.date(2026, 11, 30)}
+        [city_row] = selectors.bulletin(as_actor(people.city_head), root_path=tree.city.path, **period)
+        [province_row] = selectors.bulletin(as_actor(people.province_head), root_path=tree.city.path, **period)
+    assert (city_row.unit_name, city_row.received, city_row.overdue) == ("新街口街道", 1, 1)
+    assert (province_row.unit_name, province_row.received, province_row.overdue) == ("新街口街道", 2, 2)
+
+
+def deliveries_to(unit):
+    return Delivery.objects.unscoped(reason="test").get(unit=unit)
 
 
 def test_each_write_is_audited(tree, people):

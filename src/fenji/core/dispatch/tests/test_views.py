@@ -77,6 +77,49 @@ def test_the_mobile_delivery_is_the_receiving_units_only(tree, people):
     assert signed_in(people.city_head, mobile=True).get(url).status_code == 404  # the sender tracks on the console
 
 
+def test_reply_attachments_are_served_through_their_delivery(tree, people, settings, tmp_path):
+    """Only whoever may see the delivery (its receiving unit's handlers, the sending side) downloads its
+    reply's attachments, and only through that delivery; the generic /files/ download is the uploader's."""
+    from conftest import make_account
+    from fenji.core.access.roles import STAFF
+    from fenji.core.dispatch.services import delivery_reply
+    from fenji.core.files.tests.samples import PDF, upload
+
+    settings.FILES_DIR = tmp_path / "files"
+    dispatch = send(people.city_head, Targets(units=[tree.town, tree.other_town]), kind=DispatchKind.FEEDBACK,
+                    feedback_kind="undertake", reply_days=5)
+    mine, theirs = delivery_of(dispatch, tree.town), delivery_of(dispatch, tree.other_town)
+    delivery_reply(actor=as_actor(people.town_clerk), delivery=mine, text="已落实",
+                   attachments=[upload("落实情况.pdf", PDF)])
+    delivery_reply(actor=as_actor(people.other_clerk), delivery=theirs, text="已办理",
+                   attachments=[upload("办理情况.pdf", PDF + b"x")])
+    [attachment] = selectors.reply_attachments(mine)
+    [other_attachment] = selectors.reply_attachments(theirs)
+    url = f"/dispatch/deliveries/{mine.pk}/attachments/{attachment.pk}/"
+    colleague = make_account(tree.town, name="新街口同事", role=STAFF)
+
+    for account in (people.town_clerk, colleague, people.city_head, people.province_head):
+        response = signed_in(account).get(url)
+        assert response.status_code == 200, account.person.real_name
+        assert b"".join(response.streaming_content) == PDF
+    missing_delivery = f"/dispatch/deliveries/{theirs.pk + 1000}/attachments/{attachment.pk}/"
+    for outsider in (people.other_clerk, people.sibling_clerk, people.county_clerk):
+        client = signed_in(outsider)
+        out_of_scope = client.get(url)
+        assert out_of_scope.status_code == 404
+        assert out_of_scope.context["message"] == client.get(missing_delivery).context["message"]
+    # another delivery's attachment is not reachable through this one, even by the sender of both
+    head = signed_in(people.city_head)
+    crossed = head.get(f"/dispatch/deliveries/{mine.pk}/attachments/{other_attachment.pk}/")
+    missing = head.get(f"/dispatch/deliveries/{mine.pk}/attachments/{other_attachment.pk + 1000}/")
+    assert crossed.status_code == 404 and missing.status_code == 404
+    assert crossed.context["message"] == missing.context["message"]
+    # the generic download no longer reaches around the delivery: only the uploader gets it there
+    assert head.get(f"/files/{attachment.pk}/").status_code == 404
+    assert signed_in(colleague).get(f"/files/{attachment.pk}/").status_code == 404
+    assert signed_in(people.town_clerk).get(f"/files/{attachment.pk}/").status_code == 200
+
+
 def test_the_new_dispatch_page_sends_and_names_an_out_of_scope_target(tree, people):
     client = signed_in(people.city_head)
     page = client.get("/dispatch/new/")
@@ -96,6 +139,61 @@ def test_the_new_dispatch_page_sends_and_names_an_out_of_scope_target(tree, peop
     assert dispatch.delivery_count == 2 and dispatch.reply_days == 3 and dispatch.sent_by_id == people.city_head.pk
     listing = client.get("/dispatch/").content.decode()
     assert "督办：背街小巷整治" in listing
+
+
+class _Forms:
+    """Which form owns each named control of a page (its ``form`` attribute, else the enclosing form),
+    and the htmx requests' ``hx-include`` / ``hx-params``."""
+
+    def __init__(self, html: str):
+        from html.parser import HTMLParser
+
+        self.forms: dict[str, dict] = {}
+        self.htmx: list[dict] = []
+        forms, htmx = self.forms, self.htmx
+
+        class Parser(HTMLParser):
+            current = None
+
+            def handle_starttag(self, tag, attrs):
+                a = dict(attrs)
+                if tag == "form":
+                    self.current = a.get("id") or f"form{len(forms)}"
+                    forms[self.current] = {"method": (a.get("method") or "get").lower(), "controls": set()}
+                elif tag in ("input", "button", "select", "textarea"):
+                    owner = a.get("form") or self.current
+                    if owner is not None and a.get("name"):
+                        forms.setdefault(owner, {"method": "?", "controls": set()})["controls"].add(a["name"])
+                    if a.get("formmethod"):
+                        forms.setdefault(owner, {"method": "?", "controls": set()})["method"] = a["formmethod"]
+                if "hx-get" in a:
+                    htmx.append(a)
+
+            def handle_endtag(self, tag):
+                if tag == "form":
+                    self.current = None
+
+        Parser().feed(html)
+
+
+def test_the_new_dispatch_page_keeps_the_csrf_token_out_of_urls(tree, people):
+    """The unit search (htmx, and the plain search button without JavaScript) is a GET: it must not carry
+    the sending form's CSRF token into a query string (server logs, history, Referer)."""
+    client = signed_in(people.city_head)
+    page = _Forms(client.get("/dispatch/new/", {"units": [tree.county.pk]}).content.decode())
+    get_forms = [f for f in page.forms.values() if f["method"] == "get"]
+    post_forms = [f for f in page.forms.values() if f["method"] == "post"]
+    assert post_forms and all("csrfmiddlewaretoken" in f["controls"] for f in post_forms)
+    assert get_forms, "the plain search is a GET form of its own"
+    for form in get_forms:
+        assert "csrfmiddlewaretoken" not in form["controls"]
+        assert form["controls"] <= {"q", "units", "subtrees"}
+    [picker] = page.htmx
+    assert picker["hx-include"] == "#unit-candidates" and "closest form" not in picker["hx-include"]
+    assert picker["hx-params"] == "not csrfmiddlewaretoken"
+    searched = client.get("/dispatch/new/", {"q": "街道", "units": [tree.county.pk]}).content.decode()
+    assert "新街口街道" in searched  # the search still works; the chosen unit stays listed
+    assert f'name="units" value="{tree.county.pk}" id="unit-{tree.county.pk}" ' in searched
 
 
 def test_sign_reply_return_and_accept_through_the_pages(tree, people, settings, tmp_path):
@@ -121,9 +219,11 @@ def test_sign_reply_return_and_accept_through_the_pages(tree, people, settings, 
     review = head.get(url).content.decode()
     assert "审核通过" in review and "已落实" in review and "落实情况.pdf" in review
     [attachment] = selectors.reply_attachments(delivery)
-    download = head.get(f"/files/{attachment.pk}/")
+    download = head.get(f"/dispatch/deliveries/{delivery.pk}/attachments/{attachment.pk}/")
     assert download.status_code == 200 and b"".join(download.streaming_content) == PDF
-    assert signed_in(people.sibling_clerk).get(f"/files/{attachment.pk}/").status_code == 404
+    assert f"/dispatch/deliveries/{delivery.pk}/attachments/{attachment.pk}/" in review
+    assert signed_in(people.sibling_clerk).get(
+        f"/dispatch/deliveries/{delivery.pk}/attachments/{attachment.pk}/").status_code == 404
     assert head.post(url, {"op": "return", "reason": ""}).status_code == 200
     assert head.post(url, {"op": "return", "reason": "请补充数据"}).status_code == 302
     delivery.refresh_from_db()

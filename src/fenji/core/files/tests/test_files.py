@@ -196,19 +196,23 @@ def test_an_html_upload_cannot_be_rendered(tree, clerk, login):
 
 
 def test_download_scope(tree, clerk, login, client):
+    """The generic download is the uploader's own: colleagues, ancestors (who reach the unit's rows) and
+    outsiders all get 404 like a missing row; the owning objects serve their attachments themselves."""
     attachment = store(clerk, tree.town, "报告.pdf", samples.PDF)
+    colleague = make_account(tree.town, name="同街科员", role=STAFF)
     county_head = make_account(tree.county, name="区科长", role=DEPT_HEAD)
     sibling = make_account(tree.sibling_city, name="苏州科员", role=STAFF)
     neighbour = make_account(tree.other_town, name="邻街科员", role=STAFF)
     county_file = store(county_head, tree.county, "区里.pdf", samples.PDF)
     missing = attachment.pk + 1000
 
-    assert login(county_head).get(f"/files/{attachment.pk}/").status_code == 200  # an ancestor reaches down
-    for account in (sibling, neighbour):
+    assert login(clerk).get(f"/files/{attachment.pk}/").status_code == 200  # the uploader
+    assert client.get(f"/files/{county_file.pk}/").status_code == 404  # never upward
+    for account in (colleague, county_head, sibling, neighbour):
         client.logout()
         out_of_scope = login(account).get(f"/files/{attachment.pk}/")
-        assert out_of_scope.status_code == 404
+        assert out_of_scope.status_code == 404, account.person.real_name
         assert client.get(f"/files/{missing}/").status_code == 404
         assert out_of_scope.context["message"] == client.get(f"/files/{missing}/").context["message"]
     client.logout()
-    assert login(clerk).get(f"/files/{county_file.pk}/").status_code == 404  # never upward
+    assert login(county_head).get(f"/files/{county_file.pk}/").status_code == 200

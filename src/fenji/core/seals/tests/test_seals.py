@@ -97,6 +97,48 @@ def test_one_live_seal_per_unit_and_revocation(tree, security, key, leader):
         seal_key_revoke(actor=actor(leader), key=new)
 
 
+def test_a_lost_race_for_the_units_seal_is_the_same_clear_refusal(tree, security, key, monkeypatch):
+    """Another administrator's key committed after this one looked (the check below sees nothing): the
+    partial unique constraint refuses the insert, answered as "已有在用", never an IntegrityError."""
+    from fenji.core.seals import services
+
+    monkeypatch.setattr(services, "_keys", lambda reason: SealKey.objects.unscoped(reason=reason).none())
+    with pytest.raises(DomainError, match="已有在用"):
+        seal_key_create(actor=actor(security), unit=tree.town)
+    assert SealKey.objects.unscoped(reason="test").filter(unit=tree.town).count() == 1
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrent writers need a server")
+@pytest.mark.django_db(transaction=True)
+def test_two_administrators_making_one_units_seal_at_once(tree, security):
+    import threading
+
+    from django.db import connections
+
+    other = make_account(tree.county, name="区保密员乙", role=SECURITY_ADMIN)
+    barrier, outcomes = threading.Barrier(2), []
+
+    def make(account):
+        try:
+            barrier.wait()
+            seal_key_create(actor=actor(account), unit=tree.town)
+            outcomes.append("made")
+        except DomainError as error:
+            outcomes.append(error.message)
+        except Exception as error:  # noqa: BLE001 - the test reports whatever escaped
+            outcomes.append(repr(error))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=make, args=(a,)) for a in (security, other)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == sorted(["made", "“新街口街道”已有在用的电子印章：请先停用再制发新印章"]), outcomes
+    assert SealKey.objects.unscoped(reason="test").filter(unit=tree.town, revoked_at__isnull=True).count() == 1
+
+
 def test_only_the_head_applies_the_seal(tree, key, clerk, leader):
     with pytest.raises(AccessDenied):
         seal_apply(actor=actor(clerk), unit=tree.town, content=CONTENT, attachments=[])

@@ -264,6 +264,21 @@ def test_the_pages_along_the_way(w, login, client):
     assert "验章失败" in client.get(f"/submissions/{pk}/").content.decode()
 
 
+def test_a_drafts_attachment_is_not_downloadable_around_the_draft(w, tree, login, client):
+    """A draft is its drafter's alone: a colleague (or the unit's head) holding the attachment action over
+    the unit still gets 404 from the generic download, as from the submission's own attachment route."""
+    submission = w.draft()
+    attachment = selectors.attachments_of(submission)[0]
+    colleague = make_account(tree.town, role=STAFF)
+    for account in (colleague, w.leader, w.county):
+        login(account)
+        assert client.get(f"/files/{attachment.pk}/").status_code == 404
+        assert client.get(f"/submissions/{submission.pk}/attachments/{attachment.pk}/").status_code == 404
+        client.logout()
+    login(w.clerk)
+    assert client.get(f"/submissions/{submission.pk}/attachments/{attachment.pk}/").status_code == 200
+
+
 def test_outsiders_get_404_like_a_missing_row(w, login, client):
     submission = w.sealed()
     attachment = selectors.attachments_of(submission)[0]
