@@ -16,9 +16,14 @@ def run(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="fenji run", description="Serve fenji (granian WSGI, static files included)")
     parser.add_argument("--host", default=os.environ.get("FENJI_HOST", "127.0.0.1"))
     parser.add_argument("--port", type=int, default=int(os.environ.get("FENJI_PORT", "8000")))
-    parser.add_argument("--workers", type=int, default=int(os.environ.get("FENJI_WORKERS", "1")))
-    parser.add_argument("--threads", type=int, default=int(os.environ.get("FENJI_THREADS", "4")))
+    # Two processes × two threads by default (on 2+ CPUs): a request is ~30 ms of Python, and one process
+    # is held to one core by the GIL — 1 × 4 queued four requests on one core (docs/benchmarks.md).
+    # Threads default to 4 ÷ workers: the same 4 requests in flight, the same database connections.
+    default_workers = 2 if (os.cpu_count() or 1) >= 2 else 1
+    parser.add_argument("--workers", type=int, default=int(os.environ.get("FENJI_WORKERS", default_workers)))
+    parser.add_argument("--threads", type=int, default=int(os.environ.get("FENJI_THREADS", 0)) or None)
     args = parser.parse_args(argv)
+    args.threads = args.threads or max(1, 4 // max(args.workers, 1))
     _django()
     from django.conf import settings
     from django.core.management import call_command

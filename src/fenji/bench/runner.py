@@ -56,15 +56,23 @@ def summarize(samples: list[float], scale: float = 1000.0) -> dict:
     return {"median": round(statistics.median(ordered) * scale, 4), "p95": round(p95 * scale, 4), "n": len(ordered)}
 
 
-def timed(fn, repeat: int, warmup: int = 2) -> dict:
+def timed(fn, repeat: int, warmup: int = 2, budget: float = 15.0) -> dict:
+    """Median/p95 of ``repeat`` runs — fewer (at least 3) once ``budget`` seconds are spent, so that a
+    case taking seconds at a province's root does not hold the run for minutes."""
     for _ in range(warmup):
+        start = time.perf_counter()
         fn()
+        if time.perf_counter() - start > budget / 3:
+            break
     samples, cpu = [], []
+    deadline = time.perf_counter() + budget
     for _ in range(repeat):
         start, cpu_start = time.perf_counter(), time.process_time()
         fn()
         samples.append(time.perf_counter() - start)
         cpu.append(time.process_time() - cpu_start)
+        if len(samples) >= 3 and time.perf_counter() > deadline:
+            break
     result = summarize(samples)
     # This process's CPU only (the database server's is not in it): stable on a shared, busy host.
     result["cpu_median"] = round(statistics.median(cpu) * 1000, 4)
