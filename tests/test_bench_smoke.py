@@ -53,6 +53,13 @@ def test_tiny_dataset_runs_every_case(settings):
         for case in ("list", "ruoyi", "counts", "can"):
             assert "skipped" not in entry[case], f"{label}.{case}: {entry[case]}"
         assert entry["list"]["rows"] > 0
+    fanout = report["levels"]["root"]["fanout"]
+    assert "skipped" not in fanout, fanout
+    assert fanout["targets"] == 59  # every unit of the tiny tree but the sender itself
+    _numbers_or_skips(fanout["fanout"], "root.fanout")
+    from fenji.core.dispatch.models import Dispatch
+
+    assert not Dispatch.objects.unscoped(reason="bench smoke").exists()  # each run was rolled back
     print(runner.table(report))  # visible with -s
     assert "root" in runner.table(report)
 

@@ -388,7 +388,7 @@ def units_exist() -> bool:
 
 
 def load(name: str, *, scale: float = 1.0, force_into_nonempty: bool = False, quiet: bool = False,
-         workers: int | None = None, chunk: int = ACCOUNT_CHUNK) -> dict:
+         workers: int | None = None, chunk: int = ACCOUNT_CHUNK, accounts: int | None = None) -> dict:
     """Build dataset ``name`` into the current (empty) database; returns what was inserted and how fast.
 
     ``workers``: processes computing the account rows (default: one per CPU; 1 = in this process).
@@ -397,6 +397,8 @@ def load(name: str, *, scale: float = 1.0, force_into_nonempty: bool = False, qu
         raise NotEmpty("数据库中已有单位：基准数据集须装入空库（或使用 --force-into-nonempty）")
     started, cpu_started = time.perf_counter(), os.times()
     plan = make_plan(name, scale)
+    if accounts is not None:  # e.g. the fan-out case needs the units, not millions of members
+        plan.accounts = accounts
     _shift_root(plan)
     units = Progress("units", plan.unit_count, quiet=quiet)
     keys = _insert_units(plan, units)

@@ -228,6 +228,38 @@ def case_can(actor, unit, calls: int) -> dict:
     return {"us_per_call": round((time.perf_counter() - start) / calls * 1e6, 3), "calls": calls}
 
 
+class _Rollback(Exception):
+    pass
+
+
+def case_fanout(unit: Unit, repeat: int) -> dict:
+    """A notice from ``unit`` to every active unit of its subtree through the real service (scope
+    check, one INSERT … SELECT, audit), then the sender's tracking: the status counts (one grouped
+    query) and the first page of deliveries. Each run is rolled back, so the dataset stays as loaded."""
+    from fenji.core.dispatch import selectors as dispatch_selectors
+    from fenji.core.dispatch.services import dispatch_fanout
+
+    fanout, counts, page, targets = [], [], [], 0
+    for _ in range(max(1, repeat)):
+        try:
+            with transaction.atomic():
+                start = time.perf_counter()
+                sent = dispatch_fanout(actor=policy.SYSTEM, unit=unit, title="基准测试通知")
+                fanout.append(time.perf_counter() - start)
+                targets = sent.delivery_count
+                start = time.perf_counter()
+                dispatch_selectors.tracking_counts(sent)
+                counts.append(time.perf_counter() - start)
+                start = time.perf_counter()
+                dispatch_selectors.delivery_page(dispatch_selectors.deliveries_of(sent))
+                page.append(time.perf_counter() - start)
+                raise _Rollback
+        except _Rollback:
+            pass
+    return {"targets": targets, "fanout": summarize(fanout), "tracking_counts": summarize(counts),
+            "tracking_page": summarize(page)}
+
+
 # --- HTTP ----------------------------------------------------------------------------------------
 
 def database_url() -> str | None:
@@ -436,6 +468,11 @@ def run(*, dataset: str | None = None, repeat: int = 200, can_calls: int = 100_0
         except Exception as error:
             entry["ruoyi"] = skipped(f"{type(error).__name__}: {error}")
         report["levels"][label] = entry
+    top_label, top_unit = levels[0]
+    try:
+        report["levels"][top_label]["fanout"] = case_fanout(top_unit, max(1, min(repeat, 5)))
+    except Exception as error:
+        report["levels"][top_label]["fanout"] = skipped(f"{type(error).__name__}: {error}")
     if with_http:
         http_results = case_http(levels, actors, threads=http_threads, requests=http_requests)
     else:
@@ -468,4 +505,11 @@ def table(report: dict) -> str:
             f"{_fmt(counts.get('children')):>11}  {e.get('can', {}).get('us_per_call', '-'):>6}  "
             f"{_fmt(http):>8}  {_fmt(http, 'p95'):>8}  {http.get('rps', http.get('skipped', '-'))}  "
             f"{http.get('server_cpu_ms', '-')}")
+    for label, e in report["levels"].items():
+        fan = e.get("fanout")
+        if isinstance(fan, dict) and "fanout" in fan:
+            lines.append(f"fan-out from {label}: {fan['targets']:,} deliveries in {_fmt(fan['fanout'])} ms; "
+                         f"tracking counts {_fmt(fan['tracking_counts'])} ms, first page {_fmt(fan['tracking_page'])} ms")
+        elif isinstance(fan, dict):
+            lines.append(f"fan-out from {label}: {fan.get('skipped', '-')}")
     return "\n".join(lines)

@@ -21,6 +21,8 @@ class Command(BaseCommand):
         load.add_argument("--workers", type=int, default=None,
                           help="processes encrypting the account rows (default: one per CPU)")
         load.add_argument("--chunk", type=int, default=datasets.ACCOUNT_CHUNK, help="accounts per COPY/INSERT batch")
+        load.add_argument("--accounts", type=int, default=None,
+                          help="override the number of accounts (e.g. units at full size for fan-out, fewer members)")
         run = sub.add_parser("run", help="run every case at three levels and print a table")
         run.add_argument("--dataset", default=None, help="name recorded in the report (picks province levels)")
         run.add_argument("--json", dest="json_file", default=None, help="write the full report here")
@@ -35,7 +37,8 @@ class Command(BaseCommand):
             try:
                 result = datasets.load(options["dataset"], scale=options["scale"],
                                        force_into_nonempty=options["force_into_nonempty"],
-                                       workers=options["workers"], chunk=options["chunk"])
+                                       workers=options["workers"], chunk=options["chunk"],
+                                       accounts=options["accounts"])
             except datasets.NotEmpty as error:
                 raise CommandError(str(error)) from None
             self.stdout.write(json.dumps(result, ensure_ascii=False))
