@@ -68,6 +68,16 @@ class RequestForm(forms.Form):
         role = policy.role_for(code)
         return role.label if role else code
 
+    def labelled(self, data: dict, category: str) -> dict:
+        """The cleaned data plus what lists, the ledger and the printed form show without a query:
+        the form's category (新增/注销/修改/报备) and the chosen role's and account's labels."""
+        data["category"] = category
+        if data.get("role"):
+            data["role_label"] = self.role_label(data["role"])
+        if "account" in self.fields and data.get("account") is not None:
+            data["account_label"] = dict(self.fields["account"].choices).get(data["account"], "")
+        return data
+
 
 def _business_roles() -> list[tuple[str, str]]:
     builtin = [(code, role.label) for code, role in BUILTIN_ROLES.items()
@@ -96,10 +106,7 @@ class NewPersonForm(RequestForm):
             raise forms.ValidationError(error.message) from None
 
     def clean(self):
-        data = super().clean()
-        data["category"] = "新增"
-        data["role_label"] = self.role_label(data.get("role", ""))
-        return data
+        return self.labelled(super().clean(), "新增")
 
 
 class OperatorOpenForm(NewPersonForm):
@@ -127,11 +134,7 @@ class PermissionGrantForm(RequestForm):
                                        else _business_roles())
 
     def clean(self):
-        data = super().clean()
-        data["category"] = "修改"
-        data["role_label"] = self.role_label(data.get("role", ""))
-        data["account_label"] = dict(self.fields["account"].choices).get(data.get("account"), "")
-        return data
+        return self.labelled(super().clean(), "修改")
 
 
 class AdminGrantForm(PermissionGrantForm):
@@ -176,10 +179,7 @@ class AccountCancelForm(RequestForm):
         self.fields["account"].choices = self.accounts_below()
 
     def clean(self):
-        data = super().clean()
-        data["category"] = "注销"
-        data["account_label"] = dict(self.fields["account"].choices).get(data.get("account"), "")
-        return data
+        return self.labelled(super().clean(), "注销")
 
 
 class AppointmentReportForm(RequestForm):
@@ -193,11 +193,7 @@ class AppointmentReportForm(RequestForm):
         self.fields["role"].choices = [(c, r.label) for c, r in BUILTIN_ROLES.items() if r.is_admin]
 
     def clean(self):
-        data = super().clean()
-        data["category"] = "报备"
-        data["role_label"] = self.role_label(data.get("role", ""))
-        data["account_label"] = dict(self.fields["account"].choices).get(data.get("account"), "")
-        return data
+        return self.labelled(super().clean(), "报备")
 
 
 class DutyChangeForm(RequestForm):
@@ -210,10 +206,7 @@ class DutyChangeForm(RequestForm):
         self.fields["account"].choices = self.accounts_below()
 
     def clean(self):
-        data = super().clean()
-        data["category"] = "注销"
-        data["account_label"] = dict(self.fields["account"].choices).get(data.get("account"), "")
-        return data
+        return self.labelled(super().clean(), "注销")
 
 
 # ---- what the executing steps run -----------------------------------------------------------
