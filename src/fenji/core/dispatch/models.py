@@ -70,20 +70,23 @@ class ReviewState(models.TextChoices):
 class Delivery(OrgOwned):
     """What one receiving unit (``unit``) got: signed for, read, answered and reviewed, with deadlines."""
 
-    dispatch = models.ForeignKey(Dispatch, on_delete=models.PROTECT, related_name="deliveries",
+    # Fan-out inserts one row per unit: no index that the constraints and Meta.indexes already cover
+    # (dispatch leads the unique (dispatch, unit)), and none on the *_by columns, NULL at fan-out and
+    # never searched (accounts are disabled, never deleted).
+    dispatch = models.ForeignKey(Dispatch, on_delete=models.PROTECT, related_name="deliveries", db_index=False,
                                  verbose_name="发文")
     sign_due_at = models.DateTimeField(verbose_name="签收期限")
     signed_at = models.DateTimeField(null=True, blank=True, verbose_name="签收时间")
-    signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+    signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, db_index=False,
                                   related_name="+", verbose_name="签收人")
     read_at = models.DateTimeField(null=True, blank=True, verbose_name="阅读时间")
-    read_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+    read_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, db_index=False,
                                 related_name="+", verbose_name="阅读人")
     reply_due_at = models.DateTimeField(null=True, blank=True, verbose_name="答复期限")
     reply_due_provisional = models.BooleanField(default=False, verbose_name="期限为暂定")
     calendar_version = models.CharField(max_length=100, blank=True, verbose_name="工作日历版本")
     replied_at = models.DateTimeField(null=True, blank=True, verbose_name="答复时间")
-    replied_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+    replied_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, db_index=False,
                                    related_name="+", verbose_name="答复人")
     reply_text = models.TextField(blank=True, verbose_name="答复内容")
     reply_attachments = models.ManyToManyField("files.Attachment", blank=True, related_name="+",
@@ -92,7 +95,7 @@ class Delivery(OrgOwned):
                                     verbose_name="审核状态")
     return_reason = models.CharField(max_length=500, blank=True, verbose_name="退回理由")
     reviewed_at = models.DateTimeField(null=True, blank=True, verbose_name="审核时间")
-    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, db_index=False,
                                     related_name="+", verbose_name="审核人")
     sign_reminded_at = models.DateTimeField(null=True, blank=True, verbose_name="签收超期提醒时间")
     reply_reminded_at = models.DateTimeField(null=True, blank=True, verbose_name="答复到期提醒时间")
