@@ -7,12 +7,9 @@ what the actor may do; refusals are shown on the page they came from.
 """
 
 import datetime
-import tempfile
 
-import xlsxwriter
 from django.contrib import messages
 from django.db.models import Count, Q
-from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -25,6 +22,7 @@ from fenji.core.kernel.errors import AccessDenied, DomainError, NotVisible
 from fenji.core.kernel.pagination import Page
 from fenji.core.org import selectors as org_selectors
 from fenji.core.org.models import Unit
+from fenji.core.web.excel import ExcelSheet, Rate, stamp
 from fenji.core.web.forms import add_domain_error
 from fenji.core.web.routes import requires, signed_in
 
@@ -379,42 +377,17 @@ def bulletin(request):
 
 
 def _bulletin_xlsx(request, unit, start: datetime.date, end: datetime.date, rows):
-    handle = tempfile.TemporaryFile()
-    workbook = xlsxwriter.Workbook(handle, {"constant_memory": True, "in_memory": False})
-    sheet = workbook.add_worksheet(_("收文通报"))
-    bold = workbook.add_format({"bold": True})
-    percent = workbook.add_format({"num_format": "0.0%"})
-    sheet.set_column(0, 0, 8)
-    sheet.set_column(1, 1, 30)
-    sheet.set_column(2, 7, 14)
-    sheet.write_string(0, 0, _("%(unit)s 收文办理情况通报（%(start)s 至 %(end)s）") % {
-        "unit": unit.name, "start": start.isoformat(), "end": end.isoformat()}, bold)
-    headers = [_("排名"), _("单位"), _("收文数"), _("按时签收"), _("按时签收率"), _("需答复"), _("按时答复"),
-               _("按时答复率"), _("超期件数")]
-    sheet.write_row(2, 0, headers, bold)
-    for line, row in enumerate(rows, start=3):
-        sheet.write_number(line, 0, row.rank)
-        sheet.write_string(line, 1, row.unit_name)
-        sheet.write_number(line, 2, row.received)
-        sheet.write_number(line, 3, row.signed_on_time)
-        if row.sign_rate is None:
-            sheet.write_string(line, 4, "—")
-        else:
-            sheet.write_number(line, 4, row.sign_rate, percent)
-        sheet.write_number(line, 5, row.replies_due)
-        sheet.write_number(line, 6, row.replied_on_time)
-        if row.reply_rate is None:
-            sheet.write_string(line, 7, "—")
-        else:
-            sheet.write_number(line, 7, row.reply_rate, percent)
-        sheet.write_number(line, 8, row.overdue)
-    workbook.close()
-    handle.seek(0)
+    sheet = ExcelSheet(_("收文通报"), [_("排名"), _("单位"), _("收文数"), _("按时签收"), _("按时签收率"), _("需答复"),
+                                   _("按时答复"), _("按时答复率"), _("超期件数")],
+                       {0: 8, 1: 30, **{column: 14 for column in range(2, 9)}},
+                       heading=_("%(unit)s 收文办理情况通报（%(start)s 至 %(end)s）") % {
+                           "unit": unit.name, "start": start.isoformat(), "end": end.isoformat()})
+    for row in rows:
+        sheet.add([row.rank, row.unit_name, row.received, row.signed_on_time, Rate(row.sign_rate), row.replies_due,
+                   row.replied_on_time, Rate(row.reply_rate), row.overdue])
     audit_record(actor=request.actor, action=perms.DISPATCH_SEND, target=unit, details={
         "export": "bulletin.xlsx", "start": start.isoformat(), "end": end.isoformat(), "rows": len(rows)})
-    name = f"bulletin-{timezone.localtime():%Y%m%d-%H%M%S}.xlsx"
-    return FileResponse(handle, as_attachment=True, filename=name,
-                        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return sheet.response(f"bulletin-{stamp()}.xlsx")
 
 
 def bulletin_text(unit, start, end, rows) -> str:

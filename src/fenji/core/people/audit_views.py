@@ -4,10 +4,7 @@ Every read the auditor makes is itself recorded, and so is every export (seed 00
 """
 
 import datetime
-import tempfile
 
-import xlsxwriter
-from django.http import FileResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -19,6 +16,7 @@ from fenji.core.audit.chain import HASHED_FIELDS, event_hash
 from fenji.core.audit.services import audit_record
 from fenji.core.kernel.errors import NotVisible
 from fenji.core.org import selectors as org_selectors
+from fenji.core.web.excel import ExcelSheet, stamp
 from fenji.core.web.routes import requires
 
 from .audit_forms import AuditSearchForm
@@ -88,29 +86,12 @@ def audit_export(request):
     form = AuditSearchForm(request.GET or None)
     filters = _filters(request, form)
     events = audit_event_list(actor=request.actor, **filters)[:EXPORT_LIMIT]
-    handle = tempfile.TemporaryFile()
-    workbook = xlsxwriter.Workbook(handle, {"constant_memory": True, "in_memory": False,
-                                            "remove_timezone": True})
-    sheet = workbook.add_worksheet("审计日志")
-    text = workbook.add_format({"num_format": "@"})
-    when = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})
-    headers = ["序号", "时间", "操作人", "操作人单位路径", "动作", "对象类型", "对象编号", "对象单位路径",
-               "客户端地址", "请求编号", "渠道", "结果", "详情", "哈希"]
-    sheet.write_row(0, 0, headers)
-    count = 0
-    for count, event in enumerate(events.iterator(chunk_size=2000), start=1):
-        sheet.write_number(count, 0, event.seq)
-        sheet.write_datetime(count, 1, timezone.localtime(event.at).replace(tzinfo=None), when)
-        for column, value in enumerate([event.actor_label, event.actor_unit_path, event.action, event.target_type,
-                                        event.target_id, event.target_unit_path, event.client_ip,
-                                        event.request_id, event.channel, event.get_outcome_display(),
-                                        str(event.details), event.hash], start=2):
-            sheet.write_string(count, column, value or "", text)
-    sheet.freeze_panes(1, 0)
-    workbook.close()
-    handle.seek(0)
+    sheet = ExcelSheet("审计日志", ["序号", "时间", "操作人", "操作人单位路径", "动作", "对象类型", "对象编号",
+                                "对象单位路径", "客户端地址", "请求编号", "渠道", "结果", "详情", "哈希"], seconds=True)
+    for event in events.iterator(chunk_size=2000):
+        sheet.add([event.seq, event.at, event.actor_label, event.actor_unit_path, event.action, event.target_type,
+                   event.target_id, event.target_unit_path, event.client_ip, event.request_id, event.channel,
+                   event.get_outcome_display(), str(event.details), event.hash])
     audit_record(actor=request.actor, action="audit.event.export", details={"filters": _described(filters),
-                                                                           "rows": count})
-    name = f"audit-{timezone.localtime():%Y%m%d-%H%M%S}.xlsx"
-    return FileResponse(handle, as_attachment=True, filename=name,
-                        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+                                                                           "rows": sheet.rows})
+    return sheet.response(f"audit-{stamp()}.xlsx")

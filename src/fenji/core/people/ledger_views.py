@@ -7,10 +7,8 @@ log, and ID numbers leave the platform masked unless the actor may see them in f
 """
 
 import datetime
-import tempfile
 from itertools import islice
 
-import xlsxwriter
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Min
@@ -30,6 +28,7 @@ from fenji.core.audit.services import audit_record
 from fenji.core.kernel.errors import DomainError
 from fenji.core.kernel.pagination import keyset_page
 from fenji.core.org import selectors as org_selectors
+from fenji.core.web.excel import ExcelSheet, stamp
 from fenji.core.web.forms import add_domain_error
 from fenji.core.web.pdf import PdfUnavailable, pdf_response, render_pdf
 from fenji.core.web.routes import requires, signed_in
@@ -45,7 +44,6 @@ EXPORT_LIMIT = 100_000
 EXPORT_BATCH = 500
 UNIT_CHOICES = 300  # the unit picker lists the top of the scope and two levels below it
 REVIEW_PAGE_SIZE = 20
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 # --- helpers -------------------------------------------------------------------------------------
@@ -78,10 +76,6 @@ def _batches(queryset, size=EXPORT_BATCH):
         yield batch
 
 
-def _local(value):
-    return timezone.localtime(value).replace(tzinfo=None) if value else None
-
-
 def _described(unit, data: dict) -> dict:
     described = {k: str(v) for k, v in data.items() if v not in (None, "") and k != "unit"}
     if unit is not None:
@@ -94,42 +88,6 @@ def _query(request) -> str:
     for key in ("after", "format", "page"):
         query.pop(key, None)
     return query.urlencode()
-
-
-class _Sheet:
-    """One worksheet written row by row (constant memory): text as text cells, times as dates."""
-
-    def __init__(self, title: str, headers: list[str], widths: dict[int, int] | None = None):
-        self.handle = tempfile.TemporaryFile()
-        self.book = xlsxwriter.Workbook(self.handle, {"constant_memory": True, "in_memory": False,
-                                                      "remove_timezone": True})
-        self.sheet = self.book.add_worksheet(title)
-        self.text = self.book.add_format({"num_format": "@"})
-        self.when = self.book.add_format({"num_format": "yyyy-mm-dd hh:mm"})
-        for column, width in (widths or {}).items():
-            self.sheet.set_column(column, column, width)
-        self.sheet.write_row(0, 0, headers)
-        self.sheet.freeze_panes(1, 0)
-        self.rows = 0
-
-    def add(self, values: list) -> None:
-        self.rows += 1
-        for column, value in enumerate(values):
-            if isinstance(value, datetime.datetime):
-                self.sheet.write_datetime(self.rows, column, _local(value), self.when)
-            elif value is None or value == "":
-                self.sheet.write_blank(self.rows, column, None, self.text)
-            else:  # ID and mobile numbers stay text: never a number, never scientific notation
-                self.sheet.write_string(self.rows, column, str(value), self.text)
-
-    def response(self, filename: str) -> FileResponse:
-        self.book.close()
-        self.handle.seek(0)
-        return FileResponse(self.handle, as_attachment=True, filename=filename, content_type=XLSX)
-
-
-def _stamp() -> str:
-    return f"{timezone.localtime():%Y%m%d-%H%M%S}"
 
 
 # --- 账户台账 --------------------------------------------------------------------------------------
@@ -165,7 +123,7 @@ def _account_export(request, accounts, filters: dict) -> FileResponse:
     """The filtered ledger as a workbook. ID and mobile numbers are text cells, masked unless the
     actor may unmask them at the account's unit; the export is audited and says how many were full."""
     actor = request.actor
-    sheet = _Sheet(_("账户台账"), [_(h) for h in ACCOUNT_HEADERS], {0: 10, 1: 22, 2: 14, 3: 24, 7: 17, 10: 17, 12: 17})
+    sheet = ExcelSheet(_("账户台账"), [_(h) for h in ACCOUNT_HEADERS], {0: 10, 1: 22, 2: 14, 3: 24, 7: 17, 10: 17, 12: 17})
     unmasked = 0
     for batch in _batches(accounts.order_by("unit_path", "id")[:EXPORT_LIMIT]):
         histories = ledgers.account_histories(batch)
@@ -187,7 +145,7 @@ def _account_export(request, accounts, filters: dict) -> FileResponse:
         "ledger": "accounts", "filters": filters, "rows": sheet.rows, "unmasked": unmasked > 0,
         "unmasked_rows": unmasked, "fields": ["id_number", "mobile"] if unmasked else [],
     })
-    return sheet.response(f"account-ledger-{_stamp()}.xlsx")
+    return sheet.response(f"account-ledger-{stamp()}.xlsx")
 
 
 # --- 权限台账 --------------------------------------------------------------------------------------
@@ -238,7 +196,7 @@ GRANT_HEADERS = ["姓名", "手机号码", "账号所在单位", "角色", "席�
 
 
 def _grant_export(request, grants, labels: dict, filters: dict) -> FileResponse:
-    sheet = _Sheet(_("权限台账"), [_(h) for h in GRANT_HEADERS], {0: 10, 2: 20, 3: 14, 5: 20, 11: 17, 15: 17})
+    sheet = ExcelSheet(_("权限台账"), [_(h) for h in GRANT_HEADERS], {0: 10, 2: 20, 3: 14, 5: 20, 11: 17, 15: 17})
     now = timezone.now()
     grants = grants.select_related("account__unit")
     for batch in _batches(grants.order_by("unit_path", "id")[:EXPORT_LIMIT]):
@@ -254,7 +212,7 @@ def _grant_export(request, grants, labels: dict, filters: dict) -> FileResponse:
     audit_record(actor=request.actor, action="access.grant.export", details={
         "ledger": "permissions", "filters": filters, "rows": sheet.rows,
     })
-    return sheet.response(f"permission-ledger-{_stamp()}.xlsx")
+    return sheet.response(f"permission-ledger-{stamp()}.xlsx")
 
 
 # --- 申请表 (seed 004 annexes 1 and 2) --------------------------------------------------------------

@@ -1,10 +1,7 @@
-import tempfile
 
-import xlsxwriter
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
-from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +14,7 @@ from fenji.core.access.selectors import grant_list_for_account
 from fenji.core.audit.services import audit_record
 from fenji.core.kernel.errors import DomainError, NotVisible
 from fenji.core.org.selectors import unit_get
+from fenji.core.web.excel import ExcelSheet, stamp
 from fenji.core.web.forms import add_domain_error
 from fenji.core.web.routes import public, requires, signed_in
 
@@ -304,33 +302,16 @@ def _stale_review(request, days: int):
 
 def _stale_export(request, accounts, days: int):
     """The whole list as an Excel workbook (numbers masked); the export is audited (C5.4)."""
-    handle = tempfile.TemporaryFile()
-    workbook = xlsxwriter.Workbook(handle, {"constant_memory": True, "in_memory": False, "remove_timezone": True})
-    sheet = workbook.add_worksheet("长期未登录账号")
-    text = workbook.add_format({"num_format": "@"})
-    when = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm"})
-    sheet.write_row(0, 0, ["姓名", "手机号码", "单位", "单位路径", "职务", "上次登录", "未登录天数", "开户时间"])
+    sheet = ExcelSheet("长期未登录账号", ["姓名", "手机号码", "单位", "单位路径", "职务", "上次登录", "未登录天数", "开户时间"])
     now = timezone.now()
-    count = 0
     rows = accounts.select_related("person", "unit").order_by("unit_path", "id")[:STALE_EXPORT_LIMIT]
-    for count, account in enumerate(rows.iterator(chunk_size=2000), start=1):
-        for column, value in enumerate([account.person.real_name, account.mobile_masked, account.unit.name,
-                                        account.unit_path, account.title]):
-            sheet.write_string(count, column, value or "", text)
-        if account.last_login:
-            sheet.write_datetime(count, 5, timezone.localtime(account.last_login).replace(tzinfo=None), when)
-        else:
-            sheet.write_string(count, 5, "从未登录", text)
-        sheet.write_number(count, 6, selectors.idle_days(account, now))
-        sheet.write_datetime(count, 7, timezone.localtime(account.created_at).replace(tzinfo=None), when)
-    sheet.freeze_panes(1, 0)
-    workbook.close()
-    handle.seek(0)
+    for account in rows.iterator(chunk_size=2000):
+        sheet.add([account.person.real_name, account.mobile_masked, account.unit.name, account.unit_path,
+                   account.title, account.last_login or "从未登录", selectors.idle_days(account, now),
+                   account.created_at])
     audit_record(actor=request.actor, action="people.account.export", details={"list": "stale", "days": days,
-                                                                               "rows": count})
-    name = f"stale-accounts-{timezone.localtime():%Y%m%d-%H%M%S}.xlsx"
-    return FileResponse(handle, as_attachment=True, filename=name,
-                        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+                                                                               "rows": sheet.rows})
+    return sheet.response(f"stale-accounts-{stamp()}.xlsx")
 
 
 # What registering each duty status will do, shown before it is confirmed.

@@ -6,12 +6,9 @@ services decide what the actor may do; refusals are shown on the form they came 
 """
 
 import datetime
-import tempfile
 
-import xlsxwriter
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,6 +20,7 @@ from fenji.core.audit.services import audit_record
 from fenji.core.kernel.errors import AccessDenied, DomainError, NotVisible
 from fenji.core.kernel.pagination import Page
 from fenji.core.org import selectors as org_selectors
+from fenji.core.web.excel import ExcelSheet, Rate, stamp
 from fenji.core.web.forms import add_domain_error
 from fenji.core.web.routes import requires, signed_in
 
@@ -393,41 +391,15 @@ def timeliness(request):
 
 
 def _timeliness_export(request, unit, start: datetime.date, end: datetime.date, table, total):
-    handle = tempfile.TemporaryFile()
-    workbook = xlsxwriter.Workbook(handle, {"in_memory": False})
-    sheet = workbook.add_worksheet(_("及时率"))
-    bold = workbook.add_format({"bold": True})
-    percent = workbook.add_format({"num_format": "0.0%"})
-    sheet.write_string(0, 0, _("%(unit)s 审批办理及时率（%(start)s 至 %(end)s）") % {
-        "unit": unit.name, "start": start.isoformat(), "end": end.isoformat()}, bold)
-    headers = [_("单位"), _("已办理环节"), _("按时办理"), _("及时率"), _("超期未办")]
-    sheet.write_row(2, 0, headers, bold)
-    line = 2
-    for line, item in enumerate(table, start=3):
+    sheet = ExcelSheet(_("及时率"), [_("单位"), _("已办理环节"), _("按时办理"), _("及时率"), _("超期未办")],
+                       {0: 30, 1: 12, 2: 12, 3: 12, 4: 12},
+                       heading=_("%(unit)s 审批办理及时率（%(start)s 至 %(end)s）") % {
+                           "unit": unit.name, "start": start.isoformat(), "end": end.isoformat()})
+    for item in table:
         row = item["row"]
-        sheet.write_string(line, 0, row.unit_name)
-        sheet.write_number(line, 1, row.decided)
-        sheet.write_number(line, 2, row.on_time)
-        if row.rate is None:
-            sheet.write_string(line, 3, "—")
-        else:
-            sheet.write_number(line, 3, row.rate, percent)
-        sheet.write_number(line, 4, row.overdue_open)
-    line += 1
-    sheet.write_string(line, 0, _("合计"), bold)
-    sheet.write_number(line, 1, total["decided"], bold)
-    sheet.write_number(line, 2, total["on_time"], bold)
-    if total["decided"]:
-        sheet.write_number(line, 3, total["on_time"] / total["decided"], percent)
-    else:
-        sheet.write_string(line, 3, "—")
-    sheet.write_number(line, 4, total["overdue_open"], bold)
-    sheet.set_column(0, 0, 30)
-    sheet.set_column(1, 4, 12)
-    workbook.close()
-    handle.seek(0)
+        sheet.add([row.unit_name, row.decided, row.on_time, Rate(row.rate), row.overdue_open])
+    sheet.add([_("合计"), total["decided"], total["on_time"],
+               Rate(total["on_time"] / total["decided"] if total["decided"] else None), total["overdue_open"]])
     audit_record(actor=request.actor, action=perms.REQUEST_VIEW, target=unit, details={
         "export": "timeliness", "start": start.isoformat(), "end": end.isoformat(), "rows": len(table)})
-    name = f"timeliness-{timezone.localtime():%Y%m%d-%H%M%S}.xlsx"
-    return FileResponse(handle, as_attachment=True, filename=name,
-                        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return sheet.response(f"timeliness-{stamp()}.xlsx")
