@@ -139,6 +139,8 @@ def _decision_note(actor, req, steps) -> str:
     """Why the actor, who may decide the open step, will be refused (shown instead of a dead form)."""
     if req.requester_id == actor.account_id:
         return _("您是本申请的申请人，不能办理本申请的审批环节。")
+    if req.subject_id is not None and req.subject_id == actor.account_id:
+        return _("本申请涉及您本人的账号或权限，您不能办理本申请的审批环节。")
     if any(s.decided_by_id == actor.account_id for s in steps):
         return _("您已办理过本申请的其他环节；同一申请的不同环节须由不同人员办理。")
     return ""
