@@ -55,21 +55,3 @@ class ReplyForm(forms.Form):
 
 class ReturnForm(forms.Form):
     reason = forms.CharField(label=_("退回理由"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
-
-
-class BulletinForm(forms.Form):
-    """``unit`` is only an id: the view looks it up in the actor's scope (404 outside it)."""
-
-    unit = forms.IntegerField(label=_("单位"), required=False, widget=forms.Select)
-    start = forms.DateField(label=_("开始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("结束日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-
-    def __init__(self, *args, units=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["unit"].widget.choices = [(unit.pk, unit.name) for unit in units]
-
-    def clean(self):
-        data = super().clean()
-        if data.get("start") and data.get("end") and data["start"] > data["end"]:
-            raise forms.ValidationError(_("开始日期不能晚于结束日期"))
-        return data

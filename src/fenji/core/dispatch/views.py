@@ -22,13 +22,14 @@ from fenji.core.kernel.errors import AccessDenied, DomainError, NotVisible
 from fenji.core.kernel.pagination import Page
 from fenji.core.org import selectors as org_selectors
 from fenji.core.org.models import Unit
+from fenji.core.org.periods import percent, period_choice
 from fenji.core.web.excel import ExcelSheet, Rate, stamp
 from fenji.core.web.forms import add_domain_error
 from fenji.core.web.routes import requires, signed_in
 
 from . import permissions as perms
 from . import selectors, services
-from .forms import BulletinForm, DeliveryFilterForm, DispatchForm, InboxFilterForm, ReplyForm, ReturnForm
+from .forms import DeliveryFilterForm, DispatchForm, InboxFilterForm, ReplyForm, ReturnForm
 from .models import Delivery, DispatchKind, ReviewState
 
 PAGE_SIZE = 20
@@ -308,50 +309,12 @@ def mobile_delivery(request, pk):
 # --- 通报 ------------------------------------------------------------------------------------------
 
 
-def _bulletin_units(request, chosen=None) -> list:
-    actor = request.actor
-    roots = org_selectors.unit_roots(actor=actor, action=perms.DISPATCH_SEND)
-    if not roots and policy.can(actor, perms.DISPATCH_SEND, actor.unit_path):
-        roots = [request.user.unit]
-    units = []
-    for root in roots:
-        units.append(root)
-        units += list(org_selectors.unit_list(actor=actor, action=perms.DISPATCH_SEND)
-                      .filter(parent=root, status="active").order_by("sort_order", "path"))
-    if chosen is not None and all(u.pk != chosen.pk for u in units):
-        units.append(chosen)
-    return units
-
-
-def _percent(value) -> str:
-    return "—" if value is None else f"{value * 100:.1f}%"
-
-
 def _bulletin(request, data):
-    actor = request.actor
-    today = timezone.localdate()
-    units = _bulletin_units(request)
-    if data:  # a bound form shows no initial values: fill in the period the table is computed for
-        data = data.copy()
-        for name, default in (("start", today.replace(day=1)), ("end", today)):
-            if not data.get(name):
-                data[name] = default.isoformat()
-    form = BulletinForm(data or None, units=units,
-                        initial={"unit": units[0].pk if units else None, "start": today.replace(day=1), "end": today})
-    cleaned = form.cleaned_data if form.is_valid() else {}
-    unit = None
-    if cleaned.get("unit"):
-        unit = org_selectors.unit_get(actor=actor, pk=cleaned["unit"], action=perms.DISPATCH_SEND)
-        form.fields["unit"].widget.choices = [(u.pk, u.name) for u in _bulletin_units(request, unit)]
-    elif units:
-        unit = units[0]
-    start = cleaned.get("start") or today.replace(day=1)
-    end = cleaned.get("end") or today
-    if form.errors:
-        start, end = today.replace(day=1), today
-    rows = selectors.bulletin(actor, root_path=unit.path, start=start, end=end) if unit else []
-    table = [{"row": r, "sign_rate": _percent(r.sign_rate), "reply_rate": _percent(r.reply_rate)} for r in rows]
-    return form, unit, start, end, rows, table
+    choice = period_choice(request.actor, data, perms.DISPATCH_SEND, own_unit=request.user.unit)
+    unit, start, end = choice.unit, choice.start, choice.end
+    rows = selectors.bulletin(request.actor, root_path=unit.path, start=start, end=end) if unit else []
+    table = [{"row": r, "sign_rate": percent(r.sign_rate), "reply_rate": percent(r.reply_rate)} for r in rows]
+    return choice.form, unit, start, end, rows, table
 
 
 @requires(perms.DISPATCH_SEND)
@@ -397,7 +360,7 @@ def bulletin_text(unit, start, end, rows) -> str:
     for row in rows:
         lines.append(_("%(rank)s. %(unit)s：收文 %(received)s 件，按时签收率 %(sign)s，按时答复率 %(reply)s，超期 %(overdue)s 件")
                      % {"rank": row.rank, "unit": row.unit_name, "received": row.received,
-                        "sign": _percent(row.sign_rate), "reply": _percent(row.reply_rate), "overdue": row.overdue})
+                        "sign": percent(row.sign_rate), "reply": percent(row.reply_rate), "overdue": row.overdue})
     if not rows:
         lines.append(_("统计期内没有收文。"))
     lines += ["", _("请各单位对照排名，及时签收、按时答复。")]

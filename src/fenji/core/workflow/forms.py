@@ -1,7 +1,6 @@
 """Forms of the request console pages. The request types' own forms are declared with the types
 (``registry.RequestType.form``); these are the decision, the withdrawal and the list filters."""
 
-import datetime
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -45,24 +44,3 @@ class RequestFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["state"].choices = [("", _("全部"))] + list(RequestState.choices)
         self.fields["kind"].choices = [("", _("全部"))] + list(kinds)
-
-
-class TimelinessForm(forms.Form):
-    """``unit`` is only an id: the view looks it up in the actor's scope (404 outside it)."""
-
-    unit = forms.IntegerField(label=_("单位"), required=False, widget=forms.Select)
-    start = forms.DateField(label=_("开始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("结束日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-
-    def __init__(self, *args, units=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["unit"].widget.choices = [(unit.pk, unit.name) for unit in units]
-
-    def clean(self):
-        data = super().clean()
-        start, end = data.get("start"), data.get("end")
-        if start and end and end < start:
-            self.add_error("end", _("结束日期不能早于开始日期"))
-        if start and end and (end - start) > datetime.timedelta(days=366 * 3):
-            self.add_error("end", _("统计区间不能超过三年"))
-        return data

@@ -11,7 +11,6 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -19,14 +18,14 @@ from fenji.core.access import policy
 from fenji.core.audit.services import audit_record
 from fenji.core.kernel.errors import AccessDenied, DomainError, NotVisible
 from fenji.core.kernel.pagination import Page
-from fenji.core.org import selectors as org_selectors
+from fenji.core.org.periods import percent, period_choice
 from fenji.core.web.excel import ExcelSheet, Rate, stamp
 from fenji.core.web.forms import add_domain_error
 from fenji.core.web.routes import requires, signed_in
 
 from . import permissions as perms
 from . import registry, selectors, services
-from .forms import DecisionForm, RequestFilterForm, TimelinessForm, WithdrawForm
+from .forms import DecisionForm, RequestFilterForm, WithdrawForm
 from .models import RequestState, Step, StepState
 
 PAGE_SIZE = 20
@@ -340,50 +339,15 @@ def in_scope(request):
 # --- 及时率 ----------------------------------------------------------------------------------------
 
 
-def _timeliness_units(request, chosen=None) -> list:
-    """The tops of the actor's scope and the units directly below them; the chosen unit if deeper."""
-    actor = request.actor
-    roots = org_selectors.unit_roots(actor=actor, action=perms.REQUEST_VIEW)
-    if not roots and policy.can(actor, perms.REQUEST_VIEW, actor.unit_path):
-        roots = [_user_unit(request)]  # a grant reaching its own unit only
-    units = []
-    for root in roots:
-        units.append(root)
-        units += list(org_selectors.unit_list(actor=actor, action=perms.REQUEST_VIEW)
-                      .filter(parent=root, status="active").order_by("sort_order", "path"))
-    if chosen is not None and all(u.pk != chosen.pk for u in units):
-        units.append(chosen)
-    return units
-
-
-def _rate(decided: int, on_time: int) -> str:
-    return "—" if decided == 0 else f"{on_time * 100 / decided:.1f}%"
-
-
 @requires(perms.REQUEST_VIEW)
 def timeliness(request):
-    actor = request.actor
-    today = timezone.localdate()
-    units = _timeliness_units(request)
-    form = TimelinessForm(request.GET or None, units=units,
-                          initial={"unit": units[0].pk if units else None, "start": today.replace(day=1),
-                                   "end": today})
-    data = form.cleaned_data if form.is_valid() else {}
-    unit = None
-    if data.get("unit"):
-        unit = org_selectors.unit_get(actor=actor, pk=data["unit"], action=perms.REQUEST_VIEW)
-        form.fields["unit"].widget.choices = [(u.pk, u.name) for u in _timeliness_units(request, unit)]
-    elif units:
-        unit = units[0]
-    start = data.get("start") or today.replace(day=1)
-    end = data.get("end") or today
-    if form.errors:
-        start, end = today.replace(day=1), today
-    rows = selectors.timeliness(actor, root_path=unit.path, start=start, end=end) if unit else []
+    choice = period_choice(request.actor, request.GET, perms.REQUEST_VIEW, own_unit=_user_unit(request))
+    form, unit, start, end = choice.form, choice.unit, choice.start, choice.end
+    rows = selectors.timeliness(request.actor, root_path=unit.path, start=start, end=end) if unit else []
     total = {"decided": sum(r.decided for r in rows), "on_time": sum(r.on_time for r in rows),
              "overdue_open": sum(r.overdue_open for r in rows)}
-    total["rate"] = _rate(total["decided"], total["on_time"])
-    table = [{"row": r, "rate": _rate(r.decided, r.on_time)} for r in rows]
+    total["rate"] = percent(total["on_time"] / total["decided"] if total["decided"] else None)
+    table = [{"row": r, "rate": percent(r.rate)} for r in rows]
     if request.GET.get("format") == "xlsx" and unit is not None:
         return _timeliness_export(request, unit, start, end, table, total)
     return render(request, "workflow/timeliness.html", {

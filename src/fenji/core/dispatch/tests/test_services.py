@@ -430,7 +430,7 @@ def test_the_bulletin_counts_only_what_has_fallen_due(tree, people):
         town = rows()["新街口街道"]
         assert (town.received, town.signs_due, town.replies_due, town.overdue) == (1, 0, 0, 0)
         assert town.sign_rate is None and town.reply_rate is None
-        from fenji.core.dispatch.views import _percent
+        from fenji.core.org.periods import percent as _percent
 
         assert _percent(town.sign_rate) == "—"
     with time_machine.travel(at(2026, 11, 2, 9, 30), tick=False):
