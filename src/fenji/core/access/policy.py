@@ -14,7 +14,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from fenji.core.kernel.errors import AccessDenied
-from fenji.core.kernel.paths import SUBTREE_END, is_within
+from fenji.core.kernel.paths import SUBTREE_END, ancestor_paths, is_within
 
 from . import registry
 from .models import Grant, Reach
@@ -89,6 +89,19 @@ def roles_for(codes, *, live_only: bool = False) -> dict[str, Role]:
             rows = rows.filter(archived_at__isnull=True)
         roles.update({row.code: _from_row(row) for row in rows})
     return roles
+
+
+def role_codes_with(action: str) -> list[str]:
+    """The codes of the roles that include ``action``: built-in ones and live business roles as data."""
+    builtin = [code for code, role in BUILTIN_ROLES.items() if action in role.actions]
+    custom = [row.code for row in RoleRow.objects.filter(archived_at__isnull=True) if action in row.actions]
+    return builtin + custom
+
+
+def grants_giving(action: str, unit_path: str) -> QuerySet:
+    """Live grants that give ``action`` over ``unit_path`` (``GrantFact.covers`` as a query)."""
+    covering = Q(unit_path__in=ancestor_paths(unit_path), reach=Reach.SUBTREE) | Q(unit_path=unit_path)
+    return live_grants().filter(covering, role__in=role_codes_with(action))
 
 
 def live_grants() -> QuerySet:

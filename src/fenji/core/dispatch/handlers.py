@@ -8,17 +8,9 @@ from django.db.models.functions import Concat
 
 from fenji.core.access import policy
 from fenji.core.access.models import Reach
-from fenji.core.access.models import Role as RoleRow
-from fenji.core.access.roles import BUILTIN_ROLES
 from fenji.core.kernel.paths import SUBTREE_END
 
 from . import permissions as perms
-
-
-def roles_with(action: str) -> list[str]:
-    builtin = [code for code, role in BUILTIN_ROLES.items() if action in role.actions]
-    custom = [row.code for row in RoleRow.objects.filter(archived_at__isnull=True) if action in row.actions]
-    return builtin + custom
 
 
 def handlers_by_unit(unit_ids) -> dict[int, list]:
@@ -26,7 +18,7 @@ def handlers_by_unit(unit_ids) -> dict[int, list]:
     unit_ids = {u for u in unit_ids if u is not None}
     if not unit_ids:
         return {}
-    grants = (policy.live_grants().filter(account_id=OuterRef("pk"), role__in=roles_with(perms.DELIVERY_HANDLE))
+    grants = (policy.live_grants().filter(account_id=OuterRef("pk"), role__in=policy.role_codes_with(perms.DELIVERY_HANDLE))
               .annotate(subtree_end=Concat("unit_path", Value(SUBTREE_END), output_field=CharField()))
               .filter(Q(unit_path=OuterRef("unit_path"))
                       | Q(reach=Reach.SUBTREE, unit_path__lte=OuterRef("unit_path"),

@@ -30,7 +30,7 @@ from fenji.core.workflow.registry import PARENT, RequestType, StepSpec, register
 from . import permissions as perms
 from .identity import clean_mobile, parse_id_number
 from .models import Account, AccountKind, AccountStatus
-from .services import account_open, account_set_status
+from .services import account_open, account_set_status, unrevoked_grants
 
 GROUP_OPERATOR = _("操作员账户权限申请（附件2）")
 GROUP_ADMIN = _("管理员账户权限申请（附件1）")
@@ -253,15 +253,8 @@ def _revoke(*, actor, request, payload) -> str:
 
 def revoke_business_grants(*, actor, account: Account, reason: str) -> list[Grant]:
     """Revoke every live business grant of ``account``; administrator grants need their own form."""
-    revoked = []
-    live = Grant.objects.unscoped(reason="clean-up of one person's grants").filter(
-        account=account, revoked_at__isnull=True).order_by("id")
-    for grant in live:
-        role = policy.role_for(grant.role)
-        if role is not None and role.duty != Duty.BUSINESS:
-            continue
-        revoked.append(grant_revoke(actor=actor, grant=grant, reason=reason))
-    return revoked
+    business, _admin = unrevoked_grants(account)
+    return [grant_revoke(actor=actor, grant=grant, reason=reason) for grant in business]
 
 
 def _revoke_all(*, actor, request, payload) -> str:

@@ -267,7 +267,7 @@ class DutyChange:
 DUTY_CHANGE_REQUEST = "staff.duty_change"
 
 
-def _unrevoked_grants(account: Account) -> tuple[list, list]:
+def unrevoked_grants(account: Account) -> tuple[list, list]:
     """The account's grants not yet revoked, split into business and administrator ones."""
     grants = list(Grant.objects.unscoped(reason="clearing the permissions of one person")
                   .filter(account_id=account.pk, revoked_at__isnull=True).order_by("pk"))
@@ -308,7 +308,7 @@ def account_duty_status_set(*, actor, account: Account, status: str, since: date
     account.save(update_fields=["duty_status", "duty_status_since", "duty_status_note"])
     change = DutyChange(account=account)
     if status != DutyStatus.ON_DUTY:
-        business, change.admin_grants = _unrevoked_grants(account)
+        business, change.admin_grants = unrevoked_grants(account)
     if status == DutyStatus.INVESTIGATION:
         reason = f"接受调查，立即收回业务权限（由{actor.label}登记）"[:200]
         # The platform revokes by rule (the registering account administrator holds no grant duty, 三员);

@@ -6,14 +6,9 @@ repeated or concurrent run sends nothing twice."""
 import datetime
 
 from django.contrib.auth import get_user_model
-from django.db.models import Q
 from django.utils import timezone
 
 from fenji.core.access import policy
-from fenji.core.access.models import Reach
-from fenji.core.access.models import Role as RoleRow
-from fenji.core.access.roles import BUILTIN_ROLES
-from fenji.core.kernel.paths import ancestor_paths
 from fenji.core.notify.services import message_send
 
 from .models import Step, StepState
@@ -23,18 +18,10 @@ from .services import step_deadlines_refresh
 REMIND_BEFORE = datetime.timedelta(hours=24)
 
 
-def _roles_with(action: str) -> list[str]:
-    builtin = [code for code, role in BUILTIN_ROLES.items() if action in role.actions]
-    custom = [row.code for row in RoleRow.objects.filter(archived_at__isnull=True) if action in row.actions]
-    return builtin + custom
-
-
 def deciders(step: Step) -> list:
     """Active accounts holding the step's action over its unit, except the requester and anyone
     who already decided a step of this request (they may not decide another)."""
-    covering = Q(unit_path__in=ancestor_paths(step.unit_path), reach=Reach.SUBTREE) | Q(unit_path=step.unit_path)
-    account_ids = set(policy.live_grants().filter(covering, role__in=_roles_with(step.action))
-                      .values_list("account_id", flat=True))
+    account_ids = set(policy.grants_giving(step.action, step.unit_path).values_list("account_id", flat=True))
     excluded = {step.request.requester_id, step.request.subject_id} | set(
         Step.objects.unscoped(reason="who already decided this request").filter(
             request_id=step.request_id, decided_by__isnull=False).values_list("decided_by_id", flat=True))
