@@ -53,6 +53,18 @@ def dispatches_sent(actor):
             .select_related("unit", "sent_by__person").order_by("-id"))
 
 
+def sent_counts(dispatch_ids: list[int]) -> dict[int, dict]:
+    """Signed / overdue unsigned / replied per dispatch, for a page of dispatches already in scope:
+    one grouped query."""
+    now = timezone.now()
+    rows = (Delivery.objects.unscoped(reason="counts for the dispatches listed").filter(dispatch_id__in=dispatch_ids)
+            .values("dispatch_id").annotate(signed=Count("id", filter=Q(signed_at__isnull=False)),
+                                            overdue=Count("id", filter=Q(signed_at__isnull=True, sign_due_at__lt=now)),
+                                            replied=Count("id", filter=Q(replied_at__isnull=False)))
+            .order_by())
+    return {row["dispatch_id"]: row for row in rows}
+
+
 def dispatch_for(actor, pk) -> Dispatch:
     dispatch = (Dispatch.objects.unscoped(reason="visibility decided below").select_related("unit", "sent_by__person")
                 .filter(pk=pk).first())

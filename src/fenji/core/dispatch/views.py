@@ -9,7 +9,7 @@ what the actor may do; refusals are shown on the page they came from.
 import datetime
 
 from django.contrib import messages
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,38 +19,22 @@ from django.views.decorators.http import require_http_methods, require_POST
 from fenji.core.access import policy
 from fenji.core.audit.services import audit_record
 from fenji.core.kernel.errors import AccessDenied, DomainError, NotVisible
-from fenji.core.kernel.pagination import Page
+from fenji.core.kernel.pagination import newest_first_page
 from fenji.core.org import selectors as org_selectors
 from fenji.core.org.models import Unit
 from fenji.core.org.periods import percent, period_choice
 from fenji.core.web.excel import ExcelSheet, Rate, stamp
 from fenji.core.web.forms import add_domain_error
+from fenji.core.web.query import query_without
 from fenji.core.web.routes import requires, signed_in
 
 from . import permissions as perms
 from . import selectors, services
 from .forms import DeliveryFilterForm, DispatchForm, InboxFilterForm, ReplyForm, ReturnForm
-from .models import Delivery, DispatchKind, ReviewState
+from .models import DispatchKind, ReviewState
 
 PAGE_SIZE = 20
 PICKER_LIMIT = 30
-
-
-def _query_without(request, *names) -> str:
-    query = request.GET.copy()
-    for name in names:
-        query.pop(name, None)
-    return query.urlencode()
-
-
-def _newest_first(queryset, *, after: str = "", size: int = PAGE_SIZE) -> Page:
-    total = queryset.count()
-    ordered = queryset.order_by("-id")
-    if after.isdigit():
-        ordered = ordered.filter(id__lt=int(after))
-    rows = list(ordered[: size + 1])
-    next_cursor = str(rows[size - 1].pk) if len(rows) > size else None
-    return Page(rows=rows[:size], next_cursor=next_cursor, total=total)
 
 
 def _ids(values) -> list[int]:
@@ -62,19 +46,12 @@ def _ids(values) -> list[int]:
 
 @requires(perms.DISPATCH_SEND)
 def dispatch_list(request):
-    page = _newest_first(selectors.dispatches_sent(request.actor), after=request.GET.get("after", ""))
-    ids = [d.pk for d in page.rows]
-    now = timezone.now()
-    stats = {row["dispatch_id"]: row for row in (
-        Delivery.objects.unscoped(reason="counts for the dispatches listed").filter(dispatch_id__in=ids)
-        .values("dispatch_id").annotate(signed=Count("id", filter=Q(signed_at__isnull=False)),
-                                        overdue=Count("id", filter=Q(signed_at__isnull=True, sign_due_at__lt=now)),
-                                        replied=Count("id", filter=Q(replied_at__isnull=False)))
-        .order_by())}
+    page = newest_first_page(selectors.dispatches_sent(request.actor), after=request.GET.get("after", ""))
+    stats = selectors.sent_counts([d.pk for d in page.rows])
     for row in page.rows:
         row.stats = stats.get(row.pk, {"signed": 0, "overdue": 0, "replied": 0})
     return render(request, "dispatch/list.html", {
-        "page": page, "query": _query_without(request, "after"), "first_page": not request.GET.get("after"),
+        "page": page, "query": query_without(request, "after"), "first_page": not request.GET.get("after"),
     })
 
 
@@ -186,7 +163,7 @@ def dispatch_detail(request, pk):
     page = selectors.delivery_page(rows, after=request.GET.get("after", ""))
     return render(request, "dispatch/detail.html", {
         "dispatch": dispatch, "counts": selectors.tracking_counts(dispatch), "form": form, "page": page,
-        "query": _query_without(request, "after"), "first_page": not request.GET.get("after"),
+        "query": query_without(request, "after"), "first_page": not request.GET.get("after"),
         "now": timezone.now(),
     })
 
@@ -199,10 +176,10 @@ def inbox(request):
     form = InboxFilterForm(request.GET or None)
     status = form.cleaned_data.get("status", "") if form.is_valid() else ""
     rows = selectors.inbox(request.actor, status=status)
-    page = _newest_first(rows, after=request.GET.get("after", ""))
+    page = newest_first_page(rows, after=request.GET.get("after", ""))
     return render(request, "dispatch/inbox.html", {
         "form": form, "page": page, "counts": selectors.inbox_counts(request.actor),
-        "query": _query_without(request, "after"), "first_page": not request.GET.get("after"),
+        "query": query_without(request, "after"), "first_page": not request.GET.get("after"),
         "may_handle": policy.can(request.actor, perms.DELIVERY_HANDLE, request.actor.unit_path),
     })
 
@@ -290,7 +267,7 @@ def delivery_attachment(request, pk, attachment_pk):
 
 @requires(perms.DELIVERY_HANDLE, channel="mobile")
 def mobile_inbox(request):
-    page = _newest_first(selectors.inbox(request.actor), after=request.GET.get("after", ""))
+    page = newest_first_page(selectors.inbox(request.actor), after=request.GET.get("after", ""))
     return render(request, "dispatch/mobile_inbox.html", {
         "page": page, "counts": selectors.inbox_counts(request.actor), "query": "",
         "first_page": not request.GET.get("after"),
@@ -324,7 +301,7 @@ def bulletin(request):
     if output == "xlsx" and unit is not None:
         return _bulletin_xlsx(request, unit, start, end, rows)
     context = {"form": form, "unit": unit, "start": start, "end": end, "table": table,
-               "export_query": _query_without(request, "format"), "generated_at": timezone.now()}
+               "export_query": query_without(request, "format"), "generated_at": timezone.now()}
     if output == "pdf" and unit is not None:
         from fenji.core.web.pdf import pdf_response, render_pdf
 

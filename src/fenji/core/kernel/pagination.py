@@ -25,3 +25,14 @@ def keyset_page(queryset, *, after: str = "", size: int = PAGE_SIZE) -> Page:
     rows = list(ordered[: size + 1])
     next_cursor = f"{rows[size - 1].unit_path}.{rows[size - 1].pk}" if len(rows) > size else None
     return Page(rows=rows[:size], next_cursor=next_cursor, total=total)
+
+
+def newest_first_page(queryset, *, after: str = "", size: int = PAGE_SIZE) -> Page:
+    """Keyset page over descending ids (the newest row first): ``after`` is the last id shown."""
+    total = queryset.count()
+    ordered = queryset.order_by("-id")
+    if after.isdigit():
+        ordered = ordered.filter(id__lt=int(after))
+    rows = list(ordered[: size + 1])
+    next_cursor = str(rows[size - 1].pk) if len(rows) > size else None
+    return Page(rows=rows[:size], next_cursor=next_cursor, total=total)

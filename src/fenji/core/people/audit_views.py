@@ -17,6 +17,7 @@ from fenji.core.audit.services import audit_record
 from fenji.core.kernel.errors import NotVisible
 from fenji.core.org import selectors as org_selectors
 from fenji.core.web.excel import ExcelSheet, stamp
+from fenji.core.web.query import query_without
 from fenji.core.web.routes import requires
 
 from .audit_forms import AuditSearchForm
@@ -60,10 +61,9 @@ def audit_list(request):
     rows, next_before, total = audit_event_page(events, before=int(before) if before.isdigit() else None)
     audit_record(actor=request.actor, action="audit.event.search", details={"filters": _described(filters),
                                                                            "results": total})
-    query = request.GET.copy()
-    query.pop("before", None)
+    query = query_without(request, "before")
     return render(request, "auditlog/list.html", {
-        "form": form, "rows": rows, "total": total, "next_before": next_before, "query": query.urlencode(),
+        "form": form, "rows": rows, "total": total, "next_before": next_before, "query": query,
         "first_page": not before, "actions": sorted([a.code for a in registry.all_actions()] + LOGIN_ACTIONS),
         "unit": filters["unit"], "export_query": urlencode({k: v for k, v in request.GET.items() if k != "before"}),
     })

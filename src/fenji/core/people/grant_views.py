@@ -25,6 +25,7 @@ from fenji.core.kernel.pagination import keyset_page
 from fenji.core.kernel.paths import is_within
 from fenji.core.org import selectors as org_selectors
 from fenji.core.web.forms import add_domain_error
+from fenji.core.web.query import query_without
 from fenji.core.web.routes import requires
 
 from . import permissions as perms
@@ -96,10 +97,9 @@ def grant_list(request):
                                          include_revoked=bool(filters.get("revoked")))
     page = keyset_page(grants.select_related("granted_by__person"), after=request.GET.get("after", ""))
     _decorate(request.actor, page.rows)
-    query = request.GET.copy()
-    query.pop("after", None)
+    query = query_without(request, "after")
     return render(request, "grants/grant_list.html", {
-        "form": form, "page": page, "unit": unit, "query": query.urlencode(),
+        "form": form, "page": page, "unit": unit, "query": query,
         "first_page": not request.GET.get("after"),
         "can_create": policy.can(request.actor, access_perms.GRANT_CREATE),
     })
@@ -254,6 +254,5 @@ def registry_view(request):
     page = Paginator(grants, REGISTRY_PAGE_SIZE).get_page(request.GET.get("page"))
     for grant in page:
         grant.role_name = BUILTIN_ROLES[grant.role].label  # registry rows are built-in administrative roles
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(request, "grants/registry.html", {"page": page, "unit": unit, "query": query.urlencode()})
+    query = query_without(request, "page")
+    return render(request, "grants/registry.html", {"page": page, "unit": unit, "query": query})

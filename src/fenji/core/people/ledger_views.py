@@ -31,6 +31,7 @@ from fenji.core.org import selectors as org_selectors
 from fenji.core.web.excel import ExcelSheet, stamp
 from fenji.core.web.forms import add_domain_error
 from fenji.core.web.pdf import PdfUnavailable, pdf_response, render_pdf
+from fenji.core.web.query import query_without
 from fenji.core.web.routes import requires, signed_in
 from fenji.core.workflow import selectors as wf_selectors
 
@@ -83,13 +84,6 @@ def _described(unit, data: dict) -> dict:
     return described
 
 
-def _query(request) -> str:
-    query = request.GET.copy()
-    for key in ("after", "format", "page"):
-        query.pop(key, None)
-    return query.urlencode()
-
-
 # --- 账户台账 --------------------------------------------------------------------------------------
 
 
@@ -107,7 +101,7 @@ def account_ledger(request):
     histories = ledgers.account_histories(page.rows)
     for account in page.rows:
         account.history = histories[account.pk]
-    query = _query(request)
+    query = query_without(request, "after", "format", "page")
     return render(request, "ledgers/accounts.html", {
         "form": form, "page": page, "unit": unit, "query": query, "first_page": not request.GET.get("after"),
         "export_query": f"{query}&format=xlsx" if query else "format=xlsx",
@@ -184,7 +178,7 @@ def grant_ledger(request):
     for grant in page.rows:
         grant.role_name = labels.get(grant.role, grant.role)
         grant.state = ledgers.grant_state(grant, now)
-    query = _query(request)
+    query = query_without(request, "after", "format", "page")
     return render(request, "ledgers/permissions.html", {
         "form": form, "page": page, "unit": unit, "query": query, "first_page": not request.GET.get("after"),
         "export_query": f"{query}&format=xlsx" if query else "format=xlsx",
@@ -303,7 +297,7 @@ def review_list(request):
     reviews = access_selectors.grant_review_list(actor=actor, unit=unit)
     page = Paginator(reviews, REVIEW_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "ledgers/reviews.html", {
-        "page": page, "unit": unit, "query": _query(request),
+        "page": page, "unit": unit, "query": query_without(request, "after", "format", "page"),
         "can_record": policy.can(actor, access_perms.GRANT_REVIEW),
     })
 

@@ -16,6 +16,7 @@ from fenji.core.kernel.errors import DomainError, NotVisible
 from fenji.core.org.selectors import unit_get
 from fenji.core.web.excel import ExcelSheet, stamp
 from fenji.core.web.forms import add_domain_error
+from fenji.core.web.query import query_without
 from fenji.core.web.routes import public, requires, signed_in
 
 from . import permissions as perms
@@ -141,10 +142,9 @@ def account_list(request):
     # at LIST_COUNT_LIMIT ("共 1000+ 个账号"): exact counts over a province cost more than the page.
     page = selectors.account_page(accounts.defer("person__id_number", "person__id_number_hash"),
                                   after=request.GET.get("after", ""), count_limit=selectors.LIST_COUNT_LIMIT)
-    query = request.GET.copy()
-    query.pop("after", None)
+    query = query_without(request, "after")
     return render(request, "people/account_list.html", {
-        "form": form, "page": page, "unit": unit, "query": query.urlencode(),
+        "form": form, "page": page, "unit": unit, "query": query,
         "first_page": not request.GET.get("after"),
     })
 
@@ -264,10 +264,9 @@ def stale_accounts(request):
         account.idle_days = selectors.idle_days(account, now)
         account.may_disable = policy.can(request.actor, perms.ACCOUNT_DISABLE, account.unit_path) \
             and account.pk != request.user.pk
-    query = request.GET.copy()
-    query.pop("after", None)
+    query = query_without(request, "after")
     return render(request, "people/stale_accounts.html", {
-        "page": page, "days": days, "query": query.urlencode(), "first_page": not request.GET.get("after"),
+        "page": page, "days": days, "query": query, "first_page": not request.GET.get("after"),
     })
 
 

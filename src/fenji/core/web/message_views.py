@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from fenji.core.notify import selectors, services
 
+from .query import query_without
 from .routes import signed_in
 
 
@@ -19,10 +20,9 @@ def message_list(request):
     unread_only = request.GET.get("unread") == "1"
     page = selectors.message_page(recipient=request.user, after=request.GET.get("after", ""),
                                   unread_only=unread_only)
-    query = request.GET.copy()
-    query.pop("after", None)
+    query = query_without(request, "after")
     return render(request, "web/message_list.html", {
-        "page": page, "unread_only": unread_only, "query": query.urlencode(),
+        "page": page, "unread_only": unread_only, "query": query,
         "first_page": not request.GET.get("after"),
     })
 

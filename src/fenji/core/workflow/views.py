@@ -17,10 +17,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 from fenji.core.access import policy
 from fenji.core.audit.services import audit_record
 from fenji.core.kernel.errors import AccessDenied, DomainError, NotVisible
-from fenji.core.kernel.pagination import Page
+from fenji.core.kernel.pagination import newest_first_page
 from fenji.core.org.periods import percent, period_choice
 from fenji.core.web.excel import ExcelSheet, Rate, stamp
 from fenji.core.web.forms import add_domain_error
+from fenji.core.web.query import query_without
 from fenji.core.web.routes import requires, signed_in
 
 from . import permissions as perms
@@ -34,24 +35,6 @@ MASKED_KEYS = ("id_number", "mobile")
 
 
 # --- helpers -------------------------------------------------------------------------------------
-
-
-def _newest_first(queryset, *, after: str = "", size: int = PAGE_SIZE) -> Page:
-    """Keyset page over descending ids (the newest request first): ``after`` is the last id shown."""
-    total = queryset.count()
-    ordered = queryset.order_by("-id")
-    if after.isdigit():
-        ordered = ordered.filter(id__lt=int(after))
-    rows = list(ordered[: size + 1])
-    next_cursor = str(rows[size - 1].pk) if len(rows) > size else None
-    return Page(rows=rows[:size], next_cursor=next_cursor, total=total)
-
-
-def _query_without(request, *names) -> str:
-    query = request.GET.copy()
-    for name in names:
-        query.pop(name, None)
-    return query.urlencode()
 
 
 def _type_label(kind: str) -> str:
@@ -154,10 +137,10 @@ def _user_unit(request):
 
 @signed_in
 def mine(request):
-    page = _newest_first(selectors.requests_mine(request.actor), after=request.GET.get("after", ""))
+    page = newest_first_page(selectors.requests_mine(request.actor), after=request.GET.get("after", ""))
     page.rows = _decorate(page.rows)
     return render(request, "workflow/mine.html", {
-        "page": page, "query": _query_without(request, "after"), "first_page": not request.GET.get("after"),
+        "page": page, "query": query_without(request, "after"), "first_page": not request.GET.get("after"),
         "can_file": policy.can(request.actor, perms.REQUEST_FILE),
     })
 
@@ -225,7 +208,7 @@ def awaiting(request):
     page = Paginator(steps, AWAITING_PAGE_SIZE).get_page(request.GET.get("page"))
     for step in page:
         step.type_label = _type_label(step.request.kind)
-    return render(request, "workflow/awaiting.html", {"page": page, "query": _query_without(request, "page")})
+    return render(request, "workflow/awaiting.html", {"page": page, "query": query_without(request, "page")})
 
 
 # --- 申请详情 --------------------------------------------------------------------------------------
@@ -328,10 +311,10 @@ def in_scope(request):
         requests = requests.filter(kind=data["kind"])
     if data.get("q", "").strip():
         requests = requests.filter(title__icontains=data["q"].strip())
-    page = _newest_first(requests, after=request.GET.get("after", ""))
+    page = newest_first_page(requests, after=request.GET.get("after", ""))
     page.rows = _decorate(page.rows)
     return render(request, "workflow/in_scope.html", {
-        "form": form, "page": page, "query": _query_without(request, "after"),
+        "form": form, "page": page, "query": query_without(request, "after"),
         "first_page": not request.GET.get("after"),
     })
 
@@ -352,7 +335,7 @@ def timeliness(request):
         return _timeliness_export(request, unit, start, end, table, total)
     return render(request, "workflow/timeliness.html", {
         "form": form, "unit": unit, "start": start, "end": end, "table": table, "total": total,
-        "export_query": _query_without(request, "format"),
+        "export_query": query_without(request, "format"),
     })
 
 
