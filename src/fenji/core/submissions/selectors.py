@@ -14,23 +14,25 @@ from . import permissions as perms
 from .models import EDITABLE, SENT, Submission, SubmissionState
 from .services import content_bytes
 
+LISTED = ("unit", "target_unit", "drafted_by__person")  # what every list and the detail show
+
 
 def _rows(reason: str):
-    return Submission.objects.unscoped(reason=reason).select_related("unit", "target_unit", "drafted_by__person")
+    return Submission.objects.unscoped(reason=reason).select_related(*LISTED)
 
 
 def outgoing(actor):
     """Items of the units where the actor drafts: drafts only the actor's own, the rest of the unit's."""
     return (Submission.objects.visible_to(actor, perms.SUBMISSION_DRAFT)
             .filter(~Q(state__in=EDITABLE) | Q(drafted_by_id=actor.account_id))
-            .select_related("unit", "target_unit", "drafted_by__person").order_by("-id"))
+            .select_related(*LISTED).order_by("-id"))
 
 
 def awaiting_review(actor):
     """Items waiting for the head's review and seal, not the actor's own drafts."""
     return (Submission.objects.visible_to(actor, seal_perms.SEAL_APPLY).filter(state=SubmissionState.REVIEWING)
             .exclude(drafted_by_id=actor.account_id)
-            .select_related("unit", "target_unit", "drafted_by__person").order_by("id"))
+            .select_related(*LISTED).order_by("id"))
 
 
 def incoming(actor):
