@@ -49,6 +49,11 @@ class Actor:
     unit_path: str
     kind: str
     grants: list[GrantFact] = field(default_factory=list)
+    # action → (subtree roots, single units), filled by ``can`` on first use: grants are fixed once
+    # the actor is built (per request), so each later check is one ``startswith`` over a tuple.
+    _reach: dict[str, tuple[tuple[str, ...], frozenset[str]]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     @property
     def pk(self):
@@ -133,13 +138,20 @@ def actor_for(account) -> Actor:
 
 def can(actor: Actor, action: str, unit_path: str | None = None) -> bool:
     """May ``actor`` do ``action`` (at ``unit_path``, when the target lives in a unit)?"""
-    registry.get(action)  # an undeclared code is a programming error, not a silent "no"
-    if actor is SYSTEM:
-        return True
-    relevant = [g for g in actor.grants if action in g.actions]
+    reach = actor._reach.get(action)
+    if reach is None:
+        registry.get(action)  # an undeclared code is a programming error, not a silent "no"
+        if actor is SYSTEM:
+            return True
+        relevant = [g for g in actor.grants if action in g.actions]
+        reach = actor._reach[action] = (
+            tuple(g.unit_path for g in relevant if g.reach == Reach.SUBTREE),
+            frozenset(g.unit_path for g in relevant if g.reach != Reach.SUBTREE),
+        )
+    subtrees, units = reach
     if unit_path is None:
-        return bool(relevant)
-    return any(g.covers(unit_path) for g in relevant)
+        return bool(subtrees or units)
+    return unit_path.startswith(subtrees) or unit_path in units
 
 
 def require(actor: Actor, action: str, unit_path: str | None = None) -> None:

@@ -1,6 +1,8 @@
 """Token services with ``access.token.manage``: no built-in role holds it yet, so an actor holding it
 is built by hand here — the services and the selector must honour it within its subtree only."""
 
+import dataclasses
+
 import pytest
 
 from conftest import make_account
@@ -18,8 +20,8 @@ TOKEN_KEEPER = Role("token_keeper", "令牌管理员", Duty.SECURITY, frozenset(
 
 def keeper_at(account, unit) -> policy.Actor:
     actor = policy.actor_for(account)
-    actor.grants.append(policy.GrantFact(grant_id=0, role=TOKEN_KEEPER, unit_path=unit.path, reach="subtree"))
-    return actor
+    keeper = policy.GrantFact(grant_id=0, role=TOKEN_KEEPER, unit_path=unit.path, reach="subtree")
+    return dataclasses.replace(actor, grants=[*actor.grants, keeper])
 
 
 def test_token_manage_reaches_the_subtree_only(tree):
