@@ -3,9 +3,12 @@
 Asserts only that every case produced a number or a stated skip — never a timing.
 """
 
+import io
+import json
 import time
 
 import pytest
+from django.core.management import CommandError, call_command
 
 from fenji import settings as project_settings
 from fenji.bench import datasets, runner
@@ -84,3 +87,32 @@ def test_account_list_counts_a_big_subtree_only_up_to_a_limit(client, monkeypatc
     assert 0 < exact <= 100
     page = client.get(f"/people/accounts/?unit={leaf.pk}").content.decode()
     assert f"共 {exact} 个账号" in page
+
+
+def test_one_command_loads_runs_and_publishes(tmp_path):
+    """``fenji bench --dataset NAME``: loads an empty database, runs, and writes its own section of
+    benchmarks.md (other sections kept) with every target judged; a second run reuses the data."""
+    doc = tmp_path / "benchmarks.md"
+    doc.write_text("# Benchmarks\n\nHand-written analysis.\n")
+    out = io.StringIO()
+    call_command("bench", "--dataset", "tiny", "--quick", "--skip-http", "--docs-dir", str(tmp_path), stdout=out)
+
+    text = doc.read_text()
+    assert text.startswith("# Benchmarks\n\nHand-written analysis.")
+    assert "<!-- bench:tiny-" in text and "| root | " in text and "| leaf | " in text
+    assert "permission check, cached, ≤ 1 µs" in text and "notice fan-out" in text
+    saved = json.loads(next((tmp_path / "benchmarks").glob("tiny-*.json")).read_text())
+    assert saved["load"]["accounts"] == 500 and set(saved["levels"]) == {"root", "mid", "leaf"}
+    assert "未达标" in out.getvalue() or "达标" in out.getvalue()
+
+    call_command("bench", "--dataset", "tiny", "--quick", "--skip-http", "--docs-dir", str(tmp_path),
+                 stdout=io.StringIO())
+    again = doc.read_text()
+    assert again.count("<!-- bench:tiny-") == 1  # replaced, not appended
+    assert Account.objects.unscoped(reason="bench smoke").filter(unit_path__isnull=False).count() >= 500
+
+
+def test_one_command_refuses_a_database_holding_other_data(tmp_path):
+    datasets.load("tiny", quiet=True)
+    with pytest.raises(CommandError, match="与数据集 peer"):
+        call_command("bench", "--dataset", "peer", "--quick", "--docs-dir", str(tmp_path), stdout=io.StringIO())

@@ -166,6 +166,20 @@ def build_ruoyi_table() -> int:
 
 # --- cases ---------------------------------------------------------------------------------------
 
+def page_statements(fn) -> list[tuple[str, tuple]]:
+    """The SELECTs ``fn`` sends, as (sql, params), captured at the database wrapper."""
+    statements = []
+
+    def capture(execute, sql, params, many, context):
+        if sql.lstrip().upper().startswith("SELECT"):
+            statements.append((sql, params))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(capture):
+        fn()
+    return statements
+
+
 def case_list(actor, unit, repeat: int) -> dict:
     def page():  # as the console list runs it: the count capped, the ID numbers not loaded
         accounts = account_list(actor=actor, unit=unit).defer("person__id_number", "person__id_number_hash")
@@ -183,8 +197,17 @@ def case_list(actor, unit, repeat: int) -> dict:
             cursor.execute(FLOOR_SQL, [unit.path, unit.path + SUBTREE_END])
             return cursor.fetchall()
 
+    statements = page_statements(page)
+
+    def page_sql():  # the same page's SQL alone, replayed through the cursor: the database's share
+        with connection.cursor() as cursor:
+            for sql, params in statements:
+                cursor.execute(sql, params)
+                cursor.fetchall()
+
     result = {"app_page": timed(page, repeat), "app_page_exact_count": timed(page_exact, repeat),
-              "app_rows": timed(rows_only, repeat), "floor": timed(floor, repeat)}
+              "app_rows": timed(rows_only, repeat), "app_sql": timed(page_sql, repeat),
+              "floor": timed(floor, repeat), "app_sql_statements": len(statements)}
     result["rows"] = len(page().rows)
     floor_ms = result["floor"]["median"] or 1e-9
     result["ratio_page_floor"] = round(result["app_page"]["median"] / floor_ms, 1)

@@ -1,18 +1,33 @@
-"""``fenji bench load DATASET [--scale X]`` and ``fenji bench run [--dataset NAME] [--json FILE] [--repeat N]``."""
+"""``fenji bench --dataset NAME`` (load if the database is empty, run every case, publish), or the two
+steps apart: ``fenji bench load DATASET [--scale X]`` and ``fenji bench run [--dataset NAME] [--json FILE]``."""
 
 import json
+import os
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 
-from fenji.bench import datasets, runner
+import fenji
+from fenji.bench import datasets, report, runner
+from fenji.core.org.models import Unit
+
+DOCS = Path(fenji.__file__).resolve().parents[2] / "docs"
 
 
 class Command(BaseCommand):
     help = "Benchmarks at provincial scale (issue 7): load a dataset into an empty database, then run the cases."
 
     def add_arguments(self, parser):
-        sub = parser.add_subparsers(dest="step", required=True)
+        parser.add_argument("--dataset", dest="all_dataset", choices=datasets.DATASETS, default=None,
+                            help="load it into an empty database (or reuse it when already loaded), run every "
+                                 "case and write the results into docs/benchmarks.md and docs/benchmarks/")
+        parser.add_argument("--scale", dest="all_scale", type=float, default=1.0)
+        parser.add_argument("--quick", action="store_true", help="fewer repeats and requests (a smoke run)")
+        parser.add_argument("--no-docs", action="store_true", help="print the report only")
+        parser.add_argument("--docs-dir", type=Path, default=DOCS, help="where benchmarks.md and benchmarks/ are")
+        parser.add_argument("--skip-http", action="store_true", help="in-process cases only")
+        sub = parser.add_subparsers(dest="step")
         load = sub.add_parser("load", help="build a dataset into the (empty) database")
         load.add_argument("dataset", choices=datasets.DATASETS)
         load.add_argument("--scale", type=float, default=1.0, help="multiply units and accounts (province, peer)")
@@ -33,6 +48,12 @@ class Command(BaseCommand):
         run.add_argument("--no-http", action="store_true")
 
     def handle(self, *args, step, **options):
+        if step is None:
+            if not options["all_dataset"]:
+                raise CommandError("用法：fenji bench --dataset peer|province，或 fenji bench load|run …")
+            return self.run_all(options["all_dataset"], options["all_scale"], quick=options["quick"],
+                                docs=None if options["no_docs"] else options["docs_dir"],
+                                with_http=not options["skip_http"])
         if step == "load":
             try:
                 result = datasets.load(options["dataset"], scale=options["scale"],
@@ -50,3 +71,31 @@ class Command(BaseCommand):
         if options["json_file"]:
             Path(options["json_file"]).write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
             self.stdout.write(f"report written to {options['json_file']}")
+
+    def run_all(self, dataset: str, scale: float, *, quick: bool, docs: Path | None, with_http: bool) -> None:
+        load = None
+        if not datasets.units_exist():
+            load = datasets.load(dataset, scale=scale)
+            self.stdout.write(json.dumps(load, ensure_ascii=False))
+        else:
+            expected, present = datasets.make_plan(dataset, scale).unit_count, Unit.objects.count()
+            if present != expected:
+                raise CommandError(f"数据库中已有 {present:,} 个单位，与数据集 {dataset}（{expected:,} 个单位）不符："
+                                   "请换一个空库")
+            self.stdout.write(f"数据集 {dataset} 已装入（{present:,} 个单位），直接运行基准")
+        loadavg = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+        result = runner.run(dataset=dataset, repeat=5 if quick else 200, can_calls=1_000 if quick else 100_000,
+                            http_requests=20 if quick else 800, with_http=with_http)
+        result.update(load=load, loadavg=loadavg, finished_at=report.stamp())
+        self.stdout.write(runner.table(result))
+        for target, measured, ok in report.targets(result):
+            self.stdout.write(f"{'达标' if ok else '未达标' if ok is False else '—'}  {target}: {measured}")
+        if docs is None:
+            return
+        key = f"{dataset}-{connection.vendor}" + ("" if scale == 1.0 else f"-x{scale:g}")
+        docs.joinpath("benchmarks").mkdir(parents=True, exist_ok=True)
+        json_file = docs / "benchmarks" / f"{key}.json"
+        json_file.write_text(json.dumps(result, ensure_ascii=False, indent=2, default=str) + "\n")
+        report.write_section(docs / "benchmarks.md", key, f"`{dataset}` on {connection.vendor}"
+                             + ("" if scale == 1.0 else f" (scale {scale:g})"), report.markdown(result))
+        self.stdout.write(f"结果已写入 {docs / 'benchmarks.md'} 和 {json_file}")

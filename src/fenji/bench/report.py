@@ -1,0 +1,170 @@
+"""The benchmark report as Markdown, each target judged against the numbers (issue 7).
+
+``fenji bench --dataset NAME`` writes this into ``docs/benchmarks.md`` between two markers per
+dataset and database, so the published numbers are the last run's, never edited by hand.
+"""
+
+import datetime
+import re
+from pathlib import Path
+
+# dvadmin3's scoped user list (PERFORMANCE.md): 100 ms at a leaf (the fast end of 100–170), ~1 s at the root.
+DVADMIN_LEAF_MS, DVADMIN_ROOT_MS = 100.0, 1000.0
+
+
+def _median(case) -> float | None:
+    return case.get("median") if isinstance(case, dict) else None
+
+
+def _ms(value) -> str:
+    if value is None:
+        return "–"
+    return f"{value:,.3f}" if value < 1 else f"{value:,.1f}" if value < 100 else f"{value:,.0f}"
+
+
+def _verdict(ok: bool | None) -> str:
+    return "–" if ok is None else "met" if ok else "**missed**"
+
+
+def _levels(report) -> list[tuple[str, dict]]:
+    return list(report.get("levels", {}).items())
+
+
+def _all(values, test) -> bool | None:
+    values = [v for v in values if v is not None]
+    return all(test(v) for v in values) if values else None
+
+
+def targets(report: dict) -> list[tuple[str, str, bool | None]]:
+    """(target, what was measured, met?) for every target of the issue that this run can judge."""
+    rows = []
+    levels = _levels(report)
+    dataset, vendor = report.get("dataset"), report.get("machine", {}).get("db_vendor")
+    http = [(label, e.get("http", {})) for label, e in levels]
+    measured = [(label, h) for label, h in http if _median(h) is not None]
+    if measured:
+        rows.append((
+            "scoped 20-row list over HTTP: median ≤ 3 ms, p95 ≤ 10 ms, ≥ 2,000 req/s",
+            "; ".join(f"{label} {_ms(h['median'])} / {_ms(h['p95'])} ms, {h.get('rps', '–')} req/s" for label, h in measured),
+            all(h["median"] <= 3 and h["p95"] <= 10 and h.get("rps", 0) >= 2000 for _, h in measured),
+        ))
+    sql = [(label, _median(e.get("list", {}).get("app_sql"))) for label, e in levels]
+    sql = [(label, v) for label, v in sql if v is not None]
+    if sql:
+        values = [v for _, v in sql]
+        rows.append(("the page's SQL alone ≤ 0.5 ms at every level",
+                     ", ".join(f"{label} {_ms(v)} ms" for label, v in sql), _all(values, lambda v: v <= 0.5)))
+        spread = max(values) / (min(values) or 1e-9)
+        rows.append(("slowest level ≤ 5× the fastest (page SQL)", f"{spread:.1f}×", spread <= 5))
+    lower = levels[1:]
+    ruoyi = [(label, _median(e.get("ruoyi")), _median(e.get("list", {}).get("app_sql"))) for label, e in lower]
+    ruoyi = [(label, r, s) for label, r, s in ruoyi if r is not None and s]
+    if ruoyi:
+        rows.append(("≥ 500× faster than the RuoYi data-scope query below the top level (page SQL)",
+                     ", ".join(f"{label} {r / s:,.{0 if r / s >= 10 else 1}f}× ({_ms(r)} vs {_ms(s)} ms)" for label, r, s in ruoyi),
+                     all(r / s >= 500 for _, r, s in ruoyi)))
+    if dataset == "peer" and len(measured) >= 2:
+        best = {label: min(v for v in (_median(e.get("http")), _median(e.get("http_api"))) if v is not None)
+                for label, e in levels if _median(e.get("http")) is not None}
+        top, leaf = levels[0][0], levels[-1][0]
+        if top in best and leaf in best:
+            rows.append(("`peer`: ≥ 40× faster than dvadmin3 at a leaf, ≥ 300× at the root (HTTP median)",
+                         f"leaf {DVADMIN_LEAF_MS / best[leaf]:.0f}× ({_ms(best[leaf])} ms), "
+                         f"root {DVADMIN_ROOT_MS / best[top]:.0f}× ({_ms(best[top])} ms)",
+                         DVADMIN_LEAF_MS / best[leaf] >= 40 and DVADMIN_ROOT_MS / best[top] >= 300))
+    counts = [(label, _median(e.get("counts", {}).get("subtree"))) for label, e in levels]
+    if counts and counts[0][1] is not None:
+        rows.append(("subtree count ≤ 20 ms at the top level, ≤ 1 ms below",
+                     ", ".join(f"{label} {_ms(v)} ms" for label, v in counts),
+                     counts[0][1] <= 20 and _all([v for _, v in counts[1:]], lambda v: v <= 1) is not False))
+    children = [(label, _median(e.get("counts", {}).get("children"))) for label, e in levels]
+    if any(v is not None for _, v in children):
+        rows.append(("per-child statistics ≤ 5 ms", ", ".join(f"{label} {_ms(v)} ms" for label, v in children),
+                     _all([v for _, v in children], lambda v: v <= 5)))
+    can = [(label, e.get("can", {}).get("us_per_call")) for label, e in levels]
+    if any(v is not None for _, v in can):
+        rows.append(("permission check, cached, ≤ 1 µs", ", ".join(f"{label} {v} µs" for label, v in can),
+                     _all([v for _, v in can], lambda v: v <= 1)))
+    for _, e in levels:
+        fan = e.get("fanout")
+        if _median((fan or {}).get("fanout")) is not None:
+            rows.append(("notice fan-out to every unit below the top ≤ 50 ms",
+                         f"{fan['targets']:,} units in {_ms(fan['fanout']['median'])} ms; tracking counts "
+                         f"{_ms(_median(fan.get('tracking_counts')))} ms",
+                         fan["fanout"]["median"] <= 50))
+    imported = report.get("import") or {}
+    if imported.get("rows_per_s") is not None:
+        rows.append(("Excel import with validation ≥ 30,000 rows/s",
+                     f"{imported['rows']:,} rows at {imported['rows_per_s']:,.0f} rows/s", imported["rows_per_s"] >= 30000))
+    if imported.get("peak_rss_mb") is not None:
+        rows.append(("import peak memory ≤ 300 MB (streamed)", f"{imported['peak_rss_mb']:.0f} MB for "
+                     f"{imported['rows']:,} rows", imported["peak_rss_mb"] <= 300))
+    rss = [h.get("server_rss_mb") for _, h in http if isinstance(h, dict) and h.get("server_rss_mb")]
+    if rss:
+        rows.append(("app worker ≤ 200 MB resident after the list benchmark", f"{max(rss):.0f} MB (largest worker)",
+                     max(rss) <= 200))
+    if dataset == "peer" and vendor == "sqlite":
+        pages = [(label, _median(e.get("list", {}).get("app_page"))) for label, e in levels]
+        rows.append(("`peer` on SQLite: scoped list median ≤ 10 ms at root, mid and leaf",
+                     ", ".join(f"{label} {_ms(v)} ms" for label, v in pages), _all([v for _, v in pages], lambda v: v <= 10)))
+    load = report.get("load") or {}
+    if dataset == "province" and load.get("seconds") and load.get("scale", 1.0) == 1.0:
+        rows.append(("`province` loads in < 15 min", f"{load['seconds'] / 60:.1f} min", load["seconds"] < 900))
+    return rows
+
+
+def markdown(report: dict) -> str:
+    machine = report.get("machine", {})
+    lines = [
+        f"Run {report.get('finished_at', '?')}: {machine.get('platform', '?')}, {machine.get('cpus', '?')} CPUs, "
+        f"Python {machine.get('python', '?')}, {machine.get('db_version', '?')[:40]}; host load average "
+        f"{report.get('loadavg', '?')} at the start. {report.get('units', 0):,} units.",
+        "",
+    ]
+    load = report.get("load")
+    if load:
+        lines += [f"Load: {load.get('units', 0):,} units and {load.get('accounts', 0):,} accounts in "
+                  f"{load.get('seconds', 0):,.0f} s (loader CPU {load.get('cpu_seconds', 0):,.0f} s).", ""]
+    lines += [
+        "| level | accounts | page ms (CPU) | page SQL ms | raw floor ms | RuoYi ms | subtree count ms | per-child ms "
+        "| `can` µs | HTTP p50 / p95 ms | req/s | server CPU ms/req | API p50 ms | API req/s |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for label, e in _levels(report):
+        lst, counts, http, api = e.get("list", {}), e.get("counts", {}), e.get("http", {}), e.get("http_api", {})
+        page = lst.get("app_page", {})
+        lines.append(
+            f"| {label} | {counts.get('subtree_accounts', '–'):,} | {_ms(_median(page))} ({_ms(page.get('cpu_median'))}) | "
+            f"{_ms(_median(lst.get('app_sql')))} | {_ms(_median(lst.get('floor')))} | {_ms(_median(e.get('ruoyi')))} | "
+            f"{_ms(_median(counts.get('subtree')))} | {_ms(_median(counts.get('children')))} | "
+            f"{e.get('can', {}).get('us_per_call', '–')} | {_ms(_median(http))} / {_ms(http.get('p95'))} | "
+            f"{http.get('rps', '–')} | {http.get('server_cpu_ms', '–')} | {_ms(_median(api))} | {api.get('rps', '–')} |"
+        )
+    skips = sorted({f"{name}: {case['skipped']}" for _, e in _levels(report) for name, case in e.items()
+                    if isinstance(case, dict) and "skipped" in case})
+    if skips:
+        lines += ["", "Skipped: " + "; ".join(skips) + "."]
+    lines += ["", "| target | measured | |", "|---|---|---|"]
+    lines += [f"| {target} | {measured} | {_verdict(ok)} |" for target, measured, ok in targets(report)]
+    return "\n".join(lines)
+
+
+def write_section(doc: Path, key: str, title: str, body: str) -> None:
+    """Replace the section between ``<!-- bench:key -->`` markers, or append it under the results heading."""
+    start, end = f"<!-- bench:{key} -->", f"<!-- /bench:{key} -->"
+    block = f"{start}\n### {title}\n\n{body}\n{end}"
+    text = doc.read_text() if doc.exists() else "# Benchmarks\n"
+    pattern = re.compile(re.escape(start) + ".*?" + re.escape(end), re.S)
+    if pattern.search(text):
+        text = pattern.sub(lambda _: block, text)
+    else:
+        heading = "## Latest results (written by `fenji bench`)"
+        if heading not in text:
+            text = text.rstrip("\n") + f"\n\n{heading}\n"
+        at = text.index(heading) + len(heading)
+        text = text[:at] + "\n\n" + block + text[at:]
+    doc.write_text(text)
+
+
+def stamp() -> str:
+    return datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
