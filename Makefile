@@ -6,7 +6,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test bootstrap clean
+.PHONY: run test bench bootstrap clean
 
 bootstrap: $(STAMP)
 
@@ -28,6 +28,13 @@ run: $(STAMP)
 test: $(STAMP)
 	scripts/system-packages.sh
 	scripts/test.sh
+
+# make bench DATASET=peer|province [DB=sqlite]: load into a throwaway database, run, publish the results.
+DATASET ?= peer
+DB      ?= postgresql
+bench: $(STAMP)
+	scripts/system-packages.sh
+	scripts/bench.sh $(DATASET) $(DB)
 
 clean:
 	rm -rf $(VENV) var build src/*.egg-info

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# make bench DATASET=peer|province [DB=postgresql|sqlite]: the benchmarks on a fresh database —
+# PostgreSQL started the same way as the tests (scripts/with-postgres.sh), or an empty SQLite file —
+# with their own key file, then the results written into docs/benchmarks.md and docs/benchmarks/.
+set -euo pipefail
+dataset=${1:?usage: scripts/bench.sh peer|province [postgresql|sqlite]}
+db=${2:-postgresql}
+var=$(mktemp -d /tmp/fenji-bench.XXXXXX)
+trap 'rm -rf "$var"' EXIT
+export FENJI_VAR_DIR="$var"
+run='.venv/bin/fenji migrate --noinput -v0 && .venv/bin/fenji bench --dataset "$0"'
+case "$db" in
+    postgresql) scripts/with-postgres.sh bash -c "$run" "$dataset" ;;
+    sqlite) env -u FENJI_DATABASE_URL bash -c "$run" "$dataset" ;;
+    *) echo "DB must be postgresql or sqlite" >&2; exit 2 ;;
+esac
