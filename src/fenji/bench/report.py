@@ -109,7 +109,8 @@ def targets(report: dict) -> list[tuple[str, str, bool | None]]:
                      ", ".join(f"{label} {_ms(v)} ms" for label, v in pages), _all([v for _, v in pages], lambda v: v <= 10)))
     load = report.get("load") or {}
     if dataset == "province" and load.get("seconds") and load.get("scale", 1.0) == 1.0:
-        rows.append(("`province` loads in < 15 min", f"{load['seconds'] / 60:.1f} min", load["seconds"] < 900))
+        total = load["seconds"] + load.get("tally_seconds", 0)  # ready means its dashboard counts too
+        rows.append(("`province` loads in < 15 min (with its rollups)", f"{total / 60:.1f} min", total < 900))
     return rows
 
 
@@ -124,7 +125,8 @@ def markdown(report: dict) -> str:
     load = report.get("load")
     if load:
         lines += [f"Load: {load.get('units', 0):,} units and {load.get('accounts', 0):,} accounts in "
-                  f"{load.get('seconds', 0):,.0f} s (loader CPU {load.get('cpu_seconds', 0):,.0f} s).", ""]
+                  f"{load.get('seconds', 0):,.0f} s (loader CPU {load.get('cpu_seconds', 0):,.0f} s), then the rollups in "
+                  f"{load.get('tally_seconds', 0):,.1f} s.", ""]
     lines += [
         "| level | accounts | page ms (CPU) | page SQL ms | raw floor ms | RuoYi ms | subtree count ms | per-child ms "
         "| `can` µs | HTTP p50 / p95 ms | req/s | server CPU ms/req | API p50 ms | API req/s |",

@@ -48,7 +48,10 @@ class UnitChildOut(Schema):
     kind: str
     status: str
     sort_order: int
-    counts: dict[str, int] = Field(description="units：下级单位数（整个子树）；account：子树内在用账号数")
+    has_children: bool = Field(description="是否有正常状态的下级单位（实时）")
+    counts: dict[str, int] = Field(description="units：下级单位数（整个子树）；account：子树内在用账号数。"
+                                               "取自统计快照，每 10 分钟更新，见 counts_as_of")
+    counts_as_of: datetime.datetime | None = Field(description="counts 的统计时间；尚未生成统计快照时为 null")
 
     @staticmethod
     def resolve_counts(unit):
@@ -57,6 +60,10 @@ class UnitChildOut(Schema):
             if key.endswith("_count") and key != "descendant_count":
                 counts[key.removesuffix("_count")] = value
         return counts
+
+    @staticmethod
+    def resolve_counts_as_of(unit):
+        return unit.tally_as_of
 
 
 class UnitFields(Schema):

@@ -9,9 +9,12 @@ class OrgConfig(AppConfig):
     def ready(self):
         from django.utils.translation import gettext_lazy as _
 
+        from fenji.core.notify import periodic
         from fenji.core.web import nav
 
         from . import permissions as perms
+        from .tally import EVERY_SECONDS, tally_rebuild
 
+        periodic.register("org.tally", tally_rebuild, every_seconds=EVERY_SECONDS)
         nav.register(_("首页"), "org:home", order=0)
         nav.register(_("组织机构"), "org:tree", action=perms.UNIT_VIEW, order=10)

@@ -67,3 +67,44 @@ class Unit(models.Model):
 
     def subtree_q(self, field: str = "path"):
         return subtree_q(field, self.path)
+
+
+class UnitTally(models.Model):
+    """One count of a unit's subtree in the latest rollup snapshot (``org.tally.tally_rebuild``).
+
+    ``key`` is ``"units"`` (active units below the unit, itself excluded) or the label of an
+    ``OrgOwned`` model with a ``revoke_blocker`` (e.g. ``people.account``: its blocking rows in the
+    subtree, the unit's own included). Only non-zero counts are stored: no row reads as 0.
+    """
+
+    # no index of its own: the unique (unit, key) index leads with the unit
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+", db_index=False, verbose_name="单位")
+    key = models.CharField(max_length=100, verbose_name="统计项")
+    subtree = models.BigIntegerField(default=0, verbose_name="子树合计")
+
+    class Meta:
+        verbose_name = "单位统计"
+        verbose_name_plural = "单位统计"
+        constraints = [models.UniqueConstraint(fields=["unit", "key"], name="unit_tally_unit_key")]
+
+    def __str__(self):
+        return f"{self.unit_id} {self.key}={self.subtree}"
+
+
+class TallyRun(models.Model):
+    """One rebuild of the rollup snapshot, written in the same transaction as its ``UnitTally`` rows."""
+
+    started_at = models.DateTimeField(verbose_name="开始时间")
+    finished_at = models.DateTimeField(verbose_name="完成时间")
+    seconds = models.FloatField(verbose_name="用时（秒）")
+    units = models.PositiveIntegerField(default=0, verbose_name="单位数")
+    created = models.PositiveIntegerField(default=0, verbose_name="新增行数")
+    updated = models.PositiveIntegerField(default=0, verbose_name="更新行数")
+    deleted = models.PositiveIntegerField(default=0, verbose_name="删除行数")
+
+    class Meta:
+        verbose_name = "统计快照"
+        verbose_name_plural = "统计快照"
+
+    def __str__(self):
+        return f"{self.finished_at:%Y-%m-%d %H:%M:%S}"

@@ -1,28 +1,32 @@
 """Scoped reads of the tree: every function takes the actor and returns only what it may see."""
 
-from django.db.models import CharField, F, Func, IntegerField, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce, Concat
+import datetime
+
+from django.db.models import Exists, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 
 from fenji.core.access import policy
 from fenji.core.kernel.errors import NotVisible
-from fenji.core.kernel.models import org_owned_models
-from fenji.core.kernel.paths import SUBTREE_END, ancestor_paths
+from fenji.core.kernel.paths import ancestor_paths
 
 from . import permissions as perms
-from .models import Unit
+from .models import TallyRun, Unit, UnitStatus, UnitTally
+from .tally import UNITS, tallied_models, tally_key
 
 
-def _count(queryset) -> Subquery:
-    return Coalesce(
-        Subquery(queryset.order_by().annotate(_n=Func(F("pk"), function="COUNT")).values("_n")[:1]),
-        0,
-        output_field=IntegerField(),
-    )
+def _tally(key: str) -> Coalesce:
+    """The unit's count under ``key`` in the rollup snapshot (one probe of the unique (unit, key) index), or 0."""
+    row = UnitTally.objects.filter(unit=OuterRef("pk"), key=key).values("subtree")[:1]
+    return Coalesce(Subquery(row), 0, output_field=IntegerField())
 
 
-def _in_outer_subtree(field: str) -> Q:
-    end = Concat(OuterRef("path"), Value(SUBTREE_END), output_field=CharField())
-    return Q(**{f"{field}__gte": OuterRef("path"), f"{field}__lt": end})
+def _latest_run() -> Subquery:
+    return Subquery(TallyRun.objects.order_by("-pk").values("started_at")[:1])
+
+
+def tally_as_of() -> datetime.datetime | None:
+    """When the rollup snapshot counted the rows (``None`` before the first rebuild)."""
+    return TallyRun.objects.order_by("-pk").values_list("started_at", flat=True).first()
 
 
 def unit_list(*, actor, action: str = perms.UNIT_VIEW):
@@ -49,32 +53,37 @@ def unit_ancestors(*, actor, unit: Unit, action: str = perms.UNIT_VIEW) -> list[
 
 
 def unit_children(*, actor, unit: Unit, include_revoked: bool = False, action: str = perms.UNIT_VIEW):
-    """Direct children with the size of each subtree (units below, and blocking rows such as accounts)."""
+    """Direct children with the size of each subtree from the rollup snapshot (ADR 0010).
+
+    ``descendant_count`` (active units below) and ``<model_name>_count`` (blocking rows, e.g. active
+    accounts) are as of ``tally_as_of`` (also on each child); ``has_children`` is live, so that a unit
+    created since the last rebuild can be unfolded at once.
+    """
     children = unit_list(actor=actor, action=action).filter(parent=unit)
     if not include_revoked:
-        children = children.filter(status="active")
+        children = children.filter(status=UnitStatus.ACTIVE)
     children = children.annotate(
-        descendant_count=_count(Unit.objects.filter(_in_outer_subtree("path"), status="active")) - 1,
+        descendant_count=_tally(UNITS),
+        has_children=Exists(Unit.objects.filter(parent=OuterRef("pk"), status=UnitStatus.ACTIVE)),
+        tally_as_of=_latest_run(),
     )
-    for model in org_owned_models():
-        if model.revoke_blocker is not None:
-            rows = (model._default_manager.unscoped(reason="sizes of visible units")
-                    .filter(_in_outer_subtree("unit_path")).filter(model.revoke_blocker))
-            children = children.annotate(**{f"{model._meta.model_name}_count": _count(rows)})
+    for model in tallied_models():
+        children = children.annotate(**{f"{model._meta.model_name}_count": _tally(tally_key(model))})
     return children.order_by("sort_order", "path")
 
 
 def unit_subtree_stats(*, actor, unit: Unit) -> dict:
-    """Counts for a dashboard over the unit's subtree: units by kind and blocking rows."""
+    """Counts for a dashboard over the unit's subtree, from the rollup snapshot taken at ``as_of``.
+
+    ``units``: active units below the unit; ``people``: blocking rows (e.g. active accounts) by label.
+    """
     policy.require(actor, perms.UNIT_VIEW, unit.path)
-    units = Unit.objects.filter(unit.subtree_q(), status="active")
-    stats = {"units": units.count() - 1, "people": {}}
-    for model in org_owned_models():
-        if model.revoke_blocker is not None:
-            stats["people"][model.revoke_blocker_label] = (
-                model._default_manager.unscoped(reason="size of a visible unit")
-                .filter(unit.subtree_q("unit_path")).filter(model.revoke_blocker).count()
-            )
+    # The rows and the snapshot's time in one statement (a second one only for a unit without rows).
+    rows = list(UnitTally.objects.filter(unit=unit).values_list("key", "subtree", _latest_run()))
+    tallies = {key: n for key, n, _ in rows}
+    stats = {"units": tallies.get(UNITS, 0), "people": {}, "as_of": rows[0][2] if rows else tally_as_of()}
+    for model in tallied_models():
+        stats["people"][model.revoke_blocker_label] = tallies.get(tally_key(model), 0)
     return stats
 
 

@@ -52,3 +52,16 @@ def test_concurrent_creates_and_moves_keep_the_tree_consistent():
             assert unit.path[:-4] == units[unit.parent_id].path, unit.name
             assert unit.depth == units[unit.parent_id].depth + 1
     assert Unit.objects.filter(name__startswith="社区").count() == 12
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_rebuilds_of_the_tallies_serialize():
+    from fenji.core.org.models import TallyRun, UnitTally
+    from fenji.core.org.tally import UNITS, tally_rebuild
+
+    tree = Tree()
+    # Every rebuild finds the table empty or full: without the lock, two would insert the same rows.
+    assert run_in_threads([tally_rebuild for _ in range(4)]) == []
+    assert TallyRun.objects.count() == 4
+    assert UnitTally.objects.get(unit=tree.province, key=UNITS).subtree == 5
+    assert UnitTally.objects.count() == 3  # units below the province, 南京市 and 玄武区

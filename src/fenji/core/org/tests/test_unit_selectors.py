@@ -1,10 +1,12 @@
 from conftest import actor, make_account
 from fenji.core.org import selectors
+from fenji.core.org.tally import tally_rebuild
 
 
 def test_children_carry_subtree_counts(tree, province_admin):
     make_account(tree.town, kind="member")
     make_account(tree.other_town, kind="elder")
+    tally_rebuild()
     children = {c.name: c for c in selectors.unit_children(actor=actor(province_admin), unit=tree.province)}
     assert set(children) == {"南京市", "苏州市"}
     assert children["南京市"].descendant_count == 3
