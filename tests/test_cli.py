@@ -8,7 +8,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from fenji.core.access.models import Grant
+from fenji.core.access.policy import SYSTEM
 from fenji.core.org.models import Unit
+from fenji.core.org.selectors import unit_subtree_stats
 from fenji.core.people.models import Account
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -25,6 +27,10 @@ def test_demo_builds_the_province_and_is_idempotent(db, capsys):
     admin = Account.objects.unscoped(reason="test").get(mobile="13800000001")
     assert admin.check_password("Demo#2026pass") and not admin.must_change_password
     assert Account.objects.unscoped(reason="test").filter(kind="member").exists() and Account.objects.unscoped(reason="test").filter(kind="elder").exists()
+    # The dashboard counts exist at once (the rollup snapshot), not only after the worker's first run.
+    province = Unit.objects.get(parent=None)
+    stats = unit_subtree_stats(actor=SYSTEM, unit=province)
+    assert stats["as_of"] is not None and stats["units"] == 1345
 
 
 def test_createadmin_makes_a_normal_account_bound_to_the_root(db, capsys):
