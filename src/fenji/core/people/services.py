@@ -21,6 +21,7 @@ from fenji.core.workflow.services import request_start
 
 from . import permissions as perms
 from .identity import clean_mobile, parse_id_number
+from .member_import import ImportResult, ImportStopped, member_import  # noqa: F401  (batch opening: C2.6)
 from .models import Account, AccountKind, AccountStatus, DutyStatus, PasswordHistory, Person
 from .passwords import generate_initial_password
 from .selectors import stale_account_list

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import verify_views, views
+from . import import_views, verify_views, views
 
 app_name = "people"
 
@@ -12,6 +12,10 @@ urlpatterns = [
     path("profile/", views.profile, name="profile"),
     path("people/accounts/", views.account_list, name="accounts"),
     path("people/accounts/stale/", views.stale_accounts, name="stale"),
+    path("people/accounts/import/", import_views.member_import, name="member_import"),
+    path("people/accounts/import/template.xlsx", import_views.member_import_template, name="member_import_template"),
+    path("people/accounts/import/<slug:token>/errors.xlsx", import_views.member_import_errors,
+         name="member_import_errors"),
     path("people/accounts/<int:pk>/", views.account_detail, name="account"),
     path("people/accounts/<int:pk>/duty/", views.account_duty, name="duty"),
     path("people/accounts/<int:pk>/disable/", views.account_status, {"active": False}, name="disable"),
