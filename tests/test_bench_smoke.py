@@ -49,7 +49,7 @@ def test_tiny_dataset_runs_every_case(settings):
 
     assert set(report["levels"]) == {"root", "mid", "leaf"}
     for label, entry in report["levels"].items():
-        for case in ("list", "ruoyi", "counts", "can", "http"):
+        for case in ("list", "ruoyi", "counts", "can", "http", "http_api"):
             assert case in entry, f"{label}: {case} missing"
             _numbers_or_skips(entry[case], f"{label}.{case}")
         # The in-process cases run on every backend; only HTTP may be skipped (in-memory SQLite).

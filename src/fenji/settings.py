@@ -120,7 +120,15 @@ TEMPLATES = [
 
 # Database: PostgreSQL in production; SQLite (WAL) in var/ by default.
 DATABASE_URL = os.environ.get("FENJI_DATABASE_URL") or f"sqlite:///{VAR_DIR / 'fenji.sqlite3'}"
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+# Connections live at most CONN_MAX_AGE (60 s). Health checks would ping ("SELECT 1") at the start of every
+# request that reuses one. Off for a database on this host (loopback or Unix socket): nothing between the
+# two drops a 60-second-old connection, and after a database restart the one request that meets the dead
+# connection fails, its error marks the connection unusable and Django opens a new one for the next request.
+# On for a remote database, where a network path or failover may cut connections without notice.
+_db_host = DATABASES["default"].get("HOST") or ""
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = _db_host not in ("", "localhost", "127.0.0.1", "::1") \
+    and not _db_host.startswith("/")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
@@ -179,7 +187,9 @@ AXES_DISABLE_ACCESS_LOG = True
 # Sessions: 30 minutes idle, 12 hours absolute; logout deletes the session row.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = env_int("FENJI_SESSION_IDLE_MINUTES", 30) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+# The idle timeout slides without a write per request: SessionPolicyMiddleware writes the session when
+# its last write is over a minute old (fenji.core.people.middleware.renew_idle_timeout, docs/security.md).
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_ABSOLUTE_SECONDS = env_int("FENJI_SESSION_ABSOLUTE_HOURS", 12) * 3600
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

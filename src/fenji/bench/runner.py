@@ -17,6 +17,7 @@ from contextlib import suppress
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 
 from fenji.core.access import policy
@@ -24,6 +25,7 @@ from fenji.core.access.models import Grant
 from fenji.core.access.models import Role as RoleRow
 from fenji.core.access.roles import SYSTEM_ADMIN
 from fenji.core.access.services import grant_create
+from fenji.core.api.services import token_create, token_revoke
 from fenji.core.kernel.paths import SUBTREE_END
 from fenji.core.org.models import Unit
 from fenji.core.org.selectors import unit_children, unit_subtree_stats
@@ -393,7 +395,7 @@ def login(port: int, mobile: str) -> str:
     return "; ".join(f"{k}={v}" for k, v in jar.items())
 
 
-def hammer(port: int, cookie: str, path: str, *, threads: int, requests: int, server_pid: int | None = None) -> dict:
+def hammer(port: int, headers: dict, path: str, *, threads: int, requests: int, server_pid: int | None = None) -> dict:
     per_thread = max(1, requests // threads)
     samples: list[float] = []
     errors: list[str] = []
@@ -404,7 +406,7 @@ def hammer(port: int, cookie: str, path: str, *, threads: int, requests: int, se
         mine, bad = [], []
         for _ in range(per_thread):
             start = time.perf_counter()
-            conn.request("GET", path, headers={"Cookie": cookie})
+            conn.request("GET", path, headers=headers)
             response = conn.getresponse()
             response.read()
             mine.append(time.perf_counter() - start)
@@ -417,7 +419,7 @@ def hammer(port: int, cookie: str, path: str, *, threads: int, requests: int, se
 
     hammer_warm = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     for _ in range(10):
-        hammer_warm.request("GET", path, headers={"Cookie": cookie})
+        hammer_warm.request("GET", path, headers=headers)
         hammer_warm.getresponse().read()
     hammer_warm.close()
     pool = [threading.Thread(target=worker) for _ in range(threads)]
@@ -438,12 +440,20 @@ def hammer(port: int, cookie: str, path: str, *, threads: int, requests: int, se
     return result
 
 
+def api_token(mobile: str):
+    """A personal API token for the account, as a machine client holds one (``Authorization: Bearer``)."""
+    account = get_user_model().objects.get_by_natural_key(mobile)
+    return token_create(actor=policy.SYSTEM, account=account, name="基准测试", days=1)
+
+
 def case_http(levels, actors, *, threads: int, requests: int) -> dict:
+    """Per level: ``http``, the console list as a browser asks for it (session cookie), and ``http_api``,
+    the same list from the JSON API as a machine client asks for it (bearer token), on one server."""
     url = database_url()
     if url is None:
-        return {label: skipped("in-memory SQLite cannot be shared with a server process") for label, _ in levels}
+        return {label: _both(skipped("in-memory SQLite cannot be shared with a server process")) for label, _ in levels}
     if not connection.get_autocommit() or connection.in_atomic_block:
-        return {label: skipped("data is inside an open transaction: a server process would not see it")
+        return {label: _both(skipped("data is inside an open transaction: a server process would not see it"))
                 for label, _ in levels}
     log = Path(settings.VAR_DIR) / "bench-server.log"
     log.parent.mkdir(parents=True, exist_ok=True)
@@ -453,18 +463,35 @@ def case_http(levels, actors, *, threads: int, requests: int) -> dict:
         server.wait()
         results = {}
         for label, unit in levels:
+            results[label] = {}
             try:
                 cookie = login(server.port, actors[label]["viewer_mobile"])
-                results[label] = hammer(server.port, cookie, f"/people/accounts/?unit={unit.pk}",
-                                        threads=threads, requests=requests, server_pid=server.process.pid)
+                results[label]["http"] = hammer(server.port, {"Cookie": cookie}, f"/people/accounts/?unit={unit.pk}",
+                                                threads=threads, requests=requests, server_pid=server.process.pid)
             except Exception as error:  # one level failing must not hide the others
-                results[label] = skipped(f"{type(error).__name__}: {error}")
+                results[label]["http"] = skipped(f"{type(error).__name__}: {error}")
+            token = None
+            try:
+                token, plain = api_token(actors[label]["viewer_mobile"])
+                results[label]["http_api"] = hammer(
+                    server.port, {"Authorization": f"Bearer {plain}", "Accept": "application/json"},
+                    f"/api/v1/accounts?unit={unit.pk}", threads=threads, requests=requests,
+                    server_pid=server.process.pid)
+            except Exception as error:
+                results[label]["http_api"] = skipped(f"{type(error).__name__}: {error}")
+            finally:
+                if token is not None:
+                    token_revoke(actor=policy.SYSTEM, token=token)
         return results
     except Exception as error:
-        return {label: skipped(f"server: {type(error).__name__}: {error}") for label, _ in levels}
+        return {label: _both(skipped(f"server: {type(error).__name__}: {error}")) for label, _ in levels}
     finally:
         if server is not None:
             server.stop()
+
+
+def _both(result: dict) -> dict:
+    return {"http": result, "http_api": result}
 
 
 def run(*, dataset: str | None = None, repeat: int = 200, can_calls: int = 100_000, http_threads: int = 4,
@@ -499,9 +526,9 @@ def run(*, dataset: str | None = None, repeat: int = 200, can_calls: int = 100_0
     if with_http:
         http_results = case_http(levels, actors, threads=http_threads, requests=http_requests)
     else:
-        http_results = {label: skipped("HTTP not requested") for label, _ in levels}
-    for label, result in http_results.items():
-        report["levels"][label]["http"] = result
+        http_results = {label: _both(skipped("HTTP not requested")) for label, _ in levels}
+    for label, results in http_results.items():
+        report["levels"][label].update(results)
     return report
 
 
@@ -517,9 +544,11 @@ def table(report: dict) -> str:
     lines = [f"fenji bench — dataset {report['dataset'] or '?'}, {report['units']:,} units; "
              f"{report['machine']['db_version'][:60]}; {report['machine']['cpus']} CPUs",
              "level     accounts  page ms  exact-count page ms  rows ms  floor ms  page/floor  ruoyi ms  ruoyi/fenji  count ms  "
-             "children ms  can µs  http p50  http p95  req/s  srv cpu ms/req"]
+             "children ms  can µs  http p50  http p95  req/s  srv cpu ms/req  api p50  api p95  api req/s  "
+             "api srv cpu ms/req"]
     for label, e in report["levels"].items():
         lst, ruoyi, counts, http = e.get("list", {}), e.get("ruoyi", {}), e.get("counts", {}), e.get("http", {})
+        api = e.get("http_api", {})
         lines.append(
             f"{label:<9} {counts.get('subtree_accounts', '-'):>8}  {_fmt(lst.get('app_page')):>7}  "
             f"{_fmt(lst.get('app_page_exact_count')):>20}  "
@@ -527,7 +556,8 @@ def table(report: dict) -> str:
             f"{_fmt(ruoyi):>8}  {ruoyi.get('ratio_ruoyi_fenji', '-'):>11}  {_fmt(counts.get('subtree')):>8}  "
             f"{_fmt(counts.get('children')):>11}  {e.get('can', {}).get('us_per_call', '-'):>6}  "
             f"{_fmt(http):>8}  {_fmt(http, 'p95'):>8}  {http.get('rps', http.get('skipped', '-'))}  "
-            f"{http.get('server_cpu_ms', '-')}")
+            f"{http.get('server_cpu_ms', '-')}  {_fmt(api):>7}  {_fmt(api, 'p95'):>7}  "
+            f"{api.get('rps', api.get('skipped', '-'))}  {api.get('server_cpu_ms', '-')}")
     for label, e in report["levels"].items():
         fan = e.get("fanout")
         if isinstance(fan, dict) and "fanout" in fan:

@@ -28,6 +28,7 @@ import os
 import re
 import secrets
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -255,8 +256,16 @@ def default_key_file() -> Path:
 
 # --- the process-wide key ring -------------------------------------------------------------------
 
+# Reading a value may use keys checked against the key file up to this long ago (a monotonic clock,
+# ``_clock``, replaceable in tests): a list page decrypts a value per row and need not stat() the file
+# for each. Writing and looking up (``encrypt``, ``blind_index``) always check: a value encrypted, or a
+# blind index computed, under keys a rotation has just replaced would be stored for good.
+READ_CHECK_SECONDS = 1.0
+_clock = time.monotonic
+
 _lock = threading.Lock()
 _ring: KeyRing | None = None
+_checked_at = float("-inf")  # when (``_clock``) ``_ring`` was last found to match its key file
 
 
 def _stale(ring: KeyRing) -> bool:
@@ -269,20 +278,30 @@ def _stale(ring: KeyRing) -> bool:
         return True
 
 
-def keyring() -> KeyRing:
+def keyring(*, checked_within: float = 0.0) -> KeyRing:
     """The process's keys, read once and read again when the key file changes.
 
-    The key file is created only when no keys were loaded yet: a key file that disappears later is
-    an error (``KeyConfigError``), never silently replaced by new keys.
+    The key file is checked on every call, or with ``checked_within`` only when the last check that
+    found it unchanged is older than that many seconds. The key file is created only when no keys were
+    loaded yet: a key file that disappears later is an error (``KeyConfigError``), never silently
+    replaced by new keys — and it stays one on every call until the file is back.
     """
-    global _ring
+    global _ring, _checked_at
     ring = _ring
-    if ring is None or _stale(ring):
+    if ring is not None and ring.path is not None:
+        now = _clock()
+        if not checked_within or now - _checked_at >= checked_within:
+            if _stale(ring):
+                ring = None
+            else:
+                _checked_at = now
+    if ring is None:
         with _lock:
             if _ring is None:
                 _ring = load_keyring()
             elif _stale(_ring):
                 _ring = load_keyring(key_file=_ring.path, create=False)
+            _checked_at = _clock()
             ring = _ring
     return ring
 
@@ -299,7 +318,7 @@ def encrypt(plaintext: str) -> str:
 
 
 def decrypt(token: str) -> str:
-    ring = keyring()
+    ring = keyring(checked_within=READ_CHECK_SECONDS)
     try:
         return ring.decrypt(token)
     except UnknownKey:

@@ -16,6 +16,7 @@ from fenji.core.org.models import UnitStatus
 from fenji.core.people.models import Account, AccountKind, AccountStatus
 
 from . import permissions as perms
+from . import selectors
 from .models import MaintenanceWindow
 
 log = logging.getLogger(__name__)
@@ -103,6 +104,11 @@ def _notify_cancelled(actor, window_id: int) -> None:
                      details={"sms_sent": sent, "sms_failed": failed})
 
 
+def _scheduled(actor, window_id: int) -> None:
+    selectors.forget_banner_notices()  # this process's banners show the new window at once
+    _notify_scheduled(actor, window_id)
+
+
 @service
 def maintenance_schedule(*, actor, unit, title: str, starts_at, ends_at, message: str = "") -> MaintenanceWindow:
     """Announce maintenance for ``unit`` and its subtree; staff there get an SMS once this commits."""
@@ -120,7 +126,7 @@ def maintenance_schedule(*, actor, unit, title: str, starts_at, ends_at, message
         "title": title, "unit": unit.name,
         "starts_at": starts_at.isoformat(), "ends_at": ends_at.isoformat(),
     })
-    transaction.on_commit(lambda: _notify_scheduled(actor, window.pk))
+    transaction.on_commit(lambda: _scheduled(actor, window.pk))
     return window
 
 
@@ -137,6 +143,7 @@ def maintenance_cancel(*, actor, window: MaintenanceWindow) -> MaintenanceWindow
     window.cancelled_at = now
     window.save(update_fields=["cancelled_at"])
     audit_record(actor=actor, action="ops.maintenance.cancel", target=window, details={"title": window.title})
+    transaction.on_commit(selectors.forget_banner_notices)
     if window.notified_at is not None:
         transaction.on_commit(lambda: _notify_cancelled(actor, window.pk))
     return window

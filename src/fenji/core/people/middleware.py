@@ -1,4 +1,5 @@
-"""Session rules that hold on every request: absolute lifetime, channel per account kind, forced password change."""
+"""Session rules that hold on every request: idle and absolute lifetime, channel per account kind, forced
+password change."""
 
 import time
 
@@ -15,6 +16,31 @@ from .services import password_expired
 
 ALWAYS_ALLOWED_PREFIXES = ("/static/", "/logout/", "/m/logout/", "/healthz")
 API_PREFIX = "/api/"
+# When the session was last written (seconds since the epoch): its row then expires SESSION_COOKIE_AGE later.
+SESSION_RENEWED_AT = "fenji_renewed_at"
+RENEW_AFTER_SECONDS = 60
+
+
+def renew_idle_timeout(request) -> None:
+    """Slide the idle timeout (``SESSION_COOKIE_AGE``) without writing the session on every request.
+
+    The session row expires ``SESSION_COOKIE_AGE`` after it was last written. It is written again (marked
+    modified) only when less than ``SESSION_COOKIE_AGE - RENEW_AFTER_SECONDS`` remain, i.e. at most once a
+    minute: an idle session then ends at most a minute *earlier* than exactly 30 minutes after its last
+    request, never later. The stamp is only ever older than the real last write (it is set just before
+    the write), so the expiry can only come earlier. An empty session (anonymous, logged out, expired) is
+    never written.
+    """
+    session = getattr(request, "session", None)
+    if session is None or session.is_empty():  # no cookie and nothing stored (does not load the session)
+        return
+    renewed_at = session.get(SESSION_RENEWED_AT, 0)  # loads it: the key of an expired session is dropped
+    if session.is_empty():
+        return
+    now = time.time()
+    # A tenth of the idle time when that is shorter (FENJI_SESSION_IDLE_MINUTES=1): it still slides.
+    if session.modified or now - renewed_at > min(RENEW_AFTER_SECONDS, settings.SESSION_COOKIE_AGE / 10):
+        session[SESSION_RENEWED_AT] = now
 
 
 class SessionPolicyMiddleware:
@@ -22,8 +48,9 @@ class SessionPolicyMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        response = self._enforce(request)
-        return response or self.get_response(request)
+        response = self._enforce(request) or self.get_response(request)
+        renew_idle_timeout(request)
+        return response
 
     def _enforce(self, request):
         user = getattr(request, "user", None)

@@ -1,15 +1,15 @@
-from django.urls import reverse
+from django.utils import translation
 
 from . import nav
 
 
 def console(request):
-    """Menu entries for the signed-in actor; the one whose URL is the longest prefix of the path is active."""
+    """The signed-in actor's menu: ``nav_entries`` (label, url, active) and ``nav_html`` (the same as links).
+
+    Which entries show is decided per request against the live grants; the URLs and the HTML are built
+    once per process for each distinct menu (``nav.menu``).
+    """
     if not getattr(request, "user", None) or not request.user.is_authenticated or request.path.startswith("/m/"):
         return {}
-    entries = [{"label": item.label, "url": reverse(item.url_name), "active": False}
-               for item in nav.items_for(request.actor)]
-    matching = [e for e in entries if (request.path == e["url"] if e["url"] == "/" else request.path.startswith(e["url"]))]
-    if matching:
-        max(matching, key=lambda e: len(e["url"]))["active"] = True
-    return {"nav_entries": entries}
+    menu = nav.menu(request.actor, request.path, translation.get_language())
+    return {"nav_entries": menu.entries, "nav_html": menu.html}

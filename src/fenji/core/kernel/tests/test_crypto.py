@@ -147,3 +147,41 @@ def test_the_process_reads_a_changed_key_file_again(settings, tmp_path, monkeypa
     path.unlink()
     with pytest.raises(crypto.KeyConfigError, match="不存在"):  # a vanished key file is never replaced
         crypto.encrypt("x")
+
+
+def test_reads_check_the_key_file_at_most_once_a_second(settings, tmp_path, monkeypatch):
+    for name in ("FENJI_DATA_KEYS", "FENJI_DATA_KEY", "FENJI_INDEX_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    now = [1000.0]
+    monkeypatch.setattr(crypto, "_clock", lambda: now[0])
+    stats = []
+    real_stale = crypto._stale
+    monkeypatch.setattr(crypto, "_stale", lambda ring: stats.append(ring) or real_stale(ring))
+    settings.DATA_KEY_FILE = path = tmp_path / "data.key"
+    token = crypto.encrypt("13912345678")  # loads the keys: v1 only
+
+    stats.clear()
+    for _ in range(20):  # a page of values read within the second: the key file is not looked at again
+        assert crypto.decrypt(token) == "13912345678"
+    assert stats == []
+
+    # Another process rotates: a new data key 2 in the file.
+    masters, index = crypto.read_key_file(path)
+    crypto.write_key_file(path, {**masters, 2: os.urandom(32)}, index)
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 1_000_000))
+    assert crypto.keyring(checked_within=crypto.READ_CHECK_SECONDS).newest_id == 1  # not looked at yet
+    now[0] += crypto.READ_CHECK_SECONDS
+    assert crypto.keyring(checked_within=crypto.READ_CHECK_SECONDS).newest_id == 2  # picked up after the interval
+    assert crypto.decrypt(token) == "13912345678"
+    newer = crypto.encrypt("x")  # writes always check, and use the newest key
+    assert newer.startswith("v2:") and crypto.decrypt(newer) == "x"
+
+    path.unlink()  # the key file disappears
+    assert crypto.decrypt(token) == "13912345678"  # within the second: the loaded keys still read
+    now[0] += crypto.READ_CHECK_SECONDS
+    for _ in range(2):  # then it is an error, on every read, never replaced by new keys
+        with pytest.raises(crypto.KeyConfigError, match="不存在"):
+            crypto.decrypt(token)
+    assert not path.exists()
+    with pytest.raises(crypto.KeyConfigError, match="不存在"):
+        crypto.blind_index("13912345678")  # lookups check every time

@@ -26,6 +26,7 @@ from fenji.core.people.models import Account, AccountStatus
 
 NOW = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC)
 HOUR = datetime.timedelta(hours=1)
+MINUTE = datetime.timedelta(minutes=1)
 DAY = datetime.timedelta(days=1)
 
 
@@ -320,3 +321,70 @@ def test_a_clerk_has_no_menu_entry_and_no_page(tree, login):
     client = login(grant_holder)
     assert "/ops/maintenance/" not in client.get("/").content.decode()
     assert client.get("/ops/maintenance/").status_code == 403
+
+
+# --- the banner's process-wide list ---------------------------------------------------------------
+
+
+@pytest.fixture
+def banner_clock(monkeypatch):
+    """The banner list's clock, advanced by hand; the list starts empty and is dropped afterwards."""
+    now = [1000.0]
+    monkeypatch.setattr(selectors, "_clock", lambda: now[0])
+    selectors.forget_banner_notices()
+    yield now
+    selectors.forget_banner_notices()
+
+
+def _banner_queries(client, path="/"):
+    with CaptureQueriesContext(connection) as captured:
+        banner = _banner(client, path)
+    return banner, sum("ops_maintenancewindow" in q["sql"] for q in captured.captured_queries)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_banner_reads_the_live_windows_once_every_few_seconds(frozen, tree, city_admin, sibling_admin,
+                                                                  province_admin, city_clerk, login, client,
+                                                                  banner_clock):
+    schedule(city_admin, tree.city, title="数据库升级")
+    schedule(sibling_admin, tree.sibling_city, title="苏州维护")  # not 南京市's subtree: never shown there
+    login(city_clerk)
+    banner, queries = _banner_queries(client)
+    assert "数据库升级" in banner and "苏州维护" not in banner and queries == 1
+    banner, queries = _banner_queries(client)
+    assert "数据库升级" in banner and queries == 0  # the same process within the interval: no query
+
+    # Written by another process (no service call here): shown once the interval has passed.
+    MaintenanceWindow.objects.unscoped(reason="test").create(
+        unit=tree.city, unit_path=tree.city.path, title="另一进程安排", starts_at=NOW - HOUR, ends_at=NOW + 10 * MINUTE)
+    assert "另一进程安排" not in _banner_queries(client)[0]
+    banner_clock[0] += selectors.BANNER_CACHE_SECONDS
+    banner, queries = _banner_queries(client)
+    assert "另一进程安排" in banner and banner.index("另一进程安排") < banner.index("数据库升级") and queries == 1
+
+    # Scheduled or cancelled through this process: at once.
+    window = MaintenanceWindow.objects.unscoped(reason="test").get(title="数据库升级")
+    services.maintenance_cancel(actor=actor(city_admin), window=window)
+    assert "数据库升级" not in _banner_queries(client)[0]
+    schedule(city_admin, tree.town, title="街道维护")  # the clerk is in 南京市, not in this town: not shown
+    schedule(province_admin, tree.province, title="全省维护")
+    banner = _banner_queries(client)[0]
+    assert "全省维护" in banner and "街道维护" not in banner
+
+    # The current time decides, not the time the list was read: a window that ends goes at once.
+    assert "另一进程安排" in banner
+    frozen.move_to(NOW + 10 * MINUTE + datetime.timedelta(seconds=1))
+    assert "另一进程安排" not in _banner_queries(client)[0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_banner_queries_per_request_when_too_many_windows_are_live(frozen, tree, city_admin, city_clerk,
+                                                                        login, client, banner_clock, monkeypatch):
+    monkeypatch.setattr(selectors, "BANNER_CACHE_ROWS", 2)
+    for n in range(3):
+        schedule(city_admin, tree.city, title=f"维护{n}")
+    login(city_clerk)
+    for _ in range(2):
+        banner, queries = _banner_queries(client)
+        assert all(f"维护{n}" in banner for n in range(3))
+    assert queries == 1  # the per-unit query; the long list is read once per interval

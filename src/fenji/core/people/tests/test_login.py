@@ -3,6 +3,8 @@ import time
 import pytest
 import time_machine
 from django.contrib.sessions.models import Session
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from conftest import PASSWORD, make_account
@@ -84,7 +86,7 @@ def test_expired_password_forces_a_change(client, clerk, settings):
 
 
 def test_idle_timeout_and_absolute_lifetime(client, clerk, settings):
-    assert settings.SESSION_COOKIE_AGE == 30 * 60 and settings.SESSION_SAVE_EVERY_REQUEST
+    assert settings.SESSION_COOKIE_AGE == 30 * 60 and not settings.SESSION_SAVE_EVERY_REQUEST  # see renewal below
     post_login(client, clerk, PASSWORD)
     session = client.session
     session["fenji_login_at"] = time.time() - settings.SESSION_ABSOLUTE_SECONDS - 1
@@ -96,6 +98,55 @@ def test_idle_session_expires_after_thirty_minutes(client, clerk):
     post_login(client, clerk, PASSWORD)
     with time_machine.travel(timezone.now() + timezone.timedelta(minutes=31)):
         assert client.get("/")["Location"].startswith("/login/")
+
+
+def _session_writes(client, path="/") -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(path).status_code == 200
+    return sum(1 for q in captured.captured_queries
+               if q["sql"].startswith(("UPDATE", "INSERT")) and "django_session" in q["sql"])
+
+
+def _expires(client):
+    return Session.objects.get(session_key=client.session.session_key).expire_date
+
+
+def test_the_idle_timeout_slides_with_at_most_one_session_write_a_minute(client, clerk):
+    start = timezone.now()
+    with time_machine.travel(start, tick=False) as clock:
+        post_login(client, clerk, PASSWORD)  # the login writes the session: it expires 30 minutes from now
+        assert _expires(client) == start + timezone.timedelta(minutes=30)
+        clock.shift(20)
+        assert _session_writes(client) == 0  # two requests within the minute: no write
+        clock.shift(30)
+        assert _session_writes(client) == 0
+        assert _expires(client) == start + timezone.timedelta(minutes=30)
+        clock.shift(11)  # 61 s after the last write: renewed
+        assert _session_writes(client) == 1
+        assert _expires(client) == start + timezone.timedelta(seconds=61, minutes=30)
+        clock.shift(1)
+        assert _session_writes(client) == 0  # and then once a minute again
+
+
+def test_a_renewed_session_lives_on_and_expires_at_most_a_minute_early(client, clerk):
+    start = timezone.now()
+    with time_machine.travel(start, tick=False) as clock:
+        post_login(client, clerk, PASSWORD)
+        for _ in range(41):  # 41 requests 50 s apart: 34 minutes of activity, the session lives on
+            clock.shift(50)
+            assert client.get("/").status_code == 200
+        last_request, expires = timezone.now(), _expires(client)
+        exact = last_request + timezone.timedelta(minutes=30)  # 30 minutes idle after the last request
+        assert exact - timezone.timedelta(seconds=60) <= expires < exact  # earlier by under a minute, never later
+        clock.move_to(expires - timezone.timedelta(seconds=1))
+        assert client.get("/").status_code == 200  # idle 29 min 9 s: still signed in (and renewed)
+        clock.move_to(timezone.now() + timezone.timedelta(minutes=30))
+        assert client.get("/")["Location"].startswith("/login/")  # idle 30 minutes: ended
+
+
+def test_an_anonymous_request_writes_no_session(client, db):
+    assert _session_writes(client, "/login/") == 0
+    assert not Session.objects.exists()
 
 
 def test_logout_deletes_the_session_row(client, clerk):
@@ -112,3 +163,15 @@ def test_open_redirect_is_refused(client, clerk):
     response = client.post("/login/?next=https://example.com/", {"mobile": clerk.mobile, "password": PASSWORD,
                                                                   "next": "https://example.com/"})
     assert response["Location"] == "/"
+
+
+def test_a_one_minute_idle_timeout_still_slides(client, clerk, settings):
+    settings.SESSION_COOKIE_AGE = 60
+    start = timezone.now()
+    with time_machine.travel(start, tick=False) as clock:
+        post_login(client, clerk, PASSWORD)
+        for _ in range(5):  # a request every 40 s for over three minutes: never idle for a minute
+            clock.shift(40)
+            assert client.get("/").status_code == 200
+        clock.shift(61)
+        assert client.get("/")["Location"].startswith("/login/")

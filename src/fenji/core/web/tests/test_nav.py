@@ -1,0 +1,85 @@
+"""The console menu: which entries show is decided on every request against the live grants; the URLs
+and the menu's HTML are built once per process."""
+
+import re
+
+import pytest
+from django.conf import settings
+
+from conftest import make_account
+from fenji.core.access import policy
+from fenji.core.access.models import Role
+from fenji.core.access.services import grant_create, grant_revoke
+from fenji.core.web import nav
+
+
+@pytest.fixture
+def viewer_role(db):
+    return Role.objects.create(code="test_viewer", label="只读", actions=["people.account.view", "org.unit.view"])
+
+
+@pytest.fixture
+def plain(tree):
+    return make_account(tree.city, name="无授权人员")
+
+
+def sidebar(response) -> str:
+    return re.search(r'<nav class="sidebar"[^>]*>\s*(.*?)\s*</nav>', response.content.decode(), re.S).group(1)
+
+
+def labels(client, path="/"):
+    return [entry["label"] for entry in client.get(path).context["nav_entries"]]
+
+
+def test_the_menu_follows_grants_made_and_revoked_between_requests(tree, plain, viewer_role, login):
+    client = login(plain)
+    assert labels(client) == ["首页", "个人信息"]
+    grant = grant_create(actor=policy.SYSTEM, account=plain, role=viewer_role.code, unit=tree.city)
+    assert labels(client) == ["首页", "组织机构", "账号管理", "账户台账", "个人信息"]  # the next request
+    grant_revoke(actor=policy.SYSTEM, grant=grant, reason="调离")
+    assert labels(client) == ["首页", "个人信息"]
+
+
+def test_the_menu_marks_the_longest_matching_entry_and_speaks_the_chosen_language(tree, plain, viewer_role,
+                                                                                 login):
+    grant_create(actor=policy.SYSTEM, account=plain, role=viewer_role.code, unit=tree.city)
+    client = login(plain)
+    assert sidebar(client.get("/")) == (
+        '<a href="/" class="active" aria-current="page">首页</a><a href="/org/units/">组织机构</a>'
+        '<a href="/people/accounts/">账号管理</a><a href="/ledgers/accounts/">账户台账</a>'
+        '<a href="/profile/">个人信息</a>')
+    on_accounts = sidebar(client.get(f"/people/accounts/?unit={tree.city.pk}"))
+    assert '<a href="/">首页</a>' in on_accounts  # "/" is active on the home page only
+    assert '<a href="/people/accounts/" class="active" aria-current="page">账号管理</a>' in on_accounts
+    assert on_accounts.count('class="active"') == 1
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = sidebar(client.get("/people/accounts/"))
+    assert '<a href="/">Home</a>' in english
+    assert '<a href="/people/accounts/" class="active" aria-current="page">Accounts</a>' in english
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    assert "首页" in sidebar(client.get("/"))
+
+
+def test_urls_are_resolved_once_per_process(tree, plain, viewer_role, login, monkeypatch):
+    grant_create(actor=policy.SYSTEM, account=plain, role=viewer_role.code, unit=tree.city)
+    client = login(plain)
+    calls = []
+    real_reverse = nav.reverse
+    monkeypatch.setattr(nav, "reverse", lambda name: calls.append(name) or real_reverse(name))
+    nav._urls.clear()
+    nav._menu.cache_clear()
+    first = client.get("/").content.decode()
+    assert {"org:home", "people:accounts", "people:profile", "messages:list", "people:logout"} <= set(calls)
+    assert len(calls) == len(set(calls))
+    calls.clear()
+    assert client.get("/").content.decode().count("<a href=") == first.count("<a href=")
+    assert client.get("/org/units/").status_code == 200
+    assert calls == []  # the header links and the menu: no reverse() after the first request
+
+
+def test_a_replaced_urlconf_is_resolved_again(db, settings):
+    assert nav.url("org:home") == "/"
+    assert nav._urls
+    settings.ROOT_URLCONF = "fenji.urls"  # as override_settings does: the URLs are resolved again
+    assert not nav._urls
+    assert nav.url("org:home") == "/"
