@@ -37,6 +37,9 @@ from fenji.core.kernel.paths import SEGMENT_WIDTH, decode_segment, encode_segmen
 from fenji.core.org.divisions import KIND_BY_LEVEL, province_divisions
 from fenji.core.org.models import Unit, UnitKind
 from fenji.core.org.tally import tally_rebuild
+from fenji.core.people.bulk_rows import RowShape
+from fenji.core.people.bulk_rows import reserve_ids as _reserve_ids
+from fenji.core.people.bulk_rows import write as _write
 from fenji.core.people.identity import check_char
 from fenji.core.people.models import Account, AccountKind, Person
 
@@ -215,53 +218,10 @@ def _insert_units(plan: Plan, progress: Progress) -> dict[str, tuple[int, int]]:
 # timestamps) come from the model's own fields (``pre_save`` + ``get_db_prep_save``), so a field
 # added to Person or Account is carried without touching this code. Primary keys are reserved up
 # front (the sequence is moved past the range on PostgreSQL), so the accounts can name their persons.
+# The shapes, the id reservation and the writer live in ``people.bulk_rows`` (the member import uses them too).
 # Deterministic: chunk ``k`` draws from ``random.Random(f"{SEED}:{k}")`` whatever the worker count.
 
-_COPY_ESCAPE = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 _WORKER: dict = {}  # set in the parent before the pool forks; read by _account_chunk in the workers
-
-
-def _copy_cell(value) -> str:
-    """One value in PostgreSQL's COPY text format."""
-    if value is None:
-        return "\\N"
-    if isinstance(value, bool):
-        return "t" if value else "f"
-    if isinstance(value, datetime.date):  # datetime included
-        return value.isoformat()
-    return str(value).translate(_COPY_ESCAPE)
-
-
-@dataclass
-class RowShape:
-    """A model's concrete columns, with constant values prepared once and the varying ones by name."""
-
-    table: str
-    columns: list[str]
-    constants: list  # database values (SQLite) or COPY cells (PostgreSQL); None where a value varies
-    slots: dict[str, int]  # attname -> position of each varying column
-
-    @classmethod
-    def of(cls, model, prototype, varying: tuple[str, ...], *, copy: bool) -> "RowShape":
-        fields = model._meta.concrete_fields
-        constants = []
-        for f in fields:
-            if f.attname in varying:
-                constants.append(None)
-                continue
-            value = f.get_db_prep_save(f.pre_save(prototype, add=True), connection)
-            constants.append(_copy_cell(value) if copy else value)
-        missing = set(varying) - {f.attname for f in fields}
-        if missing:
-            raise RuntimeError(f"{model.__name__} has no field(s) {sorted(missing)}")
-        return cls(model._meta.db_table, [f.column for f in fields], constants,
-                   {f.attname: i for i, f in enumerate(fields) if f.attname in varying})
-
-    def row(self, values: dict) -> list:
-        row = list(self.constants)
-        for name, value in values.items():
-            row[self.slots[name]] = value
-        return row
 
 
 def _account_chunk(task: tuple[int, int, int, int, int]):
@@ -271,7 +231,7 @@ def _account_chunk(task: tuple[int, int, int, int, int]):
     person_shape, account_shape, copy = _WORKER["person"], _WORKER["account"], _WORKER["copy"]
     rng = random.Random(f"{SEED}:{number}")
     # COPY text: every varying value below is digits, base64, hex, a path or a name from SURNAMES/GIVEN —
-    # nothing COPY would need escaped — so it is formatted with str() only; constants went through _copy_cell.
+    # nothing COPY would need escaped — so it is formatted with str() only; constants went through bulk_rows.copy_cell.
     cell = str if copy else (lambda value: value)
     people, accounts = [], []
     for n in range(start, stop):
@@ -292,36 +252,6 @@ def _account_chunk(task: tuple[int, int, int, int, int]):
         return stop - start, "".join("\t".join(row) + "\n" for row in people).encode(), \
             "".join("\t".join(row) + "\n" for row in accounts).encode()
     return stop - start, people, accounts
-
-
-def _reserve_ids(model, count: int) -> int:
-    """The first of ``count`` fresh primary keys for ``model``; on PostgreSQL the sequence moves past them."""
-    table, pk = model._meta.db_table, model._meta.pk.column
-    qn = connection.ops.quote_name
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [table, pk])
-            sequence = cursor.fetchone()[0]
-            cursor.execute(f"SELECT GREATEST((SELECT COALESCE(MAX({qn(pk)}), 0) FROM {qn(table)}), "
-                           f"(SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM {sequence}))")
-            base = cursor.fetchone()[0] + 1
-            cursor.execute("SELECT setval(%s, %s)", [sequence, base + count - 1])
-        else:
-            cursor.execute(f"SELECT COALESCE(MAX({qn(pk)}), 0) FROM {qn(table)}")
-            base = cursor.fetchone()[0] + 1
-    return base
-
-
-def _write(shape: RowShape, payload) -> None:
-    qn = connection.ops.quote_name
-    columns = ", ".join(qn(c) for c in shape.columns)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {qn(shape.table)} ({columns}) FROM STDIN") as copy:
-                copy.write(payload)
-        else:
-            marks = ", ".join(["%s"] * len(shape.columns))
-            cursor.executemany(f"INSERT INTO {qn(shape.table)} ({columns}) VALUES ({marks})", payload)
 
 
 def _insert_accounts(plan: Plan, keys: dict[str, tuple[int, int]], progress: Progress, *, workers: int,

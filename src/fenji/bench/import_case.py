@@ -6,8 +6,9 @@ under ``unit`` (xlsxwriter ``constant_memory``), then measures three things one 
 
 - ``parse``: reading the file alone (``people.xlsx_rows.iter_rows``);
 - ``import``: ``people.services.member_import`` end to end — digest, parsing, every check, the duplicate
-  queries, ``bulk_create`` through the models (real SM4-GCM ciphertext and HMAC-SM3 blind indexes), the audit
-  event;
+  queries, the rows written per chunk with COPY (PostgreSQL) or executemany (SQLite) through
+  ``people.bulk_rows`` (real SM4-GCM ciphertext and HMAC-SM3 blind indexes, the rows the models would
+  write), the audit event;
 - ``export``: the imported accounts read back through the scoped selector (numbers decrypted) and written
   with ``web.excel.ExcelSheet``.
 

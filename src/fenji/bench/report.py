@@ -92,13 +92,16 @@ def targets(report: dict) -> list[tuple[str, str, bool | None]]:
                          f"{fan['targets']:,} units in {_ms(fan['fanout']['median'])} ms; tracking counts "
                          f"{_ms(_median(fan.get('tracking_counts')))} ms",
                          fan["fanout"]["median"] <= 50))
-    imported = report.get("import") or {}
+    imported = (report.get("import") or {}).get("import") or {}
     if imported.get("rows_per_s") is not None:
-        rows.append(("Excel import with validation ≥ 30,000 rows/s",
-                     f"{imported['rows']:,} rows at {imported['rows_per_s']:,.0f} rows/s", imported["rows_per_s"] >= 30000))
-    if imported.get("peak_rss_mb") is not None:
-        rows.append(("import peak memory ≤ 300 MB (streamed)", f"{imported['peak_rss_mb']:.0f} MB for "
-                     f"{imported['rows']:,} rows", imported["peak_rss_mb"] <= 300))
+        parse = report["import"].get("parse", {})
+        rows.append(("Excel import with validation ≥ 30,000 rows/s end to end",
+                     f"{imported['rows']:,} rows at {imported['rows_per_s']:,.0f} rows/s (reading the file alone "
+                     f"{parse.get('rows_per_s') or 0:,.0f} rows/s)", imported["rows_per_s"] >= 30000))
+    if imported.get("peak_rss_growth_mb") is not None:
+        rows.append(("import memory ≤ 300 MB (streamed, not loaded whole)",
+                     f"peak RSS grew {imported['peak_rss_growth_mb']:.0f} MB over {imported['rows']:,} rows "
+                     f"(process peak {imported.get('peak_rss_mb', 0):.0f} MB)", imported["peak_rss_growth_mb"] <= 300))
     rss = [h.get("server_rss_mb") for _, h in http if isinstance(h, dict) and h.get("server_rss_mb")]
     if rss:
         rows.append(("app worker ≤ 200 MB resident after the list benchmark", f"{max(rss):.0f} MB (largest worker)",

@@ -20,6 +20,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 
+from fenji.bench.import_case import case_member_import
 from fenji.core.access import policy
 from fenji.core.access.models import Grant
 from fenji.core.access.models import Role as RoleRow
@@ -367,6 +368,29 @@ def process_tree_cpu(pid: int) -> float | None:
     return total
 
 
+def largest_worker_rss_mb(pid: int) -> float | None:
+    """Resident memory of the largest process in ``pid``'s tree (the granian workers), in MB (Linux)."""
+    parents: dict[int, int] = {}
+    with suppress(OSError):
+        for entry in os.listdir("/proc"):
+            if entry.isdigit():
+                with suppress(OSError), open(f"/proc/{entry}/stat") as f:
+                    parents[int(entry)] = int(f.read().rpartition(")")[2].split()[1])
+    tree, changed = {pid}, True
+    while changed:
+        grown = {child for child, parent in parents.items() if parent in tree} - tree
+        tree |= grown
+        changed = bool(grown)
+    largest = None
+    for member in tree:
+        with suppress(OSError), open(f"/proc/{member}/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    kb = int(line.split()[1])
+                    largest = max(largest or 0, kb / 1024)
+    return round(largest, 1) if largest is not None else None
+
+
 def _cookies(response, jar: dict) -> None:
     for header in response.headers.get_all("Set-Cookie") or []:
         name, _, rest = header.partition("=")
@@ -437,6 +461,8 @@ def hammer(port: int, headers: dict, path: str, *, threads: int, requests: int, 
     result.update(rps=round(len(samples) / wall, 1), threads=threads)
     if cpu_before is not None and cpu_after is not None:
         result["server_cpu_ms"] = round((cpu_after - cpu_before) / len(samples) * 1000, 2)
+    if server_pid:
+        result["server_rss_mb"] = largest_worker_rss_mb(server_pid)
     return result
 
 
@@ -495,7 +521,7 @@ def _both(result: dict) -> dict:
 
 
 def run(*, dataset: str | None = None, repeat: int = 200, can_calls: int = 100_000, http_threads: int = 4,
-        http_requests: int = 800, with_http: bool = True) -> dict:
+        http_requests: int = 800, with_http: bool = True, import_rows: int = 100_000) -> dict:
     levels = pick_levels(dataset)
     if not levels:
         raise RuntimeError("no units with accounts: load a dataset first (fenji bench load …)")
@@ -523,6 +549,11 @@ def run(*, dataset: str | None = None, repeat: int = 200, can_calls: int = 100_0
         report["levels"][top_label]["fanout"] = case_fanout(top_unit, max(1, min(repeat, 5)))
     except Exception as error:
         report["levels"][top_label]["fanout"] = skipped(f"{type(error).__name__}: {error}")
+    bottom_label, bottom_unit = levels[-1]
+    try:  # members are imported where they belong, at the bottom level, by the top level's administrator
+        report["import"] = case_member_import(bottom_unit, actors[top_label]["admin"], import_rows)
+    except Exception as error:
+        report["import"] = skipped(f"{type(error).__name__}: {error}")
     if with_http:
         http_results = case_http(levels, actors, threads=http_threads, requests=http_requests)
     else:
@@ -565,4 +596,11 @@ def table(report: dict) -> str:
                          f"tracking counts {_fmt(fan['tracking_counts'])} ms, first page {_fmt(fan['tracking_page'])} ms")
         elif isinstance(fan, dict):
             lines.append(f"fan-out from {label}: {fan.get('skipped', '-')}")
+    imported = report.get("import", {})
+    if "import" in imported:
+        lines.append(f"member import: {imported['import']['rows']:,} rows at {imported['import']['rows_per_s']} rows/s "
+                     f"(parse alone {imported['parse']['rows_per_s']} rows/s), peak RSS growth "
+                     f"{imported['import']['peak_rss_growth_mb']} MB; export {imported.get('export', {}).get('rows_per_s')} rows/s")
+    elif imported:
+        lines.append(f"member import: {imported.get('skipped', '-')}")
     return "\n".join(lines)

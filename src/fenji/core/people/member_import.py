@@ -8,9 +8,11 @@ chunks of ``CHUNK_ROWS``:
    number, unit (exists, active, and within the actor's reach for ``people.account.open``);
 2. the chunk's rows are checked against each other and against the database: one query per number
    over the blind-index hashes (``Account.mobile_hash``, ``Person.id_number_hash``), not one per row;
-3. the chunk's valid rows are written in one transaction with ``bulk_create`` of ``Person`` and
-   ``Account`` — the model fields encrypt the numbers and compute their blind indexes exactly as
-   for an account opened by hand.
+3. the chunk's valid rows are written in one transaction, one ``COPY`` (PostgreSQL) or ``executemany``
+   INSERT (SQLite) per table (``bulk_rows``): the columns that are the same for the whole chunk are
+   prepared once by the model fields themselves, the numbers are encrypted and their blind indexes
+   computed with the same key ring calls the fields make — the rows are those ``bulk_create`` of
+   ``Person`` and ``Account`` would write (~7 times cheaper: no per-row, per-field ``pre_save``).
 
 A rejected row writes nothing; a crash leaves whole chunks only (each is its own transaction, and
 the database's unique constraints stay the last word: a chunk that loses a race is checked again).
@@ -52,7 +54,9 @@ from fenji.core.kernel.errors import DomainError
 from fenji.core.org.models import Unit
 from fenji.core.web.excel import ExcelSheet
 
+from . import bulk_rows
 from . import permissions as perms
+from .bulk_rows import RowShape, copy_text
 from .identity import clean_mobile, parse_id_number
 from .models import Account, AccountKind, Person
 from .xlsx_rows import Number, iter_rows
@@ -66,6 +70,10 @@ ERROR_SAMPLE = 200  # errors kept in memory for the page; the report has them al
 NAME_MAX = 50  # Person.real_name
 CODE_MAX = 32  # Unit.code
 CELL_MAX = 200  # a cell longer than this is cut in the report
+# The columns an imported row sets itself, in the order ``_Importer._insert`` gives them; the others are
+# the same for the whole chunk and come from the model's fields (defaults, ``created_at``…).
+PERSON_VARYING = ("id", "real_name", "id_number", "id_number_hash", "gender", "birth_date")
+ACCOUNT_VARYING = ("id", "mobile", "mobile_hash", "person_id", "unit_id", "unit_path", "password")
 
 
 @dataclass(frozen=True)
@@ -167,16 +175,17 @@ def _check_name(raw, errors: list, row: int) -> str:
     name = _SPACES.sub(" ", _text(raw)).strip()
     if not name:
         errors.append(RowError(row, "姓名", _("姓名不能为空")))
-    elif isinstance(raw, Number) or any(ch.isdigit() for ch in name):
+    # ``isalpha``: letters only (a Chinese name, the usual case) has no digit and no control character
+    elif isinstance(raw, Number) or (not name.isalpha() and any(ch.isdigit() for ch in name)):
         errors.append(RowError(row, "姓名", _("姓名不能包含数字")))
     elif len(name) > NAME_MAX:
         errors.append(RowError(row, "姓名", _("姓名不能超过 %(max)s 个字（当前 %(n)s 个）") % {"max": NAME_MAX, "n": len(name)}))
-    elif any(ord(ch) < 32 for ch in name):
+    elif not name.isalpha() and any(ord(ch) < 32 for ch in name):
         errors.append(RowError(row, "姓名", _("姓名含有不可见的控制字符")))
     return name
 
 
-def _check_id_number(raw, errors: list, row: int):
+def _check_id_number(raw, errors: list, row: int, today: datetime.date | None = None):
     if isinstance(raw, Number):
         errors.append(RowError(row, "身份证号", _(
             "身份证号被 Excel 存成了数字，末几位已经丢失：请把该列设置为“文本”格式后重新录入")))
@@ -186,7 +195,7 @@ def _check_id_number(raw, errors: list, row: int):
         errors.append(RowError(row, "身份证号", _("身份证号不能为空（会员账号实行实名制）")))
         return None
     try:
-        return parse_id_number(number)
+        return parse_id_number(number, today=today)
     except DomainError as error:
         errors.append(RowError(row, "身份证号", error.message))
         return None
@@ -355,6 +364,7 @@ class _Importer:
         self.units = UnitCache(actor)
         self.started = started
         self.ring = crypto.keyring()
+        self.copy = bulk_rows.uses_copy()
 
     def reject(self, row: int, raw: dict, errors: list[RowError]) -> None:
         self.result.rejected += 1
@@ -366,12 +376,15 @@ class _Importer:
     def check_rows(self, batch) -> list[Candidate]:
         """Each row on its own, then against the rows before it in the chunk."""
         self.units.load({_text(raw.get("unit_code")) for _, raw in batch})
+        # once a chunk, as the fields would on every save: a key file rotated mid-import is picked up
+        self.ring = crypto.keyring()
         blind = self.ring.blind_index
+        today = datetime.date.today()  # once a chunk, not once a row (a birth date after it is refused)
         candidates, mobiles, ids = [], {}, {}
         for row, raw in batch:
             errors: list[RowError] = []
             name = _check_name(raw.get("real_name"), errors, row)
-            identity = _check_id_number(raw.get("id_number"), errors, row)
+            identity = _check_id_number(raw.get("id_number"), errors, row, today)
             mobile = _check_mobile(raw.get("mobile"), errors, row)
             unit, refused = self.units.check(_text(raw.get("unit_code")), self.unit, errors, row)
             self.result.out_of_scope += refused
@@ -444,19 +457,42 @@ class _Importer:
                     kept.append(c)
         if not kept:
             return kept
-        persons = Person.objects.bulk_create([
-            Person(real_name=c.name, id_number=c.identity.number, gender=c.identity.gender,
-                   birth_date=c.identity.birth_date) for c in kept])
-        if any(p.pk is None for p in persons):  # a backend without RETURNING from a bulk insert
-            found = dict(Person.objects.filter(id_number_hash__in=[c.id_hash for c in kept])
-                         .values_list("id_number_hash", "pk"))
-            for person, c in zip(persons, kept, strict=True):
-                person.pk = found[c.id_hash]
-        Account.objects.bulk_create([
-            Account(mobile=c.mobile, person_id=person.pk, kind=AccountKind.MEMBER, unit_id=c.unit.pk, unit_path=c.unit.path,
-                    password=_unusable_password(), must_change_password=True, opened_by_id=self.actor.account_id)
-            for c, person in zip(kept, persons, strict=True)])
+        self._insert(kept)
         return kept
+
+    def _insert(self, kept: list[Candidate]) -> None:
+        """Person and Account rows as the ORM would write them, in one COPY / executemany per table.
+
+        The constant columns (defaults, ``created_at``, kind, opened by…) come from the fields themselves,
+        once per chunk (``bulk_rows.RowShape``); the varying ones are the database values the fields
+        produce: ``EncryptedTextField`` → ``KeyRing.encrypt``, ``BlindIndexField`` → ``KeyRing.blind_index``
+        (computed by ``check_rows`` with the same ring), a date as ISO text.
+        """
+        ring, copy = self.ring, self.copy
+        person_shape = RowShape.of(Person, Person(real_name=""), PERSON_VARYING, copy=copy)
+        account_shape = RowShape.of(
+            Account, Account(kind=AccountKind.MEMBER, must_change_password=True, opened_by_id=self.actor.account_id),
+            ACCOUNT_VARYING, copy=copy)
+        person_row, account_row = person_shape.maker(PERSON_VARYING), account_shape.maker(ACCOUNT_VARYING)
+        person_ids = bulk_rows.allocate_ids(Person, len(kept))
+        account_ids = bulk_rows.allocate_ids(Account, len(kept))
+        encrypt, password = ring.encrypt, _unusable_password
+        if copy:  # COPY text: only the name can hold a character COPY escapes; the rest is digits, base64, hex
+            people = "".join([person_row(
+                pid, copy_text(c.name), encrypt(c.identity.number), c.id_hash, c.identity.gender,
+                c.identity.birth_date.isoformat() if c.identity.birth_date else "\\N")
+                for c, pid in zip(kept, person_ids, strict=True)])
+            accounts = "".join([account_row(
+                aid, encrypt(c.mobile), c.mobile_hash, pid, c.unit.pk, c.unit.path, password())
+                for c, pid, aid in zip(kept, person_ids, account_ids, strict=True)])
+        else:
+            people = [person_row(pid, c.name, encrypt(c.identity.number), c.id_hash, c.identity.gender,
+                                 c.identity.birth_date.isoformat() if c.identity.birth_date else None)
+                      for c, pid in zip(kept, person_ids, strict=True)]
+            accounts = [account_row(aid, encrypt(c.mobile), c.mobile_hash, pid, c.unit.pk, c.unit.path, password())
+                        for c, pid, aid in zip(kept, person_ids, account_ids, strict=True)]
+        bulk_rows.write(person_shape, people)
+        bulk_rows.write(account_shape, accounts)
 
 
 def _open(file):
@@ -491,12 +527,13 @@ def member_import(*, actor, unit: Unit, file, file_name: str = "", chunk_size: i
         importer = _Importer(actor=actor, unit=unit, result=result, report=report,
                              started=timezone.now() - datetime.timedelta(seconds=1))
         audit = {"actor": actor, "action": IMPORT_ACTION, "target": unit}
+        example = {key: EXAMPLE[key] for key in positions}  # the template's example row, in this file's columns
         try:
             batch = []
             for number, cells in rows:
                 raw = {key: (cells[i] if i < len(cells) else None) for key, i in positions.items()}
                 texts = {key: _text(value) for key, value in raw.items()}
-                if not any(texts.values()) or texts == {k: EXAMPLE[k] for k in texts}:
+                if not any(texts.values()) or texts == example:
                     continue  # a blank line, or the template's example row
                 result.read += 1
                 if max_rows is not None and result.read > max_rows:

@@ -85,7 +85,8 @@ class Command(BaseCommand):
             self.stdout.write(f"数据集 {dataset} 已装入（{present:,} 个单位），直接运行基准")
         loadavg = ", ".join(f"{x:.1f}" for x in os.getloadavg())
         result = runner.run(dataset=dataset, repeat=5 if quick else 200, can_calls=1_000 if quick else 100_000,
-                            http_requests=20 if quick else 800, with_http=with_http)
+                            http_requests=20 if quick else 800, with_http=with_http,
+                            import_rows=50 if quick else 100_000)
         result.update(load=load, loadavg=loadavg, finished_at=report.stamp())
         self.stdout.write(runner.table(result))
         for target, measured, ok in report.targets(result):

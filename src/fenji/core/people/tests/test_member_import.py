@@ -8,12 +8,14 @@ import zipfile
 import pytest
 import xlsxwriter
 from django.db import connection
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from conftest import actor, make_account
 from fenji.core.access import policy
 from fenji.core.audit.models import AuditEvent, Outcome
-from fenji.core.kernel.crypto import blind_index
+from fenji.core.kernel.crypto import blind_index, keyring
+from fenji.core.kernel.crypto import decrypt as crypto_decrypt
 from fenji.core.kernel.errors import AccessDenied, DomainError
 from fenji.core.org.services import unit_revoke
 from fenji.core.people import member_import as importer
@@ -117,6 +119,63 @@ def test_valid_rows_become_member_accounts_with_a_working_login_identity(tree, c
     assert details["sha256"] == __import__("hashlib").sha256(file.read()).hexdigest()
     assert len(details["sm3"]) == 64 and details["file"] == "会员名单.xlsx"
     assert "13911110001" not in str(details) and id_number(1) not in str(details)
+
+
+def test_imported_rows_are_the_rows_the_orm_would_write(tree, city_admin):
+    """The rows are written with COPY / executemany (``bulk_rows``), not the ORM: every column must hold what
+    ``Person``/``Account`` saved through their fields would hold — the numbers decrypt, the blind indexes
+    find them, the defaults and the timestamps are there, the raw values have the ORM's database types."""
+    reference = make_account(tree.town, name="手工开户", kind="member", mobile="13911110099")
+    rows = [["周晓明", id_number(501), "13911150001", None],
+            ["王\\N{芳}", id_number(502), "13911150002", "320102003"],  # COPY's escape and NULL marker, braces
+            ["李 雷", id_number(503), "13911150003", None]]
+    before = timezone.now()
+    result = member_import(actor=actor(city_admin), unit=tree.county, file=workbook(rows))
+    after = timezone.now()
+    assert (result.created, result.rejected) == (3, 0), result.errors
+
+    passwords, unusable = set(), Account()
+    unusable.set_unusable_password()
+    person_fields = [f for f in Person._meta.concrete_fields if f.attname not in ("id", "created_at")]
+    account_fields = [f for f in Account._meta.concrete_fields if f.attname not in ("id", "created_at", "password")]
+    for name, number, mobile, code in rows:
+        account = Account.objects.get_by_natural_key(mobile)  # the login's lookup, by the mobile's blind index
+        person = account.person
+        assert Person.objects.get(id_number=number) == person  # the ID number's blind index
+        unit = tree.town if code else tree.county
+        # what the ORM writes for the same values: the fields' own pre_save (blind indexes, defaults)
+        expected_person = Person(real_name=name, id_number=number, gender="M" if int(number[16]) % 2 else "F",
+                                 birth_date=datetime.date(int(number[6:10]), int(number[10:12]), int(number[12:14])))
+        expected_account = Account(mobile=mobile, person_id=person.pk, kind=AccountKind.MEMBER, unit_id=unit.pk,
+                                   unit_path=unit.path, must_change_password=True, opened_by_id=city_admin.pk)
+        for expected, loaded, fields in ((expected_person, person, person_fields),
+                                         (expected_account, account, account_fields)):
+            for f in fields:
+                assert getattr(loaded, f.attname) == f.pre_save(expected, add=True), (type(loaded), f.attname)
+            assert before <= loaded.created_at <= after
+        assert not account.has_usable_password() and len(account.password) == len(unusable.password)
+        passwords.add(account.password)
+    assert len(passwords) == len(rows)  # each its own random unusable password, as set_unusable_password gives
+    # at rest, column by column, the same database types as a row the ORM wrote; the numbers as ciphertext
+    for table, imported in (("people_person", Person.objects.get(id_number=id_number(501)).pk),
+                            ("people_account", Account.objects.get_by_natural_key("13911150001").pk)):
+        own = reference.person_id if table == "people_person" else reference.pk
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT * FROM {table} WHERE id IN (%s, %s) ORDER BY id", [own, imported])
+            orm_row, import_row = cursor.fetchall()
+        assert [type(v) for v, o in zip(import_row, orm_row, strict=True) if v is not None and o is not None] == \
+            [type(o) for v, o in zip(import_row, orm_row, strict=True) if v is not None and o is not None], table
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT mobile, mobile_hash FROM people_account WHERE mobile_hash = %s",
+                       [blind_index("13911150002")])
+        [(stored, _)] = cursor.fetchall()
+    assert stored.startswith(f"v{keyring().newest_id}:") and crypto_decrypt(stored) == "13911150002"
+
+    # the same rows again: every one refused as a duplicate, nothing written
+    again = member_import(actor=actor(city_admin), unit=tree.county, file=workbook(rows))
+    assert (again.read, again.created, again.rejected) == (3, 0, 3)
+    assert {column for e in again.errors for column in [e.column]} == {"手机号", "身份证号"}
+    assert accounts().filter(kind=AccountKind.MEMBER).count() == 4
 
 
 def test_shared_strings_inline_strings_a_title_line_and_extra_columns(tree, city_admin):
