@@ -2,6 +2,7 @@
 # Run a command against a throwaway PostgreSQL cluster: initdb in a temp dir, start on a free
 # loopback port, export FENJI_DATABASE_URL, run "$@", then stop the cluster and remove it.
 # initdb and pg_ctl refuse to run as root, so as root the cluster belongs to the postgres user.
+# FENJI_PG_SETTINGS adds server settings ("-c name=value …"), e.g. the benchmarks' memory and WAL sizes.
 set -euo pipefail
 
 pgbin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
@@ -21,7 +22,7 @@ trap cleanup EXIT
 
 "${as_pg[@]}" "$pgbin/initdb" -D "$dir/data" -A trust -U postgres -E UTF8 --locale=C.UTF-8 >/dev/null
 "${as_pg[@]}" "$pgbin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w \
-    -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=100" start >/dev/null
+    -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=100 ${FENJI_PG_SETTINGS:-}" start >/dev/null
 "$pgbin/createdb" -h 127.0.0.1 -p "$port" -U postgres fenji
 
 export FENJI_DATABASE_URL="postgres://postgres@127.0.0.1:$port/fenji"

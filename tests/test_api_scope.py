@@ -301,3 +301,16 @@ def test_a_page_costs_the_same_queries_at_any_size(path, admin_role, tree, crowd
     assert small == large, f"{path}: {small} queries for 5 rows, {large} for 50"
     if path != "/api/v1/registry":
         assert len(client.get(path, {"limit": 50}).json()["items"]) == 50
+
+
+def test_the_account_list_total_stops_at_its_limit(tree, city_admin, monkeypatch):
+    """Over a province an exact count costs seconds: past the limit ``total`` is a lower bound."""
+    from fenji.core.people import selectors as people_selectors
+
+    make_account(tree.town, name="南京职员")
+    everyone = api(city_admin).get("/api/v1/accounts", {"unit": tree.city.pk}).json()
+    assert everyone["total_exact"] is True and everyone["total"] >= 2
+    monkeypatch.setattr(people_selectors, "API_COUNT_LIMIT", 1)
+    capped = api(city_admin).get("/api/v1/accounts", {"unit": tree.city.pk}).json()
+    assert capped["total"] == 1 and capped["total_exact"] is False
+    assert len(capped["items"]) == min(everyone["total"], 20)  # the rows themselves are not capped

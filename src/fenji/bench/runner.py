@@ -188,7 +188,7 @@ def case_list(actor, unit, repeat: int) -> dict:
         accounts = account_list(actor=actor, unit=unit).defer("person__id_number", "person__id_number_hash")
         return account_page(accounts, count_limit=LIST_COUNT_LIMIT)
 
-    def page_exact():  # as the API runs it: the exact count of the subtree
+    def page_exact():  # the exact count of the subtree (as the list ran before its count was capped)
         return account_page(account_list(actor=actor, unit=unit))
 
     def rows_only():

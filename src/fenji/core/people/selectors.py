@@ -55,6 +55,7 @@ def account_list(*, actor, action: str = perms.ACCOUNT_VIEW, unit=None, text: st
 # The console list counts at most this many accounts of a subtree: an exact COUNT(*) over a province
 # (5 M members) is tens of milliseconds at every page view, the rest of the page well under one.
 LIST_COUNT_LIMIT = 1000
+API_COUNT_LIMIT = 10_000  # the API's total: machine clients page further than people do
 
 
 class AtLeast(int):
@@ -76,8 +77,8 @@ def capped_count(queryset, limit: int) -> int:
 def account_page(accounts, *, after: str = "", size: int = PAGE_SIZE, count_limit: int | None = None) -> Page:
     """One page of accounts with their person and unit (no query per row).
 
-    ``count_limit``: count the matches only up to this many (``capped_count``); the API, whose
-    ``total`` is a number, keeps the exact count (``None``).
+    ``count_limit``: count the matches only up to this many (``capped_count``); ``None``: the exact
+    count.
     """
     accounts = accounts.select_related("person", "unit")
     if count_limit is None:
