@@ -123,7 +123,7 @@ def markdown(report: dict) -> str:
     machine = report.get("machine", {})
     lines = [
         f"Run {report.get('finished_at', '?')}: {machine.get('platform', '?')}, {machine.get('cpus', '?')} CPUs, "
-        f"Python {machine.get('python', '?')}, {machine.get('db_version', '?')[:40]}; host load average "
+        f"Python {machine.get('python', '?')}, {' '.join(machine.get('db_version', '?').split()[:2])}; host load average "
         f"{report.get('loadavg', '?')} at the start. {report.get('units', 0):,} units.",
         "",
     ]
