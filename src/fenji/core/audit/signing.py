@@ -22,6 +22,23 @@ def _random_scalar() -> str:
             return f"{k:064x}"
 
 
+def sm2_public_key(private_key: str) -> str:
+    return sm2.CryptSM2(private_key=private_key, public_key="")._kg(int(private_key, 16), CURVE["g"])
+
+
+def sm2_key_pair(draw=None) -> tuple[str, str]:
+    """A fresh (private, public) pair that signs and verifies. gmssl cannot sign verifiably with about one
+    key in a few hundred (every nonce fails), so such a key is drawn again rather than stored."""
+    while True:
+        private = (draw or _random_scalar)()
+        public = sm2_public_key(private)
+        try:
+            sm2_sign(private, public, b"fenji key check")
+        except RuntimeError:
+            continue
+        return private, public
+
+
 def sm2_sign(private_key: str, public_key: str, data: bytes) -> str:
     """SM2 signature (r||s, hex) over ``data`` with SM3 and the default user id.
 
@@ -47,7 +64,7 @@ class Sm2Signer:
             self.key_file.parent.mkdir(parents=True, exist_ok=True)
             fd = os.open(self.key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             with os.fdopen(fd, "w") as handle:
-                handle.write(_random_scalar())
+                handle.write(sm2_key_pair()[0])
         return self.key_file.read_text().strip()
 
     def public_key(self) -> str:

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from fenji.core.access import policy
 from fenji.core.audit.services import audit_record
-from fenji.core.audit.signing import _random_scalar
+from fenji.core.audit.signing import sm2_key_pair
 from fenji.core.audit.transactions import service
 from fenji.core.kernel.errors import DomainError
 from fenji.core.org.models import Unit
@@ -40,11 +40,11 @@ def seal_key_create(*, actor, unit) -> SealKey:
     in_use = DomainError(f"“{unit.name}”已有在用的电子印章：请先停用再制发新印章")
     if _keys("one live seal per unit").filter(unit_id=unit.pk, revoked_at__isnull=True).exists():
         raise in_use
-    private = _random_scalar()
+    private, public = sm2_key_pair()
     try:
         with transaction.atomic():
             key = SealKey.objects.create(unit=unit, unit_path=unit.path, private_key=private,
-                                         public_key=stamps.public_key_of(private), image=seal_png(unit.name),
+                                         public_key=public, image=seal_png(unit.name),
                                          created_by_id=getattr(actor, "account_id", None))
     except IntegrityError:
         raise in_use from None
