@@ -12,6 +12,7 @@ from django.core.management import CommandError, call_command
 
 from fenji import settings as project_settings
 from fenji.bench import datasets, runner
+from fenji.bench.report import markdown
 from fenji.core.people import selectors
 from fenji.core.people.authentication import SESSION_LOGIN_AT
 from fenji.core.people.models import Account, Person
@@ -63,8 +64,8 @@ def test_tiny_dataset_runs_every_case(settings):
     from fenji.core.dispatch.models import Dispatch
 
     assert not Dispatch.objects.unscoped(reason="bench smoke").exists()  # each run was rolled back
-    print(runner.table(report))  # visible with -s
-    assert "root" in runner.table(report)
+    print(markdown(report))  # visible with -s
+    assert "root" in markdown(report)
 
 
 def test_account_list_counts_a_big_subtree_only_up_to_a_limit(client, monkeypatch):

@@ -64,12 +64,12 @@ class Command(BaseCommand):
                 raise CommandError(str(error)) from None
             self.stdout.write(json.dumps(result, ensure_ascii=False))
             return
-        report = runner.run(dataset=options["dataset"], repeat=options["repeat"], can_calls=options["can_calls"],
+        result = runner.run(dataset=options["dataset"], repeat=options["repeat"], can_calls=options["can_calls"],
                             http_threads=options["http_threads"], http_requests=options["http_requests"],
                             with_http=not options["no_http"])
-        self.stdout.write(runner.table(report))
+        self.stdout.write(report.markdown(result))
         if options["json_file"]:
-            Path(options["json_file"]).write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
+            Path(options["json_file"]).write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
             self.stdout.write(f"report written to {options['json_file']}")
 
     def run_all(self, dataset: str, scale: float, *, quick: bool, docs: Path | None, with_http: bool) -> None:
@@ -88,7 +88,7 @@ class Command(BaseCommand):
                             http_requests=20 if quick else 800, with_http=with_http,
                             import_rows=50 if quick else 100_000)
         result.update(load=load, loadavg=loadavg, finished_at=report.stamp())
-        self.stdout.write(runner.table(result))
+        self.stdout.write(report.markdown(result))
         for target, measured, ok in report.targets(result):
             self.stdout.write(f"{'达标' if ok else '未达标' if ok is False else '—'}  {target}: {measured}")
         if docs is None:
