@@ -1,8 +1,9 @@
-"""System check: every built-in role names declared actions, and holds one duty plus read-only actions."""
+"""System checks: every built-in role names declared actions, holds one duty plus read-only actions and
+at most one duty of each exclusive set; no account's grants break an exclusive duty rule."""
 
 from django.core import checks
 
-from . import registry
+from . import registry, rules
 from .roles import BUILTIN_ROLES
 
 
@@ -21,7 +22,43 @@ def roles_are_consistent(app_configs, **kwargs):
         for delegated in role.delegates:
             if delegated != "*business*" and delegated not in BUILTIN_ROLES:
                 errors.append(checks.Error(f"role {role.code} delegates unknown role {delegated}", id="fenji.E003"))
+        for profile in rules.PROFILES.values():
+            for rule in profile.exclusive:
+                if len(carried := rule.carried_by(role)) > 1:
+                    errors.append(checks.Error(
+                        f"role {role.code} carries {len(carried)} duties of {rule.name} "
+                        f"({', '.join(d.code for d in carried)}) in profile {profile.name}", id="fenji.E004"))
     return errors
+
+
+@checks.register(checks.Tags.security, deploy=False)
+def exclusive_duties_hold(app_configs, **kwargs):
+    """Grants made before the duty rules covered sub-roles (migration ``access/0004``), or before a change
+    of ``FENJI_PROFILE``, may already give one person two duties of an exclusive set. They are kept (a
+    migration does not revoke grants); this check names each such account until a grant is revoked."""
+    from django.db import DatabaseError
+    from django.db.models import Count
+
+    from .models import Grant
+    from .policy import roles_for
+
+    try:
+        live = Grant.objects.unscoped(reason="system check: exclusive duties").filter(revoked_at__isnull=True)
+        several = (live.values("account_id").annotate(roles=Count("role", distinct=True))
+                   .filter(roles__gt=1).values_list("account_id", flat=True))
+        held: dict[int, set[str]] = {}
+        for account_id, code in live.filter(account_id__in=list(several)).values_list("account_id", "role"):
+            held.setdefault(account_id, set()).add(code)
+        roles = roles_for({code for codes in held.values() for code in codes})
+    except DatabaseError:
+        return []
+    _, conflicts = rules.duty_holds_for({account: [roles[c] for c in codes if c in roles]
+                                         for account, codes in held.items()})
+    return [checks.Warning(
+        f"account {account} breaks duty rule {rule.name}: "
+        + "; ".join(f"{code} by {', '.join(role.code for role in carriers)}" for code, carriers in duties.items()),
+        hint=f"{rule.label}（{rule.source}）: revoke one of these grants", id="fenji.W020")
+        for account, rule, duties in conflicts]
 
 
 @checks.register(checks.Tags.security, deploy=False)

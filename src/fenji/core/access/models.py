@@ -115,12 +115,13 @@ class Grant(OrgOwned):
 
 
 class DutyHold(models.Model):
-    """Which role of an exclusive set a person holds: unique per (account, rule), so the database
-    refuses a second exclusive duty even if two grants race."""
+    """Which duty of an exclusive set (``rules.ExclusiveDuties``) a person carries, whatever roles carry
+    it: one row per (account, rule), so the database refuses a second duty of the set even if two
+    grants race. The row stays while any grant of the account not revoked carries the duty."""
 
     account = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     rule = models.CharField(max_length=40)
-    role = models.CharField(max_length=40)
+    duty = models.CharField(max_length=20)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["account", "rule"], name="dutyhold_one_per_rule")]

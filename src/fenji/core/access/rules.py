@@ -1,24 +1,82 @@
-"""Duty rules as data, chosen per profile (C3): which roles one person may not combine, how many
+"""Duty rules as data, chosen per profile (C3): which duties one person may not combine, how many
 holders a role may have per unit, and at which kinds of unit a role may not be held.
 
+Separation is stated over duties, not role names: a role carries a duty because of what it lets its
+holder do (``DutyMark``), so a sub-role (账户管理员 under the system duty, 权限管理员 under the security
+duty) or a business role defined as data cannot slip past a rule that names only the main roles.
+
 The rules are declarative so that a profile states them in one place; the grant services enforce
-them and the database backs what it can (``DutyHold`` uniqueness for exclusive roles, grant slots
-for per-unit limits).
+them and the database backs what it can (``DutyHold``: one row per account and exclusive set, naming
+the member duty held; grant slots for per-unit limits).
 """
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from django.conf import settings
 
+from . import registry
+from .roles import ACCOUNT_WRITE, GRANT_WRITE, Role
+
+AUDIT_VIEW = "audit.event.view"
+
+
+def _is_write_of(code: str, duty: registry.Duty) -> bool:
+    if not registry.is_declared(code):
+        return False  # an undeclared code grants nothing (``policy.can`` refuses to check it)
+    action = registry.get(code)
+    return action.duty == duty and not action.read_only
+
 
 @dataclass(frozen=True)
-class ExclusiveRoles:
-    """One person holds at most one of ``roles`` (anywhere in the tree)."""
+class DutyMark:
+    """A duty, and what makes a role carry it: being a role of that duty (``role_duty``, built-in
+    roles), holding any of ``actions``, or holding any write action (not read-only) of ``writes_of``.
+    Roles as data are always of the business duty, so only their actions can make them carry more."""
+
+    code: str
+    label: str
+    role_duty: registry.Duty | None = None
+    actions: frozenset[str] = frozenset()
+    writes_of: registry.Duty | None = None
+
+    def carried_by(self, role: Role) -> bool:
+        if self.role_duty is not None and role.duty == self.role_duty:
+            return True
+        if self.actions & role.actions:
+            return True
+        return self.writes_of is not None and any(_is_write_of(code, self.writes_of) for code in role.actions)
+
+
+# 三员 (seed 003 §13): structure and people / grants / reading the logs.
+SYSTEM_DUTY = DutyMark("system", "系统管理", role_duty=registry.Duty.SYSTEM, writes_of=registry.Duty.SYSTEM)
+SECURITY_DUTY = DutyMark("security", "安全保密", role_duty=registry.Duty.SECURITY, writes_of=registry.Duty.SECURITY)
+AUDIT_DUTY = DutyMark("audit", "安全审计", role_duty=registry.Duty.AUDIT, actions=frozenset({AUDIT_VIEW}),
+                      writes_of=registry.Duty.AUDIT)
+# Seed 004 §6: who opens accounts / who sets permissions / who does the business. The system
+# administrator opens accounts too, so it carries the account duty; the security administrator grants,
+# so it carries the permission duty; any role with a business write action (操作员, 工作人员, 部门负责人,
+# 单位分管领导, a business role as data that does more than read) carries the operator duty.
+ACCOUNT_DUTY = DutyMark("account", "账户管理", actions=frozenset(ACCOUNT_WRITE))
+PERMISSION_DUTY = DutyMark("permission", "权限管理", actions=frozenset(GRANT_WRITE))
+OPERATOR_DUTY = DutyMark("operator", "业务操作", writes_of=registry.Duty.BUSINESS)
+
+ADMIN_DUTIES = (SYSTEM_DUTY, SECURITY_DUTY, AUDIT_DUTY)  # a business role carries none of these
+DUTIES = {d.code: d for d in (SYSTEM_DUTY, SECURITY_DUTY, AUDIT_DUTY, ACCOUNT_DUTY, PERMISSION_DUTY, OPERATOR_DUTY)}
+
+
+@dataclass(frozen=True)
+class ExclusiveDuties:
+    """One person carries at most one of ``duties`` (anywhere in the tree), whatever roles carry them."""
 
     name: str
     label: str
-    roles: frozenset[str]
+    duties: tuple[DutyMark, ...]
     source: str
+
+    def carried_by(self, role: Role) -> tuple[DutyMark, ...]:
+        """The members of this set that ``role`` carries (more than one: the role itself breaks the rule)."""
+        return tuple(duty for duty in self.duties if duty.carried_by(role))
 
 
 @dataclass(frozen=True)
@@ -44,18 +102,18 @@ class NotAtKinds:
 @dataclass(frozen=True)
 class Profile:
     name: str
-    exclusive: tuple[ExclusiveRoles, ...] = ()
+    exclusive: tuple[ExclusiveDuties, ...] = ()
     per_unit: tuple[PerUnitLimit, ...] = ()
     not_at_kinds: tuple[NotAtKinds, ...] = ()
     admin_kinds_only_staff: bool = True
     extra: dict = field(default_factory=dict)
 
 
-SANYUAN = ExclusiveRoles("sanyuan", "三员（系统管理员、安全保密管理员、安全审计员）分设，不得兼任",
-                         frozenset({"system_admin", "security_admin", "auditor"}), "seed 003 §13–14")
-ACCOUNT_PERMISSION_OPERATOR = ExclusiveRoles(
+SANYUAN = ExclusiveDuties(
+    "sanyuan", "三员分设，系统管理、安全保密、安全审计职责不得由一人兼任", ADMIN_DUTIES, "seed 003 §13–14")
+ACCOUNT_PERMISSION_OPERATOR = ExclusiveDuties(
     "account_permission_operator", "账户管理员、权限管理员、操作员分别由专人担任，不得相互兼任",
-    frozenset({"account_admin", "permission_admin", "operator"}), "seed 004 §6")
+    (ACCOUNT_DUTY, PERMISSION_DUTY, OPERATOR_DUTY), "seed 004 §6")
 SYSTEM_ADMINS_PER_UNIT = PerUnitLimit("system_admin", 2, "seed 000 §7")
 ACCOUNT_ADMINS_AB = PerUnitLimit("account_admin", 2, "seed 004 §7", ("A角", "B角"))
 TOWNS_BY_COUNTY = NotAtKinds(frozenset({"account_admin", "permission_admin"}), frozenset({"town", "village"}),
@@ -77,8 +135,44 @@ def active_profile() -> Profile:
     return PROFILES[getattr(settings, "FENJI_PROFILE", "default")]
 
 
-def exclusive_rules_for(role_code: str) -> list[ExclusiveRoles]:
-    return [rule for rule in active_profile().exclusive if role_code in rule.roles]
+def exclusive_duties_of(role: Role, profile: Profile | None = None) -> list[tuple[ExclusiveDuties, tuple[DutyMark, ...]]]:
+    """Each exclusive set of the profile in which ``role`` carries a duty, with the duties it carries."""
+    profile = profile or active_profile()
+    return [(rule, carried) for rule in profile.exclusive if (carried := rule.carried_by(role))]
+
+
+def duties_held(roles: Iterable[Role], rule: ExclusiveDuties) -> dict[str, list[Role]]:
+    """The members of ``rule`` that one person holding ``roles`` carries: duty code → the roles carrying it."""
+    held: dict[str, list[Role]] = {}
+    for role in roles:
+        for duty in rule.carried_by(role):
+            held.setdefault(duty.code, []).append(role)
+    return held
+
+
+def duty_conflicts(roles: Iterable[Role], profile: Profile | None = None) -> list[tuple[ExclusiveDuties, dict]]:
+    """The exclusive sets that one person holding ``roles`` breaks, each with the duties carried."""
+    profile = profile or active_profile()
+    roles = list(roles)
+    return [(rule, held) for rule in profile.exclusive if len(held := duties_held(roles, rule)) > 1]
+
+
+def duty_holds_for(roles_by_account: Mapping[int, Iterable[Role]], profile: Profile | None = None):
+    """What ``DutyHold`` should say for accounts holding these roles: ``(holds, conflicts)`` where
+    ``holds`` lists ``(account, rule name, duty code)`` for each set in which the account carries
+    exactly one duty, and ``conflicts`` lists ``(account, rule, held)`` where it already carries two or
+    more (no row is written for those: the data is kept, and shown by the system check)."""
+    profile = profile or active_profile()
+    holds, conflicts = [], []
+    for account, roles in roles_by_account.items():
+        roles = list(roles)
+        for rule in profile.exclusive:
+            held = duties_held(roles, rule)
+            if len(held) == 1:
+                holds.append((account, rule.name, next(iter(held))))
+            elif held:
+                conflicts.append((account, rule, held))
+    return holds, conflicts
 
 
 def per_unit_limit_for(role_code: str) -> PerUnitLimit | None:

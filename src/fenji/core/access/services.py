@@ -24,11 +24,6 @@ class RuleViolation(AccessDenied):
     """A duty rule refused the grant; ``rule`` is its name, the message says which rule in Chinese."""
 
 
-def _role_label(code: str) -> str:
-    role = policy.role_for(code)
-    return role.label if role else code
-
-
 def _delegating_grant(actor, role: Role, unit_path: str, reach: str, subsystem: str,
                       action: str = perms.GRANT_CREATE) -> policy.GrantFact:
     """The actor's own grant under which this grant may be made (or revoked): same subtree, delegable
@@ -56,6 +51,10 @@ def _check_grantee(*, actor, account, role: Role, unit) -> None:
     if actor is not policy.SYSTEM and not is_within(unit.path, account.unit_path):
         raise RuleViolation("授权单位必须是被授权人所在单位或其下级单位", rule="grant_outside_home",
                             action=perms.GRANT_CREATE)
+    if not role.builtin and any(duty.carried_by(role) for duty in rules.ADMIN_DUTIES):
+        # role_create refuses these; a row changed behind its back still carries no administrator duty
+        raise RuleViolation(f"业务角色“{role.label}”含有管理权限，不能授予", rule="role_single_duty",
+                            action=perms.GRANT_CREATE)
     if role.is_admin and account.kind != STAFF_KIND:
         raise RuleViolation(f"“{role.label}”只能授予工作人员账号", rule="admin_staff_only", action=perms.GRANT_CREATE)
     kind_rule = rules.kind_rule_for(role.code, unit.kind)
@@ -64,20 +63,62 @@ def _check_grantee(*, actor, account, role: Role, unit) -> None:
                             action=perms.GRANT_CREATE)
 
 
+def _held_roles(account_id: int) -> list[Role]:
+    """The roles of the account's grants not revoked (expired or not yet valid ones too: a duty is
+    held until the grant is revoked; archived business roles too)."""
+    codes = set(Grant.objects.unscoped(reason="duty rules: the roles an account holds")
+                .filter(account_id=account_id, revoked_at__isnull=True).values_list("role", flat=True))
+    return list(policy.roles_for(codes).values())
+
+
+def _labels(roles) -> str:
+    return "、".join(dict.fromkeys(role.label for role in roles))
+
+
 def _hold_exclusive_duties(*, account, role: Role) -> None:
-    """Claim the role in each exclusive set; the unique (account, rule) row makes a race lose."""
-    for rule in rules.exclusive_rules_for(role.code):
-        held = DutyHold.objects.filter(account=account, rule=rule.name).first()
-        if held and held.role != role.code:
-            raise RuleViolation(f"{account.person.real_name}已担任{_role_label(held.role)}，{rule.label}",
+    """In each exclusive set of the profile, claim the duty ``role`` carries: refused when the account
+    already carries another duty of the set, by its grants or by its ``DutyHold`` row. The row is
+    unique per (account, set), so of two racing grants of different duties one loses."""
+    claims = rules.exclusive_duties_of(role)
+    if not claims:
+        return
+    name = account.person.real_name
+    held_roles = _held_roles(account.pk)
+    for rule, carried in claims:
+        def refuse(held: str, duty=carried[0], rule=rule):
+            return RuleViolation(f"{name}已担任{held}，不能再担任{role.label}（{duty.label}职责）：{rule.label}",
+                                 rule=f"exclusive:{rule.name}", action=perms.GRANT_CREATE)
+
+        if len(carried) > 1:
+            raise RuleViolation(f"{role.label}同时承担{'、'.join(d.label for d in carried)}职责：{rule.label}",
                                 rule=f"exclusive:{rule.name}", action=perms.GRANT_CREATE)
-        if held is None:
+        duty = carried[0]
+        for code, holders in rules.duties_held(held_roles, rule).items():
+            if code != duty.code:
+                raise refuse(f"{_labels(holders)}（{rules.DUTIES[code].label}职责）")
+        row = DutyHold.objects.select_for_update().filter(account=account, rule=rule.name).first()
+        if row is not None and row.duty != duty.code:
+            other = rules.DUTIES.get(row.duty)
+            raise refuse(f"承担{other.label if other else row.duty}职责的角色")
+        if row is None:
             try:
                 with transaction.atomic():
-                    DutyHold.objects.create(account=account, rule=rule.name, role=role.code)
+                    DutyHold.objects.create(account=account, rule=rule.name, duty=duty.code)
             except IntegrityError:
-                raise RuleViolation(f"{account.person.real_name}已担任同组其他职责，{rule.label}",
-                                    rule=f"exclusive:{rule.name}", action=perms.GRANT_CREATE) from None
+                raise refuse("承担同组其他职责的角色（刚刚授予）") from None
+
+
+def _release_duties(*, account_id: int) -> None:
+    """After a revocation, release each duty that no remaining grant of the account carries. The rows
+    are locked before the remaining grants are read, so a grant racing in behind them is counted."""
+    rows = list(DutyHold.objects.select_for_update().filter(account_id=account_id))
+    if not rows:
+        return
+    remaining = _held_roles(account_id)
+    for row in rows:
+        duty = rules.DUTIES.get(row.duty)
+        if duty is None or not any(duty.carried_by(role) for role in remaining):
+            row.delete()
 
 
 def _free_seat(*, role: Role, unit) -> int | None:
@@ -157,10 +198,7 @@ def grant_revoke(*, actor, grant: Grant, reason: str) -> Grant:
     grant.revoked_by_id = actor.account_id
     grant.revoke_reason = reason
     grant.save(update_fields=["revoked_at", "revoked_by", "revoke_reason"])
-    still_holds = Grant.objects.unscoped(reason="duty release check").filter(
-        account_id=grant.account_id, role=grant.role, revoked_at__isnull=True).exists()
-    if not still_holds:
-        DutyHold.objects.filter(account_id=grant.account_id, role=grant.role).delete()
+    _release_duties(account_id=grant.account_id)
     audit_record(actor=actor, action=perms.GRANT_REVOKE, target=grant, details={"role": grant.role,
                                                                                "reason": reason})
     return grant

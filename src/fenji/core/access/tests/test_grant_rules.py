@@ -53,9 +53,11 @@ def test_security_admin_grants_within_the_subtree(tree, security):
     (SYSTEM_ADMIN, SECURITY_ADMIN, "exclusive:sanyuan"),
     (SECURITY_ADMIN, AUDITOR, "exclusive:sanyuan"),
     (AUDITOR, SYSTEM_ADMIN, "exclusive:sanyuan"),
-    (ACCOUNT_ADMIN, PERMISSION_ADMIN, "exclusive:account_permission_operator"),
+    (ACCOUNT_ADMIN, PERMISSION_ADMIN, "exclusive:sanyuan"),  # system and security duty: 三员 first
     (PERMISSION_ADMIN, OPERATOR, "exclusive:account_permission_operator"),
     (OPERATOR, ACCOUNT_ADMIN, "exclusive:account_permission_operator"),
+    (SYSTEM_ADMIN, OPERATOR, "exclusive:account_permission_operator"),  # the system duty opens accounts
+    (STAFF, SECURITY_ADMIN, "exclusive:account_permission_operator"),  # the security duty grants
 ])
 def test_one_person_never_holds_two_exclusive_duties(tree, security, first, second, rule):
     person = make_account(tree.county, name="兼任者")
@@ -73,7 +75,7 @@ def test_exclusive_duties_hold_across_units_and_at_the_database(tree, security):
     with pytest.raises(RuleViolation):
         grant_create(actor=actor(security), account=person, role=AUDITOR.code, unit=tree.town)
     with pytest.raises(IntegrityError), transaction.atomic():
-        DutyHold.objects.create(account=person, rule="sanyuan", role=AUDITOR.code)
+        DutyHold.objects.create(account=person, rule="sanyuan", duty="audit")
 
 
 def test_at_most_two_system_administrators_per_unit(tree, security):

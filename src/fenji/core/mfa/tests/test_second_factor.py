@@ -289,7 +289,8 @@ def test_the_mobile_pages_ask_for_the_totp_too(client, tree, city_admin):
         "channel": "mobile", "second_factor": "totp"}
 
 
-def test_a_password_only_session_ends_when_the_account_becomes_an_administrator(login, tree, city_clerk):
+def test_a_password_only_session_ends_when_the_account_becomes_an_administrator(login, tree):
+    city_clerk = make_account(tree.city, name="新任管理员")  # staff without a business role: 账户/操作员 apart
     client = login(city_clerk)
     assert client.get("/").status_code == 200
     grant_create(actor=policy.SYSTEM, account=city_clerk, role=SYSTEM_ADMIN.code, unit=tree.city)

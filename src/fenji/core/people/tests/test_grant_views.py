@@ -92,7 +92,8 @@ def test_the_three_duties_cannot_be_combined(tree, security, login):
     admin = make_account(tree.county, name="已任系统管理员")
     grant(admin, SYSTEM_ADMIN, tree.county)
     page = login(security).post(NEW, grant_form(admin, tree.county, role=AUDITOR)).content.decode()
-    assert "已担任系统管理员" in page and "不得兼任" in page
+    assert "已担任系统管理员（系统管理职责），不能再担任安全审计员（安全审计职责）" in page
+    assert "三员分设，系统管理、安全保密、安全审计职责不得由一人兼任" in page
     assert not live(account=admin, role="auditor").exists()
 
 

@@ -132,15 +132,16 @@ def test_operator_account_open_runs_the_account_then_the_permission_administrato
 
 def test_a_county_administrator_request_is_carried_out_by_the_prefecture(tree, city):
     county = Office(tree.county, "玄武")
+    newcomer = make_account(tree.county, name="玄武新任权限管理员")  # no business role: 账户/权限/操作员 apart
     request = request_file(actor=actor(county.clerk), kind="admin.permission.grant",
-                           data={"account": county.clerk.pk, "role": "permission_admin", "reach": "subtree"})
+                           data={"account": newcomer.pk, "role": "permission_admin", "reach": "subtree"})
     executing = Step.objects.unscoped(reason="test").get(request=request, code="permission")
     assert executing.unit_id == tree.city.pk and executing.working_days == 3
     _sign_twice(county, request)
     with pytest.raises(AccessDenied):  # the county's own administrator does not carry it out
         step_decide(actor=actor(county.permission_admin), step=_open_step(request), approve=True)
     step_decide(actor=actor(city.permission_admin), step=_open_step(request), approve=True)
-    assert Grant.objects.unscoped(reason="test").filter(account=county.clerk, role="permission_admin",
+    assert Grant.objects.unscoped(reason="test").filter(account=newcomer, role="permission_admin",
                                                         unit=tree.county).exists()
 
 
