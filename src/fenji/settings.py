@@ -219,8 +219,10 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 
-# SMS: "console" prints, "file" appends JSON lines to FENJI_SMS_FILE; a real gateway plugs in later.
-SMS_BACKEND = os.environ.get("FENJI_SMS_BACKEND", "console")
+# SMS: "console" prints, "file" appends JSON lines to FENJI_SMS_FILE (0600); a real gateway plugs in later.
+# Messages carry initial passwords, so only FENJI_DEBUG (or an explicit FENJI_SMS_BACKEND=console, as
+# `make run` sets for the demo) prints them: the production default is the file.
+SMS_BACKEND = os.environ.get("FENJI_SMS_BACKEND") or ("console" if DEBUG else "file")
 SMS_FILE = Path(os.environ.get("FENJI_SMS_FILE") or VAR_DIR / "sms-outbox.jsonl")
 
 # Background work (SMS, reminders, deadline ticks) goes through Django's task API (django-tasks) into
