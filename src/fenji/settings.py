@@ -184,6 +184,9 @@ AXES_USERNAME_CALLABLE = "fenji.core.people.backends.axes_username"
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "mobile"]
 AXES_DISABLE_ACCESS_LOG = True
 
+# Personal API tokens expire after FENJI_TOKEN_DAYS (90) unless created for fewer days (at most 365).
+API_TOKEN_DAYS = env_int("FENJI_TOKEN_DAYS", 90)
+
 # Sessions: 30 minutes idle, 12 hours absolute; logout deletes the session row.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = env_int("FENJI_SESSION_IDLE_MINUTES", 30) * 60
