@@ -20,10 +20,12 @@ run: $(STAMP)
 	$(BIN)/fenji migrate --noinput -v0
 	$(BIN)/fenji calendar -v 0 seed
 	FENJI_HOST=$(HOST) FENJI_PORT=$(PORT) $(BIN)/fenji demo $(if $(DEMO_PASSWORD),--password '$(DEMO_PASSWORD)')
-	@# The demo runs background tasks in-process (FENJI_TASKS_IMMEDIATE=1: SMS printed at once) and starts
+	@# The demo runs background tasks in-process (FENJI_TASKS_IMMEDIATE=1: SMS printed at once, by the
+	@# console backend chosen here: the production default writes them to a 0600 file instead) and starts
 	@# `fenji worker` beside the server for the periodic jobs (reminders); Ctrl+C stops both.
-	FENJI_TASKS_IMMEDIATE=1 $(BIN)/fenji worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	FENJI_TASKS_IMMEDIATE=1 $(BIN)/fenji run --host $(HOST) --port $(PORT)
+	FENJI_TASKS_IMMEDIATE=1 FENJI_SMS_BACKEND=console $(BIN)/fenji worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	FENJI_TASKS_IMMEDIATE=1 FENJI_SMS_BACKEND=console $(BIN)/fenji run --host $(HOST) --port $(PORT)
 
 test: $(STAMP)
 	scripts/system-packages.sh

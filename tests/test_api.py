@@ -6,6 +6,7 @@
 
 import datetime
 import hashlib
+import ipaddress
 import re
 
 import pytest
@@ -27,6 +28,7 @@ from fenji.core.access.roles import (
     STAFF,
     SYSTEM_ADMIN,
 )
+from fenji.core.access.services import grant_create
 from fenji.core.api import services as token_services
 from fenji.core.api.models import ApiToken
 from fenji.core.audit.models import AuditEvent, Outcome
@@ -125,6 +127,63 @@ def test_a_token_expires_after_its_days(tree, city_admin):
     assert client.get("/api/v1/me").status_code == 200
     with time_machine.travel(timezone.now() + datetime.timedelta(days=30, seconds=1)):
         error_of(client.get("/api/v1/me"), 401)
+
+
+def test_a_token_created_without_days_expires_after_the_default(tree, city_admin, settings):
+    client = bearer(token_for(city_admin))  # no days: it used to live for ever
+    assert client.get("/api/v1/me").status_code == 200
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=89, hours=23)):
+        assert client.get("/api/v1/me").status_code == 200
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=90, seconds=1)):
+        error_of(client.get("/api/v1/me"), 401)
+    settings.API_TOKEN_DAYS = 7  # FENJI_TOKEN_DAYS
+    token, _ = token_services.token_create(actor=policy.SYSTEM, account=city_admin, name="短期")
+    assert token.expires_at - token.created_at < datetime.timedelta(days=7, seconds=5)
+    # Asked-for days override the default, within a year.
+    longer, _ = token_services.token_create(actor=policy.SYSTEM, account=city_admin, name="长期", days=365)
+    assert longer.expires_at - longer.created_at > datetime.timedelta(days=364)
+
+
+def test_token_days_beyond_a_year_are_refused(tree, city_admin, login):
+    client = login(city_admin)
+    error = error_of(client.post("/api/v1/tokens", {"name": "十年", "days": 3650}, content_type="application/json"),
+                     422)
+    assert "days" in str(error)
+    with pytest.raises(CommandError, match="1 到 365"):
+        call_command("token", "create", "--account", city_admin.mobile, "--name", "十年", "--days", "3650")
+    assert not ApiToken.objects.exists()
+
+
+def test_an_administrators_token_needs_the_second_factor(tree, city_admin, city_clerk):
+    with pytest.raises(Exception, match="动态口令") as refused:
+        token_services.token_create(actor=policy.actor_for(city_admin), account=city_admin, name="脚本")
+    assert refused.value.rule == "second_factor_required"
+    assert denied_events(city_admin).get().details["rule"] == "second_factor_required"
+    token, _ = token_services.token_create(actor=policy.actor_for(city_admin), account=city_admin, name="脚本",
+                                           second_factor="totp")
+    created = AuditEvent.objects.get(action="api.token.create", target_id=str(token.pk))
+    assert created.details["administrator"] and created.details["second_factor"] == "totp"
+    # Staff sign in with the password alone; so do their tokens.
+    token_services.token_create(actor=policy.actor_for(city_clerk), account=city_clerk, name="脚本")
+
+
+def test_a_password_only_session_cannot_create_an_administrators_token(tree, city_clerk):
+    client = Client()
+    assert client.post("/login/", {"mobile": city_clerk.mobile, "password": PASSWORD})["Location"] == "/"
+    # Granted a security duty while signed in with the password alone: no token, the session ends.
+    grant_create(actor=policy.SYSTEM, account=city_clerk, role=SECURITY_ADMIN.code, unit=tree.city)
+    error_of(client.post("/api/v1/tokens", {"name": "脚本"}, content_type="application/json"), 401)
+    assert not ApiToken.objects.exists()
+
+
+def test_only_administrators_tokens_are_bound_to_the_admin_networks(tree, city_admin, city_clerk, settings):
+    admin_plain, clerk_plain = token_for(city_admin), token_for(city_clerk)
+    settings.ADMIN_NETWORKS = [ipaddress.ip_network("10.20.0.0/16")]
+    refused = error_of(bearer(admin_plain).get("/api/v1/me"), 403)
+    assert refused["rule"] == "admin_terminal"
+    inside = Client(headers={"Authorization": f"Bearer {admin_plain}"}, REMOTE_ADDR="10.20.3.4")
+    assert inside.get("/api/v1/me").status_code == 200
+    assert bearer(clerk_plain).get("/api/v1/me").status_code == 200
 
 
 def test_a_bad_token_does_not_fall_back_to_the_session(tree, city_admin, login):
@@ -555,11 +614,18 @@ def test_the_token_command(tree, city_admin, capsys):
     token = ApiToken.objects.get()
     assert token.account_id == city_admin.pk and token.expires_at and token.name == "夜间同步"
     assert bearer(plain).get("/api/v1/me").status_code == 200
+    # An administrator's token made on the host needs no second factor; the audit says so.
+    created = AuditEvent.objects.get(action="api.token.create")
+    assert created.details["administrator"] and created.details["second_factor"] == "host_operator"
     call_command("token", "list", "--account", city_admin.mobile)
     listing = capsys.readouterr().out
     assert "夜间同步" in listing and plain not in listing and f"fj_{token.prefix}_…" in listing
+    assert "最近使用" in listing and timezone.localtime(ApiToken.objects.get().last_used_at).strftime(
+        "%Y-%m-%d %H:%M") in listing
     call_command("token", "revoke", "--id", str(token.pk))
     assert ApiToken.objects.get().revoked_at is not None
+    call_command("token", "list", "--account", city_admin.mobile)
+    assert "手动撤销" in capsys.readouterr().out
     error_of(bearer(plain).get("/api/v1/me"), 401)
     assert AuditEvent.objects.filter(action__in=["api.token.create", "api.token.revoke"]).count() == 2
     with pytest.raises(CommandError, match="已撤销"):

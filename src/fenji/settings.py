@@ -184,6 +184,9 @@ AXES_USERNAME_CALLABLE = "fenji.core.people.backends.axes_username"
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "mobile"]
 AXES_DISABLE_ACCESS_LOG = True
 
+# Personal API tokens expire after FENJI_TOKEN_DAYS (90) unless created for fewer days (at most 365).
+API_TOKEN_DAYS = env_int("FENJI_TOKEN_DAYS", 90)
+
 # Sessions: 30 minutes idle, 12 hours absolute; logout deletes the session row.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = env_int("FENJI_SESSION_IDLE_MINUTES", 30) * 60
@@ -219,8 +222,10 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 
-# SMS: "console" prints, "file" appends JSON lines to FENJI_SMS_FILE; a real gateway plugs in later.
-SMS_BACKEND = os.environ.get("FENJI_SMS_BACKEND", "console")
+# SMS: "console" prints, "file" appends JSON lines to FENJI_SMS_FILE (0600); a real gateway plugs in later.
+# Messages carry initial passwords, so only FENJI_DEBUG (or an explicit FENJI_SMS_BACKEND=console, as
+# `make run` sets for the demo) prints them: the production default is the file.
+SMS_BACKEND = os.environ.get("FENJI_SMS_BACKEND") or ("console" if DEBUG else "file")
 SMS_FILE = Path(os.environ.get("FENJI_SMS_FILE") or VAR_DIR / "sms-outbox.jsonl")
 
 # Background work (SMS, reminders, deadline ticks) goes through Django's task API (django-tasks) into

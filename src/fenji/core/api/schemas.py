@@ -4,6 +4,8 @@ import datetime
 
 from ninja import Field, Schema
 
+from .models import MAX_DAYS
+
 
 class ErrorBody(Schema):
     code: str = Field(description="稳定的错误代码，供程序判断：invalid、denied、not_found、invalid_request……")
@@ -27,13 +29,15 @@ class TokenOut(Schema):
     status: str = Field(description="active、expired 或 revoked")
     created_at: datetime.datetime
     last_used_at: datetime.datetime | None
-    expires_at: datetime.datetime | None
+    expires_at: datetime.datetime
     revoked_at: datetime.datetime | None
+    revoke_reason: str = Field(description="撤销原因，例如账号停用、修改密码")
 
 
 class TokenIn(Schema):
     name: str = Field(max_length=50, description="用途，例如“数据同步脚本”")
-    days: int | None = Field(None, ge=1, le=3650, description="有效天数；不填则长期有效（可随时撤销）")
+    days: int | None = Field(None, ge=1, le=MAX_DAYS,
+                             description=f"有效天数（1 到 {MAX_DAYS}）；不填则按平台默认期限（通常 90 天），到期前可随时撤销")
 
 
 class TokenCreated(Schema):

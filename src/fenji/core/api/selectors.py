@@ -42,7 +42,7 @@ def token_for_bearer(plain: str) -> tuple[ApiToken | None, str]:
         return None, "unknown"
     if token.revoked_at is not None:
         return None, "revoked"
-    if token.expires_at is not None and token.expires_at <= timezone.now():
+    if token.expires_at <= timezone.now():
         return None, "expired"
     if not token.account.is_active:
         return None, "account_disabled"

@@ -5,6 +5,7 @@ from ninja.responses import Status
 
 from fenji.core.access.permissions import TOKEN_MANAGE
 from fenji.core.kernel.errors import AccessDenied
+from fenji.core.mfa import services as mfa
 
 from . import selectors, services
 from .routes import api_route
@@ -26,8 +27,11 @@ def token_create(request, payload: TokenIn):
         # A leaked token must not be able to mint its own successors: new tokens need the person, signed in.
         raise AccessDenied("只能在登录状态下创建接口令牌，不能用令牌创建令牌", rule="token_via_token",
                            action=TOKEN_MANAGE)
+    # An administrator's session always passed the second factor (people.authentication, mfa.middleware);
+    # the service checks it again, so a token is never stronger than the login that made it.
     token, plain = services.token_create(actor=request.actor, account=request.user, name=payload.name,
-                                         days=payload.days)
+                                         days=payload.days,
+                                         second_factor=request.session.get(mfa.SESSION_SECOND_FACTOR, ""))
     return Status(201, {"token": plain, "info": token})
 
 

@@ -1,11 +1,13 @@
 """Outgoing SMS through a pluggable backend chosen by FENJI_SMS_BACKEND.
 
-``console`` prints the message (the embedded demo), ``file`` appends one JSON line per message to
-FENJI_SMS_FILE (tests and offline pilots read it back). A real gateway is a class with ``send``.
+``console`` prints the message (the embedded demo, FENJI_DEBUG), ``file`` appends one JSON line per
+message to FENJI_SMS_FILE, readable by its owner only (tests and offline pilots read it back; the
+production default, since messages carry initial passwords). A real gateway is a class with ``send``.
 """
 
 import fcntl
 import json
+import os
 import sys
 from dataclasses import asdict, dataclass
 
@@ -30,7 +32,9 @@ class FileBackend:
     def send(self, sms: Sms) -> None:
         path = settings.SMS_FILE
         path.parent.mkdir(parents=True, exist_ok=True)
-        with open(path, "a", encoding="utf-8") as handle:
+        descriptor = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        os.fchmod(descriptor, 0o600)  # also an outbox written before it was created owner-only
+        with open(descriptor, "a", encoding="utf-8") as handle:
             fcntl.flock(handle, fcntl.LOCK_EX)  # several app processes may append at once
             handle.write(json.dumps(asdict(sms), ensure_ascii=False) + "\n")
 

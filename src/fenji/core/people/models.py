@@ -1,7 +1,10 @@
+import secrets
+
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.db import models
 from django.db.models import Q
+from django.utils.crypto import salted_hmac
 
 from fenji.core.access.scoping import ScopedQuerySet
 from fenji.core.kernel.crypto import blind_index
@@ -90,6 +93,9 @@ class Account(AbstractBaseUser, OrgOwned, BlindIndexed):
 
     There is deliberately no ``is_superuser`` or ``is_staff``: what an account may do comes only
     from its grants (``access.policy``).
+
+    ``security_stamp`` is part of the session auth hash: replacing it (``end_sessions``) makes Django
+    drop every session signed in before, whatever the session engine, without finding the sessions.
     """
 
     mobile = EncryptedTextField(blind_index="mobile_hash", verbose_name="手机号码")
@@ -107,6 +113,8 @@ class Account(AbstractBaseUser, OrgOwned, BlindIndexed):
     duty_status_since = models.DateField(null=True, blank=True, verbose_name="人员状态起始日期")
     duty_status_note = models.CharField(max_length=200, blank=True, verbose_name="人员状态说明")
     must_change_password = models.BooleanField(default=True, verbose_name="须修改密码")
+    security_stamp = models.CharField(max_length=32, blank=True, default="", editable=False,
+                                      verbose_name="会话戳")
     password_changed_at = models.DateTimeField(null=True, blank=True, verbose_name="密码修改时间")
     opened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
@@ -133,6 +141,21 @@ class Account(AbstractBaseUser, OrgOwned, BlindIndexed):
     @property
     def is_active(self) -> bool:
         return self.status == AccountStatus.ACTIVE
+
+    def end_sessions(self) -> None:
+        """Void every session of the account signed in so far (the caller saves ``security_stamp``).
+
+        Django checks the hash stored in a session against ``get_session_auth_hash`` on every request
+        and flushes the session when they differ; a new stamp changes the hash.
+        """
+        self.security_stamp = secrets.token_hex(16)
+
+    def _get_session_auth_hash(self, secret=None):
+        key_salt = "django.contrib.auth.models.AbstractBaseUser.get_session_auth_hash"
+        # An account whose sessions were never ended has no stamp: its hash is Django's own (so adding
+        # the column ended no session).
+        value = f"{self.password}\x00{self.security_stamp}" if self.security_stamp else self.password
+        return salted_hmac(key_salt, value, secret=secret, algorithm="sha256").hexdigest()
 
     @property
     def mobile_only(self) -> bool:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from fenji.core.access import policy
 from fenji.core.access.models import Grant
 from fenji.core.access.services import grant_revoke
+from fenji.core.api.services import account_tokens_revoke
 from fenji.core.audit.services import audit_record
 from fenji.core.audit.transactions import service
 from fenji.core.kernel.crypto import blind_index
@@ -45,6 +46,17 @@ def _check_unique(*, id_number: str | None, mobile: str, exclude_account: Accoun
         raise DomainError(DUPLICATE_MOBILE, field="mobile")
     if id_number and Person.objects.filter(id_number_hash=blind_index(id_number)).exists():
         raise DomainError(DUPLICATE_ID, field="id_number")
+
+
+def _end_sessions_and_tokens(*, actor, account: Account, reason: str) -> list:
+    """End every session of ``account`` (a new security stamp, saved here) and revoke all its API tokens.
+
+    Called inside the services that disable an account, change its password or register an
+    investigation; returns the revoked tokens.
+    """
+    account.end_sessions()
+    account.save(update_fields=["security_stamp"])
+    return account_tokens_revoke(actor=actor, account=account, reason=reason)
 
 
 @service
@@ -100,7 +112,11 @@ def account_open(
 
 @service
 def account_set_status(*, actor, account: Account, active: bool, reason: str = "") -> Account:
-    """Disable (停用) or re-enable (启用) an account; a disabled account cannot log in at all."""
+    """Disable (停用) or re-enable (启用) an account; a disabled account cannot log in at all.
+
+    Disabling ends every session and revokes every API token of the account: re-enabling it later
+    brings none of them back (the person signs in again).
+    """
     policy.require(actor, perms.ACCOUNT_DISABLE, account.unit_path)
     if account.pk == actor.account_id:
         raise DomainError("不能停用或启用自己的账号")
@@ -114,10 +130,11 @@ def account_set_status(*, actor, account: Account, active: bool, reason: str = "
     account.status = target
     account.status_reason = reason
     account.save(update_fields=["status", "status_reason"])
-    audit_record(
-        actor=actor, action=perms.ACCOUNT_DISABLE, target=account,
-        details={"status": target, "reason": reason},
-    )
+    details = {"status": target, "reason": reason}
+    if not active:
+        revoked = _end_sessions_and_tokens(actor=actor, account=account, reason=f"账号停用：{reason}")
+        details.update(sessions_ended=True, tokens_revoked=[t.pk for t in revoked])
+    audit_record(actor=actor, action=perms.ACCOUNT_DISABLE, target=account, details=details)
     return account
 
 
@@ -160,7 +177,11 @@ def person_unmask(*, actor, account: Account) -> dict[str, str]:
 
 @service
 def password_change(*, actor, account: Account, old_password: str, new_password: str) -> Account:
-    """The account holder changes their own password (first login, expiry, or by choice)."""
+    """The account holder changes their own password (first login, expiry, or by choice).
+
+    Every other session of the account ends and every API token is revoked; the caller keeps its own
+    session with ``update_session_auth_hash`` (``account`` carries the new stamp).
+    """
     if actor.account_id != account.pk:
         raise AccessDenied("只能修改本人的密码", rule="self_only", action="people.password.change")
     if not account.check_password(old_password or ""):
@@ -173,7 +194,9 @@ def password_change(*, actor, account: Account, old_password: str, new_password:
     account.must_change_password = False
     account.password_changed_at = timezone.now()
     account.save(update_fields=["password", "must_change_password", "password_changed_at"])
-    audit_record(actor=actor, action="people.password.change", target=account)
+    revoked = _end_sessions_and_tokens(actor=actor, account=account, reason="修改密码")
+    audit_record(actor=actor, action="people.password.change", target=account,
+                 details={"sessions_ended": True, "tokens_revoked": [t.pk for t in revoked]})
     return account
 
 
@@ -248,6 +271,7 @@ class DutyChange:
     account: Account
     revoked: list = field(default_factory=list)  # business grants revoked at once (investigation)
     admin_grants: list = field(default_factory=list)  # administrator grants left for their own request
+    tokens_revoked: list = field(default_factory=list)  # API tokens revoked with the sessions (investigation)
     request: object = None  # the staff.duty_change request started, if any
 
     @property
@@ -256,7 +280,7 @@ class DutyChange:
         status = DutyStatus(self.account.duty_status).label
         parts = [f"已登记{name}的人员状态为“{status}”"]
         if self.account.duty_status == DutyStatus.INVESTIGATION:
-            parts.append(f"已立即收回 {len(self.revoked)} 项业务权限")
+            parts.append(f"已立即收回 {len(self.revoked)} 项业务权限，并结束其全部登录会话、撤销其接口令牌")
         if self.request is not None:
             parts.append("已生成权限清理申请，经部门意见、分管领导审批后由权限管理员办理")
         if self.admin_grants:
@@ -283,7 +307,8 @@ def account_duty_status_set(*, actor, account: Account, status: str, since: date
                             note: str = "") -> DutyChange:
     """Register a staff member's duty status (C2.5, seed 004 §14).
 
-    接受调查: every business grant is revoked at once (by the platform, naming who registered it);
+    接受调查: every business grant is revoked at once (by the platform, naming who registered it), and
+    every session and API token of the account ends;
     退休退职 / 调离 / 脱岗 / 其他: a ``staff.duty_change`` request is started, whose last step (the
     permission administrator) revokes them. Administrator grants are never revoked here: they go
     through their own 管理员账户权限申请 (seed 004 §11).
@@ -317,6 +342,7 @@ def account_duty_status_set(*, actor, account: Account, status: str, since: date
         change.revoked = [grant_revoke(actor=policy.SYSTEM, grant=g, reason=reason) for g in business]
         Grant.objects.unscoped(reason="naming who registered the investigation").filter(
             pk__in=[g.pk for g in change.revoked]).update(revoked_by_id=actor.account_id)
+        change.tokens_revoked = _end_sessions_and_tokens(actor=actor, account=account, reason="接受调查")
     elif status != DutyStatus.ON_DUTY:
         change.request = request_start(actor=actor, kind=DUTY_CHANGE_REQUEST, unit=account.unit,
                                        payload={"account": account.pk, "status": status, "note": note,
@@ -326,6 +352,8 @@ def account_duty_status_set(*, actor, account: Account, status: str, since: date
         "duty_status": {"before": before, "after": status},
         "since": account.duty_status_since.isoformat(), "note": note,
         "revoked_grants": [g.pk for g in change.revoked],
+        "sessions_ended": status == DutyStatus.INVESTIGATION,
+        "tokens_revoked": [t.pk for t in change.tokens_revoked],
         "admin_grants_kept": [g.pk for g in change.admin_grants],
         "request": change.request.pk if change.request is not None else None,
     })

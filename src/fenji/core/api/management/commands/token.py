@@ -1,6 +1,8 @@
 """``fenji token create|list|revoke``: personal API tokens, managed by the operator on the server.
 
 The command acts as the platform itself (``policy.SYSTEM``); every change is audited like any other.
+A token for an administrator made here needs no second factor (the operator is on the host): its
+``api.token.create`` event says so (``second_factor: host_operator``).
 """
 
 from django.contrib.auth import get_user_model
@@ -9,6 +11,7 @@ from django.utils import timezone
 
 from fenji.core.access import policy
 from fenji.core.api import selectors, services
+from fenji.core.api.models import MAX_DAYS
 from fenji.core.kernel.errors import DomainError, NotVisible
 
 
@@ -31,7 +34,8 @@ class Command(BaseCommand):
         create = commands.add_parser("create", help="为账号创建接口令牌，完整令牌只显示这一次")
         create.add_argument("--account", required=True, help="账号的手机号码")
         create.add_argument("--name", required=True, help="令牌用途，例如“数据同步脚本”")
-        create.add_argument("--days", type=int, default=None, help="有效天数（不填则长期有效，可随时撤销）")
+        create.add_argument("--days", type=int, default=None,
+                            help=f"有效天数，1 到 {MAX_DAYS}（不填则按 FENJI_TOKEN_DAYS，默认 90 天；到期前可随时撤销）")
         listing = commands.add_parser("list", help="列出账号的接口令牌")
         listing.add_argument("--account", required=True, help="账号的手机号码")
         revoke = commands.add_parser("revoke", help="撤销接口令牌")
@@ -51,7 +55,7 @@ class Command(BaseCommand):
                                              days=options["days"])
         self.stdout.write(self.style.SUCCESS(
             f"已为 {account.person.real_name}（{account.mobile}）创建接口令牌 #{token.pk}“{token.name}”，"
-            f"有效期至 {_when(token.expires_at) if token.expires_at else '长期（可随时撤销）'}"))
+            f"有效期至 {_when(token.expires_at)}"))
         self.stdout.write("令牌只显示这一次，平台只保存其摘要，请立即妥善保存：")
         self.stdout.write(plain)
 
@@ -61,11 +65,11 @@ class Command(BaseCommand):
         if not rows:
             self.stdout.write(f"{account.person.real_name}（{account.mobile}）没有接口令牌")
             return
-        self.stdout.write("编号\t名称\t令牌\t状态\t创建时间\t最近使用\t有效期至")
+        self.stdout.write("编号\t名称\t令牌\t状态\t创建时间\t最近使用\t有效期至\t撤销原因")
         for token in rows:
             self.stdout.write("\t".join([
                 str(token.pk), token.name, token.display, token.status_label, _when(token.created_at),
-                _when(token.last_used_at), _when(token.expires_at) if token.expires_at else "长期",
+                _when(token.last_used_at), _when(token.expires_at), token.revoke_reason or "—",
             ]))
 
     def _revoke(self, options):
