@@ -33,8 +33,9 @@ def normalise_number(value) -> str:
 NORMALISERS = {NUMBER: normalise_number}
 
 
-def has_control(value: str, *, multiline: bool = False) -> bool:
-    return bool((CONTROL_MULTILINE if multiline else CONTROL).search(value or ""))
+def has_control(value, *, multiline: bool = False) -> bool:
+    """Whether ``value`` is text holding a refused control character (anything else: ``False``)."""
+    return isinstance(value, str) and bool((CONTROL_MULTILINE if multiline else CONTROL).search(value))
 
 
 def control_message(label: str) -> str:
@@ -43,6 +44,6 @@ def control_message(label: str) -> str:
 
 def control_error(value, *, label: str, multiline: bool = False) -> str | None:
     """The message refusing ``value`` for field ``label``, or ``None`` when it holds no control character."""
-    if isinstance(value, str) and has_control(value, multiline=multiline):
+    if has_control(value, multiline=multiline):
         return control_message(label)
     return None
