@@ -15,7 +15,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import IntegrityError, connection, transaction
 
-from conftest import actor, make_account
+from conftest import PASSWORD, actor, make_account
 from fenji.core.kernel import crypto
 from fenji.core.kernel.errors import DomainError
 from fenji.core.people.identity import check_char, clean_mobile, parse_id_number
@@ -154,6 +154,26 @@ def test_the_search_boxes_find_a_number_typed_in_full_width(login, city_admin, e
     assert client.get("/people/accounts/", {"q": wide(existing.person.id_number)}).context["page"].total == 1
     listed = api(city_admin).get("/api/v1/accounts", {"q": wide(MOBILE)}).json()
     assert [item["id"] for item in listed["items"]] == [existing.pk]
+
+
+def test_the_grant_list_finds_a_full_width_mobile(tree, login, existing):
+    from fenji.core.access import policy
+    from fenji.core.access.roles import SECURITY_ADMIN, STAFF
+    from fenji.core.access.services import grant_create
+
+    grant_create(actor=policy.SYSTEM, account=existing, role=STAFF.code, unit=tree.town)
+    client = login(make_account(tree.city, name="保密员", role=SECURITY_ADMIN))
+    assert "钱多多" in client.get("/access/grants/", {"q": wide(MOBILE)}).content.decode()
+    assert "钱多多" not in client.get("/access/grants/", {"q": wide(MOBILE[:7])}).content.decode()
+
+
+def test_a_full_width_login_is_the_same_account_and_counts_towards_its_lockout(client, existing):
+    from axes.models import AccessAttempt
+
+    for typed in (MOBILE, wide(MOBILE), "１３９ １２３４ ００１１", MOBILE[:3] + wide(MOBILE[3:]), "139\u30001234\u30000011"):
+        client.post("/m/login/", {"mobile": typed, "password": "wrong"})
+    assert AccessAttempt.objects.get().username == crypto.blind_index(MOBILE)  # one counter, five spellings
+    assert client.post("/m/login/", {"mobile": wide(MOBILE), "password": PASSWORD}).status_code == 403  # locked
 
 
 def test_the_columns_fold_what_a_code_path_forgot_to(tree, existing):
