@@ -29,6 +29,7 @@ from fenji.core.calendar.importer import read_workbook
 from fenji.core.kernel.forms import NoControlCharacters, TextGuard, guard_text_fields
 from fenji.core.kernel.text import has_control
 from fenji.core.org.models import Unit
+from fenji.core.people.models import Person
 from fenji.core.people.services import member_import
 from fenji.core.people.tests.test_member_import import id_number, reasons, workbook
 from tests.test_api import api, error_of
@@ -110,10 +111,11 @@ def test_a_member_import_row_with_a_control_character_is_refused_by_row_and_colu
     file = workbook([
         ["张\n三", id_number(201), "13911110201", None],       # row 2: a line break in the name
         ["李四", id_number(202), "13911110202", f"{CSI}31m"],  # row 3: a C1 escape in the unit code
-        ["王五", id_number(203), "13911110203", None],         # row 4: fine
+        ["王五\n", id_number(203), "13911110203", None],       # row 4: fine (a stray line break at the end)
     ])
     result = member_import(actor=actor(city_admin), unit=tree.town, file=file)
     assert (result.read, result.created, result.rejected) == (3, 1, 2)
+    assert Person.objects.filter(real_name="王五").exists()
     found = reasons(result)
     assert found[2] == [("姓名", "“姓名”含有不允许的控制字符")]
     assert found[3] == [("所在单位代码", "“所在单位代码”含有不允许的控制字符")]
@@ -125,7 +127,7 @@ def test_a_calendar_import_row_with_a_control_character_is_refused_by_row_and_co
     book = xlsxwriter.Workbook(out, {"in_memory": True})
     sheet = book.add_worksheet()
     for line, values in enumerate([["日期", "类型", "名称"], ["2027-10-04", "放假", f"国庆{CSI}节"],
-                                   ["2027-10-05", "放假\n", "国庆节"], ["2027-10-06", "放假", "国庆节"]]):
+                                   ["2027-10-05", "放\t假", "国庆节"], ["2027-10-06", "放假", "国庆节\n"]]):
         for column, value in enumerate(values):
             sheet.write_string(line, column, value)
     book.close()

@@ -38,6 +38,12 @@ def has_control(value, *, multiline: bool = False) -> bool:
     return isinstance(value, str) and bool((CONTROL_MULTILINE if multiline else CONTROL).search(value))
 
 
+def has_control_inside(value) -> bool:
+    """``has_control`` after trimming the ends, as a form field trims before it validates: a cell that
+    ends in a stray line break is taken without it, one with a control character inside is refused."""
+    return isinstance(value, str) and has_control(value.strip())
+
+
 def control_message(label: str) -> str:
     return f"“{label}”含有不允许的控制字符"
 

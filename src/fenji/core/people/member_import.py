@@ -51,7 +51,7 @@ from fenji.core.audit.services import audit_record
 from fenji.core.audit.transactions import service
 from fenji.core.kernel import crypto
 from fenji.core.kernel.errors import DomainError
-from fenji.core.kernel.text import control_message, has_control
+from fenji.core.kernel.text import control_message, has_control_inside
 from fenji.core.org.models import Unit
 from fenji.core.web.excel import ExcelSheet
 
@@ -185,8 +185,9 @@ def _check_name(raw, errors: list, row: int) -> str:
 
 
 def _control_errors(raw: dict, row: int) -> list[RowError]:
-    """A cell holding NUL or a C0/C1 control character (a line break too: no column is multi-line)."""
-    return [RowError(row, c.title, control_message(c.title)) for c in COLUMNS if has_control(raw.get(c.key))]
+    """A cell holding NUL or a C0/C1 control character inside its text (a line break too: no column is
+    multi-line)."""
+    return [RowError(row, c.title, control_message(c.title)) for c in COLUMNS if has_control_inside(raw.get(c.key))]
 
 
 def _check_id_number(raw, errors: list, row: int, today: datetime.date | None = None):
