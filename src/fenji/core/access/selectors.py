@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from fenji.core.kernel.crypto import blind_index
 from fenji.core.kernel.paths import subtree_q
+from fenji.core.kernel.text import normalise_number
 
 from . import permissions as perms
 from .models import Grant, GrantReview
@@ -29,8 +30,10 @@ def grant_list(*, actor, unit=None, include_revoked: bool = False, text: str = "
     text = (text or "").strip()
     if text:
         # Mobile numbers are encrypted at rest: a whole number is found by its blind index, a part by nothing.
-        if text.isdigit():
-            grants = grants.filter(account__mobile_hash=blind_index(text)) if len(text) == 11 else grants.none()
+        number = normalise_number(text)  # stored folded: full-width digits and spaces find the same account
+        if number.isdigit():
+            valid = len(number) == 11 and number.isascii()
+            grants = grants.filter(account__mobile_hash=blind_index(number)) if valid else grants.none()
         else:
             grants = grants.filter(account__person__real_name__contains=text)
     return grants.order_by("unit_path", "id")

@@ -15,6 +15,8 @@ from fenji.core.audit.transactions import record_denial
 from fenji.core.kernel import context
 from fenji.core.kernel.errors import AccessDenied, DomainError, NotVisible
 
+from .schemas import CONTROL_CHARACTER
+
 logger = logging.getLogger("fenji.api")
 
 UNAUTHENTICATED = "请先登录或提供有效的接口令牌"
@@ -83,7 +85,10 @@ def install(api) -> None:
     def validation_error(request, exc: ValidationError):
         details = [{"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")}
                    for e in exc.errors]
-        return respond(request, 422, envelope("invalid_request", INVALID_REQUEST, field=_field_of(exc.errors),
+        # a control character is named in the message ("“name”含有不允许的控制字符"), not only in the details
+        control = [e for e in exc.errors if e.get("type") == CONTROL_CHARACTER]
+        message = control[0].get("msg", INVALID_REQUEST) if control else INVALID_REQUEST
+        return respond(request, 422, envelope("invalid_request", message, field=_field_of(control or exc.errors),
                                               details=details))
 
     def authentication_error(request, exc: AuthenticationError):

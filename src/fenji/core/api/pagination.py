@@ -7,17 +7,19 @@ check and the response shape.
 
 import re
 
-from ninja import Field, Schema
+from ninja import Field
 
 from fenji.core.kernel.errors import DomainError
 from fenji.core.kernel.pagination import Page, keyset_page
+
+from .schemas import InputSchema
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
 CURSOR_RE = re.compile(r"^[0-9A-Z]*\.\d+$")
 
 
-class PageQuery(Schema):
+class PageQuery(InputSchema):
     after: str = Field("", description="上一页返回的 next 游标；第一页留空")
     limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description=f"每页条数（1–{MAX_LIMIT}）")
 

@@ -8,6 +8,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from fenji.core.kernel.errors import DomainError
+from fenji.core.kernel.text import control_message, has_control_inside
 
 from .models import DayKind
 from .services import ImportRow, check_day
@@ -67,6 +68,10 @@ def read_workbook(source) -> ImportReport:
             if all(cell in (None, "") for cell in cells):
                 continue
             raw_date, raw_kind, raw_name = cells
+            controls = [control_message(column) for column, cell in zip(COLUMNS, cells, strict=True) if has_control_inside(cell)]
+            if controls:  # NUL, C0/C1 controls and line breaks: refused in every column, the column named
+                report.errors.append((number, "；".join(controls)))
+                continue
             try:
                 day = _date(raw_date)
                 kind = KINDS.get(str(raw_kind or "").strip())

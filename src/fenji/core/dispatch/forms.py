@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from fenji.core.kernel.forms import Form
 from fenji.core.org.models import UnitKind
 
 from .models import DispatchKind, FeedbackKind
@@ -17,7 +18,7 @@ STATUS_CHOICES = [("", _("全部")), ("unsigned", _("未签收")), ("overdue", _
                   ("pending", _("待审核")), ("accepted", _("已通过")), ("returned", _("已退回"))]
 
 
-class DispatchForm(forms.Form):
+class DispatchForm(Form):
     """The new dispatch; the targets (``units``, ``subtrees``, ``kinds``) are read by the view from the
     picker's checkboxes and checked against the sender's scope by the service."""
 
@@ -36,7 +37,7 @@ class DispatchForm(forms.Form):
                                       choices=UNIT_KIND_CHOICES, widget=forms.CheckboxSelectMultiple)
 
 
-class DeliveryFilterForm(forms.Form):
+class DeliveryFilterForm(Form):
     status = forms.ChoiceField(label=_("状态"), choices=STATUS_CHOICES, required=False)
     within = forms.IntegerField(label=_("范围"), required=False, widget=forms.Select)
 
@@ -45,13 +46,13 @@ class DeliveryFilterForm(forms.Form):
         self.fields["within"].widget.choices = [("", _("全部单位"))] + [(u.pk, u.name) for u in units]
 
 
-class InboxFilterForm(forms.Form):
+class InboxFilterForm(Form):
     status = forms.ChoiceField(label=_("状态"), choices=STATUS_CHOICES, required=False)
 
 
-class ReplyForm(forms.Form):
+class ReplyForm(Form):
     text = forms.CharField(label=_("答复内容"), max_length=5000, widget=forms.Textarea(attrs={"rows": 5}))
 
 
-class ReturnForm(forms.Form):
+class ReturnForm(Form):
     reason = forms.CharField(label=_("退回理由"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}))

@@ -12,6 +12,10 @@ as usual, and anything else (``__startswith``, ``__in``, ``__contains``…) rais
 prefix search over ciphertext cannot be answered and must not silently find nothing. Bulk
 ``QuerySet.update()`` / ``bulk_update()`` of an encrypted column do not maintain the hash: go through
 ``save()``.
+
+``normalise=text.NUMBER`` folds the value (``text.normalise_number``: NFKC, no whitespace) before it is
+encrypted, hashed or looked up, so ``１３９…`` and ``139…`` cannot be two rows. The validators
+normalise first anyway; this keeps a code path that forgot from writing a second spelling.
 """
 
 from django.core.exceptions import FieldError
@@ -19,6 +23,7 @@ from django.db import models
 from django.db.models.lookups import Exact
 
 from . import crypto
+from .text import NORMALISERS
 
 HASH_LENGTH = 64  # HMAC-SM3, hex
 
@@ -35,7 +40,7 @@ class BlindIndexExact(Exact):
             if hasattr(rhs, "resolve_expression"):
                 raise FieldError(f"加密字段 {field.name} 只能与具体的值比较")
             lhs = field.model._meta.get_field(companion).get_col(lhs.alias)
-            rhs = crypto.blind_index(str(rhs))
+            rhs = crypto.blind_index(field.normalised(str(rhs)))
         super().__init__(lhs, rhs)
 
 
@@ -47,16 +52,34 @@ class EncryptedTextField(models.TextField):
     """
 
     description = "SM4-GCM encrypted text"
+    # the normalisation changes no column: altering it must not rebuild a table (SQLite)
+    non_db_attrs = (*models.TextField.non_db_attrs, "normalise")
 
-    def __init__(self, *args, blind_index: str | None = None, **kwargs):
+    def __init__(self, *args, blind_index: str | None = None, normalise: str | None = None, **kwargs):
+        if normalise is not None and normalise not in NORMALISERS:
+            raise ValueError(f"unknown normalisation {normalise!r}")
         self.blind_index = blind_index
+        self.normalise = normalise
         super().__init__(*args, **kwargs)
 
     def deconstruct(self):
         name, path, args, kwargs = super().deconstruct()
         if self.blind_index:
             kwargs["blind_index"] = self.blind_index
+        if self.normalise:
+            kwargs["normalise"] = self.normalise
         return name, path, args, kwargs
+
+    def normalised(self, value):
+        """``value`` as this column stores it (unchanged without ``normalise``, and for ``None``/``""``)."""
+        if not self.normalise or value is None or value == "":
+            return value
+        return NORMALISERS[self.normalise](value)
+
+    def pre_save(self, model_instance, add):
+        value = self.normalised(getattr(model_instance, self.attname))
+        setattr(model_instance, self.attname, value)
+        return value
 
     def from_db_value(self, value, expression, connection):
         if value is None or value == "":
@@ -104,7 +127,10 @@ class BlindIndexField(models.CharField):
         return name, path, args, kwargs
 
     def pre_save(self, model_instance, add):
-        value = getattr(model_instance, self.source)
+        source = model_instance._meta.get_field(self.source)
+        value = getattr(model_instance, source.attname)
+        if isinstance(source, EncryptedTextField):
+            value = source.normalised(value)
         digest = crypto.blind_index(value) if value else None
         setattr(model_instance, self.attname, digest)
         return digest

@@ -13,6 +13,12 @@ in one transaction, and the key file is replaced before that transaction commits
 fails the previous key file is put back. Lookups by hash in other processes miss between the commit
 and their next key use: rotate the index key in a maintenance window.
 
+Normalisation (``renormalise_column``, used by the migration ``people/0004``): every value of an
+encrypted column with a blind index is decrypted, folded (``text.normalise_number``), and where that
+changes it, encrypted again and re-hashed. A row whose folded value is already another row's (the
+same person entered twice in two spellings) is left as it is and reported: merging two people is a
+decision for an administrator, not for a migration.
+
 Raw SQL throughout: no model ``save()`` side effects, and no fail-closed manager in the way.
 """
 
@@ -45,13 +51,19 @@ def encrypted_columns() -> list[tuple]:
 
 
 def _batches(model, column: str, batch_size: int):
+    yield from _table_batches(connection, model._meta.db_table, model._meta.pk.column, column, batch_size)
+
+
+def _table_batches(connection, table: str, pk: str, column: str, batch_size: int, *more: str):
+    """(pk, value, *more values) of every row of ``table``, ``batch_size`` rows a query, in key order."""
     quote = connection.ops.quote_name
-    table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
+    table, pk = quote(table), quote(pk)
+    columns = ", ".join(quote(c) for c in (column, *more))
     after = None
     while True:
         with connection.cursor() as cursor:
             where = "" if after is None else f" WHERE {pk} > %s"
-            cursor.execute(f"SELECT {pk}, {quote(column)} FROM {table}{where} ORDER BY {pk} LIMIT {int(batch_size)}",
+            cursor.execute(f"SELECT {pk}, {columns} FROM {table}{where} ORDER BY {pk} LIMIT {int(batch_size)}",
                            [] if after is None else [after])
             rows = cursor.fetchall()
         if not rows:
@@ -153,3 +165,48 @@ def rotate_index_key(path: Path, *, batch_size: int = BATCH_SIZE) -> dict[str, i
     finally:
         crypto.reset()
     return counts
+
+
+@dataclass
+class NormaliseReport:
+    label: str  # "people_account.mobile"
+    rows: int = 0
+    changed: int = 0
+    collisions: list = field(default_factory=list)  # primary keys left unchanged: folded, another row's value
+
+
+def renormalise_column(connection, *, table: str, pk: str, column: str, hash_column: str, normalise,
+                       batch_size: int = BATCH_SIZE, ring: crypto.KeyRing | None = None) -> NormaliseReport:
+    """Fold every value of one encrypted column with ``normalise`` and recompute its blind index.
+
+    Only rows whose value or hash changes are written (under the newest data key). A row whose folded
+    value's hash belongs to another row is left unchanged and its key listed in ``collisions``.
+    ``connection``: the migration's (``schema_editor.connection``) or ``django.db.connection``.
+    """
+    ring = ring or crypto.keyring()
+    quote = connection.ops.quote_name
+    q_table, q_pk, q_column, q_hash = quote(table), quote(pk), quote(column), quote(hash_column)
+    report = NormaliseReport(f"{table}.{column}")
+    for rows in _table_batches(connection, table, pk, column, batch_size, hash_column):
+        with connection.cursor() as cursor:
+            for pk_value, token, stored_digest in rows:
+                if not token:
+                    continue
+                report.rows += 1
+                plain = ring.decrypt(token) if crypto.is_token(token) else token
+                folded = normalise(plain)
+                if not folded:  # blank once folded: nothing a lookup could find, left to its owner
+                    continue
+                digest = ring.blind_index(folded)
+                if folded == plain and stored_digest == digest:
+                    continue
+                cursor.execute(f"SELECT {q_pk} FROM {q_table} WHERE {q_hash} = %s AND {q_pk} <> %s",
+                               [digest, pk_value])
+                if cursor.fetchone() is not None:
+                    report.collisions.append(pk_value)
+                    continue
+                fresh = token if folded == plain and crypto.is_token(token) else ring.encrypt(folded)
+                cursor.execute(f"UPDATE {q_table} SET {q_column} = %s, {q_hash} = %s WHERE {q_pk} = %s",
+                               [fresh, digest, pk_value])
+                report.changed += 1
+    return report

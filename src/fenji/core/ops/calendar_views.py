@@ -15,27 +15,28 @@ from fenji.core.calendar import workdays
 from fenji.core.calendar.models import CalendarYear, DayKind, DayOverride
 from fenji.core.calendar.services import FIRST_YEAR, LAST_YEAR, weekday_label
 from fenji.core.kernel.errors import DomainError
+from fenji.core.kernel.forms import Form
 from fenji.core.web.forms import add_domain_error
 from fenji.core.web.routes import requires
 
 from . import calendar_services
 
 
-class DayForm(forms.Form):
+class DayForm(Form):
     date = forms.DateField(label="日期", widget=forms.DateInput(attrs={"type": "date"}))
     kind = forms.ChoiceField(label="类型", choices=DayKind.choices)
     name = forms.CharField(label="名称", max_length=50, help_text="如“国庆节”")
 
 
-class DateForm(forms.Form):
+class DateForm(Form):
     date = forms.DateField()
 
 
-class ImportForm(forms.Form):
+class ImportForm(Form):
     workbook = forms.FileField(label="Excel 文件（.xlsx）", help_text="列：日期、类型（放假/调休上班）、名称")
 
 
-class YearForm(forms.Form):
+class YearForm(Form):
     year = forms.IntegerField(min_value=FIRST_YEAR, max_value=LAST_YEAR)
 
 

@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from fenji.core.kernel.forms import Form
+
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
 
 
@@ -8,7 +10,7 @@ def _datetime_widget():
     return forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
-class MaintenanceForm(forms.Form):
+class MaintenanceForm(Form):
     """``unit`` is only an id here: the view looks it up in the actor's scope (404 outside it)."""
 
     unit = forms.IntegerField(label=_("维护范围"), widget=forms.Select,

@@ -6,7 +6,7 @@ from ninja import Field, Router, Schema
 from ninja.responses import Status
 
 from fenji.core.api.routes import api_route
-from fenji.core.api.schemas import ERRORS
+from fenji.core.api.schemas import ERRORS, InputSchema
 from fenji.core.kernel.errors import DomainError
 
 from . import permissions as perms
@@ -66,7 +66,7 @@ class UnitChildOut(Schema):
         return unit.tally_as_of
 
 
-class UnitFields(Schema):
+class UnitFields(InputSchema):
     short_name: str | None = Field(None, max_length=40)
     code: str | None = Field(None, max_length=32, description="单位代码，全平台唯一")
     sort_order: int | None = None
@@ -86,11 +86,11 @@ class UnitUpdateIn(UnitFields):
     kind: str | None = Field(None, description=f"单位类型：{KINDS}")
 
 
-class UnitMoveIn(Schema):
+class UnitMoveIn(InputSchema):
     new_parent_id: int = Field(description="新的上级单位")
 
 
-class UnitRevokeIn(Schema):
+class UnitRevokeIn(InputSchema):
     revoked_on: datetime.date
     reference: str = Field(max_length=100, description="撤销批准文号")
 

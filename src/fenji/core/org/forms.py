@@ -1,10 +1,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from fenji.core.kernel.forms import Form
+
 from .models import UnitKind
 
 
-class UnitForm(forms.Form):
+class UnitForm(Form):
     name = forms.CharField(label=_("单位名称"), max_length=100)
     short_name = forms.CharField(label=_("简称"), max_length=40, required=False)
     kind = forms.ChoiceField(label=_("单位类型"), choices=UnitKind.choices)
@@ -18,10 +20,10 @@ class UnitForm(forms.Form):
         return self.cleaned_data.get("sort_order") or 0
 
 
-class UnitRevokeForm(forms.Form):
+class UnitRevokeForm(Form):
     revoked_on = forms.DateField(label=_("撤销日期"), widget=forms.DateInput(attrs={"type": "date"}))
     reference = forms.CharField(label=_("撤销批准文号"), max_length=100)
 
 
-class UnitMoveForm(forms.Form):
+class UnitMoveForm(Form):
     new_parent = forms.IntegerField(label=_("新的上级单位"), widget=forms.HiddenInput)

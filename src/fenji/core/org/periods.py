@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fenji.core.access import policy
+from fenji.core.kernel.forms import Form
 
 from . import selectors
 from .models import Unit
@@ -16,7 +17,7 @@ from .models import Unit
 MAX_SPAN = datetime.timedelta(days=366 * 3)
 
 
-class PeriodForm(forms.Form):
+class PeriodForm(Form):
     """``unit`` is only an id: ``period_choice`` looks it up in the actor's scope (404 outside it)."""
 
     unit = forms.IntegerField(label=_("单位"), required=False, widget=forms.Select)

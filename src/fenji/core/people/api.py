@@ -13,7 +13,7 @@ from ninja.responses import Status
 from fenji.core.access.selectors import grant_list_for_account
 from fenji.core.api.pagination import PageQuery, check_cursor, page_out
 from fenji.core.api.routes import api_route
-from fenji.core.api.schemas import ERRORS, UnitRef
+from fenji.core.api.schemas import ERRORS, InputSchema, UnitRef
 from fenji.core.org import selectors as org_selectors
 
 from . import permissions as perms
@@ -89,7 +89,7 @@ class AccountQuery(PageQuery):
     status: str = Field("", description="、".join(f"{v}（{label}）" for v, label in AccountStatus.choices))
 
 
-class AccountOpenIn(Schema):
+class AccountOpenIn(InputSchema):
     unit_id: int
     real_name: str = Field(max_length=50)
     mobile: str = Field(description="手机号码，即登录账号；开户后初始密码以短信发送到该号码")
@@ -98,7 +98,7 @@ class AccountOpenIn(Schema):
     title: str = Field("", max_length=50)
 
 
-class DisableIn(Schema):
+class DisableIn(InputSchema):
     reason: str = Field(max_length=200, description="停用原因")
 
 

@@ -2,9 +2,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from fenji.core.audit.models import Outcome
+from fenji.core.kernel.forms import Form
 
 
-class AuditSearchForm(forms.Form):
+class AuditSearchForm(Form):
     start = forms.DateField(label=_("开始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(label=_("结束日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     who = forms.CharField(label=_("操作人"), required=False, max_length=50)

@@ -1,17 +1,19 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from fenji.core.kernel.forms import Form
+
 from .models import AccountKind, AccountStatus, DutyStatus
 
 
-class LoginForm(forms.Form):
+class LoginForm(Form):
     mobile = forms.CharField(label=_("手机号码"), max_length=20, widget=forms.TextInput(
         attrs={"autocomplete": "username", "inputmode": "numeric", "autofocus": True}))
     password = forms.CharField(label=_("密码"), max_length=128, strip=False,
                                widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
 
 
-class PasswordChangeForm(forms.Form):
+class PasswordChangeForm(Form):
     old_password = forms.CharField(label=_("原密码"), strip=False,
                                    widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
     new_password = forms.CharField(
@@ -29,7 +31,7 @@ class PasswordChangeForm(forms.Form):
         return data
 
 
-class AccountOpenForm(forms.Form):
+class AccountOpenForm(Form):
     real_name = forms.CharField(label=_("姓名"), max_length=50)
     id_number = forms.CharField(label=_("身份证号码"), max_length=18, required=False,
                                 help_text=_("18位，实名制必填（群众账号可不填）"))
@@ -38,7 +40,7 @@ class AccountOpenForm(forms.Form):
     title = forms.CharField(label=_("职务"), max_length=50, required=False)
 
 
-class AccountFilterForm(forms.Form):
+class AccountFilterForm(Form):
     # Mobile and ID numbers are encrypted at rest: only a whole number can be looked up (its blind index).
     q = forms.CharField(label=_("姓名或手机号"), required=False, help_text=_("手机号须输入完整11位"),
                         widget=forms.TextInput(attrs={"placeholder": _("手机号须输入完整11位")}))
@@ -47,22 +49,22 @@ class AccountFilterForm(forms.Form):
     unit = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
-class DisableForm(forms.Form):
+class DisableForm(Form):
     reason = forms.CharField(label=_("停用原因"), max_length=200, help_text=_("如：调离、退休、长期未登录"))
 
 
-class MobileChangeForm(forms.Form):
+class MobileChangeForm(Form):
     mobile = forms.CharField(label=_("新手机号码"), max_length=20)
 
 
-class StaleDisableForm(forms.Form):
+class StaleDisableForm(Form):
     """The review of idle staff accounts (the accounts themselves are the page's checkboxes)."""
 
     note = forms.CharField(label=_("审核意见"), max_length=120,
                            help_text=_("必填，将记入停用原因和审计日志，如：经单位核实，已调离"))
 
 
-class DutyStatusForm(forms.Form):
+class DutyStatusForm(Form):
     status = forms.ChoiceField(label=_("人员状态"), choices=DutyStatus.choices)
     since = forms.DateField(label=_("起始日期"), required=False, help_text=_("不填为今天"),
                             widget=forms.DateInput(attrs={"type": "date"}))

@@ -16,7 +16,7 @@ from fenji.core.access import services as access_services
 from fenji.core.access.models import Grant, Reach
 from fenji.core.api.pagination import PageQuery, api_page
 from fenji.core.api.routes import api_route
-from fenji.core.api.schemas import ERRORS, UnitRef
+from fenji.core.api.schemas import ERRORS, InputSchema, UnitRef
 from fenji.core.kernel.errors import NotVisible
 from fenji.core.org import selectors as org_selectors
 
@@ -76,7 +76,7 @@ class RegistryQuery(PageQuery):
     unit: int | None = Field(None, description="只看该单位及下级")
 
 
-class GrantIn(Schema):
+class GrantIn(InputSchema):
     account_id: int
     role: str
     unit_id: int
@@ -85,7 +85,7 @@ class GrantIn(Schema):
     valid_until: datetime.datetime | None = None
 
 
-class GrantRevokeIn(Schema):
+class GrantRevokeIn(InputSchema):
     reason: str = Field(max_length=200, description="撤销原因")
 
 

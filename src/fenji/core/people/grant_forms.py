@@ -8,9 +8,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fenji.core.access.models import Reach
+from fenji.core.kernel.forms import Form
 
 
-class GrantFilterForm(forms.Form):
+class GrantFilterForm(Form):
     # Mobile numbers are encrypted at rest: only a whole number can be looked up (its blind index).
     q = forms.CharField(label=_("姓名或手机号"), required=False, help_text=_("手机号须输入完整11位"),
                         widget=forms.TextInput(attrs={"placeholder": _("手机号须输入完整11位")}))
@@ -18,7 +19,7 @@ class GrantFilterForm(forms.Form):
     unit = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
-class GrantForm(forms.Form):
+class GrantForm(Form):
     """``unit`` is only an id here: the view looks it up in the actor's scope (404 outside it)."""
 
     account = forms.IntegerField(widget=forms.HiddenInput)
@@ -45,11 +46,11 @@ class GrantForm(forms.Form):
         return timezone.make_aware(datetime.datetime.combine(day, datetime.time(23, 59, 59)))
 
 
-class GrantRevokeForm(forms.Form):
+class GrantRevokeForm(Form):
     reason = forms.CharField(label=_("撤销原因"), max_length=200, help_text=_("如：调离、岗位调整、任期届满"))
 
 
-class RoleForm(forms.Form):
+class RoleForm(Form):
     code = forms.SlugField(label=_("角色代码"), max_length=40, help_text=_("英文字母、数字、下划线或连字符，创建后不能修改"))
     label = forms.CharField(label=_("角色名称"), max_length=50)
     subsystem = forms.CharField(label=_("所属子系统"), max_length=50, required=False)

@@ -1,10 +1,16 @@
-"""Validation of China's resident ID numbers (GB 11643-1999) and mobile numbers."""
+"""Validation of China's resident ID numbers (GB 11643-1999) and mobile numbers.
+
+Every number is first folded by ``kernel.text.normalise_number`` (NFKC, no whitespace): ``１３９ １２３４
+５６７８`` is ``13912345678``, so a full-width spelling cannot open a second account for the same
+person. The patterns are ASCII-only (``[0-9]``: the regex digit class also matches other scripts' digits).
+"""
 
 import datetime
 import re
 from dataclasses import dataclass
 
 from fenji.core.kernel.errors import DomainError
+from fenji.core.kernel.text import normalise_number
 
 WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
 CHECK_CHARS = "10X98765432"
@@ -13,7 +19,8 @@ PROVINCE_PREFIXES = {
     "41", "42", "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64", "65",
     "71", "81", "82",
 }
-MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
+MOBILE_RE = re.compile(r"1[3-9][0-9]{9}", re.ASCII)
+ID_NUMBER_RE = re.compile(r"[0-9]{17}[0-9X]", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -29,8 +36,8 @@ def check_char(first17: str) -> str:
 
 def parse_id_number(raw: str, *, today: datetime.date | None = None) -> IdNumber:
     """Validate an 18-character ID number and derive birth date and gender, or raise DomainError."""
-    number = (raw or "").strip().upper()
-    if not re.fullmatch(r"\d{17}[\dX]", number):
+    number = normalise_number(raw)
+    if not ID_NUMBER_RE.fullmatch(number):
         raise DomainError("身份证号码应为18位，前17位为数字，最后一位为数字或X", field="id_number")
     if number[:2] not in PROVINCE_PREFIXES:
         raise DomainError("身份证号码的地区码无效", field="id_number")
@@ -46,10 +53,11 @@ def parse_id_number(raw: str, *, today: datetime.date | None = None) -> IdNumber
 
 
 def clean_mobile(raw: str) -> str:
-    mobile = re.sub(r"[\s-]", "", raw or "")
+    """A mobile number as typed (spaces, dashes, ``+86``, full-width digits) → its 11 ASCII digits."""
+    mobile = normalise_number(raw).replace("-", "")
     if mobile.startswith("+86"):
         mobile = mobile[3:]
-    if not MOBILE_RE.match(mobile):
+    if not MOBILE_RE.fullmatch(mobile):
         raise DomainError("手机号码应为11位数字，以1开头", field="mobile")
     return mobile
 

@@ -2,8 +2,10 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from fenji.core.kernel.forms import Form
 
-class MemberImportForm(forms.Form):
+
+class MemberImportForm(Form):
     """批量导入会员: the default unit (one of ``units``) and the .xlsx file."""
 
     # Offered: the tops of the reach and their children, and a unit chosen from the account list (?unit=);

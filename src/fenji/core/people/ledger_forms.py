@@ -4,6 +4,8 @@ actor and are filled in by the view; a unit id outside the scope answers 404 the
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from fenji.core.kernel.forms import Form
+
 GRANT_STATES = [("", _("全部")), ("live", _("有效")), ("revoked", _("已撤销")), ("expired", _("已过期")),
                 ("pending", _("未生效"))]
 
@@ -12,7 +14,7 @@ def _date(label):
     return forms.DateField(label=label, required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
 
-class _PeriodForm(forms.Form):
+class _PeriodForm(Form):
     unit = forms.TypedChoiceField(label=_("单位（含下级）"), required=False, coerce=int, empty_value=None)
     start = _date(_("开始日期"))
     end = _date(_("结束日期"))
@@ -43,7 +45,7 @@ class GrantLedgerForm(_PeriodForm):
         self.fields["role"].choices = [("", _("全部"))] + list(roles)
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(Form):
     unit = forms.TypedChoiceField(label=_("审查单位（含下级）"), coerce=int)
     period_start = forms.DateField(label=_("审查期间起"), widget=forms.DateInput(attrs={"type": "date"}))
     period_end = forms.DateField(label=_("审查期间止"), widget=forms.DateInput(attrs={"type": "date"}))

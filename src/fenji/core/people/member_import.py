@@ -51,6 +51,7 @@ from fenji.core.audit.services import audit_record
 from fenji.core.audit.transactions import service
 from fenji.core.kernel import crypto
 from fenji.core.kernel.errors import DomainError
+from fenji.core.kernel.text import control_message, has_control_inside
 from fenji.core.org.models import Unit
 from fenji.core.web.excel import ExcelSheet
 
@@ -180,9 +181,13 @@ def _check_name(raw, errors: list, row: int) -> str:
         errors.append(RowError(row, "姓名", _("姓名不能包含数字")))
     elif len(name) > NAME_MAX:
         errors.append(RowError(row, "姓名", _("姓名不能超过 %(max)s 个字（当前 %(n)s 个）") % {"max": NAME_MAX, "n": len(name)}))
-    elif not name.isalpha() and any(ord(ch) < 32 for ch in name):
-        errors.append(RowError(row, "姓名", _("姓名含有不可见的控制字符")))
     return name
+
+
+def _control_errors(raw: dict, row: int) -> list[RowError]:
+    """A cell holding NUL or a C0/C1 control character inside its text (a line break too: no column is
+    multi-line)."""
+    return [RowError(row, c.title, control_message(c.title)) for c in COLUMNS if has_control_inside(raw.get(c.key))]
 
 
 def _check_id_number(raw, errors: list, row: int, today: datetime.date | None = None):
@@ -382,7 +387,10 @@ class _Importer:
         today = datetime.date.today()  # once a chunk, not once a row (a birth date after it is refused)
         candidates, mobiles, ids = [], {}, {}
         for row, raw in batch:
-            errors: list[RowError] = []
+            errors = _control_errors(raw, row)
+            if errors:
+                self.reject(row, raw, errors)
+                continue
             name = _check_name(raw.get("real_name"), errors, row)
             identity = _check_id_number(raw.get("id_number"), errors, row, today)
             mobile = _check_mobile(raw.get("mobile"), errors, row)

@@ -11,6 +11,7 @@ from fenji.core.kernel.crypto import blind_index
 from fenji.core.kernel.errors import DomainError
 from fenji.core.kernel.fields import BlindIndexField, EncryptedTextField
 from fenji.core.kernel.models import BlindIndexed, OrgOwned
+from fenji.core.kernel.text import NUMBER
 
 from .identity import clean_mobile, mask_id_number, mask_mobile
 
@@ -28,7 +29,8 @@ class Person(BlindIndexed):
     """
 
     real_name = models.CharField(max_length=50, verbose_name="姓名")
-    id_number = EncryptedTextField(null=True, blank=True, blind_index="id_number_hash", verbose_name="身份证号码")
+    id_number = EncryptedTextField(null=True, blank=True, blind_index="id_number_hash", normalise=NUMBER,
+                                   verbose_name="身份证号码")
     id_number_hash = BlindIndexField(source="id_number", null=True, blank=True, unique=True,
                                      verbose_name="身份证号码哈希")
     gender = models.CharField(max_length=1, choices=Gender.choices, blank=True, verbose_name="性别")
@@ -98,7 +100,7 @@ class Account(AbstractBaseUser, OrgOwned, BlindIndexed):
     drop every session signed in before, whatever the session engine, without finding the sessions.
     """
 
-    mobile = EncryptedTextField(blind_index="mobile_hash", verbose_name="手机号码")
+    mobile = EncryptedTextField(blind_index="mobile_hash", normalise=NUMBER, verbose_name="手机号码")
     mobile_hash = BlindIndexField(source="mobile", unique=True, verbose_name="手机号码哈希")
     person = models.OneToOneField(Person, on_delete=models.PROTECT, related_name="account", verbose_name="人员")
     kind = models.CharField(max_length=8, choices=AccountKind.choices, verbose_name="账号类型")

@@ -23,6 +23,7 @@ from fenji.core.access.registry import Duty
 from fenji.core.access.roles import BUILTIN_ROLES
 from fenji.core.access.services import grant_create, grant_revoke
 from fenji.core.kernel.errors import DomainError
+from fenji.core.kernel.forms import Form
 from fenji.core.workflow import permissions as wf_perms
 from fenji.core.workflow.models import Step
 from fenji.core.workflow.registry import PARENT, RequestType, StepSpec, register
@@ -45,7 +46,7 @@ STATUS_LABELS = {
 
 # ---- forms -------------------------------------------------------------------------------------
 
-class RequestForm(forms.Form):
+class RequestForm(Form):
     """A request form knows who fills it in and for which unit (the requester's own)."""
 
     requirement = forms.CharField(label=_("具体要求"), max_length=500, required=False,

@@ -13,12 +13,13 @@ from fenji.core.kernel.crypto import blind_index
 from fenji.core.kernel.errors import DomainError, NotVisible
 from fenji.core.kernel.pagination import PAGE_SIZE, Page, keyset_page
 from fenji.core.kernel.paths import subtree_q
+from fenji.core.kernel.text import normalise_number
 
 from . import permissions as perms
-from .identity import clean_mobile
+from .identity import ID_NUMBER_RE, clean_mobile
 from .models import Account, AccountKind, AccountStatus
 
-ID_NUMBER_RE = re.compile(r"\d{17}[\dXx]")
+MOBILE_LIKE_RE = re.compile(r"\+?[0-9-]+", re.ASCII)
 
 
 def account_text_q(text: str) -> Q:
@@ -28,11 +29,12 @@ def account_text_q(text: str) -> Q:
     number finds nothing (the pages say so: 手机号须输入完整11位).
     """
     text = (text or "").strip()
-    if ID_NUMBER_RE.fullmatch(text):
-        return Q(person__id_number_hash=blind_index(text.upper()))
-    if re.fullmatch(r"\+?[\d\s-]+", text):
+    number = normalise_number(text)  # as the numbers were stored: "１３９ １２３４…" finds 139…
+    if ID_NUMBER_RE.fullmatch(number):
+        return Q(person__id_number_hash=blind_index(number))
+    if MOBILE_LIKE_RE.fullmatch(number):
         try:
-            return Q(mobile_hash=blind_index(clean_mobile(text)))
+            return Q(mobile_hash=blind_index(clean_mobile(number)))
         except DomainError:
             return Q(pk__in=[])
     return Q(person__real_name__contains=text) | Q(title__contains=text)

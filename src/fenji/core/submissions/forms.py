@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from fenji.core.kernel.forms import Form
+
 from .models import SubmissionKind
 
 
@@ -20,7 +22,7 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
-class SubmissionForm(forms.Form):
+class SubmissionForm(Form):
     kind = forms.ChoiceField(label=_("文种"), choices=SubmissionKind.choices)
     title = forms.CharField(label=_("标题"), max_length=200)
     body = forms.CharField(label=_("正文"), widget=forms.Textarea(attrs={"rows": 10}))
@@ -36,10 +38,10 @@ class SubmissionForm(forms.Form):
                 choices=[(a.pk, a.original_name) for a in attachments])
 
 
-class ReturnForm(forms.Form):
+class ReturnForm(Form):
     reason = forms.CharField(label=_("退回原因"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class HandleForm(forms.Form):
+class HandleForm(Form):
     note = forms.CharField(label=_("办理意见"), max_length=2000, required=False,
                            widget=forms.Textarea(attrs={"rows": 3}))

@@ -5,13 +5,15 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from fenji.core.kernel.forms import Form
+
 from .models import RequestState
 
 APPROVE = "approve"
 REJECT = "reject"
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(Form):
     """The decider's opinion. Which button was pressed (同意/办理 or 不同意) is ``decision``; a
     disagreement is confirmed on a second page before it is submitted (``confirmed``)."""
 
@@ -31,11 +33,11 @@ class DecisionForm(forms.Form):
         return data
 
 
-class WithdrawForm(forms.Form):
+class WithdrawForm(Form):
     reason = forms.CharField(label=_("撤回原因"), max_length=200, required=False)
 
 
-class RequestFilterForm(forms.Form):
+class RequestFilterForm(Form):
     q = forms.CharField(label=_("申请事项"), max_length=100, required=False)
     state = forms.ChoiceField(label=_("状态"), required=False)
     kind = forms.ChoiceField(label=_("申请类别"), required=False)
