@@ -13,7 +13,7 @@ in one transaction, and the key file is replaced before that transaction commits
 fails the previous key file is put back. Lookups by hash in other processes miss between the commit
 and their next key use: rotate the index key in a maintenance window.
 
-Normalisation (``renormalise_column``, used by the migration ``people/0004``): every value of an
+Normalisation (``renormalise_column``, used by the migration ``people/0005``): every value of an
 encrypted column with a blind index is decrypted, folded (``text.normalise_number``), and where that
 changes it, encrypted again and re-hashed. A row whose folded value is already another row's (the
 same person entered twice in two spellings) is left as it is and reported: merging two people is a

@@ -3,7 +3,7 @@
 Full-width digits (``１３９…``), ideographic spaces and other compatibility spellings are folded
 (NFKC, no whitespace) before a number is checked, stored, hashed or searched: the same number typed
 two ways is refused as a duplicate through the console, the API, the Excel import and the command
-line, and rows stored before the fix are folded by the migration ``people/0004``.
+line, and rows stored before the fix are folded by the migration ``people/0005``.
 """
 
 import importlib
@@ -206,7 +206,7 @@ def _raw(table: str, column: str, hash_column: str, pk: int) -> tuple[str, str]:
 
 
 def _migrate():
-    migration = importlib.import_module("fenji.core.people.migrations.0004_reindex_normalised_numbers")
+    migration = importlib.import_module("fenji.core.people.migrations.0005_reindex_normalised_numbers")
     migration.renormalise(django_apps, SimpleNamespace(connection=connection))
 
 

@@ -34,7 +34,7 @@ def renormalise(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('people', '0003_account_duty_status'),
+        ('people', '0004_account_security_stamp'),
     ]
 
     operations = [
