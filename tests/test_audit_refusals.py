@@ -198,3 +198,40 @@ def test_a_junk_token_flood_writes_a_handful_of_events_and_is_throttled(tree, ci
     aggregate = next(e for e in written if e.details.get("aggregated"))
     assert aggregate.details["reasons"] == {"unknown": 319}
     assert all(e.outcome == "failed" and e.actor_id is None for e in written)
+
+
+# --- failed logins --------------------------------------------------------------------------------------
+
+
+def test_a_login_spray_from_one_address_writes_a_handful_of_events_and_is_refused(tree, settings, frozen):
+    settings.AUTH_FAILURES_PER_MINUTE = 20
+    victim = make_account(tree.town, name="街道人员")
+    before = last_seq()
+    sprayer = Client(REMOTE_ADDR="203.0.113.9")
+    statuses = []
+    for i in range(100):
+        mobile = victim.mobile if i == 3 else f"1380000{i:04d}"  # numbers without an account, and one with
+        response = sprayer.post("/login/", {"mobile": mobile, "password": "Wrong#Guess1"})
+        statuses.append(response.status_code)
+    assert statuses == [200] * 20 + [429] * 80
+    assert "本机登录失败次数过多，请 55 秒后再试" in response.content.decode()
+    # The throttle refuses even the right password from that address; another address signs in.
+    throttled = sprayer.post("/login/", {"mobile": victim.mobile, "password": PASSWORD})
+    assert throttled.status_code == 429 and "_auth_user_id" not in sprayer.session
+    assert Client(REMOTE_ADDR="198.51.100.4").post("/login/", {"mobile": victim.mobile,
+                                                               "password": PASSWORD}).status_code == 302
+
+    failed = [e for e in events("people.login", after=before) if e.outcome == "failed"]
+    # The wrong password for an existing account stays an event of its own, seen by its unit's auditor.
+    assert [(e.target_id, e.target_unit_path) for e in failed if e.target_type == "people.account"
+            and e.target_unit_path] == [(str(victim.pk), victim.unit_path)]
+    assert len(failed) == 2
+    frozen.shift(60)
+    run_flush_job()
+    failed = [e for e in events("people.login", after=before) if e.outcome == "failed"]
+    assert len(failed) == 3
+    assert sum(e.details.get("count", 1) for e in failed) == 101
+    aggregate = failed[-1]
+    assert aggregate.details["reasons"] == {"unknown_number": 18, "throttled": 81}
+    assert all("*" in sample for sample in aggregate.details["samples"])  # masked numbers only
+    assert aggregate.client_ip == "203.0.113.9"

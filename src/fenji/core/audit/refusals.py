@@ -82,8 +82,11 @@ def _summarize(summary: dict, *, reason: str, sample: str, target_type: str) -> 
 
 def note(*, key: str, action: str, actor, outcome: str = Outcome.DENIED, reason: str = "", sample: str = "",
          target_type: str = "", target_id: str = "", target_unit_path: str = "",
-         details: dict | None = None) -> int:
-    """Count one refusal of ``key``; the first of its minute becomes an event now. Returns the minute's count."""
+         details: dict | None = None, written: bool = False) -> int:
+    """Count one refusal of ``key``; the first of its minute becomes an event now. Returns the minute's count.
+
+    ``written``: the caller has recorded this refusal with its own event; it is only counted (towards
+    the limits that read ``count``), not written again."""
     minute = minute_of(timezone.now())
     flush(key=key, before=minute)
     with transaction.atomic():
@@ -91,7 +94,9 @@ def note(*, key: str, action: str, actor, outcome: str = Outcome.DENIED, reason:
             key=key, minute=minute, defaults={"action": action, "outcome": outcome, "who": _who(actor)})
         row = RefusalCount.objects.select_for_update().get(pk=row.pk)
         row.count += 1
-        if row.recorded == 0:
+        if written:
+            row.recorded += 1
+        elif row.recorded == 0:
             audit_record(actor=actor, action=action, outcome=outcome, target_type=target_type,
                          target_id=target_id, target_unit_path=target_unit_path,
                          details={**(details or {}), "reason": reason, "count": 1, "minute": minute.isoformat()})

@@ -61,7 +61,7 @@ def _login(request, *, channel: str, template: str, home: str, verify: str):
             return redirect(verify)
         if result.account is not None:
             return redirect(_safe_next(request, home))
-        error, status = result.error, 403 if result.locked else 200
+        error, status = result.error, 429 if result.throttled else 403 if result.locked else 200
     return render(request, template, {"form": form, "error": error, "next": request.GET.get("next", "")},
                   status=status)
 
