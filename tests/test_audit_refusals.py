@@ -214,7 +214,7 @@ def test_a_login_spray_from_one_address_writes_a_handful_of_events_and_is_refuse
         response = sprayer.post("/login/", {"mobile": mobile, "password": "Wrong#Guess1"})
         statuses.append(response.status_code)
     assert statuses == [200] * 20 + [429] * 80
-    assert "本机登录失败次数过多，请 55 秒后再试" in response.content.decode()
+    assert "本机登录失败次数过多，请 55 秒后再试" in response.content.decode() and response["Retry-After"] == "55"
     # The throttle refuses even the right password from that address; another address signs in.
     throttled = sprayer.post("/login/", {"mobile": victim.mobile, "password": PASSWORD})
     assert throttled.status_code == 429 and "_auth_user_id" not in sprayer.session
