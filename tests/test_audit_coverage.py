@@ -226,6 +226,26 @@ def refused_page_visit(w):
     w["client"].get("/org/units/")
 
 
+def _api_token(w):
+    from django.test import Client
+
+    from fenji.core.access import policy
+    from fenji.core.api.services import token_create
+
+    _, plain = token_create(actor=policy.SYSTEM, account=w["admin"], name="审计覆盖")
+    w["api"] = Client(headers={"Authorization": f"Bearer {plain}"})
+    return "prepare"
+
+
+def out_of_scope_lookup(w):
+    assert w["api"].get(f"/api/v1/units/{w['tree'].sibling_city.pk}").status_code == 404
+
+
+def bad_token(w):
+    response = w["client"].get("/api/v1/me", headers={"Authorization": "Bearer fj_00000000_" + "x" * 43})
+    assert response.status_code == 401
+
+
 CASES = [
     # (name, [steps before], step under test, expected action, expected outcome)
     ("login ok", [], login_ok, "people.login", "ok"),
@@ -257,6 +277,10 @@ CASES = [
     ("sign a delivery", [prepare_delivery], sign_delivery, "dispatch.delivery.handle", "ok"),
     ("refused write", [], refused_service, "org.unit.create", "denied"),
     ("refused page", [refused_page], refused_page_visit, "org.unit.view", "denied"),
+    # Counted per actor or client address and minute: the first of a minute is one event at once
+    # (tests/test_audit_refusals.py covers the aggregated events of the rest).
+    ("out-of-scope lookup", [_api_token], out_of_scope_lookup, "access.scope.miss", "denied"),
+    ("bad API token", [], bad_token, "api.token.authenticate", "failed"),
 ]
 
 

@@ -170,6 +170,9 @@ ADMIN_NETWORKS = [ipaddress.ip_network(n.strip(), strict=False)
 
 # Login throttling (seed 003 §15; 等保 8.1.4.1 b): 5 failures lock the account for 15 minutes,
 # during which the correct password is refused too.
+# Failed authentications (bad API tokens, failed console and mobile logins) per client address and minute
+# beyond which the address is answered 429 (API) or refused until the minute is over (login pages).
+AUTH_FAILURES_PER_MINUTE = env_int("FENJI_AUTH_FAILURES_PER_MINUTE", 20)
 AXES_FAILURE_LIMIT = env_int("FENJI_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("FENJI_LOCKOUT_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = ["username"]

@@ -11,8 +11,9 @@ from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
 from fenji.core.access import policy
+from fenji.core.audit import refusals
 from fenji.core.audit.models import Outcome
-from fenji.core.audit.services import audit_record
+from fenji.core.kernel import context
 from fenji.core.kernel.errors import AccessDenied
 from fenji.core.kernel.network import from_admin_network
 from fenji.core.kernel.routes import RouteRule
@@ -22,6 +23,7 @@ from . import selectors, services
 
 SIGNED_IN = RouteRule(channel="api")
 ADMIN_TERMINAL_DENIED = "管理员的接口令牌只能从指定的管理终端使用"
+TOKEN_AUTHENTICATE = "api.token.authenticate"
 MOBILE_ONLY_DENIED = "您的账号只能通过移动端查看本人信息，不能使用管理接口"
 
 
@@ -38,6 +40,22 @@ def authorize(request, account, rule: RouteRule, *, via: str, actor=None):
     return account
 
 
+def auth_failed(request, *, reason: str, prefix: str = ""):
+    """A bad bearer token: 401, or 429 once the client address has failed ``AUTH_FAILURES_PER_MINUTE``
+    times this minute. Recorded per address and minute (``audit.refusals``): the first failure is an
+    event at once, the others one aggregated event with their count — a junk-token flood cannot
+    flood the audit log."""
+    address = context.current().client_ip
+    failures = refusals.note(key=f"{TOKEN_AUTHENTICATE}:ip:{address}", action=TOKEN_AUTHENTICATE,
+                             actor=policy.ANONYMOUS, outcome=Outcome.FAILED, reason=reason, sample=prefix,
+                             target_type="api.apitoken", target_id=prefix, details={"path": request.path[:200]})
+    if failures > settings.AUTH_FAILURES_PER_MINUTE:
+        from .errors import Throttled
+
+        raise Throttled(refusals.retry_after())
+    raise AuthenticationError()
+
+
 def bearer_token(request):
     """The live token in ``Authorization: Bearer …``; None without one; AuthenticationError for a bad one."""
     scheme, _, value = (request.headers.get("Authorization") or "").partition(" ")
@@ -45,10 +63,7 @@ def bearer_token(request):
         return None
     token, reason = selectors.token_for_bearer(value.strip())
     if token is None:
-        audit_record(actor=policy.ANONYMOUS, action="api.token.authenticate", outcome=Outcome.FAILED,
-                     target_type="api.apitoken", target_id=value.strip()[3:11] if reason != "malformed" else "",
-                     details={"reason": reason, "path": request.path})
-        raise AuthenticationError()
+        auth_failed(request, reason=reason, prefix=value.strip()[3:11] if reason != "malformed" else "")
     services.token_touch(token)
     return token
 

@@ -11,6 +11,7 @@ import logging
 from django.http import Http404, JsonResponse
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from fenji.core.audit import refusals
 from fenji.core.audit.transactions import record_denial
 from fenji.core.kernel import context
 from fenji.core.kernel.errors import AccessDenied, DomainError, NotVisible
@@ -40,6 +41,16 @@ class CsrfFailed(HttpError):
 
     def __init__(self):
         super().__init__(403, CSRF_FAILED)
+
+
+class Throttled(HttpError):
+    """Too many failed authentications from this client address this minute: 429 with ``Retry-After``."""
+
+    code = "throttled"
+
+    def __init__(self, retry_after: int):
+        super().__init__(429, HTTP_MESSAGES[429][1])
+        self.retry_after = retry_after
 
 
 def envelope(code: str, message: str, *, field: str | None = None, **extra) -> dict:
@@ -76,7 +87,10 @@ def install(api) -> None:
         return respond(request, 403, envelope("denied", exc.message, field=exc.field, rule=exc.rule))
 
     def not_visible(request, exc: NotVisible):
-        # The same answer as for a row that does not exist: out of scope reveals nothing.
+        # The same answer as for a row that does not exist: out of scope reveals nothing. The attempt is
+        # recorded, counted per actor and minute so that a scan cannot flood the log.
+        refusals.scope_miss(actor=getattr(request, "actor", None), miss=exc, path=request.path,
+                            method=request.method)
         return respond(request, 404, envelope("not_found", exc.message))
 
     def http_404(request, exc: Http404):
@@ -101,7 +115,10 @@ def install(api) -> None:
         code = getattr(exc, "code", code)
         if isinstance(exc, CsrfFailed):
             message = exc.message
-        return respond(request, exc.status_code, envelope(code, message))
+        response = respond(request, exc.status_code, envelope(code, message))
+        if isinstance(exc, Throttled):
+            response["Retry-After"] = str(exc.retry_after)
+        return response
 
     def server_error(request, exc: Exception):
         request_id = context.current().request_id

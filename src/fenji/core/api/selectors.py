@@ -28,7 +28,7 @@ def token_get(*, actor, pk) -> ApiToken:
     try:
         return ApiToken.objects.filter(visible).select_related("account").get(pk=pk)
     except (ApiToken.DoesNotExist, ValueError, TypeError):
-        raise NotVisible(NOT_VISIBLE) from None
+        raise NotVisible(NOT_VISIBLE, target_type=ApiToken._meta.label_lower, target_id=pk) from None
 
 
 def token_for_bearer(plain: str) -> tuple[ApiToken | None, str]:

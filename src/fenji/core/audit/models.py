@@ -79,3 +79,29 @@ class Checkpoint(models.Model):
     class Meta:
         verbose_name = "审计检查点"
         ordering = ["-seq"]
+
+
+class RefusalCount(models.Model):
+    """Refusals of one kind by one actor or client address in one minute, counted instead of logged one
+    by one (``audit.refusals``): the first of the minute is an event at once, the rest one event later.
+
+    A table rather than Django's cache: the server runs several worker processes, and a per-process
+    cache would multiply the limits by the number of workers and lose counts when a worker restarts.
+    """
+
+    key = models.CharField(max_length=120, verbose_name="计数键")
+    minute = models.DateTimeField(verbose_name="分钟")
+    action = models.CharField(max_length=80, verbose_name="动作")
+    outcome = models.CharField(max_length=8, choices=Outcome.choices, verbose_name="结果")
+    count = models.PositiveIntegerField(default=0, verbose_name="次数")
+    recorded = models.PositiveIntegerField(default=0, verbose_name="已记入审计日志的次数")
+    who = models.JSONField(default=dict, blank=True, verbose_name="操作人与来源")
+    summary = models.JSONField(default=dict, blank=True, verbose_name="汇总")
+
+    class Meta:
+        verbose_name = "拒绝计数"
+        constraints = [models.UniqueConstraint(fields=["key", "minute"], name="audit_refusalcount_key_minute")]
+        indexes = [models.Index(fields=["minute"], name="audit_refusalcount_minute")]
+
+    def __str__(self):
+        return f"{self.key} {self.minute:%H:%M} ×{self.count}"

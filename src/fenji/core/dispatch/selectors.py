@@ -69,7 +69,8 @@ def dispatch_for(actor, pk) -> Dispatch:
     dispatch = (Dispatch.objects.unscoped(reason="visibility decided below").select_related("unit", "sent_by__person")
                 .filter(pk=pk).first())
     if dispatch is None or not policy.can(actor, perms.DISPATCH_SEND, dispatch.unit_path):
-        raise NotVisible("发文不存在")
+        raise NotVisible("发文不存在", target_type=Dispatch._meta.label_lower, target_id=pk,
+                         exists=dispatch is not None)
     return dispatch
 
 
@@ -126,12 +127,12 @@ def delivery_for(actor, pk) -> Delivery:
                                 "reviewed_by__person")
                 .filter(pk=pk).first())
     if delivery is None:
-        raise NotVisible("收文不存在")
+        raise NotVisible("收文不存在", target_type=Delivery._meta.label_lower, target_id=pk, exists=False)
     if actor.unit_id == delivery.unit_id and policy.can(actor, perms.DELIVERY_HANDLE, delivery.unit_path):
         return delivery
     if policy.can(actor, perms.DISPATCH_SEND, delivery.dispatch.unit_path):
         return delivery
-    raise NotVisible("收文不存在")
+    raise NotVisible("收文不存在", target_type=Delivery._meta.label_lower, target_id=pk, exists=True)
 
 
 def reply_attachments(delivery: Delivery) -> list:

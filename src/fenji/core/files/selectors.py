@@ -20,7 +20,7 @@ def attachment_for(actor, pk: int) -> Attachment:
     attachment = (Attachment.objects.visible_to(actor, perms.ATTACHMENT_VIEW)
                   .filter(pk=pk, uploaded_by_id=account_id).first())
     if attachment is None:
-        raise NotVisible()
+        raise NotVisible(target_type=Attachment._meta.label_lower, target_id=pk)
     return attachment
 
 

@@ -22,7 +22,16 @@ class AccessDenied(DomainError):
 
 
 class NotVisible(DomainError):
-    """The row is outside the actor's scope: adapters answer exactly as for a missing row (404)."""
+    """The row is outside the actor's scope: adapters answer exactly as for a missing row (404).
 
-    def __init__(self, message: str = "记录不存在"):
+    What was looked for goes to the audit log only (``audit.refusals.scope_miss``), never to the user:
+    ``target_type`` (the model's ``app.model`` label) and ``target_id``, and ``exists`` when the selector
+    already knows whether the row exists (out of scope) or not (missing); None lets the recorder check.
+    """
+
+    def __init__(self, message: str = "记录不存在", *, target_type: str = "", target_id=None,
+                 exists: bool | None = None):
         super().__init__(message, code="not_found")
+        self.target_type = target_type
+        self.target_id = "" if target_id is None else str(target_id)[:64]
+        self.exists = exists

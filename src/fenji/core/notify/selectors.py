@@ -45,4 +45,4 @@ def message_get(*, recipient, pk) -> Message:
     try:
         return Message.objects.get(pk=pk, recipient_id=recipient.pk)
     except (Message.DoesNotExist, ValueError, TypeError):
-        raise NotVisible("消息不存在") from None
+        raise NotVisible("消息不存在", target_type=Message._meta.label_lower, target_id=pk) from None

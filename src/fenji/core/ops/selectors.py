@@ -28,7 +28,8 @@ def maintenance_get(*, actor, pk, action: str = perms.MAINTENANCE_VIEW) -> Maint
     try:
         return maintenance_list(actor=actor, action=action).get(pk=pk)
     except (MaintenanceWindow.DoesNotExist, ValueError, TypeError):
-        raise NotVisible("维护通知不存在或不在您的管理范围内") from None
+        raise NotVisible("维护通知不存在或不在您的管理范围内", target_type=MaintenanceWindow._meta.label_lower,
+                         target_id=pk) from None
 
 
 def maintenance_notices(*, unit_path: str, now: datetime.datetime | None = None) -> list[MaintenanceWindow]:

@@ -38,7 +38,7 @@ def unit_get(*, actor, pk, action: str = perms.UNIT_VIEW) -> Unit:
     try:
         return unit_list(actor=actor, action=action).get(pk=pk)
     except (Unit.DoesNotExist, ValueError, TypeError):
-        raise NotVisible("单位不存在或不在您的管理范围内") from None
+        raise NotVisible("单位不存在或不在您的管理范围内", target_type=Unit._meta.label_lower, target_id=pk) from None
 
 
 def unit_roots(*, actor, action: str = perms.UNIT_VIEW) -> list[Unit]:

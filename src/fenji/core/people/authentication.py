@@ -16,8 +16,10 @@ from django.contrib.auth.signals import user_login_failed
 from django.utils import timezone
 
 from fenji.core.access.policy import ANONYMOUS, actor_for
+from fenji.core.audit import refusals
 from fenji.core.audit.models import Outcome
 from fenji.core.audit.services import audit_record
+from fenji.core.kernel import context
 from fenji.core.kernel.errors import DomainError
 from fenji.core.kernel.network import from_admin_network
 from fenji.core.mfa import services as mfa
@@ -36,6 +38,7 @@ CODE_FAILED_MESSAGE = "动态口令不正确或已使用过，请输入验证器
 RECOVERY_FAILED_MESSAGE = "恢复码不正确或已使用过（还可尝试 {left} 次）"
 PENDING_MISSING_MESSAGE = "请先输入手机号码和密码"
 PENDING_EXPIRED_MESSAGE = "动态口令验证已超时（须在输入密码后 5 分钟内完成），请重新登录"
+THROTTLED_MESSAGE = "本机登录失败次数过多，请 {seconds} 秒后再试"
 TOO_MANY_CODES_MESSAGE = "动态口令连续 {limit} 次错误，本次登录已作废，请重新输入手机号码和密码"
 
 
@@ -45,6 +48,7 @@ class LoginResult:
     error: str = ""
     locked: bool = False
     second_factor: bool = False  # the password was right; the session waits for the TOTP
+    throttled: bool = False  # too many failed logins from the client address this minute
 
 
 def _lockout_minutes() -> int:
@@ -67,15 +71,71 @@ def _attempted_target(mobile: str) -> dict:
     return {"target_type": "people.account", "target_id": shown}
 
 
+def _address_keys() -> tuple[str, str]:
+    """The refusal counters of the client address: failed logins, and attempts at locked accounts."""
+    address = context.current().client_ip
+    return f"people.login:ip:{address}", f"people.login.locked:ip:{address}"
+
+
+def _counted(target: dict) -> dict:
+    """``_attempted_target`` in the fields ``refusals.note`` takes."""
+    account = target.get("target")
+    if account is None:
+        return {"target_type": target["target_type"], "target_id": target["target_id"]}
+    return {"target_type": account._meta.label_lower, "target_id": str(account.pk),
+            "target_unit_path": account.unit_path}
+
+
+def _login_failed(*, mobile: str, channel: str, locked: bool, already_locked: bool) -> None:
+    """Record a failed login. A wrong password for an existing account is an event of its own (the
+    auditor of its unit sees it; django-axes locks the account after a few), and so is the failure
+    that locks a number. Attempts with a number that has no account, and attempts at a number already
+    locked, are counted per client address and minute (``audit.refusals``): a spray of numbers from
+    one address writes a few events, not one each."""
+    failed_key, locked_key = _address_keys()
+    target = _attempted_target(mobile)
+    if locked and not already_locked:
+        audit_record(actor=ANONYMOUS, action="people.login.locked", outcome=Outcome.DENIED,
+                     details={"channel": channel}, **target)
+        refusals.note(key=failed_key, action="people.login", actor=ANONYMOUS, outcome=Outcome.FAILED,
+                      written=True)
+    elif locked:
+        refusals.note(key=locked_key, action="people.login.locked", actor=ANONYMOUS, outcome=Outcome.DENIED,
+                      reason="locked", sample=_counted(target)["target_id"], details={"channel": channel},
+                      **_counted(target))
+    elif "target" in target:
+        audit_record(actor=ANONYMOUS, action="people.login", outcome=Outcome.FAILED, details={"channel": channel},
+                     **target)
+        refusals.note(key=failed_key, action="people.login", actor=ANONYMOUS, outcome=Outcome.FAILED,
+                      written=True)
+    else:
+        refusals.note(key=failed_key, action="people.login", actor=ANONYMOUS, outcome=Outcome.FAILED,
+                      reason="unknown_number", sample=target["target_id"], details={"channel": channel},
+                      **_counted(target))
+
+
+def _address_throttled(*, mobile: str, channel: str) -> bool:
+    """The client address failed ``AUTH_FAILURES_PER_MINUTE`` logins this minute: refuse without trying
+    the password (counted as a failure of the address, with reason "throttled")."""
+    failed_key, locked_key = _address_keys()
+    if refusals.count(failed_key) + refusals.count(locked_key) < settings.AUTH_FAILURES_PER_MINUTE:
+        return False
+    refusals.note(key=failed_key, action="people.login", actor=ANONYMOUS, outcome=Outcome.FAILED,
+                  reason="throttled", sample=_counted(_attempted_target(mobile))["target_id"],
+                  details={"channel": channel})
+    return True
+
+
 def login_attempt(request, *, mobile: str, password: str, channel: str, next_url: str = "") -> LoginResult:
     """Authenticate and start a session, or say in Chinese why not. Every outcome is audited."""
     mobile = (mobile or "").strip()
+    if _address_throttled(mobile=mobile, channel=channel):
+        return LoginResult(None, THROTTLED_MESSAGE.format(seconds=refusals.retry_after()), throttled=True)
+    already_locked = AxesProxyHandler.is_locked(request, {settings.AXES_USERNAME_FORM_FIELD: mobile})
     account = authenticate(request, mobile=mobile, password=password)
     if account is None:
-        target = _attempted_target(mobile)
         locked = bool(getattr(request, "axes_locked_out", False))
-        audit_record(actor=ANONYMOUS, action="people.login.locked" if locked else "people.login",
-                     outcome=Outcome.DENIED if locked else Outcome.FAILED, details={"channel": channel}, **target)
+        _login_failed(mobile=mobile, channel=channel, locked=locked, already_locked=already_locked)
         if locked:
             return LoginResult(None, LOCKED_MESSAGE.format(minutes=_lockout_minutes()), locked=True)
         return LoginResult(None, FAILED_MESSAGE.format(limit=settings.AXES_FAILURE_LIMIT, minutes=_lockout_minutes()))

@@ -140,7 +140,8 @@ def grant_revoke(request, id: int, payload: GrantRevokeIn):
     try:
         grant = access_selectors.grant_list(actor=request.actor, include_revoked=True).get(pk=id)
     except Grant.DoesNotExist:
-        raise NotVisible("授权不存在或不在您的管理范围内") from None
+        raise NotVisible("授权不存在或不在您的管理范围内", target_type=Grant._meta.label_lower,
+                         target_id=id) from None
     grant = access_services.grant_revoke(actor=request.actor, grant=grant, reason=payload.reason)
     return with_role_labels([grant])[0]
 

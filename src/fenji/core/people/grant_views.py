@@ -169,7 +169,8 @@ def grant_revoke(request, pk):
     try:
         grant = access_selectors.grant_list(actor=request.actor, include_revoked=True).get(pk=pk)
     except Grant.DoesNotExist:
-        raise NotVisible("授权不存在或不在您的管理范围内") from None
+        raise NotVisible("授权不存在或不在您的管理范围内", target_type=Grant._meta.label_lower,
+                         target_id=pk) from None
     (grant,) = _decorate(request.actor, [grant])
     name = grant.account.person.real_name
     if grant.revoked_at is not None:

@@ -99,7 +99,8 @@ def account_get(*, actor, pk, action: str = perms.ACCOUNT_VIEW) -> Account:
     try:
         return account_list(actor=actor, action=action).select_related("person", "unit").get(pk=pk)
     except (Account.DoesNotExist, ValueError, TypeError):
-        raise NotVisible("账号不存在或不在您的管理范围内") from None
+        raise NotVisible("账号不存在或不在您的管理范围内", target_type=Account._meta.label_lower,
+                         target_id=pk) from None
 
 
 def stale_cutoff(days: int | None = None):

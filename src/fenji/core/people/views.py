@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from fenji.core.access import policy
 from fenji.core.access.selectors import grant_list_for_account
+from fenji.core.audit import refusals
 from fenji.core.audit.services import audit_record
 from fenji.core.kernel.errors import DomainError, NotVisible
 from fenji.core.org.selectors import unit_get
@@ -61,9 +62,12 @@ def _login(request, *, channel: str, template: str, home: str, verify: str):
             return redirect(verify)
         if result.account is not None:
             return redirect(_safe_next(request, home))
-        error, status = result.error, 403 if result.locked else 200
-    return render(request, template, {"form": form, "error": error, "next": request.GET.get("next", "")},
-                  status=status)
+        error, status = result.error, 429 if result.throttled else 403 if result.locked else 200
+    response = render(request, template, {"form": form, "error": error, "next": request.GET.get("next", "")},
+                      status=status)
+    if status == 429:
+        response["Retry-After"] = str(refusals.retry_after())
+    return response
 
 
 @public

@@ -21,7 +21,7 @@ def keys_for_units(actor, units) -> dict[int, list[SealKey]]:
 def key_for(actor, pk: int) -> SealKey:
     key = SealKey.objects.visible_to(actor, perms.KEY_MANAGE).select_related("unit").filter(pk=pk).first()
     if key is None:
-        raise NotVisible("印章不存在或不在您的管理范围内")
+        raise NotVisible("印章不存在或不在您的管理范围内", target_type=SealKey._meta.label_lower, target_id=pk)
     return key
 
 

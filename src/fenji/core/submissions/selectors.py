@@ -56,7 +56,7 @@ def may_see(actor, submission: Submission) -> bool:
 def submission_for(actor, pk: int) -> Submission:
     submission = _rows("visibility decided below").filter(pk=pk).first()
     if submission is None or not may_see(actor, submission):
-        raise NotVisible()
+        raise NotVisible(target_type=Submission._meta.label_lower, target_id=pk, exists=submission is not None)
     return submission
 
 

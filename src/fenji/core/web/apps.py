@@ -9,7 +9,14 @@ class WebConfig(AppConfig):
     def ready(self):
         from django.core.signals import setting_changed
 
+        from fenji.core.audit import refusals
+        from fenji.core.notify import periodic
+
         from . import nav
+
+        # audit sits below notify: its periodic job is registered here. The aggregated events of refusals
+        # counted per minute (out-of-scope lookups, bad tokens, failed logins) are written within a minute.
+        periodic.register("audit.refusal_counts", refusals.flush, every_seconds=60)
 
         def forget_urls(*, setting, **kwargs):
             if setting == "ROOT_URLCONF":

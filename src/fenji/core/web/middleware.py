@@ -2,12 +2,14 @@ from django.conf import settings
 from django.shortcuts import render
 from django.utils import translation
 
+from fenji.core.audit import refusals
 from fenji.core.audit.transactions import record_denial
 from fenji.core.kernel.errors import AccessDenied, NotVisible
 
 
 class DomainErrorMiddleware:
-    """Turns refusals into pages: AccessDenied → 403 (recorded), NotVisible → 404 like a missing row."""
+    """Turns refusals into pages: AccessDenied → 403 (recorded), NotVisible → 404 like a missing row
+    (recorded too, counted per actor and minute: ``audit.refusals.scope_miss``)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -22,6 +24,8 @@ class DomainErrorMiddleware:
             record_denial(actor=request.actor, denial=exception, path=request.path, method=request.method)
             return render(request, template, {"title": "无权访问", "message": exception.message}, status=403)
         if isinstance(exception, NotVisible):
+            refusals.scope_miss(actor=getattr(request, "actor", None), miss=exception, path=request.path,
+                                method=request.method)
             return render(request, template, {"title": "未找到", "message": exception.message}, status=404)
         return None
 

@@ -50,13 +50,13 @@ def request_for(actor, pk: int) -> Request:
     request = (Request.objects.unscoped(reason="visibility decided below").select_related("unit", "requester__person")
                .filter(pk=pk).first())
     if request is None:
-        raise NotVisible()
+        raise NotVisible(target_type=Request._meta.label_lower, target_id=pk, exists=False)
     if request.requester_id == actor.account_id or policy.can(actor, perms.REQUEST_VIEW, request.unit_path):
         return request
     steps = Step.objects.unscoped(reason="visibility through a decidable step").filter(request=request)
     if steps.filter(_decidable_q(actor)).exists():
         return request
-    raise NotVisible()
+    raise NotVisible(target_type=Request._meta.label_lower, target_id=pk, exists=True)
 
 
 def steps_of(request: Request) -> list[Step]:
