@@ -252,6 +252,10 @@ FENJI_STALE_ACCOUNT_DAYS = env_int("FENJI_STALE_ACCOUNT_DAYS", 90)
 
 # Uploaded attachments: at most FENJI_UPLOAD_MAX_MB each, kept under var/files (outside the web root).
 UPLOAD_MAX_MB = env_int("FENJI_UPLOAD_MAX_MB", 20)
+# Excel files read by the server (member import, calendar import): each part held or parsed as a whole
+# at most FENJI_XLSX_MAX_PART_MB uncompressed, the shared-string table at most that many entries.
+XLSX_MAX_PART_MB = env_int("FENJI_XLSX_MAX_PART_MB", 64)
+XLSX_MAX_SHARED_STRINGS = env_int("FENJI_XLSX_MAX_SHARED_STRINGS", 2_000_000)
 FILES_DIR = VAR_DIR / "files"
 
 # Minutes a receiving unit has to sign for what was sent down, per kind (notice, meeting, document,

@@ -1,7 +1,8 @@
 """``@service``: the transaction every write service runs in, with its refusals kept on record.
 
 A refusal (``AccessDenied``) rolls the service's transaction back — and with it anything written
-inside. The denial event is therefore written after the outermost service has rolled back, once.
+inside. The denial event is therefore written after the outermost service has rolled back, once; so
+is the follow-up of a ``ReferredRefusal`` (a message to whoever must look into it).
 """
 
 import contextvars
@@ -9,7 +10,7 @@ import functools
 
 from django.db import transaction
 
-from fenji.core.kernel.errors import AccessDenied
+from fenji.core.kernel.errors import AccessDenied, ReferredRefusal
 
 from .models import Outcome
 from .services import audit_record
@@ -35,6 +36,12 @@ def service(function):
         except AccessDenied as denial:
             if _depth.get() == 1:
                 record_denial(actor=kwargs.get("actor"), denial=denial)
+            raise
+        except ReferredRefusal as refusal:
+            if _depth.get() == 1 and not refusal.referred:
+                refusal.referred = True
+                with transaction.atomic():
+                    refusal.refer()
             raise
         finally:
             _depth.reset(token)

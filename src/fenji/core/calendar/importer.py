@@ -5,8 +5,10 @@ unless the whole file is clean (``services.calendar_import`` then writes it in o
 """
 
 import datetime
+import zipfile
 from dataclasses import dataclass, field
 
+from fenji.core.kernel import zipparts
 from fenji.core.kernel.errors import DomainError
 from fenji.core.kernel.text import control_message, has_control_inside
 
@@ -14,6 +16,7 @@ from .models import DayKind
 from .services import ImportRow, check_day
 
 COLUMNS = ("日期", "类型", "名称")
+PART_MAX_BYTES = 4 * 1024 * 1024  # a holiday notice is a few dozen rows: 4 MB of any part is plenty
 KINDS = {"放假": DayKind.HOLIDAY, "休息": DayKind.HOLIDAY, "调休上班": DayKind.WORKDAY, "上班": DayKind.WORKDAY}
 
 
@@ -44,10 +47,25 @@ def _date(value) -> datetime.date:
     raise DomainError(f"日期“{text}”无法识别（应为 YYYY-MM-DD）")
 
 
+def _check_parts(source) -> None:
+    """Refuse, before openpyxl reads it (it holds the shared strings as Python objects), a workbook any
+    part of which is over ``PART_MAX_BYTES`` (or the ``XLSX_MAX_PART_MB`` cap) uncompressed or
+    compressed like a bomb, decided from the ZIP's directory."""
+    try:
+        with zipfile.ZipFile(source) as book:
+            zipparts.check_parts(book, limit=min(zipparts.max_part_bytes(), PART_MAX_BYTES))
+    except (zipfile.BadZipFile, OSError, ValueError) as error:
+        raise DomainError(f"无法读取 Excel 文件：{error}") from None
+    finally:
+        if hasattr(source, "seek"):
+            source.seek(0)
+
+
 def read_workbook(source) -> ImportReport:
     """``source``: a path or a binary file object of an .xlsx workbook (first sheet)."""
     from openpyxl import load_workbook
 
+    _check_parts(source)
     try:
         book = load_workbook(source, read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a file that is not a workbook

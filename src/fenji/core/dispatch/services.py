@@ -56,24 +56,25 @@ class Targets:
         return not self.units and not self.subtrees
 
 
-def _units(values) -> list[Unit]:
+NO_SUCH_TARGET = "发送范围中的单位不存在或不在您的发文范围内（编号 {pk}）"
+
+
+def _units(actor, values) -> list[Unit]:
+    """The chosen units by id, each within the actor's sending scope. A missing id and a unit outside
+    the scope get the same refusal, word for word (the id the user sent, never the unit's name), so
+    the answer tells nothing about units outside the scope; the latter is recorded as a denial."""
     ids = [v.pk if isinstance(v, Unit) else int(v) for v in values]
     found = {u.pk: u for u in Unit.objects.filter(pk__in=ids)}
-    missing = [i for i in ids if i not in found]
-    if missing:
-        raise DomainError(f"发送范围中的单位不存在（编号 {missing[0]}）", field="targets")
-    return [found[i] for i in dict.fromkeys(ids)]
-
-
-def _check_in_scope(actor, units: list[Unit]) -> None:
-    for unit in units:
+    for pk in dict.fromkeys(ids):
+        unit = found.get(pk)
+        if unit is None:
+            raise DomainError(NO_SUCH_TARGET.format(pk=pk), field="targets")
         if not policy.can(actor, perms.DISPATCH_SEND, unit.path):
-            if not actor.holds(perms.DISPATCH_SEND):
-                policy.require(actor, perms.DISPATCH_SEND, unit.path)
-            raise AccessDenied(f"“{unit.name}”不在您的发文范围内（只能向本单位管辖的下级单位发文）",
-                                      rule="out_of_scope", action=perms.DISPATCH_SEND, field="targets")
+            raise AccessDenied(NO_SUCH_TARGET.format(pk=pk), rule="out_of_scope", action=perms.DISPATCH_SEND,
+                               field="targets")
         if unit.status != UnitStatus.ACTIVE:
             raise DomainError(f"“{unit.name}”已撤销，不能向其发文", field="targets")
+    return [found[i] for i in dict.fromkeys(ids)]
 
 
 def _target_q(actor, units: list[Unit], subtrees: list[Unit], kinds: list[str]) -> Q:
@@ -167,12 +168,11 @@ def dispatch_send(*, actor, kind: str, title: str, targets: Targets, body: str =
         raise DomainError("签收时限应为 1 分钟至 30 天", field="sign_within_minutes")
     if targets.is_empty():
         raise DomainError("请选择发送范围", field="targets")
-    units, subtrees = _units(targets.units), _units(targets.subtrees)
+    units, subtrees = _units(actor, targets.units), _units(actor, targets.subtrees)
     kinds = [k for k in dict.fromkeys(targets.kinds) if k]
     unknown = [k for k in kinds if k not in UnitKind.values]
     if unknown:
         raise DomainError(f"未知的单位类型：{unknown[0]}", field="targets")
-    _check_in_scope(actor, units + subtrees)
 
     now = timezone.now()
     dispatch = Dispatch.objects.create(

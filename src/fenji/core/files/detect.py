@@ -16,6 +16,7 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 
 import filetype
 
+from fenji.core.kernel import zipparts
 from fenji.core.kernel.errors import DomainError
 
 from .models import FileKind
@@ -41,7 +42,7 @@ CONTENT_TYPES = {
 }
 ZIP_MAX_ENTRIES = 10_000
 ZIP_MAX_EXPANDED = 512 * 1024 * 1024  # bytes once unpacked, all entries together
-ZIP_MAX_RATIO = 200  # expanded / compressed, per entry (a zip bomb compresses far beyond that)
+ZIP_MAX_RATIO = zipparts.MAX_RATIO  # expanded / compressed, per entry (a zip bomb compresses far beyond that)
 ZIP_KINDS = {"zip", "docx", "xlsx", "pptx", "odt", "ods", "epub"}  # filetype's names for ZIP containers
 MAGIC_KINDS = {"pdf": FileKind.PDF, "jpg": FileKind.JPG, "png": FileKind.PNG}
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -90,7 +91,7 @@ def _zip_kind(path: Path) -> FileKind:
         if entry.is_absolute() or ".." in entry.parts:
             raise UploadRefused("压缩包内含有越出包外的路径，已拒绝")
         expanded += info.file_size
-        if info.file_size > ZIP_MAX_RATIO * max(info.compress_size, 1) and info.file_size > 1024 * 1024:
+        if zipparts.bomb_like(info):
             raise UploadRefused("压缩包压缩比异常，疑似压缩炸弹，已拒绝")
     if expanded > ZIP_MAX_EXPANDED:
         raise UploadRefused("压缩包解压后过大，疑似压缩炸弹，已拒绝")

@@ -35,3 +35,14 @@ class NotVisible(DomainError):
         self.target_type = target_type
         self.target_id = "" if target_id is None else str(target_id)[:64]
         self.exists = exists
+
+
+class ReferredRefusal(DomainError):
+    """A refusal someone else must follow up (e.g. a number that belongs to an account the actor may
+    not see, referred to the administrators who see both). ``refer()`` runs once, after the outermost
+    service has rolled back (``audit.transactions.service``), so what it writes is kept."""
+
+    def __init__(self, message: str, *, refer, field: str | None = None, code: str = "invalid"):
+        super().__init__(message, field=field, code=code)
+        self.refer = refer
+        self.referred = False

@@ -60,6 +60,7 @@ from . import permissions as perms
 from .bulk_rows import RowShape, copy_text
 from .identity import clean_mobile, parse_id_number
 from .models import Account, AccountKind, Person
+from .referrals import refer_duplicate
 from .xlsx_rows import Number, iter_rows
 
 logger = logging.getLogger(__name__)
@@ -370,6 +371,7 @@ class _Importer:
         self.started = started
         self.ring = crypto.keyring()
         self.copy = bulk_rows.uses_copy()
+        self.referrals: list[tuple[Unit, int, str]] = []  # number clashes outside the actor's scope
 
     def reject(self, row: int, raw: dict, errors: list[RowError]) -> None:
         self.result.rejected += 1
@@ -412,16 +414,45 @@ class _Importer:
         return candidates
 
     def existing(self, candidates: list[Candidate]) -> tuple[dict, dict]:
-        """Which of the chunk's numbers already have an account: hash → opened by this import?"""
+        """Which of the chunk's numbers already have an account: hash → (opened by this import?, the
+        account's id, its unit path)."""
         accounts = Account.objects.unscoped(reason="one person, one account: uniqueness is platform-wide")
         mine = (lambda opened_by, created: opened_by == self.actor.account_id and created >= self.started)
-        mobiles = {h: mine(by, at) for h, by, at in accounts.filter(
-            mobile_hash__in=[c.mobile_hash for c in candidates]).values_list("mobile_hash", "opened_by_id",
-                                                                             "created_at")}
-        ids = {h: mine(by, at) for h, by, at in Person.objects.filter(
-            id_number_hash__in=[c.id_hash for c in candidates]).values_list("id_number_hash", "account__opened_by_id",
-                                                                            "created_at")}
+        mobiles = {h: (mine(by, at), pk, path) for h, by, at, pk, path in accounts.filter(
+            mobile_hash__in=[c.mobile_hash for c in candidates]).values_list(
+                "mobile_hash", "opened_by_id", "created_at", "pk", "unit_path")}
+        ids = {h: (mine(by, at), pk, path) for h, by, at, pk, path in Person.objects.filter(
+            id_number_hash__in=[c.id_hash for c in candidates]).values_list(
+                "id_number_hash", "account__opened_by_id", "created_at", "account__pk", "account__unit_path")}
         return mobiles, ids
+
+    def clash(self, c: Candidate, found: tuple, field: str) -> RowError:
+        """The row's number is taken. Named as a duplicate when the actor may see the account that has
+        it; otherwise a neutral refusal, and the clash goes to the administrators who see both units."""
+        mine, account_id, unit_path = found
+        if field == "mobile":
+            column, same, taken = "手机号", _("与本文件前面已导入的行手机号相同"), _(
+                "该手机号已有账号：一人只能有一个账号，如需调整请联系其所在单位管理员")
+            neutral = _("无法使用该手机号码开户，请联系上级账户管理员核实")
+        else:
+            column, same, taken = "身份证号", _("与本文件前面已导入的行身份证号相同"), _(
+                "该身份证号已有账号：一人只能有一个账号，如需调整请联系其所在单位管理员")
+            neutral = _("无法使用该身份证号码开户，请联系上级账户管理员核实")
+        if mine:
+            return RowError(c.row, column, same)
+        if account_id is not None and policy.can(self.actor, perms.ACCOUNT_VIEW, unit_path):
+            return RowError(c.row, column, taken)
+        if account_id is not None:
+            self.referrals.append((c.unit, account_id, field))
+        return RowError(c.row, column, neutral)
+
+    def refer(self) -> None:
+        for unit, account_id, field_name in self.referrals:
+            existing = (Account.objects.unscoped(reason="the account behind a number clash in an import")
+                        .select_related("person", "unit").filter(pk=account_id).first())
+            if existing is not None:
+                refer_duplicate(actor=self.actor, unit=unit, existing=existing, field=field_name)
+        self.referrals = []
 
     def write(self, candidates: list[Candidate], *, audit: dict | None = None) -> None:
         """The chunk's new rows and (for the last chunk) the audit event, in one transaction."""
@@ -441,12 +472,15 @@ class _Importer:
                     raise
                 continue
             break
+        with transaction.atomic():
+            self.refer()
         for candidate, reasons in self.late_rejections:
             self.reject(candidate.row, candidate.raw, reasons)
         self.result.created += len(kept)
 
     def _write(self, candidates: list[Candidate]) -> list[Candidate]:
         self.late_rejections = []
+        self.referrals = []
         kept = candidates
         if candidates:
             mobiles, ids = self.existing(candidates)
@@ -454,11 +488,9 @@ class _Importer:
             for c in candidates:
                 errors = []
                 if c.mobile_hash in mobiles:
-                    errors.append(RowError(c.row, "手机号", _("与本文件前面已导入的行手机号相同") if mobiles[c.mobile_hash]
-                                           else _("该手机号已有账号：一人只能有一个账号，如需调整请联系其所在单位管理员")))
+                    errors.append(self.clash(c, mobiles[c.mobile_hash], "mobile"))
                 if c.id_hash in ids:
-                    errors.append(RowError(c.row, "身份证号", _("与本文件前面已导入的行身份证号相同") if ids[c.id_hash]
-                                           else _("该身份证号已有账号：一人只能有一个账号，如需调整请联系其所在单位管理员")))
+                    errors.append(self.clash(c, ids[c.id_hash], "id_number"))
                 if errors:
                     self.late_rejections.append((c, errors))
                 else:

@@ -16,7 +16,7 @@ from fenji.core.api.services import account_tokens_revoke
 from fenji.core.audit.services import audit_record
 from fenji.core.audit.transactions import service
 from fenji.core.kernel.crypto import blind_index
-from fenji.core.kernel.errors import AccessDenied, DomainError
+from fenji.core.kernel.errors import AccessDenied, DomainError, ReferredRefusal
 from fenji.core.notify.tasks import sms_enqueue
 from fenji.core.workflow.services import request_start
 
@@ -25,10 +25,14 @@ from .identity import clean_mobile, parse_id_number
 from .member_import import ImportResult, ImportStopped, member_import  # noqa: F401  (batch opening: C2.6)
 from .models import Account, AccountKind, AccountStatus, DutyStatus, PasswordHistory, Person
 from .passwords import generate_initial_password
+from .referrals import refer_duplicate
 from .selectors import stale_account_list
 
 DUPLICATE_ID = "该身份证号码已有账号：一人只能有一个账号，如需调整请联系其所在单位管理员"
 DUPLICATE_MOBILE = "该手机号码已有账号：一人只能有一个账号，如需调整请联系其所在单位管理员"
+# The same clash with an account outside the actor's scope: nothing says the account exists.
+DUPLICATE_ELSEWHERE_OPEN = "无法使用该{what}开户，请联系上级账户管理员核实"
+DUPLICATE_ELSEWHERE_CHANGE = "无法变更为该{what}，请联系上级账户管理员核实"
 
 
 def _validate_password(password: str, account: Account) -> None:
@@ -38,14 +42,31 @@ def _validate_password(password: str, account: Account) -> None:
         raise DomainError("；".join(error.messages), field="new_password") from None
 
 
-def _check_unique(*, id_number: str | None, mobile: str, exclude_account: Account | None = None) -> None:
+def _check_unique(*, actor, unit, id_number: str | None, mobile: str, exclude_account: Account | None = None,
+                  elsewhere: str = DUPLICATE_ELSEWHERE_OPEN) -> None:
+    """One person, one account, platform-wide. A clash with an account the actor may see says so; one
+    with an account outside the actor's scope gets a neutral refusal that does not reveal the account
+    exists, and is referred to the administrators who see both units (after the rollback)."""
     accounts = Account.objects.unscoped(reason="one person, one account: uniqueness is platform-wide")
     if exclude_account is not None:
         accounts = accounts.exclude(pk=exclude_account.pk)
-    if accounts.filter(mobile_hash=blind_index(mobile)).exists():
-        raise DomainError(DUPLICATE_MOBILE, field="mobile")
-    if id_number and Person.objects.filter(id_number_hash=blind_index(id_number)).exists():
-        raise DomainError(DUPLICATE_ID, field="id_number")
+    clashes = [("mobile", DUPLICATE_MOBILE, accounts.filter(mobile_hash=blind_index(mobile)))]
+    if id_number:
+        people = Person.objects.filter(id_number_hash=blind_index(id_number))
+        if people.filter(account__isnull=True).exists():  # a person without an account: nobody to refer to
+            raise DomainError(elsewhere.format(what="身份证号码"), field="id_number")
+        clashes.append(("id_number", DUPLICATE_ID, accounts.filter(person__in=people)))
+    for field_name, message, rows in clashes:
+        existing = rows.select_related("person", "unit").first()
+        if existing is None:
+            continue
+        if policy.can(actor, perms.ACCOUNT_VIEW, existing.unit_path):
+            raise DomainError(message, field=field_name)
+        what = "手机号码" if field_name == "mobile" else "身份证号码"
+        raise ReferredRefusal(
+            elsewhere.format(what=what), field=field_name,
+            refer=lambda existing=existing, field_name=field_name: refer_duplicate(
+                actor=actor, unit=unit, existing=existing, field=field_name))
 
 
 def _end_sessions_and_tokens(*, actor, account: Account, reason: str) -> list:
@@ -82,7 +103,7 @@ def account_open(
     password = generate_initial_password()
     try:
         with transaction.atomic():  # a savepoint: a lost race on the unique constraints becomes a clear error
-            _check_unique(id_number=identity.number if identity else None, mobile=mobile)
+            _check_unique(actor=actor, unit=unit, id_number=identity.number if identity else None, mobile=mobile)
             person = Person.objects.create(
                 real_name=real_name,
                 id_number=identity.number if identity else None,
@@ -105,8 +126,10 @@ def account_open(
             )
             sms_enqueue(mobile=mobile, text=text)
     except IntegrityError:
-        # Two clerks opening the same person at once: the database's unique constraints decide.
-        raise DomainError(DUPLICATE_ID if identity else DUPLICATE_MOBILE) from None
+        # Two clerks opening the same person at once: the database's unique constraints decide, and the
+        # row that won is there to check again (named only to someone who may see it).
+        _check_unique(actor=actor, unit=unit, id_number=identity.number if identity else None, mobile=mobile)
+        raise DomainError(DUPLICATE_ELSEWHERE_OPEN.format(what="号码")) from None
     return account, password
 
 
@@ -145,14 +168,17 @@ def account_change_mobile(*, actor, account: Account, mobile: str) -> Account:
     mobile = clean_mobile(mobile)
     if mobile == account.mobile:
         raise DomainError("新手机号码与原号码相同", field="mobile")
-    _check_unique(id_number=None, mobile=mobile, exclude_account=account)
+    _check_unique(actor=actor, unit=account.unit, id_number=None, mobile=mobile, exclude_account=account,
+                  elsewhere=DUPLICATE_ELSEWHERE_CHANGE)
     old = account.mobile_masked
     account.mobile = mobile
     try:
         with transaction.atomic():  # mobile_hash is written with it (kernel.models.BlindIndexed)
             account.save(update_fields=["mobile"])
-    except IntegrityError:  # a lost race on the unique hash
-        raise DomainError(DUPLICATE_MOBILE, field="mobile") from None
+    except IntegrityError:  # a lost race on the unique hash: check again against the row that won
+        _check_unique(actor=actor, unit=account.unit, id_number=None, mobile=mobile, exclude_account=account,
+                      elsewhere=DUPLICATE_ELSEWHERE_CHANGE)
+        raise DomainError(DUPLICATE_ELSEWHERE_CHANGE.format(what="手机号码"), field="mobile") from None
     audit_record(
         actor=actor, action=perms.ACCOUNT_UPDATE, target=account,
         details={"mobile": {"before": old, "after": account.mobile_masked}},

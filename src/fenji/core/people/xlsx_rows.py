@@ -16,8 +16,13 @@ number from one typed as text). Formulas give their cached value. Dates are numb
 list has no date column); the caller asks for text.
 
 Refused: anything that is not a ZIP with ``xl/workbook.xml``, a document type declaration (no
-entity tricks), a part larger than ``MAX_PART_BYTES`` uncompressed or compressed more than
-``MAX_RATIO`` times (a ZIP bomb), and more than ``max_rows`` rows.
+entity tricks), a part compressed more than ``MAX_RATIO`` times (a ZIP bomb), a part read as a whole
+(the shared-string table, the workbook, relationships) larger than ``XLSX_MAX_PART_MB`` uncompressed
+(64 MB by default) and a worksheet larger than ``MAX_SHEET_BYTES``, all decided from the ZIP's
+directory before a byte is inflated (``kernel.zipparts``); more than ``XLSX_MAX_SHARED_STRINGS``
+shared strings; a text longer than Excel's own limit of 32,767 characters, or a row longer than
+``MAX_ROW_CHARS``; and more than ``max_rows`` rows. What the reader holds is therefore bounded by the
+settings, whatever the file: a 300 MB shared-string part in a 2 MB upload is refused unread.
 """
 
 import zipfile
@@ -26,11 +31,16 @@ from collections.abc import Iterator
 from posixpath import dirname, join, normpath
 from xml.parsers import expat
 
+from fenji.core.kernel import zipparts
 from fenji.core.kernel.errors import DomainError
 
 CHUNK = 64 * 1024
-MAX_PART_BYTES = 2 * 1024 * 1024 * 1024  # 2 GiB of XML: far above a million rows of a member list
-MAX_RATIO = 200  # sheet XML compresses 5–20 times; a bomb compresses thousands of times
+# The worksheet is streamed (constant memory): its cap bounds the time, not the memory. 512 MB of sheet
+# XML is about two million rows of a member list, ten times the page's row limit.
+MAX_SHEET_BYTES = 512 * 1024 * 1024
+MAX_RATIO = zipparts.MAX_RATIO
+MAX_TEXT_CHARS = 32_767  # Excel's own limit for one cell
+MAX_ROW_CHARS = 1_000_000  # all the cells of one row together
 MAIN_NAMESPACES = ("http://schemas.openxmlformats.org/spreadsheetml/2006/main",
                    "http://purl.oclc.org/ooxml/spreadsheetml/main")  # transitional and strict
 REL_NAMESPACES = ("http://schemas.openxmlformats.org/officeDocument/2006/relationships",
@@ -113,7 +123,8 @@ def _read_shared_strings(stream) -> SharedStrings:
     table = SharedStrings()
     parser = _new_parser()
     si, t, rph = _names("si"), _names("t"), _names("rPh")
-    state = {"in_si": False, "in_t": False, "phonetic": 0, "parts": []}
+    state = {"in_si": False, "in_t": False, "phonetic": 0, "parts": [], "chars": 0}
+    most = zipparts.max_shared_strings()
 
     def start(name, _attrs):
         if name in t:
@@ -121,6 +132,7 @@ def _read_shared_strings(stream) -> SharedStrings:
         elif name in si:
             state["in_si"] = True
             state["parts"] = []
+            state["chars"] = 0
         elif name in rph:
             state["phonetic"] += 1
 
@@ -128,6 +140,8 @@ def _read_shared_strings(stream) -> SharedStrings:
         if name in t:
             state["in_t"] = False
         elif name in si:
+            if len(table) >= most:
+                raise NotXlsx(f"Excel 文件的共享字符串超过 {most:,} 个的上限，已拒绝：请分成多个文件导入")
             table.append("".join(state["parts"]))
             state["in_si"] = False
         elif name in rph:
@@ -135,6 +149,9 @@ def _read_shared_strings(stream) -> SharedStrings:
 
     def text(data):
         if state["in_t"] and state["in_si"] and not state["phonetic"]:
+            state["chars"] += len(data)
+            if state["chars"] > MAX_TEXT_CHARS:
+                raise NotXlsx(f"Excel 文件中有文字超过 {MAX_TEXT_CHARS:,} 个字符（Excel 单元格的上限），已拒绝")
             state["parts"].append(data)
 
     parser.StartElementHandler, parser.EndElementHandler, parser.CharacterDataHandler = start, end, text
@@ -205,12 +222,13 @@ def _first_sheet(book: zipfile.ZipFile) -> tuple[str, str | None]:
     return rels[first["id"]], shared
 
 
-def _open_part(book: zipfile.ZipFile, name: str):
+def _open_part(book: zipfile.ZipFile, name: str, *, limit: int | None = None):
+    """A part's stream, after its size and ratio are checked from the ZIP directory (``limit``: the
+    part cap from the settings unless given)."""
     info = book.getinfo(name)
-    if info.file_size > MAX_PART_BYTES:
-        raise NotXlsx(f"Excel 文件过大（{name} 解压后超过 {MAX_PART_BYTES // 1024 ** 3} GB）")
-    if info.file_size > 1024 * 1024 and info.file_size > MAX_RATIO * max(info.compress_size, 1):
-        raise NotXlsx("Excel 文件的压缩比异常，疑似压缩炸弹，已拒绝")
+    refusal = zipparts.part_refusal(info, zipparts.max_part_bytes() if limit is None else limit)
+    if refusal:
+        raise NotXlsx(refusal)
     try:
         return book.open(info)
     except (RuntimeError, NotImplementedError, zipfile.BadZipFile, OSError, ValueError):
@@ -256,7 +274,7 @@ def iter_rows(fileobj, *, max_rows: int | None = None, on_progress=None,
                 shared = _read_shared_strings(stream)
         info = {} if info is None else info
         info["sheet_bytes"] = book.getinfo(sheet_part).file_size
-        with _open_part(book, sheet_part) as stream:
+        with _open_part(book, sheet_part, limit=MAX_SHEET_BYTES) as stream:
             yield from _sheet_rows(stream, shared, max_rows=max_rows, on_progress=on_progress, info=info)
     finally:
         book.close()
@@ -278,14 +296,17 @@ def _sheet_rows(stream, shared: SharedStrings, *, max_rows, on_progress, info) -
     in_inline = False
     phonetic = 0
     parts: list[str] = []
+    cell_chars = row_chars = 0
 
     def start(name, attrs):
-        nonlocal row, row_number, cell_column, cell_type, collecting, in_inline, phonetic, parts
+        nonlocal row, row_number, cell_column, cell_type, collecting, in_inline, phonetic, parts, cell_chars
+        nonlocal row_chars
         if name in cell_names:
             ref = attrs.get("r")
             cell_column = _column_index(ref, columns) if ref else cell_column + 1
             cell_type = attrs.get("t", "n")
             parts = []
+            cell_chars = 0
         elif name in value_names:
             collecting = True
         elif name in text_names:
@@ -295,6 +316,7 @@ def _sheet_rows(stream, shared: SharedStrings, *, max_rows, on_progress, info) -
             row_number = int(number) if number else row_number + 1
             row = []
             cell_column = -1
+            row_chars = 0
         elif name in inline_names:
             in_inline = True
         elif name in phonetic_names:
@@ -305,7 +327,7 @@ def _sheet_rows(stream, shared: SharedStrings, *, max_rows, on_progress, info) -
                 info["last_row"] = int(last)
 
     def end(name):
-        nonlocal collecting, in_inline, phonetic
+        nonlocal collecting, in_inline, phonetic, row_chars
         if name in cell_names:
             if parts:
                 raw = "".join(parts)
@@ -320,6 +342,9 @@ def _sheet_rows(stream, shared: SharedStrings, *, max_rows, on_progress, info) -
                     value = "TRUE" if raw == "1" else "FALSE"
                 else:  # inlineStr, str (a formula's text), e (an error such as #N/A), d (ISO date)
                     value = raw
+                row_chars += len(value)
+                if row_chars > MAX_ROW_CHARS:
+                    raise NotXlsx(f"Excel 文件第 {row_number} 行超过 {MAX_ROW_CHARS:,} 个字符，已拒绝")
                 if cell_column >= len(row):
                     row.extend([None] * (cell_column + 1 - len(row)))
                 row[cell_column] = value
@@ -334,7 +359,12 @@ def _sheet_rows(stream, shared: SharedStrings, *, max_rows, on_progress, info) -
             phonetic -= 1
 
     def text(data):
+        nonlocal cell_chars
         if collecting:
+            cell_chars += len(data)
+            if cell_chars > MAX_TEXT_CHARS:
+                raise NotXlsx(f"Excel 文件第 {row_number} 行有单元格超过 {MAX_TEXT_CHARS:,} 个字符"
+                              "（Excel 单元格的上限），已拒绝")
             parts.append(data)
 
     parser.StartElementHandler, parser.EndElementHandler, parser.CharacterDataHandler = start, end, text

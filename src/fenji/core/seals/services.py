@@ -9,7 +9,7 @@ from fenji.core.access import policy
 from fenji.core.audit.services import audit_record
 from fenji.core.audit.signing import sm2_key_pair
 from fenji.core.audit.transactions import service
-from fenji.core.kernel.errors import DomainError
+from fenji.core.kernel.errors import AccessDenied, DomainError
 from fenji.core.org.models import Unit
 
 from . import permissions as perms
@@ -69,11 +69,29 @@ def seal_key_revoke(*, actor, key: SealKey, reason: str = "") -> SealKey:
     return key
 
 
+def may_apply(actor, unit) -> bool:
+    """A unit's seal is applied by that unit's own head only: an account whose own unit is ``unit``
+    and who holds ``seals.seal.apply`` there. A superior's grant reaches down for reading and
+    overseeing, never for sealing in a subordinate unit's name."""
+    return (actor is not policy.SYSTEM and actor.unit_id == unit.pk
+            and policy.can(actor, perms.SEAL_APPLY, unit.path))
+
+
+def require_apply(actor, unit) -> None:
+    """Raise ``AccessDenied`` unless ``may_apply``: no grant or out of scope as ``policy.require``
+    says it; in scope but of another unit with the rule ``not_own_unit``."""
+    if may_apply(actor, unit):
+        return
+    policy.require(actor, perms.SEAL_APPLY, unit.path)
+    raise AccessDenied(f"只有“{unit.name}”本单位的负责人可以加盖本单位电子印章", rule="not_own_unit",
+                       action=perms.SEAL_APPLY)
+
+
 @service
 def seal_apply(*, actor, unit, content: bytes, attachments) -> SealStamp:
     """Seal ``content`` and ``attachments`` (objects with ``pk``, ``original_name``, ``size`` and
-    ``sm3``, e.g. ``files.Attachment``) with ``unit``'s live seal."""
-    policy.require(actor, perms.SEAL_APPLY, unit.path)
+    ``sm3``, e.g. ``files.Attachment``) with ``unit``'s live seal, for the unit's own head."""
+    require_apply(actor, unit)
     key = live_key(unit)
     if key is None:
         raise DomainError(f"“{unit.name}”尚未制发电子印章，请联系安全保密管理员")

@@ -29,8 +29,10 @@ def outgoing(actor):
 
 
 def awaiting_review(actor):
-    """Items waiting for the head's review and seal, not the actor's own drafts."""
-    return (Submission.objects.visible_to(actor, seal_perms.SEAL_APPLY).filter(state=SubmissionState.REVIEWING)
+    """Items of the actor's own unit waiting for its head's review and seal, not the actor's own drafts
+    (a superior's head does not seal for a unit below: ``seals.services.may_apply``)."""
+    return (Submission.objects.visible_to(actor, seal_perms.SEAL_APPLY)
+            .filter(state=SubmissionState.REVIEWING, unit_id=actor.unit_id)
             .exclude(drafted_by_id=actor.account_id)
             .select_related(*LISTED).order_by("id"))
 

@@ -11,7 +11,7 @@ from fenji.core.audit.transactions import service
 from fenji.core.files.services import attachment_intact, attachment_store
 from fenji.core.kernel.errors import DomainError, NotVisible
 from fenji.core.seals import permissions as seal_perms
-from fenji.core.seals.services import seal_apply
+from fenji.core.seals.services import require_apply, seal_apply
 
 from . import permissions as perms
 from .models import EDITABLE, Submission, SubmissionKind, SubmissionState
@@ -110,9 +110,10 @@ def ordered_attachments(submission: Submission) -> list:
 
 @service
 def submission_approve_and_seal(*, actor, submission: Submission) -> Submission:
-    """The unit's head reviews the draft and seals it with the unit's seal, which submits it upward."""
+    """The unit's head reviews the draft and seals it with the unit's seal, which submits it upward.
+    Only the unit's own head: a superior's leader may not seal in the unit's name."""
     submission = _locked(submission)
-    policy.require(actor, seal_perms.SEAL_APPLY, submission.unit_path)
+    require_apply(actor, submission.unit)
     if submission.state != SubmissionState.REVIEWING:
         raise DomainError("该事项不在待审核状态，请刷新页面")
     if submission.drafted_by_id == actor.account_id:
@@ -185,7 +186,7 @@ def submission_return(*, actor, submission: Submission, reason: str) -> Submissi
     reason = (reason or "").strip()
     submission = _locked(submission)
     if submission.state == SubmissionState.REVIEWING:
-        policy.require(actor, seal_perms.SEAL_APPLY, submission.unit_path)
+        require_apply(actor, submission.unit)
     elif submission.state in (SubmissionState.SUBMITTED, SubmissionState.RECEIVED):
         _require_handler(actor, submission)
     else:

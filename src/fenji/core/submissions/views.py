@@ -11,7 +11,7 @@ from fenji.core.access import policy
 from fenji.core.files.services import FileTooLarge
 from fenji.core.files.views import attachment_response, download_response
 from fenji.core.kernel.errors import DomainError, NotVisible
-from fenji.core.seals import permissions as seal_perms
+from fenji.core.seals.services import may_apply as may_apply_seal
 from fenji.core.web.forms import add_domain_error
 from fenji.core.web.routes import requires, signed_in
 
@@ -94,7 +94,7 @@ def detail(request, pk):
     own = submission.drafted_by_id == actor.account_id
     target_path = submission.target_unit.path
     handler = policy.can(actor, perms.SUBMISSION_HANDLE, target_path)
-    head = policy.can(actor, seal_perms.SEAL_APPLY, submission.unit_path)
+    head = may_apply_seal(actor, submission.unit)
     state = submission.state
     return render(request, "submissions/detail.html", {
         "s": submission,

@@ -5,4 +5,8 @@ REQUEST_VIEW = declare("workflow.request.view", Duty.BUSINESS, "查看本单位�
 # The two opinions on seed 004's forms: the requesting department's, then the unit leader's.
 REQUEST_ENDORSE = declare("workflow.request.endorse", Duty.BUSINESS, "签署申请部门意见")
 REQUEST_APPROVE = declare("workflow.request.approve", Duty.BUSINESS, "签署所在单位意见（分管领导审批）")
+# The two opinions are the requesting unit's own: signed only by accounts whose own unit is the step's
+# unit (a superior's grant reaches down for overseeing, not for signing the unit's opinion). The steps
+# that carry a request out are the administrators' and keep the plain scope rule.
+OWN_UNIT_ACTIONS = frozenset({REQUEST_ENDORSE, REQUEST_APPROVE})
 REPORT_ACKNOWLEDGE = declare("workflow.report.acknowledge", Duty.SECURITY, "接收下级管理员报备")

@@ -11,6 +11,7 @@ from django.utils import timezone
 from fenji.core.access import policy
 from fenji.core.notify.services import message_send
 
+from . import permissions as perms
 from .models import Step, StepState
 from .services import step_deadlines_refresh
 
@@ -21,7 +22,10 @@ REMIND_BEFORE = datetime.timedelta(hours=24)
 def deciders(step: Step) -> list:
     """Active accounts holding the step's action over its unit, except the requester and anyone
     who already decided a step of this request (they may not decide another)."""
-    account_ids = set(policy.grants_giving(step.action, step.unit_path).values_list("account_id", flat=True))
+    grants = policy.grants_giving(step.action, step.unit_path)
+    if step.action in perms.OWN_UNIT_ACTIONS:  # the unit's own opinion: its own people only
+        grants = grants.filter(account__unit_id=step.unit_id)
+    account_ids = set(grants.values_list("account_id", flat=True))
     excluded = {step.request.requester_id, step.request.subject_id} | set(
         Step.objects.unscoped(reason="who already decided this request").filter(
             request_id=step.request_id, decided_by__isnull=False).values_list("decided_by_id", flat=True))

@@ -27,11 +27,15 @@ def requests_in_scope(actor):
 
 
 def _decidable_q(actor) -> Q:
-    """Steps whose action the actor holds over the step's unit: one OR per action the actor has."""
+    """Steps whose action the actor holds over the step's unit: one OR per action the actor has; the
+    opinion steps (``OWN_UNIT_ACTIONS``) only in the actor's own unit (``services.may_sign_in``)."""
     held = {a for g in actor.grants for a in g.actions} & registry.step_actions()
     q = Q(pk__in=[])
     for action in sorted(held):
-        q |= Q(action=action) & policy.scope_q(actor, action)
+        where = policy.scope_q(actor, action)
+        if action in perms.OWN_UNIT_ACTIONS:
+            where &= Q(unit_id=actor.unit_id)
+        q |= Q(action=action) & where
     return q
 
 

@@ -111,8 +111,19 @@ def _create(*, actor, request_type: registry.RequestType, unit, payload: dict) -
     return request
 
 
+def may_sign_in(actor, step: Step) -> bool:
+    """The unit rule of a step: an opinion step (``OWN_UNIT_ACTIONS``) only by an account of the
+    step's own unit; any other step by whoever holds its action over the step's unit."""
+    if step.action not in perms.OWN_UNIT_ACTIONS:
+        return True
+    return actor is not policy.SYSTEM and actor.unit_id == step.unit_id
+
+
 def _check_decider(actor, step: Step, request: Request) -> None:
     policy.require(actor, step.action, step.unit_path)
+    if not may_sign_in(actor, step):
+        raise RuleViolation(f"“{step.label}”须由“{step.unit.name}”本单位人员签署：上级单位人员不能代签",
+                            rule="not_own_unit", action=step.action)
     if actor.account_id == request.requester_id:
         raise RuleViolation("审批人不能是申请人本人：请由其他有权限的人员办理", rule="approver_is_requester",
                             action=step.action)

@@ -81,15 +81,23 @@ def test_revoked_units_receive_nothing(tree, people):
     assert units_of(dispatch) == {"玄武区", "新街口街道"}
 
 
-def test_a_target_outside_the_senders_scope_is_refused_naming_it(tree, people):
+def test_a_target_outside_the_senders_scope_is_refused_like_a_missing_one(tree, people):
+    """The refusal names neither the unit nor its existence: the same words as for an id that does
+    not exist (only the id the sender gave differs); the auditor still sees the denial."""
     before = Dispatch.objects.unscoped(reason="test").count()
     with pytest.raises(AccessDenied) as refused:
         send(people.city_head, Targets(units=[tree.town, tree.sibling_city]))
-    assert "苏州市" in refused.value.message
+    absent = tree.sibling_city.pk + 1000
+    with pytest.raises(DomainError) as missing:
+        send(people.city_head, Targets(units=[tree.town, absent]))
+    assert "苏州市" not in refused.value.message
+    assert refused.value.message.replace(str(tree.sibling_city.pk), "N") == missing.value.message.replace(
+        str(absent), "N")
+    assert refused.value.field == missing.value.field == "targets"
     assert Dispatch.objects.unscoped(reason="test").count() == before
     assert Delivery.objects.unscoped(reason="test").count() == 0
     denied = AuditEvent.objects.filter(outcome=Outcome.DENIED, action="dispatch.dispatch.send").get()
-    assert "苏州市" in denied.details["message"]
+    assert denied.details["rule"] == "out_of_scope"
     with pytest.raises(AccessDenied):
         send(people.city_head, Targets(subtrees=[tree.province]))
 

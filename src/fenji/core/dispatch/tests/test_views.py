@@ -9,7 +9,7 @@ from fenji.core.dispatch import selectors
 from fenji.core.dispatch.models import Delivery, Dispatch, DispatchKind, ReviewState
 from fenji.core.dispatch.services import Targets, dispatch_send
 from fenji.core.notify.models import Message
-from fenji.core.org.models import UnitKind
+from fenji.core.org.models import Unit, UnitKind
 
 from .conftest import as_actor
 
@@ -120,7 +120,7 @@ def test_reply_attachments_are_served_through_their_delivery(tree, people, setti
     assert signed_in(people.town_clerk).get(f"/files/{attachment.pk}/").status_code == 200
 
 
-def test_the_new_dispatch_page_sends_and_names_an_out_of_scope_target(tree, people):
+def test_the_new_dispatch_page_sends_and_refuses_an_out_of_scope_target_like_a_missing_one(tree, people):
     client = signed_in(people.city_head)
     page = client.get("/dispatch/new/")
     assert page.status_code == 200 and "玄武区" in page.content.decode()  # the units below, to pick from
@@ -128,9 +128,18 @@ def test_the_new_dispatch_page_sends_and_names_an_out_of_scope_target(tree, peop
     assert "新街口街道" in picker.content.decode() and "苏州市" not in picker.content.decode()
     assert "苏州市" not in client.get("/dispatch/units/", {"q": "苏州"}).content.decode()
     refused = client.post("/dispatch/new/", {"kind": "notice", "title": "越权", "units": [tree.sibling_city.pk]})
-    assert refused.status_code == 200 and "“苏州市”不在您的发文范围内" in refused.content.decode()
+    absent = Unit.objects.order_by("-pk").first().pk + 1000
+    missing = client.post("/dispatch/new/", {"kind": "notice", "title": "越权", "units": [absent]})
+    assert refused.status_code == missing.status_code == 200
+    shown = [str(r.context["form"].errors).replace(str(pk), "N") for r, pk in ((refused, tree.sibling_city.pk),
+                                                                             (missing, absent))]
+    assert shown[0] == shown[1] and "发送范围中的单位不存在或不在您的发文范围内" in shown[0]
+    assert "苏州市" not in refused.content.decode()
+    for scope in ("units", "subtrees"):  # a whole subtree outside the scope is refused the same way
+        subtree = client.post("/dispatch/new/", {"kind": "notice", "title": "越权", scope: [tree.sibling_city.pk]})
+        assert str(subtree.context["form"].errors).replace(str(tree.sibling_city.pk), "N") == shown[0]
     assert not Dispatch.objects.unscoped(reason="test").exists()
-    assert AuditEvent.objects.filter(outcome=Outcome.DENIED, action="dispatch.dispatch.send").count() == 1
+    assert AuditEvent.objects.filter(outcome=Outcome.DENIED, action="dispatch.dispatch.send").count() == 3
     response = client.post("/dispatch/new/", {
         "kind": "feedback", "feedback_kind": "supervise", "title": "督办：背街小巷整治", "reply_days": "3",
         "body": "请于期限内反馈。", "subtrees": [tree.county.pk], "units": [tree.county.pk], "kinds": ["town"]})

@@ -151,6 +151,18 @@ def test_only_the_head_applies_the_seal(tree, key, clerk, leader):
     assert AuditEvent.objects.filter(action="seals.seal.apply", actor_id=leader.pk).count() == 1
 
 
+@pytest.mark.parametrize("above", ["county", "city"])
+def test_a_superiors_leader_may_not_apply_a_subordinate_units_seal(tree, key, above):
+    """The 南京 (or 玄武区) leader holds seals.seal.apply over 新街口街道 through a subtree grant, but the
+    seal is the street's own: only an account of 新街口街道 applies it."""
+    superior = make_account(getattr(tree, above), name="上级领导", role=UNIT_LEADER)
+    with pytest.raises(AccessDenied) as refused:
+        seal_apply(actor=actor(superior), unit=tree.town, content=CONTENT, attachments=[])
+    assert refused.value.rule == "not_own_unit"
+    assert refused.value.message == "只有“新街口街道”本单位的负责人可以加盖本单位电子印章"
+    assert not AuditEvent.objects.filter(action="seals.seal.apply", outcome="ok").exists()
+
+
 def _flip(data: bytes, at: int = -1) -> bytes:
     changed = bytearray(data)
     changed[at] ^= 0x01

@@ -98,6 +98,34 @@ def test_only_the_units_head_seals(w):
     assert reload(submission).stamp_json == ""
 
 
+def test_a_superiors_leader_may_not_seal_for_the_unit(w, tree, login, client):
+    """The attack: 南京's unit leader sealed 新街口街道's submission with 新街口街道's seal. A superior sees
+    the item (it oversees the unit) but neither seals nor returns it, is not asked to, and a forged POST
+    leaves it waiting for the unit's own head."""
+    city_leader = make_account(tree.city, name="南京市领导", role=UNIT_LEADER)
+    submission = w.draft()
+    submission_send_for_review(actor=actor(w.clerk), submission=submission)
+    with pytest.raises(AccessDenied) as refused:
+        submission_approve_and_seal(actor=actor(city_leader), submission=submission)
+    assert refused.value.rule == "not_own_unit"
+    with pytest.raises(AccessDenied):
+        submission_return(actor=actor(city_leader), submission=submission, reason="退回")
+    assert list(selectors.awaiting_review(actor(city_leader))) == []
+    login(city_leader)
+    page = client.get(f"/submissions/{submission.pk}/").content.decode()
+    assert "关于三季度工作的报告" in page and "审核通过并盖章报送" not in page
+    assert "待我审核盖章" not in client.get("/submissions/").content.decode()
+    response = client.post(f"/submissions/{submission.pk}/seal/", follow=True)
+    assert "只有“新街口街道”本单位的负责人可以加盖本单位电子印章" in response.content.decode()
+    assert reload(submission).state == SubmissionState.REVIEWING and reload(submission).stamp_json == ""
+    client.logout()
+    assert [s.pk for s in selectors.awaiting_review(actor(w.leader))] == [submission.pk]
+    login(w.leader)
+    assert "审核通过并盖章报送" in client.get(f"/submissions/{submission.pk}/").content.decode()
+    assert client.post(f"/submissions/{submission.pk}/seal/").status_code == 302
+    assert reload(submission).state == SubmissionState.SUBMITTED
+
+
 def test_a_draft_must_be_sent_before_sealing(w):
     submission = w.draft()
     with pytest.raises(DomainError, match="待审核"):

@@ -9,7 +9,7 @@ import time_machine
 from conftest import actor as as_actor
 from conftest import make_account
 from fenji.core.access import policy
-from fenji.core.access.roles import DEPT_HEAD, UNIT_LEADER
+from fenji.core.access.roles import DEPT_HEAD, PERMISSION_ADMIN, UNIT_LEADER
 from fenji.core.access.services import RuleViolation, grant_create
 from fenji.core.audit.models import AuditEvent, Outcome
 from fenji.core.audit.services import PLATFORM
@@ -18,6 +18,7 @@ from fenji.core.calendar.models import DayKind
 from fenji.core.kernel.errors import DomainError, NotVisible
 from fenji.core.workflow import selectors, services
 from fenji.core.workflow.models import Request, RequestState, Step, StepState
+from fenji.core.workflow.reminders import deciders
 
 from .sample import FAIL, KIND
 
@@ -119,6 +120,29 @@ def test_a_decider_outside_the_unit_is_refused(seeded, people):
         decide(people.sibling_head, request)
     assert refused.value.code == "denied"
     assert steps(request)[0] == ("endorse", "open")
+
+
+def test_a_superior_may_not_sign_the_units_own_opinions(seeded, people, tree):
+    """南京's department head and leader hold endorse/approve over 玄武区 through their subtree grants,
+    but the department opinion and the leader opinion are 玄武区's own: only its people sign them.
+    The executing step keeps its rule (an administrator above may carry it out)."""
+    city_head = make_account(tree.city, name="南京处长", role=DEPT_HEAD)
+    city_leader = make_account(tree.city, name="南京分管领导", role=UNIT_LEADER)
+    request = file(people.staff)
+    for superior, own in ((city_head, people.head), (city_leader, people.leader)):
+        assert not selectors.steps_awaiting(as_actor(superior)).exists()
+        assert selectors.open_step_for(as_actor(superior), request) is None
+        assert superior.pk not in {a.pk for a in deciders(open_step(request))}
+        assert own.pk in {a.pk for a in deciders(open_step(request))}
+        with pytest.raises(RuleViolation) as refused:
+            decide(superior, request)
+        assert refused.value.rule == "not_own_unit" and "本单位人员签署" in refused.value.message
+        assert open_step(request).decided_by_id is None
+        assert AuditEvent.objects.filter(outcome=Outcome.DENIED, actor_id=superior.pk,
+                                         details__rule="not_own_unit").count() == 1
+        decide(own, request)  # the unit's own head, then its own leader
+    city_executor = make_account(tree.city, name="南京权限管理员", role=PERMISSION_ADMIN)
+    assert decide(city_executor, request).state == StepState.DONE
 
 
 # --- disagreement, failures ----------------------------------------------------------------------

@@ -9,8 +9,9 @@ import time_machine
 from django.test import Client
 from django.utils import timezone
 
-from conftest import PASSWORD, complete_second_factor
+from conftest import PASSWORD, complete_second_factor, make_account
 from conftest import actor as as_actor
+from fenji.core.access.roles import DEPT_HEAD
 from fenji.core.audit.models import AuditEvent
 from fenji.core.workflow import services
 from fenji.core.workflow.models import Request, RequestState, Step, StepState
@@ -170,6 +171,21 @@ def test_the_requester_is_told_not_to_decide_and_is_refused(seeded, people):
     assert "审批人不能是申请人本人" in refused
     assert AuditEvent.objects.filter(actor_id=people.head.pk, details__rule="approver_is_requester").exists()
     assert "处长申请" not in text(head.get(AWAITING))
+
+
+def test_a_superior_is_not_offered_the_units_own_opinion(seeded, people, tree):
+    """南京's department head oversees 玄武区's request but does not sign its department opinion: not in
+    待我审批, no decision form on the page, and a forged POST decides nothing."""
+    request = file(people.staff, "区里的申请")
+    city = client_for(make_account(tree.city, name="南京处长", role=DEPT_HEAD))
+    assert "区里的申请" not in text(city.get(AWAITING))
+    page = text(city.get(detail(request)))
+    assert "区里的申请" in page and f'action="/requests/{request.pk}/decide/"' not in page
+    response = city.post(f"/requests/{request.pk}/decide/", {"decision": "approve", "opinion": "同意"})
+    assert response.status_code == 302
+    step = Step.objects.unscoped(reason="test").get(request=request, code="endorse")
+    assert (step.state, step.decided_by_id) == (StepState.OPEN, None)
+    assert "区里的申请" in text(client_for(people.head).get(AWAITING))
 
 
 def test_overdue_and_provisional_deadlines_are_marked(seeded, people):
