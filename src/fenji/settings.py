@@ -22,8 +22,14 @@ def env_int(name: str, default: int) -> int:
 
 
 PACKAGE_DIR = Path(__file__).resolve().parent
+# What fenji writes is for its own account only: files 0600, directories 0700 (the SQLite database and the
+# -wal/-shm files SQLite creates beside it, backups, keys, uploads). Every process (fenji, manage.py, the
+# granian workers, any WSGI server importing fenji.wsgi) loads these settings before it writes anything.
+os.umask(0o077)
 VAR_DIR = Path(os.environ.get("FENJI_VAR_DIR") or Path.cwd() / "var").resolve()
-VAR_DIR.mkdir(parents=True, exist_ok=True)
+VAR_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
+if VAR_DIR.stat().st_mode & 0o077 and VAR_DIR.stat().st_uid == os.geteuid():
+    VAR_DIR.chmod(0o700)  # made before this rule (0755): tightened; a directory of another owner is left alone
 
 
 def _secret_key() -> str:
@@ -184,8 +190,9 @@ AXES_USERNAME_CALLABLE = "fenji.core.people.backends.axes_username"
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "mobile"]
 AXES_DISABLE_ACCESS_LOG = True
 
-# Sessions: 30 minutes idle, 12 hours absolute; logout deletes the session row.
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Sessions: 30 minutes idle, 12 hours absolute; logout deletes the session row. The row holds a hash of the
+# session key, not the key (fenji.core.kernel.sessions): a copy of the table opens no session.
+SESSION_ENGINE = "fenji.core.kernel.sessions"
 SESSION_COOKIE_AGE = env_int("FENJI_SESSION_IDLE_MINUTES", 30) * 60
 # The idle timeout slides without a write per request: SessionPolicyMiddleware writes the session when
 # its last write is over a minute old (fenji.core.people.middleware.renew_idle_timeout, docs/security.md).
