@@ -15,8 +15,9 @@ def _django():
 # What keeps idle and slow clients from starving the server (issue 12, finding 2). granian's backpressure
 # counts open connections per worker, idle keep-alive ones included, not requests: it was once set to the
 # thread count, and four idle keep-alive sockets then stopped the server from accepting anything.
-# Threads per worker (--threads, FENJI_THREADS): 2 × CPUs + 1, the most granian runs without warning.
-THREADS = 2 * (os.cpu_count() or 1) + 1
+# Threads per worker (--threads, FENJI_THREADS): 2 × CPUs + 1 (the most granian runs without a warning),
+# at most 8 — on PostgreSQL each thread may keep a database connection (CONN_MAX_AGE).
+THREADS = min(2 * (os.cpu_count() or 1) + 1, 8)
 CONNECTIONS = 256  # open connections per worker; more wait in the listen backlog (1024)
 HEADER_READ_TIMEOUT_MS = 10_000  # a request's headers must arrive within this; also closes idle keep-alive
 CONNECTION_LIMITS = [
