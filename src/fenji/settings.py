@@ -225,6 +225,9 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+# Django's file storage (collectstatic) would chmod what it writes to 0644: same rule as the umask above.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
 # SMS: "console" prints, "file" appends JSON lines to FENJI_SMS_FILE; a real gateway plugs in later.
 SMS_BACKEND = os.environ.get("FENJI_SMS_BACKEND", "console")
