@@ -12,18 +12,33 @@ def _django():
     django.setup()
 
 
+# What keeps idle and slow clients from starving the server (issue 12, finding 2). granian's backpressure
+# counts open connections per worker, idle keep-alive ones included, not requests: it was once set to the
+# thread count, and four idle keep-alive sockets then stopped the server from accepting anything.
+# Threads per worker (--threads, FENJI_THREADS): 2 × CPUs + 1 (the most granian runs without a warning),
+# at most 8 — on PostgreSQL each thread may keep a database connection (CONN_MAX_AGE).
+THREADS = min(2 * (os.cpu_count() or 1) + 1, 8)
+CONNECTIONS = 256  # open connections per worker; more wait in the listen backlog (1024)
+HEADER_READ_TIMEOUT_MS = 10_000  # a request's headers must arrive within this; also closes idle keep-alive
+CONNECTION_LIMITS = [
+    "--backpressure", str(CONNECTIONS),
+    "--http1-keep-alive", "--http1-header-read-timeout", str(HEADER_READ_TIMEOUT_MS),
+    "--http", "1",  # browsers and nginx speak HTTP/1.1 here; no cleartext HTTP/2 (h2c) to defend as well
+]
+
+
 def run(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="fenji run", description="Serve fenji (granian WSGI, static files included)")
     parser.add_argument("--host", default=os.environ.get("FENJI_HOST", "127.0.0.1"))
     parser.add_argument("--port", type=int, default=int(os.environ.get("FENJI_PORT", "8000")))
-    # Two processes × two threads by default (on 2+ CPUs): a request is ~30 ms of Python, and one process
-    # is held to one core by the GIL — 1 × 4 queued four requests on one core (docs/benchmarks.md).
-    # Threads default to 4 ÷ workers: the same 4 requests in flight, the same database connections.
+    # Two processes on 2+ CPUs: a request is ~30 ms of Python and one process is held to one core by the
+    # GIL (docs/benchmarks.md). Threads are per process and bound how many requests run Python at once;
+    # one that waits for a slow client's body holds its thread, so there are enough of them that a handful
+    # of slow clients leave the others free. Behind nginx, bodies arrive whole (request buffering).
     default_workers = 2 if (os.cpu_count() or 1) >= 2 else 1
     parser.add_argument("--workers", type=int, default=int(os.environ.get("FENJI_WORKERS", default_workers)))
-    parser.add_argument("--threads", type=int, default=int(os.environ.get("FENJI_THREADS", 0)) or None)
+    parser.add_argument("--threads", type=int, default=int(os.environ.get("FENJI_THREADS", 0)) or THREADS)
     args = parser.parse_args(argv)
-    args.threads = args.threads or max(1, 4 // max(args.workers, 1))
     _django()
     from django.conf import settings
     from django.core.management import call_command
@@ -33,7 +48,7 @@ def run(argv: list[str]) -> int:
         sys.executable, "-m", "granian", "--interface", "wsgi",
         "--host", args.host, "--port", str(args.port),
         "--workers", str(args.workers), "--blocking-threads", str(args.threads),
-        "--backpressure", str(args.threads),
+        *CONNECTION_LIMITS,
         "--static-path-route", settings.STATIC_URL.rstrip("/"),
         "--static-path-mount", str(settings.STATIC_ROOT),
         "fenji.wsgi:application",

@@ -22,8 +22,14 @@ def env_int(name: str, default: int) -> int:
 
 
 PACKAGE_DIR = Path(__file__).resolve().parent
+# What fenji writes is for its own account only: files 0600, directories 0700 (the SQLite database and the
+# -wal/-shm files SQLite creates beside it, backups, keys, uploads). Every process (fenji, manage.py, the
+# granian workers, any WSGI server importing fenji.wsgi) loads these settings before it writes anything.
+os.umask(0o077)
 VAR_DIR = Path(os.environ.get("FENJI_VAR_DIR") or Path.cwd() / "var").resolve()
-VAR_DIR.mkdir(parents=True, exist_ok=True)
+VAR_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
+if VAR_DIR.stat().st_mode & 0o077 and VAR_DIR.stat().st_uid == os.geteuid():
+    VAR_DIR.chmod(0o700)  # made before this rule (0755): tightened; a directory of another owner is left alone
 
 
 def _secret_key() -> str:
@@ -190,8 +196,9 @@ AXES_DISABLE_ACCESS_LOG = True
 # Personal API tokens expire after FENJI_TOKEN_DAYS (90) unless created for fewer days (at most 365).
 API_TOKEN_DAYS = env_int("FENJI_TOKEN_DAYS", 90)
 
-# Sessions: 30 minutes idle, 12 hours absolute; logout deletes the session row.
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Sessions: 30 minutes idle, 12 hours absolute; logout deletes the session row. The row holds a hash of the
+# session key, not the key (fenji.core.kernel.sessions): a copy of the table opens no session.
+SESSION_ENGINE = "fenji.core.kernel.sessions"
 SESSION_COOKIE_AGE = env_int("FENJI_SESSION_IDLE_MINUTES", 30) * 60
 # The idle timeout slides without a write per request: SessionPolicyMiddleware writes the session when
 # its last write is over a minute old (fenji.core.people.middleware.renew_idle_timeout, docs/security.md).
@@ -224,6 +231,9 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+# Django's file storage (collectstatic) would chmod what it writes to 0644: same rule as the umask above.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
 # SMS: "console" prints, "file" appends JSON lines to FENJI_SMS_FILE (0600); a real gateway plugs in later.
 # Messages carry initial passwords, so only FENJI_DEBUG (or an explicit FENJI_SMS_BACKEND=console, as

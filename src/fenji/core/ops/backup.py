@@ -34,6 +34,7 @@ from django.db.migrations.executor import MigrationExecutor
 
 import fenji
 from fenji.core.kernel.errors import DomainError
+from fenji.core.kernel.private import DIRECTORY_MODE, FILE_MODE, make_private
 
 MANIFEST_FORMAT = 1
 # The tables whose content a restore must bring back exactly (the audit chain head when it exists).
@@ -321,11 +322,12 @@ def backup(output: Path | str | None = None, *, now: datetime.datetime | None = 
         if existing.exists():
             raise BackupError(f"文件已存在，不会覆盖：{existing}")
     if not path.parent.exists():
-        path.parent.mkdir(parents=True, mode=0o700)  # backups hold password hashes and personal data
+        path.parent.mkdir(parents=True, mode=DIRECTORY_MODE)  # backups hold password hashes and personal data
     data_tmp = _temp_beside(path)
     manifest_tmp = _temp_beside(manifest_path)
     try:
         tables, migrations = (_backup_sqlite if vendor == "sqlite" else _backup_postgresql)(data_tmp)
+        os.chmod(data_tmp, FILE_MODE)  # whatever wrote it: the backup is readable by this account only
         _fsync_file(data_tmp)
         size, digest = data_tmp.stat().st_size, sha256_file(data_tmp)
         manifest = {
@@ -400,9 +402,10 @@ def verify_file(path: Path, manifest: dict) -> None:
 
 def _restore_sqlite(path: Path) -> dict:
     target = _sqlite_path()
-    target.parent.mkdir(parents=True, exist_ok=True)
+    target.parent.mkdir(parents=True, exist_ok=True, mode=DIRECTORY_MODE)
     source = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     destination = sqlite3.connect(target, timeout=20)
+    make_private(target)
     try:
         source.backup(destination)  # page by page under the destination's write lock; keeps its WAL mode
         tables = sqlite_digests(destination)

@@ -1,6 +1,10 @@
-"""Security headers for every response: a Content-Security-Policy that allows nothing off the host."""
+"""Security headers for every response: a Content-Security-Policy that allows nothing off the host, and
+``Cache-Control: no-store`` on everything that belongs to a signed-in user or a session, and on the API."""
 
 from django.conf import settings
+from django.utils.cache import add_never_cache_headers
+
+API_PREFIX = "/api/"
 
 POLICY = "; ".join([
     "default-src 'self'",
@@ -24,4 +28,18 @@ class SecurityHeadersMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", getattr(settings, "CONTENT_SECURITY_POLICY", POLICY))
         response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        if is_private(request):
+            # Neither the browser (its back button, a shared computer) nor a proxy keeps a copy.
+            add_never_cache_headers(response)
         return response
+
+
+def is_private(request) -> bool:
+    """An API response, or one to a request with a signed-in user or a session (a pending second factor)."""
+    if request.path.startswith(API_PREFIX):
+        return True
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return True
+    session = getattr(request, "session", None)
+    return session is not None and not session.is_empty()

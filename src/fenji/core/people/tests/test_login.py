@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from conftest import PASSWORD, make_account
 from fenji.core.audit.models import AuditEvent
+from fenji.core.kernel.sessions import stored_key
 
 
 @pytest.fixture
@@ -108,7 +109,7 @@ def _session_writes(client, path="/") -> int:
 
 
 def _expires(client):
-    return Session.objects.get(session_key=client.session.session_key).expire_date
+    return Session.objects.get(session_key=stored_key(client.session.session_key)).expire_date
 
 
 def test_the_idle_timeout_slides_with_at_most_one_session_write_a_minute(client, clerk):
@@ -152,10 +153,10 @@ def test_an_anonymous_request_writes_no_session(client, db):
 def test_logout_deletes_the_session_row(client, clerk):
     post_login(client, clerk, PASSWORD)
     key = client.session.session_key
-    assert Session.objects.filter(session_key=key).exists()
+    assert Session.objects.filter(session_key=stored_key(key)).exists()
     response = client.post("/logout/")
     assert response.status_code == 302
-    assert not Session.objects.filter(session_key=key).exists()
+    assert not Session.objects.filter(session_key=stored_key(key)).exists()
     assert AuditEvent.objects.filter(action="people.logout").exists()
 
 

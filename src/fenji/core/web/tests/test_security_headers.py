@@ -49,3 +49,32 @@ def test_an_administrators_token_is_bound_to_the_admin_networks(tree, client, se
     refused = api.get("/api/v1/me")
     assert refused.status_code == 403 and "管理终端" in refused.json()["error"]["message"]
     assert AuditEvent.objects.filter(outcome="denied", details__rule="admin_terminal").exists()
+
+
+def no_store(response) -> bool:
+    return "no-store" in response.get("Cache-Control", "")
+
+
+def test_what_a_signed_in_user_sees_is_never_stored(tree, client, login, city_admin, town_member):
+    from fenji.core.api import services as token_services
+
+    assert not no_store(client.get("/healthz"))  # public responses stay cacheable
+    admin = make_account(tree.city, name="管理员丙", role=SYSTEM_ADMIN)
+    pending = client.post("/login/", {"mobile": admin.mobile, "password": PASSWORD})
+    assert pending["Location"].startswith("/login/verify")
+    assert no_store(client.get("/login/verify/"))  # the second-factor step (enrolment shows the secret)
+    client.logout()
+
+    console = login(city_admin)
+    for path in ("/", f"/org/units/{tree.city.pk}/", "/people/accounts/", "/no-such-page/"):
+        response = console.get(path)
+        assert no_store(response), (path, response.status_code, response.get("Cache-Control"))
+    console.post("/logout/")
+
+    mobile = login(town_member, path="/m/login/")
+    assert no_store(mobile.get("/m/"))
+    mobile.post("/m/logout/")
+
+    _, plain = token_services.token_create(actor=policy.SYSTEM, account=city_admin, name="脚本")
+    assert no_store(client.get("/api/v1/me", headers={"Authorization": f"Bearer {plain}"}))
+    assert no_store(client.get("/api/v1/me"))  # the API's refusals too
