@@ -22,13 +22,22 @@ def _random_scalar() -> str:
             return f"{k:064x}"
 
 
+def sm2_crypt(private_key: str, public_key: str) -> sm2.CryptSM2:
+    """gmssl's signer with ``public_key`` exactly as given. Its constructor drops a leading "04" with
+    ``lstrip("04")``, which strips every leading 0 and 4: a public key whose x coordinate begins with
+    04 (one in 256) was cut short, so its signatures never verified or raised "Odd-length string"."""
+    crypt = sm2.CryptSM2(private_key=private_key, public_key="")
+    crypt.public_key = public_key
+    return crypt
+
+
 def sm2_public_key(private_key: str) -> str:
     return sm2.CryptSM2(private_key=private_key, public_key="")._kg(int(private_key, 16), CURVE["g"])
 
 
 def sm2_key_pair(draw=None) -> tuple[str, str]:
-    """A fresh (private, public) pair that signs and verifies. gmssl cannot sign verifiably with about one
-    key in a few hundred (every nonce fails), so such a key is drawn again rather than stored."""
+    """A fresh (private, public) pair that signs and verifies (checked once before it is stored, so a key
+    that could not sign would be drawn again rather than break every later checkpoint or seal)."""
     while True:
         private = (draw or _random_scalar)()
         public = sm2_public_key(private)
@@ -45,7 +54,7 @@ def sm2_sign(private_key: str, public_key: str, data: bytes) -> str:
     gmssl's pure-Python arithmetic fails on about one signature in a hundred (verification raises on
     some (r, s) values; a nonce can also give ``None``). Verification is deterministic, so a signature
     that verifies once always does: sign again with a fresh nonce until it verifies."""
-    crypt = sm2.CryptSM2(private_key=private_key, public_key=public_key)
+    crypt = sm2_crypt(private_key, public_key)
     for _attempt in range(32):
         signature = crypt.sign_with_sm3(data, _random_scalar())
         if signature and Sm2Signer.verify(public_key, data, signature):
@@ -77,7 +86,7 @@ class Sm2Signer:
     @staticmethod
     def verify(public_key: str, data: bytes, signature: str) -> bool:
         try:
-            return bool(sm2.CryptSM2(private_key="", public_key=public_key).verify_with_sm3(signature, data))
+            return bool(sm2_crypt("", public_key).verify_with_sm3(signature, data))
         except (ValueError, TypeError, IndexError):
             return False
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from cryptography.hazmat.primitives import hashes
 from gmssl import sm2
 
-from fenji.core.audit.signing import sm2_sign
+from fenji.core.audit.signing import sm2_crypt, sm2_sign
 
 ALGORITHM = "SM2-SM3"
 FORMAT = "fenji-seal/1"
@@ -95,8 +95,7 @@ class VerifyResult:
 
 def _verifies(public_key: str, data: bytes, signature: str | None) -> bool:
     try:
-        return bool(signature) and bool(sm2.CryptSM2(private_key="", public_key=public_key)
-                                        .verify_with_sm3(signature, data))
+        return bool(signature) and bool(sm2_crypt("", public_key).verify_with_sm3(signature, data))
     except (ValueError, TypeError, IndexError):
         return False
 
