@@ -173,6 +173,11 @@ AUTH_PASSWORD_VALIDATORS = [
 # "10.12.0.0/16,192.168.8.0/24" (等保 8.1.4.4 c). Empty: no restriction.
 ADMIN_NETWORKS = [ipaddress.ip_network(n.strip(), strict=False)
                   for n in os.environ.get("FENJI_ADMIN_NETWORKS", "").split(",") if n.strip()]
+# The reverse proxies in front of fenji (nginx), e.g. "127.0.0.1/32": from them the client address is read
+# from X-Forwarded-For (the right-most hop that is not a trusted proxy). Empty: REMOTE_ADDR as it is, and
+# X-Forwarded-For is ignored, so a client cannot choose the address the admin networks and throttles see.
+TRUSTED_PROXIES = [ipaddress.ip_network(n.strip(), strict=False)
+                   for n in os.environ.get("FENJI_TRUSTED_PROXIES", "").split(",") if n.strip()]
 
 # Login throttling (seed 003 §15; 等保 8.1.4.1 b): 5 failures lock the account for 15 minutes,
 # during which the correct password is refused too.

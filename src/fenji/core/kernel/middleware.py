@@ -1,4 +1,5 @@
 from . import context
+from .network import client_address
 
 
 class RequestContextMiddleware:
@@ -12,7 +13,7 @@ class RequestContextMiddleware:
         if request.path.startswith("/api/"):
             channel = "api"
         ctx = context.RequestContext(
-            client_ip=request.META.get("REMOTE_ADDR", ""),
+            client_ip=client_address(request),
             request_id=request.headers.get("X-Request-Id", "")[:64] or context.RequestContext().request_id,
             channel=channel,
         )
