@@ -205,7 +205,7 @@ def caller(tree):
         rule = route.rule
         client = Client(raise_request_exception=False)
         if rule.public:
-            return client
+            return client, None
         name, roles = next(((name, roles) for name, roles in PERSONAS
                             if rule.action is None or any(rule.action in role.actions for role in roles)),
                            (None, None))
@@ -218,21 +218,75 @@ def caller(tree):
         response = client.post(login_page, {"mobile": account.mobile, "password": PASSWORD})
         assert response.status_code == 302, response.content.decode()[:500]
         complete_second_factor(client, account, response)
-        return client
+        return client, account
 
     return sign_in
 
 
-def _path_fills(route, row_id: int):
-    """The route's path with real ids, then with 0 and a number beyond 64 bits in every int parameter."""
-    values = [row_id] + ([0, int(HUGE)] if any(is_int(p) for p in route.parameters) else [])
-    for value in values:
-        def fill(_route, parameter, value=value):
-            return value if is_int(parameter) else "x"
+def _row_ids(tree, account, route) -> dict[str, int]:
+    """Real rows for the route's path ids, made by ``account`` where it may (its dispatch, its draft…),
+    keyed by the word before the parameter (``dispatch/<pk>/`` → "dispatch")."""
+    from fenji.core.access.models import Grant
+    from fenji.core.audit.models import AuditEvent
+    from fenji.core.dispatch.models import Delivery, DispatchKind
+    from fenji.core.dispatch.services import Targets, dispatch_send
+    from fenji.core.ops.services import maintenance_schedule
+    from fenji.core.workflow.models import Request
 
-        yield route.url(fill)
+    words = {_word(p) for p in route.parameters if is_int(p)}
+    rows = {"unit": tree.province.pk}
+    if account is None:
+        return rows
+    actor = policy.actor_for(account)
+    rows["account"] = account.pk
+    if "grant" in words:
+        rows["grant"] = Grant.objects.unscoped(reason="test").filter(account=account).first().pk
+    if "event" in words:
+        rows["event"] = AuditEvent.objects.order_by("-seq").first().seq
+    if "maintenance" in words:
+        starts = timezone.now() + datetime.timedelta(days=2)
+        rows["maintenance"] = maintenance_schedule(actor=policy.SYSTEM, unit=tree.province, title="遍历维护",
+                                                   starts_at=starts, ends_at=starts + datetime.timedelta(hours=2)).pk
+    if {"dispatch", "delivery"} & words and policy.can(actor, "dispatch.dispatch.send"):
+        dispatch = dispatch_send(actor=actor, kind=DispatchKind.NOTICE, title="遍历通知",
+                                 targets=Targets(units=[tree.city]))
+        rows["dispatch"] = dispatch.pk
+        rows["delivery"] = Delivery.objects.unscoped(reason="test").get(dispatch=dispatch).pk
+    if "submission" in words:  # drafted by a clerk of the city (the province reports to no one), sent up to it
+        from fenji.core.access.roles import STAFF
+        from fenji.core.submissions.models import SubmissionKind
+        from fenji.core.submissions.services import submission_draft
+
+        clerk = make_account(tree.city, name="遍历报送人", role=STAFF)
+        rows["submission"] = submission_draft(actor=policy.actor_for(clerk), kind=SubmissionKind.values[0],
+                                              title="遍历报送", body="内容", contact="联系人").pk
+    if "request" in words:
+        rows["request"] = Request.objects.create(unit=account.unit, unit_path=account.unit_path, kind="walk.sample",
+                                                 title="遍历申请", payload_json="{}", requester=account).pk
+    return rows
+
+
+def _word(parameter) -> str:
+    """``dispatch/deliveries/<int:pk>/`` → "delivery", ``org/units/<int:unit_pk>/…`` → "unit"."""
+    word = parameter.name.removesuffix("_pk").removesuffix("_id")
+    if parameter.before.endswith("m/dispatch/"):  # the mobile page of a delivery
+        return "delivery"
+    if word in ("pk", "id", "seq"):
+        word = parameter.before.rstrip("/").rsplit("/", 1)[-1]
+    word = {"deliveries": "delivery", "events": "event"}.get(word, word)
+    return word.removesuffix("s")
+
+
+def _path_fills(route, rows: dict[str, int]):
+    """The route's path with real ids, then with 0 and a number beyond 64 bits in every int parameter."""
+    def real(parameter):
+        return rows.get(_word(parameter), rows["unit"])
+
+    yield route.url(lambda _route, p: real(p) if is_int(p) else "x")
+    for value in ([0, int(HUGE)] if any(is_int(p) for p in route.parameters) else []):
+        yield route.url(lambda _route, p, value=value: value if is_int(p) else "x")
     if any(not is_int(p) for p in route.parameters):
-        yield route.url(lambda _route, p: row_id if is_int(p) else _odd_text(p.converter))
+        yield route.url(lambda _route, p: real(p) if is_int(p) else _odd_text(p.converter))
 
 
 def _odd_text(converter) -> str:
@@ -247,13 +301,14 @@ def _assert_no_server_error(response, what: str):
 @pytest.mark.parametrize("signed_in", [True, False], ids=["signed_in", "anonymous"])
 @pytest.mark.parametrize("route", ROUTES, ids=_ids(ROUTES))
 def test_no_page_answers_bad_input_with_a_server_error(route, signed_in, caller, tree):
-    client = caller(route) if signed_in else Client(raise_request_exception=False)
-    row_id = tree.province.pk
-    for path in _path_fills(route, row_id):
+    client, account = caller(route) if signed_in else (Client(raise_request_exception=False), None)
+    rows = _row_ids(tree, account, route)
+    row_id = rows["unit"]
+    for path in _path_fills(route, rows):
         _assert_no_server_error(client.get(path), f"GET {path}")
     if not signed_in and not route.rule.public:
         return  # the sign-in guard answers before any input is read
-    path = next(_path_fills(route, row_id))
+    path = next(_path_fills(route, rows))
     for poison in POISONS:
         data = _form_data(poison, row_id)
         _assert_no_server_error(client.get(path, data), f"GET {path} ({poison})")
@@ -263,15 +318,16 @@ def test_no_page_answers_bad_input_with_a_server_error(route, signed_in, caller,
 @pytest.mark.parametrize("signed_in", [True, False], ids=["signed_in", "anonymous"])
 @pytest.mark.parametrize("route", OPERATIONS, ids=_ids(OPERATIONS))
 def test_no_api_operation_answers_bad_input_with_a_server_error(route, signed_in, caller, tree):
-    client = caller(route) if signed_in else Client(raise_request_exception=False)
-    row_id = tree.province.pk
-    for path in _path_fills(route, row_id):
+    client, account = caller(route) if signed_in else (Client(raise_request_exception=False), None)
+    rows = _row_ids(tree, account, route)
+    row_id = rows["unit"]
+    for path in _path_fills(route, rows):
         response = client.generic(route.method, path, "{}", content_type="application/json")
         _assert_no_server_error(response, f"{route.method} {path}")
         assert response["Content-Type"].startswith("application/json"), f"{route.method} {path}"
     if not signed_in and not route.rule.public:
         return  # authentication answers before the input is parsed
-    path = next(_path_fills(route, row_id))
+    path = next(_path_fills(route, rows))
     for poison in API_POISONS:
         query, body = _api_request(route, poison, row_id)
         target = path + ("?" + urlencode(query) if query else "")
