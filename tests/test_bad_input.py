@@ -337,6 +337,24 @@ def test_no_api_operation_answers_bad_input_with_a_server_error(route, signed_in
         assert response["Content-Type"].startswith("application/json"), f"{route.method} {path} ({poison})"
 
 
+def test_a_refusal_of_a_malformed_path_is_recorded_not_a_server_error(tree, outsider):
+    """An account without grants is refused on every route; the refusal is audited with the path, which
+    may hold a NUL (PostgreSQL stores none in text or jsonb)."""
+    from fenji.core.audit.models import AuditEvent, Outcome
+
+    client = Client(raise_request_exception=False)
+    response = client.post("/login/", {"mobile": outsider.mobile, "password": PASSWORD})
+    assert response.status_code == 302
+    rows = {"unit": tree.province.pk}
+    for route in ROUTES + OPERATIONS:
+        for path in _path_fills(route, rows):
+            response = client.generic(route.method or "GET", path)
+            _assert_no_server_error(response, f"{route.method or 'GET'} {path} without grants")
+    event = AuditEvent.objects.filter(actor_id=outsider.pk, outcome=Outcome.DENIED,
+                                      details__path__startswith="/requests/new/a\\x00b").first()
+    assert event is not None, "the refusal of the path with a NUL is recorded"
+
+
 # --- the reproductions of issue 12, finding 11 ----------------------------------------------------------
 
 
