@@ -212,6 +212,7 @@ SESSION_ABSOLUTE_SECONDS = env_int("FENJI_SESSION_ABSOLUTE_HOURS", 12) * 3600
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_FAILURE_VIEW = "fenji.core.api.errors.csrf_failure"  # the JSON envelope under /api/
 
 # Behind TLS (production) everything that travels carries Secure and HSTS.
 HTTPS = env_bool("FENJI_HTTPS")

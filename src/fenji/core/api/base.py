@@ -14,15 +14,19 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import resolve_url
 from django.urls import URLPattern, path
+from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError
 from ninja.openapi.views import openapi_view
 from ninja.renderers import JSONRenderer
 
+from fenji.core.access import policy
+from fenji.core.audit.transactions import record_denial
+from fenji.core.kernel.errors import AccessDenied
 from fenji.core.kernel.routes import RouteRule, mark
 
 from . import errors
-from .auth import SIGNED_IN, auth_for, bearer_token
+from .auth import MOBILE_ONLY_DENIED, SIGNED_IN, auth_for, bearer_token
 
 
 class Renderer(JSONRenderer):
@@ -30,7 +34,8 @@ class Renderer(JSONRenderer):
 
 
 def docs_guard(view):
-    """Signed in (session) or a valid bearer token; anonymous browsers go to the login page."""
+    """Signed in (session) or a valid bearer token, of a staff account; anonymous browsers go to the login
+    page, mobile-only accounts (members, retired cadres, citizens) get 403."""
     page = getattr(view, "func", None) is openapi_view
 
     @functools.wraps(view)
@@ -43,6 +48,12 @@ def docs_guard(view):
             if page:
                 return redirect_to_login(request.get_full_path(), resolve_url(settings.LOGIN_URL))
             return errors.error_response(401, "unauthenticated", errors.UNAUTHENTICATED)
+        account = token.account if token is not None else request.user
+        if account.mobile_only:
+            # members, retired cadres and citizens use no management API: its map is not theirs either
+            denial = AccessDenied(MOBILE_ONLY_DENIED, rule="mobile_only")
+            record_denial(actor=policy.actor_for(account), denial=denial, path=request.path, method=request.method)
+            return errors.error_response(403, "denied", denial.message, rule=denial.rule)
         return view(request, *args, **kwargs)
 
     return mark(guarded, SIGNED_IN)
@@ -51,11 +62,15 @@ def docs_guard(view):
 NO_SUCH_PATH = "接口地址不存在：接口位于 /api/v1/，文档见 /api/docs"
 
 
+# Both answer 404 whatever the method: exempt from CSRF so that a POST without a token gets the envelope,
+# not Django's HTML CSRF page (they change nothing).
+@csrf_exempt
 def api_root(request, **kwargs):
     """``/api/`` itself: nothing here but a pointer (ninja needs the name to compute the schema's paths)."""
     return errors.error_response(404, "not_found", NO_SUCH_PATH)
 
 
+@csrf_exempt
 def api_not_found(request, rest: str):
     """Any other path under ``/api/``: the envelope, not the console's HTML 404 page."""
     return errors.error_response(404, "not_found", NO_SUCH_PATH)

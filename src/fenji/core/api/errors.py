@@ -9,6 +9,7 @@ there is one. Denials add ``rule``; validation errors add ``details``; server er
 import logging
 
 from django.http import Http404, JsonResponse
+from django.views.csrf import csrf_failure as django_csrf_failure
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from fenji.core.audit import refusals
@@ -61,6 +62,13 @@ def error_response(status: int, code: str, message: str, *, field: str | None = 
     """The envelope as a plain Django response, for code that answers outside an API operation."""
     return JsonResponse(envelope(code, message, field=field, **extra), status=status,
                         json_dumps_params={"ensure_ascii": False})
+
+
+def csrf_failure(request, reason: str = ""):
+    """``CSRF_FAILURE_VIEW``: under ``/api/`` the envelope (403 ``csrf_failed``), elsewhere Django's page."""
+    if request.path.startswith("/api/"):
+        return error_response(403, CsrfFailed.code, CSRF_FAILED)
+    return django_csrf_failure(request, reason=reason)
 
 
 def _field_of(errors: list[dict]) -> str | None:

@@ -1,13 +1,23 @@
-"""Shapes shared by every app's API: the error envelope, input schemas, references to units and accounts, tokens."""
+"""Shapes shared by every app's API: the error envelope, input schemas, references to units and accounts,
+tokens, and the input types that keep ids and dates within what the databases and Python hold.
+
+Inputs use ``Id`` for row ids (1 … 2⁶³−1: a larger number is refused with 422 before it reaches SQLite,
+which cannot bind it), ``Day`` for dates and ``Moment`` for date-times (years 1900–2999; a date-time
+without a UTC offset is read in the platform's time zone, like the console's forms).
+"""
 
 import datetime
-from typing import ClassVar
+from typing import Annotated, ClassVar
 
+from django.utils import timezone
 from ninja import Field, Schema
-from pydantic import field_validator
+from pydantic import AfterValidator, field_validator
 from pydantic_core import PydanticCustomError
 
+from fenji.core.kernel.inputs import DATE_MAX, DATE_MIN, ID_MAX, INT_MAX, INT_MIN, date_in_range
 from fenji.core.kernel.text import control_error
+
+from .models import MAX_DAYS
 
 CONTROL_CHARACTER = "control_character"  # the pydantic error type; errors.py puts its message in the envelope
 
@@ -43,7 +53,26 @@ class InputSchema(Schema):
     def _no_control_characters(cls, value, info):
         return _refuse_control_characters(value, name=info.field_name, multiline=info.field_name in cls.MULTILINE)
 
-from .models import MAX_DAYS
+
+DATE_RANGE = f"日期须在 {DATE_MIN.isoformat()} 至 {DATE_MAX.isoformat()} 之间"
+
+
+def _day(value: datetime.date) -> datetime.date:
+    if not date_in_range(value):
+        raise ValueError(DATE_RANGE)
+    return value
+
+
+def _moment(value: datetime.datetime) -> datetime.datetime:
+    if not date_in_range(value):
+        raise ValueError(DATE_RANGE)
+    return timezone.make_aware(value) if timezone.is_naive(value) else value
+
+
+Id = Annotated[int, Field(ge=1, le=ID_MAX)]
+Int32 = Annotated[int, Field(ge=INT_MIN, le=INT_MAX)]  # an IntegerField column
+Day = Annotated[datetime.date, AfterValidator(_day)]
+Moment = Annotated[datetime.datetime, AfterValidator(_moment)]
 
 
 class ErrorBody(Schema):

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from fenji.core.access import policy
 from fenji.core.audit.services import audit_record
 from fenji.core.kernel.errors import AccessDenied, DomainError, NotVisible
+from fenji.core.kernel.inputs import parse_ids, search_text
 from fenji.core.kernel.pagination import newest_first_page
 from fenji.core.org import selectors as org_selectors
 from fenji.core.org.models import Unit
@@ -35,10 +36,6 @@ from .models import DispatchKind, ReviewState
 
 PAGE_SIZE = 20
 PICKER_LIMIT = 30
-
-
-def _ids(values) -> list[int]:
-    return list(dict.fromkeys(int(v) for v in values if str(v).isdigit()))
 
 
 # --- 发文 ------------------------------------------------------------------------------------------
@@ -59,18 +56,18 @@ def _picker_units(request, data):
     """The picker's candidates: the units chosen so far, then the search results (or the units just
     below the actor's own), all within the sending scope."""
     actor = request.actor
-    chosen_ids = _ids(data.getlist("units")) + _ids(data.getlist("subtrees"))
+    chosen_ids = parse_ids(data.getlist("units")) + parse_ids(data.getlist("subtrees"))
     visible = org_selectors.unit_list(actor=actor, action=perms.DISPATCH_SEND).filter(status="active")
     chosen = list(visible.filter(pk__in=chosen_ids).order_by("path"))
-    text = (data.get("q") or "").strip()
+    text = search_text(data.get("q"))
     if text:
         found = list(org_selectors.unit_search(actor=actor, text=text, limit=PICKER_LIMIT,
                                                action=perms.DISPATCH_SEND))
     else:
         found = list(visible.filter(parent_id=actor.unit_id).order_by("sort_order", "path")[:PICKER_LIMIT])
     seen = {u.pk for u in chosen}
-    return chosen + [u for u in found if u.pk not in seen], set(_ids(data.getlist("units"))), \
-        set(_ids(data.getlist("subtrees"))), text
+    return chosen + [u for u in found if u.pk not in seen], set(parse_ids(data.getlist("units"))), \
+        set(parse_ids(data.getlist("subtrees"))), text
 
 
 @requires(perms.DISPATCH_SEND)

@@ -5,6 +5,7 @@ from functools import cache
 from django.db import connection
 
 from fenji.core.kernel.errors import NotVisible
+from fenji.core.kernel.inputs import parse_id
 from fenji.core.kernel.pagination import PAGE_SIZE, Page
 
 from .models import Message
@@ -33,8 +34,8 @@ def message_page(*, recipient, after: str = "", size: int = PAGE_SIZE, unread_on
     if unread_only:
         messages = messages.filter(read_at__isnull=True)
     total = messages.count()
-    if after.isdigit():
-        messages = messages.filter(id__lt=int(after))
+    if (last := parse_id(after)) is not None:
+        messages = messages.filter(id__lt=last)
     rows = list(messages.order_by("-id")[: size + 1])
     next_cursor = str(rows[size - 1].pk) if len(rows) > size else None
     return Page(rows=rows[:size], next_cursor=next_cursor, total=total)

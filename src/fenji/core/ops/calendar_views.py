@@ -16,6 +16,7 @@ from fenji.core.calendar.models import CalendarYear, DayKind, DayOverride
 from fenji.core.calendar.services import FIRST_YEAR, LAST_YEAR, weekday_label
 from fenji.core.kernel.errors import DomainError
 from fenji.core.kernel.forms import Form
+from fenji.core.kernel.inputs import DateField
 from fenji.core.web.forms import add_domain_error
 from fenji.core.web.routes import requires
 
@@ -23,13 +24,13 @@ from . import calendar_services
 
 
 class DayForm(Form):
-    date = forms.DateField(label="日期", widget=forms.DateInput(attrs={"type": "date"}))
+    date = DateField(label="日期", widget=forms.DateInput(attrs={"type": "date"}))
     kind = forms.ChoiceField(label="类型", choices=DayKind.choices)
     name = forms.CharField(label="名称", max_length=50, help_text="如“国庆节”")
 
 
 class DateForm(Form):
-    date = forms.DateField()
+    date = DateField()
 
 
 class ImportForm(Form):

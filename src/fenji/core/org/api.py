@@ -6,7 +6,7 @@ from ninja import Field, Router, Schema
 from ninja.responses import Status
 
 from fenji.core.api.routes import api_route
-from fenji.core.api.schemas import ERRORS, InputSchema
+from fenji.core.api.schemas import ERRORS, Day, Id, InputSchema, Int32
 from fenji.core.kernel.errors import DomainError
 
 from . import permissions as perms
@@ -69,14 +69,14 @@ class UnitChildOut(Schema):
 class UnitFields(InputSchema):
     short_name: str | None = Field(None, max_length=40)
     code: str | None = Field(None, max_length=32, description="单位代码，全平台唯一")
-    sort_order: int | None = None
+    sort_order: Int32 | None = None
     leader: str | None = Field(None, max_length=50)
-    founded_on: datetime.date | None = None
+    founded_on: Day | None = None
     approval_ref: str | None = Field(None, max_length=100)
 
 
 class UnitCreateIn(UnitFields):
-    parent_id: int = Field(description="上级单位")
+    parent_id: Id = Field(description="上级单位")
     name: str = Field(max_length=100)
     kind: str = Field(description=f"单位类型：{KINDS}")
 
@@ -87,11 +87,11 @@ class UnitUpdateIn(UnitFields):
 
 
 class UnitMoveIn(InputSchema):
-    new_parent_id: int = Field(description="新的上级单位")
+    new_parent_id: Id = Field(description="新的上级单位")
 
 
 class UnitRevokeIn(InputSchema):
-    revoked_on: datetime.date
+    revoked_on: Day
     reference: str = Field(max_length=100, description="撤销批准文号")
 
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fenji.core.access import policy
 from fenji.core.kernel.forms import Form
+from fenji.core.kernel.inputs import DateField
 
 from . import selectors
 from .models import Unit
@@ -21,8 +22,8 @@ class PeriodForm(Form):
     """``unit`` is only an id: ``period_choice`` looks it up in the actor's scope (404 outside it)."""
 
     unit = forms.IntegerField(label=_("单位"), required=False, widget=forms.Select)
-    start = forms.DateField(label=_("开始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("结束日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start = DateField(label=_("开始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end = DateField(label=_("结束日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args, units=(), **kwargs):
         super().__init__(*args, **kwargs)

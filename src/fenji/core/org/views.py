@@ -5,6 +5,7 @@ from django.views.decorators.http import require_http_methods
 
 from fenji.core.access import policy
 from fenji.core.kernel.errors import DomainError, NotVisible
+from fenji.core.kernel.inputs import parse_id, search_text
 from fenji.core.web.forms import add_domain_error
 from fenji.core.web.routes import requires, signed_in
 
@@ -35,9 +36,10 @@ def home(request):
 @requires(perms.UNIT_VIEW)
 def unit_tree(request):
     roots = selectors.unit_roots(actor=request.actor)
-    return render(request, "org/tree.html", {"roots": roots, "query": request.GET.get("q", ""),
-                                             "found": selectors.unit_search(actor=request.actor, text=request.GET["q"])
-                                             if request.GET.get("q") else None})
+    query = search_text(request.GET.get("q"))
+    return render(request, "org/tree.html", {"roots": roots, "query": query,
+                                             "found": selectors.unit_search(actor=request.actor, text=query)
+                                             if query else None})
 
 
 @requires(perms.UNIT_VIEW)
@@ -110,15 +112,15 @@ def unit_move(request, pk):
         else:
             messages.success(request, f"已将“{unit.name}”迁移到“{target.name}”之下")
             return redirect("org:unit", pk=unit.pk)
-    if request.method == "GET" and request.GET.get("to", "").isdigit():
-        target = selectors.unit_get(actor=request.actor, pk=request.GET["to"], action=perms.UNIT_MOVE)
+    if request.method == "GET" and (to := parse_id(request.GET.get("to"))) is not None:
+        target = selectors.unit_get(actor=request.actor, pk=to, action=perms.UNIT_MOVE)
         return render(request, "web/confirm.html", {
             "title": f"迁移“{unit.name}”",
             "question": f"确定把“{unit.name}”连同全部下级单位、账号和授权迁移到“{target.name}”之下吗？",
             "form": UnitMoveForm(initial={"new_parent": target.pk}), "button": "确认迁移", "button_class": "btn",
             "cancel_url": reverse("org:move", args=[unit.pk]),
         })
-    query = request.GET.get("q", "")
+    query = search_text(request.GET.get("q"))
     candidates = selectors.unit_search(actor=request.actor, text=query, action=perms.UNIT_MOVE) if query else []
     context = _unit_context(request, unit)
     context.update(query=query, candidates=candidates)

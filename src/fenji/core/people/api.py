@@ -13,7 +13,7 @@ from ninja.responses import Status
 from fenji.core.access.selectors import grant_list_for_account
 from fenji.core.api.pagination import PageQuery, check_cursor, page_out
 from fenji.core.api.routes import api_route
-from fenji.core.api.schemas import ERRORS, InputSchema, UnitRef
+from fenji.core.api.schemas import ERRORS, Id, InputSchema, UnitRef
 from fenji.core.org import selectors as org_selectors
 
 from . import permissions as perms
@@ -83,7 +83,7 @@ class AccountPage(Schema):
 
 
 class AccountQuery(PageQuery):
-    unit: int | None = Field(None, description="只看该单位及下级的账号")
+    unit: Id | None = Field(None, description="只看该单位及下级的账号")
     q: str = Field("", description="姓名、职务，或完整的11位手机号码、18位身份证号码（号码加密存储，不支持按开头查找）")
     kind: str = Field("", description="、".join(f"{v}（{label}）" for v, label in AccountKind.choices))
     status: str = Field("", description="、".join(f"{v}（{label}）" for v, label in AccountStatus.choices))

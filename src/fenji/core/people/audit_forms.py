@@ -3,11 +3,12 @@ from django.utils.translation import gettext_lazy as _
 
 from fenji.core.audit.models import Outcome
 from fenji.core.kernel.forms import Form
+from fenji.core.kernel.inputs import DateField
 
 
 class AuditSearchForm(Form):
-    start = forms.DateField(label=_("开始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("结束日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start = DateField(label=_("开始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end = DateField(label=_("结束日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     who = forms.CharField(label=_("操作人"), required=False, max_length=50)
     action = forms.CharField(label=_("动作"), required=False, max_length=80,
                              widget=forms.TextInput(attrs={"list": "audit-actions"}))

@@ -15,6 +15,7 @@ from fenji.core.access.audit_selectors import audit_event_list, audit_event_page
 from fenji.core.audit.chain import HASHED_FIELDS, event_hash
 from fenji.core.audit.services import audit_record
 from fenji.core.kernel.errors import NotVisible
+from fenji.core.kernel.inputs import parse_id
 from fenji.core.org import selectors as org_selectors
 from fenji.core.web.excel import ExcelSheet, stamp
 from fenji.core.web.query import query_without
@@ -58,7 +59,7 @@ def audit_list(request):
     filters = _filters(request, form)
     events = audit_event_list(actor=request.actor, **filters)
     before = request.GET.get("before", "")
-    rows, next_before, total = audit_event_page(events, before=int(before) if before.isdigit() else None)
+    rows, next_before, total = audit_event_page(events, before=parse_id(before))
     audit_record(actor=request.actor, action="audit.event.search", details={"filters": _described(filters),
                                                                            "results": total})
     query = query_without(request, "before")

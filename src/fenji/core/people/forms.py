@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from fenji.core.kernel.forms import Form
+from fenji.core.kernel.inputs import DateField
 
 from .models import AccountKind, AccountStatus, DutyStatus
 
@@ -66,8 +67,8 @@ class StaleDisableForm(Form):
 
 class DutyStatusForm(Form):
     status = forms.ChoiceField(label=_("人员状态"), choices=DutyStatus.choices)
-    since = forms.DateField(label=_("起始日期"), required=False, help_text=_("不填为今天"),
-                            widget=forms.DateInput(attrs={"type": "date"}))
+    since = DateField(label=_("起始日期"), required=False, help_text=_("不填为今天"),
+                      widget=forms.DateInput(attrs={"type": "date"}))
     note = forms.CharField(label=_("情况说明"), max_length=200, required=False,
                            help_text=_("除“在岗”外必填，如：2026年3月退休、调往市人社局、病假至9月"))
 

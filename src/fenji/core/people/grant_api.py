@@ -16,7 +16,7 @@ from fenji.core.access import services as access_services
 from fenji.core.access.models import Grant, Reach
 from fenji.core.api.pagination import PageQuery, api_page
 from fenji.core.api.routes import api_route
-from fenji.core.api.schemas import ERRORS, InputSchema, UnitRef
+from fenji.core.api.schemas import ERRORS, Id, InputSchema, Moment, UnitRef
 from fenji.core.kernel.errors import NotVisible
 from fenji.core.org import selectors as org_selectors
 
@@ -67,22 +67,22 @@ class GrantPage(Schema):
 
 
 class GrantQuery(PageQuery):
-    unit: int | None = Field(None, description="只看该单位及下级的授权")
+    unit: Id | None = Field(None, description="只看该单位及下级的授权")
     q: str = Field("", description="姓名，或完整的11位手机号码（号码加密存储，不支持按开头查找）")
     include_revoked: bool = False
 
 
 class RegistryQuery(PageQuery):
-    unit: int | None = Field(None, description="只看该单位及下级")
+    unit: Id | None = Field(None, description="只看该单位及下级")
 
 
 class GrantIn(InputSchema):
-    account_id: int
+    account_id: Id
     role: str
-    unit_id: int
+    unit_id: Id
     reach: str = Field(Reach.SUBTREE.value, description="subtree、unit 或 self")
     subsystem: str = ""
-    valid_until: datetime.datetime | None = None
+    valid_until: Moment | None = None
 
 
 class GrantRevokeIn(InputSchema):

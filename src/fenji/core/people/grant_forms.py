@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fenji.core.access.models import Reach
 from fenji.core.kernel.forms import Form
+from fenji.core.kernel.inputs import DateField
 
 
 class GrantFilterForm(Form):
@@ -27,7 +28,7 @@ class GrantForm(Form):
                               help_text=_("须为被授权人所在单位或其下级单位"))
     role = forms.ChoiceField(label=_("角色"))
     reach = forms.ChoiceField(label=_("范围"), choices=Reach.choices, initial=Reach.SUBTREE)
-    valid_until = forms.DateField(label=_("有效期至"), required=False,
+    valid_until = DateField(label=_("有效期至"), required=False,
                                   widget=forms.DateInput(attrs={"type": "date"}), help_text=_("不填则长期有效"))
     subsystem = forms.CharField(label=_("子系统"), max_length=50, required=False,
                                 help_text=_("仅限某一子系统时填写"))

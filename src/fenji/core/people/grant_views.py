@@ -21,6 +21,7 @@ from fenji.core.access import services as access_services
 from fenji.core.access.models import Grant
 from fenji.core.access.roles import BUILTIN_ROLES, CUSTOM, Role
 from fenji.core.kernel.errors import DomainError, NotVisible
+from fenji.core.kernel.inputs import search_text
 from fenji.core.kernel.pagination import keyset_page
 from fenji.core.kernel.paths import is_within
 from fenji.core.org import selectors as org_selectors
@@ -124,7 +125,7 @@ def grant_create(request):
     actor = request.actor
     account_pk = request.POST.get("account") or request.GET.get("account")
     if not account_pk:
-        query = request.GET.get("q", "").strip()
+        query = search_text(request.GET.get("q"))
         candidates = []
         if query:
             candidates = list(selectors.account_list(actor=actor, text=query, status=AccountStatus.ACTIVE)
@@ -133,7 +134,7 @@ def grant_create(request):
                                                             "limit": CANDIDATES})
 
     account = selectors.account_get(actor=actor, pk=account_pk, action=perms.ACCOUNT_VIEW)
-    unit_query = request.GET.get("unit_q", "").strip()
+    unit_query = search_text(request.GET.get("unit_q"))
     roles = _delegable_roles(actor)
     chosen_unit = None
     form = GrantForm(request.POST or None, initial={"account": account.pk, "unit": account.unit_id},

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from fenji.core.access.models import Reach
 from fenji.core.audit.services import audit_record
 from fenji.core.kernel.errors import AccessDenied, DomainError, NotVisible
+from fenji.core.kernel.inputs import parse_id
 from fenji.core.org.models import UnitStatus
 from fenji.core.org.selectors import unit_get, unit_list, unit_roots
 from fenji.core.web.excel import XLSX, ExcelSheet, stamp
@@ -52,10 +53,10 @@ def _units(actor, chosen=None) -> list:
 
 
 def _chosen_unit(request):
-    pk = request.GET.get("unit") or ""
-    if not pk.isdigit():
+    pk = parse_id(request.GET.get("unit"))
+    if pk is None:
         return None
-    return unit_get(actor=request.actor, pk=int(pk), action=perms.ACCOUNT_OPEN)
+    return unit_get(actor=request.actor, pk=pk, action=perms.ACCOUNT_OPEN)
 
 
 def _remember(request, result, stopped: str) -> str:

@@ -5,13 +5,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from fenji.core.kernel.forms import Form
+from fenji.core.kernel.inputs import DateField
 
 GRANT_STATES = [("", _("全部")), ("live", _("有效")), ("revoked", _("已撤销")), ("expired", _("已过期")),
                 ("pending", _("未生效"))]
 
 
 def _date(label):
-    return forms.DateField(label=label, required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    return DateField(label=label, required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
 
 class _PeriodForm(Form):
@@ -47,8 +48,8 @@ class GrantLedgerForm(_PeriodForm):
 
 class ReviewForm(Form):
     unit = forms.TypedChoiceField(label=_("审查单位（含下级）"), coerce=int)
-    period_start = forms.DateField(label=_("审查期间起"), widget=forms.DateInput(attrs={"type": "date"}))
-    period_end = forms.DateField(label=_("审查期间止"), widget=forms.DateInput(attrs={"type": "date"}))
+    period_start = DateField(label=_("审查期间起"), widget=forms.DateInput(attrs={"type": "date"}))
+    period_end = DateField(label=_("审查期间止"), widget=forms.DateInput(attrs={"type": "date"}))
     findings = forms.CharField(label=_("审查发现"), max_length=4000, required=False,
                                widget=forms.Textarea(attrs={"rows": 5}),
                                help_text=_("如发现越权授权、长期未撤销的离岗人员权限等问题，写明处理情况；未发现问题也请注明"))

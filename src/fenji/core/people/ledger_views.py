@@ -324,20 +324,21 @@ def review_create(request):
                       initial={"unit": own, "period_start": start, "period_end": end})
     summary = None
     if form.is_bound and form.is_valid():
-        cleaned = form.cleaned_data
+        # Read the period now: a refusal shown on its field takes the field out of cleaned_data.
+        start, end = form.cleaned_data["period_start"], form.cleaned_data["period_end"]
         if request.method == "POST":
             try:
                 review = access_services.grant_review_record(
-                    actor=actor, unit=unit, period_start=cleaned["period_start"], period_end=cleaned["period_end"],
-                    findings=cleaned["findings"])
+                    actor=actor, unit=unit, period_start=start, period_end=end,
+                    findings=form.cleaned_data["findings"])
             except DomainError as error:
                 add_domain_error(form, error)
             else:
                 messages.success(request, _("已记录“%(unit)s”%(start)s至%(end)s的权限审查") % {
                     "unit": unit.name, "start": review.period_start, "end": review.period_end})
                 return redirect("ledgers:reviews")
-        summary = access_selectors.grant_log_summary(actor=actor, unit_path=unit.path, start=cleaned["period_start"],
-                                                     end=cleaned["period_end"], action=access_perms.GRANT_REVIEW)
+        summary = access_selectors.grant_log_summary(actor=actor, unit_path=unit.path, start=start, end=end,
+                                                     action=access_perms.GRANT_REVIEW)
         summary["ledger_url"] = reverse("ledgers:permissions") + "?" + urlencode({
-            "unit": unit.pk, "start": cleaned["period_start"], "end": cleaned["period_end"]})
+            "unit": unit.pk, "start": start, "end": end})
     return render(request, "ledgers/review_form.html", {"form": form, "summary": summary, "unit": unit})

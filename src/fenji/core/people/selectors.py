@@ -11,6 +11,7 @@ from django.utils import timezone
 from fenji.core.access import policy
 from fenji.core.kernel.crypto import blind_index
 from fenji.core.kernel.errors import DomainError, NotVisible
+from fenji.core.kernel.inputs import parse_id
 from fenji.core.kernel.pagination import PAGE_SIZE, Page, keyset_page
 from fenji.core.kernel.paths import subtree_q
 from fenji.core.kernel.text import normalise_number
@@ -88,8 +89,8 @@ def account_page(accounts, *, after: str = "", size: int = PAGE_SIZE, count_limi
     # kernel.pagination.keyset_page's rows, with the capped count instead of its exact one.
     ordered = accounts.order_by("unit_path", "id")
     path, _, last_id = (after or "").rpartition(".")
-    if last_id.isdigit():
-        ordered = ordered.filter(Q(unit_path__gt=path) | Q(unit_path=path, id__gt=int(last_id)))
+    if (last := parse_id(last_id)) is not None:
+        ordered = ordered.filter(Q(unit_path__gt=path) | Q(unit_path=path, id__gt=last))
     rows = list(ordered[: size + 1])
     next_cursor = f"{rows[size - 1].unit_path}.{rows[size - 1].pk}" if len(rows) > size else None
     return Page(rows=rows[:size], next_cursor=next_cursor, total=capped_count(accounts, count_limit))

@@ -14,6 +14,7 @@ from fenji.core.access.selectors import grant_list_for_account
 from fenji.core.audit import refusals
 from fenji.core.audit.services import audit_record
 from fenji.core.kernel.errors import DomainError, NotVisible
+from fenji.core.kernel.inputs import parse_ids
 from fenji.core.org.selectors import unit_get
 from fenji.core.web.excel import ExcelSheet, stamp
 from fenji.core.web.forms import add_domain_error
@@ -45,7 +46,9 @@ def lockout_response(request, original_response=None, credentials=None):
 
 def _safe_next(request, default: str) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+    # a path on this host: "/…" only (a bare word would be taken for a URL name by redirect())
+    if target.startswith("/") and url_has_allowed_host_and_scheme(target, {request.get_host()},
+                                                                   require_https=request.is_secure()):
         return target
     return default
 
@@ -276,7 +279,7 @@ def stale_accounts(request):
 
 def _stale_review(request, days: int):
     """The list's checked accounts: first a confirmation with the required note, then the service."""
-    ids = {int(v) for v in request.POST.getlist("account") if v.isdigit()}
+    ids = set(parse_ids(request.POST.getlist("account")))
     if not ids:
         messages.error(request, "请先勾选要停用的账号")
         return redirect("people:stale")

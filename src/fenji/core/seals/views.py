@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from fenji.core.kernel.errors import DomainError
+from fenji.core.kernel.inputs import search_text
 from fenji.core.org import selectors as org_selectors
 from fenji.core.web.forms import add_domain_error
 from fenji.core.web.routes import requires
@@ -18,7 +19,7 @@ from .forms import RevokeForm
 
 @requires(perms.KEY_MANAGE)
 def seal_list(request):
-    q = request.GET.get("q", "").strip()[:50]
+    q = search_text(request.GET.get("q"), limit=50)
     units = list(org_selectors.unit_search(actor=request.actor, text=q, limit=50, action=perms.KEY_MANAGE))
     keys = selectors.keys_for_units(request.actor, units)
     rows = []
