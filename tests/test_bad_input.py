@@ -392,7 +392,7 @@ def test_a_review_of_a_period_ending_in_the_future_is_a_form_error(tree):
     today = timezone.localdate()
     response = client.post("/ledgers/reviews/new/", {
         "unit": tree.province.pk, "period_start": today.isoformat(),
-        "period_end": (today + datetime.timedelta(days=1)).isoformat(), "findings": "未发现问题"})
+        "period_end": (today + datetime.timedelta(days=2)).isoformat(), "findings": "未发现问题"})
     assert response.status_code == 200
     assert "审查期间不能晚于今天" in response.content.decode()
     assert not GrantReview.objects.unscoped(reason="test").exists()

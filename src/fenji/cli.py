@@ -15,9 +15,10 @@ def _django():
 # What keeps idle and slow clients from starving the server (issue 12, finding 2). granian's backpressure
 # counts open connections per worker, idle keep-alive ones included, not requests: it was once set to the
 # thread count, and four idle keep-alive sockets then stopped the server from accepting anything.
-# Threads per worker (--threads, FENJI_THREADS): 2 × CPUs + 1 (the most granian runs without a warning),
-# at most 8 — on PostgreSQL each thread may keep a database connection (CONN_MAX_AGE).
-THREADS = min(2 * (os.cpu_count() or 1) + 1, 8)
+# Threads per worker (--threads, FENJI_THREADS): 8 whatever the CPU count, so that a few clients holding a
+# thread while their body dribbles in (a server exposed without nginx) leave others free; on PostgreSQL each
+# thread may keep a database connection (CONN_MAX_AGE), so 2 workers hold at most 16.
+THREADS = 8
 CONNECTIONS = 256  # open connections per worker; more wait in the listen backlog (1024)
 HEADER_READ_TIMEOUT_MS = 10_000  # a request's headers must arrive within this; also closes idle keep-alive
 CONNECTION_LIMITS = [

@@ -56,7 +56,7 @@ def audit_record(
         actor_unit_path=getattr(actor, "unit_path", "") or "",
         action=action,
         target_type=target_type,
-        target_id=str(target_id),
+        target_id=_storable(str(target_id)),
         target_unit_path=target_unit_path,
         client_ip=ctx.client_ip,
         request_id=ctx.request_id,

@@ -7,10 +7,12 @@ from django.conf import settings
 
 
 def _parse(value: str):
+    """An address, with an IPv4-mapped IPv6 one (``::ffff:127.0.0.1`` on a dual-stack socket) as IPv4."""
     try:
-        return ipaddress.ip_address(value.strip())
+        address = ipaddress.ip_address(value.strip())
     except ValueError:
         return None
+    return getattr(address, "ipv4_mapped", None) or address
 
 
 def _trusted(address) -> bool:
@@ -23,7 +25,7 @@ def client_address(request) -> str:
     are never believed; an unparsable hop ends the walk there."""
     remote = request.META.get("REMOTE_ADDR", "")
     if not _trusted(_parse(remote)):
-        return remote
+        return str(_parse(remote) or remote)
     hops = [hop for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
     for hop in reversed(hops):
         address = _parse(hop)
@@ -31,7 +33,7 @@ def client_address(request) -> str:
             break
         if not _trusted(address):
             return str(address)
-    return remote
+    return str(_parse(remote))
 
 
 def from_admin_network(request) -> bool:

@@ -46,3 +46,8 @@ def test_a_header_from_an_untrusted_peer_or_a_garbled_hop_is_not_believed(behind
     assert client_address(request("198.51.100.4", "10.20.1.1")) == "198.51.100.4"
     assert client_address(request("127.0.0.1", "not-an-address")) == "127.0.0.1"
     assert client_address(request("127.0.0.1")) == "127.0.0.1"
+
+
+def test_a_dual_stack_peer_is_read_as_its_ipv4_address(behind_nginx):
+    assert client_address(request("::ffff:127.0.0.1", "10.20.1.1")) == "10.20.1.1"
+    assert client_address(request("::ffff:198.51.100.4")) == "198.51.100.4"
