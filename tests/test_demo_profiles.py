@@ -9,7 +9,7 @@ from fenji.core.access.models import Grant
 from fenji.core.people.bootstrap import DEMO_PEOPLE, build_demo
 
 
-@pytest.mark.parametrize("profile", sorted(rules.PROFILES))
+@pytest.mark.parametrize("profile", sorted(rules.rules_by_profile()))
 def test_the_demo_builds_under_every_profile(db, settings, profile):
     settings.FENJI_PROFILE = profile
     build_demo(password="Demo#2026profiles")

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "fenji.core.seals",
     "fenji.core.submissions",
     "fenji.core.ops",
+    "fenji.profiles",  # the profile declarations: wiring above the modules
     "fenji.bench",
 ]
 
@@ -225,7 +226,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
-# Which seed's duty rules apply (access.rules.PROFILES): default, veterans, office, league, discipline, labor.
+# Which system this deployment serves (fenji.profiles): default, veterans, office, league, discipline, labor.
 FENJI_PROFILE = os.environ.get("FENJI_PROFILE", "default")
 
 LANGUAGE_CODE = "zh-hans"

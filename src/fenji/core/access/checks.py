@@ -22,7 +22,7 @@ def roles_are_consistent(app_configs, **kwargs):
         for delegated in role.delegates:
             if delegated != "*business*" and delegated not in BUILTIN_ROLES:
                 errors.append(checks.Error(f"role {role.code} delegates unknown role {delegated}", id="fenji.E003"))
-        for profile in rules.PROFILES.values():
+        for profile in rules.rules_by_profile().values():
             for rule in profile.exclusive:
                 if len(carried := rule.carried_by(role)) > 1:
                     errors.append(checks.Error(

@@ -5,15 +5,15 @@ Separation is stated over duties, not role names: a role carries a duty because 
 holder do (``DutyMark``), so a sub-role (账户管理员 under the system duty, 权限管理员 under the security
 duty) or a business role defined as data cannot slip past a rule that names only the main roles.
 
-The rules are declarative so that a profile states them in one place; the grant services enforce
-them and the database backs what it can (``DutyHold``: one row per account and exclusive set, naming
-the member duty held; grant slots for per-unit limits).
+The rules are declarative so that a profile states them in one place (``fenji.profiles``); the grant
+services enforce them and the database backs what it can (``DutyHold``: one row per account and
+exclusive set, naming the member duty held; grant slots for per-unit limits).
 """
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from django.conf import settings
+from fenji.core.kernel import profiles
 
 from . import registry
 from .roles import ACCOUNT_WRITE, GRANT_WRITE, Role
@@ -100,7 +100,9 @@ class NotAtKinds:
 
 
 @dataclass(frozen=True)
-class Profile:
+class DutyRules:
+    """A profile's duty rules (``fenji.profiles`` declares them per profile)."""
+
     name: str
     exclusive: tuple[ExclusiveDuties, ...] = ()
     per_unit: tuple[PerUnitLimit, ...] = ()
@@ -119,23 +121,16 @@ ACCOUNT_ADMINS_AB = PerUnitLimit("account_admin", 2, "seed 004 §7", ("A角", "B
 TOWNS_BY_COUNTY = NotAtKinds(frozenset({"account_admin", "permission_admin"}), frozenset({"town", "village"}),
                              "乡镇不设账户管理员、权限管理员，其账户权限由县（市）管理员配置", "seed 004 §7")
 
-PROFILES = {
-    # Every seed's rules at once: they do not contradict one another.
-    "default": Profile("default", (SANYUAN, ACCOUNT_PERMISSION_OPERATOR), (SYSTEM_ADMINS_PER_UNIT, ACCOUNT_ADMINS_AB),
-                       (TOWNS_BY_COUNTY,)),
-    "veterans": Profile("veterans", (SANYUAN,), (SYSTEM_ADMINS_PER_UNIT,)),
-    "office": Profile("office", (SANYUAN,), (SYSTEM_ADMINS_PER_UNIT,)),
-    "league": Profile("league", (SANYUAN,), (SYSTEM_ADMINS_PER_UNIT,)),
-    "discipline": Profile("discipline", (SANYUAN,), (SYSTEM_ADMINS_PER_UNIT,)),
-    "labor": Profile("labor", (SANYUAN, ACCOUNT_PERMISSION_OPERATOR), (ACCOUNT_ADMINS_AB,), (TOWNS_BY_COUNTY,)),
-}
+def active_profile() -> DutyRules:
+    return profiles.active().duty_rules
 
 
-def active_profile() -> Profile:
-    return PROFILES[getattr(settings, "FENJI_PROFILE", "default")]
+def rules_by_profile() -> dict[str, DutyRules]:
+    """Every declared profile's duty rules, by profile name."""
+    return {profile.name: profile.duty_rules for profile in profiles.all_profiles()}
 
 
-def exclusive_duties_of(role: Role, profile: Profile | None = None) -> list[tuple[ExclusiveDuties, tuple[DutyMark, ...]]]:
+def exclusive_duties_of(role: Role, profile: DutyRules | None = None) -> list[tuple[ExclusiveDuties, tuple[DutyMark, ...]]]:
     """Each exclusive set of the profile in which ``role`` carries a duty, with the duties it carries."""
     profile = profile or active_profile()
     return [(rule, carried) for rule in profile.exclusive if (carried := rule.carried_by(role))]
@@ -150,14 +145,14 @@ def duties_held(roles: Iterable[Role], rule: ExclusiveDuties) -> dict[str, list[
     return held
 
 
-def duty_conflicts(roles: Iterable[Role], profile: Profile | None = None) -> list[tuple[ExclusiveDuties, dict]]:
+def duty_conflicts(roles: Iterable[Role], profile: DutyRules | None = None) -> list[tuple[ExclusiveDuties, dict]]:
     """The exclusive sets that one person holding ``roles`` breaks, each with the duties carried."""
     profile = profile or active_profile()
     roles = list(roles)
     return [(rule, held) for rule in profile.exclusive if len(held := duties_held(roles, rule)) > 1]
 
 
-def duty_holds_for(roles_by_account: Mapping[int, Iterable[Role]], profile: Profile | None = None):
+def duty_holds_for(roles_by_account: Mapping[int, Iterable[Role]], profile: DutyRules | None = None):
     """What ``DutyHold`` should say for accounts holding these roles: ``(holds, conflicts)`` where
     ``holds`` lists ``(account, rule name, duty code)`` for each set in which the account carries
     exactly one duty, and ``conflicts`` lists ``(account, rule, held)`` where it already carries two or

@@ -1,10 +1,20 @@
-"""System checks for the data keys: they load, and the key file is readable by its owner only."""
+"""System checks: the profile named by FENJI_PROFILE exists; the data keys load, and the key file is
+readable by its owner only."""
 
 import stat
 
 from django.core import checks
 
-from . import crypto
+from . import crypto, profiles
+
+
+@checks.register()
+def profile_exists(app_configs=None, **kwargs):
+    try:
+        profiles.active()
+    except profiles.UnknownProfile as error:
+        return [checks.Error(str(error), id="kernel.E002", hint="设置环境变量 FENJI_PROFILE 为上述之一")]
+    return []
 
 
 @checks.register(checks.Tags.security)

@@ -67,12 +67,12 @@ def test_each_role_carries_the_duties_it_is_for(business_roles):
         assert {duty.code for duty in rules.DUTIES.values() if duty.carried_by(role)} == CARRIES[code], code
 
 
-@pytest.mark.parametrize("profile", sorted(rules.PROFILES))
+@pytest.mark.parametrize("profile", sorted(rules.rules_by_profile()))
 def test_every_pair_of_roles_under_every_profile(tree, business_roles, settings, profile):
     """Grant role A, then role B, to one staff account: B is refused exactly when A and B carry duties of
     two different members of one of the profile's exclusive sets."""
     settings.FENJI_PROFILE = profile
-    exclusive = rules.PROFILES[profile].exclusive
+    exclusive = rules.rules_by_profile()[profile].exclusive
     person = make_account(tree.city, name="兼任者")
     codes = sorted(CARRIES)
     for first in codes:
