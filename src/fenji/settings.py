@@ -81,6 +81,12 @@ INSTALLED_APPS = [
     "fenji.core.seals",
     "fenji.core.submissions",
     "fenji.core.ops",
+    # Every module is installed in every deployment (one schema); the profile decides which are live.
+    "fenji.modules.veterans",
+    "fenji.modules.office",
+    "fenji.modules.league",
+    "fenji.modules.discipline",
+    "fenji.modules.labor",
     "fenji.profiles",  # the profile declarations: wiring above the modules
     "fenji.bench",
 ]

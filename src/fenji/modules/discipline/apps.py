@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class DisciplineConfig(AppConfig):
+    name = "fenji.modules.discipline"
+    label = "discipline"
+    verbose_name = "纪检监察（检举举报）"

@@ -1,0 +1,1 @@
+"""The ``labor`` module (seed 004): 劳动力资源."""

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class LaborConfig(AppConfig):
+    name = "fenji.modules.labor"
+    label = "labor"
+    verbose_name = "劳动力资源"

@@ -1,0 +1,1 @@
+"""The ``league`` module (seed 002): 共青团（智慧团建）."""

@@ -1,0 +1,1 @@
+"""The ``office`` module (seed 001): 政务办公."""

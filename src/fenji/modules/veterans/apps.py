@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class VeteransConfig(AppConfig):
+    name = "fenji.modules.veterans"
+    label = "veterans"
+    verbose_name = "离退休干部服务"
