@@ -6,9 +6,9 @@ Wiring only. Conventions (tokens, authentication, route declarations, the error 
 
 from fenji.core.api.base import FenjiApi
 from fenji.core.api.token_api import router as token_router
+from fenji.core.console.grant_api import router as grant_router
 from fenji.core.org.api import router as org_router
 from fenji.core.people.api import router as people_router
-from fenji.core.people.grant_api import router as grant_router
 
 api = FenjiApi(
     title="分级平台接口",

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "fenji.core.seals",
     "fenji.core.submissions",
     "fenji.core.ops",
+    "fenji.core.console",
     # Every module is installed in every deployment (one schema); the profile decides which are live.
     "fenji.modules.veterans",
     "fenji.modules.office",

@@ -10,6 +10,7 @@ from fenji.core.kernel.paths import subtree_q
 from fenji.core.kernel.text import normalise_number
 
 from . import permissions as perms
+from . import policy
 from .models import Grant, GrantReview
 from .models import Role as RoleRow
 from .roles import BUILTIN_ROLES
@@ -80,3 +81,11 @@ def grant_review_list(*, actor, unit=None, action: str = perms.GRANT_VIEW):
     if unit is not None:
         reviews = reviews.filter(subtree_q("unit_path", unit.path))
     return reviews.order_by("-created_at", "-id")
+
+
+def with_role_labels(grants: list[Grant]) -> list[Grant]:
+    """Role names for a page of grants in at most one query (business roles are rows)."""
+    roles = policy.roles_for({g.role for g in grants})
+    for grant in grants:
+        grant.role_name = roles[grant.role].label if grant.role in roles else grant.role
+    return grants

@@ -10,6 +10,7 @@ import datetime
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
+from fenji.core.access import selectors as access_selectors
 from fenji.core.access.selectors import grant_list_for_account
 from fenji.core.api.pagination import PageQuery, check_cursor, page_out
 from fenji.core.api.routes import api_route
@@ -18,7 +19,6 @@ from fenji.core.org import selectors as org_selectors
 
 from . import permissions as perms
 from . import selectors, services
-from .grant_api import with_role_labels
 from .models import AccountKind, AccountStatus
 
 router = Router(tags=["账号"])
@@ -137,7 +137,7 @@ def me(request):
         "id": account.pk, "real_name": account.person.real_name, "mobile": account.mobile,
         "id_number": account.person.id_number_masked, "kind": account.kind, "kind_label": account.get_kind_display(),
         "title": account.title, "unit": account.unit, "must_change_password": account.must_change_password,
-        "grants": with_role_labels(list(grant_list_for_account(account=account))),
+        "grants": access_selectors.with_role_labels(list(grant_list_for_account(account=account))),
         "actions": sorted({action for grant in request.actor.grants for action in grant.actions}),
     }
 

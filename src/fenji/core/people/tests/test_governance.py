@@ -23,7 +23,7 @@ from fenji.core.workflow import registry as workflow_registry
 from fenji.core.workflow.models import Request
 
 if workflow_registry.get("staff.duty_change") is None:
-    # The real type lives in people/requests.py; until it is registered, a stand-in with the same steps.
+    # The real type lives in console/requests.py; until it is registered, a stand-in with the same steps.
     class _NoFields(forms.Form):
         def __init__(self, *args, actor=None, unit=None, **kwargs):
             super().__init__(*args, **kwargs)

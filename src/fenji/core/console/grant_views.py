@@ -25,14 +25,14 @@ from fenji.core.kernel.inputs import search_text
 from fenji.core.kernel.pagination import keyset_page
 from fenji.core.kernel.paths import is_within
 from fenji.core.org import selectors as org_selectors
+from fenji.core.people import permissions as perms
+from fenji.core.people import selectors
+from fenji.core.people.models import AccountStatus
 from fenji.core.web.forms import add_domain_error
 from fenji.core.web.query import query_without
 from fenji.core.web.routes import requires
 
-from . import permissions as perms
-from . import selectors
 from .grant_forms import GrantFilterForm, GrantForm, GrantRevokeForm, RoleForm
-from .models import AccountStatus
 
 PAGE_SIZE = 20
 REGISTRY_PAGE_SIZE = 50

@@ -15,13 +15,12 @@ from django.utils import timezone
 from fenji.core.access import selectors as access_selectors
 from fenji.core.access.models import Grant
 from fenji.core.audit.models import AuditEvent, Outcome
+from fenji.core.people import permissions as perms
+from fenji.core.people.models import Account, AccountStatus
+from fenji.core.people.selectors import account_list
 from fenji.core.workflow.models import Request, RequestState, Step, StepState
 
-from . import permissions as perms
-from .models import Account, AccountStatus
-from .selectors import account_list
-
-OPENING_KINDS = (".account.open",)  # request kinds that open an account (people/requests.py)
+OPENING_KINDS = (".account.open",)  # request kinds that open an account (console/requests.py)
 ACCOUNT_SELECT = ("person", "unit", "opened_by__person")
 GRANT_SELECT = ("account__person", "unit", "requested_by__person", "approved_by__person", "granted_by__person",
                 "revoked_by__person")

@@ -9,11 +9,10 @@ import datetime
 
 from django.db.models import Q
 
+from fenji.core.access import permissions as perms
+from fenji.core.access import policy
 from fenji.core.audit.models import AuditEvent
 from fenji.core.kernel.paths import depth_of, subtree_q
-
-from . import permissions as perms
-from . import policy
 
 PAGE_SIZE = 50
 

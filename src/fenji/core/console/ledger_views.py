@@ -28,6 +28,9 @@ from fenji.core.audit.services import audit_record
 from fenji.core.kernel.errors import DomainError
 from fenji.core.kernel.pagination import keyset_page
 from fenji.core.org import selectors as org_selectors
+from fenji.core.people import permissions as perms
+from fenji.core.people.identity import mask_id_number, mask_mobile
+from fenji.core.people.models import Account
 from fenji.core.web.excel import ExcelSheet, stamp
 from fenji.core.web.forms import add_domain_error
 from fenji.core.web.pdf import PdfUnavailable, pdf_response, render_pdf
@@ -36,10 +39,7 @@ from fenji.core.web.routes import requires, signed_in
 from fenji.core.workflow import selectors as wf_selectors
 
 from . import ledger_selectors as ledgers
-from . import permissions as perms
-from .identity import mask_id_number, mask_mobile
 from .ledger_forms import AccountLedgerForm, GrantLedgerForm, ReviewForm
-from .models import Account
 
 EXPORT_LIMIT = 100_000
 EXPORT_BATCH = 500
@@ -228,7 +228,7 @@ def _masked(value: str, full: bool, mask) -> str:
 def request_form_context(actor, wf_request) -> dict:
     """What the printed form shows: header, the one content row, the opinions and the results.
 
-    Values come from the request's payload (people/requests.py), falling back to the account the
+    Values come from the request's payload (console/requests.py), falling back to the account the
     request is about; missing keys leave blanks. ID and mobile numbers are masked unless the actor
     may unmask them at the account's (or the requesting) unit.
     """

@@ -196,7 +196,7 @@ def test_the_person_a_request_is_about_cannot_sign_it(city):
 
 
 def test_request_forms_offer_only_the_requesting_units_own_staff(tree, city):
-    from fenji.core.people.requests import AccountCancelForm
+    from fenji.core.console.requests import AccountCancelForm
 
     below = make_account(tree.county, name="区里人员")
     choices = dict(AccountCancelForm(actor=actor(city.clerk), unit=tree.city).fields["account"].choices)

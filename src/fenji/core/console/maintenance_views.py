@@ -9,14 +9,14 @@ from fenji.core.access import policy
 from fenji.core.access.models import Reach
 from fenji.core.kernel.errors import DomainError
 from fenji.core.kernel.paths import depth_of
+from fenji.core.ops import permissions as perms
+from fenji.core.ops import selectors, services
 from fenji.core.org import selectors as org_selectors
 from fenji.core.org.models import Unit
 from fenji.core.web.forms import add_domain_error
 from fenji.core.web.routes import requires
 
-from . import permissions as perms
-from . import selectors, services
-from .forms import MaintenanceForm
+from .maintenance_forms import MaintenanceForm
 
 LIST_LIMIT = 100
 

@@ -17,10 +17,9 @@ from fenji.core.calendar.services import FIRST_YEAR, LAST_YEAR, weekday_label
 from fenji.core.kernel.errors import DomainError
 from fenji.core.kernel.forms import Form
 from fenji.core.kernel.inputs import DateField
+from fenji.core.ops import calendar_services
 from fenji.core.web.forms import add_domain_error
 from fenji.core.web.routes import requires
-
-from . import calendar_services
 
 
 class DayForm(Form):

@@ -24,14 +24,13 @@ from fenji.core.access.roles import BUILTIN_ROLES
 from fenji.core.access.services import grant_create, grant_revoke
 from fenji.core.kernel.errors import DomainError
 from fenji.core.kernel.forms import Form
+from fenji.core.people import permissions as perms
+from fenji.core.people.identity import clean_mobile, parse_id_number
+from fenji.core.people.models import Account, AccountKind, AccountStatus
+from fenji.core.people.services import account_open, account_set_status, unrevoked_grants
 from fenji.core.workflow import permissions as wf_perms
 from fenji.core.workflow.models import Step
 from fenji.core.workflow.registry import PARENT, RequestType, StepSpec, register
-
-from . import permissions as perms
-from .identity import clean_mobile, parse_id_number
-from .models import Account, AccountKind, AccountStatus
-from .services import account_open, account_set_status, unrevoked_grants
 
 GROUP_OPERATOR = _("操作员账户权限申请（附件2）")
 GROUP_ADMIN = _("管理员账户权限申请（附件1）")

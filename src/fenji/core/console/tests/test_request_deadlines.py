@@ -13,9 +13,9 @@ from fenji.core.access import policy
 from fenji.core.calendar import services as calendar
 from fenji.core.calendar.models import DayKind
 from fenji.core.calendar.workdays import is_working_day
+from fenji.core.console.tests.test_requests import Office
 from fenji.core.notify.models import Message
 from fenji.core.notify.sms import read_outbox
-from fenji.core.people.tests.test_requests import Office
 from fenji.core.workflow.models import Step, StepState
 from fenji.core.workflow.reminders import send_due_reminders
 from fenji.core.workflow.selectors import timeliness

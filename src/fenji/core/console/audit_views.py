@@ -11,9 +11,9 @@ from django.utils.http import urlencode
 
 from fenji.core.access import permissions as access_perms
 from fenji.core.access import registry
-from fenji.core.access.audit_selectors import audit_event_list, audit_event_page
 from fenji.core.audit.chain import HASHED_FIELDS, event_hash
 from fenji.core.audit.services import audit_record
+from fenji.core.console.audit_selectors import audit_event_list, audit_event_page
 from fenji.core.kernel.errors import NotVisible
 from fenji.core.kernel.inputs import parse_id
 from fenji.core.org import selectors as org_selectors

@@ -10,7 +10,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
 from fenji.core.access import permissions as access_perms
-from fenji.core.access import policy, registry
+from fenji.core.access import registry
 from fenji.core.access import selectors as access_selectors
 from fenji.core.access import services as access_services
 from fenji.core.access.models import Grant, Reach
@@ -19,9 +19,8 @@ from fenji.core.api.routes import api_route
 from fenji.core.api.schemas import ERRORS, Id, InputSchema, Moment, UnitRef
 from fenji.core.kernel.errors import NotVisible
 from fenji.core.org import selectors as org_selectors
-
-from . import permissions as perms
-from . import selectors
+from fenji.core.people import permissions as perms
+from fenji.core.people import selectors
 
 router = Router(tags=["授权管理"])
 
@@ -100,14 +99,6 @@ class RoleOut(Schema):
     delegates: list[str] = Field(description="可以下放的角色（内置角色）；*business* 表示自定义业务角色")
 
 
-def with_role_labels(grants: list[Grant]) -> list[Grant]:
-    """Role names for a page of grants in at most one query (business roles are rows)."""
-    roles = policy.roles_for({g.role for g in grants})
-    for grant in grants:
-        grant.role_name = roles[grant.role].label if grant.role in roles else grant.role
-    return grants
-
-
 def _unit(actor, pk, action):
     return org_selectors.unit_get(actor=actor, pk=pk, action=action) if pk is not None else None
 
@@ -119,7 +110,7 @@ def grant_list(request, filters: Query[GrantQuery]):
     grants = access_selectors.grant_list(actor=request.actor, unit=unit, text=filters.q,
                                          include_revoked=filters.include_revoked)
     page = api_page(grants, filters)
-    with_role_labels(page["items"])
+    access_selectors.with_role_labels(page["items"])
     return page
 
 
@@ -131,7 +122,7 @@ def grant_create(request, payload: GrantIn):
     grant = access_services.grant_create(actor=request.actor, account=account, role=payload.role, unit=unit,
                                          reach=payload.reach, subsystem=payload.subsystem,
                                          valid_until=payload.valid_until)
-    return Status(201, with_role_labels([grant])[0])
+    return Status(201, access_selectors.with_role_labels([grant])[0])
 
 
 @router.post("/grants/{int:id}/revoke", response={200: GrantOut, **ERRORS}, summary="撤销授权")
@@ -143,7 +134,7 @@ def grant_revoke(request, id: int, payload: GrantRevokeIn):
         raise NotVisible("授权不存在或不在您的管理范围内", target_type=Grant._meta.label_lower,
                          target_id=id) from None
     grant = access_services.grant_revoke(actor=request.actor, grant=grant, reason=payload.reason)
-    return with_role_labels([grant])[0]
+    return access_selectors.with_role_labels([grant])[0]
 
 
 @router.get("/roles", response={200: list[RoleOut], **ERRORS}, summary="角色（内置角色与自定义业务角色）")
@@ -168,5 +159,5 @@ def registry_list(request, filters: Query[RegistryQuery]):
     unit = _unit(request.actor, filters.unit, access_perms.REGISTRY_VIEW)
     grants = access_selectors.registry_list(actor=request.actor, unit=unit)
     page = api_page(grants, filters)
-    with_role_labels(page["items"])
+    access_selectors.with_role_labels(page["items"])
     return page

@@ -15,8 +15,8 @@ from fenji.core.access import policy
 from fenji.core.access.roles import ACCOUNT_ADMIN, DEPT_HEAD, PERMISSION_ADMIN, SECURITY_ADMIN, STAFF, UNIT_LEADER
 from fenji.core.access.services import grant_create, grant_revoke
 from fenji.core.audit.models import AuditEvent
+from fenji.core.console.ledger_views import request_form_context
 from fenji.core.people.identity import check_char
-from fenji.core.people.ledger_views import request_form_context
 from fenji.core.people.models import Account
 from fenji.core.people.services import account_set_status
 from fenji.core.workflow.models import Request, Step, StepState

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from . import calendar_views, views
+from . import calendar_views
+from . import maintenance_views as views
 
 app_name = "ops"
 

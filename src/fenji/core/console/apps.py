@@ -1,0 +1,34 @@
+from django.apps import AppConfig
+
+
+class ConsoleConfig(AppConfig):
+    """The console pages that join several apps: grants, roles and the administrator registry, the
+    ledgers and grant reviews, the audit viewer, the calendar and maintenance pages, and the account and
+    permission request types. Domain apps own their models, services, selectors and permissions; a page
+    that needs several of them lives here (or in a module)."""
+
+    name = "fenji.core.console"
+    label = "console"
+    verbose_name = "管理控制台"
+
+    def ready(self):
+        from django.utils.translation import gettext_lazy as _
+
+        from fenji.core.access import permissions as access_perms
+        from fenji.core.ops import permissions as ops_perms
+        from fenji.core.people import permissions as people_perms
+        from fenji.core.web import nav
+
+        from .requests import register_all
+
+        register_all()
+
+        nav.register(_("授权管理"), "grants:list", action=access_perms.GRANT_VIEW, order=30)
+        nav.register(_("角色"), "grants:roles", action=access_perms.ROLE_VIEW, order=31)
+        nav.register(_("管理员报备"), "grants:registry", action=access_perms.REGISTRY_VIEW, order=32)
+        nav.register(_("账户台账"), "ledgers:accounts", action=people_perms.ACCOUNT_VIEW, order=33)
+        nav.register(_("权限台账"), "ledgers:permissions", action=access_perms.GRANT_VIEW, order=34)
+        nav.register(_("权限审查"), "ledgers:reviews", action=access_perms.GRANT_VIEW, order=35)
+        nav.register(_("审计日志"), "auditlog:list", action=access_perms.AUDIT_VIEW, order=40)
+        nav.register(_("工作日历"), "ops:calendar", action=access_perms.CALENDAR_DAY_VIEW, order=55)
+        nav.register(_("系统维护"), "ops:maintenance", action=ops_perms.MAINTENANCE_VIEW, order=60)
