@@ -79,7 +79,7 @@ COVERED_ELSEWHERE = {
                               "test_outsiders_get_404_like_a_missing_row"
        for name in ("detail", "edit", "send", "seal", "receive", "handle", "return", "package", "attachment")},
     # audit events are scoped by the target's and the actor's unit paths
-    "auditlog:detail": "src/fenji/core/people/tests/test_audit_views.py::test_a_city_auditor_sees_only_its_subtree",
+    "auditlog:detail": "src/fenji/core/console/tests/test_audit_views.py::test_a_city_auditor_sees_only_its_subtree",
     # in-app messages belong to their recipient: another account's message answers 404
     "messages:detail": "src/fenji/core/web/tests/test_messages_page.py::test_another_accounts_message_is_404_and_stays_unread",
     # deciding and withdrawing are POSTs on a request found like workflow:detail (404 outside the scope)
