@@ -110,3 +110,11 @@ def test_demo_builds_the_active_profiles_demo_and_prints_its_logins(db, settings
     assert "新华区政务办公专网" in out and "13820000001" in out and "动态口令密钥" in out
     assert Unit.objects.get(parent=None).name == "新华区人民政府"
     assert Unit.objects.get(code="XH-GXJ").kind_label == "街道"
+
+
+def test_createadmin_gives_the_root_the_profiles_top_kind(db, settings, capsys):
+    settings.FENJI_PROFILE = "discipline"
+    call_command("createadmin", name="平台管理员", mobile="13700000002", id_number="11010519491231002X",
+                 unit_name="某县纪委监委")
+    root = Unit.objects.get(parent=None)
+    assert (root.kind, root.kind_label) == ("disc_commission", "纪委监委")

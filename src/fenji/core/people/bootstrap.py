@@ -25,6 +25,7 @@ from fenji.core.access.roles import (
     UNIT_LEADER,
 )
 from fenji.core.access.services import grant_create
+from fenji.core.kernel import profiles
 from fenji.core.kernel.crypto import blind_index
 from fenji.core.kernel.errors import DomainError
 from fenji.core.mfa import services as mfa
@@ -72,7 +73,9 @@ def create_admin(*, real_name: str, mobile: str, id_number: str, unit_name: str 
     if root is None:
         if not unit_name:
             raise DomainError("平台还没有根单位，请用 --unit-name 指定根单位名称")
-        root = unit_create(actor=policy.SYSTEM, parent=None, name=unit_name, kind=UnitKind.PROVINCE)
+        declared = profiles.active().unit_kinds  # the profile's top kind (团省委, 纪委监委…) comes first
+        root = unit_create(actor=policy.SYSTEM, parent=None, name=unit_name,
+                           kind=declared[0].code if declared else UnitKind.PROVINCE)
     if Account.objects.unscoped(reason="bootstrap").filter(mobile_hash=blind_index(clean_mobile(mobile))).exists():
         raise DomainError("该手机号码已有账号", field="mobile")
     password = generate_initial_password()
