@@ -1,10 +1,21 @@
 # The two commands: `make run` (demo on http://127.0.0.1:8000) and `make test` (the whole suite).
+# `make run PROFILE=league` serves another profile's demo (default, veterans, office, league, discipline,
+# labor): every fenji command below runs with FENJI_PROFILE=$(PROFILE); a profile other than default keeps
+# its demo in its own SQLite file, var/fenji-<profile>.sqlite3, unless FENJI_DATABASE_URL is set, so that
+# switching profiles never meets the other profile's tree (each demo has its own root unit).
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 STAMP  := $(VENV)/.installed
+PROFILE ?= $(or $(FENJI_PROFILE),default)
+RUN_ENV := FENJI_PROFILE='$(PROFILE)'
+ifneq ($(PROFILE),default)
+ifeq ($(origin FENJI_DATABASE_URL),undefined)
+RUN_ENV += FENJI_DATABASE_URL='sqlite:///$(abspath $(or $(FENJI_VAR_DIR),var))/fenji-$(PROFILE).sqlite3'
+endif
+endif
 
 .PHONY: run test bench bootstrap clean
 
@@ -17,15 +28,15 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/fenji migrate --noinput -v0
-	$(BIN)/fenji calendar -v 0 seed
-	FENJI_HOST=$(HOST) FENJI_PORT=$(PORT) $(BIN)/fenji demo $(if $(DEMO_PASSWORD),--password '$(DEMO_PASSWORD)')
+	$(RUN_ENV) $(BIN)/fenji migrate --noinput -v0
+	$(RUN_ENV) $(BIN)/fenji calendar -v 0 seed
+	$(RUN_ENV) FENJI_HOST=$(HOST) FENJI_PORT=$(PORT) $(BIN)/fenji demo $(if $(DEMO_PASSWORD),--password '$(DEMO_PASSWORD)')
 	@# The demo runs background tasks in-process (FENJI_TASKS_IMMEDIATE=1: SMS printed at once, by the
 	@# console backend chosen here: the production default writes them to a 0600 file instead) and starts
 	@# `fenji worker` beside the server for the periodic jobs (reminders); Ctrl+C stops both.
-	FENJI_TASKS_IMMEDIATE=1 FENJI_SMS_BACKEND=console $(BIN)/fenji worker & worker=$$!; \
+	$(RUN_ENV) FENJI_TASKS_IMMEDIATE=1 FENJI_SMS_BACKEND=console $(BIN)/fenji worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	FENJI_TASKS_IMMEDIATE=1 FENJI_SMS_BACKEND=console $(BIN)/fenji run --host $(HOST) --port $(PORT)
+	$(RUN_ENV) FENJI_TASKS_IMMEDIATE=1 FENJI_SMS_BACKEND=console $(BIN)/fenji run --host $(HOST) --port $(PORT)
 
 test: $(STAMP)
 	scripts/system-packages.sh

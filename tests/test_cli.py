@@ -67,3 +67,54 @@ def test_deploy_check_passes_behind_tls(tmp_path):
     result = run_fenji(["check", "--deploy", "--fail-level", "WARNING"],
                        {"FENJI_HTTPS": "1", "FENJI_SECRET_KEY": "x" * 60 + "-deploy-check-key-!@#"}, tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+UNKNOWN = "未知的配置方案 FENJI_PROFILE='nope'，可选：default、discipline、labor、league、office、veterans"
+
+
+@pytest.mark.parametrize("args", [["run", "--port", "0"], ["demo"], ["migrate", "--noinput"]])
+def test_an_unknown_profile_stops_fenji_first_with_the_valid_names(tmp_path, args):
+    result = run_fenji(args, {"FENJI_PROFILE": "nope", "FENJI_VAR_DIR": str(tmp_path)}, tmp_path)
+    assert result.returncode == 2
+    assert UNKNOWN in result.stderr and "kernel.E002" in result.stderr
+    assert "Traceback" not in result.stderr and not (tmp_path / "fenji.sqlite3").exists()
+
+
+def test_make_run_stops_at_an_unknown_profile_before_anything_else(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("FENJI_", "DJANGO_"))}
+    result = subprocess.run(["make", "--no-print-directory", "run", "PROFILE=nope", f"FENJI_VAR_DIR={tmp_path}"],
+                            cwd=ROOT, env={**env, "FENJI_VAR_DIR": str(tmp_path)}, capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode != 0 and UNKNOWN in result.stderr
+    assert "fenji migrate" in result.stdout and "fenji demo" not in result.stdout  # the first command stopped it
+    assert list(tmp_path.glob("*.sqlite3")) == []
+
+
+def test_make_run_keeps_each_profile_in_its_own_database():
+    def dry_run(*args):
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("FENJI_", "DJANGO_"))}
+        return subprocess.run(["make", "--no-print-directory", "-n", "run", *args], cwd=ROOT, env=env,
+                              capture_output=True, text=True, timeout=60).stdout.splitlines()
+
+    commands = [line for line in dry_run("PROFILE=league") if "bin/fenji " in line]
+    assert len(commands) == 5  # migrate, calendar, demo, worker, run
+    assert all("FENJI_PROFILE='league'" in c and f"{ROOT}/var/fenji-league.sqlite3" in c for c in commands)
+    default = [line for line in dry_run() if "bin/fenji " in line]
+    assert all("FENJI_PROFILE='default'" in c and "FENJI_DATABASE_URL" not in c for c in default)
+
+
+def test_demo_builds_the_active_profiles_demo_and_prints_its_logins(db, settings, capsys):
+    settings.FENJI_PROFILE = "office"
+    call_command("demo", password="Demo#2026pass")
+    out = capsys.readouterr().out
+    assert "新华区政务办公专网" in out and "13820000001" in out and "动态口令密钥" in out
+    assert Unit.objects.get(parent=None).name == "新华区人民政府"
+    assert Unit.objects.get(code="XH-GXJ").kind_label == "街道"
+
+
+def test_createadmin_gives_the_root_the_profiles_top_kind(db, settings, capsys):
+    settings.FENJI_PROFILE = "discipline"
+    call_command("createadmin", name="平台管理员", mobile="13700000002", id_number="11010519491231002X",
+                 unit_name="某县纪委监委")
+    root = Unit.objects.get(parent=None)
+    assert (root.kind, root.kind_label) == ("disc_commission", "纪委监委")

@@ -10,6 +10,17 @@ def _django():
     import django
 
     django.setup()
+    _profile_check()
+
+
+def _profile_check():
+    """An unknown FENJI_PROFILE stops every ``fenji`` command first, ``run`` included (which skips
+    Django's system checks), with the system check's message (kernel.E002) naming the valid profiles."""
+    from fenji.core.kernel.checks import profile_exists
+
+    for error in profile_exists():
+        print(f"fenji: {error.msg}（{error.id}）\n{error.hint}", file=sys.stderr, flush=True)
+        sys.exit(2)
 
 
 # What keeps idle and slow clients from starving the server (issue 12, finding 2). granian's backpressure

@@ -126,6 +126,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "fenji.core.web.context.console",
+                "fenji.core.web.context.platform",
                 "fenji.core.ops.context.maintenance",
             ],
         },

@@ -6,12 +6,15 @@ from fenji.core.access.rules import (
     DutyRules,
 )
 from fenji.core.kernel import profiles
-from fenji.core.people.bootstrap import build_demo
+from fenji.modules.league import demo as league_demo
+from fenji.modules.league.kinds import UNIT_KINDS
 
 PROFILE = profiles.Profile(
     name="league",
     display_name="智慧团建",
     modules=("league",),
     duty_rules=DutyRules("league", (SANYUAN,), (SYSTEM_ADMINS_PER_UNIT,)),
-    demo=build_demo,
+    unit_kinds=UNIT_KINDS,
+    account_kinds=("staff", "member"),
+    demo=league_demo.build,
 )

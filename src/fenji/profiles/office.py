@@ -6,12 +6,15 @@ from fenji.core.access.rules import (
     DutyRules,
 )
 from fenji.core.kernel import profiles
-from fenji.core.people.bootstrap import build_demo
+from fenji.modules.office import demo as office_demo
+from fenji.modules.office.kinds import UNIT_KINDS
 
 PROFILE = profiles.Profile(
     name="office",
     display_name="新华区政务办公专网",
     modules=("office",),
     duty_rules=DutyRules("office", (SANYUAN,), (SYSTEM_ADMINS_PER_UNIT,)),
-    demo=build_demo,
+    unit_kinds=UNIT_KINDS,
+    account_kinds=("staff", "citizen"),
+    demo=office_demo.build,
 )

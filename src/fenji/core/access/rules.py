@@ -175,5 +175,7 @@ def per_unit_limit_for(role_code: str) -> PerUnitLimit | None:
 
 
 def kind_rule_for(role_code: str, unit_kind: str) -> NotAtKinds | None:
+    """A rule naming the unit's kind, or the generic level that kind stands for (团委 → town…)."""
+    kinds = {unit_kind, profiles.unit_kind_level(unit_kind)}
     return next((rule for rule in active_profile().not_at_kinds
-                 if role_code in rule.roles and unit_kind in rule.kinds), None)
+                 if role_code in rule.roles and kinds & rule.kinds), None)

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from fenji.core.kernel.forms import Form
-from fenji.core.org.models import UnitKind
+from fenji.core.org.kinds import kind_choices, kind_level
 
 from .models import DispatchKind, FeedbackKind
 
@@ -10,9 +10,12 @@ KIND_CHOICES = [(DispatchKind.NOTICE, _("通知")), (DispatchKind.MEETING, _("�
                 (DispatchKind.DOCUMENT, _("公文")), (DispatchKind.FEEDBACK, _("反馈件"))]
 FEEDBACK_CHOICES = [("", _("（仅反馈件填写）")), (FeedbackKind.UNDERTAKE, _("承办")), (FeedbackKind.PROPOSAL, _("提案")),
                     (FeedbackKind.SUPERVISE, _("督办")), (FeedbackKind.COMPLAINT, _("投诉"))]
-UNIT_KIND_CHOICES = [(UnitKind.CITY, _("市级")), (UnitKind.COUNTY, _("县级")), (UnitKind.TOWN, _("乡镇（街道）")),
-                     (UnitKind.VILLAGE, _("村（社区）")), (UnitKind.UNIT, _("单位")), (UnitKind.DEPARTMENT, _("部门")),
-                     (UnitKind.BRANCH, _("支部")), (UnitKind.OTHER, _("其他"))]
+
+
+def unit_kind_choices():
+    """The active profile's unit kinds, the top level (a root's kind) left out: it is never a target."""
+    return [(code, label) for code, label in kind_choices() if kind_level(code) != "province"]
+
 STATUS_CHOICES = [("", _("全部")), ("unsigned", _("未签收")), ("overdue", _("超期未签收")), ("signed", _("已签收")),
                   ("late", _("超期签收")), ("unreplied", _("未答复")), ("replied", _("已答复")),
                   ("pending", _("待审核")), ("accepted", _("已通过")), ("returned", _("已退回"))]
@@ -34,7 +37,7 @@ class DispatchForm(Form):
     reply_days = forms.IntegerField(label=_("答复时限（工作日）"), required=False, min_value=1, max_value=365,
                                     help_text=_("仅反馈件；不填为5个工作日"))
     kinds = forms.MultipleChoiceField(label=_("只发给以下类型的单位（勾选“含下级”时适用）"), required=False,
-                                      choices=UNIT_KIND_CHOICES, widget=forms.CheckboxSelectMultiple)
+                                      choices=unit_kind_choices, widget=forms.CheckboxSelectMultiple)
 
 
 class DeliveryFilterForm(Form):

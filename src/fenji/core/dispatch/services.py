@@ -23,7 +23,8 @@ from fenji.core.calendar.workdays import add_minutes, deadline, is_current
 from fenji.core.kernel.errors import AccessDenied, DomainError, NotVisible
 from fenji.core.kernel.paths import subtree_q
 from fenji.core.notify.services import message_send
-from fenji.core.org.models import Unit, UnitKind, UnitStatus
+from fenji.core.org.kinds import kind_known, kind_label
+from fenji.core.org.models import Unit, UnitStatus
 
 from . import permissions as perms
 from .handlers import handlers_by_unit
@@ -124,11 +125,10 @@ def _fan_out(dispatch: Dispatch, where: Q, *, sign_due: datetime.datetime, reply
 
 
 def _describe(units, subtrees, kinds) -> dict:
-    labels = dict(UnitKind.choices)
     return {
         "units": [{"id": u.pk, "name": u.name} for u in units],
         "subtrees": [{"id": u.pk, "name": u.name} for u in subtrees],
-        "kinds": [{"code": k, "name": str(labels.get(k, k))} for k in kinds],
+        "kinds": [{"code": k, "name": kind_label(k)} for k in kinds],
     }
 
 
@@ -170,7 +170,7 @@ def dispatch_send(*, actor, kind: str, title: str, targets: Targets, body: str =
         raise DomainError("请选择发送范围", field="targets")
     units, subtrees = _units(actor, targets.units), _units(actor, targets.subtrees)
     kinds = [k for k in dict.fromkeys(targets.kinds) if k]
-    unknown = [k for k in kinds if k not in UnitKind.values]
+    unknown = [k for k in kinds if not kind_known(k)]
     if unknown:
         raise DomainError(f"未知的单位类型：{unknown[0]}", field="targets")
 

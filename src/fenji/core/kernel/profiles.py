@@ -20,6 +20,8 @@ class UnitKindName:
 
     code: str
     label: str
+    level: str = ""  # the generic level it stands for (province/city/county/town/village/unit/department/
+    #                  branch/other), read by rules such as "no account administrators at towns"
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,30 @@ def active_name() -> str:
 
 def active() -> Profile:
     return get(active_name())
+
+
+def unit_kind_level(code: str) -> str:
+    """The generic level of a unit kind: as the active profile declares it, else as any profile does;
+    a code no profile maps (the generic codes themselves) is its own level."""
+    for profile in _active_first():
+        for kind in profile.unit_kinds:
+            if kind.code == code:
+                return kind.level or code
+    return code
+
+
+def unit_kind_label(code: str) -> str | None:
+    """What the active profile calls a unit kind, else what any profile that knows the code calls it."""
+    for profile in _active_first():
+        for kind in profile.unit_kinds:
+            if kind.code == code:
+                return kind.label
+    return None
+
+
+def _active_first() -> list[Profile]:
+    first = _profiles.get(active_name())
+    return ([first] if first else []) + [p for p in all_profiles() if p is not first]
 
 
 class UnknownProfile(LookupError):

@@ -11,11 +11,11 @@ from fenji.core.kernel.errors import DomainError
 
 from . import permissions as perms
 from . import selectors, services
-from .models import UnitKind
 
 router = Router(tags=["组织机构"])
 
-KINDS = "、".join(f"{value}（{label}）" for value, label in UnitKind.choices)
+KINDS = ("所用配置方案的单位类型代码（单位详情的 kind 与 kind_label 给出代码与名称），"
+         "或通用层级 province、city、county、town、village、unit、department、branch、other")
 TEXT_FIELDS = ("short_name", "leader", "approval_ref")  # blank rather than null when cleared
 
 
@@ -39,19 +39,24 @@ class UnitOut(Schema):
 
     @staticmethod
     def resolve_kind_label(unit):
-        return unit.get_kind_display()
+        return unit.kind_label
 
 
 class UnitChildOut(Schema):
     id: int
     name: str
     kind: str
+    kind_label: str
     status: str
     sort_order: int
     has_children: bool = Field(description="是否有正常状态的下级单位（实时）")
     counts: dict[str, int] = Field(description="units：下级单位数（整个子树）；account：子树内在用账号数。"
                                                "取自统计快照，每 10 分钟更新，见 counts_as_of")
     counts_as_of: datetime.datetime | None = Field(description="counts 的统计时间；尚未生成统计快照时为 null")
+
+    @staticmethod
+    def resolve_kind_label(unit):
+        return unit.kind_label
 
     @staticmethod
     def resolve_counts(unit):

@@ -4,13 +4,13 @@ from django.utils.translation import gettext_lazy as _
 from fenji.core.kernel.forms import Form
 from fenji.core.kernel.inputs import INT_MAX, INT_MIN, DateField
 
-from .models import UnitKind
+from .kinds import kind_choices
 
 
 class UnitForm(Form):
     name = forms.CharField(label=_("单位名称"), max_length=100)
     short_name = forms.CharField(label=_("简称"), max_length=40, required=False)
-    kind = forms.ChoiceField(label=_("单位类型"), choices=UnitKind.choices)
+    kind = forms.ChoiceField(label=_("单位类型"), choices=kind_choices)
     code = forms.CharField(label=_("单位代码"), max_length=32, required=False, help_text=_("如统一社会信用代码或行政区划代码，全平台唯一"))
     sort_order = forms.IntegerField(label=_("排序号"), initial=0, required=False, min_value=INT_MIN,
                                     max_value=INT_MAX)

@@ -4,6 +4,9 @@ from fenji.core.kernel.paths import PathField, subtree_q
 
 
 class UnitKind(models.TextChoices):
+    """The generic levels. A unit's ``kind`` is one of these or one of the active profile's kinds
+    (``org.kinds``), each of which names the level it stands for."""
+
     PROVINCE = "province", "省级"
     CITY = "city", "市级"
     COUNTY = "county", "县级"
@@ -26,7 +29,7 @@ class Unit(models.Model):
     name = models.CharField(max_length=100, verbose_name="单位名称")
     short_name = models.CharField(max_length=40, blank=True, verbose_name="简称")
     code = models.CharField(max_length=32, null=True, blank=True, unique=True, verbose_name="单位代码")
-    kind = models.CharField(max_length=16, choices=UnitKind.choices, verbose_name="单位类型")
+    kind = models.CharField(max_length=32, verbose_name="单位类型")  # a profile's kind or a generic level
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children", verbose_name="上级单位"
     )
@@ -60,6 +63,12 @@ class Unit(models.Model):
     def unit_path(self) -> str:
         # Units are scoped by their own path, like every unit-owned row by its unit_path.
         return self.path
+
+    @property
+    def kind_label(self) -> str:
+        from .kinds import kind_label
+
+        return kind_label(self.kind)
 
     @property
     def is_active(self) -> bool:

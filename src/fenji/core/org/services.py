@@ -12,7 +12,8 @@ from fenji.core.kernel.models import org_owned_models
 from fenji.core.kernel.paths import SEGMENT_WIDTH, is_within, subtree_q
 
 from . import permissions as perms
-from .models import Unit, UnitKind, UnitStatus
+from .kinds import kind_known
+from .models import Unit, UnitStatus
 from .tree import lock_tree, next_child_path, rewrite_prefix
 
 EDITABLE_FIELDS = ("name", "short_name", "code", "kind", "sort_order", "leader", "founded_on", "approval_ref")
@@ -24,7 +25,7 @@ def _validate_fields(fields: dict, *, instance: Unit | None = None) -> dict:
         cleaned["name"] = (cleaned["name"] or "").strip()
         if not cleaned["name"]:
             raise DomainError("请填写单位名称", field="name")
-    if "kind" in cleaned and cleaned["kind"] not in UnitKind.values:
+    if "kind" in cleaned and not kind_known(cleaned["kind"]) and (instance is None or cleaned["kind"] != instance.kind):
         raise DomainError("单位类型无效", field="kind")
     if "code" in cleaned:
         cleaned["code"] = (cleaned["code"] or "").strip() or None

@@ -25,6 +25,7 @@ from fenji.core.access.roles import (
     UNIT_LEADER,
 )
 from fenji.core.access.services import grant_create
+from fenji.core.kernel import profiles
 from fenji.core.kernel.crypto import blind_index
 from fenji.core.kernel.errors import DomainError
 from fenji.core.mfa import services as mfa
@@ -72,7 +73,9 @@ def create_admin(*, real_name: str, mobile: str, id_number: str, unit_name: str 
     if root is None:
         if not unit_name:
             raise DomainError("平台还没有根单位，请用 --unit-name 指定根单位名称")
-        root = unit_create(actor=policy.SYSTEM, parent=None, name=unit_name, kind=UnitKind.PROVINCE)
+        declared = profiles.active().unit_kinds  # the profile's top kind (团省委, 纪委监委…) comes first
+        root = unit_create(actor=policy.SYSTEM, parent=None, name=unit_name,
+                           kind=declared[0].code if declared else UnitKind.PROVINCE)
     if Account.objects.unscoped(reason="bootstrap").filter(mobile_hash=blind_index(clean_mobile(mobile))).exists():
         raise DomainError("该手机号码已有账号", field="mobile")
     password = generate_initial_password()
@@ -141,21 +144,48 @@ DEMO_PEOPLE = [
 ]
 
 
-@transaction.atomic
-def build_demo(*, password: str) -> list[DemoLogin]:
-    """The demo province (Jiangsu with all cities, counties and towns) and its people, the administrators
-    with a confirmed authenticator (fixed secrets), and the demo marker. Idempotent."""
-    if not Unit.objects.filter(code=DEMO_PROVINCE_CODE).exists():
-        if Unit.objects.filter(parent__isnull=True).exists():
-            raise DomainError("数据库中已有其他根单位，演示数据只能装入空平台或演示平台")
-        province_import(actor=policy.SYSTEM, province_code=DEMO_PROVINCE_CODE)
-    units = {u.code: u for u in Unit.objects.filter(code__in={row[3] for row in DEMO_PEOPLE})}
-    rng = random.Random(20261123)
+@dataclass(frozen=True)
+class DemoUnit:
+    """One unit of a demo tree, found again by its ``code`` on a re-run."""
+
+    code: str
+    name: str
+    kind: str
+    children: tuple["DemoUnit", ...] = ()
+
+
+def _refuse_other_root(root_code: str) -> None:
+    if not Unit.objects.filter(code=root_code).exists() and Unit.objects.filter(parent__isnull=True).exists():
+        raise DomainError("数据库中已有其他根单位，演示数据只能装入空平台或演示平台")
+
+
+def demo_tree(root: DemoUnit) -> None:
+    """Create the units of a demo tree that are not there yet (by code), top down. Idempotent."""
+    _refuse_other_root(root.code)
+    existing = set(Unit.objects.filter(code__isnull=False).values_list("code", flat=True))
+
+    def build(node: DemoUnit, parent: Unit | None) -> None:
+        if node.code in existing:
+            unit = Unit.objects.get(code=node.code)
+        else:
+            unit = unit_create(actor=policy.SYSTEM, parent=parent, name=node.name, kind=node.kind, code=node.code)
+        for child in node.children:
+            build(child, unit)
+
+    build(root, None)
+
+
+def demo_people(people, *, password: str, region: str | None = None, seed: int = 20261123) -> list[DemoLogin]:
+    """The demo's people (rows like ``DEMO_PEOPLE``) on their units (by code): each account, its one
+    role, and a confirmed authenticator with the fixed demo secret for administrators. Idempotent.
+    ``region``: the 6-digit area code of the demo ID numbers (default: the unit's own code)."""
+    units = {u.code: u for u in Unit.objects.filter(code__in={row[3] for row in people})}
+    rng = random.Random(seed)
     logins = []
-    for serial, (role_label, name, mobile, code, kind, title, role, where) in enumerate(DEMO_PEOPLE, start=1):
+    for serial, (role_label, name, mobile, code, kind, title, role, where) in enumerate(people, start=1):
         unit = units[code]
         account = bootstrap_account(unit=unit, real_name=name, mobile=mobile, kind=kind,
-                        id_number=_demo_id_number(code, serial, rng), title=title, password=password,
+                        id_number=_demo_id_number(region or code, serial, rng), title=title, password=password,
                         must_change=False)
         if role is not None and not (Grant.objects.unscoped(reason="bootstrap")
                                      .filter(account=account, role=role.code, revoked_at=None).exists()):
@@ -166,3 +196,13 @@ def build_demo(*, password: str) -> list[DemoLogin]:
         logins.append(DemoLogin(role_label, name, mobile, unit.name, where, secret))
     mfa.demo_mark()  # lets the demo-only commands (demo_code) run on this database
     return logins
+
+
+@transaction.atomic
+def build_demo(*, password: str) -> list[DemoLogin]:
+    """The default profile's demo: the province of Jiangsu with all cities, counties and towns, and its
+    people, the administrators with a confirmed authenticator (fixed secrets). Idempotent."""
+    if not Unit.objects.filter(code=DEMO_PROVINCE_CODE).exists():
+        _refuse_other_root(DEMO_PROVINCE_CODE)
+        province_import(actor=policy.SYSTEM, province_code=DEMO_PROVINCE_CODE)
+    return demo_people(DEMO_PEOPLE, password=password)

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from fenji.core.kernel.forms import Form
 from fenji.core.kernel.inputs import DateField
 
-from .models import AccountKind, AccountStatus, DutyStatus
+from .models import AccountStatus, DutyStatus, account_kinds_used
 
 
 class LoginForm(Form):
@@ -37,7 +37,7 @@ class AccountOpenForm(Form):
     id_number = forms.CharField(label=_("身份证号码"), max_length=18, required=False,
                                 help_text=_("18位，实名制必填（群众账号可不填）"))
     mobile = forms.CharField(label=_("手机号码"), max_length=20, help_text=_("即登录账号；初始密码将以短信发送到该号码"))
-    kind = forms.ChoiceField(label=_("账号类型"), choices=AccountKind.choices)
+    kind = forms.ChoiceField(label=_("账号类型"), choices=account_kinds_used)
     title = forms.CharField(label=_("职务"), max_length=50, required=False)
 
 
@@ -45,7 +45,7 @@ class AccountFilterForm(Form):
     # Mobile and ID numbers are encrypted at rest: only a whole number can be looked up (its blind index).
     q = forms.CharField(label=_("姓名或手机号"), required=False, help_text=_("手机号须输入完整11位"),
                         widget=forms.TextInput(attrs={"placeholder": _("手机号须输入完整11位")}))
-    kind = forms.ChoiceField(label=_("类型"), required=False, choices=[("", _("全部"))] + AccountKind.choices)
+    kind = forms.ChoiceField(label=_("类型"), required=False, choices=lambda: [("", _("全部")), *account_kinds_used()])
     status = forms.ChoiceField(label=_("状态"), required=False, choices=[("", _("全部"))] + AccountStatus.choices)
     unit = forms.IntegerField(required=False, widget=forms.HiddenInput)
 

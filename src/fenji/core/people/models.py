@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils.crypto import salted_hmac
 
 from fenji.core.access.scoping import ScopedQuerySet
+from fenji.core.kernel import profiles
 from fenji.core.kernel.crypto import blind_index
 from fenji.core.kernel.errors import DomainError
 from fenji.core.kernel.fields import BlindIndexField, EncryptedTextField
@@ -54,6 +55,12 @@ class AccountKind(models.TextChoices):
     MEMBER = "member", "会员/团员"
     ELDER = "elder", "离退休干部"
     CITIZEN = "citizen", "群众"
+
+
+def account_kinds_used() -> list[tuple[str, str]]:
+    """The account kinds the active profile uses (all of them if it names none), with their labels."""
+    used = profiles.active().account_kinds
+    return [(value, label) for value, label in AccountKind.choices if not used or value in used]
 
 
 MOBILE_ONLY_KINDS = {AccountKind.MEMBER, AccountKind.ELDER, AccountKind.CITIZEN}

@@ -23,7 +23,7 @@ from fenji.core.workflow.services import request_start
 from . import permissions as perms
 from .identity import clean_mobile, parse_id_number
 from .member_import import ImportResult, ImportStopped, member_import  # noqa: F401  (batch opening: C2.6)
-from .models import Account, AccountKind, AccountStatus, DutyStatus, PasswordHistory, Person
+from .models import Account, AccountKind, AccountStatus, DutyStatus, PasswordHistory, Person, account_kinds_used
 from .passwords import generate_initial_password
 from .referrals import refer_duplicate
 from .selectors import stale_account_list
@@ -91,8 +91,8 @@ def account_open(
     real_name = (real_name or "").strip()
     if not real_name:
         raise DomainError("请填写姓名", field="real_name")
-    if kind not in AccountKind.values:
-        raise DomainError("账号类型无效", field="kind")
+    if kind not in dict(account_kinds_used()):
+        raise DomainError("账号类型无效：本平台不使用该类型的账号", field="kind")
     mobile = clean_mobile(mobile)
     identity = parse_id_number(id_number) if (id_number or "").strip() else None
     if identity is None and kind != AccountKind.CITIZEN:

@@ -1,4 +1,7 @@
 from django.utils import translation
+from django.utils.translation import gettext
+
+from fenji.core.kernel import profiles
 
 from . import nav
 
@@ -13,3 +16,8 @@ def console(request):
         return {}
     menu = nav.menu(request.actor, request.path, translation.get_language())
     return {"nav_entries": menu.entries, "nav_html": menu.html}
+
+
+def platform(request):
+    """``platform_name``: the active profile's displayed name (login pages, title bar, header)."""
+    return {"platform_name": gettext(profiles.active().display_name)}
