@@ -154,6 +154,15 @@ def test_token_days_beyond_a_year_are_refused(tree, city_admin, login):
     assert not ApiToken.objects.exists()
 
 
+def test_a_token_name_with_a_control_character_is_refused(tree, city_admin, login):
+    client = login(city_admin)
+    error = error_of(client.post("/api/v1/tokens", {"name": "同步\x1b[2J"}, content_type="application/json"), 422)
+    assert (error["field"], error["message"]) == ("name", "“name”含有不允许的控制字符")
+    with pytest.raises(CommandError, match="“令牌名称”含有不允许的控制字符"):
+        call_command("token", "create", "--account", city_admin.mobile, "--name", "同步\x00脚本")
+    assert not ApiToken.objects.exists()
+
+
 def test_an_administrators_token_needs_the_second_factor(tree, city_admin, city_clerk):
     with pytest.raises(Exception, match="动态口令") as refused:
         token_services.token_create(actor=policy.actor_for(city_admin), account=city_admin, name="脚本")
