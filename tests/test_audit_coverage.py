@@ -5,6 +5,7 @@ import datetime
 import pytest
 
 from conftest import PASSWORD, actor, complete_second_factor, make_account
+from fenji.core.access import policy
 from fenji.core.access.models import Grant
 from fenji.core.access.roles import AUDITOR, SECURITY_ADMIN, STAFF
 from fenji.core.access.services import grant_create, grant_review_record, grant_revoke, role_create
@@ -17,6 +18,7 @@ from fenji.core.people.identity import check_char
 from fenji.core.people.services import (
     account_change_mobile,
     account_open,
+    account_second_factor_reset,
     account_set_status,
     password_change,
     person_unmask,
@@ -73,6 +75,10 @@ def disable(w):
 
 def change_mobile(w):
     account_change_mobile(actor=actor(w["admin"]), account=w["member"], mobile="13700002222")
+
+
+def reset_second_factor(w):
+    account_second_factor_reset(actor=policy.SYSTEM, account=w["admin"])  # the host operator's command
 
 
 def change_password(w):
@@ -256,6 +262,7 @@ CASES = [
     ("disable account", [], disable, "people.account.disable", "ok"),
     ("change mobile", [], change_mobile, "people.account.update", "ok"),
     ("change password", [], change_password, "people.password.change", "ok"),
+    ("reset the second factor", [], reset_second_factor, "mfa.device.reset", "ok"),
     ("create unit", [], create_unit, "org.unit.create", "ok"),
     ("update unit", [], update_unit, "org.unit.update", "ok"),
     ("move unit", [], move_unit, "org.unit.move", "ok"),

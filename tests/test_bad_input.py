@@ -298,43 +298,50 @@ def _assert_no_server_error(response, what: str):
     assert response.status_code < 500, f"{what} answered {response.status_code}"
 
 
+def _fill_paths(route, signed_in, caller, tree, send):
+    """``send(client, path)`` for every fill of the route's path; then (client, path, row id) for the poisoned
+    inputs, or ``None`` when the sign-in guard answers before any input is read."""
+    client, account = caller(route) if signed_in else (Client(raise_request_exception=False), None)
+    rows = _row_ids(tree, account, route)
+    for path in _path_fills(route, rows):
+        send(client, path)
+    if not signed_in and not route.rule.public:
+        return None
+    return client, next(_path_fills(route, rows)), rows["unit"]
+
+
 @pytest.mark.parametrize("signed_in", [True, False], ids=["signed_in", "anonymous"])
 @pytest.mark.parametrize("route", ROUTES, ids=_ids(ROUTES))
 def test_no_page_answers_bad_input_with_a_server_error(route, signed_in, caller, tree):
-    client, account = caller(route) if signed_in else (Client(raise_request_exception=False), None)
-    rows = _row_ids(tree, account, route)
-    row_id = rows["unit"]
-    for path in _path_fills(route, rows):
-        _assert_no_server_error(client.get(path), f"GET {path}")
-    if not signed_in and not route.rule.public:
-        return  # the sign-in guard answers before any input is read
-    path = next(_path_fills(route, rows))
+    poisoned = _fill_paths(route, signed_in, caller, tree,
+                           lambda client, path: _assert_no_server_error(client.get(path), f"GET {path}"))
+    if poisoned is None:
+        return
+    client, path, row_id = poisoned
     for poison in POISONS:
         data = _form_data(poison, row_id)
         _assert_no_server_error(client.get(path, data), f"GET {path} ({poison})")
         _assert_no_server_error(client.post(path, data), f"POST {path} ({poison})")
 
 
+def _call(client, route, target, body, what: str):
+    response = client.generic(route.method, target, json.dumps(body), content_type="application/json")
+    _assert_no_server_error(response, what)
+    assert response["Content-Type"].startswith("application/json"), what
+
+
 @pytest.mark.parametrize("signed_in", [True, False], ids=["signed_in", "anonymous"])
 @pytest.mark.parametrize("route", OPERATIONS, ids=_ids(OPERATIONS))
 def test_no_api_operation_answers_bad_input_with_a_server_error(route, signed_in, caller, tree):
-    client, account = caller(route) if signed_in else (Client(raise_request_exception=False), None)
-    rows = _row_ids(tree, account, route)
-    row_id = rows["unit"]
-    for path in _path_fills(route, rows):
-        response = client.generic(route.method, path, "{}", content_type="application/json")
-        _assert_no_server_error(response, f"{route.method} {path}")
-        assert response["Content-Type"].startswith("application/json"), f"{route.method} {path}"
-    if not signed_in and not route.rule.public:
-        return  # authentication answers before the input is parsed
-    path = next(_path_fills(route, rows))
+    poisoned = _fill_paths(route, signed_in, caller, tree,
+                           lambda client, path: _call(client, route, path, {}, f"{route.method} {path}"))
+    if poisoned is None:
+        return
+    client, path, row_id = poisoned
     for poison in API_POISONS:
         query, body = _api_request(route, poison, row_id)
         target = path + ("?" + urlencode(query) if query else "")
-        response = client.generic(route.method, target, json.dumps(body if body is not None else {}),
-                                  content_type="application/json")
-        _assert_no_server_error(response, f"{route.method} {target[:200]} ({poison})")
-        assert response["Content-Type"].startswith("application/json"), f"{route.method} {path} ({poison})"
+        _call(client, route, target, body if body is not None else {}, f"{route.method} {target[:200]} ({poison})")
 
 
 def test_a_refusal_of_a_malformed_path_is_recorded_not_a_server_error(tree, outsider):

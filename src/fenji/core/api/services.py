@@ -11,7 +11,6 @@ from fenji.core.access.permissions import TOKEN_MANAGE
 from fenji.core.audit.services import audit_record
 from fenji.core.audit.transactions import service
 from fenji.core.kernel.errors import AccessDenied, DomainError
-from fenji.core.kernel.inputs import CONTROL
 from fenji.core.mfa import services as mfa
 
 from . import tokens
@@ -56,8 +55,6 @@ def token_create(*, actor, account, name: str, days: int | None = None,
     name = (name or "").strip()
     if not name:
         raise DomainError("请填写令牌名称（用途）", field="name")
-    if CONTROL.search(name):
-        raise DomainError("令牌名称含有不允许的控制字符", field="name")
     if len(name) > ApiToken._meta.get_field("name").max_length:
         raise DomainError("令牌名称不能超过 50 个字", field="name")
     if days is not None and not 1 <= days <= MAX_DAYS:

@@ -34,7 +34,7 @@ from fenji.core.kernel import context
 from fenji.core.kernel.errors import NotVisible
 
 from .models import Outcome, RefusalCount
-from .services import _storable, audit_record
+from .services import audit_record, storable
 
 SAMPLES = 10  # distinct paths (or token prefixes, numbers) kept per aggregated event
 SCOPE_MISS = "access.scope.miss"
@@ -72,7 +72,7 @@ def _summarize(summary: dict, *, reason: str, sample: str, target_type: str) -> 
         reasons = summary.setdefault("reasons", {})
         reasons[reason] = reasons.get(reason, 0) + 1
     samples = summary.setdefault("samples", [])
-    sample = _storable(sample)  # a NUL in a probed path cannot go into PostgreSQL's jsonb
+    sample = storable(sample)  # a NUL in a probed path cannot go into PostgreSQL's jsonb
     if sample and sample not in samples and len(samples) < SAMPLES:
         samples.append(sample)
     if target_type:

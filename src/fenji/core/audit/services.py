@@ -15,21 +15,21 @@ PLATFORM = SimpleNamespace(account_id=None, label="系统", unit_path="")
 SECRET_KEYS = {"password", "password1", "password2", "old_password", "new_password", "initial_password"}
 
 
-def _storable(value):
+def storable(value):
     """NUL cannot be stored in PostgreSQL text or jsonb (a refused path such as ``/x%00/`` would fail the
     request): it is written as the four characters ``\\x00``, so the auditor still sees it was sent."""
     if isinstance(value, str):
         return value.replace("\x00", "\\x00")
     if isinstance(value, dict):
-        return {_storable(k): _storable(v) for k, v in value.items()}
+        return {storable(k): storable(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [_storable(v) for v in value]
+        return [storable(v) for v in value]
     return value
 
 
 def _clean(details: dict | None) -> dict:
     # Passwords never reach the log, whatever a caller passes.
-    return _storable({k: ("***" if k in SECRET_KEYS else v) for k, v in (details or {}).items()})
+    return storable({k: ("***" if k in SECRET_KEYS else v) for k, v in (details or {}).items()})
 
 
 def audit_record(
@@ -56,7 +56,7 @@ def audit_record(
         actor_unit_path=getattr(actor, "unit_path", "") or "",
         action=action,
         target_type=target_type,
-        target_id=_storable(str(target_id)),
+        target_id=storable(str(target_id)),
         target_unit_path=target_unit_path,
         client_ip=ctx.client_ip,
         request_id=ctx.request_id,

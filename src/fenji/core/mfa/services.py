@@ -204,11 +204,15 @@ def device_enrol(account, *, secret: str | None = None) -> str:
 
 
 @transaction.atomic
-def second_factor_reset(*, actor, account) -> None:
-    """Forget the account's authenticator and recovery codes: it enrols again at its next login."""
+def second_factor_reset(*, actor, account, details: dict | None = None) -> None:
+    """Forget the account's authenticator and recovery codes: it enrols again at its next login.
+
+    ``people.services.account_second_factor_reset`` calls it and also ends the account's sessions and
+    tokens (which this layer cannot reach); ``details`` goes into the audit event.
+    """
     TotpDevice.objects.filter(account_id=account.pk).delete()
     RecoveryCode.objects.filter(account_id=account.pk).delete()
-    audit_record(actor=actor, action="mfa.device.reset", target=account)
+    audit_record(actor=actor, action="mfa.device.reset", target=account, details=details)
 
 
 # --- recovery codes -----------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from fenji.core.audit.services import audit_record
 from fenji.core.audit.transactions import service
 from fenji.core.kernel.crypto import blind_index
 from fenji.core.kernel.errors import AccessDenied, DomainError, ReferredRefusal
+from fenji.core.mfa import services as mfa
 from fenji.core.notify.tasks import sms_enqueue
 from fenji.core.workflow.services import request_start
 
@@ -223,6 +224,17 @@ def password_change(*, actor, account: Account, old_password: str, new_password:
     revoked = _end_sessions_and_tokens(actor=actor, account=account, reason="修改密码")
     audit_record(actor=actor, action="people.password.change", target=account,
                  details={"sessions_ended": True, "tokens_revoked": [t.pk for t in revoked]})
+    return account
+
+
+@service
+def account_second_factor_reset(*, actor, account: Account) -> Account:
+    """Forget the account's authenticator and recovery codes (``fenji mfa_reset``, for a lost phone): it
+    enrols again at its next login. Every session of the account ends and every API token is revoked,
+    so whoever holds the lost phone and a session or token made with it is out as well."""
+    revoked = _end_sessions_and_tokens(actor=actor, account=account, reason="重置动态口令")
+    mfa.second_factor_reset(actor=actor, account=account,
+                            details={"sessions_ended": True, "tokens_revoked": [t.pk for t in revoked]})
     return account
 
 

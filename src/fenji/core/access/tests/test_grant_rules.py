@@ -49,24 +49,50 @@ def test_security_admin_grants_within_the_subtree(tree, security):
     assert AuditEvent.objects.filter(action="access.grant.create", outcome="ok", target_id=str(grant.pk)).exists()
 
 
-@pytest.mark.parametrize("first, second, rule", [
-    (SYSTEM_ADMIN, SECURITY_ADMIN, "exclusive:sanyuan"),
-    (SECURITY_ADMIN, AUDITOR, "exclusive:sanyuan"),
-    (AUDITOR, SYSTEM_ADMIN, "exclusive:sanyuan"),
-    (ACCOUNT_ADMIN, PERMISSION_ADMIN, "exclusive:sanyuan"),  # system and security duty: 三员 first
-    (PERMISSION_ADMIN, OPERATOR, "exclusive:account_permission_operator"),
-    (OPERATOR, ACCOUNT_ADMIN, "exclusive:account_permission_operator"),
-    (SYSTEM_ADMIN, OPERATOR, "exclusive:account_permission_operator"),  # the system duty opens accounts
-    (STAFF, SECURITY_ADMIN, "exclusive:account_permission_operator"),  # the security duty grants
-])
-def test_one_person_never_holds_two_exclusive_duties(tree, security, first, second, rule):
+SANYUAN = "三员分设，系统管理、安全保密、安全审计职责不得由一人兼任"
+SEED_004_6 = "账户管理员、权限管理员、操作员分别由专人担任，不得相互兼任"
+
+# (held, asked, rule, why): whoever holds ``held`` is refused ``asked`` by ``rule`` with the message
+# "<name>" + why. The API tests (tests/test_api.py) walk the same table through POST /api/v1/grants.
+EXCLUSIVE_PAIRS = [
+    (SYSTEM_ADMIN, SECURITY_ADMIN, "sanyuan",
+     f"已担任系统管理员（系统管理职责），不能再担任安全保密管理员（安全保密职责）：{SANYUAN}"),
+    (SECURITY_ADMIN, AUDITOR, "sanyuan",
+     f"已担任安全保密管理员（安全保密职责），不能再担任安全审计员（安全审计职责）：{SANYUAN}"),
+    (AUDITOR, SYSTEM_ADMIN, "sanyuan",
+     f"已担任安全审计员（安全审计职责），不能再担任系统管理员（系统管理职责）：{SANYUAN}"),
+    # the sub-roles carry their parent's duty (issue 12 §1: each of these four was once accepted)
+    (SYSTEM_ADMIN, PERMISSION_ADMIN, "sanyuan",
+     f"已担任系统管理员（系统管理职责），不能再担任权限管理员（安全保密职责）：{SANYUAN}"),
+    (ACCOUNT_ADMIN, AUDITOR, "sanyuan",
+     f"已担任账户管理员（系统管理职责），不能再担任安全审计员（安全审计职责）：{SANYUAN}"),
+    (PERMISSION_ADMIN, SYSTEM_ADMIN, "sanyuan",
+     f"已担任权限管理员（安全保密职责），不能再担任系统管理员（系统管理职责）：{SANYUAN}"),
+    (AUDITOR, ACCOUNT_ADMIN, "sanyuan",
+     f"已担任安全审计员（安全审计职责），不能再担任账户管理员（系统管理职责）：{SANYUAN}"),
+    (ACCOUNT_ADMIN, PERMISSION_ADMIN, "sanyuan",  # system and security duty: 三员 first
+     f"已担任账户管理员（系统管理职责），不能再担任权限管理员（安全保密职责）：{SANYUAN}"),
+    (PERMISSION_ADMIN, OPERATOR, "account_permission_operator",
+     f"已担任权限管理员（权限管理职责），不能再担任操作员（业务操作职责）：{SEED_004_6}"),
+    (OPERATOR, ACCOUNT_ADMIN, "account_permission_operator",
+     f"已担任操作员（业务操作职责），不能再担任账户管理员（账户管理职责）：{SEED_004_6}"),
+    (SYSTEM_ADMIN, OPERATOR, "account_permission_operator",  # the system duty opens accounts (seed 004 §6)
+     f"已担任系统管理员（账户管理职责），不能再担任操作员（业务操作职责）：{SEED_004_6}"),
+    (STAFF, SECURITY_ADMIN, "account_permission_operator",  # the security duty grants
+     f"已担任工作人员（业务操作职责），不能再担任安全保密管理员（权限管理职责）：{SEED_004_6}"),
+]
+
+
+@pytest.mark.parametrize("first, second, rule, why", EXCLUSIVE_PAIRS,
+                         ids=[f"{held.code}-{asked.code}" for held, asked, *_ in EXCLUSIVE_PAIRS])
+def test_one_person_never_holds_two_exclusive_duties(tree, security, first, second, rule, why):
     person = make_account(tree.county, name="兼任者")
     grant_create(actor=actor(security), account=person, role=first.code, unit=tree.county)
     with pytest.raises(RuleViolation) as refused:
         grant_create(actor=actor(security), account=person, role=second.code, unit=tree.county)
-    assert refused.value.rule == rule and "不得" in refused.value.message
+    assert (refused.value.rule, refused.value.message) == (f"exclusive:{rule}", f"兼任者{why}")
     assert not live(account=person, role=second.code).exists()
-    assert denials(rule).count() == 1
+    assert denials(f"exclusive:{rule}").count() == 1
 
 
 def test_exclusive_duties_hold_across_units_and_at_the_database(tree, security):

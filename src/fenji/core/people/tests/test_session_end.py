@@ -1,9 +1,10 @@
 """Events that end every session and revoke every API token of an account: disabling it, a password
-change, an investigation (issue 12, finding 5). Re-enabling brings none of them back."""
+change, an investigation (issue 12, finding 5), a reset of its second factor (``fenji mfa_reset``). Re-enabling brings none of them back."""
 
 import datetime
 
 from django.contrib.auth import SESSION_KEY
+from django.core.management import call_command
 from django.test import Client
 
 from conftest import PASSWORD, actor, make_account
@@ -107,3 +108,16 @@ def test_an_investigation_ends_the_sessions_and_revokes_the_tokens(tree, city_ad
     # Nobody else is touched.
     assert is_signed_in(other_browser) and token_works(other_plain)
 
+
+
+def test_resetting_the_second_factor_ends_the_sessions_and_revokes_the_tokens(tree, city_admin, login):
+    browser = login(city_admin)  # the password and the authenticator's code
+    token, plain = new_token(city_admin)
+    assert is_signed_in(browser) and token_works(plain)
+    # The phone is lost: whoever finds it must not keep the session or the token made with it.
+    call_command("mfa_reset", mobile=city_admin.mobile)
+    assert not is_signed_in(browser) and not token_works(plain)
+    token.refresh_from_db()
+    assert token.status == "revoked" and token.revoke_reason == "重置动态口令"
+    reset = AuditEvent.objects.get(action="mfa.device.reset", target_id=str(city_admin.pk))
+    assert reset.details == {"sessions_ended": True, "tokens_revoked": [token.pk]}

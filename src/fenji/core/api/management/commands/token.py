@@ -13,6 +13,7 @@ from fenji.core.access import policy
 from fenji.core.api import selectors, services
 from fenji.core.api.models import MAX_DAYS
 from fenji.core.kernel.errors import DomainError, NotVisible
+from fenji.core.kernel.text import control_error
 
 
 def _account(mobile: str):
@@ -51,6 +52,10 @@ class Command(BaseCommand):
 
     def _create(self, options):
         account = _account(options["account"])
+        # the command line is an edge like the API's InputSchema and the forms: it refuses control characters
+        refused = control_error((options["name"] or "").strip(), label="令牌名称")
+        if refused:
+            raise CommandError(refused)
         token, plain = services.token_create(actor=policy.SYSTEM, account=account, name=options["name"],
                                              days=options["days"])
         self.stdout.write(self.style.SUCCESS(
