@@ -12,7 +12,7 @@ class OpsConfig(AppConfig):
     def ready(self):
         from django.utils.translation import gettext_lazy as _
 
-        from fenji.core.access.permissions import CALENDAR_DAY_VIEW
+        from fenji.core.calendar.permissions import DAY_VIEW as CALENDAR_DAY_VIEW
         from fenji.core.web import nav
 
         from . import permissions as perms
