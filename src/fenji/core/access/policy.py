@@ -9,6 +9,7 @@ obtained from a request, and accounts have no superuser flag at all.
 
 import datetime
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -33,8 +34,10 @@ class GrantFact:
     subsystem: str = ""
     valid_until: datetime.datetime | None = None
 
-    @property
+    @cached_property
     def actions(self) -> frozenset[str]:
+        # Resolved once per actor (per request): a built-in role's actions depend on the declarations and
+        # the active profile (``roles.resolved``), which do not change within a request.
         return self.role.actions
 
     def covers(self, path: str) -> bool:

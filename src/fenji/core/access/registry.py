@@ -79,3 +79,12 @@ def core_actions() -> dict[str, Action]:
 
 def all_actions() -> list[Action]:
     return sorted({**_module_actions(), **_actions}.values(), key=lambda a: a.code)
+
+
+def audit_label(code: str) -> str:
+    """The Chinese label of an audit event's action: a declaration's audit label, else the action's, else the code."""
+    label = modules.audit_label(code)
+    if label is None:
+        action = _actions.get(code) or _module_actions().get(code)
+        label = action.label if action else code
+    return label

@@ -95,15 +95,6 @@ class PeriodicJob:
 
 
 @dataclass(frozen=True)
-class RequestType:
-    """A request type the module files through the workflow (its builder is the workflow's own object)."""
-
-    code: str
-    label: str
-    spec: Any = None
-
-
-@dataclass(frozen=True)
 class Module:
     name: str  # the app label
     label: str  # Chinese name, as shown to people
@@ -112,7 +103,7 @@ class Module:
     roles: tuple[RoleDecl, ...] = ()
     role_shares: tuple[RoleShare, ...] = ()  # built-in roles' share of these actions
     duty_rules: Mapping[str, tuple] = field(default_factory=dict)  # profile name → extra rules for it
-    request_types: tuple[RequestType, ...] = ()
+    request_types: tuple = ()  # ``workflow.registry.RequestType`` objects (filed only while live)
     menu: tuple[MenuEntry, ...] = ()
     mobile_tiles: tuple[MenuEntry, ...] = ()
     dashboard_tiles: tuple[DashboardTile, ...] = ()
@@ -220,6 +211,19 @@ def live_dashboard_tiles() -> list[tuple[Module, DashboardTile]]:
 
 def live_todo_providers() -> list[tuple[Module, TodoProvider]]:
     return [(m, p) for m in live() for p in m.todo_providers]
+
+
+def live_import_specs() -> list[tuple[Module, Any]]:
+    return [(m, spec) for m in live() for spec in m.imports]
+
+
+def live_sampled_records() -> list[tuple[Module, str]]:
+    """The record types (``app_label.Model``) open to sampling audits, of the live declarations."""
+    return [(m, record) for m in live() for record in m.sampled_records]
+
+
+def live_demo_builders() -> list[tuple[Module, Callable]]:
+    return [(m, m.demo) for m in live() if m.demo is not None]
 
 
 def audit_label(action: str) -> str | None:

@@ -157,3 +157,12 @@ def test_a_module_contributes_duty_rules_to_its_profile(settings):
     settings.FENJI_PROFILE = "default"
     assert "veterans_worker" not in CORE_ROLES["system_admin"].delegates
     assert modules.get("veterans").duty_rules["veterans"]
+
+
+def test_a_dark_module_roles_are_not_offered(db, settings):
+    from fenji.core.access.selectors import role_list
+
+    assert "league_cadre" in {role.code for role in role_list()[0]}
+    settings.FENJI_PROFILE = "veterans"
+    offered = {role.code for role in role_list()[0]}
+    assert "league_cadre" not in offered and {"veterans_worker", "staff", "security_admin"} <= offered

@@ -95,10 +95,27 @@ def test_the_installed_declarations_pass_the_checks():
 
 
 def test_is_live_follows_the_active_profile(settings):
-    with modules.temporarily(sample()):
+    def build(**kwargs):
+        return []
+
+    with modules.temporarily(sample(imports=("样例导入",), sampled_records=("sample.Thing",), demo=build)):
+        assert modules.live_import_specs()[-1][1] == "样例导入"
+        assert ("sample.Thing", build) == (modules.live_sampled_records()[-1][1], modules.live_demo_builders()[-1][1])
         assert modules.is_live("sample")  # default: every module
         settings.FENJI_PROFILE = "veterans"
         assert not modules.is_live("sample") and modules.is_live("veterans")
         assert [m.name for m in modules.live() if not m.core] == ["veterans"]
         assert not modules.action_is_live(EDIT.code) and modules.action_is_live("org.unit.view")
+        assert "sample" not in {m.name for m, _ in [*modules.live_import_specs(), *modules.live_sampled_records(),
+                                                     *modules.live_demo_builders()]}
     assert not modules.is_registered("sample")
+
+
+def test_audit_labels_come_from_the_declarations():
+    declared = sample(audit_labels={"sample.thing.export": "导出样例清单"})
+    with modules.temporarily(declared):
+        assert registry.audit_label("sample.thing.export") == "导出样例清单"
+        assert registry.audit_label(EDIT.code) == "编辑样例"
+    assert registry.audit_label("league.member.manage") == "录入和维护团员关键信息"
+    assert registry.audit_label("org.unit.create") == "新建单位"
+    assert registry.audit_label("people.login") == "people.login"
