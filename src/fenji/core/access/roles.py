@@ -14,11 +14,6 @@ from fenji.core.kernel import modules
 
 from .registry import Duty
 
-ORG_VIEW = "org.unit.view"
-ORG_WRITE = ("org.unit.create", "org.unit.update", "org.unit.move", "org.unit.revoke")
-ACCOUNT_VIEW = "people.account.view"
-ACCOUNT_WRITE = ("people.account.open", "people.account.update", "people.account.disable")
-PERSON_UNMASK = "people.person.unmask"  # full ID and mobile numbers, audited
 GRANT_READ = ("access.grant.view", "access.role.view", "access.registry.view")
 GRANT_WRITE = ("access.grant.create", "access.grant.revoke")
 CUSTOM = "*business*"  # in ``delegates``: any business role defined as data
@@ -91,26 +86,23 @@ def _role(code, label, duty, actions, delegates=()):
     return Role(code, label, duty, frozenset(actions), frozenset(delegates))
 
 
-# Each built-in role names only the codes of ``access`` and of the structure it governs (units, accounts);
-# the apps above add their own codes to it in their declarations (e.g. ``workflow/permissions.py``).
-SYSTEM_ADMIN = _role("system_admin", "系统管理员", Duty.SYSTEM,
-                     (ORG_VIEW, *ORG_WRITE, ACCOUNT_VIEW, *ACCOUNT_WRITE, PERSON_UNMASK, "access.registry.view"))
+# Each built-in role names only the codes of ``access``; the apps above add their own codes to it in their
+# declarations (e.g. ``org/permissions.py``, ``workflow/permissions.py``).
+SYSTEM_ADMIN = _role("system_admin", "系统管理员", Duty.SYSTEM, ("access.registry.view",))
 SECURITY_ADMIN = _role("security_admin", "安全保密管理员", Duty.SECURITY,
-                       (ORG_VIEW, ACCOUNT_VIEW, *GRANT_READ, *GRANT_WRITE, "access.role.manage",
-                        "access.token.manage", "access.grant.review"),
+                       (*GRANT_READ, *GRANT_WRITE, "access.role.manage", "access.token.manage", "access.grant.review"),
                        ("system_admin", "security_admin", "auditor", "account_admin", "permission_admin",
                         "operator", "staff", "dept_head", "unit_leader", CUSTOM))
-AUDITOR = _role("auditor", "安全审计员", Duty.AUDIT, (ORG_VIEW, ACCOUNT_VIEW, *GRANT_READ, "audit.event.view"))
-ACCOUNT_ADMIN = _role("account_admin", "账户管理员", Duty.SYSTEM,
-                      (ORG_VIEW, ACCOUNT_VIEW, *ACCOUNT_WRITE, PERSON_UNMASK, "access.registry.view"))
+AUDITOR = _role("auditor", "安全审计员", Duty.AUDIT, (*GRANT_READ, "audit.event.view"))
+ACCOUNT_ADMIN = _role("account_admin", "账户管理员", Duty.SYSTEM, ("access.registry.view",))
 PERMISSION_ADMIN = _role("permission_admin", "权限管理员", Duty.SECURITY,
-                         (ORG_VIEW, ACCOUNT_VIEW, *GRANT_READ, *GRANT_WRITE, "access.grant.review"),
+                         (*GRANT_READ, *GRANT_WRITE, "access.grant.review"),
                          ("permission_admin", "operator", "staff", "dept_head", "unit_leader", CUSTOM))
-OPERATOR = _role("operator", "操作员", Duty.BUSINESS, (ORG_VIEW,))
-STAFF = _role("staff", "工作人员", Duty.BUSINESS, (ORG_VIEW,))
+OPERATOR = _role("operator", "操作员", Duty.BUSINESS, ())
+STAFF = _role("staff", "工作人员", Duty.BUSINESS, ())
 # The two signatures on seed 004's forms: the requesting department's opinion, the unit leader's.
-DEPT_HEAD = _role("dept_head", "部门负责人", Duty.BUSINESS, (ORG_VIEW, ACCOUNT_VIEW))
-UNIT_LEADER = _role("unit_leader", "单位分管领导", Duty.BUSINESS, (ORG_VIEW, ACCOUNT_VIEW))
+DEPT_HEAD = _role("dept_head", "部门负责人", Duty.BUSINESS, ())
+UNIT_LEADER = _role("unit_leader", "单位分管领导", Duty.BUSINESS, ())
 
 CORE_ROLES = {r.code: r for r in (SYSTEM_ADMIN, SECURITY_ADMIN, AUDITOR, ACCOUNT_ADMIN, PERMISSION_ADMIN,
                                   OPERATOR, STAFF, DEPT_HEAD, UNIT_LEADER)}

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from fenji.core.kernel import modules, profiles
 
 from . import registry
-from .roles import ACCOUNT_WRITE, GRANT_WRITE, Role
+from .roles import GRANT_WRITE, Role
 
 AUDIT_VIEW = "audit.event.view"
 
@@ -40,6 +40,7 @@ class DutyMark:
     actions: frozenset[str] = frozenset()
     writes_of: registry.Duty | None = None
     any_of: tuple["DutyMark", ...] = ()  # carried when any of these is
+    marked: str = ""  # or when holding an action an app's declaration marks with this (``Module.duty_marks``)
 
     def carried_by(self, role: Role) -> bool:
         if any(mark.carried_by(role) for mark in self.any_of):
@@ -47,6 +48,8 @@ class DutyMark:
         if self.role_duty is not None and role.duty == self.role_duty:
             return True
         if self.actions & role.actions:
+            return True
+        if self.marked and modules.marked_actions(self.marked) & role.actions:
             return True
         return self.writes_of is not None and any(_is_write_of(code, self.writes_of) for code in role.actions)
 
@@ -60,7 +63,7 @@ AUDIT_DUTY = DutyMark("audit", "安全审计", role_duty=registry.Duty.AUDIT, ac
 # administrator opens accounts too, so it carries the account duty; the security administrator grants,
 # so it carries the permission duty; any role with a business write action (操作员, 工作人员, 部门负责人,
 # 单位分管领导, a business role as data that does more than read) carries the operator duty.
-ACCOUNT_DUTY = DutyMark("account", "账户管理", actions=frozenset(ACCOUNT_WRITE))
+ACCOUNT_DUTY = DutyMark("account", "账户管理", marked="account")  # the account writes ``people`` marks
 PERMISSION_DUTY = DutyMark("permission", "权限管理", actions=frozenset(GRANT_WRITE))
 OPERATOR_DUTY = DutyMark("operator", "业务操作", writes_of=registry.Duty.BUSINESS)
 

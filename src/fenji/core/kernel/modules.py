@@ -103,6 +103,8 @@ class Module:
     roles: tuple[RoleDecl, ...] = ()
     role_shares: tuple[RoleShare, ...] = ()  # built-in roles' share of these actions
     duty_rules: Mapping[str, tuple] = field(default_factory=dict)  # profile name → extra rules for it
+    # duty mark code → these actions: a role holding any of them carries that duty ("account": opening accounts)
+    duty_marks: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     request_types: tuple = ()  # ``workflow.registry.RequestType`` objects (filed only while live)
     menu: tuple[MenuEntry, ...] = ()
     mobile_tiles: tuple[MenuEntry, ...] = ()
@@ -191,6 +193,11 @@ def declared_actions() -> list[tuple[Module, ActionDecl]]:
 
 def declared_roles() -> list[tuple[Module, RoleDecl]]:
     return [(module, role) for module in _modules.values() for role in module.roles]
+
+
+def marked_actions(mark: str) -> frozenset[str]:
+    """The actions the declarations mark as making a role carry duty ``mark`` (``access.rules.DutyMark``)."""
+    return frozenset(code for module in _modules.values() for code in module.duty_marks.get(mark, ()))
 
 
 def role_shares(role: str) -> list[tuple[Module, RoleShare]]:
@@ -336,6 +343,10 @@ def problems(declarations: list[Module], *, core_actions: Mapping[str, Any], cor
             for code in share.delegates:
                 if code not in roles:
                     error(module, f"允许角色 {share.role} 下放未声明的角色 {code}", "fenji.E013")
+        for mark, codes in module.duty_marks.items():
+            for code in codes:
+                if code not in actions:
+                    error(module, f"职责标记 {mark} 指向未声明的动作 {code}", "fenji.E013")
         entries = [("菜单项", e.label, e.action) for e in module.menu]
         entries += [("手机端入口", e.label, e.action) for e in module.mobile_tiles]
         entries += [("首页卡片", t.label, t.action) for t in module.dashboard_tiles]

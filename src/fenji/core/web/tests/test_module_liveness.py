@@ -110,3 +110,15 @@ def test_the_mobile_home_shows_the_live_tiles(reader, login, settings):
     assert "样例入口" in client.get("/m/").content.decode()
     settings.FENJI_PROFILE = "veterans"
     assert "样例入口" not in client.get("/m/").content.decode()
+
+
+def test_a_declared_urlconf_is_mounted_behind_the_liveness_check(settings):
+    from django.urls import Resolver404
+
+    declared = Module(name="sample", label="样例模块", urls="fenji.core.web.message_urls", url_prefix="sample/")
+    with modules.temporarily(declared):
+        (mounted,) = modules.url_patterns()
+        assert mounted.resolve("sample/").func is not None
+        settings.FENJI_PROFILE = "veterans"
+        with pytest.raises(Resolver404):
+            mounted.resolve("sample/")
