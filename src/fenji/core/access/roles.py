@@ -21,9 +21,9 @@ CUSTOM = "*business*"  # in ``delegates``: any business role defined as data
 
 @dataclass(frozen=True)
 class Role:
-    """A role. A built-in role's ``actions`` are its own (``own_actions``: the codes of this app and of the
-    structure below it) plus what the apps above contribute to it through their declarations
-    (``kernel.modules.RoleShare``), plus what the active profile widens it by (``DutyRules.widen``)."""
+    """A role. A built-in role's ``actions`` are its own (``own_actions``: codes of ``access`` only) plus what
+    the apps that own the other codes contribute to it in their declarations (``kernel.modules.RoleShare``),
+    plus what the active profile widens it by (``DutyRules.widen``). A business role as data has only its own."""
 
     code: str
     label: str
