@@ -105,3 +105,29 @@ def test_no_source_file_is_over_600_lines():
         if lines > MAX_LINES and name not in OVER_LINES_ALLOWED:
             offenders[name] = lines
     assert offenders == {}
+
+
+def test_core_names_no_module_action_code():
+    """The core reads a module's codes from the registry (``kernel.modules``); it never writes one down."""
+    from fenji.core.kernel import modules
+
+    codes = {action.code for module in modules.all_modules() if not module.core for action in module.actions}
+    roles = {role.code for module in modules.all_modules() if not module.core for role in module.roles}
+    assert codes and roles  # the five modules declare theirs
+    offenders = []
+    for path in (SRC / "core").rglob("*"):
+        if path.suffix not in {".py", ".html", ".txt", ".js"} or "tests" in path.relative_to(SRC / "core").parts:
+            continue
+        text = path.read_text(encoding="utf-8")
+        offenders += [f"{path.relative_to(ROOT)}: {code}" for code in sorted(codes | roles)
+                      if re.search(rf"(?<![\w.]){re.escape(code)}(?![\w.])", text)]
+    assert offenders == []
+
+
+def test_modules_are_independent_of_each_other():
+    import tomllib
+
+    contracts = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]["contracts"]
+    independence = [c for c in contracts if c["type"] == "independence"]
+    assert [sorted(c["modules"]) for c in independence] == [sorted(
+        f"fenji.modules.{name}" for name in ("veterans", "office", "league", "discipline", "labor"))]

@@ -2,6 +2,7 @@ from django.http import HttpResponse
 from django.urls import include, path
 
 from fenji.api import api
+from fenji.core.kernel import modules
 from fenji.core.web.routes import public
 
 
@@ -26,4 +27,6 @@ urlpatterns = [
     path("files/", include("fenji.core.files.urls")),
     path("seals/", include("fenji.core.seals.urls")),
     path("submissions/", include("fenji.core.submissions.urls")),
+    # Each declared module's pages (``Module.urls``): always in the URLconf, 404 while the profile leaves it dark.
+    *modules.url_patterns(),
 ]

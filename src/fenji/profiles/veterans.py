@@ -1,7 +1,14 @@
-"""The ``veterans`` profile. Seed 000."""
+"""The ``veterans`` profile. Seed 000.
+
+Seed 000 §6: each level's 系统管理员 "维护下级单位在系统中的组织架构，配置下级管理员及其权限，管理用户账号
+…": the system administrator both maintains the structure and configures the lower administrators'
+permissions, so 三员 (which puts grants with the security administrator) does not rule here. Reading the
+logs stays a separate duty (``AUDIT_APART``). Seed 000 §7: at most 2 system administrators per unit.
+"""
 
 from fenji.core.access.rules import (
-    SANYUAN,
+    AUDIT_APART,
+    SYSTEM_ADMIN_CONFIGURES_PERMISSIONS,
     SYSTEM_ADMINS_PER_UNIT,
     DutyRules,
 )
@@ -13,7 +20,8 @@ PROFILE = profiles.Profile(
     name="veterans",
     display_name="江苏省离退休干部服务管理系统",
     modules=("veterans",),
-    duty_rules=DutyRules("veterans", (SANYUAN,), (SYSTEM_ADMINS_PER_UNIT,)),
+    duty_rules=DutyRules("veterans", (AUDIT_APART,), (SYSTEM_ADMINS_PER_UNIT,),
+                         widen=(SYSTEM_ADMIN_CONFIGURES_PERMISSIONS,)),
     unit_kinds=UNIT_KINDS,
     account_kinds=("staff", "elder"),
     demo=veterans_demo.build,

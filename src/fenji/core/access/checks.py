@@ -3,15 +3,48 @@ at most one duty of each exclusive set; no account's grants break an exclusive d
 
 from django.core import checks
 
+from fenji.core.kernel import modules, profiles
+
 from . import registry, rules
-from .roles import BUILTIN_ROLES
+from .roles import BUILTIN_ROLES, CORE_ROLES, Role, resolved
+
+_UNWIDENED = rules.DutyRules("unwidened")
+
+
+def as_under(role: Role, duty_rules: rules.DutyRules) -> Role:
+    """``role`` with the actions it has under ``duty_rules`` fixed (for checking a profile not active)."""
+    actions, delegates = resolved(role, duty_rules)
+    return Role(role.code, role.label, role.duty, actions, delegates, builtin=False, subsystem=role.subsystem)
+
+
+@checks.register()
+def modules_are_consistent(app_configs, **kwargs):
+    """The declarations of the modules and of the core apps (``kernel.modules``), read together."""
+    from django.apps import apps
+
+    return modules.problems(modules.all_modules(), core_actions=registry.core_actions(), core_roles=set(CORE_ROLES),
+                            profile_list=profiles.all_profiles(),
+                            installed={config.label for config in apps.get_app_configs()})
 
 
 @checks.register()
 def roles_are_consistent(app_configs, **kwargs):
     errors = []
+    by_profile = rules.rules_by_profile()
     for role in BUILTIN_ROLES.values():
-        for code in sorted(role.actions):
+        actions, delegates = resolved(role, _UNWIDENED)  # a profile's widening may cross duties (seed 000 §6)
+        for profile in by_profile.values():
+            for widening in profile.widen:
+                if widening.role == role.code:
+                    for code in sorted(widening.actions - actions):
+                        if not registry.is_declared(code):
+                            errors.append(checks.Error(f"profile {profile.name} widens {role.code} with undeclared "
+                                                       f"action {code}", id="fenji.E001"))
+                    for delegated in sorted(widening.delegates):
+                        if delegated != "*business*" and delegated not in BUILTIN_ROLES:
+                            errors.append(checks.Error(f"profile {profile.name} lets {role.code} delegate unknown "
+                                                       f"role {delegated}", id="fenji.E003"))
+        for code in sorted(actions):
             if not registry.is_declared(code):
                 errors.append(checks.Error(f"role {role.code} names undeclared action {code}", id="fenji.E001"))
                 continue
@@ -19,12 +52,13 @@ def roles_are_consistent(app_configs, **kwargs):
             if not action.read_only and action.duty != role.duty:
                 errors.append(checks.Error(f"role {role.code} ({role.duty}) includes {code} of duty {action.duty}",
                                            id="fenji.E002"))
-        for delegated in role.delegates:
+        for delegated in delegates:
             if delegated != "*business*" and delegated not in BUILTIN_ROLES:
                 errors.append(checks.Error(f"role {role.code} delegates unknown role {delegated}", id="fenji.E003"))
-        for profile in rules.rules_by_profile().values():
+        for profile in by_profile.values():
+            fixed = as_under(role, profile)
             for rule in profile.exclusive:
-                if len(carried := rule.carried_by(role)) > 1:
+                if len(carried := rule.carried_by(fixed)) > 1:
                     errors.append(checks.Error(
                         f"role {role.code} carries {len(carried)} duties of {rule.name} "
                         f"({', '.join(d.code for d in carried)}) in profile {profile.name}", id="fenji.E004"))

@@ -10,7 +10,3 @@ TOKEN_MANAGE = declare("access.token.manage", Duty.SECURITY, "管理接口令牌
 # Periodic review of the grant log, with findings on record (seed 004 §9(四), C4.3).
 GRANT_REVIEW = declare("access.grant.review", Duty.SECURITY, "记录权限定期审查")
 AUDIT_VIEW = declare("audit.event.view", Duty.AUDIT, "查看审计日志", read_only=True)
-# The working-day calendar's actions. ``fenji.core.calendar`` sits below ``access`` in the layers and
-# cannot declare them itself; its console pages (``ops``) enforce them.
-CALENDAR_DAY_VIEW = declare("calendar.day.view", Duty.BUSINESS, "查看工作日历", read_only=True)
-CALENDAR_DAY_MANAGE = declare("calendar.day.manage", Duty.SYSTEM, "维护工作日历")

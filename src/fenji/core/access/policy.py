@@ -9,10 +9,12 @@ obtained from a request, and accounts have no superuser flag at all.
 
 import datetime
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from fenji.core.kernel import modules
 from fenji.core.kernel.errors import AccessDenied
 from fenji.core.kernel.paths import SUBTREE_END, ancestor_paths, is_within
 
@@ -20,6 +22,7 @@ from . import registry
 from .models import Grant, Reach
 from .models import Role as RoleRow
 from .roles import BUILTIN_ROLES, Role
+from .roles import is_live as role_is_live
 
 
 @dataclass(frozen=True)
@@ -31,8 +34,10 @@ class GrantFact:
     subsystem: str = ""
     valid_until: datetime.datetime | None = None
 
-    @property
+    @cached_property
     def actions(self) -> frozenset[str]:
+        # Resolved once per actor (per request): a built-in role's actions depend on the declarations and
+        # the active profile (``roles.resolved``), which do not change within a request.
         return self.role.actions
 
     def covers(self, path: str) -> bool:
@@ -85,9 +90,11 @@ def _from_row(row: RoleRow) -> Role:
 
 def roles_for(codes, *, live_only: bool = False) -> dict[str, Role]:
     """Roles by code in one query at most: built-ins from code, business roles from the table
-    (archived ones too unless ``live_only``: old grants still name them, but they grant nothing)."""
-    roles = {code: BUILTIN_ROLES[code] for code in codes if code in BUILTIN_ROLES}
-    custom = set(codes) - set(roles)
+    (archived ones too unless ``live_only``: old grants still name them, but they grant nothing; likewise
+    the roles of a module the active profile leaves dark)."""
+    roles = {code: BUILTIN_ROLES[code] for code in codes
+             if code in BUILTIN_ROLES and not (live_only and not role_is_live(code))}
+    custom = {code for code in codes if code not in BUILTIN_ROLES}
     if custom:
         rows = RoleRow.objects.filter(code__in=custom)
         if live_only:
@@ -138,6 +145,9 @@ def actor_for(account) -> Actor:
 
 def can(actor: Actor, action: str, unit_path: str | None = None) -> bool:
     """May ``actor`` do ``action`` (at ``unit_path``, when the target lives in a unit)?"""
+    if not modules.action_is_live(action):
+        registry.get(action)
+        return actor is SYSTEM  # a module the profile leaves dark: its data stays, its actions are refused
     reach = actor._reach.get(action)
     if reach is None:
         registry.get(action)  # an undeclared code is a programming error, not a silent "no"
@@ -159,6 +169,8 @@ def require(actor: Actor, action: str, unit_path: str | None = None) -> None:
     if can(actor, action, unit_path):
         return
     label = registry.get(action).label
+    if not modules.action_is_live(action):
+        raise AccessDenied(f"“{label}”在本平台未启用", rule="module_not_live", action=action)
     if not actor.holds(action):
         raise AccessDenied(f"您没有“{label}”的权限", rule="no_grant", action=action)
     raise AccessDenied(f"“{label}”超出了您的管理范围（只能管理本单位及下级）", rule="out_of_scope", action=action)

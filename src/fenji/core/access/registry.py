@@ -7,6 +7,8 @@ so that an auditor can read accounts without being able to change them.
 from dataclasses import dataclass
 from enum import StrEnum
 
+from fenji.core.kernel import modules
+
 
 class Duty(StrEnum):
     SYSTEM = "system"  # structure and people (系统管理员, 账户管理员)
@@ -43,16 +45,46 @@ def declare(code: str, duty: Duty, label: str, *, read_only: bool = False) -> st
     return code
 
 
+_declared: tuple[int, dict[str, Action]] | None = None
+
+
+def _module_actions() -> dict[str, Action]:
+    """The actions declared through the module contract (``kernel.modules``), as actions of this registry.
+    A code declared twice keeps its first meaning here; the system check names the second (fenji.E011)."""
+    global _declared
+    if _declared is None or _declared[0] != modules.version():
+        found: dict[str, Action] = {}
+        for _, action in modules.declared_actions():
+            if action.code not in _actions and action.code not in found and action.duty in Duty._value2member_map_:
+                found[action.code] = Action(action.code, Duty(action.duty), action.label, action.read_only)
+        _declared = (modules.version(), found)
+    return _declared[1]
+
+
 def get(code: str) -> Action:
-    try:
-        return _actions[code]
-    except KeyError:
-        raise KeyError(f"undeclared action code: {code}") from None
+    action = _actions.get(code) or _module_actions().get(code)
+    if action is None:
+        raise KeyError(f"undeclared action code: {code}")
+    return action
 
 
 def is_declared(code: str) -> bool:
-    return code in _actions
+    return code in _actions or code in _module_actions()
+
+
+def core_actions() -> dict[str, Action]:
+    """The actions declared here by ``declare`` (not through a module declaration)."""
+    return dict(_actions)
 
 
 def all_actions() -> list[Action]:
-    return sorted(_actions.values(), key=lambda a: a.code)
+    return sorted({**_module_actions(), **_actions}.values(), key=lambda a: a.code)
+
+
+def audit_label(code: str) -> str:
+    """The Chinese label of an audit event's action: a declaration's audit label, else the action's, else the code."""
+    label = modules.audit_label(code)
+    if label is None:
+        action = _actions.get(code) or _module_actions().get(code)
+        label = action.label if action else code
+    return label

@@ -7,35 +7,39 @@ the system administrator's actions without holding them — so each role states 
 (ADR 0006), and a grant never reaches further, wider or longer than the grant it is made under.
 """
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+
+from fenji.core.kernel import modules
 
 from .registry import Duty
 
-ORG_VIEW = "org.unit.view"
-ORG_WRITE = ("org.unit.create", "org.unit.update", "org.unit.move", "org.unit.revoke")
-ACCOUNT_VIEW = "people.account.view"
-ACCOUNT_WRITE = ("people.account.open", "people.account.update", "people.account.disable")
-PERSON_UNMASK = "people.person.unmask"  # full ID and mobile numbers, audited
 GRANT_READ = ("access.grant.view", "access.role.view", "access.registry.view")
 GRANT_WRITE = ("access.grant.create", "access.grant.revoke")
-# Requests (fenji.core.workflow declares these codes; the workflow sits above access in the layers).
-REQUEST_FILE = "workflow.request.file"
-REQUEST_VIEW = "workflow.request.view"
-REQUEST_ENDORSE = "workflow.request.endorse"
-REQUEST_APPROVE = "workflow.request.approve"
-REPORT_ACKNOWLEDGE = "workflow.report.acknowledge"
 CUSTOM = "*business*"  # in ``delegates``: any business role defined as data
 
 
 @dataclass(frozen=True)
 class Role:
+    """A role. A built-in role's ``actions`` are its own (``own_actions``: codes of ``access`` only) plus what
+    the apps that own the other codes contribute to it in their declarations (``kernel.modules.RoleShare``),
+    plus what the active profile widens it by (``DutyRules.widen``). A business role as data has only its own."""
+
     code: str
     label: str
     duty: Duty
-    actions: frozenset[str]
-    delegates: frozenset[str] = frozenset()
+    own_actions: frozenset[str]
+    own_delegates: frozenset[str] = frozenset()
     builtin: bool = True
     subsystem: str = ""
+
+    @property
+    def actions(self) -> frozenset[str]:
+        return resolved(self)[0]
+
+    @property
+    def delegates(self) -> frozenset[str]:
+        return resolved(self)[1]
 
     @property
     def is_admin(self) -> bool:
@@ -47,43 +51,102 @@ class Role:
         return CUSTOM in self.delegates and not role.builtin and role.duty == Duty.BUSINESS
 
 
+_resolved: dict[tuple, tuple[frozenset[str], frozenset[str], object]] = {}
+
+
+def resolved(role: Role, duty_rules=None) -> tuple[frozenset[str], frozenset[str]]:
+    """``(actions, delegates)`` of ``role`` under ``duty_rules`` (the active profile's by default)."""
+    if not role.builtin:
+        return role.own_actions, role.own_delegates
+    if duty_rules is None:
+        from . import rules  # rules builds on roles
+
+        duty_rules = rules.active_profile()
+    key = (role, id(duty_rules), modules.version())
+    hit = _resolved.get(key)
+    if hit is None:
+        actions, delegates = set(role.own_actions), set(role.own_delegates)
+        for _, share in modules.role_shares(role.code):
+            actions.update(share.actions)
+            delegates.update(share.delegates)
+        for _, declared in modules.declared_roles():
+            if role.code in declared.delegated_by:
+                delegates.add(declared.code)
+        for widening in getattr(duty_rules, "widen", ()):
+            if widening.role == role.code:
+                actions.update(widening.actions)
+                delegates.update(widening.delegates)
+        if len(_resolved) > 4096:
+            _resolved.clear()
+        hit = _resolved[key] = (frozenset(actions), frozenset(delegates), duty_rules)  # keeps the id valid
+    return hit[0], hit[1]
+
+
 def _role(code, label, duty, actions, delegates=()):
     return Role(code, label, duty, frozenset(actions), frozenset(delegates))
 
 
-SYSTEM_ADMIN = _role("system_admin", "系统管理员", Duty.SYSTEM,
-                     (ORG_VIEW, *ORG_WRITE, ACCOUNT_VIEW, *ACCOUNT_WRITE, PERSON_UNMASK, "access.registry.view",
-                      "ops.maintenance.view", "ops.maintenance.manage",
-                      "calendar.day.view", "calendar.day.manage"))
+# Each built-in role names only the codes of ``access``; the apps above add their own codes to it in their
+# declarations (e.g. ``org/permissions.py``, ``workflow/permissions.py``).
+SYSTEM_ADMIN = _role("system_admin", "系统管理员", Duty.SYSTEM, ("access.registry.view",))
 SECURITY_ADMIN = _role("security_admin", "安全保密管理员", Duty.SECURITY,
-                       (ORG_VIEW, ACCOUNT_VIEW, *GRANT_READ, *GRANT_WRITE, "access.role.manage",
-                        "access.token.manage", "access.grant.review", REQUEST_VIEW, REPORT_ACKNOWLEDGE,
-                        "seals.key.manage"),
+                       (*GRANT_READ, *GRANT_WRITE, "access.role.manage", "access.token.manage", "access.grant.review"),
                        ("system_admin", "security_admin", "auditor", "account_admin", "permission_admin",
                         "operator", "staff", "dept_head", "unit_leader", CUSTOM))
-AUDITOR = _role("auditor", "安全审计员", Duty.AUDIT,
-                (ORG_VIEW, ACCOUNT_VIEW, *GRANT_READ, "audit.event.view", REQUEST_VIEW))
-ACCOUNT_ADMIN = _role("account_admin", "账户管理员", Duty.SYSTEM,
-                      (ORG_VIEW, ACCOUNT_VIEW, *ACCOUNT_WRITE, PERSON_UNMASK, "access.registry.view", REQUEST_VIEW))
+AUDITOR = _role("auditor", "安全审计员", Duty.AUDIT, (*GRANT_READ, "audit.event.view"))
+ACCOUNT_ADMIN = _role("account_admin", "账户管理员", Duty.SYSTEM, ("access.registry.view",))
 PERMISSION_ADMIN = _role("permission_admin", "权限管理员", Duty.SECURITY,
-                         (ORG_VIEW, ACCOUNT_VIEW, *GRANT_READ, *GRANT_WRITE, "access.grant.review", REQUEST_VIEW),
+                         (*GRANT_READ, *GRANT_WRITE, "access.grant.review"),
                          ("permission_admin", "operator", "staff", "dept_head", "unit_leader", CUSTOM))
-OPERATOR = _role("operator", "操作员", Duty.BUSINESS, (ORG_VIEW, REQUEST_FILE, "dispatch.delivery.handle",
-                                                      "files.attachment.view", "files.attachment.upload",
-                                                      "submissions.submission.draft"))
-STAFF = _role("staff", "工作人员", Duty.BUSINESS,
-              (ORG_VIEW, "calendar.day.view", REQUEST_FILE, "dispatch.delivery.handle", "files.attachment.view",
-               "files.attachment.upload", "submissions.submission.draft"))
+OPERATOR = _role("operator", "操作员", Duty.BUSINESS, ())
+STAFF = _role("staff", "工作人员", Duty.BUSINESS, ())
 # The two signatures on seed 004's forms: the requesting department's opinion, the unit leader's.
-DEPT_HEAD = _role("dept_head", "部门负责人", Duty.BUSINESS,
-                  (ORG_VIEW, ACCOUNT_VIEW, "calendar.day.view", REQUEST_FILE, REQUEST_VIEW, REQUEST_ENDORSE,
-                   "dispatch.dispatch.send", "dispatch.delivery.handle", "files.attachment.view",
-                   "files.attachment.upload", "submissions.submission.draft", "submissions.submission.handle"))
-UNIT_LEADER = _role("unit_leader", "单位分管领导", Duty.BUSINESS,
-                    (ORG_VIEW, ACCOUNT_VIEW, "calendar.day.view", REQUEST_VIEW, REQUEST_APPROVE,
-                     "dispatch.dispatch.send", "dispatch.delivery.handle", "files.attachment.view",
-                     "files.attachment.upload", "submissions.submission.draft", "submissions.submission.handle",
-                     "seals.seal.apply"))
+DEPT_HEAD = _role("dept_head", "部门负责人", Duty.BUSINESS, ())
+UNIT_LEADER = _role("unit_leader", "单位分管领导", Duty.BUSINESS, ())
 
-BUILTIN_ROLES = {r.code: r for r in (SYSTEM_ADMIN, SECURITY_ADMIN, AUDITOR, ACCOUNT_ADMIN, PERMISSION_ADMIN,
-                                     OPERATOR, STAFF, DEPT_HEAD, UNIT_LEADER)}
+CORE_ROLES = {r.code: r for r in (SYSTEM_ADMIN, SECURITY_ADMIN, AUDITOR, ACCOUNT_ADMIN, PERMISSION_ADMIN,
+                                  OPERATOR, STAFF, DEPT_HEAD, UNIT_LEADER)}
+
+
+class _BuiltinRoles(Mapping):
+    """The roles declared in code: the core's, then each declared module's (``kernel.modules.RoleDecl``)."""
+
+    def __init__(self):
+        self._built: tuple[int, dict[str, Role]] | None = None
+
+    def _all(self) -> dict[str, Role]:
+        if self._built is None or self._built[0] != modules.version():
+            found = dict(CORE_ROLES)
+            for _module, declared in modules.declared_roles():
+                if declared.code not in found and declared.duty in Duty._value2member_map_:
+                    found[declared.code] = Role(declared.code, declared.label, Duty(declared.duty),
+                                                frozenset(declared.actions), frozenset(declared.delegates),
+                                                subsystem="")
+            self._built = (modules.version(), found)
+        return self._built[1]
+
+    def __getitem__(self, code: str) -> Role:
+        return self._all()[code]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+    def __contains__(self, code) -> bool:
+        return code in self._all()
+
+
+BUILTIN_ROLES: Mapping[str, Role] = _BuiltinRoles()
+
+
+def owner_of(code: str) -> str | None:
+    """The module that declared role ``code`` (None: a core role, or not declared in code)."""
+    return next((module.name for module, declared in modules.declared_roles() if declared.code == code), None)
+
+
+def is_live(code: str) -> bool:
+    """A role declared by a module the active profile leaves dark gives nothing (its grants are kept)."""
+    owner = owner_of(code)
+    return owner is None or modules.is_live(owner)

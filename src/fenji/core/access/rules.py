@@ -13,10 +13,10 @@ exclusive set, naming the member duty held; grant slots for per-unit limits).
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from fenji.core.kernel import profiles
+from fenji.core.kernel import modules, profiles
 
 from . import registry
-from .roles import ACCOUNT_WRITE, GRANT_WRITE, Role
+from .roles import GRANT_WRITE, Role
 
 AUDIT_VIEW = "audit.event.view"
 
@@ -39,11 +39,17 @@ class DutyMark:
     role_duty: registry.Duty | None = None
     actions: frozenset[str] = frozenset()
     writes_of: registry.Duty | None = None
+    any_of: tuple["DutyMark", ...] = ()  # carried when any of these is
+    marked: str = ""  # or when holding an action an app's declaration marks with this (``Module.duty_marks``)
 
     def carried_by(self, role: Role) -> bool:
+        if any(mark.carried_by(role) for mark in self.any_of):
+            return True
         if self.role_duty is not None and role.duty == self.role_duty:
             return True
         if self.actions & role.actions:
+            return True
+        if self.marked and modules.marked_actions(self.marked) & role.actions:
             return True
         return self.writes_of is not None and any(_is_write_of(code, self.writes_of) for code in role.actions)
 
@@ -57,12 +63,17 @@ AUDIT_DUTY = DutyMark("audit", "安全审计", role_duty=registry.Duty.AUDIT, ac
 # administrator opens accounts too, so it carries the account duty; the security administrator grants,
 # so it carries the permission duty; any role with a business write action (操作员, 工作人员, 部门负责人,
 # 单位分管领导, a business role as data that does more than read) carries the operator duty.
-ACCOUNT_DUTY = DutyMark("account", "账户管理", actions=frozenset(ACCOUNT_WRITE))
+ACCOUNT_DUTY = DutyMark("account", "账户管理", marked="account")  # the account writes ``people`` marks
 PERMISSION_DUTY = DutyMark("permission", "权限管理", actions=frozenset(GRANT_WRITE))
 OPERATOR_DUTY = DutyMark("operator", "业务操作", writes_of=registry.Duty.BUSINESS)
 
+# Seed 000 §6: the system administrator maintains the structure below *and* configures the lower
+# administrators' permissions, so where that seed rules the two duties are one; reading the logs stays apart.
+MANAGE_DUTY = DutyMark("manage", "系统管理与授权", any_of=(SYSTEM_DUTY, SECURITY_DUTY))
+
 ADMIN_DUTIES = (SYSTEM_DUTY, SECURITY_DUTY, AUDIT_DUTY)  # a business role carries none of these
-DUTIES = {d.code: d for d in (SYSTEM_DUTY, SECURITY_DUTY, AUDIT_DUTY, ACCOUNT_DUTY, PERMISSION_DUTY, OPERATOR_DUTY)}
+DUTIES = {d.code: d for d in (SYSTEM_DUTY, SECURITY_DUTY, AUDIT_DUTY, ACCOUNT_DUTY, PERMISSION_DUTY, OPERATOR_DUTY,
+                              MANAGE_DUTY)}
 
 
 @dataclass(frozen=True)
@@ -100,6 +111,18 @@ class NotAtKinds:
 
 
 @dataclass(frozen=True)
+class RoleWidening:
+    """Under this profile, ``role`` also holds ``actions`` and may delegate ``delegates`` (a seed gives
+    that role more than the platform's default does). The profile's exclusive sets still apply to the
+    widened role: a widening that makes a role break one of them fails the system check (fenji.E004)."""
+
+    role: str
+    actions: frozenset[str] = frozenset()
+    delegates: frozenset[str] = frozenset()
+    source: str = ""
+
+
+@dataclass(frozen=True)
 class DutyRules:
     """A profile's duty rules (``fenji.profiles`` declares them per profile)."""
 
@@ -109,6 +132,20 @@ class DutyRules:
     not_at_kinds: tuple[NotAtKinds, ...] = ()
     admin_kinds_only_staff: bool = True
     extra: dict = field(default_factory=dict)
+    widen: tuple[RoleWidening, ...] = ()
+
+    def with_contributions(self, extra_rules) -> "DutyRules":
+        """These rules plus rules contributed by modules (``Module.duty_rules``), each by its kind."""
+        extra_rules = list(extra_rules)
+        if not extra_rules:
+            return self
+
+        def of(kind):
+            return tuple(rule for rule in extra_rules if isinstance(rule, kind))
+
+        return DutyRules(self.name, self.exclusive + of(ExclusiveDuties), self.per_unit + of(PerUnitLimit),
+                         self.not_at_kinds + of(NotAtKinds), self.admin_kinds_only_staff, self.extra,
+                         self.widen + of(RoleWidening))
 
 
 SANYUAN = ExclusiveDuties(
@@ -121,13 +158,36 @@ ACCOUNT_ADMINS_AB = PerUnitLimit("account_admin", 2, "seed 004 §7", ("A角", "B
 TOWNS_BY_COUNTY = NotAtKinds(frozenset({"account_admin", "permission_admin"}), frozenset({"town", "village"}),
                              "乡镇不设账户管理员、权限管理员，其账户权限由县（市）管理员配置", "seed 004 §7")
 
+AUDIT_APART = ExclusiveDuties(
+    "audit_apart", "安全审计职责独立设置，不得由系统管理员（含配置权限）兼任", (MANAGE_DUTY, AUDIT_DUTY),
+    "seed 000 §6（系统管理员配置下级管理员及其权限），审计另设")
+# Seed 000 §6: 系统管理员 "维护下级单位在系统中的组织架构，配置下级管理员及其权限".
+SYSTEM_ADMIN_CONFIGURES_PERMISSIONS = RoleWidening(
+    "system_admin", frozenset({"access.grant.view", "access.role.view", *GRANT_WRITE}),
+    frozenset({"system_admin", "account_admin", "permission_admin", "operator", "staff", "dept_head", "unit_leader",
+               "*business*"}),
+    "seed 000 §6")
+
+_effective: dict[tuple, DutyRules] = {}
+
+
+def effective(profile: profiles.Profile) -> DutyRules:
+    """The profile's duty rules with those the modules live in it contribute (``Module.duty_rules``)."""
+    key = (profile.name, id(profile.duty_rules), modules.version())
+    found = _effective.get(key)
+    if found is None:
+        found = _effective[key] = profile.duty_rules.with_contributions(
+            rule for _, rule in modules.duty_rules_for(profile.name))
+    return found
+
+
 def active_profile() -> DutyRules:
-    return profiles.active().duty_rules
+    return effective(profiles.active())
 
 
 def rules_by_profile() -> dict[str, DutyRules]:
-    """Every declared profile's duty rules, by profile name."""
-    return {profile.name: profile.duty_rules for profile in profiles.all_profiles()}
+    """Every declared profile's duty rules (with the modules' contributions), by profile name."""
+    return {profile.name: effective(profile) for profile in profiles.all_profiles()}
 
 
 def exclusive_duties_of(role: Role, profile: DutyRules | None = None) -> list[tuple[ExclusiveDuties, tuple[DutyMark, ...]]]:

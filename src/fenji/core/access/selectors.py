@@ -14,6 +14,7 @@ from . import policy
 from .models import Grant, GrantReview
 from .models import Role as RoleRow
 from .roles import BUILTIN_ROLES
+from .roles import is_live as role_is_live
 
 
 def grant_list_for_account(*, account):
@@ -52,8 +53,9 @@ def registry_list(*, actor, unit=None):
 
 
 def role_list():
-    """Built-in roles and live business roles: role definitions are not unit-owned."""
-    return list(BUILTIN_ROLES.values()), list(RoleRow.objects.filter(archived_at__isnull=True).order_by("code"))
+    """Built-in roles (those of dark modules left out) and live business roles: role definitions are not
+    unit-owned."""
+    return [role for code, role in BUILTIN_ROLES.items() if role_is_live(code)], list(RoleRow.objects.filter(archived_at__isnull=True).order_by("code"))
 
 
 

@@ -11,3 +11,6 @@ class CalendarConfig(AppConfig):
     name = "fenji.core.calendar"
     label = "calendar"
     verbose_name = "工作日历"
+
+    def ready(self):
+        from . import permissions  # noqa: F401  (declares the action codes through the module contract)

@@ -15,6 +15,7 @@ class ConsoleConfig(AppConfig):
         from django.utils.translation import gettext_lazy as _
 
         from fenji.core.access import permissions as access_perms
+        from fenji.core.calendar.permissions import DAY_VIEW as CALENDAR_DAY_VIEW
         from fenji.core.ops import permissions as ops_perms
         from fenji.core.people import permissions as people_perms
         from fenji.core.web import nav
@@ -30,5 +31,5 @@ class ConsoleConfig(AppConfig):
         nav.register(_("权限台账"), "ledgers:permissions", action=access_perms.GRANT_VIEW, order=34)
         nav.register(_("权限审查"), "ledgers:reviews", action=access_perms.GRANT_VIEW, order=35)
         nav.register(_("审计日志"), "auditlog:list", action=access_perms.AUDIT_VIEW, order=40)
-        nav.register(_("工作日历"), "ops:calendar", action=access_perms.CALENDAR_DAY_VIEW, order=55)
+        nav.register(_("工作日历"), "ops:calendar", action=CALENDAR_DAY_VIEW, order=55)
         nav.register(_("系统维护"), "ops:maintenance", action=ops_perms.MAINTENANCE_VIEW, order=60)

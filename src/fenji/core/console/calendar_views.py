@@ -10,9 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from fenji.core.access.permissions import CALENDAR_DAY_MANAGE, CALENDAR_DAY_VIEW
 from fenji.core.calendar import workdays
 from fenji.core.calendar.models import CalendarYear, DayKind, DayOverride
+from fenji.core.calendar.permissions import DAY_MANAGE as CALENDAR_DAY_MANAGE
+from fenji.core.calendar.permissions import DAY_VIEW as CALENDAR_DAY_VIEW
 from fenji.core.calendar.services import FIRST_YEAR, LAST_YEAR, weekday_label
 from fenji.core.kernel.errors import DomainError
 from fenji.core.kernel.forms import Form

@@ -21,6 +21,7 @@ from fenji.core.access.models import Grant, Reach
 from fenji.core.access.models import Role as RoleRow
 from fenji.core.access.registry import Duty
 from fenji.core.access.roles import BUILTIN_ROLES
+from fenji.core.access.roles import is_live as role_is_live
 from fenji.core.access.services import grant_create, grant_revoke
 from fenji.core.kernel.errors import DomainError
 from fenji.core.kernel.forms import Form
@@ -81,7 +82,7 @@ class RequestForm(Form):
 
 def _business_roles() -> list[tuple[str, str]]:
     builtin = [(code, role.label) for code, role in BUILTIN_ROLES.items()
-               if role.duty == Duty.BUSINESS and code != "staff"]
+               if role.duty == Duty.BUSINESS and code != "staff" and role_is_live(code)]
     custom = [(row.code, row.label) for row in RoleRow.objects.filter(archived_at__isnull=True).order_by("code")]
     return builtin + custom
 

@@ -5,6 +5,9 @@ Apps register in ``AppConfig.ready``::
     from fenji.core.notify import periodic
     periodic.register("workflow.reminders", send_due_reminders, every_seconds=300)
 
+A module declares its jobs in its declaration (``kernel.modules.PeriodicJob``); they join the registered
+ones here and run only while the module is live under the active profile.
+
 ``fenji worker`` calls ``run_due`` about once a minute (``--tick-seconds``); ``fenji tick`` runs it
 once (cron, tests; ``--all`` ignores the intervals). A job is claimed before it runs: its
 ``TickRun`` row is locked (``select_for_update``; on SQLite the IMMEDIATE transaction holds the write
@@ -22,6 +25,8 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from fenji.core.kernel import modules
+
 log = logging.getLogger(__name__)
 
 # A tick that comes a moment early (clock adjustments, scheduling jitter) still runs a job that is due.
@@ -33,6 +38,7 @@ class Job:
     name: str
     function: Callable[[], object]
     every: timedelta
+    module: str = ""  # the declaring module (``kernel.modules``): runs only while it is live
 
 
 @dataclass
@@ -68,8 +74,13 @@ def register(name: str, function: Callable[[], object], every_seconds: int | flo
     _jobs[name] = Job(name=name, function=function, every=timedelta(seconds=every_seconds))
 
 
-def jobs() -> list[Job]:
-    return sorted(_jobs.values(), key=lambda job: job.name)
+def jobs(*, live_only: bool = True) -> list[Job]:
+    """The registered jobs and those the declarations bring (of live modules only, unless ``live_only=False``)."""
+    found = dict(_jobs)
+    for module in (modules.live() if live_only else modules.all_modules()):
+        for job in module.periodic_jobs:
+            found.setdefault(job.name, Job(job.name, job.function, timedelta(seconds=job.every_seconds), module.name))
+    return sorted(found.values(), key=lambda job: job.name)
 
 
 def _claim(job: Job, now: datetime, run_all: bool) -> bool:

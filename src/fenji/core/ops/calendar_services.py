@@ -7,9 +7,9 @@ unit's subtree may change it — a county's system administrator may read it but
 
 from fenji.core.access import policy
 from fenji.core.access.models import Reach
-from fenji.core.access.permissions import CALENDAR_DAY_MANAGE
 from fenji.core.audit.transactions import service
 from fenji.core.calendar import services as calendar
+from fenji.core.calendar.permissions import DAY_MANAGE as CALENDAR_DAY_MANAGE
 from fenji.core.kernel.errors import AccessDenied
 from fenji.core.kernel.paths import depth_of
 

@@ -16,6 +16,7 @@ from fenji.core.audit.services import audit_record
 from fenji.core.kernel.errors import DomainError, NotVisible
 from fenji.core.kernel.inputs import parse_ids
 from fenji.core.org.selectors import unit_get
+from fenji.core.web import nav
 from fenji.core.web.excel import ExcelSheet, stamp
 from fenji.core.web.forms import add_domain_error
 from fenji.core.web.query import query_without
@@ -135,7 +136,8 @@ def profile(request):
 
 @signed_in(channel="mobile")
 def mobile_home(request):
-    return render(request, "people/mobile_home.html", {"account": request.user})
+    return render(request, "people/mobile_home.html", {"account": request.user,
+                                                       "tiles": nav.mobile_tiles_for(request.actor)})
 
 
 @requires(perms.ACCOUNT_VIEW)

@@ -1,5 +1,8 @@
 """Console navigation: each app registers its entries; the menu shows those the actor may use.
 
+A module declares its menu entries and mobile tiles in its declaration (``kernel.modules``); they join the
+menu here and show only while the module is live under the active profile.
+
 Which entries an actor sees is decided on every request, against the request's live grants. What does
 not change at runtime is computed once per process: the URLs (``url``) and the menu's HTML for a given
 set of visible entries, active entry and language (``menu``).
@@ -13,6 +16,7 @@ from django.template import Context, Template
 from django.urls import get_script_prefix, get_urlconf, reverse
 
 from fenji.core.access import policy
+from fenji.core.kernel import modules
 
 
 @dataclass(frozen=True)
@@ -21,6 +25,7 @@ class NavItem:
     url_name: str
     action: str | Callable | None  # an action code, or actor -> bool for entries no single action decides
     order: int
+    module: str = ""  # the declaring module: shown only while it is live
 
 
 @dataclass(frozen=True)
@@ -43,14 +48,51 @@ def register(label: str, url_name: str, *, action: str | Callable | None = None,
         _menu.cache_clear()
 
 
+_declared: tuple[tuple, tuple[NavItem, ...]] | None = None
+_declared_by_name: dict[str, NavItem] = {}
+
+
+def _all() -> tuple[NavItem, ...]:
+    """The registered entries and those the declarations bring, in order (recomputed when either changes)."""
+    global _declared
+    key = (_ordered, modules.version())
+    if _declared is None or _declared[0][0] is not _ordered or _declared[0][1] != key[1]:
+        declared = [NavItem(entry.label, entry.url_name, entry.action, entry.order, module.name)
+                    for module in modules.all_modules() for entry in module.menu if entry.url_name not in _by_name]
+        _declared_by_name.clear()
+        _declared_by_name.update((item.url_name, item) for item in declared)
+        _declared = (key, tuple(sorted((*_ordered, *declared), key=lambda i: i.order)))
+    return _declared[1]
+
+
 def _visible(item: NavItem, actor) -> bool:
+    if item.module and not modules.is_live(item.module):
+        return False
     if item.action is None:
         return True
     return item.action(actor) if callable(item.action) else policy.can(actor, item.action)
 
 
 def items_for(actor) -> list[NavItem]:
-    return [item for item in _ordered if _visible(item, actor)]
+    return [item for item in _all() if _visible(item, actor)]
+
+
+def mobile_tiles_for(actor) -> list[dict]:
+    """The mobile tiles of the live declarations that ``actor`` may use: ``{"label", "url"}`` each."""
+    return [{"label": entry.label, "url": url(entry.url_name)} for _, entry in modules.live_mobile_tiles()
+            if policy.can(actor, entry.action)]
+
+
+def dashboard_tiles_for(actor) -> list[dict]:
+    """The dashboard tiles of the live declarations that ``actor`` may see, each with what its provider says."""
+    return [{"label": tile.label, "value": tile.provider(actor)} for _, tile in modules.live_dashboard_tiles()
+            if policy.can(actor, tile.action)]
+
+
+def todos_for(actor) -> list:
+    """The open items of every live to-do provider whose action ``actor`` holds."""
+    return [item for _, provider in modules.live_todo_providers() if policy.can(actor, provider.action)
+            for item in provider.provider(actor)]
 
 
 _urls: dict[tuple, dict[str, str]] = {}
@@ -99,7 +141,7 @@ def _menu(names: tuple[str, ...], active: int | None, language: str, urls_key: t
     # The key holds what the result depends on: which entries, the active one, the language the labels
     # are translated into and the URLconf + script prefix the URLs were resolved under (``urls_key``).
     table = _urls[urls_key]
-    entries = tuple({"label": str(_by_name[name].label), "url": url(name, table), "active": index == active}
+    entries = tuple({"label": str((_by_name.get(name) or _declared_by_name[name]).label), "url": url(name, table), "active": index == active}
                     for index, name in enumerate(names))
     return Menu(entries, _links().render(Context({"entries": entries})))
 
@@ -108,7 +150,7 @@ def menu(actor, path: str, language: str) -> Menu:
     """The actor's menu on ``path``: the entry whose URL is the longest prefix of the path is active."""
     urls_key, table = _url_table()
     names, active, longest = [], None, -1
-    for item in _ordered:
+    for item in _all():
         if not _visible(item, actor):
             continue
         entry_url = url(item.url_name, table)

@@ -1,4 +1,5 @@
 from fenji.core.access.registry import Duty, declare
+from fenji.core.kernel.modules import Module, RoleShare, register
 
 REQUEST_FILE = declare("workflow.request.file", Duty.BUSINESS, "提交申请")
 REQUEST_VIEW = declare("workflow.request.view", Duty.BUSINESS, "查看本单位及下级的申请", read_only=True)
@@ -10,3 +11,15 @@ REQUEST_APPROVE = declare("workflow.request.approve", Duty.BUSINESS, "签署所�
 # that carry a request out are the administrators' and keep the plain scope rule.
 OWN_UNIT_ACTIONS = frozenset({REQUEST_ENDORSE, REQUEST_APPROVE})
 REPORT_ACKNOWLEDGE = declare("workflow.report.acknowledge", Duty.SECURITY, "接收下级管理员报备")
+
+# What the built-in roles get of these actions (the module contract, ``kernel.modules``).
+register(Module("workflow", "申请审批", core=True, role_shares=(
+    RoleShare("security_admin", (REQUEST_VIEW, REPORT_ACKNOWLEDGE)),
+    RoleShare("auditor", (REQUEST_VIEW,)),
+    RoleShare("account_admin", (REQUEST_VIEW,)),
+    RoleShare("permission_admin", (REQUEST_VIEW,)),
+    RoleShare("operator", (REQUEST_FILE,)),
+    RoleShare("staff", (REQUEST_FILE,)),
+    RoleShare("dept_head", (REQUEST_FILE, REQUEST_VIEW, REQUEST_ENDORSE)),
+    RoleShare("unit_leader", (REQUEST_VIEW, REQUEST_APPROVE)),
+)))

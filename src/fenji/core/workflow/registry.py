@@ -2,7 +2,8 @@
 
 A type names its form (the fields the requester fills in), its steps in order (who may decide each,
 where, and within how many working days) and, on the steps that carry it out, the function that
-runs the service. ``people`` declares the account and permission requests of seed 004's two forms.
+runs the service. ``people`` declares the account and permission requests of seed 004's two forms; a
+module lists its types in its declaration (``kernel.modules.Module.request_types``), filed only while live.
 """
 
 from collections.abc import Callable
@@ -10,6 +11,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django import forms
+
+from fenji.core.kernel import modules
 
 OWN = "own"        # the step is decided in the requesting unit
 PARENT = "parent"  # in the unit above it (a county's request carried out by the prefecture)
@@ -60,13 +63,20 @@ def register(request_type: RequestType) -> RequestType:
     return request_type
 
 
+def _declared(live_only: bool) -> list[RequestType]:
+    return [t for m in (modules.live() if live_only else modules.all_modules()) for t in m.request_types
+            if t.code not in _types]
+
+
 def get(code: str) -> RequestType | None:
-    return _types.get(code)
+    """A request type by code, a dark module's too (its requests stay readable)."""
+    return _types.get(code) or next((t for t in _declared(False) if t.code == code), None)
 
 
 def all_types() -> list[RequestType]:
-    return list(_types.values())
+    """The types that may be filed: the registered ones and those of the live modules."""
+    return [*_types.values(), *_declared(True)]
 
 
 def step_actions() -> set[str]:
-    return {s.action for t in _types.values() for s in t.steps}
+    return {s.action for t in [*_types.values(), *_declared(False)] for s in t.steps}

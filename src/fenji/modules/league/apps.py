@@ -5,3 +5,10 @@ class LeagueConfig(AppConfig):
     name = "fenji.modules.league"
     label = "league"
     verbose_name = "共青团（智慧团建）"
+
+    def ready(self):
+        from fenji.core.kernel import modules
+
+        from .module import MODULE
+
+        modules.register(MODULE)

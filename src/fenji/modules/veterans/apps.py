@@ -5,3 +5,10 @@ class VeteransConfig(AppConfig):
     name = "fenji.modules.veterans"
     label = "veterans"
     verbose_name = "离退休干部服务"
+
+    def ready(self):
+        from fenji.core.kernel import modules
+
+        from .module import MODULE
+
+        modules.register(MODULE)

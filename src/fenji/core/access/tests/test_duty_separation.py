@@ -16,7 +16,7 @@ from fenji.core.access.models import DutyHold, Grant
 from fenji.core.access.roles import (
     ACCOUNT_ADMIN,
     AUDITOR,
-    BUILTIN_ROLES,
+    CORE_ROLES,
     OPERATOR,
     PERMISSION_ADMIN,
     SECURITY_ADMIN,
@@ -26,11 +26,11 @@ from fenji.core.access.roles import (
 from fenji.core.access.services import RuleViolation, grant_create, grant_revoke, role_create
 
 # What each role is for, written out by hand: the rules must derive exactly this from the actions.
-CARRIES = {
-    "system_admin": {"system", "account"},  # units and people; it opens accounts
-    "account_admin": {"system", "account"},
-    "security_admin": {"security", "permission"},  # grants
-    "permission_admin": {"security", "permission"},
+CARRIES = {  # "manage": the system or the security duty (one duty where seed 000 rules)
+    "system_admin": {"system", "account", "manage"},  # units and people; it opens accounts
+    "account_admin": {"system", "account", "manage"},
+    "security_admin": {"security", "permission", "manage"},  # grants
+    "permission_admin": {"security", "permission", "manage"},
     "auditor": {"audit"},
     "operator": {"operator"},
     "staff": {"operator"},
@@ -61,7 +61,7 @@ def business_roles(db):
 
 
 def test_each_role_carries_the_duties_it_is_for(business_roles):
-    roles = {**BUILTIN_ROLES, **{row.code: policy.role_for(row.code) for row in business_roles}}
+    roles = {**CORE_ROLES, **{row.code: policy.role_for(row.code) for row in business_roles}}
     assert set(roles) == set(CARRIES)
     for code, role in roles.items():
         assert {duty.code for duty in rules.DUTIES.values() if duty.carried_by(role)} == CARRIES[code], code

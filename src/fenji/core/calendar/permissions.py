@@ -1,0 +1,16 @@
+"""The working-day calendar's action codes. ``calendar`` sits below ``access`` in the layers, so it declares
+them through the module contract (``kernel.modules``) rather than ``access.registry.declare``; its console
+pages (``ops``) enforce them."""
+
+from fenji.core.kernel.modules import ActionDecl, Module, RoleShare, register
+
+DAY_VIEW = "calendar.day.view"
+DAY_MANAGE = "calendar.day.manage"
+
+register(Module("calendar", "工作日历", core=True, actions=(
+    ActionDecl(DAY_VIEW, "查看工作日历", "business", read_only=True),
+    ActionDecl(DAY_MANAGE, "维护工作日历", "system"),
+), role_shares=(
+    RoleShare("system_admin", (DAY_VIEW, DAY_MANAGE)),
+    *(RoleShare(role, (DAY_VIEW,)) for role in ("staff", "dept_head", "unit_leader")),
+)))

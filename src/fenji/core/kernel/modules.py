@@ -1,0 +1,366 @@
+"""The module contract: what an app brings to the platform, declared once, read by the core through this registry.
+
+A module (``fenji.modules.<name>``) fills in a ``Module`` in its ``module.py`` and registers it from its
+``AppConfig.ready``; a core app declares what is its own the same way (``core=True``: always live). The
+core reads the declarations here — the access registry for actions and roles, the console menu, the
+periodic jobs — and never names a module's codes. Whether a module is *live* is the active profile's
+choice (``kernel.profiles``): a module that is not live keeps its data, but its menu entries, tiles,
+to-do providers and periodic jobs are left out, its actions are refused and its routes answer 404.
+
+This file sits in the kernel (the lowest layer), so a duty is a plain string here
+(``"system" | "security" | "audit" | "business"``, the values of ``access.registry.Duty``).
+"""
+
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core import checks
+from django.urls import URLResolver
+from django.urls.exceptions import Resolver404
+
+from . import profiles
+
+DUTIES = ("system", "security", "audit", "business")
+
+
+@dataclass(frozen=True)
+class ActionDecl:
+    """An action code, its Chinese label and its duty; read-only actions may join a role of any duty."""
+
+    code: str
+    label: str
+    duty: str
+    read_only: bool = False
+
+
+@dataclass(frozen=True)
+class RoleDecl:
+    """A role the module brings: one duty's actions (plus read-only ones), and the roles its holders may
+    delegate. ``delegated_by`` names the roles (built-in or the module's own) whose holders may grant it."""
+
+    code: str
+    label: str
+    duty: str
+    actions: tuple[str, ...]
+    delegates: tuple[str, ...] = ()
+    delegated_by: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class RoleShare:
+    """What a role declared elsewhere (a built-in role) gets of this module's actions, and which of its
+    roles the holders of that role may delegate."""
+
+    role: str
+    actions: tuple[str, ...] = ()
+    delegates: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class MenuEntry:
+    """A console menu entry, or a mobile tile: shown to an actor who may do ``action``."""
+
+    label: str
+    url_name: str
+    action: str
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class DashboardTile:
+    """A dashboard tile: ``provider(actor)`` returns what the tile shows (shown when ``action`` is held)."""
+
+    label: str
+    provider: Callable[[Any], Any]
+    action: str
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class TodoProvider:
+    """``provider(actor)`` returns the actor's open items (to-do list), when ``action`` is held."""
+
+    name: str
+    provider: Callable[[Any], Any]
+    action: str
+
+
+@dataclass(frozen=True)
+class PeriodicJob:
+    name: str
+    function: Callable[[], object]
+    every_seconds: int | float
+
+
+@dataclass(frozen=True)
+class Module:
+    name: str  # the app label
+    label: str  # Chinese name, as shown to people
+    core: bool = False  # a core app's own declaration: always live
+    actions: tuple[ActionDecl, ...] = ()
+    roles: tuple[RoleDecl, ...] = ()
+    role_shares: tuple[RoleShare, ...] = ()  # built-in roles' share of these actions
+    duty_rules: Mapping[str, tuple] = field(default_factory=dict)  # profile name → extra rules for it
+    # duty mark code → these actions: a role holding any of them carries that duty ("account": opening accounts)
+    duty_marks: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    request_types: tuple = ()  # ``workflow.registry.RequestType`` objects (filed only while live)
+    menu: tuple[MenuEntry, ...] = ()
+    mobile_tiles: tuple[MenuEntry, ...] = ()
+    dashboard_tiles: tuple[DashboardTile, ...] = ()
+    todo_providers: tuple[TodoProvider, ...] = ()
+    periodic_jobs: tuple[PeriodicJob, ...] = ()
+    audit_labels: Mapping[str, str] = field(default_factory=dict)  # audit action code → Chinese label
+    demo: Callable | None = None  # build(*, actor, root) → the module's demo rows
+    imports: tuple = ()  # Excel import specs (the kernel's import declares their shape)
+    sampled_records: tuple[str, ...] = ()  # "app_label.Model" open to sampling audits
+    urls: str | None = None  # dotted URLconf module, mounted at ``url_prefix`` (404 when not live)
+    url_prefix: str = ""
+
+
+_modules: dict[str, Module] = {}
+_version = 0
+_index: tuple[int, dict[str, str]] | None = None
+
+
+def register(module: Module) -> Module:
+    """Register a declaration (from ``AppConfig.ready``, or at import of a core app's ``permissions``)."""
+    global _version
+    existing = _modules.get(module.name)
+    if existing is not None and existing is not module:
+        raise ValueError(f"模块 {module.name} 重复注册")
+    _modules[module.name] = module
+    _version += 1
+    return module
+
+
+def version() -> int:
+    """Changes whenever a declaration is registered: caches built from the registry key on it."""
+    return _version
+
+
+def all_modules() -> list[Module]:
+    return list(_modules.values())
+
+
+def get(name: str) -> Module:
+    return _modules[name]
+
+
+def is_registered(name: str) -> bool:
+    return name in _modules
+
+
+def is_live(name: str) -> bool:
+    """Is ``name`` live under the active profile? Core declarations always are; an unknown name is not."""
+    module = _modules.get(name)
+    if module is None:
+        return False
+    return module.core or profiles.active().is_live(name)
+
+
+def live() -> list[Module]:
+    """The registered declarations live under the active profile (core ones included)."""
+    active = profiles.active()
+    return [m for m in _modules.values() if m.core or active.is_live(m.name)]
+
+
+def _owners() -> dict[str, str]:
+    global _index
+    if _index is None or _index[0] != _version:
+        owners: dict[str, str] = {}
+        for module in _modules.values():
+            for action in module.actions:
+                owners.setdefault(action.code, module.name)  # the first declaration; the check names the second
+        _index = (_version, owners)
+    return _index[1]
+
+
+def action_owner(code: str) -> str | None:
+    """The name of the declaration that declared ``code`` (None: declared by ``access.registry.declare``)."""
+    return _owners().get(code)
+
+
+def action_is_live(code: str) -> bool:
+    owner = _owners().get(code)
+    return owner is None or is_live(owner)
+
+
+def declared_actions() -> list[tuple[Module, ActionDecl]]:
+    return [(module, action) for module in _modules.values() for action in module.actions]
+
+
+def declared_roles() -> list[tuple[Module, RoleDecl]]:
+    return [(module, role) for module in _modules.values() for role in module.roles]
+
+
+def marked_actions(mark: str) -> frozenset[str]:
+    """The actions the declarations mark as making a role carry duty ``mark`` (``access.rules.DutyMark``)."""
+    return frozenset(code for module in _modules.values() for code in module.duty_marks.get(mark, ()))
+
+
+def role_shares(role: str) -> list[tuple[Module, RoleShare]]:
+    return [(module, share) for module in _modules.values() for share in module.role_shares if share.role == role]
+
+
+def live_menu() -> list[tuple[Module, MenuEntry]]:
+    return sorted(((m, e) for m in live() for e in m.menu), key=lambda pair: pair[1].order)
+
+
+def live_mobile_tiles() -> list[tuple[Module, MenuEntry]]:
+    return sorted(((m, e) for m in live() for e in m.mobile_tiles), key=lambda pair: pair[1].order)
+
+
+def live_dashboard_tiles() -> list[tuple[Module, DashboardTile]]:
+    return sorted(((m, t) for m in live() for t in m.dashboard_tiles), key=lambda pair: pair[1].order)
+
+
+def live_todo_providers() -> list[tuple[Module, TodoProvider]]:
+    return [(m, p) for m in live() for p in m.todo_providers]
+
+
+def live_import_specs() -> list[tuple[Module, Any]]:
+    return [(m, spec) for m in live() for spec in m.imports]
+
+
+def live_sampled_records() -> list[tuple[Module, str]]:
+    """The record types (``app_label.Model``) open to sampling audits, of the live declarations."""
+    return [(m, record) for m in live() for record in m.sampled_records]
+
+
+def live_demo_builders() -> list[tuple[Module, Callable]]:
+    return [(m, m.demo) for m in live() if m.demo is not None]
+
+
+def audit_label(action: str) -> str | None:
+    """The Chinese label a declaration gives an audit action code (any module, live or not: the log stays)."""
+    for module in _modules.values():
+        if action in module.audit_labels:
+            return module.audit_labels[action]
+    return None
+
+
+def duty_rules_for(profile_name: str) -> list[tuple[Module, Any]]:
+    """The extra duty rules modules contribute to ``profile_name`` (each module's own, when it is live there)."""
+    profile = profiles.get(profile_name)
+    return [(m, rule) for m in _modules.values() if m.core or profile.is_live(m.name)
+            for rule in m.duty_rules.get(profile_name, ())]
+
+
+@contextmanager
+def temporarily(*declarations: Module) -> Iterator[None]:
+    """Register ``declarations`` for the duration of a block (tests of the contract), then forget them."""
+    global _version
+    saved = dict(_modules)
+    try:
+        for module in declarations:
+            _modules.pop(module.name, None)
+            register(module)
+        yield
+    finally:
+        _modules.clear()
+        _modules.update(saved)
+        _version += 1
+
+
+def url_patterns() -> list:
+    """Each declaration's URLconf at its prefix, behind a resolver that answers 404 while it is not live.
+
+    The patterns stay in the URLconf whatever the profile, so reversing a module's URL names works."""
+    from django.urls import include, path
+
+    patterns = []
+    for module in _modules.values():
+        if module.urls:
+            patterns.append(live_include(module.name, path(module.url_prefix, include(module.urls))))
+    return patterns
+
+
+def live_include(name: str, resolver: URLResolver) -> URLResolver:
+    """Wrap a ``path(prefix, include(...))`` so that it resolves only while module ``name`` is live."""
+    resolver.__class__ = LiveResolver
+    resolver.fenji_module = name
+    return resolver
+
+
+class LiveResolver(URLResolver):
+    fenji_module = ""
+
+    def resolve(self, path):
+        if not is_live(self.fenji_module):
+            raise Resolver404({"path": path, "tried": []})
+        return super().resolve(path)
+
+
+def problems(declarations: list[Module], *, core_actions: Mapping[str, Any], core_roles: set[str],
+             profile_list: list | None = None, installed: set[str] | None = None) -> list[checks.Error]:
+    """What is wrong with ``declarations`` (start-up system checks; pure, so tests pass their own).
+
+    ``core_actions``: action codes declared by the core through ``access.registry.declare`` → an object
+    with ``duty`` and ``read_only`` (``access.registry.Action``);
+    ``core_roles``: the core's built-in role codes; ``profile_list``: the profiles whose modules must be
+    installed; ``installed``: the installed app labels (by default, the names of ``declarations``)."""
+    errors: list[checks.Error] = []
+
+    def error(module: Module, text: str, id: str):
+        errors.append(checks.Error(f"模块 {module.name}（{module.label}）：{text}", obj=module.name, id=id))
+
+    actions: dict[str, tuple[str, str, bool]] = {
+        code: ("核心", str(action.duty), action.read_only) for code, action in core_actions.items()}
+    for module in declarations:
+        for action in module.actions:
+            if action.code in actions:
+                error(module, f"动作代码 {action.code} 重复声明（已由 {actions[action.code][0]} 声明）", "fenji.E011")
+                continue
+            if action.duty not in DUTIES:
+                error(module, f"动作 {action.code} 的职责 {action.duty!r} 无效（应为 {'/'.join(DUTIES)}）", "fenji.E012")
+            actions[action.code] = (module.name, action.duty, action.read_only)
+    roles = set(core_roles)
+    for module in declarations:
+        for role in module.roles:
+            if role.code in roles:
+                error(module, f"角色代码 {role.code} 重复声明", "fenji.E011")
+            roles.add(role.code)
+    for module in declarations:
+        for role in module.roles:
+            if role.duty not in DUTIES:
+                error(module, f"角色 {role.code}（{role.label}）没有有效的职责", "fenji.E012")
+            for code in role.actions:
+                if code not in actions:
+                    error(module, f"角色 {role.code}（{role.label}）含有未声明的动作 {code}", "fenji.E013")
+                elif role.duty in DUTIES and actions[code][1] != role.duty and not actions[code][2]:
+                    error(module, f"角色 {role.code}（{role.label}）含有其他职责的动作 {code}", "fenji.E013")
+            for code in (*role.delegates, *role.delegated_by):
+                if code not in roles:
+                    error(module, f"角色 {role.code}（{role.label}）提到未声明的角色 {code}", "fenji.E013")
+        for share in module.role_shares:
+            if share.role not in roles:
+                error(module, f"向未声明的角色 {share.role} 分配动作", "fenji.E013")
+            for code in share.actions:
+                if code not in actions:
+                    error(module, f"向角色 {share.role} 分配未声明的动作 {code}", "fenji.E013")
+            for code in share.delegates:
+                if code not in roles:
+                    error(module, f"允许角色 {share.role} 下放未声明的角色 {code}", "fenji.E013")
+        for mark, codes in module.duty_marks.items():
+            for code in codes:
+                if code not in actions:
+                    error(module, f"职责标记 {mark} 指向未声明的动作 {code}", "fenji.E013")
+        entries = [("菜单项", e.label, e.action) for e in module.menu]
+        entries += [("手机端入口", e.label, e.action) for e in module.mobile_tiles]
+        entries += [("首页卡片", t.label, t.action) for t in module.dashboard_tiles]
+        entries += [("待办来源", p.name, p.action) for p in module.todo_providers]
+        for what, label, code in entries:
+            if code not in actions:
+                error(module, f"{what}“{label}”所需的动作 {code} 不存在", "fenji.E014")
+    names = installed if installed is not None else {module.name for module in declarations if not module.core}
+    for profile in profile_list or ():
+        if profile.modules == profiles.ALL_MODULES:
+            continue
+        for name in profile.modules:
+            if name not in names:
+                errors.append(checks.Error(f"配置方案 {profile.name} 启用的模块 {name} 未安装", obj=name,
+                                           id="fenji.E015"))
+    return errors
+

@@ -1,0 +1,82 @@
+"""The discipline module's declaration (the module contract, ``fenji.core.kernel.modules``): its action
+codes, roles and audit labels, from seed 003 and design/domain/discipline.md. Pages, menu entries and records come with the module itself."""
+
+from fenji.core.kernel.modules import ActionDecl, Module, RoleDecl
+
+PETITION_VIEW = "discipline.petition.view"
+PETITION_REGISTER = "discipline.petition.register"
+PETITION_HANDLE = "discipline.petition.handle"
+PETITION_ASSIGN = "discipline.petition.assign"
+CLUE_VIEW = "discipline.clue.view"
+CLUE_MANAGE = "discipline.clue.manage"
+CASE_VIEW = "discipline.case.view"
+CASE_MANAGE = "discipline.case.manage"
+CONDUCT_RECORD = "discipline.conduct.record"
+ABSENCE_FILE = "discipline.absence.file"
+ABSENCE_APPROVE = "discipline.absence.approve"
+
+ACTIONS = (
+    ActionDecl(PETITION_VIEW, "查看信访举报件", "business", read_only=True),
+    ActionDecl(PETITION_REGISTER, "登记信访举报件", "business"),
+    ActionDecl(PETITION_HANDLE, "承办信访举报件", "business"),
+    ActionDecl(PETITION_ASSIGN, "交办督办信访举报件", "business"),
+    ActionDecl(CLUE_VIEW, "查看问题线索", "business", read_only=True),
+    ActionDecl(CLUE_MANAGE, "受理和处置问题线索", "business"),
+    ActionDecl(CASE_VIEW, "查看审查调查案件", "business", read_only=True),
+    ActionDecl(CASE_MANAGE, "审查调查和审理案件", "business"),
+    ActionDecl(CONDUCT_RECORD, "登记党风政风监督事项", "business"),
+    ActionDecl(ABSENCE_FILE, "填报外出报备", "business"),
+    ActionDecl(ABSENCE_APPROVE, "审批外出报备", "business"),
+)
+
+# Business roles: granted by the security and permission administrators (who delegate them).
+GRANTED_BY = ("security_admin", "permission_admin")
+ROLES = (
+    # 信访室：登记、转办、交办督办信访举报件
+    RoleDecl(
+        "petition_officer",
+        "信访干部",
+        "business",
+        (
+            PETITION_VIEW,
+            PETITION_REGISTER,
+            PETITION_HANDLE,
+            PETITION_ASSIGN,
+        ),
+        delegated_by=GRANTED_BY,
+    ),
+    # 案管、审查调查、审理：线索处置和案件
+    RoleDecl(
+        "case_officer",
+        "审查调查干部",
+        "business",
+        (
+            PETITION_VIEW,
+            CLUE_VIEW,
+            CLUE_MANAGE,
+            CASE_VIEW,
+            CASE_MANAGE,
+        ),
+        delegated_by=GRANTED_BY,
+    ),
+    # 党风政风监督室：作风问题、外出报备
+    RoleDecl(
+        "conduct_officer",
+        "党风政风监督干部",
+        "business",
+        (
+            CONDUCT_RECORD,
+            ABSENCE_FILE,
+            ABSENCE_APPROVE,
+        ),
+        delegated_by=GRANTED_BY,
+    ),
+)
+
+MODULE = Module(
+    name="discipline",
+    label="纪检监察（检举举报平台）",
+    actions=ACTIONS,
+    roles=ROLES,
+    audit_labels={action.code: action.label for action in ACTIONS if not action.read_only},
+)

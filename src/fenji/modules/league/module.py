@@ -1,0 +1,72 @@
+"""The league module's declaration (the module contract, ``fenji.core.kernel.modules``): its action
+codes, roles and audit labels, from seed 002 and design/domain/league.md. Pages, menu entries and records come with the module itself."""
+
+from fenji.core.kernel.modules import ActionDecl, Module, RoleDecl
+
+MEMBER_VIEW = "league.member.view"
+MEMBER_MANAGE = "league.member.manage"
+MEMBER_REVIEW = "league.member.review"
+TRANSFER_HANDLE = "league.transfer.handle"
+STATUS_HANDLE = "league.status.handle"
+DUES_VIEW = "league.dues.view"
+DUES_MANAGE = "league.dues.manage"
+ACTIVITY_MANAGE = "league.activity.manage"
+RECORD_SAMPLE = "league.record.sample"
+
+ACTIONS = (
+    ActionDecl(MEMBER_VIEW, "查看团员信息", "business", read_only=True),
+    ActionDecl(MEMBER_MANAGE, "录入和维护团员关键信息", "business"),
+    ActionDecl(MEMBER_REVIEW, "审核团员报到和信息修改", "business"),
+    ActionDecl(TRANSFER_HANDLE, "办理团组织关系转接", "business"),
+    ActionDecl(STATUS_HANDLE, "办理团籍变动（离团、脱团、退团、恢复）", "business"),
+    ActionDecl(DUES_VIEW, "查看团费收缴情况", "business", read_only=True),
+    ActionDecl(DUES_MANAGE, "收缴和上缴团费", "business"),
+    ActionDecl(ACTIVITY_MANAGE, "发布和总结团组织活动", "business"),
+    ActionDecl(RECORD_SAMPLE, "抽查下级团员信息并通知整改", "business"),
+)
+
+# Business roles: granted by the security and permission administrators (who delegate them).
+GRANTED_BY = ("security_admin", "permission_admin")
+ROLES = (
+    # 团委、团工委的专兼职团干部：管理下级团组织的团员、团费和活动
+    RoleDecl(
+        "league_cadre",
+        "团干部",
+        "business",
+        (
+            MEMBER_VIEW,
+            MEMBER_MANAGE,
+            MEMBER_REVIEW,
+            TRANSFER_HANDLE,
+            STATUS_HANDLE,
+            DUES_VIEW,
+            DUES_MANAGE,
+            ACTIVITY_MANAGE,
+            RECORD_SAMPLE,
+        ),
+        delegated_by=GRANTED_BY,
+    ),
+    # 团员只属于团支部：支部审核本支部团员的报到、修改和转接，收缴团费
+    RoleDecl(
+        "league_branch_secretary",
+        "团支部书记",
+        "business",
+        (
+            MEMBER_VIEW,
+            MEMBER_REVIEW,
+            TRANSFER_HANDLE,
+            DUES_VIEW,
+            DUES_MANAGE,
+            ACTIVITY_MANAGE,
+        ),
+        delegated_by=GRANTED_BY,
+    ),
+)
+
+MODULE = Module(
+    name="league",
+    label="共青团（智慧团建）",
+    actions=ACTIONS,
+    roles=ROLES,
+    audit_labels={action.code: action.label for action in ACTIONS if not action.read_only},
+)
