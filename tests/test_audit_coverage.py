@@ -4,7 +4,6 @@ import datetime
 
 import pytest
 
-from conftest import PASSWORD, actor, complete_second_factor, make_account
 from fenji.core.access.models import Grant
 from fenji.core.access.roles import AUDITOR, SECURITY_ADMIN, STAFF
 from fenji.core.access.services import grant_create, grant_review_record, grant_revoke, role_create
@@ -21,6 +20,7 @@ from fenji.core.people.services import (
     password_change,
     person_unmask,
 )
+from fenji.testing import PASSWORD, actor, complete_second_factor, make_account
 
 
 def new_id(seed):

@@ -12,7 +12,6 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from conftest import make_account
 from fenji.core.access import policy
 from fenji.core.access.models import Grant
 from fenji.core.access.roles import SECURITY_ADMIN, STAFF, SYSTEM_ADMIN
@@ -22,7 +21,8 @@ from fenji.core.ops.services import maintenance_schedule
 from fenji.core.org.models import Unit
 from fenji.core.people.models import Account, AccountStatus
 from fenji.core.workflow.models import Request
-from routing import all_routes, is_int, route_named
+from fenji.testing import make_account
+from fenji.testing.routing import all_routes, is_int, route_named
 
 # Every route that takes one unit-owned row, and which kind of row its parameter names.
 UNIT_OWNED = {
