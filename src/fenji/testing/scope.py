@@ -209,7 +209,9 @@ def module_matrices() -> list[type]:
     for module in pkgutil.iter_modules(fenji.modules.__path__, "fenji.modules."):
         try:
             tests = importlib.import_module(f"{module.name}.tests")
-        except ModuleNotFoundError:
+        except ModuleNotFoundError as error:
+            if error.name != f"{module.name}.tests":
+                raise
             continue
         for test_file in pkgutil.iter_modules(tests.__path__, f"{tests.__name__}."):
             if test_file.name.rsplit(".", 1)[-1].startswith("test_"):
