@@ -8,9 +8,10 @@ owned by a unit, and the role whose holder reaches it. For every route it then g
 - missing: a row id that does not exist is 404 for the holder at 南京市;
 - upward: the holder at 南京市 gets 404 for the same kind of row owned by 江苏省, above it.
 
-With ``Reach.post`` the route's POST is checked too: it writes for the ancestor (the control, so the
-refusals are about scope alone) and changes nothing for the sibling and upward (``Reach.state`` reads
-what it would change). ``Reach(get=False)`` is a POST-only route.
+With ``Reach.post`` and ``Reach.state`` (what a successful POST changes) the route's POST is checked
+too: it writes for the ancestor (the control, so the refusals are about scope alone) and changes nothing
+for the sibling and upward. ``Reach(get=False, post=...)`` is a POST-only route: the four checks above
+are made with its POST.
 
 Each test builds only its own holder and row on the function-scoped ``tree``.
 
@@ -88,9 +89,8 @@ class ScopeMatrix:
     def pytest_generate_tests(cls, metafunc):
         if "route" not in metafunc.fixturenames:
             return
-        wanted = getattr(metafunc.function, "scope_kind", "get")
-        names = sorted(name for name, reach in cls.routes.items()
-                       if (wanted == "get" and reach.get) or (wanted == "post" and reach.post is not None))
+        writes = getattr(metafunc.function, "scope_kind", "") == "post"
+        names = sorted(name for name, reach in cls.routes.items() if not writes or reach.state is not None)
         metafunc.parametrize("route", names)
 
     # --- helpers ----------------------------------------------------------------------------------
@@ -186,7 +186,7 @@ class ScopeMatrix:
 
     for _test in (test_the_write_succeeds_for_the_holder_at_an_ancestor,
                   test_the_write_is_404_for_the_holder_at_a_sibling_unit, test_the_write_is_404_upward):
-        _test.scope_kind = "post"  # parametrised over the routes with Reach.post
+        _test.scope_kind = "post"  # parametrised over the routes with Reach.state
     del _test
 
 
