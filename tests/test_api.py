@@ -16,7 +16,6 @@ from django.core.management.base import CommandError
 from django.test import Client
 from django.utils import timezone
 
-from conftest import PASSWORD, complete_second_factor, make_account
 from fenji.core.access import policy
 from fenji.core.access.models import Grant
 from fenji.core.access.roles import SECURITY_ADMIN, STAFF, SYSTEM_ADMIN
@@ -29,6 +28,7 @@ from fenji.core.notify.sms import read_outbox
 from fenji.core.org.models import Unit
 from fenji.core.org.tally import tally_rebuild
 from fenji.core.people.models import Account, AccountStatus, Person
+from fenji.testing import PASSWORD, complete_second_factor, make_account
 
 
 def token_for(account, name="测试脚本", days=None) -> str:

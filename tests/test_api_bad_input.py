@@ -8,12 +8,12 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from conftest import PASSWORD, make_account
 from fenji.core.access.models import Grant
 from fenji.core.access.roles import SECURITY_ADMIN, STAFF
 from fenji.core.api import tokens
 from fenji.core.api.models import ApiToken
 from fenji.core.audit.models import AuditEvent, Outcome
+from fenji.testing import PASSWORD, make_account
 from test_api import api, csrf_login, error_of
 
 HUGE = "99999999999999999999999"

@@ -13,7 +13,6 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from conftest import make_account
 from fenji.core.access import policy
 from fenji.core.access.models import Grant
 from fenji.core.access.roles import SECURITY_ADMIN, STAFF, SYSTEM_ADMIN
@@ -22,7 +21,8 @@ from fenji.core.api import services as token_services
 from fenji.core.api.models import ApiToken
 from fenji.core.org.models import Unit
 from fenji.core.people.models import Account, AccountStatus
-from routing import api_routes, is_int
+from fenji.testing import make_account
+from fenji.testing.routing import api_routes, is_int
 
 
 def api(account) -> Client:

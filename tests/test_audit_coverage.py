@@ -1,15 +1,20 @@
-"""Every auditable action produces exactly one audit event, with the right action code and outcome."""
+"""Every auditable action produces exactly one audit event, with the right action code and outcome.
+
+Every ``@service`` of the product has a case here (``COVERS`` names the services a case's step runs,
+and the step must run them): a new service without one fails ``test_every_service_has_a_case``.
+"""
 
 import datetime
 
 import pytest
 
-from conftest import PASSWORD, actor, complete_second_factor, make_account
+import audit_steps as steps
 from fenji.core.access import policy
 from fenji.core.access.models import Grant
 from fenji.core.access.roles import AUDITOR, SECURITY_ADMIN, STAFF
 from fenji.core.access.services import grant_create, grant_review_record, grant_revoke, role_create
 from fenji.core.audit.models import AuditEvent
+from fenji.core.audit.transactions import calls
 from fenji.core.kernel.errors import AccessDenied
 from fenji.core.ops.services import maintenance_cancel, maintenance_schedule
 from fenji.core.org.models import UnitKind
@@ -23,6 +28,8 @@ from fenji.core.people.services import (
     password_change,
     person_unmask,
 )
+from fenji.testing import PASSWORD, actor, complete_second_factor, make_account
+from fenji.testing.services import registered_services
 
 
 def new_id(seed):
@@ -75,10 +82,6 @@ def disable(w):
 
 def change_mobile(w):
     account_change_mobile(actor=actor(w["admin"]), account=w["member"], mobile="13700002222")
-
-
-def reset_second_factor(w):
-    account_second_factor_reset(actor=policy.SYSTEM, account=w["admin"])  # the host operator's command
 
 
 def change_password(w):
@@ -170,53 +173,6 @@ def upload_attachment(w):
     attachment_store(actor=actor(clerk), unit=w["tree"].town, upload=upload("报告.pdf", PDF))
 
 
-def make_seal(w):
-    from fenji.core.seals.services import seal_key_create
-
-    seal_key_create(actor=actor(w["security"]), unit=w["tree"].town)
-
-
-def prepare_submission(w):
-    from fenji.core.access.roles import UNIT_LEADER
-    from fenji.core.submissions.services import submission_draft, submission_send_for_review
-
-    make_seal(w)
-    clerk = make_account(w["tree"].town, name="起草科员", role=STAFF)
-    w["leader"] = make_account(w["tree"].town, name="街道主任", role=UNIT_LEADER)
-    w["submission"] = submission_draft(actor=actor(clerk), kind="report", title="报告", body="正文", contact="张三")
-    submission_send_for_review(actor=actor(clerk), submission=w["submission"])
-    return "prepare"
-
-
-def seal_submission(w):
-    from fenji.core.submissions.services import submission_approve_and_seal
-
-    submission_approve_and_seal(actor=actor(w["leader"]), submission=w["submission"])
-
-
-def send_dispatch(w):
-    from fenji.core.access.roles import DEPT_HEAD
-    from fenji.core.dispatch.services import Targets, dispatch_send
-
-    head = make_account(w["tree"].city, name="发文主任", role=DEPT_HEAD)
-    w["dispatch"] = dispatch_send(actor=actor(head), kind="notice", title="关于值班的通知",
-                                  targets=Targets(units=[w["tree"].town]))
-
-
-def prepare_delivery(w):
-    send_dispatch(w)
-    w["clerk"] = make_account(w["tree"].town, name="收文科员", role=STAFF)
-    return "prepare"
-
-
-def sign_delivery(w):
-    from fenji.core.dispatch.models import Delivery
-    from fenji.core.dispatch.services import delivery_sign
-
-    delivery = Delivery.objects.unscoped(reason="test").get(dispatch=w["dispatch"])
-    delivery_sign(actor=actor(w["clerk"]), delivery=delivery)
-
-
 def refused_service(w):
     with pytest.raises(AccessDenied):
         unit_create(actor=actor(w["admin"]), parent=w["tree"].sibling_city, name="越权", kind=UnitKind.TOWN)
@@ -252,6 +208,10 @@ def bad_token(w):
     assert response.status_code == 401
 
 
+def reset_second_factor(w):
+    account_second_factor_reset(actor=policy.SYSTEM, account=w["admin"])  # the host operator's command
+
+
 CASES = [
     # (name, [steps before], step under test, expected action, expected outcome)
     ("login ok", [], login_ok, "people.login", "ok"),
@@ -262,7 +222,6 @@ CASES = [
     ("disable account", [], disable, "people.account.disable", "ok"),
     ("change mobile", [], change_mobile, "people.account.update", "ok"),
     ("change password", [], change_password, "people.password.change", "ok"),
-    ("reset the second factor", [], reset_second_factor, "mfa.device.reset", "ok"),
     ("create unit", [], create_unit, "org.unit.create", "ok"),
     ("update unit", [], update_unit, "org.unit.update", "ok"),
     ("move unit", [], move_unit, "org.unit.move", "ok"),
@@ -277,18 +236,98 @@ CASES = [
     ("review the grant log", [], review_grants, "access.grant.review", "ok"),
     ("export the account ledger", [export_log], export_account_ledger, "people.account.export", "ok"),
     ("upload an attachment", [], upload_attachment, "files.attachment.upload", "ok"),
-    ("make a unit seal", [], make_seal, "seals.key.manage", "ok"),
-    ("apply the unit seal", [prepare_submission], seal_submission, "seals.seal.apply", "ok"),
-    ("seal and submit a report", [prepare_submission], seal_submission, "submissions.submission.seal", "ok"),
-    ("send a dispatch", [], send_dispatch, "dispatch.dispatch.send", "ok"),
-    ("sign a delivery", [prepare_delivery], sign_delivery, "dispatch.delivery.handle", "ok"),
+    ("make a unit seal", [], steps.make_seal, "seals.key.manage", "ok"),
+    ("apply the unit seal", [steps.prepare_submission], steps.seal_submission, "seals.seal.apply", "ok"),
+    ("seal and submit a report", [steps.prepare_submission], steps.seal_submission, "submissions.submission.seal", "ok"),
+    ("send a dispatch", [], steps.send_dispatch, "dispatch.dispatch.send", "ok"),
+    ("sign a delivery", [steps.prepare_delivery], steps.sign_delivery, "dispatch.delivery.handle", "ok"),
     ("refused write", [], refused_service, "org.unit.create", "denied"),
     ("refused page", [refused_page], refused_page_visit, "org.unit.view", "denied"),
     # Counted per actor or client address and minute: the first of a minute is one event at once
     # (tests/test_audit_refusals.py covers the aggregated events of the rest).
     ("out-of-scope lookup", [_api_token], out_of_scope_lookup, "access.scope.miss", "denied"),
     ("bad API token", [], bad_token, "api.token.authenticate", "failed"),
+    ("create an API token", [], steps.create_token, "api.token.create", "ok"),
+    ("revoke an API token", [steps.prepare_token], steps.revoke_token, "api.token.revoke", "ok"),
+    ("revoke a unit seal", [steps.prepare_seal], steps.revoke_seal, "seals.key.manage", "ok"),
+    ("draft a report", [], steps.draft_submission, "submissions.submission.draft", "ok"),
+    ("send a report for review", [steps.prepare_draft], steps.send_for_review, "submissions.submission.review", "ok"),
+    ("receive a report", [steps.prepare_sealed], steps.receive_submission, "submissions.submission.receive", "ok"),
+    ("handle a report", [steps.prepare_sealed, steps.prepare_received], steps.handle_submission,
+     "submissions.submission.handle", "ok"),
+    ("return a report", [steps.prepare_sealed], steps.return_submission, "submissions.submission.return", "ok"),
+    ("read a delivery", [steps.prepare_delivery, steps.prepare_signed], steps.read_delivery,
+     "dispatch.delivery.handle", "ok"),
+    ("reply to a delivery", [steps.prepare_feedback], steps.reply_delivery, "dispatch.delivery.handle", "ok"),
+    ("accept a reply", [steps.prepare_feedback, steps.prepare_reply], steps.accept_reply, "dispatch.dispatch.send", "ok"),
+    ("return a reply", [steps.prepare_feedback, steps.prepare_reply], steps.return_reply, "dispatch.dispatch.send", "ok"),
+    ("urge the laggards", [steps.prepare_feedback], steps.urge_dispatch, "dispatch.dispatch.send", "ok"),
+    ("file a request", [], steps.file_request, "workflow.request.file", "ok"),
+    ("endorse a request", [steps.prepare_request], steps.endorse_request, "workflow.request.endorse", "ok"),
+    ("withdraw a request", [steps.prepare_request], steps.withdraw_request, "workflow.request.file", "ok"),
+    ("register a retirement", [], steps.register_retirement, "people.account.update", "ok"),
+    ("start the request a retirement needs", [], steps.register_retirement, "workflow.request.file", "ok"),
+    ("disable stale accounts", [], steps.disable_stale, "people.account.stale_review", "ok"),
+    ("refused member import", [], steps.refused_import, "people.account.open", "denied"),
+    ("set a calendar day", [], steps.set_day, "calendar.day.set", "ok"),
+    ("remove a calendar day", [steps.prepare_day], steps.remove_day, "calendar.day.remove", "ok"),
+    ("confirm a calendar year", [], steps.confirm_year, "calendar.year.confirm", "ok"),
+    ("import a calendar notice", [], steps.import_year, "calendar.year.import", "ok"),
+    ("seed the calendar", [], steps.seed_calendar, "calendar.year.seed", "ok"),
+    ("reset the second factor", [], reset_second_factor, "mfa.device.reset", "ok"),
 ]
+
+# The services each case's step runs (nested ones included), after "fenji.": every registered service is in one.
+COVERS = {
+    "open account": ["core.people.services.account_open"],
+    "disable account": ["core.people.services.account_set_status"],
+    "change mobile": ["core.people.services.account_change_mobile"],
+    "change password": ["core.people.services.password_change"],
+    "create unit": ["core.org.services.unit_create"],
+    "update unit": ["core.org.services.unit_update"],
+    "move unit": ["core.org.services.unit_move"],
+    "revoke unit": ["core.org.services.unit_revoke"],
+    "grant": ["core.access.services.grant_create"],
+    "revoke grant": ["core.access.services.grant_revoke"],
+    "reset the second factor": ["core.people.services.account_second_factor_reset"],
+    "define role": ["core.access.services.role_create"],
+    "schedule maintenance": ["core.ops.services.maintenance_schedule"],
+    "cancel maintenance": ["core.ops.services.maintenance_cancel"],
+    "unmask personal data": ["core.people.services.person_unmask"],
+    "review the grant log": ["core.access.services.grant_review_record"],
+    "upload an attachment": ["core.files.services.attachment_store"],
+    "make a unit seal": ["core.seals.services.seal_key_create"],
+    "apply the unit seal": ["core.seals.services.seal_apply"],
+    "seal and submit a report": ["core.submissions.services.submission_approve_and_seal"],
+    "send a dispatch": ["core.dispatch.services.dispatch_send"],
+    "sign a delivery": ["core.dispatch.services.delivery_sign"],
+    "create an API token": ["core.api.services.token_create"],
+    "revoke an API token": ["core.api.services.token_revoke"],
+    "revoke a unit seal": ["core.seals.services.seal_key_revoke"],
+    "draft a report": ["core.submissions.services.submission_draft"],
+    "send a report for review": ["core.submissions.services.submission_send_for_review"],
+    "receive a report": ["core.submissions.services.submission_receive"],
+    "handle a report": ["core.submissions.services.submission_handle"],
+    "return a report": ["core.submissions.services.submission_return"],
+    "read a delivery": ["core.dispatch.services.delivery_read"],
+    "reply to a delivery": ["core.dispatch.services.delivery_reply"],
+    "accept a reply": ["core.dispatch.services.delivery_accept"],
+    "return a reply": ["core.dispatch.services.delivery_return"],
+    "urge the laggards": ["core.dispatch.services.dispatch_urge"],
+    "file a request": ["core.workflow.services.request_file"],
+    "endorse a request": ["core.workflow.services.step_decide"],
+    "withdraw a request": ["core.workflow.services.request_withdraw"],
+    "register a retirement": ["core.people.services.account_duty_status_set"],
+    "start the request a retirement needs": ["core.workflow.services.request_start"],
+    "disable stale accounts": ["core.people.services.account_stale_disable"],
+    "refused member import": ["core.people.member_import._import_allowed"],
+    "set a calendar day": ["core.ops.calendar_services.day_set", "core.calendar.services.day_override_set"],
+    "remove a calendar day": ["core.ops.calendar_services.day_remove", "core.calendar.services.day_override_remove"],
+    "confirm a calendar year": ["core.ops.calendar_services.year_confirm",
+                                "core.calendar.services.calendar_year_confirm"],
+    "import a calendar notice": ["core.ops.calendar_services.year_import", "core.calendar.services.calendar_import"],
+    "seed the calendar": ["core.calendar.services.calendar_seed"],
+}
 
 
 @pytest.mark.parametrize("name, before, step, action, outcome", CASES, ids=[c[0] for c in CASES])
@@ -296,7 +335,10 @@ def test_each_auditable_action_leaves_exactly_one_event(world, name, before, ste
     for prepare in before:
         prepare(world)
     last = AuditEvent.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
-    step(world)
+    with calls() as ran:
+        step(world)
+    missed = [s for s in COVERS.get(name, []) if f"fenji.{s}" not in ran]
+    assert not missed, f"the step ran {ran}, not {missed}"
     new = list(AuditEvent.objects.filter(seq__gt=last).values_list("action", "outcome"))
     # a grant made for the test (make_account with a role) is set-up, not the step: count only matching kinds
     assert new.count((action, outcome)) == 1, new
@@ -310,3 +352,11 @@ def test_events_carry_the_required_fields(world):
     assert event.actor_id == world["member"].pk and event.actor_unit_path == world["tree"].town.path
     assert event.client_ip == "127.0.0.1" and len(event.request_id) == 32 and event.channel == "mobile"
     assert event.target_type == "people.account" and event.target_id == str(world["member"].pk)
+
+
+def test_every_service_has_a_case():
+    """A new ``@service`` (core or module) needs a case above that runs it and checks its audit event."""
+    covered = {f"fenji.{name}" for names in COVERS.values() for name in names}
+    assert set(COVERS) <= {case[0] for case in CASES}
+    missing = sorted(registered_services() - covered)
+    assert not missing, f"add an audit-coverage case (CASES and COVERS) for: {missing}"

@@ -14,7 +14,6 @@ import time_machine
 from django.test import Client
 from django.utils import timezone
 
-from conftest import PASSWORD, complete_second_factor, make_account
 from fenji.core.access import policy
 from fenji.core.access.roles import SYSTEM_ADMIN
 from fenji.core.api import services as token_services
@@ -22,6 +21,7 @@ from fenji.core.audit.models import AuditEvent, RefusalCount
 from fenji.core.audit.refusals import minute_of
 from fenji.core.notify import periodic
 from fenji.core.org.models import Unit
+from fenji.testing import PASSWORD, complete_second_factor, make_account
 
 SCOPE_MISS = "access.scope.miss"
 TOKEN_FAILED = "api.token.authenticate"

@@ -1,7 +1,7 @@
 """Bad input never makes a server error: every route, walked with malformed values.
 
 The walk is generic, like ``tests/test_routes.py``: the routes come from the URL resolver
-(``tests/routing.py``), and the names each route may read come from the code itself — the fields of
+(``fenji.testing.routing``), and the names each route may read come from the code itself — the fields of
 every form in the platform, the names views read from ``request.GET`` / ``request.POST``, and for the
 API its OpenAPI schema (query parameters and JSON bodies). A route or a field added later is walked
 without being listed here.
@@ -26,11 +26,11 @@ from django.test import Client
 from django.utils import timezone
 
 import fenji
-from conftest import PASSWORD, complete_second_factor, make_account
 from fenji.core.access import policy
 from fenji.core.access.roles import AUDITOR, DEPT_HEAD, SECURITY_ADMIN, SYSTEM_ADMIN, UNIT_LEADER
 from fenji.core.access.services import grant_create
-from routing import all_routes, api_routes, is_int
+from fenji.testing import PASSWORD, complete_second_factor, make_account
+from fenji.testing.routing import all_routes, api_routes, is_int
 
 HUGE = "99999999999999999999999"
 CONTROL = "a\x00b\x1b[31m\x7f\x85c"

@@ -23,7 +23,6 @@ from pydantic import BaseModel
 from pydantic import ValidationError as PydanticValidationError
 
 import fenji
-from conftest import actor
 from fenji.core.api.schemas import CONTROL_CHARACTER, InputSchema
 from fenji.core.calendar.importer import read_workbook
 from fenji.core.kernel.forms import NoControlCharacters, TextGuard, guard_text_fields
@@ -32,6 +31,7 @@ from fenji.core.org.models import Unit
 from fenji.core.people.models import Person
 from fenji.core.people.services import member_import
 from fenji.core.people.tests.test_member_import import id_number, reasons, workbook
+from fenji.testing import actor
 from tests.test_api import api, error_of
 
 NUL, ESC, CSI = "\x00", "\x1b", "\x9b"  # CSI: the 8-bit (C1) escape introducer

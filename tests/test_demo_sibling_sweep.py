@@ -9,7 +9,6 @@ import json
 import pytest
 from django.test import Client
 
-from conftest import complete_second_factor
 from fenji.core.access import policy, registry
 from fenji.core.access.models import Grant
 from fenji.core.api import services as token_services
@@ -17,7 +16,8 @@ from fenji.core.kernel.paths import subtree_q
 from fenji.core.org.models import Unit
 from fenji.core.people.bootstrap import build_demo
 from fenji.core.people.models import Account
-from routing import api_routes, every_route
+from fenji.testing import complete_second_factor
+from fenji.testing.routing import api_routes, every_route
 
 PASSWORD = "Demo#2026sweep"
 NANJING = {"clerk": "13800000012", "system_admin": "13800000011", "security_admin": "13800000013"}

@@ -1,8 +1,8 @@
 """What a profile's duty rules decide, through the grant page: seed 000 §6 under ``veterans``, 三员 under ``default``."""
 
-from conftest import make_account
 from fenji.core.access.models import Grant
 from fenji.core.access.roles import SYSTEM_ADMIN
+from fenji.testing import make_account
 
 NEW = "/access/grants/new/"
 

@@ -12,12 +12,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from conftest import actor, make_account
 from fenji.core.access import policy
 from fenji.core.access.roles import AUDITOR, SECURITY_ADMIN, STAFF, SYSTEM_ADMIN
 from fenji.core.access.services import grant_create, role_create
 from fenji.core.org.models import UnitKind
 from fenji.core.org.services import unit_create
+from fenji.testing import actor, make_account
 
 MARK = "样本行"  # every row the cases add carries this in its name
 

@@ -1,6 +1,6 @@
 """Deny by default at routing, checked over the whole URL resolver.
 
-The walk is generic (``tests/routing.py``): a route added anywhere is covered by these tests
+The walk is generic (``fenji.testing.routing``): a route added anywhere is covered by these tests
 without being listed here — console and mobile pages, and every operation of the HTTP API.
 """
 
@@ -9,10 +9,10 @@ import uuid
 import pytest
 from django.urls.converters import PathConverter, SlugConverter, StringConverter, UUIDConverter
 
-from conftest import make_account
 from fenji.core.api.auth import SessionAuth, TokenAuth
 from fenji.core.audit.models import AuditEvent, Outcome
-from routing import all_routes, api_routes, is_int
+from fenji.testing import make_account
+from fenji.testing.routing import all_routes, api_routes, is_int
 
 ROUTES = all_routes()
 PROTECTED = [r for r in ROUTES if r.rule is not None and not r.rule.public]

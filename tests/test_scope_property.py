@@ -8,11 +8,11 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import make_account
 from fenji.core.access import policy
 from fenji.core.access.roles import SYSTEM_ADMIN
 from fenji.core.org import selectors, services
 from fenji.core.org.models import Unit, UnitKind
+from fenji.testing import make_account
 
 UPDATE = "org.unit.update"
 SETTINGS = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -6,10 +6,10 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from conftest import PASSWORD, make_account, second_factor_code
 from fenji.core.access.roles import SYSTEM_ADMIN
 from fenji.core.api.models import ApiToken
 from fenji.core.mfa import services as mfa
+from fenji.testing import PASSWORD, make_account, second_factor_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("transactional_db")]
 

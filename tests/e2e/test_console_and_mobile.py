@@ -11,13 +11,13 @@ import pytest
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
-from conftest import PASSWORD
 from fenji.core.mfa import services as mfa
 from fenji.core.notify.sms import read_outbox
 from fenji.core.org.models import Unit
 from fenji.core.people.bootstrap import build_demo
 from fenji.core.people.identity import check_char
 from fenji.core.people.models import Account
+from fenji.testing import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("transactional_db")]
 

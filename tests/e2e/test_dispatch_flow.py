@@ -8,9 +8,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from conftest import PASSWORD, make_account
 from fenji.core.access.roles import DEPT_HEAD, STAFF
 from fenji.core.dispatch.models import Delivery, Dispatch
+from fenji.testing import PASSWORD, make_account
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("transactional_db")]
 

@@ -9,10 +9,10 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from conftest import PASSWORD, make_account, second_factor_code
 from fenji.core.access.models import Grant
 from fenji.core.access.roles import DEPT_HEAD, OPERATOR, PERMISSION_ADMIN, STAFF, UNIT_LEADER
 from fenji.core.workflow.models import Request, RequestState
+from fenji.testing import PASSWORD, make_account, second_factor_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("transactional_db")]
 

@@ -9,12 +9,12 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from conftest import PASSWORD, make_account
 from fenji.core.access import policy
 from fenji.core.access.roles import DEPT_HEAD, STAFF, UNIT_LEADER
 from fenji.core.seals.services import seal_key_create
 from fenji.core.submissions.models import Submission, SubmissionState
 from fenji.core.submissions.selectors import attachments_of
+from fenji.testing import PASSWORD, make_account
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("transactional_db")]
 

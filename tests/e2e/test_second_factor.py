@@ -8,9 +8,9 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from conftest import PASSWORD, make_account
 from fenji.core.access.roles import SECURITY_ADMIN
 from fenji.core.mfa import services as mfa
+from fenji.testing import PASSWORD, make_account
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("transactional_db")]
 

@@ -4,7 +4,7 @@
     @api_route(action=perms.UNIT_VIEW)
     def unit_detail(request, id: int): ...
 
-``@api_route`` goes *below* the router's decorator. It stores the rule where ``tests/routing.py``
+``@api_route`` goes *below* the router's decorator. It stores the rule where ``fenji.testing.routing``
 looks for it (``kernel.routes``) and sets the operation's authentication from it, so the declaration
 is what is enforced: public (no authentication), any signed-in account, or one action held somewhere.
 Which rows the action reaches is then up to the selectors (out-of-scope ids answer 404).

@@ -3,8 +3,12 @@
 A refusal (``AccessDenied``) rolls the service's transaction back — and with it anything written
 inside. The denial event is therefore written after the outermost service has rolled back, once; so
 is the follow-up of a ``ReferredRefusal`` (a message to whoever must look into it).
+
+Every decorated function is recorded in ``SERVICES`` (by its dotted name), so that a test can require
+an audit-coverage case for each; ``calls()`` lists the services run inside a ``with`` block.
 """
 
+import contextlib
 import contextvars
 import functools
 
@@ -16,6 +20,24 @@ from .models import Outcome
 from .services import audit_record
 
 _depth = contextvars.ContextVar("fenji_service_depth", default=0)
+_calls = contextvars.ContextVar("fenji_service_calls", default=None)
+
+SERVICES: dict[str, object] = {}  # "fenji.core.org.services.unit_create" -> the decorated service
+
+
+def service_name(function) -> str:
+    return f"{function.__module__}.{function.__qualname__}"
+
+
+@contextlib.contextmanager
+def calls():
+    """``with calls() as names:`` — the dotted names of the services run inside the block, nested ones too."""
+    names: list[str] = []
+    token = _calls.set(names)
+    try:
+        yield names
+    finally:
+        _calls.reset(token)
 
 
 def record_denial(*, actor, denial: AccessDenied, **details) -> None:
@@ -27,8 +49,13 @@ def record_denial(*, actor, denial: AccessDenied, **details) -> None:
 
 
 def service(function):
+    name = service_name(function)
+
     @functools.wraps(function)
     def run(*args, **kwargs):
+        watching = _calls.get()
+        if watching is not None:
+            watching.append(name)
         token = _depth.set(_depth.get() + 1)
         try:
             with transaction.atomic():
@@ -46,4 +73,5 @@ def service(function):
         finally:
             _depth.reset(token)
 
+    SERVICES[name] = run
     return run

@@ -2,7 +2,7 @@
 
 Both adapters store it on their view functions under the same attribute — the console and mobile
 pages (``web.routes``) and the API operations (``api.routes``) — so that one walk over the URL
-resolver (``tests/routing.py``) checks every entry point of the platform for a declaration.
+resolver (``fenji.testing.routing``) checks every entry point of the platform for a declaration.
 """
 
 from dataclasses import dataclass

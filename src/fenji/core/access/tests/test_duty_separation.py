@@ -9,7 +9,6 @@ from django.core import checks
 from django.db import IntegrityError, connection, connections, transaction
 from django.db.migrations.executor import MigrationExecutor
 
-from conftest import Tree, actor, make_account
 from fenji.core.access import policy, rules
 from fenji.core.access.checks import exclusive_duties_hold
 from fenji.core.access.models import DutyHold, Grant
@@ -24,6 +23,7 @@ from fenji.core.access.roles import (
     SYSTEM_ADMIN,
 )
 from fenji.core.access.services import RuleViolation, grant_create, grant_revoke, role_create
+from fenji.testing import Tree, actor, make_account
 
 # What each role is for, written out by hand: the rules must derive exactly this from the actions.
 CARRIES = {  # "manage": the system or the security duty (one duty where seed 000 rules)

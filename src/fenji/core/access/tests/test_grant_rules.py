@@ -6,7 +6,6 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from conftest import actor, make_account
 from fenji.core.access import policy
 from fenji.core.access.models import DutyHold, Grant, Reach
 from fenji.core.access.roles import (
@@ -24,6 +23,7 @@ from fenji.core.kernel.errors import AccessDenied, DomainError
 from fenji.core.org.models import UnitKind
 from fenji.core.org.services import unit_create
 from fenji.core.people.services import account_open
+from fenji.testing import actor, make_account
 
 
 @pytest.fixture

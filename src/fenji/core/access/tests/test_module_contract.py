@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 
-from conftest import actor, make_account
 from fenji.core.access import policy, rules
 from fenji.core.access.checks import as_under
 from fenji.core.access.models import Grant
@@ -14,6 +13,7 @@ from fenji.core.access.roles import BUILTIN_ROLES, CORE_ROLES, CUSTOM, STAFF, SY
 from fenji.core.access.services import RuleViolation, grant_create
 from fenji.core.kernel import modules
 from fenji.core.kernel.errors import AccessDenied
+from fenji.testing import actor, make_account
 
 # The built-in roles' action sets as ``access/roles.py`` wrote them out literally before each app contributed
 # its own codes (commit 82556aa). They must resolve to exactly these under the default profile.

@@ -8,7 +8,6 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import make_account
 from fenji.core.access import policy
 from fenji.core.access.models import Grant, Reach
 from fenji.core.access.roles import BUILTIN_ROLES
@@ -17,6 +16,7 @@ from fenji.core.access.services import grant_create
 from fenji.core.kernel.errors import DomainError
 from fenji.core.org.models import Unit, UnitKind
 from fenji.core.org.services import unit_create
+from fenji.testing import make_account
 
 ROLE_CODES = sorted(BUILTIN_ROLES)
 ACTIONS = sorted({a for role in BUILTIN_ROLES.values() for a in role.actions})

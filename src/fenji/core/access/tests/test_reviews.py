@@ -7,7 +7,6 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from conftest import actor, make_account
 from fenji.core.access import policy
 from fenji.core.access.models import GrantReview
 from fenji.core.access.roles import AUDITOR, PERMISSION_ADMIN, SECURITY_ADMIN, SYSTEM_ADMIN
@@ -15,6 +14,7 @@ from fenji.core.access.selectors import grant_log_summary, grant_review_list
 from fenji.core.access.services import grant_create, grant_review_record, grant_revoke
 from fenji.core.audit.models import AuditEvent
 from fenji.core.kernel.errors import AccessDenied, DomainError
+from fenji.testing import actor, make_account
 
 
 def _days_ago(n: int) -> datetime.date:

@@ -8,9 +8,9 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
-from conftest import make_account
 from fenji.core.api import tokens
 from fenji.core.api.models import ApiToken
+from fenji.testing import make_account
 
 
 def migrate(targets):

@@ -5,7 +5,6 @@ import dataclasses
 
 import pytest
 
-from conftest import make_account
 from fenji.core.access import policy
 from fenji.core.access.permissions import TOKEN_MANAGE
 from fenji.core.access.registry import Duty
@@ -14,6 +13,7 @@ from fenji.core.api import selectors, services
 from fenji.core.api.models import ApiToken
 from fenji.core.audit.models import AuditEvent, Outcome
 from fenji.core.kernel.errors import AccessDenied, DomainError, NotVisible
+from fenji.testing import make_account
 
 TOKEN_KEEPER = Role("token_keeper", "令牌管理员", Duty.SECURITY, frozenset({TOKEN_MANAGE}))
 

@@ -9,13 +9,13 @@ from django.core.management.base import CommandError
 from django.db import connection, connections, transaction
 from django.utils import timezone
 
-from conftest import actor
 from fenji.core.audit import chain
 from fenji.core.audit.checkpoints import checkpoint_check, checkpoint_create, checkpoint_export
 from fenji.core.audit.models import AuditEvent, ChainHead
 from fenji.core.audit.services import PLATFORM, audit_record
 from fenji.core.org.models import Unit, UnitKind
 from fenji.core.org.services import unit_create
+from fenji.testing import actor
 
 
 def record(n=5):

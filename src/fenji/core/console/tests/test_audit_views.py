@@ -3,9 +3,9 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from conftest import PASSWORD, make_account
 from fenji.core.access.roles import AUDITOR
 from fenji.core.audit.models import AuditEvent
+from fenji.testing import PASSWORD, make_account
 
 
 @pytest.fixture

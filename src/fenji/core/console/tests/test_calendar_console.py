@@ -5,13 +5,13 @@ import datetime
 
 import pytest
 
-from conftest import actor
 from fenji.core.audit.models import AuditEvent, Outcome
 from fenji.core.audit.services import PLATFORM
 from fenji.core.calendar import services as calendar
 from fenji.core.calendar.models import CalendarYear, DayKind, DayOverride
 from fenji.core.kernel.errors import AccessDenied
 from fenji.core.ops import calendar_services
+from fenji.testing import actor
 
 D = datetime.date
 

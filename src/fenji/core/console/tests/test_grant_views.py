@@ -6,13 +6,13 @@ import re
 import pytest
 from django.utils import timezone
 
-from conftest import actor, make_account
 from fenji.core.access import policy
 from fenji.core.access.models import Grant
 from fenji.core.access.models import Role as RoleRow
 from fenji.core.access.roles import ACCOUNT_ADMIN, AUDITOR, SECURITY_ADMIN, STAFF, SYSTEM_ADMIN
 from fenji.core.access.services import grant_create
 from fenji.core.audit.models import AuditEvent
+from fenji.testing import actor, make_account
 
 LIST = "/access/grants/"
 NEW = "/access/grants/new/"

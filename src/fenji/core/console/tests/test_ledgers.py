@@ -10,7 +10,6 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from conftest import actor, make_account
 from fenji.core.access import policy
 from fenji.core.access.roles import ACCOUNT_ADMIN, DEPT_HEAD, PERMISSION_ADMIN, SECURITY_ADMIN, STAFF, UNIT_LEADER
 from fenji.core.access.services import grant_create, grant_revoke
@@ -21,6 +20,7 @@ from fenji.core.people.models import Account
 from fenji.core.people.services import account_set_status
 from fenji.core.workflow.models import Request, Step, StepState
 from fenji.core.workflow.services import request_file, step_decide
+from fenji.testing import actor, make_account
 
 
 class Office:

@@ -13,7 +13,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from conftest import actor, make_account
 from fenji.core.access import policy
 from fenji.core.access.roles import STAFF
 from fenji.core.audit.models import AuditEvent, Outcome
@@ -23,6 +22,7 @@ from fenji.core.ops import selectors, services
 from fenji.core.ops.models import MaintenanceWindow
 from fenji.core.org.models import Unit, UnitStatus
 from fenji.core.people.models import Account, AccountStatus
+from fenji.testing import actor, make_account
 
 NOW = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC)
 HOUR = datetime.timedelta(hours=1)

@@ -8,7 +8,6 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from conftest import actor
 from fenji.core.access import policy
 from fenji.core.calendar import services as calendar
 from fenji.core.calendar.models import DayKind
@@ -20,6 +19,7 @@ from fenji.core.workflow.models import Step, StepState
 from fenji.core.workflow.reminders import send_due_reminders
 from fenji.core.workflow.selectors import timeliness
 from fenji.core.workflow.services import request_file, step_decide
+from fenji.testing import actor
 
 TZ = timezone.get_fixed_timezone(8 * 60)
 

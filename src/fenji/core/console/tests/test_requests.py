@@ -2,7 +2,6 @@
 
 import pytest
 
-from conftest import actor, make_account
 from fenji.core.access import policy
 from fenji.core.access.models import Grant
 from fenji.core.access.roles import ACCOUNT_ADMIN, DEPT_HEAD, PERMISSION_ADMIN, STAFF, UNIT_LEADER
@@ -13,6 +12,7 @@ from fenji.core.people.identity import check_char
 from fenji.core.people.models import Account, AccountStatus
 from fenji.core.workflow.models import RequestState, Step, StepState
 from fenji.core.workflow.services import FormInvalid, request_file, step_decide
+from fenji.testing import actor, make_account
 
 
 class Office:

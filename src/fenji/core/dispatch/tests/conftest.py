@@ -8,9 +8,9 @@ Each receiving unit has one staff clerk (the handler) and the towns a member (no
 
 import pytest
 
-from conftest import make_account
 from fenji.core.access import policy
 from fenji.core.access.roles import DEPT_HEAD, STAFF
+from fenji.testing import make_account
 
 
 class People:

@@ -117,10 +117,10 @@ def test_an_empty_target_is_refused(tree, people):
 def test_a_send_grant_reaching_its_holder_only_finds_no_receiving_unit(tree, people):
     """A grant of reach "self" covers no unit to send to: the target filter is empty, which the ORM
     refuses to compile (EmptyResultSet); that is zero receiving units, refused like any empty target."""
-    from conftest import make_account
     from fenji.core.access.models import Reach
     from fenji.core.access.roles import DEPT_HEAD
     from fenji.core.access.services import grant_create
+    from fenji.testing import make_account
 
     head = make_account(tree.city, name="市办副主任")
     grant_create(actor=policy.SYSTEM, account=head, role=DEPT_HEAD.code, unit=tree.city, reach=Reach.SELF)

@@ -3,13 +3,13 @@ import datetime
 import pytest
 from django.test import Client
 
-from conftest import PASSWORD
 from fenji.core.audit.models import AuditEvent, Outcome
 from fenji.core.dispatch import selectors
 from fenji.core.dispatch.models import Delivery, Dispatch, DispatchKind, ReviewState
 from fenji.core.dispatch.services import Targets, dispatch_send
 from fenji.core.notify.models import Message
 from fenji.core.org.models import Unit, UnitKind
+from fenji.testing import PASSWORD
 
 from .conftest import as_actor
 
@@ -32,8 +32,8 @@ def delivery_of(dispatch, unit):
 
 
 def test_the_tracking_page_is_404_outside_the_senders_scope(tree, people):
-    from conftest import make_account
     from fenji.core.access.roles import DEPT_HEAD
+    from fenji.testing import make_account
 
     dispatch = send(people.city_head, Targets(subtrees=[tree.county]))
     url = f"/dispatch/{dispatch.pk}/"
@@ -80,10 +80,10 @@ def test_the_mobile_delivery_is_the_receiving_units_only(tree, people):
 def test_reply_attachments_are_served_through_their_delivery(tree, people, settings, tmp_path):
     """Only whoever may see the delivery (its receiving unit's handlers, the sending side) downloads its
     reply's attachments, and only through that delivery; the generic /files/ download is the uploader's."""
-    from conftest import make_account
     from fenji.core.access.roles import STAFF
     from fenji.core.dispatch.services import delivery_reply
     from fenji.core.files.tests.samples import PDF, upload
+    from fenji.testing import make_account
 
     settings.FILES_DIR = tmp_path / "files"
     dispatch = send(people.city_head, Targets(units=[tree.town, tree.other_town]), kind=DispatchKind.FEEDBACK,

@@ -10,7 +10,6 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 
-from conftest import actor, make_account
 from fenji.core.access.roles import DEPT_HEAD, STAFF
 from fenji.core.audit.models import AuditEvent
 from fenji.core.files import storage
@@ -18,6 +17,7 @@ from fenji.core.files.detect import UploadRefused, sanitize_name
 from fenji.core.files.models import Attachment, FileKind
 from fenji.core.files.services import FileTooLarge, attachment_store, files_sweep
 from fenji.core.kernel.errors import AccessDenied
+from fenji.testing import actor, make_account
 
 from . import samples
 

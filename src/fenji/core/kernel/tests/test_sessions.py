@@ -12,10 +12,10 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
-from conftest import PASSWORD, make_account
 from fenji.core.access.roles import SECURITY_ADMIN
 from fenji.core.kernel.sessions import stored_key
 from fenji.core.mfa import services as mfa
+from fenji.testing import PASSWORD, make_account
 
 
 def sign_in_with_second_factor(client, account):

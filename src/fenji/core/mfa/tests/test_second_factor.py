@@ -14,7 +14,6 @@ from django.core.management.base import CommandError
 from django.test import Client
 from django.utils import timezone
 
-from conftest import PASSWORD, make_account
 from fenji.core.access import policy
 from fenji.core.access.models import Grant
 from fenji.core.access.roles import ACCOUNT_ADMIN, AUDITOR, PERMISSION_ADMIN, SECURITY_ADMIN, STAFF, SYSTEM_ADMIN
@@ -22,6 +21,7 @@ from fenji.core.access.services import grant_create
 from fenji.core.audit.models import AuditEvent
 from fenji.core.mfa import services as mfa
 from fenji.core.mfa.models import RecoveryCode, TotpDevice
+from fenji.testing import PASSWORD, make_account
 
 ADMIN_ROLES = [SYSTEM_ADMIN, SECURITY_ADMIN, AUDITOR, ACCOUNT_ADMIN, PERMISSION_ADMIN]
 VERIFY = "/login/verify/"

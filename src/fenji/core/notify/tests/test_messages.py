@@ -3,11 +3,11 @@
 import pytest
 from django.db import IntegrityError, transaction
 
-from conftest import actor, make_account
 from fenji.core.kernel.errors import DomainError, NotVisible
 from fenji.core.notify import selectors, services
 from fenji.core.notify.models import Message
 from fenji.core.notify.sms import read_outbox
+from fenji.testing import actor, make_account
 
 
 @pytest.fixture

@@ -14,10 +14,10 @@ from django_tasks import TaskResultStatus, task_backends
 from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.models import DBTaskResult
 
-from conftest import DATABASE_TASKS
 from fenji.core.notify import periodic
 from fenji.core.notify.sms import read_outbox
 from fenji.core.notify.tasks import prune_task_results, sms_enqueue
+from fenji.testing import DATABASE_TASKS
 
 MOBILE = "13912345678"
 

@@ -5,10 +5,10 @@ import threading
 import pytest
 from django.db import connection, connections
 
-from conftest import Tree
 from fenji.core.access import policy
 from fenji.core.org.models import Unit, UnitKind
 from fenji.core.org.services import unit_create, unit_move
+from fenji.testing import Tree
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql",

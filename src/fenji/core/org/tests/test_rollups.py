@@ -7,7 +7,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from conftest import actor, make_account
 from fenji.core.access import policy
 from fenji.core.notify import periodic
 from fenji.core.org import selectors
@@ -15,6 +14,7 @@ from fenji.core.org.models import TallyRun, UnitKind, UnitTally
 from fenji.core.org.services import unit_create, unit_move, unit_revoke
 from fenji.core.org.tally import UNITS, tally_rebuild
 from fenji.core.people.services import account_set_status
+from fenji.testing import actor, make_account
 
 ACCOUNTS = "people.account"
 

@@ -5,13 +5,13 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-from conftest import actor, make_account
 from fenji.core.access import policy
 from fenji.core.access.roles import ACCOUNT_ADMIN, PERMISSION_ADMIN, SECURITY_ADMIN
 from fenji.core.access.services import RuleViolation, grant_create
 from fenji.core.kernel.errors import DomainError
 from fenji.core.org.models import Unit, UnitKind
 from fenji.core.org.services import unit_create, unit_update
+from fenji.testing import actor, make_account
 
 
 def test_the_unit_form_offers_the_active_profiles_kinds_by_name(login, tree, city_admin, settings):

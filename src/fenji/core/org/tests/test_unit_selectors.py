@@ -1,6 +1,6 @@
-from conftest import actor, make_account
 from fenji.core.org import selectors
 from fenji.core.org.tally import tally_rebuild
+from fenji.testing import actor, make_account
 
 
 def test_children_carry_subtree_counts(tree, province_admin):

@@ -2,7 +2,6 @@ import datetime
 
 import pytest
 
-from conftest import actor, make_account
 from fenji.core.access import policy
 from fenji.core.audit.models import AuditEvent
 from fenji.core.kernel.errors import AccessDenied, DomainError
@@ -10,6 +9,7 @@ from fenji.core.org.models import Unit, UnitKind, UnitStatus
 from fenji.core.org.services import unit_create, unit_move, unit_revoke, unit_update
 from fenji.core.people.models import Account
 from fenji.core.people.services import account_set_status
+from fenji.testing import actor, make_account
 
 TODAY = datetime.date(2026, 11, 23)
 

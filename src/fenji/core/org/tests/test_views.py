@@ -1,5 +1,5 @@
-from conftest import make_account
 from fenji.core.org.models import Unit, UnitStatus
+from fenji.testing import make_account
 
 
 def test_unit_pages_render_for_an_administrator(login, tree, city_admin):

@@ -1,13 +1,13 @@
 import pytest
 from django.db import IntegrityError, transaction
 
-from conftest import actor, make_account
 from fenji.core.audit.models import AuditEvent
 from fenji.core.kernel.errors import AccessDenied, DomainError
 from fenji.core.notify.sms import read_outbox
 from fenji.core.people.identity import check_char
 from fenji.core.people.models import Account, Person
 from fenji.core.people.services import account_change_mobile, account_open, account_set_status
+from fenji.testing import actor, make_account
 
 
 def id_number(seed: int) -> str:

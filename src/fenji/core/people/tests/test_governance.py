@@ -9,7 +9,6 @@ from django import forms
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from conftest import actor, make_account
 from fenji.core.access import policy
 from fenji.core.access.models import Grant
 from fenji.core.access.roles import AUDITOR, DEPT_HEAD, STAFF
@@ -21,6 +20,7 @@ from fenji.core.people.models import Account, AccountStatus, DutyStatus
 from fenji.core.people.services import STALE_REVIEW, account_duty_status_set, account_stale_disable
 from fenji.core.workflow import registry as workflow_registry
 from fenji.core.workflow.models import Request
+from fenji.testing import actor, make_account
 
 if workflow_registry.get("staff.duty_change") is None:
     # The real type lives in console/requests.py; until it is registered, a stand-in with the same steps.

@@ -7,9 +7,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from conftest import PASSWORD, make_account
 from fenji.core.audit.models import AuditEvent
 from fenji.core.kernel.sessions import stored_key
+from fenji.testing import PASSWORD, make_account
 
 
 @pytest.fixture

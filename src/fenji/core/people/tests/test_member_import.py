@@ -11,7 +11,6 @@ from django.db import connection
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from conftest import actor, make_account
 from fenji.core.access import policy
 from fenji.core.audit.models import AuditEvent, Outcome
 from fenji.core.kernel.crypto import blind_index, keyring
@@ -23,12 +22,13 @@ from fenji.core.people.identity import check_char
 from fenji.core.people.models import Account, AccountKind, Person
 from fenji.core.people.services import ImportStopped, member_import
 from fenji.core.people.xlsx_rows import NotXlsx, Number, iter_rows
+from fenji.testing import actor, make_account
 
 HEADER = ["姓名", "身份证号", "手机号", "所在单位代码"]
 
 
 def id_number(seed: int) -> str:
-    first17 = f"32010219900{seed % 8 + 2}{seed % 28 + 1:02d}{seed % 1000:03d}"  # months 02-09: not conftest's
+    first17 = f"32010219900{seed % 8 + 2}{seed % 28 + 1:02d}{seed % 1000:03d}"  # months 02-09: not fenji.testing's
     return first17 + check_char(first17)
 
 

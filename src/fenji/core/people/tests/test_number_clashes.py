@@ -8,7 +8,6 @@ from types import SimpleNamespace
 import pytest
 import xlsxwriter
 
-from conftest import actor, make_account
 from fenji.core.access import policy
 from fenji.core.access.roles import ACCOUNT_ADMIN
 from fenji.core.api import services as token_services
@@ -18,6 +17,7 @@ from fenji.core.notify.models import Message
 from fenji.core.people.identity import check_char
 from fenji.core.people.models import Account, Person
 from fenji.core.people.services import account_change_mobile, account_open, member_import
+from fenji.testing import actor, make_account
 
 NEUTRAL_MOBILE = "无法使用该手机号码开户，请联系上级账户管理员核实"
 NEUTRAL_ID = "无法使用该身份证号码开户，请联系上级账户管理员核实"

@@ -15,7 +15,6 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import IntegrityError, connection, transaction
 
-from conftest import PASSWORD, actor, make_account
 from fenji.core.kernel import crypto
 from fenji.core.kernel.errors import DomainError
 from fenji.core.people.identity import check_char, clean_mobile, parse_id_number
@@ -23,6 +22,7 @@ from fenji.core.people.models import Account, Person
 from fenji.core.people.services import member_import
 from fenji.core.people.tests.test_member_import import reasons, workbook
 from fenji.core.people.tests.test_pii import api
+from fenji.testing import PASSWORD, actor, make_account
 
 MOBILE = "13912340011"
 FIRST17 = "32010219850615123"

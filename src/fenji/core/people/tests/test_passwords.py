@@ -1,9 +1,9 @@
 import pytest
 
-from conftest import PASSWORD, actor, make_account
 from fenji.core.kernel.errors import DomainError
 from fenji.core.people.passwords import generate_initial_password
 from fenji.core.people.services import password_change
+from fenji.testing import PASSWORD, actor, make_account
 
 
 @pytest.fixture

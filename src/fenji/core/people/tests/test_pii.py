@@ -15,7 +15,6 @@ from django.core.management.base import CommandError
 from django.db import IntegrityError, connection, transaction
 from django.test import Client
 
-from conftest import PASSWORD, actor, make_account
 from fenji.core.access import policy
 from fenji.core.access.roles import SYSTEM_ADMIN
 from fenji.core.access.services import grant_create, role_create
@@ -26,6 +25,7 @@ from fenji.core.people.hashers import PBKDF2SM3PasswordHasher
 from fenji.core.people.identity import check_char
 from fenji.core.people.models import Account, Person
 from fenji.core.people.services import account_change_mobile, account_open
+from fenji.testing import PASSWORD, actor, make_account
 
 MOBILE = "13912340001"
 NEW_MOBILE = "13912340002"

@@ -5,9 +5,9 @@ import re
 
 import pytest
 
-from conftest import actor
 from fenji.core.kernel.errors import DomainError
 from fenji.core.people.services import account_open
+from fenji.testing import actor
 
 
 def kind_options(page):

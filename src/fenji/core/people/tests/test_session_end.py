@@ -7,7 +7,6 @@ from django.contrib.auth import SESSION_KEY
 from django.core.management import call_command
 from django.test import Client
 
-from conftest import PASSWORD, actor, make_account
 from fenji.core.access import policy
 from fenji.core.access.roles import STAFF
 from fenji.core.api import services as token_services
@@ -15,6 +14,7 @@ from fenji.core.api.models import ApiToken
 from fenji.core.audit.models import AuditEvent
 from fenji.core.people.models import DutyStatus
 from fenji.core.people.services import account_duty_status_set, account_set_status
+from fenji.testing import PASSWORD, actor, make_account
 
 NEW_PASSWORD = "Qinhuai#River9"
 

@@ -1,6 +1,6 @@
-from conftest import make_account
 from fenji.core.people.identity import check_char
 from fenji.core.people.models import Account, Person
+from fenji.testing import make_account
 
 
 def valid_id(seed=7):

@@ -10,7 +10,6 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from conftest import actor, make_account
 from fenji.core.access import policy
 from fenji.core.access.roles import SECURITY_ADMIN, STAFF, SYSTEM_ADMIN, UNIT_LEADER
 from fenji.core.audit.models import AuditEvent
@@ -27,6 +26,7 @@ from fenji.core.seals.services import (
     seal_key_revoke,
     seal_verify,
 )
+from fenji.testing import actor, make_account
 
 CONTENT = "关于第三季度工作情况的报告".encode()
 

@@ -6,7 +6,6 @@ import zipfile
 
 import pytest
 
-from conftest import actor, make_account
 from fenji.core.access.roles import DEPT_HEAD, SECURITY_ADMIN, STAFF, UNIT_LEADER
 from fenji.core.audit.models import AuditEvent
 from fenji.core.files.models import Attachment
@@ -23,6 +22,7 @@ from fenji.core.submissions.services import (
     submission_return,
     submission_send_for_review,
 )
+from fenji.testing import actor, make_account
 
 
 class World:

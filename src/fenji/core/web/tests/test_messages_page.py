@@ -4,9 +4,9 @@ import re
 
 import pytest
 
-from conftest import actor, make_account
 from fenji.core.notify import services
 from fenji.core.notify.models import Message
+from fenji.testing import actor, make_account
 
 
 @pytest.fixture

@@ -5,13 +5,13 @@ import pytest
 from django.http import HttpResponse
 from django.urls import include, path, reverse
 
-from conftest import actor, make_account
 from fenji.core.access import policy
 from fenji.core.kernel import modules
 from fenji.core.kernel.modules import ActionDecl, DashboardTile, MenuEntry, Module, PeriodicJob, RoleDecl, TodoProvider
 from fenji.core.notify import periodic
 from fenji.core.web import nav
 from fenji.core.web.routes import requires
+from fenji.testing import actor, make_account
 
 VIEW = "sample.thing.view"
 runs: list[str] = []

@@ -6,11 +6,11 @@ import re
 import pytest
 from django.conf import settings
 
-from conftest import make_account
 from fenji.core.access import policy
 from fenji.core.access.models import Role
 from fenji.core.access.services import grant_create, grant_revoke
 from fenji.core.web import nav
+from fenji.testing import make_account
 
 
 @pytest.fixture

@@ -1,11 +1,11 @@
 import ipaddress
 
-from conftest import PASSWORD, make_account
 from fenji.core.access import policy
 from fenji.core.access.roles import SYSTEM_ADMIN
 from fenji.core.audit.models import AuditEvent
 from fenji.core.org.models import UnitKind
 from fenji.core.org.services import unit_create
+from fenji.testing import PASSWORD, make_account
 
 
 def test_every_page_carries_a_same_origin_content_security_policy(client, db):

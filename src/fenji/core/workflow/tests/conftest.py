@@ -5,10 +5,10 @@ from types import SimpleNamespace
 
 import pytest
 
-from conftest import make_account
 from fenji.core.access.roles import DEPT_HEAD, PERMISSION_ADMIN, STAFF, UNIT_LEADER
 from fenji.core.audit.services import PLATFORM
 from fenji.core.calendar import services as calendar
+from fenji.testing import make_account
 
 from .sample import SAMPLE  # noqa: F401  (registers the sample request type)
 

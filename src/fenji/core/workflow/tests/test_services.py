@@ -6,8 +6,6 @@ import zoneinfo
 import pytest
 import time_machine
 
-from conftest import actor as as_actor
-from conftest import make_account
 from fenji.core.access import policy
 from fenji.core.access.roles import DEPT_HEAD, PERMISSION_ADMIN, UNIT_LEADER
 from fenji.core.access.services import RuleViolation, grant_create
@@ -19,6 +17,8 @@ from fenji.core.kernel.errors import DomainError, NotVisible
 from fenji.core.workflow import selectors, services
 from fenji.core.workflow.models import Request, RequestState, Step, StepState
 from fenji.core.workflow.reminders import deciders
+from fenji.testing import actor as as_actor
+from fenji.testing import make_account
 
 from .sample import FAIL, KIND
 

@@ -9,12 +9,12 @@ import time_machine
 from django.test import Client
 from django.utils import timezone
 
-from conftest import PASSWORD, complete_second_factor, make_account
-from conftest import actor as as_actor
 from fenji.core.access.roles import DEPT_HEAD
 from fenji.core.audit.models import AuditEvent
 from fenji.core.workflow import services
 from fenji.core.workflow.models import Request, RequestState, Step, StepState
+from fenji.testing import PASSWORD, complete_second_factor, make_account
+from fenji.testing import actor as as_actor
 
 from .sample import FAIL, KIND
 

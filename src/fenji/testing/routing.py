@@ -83,7 +83,7 @@ def _pattern_parts(pattern, text_so_far: str):
         parameters = [Parameter(name=name, converter=None, before=text_so_far + text.split("(?P<" + name)[0])
                       for name in pattern.regex.groupindex]
         return text, parameters, True
-    raise AssertionError(f"unknown pattern type {type(pattern).__name__}: teach tests/routing.py about it")
+    raise AssertionError(f"unknown pattern type {type(pattern).__name__}: teach fenji/testing/routing.py about it")
 
 
 def _ninja_operations(entry: URLPattern) -> list:
@@ -96,7 +96,7 @@ def _ninja_operations(entry: URLPattern) -> list:
         return []  # not an operation: the API's schema, docs or root page
     named = [op for op in path_view.operations
              if (getattr(op, "url_name", None) or op.view_func.__name__) == entry.name]
-    assert named, f"no ninja operation named {entry.name} at {entry.pattern}: teach tests/routing.py about it"
+    assert named, f"no ninja operation named {entry.name} at {entry.pattern}: teach fenji/testing/routing.py about it"
     return named
 
 

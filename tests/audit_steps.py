@@ -1,0 +1,320 @@
+"""The steps of the audit-coverage cases (tests/test_audit_coverage.py) for documents, dispatches,
+requests, tokens, seals and the calendar."""
+
+import datetime
+import io
+
+import pytest
+
+from fenji.core.access.roles import STAFF
+from fenji.core.kernel.errors import AccessDenied
+from fenji.testing import actor, make_account
+
+
+def make_seal(w):
+    from fenji.core.seals.services import seal_key_create
+
+    seal_key_create(actor=actor(w["security"]), unit=w["tree"].town)
+
+
+def prepare_submission(w):
+    from fenji.core.access.roles import UNIT_LEADER
+    from fenji.core.submissions.services import submission_draft, submission_send_for_review
+
+    make_seal(w)
+    clerk = make_account(w["tree"].town, name="起草科员", role=STAFF)
+    w["leader"] = make_account(w["tree"].town, name="街道主任", role=UNIT_LEADER)
+    w["submission"] = submission_draft(actor=actor(clerk), kind="report", title="报告", body="正文", contact="张三")
+    submission_send_for_review(actor=actor(clerk), submission=w["submission"])
+    return "prepare"
+
+
+def seal_submission(w):
+    from fenji.core.submissions.services import submission_approve_and_seal
+
+    submission_approve_and_seal(actor=actor(w["leader"]), submission=w["submission"])
+
+
+def send_dispatch(w):
+    from fenji.core.access.roles import DEPT_HEAD
+    from fenji.core.dispatch.services import Targets, dispatch_send
+
+    head = make_account(w["tree"].city, name="发文主任", role=DEPT_HEAD)
+    w["dispatch"] = dispatch_send(actor=actor(head), kind="notice", title="关于值班的通知",
+                                  targets=Targets(units=[w["tree"].town]))
+
+
+def prepare_delivery(w):
+    send_dispatch(w)
+    w["clerk"] = make_account(w["tree"].town, name="收文科员", role=STAFF)
+    return "prepare"
+
+
+def sign_delivery(w):
+    from fenji.core.dispatch.models import Delivery
+    from fenji.core.dispatch.services import delivery_sign
+
+    delivery = Delivery.objects.unscoped(reason="test").get(dispatch=w["dispatch"])
+    delivery_sign(actor=actor(w["clerk"]), delivery=delivery)
+
+
+
+# --- the services run by no case in the first list -------------------------------------------------------------
+
+
+def _token(w):
+    from fenji.core.access import policy
+    from fenji.core.api.services import token_create
+
+    w["token_owner"] = make_account(w["tree"].town, name="接口科员", role=STAFF)
+    w["token"], _ = token_create(actor=policy.SYSTEM, account=w["token_owner"], name="报表同步")
+
+
+def create_token(w):
+    _token(w)
+
+
+def prepare_token(w):
+    _token(w)
+    return "prepare"
+
+
+def revoke_token(w):
+    from fenji.core.api.services import token_revoke
+
+    token_revoke(actor=actor(w["token_owner"]), token=w["token"])
+
+
+def prepare_seal(w):
+    from fenji.core.seals.services import seal_key_create
+
+    w["key"] = seal_key_create(actor=actor(w["security"]), unit=w["tree"].town)
+    return "prepare"
+
+
+def revoke_seal(w):
+    from fenji.core.seals.services import seal_key_revoke
+
+    seal_key_revoke(actor=actor(w["security"]), key=w["key"], reason="印章遗失")
+
+
+def _drafter(w):
+    w["drafter"] = make_account(w["tree"].town, name="起草科员", role=STAFF)
+    return w["drafter"]
+
+
+def draft_submission(w):
+    from fenji.core.submissions.services import submission_draft
+
+    w["submission"] = submission_draft(actor=actor(w.get("drafter") or _drafter(w)), kind="report", title="报告",
+                                       body="正文", contact="张三")
+
+
+def prepare_draft(w):
+    draft_submission(w)
+    return "prepare"
+
+
+def send_for_review(w):
+    from fenji.core.submissions.services import submission_send_for_review
+
+    submission_send_for_review(actor=actor(w["drafter"]), submission=w["submission"])
+
+
+def prepare_sealed(w):
+    from fenji.core.access.roles import DEPT_HEAD
+
+    prepare_submission(w)
+    seal_submission(w)
+    w["handler"] = make_account(w["tree"].county, name="区办科长", role=DEPT_HEAD)
+    return "prepare"
+
+
+def receive_submission(w):
+    from fenji.core.submissions.services import submission_receive
+
+    w["submission"] = submission_receive(actor=actor(w["handler"]), submission=w["submission"])
+
+
+def prepare_received(w):
+    receive_submission(w)
+    return "prepare"
+
+
+def handle_submission(w):
+    from fenji.core.submissions.services import submission_handle
+
+    submission_handle(actor=actor(w["handler"]), submission=w["submission"], note="已阅")
+
+
+def return_submission(w):
+    from fenji.core.submissions.services import submission_return
+
+    submission_return(actor=actor(w["handler"]), submission=w["submission"], reason="数据不全")
+
+
+def _delivery(w):
+    from fenji.core.dispatch.models import Delivery
+
+    return Delivery.objects.unscoped(reason="test").get(dispatch=w["dispatch"])
+
+
+def prepare_signed(w):
+    sign_delivery(w)
+    return "prepare"
+
+
+def read_delivery(w):
+    from fenji.core.dispatch.services import delivery_read
+
+    delivery_read(actor=actor(w["clerk"]), delivery=_delivery(w))
+
+
+def prepare_feedback(w):
+    from fenji.core.access.roles import DEPT_HEAD
+    from fenji.core.dispatch.models import DispatchKind
+    from fenji.core.dispatch.services import Targets, dispatch_send
+
+    w["head"] = make_account(w["tree"].city, name="督办主任", role=DEPT_HEAD)
+    w["dispatch"] = dispatch_send(actor=actor(w["head"]), kind=DispatchKind.FEEDBACK, title="督办：道路整治",
+                                  feedback_kind="undertake", reply_days=5, targets=Targets(units=[w["tree"].town]))
+    w["clerk"] = make_account(w["tree"].town, name="承办科员", role=STAFF)
+    return "prepare"
+
+
+def reply_delivery(w):
+    from fenji.core.dispatch.services import delivery_reply
+
+    delivery_reply(actor=actor(w["clerk"]), delivery=_delivery(w), text="已完成整治")
+
+
+def prepare_reply(w):
+    reply_delivery(w)
+    return "prepare"
+
+
+def accept_reply(w):
+    from fenji.core.dispatch.services import delivery_accept
+
+    delivery_accept(actor=actor(w["head"]), delivery=_delivery(w))
+
+
+def return_reply(w):
+    from fenji.core.dispatch.services import delivery_return
+
+    delivery_return(actor=actor(w["head"]), delivery=_delivery(w), reason="缺少现场照片")
+
+
+def urge_dispatch(w):
+    from fenji.core.dispatch.services import dispatch_urge
+
+    dispatch_urge(actor=actor(w["head"]), dispatch=w["dispatch"])
+
+
+def _workflow_people(w):
+    from fenji.core.access.roles import DEPT_HEAD
+    from fenji.core.workflow.tests import sample  # noqa: F401  (registers the sample request type)
+
+    w["requester"] = make_account(w["tree"].county, name="玄武科员", role=STAFF)
+    w["endorser"] = make_account(w["tree"].county, name="玄武处长", role=DEPT_HEAD)
+
+
+def file_request(w):
+    from fenji.core.workflow.services import request_file
+    from fenji.core.workflow.tests.sample import KIND
+
+    if "requester" not in w:
+        _workflow_people(w)
+    w["request"] = request_file(actor=actor(w["requester"]), kind=KIND, data={"name": "开通系统"})
+
+
+def prepare_request(w):
+    file_request(w)
+    return "prepare"
+
+
+def endorse_request(w):
+    from fenji.core.workflow import selectors
+    from fenji.core.workflow.services import step_decide
+
+    step = selectors.open_step_for(actor(w["endorser"]), w["request"])
+    step_decide(actor=actor(w["endorser"]), step=step, approve=True, opinion="同意")
+
+
+def withdraw_request(w):
+    from fenji.core.workflow.services import request_withdraw
+
+    request_withdraw(actor=actor(w["requester"]), request=w["request"], reason="填错了")
+
+
+def register_retirement(w):
+    from fenji.core.people.models import DutyStatus
+    from fenji.core.people.services import account_duty_status_set
+
+    subject = make_account(w["tree"].county, name="将退休科员", role=STAFF)
+    account_duty_status_set(actor=actor(w["admin"]), account=subject, status=DutyStatus.RETIRED, note="2026年4月退休")
+
+
+def disable_stale(w):
+    from django.utils import timezone
+
+    from fenji.core.people.models import Account
+    from fenji.core.people.selectors import stale_account_list
+    from fenji.core.people.services import account_stale_disable
+
+    idle = make_account(w["tree"].town, name="久未登录")
+    Account.objects.unscoped(reason="test").filter(pk=idle.pk).update(
+        last_login=timezone.now() - datetime.timedelta(days=400))
+    listed = list(stale_account_list(actor=actor(w["admin"])))
+    account_stale_disable(actor=actor(w["admin"]), accounts=listed, note="经单位核实已调离")
+
+
+def refused_import(w):
+    from fenji.core.people.member_import import member_import
+
+    with pytest.raises(AccessDenied):
+        member_import(actor=actor(w["admin"]), unit=w["tree"].sibling_city, file=io.BytesIO(b"PK"), file_name="x.xlsx")
+
+
+def _calendar_admin(w):
+    from fenji.core.access.roles import SYSTEM_ADMIN
+
+    return actor(make_account(w["tree"].province, name="省系统管理员", role=SYSTEM_ADMIN))
+
+
+def set_day(w):
+    from fenji.core.ops.calendar_services import day_set
+
+    day_set(actor=_calendar_admin(w), date=datetime.date(2027, 6, 14), kind="holiday", name="端午节")
+
+
+def prepare_day(w):
+    set_day(w)
+    return "prepare"
+
+
+def remove_day(w):
+    from fenji.core.ops.calendar_services import day_remove
+
+    day_remove(actor=_calendar_admin(w), date=datetime.date(2027, 6, 14))
+
+
+def confirm_year(w):
+    from fenji.core.ops.calendar_services import year_confirm
+
+    year_confirm(actor=_calendar_admin(w), year=2027)
+
+
+def import_year(w):
+    from fenji.core.calendar.services import ImportRow
+    from fenji.core.ops.calendar_services import year_import
+
+    year_import(actor=_calendar_admin(w), rows=[ImportRow(row=2, date=datetime.date(2027, 10, 1), kind="holiday",
+                                                          name="国庆节")])
+
+
+def seed_calendar(w):
+    from fenji.core.access import policy
+    from fenji.core.calendar.services import calendar_seed
+
+    calendar_seed(actor=policy.SYSTEM, first=2025, last=2025)
