@@ -52,16 +52,16 @@ from fenji.core.audit.transactions import service
 from fenji.core.kernel import crypto
 from fenji.core.kernel.errors import DomainError
 from fenji.core.kernel.text import control_message, has_control_inside
+from fenji.core.kernel.xlsx import writer as bulk_rows
+from fenji.core.kernel.xlsx.reader import Number, iter_rows
+from fenji.core.kernel.xlsx.writer import RowShape, copy_text
 from fenji.core.org.models import Unit
 from fenji.core.web.excel import ExcelSheet
 
-from . import bulk_rows
 from . import permissions as perms
-from .bulk_rows import RowShape, copy_text
 from .identity import clean_mobile, parse_id_number
 from .models import Account, AccountKind, Person
 from .referrals import refer_duplicate
-from .xlsx_rows import Number, iter_rows
 
 logger = logging.getLogger(__name__)
 

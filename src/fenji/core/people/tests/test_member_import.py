@@ -17,12 +17,12 @@ from fenji.core.audit.models import AuditEvent, Outcome
 from fenji.core.kernel.crypto import blind_index, keyring
 from fenji.core.kernel.crypto import decrypt as crypto_decrypt
 from fenji.core.kernel.errors import AccessDenied, DomainError
+from fenji.core.kernel.xlsx.reader import NotXlsx, Number, iter_rows
 from fenji.core.org.services import unit_revoke
 from fenji.core.people import member_import as importer
 from fenji.core.people.identity import check_char
 from fenji.core.people.models import Account, AccountKind, Person
 from fenji.core.people.services import ImportStopped, member_import
-from fenji.core.people.xlsx_rows import NotXlsx, Number, iter_rows
 
 HEADER = ["姓名", "身份证号", "手机号", "所在单位代码"]
 
