@@ -34,7 +34,7 @@ from fenji.core.kernel.xlsx.reader import iter_rows
 from fenji.core.org.models import Unit
 from fenji.core.people import permissions as people_perms
 from fenji.core.people.identity import check_char
-from fenji.core.people.member_import import CHUNK_ROWS, TITLES
+from fenji.core.people.member_import import CHUNK_ROWS, MEMBERS
 from fenji.core.people.models import Account, AccountKind, Person
 from fenji.core.people.selectors import account_list
 from fenji.core.people.services import member_import
@@ -58,7 +58,7 @@ def member_file(path: Path, rows: int, *, unit_code: str = "") -> Path:
     rng = random.Random(SEED)
     book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
     sheet = book.add_worksheet("会员名单")
-    sheet.write_row(0, 0, TITLES)
+    sheet.write_row(0, 0, MEMBERS.titles)
     start = datetime.date(1950, 1, 1)
     for n in range(rows):
         birth = start + datetime.timedelta(days=n % 20000)

@@ -12,6 +12,7 @@ class PeopleConfig(AppConfig):
         from fenji.core.access import permissions as access_perms
         from fenji.core.web import nav
 
+        from . import member_import  # noqa: F401  (declares the member import and its background job)
         from . import permissions as perms
         from .requests import register_all
 
