@@ -41,7 +41,7 @@ class _Book:
         for column, value in enumerate(values):
             if isinstance(value, int):
                 self.sheet.write_number(self.line, column, value)
-            else:
+            elif value:
                 self.sheet.write_string(self.line, column, value, self.text)
 
     def finish(self):

@@ -272,7 +272,8 @@ def import_rows(spec: ImportSpec, file, *, writer: RowWriter, file_name: str = "
     clock = time.perf_counter()
     stream, close = _open(file)
     try:
-        name = file_name or Path(getattr(file, "name", "") or str(file)).name
+        given = file if isinstance(file, str | Path) else getattr(file, "name", "")
+        name = file_name or (Path(given).name if isinstance(given, str | Path) else "")
         size, sm3, sha256 = digest(stream)
         result = ImportResult(spec=spec.name, file_name=name[:200], size=size, sm3=sm3, sha256=sha256)
         info: dict = {}
