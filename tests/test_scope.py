@@ -80,9 +80,6 @@ COVERED_ELSEWHERE = {
        for name in ("detail", "edit", "send", "seal", "receive", "handle", "return", "package", "attachment")},
     # audit events are scoped by the target's and the actor's unit paths
     "auditlog:detail": "src/fenji/core/people/tests/test_audit_views.py::test_a_city_auditor_sees_only_its_subtree",
-    # an import job (its progress, its error report) is shown to the account that started it only: 404 for others
-    **{f"people:{name}": "src/fenji/core/people/tests/test_member_import.py::test_out_of_scope_users_are_refused"
-       for name in ("member_import_job", "member_import_errors")},
     # in-app messages belong to their recipient: another account's message answers 404
     "messages:detail": "src/fenji/core/web/tests/test_messages_page.py::test_another_accounts_message_is_404_and_stays_unread",
     # deciding and withdrawing are POSTs on a request found like workflow:detail (404 outside the scope)
@@ -94,6 +91,9 @@ COVERED_ELSEWHERE = {
     "dispatch:delivery": "src/fenji/core/dispatch/tests/test_views.py::test_a_delivery_is_404_to_units_outside_the_targets",
     "dispatch:delivery_attachment": "src/fenji/core/dispatch/tests/test_views.py::test_reply_attachments_are_served_through_their_delivery",
     "dispatch:mobile_delivery": "src/fenji/core/dispatch/tests/test_views.py::test_the_mobile_delivery_is_the_receiving_units_only",
+    # an import job (its progress, its error report) is shown to the account that started it only: 404 for others
+    **{f"people:{name}": "src/fenji/core/people/tests/test_member_import.py::test_out_of_scope_users_are_refused"
+       for name in ("member_import_job", "member_import_errors")},
 }
 
 
