@@ -157,6 +157,9 @@ class TestScope(ScopeMatrix):
                                         "test_reply_attachments_are_served_through_their_delivery",
         "dispatch:mobile_delivery": "src/fenji/core/dispatch/tests/test_views.py::"
                                     "test_the_mobile_delivery_is_the_receiving_units_only",
+        # an import job (its progress, its error report) is shown to the account that started it only
+        **{f"people:{name}": "src/fenji/core/people/tests/test_member_import.py::test_out_of_scope_users_are_refused"
+           for name in ("member_import_job", "member_import_errors")},
     }
 
 

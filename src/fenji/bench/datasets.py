@@ -34,12 +34,12 @@ from django.db import connection, transaction
 
 from fenji.core.kernel.crypto import keyring
 from fenji.core.kernel.paths import SEGMENT_WIDTH, decode_segment, encode_segment
+from fenji.core.kernel.xlsx.writer import RowShape
+from fenji.core.kernel.xlsx.writer import reserve_ids as _reserve_ids
+from fenji.core.kernel.xlsx.writer import write as _write
 from fenji.core.org.divisions import KIND_BY_LEVEL, province_divisions
 from fenji.core.org.models import Unit, UnitKind
 from fenji.core.org.tally import tally_rebuild
-from fenji.core.people.bulk_rows import RowShape
-from fenji.core.people.bulk_rows import reserve_ids as _reserve_ids
-from fenji.core.people.bulk_rows import write as _write
 from fenji.core.people.identity import check_char
 from fenji.core.people.models import Account, AccountKind, Person
 
@@ -218,7 +218,7 @@ def _insert_units(plan: Plan, progress: Progress) -> dict[str, tuple[int, int]]:
 # timestamps) come from the model's own fields (``pre_save`` + ``get_db_prep_save``), so a field
 # added to Person or Account is carried without touching this code. Primary keys are reserved up
 # front (the sequence is moved past the range on PostgreSQL), so the accounts can name their persons.
-# The shapes, the id reservation and the writer live in ``people.bulk_rows`` (the member import uses them too).
+# The shapes, the id reservation and the writer live in ``kernel.xlsx.writer`` (the member import uses them too).
 # Deterministic: chunk ``k`` draws from ``random.Random(f"{SEED}:{k}")`` whatever the worker count.
 
 _WORKER: dict = {}  # set in the parent before the pool forks; read by _account_chunk in the workers
@@ -231,7 +231,7 @@ def _account_chunk(task: tuple[int, int, int, int, int]):
     person_shape, account_shape, copy = _WORKER["person"], _WORKER["account"], _WORKER["copy"]
     rng = random.Random(f"{SEED}:{number}")
     # COPY text: every varying value below is digits, base64, hex, a path or a name from SURNAMES/GIVEN —
-    # nothing COPY would need escaped — so it is formatted with str() only; constants went through bulk_rows.copy_cell.
+    # nothing COPY would need escaped — so it is formatted with str() only; constants went through writer.copy_cell.
     cell = str if copy else (lambda value: value)
     people, accounts = [], []
     for n in range(start, stop):

@@ -4,10 +4,10 @@ with full validation; targets ≥ 30,000 rows/s end to end, ≤ 300 MB peak for 
 ``case_member_import(unit, actor, rows=100_000)`` writes a deterministic .xlsx of ``rows`` valid members
 under ``unit`` (xlsxwriter ``constant_memory``), then measures three things one after the other:
 
-- ``parse``: reading the file alone (``people.xlsx_rows.iter_rows``);
+- ``parse``: reading the file alone (``kernel.xlsx.reader.iter_rows``);
 - ``import``: ``people.services.member_import`` end to end — digest, parsing, every check, the duplicate
   queries, the rows written per chunk with COPY (PostgreSQL) or executemany (SQLite) through
-  ``people.bulk_rows`` (real SM4-GCM ciphertext and HMAC-SM3 blind indexes, the rows the models would
+  ``kernel.xlsx.writer`` (real SM4-GCM ciphertext and HMAC-SM3 blind indexes, the rows the models would
   write), the audit event;
 - ``export``: the imported accounts read back through the scoped selector (numbers decrypted) and written
   with ``web.excel.ExcelSheet``.
@@ -30,14 +30,14 @@ import xlsxwriter
 
 from fenji.core.access import policy
 from fenji.core.kernel.paths import subtree_q
+from fenji.core.kernel.xlsx.reader import iter_rows
 from fenji.core.org.models import Unit
 from fenji.core.people import permissions as people_perms
 from fenji.core.people.identity import check_char
-from fenji.core.people.member_import import CHUNK_ROWS, TITLES
+from fenji.core.people.member_import import CHUNK_ROWS, MEMBERS
 from fenji.core.people.models import Account, AccountKind, Person
 from fenji.core.people.selectors import account_list
 from fenji.core.people.services import member_import
-from fenji.core.people.xlsx_rows import iter_rows
 from fenji.core.web.excel import ExcelSheet
 
 SEED = "fenji-bench-member-import"
@@ -58,7 +58,7 @@ def member_file(path: Path, rows: int, *, unit_code: str = "") -> Path:
     rng = random.Random(SEED)
     book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
     sheet = book.add_worksheet("会员名单")
-    sheet.write_row(0, 0, TITLES)
+    sheet.write_row(0, 0, MEMBERS.titles)
     start = datetime.date(1950, 1, 1)
     for n in range(rows):
         birth = start + datetime.timedelta(days=n % 20000)

@@ -8,9 +8,9 @@ import datetime
 import zipfile
 from dataclasses import dataclass, field
 
-from fenji.core.kernel import zipparts
 from fenji.core.kernel.errors import DomainError
 from fenji.core.kernel.text import control_message, has_control_inside
+from fenji.core.kernel.xlsx import zipparts
 
 from .models import DayKind
 from .services import ImportRow, check_day

@@ -16,8 +16,8 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 
 import filetype
 
-from fenji.core.kernel import zipparts
 from fenji.core.kernel.errors import DomainError
+from fenji.core.kernel.xlsx import zipparts
 
 from .models import FileKind
 

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from .fields import blind_index_fields
 from .paths import PathField
@@ -48,3 +49,53 @@ def org_owned_models() -> list[type[OrgOwned]]:
     from django.apps import apps
 
     return [m for m in apps.get_models() if issubclass(m, OrgOwned)]
+
+
+class ImportJob(models.Model):
+    """One Excel import run in the background (``kernel.xlsx.jobs``), and what the page shows of it.
+
+    Who ran it and the unit it imports into are kept as plain ids (the kernel depends on no app above it);
+    a job is shown to the account that started it only. ``errors`` holds the first reasons for the page (row
+    numbers, column titles, reasons: no cell contents); the rows themselves are in the sealed error report,
+    whose key (``key``, sealed with the data key) is forgotten with the report after ``jobs.KEEP_HOURS``.
+    """
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("排队中")
+        RUNNING = "running", _("导入中")
+        DONE = "done", _("已完成")
+        FAILED = "failed", _("未完成")
+
+    spec = models.CharField(_("导入类型"), max_length=64)
+    account_id = models.BigIntegerField(_("导入人"), db_index=True)
+    unit_id = models.BigIntegerField(_("默认单位"), null=True, blank=True)
+    unit_name = models.CharField(_("默认单位名称"), max_length=200, blank=True)
+    file_name = models.CharField(_("文件名"), max_length=200)
+    size = models.BigIntegerField(_("文件大小"), default=0)
+    options = models.JSONField(_("参数"), default=dict, blank=True)
+    token = models.CharField(max_length=32, unique=True, editable=False)
+    key = models.TextField(blank=True, editable=False)
+    state = models.CharField(_("状态"), max_length=16, choices=State.choices, default=State.QUEUED)
+    total = models.IntegerField(_("总行数"), null=True, blank=True)
+    processed = models.IntegerField(_("已处理"), default=0)
+    created = models.IntegerField(_("导入成功"), default=0)
+    rejected = models.IntegerField(_("失败"), default=0)
+    message = models.TextField(_("说明"), blank=True)
+    errors = models.JSONField(default=list, blank=True)
+    ignored = models.JSONField(default=list, blank=True)
+    has_report = models.BooleanField(default=False)
+    created_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("导入任务")
+        verbose_name_plural = _("导入任务")
+        indexes = [models.Index(fields=["account_id", "spec", "-created_at"], name="kernel_importjob_mine")]
+
+    def __str__(self):
+        return self.file_name
+
+    @property
+    def finished(self) -> bool:
+        return self.state in (self.State.DONE, self.State.FAILED)

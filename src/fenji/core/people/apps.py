@@ -11,6 +11,7 @@ class PeopleConfig(AppConfig):
 
         from fenji.core.web import nav
 
+        from . import member_import  # noqa: F401  (declares the member import and its background job)
         from . import permissions as perms
 
         nav.register(_("账号管理"), "people:accounts", action=perms.ACCOUNT_VIEW, order=20)

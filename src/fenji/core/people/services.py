@@ -23,7 +23,7 @@ from fenji.core.workflow.services import request_start
 
 from . import permissions as perms
 from .identity import clean_mobile, parse_id_number
-from .member_import import ImportResult, ImportStopped, member_import  # noqa: F401  (batch opening: C2.6)
+from .member_import import ImportResult, ImportStopped, member_import, member_import_start  # noqa: F401  (C2.6)
 from .models import Account, AccountKind, AccountStatus, DutyStatus, PasswordHistory, Person, account_kinds_used
 from .passwords import generate_initial_password
 from .referrals import refer_duplicate

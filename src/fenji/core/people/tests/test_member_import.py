@@ -16,12 +16,14 @@ from fenji.core.audit.models import AuditEvent, Outcome
 from fenji.core.kernel.crypto import blind_index, keyring
 from fenji.core.kernel.crypto import decrypt as crypto_decrypt
 from fenji.core.kernel.errors import AccessDenied, DomainError
+from fenji.core.kernel.xlsx import run as run_module
+from fenji.core.kernel.xlsx.reader import NotXlsx, Number, iter_rows
+from fenji.core.kernel.xlsx.report import report_headers
 from fenji.core.org.services import unit_revoke
 from fenji.core.people import member_import as importer
 from fenji.core.people.identity import check_char
 from fenji.core.people.models import Account, AccountKind, Person
 from fenji.core.people.services import ImportStopped, member_import
-from fenji.core.people.xlsx_rows import NotXlsx, Number, iter_rows
 from fenji.testing import actor, make_account
 
 HEADER = ["姓名", "身份证号", "手机号", "所在单位代码"]
@@ -85,7 +87,7 @@ def test_valid_rows_become_member_accounts_with_a_working_login_identity(tree, c
     file = workbook([
         ["周晓明", id_number(1), "13911110001", None],
         [" 王 芳 ", id_number(2), "139 1111 0002", "320102003"],  # spaces are tidied; a unit by its code
-        ["李雷", id_number(3).lower(), 13911110003, ""],  # a mobile typed as a number is still a mobile
+        ["李雷", id_number(3).lower(), "13911110003", ""],
     ])
     result = member_import(actor=actor(city_admin), unit=tree.county, file=file)
 
@@ -195,7 +197,7 @@ def test_shared_strings_inline_strings_a_title_line_and_extra_columns(tree, city
 
 
 def test_the_templates_example_row_and_blank_lines_are_skipped(tree, city_admin):
-    example = [importer.EXAMPLE[c.key] for c in importer.COLUMNS]
+    example = [importer.MEMBERS.example.get(c.key, "") for c in importer.MEMBERS.columns]
     result = member_import(actor=actor(city_admin), unit=tree.town, file=workbook([
         example, [None, None, None, None], ["", " ", None, ""], ["赵敏", id_number(30), "13911110030", None]]))
     assert (result.read, result.created, result.rejected) == (1, 1, 0)
@@ -234,7 +236,7 @@ def test_invalid_rows_are_reported_by_row_column_and_reason_and_write_nothing(tr
     assert str(result.errors[0]) == "第 2 行 姓名：姓名不能为空"
 
     rows = report_rows(result)
-    assert rows[0] == importer.REPORT_HEADERS
+    assert rows[0] == report_headers(importer.MEMBERS)
     assert [r[4] for r in rows[1:]] == [2, 3, 4, 5, 6, 8, 9]  # 原行号
     assert rows[2][1] == wrong_check_digit(id_number(42))  # ID numbers stay text, whole
     assert rows[3][1] == "320102199001010000"  # the number as Excel stored it, as text
@@ -263,7 +265,7 @@ def test_a_row_for_a_unit_outside_the_actors_scope_is_refused(tree, city_admin):
         ["南京人", id_number(62), "13911110062", "320102"],   # 玄武区: inside
     ])
     result = member_import(actor=actor(city_admin), unit=tree.city, file=file)
-    assert (result.created, result.rejected, result.out_of_scope) == (1, 2, 2)
+    assert (result.created, result.rejected, result.counts["out_of_scope"]) == (1, 2, 2)
     found = reasons(result)
     # out of reach reads like a missing code: the file does not learn which codes exist elsewhere
     assert found[2] == [("所在单位代码", "单位代码“320500”不存在，或不在您开设账号的管理范围内")]
@@ -307,14 +309,14 @@ def test_a_chunk_that_loses_a_race_is_checked_again(tree, city_admin, monkeypatc
     """Someone opens the same person between the chunk's check and its insert: the unique constraint
     refuses the insert, and the chunk is checked again and written without that row."""
     make_account(tree.town, name="刚开户", kind="member", mobile="13911110080")
-    real_existing = importer._Importer.existing
+    real_existing = importer.MemberWriter.existing
     calls = []
 
     def misses_once(self, candidates):
         calls.append(1)
         return ({}, {}) if len(calls) == 1 else real_existing(self, candidates)
 
-    monkeypatch.setattr(importer._Importer, "existing", misses_once)
+    monkeypatch.setattr(importer.MemberWriter, "existing", misses_once)
     result = member_import(actor=actor(city_admin), unit=tree.town, file=workbook([
         ["甲", id_number(81), "13911110080", None], ["乙", id_number(82), "13911110082", None]]))
     assert len(calls) == 2
@@ -403,17 +405,17 @@ def test_too_many_rows_are_refused_before_anything_is_written(tree, city_admin):
 
 def test_a_crash_mid_way_leaves_whole_chunks_only(tree, city_admin, monkeypatch):
     rows = [[f"会员{chr(0x4e00 + n)}", id_number(200 + n), f"1391112{n:04d}", None] for n in range(7)]
-    real_write = importer._Importer._write
+    real_write = importer.MemberWriter.write
     calls = []
 
-    def write_then_fail(self, candidates):
-        calls.append(len(candidates))
-        kept = real_write(self, candidates)  # the second chunk is written inside its transaction…
+    def write_then_fail(self, rows):
+        calls.append(len(rows))
+        created = real_write(self, rows)  # the second chunk is written inside its transaction…
         if len(calls) == 2:
             raise RuntimeError("power cut")  # …and the transaction never commits
-        return kept
+        return created
 
-    monkeypatch.setattr(importer._Importer, "_write", write_then_fail)
+    monkeypatch.setattr(importer.MemberWriter, "write", write_then_fail)
     with pytest.raises(RuntimeError):
         member_import(actor=actor(city_admin), unit=tree.town, file=workbook(rows), chunk_size=3)
     names = set(Person.objects.filter(real_name__startswith="会员").values_list("real_name", flat=True))
@@ -430,7 +432,7 @@ def test_a_file_that_breaks_off_keeps_what_was_written_and_says_so(tree, city_ad
         yield 3, ["丙丁", id_number(301), "13911130001"]
         raise NotXlsx("Excel 文件内容损坏，无法读取（not well-formed）")
 
-    monkeypatch.setattr(importer, "iter_rows", rows_then_corrupt)
+    monkeypatch.setattr(run_module, "iter_rows", rows_then_corrupt)
     with pytest.raises(ImportStopped, match="在此之前已导入 2 行") as stopped:
         member_import(actor=actor(city_admin), unit=tree.town, file=workbook([]), chunk_size=2)
     assert stopped.value.result.created == 2
@@ -490,14 +492,14 @@ def test_the_page_imports_shows_the_summary_and_serves_the_error_report(tree, ci
         ["钱多多", wrong_check_digit(id_number(402)), "13911140002", None],
     ])})
     assert response.status_code == 302
-    assert response["Location"].startswith(f"/people/accounts/import/?unit={tree.county.pk}&done=")
+    assert response["Location"].startswith(f"/people/accounts/import/?unit={tree.county.pk}&job=")
     result = client.get(response["Location"])
     html = result.content.decode()
     assert "读取 3 行，导入 2 行，失败 1 行" in html
     assert "身份证号码校验位错误" in html and "<td>4</td>" in html
     assert Account.objects.get_by_natural_key("13911140001").unit == tree.town
 
-    link = re.search(r'href="(/people/accounts/import/[\w-]+/errors\.xlsx)"', html).group(1)
+    link = re.search(r'href="(/people/accounts/import/\d+/errors\.xlsx)"', html).group(1)
     report = client.get(link)
     assert report.status_code == 200
     assert report["Content-Type"].startswith("application/vnd.openxmlformats")
@@ -546,7 +548,7 @@ def test_out_of_scope_users_are_refused(tree, city_admin, sibling_admin, outside
     file = upload([["周晓明", id_number(420), "13911142000", None], ["钱多多", "1", "13911142001", None]])
     login(city_admin)
     done = client.post("/people/accounts/import/", {"unit": tree.town.pk, "file": file})["Location"]
-    link = re.search(r'href="(/people/accounts/import/[\w-]+/errors\.xlsx)"', client.get(done).content.decode())[1]
+    link = re.search(r'href="(/people/accounts/import/\d+/errors\.xlsx)"', client.get(done).content.decode())[1]
     client.post("/logout/")
 
     login(sibling_admin)  # holds the action, in 苏州市 only
@@ -555,9 +557,10 @@ def test_out_of_scope_users_are_refused(tree, city_admin, sibling_admin, outside
     file = upload([["越权", id_number(421), "13911142002", None]])
     assert client.post("/people/accounts/import/", {"unit": tree.town.pk, "file": file}).status_code == 404
     assert not Person.objects.filter(real_name="越权").exists()
-    assert client.get(link).status_code == 404  # another session's report
-    result_only = "/people/accounts/import/?done=" + done.rsplit("done=", 1)[1]
-    assert "读取 2 行" not in client.get(result_only).content.decode()  # another session's result
+    assert client.get(link).status_code == 404  # another account's report
+    job = done.rsplit("job=", 1)[1]
+    assert client.get(f"/people/accounts/import/?job={job}").status_code == 404  # another account's result
+    assert client.get(f"/people/accounts/import/{job}/").status_code == 404
     client.post("/logout/")
 
     login(outsider)  # no grant at all

@@ -12,9 +12,9 @@ import xlsxwriter
 
 from fenji.core.calendar.importer import read_workbook
 from fenji.core.kernel.errors import DomainError
+from fenji.core.kernel.xlsx.reader import NotXlsx, iter_rows
 from fenji.core.people.models import AccountKind, Person
 from fenji.core.people.services import member_import
-from fenji.core.people.xlsx_rows import NotXlsx, iter_rows
 from fenji.testing import actor
 
 HEADER = ["姓名", "身份证号", "手机号", "所在单位代码"]

@@ -12,7 +12,7 @@ import zipfile
 
 from django.conf import settings
 
-from .errors import DomainError
+from ..errors import DomainError
 
 MB = 1024 * 1024
 MAX_RATIO = 200  # expanded / compressed; sheet XML compresses 5–20 times, a bomb thousands of times

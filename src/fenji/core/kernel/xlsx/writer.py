@@ -13,7 +13,7 @@ nothing here runs per-row field code.
 Primary keys are chosen before the write (the rows of a second table can then name them):
 ``reserve_ids`` moves the PostgreSQL sequence past a contiguous range (for a loader that owns the
 database), ``allocate_ids`` takes keys one by one from the sequence (safe next to concurrent writers).
-Used by the member import (``member_import``) and the benchmark loader (``bench.datasets``).
+Used by the imports (``kernel.xlsx.run``: the member import…) and the benchmark loader (``bench.datasets``).
 """
 
 import datetime

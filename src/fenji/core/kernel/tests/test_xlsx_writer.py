@@ -1,4 +1,4 @@
-"""bulk_rows: a model's rows written with COPY (PostgreSQL) or executemany (SQLite), read back by the ORM."""
+"""kernel.xlsx.writer: a model's rows written with COPY (PostgreSQL) or executemany (SQLite), read back by the ORM."""
 
 import datetime
 
@@ -6,8 +6,8 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 
 from fenji.core.kernel.crypto import keyring
-from fenji.core.people import bulk_rows
-from fenji.core.people.bulk_rows import RowShape, copy_cell, copy_text
+from fenji.core.kernel.xlsx import writer as bulk_rows
+from fenji.core.kernel.xlsx.writer import RowShape, copy_cell, copy_text
 from fenji.core.people.models import Person
 
 VARYING = ("id", "real_name", "id_number", "id_number_hash", "gender", "birth_date")

@@ -19,7 +19,7 @@ Refused: anything that is not a ZIP with ``xl/workbook.xml``, a document type de
 entity tricks), a part compressed more than ``MAX_RATIO`` times (a ZIP bomb), a part read as a whole
 (the shared-string table, the workbook, relationships) larger than ``XLSX_MAX_PART_MB`` uncompressed
 (64 MB by default) and a worksheet larger than ``MAX_SHEET_BYTES``, all decided from the ZIP's
-directory before a byte is inflated (``kernel.zipparts``); more than ``XLSX_MAX_SHARED_STRINGS``
+directory before a byte is inflated (``zipparts``); more than ``XLSX_MAX_SHARED_STRINGS``
 shared strings; a text longer than Excel's own limit of 32,767 characters, or a row longer than
 ``MAX_ROW_CHARS``; and more than ``max_rows`` rows. What the reader holds is therefore bounded by the
 settings, whatever the file: a 300 MB shared-string part in a 2 MB upload is refused unread.
@@ -31,8 +31,8 @@ from collections.abc import Iterator
 from posixpath import dirname, join, normpath
 from xml.parsers import expat
 
-from fenji.core.kernel import zipparts
-from fenji.core.kernel.errors import DomainError
+from ..errors import DomainError
+from . import zipparts
 
 CHUNK = 64 * 1024
 # The worksheet is streamed (constant memory): its cap bounds the time, not the memory. 512 MB of sheet
