@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from fenji.core.access import policy
 from fenji.core.audit.services import audit_record
-from fenji.core.kernel.errors import AccessDenied, DomainError, NotVisible
+from fenji.core.kernel.errors import DomainError, NotVisible
 from fenji.core.kernel.inputs import parse_ids, search_text
 from fenji.core.kernel.pagination import newest_first_page
 from fenji.core.org import selectors as org_selectors
@@ -100,7 +100,7 @@ def dispatch_new(request):
                 doc_number=cleaned["doc_number"], feedback_kind=cleaned["feedback_kind"],
                 reply_days=cleaned["reply_days"], sign_within_minutes=cleaned["sign_within_minutes"],
                 targets=targets)
-        except DomainError as error:  # refusals (recorded by the service) and rule violations alike
+        except DomainError as error:
             add_domain_error(form, error)
         else:
             messages.success(request, _("已下发“%(title)s”，共 %(n)s 个收文单位") % {
@@ -134,8 +134,6 @@ def dispatch_detail(request, pk):
             raise NotVisible()
         try:
             result = services.dispatch_urge(actor=actor, dispatch=dispatch)
-        except AccessDenied:
-            raise
         except DomainError as error:
             messages.error(request, error.message)
         else:
@@ -203,8 +201,6 @@ def _handle_post(request, delivery, *, reply_form, return_form):
                 return None
             services.delivery_return(actor=actor, delivery=delivery, reason=return_form.cleaned_data["reason"])
             return _("已退回重办")
-    except NotVisible:
-        raise
     except DomainError as error:
         form = {"reply": reply_form, "return": return_form}.get(op)
         if form is not None and form.is_bound and error.field in form.fields:
@@ -354,8 +350,6 @@ def bulletin_issue(request):
         dispatch = services.dispatch_send(actor=request.actor, kind=DispatchKind.NOTICE, title=title,
                                           body=bulletin_text(unit, start, end, rows),
                                           targets=services.Targets(subtrees=[unit]))
-    except AccessDenied:
-        raise
     except DomainError as error:
         messages.error(request, error.message)
         return redirect(f"{reverse('dispatch:bulletin')}?unit={unit.pk}&start={start}&end={end}")

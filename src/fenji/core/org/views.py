@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from fenji.core.access import policy
-from fenji.core.kernel.errors import DomainError, NotVisible
+from fenji.core.kernel.errors import DomainError
 from fenji.core.kernel.inputs import parse_id, search_text
 from fenji.core.web.forms import add_domain_error
 from fenji.core.web.routes import requires, signed_in
@@ -105,8 +105,6 @@ def unit_move(request, pk):
         try:
             target = selectors.unit_get(actor=request.actor, pk=form.cleaned_data["new_parent"], action=perms.UNIT_MOVE)
             unit = services.unit_move(actor=request.actor, unit=unit, new_parent=target)
-        except NotVisible:
-            raise  # a destination outside the scope answers 404, like a missing one
         except DomainError as error:
             messages.error(request, error.message)
         else:

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from fenji.core.access.models import Reach
 from fenji.core.audit.services import audit_record
-from fenji.core.kernel.errors import AccessDenied, DomainError, NotVisible
+from fenji.core.kernel.errors import DomainError, NotVisible
 from fenji.core.kernel.inputs import parse_id
 from fenji.core.org.models import UnitStatus
 from fenji.core.org.selectors import unit_get, unit_list, unit_roots
@@ -95,8 +95,6 @@ def member_import(request):
         try:
             result = services.member_import(actor=request.actor, unit=unit, file=upload, file_name=upload.name,
                                             max_rows=PAGE_MAX_ROWS)
-        except AccessDenied:
-            raise
         except services.ImportStopped as error:
             result, stopped = error.result, error.message
         except DomainError as error:

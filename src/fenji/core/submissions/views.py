@@ -117,8 +117,6 @@ def _act(request, pk, run, done: str):
     submission = selectors.submission_for(request.actor, pk)
     try:
         run(submission)
-    except NotVisible:
-        raise
     except DomainError as refusal:
         messages.error(request, refusal.message)
     else:
@@ -165,8 +163,6 @@ def return_view(request, pk):
         try:
             services.submission_return(actor=request.actor, submission=submission,
                                        reason=form.cleaned_data["reason"])
-        except NotVisible:
-            raise
         except DomainError as refusal:
             add_domain_error(form, refusal)
         else:
