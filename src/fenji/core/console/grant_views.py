@@ -28,7 +28,7 @@ from fenji.core.org import selectors as org_selectors
 from fenji.core.people import permissions as perms
 from fenji.core.people import selectors
 from fenji.core.people.models import AccountStatus
-from fenji.core.web.forms import add_domain_error
+from fenji.core.web.forms import add_domain_error, form_post
 from fenji.core.web.query import query_without
 from fenji.core.web.routes import requires
 
@@ -171,14 +171,11 @@ def grant_revoke(request, pk):
                                f"{timezone.localtime(grant.revoked_at):%Y-%m-%d %H:%M}撤销")
         return redirect("grants:list")
     form = GrantRevokeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            access_services.grant_revoke(actor=request.actor, grant=grant, reason=form.cleaned_data["reason"])
-        except DomainError as error:
-            add_domain_error(form, error)
-        else:
-            messages.success(request, f"已撤销{name}在“{grant.unit.name}”的“{grant.role_name}”授权")
-            return redirect("grants:list")
+    done = form_post(request, form, lambda data: access_services.grant_revoke(
+        actor=request.actor, grant=grant, reason=data["reason"]), success=reverse("grants:list"),
+        message=f"已撤销{name}在“{grant.unit.name}”的“{grant.role_name}”授权")
+    if done:
+        return done
     return render(request, "web/confirm.html", {
         "title": f"撤销授权：{name}",
         "question": f"确定要撤销{name}（{grant.account.mobile_masked}）在“{grant.unit.name}”的"
@@ -221,14 +218,10 @@ def _role_actions() -> list[tuple[str, str]]:
 @require_http_methods(["GET", "POST"])
 def role_create(request):
     form = RoleForm(request.POST or None, actions=_role_actions())
-    if request.method == "POST" and form.is_valid():
-        try:
-            role = access_services.role_create(actor=request.actor, **form.cleaned_data)
-        except DomainError as error:
-            add_domain_error(form, error)
-        else:
-            messages.success(request, f"已新建业务角色“{role.label}”")
-            return redirect("grants:roles")
+    done = form_post(request, form, lambda data: access_services.role_create(actor=request.actor, **data),
+                     success=reverse("grants:roles"), message=lambda role: f"已新建业务角色“{role.label}”")
+    if done:
+        return done
     return render(request, "grants/role_form.html", {"form": form})
 
 

@@ -5,7 +5,6 @@ Thin as the other console pages: the selectors decide what the actor sees (404 o
 services decide what the actor may do; refusals are shown on the form they came from.
 """
 
-import datetime
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -15,17 +14,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from fenji.core.access import policy
-from fenji.core.audit.services import audit_record
 from fenji.core.kernel.errors import DomainError, NotVisible, reason_against
 from fenji.core.kernel.pagination import newest_first_page
 from fenji.core.org.periods import percent, period_choice
-from fenji.core.web.excel import ExcelSheet, Rate, stamp
+from fenji.core.web.excel import stamp
 from fenji.core.web.forms import add_domain_error
 from fenji.core.web.query import query_without
 from fenji.core.web.routes import requires, signed_in
 
+from . import exports, registry, selectors, services
 from . import permissions as perms
-from . import registry, selectors, services
 from .forms import DecisionForm, RequestFilterForm, WithdrawForm
 from .models import RequestState, Step, StepState
 
@@ -315,23 +313,9 @@ def timeliness(request):
     total["rate"] = percent(total["on_time"] / total["decided"] if total["decided"] else None)
     table = [{"row": r, "rate": percent(r.rate)} for r in rows]
     if request.GET.get("format") == "xlsx" and unit is not None:
-        return _timeliness_export(request, unit, start, end, table, total)
+        return exports.timeliness_export(actor=request.actor, unit=unit, start=start, end=end, table=table,
+                                         total=total).response(f"timeliness-{stamp()}.xlsx")
     return render(request, "workflow/timeliness.html", {
         "form": form, "unit": unit, "start": start, "end": end, "table": table, "total": total,
         "export_query": query_without(request, "format"),
     })
-
-
-def _timeliness_export(request, unit, start: datetime.date, end: datetime.date, table, total):
-    sheet = ExcelSheet(_("及时率"), [_("单位"), _("已办理环节"), _("按时办理"), _("及时率"), _("超期未办")],
-                       {0: 30, 1: 12, 2: 12, 3: 12, 4: 12},
-                       heading=_("%(unit)s 审批办理及时率（%(start)s 至 %(end)s）") % {
-                           "unit": unit.name, "start": start.isoformat(), "end": end.isoformat()})
-    for item in table:
-        row = item["row"]
-        sheet.add([row.unit_name, row.decided, row.on_time, Rate(row.rate), row.overdue_open])
-    sheet.add([_("合计"), total["decided"], total["on_time"],
-               Rate(total["on_time"] / total["decided"] if total["decided"] else None), total["overdue_open"]])
-    audit_record(actor=request.actor, action=perms.REQUEST_VIEW, target=unit, details={
-        "export": "timeliness", "start": start.isoformat(), "end": end.isoformat(), "rows": len(table)})
-    return sheet.response(f"timeliness-{stamp()}.xlsx")
