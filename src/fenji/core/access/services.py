@@ -179,18 +179,27 @@ def grant_create(*, actor, account, role: str, unit, reach: str = Reach.SUBTREE,
     return grant
 
 
-@service
-def grant_revoke(*, actor, grant: Grant, reason: str) -> Grant:
-    reason = (reason or "").strip()
-    if not reason:
-        raise DomainError("请填写撤销原因", field="reason")
-    role_obj = policy.role_for(grant.role) or BUILTIN_ROLES["staff"]
+def grant_revoke_check(*, actor, grant: Grant, roles: dict[str, Role] | None = None) -> None:
+    """Raise why ``actor`` may not revoke ``grant``; the grant list shows its revoke button exactly
+    when this passes. ``roles``: the live roles by code, when the caller has them (no query per row)."""
     if actor is not policy.SYSTEM:
+        role_obj = (roles.get(grant.role) if roles is not None else policy.role_for(grant.role)) \
+            or BUILTIN_ROLES["staff"]
         policy.require(actor, perms.GRANT_REVOKE, grant.unit_path)
         if grant.account_id == actor.account_id:
             raise RuleViolation("不能撤销自己的授权，请由上级或同级其他管理员办理", rule="self_revoke",
                                 action=perms.GRANT_REVOKE)
         _delegating_grant(actor, role_obj, grant.unit_path, Reach.SELF, grant.subsystem, perms.GRANT_REVOKE)
+    if grant.revoked_at is not None:
+        raise DomainError("该授权已撤销")
+
+
+@service
+def grant_revoke(*, actor, grant: Grant, reason: str) -> Grant:
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError("请填写撤销原因", field="reason")
+    grant_revoke_check(actor=actor, grant=grant)
     grant = Grant.objects.unscoped(reason="revoking a grant found in scope").select_for_update().get(pk=grant.pk)
     if grant.revoked_at is not None:
         raise DomainError("该授权已撤销")

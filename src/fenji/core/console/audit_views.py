@@ -17,13 +17,13 @@ from fenji.core.console.audit_selectors import audit_event_list, audit_event_pag
 from fenji.core.kernel.errors import NotVisible
 from fenji.core.kernel.inputs import parse_id
 from fenji.core.org import selectors as org_selectors
-from fenji.core.web.excel import ExcelSheet, stamp
+from fenji.core.web.excel import stamp
 from fenji.core.web.query import query_without
 from fenji.core.web.routes import requires
 
+from . import exports
 from .audit_forms import AuditSearchForm
 
-EXPORT_LIMIT = 100_000
 LOGIN_ACTIONS = ["people.login", "people.login.locked", "people.login.password", "people.login.second_factor",
                  "people.logout", "people.session.end", "people.password.change", "mfa.device.confirm",
                  "mfa.device.reset"]
@@ -86,13 +86,5 @@ def audit_export(request):
     """The filtered events as an Excel workbook (streamed from a temporary file; the export is audited)."""
     form = AuditSearchForm(request.GET or None)
     filters = _filters(request, form)
-    events = audit_event_list(actor=request.actor, **filters)[:EXPORT_LIMIT]
-    sheet = ExcelSheet("审计日志", ["序号", "时间", "操作人", "操作人单位路径", "动作", "对象类型", "对象编号",
-                                "对象单位路径", "客户端地址", "请求编号", "渠道", "结果", "详情", "哈希"], seconds=True)
-    for event in events.iterator(chunk_size=2000):
-        sheet.add([event.seq, event.at, event.actor_label, event.actor_unit_path, event.action, event.target_type,
-                   event.target_id, event.target_unit_path, event.client_ip, event.request_id, event.channel,
-                   event.get_outcome_display(), str(event.details), event.hash])
-    audit_record(actor=request.actor, action="audit.event.export", details={"filters": _described(filters),
-                                                                           "rows": sheet.rows})
+    sheet = exports.audit_event_export(actor=request.actor, filters=filters, described=_described(filters))
     return sheet.response(f"audit-{stamp()}.xlsx")

@@ -80,8 +80,6 @@ def calendar_set(request):
     try:
         calendar_services.day_set(actor=request.actor, date=data["date"], kind=data["kind"], name=data["name"])
     except DomainError as error:
-        if error.code == "denied":
-            raise
         add_domain_error(form, error)
         return calendar_year(request, form=form)
     messages.success(request, f"已登记 {data['date']} {DayKind(data['kind']).label}（{data['name']}）")
@@ -99,8 +97,6 @@ def calendar_remove(request):
     try:
         calendar_services.day_remove(actor=request.actor, date=day)
     except DomainError as error:
-        if error.code == "denied":
-            raise
         messages.error(request, error.message)
     else:
         messages.success(request, f"已删除 {day} 的调整，恢复为{'工作日' if day.weekday() < 5 else '休息日'}")
@@ -118,8 +114,6 @@ def calendar_confirm(request):
     try:
         calendar_services.year_confirm(actor=request.actor, year=year)
     except DomainError as error:
-        if error.code == "denied":
-            raise
         messages.error(request, error.message)
     else:
         messages.success(request, f"已确认 {year} 年的节假日安排")
@@ -149,8 +143,6 @@ def calendar_import(request):
             return calendar_year(request, import_form=form, import_errors=errors)
         per_year = calendar_services.year_import(actor=request.actor, rows=report.rows)
     except DomainError as error:
-        if error.code == "denied":
-            raise
         return calendar_year(request, import_form=form, import_errors=[error.message])
     summary = "，".join(f"{year} 年 {count} 天" for year, count in sorted(per_year.items()))
     messages.success(request, f"已导入并确认：{summary}")

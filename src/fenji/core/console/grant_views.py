@@ -19,8 +19,8 @@ from fenji.core.access import policy, registry
 from fenji.core.access import selectors as access_selectors
 from fenji.core.access import services as access_services
 from fenji.core.access.models import Grant
-from fenji.core.access.roles import BUILTIN_ROLES, CUSTOM, Role
-from fenji.core.kernel.errors import DomainError, NotVisible
+from fenji.core.access.roles import BUILTIN_ROLES, CUSTOM
+from fenji.core.kernel.errors import DomainError, NotVisible, reason_against
 from fenji.core.kernel.inputs import search_text
 from fenji.core.kernel.pagination import keyset_page
 from fenji.core.kernel.paths import is_within
@@ -28,7 +28,7 @@ from fenji.core.org import selectors as org_selectors
 from fenji.core.people import permissions as perms
 from fenji.core.people import selectors
 from fenji.core.people.models import AccountStatus
-from fenji.core.web.forms import add_domain_error
+from fenji.core.web.forms import add_domain_error, form_post
 from fenji.core.web.query import query_without
 from fenji.core.web.routes import requires
 
@@ -40,14 +40,6 @@ CANDIDATES = 20
 
 
 # --- helpers -------------------------------------------------------------------------------------
-
-
-def _may_take_back(actor, grant: Grant, role: Role | None) -> bool:
-    """Whether the revoke button would work: the actor's grants cover it and may hand the role on."""
-    return role is not None and grant.account_id != actor.account_id and any(
-        access_perms.GRANT_REVOKE in g.actions and g.covers(grant.unit_path) and g.role.may_delegate(role)
-        for g in actor.grants
-    )
 
 
 def _delegable_roles(actor) -> list[tuple[str, str]]:
@@ -74,13 +66,15 @@ def _state(grant: Grant, now) -> tuple[str, bool]:
 
 def _decorate(actor, grants: list[Grant]) -> list[Grant]:
     """Role names, state and the revoke button for a page of grants, without a query per row."""
-    custom = policy.roles_for({g.role for g in grants})
+    codes = {g.role for g in grants}
+    custom, live = policy.roles_for(codes), policy.roles_for(codes, live_only=True)
     now = timezone.now()
     for grant in grants:
         role = BUILTIN_ROLES.get(grant.role) or custom.get(grant.role)
         grant.role_name = role.label if role else grant.role
         grant.state, grant.state_ok = _state(grant, now)
-        grant.can_revoke = grant.revoked_at is None and _may_take_back(actor, grant, role)
+        grant.can_revoke = not reason_against(access_services.grant_revoke_check, actor=actor, grant=grant,
+                                              roles=live)
     return grants
 
 
@@ -146,9 +140,7 @@ def grant_create(request):
             grant = access_services.grant_create(actor=actor, account=account, role=data["role"], unit=chosen_unit,
                                                  reach=data["reach"], subsystem=data["subsystem"],
                                                  valid_until=data["valid_until"])
-        except NotVisible:
-            raise  # a unit outside the scope answers 404, like a missing one
-        except DomainError as error:  # AccessDenied and RuleViolation included: the rule is named on the form
+        except DomainError as error:
             add_domain_error(form, error)
             form.fields["unit"].widget.choices = [
                 (u.pk, u.name) for u in _grant_units(request, account, unit_query, chosen_unit)]
@@ -179,14 +171,11 @@ def grant_revoke(request, pk):
                                f"{timezone.localtime(grant.revoked_at):%Y-%m-%d %H:%M}撤销")
         return redirect("grants:list")
     form = GrantRevokeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            access_services.grant_revoke(actor=request.actor, grant=grant, reason=form.cleaned_data["reason"])
-        except DomainError as error:
-            add_domain_error(form, error)
-        else:
-            messages.success(request, f"已撤销{name}在“{grant.unit.name}”的“{grant.role_name}”授权")
-            return redirect("grants:list")
+    done = form_post(request, form, lambda data: access_services.grant_revoke(
+        actor=request.actor, grant=grant, reason=data["reason"]), success=reverse("grants:list"),
+        message=f"已撤销{name}在“{grant.unit.name}”的“{grant.role_name}”授权")
+    if done:
+        return done
     return render(request, "web/confirm.html", {
         "title": f"撤销授权：{name}",
         "question": f"确定要撤销{name}（{grant.account.mobile_masked}）在“{grant.unit.name}”的"
@@ -229,14 +218,10 @@ def _role_actions() -> list[tuple[str, str]]:
 @require_http_methods(["GET", "POST"])
 def role_create(request):
     form = RoleForm(request.POST or None, actions=_role_actions())
-    if request.method == "POST" and form.is_valid():
-        try:
-            role = access_services.role_create(actor=request.actor, **form.cleaned_data)
-        except DomainError as error:
-            add_domain_error(form, error)
-        else:
-            messages.success(request, f"已新建业务角色“{role.label}”")
-            return redirect("grants:roles")
+    done = form_post(request, form, lambda data: access_services.role_create(actor=request.actor, **data),
+                     success=reverse("grants:roles"), message=lambda role: f"已新建业务角色“{role.label}”")
+    if done:
+        return done
     return render(request, "grants/role_form.html", {"form": form})
 
 

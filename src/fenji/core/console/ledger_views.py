@@ -7,12 +7,10 @@ log, and ID numbers leave the platform masked unless the actor may see them in f
 """
 
 import datetime
-from itertools import islice
 
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Min
-from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -31,18 +29,17 @@ from fenji.core.org import selectors as org_selectors
 from fenji.core.people import permissions as perms
 from fenji.core.people.identity import mask_id_number, mask_mobile
 from fenji.core.people.models import Account
-from fenji.core.web.excel import ExcelSheet, stamp
+from fenji.core.web.excel import stamp
 from fenji.core.web.forms import add_domain_error
 from fenji.core.web.pdf import PdfUnavailable, pdf_response, render_pdf
 from fenji.core.web.query import query_without
 from fenji.core.web.routes import requires, signed_in
 from fenji.core.workflow import selectors as wf_selectors
 
+from . import exports
 from . import ledger_selectors as ledgers
 from .ledger_forms import AccountLedgerForm, GrantLedgerForm, ReviewForm
 
-EXPORT_LIMIT = 100_000
-EXPORT_BATCH = 500
 UNIT_CHOICES = 300  # the unit picker lists the top of the scope and two levels below it
 REVIEW_PAGE_SIZE = 20
 
@@ -71,12 +68,6 @@ def unit_choices(actor, action: str, chosen=None) -> list[tuple[int, str]]:
             for u in shown]
 
 
-def _batches(queryset, size=EXPORT_BATCH):
-    rows = queryset.iterator(chunk_size=size)
-    while batch := list(islice(rows, size)):
-        yield batch
-
-
 def _described(unit, data: dict) -> dict:
     described = {k: str(v) for k, v in data.items() if v not in (None, "") and k != "unit"}
     if unit is not None:
@@ -96,7 +87,8 @@ def account_ledger(request):
     accounts = ledgers.account_ledger(actor=actor, unit=unit, start=data.get("start"), end=data.get("end"),
                                       text=data.get("q", ""))
     if request.GET.get("format") == "xlsx":
-        return _account_export(request, accounts, _described(unit, data))
+        return exports.account_ledger_export(actor=actor, accounts=accounts, filters=_described(unit, data)).response(
+            f"account-ledger-{stamp()}.xlsx")
     page = keyset_page(accounts, after=request.GET.get("after", ""))
     histories = ledgers.account_histories(page.rows)
     for account in page.rows:
@@ -107,39 +99,6 @@ def account_ledger(request):
         "export_query": f"{query}&format=xlsx" if query else "format=xlsx",
         "can_unmask": policy.can(actor, perms.PERSON_UNMASK),
     })
-
-
-ACCOUNT_HEADERS = ["姓名", "身份证号码", "手机号码", "单位", "账号类型", "职务", "状态", "开户时间", "开户人（实施）",
-                   "申请人", "申请时间", "审批人", "停用时间", "停用人", "停用原因"]
-
-
-def _account_export(request, accounts, filters: dict) -> FileResponse:
-    """The filtered ledger as a workbook. ID and mobile numbers are text cells, masked unless the
-    actor may unmask them at the account's unit; the export is audited and says how many were full."""
-    actor = request.actor
-    sheet = ExcelSheet(_("账户台账"), [_(h) for h in ACCOUNT_HEADERS], {0: 10, 1: 22, 2: 14, 3: 24, 7: 17, 10: 17, 12: 17})
-    unmasked = 0
-    for batch in _batches(accounts.order_by("unit_path", "id")[:EXPORT_LIMIT]):
-        histories = ledgers.account_histories(batch)
-        for account in batch:
-            history = histories[account.pk]
-            person = account.person
-            full = policy.can(actor, perms.PERSON_UNMASK, account.unit_path)
-            unmasked += full
-            sheet.add([
-                person.real_name,
-                (person.id_number or "") if full else person.id_number_masked,
-                account.mobile if full else account.mobile_masked,
-                account.unit.name, account.get_kind_display(), account.title, account.get_status_display(),
-                account.created_at, account.opened_by.person.real_name if account.opened_by else _("系统"),
-                history.requested_by, history.requested_at, history.approvers,
-                history.disabled_at, history.disabled_by, history.disabled_reason or account.status_reason,
-            ])
-    audit_record(actor=actor, action="people.account.export", details={
-        "ledger": "accounts", "filters": filters, "rows": sheet.rows, "unmasked": unmasked > 0,
-        "unmasked_rows": unmasked, "fields": ["id_number", "mobile"] if unmasked else [],
-    })
-    return sheet.response(f"account-ledger-{stamp()}.xlsx")
 
 
 # --- 权限台账 --------------------------------------------------------------------------------------
@@ -172,7 +131,8 @@ def _name(account) -> str:
 def grant_ledger(request):
     form, unit, data, grants, labels = _grant_ledger_rows(request)
     if request.GET.get("format") == "xlsx":
-        return _grant_export(request, grants, labels, _described(unit, data))
+        return exports.grant_ledger_export(actor=request.actor, grants=grants, labels=labels,
+                                          filters=_described(unit, data)).response(f"permission-ledger-{stamp()}.xlsx")
     page = keyset_page(grants, after=request.GET.get("after", ""))
     now = timezone.now()
     for grant in page.rows:
@@ -183,30 +143,6 @@ def grant_ledger(request):
         "form": form, "page": page, "unit": unit, "query": query, "first_page": not request.GET.get("after"),
         "export_query": f"{query}&format=xlsx" if query else "format=xlsx",
     })
-
-
-GRANT_HEADERS = ["姓名", "手机号码", "账号所在单位", "角色", "席位", "授权单位", "范围", "子系统", "申请人", "审批人",
-                 "授权实施人", "授权时间", "生效时间", "有效期至", "状态", "撤销时间", "撤销人", "撤销原因"]
-
-
-def _grant_export(request, grants, labels: dict, filters: dict) -> FileResponse:
-    sheet = ExcelSheet(_("权限台账"), [_(h) for h in GRANT_HEADERS], {0: 10, 2: 20, 3: 14, 5: 20, 11: 17, 15: 17})
-    now = timezone.now()
-    grants = grants.select_related("account__unit")
-    for batch in _batches(grants.order_by("unit_path", "id")[:EXPORT_LIMIT]):
-        for grant in batch:
-            sheet.add([
-                grant.account.person.real_name, grant.account.mobile_masked, grant.account.unit.name,
-                labels.get(grant.role, grant.role), grant.seat_label, grant.unit.name, grant.get_reach_display(),
-                grant.subsystem, _name(grant.requested_by), _name(grant.approved_by),
-                _name(grant.granted_by) or _("系统"), grant.granted_at, grant.valid_from, grant.valid_until,
-                ledgers.grant_state(grant, now), grant.revoked_at,
-                _name(grant.revoked_by) or (_("系统") if grant.revoked_at else ""), grant.revoke_reason,
-            ])
-    audit_record(actor=request.actor, action="access.grant.export", details={
-        "ledger": "permissions", "filters": filters, "rows": sheet.rows,
-    })
-    return sheet.response(f"permission-ledger-{stamp()}.xlsx")
 
 
 # --- 申请表 (seed 004 annexes 1 and 2) --------------------------------------------------------------

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_http_methods
 
 from fenji.core.access import policy
 from fenji.core.access.models import Reach
-from fenji.core.kernel.errors import DomainError
+from fenji.core.kernel.errors import DomainError, reason_against
 from fenji.core.kernel.paths import depth_of
 from fenji.core.ops import permissions as perms
 from fenji.core.ops import selectors, services
@@ -35,8 +35,7 @@ def maintenance_list(request):
     windows = list(selectors.maintenance_list(actor=actor)[:LIST_LIMIT])
     for window in windows:
         window.state = _state(window, now)
-        window.can_cancel = (window.cancelled_at is None and window.ends_at > now
-                             and policy.can(actor, perms.MAINTENANCE_MANAGE, window.unit_path))
+        window.can_cancel = not reason_against(services.maintenance_cancel_check, actor=actor, window=window, now=now)
     return render(request, "ops/maintenance_list.html", {
         "windows": windows, "limit": LIST_LIMIT, "can_schedule": policy.can(actor, perms.MAINTENANCE_MANAGE),
     })

@@ -63,13 +63,15 @@ NO_SUCH_TARGET = "发送范围中的单位不存在或不在您的发文范围�
 def _units(actor, values) -> list[Unit]:
     """The chosen units by id, each within the actor's sending scope. A missing id and a unit outside
     the scope get the same refusal, word for word (the id the user sent, never the unit's name), so
-    the answer tells nothing about units outside the scope; the latter is recorded as a denial."""
+    the answer tells nothing about units outside the scope. Both are refusals (a 403 page, never a form
+    error: the picker offers only units in scope), recorded as denials."""
     ids = [v.pk if isinstance(v, Unit) else int(v) for v in values]
     found = {u.pk: u for u in Unit.objects.filter(pk__in=ids)}
     for pk in dict.fromkeys(ids):
         unit = found.get(pk)
         if unit is None:
-            raise DomainError(NO_SUCH_TARGET.format(pk=pk), field="targets")
+            raise AccessDenied(NO_SUCH_TARGET.format(pk=pk), rule="no_such_target", action=perms.DISPATCH_SEND,
+                               field="targets")
         if not policy.can(actor, perms.DISPATCH_SEND, unit.path):
             raise AccessDenied(NO_SUCH_TARGET.format(pk=pk), rule="out_of_scope", action=perms.DISPATCH_SEND,
                                field="targets")

@@ -6,7 +6,6 @@ Thin like the other pages: the selectors decide what the actor sees (404 outside
 what the actor may do; refusals are shown on the page they came from.
 """
 
-import datetime
 
 from django.contrib import messages
 from django.db.models import Q
@@ -17,20 +16,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from fenji.core.access import policy
-from fenji.core.audit.services import audit_record
-from fenji.core.kernel.errors import AccessDenied, DomainError, NotVisible
+from fenji.core.kernel.errors import DomainError, NotVisible
 from fenji.core.kernel.inputs import parse_ids, search_text
 from fenji.core.kernel.pagination import newest_first_page
 from fenji.core.org import selectors as org_selectors
 from fenji.core.org.models import Unit
 from fenji.core.org.periods import percent, period_choice
-from fenji.core.web.excel import ExcelSheet, Rate, stamp
+from fenji.core.web.excel import stamp
 from fenji.core.web.forms import add_domain_error
 from fenji.core.web.query import query_without
 from fenji.core.web.routes import requires, signed_in
 
+from . import exports, selectors, services
 from . import permissions as perms
-from . import selectors, services
 from .forms import DeliveryFilterForm, DispatchForm, InboxFilterForm, ReplyForm, ReturnForm
 from .models import DispatchKind, ReviewState
 
@@ -100,7 +98,7 @@ def dispatch_new(request):
                 doc_number=cleaned["doc_number"], feedback_kind=cleaned["feedback_kind"],
                 reply_days=cleaned["reply_days"], sign_within_minutes=cleaned["sign_within_minutes"],
                 targets=targets)
-        except DomainError as error:  # refusals (recorded by the service) and rule violations alike
+        except DomainError as error:
             add_domain_error(form, error)
         else:
             messages.success(request, _("已下发“%(title)s”，共 %(n)s 个收文单位") % {
@@ -134,8 +132,6 @@ def dispatch_detail(request, pk):
             raise NotVisible()
         try:
             result = services.dispatch_urge(actor=actor, dispatch=dispatch)
-        except AccessDenied:
-            raise
         except DomainError as error:
             messages.error(request, error.message)
         else:
@@ -203,8 +199,6 @@ def _handle_post(request, delivery, *, reply_form, return_form):
                 return None
             services.delivery_return(actor=actor, delivery=delivery, reason=return_form.cleaned_data["reason"])
             return _("已退回重办")
-    except NotVisible:
-        raise
     except DomainError as error:
         form = {"reply": reply_form, "return": return_form}.get(op)
         if form is not None and form.is_bound and error.field in form.fields:
@@ -296,35 +290,23 @@ def bulletin(request):
     form, unit, start, end, rows, table = _bulletin(request, request.GET)
     output = request.GET.get("format")
     if output == "xlsx" and unit is not None:
-        return _bulletin_xlsx(request, unit, start, end, rows)
+        return exports.bulletin_export(actor=request.actor, unit=unit, start=start, end=end,
+                                       rows=rows).response(f"bulletin-{stamp()}.xlsx")
     context = {"form": form, "unit": unit, "start": start, "end": end, "table": table,
                "export_query": query_without(request, "format"), "generated_at": timezone.now()}
     if output == "pdf" and unit is not None:
-        from fenji.core.web.pdf import pdf_response, render_pdf
+        from fenji.core.web.pdf import pdf_response
 
         try:
-            pdf = render_pdf("dispatch/bulletin_pdf.html", context, request=request)
+            pdf = exports.bulletin_pdf_export(actor=request.actor, unit=unit, start=start, end=end, rows=rows,
+                                              context=context)
         except DomainError as error:
             messages.error(request, error.message)
             return redirect(f"{reverse('dispatch:bulletin')}?{context['export_query']}")
-        audit_record(actor=request.actor, action=perms.DISPATCH_SEND, target=unit, details={
-            "export": "bulletin.pdf", "start": start.isoformat(), "end": end.isoformat(), "rows": len(rows)})
         return pdf_response(pdf, f"bulletin-{timezone.localtime():%Y%m%d-%H%M%S}.pdf")
     return render(request, "dispatch/bulletin.html", context)
 
 
-def _bulletin_xlsx(request, unit, start: datetime.date, end: datetime.date, rows):
-    sheet = ExcelSheet(_("收文通报"), [_("排名"), _("单位"), _("收文数"), _("按时签收"), _("按时签收率"), _("需答复"),
-                                   _("按时答复"), _("按时答复率"), _("超期件数")],
-                       {0: 8, 1: 30, **{column: 14 for column in range(2, 9)}},
-                       heading=_("%(unit)s 收文办理情况通报（%(start)s 至 %(end)s）") % {
-                           "unit": unit.name, "start": start.isoformat(), "end": end.isoformat()})
-    for row in rows:
-        sheet.add([row.rank, row.unit_name, row.received, row.signed_on_time, Rate(row.sign_rate), row.replies_due,
-                   row.replied_on_time, Rate(row.reply_rate), row.overdue])
-    audit_record(actor=request.actor, action=perms.DISPATCH_SEND, target=unit, details={
-        "export": "bulletin.xlsx", "start": start.isoformat(), "end": end.isoformat(), "rows": len(rows)})
-    return sheet.response(f"bulletin-{stamp()}.xlsx")
 
 
 def bulletin_text(unit, start, end, rows) -> str:
@@ -354,8 +336,6 @@ def bulletin_issue(request):
         dispatch = services.dispatch_send(actor=request.actor, kind=DispatchKind.NOTICE, title=title,
                                           body=bulletin_text(unit, start, end, rows),
                                           targets=services.Targets(subtrees=[unit]))
-    except AccessDenied:
-        raise
     except DomainError as error:
         messages.error(request, error.message)
         return redirect(f"{reverse('dispatch:bulletin')}?unit={unit.pk}&start={start}&end={end}")

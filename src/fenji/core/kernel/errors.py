@@ -1,4 +1,14 @@
-"""Errors that services raise and adapters (views, API, CLI) turn into clear messages."""
+"""Errors that services raise and adapters (views, API, CLI) turn into clear messages.
+
+Two families, answered differently everywhere:
+
+- ``DomainError``: a rule of the operation refused the input (a duplicate number, a date in the past).
+  The message goes back onto the form (status 200), into the API envelope (400) or the command's error.
+- ``Refusal``: the actor may not do this (``AccessDenied``, a 403 page / envelope) or may not see the row
+  (``NotVisible``, a 404 like a missing row). Refusals are never caught into a form: they reach the web
+  middleware or the API's handlers, which answer and record them. ``except DomainError`` does not catch
+  them.
+"""
 
 
 class DomainError(Exception):
@@ -11,7 +21,17 @@ class DomainError(Exception):
         self.code = code
 
 
-class AccessDenied(DomainError):
+class Refusal(Exception):
+    """The actor may not do or see this: answered with a 403/404 page or envelope, never a form error."""
+
+    def __init__(self, message: str, *, field: str | None = None, code: str = "denied"):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        self.code = code
+
+
+class AccessDenied(Refusal):
     """The actor may not do this; ``rule`` names which rule refused it. Every denial is audited once."""
 
     def __init__(self, message: str, *, rule: str, action: str = "", field: str | None = None):
@@ -21,7 +41,7 @@ class AccessDenied(DomainError):
         self.recorded = False
 
 
-class NotVisible(DomainError):
+class NotVisible(Refusal):
     """The row is outside the actor's scope: adapters answer exactly as for a missing row (404).
 
     What was looked for goes to the audit log only (``audit.refusals.scope_miss``), never to the user:
@@ -38,11 +58,23 @@ class NotVisible(DomainError):
 
 
 class ReferredRefusal(DomainError):
-    """A refusal someone else must follow up (e.g. a number that belongs to an account the actor may
-    not see, referred to the administrators who see both). ``refer()`` runs once, after the outermost
+    """A rule refused the input, and someone else must follow up (e.g. a number that belongs to an account the actor may
+    not see, referred to the administrators who see both). It is a ``DomainError``, not a ``Refusal``: the
+    actor may do the operation, only not with this input, so the message goes onto the form field.
+    ``refer()`` runs once, after the outermost
     service has rolled back (``audit.transactions.service``), so what it writes is kept."""
 
     def __init__(self, message: str, *, refer, field: str | None = None, code: str = "invalid"):
         super().__init__(message, field=field, code=code)
         self.refer = refer
         self.referred = False
+
+
+def reason_against(check, /, **kwargs) -> str:
+    """What ``check`` (a service's ``<service>_check``) says against the operation, in Chinese, or ""
+    when the service would accept it. Pages show or hide an action with it; nothing is recorded."""
+    try:
+        check(**kwargs)
+    except (DomainError, Refusal) as error:
+        return error.message
+    return ""

@@ -130,16 +130,22 @@ def maintenance_schedule(*, actor, unit, title: str, starts_at, ends_at, message
     return window
 
 
+def maintenance_cancel_check(*, actor, window: MaintenanceWindow, now=None) -> None:
+    """Raise why ``actor`` may not cancel ``window``; the list offers 取消 exactly when this passes."""
+    policy.require(actor, perms.MAINTENANCE_MANAGE, window.unit_path)
+    if window.cancelled_at is not None:
+        raise DomainError("该维护通知已经取消")
+    if window.ends_at <= (now or timezone.now()):
+        raise DomainError("维护已经结束，无需取消")
+
+
 @service
 def maintenance_cancel(*, actor, window: MaintenanceWindow) -> MaintenanceWindow:
     """Withdraw an announced window that has not ended; staff who were told get a second SMS."""
     policy.require(actor, perms.MAINTENANCE_MANAGE, window.unit_path)
     window = MaintenanceWindow.objects.unscoped(reason="locked for cancelling").select_for_update().get(pk=window.pk)
-    if window.cancelled_at is not None:
-        raise DomainError("该维护通知已经取消")
     now = timezone.now()
-    if window.ends_at <= now:
-        raise DomainError("维护已经结束，无需取消")
+    maintenance_cancel_check(actor=actor, window=window, now=now)
     window.cancelled_at = now
     window.save(update_fields=["cancelled_at"])
     audit_record(actor=actor, action="ops.maintenance.cancel", target=window, details={"title": window.title})

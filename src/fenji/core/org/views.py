@@ -4,9 +4,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from fenji.core.access import policy
-from fenji.core.kernel.errors import DomainError, NotVisible
+from fenji.core.kernel.errors import DomainError
 from fenji.core.kernel.inputs import parse_id, search_text
-from fenji.core.web.forms import add_domain_error
+from fenji.core.web.forms import form_post
 from fenji.core.web.routes import requires, signed_in
 
 from . import permissions as perms
@@ -64,14 +64,11 @@ def unit_detail(request, pk):
 def unit_create(request, pk):
     parent = selectors.unit_get(actor=request.actor, pk=pk, action=perms.UNIT_CREATE)
     form = UnitForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            unit = services.unit_create(actor=request.actor, parent=parent, **form.cleaned_data)
-        except DomainError as error:
-            add_domain_error(form, error)
-        else:
-            messages.success(request, f"已新建单位“{unit.name}”")
-            return redirect("org:unit", pk=unit.pk)
+    done = form_post(request, form, lambda data: services.unit_create(actor=request.actor, parent=parent, **data),
+                     success=lambda unit: reverse("org:unit", args=[unit.pk]),
+                     message=lambda unit: f"已新建单位“{unit.name}”")
+    if done:
+        return done
     context = _unit_context(request, parent)
     context.update(form=form, title=f"在“{parent.name}”下新建单位")
     return render(request, "org/unit_form.html", context)
@@ -83,14 +80,10 @@ def unit_edit(request, pk):
     unit = selectors.unit_get(actor=request.actor, pk=pk, action=perms.UNIT_UPDATE)
     initial = {name: getattr(unit, name) for name in UnitForm.base_fields}
     form = UnitForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.unit_update(actor=request.actor, unit=unit, **form.cleaned_data)
-        except DomainError as error:
-            add_domain_error(form, error)
-        else:
-            messages.success(request, "单位信息已保存")
-            return redirect("org:unit", pk=unit.pk)
+    done = form_post(request, form, lambda data: services.unit_update(actor=request.actor, unit=unit, **data),
+                     success=reverse("org:unit", args=[unit.pk]), message="单位信息已保存")
+    if done:
+        return done
     context = _unit_context(request, unit)
     context.update(form=form, title=f"修改“{unit.name}”")
     return render(request, "org/unit_form.html", context)
@@ -105,8 +98,6 @@ def unit_move(request, pk):
         try:
             target = selectors.unit_get(actor=request.actor, pk=form.cleaned_data["new_parent"], action=perms.UNIT_MOVE)
             unit = services.unit_move(actor=request.actor, unit=unit, new_parent=target)
-        except NotVisible:
-            raise  # a destination outside the scope answers 404, like a missing one
         except DomainError as error:
             messages.error(request, error.message)
         else:
@@ -132,15 +123,11 @@ def unit_move(request, pk):
 def unit_revoke(request, pk):
     unit = selectors.unit_get(actor=request.actor, pk=pk, action=perms.UNIT_REVOKE)
     form = UnitRevokeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.unit_revoke(actor=request.actor, unit=unit, revoked_on=form.cleaned_data["revoked_on"],
-                                 reference=form.cleaned_data["reference"])
-        except DomainError as error:
-            add_domain_error(form, error)
-        else:
-            messages.success(request, f"已撤销“{unit.name}”及其下级单位")
-            return redirect("org:unit", pk=unit.pk)
+    done = form_post(request, form, lambda data: services.unit_revoke(
+        actor=request.actor, unit=unit, revoked_on=data["revoked_on"], reference=data["reference"]),
+        success=reverse("org:unit", args=[unit.pk]), message=f"已撤销“{unit.name}”及其下级单位")
+    if done:
+        return done
     return render(request, "web/confirm.html", {
         "title": f"撤销“{unit.name}”",
         "question": f"撤销后“{unit.name}”及其全部下级单位将标记为已撤销（记录保留，不删除）。"

@@ -12,18 +12,17 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from fenji.core.access import policy
 from fenji.core.access.selectors import grant_list_for_account
 from fenji.core.audit import refusals
-from fenji.core.audit.services import audit_record
 from fenji.core.kernel.errors import DomainError, NotVisible
 from fenji.core.kernel.inputs import parse_ids
 from fenji.core.org.selectors import unit_get
 from fenji.core.web import nav
-from fenji.core.web.excel import ExcelSheet, stamp
-from fenji.core.web.forms import add_domain_error
+from fenji.core.web.excel import stamp
+from fenji.core.web.forms import add_domain_error, form_post
 from fenji.core.web.query import query_without
 from fenji.core.web.routes import public, requires, signed_in
 
+from . import exports, selectors, services
 from . import permissions as perms
-from . import selectors, services
 from .authentication import login_attempt, logout_session
 from .forms import (
     AccountFilterForm,
@@ -191,15 +190,12 @@ def account_unmasked(request, pk):
 def account_open(request, unit_pk):
     unit = unit_get(actor=request.actor, pk=unit_pk, action=perms.ACCOUNT_OPEN)
     form = AccountOpenForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            account, _ = services.account_open(actor=request.actor, unit=unit, **form.cleaned_data)
-        except DomainError as error:
-            add_domain_error(form, error)
-        else:
-            messages.success(request, f"已为{account.person.real_name}开设账号，登录账号和初始密码已通过短信发送到"
-                                      f" {account.mobile_masked}")
-            return redirect("people:account", pk=account.pk)
+    done = form_post(request, form, lambda data: services.account_open(actor=request.actor, unit=unit, **data)[0],
+                     success=lambda account: reverse("people:account", args=[account.pk]),
+                     message=lambda account: f"已为{account.person.real_name}开设账号，登录账号和初始密码已通过短信发送到"
+                                             f" {account.mobile_masked}")
+    if done:
+        return done
     return render(request, "people/account_open.html", {"form": form, "unit": unit})
 
 
@@ -236,14 +232,11 @@ def account_status(request, pk, active):
 def account_mobile(request, pk):
     account = selectors.account_get(actor=request.actor, pk=pk, action=perms.ACCOUNT_UPDATE)
     form = MobileChangeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.account_change_mobile(actor=request.actor, account=account, mobile=form.cleaned_data["mobile"])
-        except DomainError as error:
-            add_domain_error(form, error)
-        else:
-            messages.success(request, "手机号码（登录账号）已变更，并已短信通知新号码")
-            return redirect("people:account", pk=account.pk)
+    done = form_post(request, form, lambda data: services.account_change_mobile(
+        actor=request.actor, account=account, mobile=data["mobile"]),
+        success=reverse("people:account", args=[account.pk]), message="手机号码（登录账号）已变更，并已短信通知新号码")
+    if done:
+        return done
     return render(request, "web/confirm.html", {
         "title": f"变更手机号码：{account.person.real_name}",
         "question": f"当前号码 {account.mobile_masked}。变更后须用新号码登录。",
@@ -254,7 +247,6 @@ def account_mobile(request, pk):
 
 # --- account governance: idle staff accounts (C2.4) and duty status changes (C2.5) ---------------
 
-STALE_EXPORT_LIMIT = 100_000
 
 
 @requires(perms.ACCOUNT_DISABLE)
@@ -266,7 +258,8 @@ def stale_accounts(request):
         return _stale_review(request, days)
     accounts = selectors.stale_account_list(actor=request.actor, days=days)
     if request.GET.get("format") == "xlsx":
-        return _stale_export(request, accounts, days)
+        return exports.stale_accounts_export(actor=request.actor, accounts=accounts, days=days).response(
+            f"stale-accounts-{stamp()}.xlsx")
     page = selectors.account_page(accounts, after=request.GET.get("after", ""))
     now = timezone.now()
     for account in page.rows:
@@ -308,18 +301,6 @@ def _stale_review(request, days: int):
     return render(request, "people/stale_confirm.html", {"accounts": accounts, "form": form, "days": days})
 
 
-def _stale_export(request, accounts, days: int):
-    """The whole list as an Excel workbook (numbers masked); the export is audited (C5.4)."""
-    sheet = ExcelSheet("长期未登录账号", ["姓名", "手机号码", "单位", "单位路径", "职务", "上次登录", "未登录天数", "开户时间"])
-    now = timezone.now()
-    rows = accounts.select_related("person", "unit").order_by("unit_path", "id")[:STALE_EXPORT_LIMIT]
-    for account in rows.iterator(chunk_size=2000):
-        sheet.add([account.person.real_name, account.mobile_masked, account.unit.name, account.unit_path,
-                   account.title, account.last_login or "从未登录", selectors.idle_days(account, now),
-                   account.created_at])
-    audit_record(actor=request.actor, action="people.account.export", details={"list": "stale", "days": days,
-                                                                               "rows": sheet.rows})
-    return sheet.response(f"stale-accounts-{stamp()}.xlsx")
 
 
 # What registering each duty status will do, shown before it is confirmed.

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods
 from fenji.core.kernel.errors import DomainError
 from fenji.core.kernel.inputs import search_text
 from fenji.core.org import selectors as org_selectors
-from fenji.core.web.forms import add_domain_error
+from fenji.core.web.forms import form_post
 from fenji.core.web.routes import requires
 
 from . import permissions as perms
@@ -57,14 +57,11 @@ def create(request, unit_pk):
 def revoke(request, pk):
     key = selectors.key_for(request.actor, pk)
     form = RevokeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.seal_key_revoke(actor=request.actor, key=key, reason=form.cleaned_data["reason"])
-        except DomainError as refusal:
-            add_domain_error(form, refusal)
-        else:
-            messages.success(request, _("已停用“%(unit)s”的电子印章") % {"unit": key.unit.name})
-            return redirect(f"{reverse('seals:list')}?q={key.unit.name}")
+    done = form_post(request, form, lambda data: services.seal_key_revoke(
+        actor=request.actor, key=key, reason=data["reason"]), success=f"{reverse('seals:list')}?q={key.unit.name}",
+        message=_("已停用“%(unit)s”的电子印章") % {"unit": key.unit.name})
+    if done:
+        return done
     return render(request, "web/confirm.html", {
         "title": _("停用电子印章"), "button": _("确认停用"), "form": form,
         "question": _("停用后“%(unit)s”不能再用该印章盖章；已盖章的文件仍可校验。") % {"unit": key.unit.name},

@@ -12,7 +12,7 @@ from fenji.core.files.services import FileTooLarge
 from fenji.core.files.views import attachment_response, download_response
 from fenji.core.kernel.errors import DomainError, NotVisible
 from fenji.core.seals.services import may_apply as may_apply_seal
-from fenji.core.web.forms import add_domain_error
+from fenji.core.web.forms import add_domain_error, form_post
 from fenji.core.web.routes import requires, signed_in
 
 from . import permissions as perms
@@ -117,8 +117,6 @@ def _act(request, pk, run, done: str):
     submission = selectors.submission_for(request.actor, pk)
     try:
         run(submission)
-    except NotVisible:
-        raise
     except DomainError as refusal:
         messages.error(request, refusal.message)
     else:
@@ -161,17 +159,11 @@ def handle(request, pk):
 def return_view(request, pk):
     submission = selectors.submission_for(request.actor, pk)
     form = ReturnForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.submission_return(actor=request.actor, submission=submission,
-                                       reason=form.cleaned_data["reason"])
-        except NotVisible:
-            raise
-        except DomainError as refusal:
-            add_domain_error(form, refusal)
-        else:
-            messages.success(request, _("已退回"))
-            return redirect("submissions:detail", pk)
+    done = form_post(request, form, lambda data: services.submission_return(
+        actor=request.actor, submission=submission, reason=data["reason"]),
+        success=reverse("submissions:detail", args=[pk]), message=_("已退回"))
+    if done:
+        return done
     return render(request, "web/confirm.html", {
         "title": _("退回"), "button": _("确认退回"), "form": form,
         "question": _("退回“%(title)s”请起草人修改？已加盖的印章将作废，修改后须重新审核盖章。")

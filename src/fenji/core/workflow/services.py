@@ -119,7 +119,9 @@ def may_sign_in(actor, step: Step) -> bool:
     return actor is not policy.SYSTEM and actor.unit_id == step.unit_id
 
 
-def _check_decider(actor, step: Step, request: Request) -> None:
+def step_decide_check(*, actor, step: Step, request: Request) -> None:
+    """Raise why ``actor`` may not decide ``step`` of ``request`` (a refusal naming the rule); the
+    request page explains instead of offering the decision form exactly when this raises."""
     policy.require(actor, step.action, step.unit_path)
     if not may_sign_in(actor, step):
         raise RuleViolation(f"“{step.label}”须由“{step.unit.name}”本单位人员签署：上级单位人员不能代签",
@@ -146,7 +148,7 @@ def step_decide(*, actor, step: Step, approve: bool, opinion: str = "") -> Step:
     step = Step.objects.unscoped(reason="deciding a step found in scope").select_for_update().get(pk=step.pk)
     if step.state != StepState.OPEN or request.state != RequestState.PENDING:
         raise DomainError("该环节已办理或申请已结束，请刷新页面")
-    _check_decider(actor, step, request)
+    step_decide_check(actor=actor, step=step, request=request)
     if not approve and not opinion:
         raise DomainError("不同意时请填写意见", field="opinion")
     request_type = registry.get(request.kind)
@@ -180,18 +182,23 @@ def step_decide(*, actor, step: Step, approve: bool, opinion: str = "") -> Step:
     return step
 
 
-@service
-def request_withdraw(*, actor, request: Request, reason: str = "") -> Request:
-    """The requester takes back a request no step has decided yet."""
-    request = Request.objects.unscoped(reason="withdrawing one's own request").select_for_update().get(pk=request.pk)
+def request_withdraw_check(*, actor, request: Request) -> None:
+    """Raise why ``actor`` may not withdraw ``request``: only its requester, while no step is decided.
+    The request page offers 撤回 exactly when this passes."""
     if request.requester_id != actor.account_id:
         raise NotVisible()
     if request.state != RequestState.PENDING:
         raise DomainError("申请已结束，不能撤回")
-    steps = Step.objects.unscoped(reason="the request's steps").filter(request=request)
-    if steps.filter(decided_at__isnull=False).exists():
+    if Step.objects.unscoped(reason="the request's steps").filter(request=request, decided_at__isnull=False).exists():
         raise DomainError("申请已有环节办理，不能撤回；请联系正在办理的人员退回")
-    steps.update(state=StepState.CANCELLED)
+
+
+@service
+def request_withdraw(*, actor, request: Request, reason: str = "") -> Request:
+    """The requester takes back a request no step has decided yet."""
+    request = Request.objects.unscoped(reason="withdrawing one's own request").select_for_update().get(pk=request.pk)
+    request_withdraw_check(actor=actor, request=request)
+    Step.objects.unscoped(reason="the request's steps").filter(request=request).update(state=StepState.CANCELLED)
     request.state = RequestState.WITHDRAWN
     request.closed_at = timezone.now()
     request.save(update_fields=["state", "closed_at"])

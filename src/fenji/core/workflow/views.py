@@ -5,7 +5,6 @@ Thin as the other console pages: the selectors decide what the actor sees (404 o
 services decide what the actor may do; refusals are shown on the form they came from.
 """
 
-import datetime
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -15,17 +14,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from fenji.core.access import policy
-from fenji.core.audit.services import audit_record
-from fenji.core.kernel.errors import AccessDenied, DomainError, NotVisible
+from fenji.core.kernel.errors import DomainError, NotVisible, reason_against
 from fenji.core.kernel.pagination import newest_first_page
 from fenji.core.org.periods import percent, period_choice
-from fenji.core.web.excel import ExcelSheet, Rate, stamp
+from fenji.core.web.excel import stamp
 from fenji.core.web.forms import add_domain_error
 from fenji.core.web.query import query_without
 from fenji.core.web.routes import requires, signed_in
 
+from . import exports, registry, selectors, services
 from . import permissions as perms
-from . import registry, selectors, services
 from .forms import DecisionForm, RequestFilterForm, WithdrawForm
 from .models import RequestState, Step, StepState
 
@@ -117,17 +115,6 @@ def _spec(req, step) -> registry.StepSpec | None:
     return next((s for s in request_type.steps if s.code == step.code), None)
 
 
-def _decision_note(actor, req, steps) -> str:
-    """Why the actor, who may decide the open step, will be refused (shown instead of a dead form)."""
-    if req.requester_id == actor.account_id:
-        return _("您是本申请的申请人，不能办理本申请的审批环节。")
-    if req.subject_id is not None and req.subject_id == actor.account_id:
-        return _("本申请涉及您本人的账号或权限，您不能办理本申请的审批环节。")
-    if any(s.decided_by_id == actor.account_id for s in steps):
-        return _("您已办理过本申请的其他环节；同一申请的不同环节须由不同人员办理。")
-    return ""
-
-
 def _user_unit(request):
     return request.user.unit
 
@@ -181,8 +168,6 @@ def file(request, kind):
             filed = services.request_file(actor=actor, kind=kind, data=request.POST)
         except services.FormInvalid as invalid:
             form = invalid.form
-        except AccessDenied:
-            raise
         except DomainError as error:
             form = request_type.form(request.POST, actor=actor, unit=unit)
             form.is_valid()
@@ -220,11 +205,11 @@ def _detail(request, req, *, form=None, status=200):
     steps = _step_rows(selectors.steps_of(req))
     open_step = selectors.open_step_for(actor, req) if req.state == RequestState.PENDING else None
     spec = _spec(req, open_step)
-    note = _decision_note(actor, req, steps) if open_step is not None else ""
+    note = reason_against(services.step_decide_check, actor=actor, step=open_step,
+                          request=req) if open_step is not None else ""
     if open_step is not None and form is None:
         form = DecisionForm(initial={"decision": "approve"})
-    may_withdraw = (req.requester_id == actor.account_id and req.state == RequestState.PENDING
-                    and not any(s.decided_at for s in steps))
+    may_withdraw = not reason_against(services.request_withdraw_check, actor=actor, request=req)
     return render(request, "workflow/detail.html", {
         "req": req, "type_label": _type_label(req.kind), "rows": payload_rows(request_type, req, actor),
         "steps": steps, "open_step": open_step, "executes": bool(spec and spec.executes),
@@ -256,9 +241,7 @@ def decide(request, pk):
             "req": req, "step": step, "opinion": opinion, "type_label": _type_label(req.kind)})
     try:
         decided = services.step_decide(actor=actor, step=step, approve=approve, opinion=opinion)
-    except NotVisible:
-        raise
-    except DomainError as error:  # refusals (recorded by the service) and the executing service's rules
+    except DomainError as error:  # the executing service's rules
         add_domain_error(form, error)
         return _detail(request, req, form=form)
     if decided.state == StepState.REJECTED:
@@ -282,8 +265,6 @@ def withdraw(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             services.request_withdraw(actor=actor, request=req, reason=form.cleaned_data["reason"])
-        except NotVisible:
-            raise
         except DomainError as error:
             messages.error(request, error.message)
         else:
@@ -332,23 +313,9 @@ def timeliness(request):
     total["rate"] = percent(total["on_time"] / total["decided"] if total["decided"] else None)
     table = [{"row": r, "rate": percent(r.rate)} for r in rows]
     if request.GET.get("format") == "xlsx" and unit is not None:
-        return _timeliness_export(request, unit, start, end, table, total)
+        return exports.timeliness_export(actor=request.actor, unit=unit, start=start, end=end, table=table,
+                                         total=total).response(f"timeliness-{stamp()}.xlsx")
     return render(request, "workflow/timeliness.html", {
         "form": form, "unit": unit, "start": start, "end": end, "table": table, "total": total,
         "export_query": query_without(request, "format"),
     })
-
-
-def _timeliness_export(request, unit, start: datetime.date, end: datetime.date, table, total):
-    sheet = ExcelSheet(_("及时率"), [_("单位"), _("已办理环节"), _("按时办理"), _("及时率"), _("超期未办")],
-                       {0: 30, 1: 12, 2: 12, 3: 12, 4: 12},
-                       heading=_("%(unit)s 审批办理及时率（%(start)s 至 %(end)s）") % {
-                           "unit": unit.name, "start": start.isoformat(), "end": end.isoformat()})
-    for item in table:
-        row = item["row"]
-        sheet.add([row.unit_name, row.decided, row.on_time, Rate(row.rate), row.overdue_open])
-    sheet.add([_("合计"), total["decided"], total["on_time"],
-               Rate(total["on_time"] / total["decided"] if total["decided"] else None), total["overdue_open"]])
-    audit_record(actor=request.actor, action=perms.REQUEST_VIEW, target=unit, details={
-        "export": "timeliness", "start": start.isoformat(), "end": end.isoformat(), "rows": len(table)})
-    return sheet.response(f"timeliness-{stamp()}.xlsx")

@@ -6,17 +6,18 @@ the subtree from 7 days before until the end, and one SMS per active staff accou
 """
 
 import datetime
+import re
 
 import pytest
 import time_machine
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from fenji.core.access import policy
-from fenji.core.access.roles import STAFF
+from fenji.core.access.roles import STAFF, SYSTEM_ADMIN
 from fenji.core.audit.models import AuditEvent, Outcome
-from fenji.core.kernel.errors import AccessDenied, DomainError
+from fenji.core.kernel.errors import AccessDenied, DomainError, Refusal
 from fenji.core.notify.sms import read_outbox
 from fenji.core.ops import selectors, services
 from fenji.core.ops.models import MaintenanceWindow
@@ -388,3 +389,36 @@ def test_the_banner_queries_per_request_when_too_many_windows_are_live(frozen, t
         banner, queries = _banner_queries(client)
         assert all(f"维护{n}" in banner for n in range(3))
     assert queries == 1  # the per-unit query; the long list is read once per interval
+
+
+class _Undo(Exception):
+    pass
+
+
+def _cancel_accepted(account, window) -> bool:
+    """Whether ``maintenance_cancel`` goes through for ``account``; rolled back either way."""
+    try:
+        with transaction.atomic():
+            services.maintenance_cancel(actor=actor(account), window=window)
+            raise _Undo
+    except _Undo:
+        return True
+    except (DomainError, Refusal):
+        return False
+
+
+def test_the_list_offers_cancel_exactly_when_the_service_accepts(frozen, tree, city_admin, login):
+    county_admin = make_account(tree.county, name="玄武管理员", role=SYSTEM_ADMIN)
+    ended = schedule(city_admin, tree.county, starts=NOW + HOUR, ends=NOW + 2 * HOUR, title="已结束")
+    schedule(city_admin, tree.city, title="市级")
+    schedule(city_admin, tree.town, title="街道")
+    services.maintenance_cancel(actor=actor(city_admin), window=schedule(city_admin, tree.county, title="已取消"))
+    frozen.move_to(NOW + 3 * HOUR)
+    assert ended.ends_at <= timezone.now()
+    for account in (city_admin, county_admin):
+        listing = login(account).get("/ops/maintenance/").content.decode()
+        offered = {int(pk) for pk in re.findall(r'/ops/maintenance/(\d+)/cancel/', listing)}
+        shown = {w.pk for w in selectors.maintenance_list(actor=actor(account))}
+        assert offered == {pk for pk in shown if _cancel_accepted(account, MaintenanceWindow.objects.unscoped(
+            reason="test").get(pk=pk))}, account.person.real_name
+        assert offered  # each may cancel something, never the ended or the cancelled window

@@ -1,6 +1,6 @@
 import pytest
 
-from fenji.core.kernel.errors import DomainError
+from fenji.core.kernel.errors import AccessDenied, DomainError
 from fenji.core.people.passwords import generate_initial_password
 from fenji.core.people.services import password_change
 from fenji.testing import PASSWORD, actor, make_account
@@ -51,7 +51,7 @@ def test_wrong_old_password_and_someone_elses_account(member, tree):
     with pytest.raises(DomainError, match="原密码不正确"):
         password_change(actor=actor(member), account=member, old_password="nope", new_password="Qinhuai#River9")
     other = make_account(tree.town)
-    with pytest.raises(DomainError):
+    with pytest.raises(AccessDenied):
         password_change(actor=actor(other), account=member, old_password=PASSWORD, new_password="Qinhuai#River9")
 
 

@@ -30,6 +30,16 @@ def test_wrong_check_digit_is_explained_and_nothing_is_created(login, tree, city
     assert not Person.objects.filter(real_name="钱多多").exists()
 
 
+def test_a_refused_account_open_answers_with_a_refusal_page_not_the_form(login, tree, city_admin, city_clerk):
+    """Out of scope: 404 like a missing unit; without the permission: 403. Never the form again with 200."""
+    admin = login(city_admin)
+    outside = admin.post(f"/org/units/{tree.sibling_city.pk}/accounts/new/", open_form())
+    assert outside.status_code == 404 and 'name="real_name"' not in outside.content.decode()
+    no_grant = login(city_clerk).post(f"/org/units/{tree.town.pk}/accounts/new/", open_form(mobile="13966668888"))
+    assert no_grant.status_code == 403 and 'name="real_name"' not in no_grant.content.decode()
+    assert not Person.objects.filter(real_name="钱多多").exists()
+
+
 def test_second_account_for_the_same_person_is_refused_on_the_page(login, tree, city_admin):
     client = login(city_admin)
     client.post(f"/org/units/{tree.town.pk}/accounts/new/", open_form())

@@ -13,7 +13,7 @@ from fenji.core.audit.models import AuditEvent, Outcome
 from fenji.core.audit.services import PLATFORM
 from fenji.core.calendar import services as calendar
 from fenji.core.calendar.models import DayKind
-from fenji.core.kernel.errors import DomainError, NotVisible
+from fenji.core.kernel.errors import AccessDenied, DomainError, NotVisible
 from fenji.core.workflow import selectors, services
 from fenji.core.workflow.models import Request, RequestState, Step, StepState
 from fenji.core.workflow.reminders import deciders
@@ -116,9 +116,9 @@ def test_one_person_may_not_decide_two_steps_of_one_request(seeded, people, tree
 
 def test_a_decider_outside_the_unit_is_refused(seeded, people):
     request = file(people.staff)
-    with pytest.raises(DomainError) as refused:
+    with pytest.raises(AccessDenied) as refused:
         decide(people.sibling_head, request)
-    assert refused.value.code == "denied"
+    assert refused.value.rule == "out_of_scope"
     assert steps(request)[0] == ("endorse", "open")
 
 

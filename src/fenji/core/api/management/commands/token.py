@@ -12,7 +12,7 @@ from django.utils import timezone
 from fenji.core.access import policy
 from fenji.core.api import selectors, services
 from fenji.core.api.models import MAX_DAYS
-from fenji.core.kernel.errors import DomainError, NotVisible
+from fenji.core.kernel.errors import DomainError, NotVisible, Refusal
 from fenji.core.kernel.text import control_error
 
 
@@ -47,7 +47,7 @@ class Command(BaseCommand):
             getattr(self, f"_{options['subcommand']}")(options)
         except NotVisible:
             raise CommandError("令牌不存在") from None
-        except DomainError as error:
+        except (DomainError, Refusal) as error:
             raise CommandError(error.message) from None
 
     def _create(self, options):

@@ -3,7 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from fenji.core.audit.services import PLATFORM
 from fenji.core.calendar import services
 from fenji.core.calendar.importer import read_workbook
-from fenji.core.kernel.errors import DomainError
+from fenji.core.kernel.errors import DomainError, Refusal
 
 
 class Command(BaseCommand):
@@ -22,7 +22,7 @@ class Command(BaseCommand):
     def handle(self, *args, verb, **options):
         try:
             getattr(self, f"_{verb}")(**options)
-        except DomainError as error:
+        except (DomainError, Refusal) as error:
             raise CommandError(error.message) from None
 
     def _seed(self, first, last, verbosity=1, **options):
