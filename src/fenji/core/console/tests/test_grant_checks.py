@@ -5,13 +5,13 @@ import re
 
 from django.db import transaction
 
-from conftest import actor, make_account
 from fenji.core.access import policy
 from fenji.core.access.models import Grant
 from fenji.core.access.roles import ACCOUNT_ADMIN, AUDITOR, SECURITY_ADMIN, STAFF, SYSTEM_ADMIN
 from fenji.core.access.services import grant_create, grant_revoke
 from fenji.core.audit.models import AuditEvent
 from fenji.core.kernel.errors import DomainError, Refusal
+from fenji.testing import actor, make_account
 
 LIST = "/access/grants/"
 
