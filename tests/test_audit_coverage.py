@@ -208,6 +208,58 @@ def bad_token(w):
     assert response.status_code == 401
 
 
+def _period():
+    today = datetime.date.today()
+    return today.replace(day=1), today
+
+
+def export_grant_ledger(w):
+    from fenji.core.console.exports import grant_ledger_export
+
+    grant_ledger_export(actor=actor(w["security"]), grants=Grant.objects.visible_to(actor(w["security"]),
+                        "access.grant.view"), labels={}, filters={})
+
+
+def export_stale_accounts(w):
+    from fenji.core.people.exports import stale_accounts_export
+    from fenji.core.people.selectors import account_list_stale
+
+    stale_accounts_export(actor=actor(w["admin"]), accounts=account_list_stale(actor=actor(w["admin"]), days=180),
+                          days=180)
+
+
+def export_timeliness(w):
+    from fenji.core.workflow.exports import timeliness_export
+
+    start, end = _period()
+    timeliness_export(actor=actor(w["security"]), unit=w["tree"].province, start=start, end=end, table=[],
+                      total={"decided": 0, "on_time": 0, "overdue_open": 0})
+
+
+def _sender(w):
+    from fenji.core.access.roles import DEPT_HEAD
+
+    return actor(make_account(w["tree"].city, name="办公室主任", role=DEPT_HEAD))
+
+
+def export_bulletin(w):
+    from fenji.core.dispatch.exports import bulletin_export
+
+    start, end = _period()
+    bulletin_export(actor=_sender(w), unit=w["tree"].city, start=start, end=end, rows=[])
+
+
+def export_bulletin_pdf(w):
+    from django.utils import timezone
+
+    from fenji.core.dispatch.exports import bulletin_pdf_export
+
+    start, end = _period()
+    unit = w["tree"].city
+    bulletin_pdf_export(actor=_sender(w), unit=unit, start=start, end=end, rows=[], context={
+        "unit": unit, "start": start, "end": end, "table": [], "generated_at": timezone.now()})
+
+
 def reset_second_factor(w):
     account_second_factor_reset(actor=policy.SYSTEM, account=w["admin"])  # the host operator's command
 
@@ -275,6 +327,11 @@ CASES = [
     ("import a calendar notice", [], steps.import_year, "calendar.year.import", "ok"),
     ("seed the calendar", [], steps.seed_calendar, "calendar.year.seed", "ok"),
     ("reset the second factor", [], reset_second_factor, "mfa.device.reset", "ok"),
+    ("export the permission ledger", [], export_grant_ledger, "access.grant.export", "ok"),
+    ("export the stale accounts", [], export_stale_accounts, "people.account.export", "ok"),
+    ("export the timeliness table", [], export_timeliness, "workflow.request.view", "ok"),
+    ("export the bulletin", [], export_bulletin, "dispatch.dispatch.send", "ok"),
+    ("print the bulletin", [], export_bulletin_pdf, "dispatch.dispatch.send", "ok"),
 ]
 
 # The services each case's step runs (nested ones included), after "fenji.": every registered service is in one.
@@ -289,6 +346,13 @@ COVERS = {
     "revoke unit": ["core.org.services.unit_revoke"],
     "grant": ["core.access.services.grant_create"],
     "revoke grant": ["core.access.services.grant_revoke"],
+    "export the audit log": ["core.console.exports.audit_event_export"],
+    "export the account ledger": ["core.console.exports.account_ledger_export"],
+    "export the permission ledger": ["core.console.exports.grant_ledger_export"],
+    "export the stale accounts": ["core.people.exports.stale_accounts_export"],
+    "export the timeliness table": ["core.workflow.exports.timeliness_export"],
+    "export the bulletin": ["core.dispatch.exports.bulletin_export"],
+    "print the bulletin": ["core.dispatch.exports.bulletin_pdf_export"],
     "reset the second factor": ["core.people.services.account_second_factor_reset"],
     "define role": ["core.access.services.role_create"],
     "schedule maintenance": ["core.ops.services.maintenance_schedule"],
