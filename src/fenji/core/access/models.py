@@ -5,7 +5,6 @@ from django.db.models import Q
 from fenji.core.kernel.models import OrgOwned
 
 from .registry import Duty
-from .scoping import ScopedManager
 
 
 class Reach(models.TextChoices):
@@ -64,8 +63,6 @@ class Grant(OrgOwned):
     revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="+", verbose_name="撤销人")
     revoke_reason = models.CharField(max_length=200, blank=True, verbose_name="撤销原因")
-
-    objects = ScopedManager()
 
     class Meta:
         verbose_name = "授权"
@@ -140,8 +137,6 @@ class GrantReview(OrgOwned):
     grants_revoked = models.PositiveIntegerField(default=0, verbose_name="期间撤销授权数")
     findings = models.TextField(verbose_name="审查发现")
     created_at = models.DateTimeField(auto_now_add=True, verbose_name="记录时间")
-
-    objects = ScopedManager()
 
     class Meta:
         verbose_name = "权限审查"

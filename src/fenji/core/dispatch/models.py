@@ -10,7 +10,6 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from fenji.core.access.scoping import ScopedManager
 from fenji.core.kernel.models import OrgOwned
 
 
@@ -44,8 +43,6 @@ class Dispatch(OrgOwned):
     reply_days = models.PositiveSmallIntegerField(null=True, blank=True, verbose_name="答复时限（工作日）")
     targets = models.JSONField(default=dict, verbose_name="发送范围")
     delivery_count = models.PositiveIntegerField(default=0, verbose_name="收文单位数")
-
-    objects = ScopedManager()
 
     class Meta:
         verbose_name = "发文"
@@ -101,8 +98,6 @@ class Delivery(OrgOwned):
     reply_reminded_at = models.DateTimeField(null=True, blank=True, verbose_name="答复到期提醒时间")
     urged_at = models.DateTimeField(null=True, blank=True, verbose_name="最近催办时间")
     urge_count = models.PositiveSmallIntegerField(default=0, verbose_name="催办次数")
-
-    objects = ScopedManager()
 
     class Meta:
         verbose_name = "收文"

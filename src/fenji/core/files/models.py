@@ -2,7 +2,6 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from fenji.core.access.scoping import ScopedManager
 from fenji.core.kernel.models import OrgOwned
 
 
@@ -32,8 +31,6 @@ class Attachment(OrgOwned):
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+",
                                     verbose_name="上传人")
     created_at = models.DateTimeField(default=timezone.now, verbose_name="上传时间")
-
-    objects = ScopedManager()
 
     class Meta:
         verbose_name = "附件"

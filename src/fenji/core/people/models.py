@@ -6,11 +6,11 @@ from django.db import models
 from django.db.models import Q
 from django.utils.crypto import salted_hmac
 
-from fenji.core.access.scoping import ScopedQuerySet
 from fenji.core.kernel.crypto import blind_index
 from fenji.core.kernel.errors import DomainError
 from fenji.core.kernel.fields import BlindIndexField, EncryptedTextField
 from fenji.core.kernel.models import BlindIndexed, OrgOwned
+from fenji.core.kernel.scoping import ScopedQuerySet
 from fenji.core.kernel.text import NUMBER
 
 from .identity import clean_mobile, mask_id_number, mask_mobile

@@ -2,7 +2,6 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from fenji.core.access.scoping import ScopedManager
 from fenji.core.kernel.models import OrgOwned
 
 
@@ -58,8 +57,6 @@ class Submission(OrgOwned):
                                     related_name="+", verbose_name="退回人")
     returned_at = models.DateTimeField(null=True, blank=True, verbose_name="退回时间")
     return_reason = models.CharField(max_length=500, blank=True, verbose_name="退回原因")
-
-    objects = ScopedManager()
 
     class Meta:
         verbose_name = "上报事项"

@@ -4,7 +4,6 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from fenji.core.access.scoping import ScopedManager
 from fenji.core.kernel.fields import EncryptedTextField
 from fenji.core.kernel.models import OrgOwned
 
@@ -32,8 +31,6 @@ class Request(OrgOwned):
                              db_index=True, verbose_name="状态")
     closed_at = models.DateTimeField(null=True, blank=True, verbose_name="办结时间")
     result = models.TextField(blank=True, verbose_name="办理结果")
-
-    objects = ScopedManager()
 
     class Meta:
         verbose_name = "申请"
@@ -86,8 +83,6 @@ class Step(OrgOwned):
     on_time = models.BooleanField(null=True, verbose_name="按时办理")
     reminded_at = models.DateTimeField(null=True, blank=True, verbose_name="提醒时间")
     overdue_notified_at = models.DateTimeField(null=True, blank=True, verbose_name="超期通知时间")
-
-    objects = ScopedManager()
 
     class Meta:
         verbose_name = "审批环节"
