@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from fenji.core.kernel.models import OrgOwned
 
@@ -8,9 +9,9 @@ from .registry import Duty
 
 
 class Reach(models.TextChoices):
-    SUBTREE = "subtree", "本单位及下级"
-    UNIT = "unit", "仅本单位"
-    SELF = "self", "仅本人"
+    SUBTREE = "subtree", _("本单位及下级")
+    UNIT = "unit", _("仅本单位")
+    SELF = "self", _("仅本人")
 
 
 REACH_WIDTH = {Reach.SELF: 0, Reach.UNIT: 1, Reach.SUBTREE: 2}

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from fenji.core.kernel.models import OrgOwned
 
@@ -12,9 +13,9 @@ class FileKind(models.TextChoices):
     OFD = "ofd", "OFD"
     DOCX = "docx", "Word（docx）"
     XLSX = "xlsx", "Excel（xlsx）"
-    JPG = "jpg", "JPEG 图片"
-    PNG = "png", "PNG 图片"
-    TXT = "txt", "纯文本"
+    JPG = "jpg", _("JPEG 图片")
+    PNG = "png", _("PNG 图片")
+    TXT = "txt", _("纯文本")
 
 
 class Attachment(OrgOwned):

@@ -1,23 +1,24 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from fenji.core.kernel.models import OrgOwned
 
 
 class SubmissionKind(models.TextChoices):
-    INFO = "info", "信息"
-    REQUEST = "request", "请示"
-    REPORT = "report", "报告"
+    INFO = "info", _("信息")
+    REQUEST = "request", _("请示")
+    REPORT = "report", _("报告")
 
 
 class SubmissionState(models.TextChoices):
-    DRAFT = "draft", "草稿"
-    REVIEWING = "reviewing", "待负责人审核"
-    SUBMITTED = "submitted", "已盖章报送"
-    RECEIVED = "received", "上级已签收"
-    HANDLED = "handled", "已办结"
-    RETURNED = "returned", "已退回"
+    DRAFT = "draft", _("草稿")
+    REVIEWING = "reviewing", _("待负责人审核")
+    SUBMITTED = "submitted", _("已盖章报送")
+    RECEIVED = "received", _("上级已签收")
+    HANDLED = "handled", _("已办结")
+    RETURNED = "returned", _("已退回")
 
 
 EDITABLE = (SubmissionState.DRAFT, SubmissionState.RETURNED)
