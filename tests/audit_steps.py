@@ -237,7 +237,7 @@ def endorse_request(w):
     from fenji.core.workflow import selectors
     from fenji.core.workflow.services import step_decide
 
-    step = selectors.open_step_for(actor(w["endorser"]), w["request"])
+    step = selectors.step_get_open(actor=actor(w["endorser"]), request=w["request"])
     step_decide(actor=actor(w["endorser"]), step=step, approve=True, opinion="同意")
 
 
@@ -259,13 +259,13 @@ def disable_stale(w):
     from django.utils import timezone
 
     from fenji.core.people.models import Account
-    from fenji.core.people.selectors import stale_account_list
+    from fenji.core.people.selectors import account_list_stale
     from fenji.core.people.services import account_stale_disable
 
     idle = make_account(w["tree"].town, name="久未登录")
     Account.objects.unscoped(reason="test").filter(pk=idle.pk).update(
         last_login=timezone.now() - datetime.timedelta(days=400))
-    listed = list(stale_account_list(actor=actor(w["admin"])))
+    listed = list(account_list_stale(actor=actor(w["admin"])))
     account_stale_disable(actor=actor(w["admin"]), accounts=listed, note="经单位核实已调离")
 
 

@@ -58,8 +58,8 @@ def test_code_passes_the_linter():
 
 
 def test_every_unit_owned_model_is_fail_closed():
-    from fenji.core.access.scoping import ScopedQuerySet
     from fenji.core.kernel.models import OrgOwned
+    from fenji.core.kernel.scoping import ScopedQuerySet
 
     for model in apps.get_models():
         if issubclass(model, OrgOwned):

@@ -161,6 +161,43 @@ def test_forms_wrap_every_chinese_string():
     assert not bare, "\n".join(bare)
 
 
+def test_model_choice_labels_are_lazy_and_in_the_catalog(po_entries):
+    """Every Chinese choice label in a models.py goes through gettext_lazy and has an English entry."""
+    translated = {e.msgid for e in po_entries[1:]}
+    problems = []
+    for path in sorted((Path(fenji.__file__).resolve().parent / "core").glob("*/models.py")):
+        for cls in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(cls, ast.ClassDef)
+                    and any(isinstance(b, ast.Attribute) and b.attr.endswith("Choices") for b in cls.bases)):
+                continue
+            for node in cls.body:
+                if not (isinstance(node, ast.Assign) and isinstance(node.value, ast.Tuple)):
+                    continue
+                label = node.value.elts[-1]
+                where = f"{path.parent.name}/models.py:{node.lineno}"
+                if isinstance(label, ast.Constant) and CJK.search(str(label.value)):
+                    problems.append(f"{where} {label.value!r} is not wrapped in _()")
+                elif isinstance(label, ast.Call) and label.args[0].value not in translated:
+                    problems.append(f"{where} {label.args[0].value!r} has no English entry")
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.django_db
+def test_choice_labels_follow_the_request_language(tree):
+    from conftest import make_account
+    from fenji.core.access.models import Reach
+    from fenji.core.people.models import AccountStatus
+
+    account = make_account(tree.city)
+    account.status = AccountStatus.DISABLED
+    with translation.override("en"):
+        assert account.get_status_display() == "Disabled"
+        assert str(Reach.SUBTREE.label) == "This unit and below"
+    with translation.override("zh-hans"):
+        assert account.get_status_display() == "已停用"
+        assert str(Reach.SUBTREE.label) == "本单位及下级"
+
+
 # --- rendering ----------------------------------------------------------------------------------
 
 

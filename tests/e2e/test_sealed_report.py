@@ -13,7 +13,7 @@ from fenji.core.access import policy
 from fenji.core.access.roles import DEPT_HEAD, STAFF, UNIT_LEADER
 from fenji.core.seals.services import seal_key_create
 from fenji.core.submissions.models import Submission, SubmissionState
-from fenji.core.submissions.selectors import attachments_of
+from fenji.core.submissions.selectors import submission_attachments
 from fenji.testing import PASSWORD, make_account
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("transactional_db")]
@@ -82,7 +82,7 @@ def test_a_sealed_report_goes_up_and_tampering_shows(live_server, new_page, tree
     # --- one byte of the stored attachment changes on disk: red -----------------------------------------
     submission = Submission.objects.unscoped(reason="test").get(title=TITLE)
     assert submission.state == SubmissionState.RECEIVED
-    stored = attachments_of(submission)[0].path
+    stored = submission_attachments(submission)[0].path
     data = bytearray(stored.read_bytes())
     data[len(data) // 2] ^= 0x01
     stored.write_bytes(bytes(data))

@@ -29,7 +29,7 @@ from fenji.core.access.services import grant_create
 from fenji.core.api.services import token_create, token_revoke
 from fenji.core.kernel.paths import SUBTREE_END
 from fenji.core.org.models import Unit
-from fenji.core.org.selectors import unit_children, unit_subtree_stats
+from fenji.core.org.selectors import unit_list_children, unit_subtree_stats
 from fenji.core.people import permissions as people_perms
 from fenji.core.people.bootstrap import bootstrap_account
 from fenji.core.people.identity import check_char
@@ -235,10 +235,10 @@ def case_ruoyi(unit, repeat: int, fenji_ms: float) -> dict:
 
 def case_counts(actor, unit, repeat: int) -> dict:
     stats = unit_subtree_stats(actor=actor, unit=unit)
-    children = list(unit_children(actor=actor, unit=unit))
+    children = list(unit_list_children(actor=actor, unit=unit))
     return {
         "subtree": timed(lambda: unit_subtree_stats(actor=actor, unit=unit), repeat),
-        "children": timed(lambda: list(unit_children(actor=actor, unit=unit)), max(1, min(repeat, 20))),
+        "children": timed(lambda: list(unit_list_children(actor=actor, unit=unit)), max(1, min(repeat, 20))),
         "subtree_units": stats["units"], "subtree_accounts": sum(stats["people"].values()),
         "child_units": len(children),
     }
@@ -274,10 +274,10 @@ def case_fanout(unit: Unit, repeat: int) -> dict:
                 fanout.append(time.perf_counter() - start)
                 targets = sent.delivery_count
                 start = time.perf_counter()
-                dispatch_selectors.tracking_counts(sent)
+                dispatch_selectors.dispatch_tracking_counts(sent)
                 counts.append(time.perf_counter() - start)
                 start = time.perf_counter()
-                dispatch_selectors.delivery_page(dispatch_selectors.deliveries_of(sent))
+                dispatch_selectors.delivery_page(dispatch_selectors.delivery_list_for_dispatch(sent))
                 page.append(time.perf_counter() - start)
                 raise _Rollback
         except _Rollback:

@@ -1,17 +1,17 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from fenji.core.kernel.models import OrgOwned
 
 from .registry import Duty
-from .scoping import ScopedManager
 
 
 class Reach(models.TextChoices):
-    SUBTREE = "subtree", "本单位及下级"
-    UNIT = "unit", "仅本单位"
-    SELF = "self", "仅本人"
+    SUBTREE = "subtree", _("本单位及下级")
+    UNIT = "unit", _("仅本单位")
+    SELF = "self", _("仅本人")
 
 
 REACH_WIDTH = {Reach.SELF: 0, Reach.UNIT: 1, Reach.SUBTREE: 2}
@@ -64,8 +64,6 @@ class Grant(OrgOwned):
     revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="+", verbose_name="撤销人")
     revoke_reason = models.CharField(max_length=200, blank=True, verbose_name="撤销原因")
-
-    objects = ScopedManager()
 
     class Meta:
         verbose_name = "授权"
@@ -140,8 +138,6 @@ class GrantReview(OrgOwned):
     grants_revoked = models.PositiveIntegerField(default=0, verbose_name="期间撤销授权数")
     findings = models.TextField(verbose_name="审查发现")
     created_at = models.DateTimeField(auto_now_add=True, verbose_name="记录时间")
-
-    objects = ScopedManager()
 
     class Meta:
         verbose_name = "权限审查"

@@ -70,6 +70,10 @@ class Actor:
     def holds_role(self, code: str) -> bool:
         return any(g.role.code == code for g in self.grants)
 
+    def scope_q(self, action: str, field: str = "unit_path") -> Q:
+        """The filter ``kernel.scoping`` applies for ``.visible_to(actor, action)``."""
+        return scope_q(self, action, field)
+
 
 ANONYMOUS = Actor(account_id=None, label="匿名", unit_id=None, unit_path="", kind="")
 SYSTEM = Actor(account_id=None, label="系统", unit_id=None, unit_path="", kind="system")

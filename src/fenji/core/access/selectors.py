@@ -41,10 +41,10 @@ def grant_list(*, actor, unit=None, include_revoked: bool = False, text: str = "
     return grants.order_by("unit_path", "id")
 
 
-def registry_list(*, actor, unit=None):
+def registry_list(*, actor, unit=None, action: str = perms.REGISTRY_VIEW):
     """管理员报备: every live administrative grant in the actor's subtree, unit by unit."""
     admin_roles = [code for code, role in BUILTIN_ROLES.items() if role.is_admin]
-    grants = (Grant.objects.visible_to(actor, perms.REGISTRY_VIEW)
+    grants = (Grant.objects.visible_to(actor, action)
               .filter(role__in=admin_roles, revoked_at__isnull=True)
               .select_related("account__person", "unit"))
     if unit is not None:

@@ -1,12 +1,13 @@
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from fenji.core.kernel.paths import PathField
 
 
 class Outcome(models.TextChoices):
-    OK = "ok", "成功"
-    DENIED = "denied", "拒绝"
-    FAILED = "failed", "失败"
+    OK = "ok", _("成功")
+    DENIED = "denied", _("拒绝")
+    FAILED = "failed", _("失败")
 
 
 class AppendOnlyQuerySet(models.QuerySet):

@@ -1,11 +1,12 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 
 class DayKind(models.TextChoices):
-    HOLIDAY = "holiday", "放假"  # a weekday off
-    WORKDAY = "workday", "调休上班"  # a weekend make-up working day
+    HOLIDAY = "holiday", _("放假")  # a weekday off
+    WORKDAY = "workday", _("调休上班")  # a weekend make-up working day
 
 
 class DayOverride(models.Model):

@@ -106,7 +106,7 @@ def _grant_units(request, account, query: str, chosen=None) -> list:
     if account.unit.is_active and policy.can(request.actor, access_perms.GRANT_CREATE, account.unit_path):
         units.append(account.unit)
     if query:
-        found = org_selectors.unit_search(actor=request.actor, text=query, action=access_perms.GRANT_CREATE)
+        found = org_selectors.unit_list_matching(actor=request.actor, text=query, action=access_perms.GRANT_CREATE)
         units += [u for u in found if is_within(u.path, account.unit_path) and u.pk != account.unit_id]
     if chosen is not None and all(u.pk != chosen.pk for u in units):
         units.append(chosen)

@@ -46,7 +46,7 @@ def _in_period(field_name: str, since, until) -> Q:
 # --- 账户台账 --------------------------------------------------------------------------------------
 
 
-def account_ledger(*, actor, unit=None, start=None, end=None, text: str = ""):
+def account_ledger_list(*, actor, unit=None, start=None, end=None, text: str = ""):
     """Accounts in the actor's scope (``people.account.view``), within ``unit``'s subtree, opened
     between the dates ``start`` and ``end`` (both included), matching ``text``."""
     accounts = account_list(actor=actor, action=perms.ACCOUNT_VIEW, unit=unit, text=text)
@@ -143,7 +143,7 @@ def grant_state_q(state: str, now=None) -> Q:
     return Q()
 
 
-def grant_ledger(*, actor, unit=None, start=None, end=None, role: str = "", state: str = "", text: str = ""):
+def grant_ledger_list(*, actor, unit=None, start=None, end=None, role: str = "", state: str = "", text: str = ""):
     """Every grant in the actor's scope (``access.grant.view``), revoked ones included: within
     ``unit``'s subtree, made or revoked between ``start`` and ``end``, of ``role``, in ``state``."""
     grants = access_selectors.grant_list(actor=actor, unit=unit, include_revoked=True, text=text)

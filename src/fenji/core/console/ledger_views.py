@@ -84,7 +84,7 @@ def account_ledger(request):
     unit = chosen_unit(request, perms.ACCOUNT_VIEW)
     form = AccountLedgerForm(request.GET or None, units=unit_choices(actor, perms.ACCOUNT_VIEW, unit))
     data = form.cleaned_data if form.is_valid() else {}
-    accounts = ledgers.account_ledger(actor=actor, unit=unit, start=data.get("start"), end=data.get("end"),
+    accounts = ledgers.account_ledger_list(actor=actor, unit=unit, start=data.get("start"), end=data.get("end"),
                                       text=data.get("q", ""))
     if request.GET.get("format") == "xlsx":
         return exports.account_ledger_export(actor=actor, accounts=accounts, filters=_described(unit, data)).response(
@@ -118,7 +118,7 @@ def _grant_ledger_rows(request):
     form = GrantLedgerForm(request.GET or None, units=unit_choices(actor, access_perms.GRANT_VIEW, unit),
                            roles=list(labels.items()))
     data = form.cleaned_data if form.is_valid() else {}
-    grants = ledgers.grant_ledger(actor=actor, unit=unit, start=data.get("start"), end=data.get("end"),
+    grants = ledgers.grant_ledger_list(actor=actor, unit=unit, start=data.get("start"), end=data.get("end"),
                                   role=data.get("role", ""), state=data.get("state", ""), text=data.get("q", ""))
     return form, unit, data, grants, labels
 
@@ -175,7 +175,7 @@ def request_form_context(actor, wf_request) -> dict:
                    .select_related("person").filter(pk=wf_request.subject_id).first())
     admin = wf_request.kind.startswith("admin.")
     full = policy.can(actor, perms.PERSON_UNMASK, subject.unit_path if subject else wf_request.unit_path)
-    steps = wf_selectors.steps_of(wf_request)
+    steps = wf_selectors.step_list_for_request(wf_request)
     by_code = {step.code: step for step in steps}
     name = payload.get("real_name") or (subject.person.real_name if subject else
                                         str(payload.get("account_label", "")).split("（")[0])
@@ -210,7 +210,7 @@ def request_form_context(actor, wf_request) -> dict:
 def request_form(request, pk):
     """One request printed as its official form (PDF). Visible to whoever may see the request:
     its requester, those overseeing the requesting unit, and the deciders of its steps."""
-    wf_request = wf_selectors.request_for(request.actor, pk)
+    wf_request = wf_selectors.request_get(actor=request.actor, pk=pk)
     context = request_form_context(request.actor, wf_request)
     try:
         data = render_pdf("ledgers/request_form.html", context)  # no console context: nothing of it is printed

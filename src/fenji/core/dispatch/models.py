@@ -9,23 +9,23 @@ sender's scope reads the tracking and the receiver's grants its inbox, each thro
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from fenji.core.access.scoping import ScopedManager
 from fenji.core.kernel.models import OrgOwned
 
 
 class DispatchKind(models.TextChoices):
-    NOTICE = "notice", "通知"
-    MEETING = "meeting", "会议通知"
-    DOCUMENT = "document", "公文"
-    FEEDBACK = "feedback", "反馈件"
+    NOTICE = "notice", _("通知")
+    MEETING = "meeting", _("会议通知")
+    DOCUMENT = "document", _("公文")
+    FEEDBACK = "feedback", _("反馈件")
 
 
 class FeedbackKind(models.TextChoices):
-    UNDERTAKE = "undertake", "承办"
-    PROPOSAL = "proposal", "提案"
-    SUPERVISE = "supervise", "督办"
-    COMPLAINT = "complaint", "投诉"
+    UNDERTAKE = "undertake", _("承办")
+    PROPOSAL = "proposal", _("提案")
+    SUPERVISE = "supervise", _("督办")
+    COMPLAINT = "complaint", _("投诉")
 
 
 class Dispatch(OrgOwned):
@@ -45,8 +45,6 @@ class Dispatch(OrgOwned):
     targets = models.JSONField(default=dict, verbose_name="发送范围")
     delivery_count = models.PositiveIntegerField(default=0, verbose_name="收文单位数")
 
-    objects = ScopedManager()
-
     class Meta:
         verbose_name = "发文"
         verbose_name_plural = "发文"
@@ -62,9 +60,9 @@ class Dispatch(OrgOwned):
 
 class ReviewState(models.TextChoices):
     NONE = "", "—"
-    PENDING = "pending", "待审核"
-    ACCEPTED = "accepted", "已通过"
-    RETURNED = "returned", "已退回"
+    PENDING = "pending", _("待审核")
+    ACCEPTED = "accepted", _("已通过")
+    RETURNED = "returned", _("已退回")
 
 
 class Delivery(OrgOwned):
@@ -101,8 +99,6 @@ class Delivery(OrgOwned):
     reply_reminded_at = models.DateTimeField(null=True, blank=True, verbose_name="答复到期提醒时间")
     urged_at = models.DateTimeField(null=True, blank=True, verbose_name="最近催办时间")
     urge_count = models.PositiveSmallIntegerField(default=0, verbose_name="催办次数")
-
-    objects = ScopedManager()
 
     class Meta:
         verbose_name = "收文"

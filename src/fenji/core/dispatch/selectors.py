@@ -29,7 +29,7 @@ STATUSES = {
 }
 
 
-def status_q(status: str, now=None) -> Q:
+def delivery_status_q(status: str, now=None) -> Q:
     now = now or timezone.now()
     return {
         "signed": Q(signed_at__isnull=False),
@@ -47,13 +47,13 @@ def status_q(status: str, now=None) -> Q:
 # --- sent -----------------------------------------------------------------------------------------
 
 
-def dispatches_sent(actor):
+def dispatch_list(*, actor):
     """Dispatches sent from units where the actor may send (its own unit, and those below it)."""
     return (Dispatch.objects.visible_to(actor, perms.DISPATCH_SEND)
             .select_related("unit", "sent_by__person").order_by("-id"))
 
 
-def sent_counts(dispatch_ids: list[int]) -> dict[int, dict]:
+def dispatch_sent_counts(dispatch_ids: list[int]) -> dict[int, dict]:
     """Signed / overdue unsigned / replied per dispatch, for a page of dispatches already in scope:
     one grouped query."""
     now = timezone.now()
@@ -65,31 +65,31 @@ def sent_counts(dispatch_ids: list[int]) -> dict[int, dict]:
     return {row["dispatch_id"]: row for row in rows}
 
 
-def dispatch_for(actor, pk) -> Dispatch:
+def dispatch_get(*, actor, pk, action: str = perms.DISPATCH_SEND) -> Dispatch:
     dispatch = (Dispatch.objects.unscoped(reason="visibility decided below").select_related("unit", "sent_by__person")
                 .filter(pk=pk).first())
-    if dispatch is None or not policy.can(actor, perms.DISPATCH_SEND, dispatch.unit_path):
+    if dispatch is None or not policy.can(actor, action, dispatch.unit_path):
         raise NotVisible("发文不存在", target_type=Dispatch._meta.label_lower, target_id=pk,
                          exists=dispatch is not None)
     return dispatch
 
 
-def tracking_counts(dispatch: Dispatch, now=None) -> dict:
+def dispatch_tracking_counts(dispatch: Dispatch, now=None) -> dict:
     """Every status count of one dispatch's deliveries from ONE query (conditional aggregates)."""
     now = now or timezone.now()
     names = ("signed", "unsigned", "overdue", "late", "replied", "unreplied", "pending", "accepted", "returned")
     counts = (Delivery.objects.unscoped(reason="the deliveries of a dispatch already shown to the actor")
               .filter(dispatch=dispatch)
               .aggregate(total=Count("id"), read=Count("id", filter=Q(read_at__isnull=False)),
-                         **{name: Count("id", filter=status_q(name, now)) for name in names}))
+                         **{name: Count("id", filter=delivery_status_q(name, now)) for name in names}))
     return counts
 
 
-def deliveries_of(dispatch: Dispatch, *, status: str = "", within=None):
+def delivery_list_for_dispatch(dispatch: Dispatch, *, status: str = "", within=None):
     rows = (Delivery.objects.unscoped(reason="the deliveries of a dispatch already shown to the actor")
             .filter(dispatch=dispatch).select_related("unit", "signed_by__person", "replied_by__person"))
     if status in STATUSES:
-        rows = rows.filter(status_q(status))
+        rows = rows.filter(delivery_status_q(status))
     if within is not None:
         rows = rows.filter(subtree_q("unit_path", within.path))
     return rows
@@ -102,24 +102,25 @@ def delivery_page(rows, *, after: str = "") -> Page:
 # --- received -------------------------------------------------------------------------------------
 
 
-def inbox(actor, *, status: str = ""):
+def delivery_list_inbox(*, actor, status: str = ""):
     """What was sent to the actor's own unit, newest first (handlers of that unit only)."""
     if actor.unit_id is None or not policy.can(actor, perms.DELIVERY_HANDLE, actor.unit_path):
         return Delivery.objects.unscoped(reason="no inbox: matches nothing").none()
     rows = (Delivery.objects.visible_to(actor, perms.DELIVERY_HANDLE).filter(unit_id=actor.unit_id)
             .select_related("dispatch", "dispatch__unit"))
     if status in STATUSES:
-        rows = rows.filter(status_q(status))
+        rows = rows.filter(delivery_status_q(status))
     return rows.order_by("-id")
 
 
-def inbox_counts(actor) -> dict:
-    return inbox(actor).order_by().aggregate(
-        total=Count("id"), unsigned=Count("id", filter=status_q("unsigned")),
-        overdue=Count("id", filter=status_q("overdue")), unreplied=Count("id", filter=status_q("unreplied")))
+def delivery_inbox_counts(*, actor) -> dict:
+    return delivery_list_inbox(actor=actor).order_by().aggregate(
+        total=Count("id"), unsigned=Count("id", filter=delivery_status_q("unsigned")),
+        overdue=Count("id", filter=delivery_status_q("overdue")),
+        unreplied=Count("id", filter=delivery_status_q("unreplied")))
 
 
-def delivery_for(actor, pk) -> Delivery:
+def delivery_get(*, actor, pk) -> Delivery:
     """One delivery, for a handler of the receiving unit or for whoever may send from the sending unit."""
     delivery = (Delivery.objects.unscoped(reason="visibility decided below")
                 .select_related("unit", "dispatch", "dispatch__unit", "dispatch__sent_by__person",
@@ -135,23 +136,23 @@ def delivery_for(actor, pk) -> Delivery:
     raise NotVisible("收文不存在", target_type=Delivery._meta.label_lower, target_id=pk, exists=True)
 
 
-def reply_attachments(delivery: Delivery) -> list:
+def delivery_reply_attachments(delivery: Delivery) -> list:
     """The attachments of a delivery's reply, reached through the delivery already shown to the actor."""
-    from fenji.core.files.selectors import attachments_unchecked
+    from fenji.core.files.selectors import attachment_list_unchecked
 
     ids = list(Delivery.reply_attachments.through.objects.filter(delivery_id=delivery.pk)
                .order_by("id").values_list("attachment_id", flat=True))
-    return attachments_unchecked(ids) if ids else []
+    return attachment_list_unchecked(ids) if ids else []
 
 
-def reply_attachment(delivery: Delivery, attachment_pk: int):
+def delivery_reply_attachment(delivery: Delivery, attachment_pk: int):
     """One attachment of the reply of ``delivery`` (already shown to the actor); any other id answers
     ``NotVisible``, exactly like a missing attachment."""
-    from fenji.core.files.selectors import attachments_unchecked
+    from fenji.core.files.selectors import attachment_list_unchecked
 
     linked = (Delivery.reply_attachments.through.objects
               .filter(delivery_id=delivery.pk, attachment_id=attachment_pk).exists())
-    found = attachments_unchecked([attachment_pk]) if linked else []
+    found = attachment_list_unchecked([attachment_pk]) if linked else []
     if not found:
         raise NotVisible("附件不存在")
     return found[0]
@@ -193,7 +194,8 @@ def _period(start: datetime.date, end: datetime.date):
     return since, until
 
 
-def bulletin(actor, *, root_path: str, start: datetime.date, end: datetime.date, now=None) -> list[BulletinRow]:
+def dispatch_bulletin(*, actor, root_path: str, start: datetime.date, end: datetime.date,
+                      now=None) -> list[BulletinRow]:
     """Per receiving unit in ``root_path``'s subtree, for what was sent in [start, end] from units within
     the actor's sending scope: on-time signing and reply counts against what has fallen due, and the
     deliveries overdue in either; one grouped query, ranked best first (signing rate, then reply rate,

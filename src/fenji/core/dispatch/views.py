@@ -41,8 +41,8 @@ PICKER_LIMIT = 30
 
 @requires(perms.DISPATCH_SEND)
 def dispatch_list(request):
-    page = newest_first_page(selectors.dispatches_sent(request.actor), after=request.GET.get("after", ""))
-    stats = selectors.sent_counts([d.pk for d in page.rows])
+    page = newest_first_page(selectors.dispatch_list(actor=request.actor), after=request.GET.get("after", ""))
+    stats = selectors.dispatch_sent_counts([d.pk for d in page.rows])
     for row in page.rows:
         row.stats = stats.get(row.pk, {"signed": 0, "overdue": 0, "replied": 0})
     return render(request, "dispatch/list.html", {
@@ -59,7 +59,7 @@ def _picker_units(request, data):
     chosen = list(visible.filter(pk__in=chosen_ids).order_by("path"))
     text = search_text(data.get("q"))
     if text:
-        found = list(org_selectors.unit_search(actor=actor, text=text, limit=PICKER_LIMIT,
+        found = list(org_selectors.unit_list_matching(actor=actor, text=text, limit=PICKER_LIMIT,
                                                action=perms.DISPATCH_SEND))
     else:
         found = list(visible.filter(parent_id=actor.unit_id).order_by("sort_order", "path")[:PICKER_LIMIT])
@@ -126,7 +126,7 @@ def _within_choices(dispatch) -> list[Unit]:
 @require_http_methods(["GET", "POST"])
 def dispatch_detail(request, pk):
     actor = request.actor
-    dispatch = selectors.dispatch_for(actor, pk)
+    dispatch = selectors.dispatch_get(actor=actor, pk=pk)
     if request.method == "POST":
         if request.POST.get("op") != "urge":
             raise NotVisible()
@@ -152,10 +152,10 @@ def dispatch_detail(request, pk):
         within = org_selectors.unit_get(actor=actor, pk=data["within"], action=perms.DISPATCH_SEND)
         if all(u.pk != within.pk for u in choices):
             form.fields["within"].widget.choices += [(within.pk, within.name)]
-    rows = selectors.deliveries_of(dispatch, status=data.get("status", ""), within=within)
+    rows = selectors.delivery_list_for_dispatch(dispatch, status=data.get("status", ""), within=within)
     page = selectors.delivery_page(rows, after=request.GET.get("after", ""))
     return render(request, "dispatch/detail.html", {
-        "dispatch": dispatch, "counts": selectors.tracking_counts(dispatch), "form": form, "page": page,
+        "dispatch": dispatch, "counts": selectors.dispatch_tracking_counts(dispatch), "form": form, "page": page,
         "query": query_without(request, "after"), "first_page": not request.GET.get("after"),
         "now": timezone.now(),
     })
@@ -168,10 +168,10 @@ def dispatch_detail(request, pk):
 def inbox(request):
     form = InboxFilterForm(request.GET or None)
     status = form.cleaned_data.get("status", "") if form.is_valid() else ""
-    rows = selectors.inbox(request.actor, status=status)
+    rows = selectors.delivery_list_inbox(actor=request.actor, status=status)
     page = newest_first_page(rows, after=request.GET.get("after", ""))
     return render(request, "dispatch/inbox.html", {
-        "form": form, "page": page, "counts": selectors.inbox_counts(request.actor),
+        "form": form, "page": page, "counts": selectors.delivery_inbox_counts(actor=request.actor),
         "query": query_without(request, "after"), "first_page": not request.GET.get("after"),
         "may_handle": policy.can(request.actor, perms.DELIVERY_HANDLE, request.actor.unit_path),
     })
@@ -211,7 +211,7 @@ def _handle_post(request, delivery, *, reply_form, return_form):
 
 def _delivery_page(request, pk, *, template, mobile=False):
     actor = request.actor
-    delivery = selectors.delivery_for(actor, pk)
+    delivery = selectors.delivery_get(actor=actor, pk=pk)
     handler = services.may_handle(actor, delivery)
     reviewer = services.may_review(actor, delivery)
     reply_form = ReplyForm(request.POST if request.POST.get("op") == "reply" else None)
@@ -224,7 +224,7 @@ def _delivery_page(request, pk, *, template, mobile=False):
             if back in (reverse("dispatch:inbox"), reverse("dispatch:mobile_inbox")):
                 return redirect(back)
             return redirect(request.path)
-        delivery = selectors.delivery_for(actor, pk)
+        delivery = selectors.delivery_get(actor=actor, pk=pk)
     elif handler and delivery.signed_at is not None and delivery.read_at is None:
         delivery = services.delivery_read(actor=actor, delivery=delivery)
     return render(request, template, {
@@ -233,7 +233,7 @@ def _delivery_page(request, pk, *, template, mobile=False):
         and delivery.review_state in (ReviewState.NONE, ReviewState.RETURNED),
         "may_review": reviewer and delivery.review_state == ReviewState.PENDING,
         "reply_form": reply_form, "return_form": return_form,
-        "attachments": selectors.reply_attachments(delivery),
+        "attachments": selectors.delivery_reply_attachments(delivery),
     })
 
 
@@ -249,8 +249,8 @@ def delivery_attachment(request, pk, attachment_pk):
     handlers and the sending side); another delivery's attachment answers 404 like a missing one."""
     from fenji.core.files.views import attachment_response
 
-    delivery = selectors.delivery_for(request.actor, pk)
-    return attachment_response(selectors.reply_attachment(delivery, attachment_pk))
+    delivery = selectors.delivery_get(actor=request.actor, pk=pk)
+    return attachment_response(selectors.delivery_reply_attachment(delivery, attachment_pk))
 
 
 # --- 移动端 ----------------------------------------------------------------------------------------
@@ -258,9 +258,9 @@ def delivery_attachment(request, pk, attachment_pk):
 
 @requires(perms.DELIVERY_HANDLE, channel="mobile")
 def mobile_inbox(request):
-    page = newest_first_page(selectors.inbox(request.actor), after=request.GET.get("after", ""))
+    page = newest_first_page(selectors.delivery_list_inbox(actor=request.actor), after=request.GET.get("after", ""))
     return render(request, "dispatch/mobile_inbox.html", {
-        "page": page, "counts": selectors.inbox_counts(request.actor), "query": "",
+        "page": page, "counts": selectors.delivery_inbox_counts(actor=request.actor), "query": "",
         "first_page": not request.GET.get("after"),
     })
 
@@ -268,7 +268,7 @@ def mobile_inbox(request):
 @requires(perms.DELIVERY_HANDLE, channel="mobile")
 @require_http_methods(["GET", "POST"])
 def mobile_delivery(request, pk):
-    delivery = selectors.delivery_for(request.actor, pk)
+    delivery = selectors.delivery_get(actor=request.actor, pk=pk)
     if not services.may_handle(request.actor, delivery):
         raise NotVisible()  # the mobile pages are the receiving unit's; the sender tracks on the console
     return _delivery_page(request, pk, template="dispatch/mobile_delivery.html", mobile=True)
@@ -280,7 +280,7 @@ def mobile_delivery(request, pk):
 def _bulletin(request, data):
     choice = period_choice(request.actor, data, perms.DISPATCH_SEND, own_unit=request.user.unit)
     unit, start, end = choice.unit, choice.start, choice.end
-    rows = selectors.bulletin(request.actor, root_path=unit.path, start=start, end=end) if unit else []
+    rows = selectors.dispatch_bulletin(actor=request.actor, root_path=unit.path, start=start, end=end) if unit else []
     table = [{"row": r, "sign_rate": percent(r.sign_rate), "reply_rate": percent(r.reply_rate)} for r in rows]
     return choice.form, unit, start, end, rows, table
 

@@ -1,8 +1,8 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from fenji.core.access.scoping import ScopedManager
 from fenji.core.kernel.models import OrgOwned
 
 
@@ -13,9 +13,9 @@ class FileKind(models.TextChoices):
     OFD = "ofd", "OFD"
     DOCX = "docx", "Word（docx）"
     XLSX = "xlsx", "Excel（xlsx）"
-    JPG = "jpg", "JPEG 图片"
-    PNG = "png", "PNG 图片"
-    TXT = "txt", "纯文本"
+    JPG = "jpg", _("JPEG 图片")
+    PNG = "png", _("PNG 图片")
+    TXT = "txt", _("纯文本")
 
 
 class Attachment(OrgOwned):
@@ -32,8 +32,6 @@ class Attachment(OrgOwned):
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+",
                                     verbose_name="上传人")
     created_at = models.DateTimeField(default=timezone.now, verbose_name="上传时间")
-
-    objects = ScopedManager()
 
     class Meta:
         verbose_name = "附件"

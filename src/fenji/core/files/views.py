@@ -48,4 +48,4 @@ def download_response(handle_or_bytes, name: str, *, size: int | None = None):
 @requires(perms.ATTACHMENT_VIEW)
 def download(request, pk):
     """The actor's own upload (404 for anyone else's, in scope or not)."""
-    return attachment_response(selectors.attachment_for(request.actor, pk))
+    return attachment_response(selectors.attachment_get(actor=request.actor, pk=pk))

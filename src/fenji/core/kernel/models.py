@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .fields import blind_index_fields
 from .paths import PathField
+from .scoping import ScopedManager
 
 
 class OrgOwned(models.Model):
@@ -15,6 +16,9 @@ class OrgOwned(models.Model):
     subtree moves, the org service rewrites ``unit_path`` on every concrete subclass in the same
     transaction (see ``org.services.unit_move``). ``revoke_blocker`` names the rows that keep a
     unit from being revoked (e.g. active accounts); ``None`` means rows never block.
+
+    The default manager is fail-closed (``kernel.scoping``): subclasses inherit it and do not
+    declare ``objects`` again; reads say ``.visible_to(actor, action)`` or ``.unscoped(reason=...)``.
     """
 
     unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="+", verbose_name="所属单位")
@@ -22,6 +26,8 @@ class OrgOwned(models.Model):
 
     revoke_blocker: Q | None = None
     revoke_blocker_label: str = ""
+
+    objects = ScopedManager()
 
     class Meta:
         abstract = True

@@ -18,7 +18,7 @@ def _unread_sql() -> str:
             f"AND {quote(meta.get_field('read_at').column)} IS NULL")
 
 
-def unread_count(*, recipient) -> int:
+def message_unread_count(*, recipient) -> int:
     """The recipient's unread messages, counted live (the badge on every console page): one query over
     the partial index ``notify_message_unread``, as SQL written once rather than compiled by the ORM per call."""
     if recipient is None or recipient.pk is None:

@@ -2,7 +2,6 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
-from fenji.core.access.scoping import ScopedManager
 from fenji.core.kernel.models import OrgOwned
 
 
@@ -25,8 +24,6 @@ class MaintenanceWindow(OrgOwned):
     created_at = models.DateTimeField(auto_now_add=True, verbose_name="安排时间")
     cancelled_at = models.DateTimeField(null=True, blank=True, verbose_name="取消时间")
     notified_at = models.DateTimeField(null=True, blank=True, verbose_name="短信通知时间")
-
-    objects = ScopedManager()
 
     class Meta:
         verbose_name = "系统维护"

@@ -120,7 +120,7 @@ def unit_detail(request, id: int):
 @api_route(action=perms.UNIT_VIEW)
 def unit_children(request, id: int, include_revoked: bool = False):
     unit = selectors.unit_get(actor=request.actor, pk=id)
-    return list(selectors.unit_children(actor=request.actor, unit=unit, include_revoked=include_revoked))
+    return list(selectors.unit_list_children(actor=request.actor, unit=unit, include_revoked=include_revoked))
 
 
 @router.post("/units", response={201: UnitOut, **ERRORS}, summary="新建单位")

@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from fenji.core.kernel.paths import PathField, subtree_q
 
@@ -7,20 +8,20 @@ class UnitKind(models.TextChoices):
     """The generic levels. A unit's ``kind`` is one of these or one of the active profile's kinds
     (``org.kinds``), each of which names the level it stands for."""
 
-    PROVINCE = "province", "省级"
-    CITY = "city", "市级"
-    COUNTY = "county", "县级"
-    TOWN = "town", "乡镇（街道）"
-    VILLAGE = "village", "村（社区）"
-    UNIT = "unit", "单位"
-    DEPARTMENT = "department", "部门"
-    BRANCH = "branch", "支部"
-    OTHER = "other", "其他"
+    PROVINCE = "province", _("省级")
+    CITY = "city", _("市级")
+    COUNTY = "county", _("县级")
+    TOWN = "town", _("乡镇（街道）")
+    VILLAGE = "village", _("村（社区）")
+    UNIT = "unit", _("单位")
+    DEPARTMENT = "department", _("部门")
+    BRANCH = "branch", _("支部")
+    OTHER = "other", _("其他")
 
 
 class UnitStatus(models.TextChoices):
-    ACTIVE = "active", "正常"
-    REVOKED = "revoked", "已撤销"
+    ACTIVE = "active", _("正常")
+    REVOKED = "revoked", _("已撤销")
 
 
 class Unit(models.Model):

@@ -42,7 +42,7 @@ class PeriodForm(Form):
 def report_units(actor, action: str, *, own_unit: Unit, chosen: Unit | None = None) -> list[Unit]:
     """The tops of the actor's scope for ``action`` and the active units directly below them (one
     query for all tops); the chosen unit too when it lies deeper."""
-    roots = selectors.unit_roots(actor=actor, action=action)
+    roots = selectors.unit_list_roots(actor=actor, action=action)
     if not roots and policy.can(actor, action, own_unit.path):
         roots = [own_unit]  # a grant reaching its own unit only
     children: dict[int, list[Unit]] = {}

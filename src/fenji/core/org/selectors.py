@@ -41,18 +41,18 @@ def unit_get(*, actor, pk, action: str = perms.UNIT_VIEW) -> Unit:
         raise NotVisible("单位不存在或不在您的管理范围内", target_type=Unit._meta.label_lower, target_id=pk) from None
 
 
-def unit_roots(*, actor, action: str = perms.UNIT_VIEW) -> list[Unit]:
+def unit_list_roots(*, actor, action: str = perms.UNIT_VIEW) -> list[Unit]:
     """The tops of the actor's visible subtrees (usually one: the actor's own unit)."""
     paths = policy.scope_roots(actor, action)
     return list(Unit.objects.filter(path__in=paths).order_by("path"))
 
 
-def unit_ancestors(*, actor, unit: Unit, action: str = perms.UNIT_VIEW) -> list[Unit]:
+def unit_list_ancestors(*, actor, unit: Unit, action: str = perms.UNIT_VIEW) -> list[Unit]:
     """Breadcrumbs: the unit's ancestors that the actor can see, root first."""
     return list(unit_list(actor=actor, action=action).filter(path__in=ancestor_paths(unit.path)).order_by("path"))
 
 
-def unit_children(*, actor, unit: Unit, include_revoked: bool = False, action: str = perms.UNIT_VIEW):
+def unit_list_children(*, actor, unit: Unit, include_revoked: bool = False, action: str = perms.UNIT_VIEW):
     """Direct children with the size of each subtree from the rollup snapshot (ADR 0010).
 
     ``descendant_count`` (active units below) and ``<model_name>_count`` (blocking rows, e.g. active
@@ -87,7 +87,7 @@ def unit_subtree_stats(*, actor, unit: Unit) -> dict:
     return stats
 
 
-def unit_search(*, actor, text: str, limit: int = 50, action: str = perms.UNIT_VIEW):
+def unit_list_matching(*, actor, text: str, limit: int = 50, action: str = perms.UNIT_VIEW):
     text = (text or "").strip()
     units = unit_list(actor=actor, action=action).filter(status="active")
     if text:

@@ -18,7 +18,7 @@ def _unit_context(request, unit):
     actor = request.actor
     return {
         "unit": unit,
-        "ancestors": selectors.unit_ancestors(actor=actor, unit=unit),
+        "ancestors": selectors.unit_list_ancestors(actor=actor, unit=unit),
         "can": {
             code.rsplit(".", 1)[-1]: policy.can(actor, code, unit.path)
             for code in (perms.UNIT_CREATE, perms.UNIT_UPDATE, perms.UNIT_MOVE, perms.UNIT_REVOKE)
@@ -28,17 +28,17 @@ def _unit_context(request, unit):
 
 @signed_in
 def home(request):
-    roots = selectors.unit_roots(actor=request.actor)
+    roots = selectors.unit_list_roots(actor=request.actor)
     overview = [(root, selectors.unit_subtree_stats(actor=request.actor, unit=root)) for root in roots]
     return render(request, "org/home.html", {"overview": overview})
 
 
 @requires(perms.UNIT_VIEW)
 def unit_tree(request):
-    roots = selectors.unit_roots(actor=request.actor)
+    roots = selectors.unit_list_roots(actor=request.actor)
     query = search_text(request.GET.get("q"))
     return render(request, "org/tree.html", {"roots": roots, "query": query,
-                                             "found": selectors.unit_search(actor=request.actor, text=query)
+                                             "found": selectors.unit_list_matching(actor=request.actor, text=query)
                                              if query else None})
 
 
@@ -46,7 +46,7 @@ def unit_tree(request):
 def unit_children(request, pk):
     """The htmx fragment that unfolds one branch of the tree."""
     unit = selectors.unit_get(actor=request.actor, pk=pk)
-    children = selectors.unit_children(actor=request.actor, unit=unit)
+    children = selectors.unit_list_children(actor=request.actor, unit=unit)
     return render(request, "org/_children.html", {"children": children})
 
 
@@ -54,7 +54,7 @@ def unit_children(request, pk):
 def unit_detail(request, pk):
     unit = selectors.unit_get(actor=request.actor, pk=pk)
     context = _unit_context(request, unit)
-    context["children"] = selectors.unit_children(actor=request.actor, unit=unit, include_revoked=True)
+    context["children"] = selectors.unit_list_children(actor=request.actor, unit=unit, include_revoked=True)
     context["stats"] = selectors.unit_subtree_stats(actor=request.actor, unit=unit)
     return render(request, "org/unit_detail.html", context)
 
@@ -112,7 +112,7 @@ def unit_move(request, pk):
             "cancel_url": reverse("org:move", args=[unit.pk]),
         })
     query = search_text(request.GET.get("q"))
-    candidates = selectors.unit_search(actor=request.actor, text=query, action=perms.UNIT_MOVE) if query else []
+    candidates = selectors.unit_list_matching(actor=request.actor, text=query, action=perms.UNIT_MOVE) if query else []
     context = _unit_context(request, unit)
     context.update(query=query, candidates=candidates)
     return render(request, "org/unit_move.html", context)

@@ -15,7 +15,7 @@ from fenji.core.kernel.inputs import parse_id
 from fenji.core.kernel.xlsx import jobs
 from fenji.core.kernel.xlsx.report import template
 from fenji.core.org.models import UnitStatus
-from fenji.core.org.selectors import unit_get, unit_list, unit_roots
+from fenji.core.org.selectors import unit_get, unit_list, unit_list_roots
 from fenji.core.web.excel import XLSX, stamp
 from fenji.core.web.forms import add_domain_error
 from fenji.core.web.routes import requires
@@ -33,7 +33,7 @@ CHOICE_LIMIT = 300
 
 def _units(actor, chosen=None) -> list:
     """The units offered as the default: the tops of the actor's reach and their children (and ``chosen``)."""
-    roots = unit_roots(actor=actor, action=perms.ACCOUNT_OPEN)
+    roots = unit_list_roots(actor=actor, action=perms.ACCOUNT_OPEN)
     single = [g.unit_path for g in actor.grants if perms.ACCOUNT_OPEN in g.actions and g.reach != Reach.SUBTREE]
     units = {u.pk: u for u in roots}
     if single:

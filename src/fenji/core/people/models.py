@@ -5,21 +5,22 @@ from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.db import models
 from django.db.models import Q
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext_lazy as _
 
-from fenji.core.access.scoping import ScopedQuerySet
 from fenji.core.kernel import profiles
 from fenji.core.kernel.crypto import blind_index
 from fenji.core.kernel.errors import DomainError
 from fenji.core.kernel.fields import BlindIndexField, EncryptedTextField
 from fenji.core.kernel.models import BlindIndexed, OrgOwned
+from fenji.core.kernel.scoping import ScopedQuerySet
 from fenji.core.kernel.text import NUMBER
 
 from .identity import clean_mobile, mask_id_number, mask_mobile
 
 
 class Gender(models.TextChoices):
-    MALE = "M", "男"
-    FEMALE = "F", "女"
+    MALE = "M", _("男")
+    FEMALE = "F", _("女")
 
 
 class Person(BlindIndexed):
@@ -51,10 +52,10 @@ class Person(BlindIndexed):
 
 
 class AccountKind(models.TextChoices):
-    STAFF = "staff", "工作人员"
-    MEMBER = "member", "会员/团员"
-    ELDER = "elder", "离退休干部"
-    CITIZEN = "citizen", "群众"
+    STAFF = "staff", _("工作人员")
+    MEMBER = "member", _("会员/团员")
+    ELDER = "elder", _("离退休干部")
+    CITIZEN = "citizen", _("群众")
 
 
 def account_kinds_used() -> list[tuple[str, str]]:
@@ -67,19 +68,19 @@ MOBILE_ONLY_KINDS = {AccountKind.MEMBER, AccountKind.ELDER, AccountKind.CITIZEN}
 
 
 class AccountStatus(models.TextChoices):
-    ACTIVE = "active", "正常"
-    DISABLED = "disabled", "已停用"
+    ACTIVE = "active", _("正常")
+    DISABLED = "disabled", _("已停用")
 
 
 class DutyStatus(models.TextChoices):
     """Whether a staff member is at their post (seed 004 §14: the situations that clear their permissions)."""
 
-    ON_DUTY = "on_duty", "在岗"
-    RETIRED = "retired", "退休退职"
-    TRANSFERRED = "transferred", "调离"
-    LEAVE = "leave", "脱岗3个月以上"
-    INVESTIGATION = "investigation", "接受调查"
-    OTHER = "other", "其他影响履职情况"
+    ON_DUTY = "on_duty", _("在岗")
+    RETIRED = "retired", _("退休退职")
+    TRANSFERRED = "transferred", _("调离")
+    LEAVE = "leave", _("脱岗3个月以上")
+    INVESTIGATION = "investigation", _("接受调查")
+    OTHER = "other", _("其他影响履职情况")
 
 
 class AccountManager(BaseUserManager.from_queryset(ScopedQuerySet)):

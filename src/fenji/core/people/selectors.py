@@ -110,7 +110,7 @@ def stale_cutoff(days: int | None = None):
     return timezone.now() - datetime.timedelta(days=days)
 
 
-def stale_account_list(*, actor, action: str = perms.ACCOUNT_VIEW, days: int | None = None, unit=None):
+def account_list_stale(*, actor, action: str = perms.ACCOUNT_VIEW, days: int | None = None, unit=None):
     """Active staff accounts in scope that have not logged in for ``days`` (default
     ``FENJI_STALE_ACCOUNT_DAYS``); an account that never logged in counts from its opening.
 

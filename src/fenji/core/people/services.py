@@ -27,7 +27,7 @@ from .member_import import ImportResult, ImportStopped, member_import, member_im
 from .models import Account, AccountKind, AccountStatus, DutyStatus, PasswordHistory, Person, account_kinds_used
 from .passwords import generate_initial_password
 from .referrals import refer_duplicate
-from .selectors import stale_account_list
+from .selectors import account_list_stale
 
 DUPLICATE_ID = "该身份证号码已有账号：一人只能有一个账号，如需调整请联系其所在单位管理员"
 DUPLICATE_MOBILE = "该手机号码已有账号：一人只能有一个账号，如需调整请联系其所在单位管理员"
@@ -284,7 +284,7 @@ def account_stale_disable(*, actor, accounts, note: str) -> StaleReview:
     # Lock the rows first, then ask again which of them are still stale and in scope.
     list(Account.objects.unscoped(reason="locking the reviewed accounts").select_for_update()
          .filter(pk__in=pks).values_list("pk", flat=True))
-    still_stale = set(stale_account_list(actor=actor, action=perms.ACCOUNT_DISABLE, days=days)
+    still_stale = set(account_list_stale(actor=actor, action=perms.ACCOUNT_DISABLE, days=days)
                       .filter(pk__in=pks).values_list("pk", flat=True))
     reason = f"超过{days}天未登录，经审核停用：{note}"
     review = StaleReview()

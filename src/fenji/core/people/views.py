@@ -256,7 +256,7 @@ def stale_accounts(request):
     days = settings.FENJI_STALE_ACCOUNT_DAYS
     if request.method == "POST":
         return _stale_review(request, days)
-    accounts = selectors.stale_account_list(actor=request.actor, days=days)
+    accounts = selectors.account_list_stale(actor=request.actor, days=days)
     if request.GET.get("format") == "xlsx":
         return exports.stale_accounts_export(actor=request.actor, accounts=accounts, days=days).response(
             f"stale-accounts-{stamp()}.xlsx")

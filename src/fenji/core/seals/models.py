@@ -3,7 +3,6 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from fenji.core.access.scoping import ScopedManager
 from fenji.core.kernel.fields import EncryptedTextField
 from fenji.core.kernel.models import OrgOwned
 
@@ -22,8 +21,6 @@ class SealKey(OrgOwned):
     revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="+", verbose_name="停用人")
     revoke_reason = models.CharField(max_length=200, blank=True, verbose_name="停用原因")
-
-    objects = ScopedManager()
 
     class Meta:
         verbose_name = "单位电子印章"

@@ -8,7 +8,7 @@ from . import permissions as perms
 from .models import SealKey
 
 
-def keys_for_units(actor, units) -> dict[int, list[SealKey]]:
+def seal_key_list_for_units(*, actor, units) -> dict[int, list[SealKey]]:
     """Seals of ``units`` within the actor's scope, newest first per unit."""
     rows = (SealKey.objects.visible_to(actor, perms.KEY_MANAGE).filter(unit_id__in=[u.pk for u in units])
             .select_related("created_by__person").order_by("-created_at", "-id"))
@@ -18,8 +18,8 @@ def keys_for_units(actor, units) -> dict[int, list[SealKey]]:
     return keys
 
 
-def key_for(actor, pk: int) -> SealKey:
-    key = SealKey.objects.visible_to(actor, perms.KEY_MANAGE).select_related("unit").filter(pk=pk).first()
+def seal_key_get(*, actor, pk: int, action: str = perms.KEY_MANAGE) -> SealKey:
+    key = SealKey.objects.visible_to(actor, action).select_related("unit").filter(pk=pk).first()
     if key is None:
         raise NotVisible("印章不存在或不在您的管理范围内", target_type=SealKey._meta.label_lower, target_id=pk)
     return key

@@ -20,8 +20,8 @@ from .forms import RevokeForm
 @requires(perms.KEY_MANAGE)
 def seal_list(request):
     q = search_text(request.GET.get("q"), limit=50)
-    units = list(org_selectors.unit_search(actor=request.actor, text=q, limit=50, action=perms.KEY_MANAGE))
-    keys = selectors.keys_for_units(request.actor, units)
+    units = list(org_selectors.unit_list_matching(actor=request.actor, text=q, limit=50, action=perms.KEY_MANAGE))
+    keys = selectors.seal_key_list_for_units(actor=request.actor, units=units)
     rows = []
     for unit in units:
         unit_keys = keys.get(unit.pk, [])
@@ -55,7 +55,7 @@ def create(request, unit_pk):
 @requires(perms.KEY_MANAGE)
 @require_http_methods(["GET", "POST"])
 def revoke(request, pk):
-    key = selectors.key_for(request.actor, pk)
+    key = selectors.seal_key_get(actor=request.actor, pk=pk)
     form = RevokeForm(request.POST or None)
     done = form_post(request, form, lambda data: services.seal_key_revoke(
         actor=request.actor, key=key, reason=data["reason"]), success=f"{reverse('seals:list')}?q={key.unit.name}",

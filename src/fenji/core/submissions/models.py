@@ -1,24 +1,24 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from fenji.core.access.scoping import ScopedManager
 from fenji.core.kernel.models import OrgOwned
 
 
 class SubmissionKind(models.TextChoices):
-    INFO = "info", "信息"
-    REQUEST = "request", "请示"
-    REPORT = "report", "报告"
+    INFO = "info", _("信息")
+    REQUEST = "request", _("请示")
+    REPORT = "report", _("报告")
 
 
 class SubmissionState(models.TextChoices):
-    DRAFT = "draft", "草稿"
-    REVIEWING = "reviewing", "待负责人审核"
-    SUBMITTED = "submitted", "已盖章报送"
-    RECEIVED = "received", "上级已签收"
-    HANDLED = "handled", "已办结"
-    RETURNED = "returned", "已退回"
+    DRAFT = "draft", _("草稿")
+    REVIEWING = "reviewing", _("待负责人审核")
+    SUBMITTED = "submitted", _("已盖章报送")
+    RECEIVED = "received", _("上级已签收")
+    HANDLED = "handled", _("已办结")
+    RETURNED = "returned", _("已退回")
 
 
 EDITABLE = (SubmissionState.DRAFT, SubmissionState.RETURNED)
@@ -58,8 +58,6 @@ class Submission(OrgOwned):
                                     related_name="+", verbose_name="退回人")
     returned_at = models.DateTimeField(null=True, blank=True, verbose_name="退回时间")
     return_reason = models.CharField(max_length=500, blank=True, verbose_name="退回原因")
-
-    objects = ScopedManager()
 
     class Meta:
         verbose_name = "上报事项"

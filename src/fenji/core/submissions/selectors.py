@@ -4,7 +4,7 @@ one item; and the seal check of a submitted item against the files as they are n
 from django.db.models import Q
 
 from fenji.core.access import policy
-from fenji.core.files.selectors import attachments_unchecked
+from fenji.core.files.selectors import attachment_list_unchecked
 from fenji.core.kernel.errors import NotVisible
 from fenji.core.seals import permissions as seal_perms
 from fenji.core.seals.services import seal_export, seal_verify
@@ -21,14 +21,14 @@ def _rows(reason: str):
     return Submission.objects.unscoped(reason=reason).select_related(*LISTED)
 
 
-def outgoing(actor):
+def submission_list_outgoing(*, actor):
     """Items of the units where the actor drafts: drafts only the actor's own, the rest of the unit's."""
     return (Submission.objects.visible_to(actor, perms.SUBMISSION_DRAFT)
             .filter(~Q(state__in=EDITABLE) | Q(drafted_by_id=actor.account_id))
             .select_related(*LISTED).order_by("-id"))
 
 
-def awaiting_review(actor):
+def submission_list_awaiting_review(*, actor):
     """Items of the actor's own unit waiting for its head's review and seal, not the actor's own drafts
     (a superior's head does not seal for a unit below: ``seals.services.may_apply``)."""
     return (Submission.objects.visible_to(actor, seal_perms.SEAL_APPLY)
@@ -37,14 +37,14 @@ def awaiting_review(actor):
             .select_related(*LISTED).order_by("id"))
 
 
-def incoming(actor):
+def submission_list_incoming(*, actor):
     """Items submitted to units the actor handles for (sent from the units just below them)."""
     return (_rows("filtered by the handler's scope over the target unit")
             .filter(policy.scope_q(actor, perms.SUBMISSION_HANDLE, field="target_unit__path"), state__in=SENT)
             .order_by("-submitted_at", "-id"))
 
 
-def may_see(actor, submission: Submission) -> bool:
+def submission_is_visible(*, actor, submission: Submission) -> bool:
     if submission.drafted_by_id == actor.account_id:
         return True
     if submission.state in EDITABLE:
@@ -55,25 +55,25 @@ def may_see(actor, submission: Submission) -> bool:
     return submission.state in SENT and policy.can(actor, perms.SUBMISSION_HANDLE, submission.target_unit.path)
 
 
-def submission_for(actor, pk: int) -> Submission:
+def submission_get(*, actor, pk: int) -> Submission:
     submission = _rows("visibility decided below").filter(pk=pk).first()
-    if submission is None or not may_see(actor, submission):
+    if submission is None or not submission_is_visible(actor=actor, submission=submission):
         raise NotVisible(target_type=Submission._meta.label_lower, target_id=pk, exists=submission is not None)
     return submission
 
 
-def attachments_of(submission: Submission) -> list:
+def submission_attachments(submission: Submission) -> list:
     """The item's attachments, reached through the item the caller has shown the actor."""
     return list(submission.attachments.unscoped(reason="attachments of a submission already in scope")
                 .order_by("pk"))
 
 
-def stamp_of(submission: Submission) -> SealStamp | None:
+def submission_stamp(submission: Submission) -> SealStamp | None:
     return SealStamp.from_json(submission.stamp_json) if submission.stamp_json else None
 
 
 def _stamped_files(stamp: SealStamp) -> list[tuple[str, bytes | None]]:
-    rows = {a.pk: a for a in attachments_unchecked([entry.get("id") for entry in stamp.attachments])}
+    rows = {a.pk: a for a in attachment_list_unchecked([entry.get("id") for entry in stamp.attachments])}
     files = []
     for entry in stamp.attachments:
         attachment = rows.get(entry.get("id"))
@@ -85,16 +85,16 @@ def _stamped_files(stamp: SealStamp) -> list[tuple[str, bytes | None]]:
     return files
 
 
-def seal_check(submission: Submission) -> VerifyResult | None:
+def submission_seal_verify(submission: Submission) -> VerifyResult | None:
     """Check the stored stamp now: the row's content and the stored files' bytes (None when unsealed)."""
-    stamp = stamp_of(submission)
+    stamp = submission_stamp(submission)
     if stamp is None:
         return None
     return seal_verify(stamp, content_bytes(submission), [data for _name, data in _stamped_files(stamp)])
 
 
-def sealed_package(submission: Submission) -> bytes:
-    stamp = stamp_of(submission)
+def submission_package(submission: Submission) -> bytes:
+    stamp = submission_stamp(submission)
     if stamp is None:
         raise NotVisible("该事项尚未盖章")
     files = [(name, data if data is not None else b"") for name, data in _stamped_files(stamp)]

@@ -27,9 +27,9 @@ LIST_SIZE = 50
 def submission_list(request):
     actor = request.actor
     return render(request, "submissions/list.html", {
-        "outgoing": selectors.outgoing(actor)[:LIST_SIZE],
-        "awaiting": selectors.awaiting_review(actor)[:LIST_SIZE],
-        "incoming": selectors.incoming(actor)[:LIST_SIZE],
+        "outgoing": selectors.submission_list_outgoing(actor=actor)[:LIST_SIZE],
+        "awaiting": selectors.submission_list_awaiting_review(actor=actor)[:LIST_SIZE],
+        "incoming": selectors.submission_list_incoming(actor=actor)[:LIST_SIZE],
         "can_draft": policy.can(actor, perms.SUBMISSION_DRAFT, actor.unit_path),
     })
 
@@ -71,10 +71,10 @@ def new(request):
 @requires(perms.SUBMISSION_DRAFT)
 @require_http_methods(["GET", "POST"])
 def edit(request, pk):
-    submission = selectors.submission_for(request.actor, pk)
+    submission = selectors.submission_get(actor=request.actor, pk=pk)
     if submission.drafted_by_id != request.actor.account_id or not submission.editable:
         raise NotVisible()
-    attachments = selectors.attachments_of(submission)
+    attachments = selectors.submission_attachments(submission)
     initial = {"kind": submission.kind, "title": submission.title, "body": submission.body,
                "contact": submission.contact}
     form = SubmissionForm(request.POST or None, request.FILES or None, initial=initial, attachments=attachments)
@@ -89,8 +89,8 @@ def edit(request, pk):
 @signed_in
 def detail(request, pk):
     actor = request.actor
-    submission = selectors.submission_for(actor, pk)
-    check = selectors.seal_check(submission)
+    submission = selectors.submission_get(actor=actor, pk=pk)
+    check = selectors.submission_seal_verify(submission)
     own = submission.drafted_by_id == actor.account_id
     target_path = submission.target_unit.path
     handler = policy.can(actor, perms.SUBMISSION_HANDLE, target_path)
@@ -98,8 +98,8 @@ def detail(request, pk):
     state = submission.state
     return render(request, "submissions/detail.html", {
         "s": submission,
-        "attachments": selectors.attachments_of(submission),
-        "stamp": selectors.stamp_of(submission),
+        "attachments": selectors.submission_attachments(submission),
+        "stamp": selectors.submission_stamp(submission),
         "check": check,
         "may_edit": own and submission.editable,
         "may_send": own and submission.editable,
@@ -114,7 +114,7 @@ def detail(request, pk):
 
 
 def _act(request, pk, run, done: str):
-    submission = selectors.submission_for(request.actor, pk)
+    submission = selectors.submission_get(actor=request.actor, pk=pk)
     try:
         run(submission)
     except DomainError as refusal:
@@ -157,7 +157,7 @@ def handle(request, pk):
 @signed_in
 @require_http_methods(["GET", "POST"])
 def return_view(request, pk):
-    submission = selectors.submission_for(request.actor, pk)
+    submission = selectors.submission_get(actor=request.actor, pk=pk)
     form = ReturnForm(request.POST or None)
     done = form_post(request, form, lambda data: services.submission_return(
         actor=request.actor, submission=submission, reason=data["reason"]),
@@ -174,15 +174,15 @@ def return_view(request, pk):
 
 @signed_in
 def package(request, pk):
-    submission = selectors.submission_for(request.actor, pk)
-    data = selectors.sealed_package(submission)
+    submission = selectors.submission_get(actor=request.actor, pk=pk)
+    data = selectors.submission_package(submission)
     return download_response(data, f"{submission.title[:60]}-签章文件包.zip")
 
 
 @signed_in
 def attachment(request, pk, attachment_pk):
-    submission = selectors.submission_for(request.actor, pk)
-    for item in selectors.attachments_of(submission):
+    submission = selectors.submission_get(actor=request.actor, pk=pk)
+    for item in selectors.submission_attachments(submission):
         if item.pk == attachment_pk:
             return attachment_response(item)
     raise NotVisible()

@@ -3,17 +3,17 @@ import json
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from fenji.core.access.scoping import ScopedManager
 from fenji.core.kernel.fields import EncryptedTextField
 from fenji.core.kernel.models import OrgOwned
 
 
 class RequestState(models.TextChoices):
-    PENDING = "pending", "办理中"
-    DONE = "done", "已办结"
-    REJECTED = "rejected", "未通过"
-    WITHDRAWN = "withdrawn", "已撤回"
+    PENDING = "pending", _("办理中")
+    DONE = "done", _("已办结")
+    REJECTED = "rejected", _("未通过")
+    WITHDRAWN = "withdrawn", _("已撤回")
 
 
 class Request(OrgOwned):
@@ -33,8 +33,6 @@ class Request(OrgOwned):
     closed_at = models.DateTimeField(null=True, blank=True, verbose_name="办结时间")
     result = models.TextField(blank=True, verbose_name="办理结果")
 
-    objects = ScopedManager()
-
     class Meta:
         verbose_name = "申请"
         verbose_name_plural = "申请"
@@ -52,12 +50,12 @@ class Request(OrgOwned):
 
 
 class StepState(models.TextChoices):
-    WAITING = "waiting", "未开始"
-    OPEN = "open", "待办"
-    APPROVED = "approved", "同意"
-    DONE = "done", "已办理"
-    REJECTED = "rejected", "不同意"
-    CANCELLED = "cancelled", "已取消"
+    WAITING = "waiting", _("未开始")
+    OPEN = "open", _("待办")
+    APPROVED = "approved", _("同意")
+    DONE = "done", _("已办理")
+    REJECTED = "rejected", _("不同意")
+    CANCELLED = "cancelled", _("已取消")
 
 
 DECIDED = (StepState.APPROVED, StepState.DONE, StepState.REJECTED)
@@ -87,8 +85,6 @@ class Step(OrgOwned):
     reminded_at = models.DateTimeField(null=True, blank=True, verbose_name="提醒时间")
     overdue_notified_at = models.DateTimeField(null=True, blank=True, verbose_name="超期通知时间")
 
-    objects = ScopedManager()
-
     class Meta:
         verbose_name = "审批环节"
         verbose_name_plural = "审批环节"
@@ -101,6 +97,10 @@ class Step(OrgOwned):
 
     def __str__(self):
         return f"{self.request.title} · {self.label}"
+
+    @property
+    def still_open(self) -> bool:
+        return self.state == StepState.OPEN
 
     @property
     def overdue(self) -> bool:

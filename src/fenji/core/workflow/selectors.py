@@ -15,12 +15,12 @@ from . import registry
 from .models import DECIDED, Request, Step, StepState
 
 
-def requests_mine(actor):
+def request_list_mine(*, actor):
     return (Request.objects.unscoped(reason="the requester's own requests")
             .filter(requester_id=actor.account_id).select_related("unit").order_by("-id"))
 
 
-def requests_in_scope(actor):
+def request_list(*, actor):
     """Requests filed in units the actor oversees (leaders, administrators, auditors)."""
     return (Request.objects.visible_to(actor, perms.REQUEST_VIEW)
             .select_related("unit", "requester__person").order_by("-id"))
@@ -39,7 +39,7 @@ def _decidable_q(actor) -> Q:
     return q
 
 
-def steps_awaiting(actor):
+def step_list_awaiting(*, actor):
     """Open steps the actor may decide, soonest due first; not those of the actor's own requests."""
     return (Step.objects.unscoped(reason="filtered by the actor's grants per step action")
             .filter(_decidable_q(actor), state=StepState.OPEN)
@@ -49,13 +49,13 @@ def steps_awaiting(actor):
             .order_by("due_at", "id"))
 
 
-def request_for(actor, pk: int) -> Request:
+def request_get(*, actor, pk: int, action: str = perms.REQUEST_VIEW) -> Request:
     """One request, if the actor filed it, oversees its unit, or may decide one of its steps."""
     request = (Request.objects.unscoped(reason="visibility decided below").select_related("unit", "requester__person")
                .filter(pk=pk).first())
     if request is None:
         raise NotVisible(target_type=Request._meta.label_lower, target_id=pk, exists=False)
-    if request.requester_id == actor.account_id or policy.can(actor, perms.REQUEST_VIEW, request.unit_path):
+    if request.requester_id == actor.account_id or policy.can(actor, action, request.unit_path):
         return request
     steps = Step.objects.unscoped(reason="visibility through a decidable step").filter(request=request)
     if steps.filter(_decidable_q(actor)).exists():
@@ -63,12 +63,12 @@ def request_for(actor, pk: int) -> Request:
     raise NotVisible(target_type=Request._meta.label_lower, target_id=pk, exists=True)
 
 
-def steps_of(request: Request) -> list[Step]:
+def step_list_for_request(request: Request) -> list[Step]:
     return list(Step.objects.unscoped(reason="steps of a request already shown to the actor")
                 .filter(request=request).select_related("decided_by__person", "unit").order_by("index"))
 
 
-def open_step_for(actor, request: Request) -> Step | None:
+def step_get_open(*, actor, request: Request) -> Step | None:
     """The open step of ``request`` if the actor may decide it."""
     return (Step.objects.unscoped(reason="filtered by the actor's grants per step action")
             .filter(_decidable_q(actor), request=request, state=StepState.OPEN).first())
@@ -89,7 +89,7 @@ class Timeliness:
         return None if self.decided == 0 else self.on_time / self.decided
 
 
-def timeliness(actor, *, root_path: str, start: datetime.date, end: datetime.date) -> list[Timeliness]:
+def request_timeliness(*, actor, root_path: str, start: datetime.date, end: datetime.date) -> list[Timeliness]:
     """及时率 per deciding unit within ``root_path``'s subtree, for steps decided in [start, end],
     plus the steps still open and already overdue. One grouped query; the actor must oversee the root."""
     if not policy.can(actor, perms.REQUEST_VIEW, root_path):

@@ -124,7 +124,7 @@ def _user_unit(request):
 
 @signed_in
 def mine(request):
-    page = newest_first_page(selectors.requests_mine(request.actor), after=request.GET.get("after", ""))
+    page = newest_first_page(selectors.request_list_mine(actor=request.actor), after=request.GET.get("after", ""))
     page.rows = _decorate(page.rows)
     return render(request, "workflow/mine.html", {
         "page": page, "query": query_without(request, "after"), "first_page": not request.GET.get("after"),
@@ -189,7 +189,7 @@ def file(request, kind):
 
 @signed_in
 def awaiting(request):
-    steps = selectors.steps_awaiting(request.actor)
+    steps = selectors.step_list_awaiting(actor=request.actor)
     page = Paginator(steps, AWAITING_PAGE_SIZE).get_page(request.GET.get("page"))
     for step in page:
         step.type_label = _type_label(step.request.kind)
@@ -202,8 +202,8 @@ def awaiting(request):
 def _detail(request, req, *, form=None, status=200):
     actor = request.actor
     request_type = registry.get(req.kind)
-    steps = _step_rows(selectors.steps_of(req))
-    open_step = selectors.open_step_for(actor, req) if req.state == RequestState.PENDING else None
+    steps = _step_rows(selectors.step_list_for_request(req))
+    open_step = selectors.step_get_open(actor=actor, request=req) if req.state == RequestState.PENDING else None
     spec = _spec(req, open_step)
     note = reason_against(services.step_decide_check, actor=actor, step=open_step,
                           request=req) if open_step is not None else ""
@@ -219,15 +219,15 @@ def _detail(request, req, *, form=None, status=200):
 
 @signed_in
 def detail(request, pk):
-    return _detail(request, selectors.request_for(request.actor, pk))
+    return _detail(request, selectors.request_get(actor=request.actor, pk=pk))
 
 
 @signed_in
 @require_POST
 def decide(request, pk):
     actor = request.actor
-    req = selectors.request_for(actor, pk)
-    step = selectors.open_step_for(actor, req) if req.state == RequestState.PENDING else None
+    req = selectors.request_get(actor=actor, pk=pk)
+    step = selectors.step_get_open(actor=actor, request=req) if req.state == RequestState.PENDING else None
     if step is None:
         messages.error(request, _("该环节已办理、申请已结束，或您无权办理该环节"))
         return redirect("workflow:detail", pk=req.pk)
@@ -257,7 +257,7 @@ def decide(request, pk):
 @require_http_methods(["GET", "POST"])
 def withdraw(request, pk):
     actor = request.actor
-    req = selectors.request_for(actor, pk)
+    req = selectors.request_get(actor=actor, pk=pk)
     if req.requester_id != actor.account_id:
         raise NotVisible()
     detail_url = reverse("workflow:detail", args=[req.pk])
@@ -285,7 +285,7 @@ def in_scope(request):
     kinds = [(t.code, str(t.label)) for t in registry.all_types()]
     form = RequestFilterForm(request.GET or None, kinds=kinds)
     data = form.cleaned_data if form.is_valid() else {}
-    requests = selectors.requests_in_scope(request.actor)
+    requests = selectors.request_list(actor=request.actor)
     if data.get("state"):
         requests = requests.filter(state=data["state"])
     if data.get("kind"):
@@ -307,7 +307,7 @@ def in_scope(request):
 def timeliness(request):
     choice = period_choice(request.actor, request.GET, perms.REQUEST_VIEW, own_unit=_user_unit(request))
     form, unit, start, end = choice.form, choice.unit, choice.start, choice.end
-    rows = selectors.timeliness(request.actor, root_path=unit.path, start=start, end=end) if unit else []
+    rows = selectors.request_timeliness(actor=request.actor, root_path=unit.path, start=start, end=end) if unit else []
     total = {"decided": sum(r.decided for r in rows), "on_time": sum(r.on_time for r in rows),
              "overdue_open": sum(r.overdue_open for r in rows)}
     total["rate"] = percent(total["on_time"] / total["decided"] if total["decided"] else None)

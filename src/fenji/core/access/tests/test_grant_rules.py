@@ -275,7 +275,7 @@ def test_a_refusal_inside_a_write_leaves_nothing_but_its_record(tree, security):
 
 
 def test_unscoped_queries_fail_closed(tree):
-    from fenji.core.access.scoping import UnscopedQuery
+    from fenji.core.kernel.scoping import UnscopedQuery
     from fenji.core.people.models import Account
 
     with pytest.raises(UnscopedQuery):

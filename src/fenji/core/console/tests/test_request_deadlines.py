@@ -17,7 +17,7 @@ from fenji.core.notify.models import Message
 from fenji.core.notify.sms import read_outbox
 from fenji.core.workflow.models import Step, StepState
 from fenji.core.workflow.reminders import send_due_reminders
-from fenji.core.workflow.selectors import timeliness
+from fenji.core.workflow.selectors import request_timeliness
 from fenji.core.workflow.services import request_file, step_decide
 from fenji.testing import actor
 
@@ -84,8 +84,9 @@ def test_an_overdue_step_is_flagged_once_and_counts_against_the_timeliness_rate(
         step_decide(actor=actor(city.leader), step=leader_step, approve=True)
     step.refresh_from_db()
     assert step.on_time is False and step.state == StepState.APPROVED
-    rows = {r.unit_name: r for r in timeliness(actor(city.leader), root_path=city.unit.path,
-                                                start=datetime.date(2026, 11, 1), end=datetime.date(2026, 11, 30))}
+    rows = {r.unit_name: r for r in request_timeliness(actor=actor(city.leader), root_path=city.unit.path,
+                                                       start=datetime.date(2026, 11, 1),
+                                                       end=datetime.date(2026, 11, 30))}
     assert (rows["南京市"].decided, rows["南京市"].on_time) == (2, 1)
     assert rows["南京市"].rate == 0.5
 

@@ -190,9 +190,9 @@ def test_the_person_a_request_is_about_cannot_sign_it(city):
                            data={"account": city.head.pk, "role": "operator", "reach": "unit"})
     with pytest.raises(RuleViolation, match="涉及您本人"):
         step_decide(actor=actor(city.head), step=_open_step(request), approve=True)
-    from fenji.core.workflow.selectors import steps_awaiting
+    from fenji.core.workflow.selectors import step_list_awaiting
 
-    assert not steps_awaiting(actor(city.head)).filter(request=request).exists()
+    assert not step_list_awaiting(actor=actor(city.head)).filter(request=request).exists()
 
 
 def test_request_forms_offer_only_the_requesting_units_own_staff(tree, city):

@@ -164,18 +164,18 @@ def test_the_benchmark_hook_fans_out_a_subtree(tree, people):
 def test_a_unit_outside_the_targets_cannot_see_the_delivery(tree, people):
     dispatch = send(people.city_head, Targets(units=[tree.town]))
     delivery = deliveries(dispatch).get()
-    assert selectors.delivery_for(as_actor(people.town_clerk), delivery.pk) == delivery
-    assert selectors.delivery_for(as_actor(people.city_head), delivery.pk) == delivery  # the sender
+    assert selectors.delivery_get(actor=as_actor(people.town_clerk), pk=delivery.pk) == delivery
+    assert selectors.delivery_get(actor=as_actor(people.city_head), pk=delivery.pk) == delivery  # the sender
     for outsider in (people.other_clerk, people.sibling_clerk, people.town_member):
         with pytest.raises(NotVisible):
-            selectors.delivery_for(as_actor(outsider), delivery.pk)
-        assert not selectors.inbox(as_actor(outsider)).filter(pk=delivery.pk).exists()
+            selectors.delivery_get(actor=as_actor(outsider), pk=delivery.pk)
+        assert not selectors.delivery_list_inbox(actor=as_actor(outsider)).filter(pk=delivery.pk).exists()
         with pytest.raises(NotVisible):
             services.delivery_sign(actor=as_actor(outsider), delivery=delivery)
     # a county clerk oversees the town, but only the town's own accounts sign for it
     with pytest.raises(AccessDenied):
         services.delivery_sign(actor=as_actor(people.county_clerk), delivery=delivery)
-    assert list(selectors.inbox(as_actor(people.town_clerk))) == [delivery]
+    assert list(selectors.delivery_list_inbox(actor=as_actor(people.town_clerk))) == [delivery]
 
 
 def test_signing_within_the_deadline_and_overdue(tree, people):
@@ -186,16 +186,16 @@ def test_signing_within_the_deadline_and_overdue(tree, people):
     with time_machine.travel(at(2026, 11, 2, 9, 8), tick=False):
         services.delivery_sign(actor=as_actor(people.town_clerk), delivery=town)
         assert not Delivery.objects.unscoped(reason="test").get(pk=town.pk).sign_overdue
-        assert selectors.tracking_counts(dispatch)["overdue"] == 0
+        assert selectors.dispatch_tracking_counts(dispatch)["overdue"] == 0
     with time_machine.travel(at(2026, 11, 2, 9, 15), tick=False):
-        counts = selectors.tracking_counts(dispatch)
+        counts = selectors.dispatch_tracking_counts(dispatch)
         assert counts["overdue"] == 1 and counts["unsigned"] == 1 and counts["signed"] == 1
         services.delivery_sign(actor=as_actor(people.other_clerk), delivery=other)
         with pytest.raises(DomainError, match="已签收"):
             services.delivery_sign(actor=as_actor(people.other_clerk), delivery=other)
     other.refresh_from_db()
     assert other.sign_overdue and other.signed_by_id == people.other_clerk.pk
-    counts = selectors.tracking_counts(dispatch)
+    counts = selectors.dispatch_tracking_counts(dispatch)
     assert counts["signed"] == 2 and counts["late"] == 1 and counts["overdue"] == 0
 
 
@@ -231,14 +231,14 @@ def test_reply_return_reply_again_and_accept(tree, people):
     delivery.refresh_from_db()
     assert delivery.review_state == ReviewState.RETURNED and delivery.return_reason == "缺少现场照片"
     assert Message.objects.filter(recipient=people.town_clerk, kind="dispatch.returned").count() == 1
-    assert selectors.tracking_counts(dispatch)["returned"] == 1
+    assert selectors.dispatch_tracking_counts(dispatch)["returned"] == 1
     services.delivery_reply(actor=clerk, delivery=delivery, text="已补充照片说明")
     services.delivery_accept(actor=head, delivery=delivery)
     delivery.refresh_from_db()
     assert delivery.review_state == ReviewState.ACCEPTED and delivery.reply_text == "已补充照片说明"
     with pytest.raises(DomainError):
         services.delivery_reply(actor=clerk, delivery=delivery, text="改")
-    counts = selectors.tracking_counts(dispatch)
+    counts = selectors.dispatch_tracking_counts(dispatch)
     assert counts["accepted"] == 1 and counts["replied"] == 1 and counts["returned"] == 0
 
 
@@ -256,7 +256,7 @@ def test_a_reply_carries_attachments_stored_by_the_files_app(tree, people, setti
     delivery = deliveries(dispatch).get()
     services.delivery_reply(actor=as_actor(people.town_clerk), delivery=delivery, text="见附件",
                             attachments=[upload("办理报告.pdf", PDF)])
-    stored = selectors.reply_attachments(delivery)
+    stored = selectors.delivery_reply_attachments(delivery)
     assert [(a.original_name, a.unit_id, a.kind) for a in stored] == [("办理报告.pdf", tree.town.pk, "pdf")]
     with pytest.raises(DomainError):  # not a whitelisted kind: the whole reply is refused
         services.delivery_return(actor=as_actor(people.city_head), delivery=delivery, reason="补充")
@@ -282,7 +282,7 @@ def test_the_tracking_counts_come_from_one_query(tree, people, django_assert_num
                                  reason="不完整")
     with time_machine.travel(at(2026, 11, 2, 10, 30), tick=False):
         with django_assert_num_queries(1):
-            counts = selectors.tracking_counts(dispatch)
+            counts = selectors.dispatch_tracking_counts(dispatch)
     assert counts == {"total": 5, "read": 0, "signed": 3, "unsigned": 2, "overdue": 2, "late": 0, "replied": 2,
                       "unreplied": 3, "pending": 1, "accepted": 0, "returned": 1}
 
@@ -291,11 +291,11 @@ def test_the_delivery_list_filters_by_status_and_subtree(tree, people):
     dispatch = send(people.province_head, Targets(subtrees=[tree.province]))
     town = deliveries(dispatch).get(unit=tree.town)
     services.delivery_sign(actor=as_actor(people.town_clerk), delivery=town)
-    signed = selectors.deliveries_of(dispatch, status="signed")
+    signed = selectors.delivery_list_for_dispatch(dispatch, status="signed")
     assert [d.unit_id for d in signed] == [tree.town.pk]
-    within = selectors.deliveries_of(dispatch, status="unsigned", within=tree.county)
+    within = selectors.delivery_list_for_dispatch(dispatch, status="unsigned", within=tree.county)
     assert {d.unit_id for d in within} == {tree.county.pk, tree.other_town.pk}
-    page = selectors.delivery_page(selectors.deliveries_of(dispatch).order_by("unit_path", "id"))
+    page = selectors.delivery_page(selectors.delivery_list_for_dispatch(dispatch).order_by("unit_path", "id"))
     assert page.total == 5 and [d.unit_path for d in page.rows] == sorted(d.unit_path for d in page.rows)
 
 
@@ -405,8 +405,8 @@ def test_the_bulletin_ranks_on_time_units_first(tree, people):
         services.delivery_sign(actor=as_actor(people.other_clerk),
                                delivery=deliveries(first).get(unit=tree.other_town))
     with time_machine.travel(at(2026, 11, 20, 9, 0), tick=False):
-        rows = selectors.bulletin(as_actor(people.city_head), root_path=tree.city.path,
-                                  start=datetime.date(2026, 11, 1), end=datetime.date(2026, 11, 30))
+        rows = selectors.dispatch_bulletin(actor=as_actor(people.city_head), root_path=tree.city.path,
+                                           start=datetime.date(2026, 11, 1), end=datetime.date(2026, 11, 30))
     by_name = {r.unit_name: r for r in rows}
     assert [r.unit_name for r in rows] == ["新街口街道", "玄武区", "梅园新村街道"]
     assert [r.rank for r in rows] == [1, 2, 3]
@@ -417,11 +417,11 @@ def test_the_bulletin_ranks_on_time_units_first(tree, people):
     assert county.overdue == 1  # the reply is past due
     assert (other.received, other.signed_on_time, other.overdue) == (2, 0, 2)
     # out of the period: nothing; out of scope: 404
-    assert selectors.bulletin(as_actor(people.city_head), root_path=tree.city.path,
-                              start=datetime.date(2026, 12, 1), end=datetime.date(2026, 12, 31)) == []
+    assert selectors.dispatch_bulletin(actor=as_actor(people.city_head), root_path=tree.city.path,
+                                       start=datetime.date(2026, 12, 1), end=datetime.date(2026, 12, 31)) == []
     with pytest.raises(NotVisible):
-        selectors.bulletin(as_actor(people.city_head), root_path=tree.province.path,
-                           start=datetime.date(2026, 11, 1), end=datetime.date(2026, 11, 30))
+        selectors.dispatch_bulletin(actor=as_actor(people.city_head), root_path=tree.province.path,
+                                    start=datetime.date(2026, 11, 1), end=datetime.date(2026, 11, 30))
 
 
 def test_the_bulletin_counts_only_what_has_fallen_due(tree, people):
@@ -432,7 +432,7 @@ def test_the_bulletin_counts_only_what_has_fallen_due(tree, people):
     period = {"root_path": tree.city.path, "start": datetime.date(2026, 11, 1), "end": datetime.date(2026, 11, 30)}
 
     def rows():
-        return {r.unit_name: r for r in selectors.bulletin(as_actor(people.city_head), **period)}
+        return {r.unit_name: r for r in selectors.dispatch_bulletin(actor=as_actor(people.city_head), **period)}
 
     with time_machine.travel(at(2026, 11, 2, 9, 0, 1), tick=False):
         town = rows()["新街口街道"]
@@ -465,8 +465,9 @@ def test_the_bulletin_counts_only_dispatches_sent_within_the_viewers_scope(tree,
         send(people.city_head, Targets(units=[tree.town]), title="市里的通知")
     with time_machine.travel(at(2026, 11, 20, 9, 0), tick=False):
         period = {"start": datetime.date(2026, 11, 1), "end": datetime.date(2026, 11, 30)}
-        [city_row] = selectors.bulletin(as_actor(people.city_head), root_path=tree.city.path, **period)
-        [province_row] = selectors.bulletin(as_actor(people.province_head), root_path=tree.city.path, **period)
+        [city_row] = selectors.dispatch_bulletin(actor=as_actor(people.city_head), root_path=tree.city.path, **period)
+        [province_row] = selectors.dispatch_bulletin(actor=as_actor(people.province_head), root_path=tree.city.path,
+                                                     **period)
     assert (city_row.unit_name, city_row.received, city_row.overdue) == ("新街口街道", 1, 1)
     assert (province_row.unit_name, province_row.received, province_row.overdue) == ("新街口街道", 2, 2)
 

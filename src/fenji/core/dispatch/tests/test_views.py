@@ -93,8 +93,8 @@ def test_reply_attachments_are_served_through_their_delivery(tree, people, setti
                    attachments=[upload("落实情况.pdf", PDF)])
     delivery_reply(actor=as_actor(people.other_clerk), delivery=theirs, text="已办理",
                    attachments=[upload("办理情况.pdf", PDF + b"x")])
-    [attachment] = selectors.reply_attachments(mine)
-    [other_attachment] = selectors.reply_attachments(theirs)
+    [attachment] = selectors.delivery_reply_attachments(mine)
+    [other_attachment] = selectors.delivery_reply_attachments(theirs)
     url = f"/dispatch/deliveries/{mine.pk}/attachments/{attachment.pk}/"
     colleague = make_account(tree.town, name="新街口同事", role=STAFF)
 
@@ -229,7 +229,7 @@ def test_sign_reply_return_and_accept_through_the_pages(tree, people, settings, 
     head = signed_in(people.city_head)
     review = head.get(url).content.decode()
     assert "审核通过" in review and "已落实" in review and "落实情况.pdf" in review
-    [attachment] = selectors.reply_attachments(delivery)
+    [attachment] = selectors.delivery_reply_attachments(delivery)
     download = head.get(f"/dispatch/deliveries/{delivery.pk}/attachments/{attachment.pk}/")
     assert download.status_code == 200 and b"".join(download.streaming_content) == PDF
     assert f"/dispatch/deliveries/{delivery.pk}/attachments/{attachment.pk}/" in review

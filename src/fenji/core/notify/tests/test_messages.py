@@ -28,8 +28,8 @@ def test_a_message_lands_in_the_recipients_inbox(clerk, other):
     message = send(clerk, body="第 12 号申请等待您审核", link="/workflow/requests/12/", kind="workflow.reminder")
     assert message.recipient_id == clerk.pk and message.read_at is None
     assert message.link == "/workflow/requests/12/" and message.kind == "workflow.reminder"
-    assert selectors.unread_count(recipient=clerk) == 1
-    assert selectors.unread_count(recipient=other) == 0
+    assert selectors.message_unread_count(recipient=clerk) == 1
+    assert selectors.message_unread_count(recipient=other) == 0
     assert read_outbox() == []  # no SMS unless asked
 
 
@@ -45,7 +45,7 @@ def test_the_same_dedupe_key_sends_once_per_recipient(clerk, other, django_captu
 
 def test_messages_without_a_key_are_never_deduplicated(clerk):
     assert send(clerk) is not None and send(clerk) is not None
-    assert selectors.unread_count(recipient=clerk) == 2
+    assert selectors.message_unread_count(recipient=clerk) == 2
 
 
 def test_the_database_refuses_a_duplicate_key_even_past_the_service(clerk):
@@ -126,13 +126,13 @@ def test_only_the_recipient_marks_a_message_read(clerk, other):
     services.message_mark_read(actor=actor(clerk), message=message)  # opening it again keeps the first time
     message.refresh_from_db()
     assert message.read_at == first_read
-    assert selectors.unread_count(recipient=clerk) == 0
+    assert selectors.message_unread_count(recipient=clerk) == 0
 
 
 def test_mark_all_read_touches_only_ones_own(clerk, other):
     send(clerk), send(clerk), send(other)
     assert services.message_mark_all_read(actor=actor(clerk)) == 2
-    assert selectors.unread_count(recipient=clerk) == 0 and selectors.unread_count(recipient=other) == 1
+    assert selectors.message_unread_count(recipient=clerk) == 0 and selectors.message_unread_count(recipient=other) == 1
 
 
 def test_message_get_hides_other_accounts_messages(clerk, other):

@@ -29,7 +29,7 @@ def tally_writes(captured) -> list[str]:
 
 
 def children_of(viewer, unit, **kwargs) -> dict[str, object]:
-    return {c.name: c for c in selectors.unit_children(actor=actor(viewer), unit=unit, **kwargs)}
+    return {c.name: c for c in selectors.unit_list_children(actor=actor(viewer), unit=unit, **kwargs)}
 
 
 def test_the_rebuild_counts_units_and_active_accounts_over_each_subtree(tree, province_admin):

@@ -7,7 +7,7 @@ def test_children_carry_subtree_counts(tree, province_admin):
     make_account(tree.town, kind="member")
     make_account(tree.other_town, kind="elder")
     tally_rebuild()
-    children = {c.name: c for c in selectors.unit_children(actor=actor(province_admin), unit=tree.province)}
+    children = {c.name: c for c in selectors.unit_list_children(actor=actor(province_admin), unit=tree.province)}
     assert set(children) == {"南京市", "苏州市"}
     assert children["南京市"].descendant_count == 3
     assert children["南京市"].account_count == 2
@@ -15,11 +15,12 @@ def test_children_carry_subtree_counts(tree, province_admin):
 
 
 def test_ancestors_stop_at_the_actors_scope(tree, city_admin):
-    crumbs = selectors.unit_ancestors(actor=actor(city_admin), unit=tree.town)
+    crumbs = selectors.unit_list_ancestors(actor=actor(city_admin), unit=tree.town)
     assert [u.name for u in crumbs] == ["南京市", "玄武区"]
 
 
 def test_roots_and_search_are_scoped(tree, city_admin):
-    assert [u.name for u in selectors.unit_roots(actor=actor(city_admin))] == ["南京市"]
-    assert {u.name for u in selectors.unit_search(actor=actor(city_admin), text="街道")} == {"新街口街道", "梅园新村街道"}
-    assert list(selectors.unit_search(actor=actor(city_admin), text="苏州")) == []
+    assert [u.name for u in selectors.unit_list_roots(actor=actor(city_admin))] == ["南京市"]
+    matching = selectors.unit_list_matching(actor=actor(city_admin), text="街道")
+    assert {u.name for u in matching} == {"新街口街道", "梅园新村街道"}
+    assert list(selectors.unit_list_matching(actor=actor(city_admin), text="苏州")) == []

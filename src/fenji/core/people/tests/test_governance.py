@@ -71,7 +71,7 @@ def test_the_stale_list_holds_active_staff_idle_for_the_configured_days(tree, ci
     accounts().filter(pk=disabled.pk).update(status=AccountStatus.DISABLED)
     elsewhere = idle(make_account(tree.sibling_city, name="苏州久"), 300)
 
-    listed = set(selectors.stale_account_list(actor=actor(city_admin)).values_list("pk", flat=True))
+    listed = set(selectors.account_list_stale(actor=actor(city_admin)).values_list("pk", flat=True))
     assert listed == {old.pk, never_old.pk}
     assert not listed & {recent.pk, never_new.pk, member.pk, disabled.pk, elsewhere.pk}
     assert selectors.idle_days(old) == 91 and selectors.idle_days(never_old) == 91
@@ -80,14 +80,14 @@ def test_the_stale_list_holds_active_staff_idle_for_the_configured_days(tree, ci
 def test_the_period_comes_from_the_setting(tree, city_admin, settings):
     settings.FENJI_STALE_ACCOUNT_DAYS = 30
     month = idle(make_account(tree.town, name="三十一天"), 31)
-    assert list(selectors.stale_account_list(actor=actor(city_admin)).values_list("pk", flat=True)) == [month.pk]
+    assert list(selectors.account_list_stale(actor=actor(city_admin)).values_list("pk", flat=True)) == [month.pk]
 
 
 def test_disabling_after_review_checks_each_account_again(tree, city_admin):
     first = idle(make_account(tree.town, name="甲"), 120)
     second = idle(make_account(tree.town, name="乙"), 120, logged_in=False)
     came_back = idle(make_account(tree.town, name="丙"), 120)
-    listed = list(selectors.stale_account_list(actor=actor(city_admin)))
+    listed = list(selectors.account_list_stale(actor=actor(city_admin)))
     assert {a.pk for a in listed} == {first.pk, second.pk, came_back.pk}
     accounts().filter(pk=came_back.pk).update(last_login=timezone.now())  # logged in while the page was open
 

@@ -60,15 +60,15 @@ def test_the_whole_way_up(w, tree):
     submission = w.draft()
     assert submission.state == SubmissionState.DRAFT
     assert submission.unit_path == tree.town.path and submission.target_unit == tree.county
-    assert [a.original_name for a in selectors.attachments_of(submission)] == ["情况说明.pdf"]
+    assert [a.original_name for a in selectors.submission_attachments(submission)] == ["情况说明.pdf"]
     submission_send_for_review(actor=actor(w.clerk), submission=submission)
     submission = submission_approve_and_seal(actor=actor(w.leader), submission=submission)
     assert submission.state == SubmissionState.SUBMITTED and submission.reviewed_by_id == w.leader.pk
     assert submission.seal_key_id == w.key.pk and submission.submitted_at is not None
-    check = selectors.seal_check(submission)
+    check = selectors.submission_seal_verify(submission)
     assert check.ok, check.reason
-    assert [s.pk for s in selectors.incoming(actor(w.county))] == [submission.pk]
-    assert list(selectors.incoming(actor(w.sibling))) == []
+    assert [s.pk for s in selectors.submission_list_incoming(actor=actor(w.county))] == [submission.pk]
+    assert list(selectors.submission_list_incoming(actor=actor(w.sibling))) == []
     submission = submission_receive(actor=actor(w.county), submission=submission)
     assert submission.state == SubmissionState.RECEIVED and submission.received_by_id == w.county.pk
     submission = submission_handle(actor=actor(w.county), submission=submission, note="已阅，按计划推进")
@@ -110,7 +110,7 @@ def test_a_superiors_leader_may_not_seal_for_the_unit(w, tree, login, client):
     assert refused.value.rule == "not_own_unit"
     with pytest.raises(AccessDenied):
         submission_return(actor=actor(city_leader), submission=submission, reason="退回")
-    assert list(selectors.awaiting_review(actor(city_leader))) == []
+    assert list(selectors.submission_list_awaiting_review(actor=actor(city_leader))) == []
     login(city_leader)
     page = client.get(f"/submissions/{submission.pk}/").content.decode()
     assert "关于三季度工作的报告" in page and "审核通过并盖章报送" not in page
@@ -119,7 +119,7 @@ def test_a_superiors_leader_may_not_seal_for_the_unit(w, tree, login, client):
     assert "只有“新街口街道”本单位的负责人可以加盖本单位电子印章" in response.content.decode()
     assert reload(submission).state == SubmissionState.REVIEWING and reload(submission).stamp_json == ""
     client.logout()
-    assert [s.pk for s in selectors.awaiting_review(actor(w.leader))] == [submission.pk]
+    assert [s.pk for s in selectors.submission_list_awaiting_review(actor=actor(w.leader))] == [submission.pk]
     login(w.leader)
     assert "审核通过并盖章报送" in client.get(f"/submissions/{submission.pk}/").content.decode()
     assert client.post(f"/submissions/{submission.pk}/seal/").status_code == 302
@@ -149,11 +149,11 @@ def test_the_head_returns_for_rework_and_the_drafter_resends(w):
     assert submission.state == SubmissionState.RETURNED and submission.return_reason == "数据需核实"
     submission = submission_draft(actor=actor(w.clerk), submission=submission, kind="report", title="修改后的报告",
                                   body="核实后的数据。", contact="张三", uploads=[samples.upload("补充.txt", samples.TXT)],
-                                  remove_attachments=[a.pk for a in selectors.attachments_of(submission)])
-    assert [a.original_name for a in selectors.attachments_of(submission)] == ["补充.txt"]
+                                  remove_attachments=[a.pk for a in selectors.submission_attachments(submission)])
+    assert [a.original_name for a in selectors.submission_attachments(submission)] == ["补充.txt"]
     submission_send_for_review(actor=actor(w.clerk), submission=submission)
     submission = submission_approve_and_seal(actor=actor(w.leader), submission=submission)
-    assert selectors.seal_check(submission).ok
+    assert selectors.submission_seal_verify(submission).ok
 
 
 def test_the_parent_returns_and_the_stamp_is_dropped(w):
@@ -163,7 +163,7 @@ def test_the_parent_returns_and_the_stamp_is_dropped(w):
     submission = submission_return(actor=actor(w.county), submission=submission, reason="请补充附件")
     assert submission.state == SubmissionState.RETURNED
     assert submission.stamp_json == "" and submission.seal_key_id is None
-    assert selectors.seal_check(submission) is None
+    assert selectors.submission_seal_verify(submission) is None
 
 
 def test_only_the_parent_receives(w):
@@ -200,41 +200,41 @@ def test_a_bad_attachment_rolls_the_whole_draft_back(w):
 def test_visibility(w, tree):
     submission = w.draft()
     colleague = make_account(tree.town, role=STAFF)
-    assert selectors.submission_for(actor(w.clerk), submission.pk)
+    assert selectors.submission_get(actor=actor(w.clerk), pk=submission.pk)
     for account in (colleague, w.leader, w.county, w.sibling, w.neighbour):
         with pytest.raises(NotVisible):  # a draft is its drafter's only
-            selectors.submission_for(actor(account), submission.pk)
+            selectors.submission_get(actor=actor(account), pk=submission.pk)
     submission_send_for_review(actor=actor(w.clerk), submission=submission)
-    assert selectors.submission_for(actor(w.leader), submission.pk)
-    assert [s.pk for s in selectors.awaiting_review(actor(w.leader))] == [submission.pk]
-    assert list(selectors.awaiting_review(actor(w.neighbour))) == []
+    assert selectors.submission_get(actor=actor(w.leader), pk=submission.pk)
+    assert [s.pk for s in selectors.submission_list_awaiting_review(actor=actor(w.leader))] == [submission.pk]
+    assert list(selectors.submission_list_awaiting_review(actor=actor(w.neighbour))) == []
     with pytest.raises(NotVisible):
-        selectors.submission_for(actor(w.neighbour), submission.pk)
+        selectors.submission_get(actor=actor(w.neighbour), pk=submission.pk)
     submission_approve_and_seal(actor=actor(w.leader), submission=submission)
-    assert selectors.submission_for(actor(w.county), submission.pk)
-    assert selectors.submission_for(actor(colleague), submission.pk)
+    assert selectors.submission_get(actor=actor(w.county), pk=submission.pk)
+    assert selectors.submission_get(actor=actor(colleague), pk=submission.pk)
     for account in (w.sibling, w.neighbour):
         with pytest.raises(NotVisible):
-            selectors.submission_for(actor(account), submission.pk)
+            selectors.submission_get(actor=actor(account), pk=submission.pk)
 
 
 def test_tampering_turns_the_check_red(w):
     submission = w.sealed()
-    attachment = selectors.attachments_of(submission)[0]
+    attachment = selectors.submission_attachments(submission)[0]
     original = attachment.path.read_bytes()
     changed = bytearray(original)
     changed[5] ^= 0x20
     attachment.path.write_bytes(bytes(changed))
-    check = selectors.seal_check(submission)
+    check = selectors.submission_seal_verify(submission)
     assert not check.ok and "情况说明.pdf" in check.reason
-    assert not package_verify(selectors.sealed_package(submission)).ok
+    assert not package_verify(selectors.submission_package(submission)).ok
     attachment.path.write_bytes(original)
-    assert selectors.seal_check(submission).ok
+    assert selectors.submission_seal_verify(submission).ok
     Submission.objects.unscoped(reason="test: a direct database edit").filter(pk=submission.pk).update(body="改过的正文")
-    check = selectors.seal_check(reload(submission))
+    check = selectors.submission_seal_verify(reload(submission))
     assert not check.ok and "正文" in check.reason
     attachment.path.unlink()
-    assert not selectors.seal_check(reload(submission)).ok
+    assert not selectors.submission_seal_verify(reload(submission)).ok
 
 
 # --- pages -----------------------------------------------------------------------------------------
@@ -248,7 +248,7 @@ def test_drafting_on_the_page_with_an_attachment(w, login, settings):
         "files": [samples.upload("水位.png", samples.png()), samples.upload("说明.txt", samples.TXT)]})
     assert response.status_code == 302
     submission = Submission.objects.unscoped(reason="test").get(title="防汛信息")
-    assert sorted(a.original_name for a in selectors.attachments_of(submission)) == ["水位.png", "说明.txt"]
+    assert sorted(a.original_name for a in selectors.submission_attachments(submission)) == ["水位.png", "说明.txt"]
     refused = client.post("/submissions/new/", {"kind": "info", "title": "错", "body": "错", "contact": "错",
                                                  "files": [samples.upload("假的.pdf", samples.png())]})
     assert refused.status_code == 400 and "扩展名" in refused.content.decode()
@@ -277,7 +277,7 @@ def test_the_pages_along_the_way(w, login, client):
     page = client.get(f"/submissions/{pk}/").content.decode()
     assert "验章通过" in page and "签收" in page
     assert client.post(f"/submissions/{pk}/receive/").status_code == 302
-    attachment = selectors.attachments_of(submission)[0]
+    attachment = selectors.submission_attachments(submission)[0]
     download = client.get(f"/submissions/{pk}/attachments/{attachment.pk}/")
     assert download.status_code == 200 and download["Content-Disposition"].startswith("attachment;")
     package = b"".join(client.get(f"/submissions/{pk}/package.zip").streaming_content)
@@ -296,7 +296,7 @@ def test_a_drafts_attachment_is_not_downloadable_around_the_draft(w, tree, login
     """A draft is its drafter's alone: a colleague (or the unit's head) holding the attachment action over
     the unit still gets 404 from the generic download, as from the submission's own attachment route."""
     submission = w.draft()
-    attachment = selectors.attachments_of(submission)[0]
+    attachment = selectors.submission_attachments(submission)[0]
     colleague = make_account(tree.town, role=STAFF)
     for account in (colleague, w.leader, w.county):
         login(account)
@@ -309,7 +309,7 @@ def test_a_drafts_attachment_is_not_downloadable_around_the_draft(w, tree, login
 
 def test_outsiders_get_404_like_a_missing_row(w, login, client):
     submission = w.sealed()
-    attachment = selectors.attachments_of(submission)[0]
+    attachment = selectors.submission_attachments(submission)[0]
     pk, missing = submission.pk, submission.pk + 1000
     paths = ["/submissions/{}/", "/submissions/{}/edit/", "/submissions/{}/package.zip", "/submissions/{}/return/",
              "/submissions/{}/attachments/" + str(attachment.pk) + "/"]
@@ -331,6 +331,6 @@ def test_outsiders_get_404_like_a_missing_row(w, login, client):
     # an attachment of another submission is not reachable through this one
     client.logout()
     other = w.draft(files=[("别的.pdf", samples.PDF + b"x")])
-    other_attachment = selectors.attachments_of(other)[0]
+    other_attachment = selectors.submission_attachments(other)[0]
     login(w.county)
     assert client.get(f"/submissions/{pk}/attachments/{other_attachment.pk}/").status_code == 404

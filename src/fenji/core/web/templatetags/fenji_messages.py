@@ -1,6 +1,6 @@
 from django import template
 
-from fenji.core.notify.selectors import unread_count
+from fenji.core.notify.selectors import message_unread_count
 
 register = template.Library()
 
@@ -14,5 +14,5 @@ def unread_message_count(context) -> int:
     if user is None or not user.is_authenticated:
         return 0
     if not hasattr(request, "_fenji_unread_messages"):
-        request._fenji_unread_messages = unread_count(recipient=user)
+        request._fenji_unread_messages = message_unread_count(recipient=user)
     return request._fenji_unread_messages

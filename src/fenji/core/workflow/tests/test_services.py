@@ -42,7 +42,7 @@ def decide(account, request, *, approve=True, opinion="") -> Step:
 
 
 def steps(request) -> list[tuple[str, str]]:
-    return [(s.code, s.state) for s in selectors.steps_of(request)]
+    return [(s.code, s.state) for s in selectors.step_list_for_request(request)]
 
 
 def fresh(request) -> Request:
@@ -64,7 +64,7 @@ def test_a_request_is_endorsed_approved_and_carried_out(seeded, people):
     assert request.state == RequestState.DONE and request.closed_at is not None
     assert request.result == "已办理“新增岗位”"
     assert steps(request) == [("endorse", "approved"), ("approve", "approved"), ("execute", "done")]
-    decided_by = [s.decided_by_id for s in selectors.steps_of(request)]
+    decided_by = [s.decided_by_id for s in selectors.step_list_for_request(request)]
     assert decided_by == [people.head.pk, people.leader.pk, people.executor.pk]
     events = AuditEvent.objects.filter(target_type="workflow.request", target_id=str(request.pk)).order_by("seq")
     assert [e.details.get("step") for e in events] == [None, "endorse", "approve", "execute"]
@@ -72,15 +72,15 @@ def test_a_request_is_endorsed_approved_and_carried_out(seeded, people):
 
 def test_the_awaiting_lists_follow_the_steps(seeded, people):
     request = file(people.staff)
-    assert [s.request_id for s in selectors.steps_awaiting(as_actor(people.head))] == [request.pk]
-    assert not selectors.steps_awaiting(as_actor(people.leader)).exists()
-    assert not selectors.steps_awaiting(as_actor(people.sibling_head)).exists()
-    assert selectors.open_step_for(as_actor(people.sibling_head), request) is None
+    assert [s.request_id for s in selectors.step_list_awaiting(actor=as_actor(people.head))] == [request.pk]
+    assert not selectors.step_list_awaiting(actor=as_actor(people.leader)).exists()
+    assert not selectors.step_list_awaiting(actor=as_actor(people.sibling_head)).exists()
+    assert selectors.step_get_open(actor=as_actor(people.sibling_head), request=request) is None
     with pytest.raises(NotVisible):
-        selectors.request_for(as_actor(people.sibling_head), request.pk)
+        selectors.request_get(actor=as_actor(people.sibling_head), pk=request.pk)
     decide(people.head, request)
-    assert not selectors.steps_awaiting(as_actor(people.head)).exists()
-    assert [s.code for s in selectors.steps_awaiting(as_actor(people.leader))] == ["approve"]
+    assert not selectors.step_list_awaiting(actor=as_actor(people.head)).exists()
+    assert [s.code for s in selectors.step_list_awaiting(actor=as_actor(people.leader))] == ["approve"]
 
 
 # --- separation of duties ------------------------------------------------------------------------
@@ -88,7 +88,7 @@ def test_the_awaiting_lists_follow_the_steps(seeded, people):
 
 def test_the_requester_may_not_decide_a_step_of_the_own_request(seeded, people):
     request = file(people.head, "处长自己的申请")  # a department head may file as well as endorse
-    assert not selectors.steps_awaiting(as_actor(people.head)).exists()
+    assert not selectors.step_list_awaiting(actor=as_actor(people.head)).exists()
     with pytest.raises(RuleViolation) as refused:
         decide(people.head, request)
     assert refused.value.message == "审批人不能是申请人本人：请由其他有权限的人员办理"
@@ -130,8 +130,8 @@ def test_a_superior_may_not_sign_the_units_own_opinions(seeded, people, tree):
     city_leader = make_account(tree.city, name="南京分管领导", role=UNIT_LEADER)
     request = file(people.staff)
     for superior, own in ((city_head, people.head), (city_leader, people.leader)):
-        assert not selectors.steps_awaiting(as_actor(superior)).exists()
-        assert selectors.open_step_for(as_actor(superior), request) is None
+        assert not selectors.step_list_awaiting(actor=as_actor(superior)).exists()
+        assert selectors.step_get_open(actor=as_actor(superior), request=request) is None
         assert superior.pk not in {a.pk for a in deciders(open_step(request))}
         assert own.pk in {a.pk for a in deciders(open_step(request))}
         with pytest.raises(RuleViolation) as refused:
@@ -159,9 +159,10 @@ def test_a_disagreement_needs_an_opinion_closes_the_request_and_cancels_the_rest
     request = fresh(request)
     assert request.state == RequestState.REJECTED and request.closed_at is not None
     assert steps(request) == [("endorse", "approved"), ("approve", "rejected"), ("execute", "cancelled")]
-    assert not selectors.steps_awaiting(as_actor(people.executor)).exists()
+    assert not selectors.step_list_awaiting(actor=as_actor(people.executor)).exists()
     with pytest.raises(DomainError, match="已办理或申请已结束"):
-        services.step_decide(actor=as_actor(people.executor), step=selectors.steps_of(request)[2], approve=True)
+        services.step_decide(actor=as_actor(people.executor), step=selectors.step_list_for_request(request)[2],
+                             approve=True)
 
 
 def test_a_failing_service_undoes_the_decision(seeded, people):
@@ -188,7 +189,7 @@ def test_the_requester_withdraws_while_nothing_is_decided(seeded, people):
     request = fresh(request)
     assert request.state == RequestState.WITHDRAWN and request.closed_at is not None
     assert {state for _code, state in steps(request)} == {"cancelled"}
-    assert not selectors.steps_awaiting(as_actor(people.head)).exists()
+    assert not selectors.step_list_awaiting(actor=as_actor(people.head)).exists()
     with pytest.raises(DomainError, match="申请已结束，不能撤回"):
         services.request_withdraw(actor=as_actor(people.staff), request=request)
 
@@ -215,7 +216,7 @@ def test_a_deadline_skips_the_national_day_holiday(seeded, people):
     with time_machine.travel(at(2026, 10, 8, 9, 0), tick=False):  # back from the holiday: not late yet
         assert not step.overdue
         decide(people.head, request)
-    assert selectors.steps_of(request)[0].on_time is True
+    assert selectors.step_list_for_request(request)[0].on_time is True
 
 
 def test_a_deadline_past_the_last_confirmed_year_is_provisional_and_recomputed(seeded, people):
@@ -243,15 +244,16 @@ def test_timeliness_counts_decided_on_time_and_overdue_open(seeded, people, tree
     with time_machine.travel(at(2026, 6, 22, 9, 0), tick=False):
         decide(people.head, late)
         leader = as_actor(people.leader)
-        (row,) = selectors.timeliness(leader, root_path=tree.county.path, start=datetime.date(2026, 6, 1),
-                                      end=datetime.date(2026, 6, 30))
+        (row,) = selectors.request_timeliness(actor=leader, root_path=tree.county.path,
+                                              start=datetime.date(2026, 6, 1), end=datetime.date(2026, 6, 30))
         assert (row.unit_id, row.decided, row.on_time, row.overdue_open) == (tree.county.pk, 2, 1, 2)
         assert row.rate == 0.5
-        assert selectors.timeliness(leader, root_path=tree.county.path, start=datetime.date(2026, 7, 1),
-                                    end=datetime.date(2026, 7, 31))[0].decided == 0
+        assert selectors.request_timeliness(actor=leader, root_path=tree.county.path,
+                                            start=datetime.date(2026, 7, 1), end=datetime.date(2026, 7, 31))[0].decided == 0
         with pytest.raises(NotVisible):
-            selectors.timeliness(as_actor(people.sibling_leader), root_path=tree.county.path,
-                                 start=datetime.date(2026, 6, 1), end=datetime.date(2026, 6, 30))
-        assert selectors.timeliness(as_actor(people.sibling_leader), root_path=tree.sibling_city.path,
-                                    start=datetime.date(2026, 6, 1), end=datetime.date(2026, 6, 30)) == []
-    assert selectors.steps_of(late)[0].on_time is False and selectors.steps_of(waiting)[0].state == StepState.OPEN
+            selectors.request_timeliness(actor=as_actor(people.sibling_leader), root_path=tree.county.path,
+                                         start=datetime.date(2026, 6, 1), end=datetime.date(2026, 6, 30))
+        assert selectors.request_timeliness(actor=as_actor(people.sibling_leader), root_path=tree.sibling_city.path,
+                                            start=datetime.date(2026, 6, 1), end=datetime.date(2026, 6, 30)) == []
+    assert selectors.step_list_for_request(late)[0].on_time is False
+    assert selectors.step_list_for_request(waiting)[0].state == StepState.OPEN

@@ -5,6 +5,10 @@ code has said whose view they are: ``.visible_to(actor, action)`` (filtered by t
 or ``.unscoped(reason="…")`` (greppable, for the platform's own bookkeeping). Forgetting both raises
 ``UnscopedQuery`` instead of silently returning every row — the dvadmin3 ``?show_all=1`` class of bug.
 Django's internals (saving, deleting, forward relations) use the plain ``_base_manager``.
+
+``kernel.models.OrgOwned`` declares ``objects = ScopedManager()`` once; every concrete subclass
+inherits it and declares no manager of its own. The kernel knows nothing of grants: an actor
+describes its own reach (``Actor.scope_q`` in ``access.policy``), so there is no import back up.
 """
 
 from django.db import models
@@ -25,9 +29,8 @@ class ScopedQuerySet(models.QuerySet):
         return clone
 
     def visible_to(self, actor, action: str, *, field: str = "unit_path"):
-        from .policy import scope_q
-
-        queryset = self.filter(scope_q(actor, action, field))
+        """The rows ``actor`` may ``action``: ``actor.scope_q`` matches nothing without a grant."""
+        queryset = self.filter(actor.scope_q(action, field))
         queryset._scope_declared = True
         return queryset
 

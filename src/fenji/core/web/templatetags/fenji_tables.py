@@ -1,0 +1,49 @@
+"""The list table every list page shows, in one place.
+
+    {% load fenji_tables %}
+    {% list_table page.rows id="requests" empty=_("暂无") %}
+      {% column _("申请事项") %}{% column _("件数") num=True %}
+    {% rows %}
+      {% for r in page.rows %}<tr>…</tr>{% endfor %}
+    {% end_list_table %}
+
+The wrapper (scrolling on narrow screens), the header row and the "nothing here" row spanning
+every column come from ``web/_table.html``; a page writes only its columns and its rows.
+"""
+
+from django import template
+from django.template.library import SimpleNode, parse_bits
+
+register = template.Library()
+
+
+@register.simple_tag
+def column(label, num=False):
+    return template.loader.render_to_string("web/_table_column.html", {"label": label, "num": num})
+
+
+class ListTableNode(template.Node):
+    def __init__(self, rows, options, head, body):
+        self.rows, self.options, self.head, self.body = rows, options, head, body
+        self.columns = sum(1 for node in head.get_nodes_by_type(SimpleNode) if node.func is column)
+
+    def render(self, context):
+        rows = self.rows.resolve(context)
+        options = {name: value.resolve(context) for name, value in self.options.items()}
+        return context.template.engine.get_template("web/_table.html").render(template.Context({
+            "id": options.get("id", ""), "empty": options.get("empty", ""), "columns": self.columns,
+            "head": self.head.render(context), "body": self.body.render(context) if rows else "",
+            "has_rows": bool(rows),
+        }, autoescape=context.autoescape))
+
+
+@register.tag
+def list_table(parser, token):
+    bits = token.split_contents()[1:]
+    args, options = parse_bits(parser, bits, ["rows"], None, None, None, ["id", "empty"],
+                                {"id": "", "empty": ""}, False, "list_table")
+    head = parser.parse(("rows",))
+    parser.delete_first_token()
+    body = parser.parse(("end_list_table",))
+    parser.delete_first_token()
+    return ListTableNode(args[0], options, head, body)
