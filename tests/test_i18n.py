@@ -184,9 +184,9 @@ def test_model_choice_labels_are_lazy_and_in_the_catalog(po_entries):
 
 @pytest.mark.django_db
 def test_choice_labels_follow_the_request_language(tree):
-    from conftest import make_account
     from fenji.core.access.models import Reach
     from fenji.core.people.models import AccountStatus
+    from fenji.testing import make_account
 
     account = make_account(tree.city)
     account.status = AccountStatus.DISABLED

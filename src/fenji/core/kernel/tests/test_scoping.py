@@ -7,11 +7,11 @@ from django.db import models
 from django.test.utils import isolate_apps
 from django.utils import timezone
 
-from conftest import actor
 from fenji.core.kernel.models import OrgOwned
 from fenji.core.kernel.scoping import UnscopedQuery
 from fenji.core.ops import permissions as ops_perms
 from fenji.core.ops.models import MaintenanceWindow
+from fenji.testing import actor
 
 
 @isolate_apps("fenji.core.kernel")
