@@ -11,7 +11,7 @@ echo "== checks: migrations, deploy settings =="
 .venv/bin/python manage.py makemigrations --check --dry-run >/dev/null || {
     echo "A model change has no migration: run 'manage.py makemigrations'" >&2; exit 1; }
 
-# In parallel: one pytest worker per CPU (FENJI_TEST_WORKERS=N to choose, 1 for a single process), each
+# SQLite in parallel: one pytest worker per CPU (FENJI_TEST_WORKERS=N to choose, 1 for a single process), each
 # test file whole on one worker (--dist loadfile: a module's fixtures are built once). Each worker has its
 # own test database (pytest-django suffixes its name: test_fenji_gw0, ...) and its own FENJI_VAR_DIR
 # (keys, uploads, backups, the demo password), set in the worker's environment before it loads settings.
@@ -29,6 +29,7 @@ echo "== SQLite =="
 .venv/bin/pytest "${parallel[@]}" "$@"
 
 echo "== PostgreSQL =="
+# In one process: with the server's backends on the same two CPUs, two workers measured slower here.
 # The cluster is thrown away afterwards: no fsync, no waiting for the WAL at commit.
 FENJI_PG_SETTINGS="-c fsync=off -c synchronous_commit=off -c full_page_writes=off ${FENJI_PG_SETTINGS:-}" \
-    scripts/with-postgres.sh .venv/bin/pytest "${parallel[@]}" "$@"
+    scripts/with-postgres.sh .venv/bin/pytest "$@"
