@@ -30,7 +30,11 @@ SCREENSHOT_DIR = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 
 @pytest.fixture(scope="session")
 def browser():
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
+
+    # expect(...) waits as long as a page action does (its own default is 5 s): with the suite on every
+    # CPU, a page that runs a large script (Swagger UI) may take longer than that to render.
+    expect.set_options(timeout=TIMEOUT_MS)
 
     playwright = sync_playwright().start()
     try:
