@@ -22,8 +22,9 @@ import secrets
 from collections.abc import Callable
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_tasks import task
@@ -77,6 +78,8 @@ def job_start(spec: ImportSpec, file, *, account_id: int, file_name: str, unit_i
               unit_name: str = "", options: dict | None = None) -> ImportJob:
     """Check the file's header (``DomainError`` at once: nothing queued), seal it and queue its import."""
     options = dict(options or {})
+    # The worker speaks no language of its own: the job's reasons are written in the uploader's.
+    options.setdefault("language", translation.get_language() or settings.LANGUAGE_CODE)
     _header, total = read_header(spec, file, max_rows=options.get("max_rows"))
     sweep()
     key = sealed.new_key()
@@ -107,6 +110,12 @@ def run_import(job_id: int) -> str:
     if not claimed:
         return "not queued"
     job = ImportJob.objects.get(pk=job_id)
+    with translation.override(job.options.get("language") or settings.LANGUAGE_CODE):
+        _run(job)
+    return job.state
+
+
+def _run(job: ImportJob) -> None:
     result, message = None, ""
     try:
         stream = sealed.unseal(token=job.token, role=UPLOAD, key=_key(job))
@@ -121,12 +130,11 @@ def run_import(job_id: int) -> str:
     except sealed.Gone:
         message = _("上传的文件已不存在（超过 24 小时未处理），请重新导入")
     except Exception:
-        logger.exception("import job %s failed", job_id)
+        logger.exception("import job %s failed", job.pk)
         message = _("导入时发生系统错误，已导入的行已保存；请稍后重试，或联系系统管理员")
     finally:
         sealed.remove(job.token, UPLOAD)
     _finish(job, result, message)
-    return job.state
 
 
 def _finish(job: ImportJob, result: ImportResult | None, message: str) -> None:

@@ -99,3 +99,18 @@ def test_a_job_whose_grant_was_taken_back_before_it_ran_imports_nothing(transact
     job = ImportJob.objects.get()
     assert job.state == ImportJob.State.FAILED and "权限" in job.message
     assert not Person.objects.filter(real_name="周晓明").exists()
+
+
+def test_the_job_writes_its_reasons_in_the_uploaders_language_whatever_the_worker_speaks(transactional_db, queue,
+                                                                                        tree, city_admin, login):
+    from django.utils import translation
+
+    client = login(city_admin)
+    client.post("/people/accounts/import/", {"unit": tree.town.pk, "file": excel_file([
+        ["周晓明", id_number(630), 13911163000, None]])})
+    with translation.override("en"):  # a worker process whose language is not the uploader's
+        call_command("worker", "--once", verbosity=0)
+    job = ImportJob.objects.get()
+    html = client.get(f"/people/accounts/import/{job.pk}/").content.decode()
+    assert "手机号被 Excel 存成了数字，请将该列设为文本格式后重新填写" in html
+
