@@ -79,8 +79,25 @@ class DashboardTile:
 
 
 @dataclass(frozen=True)
+class Todo:
+    """One open item on a person's to-do list (console home, menu counts, mobile home).
+
+    ``kind`` groups items (``"dispatch.sign"``) and picks the alert settings; ``label`` is the group's
+    Chinese name ("待签收公文"); ``title`` names the item; ``url`` is where it is done; ``due_at`` (aware)
+    drives the countdown and the order: overdue first, then the soonest, items without a deadline last.
+    """
+
+    kind: str
+    label: str
+    title: str
+    url: str
+    due_at: Any = None  # datetime | None
+    unit: str = ""  # the unit the item comes from or concerns, by name
+
+
+@dataclass(frozen=True)
 class TodoProvider:
-    """``provider(actor)`` returns the actor's open items (to-do list), when ``action`` is held."""
+    """``provider(actor)`` returns the actor's open items (``Todo``s), when ``action`` is held."""
 
     name: str
     provider: Callable[[Any], Any]
