@@ -52,6 +52,7 @@ def run_fenji(args, env_extra, cwd):
 
 
 def test_settings_default_to_sqlite_wal_and_a_generated_key_in_var(tmp_path):
+    (tmp_path / "var").mkdir()  # a directory that already holds fenji's data (or a checkout) is used as it is
     result = run_fenji(["shell", "-c", "from django.conf import settings; from django.db import connection; "
                                        "c = connection.cursor(); c.execute('PRAGMA journal_mode'); "
                                        "print(settings.DEBUG, settings.DATABASES['default']['NAME'], c.fetchone()[0])"],
@@ -65,8 +66,29 @@ def test_settings_default_to_sqlite_wal_and_a_generated_key_in_var(tmp_path):
 
 def test_deploy_check_passes_behind_tls(tmp_path):
     result = run_fenji(["check", "--deploy", "--fail-level", "WARNING"],
-                       {"FENJI_HTTPS": "1", "FENJI_SECRET_KEY": "x" * 60 + "-deploy-check-key-!@#"}, tmp_path)
+                       {"FENJI_HTTPS": "1", "FENJI_SECRET_KEY": "x" * 60 + "-deploy-check-key-!@#",
+                        "FENJI_VAR_DIR": str(tmp_path / "data")}, tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("args", [["run", "--port", "0"], ["migrate", "--noinput"], ["demo"]])
+def test_fenji_elsewhere_refuses_rather_than_start_an_empty_database_with_new_keys(tmp_path, args):
+    result = run_fenji(args, {}, tmp_path)
+    assert result.returncode == 2
+    assert "FENJI_VAR_DIR" in result.stderr and "找不到数据目录" in result.stderr and "Traceback" not in result.stderr
+    assert list(tmp_path.iterdir()) == []  # no var/, no database, no key
+
+
+def test_fenji_elsewhere_finds_its_data_through_fenji_var_dir(tmp_path):
+    data, elsewhere = tmp_path / "data", tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    first = run_fenji(["migrate", "--noinput", "-v0"], {"FENJI_VAR_DIR": str(data)}, elsewhere)
+    assert first.returncode == 0, first.stderr
+    key = (data / "secret_key").read_text()
+    again = run_fenji(["shell", "-c", "from django.conf import settings; print(settings.DATABASES['default']['NAME'])"],
+                      {"FENJI_VAR_DIR": str(data)}, elsewhere)
+    assert again.stdout.strip().splitlines()[-1] == str(data / "fenji.sqlite3")
+    assert (data / "secret_key").read_text() == key and list(elsewhere.iterdir()) == []
 
 
 UNKNOWN = "未知的配置方案 FENJI_PROFILE='nope'，可选：default、discipline、labor、league、office、veterans"

@@ -31,8 +31,8 @@ print(json.dumps({p.name: oct(stat.S_IMODE(os.stat(p).st_mode)) for p in paths})
 """
 
 
-def run_fenji(args, cwd):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("FENJI_", "DJANGO_"))}
+def run_fenji(args, cwd, **env_extra):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("FENJI_", "DJANGO_"))} | env_extra
     return subprocess.run([sys.executable, "-m", "fenji.cli", *args], cwd=cwd, env=env, capture_output=True,
                           text=True, timeout=120)
 
@@ -48,7 +48,9 @@ def test_var_the_database_wal_and_backups_are_private(tmp_path, installation):
         database.close()
         (var / "fenji.sqlite3").chmod(0o644)
 
-    result = run_fenji(["shell", "-c", PROBE], tmp_path)
+    # A new installation names its data directory; one made earlier is found as var/ of the current directory.
+    named = {"FENJI_VAR_DIR": str(var)} if installation == "new" else {}
+    result = run_fenji(["shell", "-c", PROBE], tmp_path, **named)
     assert result.returncode == 0, result.stderr
     modes = json.loads(result.stdout.strip().splitlines()[-1])
 

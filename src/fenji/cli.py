@@ -8,8 +8,13 @@ import sys
 def _django():
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fenji.settings")
     import django
+    from django.core.exceptions import ImproperlyConfigured
 
-    django.setup()
+    try:
+        django.setup()
+    except ImproperlyConfigured as error:  # the settings refused (no data directory): say why, no traceback
+        print(f"fenji: {error}", file=sys.stderr, flush=True)
+        sys.exit(2)
     _profile_check()
 
 

@@ -26,7 +26,28 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 # -wal/-shm files SQLite creates beside it, backups, keys, uploads). Every process (fenji, manage.py, the
 # granian workers, any WSGI server importing fenji.wsgi) loads these settings before it writes anything.
 os.umask(0o077)
-VAR_DIR = Path(os.environ.get("FENJI_VAR_DIR") or Path.cwd() / "var").resolve()
+
+
+def _var_dir() -> Path:
+    """Where the database, keys and uploads live: FENJI_VAR_DIR, else ``var/`` of the current directory when
+    it exists or the current directory is a fenji checkout. Anywhere else fenji refuses to start: a new
+    ``var/`` there would hold a new empty database and new keys, and the real data would look lost."""
+    if os.environ.get("FENJI_VAR_DIR"):
+        return Path(os.environ["FENJI_VAR_DIR"]).resolve()
+    here = Path.cwd()
+    if (here / "var").is_dir() or ((here / "manage.py").is_file() and (here / "src" / "fenji").is_dir()):
+        return (here / "var").resolve()
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        f"找不到数据目录：当前目录 {here} 下没有 var/，也不是 fenji 项目目录。请在项目目录中运行，"
+        "或设置 FENJI_VAR_DIR 指向已有的数据目录（fenji 不会另建数据库和密钥）。\n"
+        f"No data directory: {here} has no var/ and is not a fenji checkout. Run fenji from the project "
+        "directory or set FENJI_VAR_DIR to the existing data directory (fenji never creates a second "
+        "database and new keys by itself).")
+
+
+VAR_DIR = _var_dir()
 VAR_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
 if VAR_DIR.stat().st_mode & 0o077 and VAR_DIR.stat().st_uid == os.geteuid():
     VAR_DIR.chmod(0o700)  # made before this rule (0755): tightened; a directory of another owner is left alone
