@@ -7,6 +7,8 @@ so that an auditor can read accounts without being able to change them.
 from dataclasses import dataclass
 from enum import StrEnum
 
+from django.utils import translation
+
 from fenji.core.kernel import modules
 
 
@@ -88,3 +90,23 @@ def audit_label(code: str) -> str:
         action = _actions.get(code) or _module_actions().get(code)
         label = action.label if action else code
     return label
+
+
+def audit_actions() -> dict[str, str]:
+    """Every action code an audit event may carry, with its label: the declared audit labels (any module,
+    live or not: the log stays) and every action (refusals are recorded under the action refused)."""
+    found = {action.code: action.label for action in all_actions()}
+    for module in modules.all_modules():
+        found.update(module.audit_labels)
+    return found
+
+
+def audit_actions_matching(text: str) -> list[str]:
+    """The codes whose label (as shown, or in Chinese) or code contains ``text``: searching 登录 finds the logins."""
+    text = text.strip().lower()
+    if not text:
+        return []
+    with translation.override("zh-hans"):
+        chinese = {code: str(label) for code, label in audit_actions().items()}
+    return sorted(code for code, label in audit_actions().items()
+                  if text in code.lower() or text in str(label).lower() or text in chinese[code].lower())

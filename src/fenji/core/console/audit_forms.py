@@ -7,13 +7,20 @@ from fenji.core.kernel.inputs import DateField
 
 
 class AuditSearchForm(Form):
-    start = DateField(label=_("开始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = DateField(label=_("结束日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start = DateField(label=_("开始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    end = DateField(label=_("结束日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     who = forms.CharField(label=_("操作人"), required=False, max_length=50)
-    action = forms.CharField(label=_("动作"), required=False, max_length=80,
-                             widget=forms.TextInput(attrs={"list": "audit-actions"}))
+    text = forms.CharField(label=_("动作关键词"), required=False, max_length=40,
+                           widget=forms.TextInput(attrs={"placeholder": _("如：登录、导出、授予")}))
+    module = forms.ChoiceField(label=_("模块"), required=False, choices=())
+    action = forms.ChoiceField(label=_("动作"), required=False, choices=())
     outcome = forms.ChoiceField(label=_("结果"), required=False, choices=[("", _("全部"))] + Outcome.choices)
     unit = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, modules=(), actions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["module"].choices = [("", _("全部模块")), *modules]
+        self.fields["action"].choices = [("", _("全部动作")), *actions]
 
     def clean(self):
         data = super().clean()

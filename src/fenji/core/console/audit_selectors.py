@@ -10,15 +10,25 @@ import datetime
 from django.db.models import Q
 
 from fenji.core.access import permissions as perms
-from fenji.core.access import policy
+from fenji.core.access import policy, registry
 from fenji.core.audit.models import AuditEvent
 from fenji.core.kernel.paths import depth_of, subtree_q
 
 PAGE_SIZE = 50
 
+# The events of the 登录日志 (signing in and out, passwords, second factor); every other event is in the 操作日志.
+LOGIN_ACTIONS = ("people.login", "people.login.locked", "people.login.password", "people.login.second_factor",
+                 "people.logout", "people.session.end", "people.password.change", "mfa.device.confirm",
+                 "mfa.device.reset", "api.token.authenticate")
+LOG_KINDS = ("login", "operation")
+
 
 def audit_event_list(*, actor, start: datetime.datetime | None = None, end: datetime.datetime | None = None,
-                     actor_text: str = "", action: str = "", outcome: str = "", unit=None):
+                     actor_text: str = "", action: str = "", outcome: str = "", unit=None, text: str = "",
+                     module: str = "", log: str = ""):
+    """The events in the actor's audit scope, newest first. ``text`` matches the action's Chinese label (or
+    code) and the actor's name; ``module`` is an action code's first word; ``log`` is "login" (登录日志) or
+    "operation" (操作日志)."""
     scope = policy.scope_q(actor, perms.AUDIT_VIEW, "target_unit_path") | policy.scope_q(
         actor, perms.AUDIT_VIEW, "actor_unit_path")
     if any(perms.AUDIT_VIEW in g.actions and g.reach == "subtree" and depth_of(g.unit_path) == 1
@@ -35,6 +45,14 @@ def audit_event_list(*, actor, start: datetime.datetime | None = None, end: date
         events = events.filter(action__startswith=action)
     if outcome:
         events = events.filter(outcome=outcome)
+    if text:
+        events = events.filter(Q(action__in=registry.audit_actions_matching(text)) | Q(actor_label__contains=text))
+    if module:
+        events = events.filter(action__startswith=module + ".")
+    if log == "login":
+        events = events.filter(action__in=LOGIN_ACTIONS)
+    elif log == "operation":
+        events = events.exclude(action__in=LOGIN_ACTIONS)
     if unit is not None:
         events = events.filter(subtree_q("target_unit_path", unit.path) | subtree_q("actor_unit_path", unit.path))
     return events.order_by("-seq")

@@ -8,12 +8,14 @@ import datetime
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
 
 from fenji.core.access import permissions as access_perms
 from fenji.core.access import registry
 from fenji.core.audit.chain import HASHED_FIELDS, event_hash
 from fenji.core.audit.services import audit_record
-from fenji.core.console.audit_selectors import audit_event_list, audit_event_page
+from fenji.core.console import audit_display
+from fenji.core.console.audit_selectors import LOG_KINDS, audit_event_list, audit_event_page
 from fenji.core.kernel.errors import NotVisible
 from fenji.core.kernel.inputs import parse_id
 from fenji.core.org import selectors as org_selectors
@@ -24,9 +26,21 @@ from fenji.core.web.routes import requires
 from . import exports
 from .audit_forms import AuditSearchForm
 
-LOGIN_ACTIONS = ["people.login", "people.login.locked", "people.login.password", "people.login.second_factor",
-                 "people.logout", "people.session.end", "people.password.change", "mfa.device.confirm",
-                 "mfa.device.reset"]
+LOGS = {"login": _("登录日志"), "operation": _("操作日志"), "": _("全部日志")}
+
+
+def _form(request) -> AuditSearchForm:
+    """The search form, its modules and actions by Chinese label (actions grouped under their module)."""
+    grouped: dict[str, list] = {}
+    for code, label in sorted(registry.audit_actions().items()):
+        grouped.setdefault(audit_display.module_label(code), []).append((code, str(label)))
+    return AuditSearchForm(request.GET or None, modules=audit_display.module_choices(),
+                           actions=sorted(grouped.items()))
+
+
+def _log(request) -> str:
+    log = request.GET.get("log", "")
+    return log if log in LOG_KINDS else ""
 
 
 def _filters(request, form):
@@ -46,6 +60,9 @@ def _filters(request, form):
         action=(data.get("action") or "").strip(),
         outcome=data.get("outcome") or "",
         unit=unit,
+        text=(data.get("text") or "").strip(),
+        module=data.get("module") or "",
+        log=_log(request),
     )
 
 
@@ -53,9 +70,16 @@ def _described(filters) -> dict:
     return {k: (v.name if k == "unit" else str(v)) for k, v in filters.items() if v}
 
 
+def _tabs(request) -> list[dict]:
+    current = _log(request)
+    return [{"log": log, "label": label, "active": log == current,
+             "query": urlencode({**{k: v for k, v in request.GET.items() if k not in ("log", "before")},
+                                 **({"log": log} if log else {})})} for log, label in LOGS.items()]
+
+
 @requires(access_perms.AUDIT_VIEW)
 def audit_list(request):
-    form = AuditSearchForm(request.GET or None)
+    form = _form(request)
     filters = _filters(request, form)
     events = audit_event_list(actor=request.actor, **filters)
     before = request.GET.get("before", "")
@@ -64,8 +88,8 @@ def audit_list(request):
                                                                            "results": total})
     query = query_without(request, "before")
     return render(request, "auditlog/list.html", {
-        "form": form, "rows": rows, "total": total, "next_before": next_before, "query": query,
-        "first_page": not before, "actions": sorted([a.code for a in registry.all_actions()] + LOGIN_ACTIONS),
+        "form": form, "rows": audit_display.shown(rows), "total": total, "next_before": next_before,
+        "query": query, "first_page": not before, "tabs": _tabs(request), "log_label": LOGS[_log(request)],
         "unit": filters["unit"], "export_query": urlencode({k: v for k, v in request.GET.items() if k != "before"}),
     })
 
@@ -78,13 +102,15 @@ def audit_detail(request, seq):
     intact = event_hash({name: getattr(event, name) for name in HASHED_FIELDS}, event.prev_hash) == event.hash
     audit_record(actor=request.actor, action="audit.event.read", target_type="audit.auditevent",
                  target_id=str(event.seq), target_unit_path=event.target_unit_path)
-    return render(request, "auditlog/detail.html", {"event": event, "intact": intact})
+    return render(request, "auditlog/detail.html", {"event": event, "intact": intact,
+                                                    "shown": audit_display.shown([event])[0],
+                                                    "details": audit_display.detail_rows(event.details)})
 
 
 @requires(access_perms.AUDIT_VIEW)
 def audit_export(request):
     """The filtered events as an Excel workbook (streamed from a temporary file; the export is audited)."""
-    form = AuditSearchForm(request.GET or None)
+    form = _form(request)
     filters = _filters(request, form)
     sheet = exports.audit_event_export(actor=request.actor, filters=filters, described=_described(filters))
     return sheet.response(f"audit-{stamp()}.xlsx")

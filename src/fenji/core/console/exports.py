@@ -13,6 +13,7 @@ from fenji.core.audit.transactions import service
 from fenji.core.people import permissions as perms
 from fenji.core.web.excel import ExcelSheet
 
+from . import audit_display
 from . import ledger_selectors as ledgers
 from .audit_selectors import audit_event_list
 
@@ -98,11 +99,17 @@ def audit_event_export(*, actor, filters: dict, described: dict) -> ExcelSheet:
     written to a temporary file; the export is audited with the filters as ``described``."""
     policy.require(actor, access_perms.AUDIT_VIEW)
     events = audit_event_list(actor=actor, **filters)[:EXPORT_LIMIT]
-    sheet = ExcelSheet("审计日志", ["序号", "时间", "操作人", "操作人单位路径", "动作", "对象类型", "对象编号",
-                                "对象单位路径", "客户端地址", "请求编号", "渠道", "结果", "详情", "哈希"], seconds=True)
-    for event in events.iterator(chunk_size=2000):
-        sheet.add([event.seq, event.at, event.actor_label, event.actor_unit_path, event.action, event.target_type,
-                   event.target_id, event.target_unit_path, event.client_ip, event.request_id, event.channel,
-                   event.get_outcome_display(), str(event.details), event.hash])
+    sheet = ExcelSheet(_("审计日志"), [_("序号"), _("时间（北京时间）"), _("操作人"), _("操作人单位"), _("模块"), _("动作"),
+                                    _("动作代码"), _("对象类型"), _("对象"), _("对象所属单位"), _("客户端地址"),
+                                    _("请求编号"), _("渠道"), _("结果"), _("详情"), _("哈希")], seconds=True)
+    rows = events.iterator(chunk_size=2000)
+    while chunk := list(islice(rows, 2000)):
+        for row in audit_display.shown(chunk):
+            event = row.event
+            details = "；".join(f"{d.label}：{d.before} → {d.after}" if d.changed else f"{d.label}：{d.value}"
+                               for d in audit_display.detail_rows(event.details))
+            sheet.add([event.seq, event.at, event.actor_label, row.actor_unit, row.module, row.action, event.action,
+                       row.object_kind, row.object_name, row.target_unit, event.client_ip, event.request_id,
+                       event.channel, event.get_outcome_display(), details, event.hash])
     audit_record(actor=actor, action="audit.event.export", details={"filters": described, "rows": sheet.rows})
     return sheet

@@ -1,3 +1,5 @@
+from django.utils.translation import gettext_lazy as _
+
 from fenji.core.access.registry import Duty, declare
 from fenji.core.kernel.modules import Module, RoleShare, register
 
@@ -11,7 +13,22 @@ ACCOUNT_WRITE = (ACCOUNT_OPEN, ACCOUNT_UPDATE, ACCOUNT_DISABLE)
 
 # What the built-in roles get of these actions (the module contract, ``kernel.modules``); opening, changing
 # and disabling accounts is the account duty of seed 004 §6 (``access.rules.ACCOUNT_DUTY``).
-register(Module("people", "人员账号", core=True, duty_marks={"account": ACCOUNT_WRITE}, role_shares=(
+# The audit events of this app that are not action codes above (signing in and out, exports, imports).
+AUDIT_LABELS = {
+    "people.login": _("登录"),
+    "people.login.password": _("登录（密码验证通过）"),
+    "people.login.second_factor": _("登录（动态口令验证通过）"),
+    "people.login.locked": _("登录被锁定"),
+    "people.logout": _("退出登录"),
+    "people.session.end": _("会话结束"),
+    "people.password.change": _("修改密码"),
+    "people.account.export": _("导出账号清单"),
+    "people.account.import": _("批量导入成员账号"),
+    "people.account.stale_review": _("长期未登录账号审查"),
+    "people.data_key.rotate": _("轮换个人信息加密密钥"),
+}
+
+register(Module("people", "人员账号", core=True, audit_labels=AUDIT_LABELS, duty_marks={"account": ACCOUNT_WRITE}, role_shares=(
     *(RoleShare(role, (ACCOUNT_VIEW, *ACCOUNT_WRITE, PERSON_UNMASK)) for role in ("system_admin", "account_admin")),
     *(RoleShare(role, (ACCOUNT_VIEW,)) for role in ("security_admin", "auditor", "permission_admin", "dept_head",
                                                     "unit_leader")),

@@ -1,3 +1,5 @@
+from django.utils.translation import gettext_lazy as _
+
 from fenji.core.access.registry import Duty, declare
 from fenji.core.kernel.modules import Module, RoleShare, register
 
@@ -5,7 +7,14 @@ SUBMISSION_DRAFT = declare("submissions.submission.draft", Duty.BUSINESS, "起�
 SUBMISSION_HANDLE = declare("submissions.submission.handle", Duty.BUSINESS, "签收和办理下级上报的信息、请示和报告")
 
 # What the built-in roles get of these actions (the module contract, ``kernel.modules``).
-register(Module("submissions", "信息报送", core=True, role_shares=(
+AUDIT_LABELS = {
+    "submissions.submission.review": _("审核上报材料"),
+    "submissions.submission.seal": _("上报材料加盖电子印章"),
+    "submissions.submission.receive": _("签收上报材料"),
+    "submissions.submission.return": _("退回上报材料"),
+}
+
+register(Module("submissions", "信息报送", core=True, audit_labels=AUDIT_LABELS, role_shares=(
     RoleShare("operator", (SUBMISSION_DRAFT,)),
     RoleShare("staff", (SUBMISSION_DRAFT,)),
     RoleShare("dept_head", (SUBMISSION_DRAFT, SUBMISSION_HANDLE)),

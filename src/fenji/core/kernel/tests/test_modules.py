@@ -118,4 +118,5 @@ def test_audit_labels_come_from_the_declarations():
         assert registry.audit_label(EDIT.code) == "编辑样例"
     assert registry.audit_label("league.member.manage") == "录入和维护团员关键信息"
     assert registry.audit_label("org.unit.create") == "新建单位"
-    assert registry.audit_label("people.login") == "people.login"
+    assert registry.audit_label("people.login") == "登录"
+    assert registry.audit_label("no.such.code") == "no.such.code"
