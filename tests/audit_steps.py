@@ -318,3 +318,23 @@ def seed_calendar(w):
     from fenji.core.calendar.services import calendar_seed
 
     calendar_seed(actor=policy.SYSTEM, first=2025, last=2025)
+
+
+def sign_out(w):
+    from fenji.core.people.online import account_sign_out
+
+    account_sign_out(actor=actor(w["security"]), account=w["member"], reason="手机丢失")
+
+
+def reset_password(w):
+    from fenji.core.people.recovery import account_password_reset
+
+    account_password_reset(actor=actor(w["admin"]), account=w["member"])
+
+
+def invite_to_activate(w):
+    from fenji.core.people.recovery import account_activation_invite
+
+    w["member"].set_unusable_password()
+    w["member"].save(update_fields=["password"])
+    account_activation_invite(actor=actor(w["admin"]), account=w["member"])

@@ -332,6 +332,9 @@ CASES = [
     ("export the timeliness table", [], export_timeliness, "workflow.request.view", "ok"),
     ("export the bulletin", [], export_bulletin, "dispatch.dispatch.send", "ok"),
     ("print the bulletin", [], export_bulletin_pdf, "dispatch.dispatch.send", "ok"),
+    ("sign an account out", [], steps.sign_out, "people.session.sign_out", "ok"),
+    ("reset a password", [], steps.reset_password, "people.password.reset", "ok"),
+    ("invite to activate", [], steps.invite_to_activate, "people.account.activation_invite", "ok"),
 ]
 
 # The services each case's step runs (nested ones included), after "fenji.": every registered service is in one.
@@ -391,6 +394,9 @@ COVERS = {
                                 "core.calendar.services.calendar_year_confirm"],
     "import a calendar notice": ["core.ops.calendar_services.year_import", "core.calendar.services.calendar_import"],
     "seed the calendar": ["core.calendar.services.calendar_seed"],
+    "sign an account out": ["core.people.online.account_sign_out"],
+    "reset a password": ["core.people.recovery.account_password_reset"],
+    "invite to activate": ["core.people.recovery.account_activation_invite"],
 }
 
 

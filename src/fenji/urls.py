@@ -18,6 +18,7 @@ urlpatterns = [
     path("messages/", include("fenji.core.web.message_urls")),
     path("", include("fenji.core.people.urls")),
     path("", include("fenji.core.console.audit_urls")),
+    path("", include("fenji.core.console.online_urls")),
     path("", include("fenji.core.console.grant_urls")),
     path("", include("fenji.core.console.ledger_urls")),
     path("", include("fenji.core.org.urls")),

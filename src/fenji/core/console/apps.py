@@ -31,5 +31,6 @@ class ConsoleConfig(AppConfig):
         nav.register(_("权限台账"), "ledgers:permissions", action=access_perms.GRANT_VIEW, order=34)
         nav.register(_("权限审查"), "ledgers:reviews", action=access_perms.GRANT_VIEW, order=35)
         nav.register(_("审计日志"), "auditlog:list", action=access_perms.AUDIT_VIEW, order=40)
+        nav.register(_("在线用户"), "online:list", action=people_perms.SESSION_MANAGE, order=41)
         nav.register(_("工作日历"), "ops:calendar", action=CALENDAR_DAY_VIEW, order=55)
         nav.register(_("系统维护"), "ops:maintenance", action=ops_perms.MAINTENANCE_VIEW, order=60)

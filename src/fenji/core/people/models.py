@@ -189,3 +189,35 @@ class PasswordHistory(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+
+
+class CodePurpose(models.TextChoices):
+    RESET = "reset", _("找回密码")
+    ACTIVATE = "activate", _("激活账号")
+
+
+class SmsCode(models.Model):
+    """One verification code sent by SMS (找回密码, 激活账号), or asked for a number that has no account.
+
+    Only a keyed hash of the code is stored, and the number only as its blind index. A row is written for
+    every request, whether or not an account answers to the number: the limits count rows, and the
+    answer and the work are the same either way (``account`` is empty when no SMS went out).
+    """
+
+    mobile_hash = models.CharField(max_length=64, verbose_name="手机号码索引")
+    purpose = models.CharField(max_length=16, choices=CodePurpose.choices, verbose_name="用途")
+    account = models.ForeignKey("Account", null=True, blank=True, on_delete=models.CASCADE, related_name="+",
+                                verbose_name="账号")
+    code_hash = models.CharField(max_length=64, verbose_name="验证码摘要")
+    client_ip = models.CharField(max_length=45, blank=True, verbose_name="客户端地址")
+    created_at = models.DateTimeField(verbose_name="发送时间")
+    expires_at = models.DateTimeField(verbose_name="失效时间")
+    attempts = models.PositiveSmallIntegerField(default=0, verbose_name="错误次数")
+    last_failed_at = models.DateTimeField(null=True, blank=True, verbose_name="最近错误时间")
+    used_at = models.DateTimeField(null=True, blank=True, verbose_name="使用时间")
+
+    class Meta:
+        verbose_name = "短信验证码"
+        verbose_name_plural = "短信验证码"
+        indexes = [models.Index(fields=["mobile_hash", "created_at"], name="smscode_number"),
+                   models.Index(fields=["client_ip", "created_at"], name="smscode_client")]

@@ -10,6 +10,8 @@ ACCOUNT_DISABLE = declare("people.account.disable", Duty.SYSTEM, "停用/启用�
 # Full ID and mobile numbers instead of the masked ones; every use is audited (等保 8.1.4.11).
 PERSON_UNMASK = declare("people.person.unmask", Duty.SYSTEM, "查看完整身份证号码和手机号码")
 ACCOUNT_WRITE = (ACCOUNT_OPEN, ACCOUNT_UPDATE, ACCOUNT_DISABLE)
+# Who is signed in now, and signing an account out by force (安全保密管理员: 在线用户, 强制下线).
+SESSION_MANAGE = declare("people.session.manage", Duty.SECURITY, "查看在线用户并强制下线")
 
 # What the built-in roles get of these actions (the module contract, ``kernel.modules``); opening, changing
 # and disabling accounts is the account duty of seed 004 §6 (``access.rules.ACCOUNT_DUTY``).
@@ -26,10 +28,17 @@ AUDIT_LABELS = {
     "people.account.import": _("批量导入成员账号"),
     "people.account.stale_review": _("长期未登录账号审查"),
     "people.data_key.rotate": _("轮换个人信息加密密钥"),
+    "people.session.sign_out": _("强制下线"),
+    "people.sms_code.send": _("获取短信验证码"),
+    "people.password.reset_by_code": _("凭短信验证码找回密码"),
+    "people.account.activate": _("凭短信验证码激活账号"),
+    "people.password.reset": _("管理员重置密码"),
+    "people.account.activation_invite": _("发送激活短信"),
 }
 
 register(Module("people", "人员账号", core=True, audit_labels=AUDIT_LABELS, duty_marks={"account": ACCOUNT_WRITE}, role_shares=(
     *(RoleShare(role, (ACCOUNT_VIEW, *ACCOUNT_WRITE, PERSON_UNMASK)) for role in ("system_admin", "account_admin")),
+    RoleShare("security_admin", (SESSION_MANAGE,)),
     *(RoleShare(role, (ACCOUNT_VIEW,)) for role in ("security_admin", "auditor", "permission_admin", "dept_head",
                                                     "unit_leader")),
 )))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import import_views, verify_views, views
+from . import import_views, recovery_views, verify_views, views
 
 app_name = "people"
 
@@ -8,6 +8,8 @@ urlpatterns = [
     path("login/", views.login_view, name="login"),
     path("login/verify/", verify_views.verify, name="verify"),
     path("logout/", views.logout_view, name="logout"),
+    path("password/forgot/", recovery_views.password_forgot, name="password_forgot"),
+    path("activate/", recovery_views.activate, name="activate"),
     path("password/", views.password_change, name="password"),
     path("profile/", views.profile, name="profile"),
     path("people/accounts/", views.account_list, name="accounts"),
@@ -22,11 +24,15 @@ urlpatterns = [
     path("people/accounts/<int:pk>/disable/", views.account_status, {"active": False}, name="disable"),
     path("people/accounts/<int:pk>/enable/", views.account_status, {"active": True}, name="enable"),
     path("people/accounts/<int:pk>/mobile/", views.account_mobile, name="mobile"),
+    path("people/accounts/<int:pk>/password-reset/", recovery_views.account_password_reset, name="password_reset"),
+    path("people/accounts/<int:pk>/activation/", recovery_views.account_activation_invite, name="activation_invite"),
     path("people/accounts/<int:pk>/unmasked/", views.account_unmasked, name="unmask"),
     path("org/units/<int:unit_pk>/accounts/new/", views.account_open, name="open"),
     path("m/", views.mobile_home, name="mobile_home"),
     path("m/login/", views.mobile_login, name="mobile_login"),
     path("m/login/verify/", verify_views.mobile_verify, name="mobile_verify"),
     path("m/password/", views.mobile_password, name="mobile_password"),
+    path("m/password/forgot/", recovery_views.mobile_password_forgot, name="mobile_password_forgot"),
+    path("m/activate/", recovery_views.mobile_activate, name="mobile_activate"),
     path("m/logout/", views.logout_view, name="mobile_logout"),
 ]
