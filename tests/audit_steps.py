@@ -338,3 +338,15 @@ def invite_to_activate(w):
     w["member"].set_unusable_password()
     w["member"].save(update_fields=["password"])
     account_activation_invite(actor=actor(w["admin"]), account=w["member"])
+
+
+def correct_person(w):
+    from fenji.core.people.changes import person_correct
+
+    person_correct(actor=actor(w["admin"]), account=w["member"], real_name="更正后", id_number="")
+
+
+def move_account(w):
+    from fenji.core.people.changes import account_move
+
+    account_move(actor=actor(w["admin"]), account=w["member"], unit=w["tree"].other_town, reason="调动")

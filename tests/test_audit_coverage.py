@@ -335,6 +335,8 @@ CASES = [
     ("sign an account out", [], steps.sign_out, "people.session.sign_out", "ok"),
     ("reset a password", [], steps.reset_password, "people.password.reset", "ok"),
     ("invite to activate", [], steps.invite_to_activate, "people.account.activation_invite", "ok"),
+    ("correct a person", [], steps.correct_person, "people.person.correct", "ok"),
+    ("move an account", [], steps.move_account, "people.account.move", "ok"),
 ]
 
 # The services each case's step runs (nested ones included), after "fenji.": every registered service is in one.
@@ -397,6 +399,8 @@ COVERS = {
     "sign an account out": ["core.people.online.account_sign_out"],
     "reset a password": ["core.people.recovery.account_password_reset"],
     "invite to activate": ["core.people.recovery.account_activation_invite"],
+    "correct a person": ["core.people.changes.person_correct"],
+    "move an account": ["core.people.changes.account_move"],
 }
 
 

@@ -113,6 +113,16 @@ class TestScope(ScopeMatrix):
         "people:enable": Reach(_disabled_account, SYSTEM_ADMIN, post={}, state=lambda a: a.status),
         "people:mobile": Reach(_account, SYSTEM_ADMIN, post={"mobile": "13700001234"}, state=lambda a: a.mobile),
         "people:unmask": Reach(_account, SYSTEM_ADMIN, shown=_person),
+        "people:password_reset": Reach(_account, SYSTEM_ADMIN, post={}, state=lambda a: a.password, shown=_person),
+        # (an account with a password needs no activation SMS: the control POST is refused as a rule, hence no state)
+        "people:activation_invite": Reach(_account, SYSTEM_ADMIN, post={}, shown=_person),
+        "people:correct": Reach(_account, SYSTEM_ADMIN, post={"real_name": "更正测试", "id_number": ""},
+                                state=lambda a: a.person.real_name, shown=_person),
+        "people:move": Reach(_account, SYSTEM_ADMIN, state=lambda a: a.unit_id, shown=_person,
+                             post=lambda tree, _account: {"unit": tree.city.pk, "reason": "调动", "confirmed": "1"}),
+        # the security administrator signs an account out (在线用户)
+        "online:sign_out": Reach(_account, SECURITY_ADMIN, post={"reason": "测试"}, state=lambda a: a.security_stamp,
+                                 shown=_person),
         "people:open": Reach(_unit, SYSTEM_ADMIN, post={"real_name": "新开账号", "mobile": "13700005678",
                                                         "kind": "citizen"}, state=_accounts_at),
         "grants:revoke": Reach(_grant, SECURITY_ADMIN, post={"reason": "调离"}, state=lambda g: g.revoked_at,

@@ -33,7 +33,7 @@ def _batches(queryset, size=EXPORT_BATCH):
 
 
 ACCOUNT_HEADERS = ["姓名", "身份证号码", "手机号码", "单位", "账号类型", "职务", "状态", "开户时间", "开户人（实施）",
-                   "申请人", "申请时间", "审批人", "停用时间", "停用人", "停用原因"]
+                   "申请人", "申请时间", "审批人", "停用时间", "停用人", "停用原因", "调动记录"]
 
 
 @service
@@ -58,6 +58,7 @@ def account_ledger_export(*, actor, accounts, filters: dict) -> ExcelSheet:
                 account.created_at, account.opened_by.person.real_name if account.opened_by else _("系统"),
                 history.requested_by, history.requested_at, history.approvers,
                 history.disabled_at, history.disabled_by, history.disabled_reason or account.status_reason,
+                history.moves_text,
             ])
     audit_record(actor=actor, action="people.account.export", details={
         "ledger": "accounts", "filters": filters, "rows": sheet.rows, "unmasked": unmasked > 0,

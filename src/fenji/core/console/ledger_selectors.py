@@ -68,10 +68,15 @@ class AccountHistory:
     disabled_at: datetime.datetime | None = None
     disabled_by: str = ""
     disabled_reason: str = ""
+    moves: list[str] = field(default_factory=list)  # "2026-12-03 新街口街道 → 梅园新村街道（张三）", oldest first
 
     @property
     def approvers(self) -> str:
         return "、".join(self.approved_by)
+
+    @property
+    def moves_text(self) -> str:
+        return "；".join(self.moves)
 
 
 def _name(account) -> str:
@@ -112,6 +117,14 @@ def account_histories(accounts: list[Account]) -> dict[int, AccountHistory]:
         history.request_id, history.request_title = row.pk, row.title
         history.requested_by, history.requested_at = _name(row.requester), row.filed_at
         history.approved_by = signatures[row.pk]
+    moves = (AuditEvent.objects.filter(action="people.account.move", target_type="people.account",
+                                       target_id__in=[str(pk) for pk in histories], outcome=Outcome.OK)
+             .only("target_id", "at", "actor_label", "details").order_by("seq"))
+    for event in moves:
+        details = event.details or {}
+        histories[int(event.target_id)].moves.append(
+            f"{timezone.localtime(event.at):%Y-%m-%d} {details.get('from_unit', '')} → {details.get('to_unit', '')}"
+            f"（{_label(event.actor_label)}）")
     disabled = [str(a.pk) for a in accounts if a.status == AccountStatus.DISABLED]
     if disabled:
         events = (AuditEvent.objects.filter(action=perms.ACCOUNT_DISABLE, target_type="people.account",

@@ -77,3 +77,18 @@ class DutyStatusForm(Form):
         if data.get("status") and data["status"] != DutyStatus.ON_DUTY and not (data.get("note") or "").strip():
             self.add_error("note", _("请填写情况说明"))
         return data
+
+
+class PersonCorrectForm(Form):
+    real_name = forms.CharField(label=_("姓名"), max_length=50)
+    id_number = forms.CharField(label=_("新身份证号码"), max_length=18, required=False,
+                                help_text=_("18位；不更正身份证号码请留空。性别和出生日期将按新号码重新生成"))
+
+
+class AccountMoveForm(Form):
+    unit = forms.TypedChoiceField(label=_("调入单位"), coerce=int, choices=())
+    reason = forms.CharField(label=_("调动原因"), max_length=200, help_text=_("最多 200 字，记入账户台账和审计日志"))
+
+    def __init__(self, *args, units=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].choices = [("", _("请选择")), *units]

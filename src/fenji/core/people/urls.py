@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import import_views, recovery_views, verify_views, views
+from . import change_views, import_views, recovery_views, verify_views, views
 
 app_name = "people"
 
@@ -24,6 +24,8 @@ urlpatterns = [
     path("people/accounts/<int:pk>/disable/", views.account_status, {"active": False}, name="disable"),
     path("people/accounts/<int:pk>/enable/", views.account_status, {"active": True}, name="enable"),
     path("people/accounts/<int:pk>/mobile/", views.account_mobile, name="mobile"),
+    path("people/accounts/<int:pk>/correct/", change_views.person_correct, name="correct"),
+    path("people/accounts/<int:pk>/move/", change_views.account_move, name="move"),
     path("people/accounts/<int:pk>/password-reset/", recovery_views.account_password_reset, name="password_reset"),
     path("people/accounts/<int:pk>/activation/", recovery_views.account_activation_invite, name="activation_invite"),
     path("people/accounts/<int:pk>/unmasked/", views.account_unmasked, name="unmask"),
