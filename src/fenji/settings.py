@@ -295,6 +295,11 @@ LOGGING = {
 }
 
 FENJI_STALE_ACCOUNT_DAYS = env_int("FENJI_STALE_ACCOUNT_DAYS", 90)
+# Which alerts also go by SMS (notify/alerts.py): a comma-separated list of alert kinds, or "none"; unset, each
+# kind's default (arrivals of documents and overdue deadlines: yes).
+_alert_sms = os.environ.get("FENJI_ALERT_SMS")
+FENJI_ALERT_SMS = None if _alert_sms is None else frozenset(
+    kind.strip() for kind in _alert_sms.split(",") if kind.strip() and kind.strip() != "none")
 
 # Uploaded attachments: at most FENJI_UPLOAD_MAX_MB each, kept under var/files (outside the web root).
 UPLOAD_MAX_MB = env_int("FENJI_UPLOAD_MAX_MB", 20)

@@ -16,6 +16,7 @@ urlpatterns = [
     path("api/", api.urls),
     path("", include("fenji.core.web.urls")),
     path("messages/", include("fenji.core.web.message_urls")),
+    path("", include("fenji.core.web.todo_urls")),
     path("", include("fenji.core.people.urls")),
     path("", include("fenji.core.console.audit_urls")),
     path("", include("fenji.core.console.online_urls")),

@@ -14,8 +14,10 @@ import datetime
 
 from django.utils import timezone
 
+from fenji.core.notify.alerts import sms_for
 from fenji.core.notify.services import message_send
 
+from .alerts import sender_overdue_alert
 from .handlers import handlers_by_unit
 from .models import Delivery, ReviewState
 from .services import delivery_deadlines_refresh
@@ -25,7 +27,8 @@ BATCH = 2000
 
 
 def _deliveries():
-    return Delivery.objects.unscoped(reason="deadline bookkeeping").select_related("dispatch", "dispatch__unit")
+    return Delivery.objects.unscoped(reason="deadline bookkeeping").select_related(
+        "dispatch", "dispatch__unit", "dispatch__sent_by", "unit")
 
 
 def _notify(rows, *, title, body, kind, key) -> int:
@@ -35,7 +38,7 @@ def _notify(rows, *, title, body, kind, key) -> int:
         for account in handlers.get(delivery.unit_id, []):
             message = message_send(recipient=account, title=title(delivery), body=body(delivery),
                                    link=f"/dispatch/deliveries/{delivery.pk}/", kind=kind,
-                                   dedupe_key=f"dispatch.delivery.{delivery.pk}.{key}", sms=True)
+                                   dedupe_key=f"dispatch.delivery.{delivery.pk}.{key}", sms=sms_for(kind))
             sent += message is not None
     return sent
 
@@ -54,6 +57,7 @@ def send_due_reminders(now: datetime.datetime | None = None) -> dict:
         unsigned, kind="dispatch.sign_overdue", key="sign_overdue",
         title=lambda d: f"签收已超期：{d.dispatch.title}",
         body=lambda d: f"{d.dispatch.unit.name}来文，签收期限 {_local(d.sign_due_at)} 已过，请立即签收")
+    senders = sender_overdue_alert(unsigned)
     if unsigned:
         Delivery.objects.unscoped(reason="stamping the reminded rows").filter(pk__in=[d.pk for d in unsigned], sign_reminded_at__isnull=True).update(
             sign_reminded_at=now)
@@ -70,4 +74,4 @@ def send_due_reminders(now: datetime.datetime | None = None) -> dict:
         Delivery.objects.unscoped(reason="stamping the reminded rows").filter(pk__in=[d.pk for d in reply_due], reply_reminded_at__isnull=True).update(
             reply_reminded_at=now)
     return {"refreshed": refreshed, "sign_overdue": len(unsigned), "reply_due": len(reply_due),
-            "messages": sign_messages + reply_messages}
+            "messages": sign_messages + reply_messages, "senders": senders}

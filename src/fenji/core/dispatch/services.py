@@ -27,6 +27,7 @@ from fenji.core.org.kinds import kind_known, kind_label
 from fenji.core.org.models import Unit, UnitStatus
 
 from . import permissions as perms
+from .alerts import arrival_alert
 from .handlers import handlers_by_unit
 from .models import Delivery, Dispatch, DispatchKind, FeedbackKind, ReviewState
 
@@ -192,6 +193,7 @@ def dispatch_send(*, actor, kind: str, title: str, targets: Targets, body: str =
     dispatch.delivery_count = count
     audit_record(actor=actor, action=perms.DISPATCH_SEND, target=dispatch,
                  details={"kind": kind, "title": title, "deliveries": count, "targets": dispatch.targets})
+    arrival_alert(dispatch)
     return dispatch
 
 

@@ -97,11 +97,12 @@ class Todo:
 
 @dataclass(frozen=True)
 class TodoProvider:
-    """``provider(actor)`` returns the actor's open items (``Todo``s), when ``action`` is held."""
+    """``provider(actor)`` returns the actor's open items (``Todo``s), when ``action`` is held; without an
+    action the provider decides for itself (its items come from several actions, each checked in its query)."""
 
     name: str
     provider: Callable[[Any], Any]
-    action: str
+    action: str | None
 
 
 @dataclass(frozen=True)
@@ -369,7 +370,7 @@ def problems(declarations: list[Module], *, core_actions: Mapping[str, Any], cor
         entries += [("首页卡片", t.label, t.action) for t in module.dashboard_tiles]
         entries += [("待办来源", p.name, p.action) for p in module.todo_providers]
         for what, label, code in entries:
-            if code not in actions:
+            if code is not None and code not in actions:
                 error(module, f"{what}“{label}”所需的动作 {code} 不存在", "fenji.E014")
     names = installed if installed is not None else {module.name for module in declarations if not module.core}
     for profile in profile_list or ():

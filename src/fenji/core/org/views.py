@@ -6,6 +6,7 @@ from django.views.decorators.http import require_http_methods
 from fenji.core.access import policy
 from fenji.core.kernel.errors import DomainError
 from fenji.core.kernel.inputs import parse_id, search_text
+from fenji.core.web import nav
 from fenji.core.web.forms import form_post
 from fenji.core.web.routes import requires, signed_in
 
@@ -30,7 +31,7 @@ def _unit_context(request, unit):
 def home(request):
     roots = selectors.unit_list_roots(actor=request.actor)
     overview = [(root, selectors.unit_subtree_stats(actor=request.actor, unit=root)) for root in roots]
-    return render(request, "org/home.html", {"overview": overview})
+    return render(request, "org/home.html", {"overview": overview, "todos": nav.todos_for(request.actor)})
 
 
 @requires(perms.UNIT_VIEW)

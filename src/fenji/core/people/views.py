@@ -135,7 +135,7 @@ def profile(request):
 
 @signed_in(channel="mobile")
 def mobile_home(request):
-    return render(request, "people/mobile_home.html", {"account": request.user,
+    return render(request, "people/mobile_home.html", {"account": request.user, "todos": nav.todos_for(request.actor),
                                                        "tiles": nav.mobile_tiles_for(request.actor)})
 
 

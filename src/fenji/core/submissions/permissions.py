@@ -1,7 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from fenji.core.access.registry import Duty, declare
-from fenji.core.kernel.modules import Module, RoleShare, register
+from fenji.core.kernel.modules import Module, RoleShare, TodoProvider, register
 
 SUBMISSION_DRAFT = declare("submissions.submission.draft", Duty.BUSINESS, "起草本单位上报的信息、请示和报告")
 SUBMISSION_HANDLE = declare("submissions.submission.handle", Duty.BUSINESS, "签收和办理下级上报的信息、请示和报告")
@@ -14,7 +14,17 @@ AUDIT_LABELS = {
     "submissions.submission.return": _("退回上报材料"),
 }
 
-register(Module("submissions", "信息报送", core=True, audit_labels=AUDIT_LABELS, role_shares=(
+
+
+def _submission_todos(actor):  # the selectors load models: imported when asked, not at declaration
+    from .todos import submission_todos
+
+    return submission_todos(actor)
+
+
+register(Module("submissions", "信息报送", core=True, audit_labels=AUDIT_LABELS, todo_providers=(
+    TodoProvider("submissions.items", _submission_todos, None),
+), role_shares=(
     RoleShare("operator", (SUBMISSION_DRAFT,)),
     RoleShare("staff", (SUBMISSION_DRAFT,)),
     RoleShare("dept_head", (SUBMISSION_DRAFT, SUBMISSION_HANDLE)),

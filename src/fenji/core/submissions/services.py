@@ -14,6 +14,7 @@ from fenji.core.seals import permissions as seal_perms
 from fenji.core.seals.services import require_apply, seal_apply
 
 from . import permissions as perms
+from .alerts import arrival_alert, review_alert
 from .models import EDITABLE, Submission, SubmissionKind, SubmissionState
 
 MAX_ATTACHMENTS = 20
@@ -97,6 +98,7 @@ def submission_send_for_review(*, actor, submission: Submission) -> Submission:
     submission.state = SubmissionState.REVIEWING
     submission.save(update_fields=["state", "updated_at"])
     audit_record(actor=actor, action="submissions.submission.review", target=submission)
+    review_alert(submission)
     return submission
 
 
@@ -136,6 +138,7 @@ def submission_approve_and_seal(*, actor, submission: Submission) -> Submission:
     audit_record(actor=actor, action="submissions.submission.seal", target=submission,
                  details={"key_id": stamp.key_id, "content_sm3": stamp.statement["content_sm3"],
                           "target": submission.target_unit_id})
+    arrival_alert(submission)
     return submission
 
 

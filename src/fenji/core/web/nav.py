@@ -14,6 +14,7 @@ from functools import lru_cache
 
 from django.template import Context, Template
 from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils import timezone
 
 from fenji.core.access import policy
 from fenji.core.kernel import modules
@@ -89,10 +90,45 @@ def dashboard_tiles_for(actor) -> list[dict]:
             if policy.can(actor, tile.action)]
 
 
+def _todo_order(item, now):
+    due = getattr(item, "due_at", None)
+    if due is None:
+        return (2, 0)
+    return (0 if due <= now else 1, due.timestamp())
+
+
 def todos_for(actor) -> list:
-    """The open items of every live to-do provider whose action ``actor`` holds."""
-    return [item for _, provider in modules.live_todo_providers() if policy.can(actor, provider.action)
-            for item in provider.provider(actor)]
+    """The open items (``kernel.modules.Todo``) of every live to-do provider whose action ``actor`` holds
+    (a provider without an action decides for itself): overdue first, then the soonest due, undated last.
+    Computed once per actor object (a request's actor), however often a page asks."""
+    if getattr(actor, "account_id", None) is None:
+        return []  # nobody signed in (the shared anonymous actor caches nothing)
+    cached = getattr(actor, "_fenji_todos", None)
+    if cached is not None:
+        return cached
+    now = timezone.now()
+    items = [item for _, provider in modules.live_todo_providers()
+             if provider.action is None or policy.can(actor, provider.action) for item in provider.provider(actor)]
+    items.sort(key=lambda item: _todo_order(item, now))
+    try:
+        actor._fenji_todos = items
+    except AttributeError:  # a frozen or slotted actor: no cache
+        pass
+    return items
+
+
+def todo_counts(actor) -> dict[str, int]:
+    """How many to-dos fall under each menu entry (by URL name): a to-do counts for the visible entry whose URL
+    is the longest prefix of its own."""
+    entries = [(url(item.url_name), item.url_name) for item in items_for(actor)]
+    counts: dict[str, int] = {}
+    for todo in todos_for(actor):
+        link = getattr(todo, "url", "")
+        best = max((entry for entry in entries if entry[0] != "/" and link.startswith(entry[0])),
+                   key=lambda entry: len(entry[0]), default=None)
+        if best is not None:
+            counts[best[1]] = counts.get(best[1], 0) + 1
+    return counts
 
 
 _urls: dict[tuple, dict[str, str]] = {}

@@ -1,5 +1,5 @@
 from fenji.core.access.registry import Duty, declare
-from fenji.core.kernel.modules import Module, RoleShare, register
+from fenji.core.kernel.modules import Module, RoleShare, TodoProvider, register
 
 REQUEST_FILE = declare("workflow.request.file", Duty.BUSINESS, "提交申请")
 REQUEST_VIEW = declare("workflow.request.view", Duty.BUSINESS, "查看本单位及下级的申请", read_only=True)
@@ -13,7 +13,17 @@ OWN_UNIT_ACTIONS = frozenset({REQUEST_ENDORSE, REQUEST_APPROVE})
 REPORT_ACKNOWLEDGE = declare("workflow.report.acknowledge", Duty.SECURITY, "接收下级管理员报备")
 
 # What the built-in roles get of these actions (the module contract, ``kernel.modules``).
-register(Module("workflow", "申请审批", core=True, role_shares=(
+
+
+def _step_todos(actor):  # the selectors load models: imported when asked, not at declaration
+    from .todos import step_todos
+
+    return step_todos(actor)
+
+
+register(Module("workflow", "申请审批", core=True, todo_providers=(
+    TodoProvider("workflow.steps", _step_todos, None),
+), role_shares=(
     RoleShare("security_admin", (REQUEST_VIEW, REPORT_ACKNOWLEDGE)),
     RoleShare("auditor", (REQUEST_VIEW,)),
     RoleShare("account_admin", (REQUEST_VIEW,)),

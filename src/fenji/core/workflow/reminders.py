@@ -8,29 +8,15 @@ import datetime
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from fenji.core.access import policy
+from fenji.core.notify.alerts import sms_for
 from fenji.core.notify.services import message_send
 
-from . import permissions as perms
+from .alerts import deciders
 from .models import Step, StepState
 from .services import step_deadlines_refresh
 
 # Remind when less than this remains; a step due in 3 working days is reminded on its last day.
 REMIND_BEFORE = datetime.timedelta(hours=24)
-
-
-def deciders(step: Step) -> list:
-    """Active accounts holding the step's action over its unit, except the requester and anyone
-    who already decided a step of this request (they may not decide another)."""
-    grants = policy.grants_giving(step.action, step.unit_path)
-    if step.action in perms.OWN_UNIT_ACTIONS:  # the unit's own opinion: its own people only
-        grants = grants.filter(account__unit_id=step.unit_id)
-    account_ids = set(grants.values_list("account_id", flat=True))
-    excluded = {step.request.requester_id, step.request.subject_id} | set(
-        Step.objects.unscoped(reason="who already decided this request").filter(
-            request_id=step.request_id, decided_by__isnull=False).values_list("decided_by_id", flat=True))
-    return list(get_user_model().objects.unscoped(reason="the deciders of a step, found through their grants")
-                .filter(pk__in=account_ids - excluded, status="active").select_related("person"))
 
 
 def _link(step: Step) -> str:
@@ -49,7 +35,7 @@ def send_due_reminders(now: datetime.datetime | None = None) -> dict:
         for account in deciders(step):
             message_send(recipient=account, title=f"待办提醒：{step.request.title}（{step.label}）",
                          body=f"请于 {due} 前办理", link=_link(step), kind="workflow.reminder",
-                         dedupe_key=f"workflow.step.{step.pk}.due", sms=True)
+                         dedupe_key=f"workflow.step.{step.pk}.due", sms=sms_for("workflow.reminder"))
         Step.objects.unscoped(reason="deadline bookkeeping").filter(pk=step.pk).update(reminded_at=now)
         reminded += 1
     for step in steps.filter(due_at__lte=now, overdue_notified_at__isnull=True):

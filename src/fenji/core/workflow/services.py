@@ -16,6 +16,7 @@ from fenji.core.kernel.errors import DomainError, NotVisible
 
 from . import permissions as perms
 from . import registry
+from .alerts import step_arrival_alert
 from .models import Request, RequestState, Step, StepState
 
 
@@ -48,6 +49,7 @@ def _open(step: Step, now) -> None:
     step.due_provisional = due.provisional
     step.calendar_version = due.calendar_version
     step.save(update_fields=["state", "opened_at", "due_at", "due_provisional", "calendar_version"])
+    step_arrival_alert(step)
 
 
 @service

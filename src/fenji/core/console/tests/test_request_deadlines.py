@@ -105,3 +105,15 @@ def test_a_deadline_past_the_last_confirmed_year_is_provisional_until_the_year_i
     step.refresh_from_db()
     assert not step.due_provisional and "2027.p" not in step.calendar_version
     assert step.due_at > provisional_due
+
+
+def test_a_step_that_lands_with_a_decider_is_on_their_list_and_they_are_told(city):
+    from fenji.core.web import nav
+
+    request = _file(city, at(2026, 11, 2, 9, 0))
+    [told] = Message.objects.filter(kind="workflow.arrived")
+    assert told.recipient_id == city.head.pk and told.link == f"/requests/{request.pk}/"
+    with time_machine.travel(at(2026, 11, 2, 10, 0), tick=False):
+        [todo] = nav.todos_for(actor(city.head))
+    assert todo.label == "待我审批" and todo.url == f"/requests/{request.pk}/" and todo.due_at == _first_step(request).due_at
+    assert nav.todos_for(actor(city.clerk)) == []  # the requester decides nothing of their own request

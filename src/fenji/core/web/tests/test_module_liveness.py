@@ -7,7 +7,16 @@ from django.urls import include, path, reverse
 
 from fenji.core.access import policy
 from fenji.core.kernel import modules
-from fenji.core.kernel.modules import ActionDecl, DashboardTile, MenuEntry, Module, PeriodicJob, RoleDecl, TodoProvider
+from fenji.core.kernel.modules import (
+    ActionDecl,
+    DashboardTile,
+    MenuEntry,
+    Module,
+    PeriodicJob,
+    RoleDecl,
+    Todo,
+    TodoProvider,
+)
 from fenji.core.notify import periodic
 from fenji.core.web import nav
 from fenji.core.web.routes import requires
@@ -22,6 +31,8 @@ def sample_home(request):
     return HttpResponse("样例首页")
 
 
+SAMPLE_TODO = Todo("sample.review", "待审核样例", "审核样例", "/sample/")
+
 SAMPLE = Module(
     name="sample", label="样例模块",
     actions=(ActionDecl(VIEW, "查看样例", "business", read_only=True),),
@@ -29,7 +40,7 @@ SAMPLE = Module(
     menu=(MenuEntry("样例清单", "sample:home", VIEW, order=1),),
     mobile_tiles=(MenuEntry("样例入口", "sample:home", VIEW),),
     dashboard_tiles=(DashboardTile("样例数量", lambda actor: 7, VIEW),),
-    todo_providers=(TodoProvider("sample.todo", lambda actor: ["审核样例"], VIEW),),
+    todo_providers=(TodoProvider("sample.todo", lambda actor: [SAMPLE_TODO], VIEW),),
     periodic_jobs=(PeriodicJob("sample.job", lambda: runs.append("ran"), every_seconds=60),),
 )
 
@@ -66,7 +77,7 @@ def test_live_module_shows_everywhere(reader, login):
     assert "样例清单" in labels(nav.items_for(who))
     assert nav.mobile_tiles_for(who) == [{"label": "样例入口", "url": "/sample/"}]
     assert nav.dashboard_tiles_for(who) == [{"label": "样例数量", "value": 7}]
-    assert nav.todos_for(who) == ["审核样例"]
+    assert nav.todos_for(who) == [SAMPLE_TODO]
     assert "sample.job" in [job.name for job in periodic.jobs()]
     client = login(reader)
     assert client.get("/sample/").content.decode() == "样例首页"

@@ -1,0 +1,81 @@
+"""To-dos and alerts: who is told that a dispatch arrived, what waits on their list, and the sender's view
+once receivers go overdue."""
+
+import datetime
+
+import time_machine
+
+from fenji.core.dispatch import services
+from fenji.core.dispatch.models import Delivery, DispatchKind
+from fenji.core.dispatch.reminders import send_due_reminders
+from fenji.core.dispatch.services import Targets, dispatch_send
+from fenji.core.notify.models import Message
+from fenji.core.notify.sms import read_outbox
+from fenji.core.web import nav
+
+from .conftest import as_actor
+
+TZ = datetime.timezone(datetime.timedelta(hours=8))
+
+
+def at(*args):
+    return datetime.datetime(*args, tzinfo=TZ)
+
+
+def notice(people, *units, minutes=10):
+    return dispatch_send(actor=as_actor(people.city_head), kind=DispatchKind.NOTICE, title="关于防汛值班的紧急通知",
+                         targets=Targets(units=list(units)), sign_within_minutes=minutes)
+
+
+def test_the_clerks_of_each_receiving_unit_are_told_at_once_and_by_sms(tree, people,
+                                                                       django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        notice(people, tree.town, tree.other_town)
+    [told] = Message.objects.filter(recipient=people.town_clerk, kind="dispatch.arrived")
+    assert "关于防汛值班的紧急通知" in told.title and "前签收" in told.body
+    assert Message.objects.filter(recipient=people.other_clerk, kind="dispatch.arrived").count() == 1
+    assert not Message.objects.filter(recipient__in=[people.town_member, people.county_clerk]).exists()
+    assert any("新到公文" in sms.text for sms in read_outbox(people.town_clerk.mobile))
+
+
+def test_the_sms_follows_the_deployments_choice(tree, people, settings, django_capture_on_commit_callbacks):
+    settings.FENJI_ALERT_SMS = frozenset()  # FENJI_ALERT_SMS=none: messages only
+    with django_capture_on_commit_callbacks(execute=True):
+        notice(people, tree.town)
+    assert Message.objects.filter(recipient=people.town_clerk, kind="dispatch.arrived").exists()
+    assert read_outbox(people.town_clerk.mobile) == []
+
+
+def test_the_clerk_has_the_delivery_on_the_list_with_its_deadline_until_signed(tree, people):
+    with time_machine.travel(at(2026, 11, 2, 9, 0), tick=False):
+        dispatch = notice(people, tree.town)
+        [todo] = nav.todos_for(as_actor(people.town_clerk))
+        assert (todo.label, todo.title, todo.unit) == ("待签收公文", dispatch.title, "南京市")
+        assert todo.due_at == at(2026, 11, 2, 9, 10)
+        assert nav.todos_for(as_actor(people.other_clerk)) == []  # not addressed to the other town
+        assert nav.todos_for(as_actor(people.town_member)) == []
+        services.delivery_sign(actor=as_actor(people.town_clerk), delivery=Delivery.objects.unscoped(reason="test").get())
+        assert nav.todos_for(as_actor(people.town_clerk)) == []
+
+
+def test_overdue_items_come_first_and_the_sender_is_told_once(tree, people):
+    with time_machine.travel(at(2026, 11, 2, 9, 0), tick=False):
+        late = notice(people, tree.town, minutes=5)
+    with time_machine.travel(at(2026, 11, 2, 9, 3), tick=False):
+        soon = notice(people, tree.town, minutes=60)
+    with time_machine.travel(at(2026, 11, 2, 9, 20), tick=False):
+        assert [t.url.split("/")[-2] for t in nav.todos_for(as_actor(people.town_clerk))] == [
+            str(Delivery.objects.unscoped(reason="test").get(dispatch=d).pk) for d in (late, soon)]
+        [sent] = nav.todos_for(as_actor(people.city_head))
+        assert sent.label == "下级超期未签收" and "1 个单位未签收" in sent.title
+        send_due_reminders()
+        send_due_reminders()
+    assert Message.objects.filter(recipient=people.city_head, kind="dispatch.sender_overdue").count() == 1
+
+
+def test_the_home_page_shows_the_to_do_first_with_its_countdown(tree, people, login):
+    notice(people, tree.town)
+    page = login(people.town_clerk).get("/").content.decode()
+    assert page.index('id="todos"') < page.index("所在单位")
+    assert "关于防汛值班的紧急通知" in page and ("剩余 9 分钟" in page or "剩余 10 分钟" in page)
+    assert 'class="count"' in page.split('class="todo-link"', 1)[1][:200]  # the count in the top bar

@@ -1,0 +1,40 @@
+"""The to-dos dispatch puts on a person's list: deliveries of their unit to sign or answer, and dispatches
+they sent whose receivers went past the signing deadline."""
+
+from django.db.models import Count, Min, Q
+from django.utils import timezone
+
+from fenji.core.kernel.modules import Todo
+
+from .models import Dispatch, ReviewState
+from .selectors import delivery_list_inbox
+
+LIMIT = 50  # per kind: the list is a starting point, the inbox pages hold the rest
+
+
+def delivery_todos(actor) -> list[Todo]:
+    rows = delivery_list_inbox(actor=actor).filter(
+        Q(signed_at__isnull=True)
+        | Q(reply_due_at__isnull=False, replied_at__isnull=True)
+        | Q(review_state=ReviewState.RETURNED, replied_at__isnull=True)).order_by("sign_due_at", "id")[:LIMIT]
+    todos = []
+    for delivery in rows:
+        dispatch = delivery.dispatch
+        if delivery.signed_at is None:
+            todos.append(Todo("dispatch.sign", "待签收公文", dispatch.title, f"/dispatch/deliveries/{delivery.pk}/",
+                              delivery.sign_due_at, dispatch.unit.name))
+        else:
+            todos.append(Todo("dispatch.reply", "待答复事项", dispatch.title, f"/dispatch/deliveries/{delivery.pk}/",
+                              delivery.reply_due_at, dispatch.unit.name))
+    return todos
+
+
+def overdue_sent_todos(actor) -> list[Todo]:
+    now = timezone.now()
+    late = Q(deliveries__signed_at__isnull=True, deliveries__sign_due_at__lt=now)
+    rows = (Dispatch.objects.unscoped(reason="the dispatches the actor sent").filter(sent_by_id=actor.account_id)
+            .annotate(overdue=Count("deliveries", filter=late), since=Min("deliveries__sign_due_at", filter=late))
+            .filter(overdue__gt=0).select_related("unit").order_by("-id")[:LIMIT])
+    return [Todo("dispatch.overdue", "下级超期未签收", f"{d.title}（{d.overdue} 个单位未签收）", f"/dispatch/{d.pk}/",
+                 d.since, d.unit.name) for d in rows]
+
