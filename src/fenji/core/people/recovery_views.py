@@ -30,7 +30,8 @@ def _page(request, *, purpose: str, channel: str):
     login = reverse("people:mobile_login" if mobile_channel else "people:login")
     template = "people/mobile_recovery.html" if mobile_channel else "people/recovery.html"
     step = request.POST.get("step", "") if request.method == "POST" else ""
-    send_form = CodeRequestForm(request.POST if step == "send" else None)
+    # two forms on one page: the first one's ids are prefixed so that each label finds its own field
+    send_form = CodeRequestForm(request.POST if step == "send" else None, auto_id="send_%s")
     form = CodeSetPasswordForm(request.POST if step == "set" else None,
                                initial={"mobile": request.POST.get("mobile", "")})
     status, retry_after, sent = 200, None, ""
