@@ -350,3 +350,59 @@ def move_account(w):
     from fenji.core.people.changes import account_move
 
     account_move(actor=actor(w["admin"]), account=w["member"], unit=w["tree"].other_town, reason="调动")
+
+
+def _community(w):
+    from fenji.core.access.roles import DEPT_HEAD
+
+    if "community_head" not in w:
+        w["community_head"] = make_account(w["tree"].town, name="街道主任", role=DEPT_HEAD)
+    return w["community_head"]
+
+
+def send_notice(w):
+    from fenji.core.community.services import notice_send
+
+    notice_send(actor=actor(_community(w)), unit=w["tree"].town, title="通知", body="内容")
+
+
+def _activity(w):
+    from fenji.core.community.services import activity_create
+
+    now = datetime.datetime.now(datetime.UTC)
+    return activity_create(actor=actor(_community(w)), unit=w["tree"].town, title="活动", place="礼堂",
+                           starts_at=now + datetime.timedelta(days=2), signup_until=now + datetime.timedelta(days=1))
+
+
+def create_activity(w):
+    _activity(w)
+
+
+def prepare_activity(w):
+    w["activity"] = _activity(w)
+    return "prepare"
+
+
+def sign_up(w):
+    from fenji.core.community.services import activity_signup
+
+    activity_signup(actor=actor(w["member"]), activity=w["activity"], join=True)
+
+
+def submit_feedback(w):
+    from fenji.core.community.services import feedback_submit
+
+    feedback_submit(actor=actor(w["member"]), content="建议")
+
+
+def prepare_feedback_item(w):
+    from fenji.core.community.services import feedback_submit
+
+    w["feedback"] = feedback_submit(actor=actor(w["member"]), content="建议")
+    return "prepare"
+
+
+def answer_feedback(w):
+    from fenji.core.community.services import feedback_answer
+
+    feedback_answer(actor=actor(_community(w)), feedback=w["feedback"], answer="已收到")

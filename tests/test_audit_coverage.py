@@ -337,6 +337,11 @@ CASES = [
     ("invite to activate", [], steps.invite_to_activate, "people.account.activation_invite", "ok"),
     ("correct a person", [], steps.correct_person, "people.person.correct", "ok"),
     ("move an account", [], steps.move_account, "people.account.move", "ok"),
+    ("send a notice to members", [], steps.send_notice, "community.notice.send", "ok"),
+    ("publish an activity", [], steps.create_activity, "community.activity.create", "ok"),
+    ("sign up for an activity", [steps.prepare_activity], steps.sign_up, "community.activity.signup", "ok"),
+    ("submit feedback", [], steps.submit_feedback, "community.feedback.submit", "ok"),
+    ("answer feedback", [steps.prepare_feedback_item], steps.answer_feedback, "community.feedback.answer", "ok"),
 ]
 
 # The services each case's step runs (nested ones included), after "fenji.": every registered service is in one.
@@ -401,6 +406,11 @@ COVERS = {
     "invite to activate": ["core.people.recovery.account_activation_invite"],
     "correct a person": ["core.people.changes.person_correct"],
     "move an account": ["core.people.changes.account_move"],
+    "send a notice to members": ["core.community.services.notice_send"],
+    "publish an activity": ["core.community.services.activity_create"],
+    "sign up for an activity": ["core.community.services.activity_signup"],
+    "submit feedback": ["core.community.services.feedback_submit"],
+    "answer feedback": ["core.community.services.feedback_answer"],
 }
 
 

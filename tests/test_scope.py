@@ -77,6 +77,23 @@ def _dispatch(unit):
                          targets=Targets(units=list(Unit.objects.filter(parent=unit)[:1])))
 
 
+def _activity(unit):
+    from fenji.core.community.models import Activity
+
+    now = timezone.now()
+    return Activity.objects.create(unit=unit, unit_path=unit.path, title=f"{unit.name}活动", place="礼堂",
+                                   starts_at=now + datetime.timedelta(days=2),
+                                   signup_until=now + datetime.timedelta(days=1), created_by=_account(unit))
+
+
+def _feedback(unit):
+    from fenji.core.community.models import Feedback
+
+    author = make_account(unit, kind="member", name=f"{unit.name}成员")
+    return Feedback.objects.create(unit=unit, unit_path=unit.path, author=author, content=f"{unit.name}的意见",
+                                   due_at=timezone.now() + datetime.timedelta(days=5))
+
+
 def _person(account):
     return account.person.real_name
 
@@ -120,6 +137,9 @@ class TestScope(ScopeMatrix):
                                 state=lambda a: a.person.real_name, shown=_person),
         "people:move": Reach(_account, SYSTEM_ADMIN, state=lambda a: a.unit_id, shown=_person,
                              post=lambda tree, _account: {"unit": tree.city.pk, "reason": "调动", "confirmed": "1"}),
+        # a unit's activities and its members' feedback are for the unit's staff and those above it
+        "community:activity": Reach(_activity, DEPT_HEAD, shown=lambda a: a.title),
+        "community:feedback_detail": Reach(_feedback, DEPT_HEAD, post={"answer": "已收到"}, state=lambda f: f.state),
         # the security administrator signs an account out (在线用户)
         "online:sign_out": Reach(_account, SECURITY_ADMIN, post={"reason": "测试"}, state=lambda a: a.security_stamp,
                                  shown=_person),
@@ -167,6 +187,12 @@ class TestScope(ScopeMatrix):
                                         "test_reply_attachments_are_served_through_their_delivery",
         "dispatch:mobile_delivery": "src/fenji/core/dispatch/tests/test_views.py::"
                                     "test_the_mobile_delivery_is_the_receiving_units_only",
+        # a notice is its recipients' (their message is the proof); an activity is offered to the members of its
+        # unit (and its subtree when so marked): others get 404 like a missing row
+        "community:m_notice": "src/fenji/core/community/tests/test_community.py::"
+                              "test_a_notice_reaches_the_members_and_elders_of_the_unit_and_they_read_it_on_the_phone",
+        "community:m_signup": "src/fenji/core/community/tests/test_community.py::"
+                              "test_members_sign_up_within_capacity_and_before_the_deadline",
         # an import job (its progress, its error report) is shown to the account that started it only
         **{f"people:{name}": "src/fenji/core/people/tests/test_member_import.py::test_out_of_scope_users_are_refused"
            for name in ("member_import_job", "member_import_errors")},

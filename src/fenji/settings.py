@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "fenji.core.files",
     "fenji.core.seals",
     "fenji.core.submissions",
+    "fenji.core.community",
     "fenji.core.ops",
     "fenji.core.console",
     # Every module is installed in every deployment (one schema); the profile decides which are live.
@@ -295,6 +296,8 @@ LOGGING = {
 }
 
 FENJI_STALE_ACCOUNT_DAYS = env_int("FENJI_STALE_ACCOUNT_DAYS", 90)
+# Working days a unit has to answer a member's feedback (意见反馈): a local rule, 5 by default.
+FENJI_FEEDBACK_DAYS = env_int("FENJI_FEEDBACK_DAYS", 5)
 # Which alerts also go by SMS (notify/alerts.py): a comma-separated list of alert kinds, or "none"; unset, each
 # kind's default (arrivals of documents and overdue deadlines: yes).
 _alert_sms = os.environ.get("FENJI_ALERT_SMS")

@@ -1,0 +1,151 @@
+"""Writes of community: a unit's notices and activities for its members, and its members' feedback."""
+
+import datetime
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from fenji.core.access import policy
+from fenji.core.audit.services import audit_record
+from fenji.core.audit.transactions import service
+from fenji.core.calendar.workdays import deadline
+from fenji.core.kernel.errors import DomainError
+from fenji.core.kernel.text import control_error
+from fenji.core.notify.alerts import Alert, alert_send
+from fenji.core.notify.services import message_send
+
+from . import permissions as perms
+from .models import Activity, Feedback, FeedbackState, Notice, Signup
+from .selectors import NOTICE_KIND, activity_get_offered
+
+MEMBER_KINDS = ("member", "elder")
+TITLE_MAX, TEXT_MAX, FEEDBACK_MAX = 100, 2000, 1000
+
+
+def _text(value, *, label: str, field: str, limit: int, required: bool = True, multiline: bool = False) -> str:
+    value = (value or "").strip()
+    if required and not value:
+        raise DomainError(f"请填写{label}", field=field)
+    if len(value) > limit:
+        raise DomainError(f"{label}不能超过 {limit} 个字", field=field)
+    if error := control_error(value, label=label, multiline=multiline):
+        raise DomainError(error, field=field)
+    return value
+
+
+def _members(unit, include_subtree: bool):
+    accounts = get_user_model().objects.unscoped(reason="the members a unit writes to").filter(
+        kind__in=MEMBER_KINDS, status="active")
+    return accounts.filter(unit_path__startswith=unit.path) if include_subtree else accounts.filter(unit_id=unit.pk)
+
+
+def notice_recipient_count(*, actor, unit, include_subtree: bool) -> int:
+    """How many members and elders a notice would reach (the confirmation states it)."""
+    policy.require(actor, perms.NOTICE_SEND, unit.path)
+    return _members(unit, include_subtree).count()
+
+
+@service
+def notice_send(*, actor, unit, title: str, body: str, include_subtree: bool = False) -> Notice:
+    policy.require(actor, perms.NOTICE_SEND, unit.path)
+    title = _text(title, label="标题", field="title", limit=TITLE_MAX)
+    body = _text(body, label="内容", field="body", limit=TEXT_MAX, multiline=True)
+    recipients = list(_members(unit, include_subtree))
+    if not recipients:
+        raise DomainError("本单位（及下级）没有可接收的成员账号", field="include_subtree")
+    notice = Notice.objects.create(unit=unit, unit_path=unit.path, title=title, body=body,
+                                   include_subtree=include_subtree, sent_by_id=actor.account_id)
+    sent = alert_send(recipients=recipients, alert=Alert(kind=NOTICE_KIND, title=title, body=body[:200],
+                                                         link=f"/m/notices/{notice.pk}/"),
+                      dedupe_key=f"community.notice.{notice.pk}")
+    Notice.objects.unscoped(reason="the row just created").filter(pk=notice.pk).update(recipient_count=sent)
+    notice.recipient_count = sent
+    audit_record(actor=actor, action="community.notice.send", target=notice,
+                 details={"title": title, "count": sent, "include_subtree": include_subtree})
+    return notice
+
+
+@service
+def activity_create(*, actor, unit, title: str, starts_at: datetime.datetime, place: str, signup_until,
+                    content: str = "", capacity: int | None = None, include_subtree: bool = False) -> Activity:
+    policy.require(actor, perms.ACTIVITY_MANAGE, unit.path)
+    title = _text(title, label="活动名称", field="title", limit=TITLE_MAX)
+    place = _text(place, label="地点", field="place", limit=TITLE_MAX)
+    content = _text(content, label="活动内容", field="content", limit=TEXT_MAX, required=False, multiline=True)
+    if signup_until > starts_at:
+        raise DomainError("报名截止时间不能晚于活动开始时间", field="signup_until")
+    if signup_until <= timezone.now():
+        raise DomainError("报名截止时间应晚于现在", field="signup_until")
+    if capacity is not None and capacity < 1:
+        raise DomainError("名额至少为 1（不限名额请留空）", field="capacity")
+    activity = Activity.objects.create(unit=unit, unit_path=unit.path, title=title, starts_at=starts_at, place=place,
+                                       content=content, signup_until=signup_until, capacity=capacity,
+                                       include_subtree=include_subtree, created_by_id=actor.account_id)
+    audit_record(actor=actor, action="community.activity.create", target=activity, details={"title": title})
+    return activity
+
+
+@service
+def activity_signup(*, actor, activity: Activity, join: bool) -> Activity:
+    """A member signs up for an activity offered to them (or cancels), before the deadline; the capacity
+    holds under concurrent sign-ups (the activity row is locked)."""
+    account = get_user_model().objects.unscoped(reason="the actor's own account").get(pk=actor.account_id)
+    activity_get_offered(account=account, pk=activity.pk)
+    activity = Activity.objects.unscoped(reason="found offered above").select_for_update().get(pk=activity.pk)
+    if timezone.now() > activity.signup_until:
+        raise DomainError("报名已截止")
+    mine = Signup.objects.filter(activity=activity, account_id=account.pk)
+    if join:
+        if mine.exists():
+            raise DomainError("您已报名")
+        if activity.capacity is not None and activity.signup_count >= activity.capacity:
+            raise DomainError("名额已满")
+        try:
+            with transaction.atomic():
+                Signup.objects.create(activity=activity, account_id=account.pk)
+        except IntegrityError:
+            raise DomainError("您已报名") from None
+        Activity.objects.unscoped(reason="counting").filter(pk=activity.pk).update(signup_count=F("signup_count") + 1)
+    else:
+        if not mine.delete()[0]:
+            raise DomainError("您尚未报名")
+        Activity.objects.unscoped(reason="counting").filter(pk=activity.pk).update(signup_count=F("signup_count") - 1)
+    audit_record(actor=actor, action="community.activity.signup" if join else "community.activity.cancel",
+                 target=activity)
+    activity.refresh_from_db()
+    return activity
+
+
+@service
+def feedback_submit(*, actor, content: str) -> Feedback:
+    """A member or elder writes to their own unit; it is due an answer within ``FENJI_FEEDBACK_DAYS``
+    working days (a local rule: 5 by default)."""
+    account = get_user_model().objects.unscoped(reason="the actor's own account").select_related("unit").get(
+        pk=actor.account_id)
+    content = _text(content, label="意见内容", field="content", limit=FEEDBACK_MAX, multiline=True)
+    now = timezone.now()
+    due = deadline(now, settings.FENJI_FEEDBACK_DAYS, provisional_ok=True).value
+    feedback = Feedback.objects.create(unit=account.unit, unit_path=account.unit_path, author_id=account.pk,
+                                       content=content, due_at=due)
+    audit_record(actor=actor, action="community.feedback.submit", target=feedback)
+    return feedback
+
+
+@service
+def feedback_answer(*, actor, feedback: Feedback, answer: str) -> Feedback:
+    policy.require(actor, perms.FEEDBACK_HANDLE, feedback.unit_path)
+    answer = _text(answer, label="答复", field="answer", limit=FEEDBACK_MAX, multiline=True)
+    feedback = Feedback.objects.unscoped(reason="found in scope").select_for_update().get(pk=feedback.pk)
+    if feedback.state != FeedbackState.OPEN:
+        raise DomainError("该意见已答复")
+    feedback.state, feedback.answer = FeedbackState.ANSWERED, answer
+    feedback.answered_by_id, feedback.answered_at = actor.account_id, timezone.now()
+    feedback.save(update_fields=["state", "answer", "answered_by", "answered_at"])
+    author = get_user_model().objects.unscoped(reason="telling the author").get(pk=feedback.author_id)
+    message_send(recipient=author, title="您的意见已收到答复", body=answer[:200], link="/m/feedback/",
+                 kind="community.feedback", dedupe_key=f"community.feedback.{feedback.pk}.answered")
+    audit_record(actor=actor, action="community.feedback.answer", target=feedback)
+    return feedback

@@ -1,0 +1,86 @@
+"""The unit's pages (console): notices to its members, activities and their sign-ups, feedback to answer."""
+
+from django.contrib.auth import get_user_model
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from fenji.core.kernel.pagination import newest_first_page
+from fenji.core.org.models import Unit
+from fenji.core.web.forms import form_post
+from fenji.core.web.query import query_without
+from fenji.core.web.routes import requires
+
+from . import permissions as perms
+from . import selectors, services
+from .forms import ActivityForm, AnswerForm, NoticeForm
+
+
+def _own_unit(request) -> Unit:
+    return Unit.objects.get(pk=request.actor.unit_id)
+
+
+def _page(request, rows, template, extra):
+    page = newest_first_page(rows, after=request.GET.get("after", ""))
+    return render(request, template, {"page": page, "query": query_without(request, "after"),
+                                      "first_page": not request.GET.get("after"), **extra})
+
+
+@requires(perms.NOTICE_SEND)
+@require_http_methods(["GET", "POST"])
+def notices(request):
+    unit = _own_unit(request)
+    form = NoticeForm(request.POST or None)
+    consequence = ""
+    if request.method == "POST" and form.is_valid() and request.POST.get("confirmed") != "1":
+        count = services.notice_recipient_count(actor=request.actor, unit=unit,
+                                                include_subtree=form.cleaned_data["include_subtree"])
+        consequence = _("将发送给 %(n)s 名成员（站内消息），确认发送？") % {"n": f"{count:,}"}
+    else:
+        done = form_post(request, form, lambda data: services.notice_send(actor=request.actor, unit=unit, **data),
+                         success=reverse("community:notices"),
+                         message=lambda notice: _("已发送通知“%(t)s”，共 %(n)d 人") % {"t": notice.title,
+                                                                                    "n": notice.recipient_count})
+        if done:
+            return done
+    return _page(request, selectors.notice_list(actor=request.actor), "community/notices.html",
+                 {"form": form, "unit": unit, "consequence": consequence})
+
+
+@requires(perms.ACTIVITY_MANAGE)
+@require_http_methods(["GET", "POST"])
+def activities(request):
+    unit = _own_unit(request)
+    form = ActivityForm(request.POST or None)
+    done = form_post(request, form, lambda data: services.activity_create(actor=request.actor, unit=unit, **data),
+                     success=reverse("community:activities"),
+                     message=lambda activity: _("已发布活动“%(t)s”") % {"t": activity.title})
+    return done or _page(request, selectors.activity_list(actor=request.actor), "community/activities.html",
+                         {"form": form, "unit": unit})
+
+
+@requires(perms.ACTIVITY_MANAGE)
+def activity_detail(request, pk):
+    activity = selectors.activity_get(actor=request.actor, pk=pk)
+    return render(request, "community/activity_detail.html",
+                  {"activity": activity, "signups": selectors.signup_list(activity)})
+
+
+@requires(perms.FEEDBACK_HANDLE)
+def feedback(request):
+    state = request.GET.get("state", "")
+    return _page(request, selectors.feedback_list(actor=request.actor, state=state), "community/feedback.html",
+                 {"state": state})
+
+
+@requires(perms.FEEDBACK_HANDLE)
+@require_http_methods(["GET", "POST"])
+def feedback_detail(request, pk):
+    item = selectors.feedback_get(actor=request.actor, pk=pk)
+    form = AnswerForm(request.POST or None)
+    done = form_post(request, form, lambda data: services.feedback_answer(actor=request.actor, feedback=item, **data),
+                     success=reverse("community:feedback"), message=_("已答复，提交人会在手机上看到"))
+    author = get_user_model().objects.unscoped(reason="the author of feedback in scope").select_related(
+        "person").get(pk=item.author_id)
+    return done or render(request, "community/feedback_detail.html", {"item": item, "form": form, "author": author})
