@@ -210,6 +210,17 @@ def _models_in(annotation):
         yield from _models_in(arg)
 
 
+def _shaped(annotation, text):
+    """``text`` in the shape the field takes: inside a list or as a dict's value where the field is one."""
+    for candidate in (annotation, *typing.get_args(annotation)):
+        origin = typing.get_origin(candidate)
+        if origin is list:
+            return [text]
+        if origin is dict:
+            return {"field": text}
+    return text
+
+
 def api_inputs():
     """(operation, parameter, annotation) for every parameter of every API operation."""
     from fenji.api import api as platform_api
@@ -243,7 +254,7 @@ def test_every_api_input_refuses_control_characters_in_every_text_field():
                 if not _accepts_text(info.annotation):
                     continue
                 try:
-                    model.model_validate({name: f"a{NUL}b"})
+                    model.model_validate({name: _shaped(info.annotation, f"a{NUL}b")})
                     problems.append(f"{model.__qualname__}.{name} accepts NUL")
                 except PydanticValidationError as error:
                     if not any(e["type"] == CONTROL_CHARACTER and e["loc"] == (name,) for e in error.errors()):

@@ -6,9 +6,13 @@ Wiring only. Conventions (tokens, authentication, route declarations, the error 
 
 from fenji.core.api.base import FenjiApi
 from fenji.core.api.token_api import router as token_router
+from fenji.core.console.audit_api import router as audit_router
 from fenji.core.console.grant_api import router as grant_router
+from fenji.core.console.message_api import router as message_router
+from fenji.core.dispatch.api import router as dispatch_router
 from fenji.core.org.api import router as org_router
 from fenji.core.people.api import router as people_router
+from fenji.core.workflow.api import router as workflow_router
 
 api = FenjiApi(
     title="分级平台接口",
@@ -21,5 +25,6 @@ api = FenjiApi(
     ),
 )
 
-for router in (people_router, org_router, grant_router, token_router):
+for router in (people_router, org_router, grant_router, token_router, workflow_router, dispatch_router,
+               message_router, audit_router):
     api.add_router("/v1", router)

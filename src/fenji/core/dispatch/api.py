@@ -1,0 +1,179 @@
+"""``/api/v1/dispatch``: sending documents down and receiving them, over HTTP, with the page's services.
+
+The inbox is the caller's own unit's; a delivery is its receiving unit's and its sender's; a dispatch's
+tracking is for whoever may send from the sending unit. Anything else answers 404 like a missing row.
+"""
+
+import datetime
+
+from ninja import Field, Query, Router, Schema
+from ninja.responses import Status
+
+from fenji.core.api.pagination import DEFAULT_LIMIT, MAX_LIMIT
+from fenji.core.api.routes import api_route
+from fenji.core.api.schemas import ERRORS, Id, InputSchema
+from fenji.core.kernel.errors import DomainError
+from fenji.core.kernel.inputs import parse_id
+
+from . import permissions as perms
+from . import selectors, services
+from .models import DispatchKind, FeedbackKind
+
+router = Router(tags=["通知公文"])
+
+
+class DeliveryOut(Schema):
+    id: int
+    dispatch_id: int
+    title: str = Field(description="公文标题")
+    from_unit: str = Field(description="发文单位")
+    to_unit: str = Field(description="收文单位")
+    sign_due_at: datetime.datetime = Field(description="签收期限")
+    signed_at: datetime.datetime | None
+    sign_overdue: bool = Field(description="是否已超过签收期限（未签收或超期签收）")
+    reply_due_at: datetime.datetime | None = Field(description="答复期限（反馈件）")
+    replied_at: datetime.datetime | None
+    review_state: str = Field(description="答复审核：pending 待审核、accepted 已通过、returned 已退回，空为无")
+
+    @staticmethod
+    def resolve_title(delivery):
+        return delivery.dispatch.title
+
+    @staticmethod
+    def resolve_from_unit(delivery):
+        return delivery.dispatch.unit.name
+
+    @staticmethod
+    def resolve_to_unit(delivery):
+        return delivery.unit.name
+
+
+class DeliveryDetailOut(DeliveryOut):
+    body: str = Field(description="正文（签收后可见）")
+    reply_text: str
+
+    @staticmethod
+    def resolve_body(delivery):
+        return delivery.dispatch.body if delivery.signed_at else ""
+
+
+class DispatchOut(Schema):
+    id: int
+    kind: str
+    kind_label: str
+    title: str
+    unit: str = Field(description="发文单位")
+    sent_at: datetime.datetime
+    sign_within_minutes: int
+    delivery_count: int
+
+    @staticmethod
+    def resolve_kind_label(dispatch):
+        return dispatch.get_kind_display()
+
+    @staticmethod
+    def resolve_unit(dispatch):
+        return dispatch.unit.name
+
+
+class TrackingOut(Schema):
+    dispatch: DispatchOut
+    counts: dict[str, int] = Field(description="total 收文单位数、signed 已签收、unsigned 未签收、overdue 超期未签收、late 超期签收等")
+    deliveries: list[DeliveryOut]
+
+
+class DeliveryPage(Schema):
+    items: list[DeliveryOut]
+    next: str | None
+    total: int
+
+
+class InboxQuery(InputSchema):
+    status: str = Field("", description="、".join(f"{k}（{v}）" for k, v in selectors.STATUSES.items()))
+    after: str = Field("", description="上一页返回的 next；第一页留空")
+    limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
+
+
+class SendIn(InputSchema):
+    kind: str = Field(description="、".join(f"{v}（{label}）" for v, label in DispatchKind.choices))
+    title: str = Field(max_length=200)
+    body: str = Field("", max_length=20000, json_schema_extra={"multiline": True})
+    doc_number: str = Field("", max_length=60)
+    units: list[Id] = Field(default_factory=list, description="发送给这些单位（不含下级）")
+    subtrees: list[Id] = Field(default_factory=list, description="发送给这些单位及其全部下级")
+    unit_kinds: list[str] = Field(default_factory=list, description="只发给上述范围内这些类型的单位")
+    sign_within_minutes: int | None = Field(None, ge=1, le=43200, description="签收时限（分钟）；不填用该类别的默认值")
+    feedback_kind: str = Field("", description="反馈件类型：" + "、".join(f"{v}（{label}）" for v, label in FeedbackKind.choices))
+    reply_days: int | None = Field(None, ge=1, le=365, description="反馈件的答复时限（工作日）")
+
+
+class ReplyIn(InputSchema):
+    text: str = Field(max_length=5000, json_schema_extra={"multiline": True}, description="答复内容")
+
+
+def _page(rows, query) -> dict:
+    total = rows.count()
+    after = parse_id(query.after)
+    if query.after and after is None:
+        raise DomainError("分页参数 after 无效：请使用上一页返回的 next 值", field="after", code="invalid_cursor")
+    if after is not None:
+        rows = rows.filter(id__lt=after)
+    items = list(rows.select_related("unit")[: query.limit + 1])
+    more = len(items) > query.limit
+    return {"items": items[: query.limit], "next": str(items[query.limit - 1].pk) if more else None, "total": total}
+
+
+@router.get("/dispatch/inbox", response={200: DeliveryPage, **ERRORS}, summary="本单位收文（新的在前）")
+@api_route(action=perms.DELIVERY_HANDLE)
+def inbox(request, query: Query[InboxQuery]):
+    return _page(selectors.delivery_list_inbox(actor=request.actor, status=query.status), query)
+
+
+@router.get("/dispatch/deliveries/{int:id}", response={200: DeliveryDetailOut, **ERRORS}, summary="收文详情")
+@api_route()
+def delivery_detail(request, id: int):
+    return selectors.delivery_get(actor=request.actor, pk=id)
+
+
+@router.post("/dispatch/deliveries/{int:id}/sign", response={200: DeliveryDetailOut, **ERRORS}, summary="签收")
+@api_route(action=perms.DELIVERY_HANDLE)
+def delivery_sign(request, id: int):
+    delivery = selectors.delivery_get(actor=request.actor, pk=id)
+    services.delivery_sign(actor=request.actor, delivery=delivery)
+    return selectors.delivery_get(actor=request.actor, pk=id)
+
+
+@router.post("/dispatch/deliveries/{int:id}/reply", response={200: DeliveryDetailOut, **ERRORS},
+             summary="答复反馈件（附件请在页面上传）")
+@api_route(action=perms.DELIVERY_HANDLE)
+def delivery_reply(request, id: int, payload: ReplyIn):
+    delivery = selectors.delivery_get(actor=request.actor, pk=id)
+    services.delivery_reply(actor=request.actor, delivery=delivery, text=payload.text)
+    return selectors.delivery_get(actor=request.actor, pk=id)
+
+
+@router.post("/dispatch", response={201: DispatchOut, **ERRORS}, summary="发文（下发通知、公文或反馈件）")
+@api_route(action=perms.DISPATCH_SEND)
+def dispatch_send(request, payload: SendIn):
+    dispatch = services.dispatch_send(
+        actor=request.actor, kind=payload.kind, title=payload.title, body=payload.body,
+        doc_number=payload.doc_number, feedback_kind=payload.feedback_kind, reply_days=payload.reply_days,
+        sign_within_minutes=payload.sign_within_minutes,
+        targets=services.Targets(units=payload.units, subtrees=payload.subtrees, kinds=payload.unit_kinds))
+    return Status(201, dispatch)
+
+
+@router.get("/dispatch/{int:id}", response={200: TrackingOut, **ERRORS}, summary="发文跟踪：各收文单位的签收和答复")
+@api_route(action=perms.DISPATCH_SEND)
+def dispatch_tracking(request, id: int):
+    dispatch = selectors.dispatch_get(actor=request.actor, pk=id)
+    deliveries = list(selectors.delivery_list_for_dispatch(dispatch).select_related("unit", "dispatch__unit")[:2000])
+    return {"dispatch": dispatch, "counts": selectors.dispatch_tracking_counts(dispatch), "deliveries": deliveries}
+
+
+@router.post("/dispatch/{int:id}/urge", response={200: dict[str, int], **ERRORS},
+             summary="一键催办：提醒未签收、未答复单位的经办人员")
+@api_route(action=perms.DISPATCH_SEND)
+def dispatch_urge(request, id: int):
+    dispatch = selectors.dispatch_get(actor=request.actor, pk=id)
+    return services.dispatch_urge(actor=request.actor, dispatch=dispatch)
