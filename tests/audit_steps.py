@@ -406,3 +406,9 @@ def answer_feedback(w):
     from fenji.core.community.services import feedback_answer
 
     feedback_answer(actor=actor(_community(w)), feedback=w["feedback"], answer="已收到")
+
+
+def export_dashboard(w):
+    from fenji.core.console.exports import dashboard_export
+
+    dashboard_export(actor=actor(w["admin"]))

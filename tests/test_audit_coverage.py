@@ -342,6 +342,7 @@ CASES = [
     ("sign up for an activity", [steps.prepare_activity], steps.sign_up, "community.activity.signup", "ok"),
     ("submit feedback", [], steps.submit_feedback, "community.feedback.submit", "ok"),
     ("answer feedback", [steps.prepare_feedback_item], steps.answer_feedback, "community.feedback.answer", "ok"),
+    ("export the dashboard", [], steps.export_dashboard, "console.dashboard.export", "ok"),
 ]
 
 # The services each case's step runs (nested ones included), after "fenji.": every registered service is in one.
@@ -411,6 +412,7 @@ COVERS = {
     "sign up for an activity": ["core.community.services.activity_signup"],
     "submit feedback": ["core.community.services.feedback_submit"],
     "answer feedback": ["core.community.services.feedback_answer"],
+    "export the dashboard": ["core.console.exports.dashboard_export"],
 }
 
 

@@ -56,7 +56,7 @@ def fill(tree):
 
 def test_the_walk_finds_the_known_routes():
     names = {r.name for r in ROUTES}
-    assert {"healthz", "org:home", "org:unit", "org:create", "people:login", "people:disable", "people:open",
+    assert {"healthz", "home:home", "org:unit", "org:create", "people:login", "people:disable", "people:open",
             "people:mobile_home"} <= names
     disable = next(r for r in ROUTES if r.name == "people:disable")
     assert disable.pattern == "people/accounts/<int:pk>/disable/"

@@ -182,7 +182,7 @@ AUTHENTICATION_BACKENDS = [
     "fenji.core.people.backends.AccountBackend",
 ]
 LOGIN_URL = "people:login"
-LOGIN_REDIRECT_URL = "org:home"
+LOGIN_REDIRECT_URL = "home:home"
 
 # PBKDF2-HMAC-SM3 first; hashes made by the others are upgraded to it at the next successful login.
 PASSWORD_HASHERS = [

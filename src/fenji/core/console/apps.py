@@ -17,13 +17,16 @@ class ConsoleConfig(AppConfig):
         from fenji.core.access import permissions as access_perms
         from fenji.core.calendar.permissions import DAY_VIEW as CALENDAR_DAY_VIEW
         from fenji.core.ops import permissions as ops_perms
+        from fenji.core.org import permissions as org_perms
         from fenji.core.people import permissions as people_perms
         from fenji.core.web import nav
 
+        from . import permissions  # noqa: F401  (its declaration: audit labels)
         from .requests import register_all
 
         register_all()
 
+        nav.register(_("统计概览"), "dashboard:page", action=org_perms.UNIT_VIEW, order=5)
         nav.register(_("授权管理"), "grants:list", action=access_perms.GRANT_VIEW, order=30)
         nav.register(_("角色"), "grants:roles", action=access_perms.ROLE_VIEW, order=31)
         nav.register(_("管理员报备"), "grants:registry", action=access_perms.REGISTRY_VIEW, order=32)

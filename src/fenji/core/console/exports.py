@@ -10,10 +10,11 @@ from fenji.core.access import permissions as access_perms
 from fenji.core.access import policy
 from fenji.core.audit.services import audit_record
 from fenji.core.audit.transactions import service
+from fenji.core.org import permissions as org_perms
 from fenji.core.people import permissions as perms
-from fenji.core.web.excel import ExcelSheet
+from fenji.core.web.excel import ExcelSheet, Rate
 
-from . import audit_display
+from . import audit_display, dashboard
 from . import ledger_selectors as ledgers
 from .audit_selectors import audit_event_list
 
@@ -113,4 +114,23 @@ def audit_event_export(*, actor, filters: dict, described: dict) -> ExcelSheet:
                        row.object_kind, row.object_name, row.target_unit, event.client_ip, event.request_id,
                        event.channel, event.get_outcome_display(), details, event.hash])
     audit_record(actor=actor, action="audit.event.export", details={"filters": described, "rows": sheet.rows})
+    return sheet
+
+
+@service
+def dashboard_export(*, actor) -> ExcelSheet:
+    """统计概览 as a workbook: the daily numbers, then the rates and the units by kind (audited)."""
+    numbers = dashboard.dashboard_numbers(actor=actor)
+    policy.require(actor, org_perms.UNIT_VIEW)
+    sheet = ExcelSheet(_("统计概览"), [_("日期"), _("新开账号"), _("登录次数")],
+                       heading=_("统计概览（最近 %(n)d 天，本人管理和业务范围）") % {"n": dashboard.DAYS})
+    for day, opened, logins in zip(numbers.days, numbers.opened, numbers.logins, strict=True):
+        sheet.add([f"{day:%Y-%m-%d}", opened, logins])
+    sheet.add([])
+    for rate in numbers.rates:
+        sheet.add([rate.label, rate.due, rate.on_time, Rate(rate.rate)])
+    sheet.add([])
+    for name, count in numbers.kinds:
+        sheet.add([name, count])
+    audit_record(actor=actor, action="console.dashboard.export", details={"rows": sheet.rows})
     return sheet

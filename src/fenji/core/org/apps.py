@@ -16,5 +16,5 @@ class OrgConfig(AppConfig):
         from .tally import EVERY_SECONDS, tally_rebuild
 
         periodic.register("org.tally", tally_rebuild, every_seconds=EVERY_SECONDS)
-        nav.register(_("首页"), "org:home", order=0)
+        nav.register(_("首页"), "home:home", order=0)
         nav.register(_("组织机构"), "org:tree", action=perms.UNIT_VIEW, order=10)

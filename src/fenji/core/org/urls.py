@@ -5,7 +5,6 @@ from . import views
 app_name = "org"
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("org/units/", views.unit_tree, name="tree"),
     path("org/units/<int:pk>/", views.unit_detail, name="unit"),
     path("org/units/<int:pk>/children/", views.unit_children, name="children"),

@@ -6,9 +6,8 @@ from django.views.decorators.http import require_http_methods
 from fenji.core.access import policy
 from fenji.core.kernel.errors import DomainError
 from fenji.core.kernel.inputs import parse_id, search_text
-from fenji.core.web import nav
 from fenji.core.web.forms import form_post
-from fenji.core.web.routes import requires, signed_in
+from fenji.core.web.routes import requires
 
 from . import permissions as perms
 from . import selectors, services
@@ -25,13 +24,6 @@ def _unit_context(request, unit):
             for code in (perms.UNIT_CREATE, perms.UNIT_UPDATE, perms.UNIT_MOVE, perms.UNIT_REVOKE)
         },
     }
-
-
-@signed_in
-def home(request):
-    roots = selectors.unit_list_roots(actor=request.actor)
-    overview = [(root, selectors.unit_subtree_stats(actor=request.actor, unit=root)) for root in roots]
-    return render(request, "org/home.html", {"overview": overview, "todos": nav.todos_for(request.actor)})
 
 
 @requires(perms.UNIT_VIEW)

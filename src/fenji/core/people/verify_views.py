@@ -64,7 +64,7 @@ def _verify(request, *, template: str, login_url: str, home: str):
 @require_http_methods(["GET", "POST"])
 def verify(request):
     return _verify(request, template="people/verify.html", login_url=reverse("people:login"),
-                   home=reverse("org:home"))
+                   home=reverse("home:home"))
 
 
 @public

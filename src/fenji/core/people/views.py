@@ -76,7 +76,7 @@ def _login(request, *, channel: str, template: str, home: str, verify: str):
 @public
 @require_http_methods(["GET", "POST"])
 def login_view(request):
-    return _login(request, channel="console", template="people/login.html", home=reverse("org:home"),
+    return _login(request, channel="console", template="people/login.html", home=reverse("home:home"),
                   verify=reverse("people:verify"))
 
 
@@ -115,7 +115,7 @@ def _password_change(request, *, template: str, done: str):
 @signed_in
 @require_http_methods(["GET", "POST"])
 def password_change(request):
-    return _password_change(request, template="people/password.html", done=reverse("org:home"))
+    return _password_change(request, template="people/password.html", done=reverse("home:home"))
 
 
 @signed_in(channel="mobile")

@@ -35,7 +35,7 @@ def test_the_menu_follows_grants_made_and_revoked_between_requests(tree, plain, 
     client = login(plain)
     assert labels(client) == ["首页", "个人信息"]
     grant = grant_create(actor=policy.SYSTEM, account=plain, role=viewer_role.code, unit=tree.city)
-    assert labels(client) == ["首页", "组织机构", "账号管理", "账户台账", "个人信息"]  # the next request
+    assert labels(client) == ["首页", "统计概览", "组织机构", "账号管理", "账户台账", "个人信息"]  # the next request
     grant_revoke(actor=policy.SYSTEM, grant=grant, reason="调离")
     assert labels(client) == ["首页", "个人信息"]
 
@@ -45,7 +45,8 @@ def test_the_menu_marks_the_longest_matching_entry_and_speaks_the_chosen_languag
     grant_create(actor=policy.SYSTEM, account=plain, role=viewer_role.code, unit=tree.city)
     client = login(plain)
     assert sidebar(client.get("/")) == (
-        '<a href="/" class="active" aria-current="page">首页</a><a href="/org/units/">组织机构</a>'
+        '<a href="/" class="active" aria-current="page">首页</a><a href="/dashboard/">统计概览</a>'
+        '<a href="/org/units/">组织机构</a>'
         '<a href="/people/accounts/">账号管理</a><a href="/ledgers/accounts/">账户台账</a>'
         '<a href="/profile/">个人信息</a>')
     on_accounts = sidebar(client.get(f"/people/accounts/?unit={tree.city.pk}"))
@@ -69,7 +70,7 @@ def test_urls_are_resolved_once_per_process(tree, plain, viewer_role, login, mon
     nav._urls.clear()
     nav._menu.cache_clear()
     first = client.get("/").content.decode()
-    assert {"org:home", "people:accounts", "people:profile", "messages:list", "people:logout"} <= set(calls)
+    assert {"home:home", "people:accounts", "people:profile", "messages:list", "people:logout"} <= set(calls)
     assert len(calls) == len(set(calls))
     calls.clear()
     assert client.get("/").content.decode().count("<a href=") == first.count("<a href=")
@@ -78,8 +79,8 @@ def test_urls_are_resolved_once_per_process(tree, plain, viewer_role, login, mon
 
 
 def test_a_replaced_urlconf_is_resolved_again(db, settings):
-    assert nav.url("org:home") == "/"
+    assert nav.url("home:home") == "/"
     assert nav._urls
     settings.ROOT_URLCONF = "fenji.urls"  # as override_settings does: the URLs are resolved again
     assert not nav._urls
-    assert nav.url("org:home") == "/"
+    assert nav.url("home:home") == "/"
