@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods
 from fenji.core.kernel.pagination import newest_first_page
 from fenji.core.org.models import Unit
 from fenji.core.web.forms import form_post
-from fenji.core.web.query import query_without
+from fenji.core.web.query import paging, query_without
 from fenji.core.web.routes import requires
 
 from . import permissions as perms
@@ -22,7 +22,7 @@ def _own_unit(request) -> Unit:
 
 
 def _page(request, rows, template, extra):
-    page = newest_first_page(rows, after=request.GET.get("after", ""))
+    page = newest_first_page(rows, **paging(request))
     return render(request, template, {"page": page, "query": query_without(request, "after"),
                                       "first_page": not request.GET.get("after"), **extra})
 

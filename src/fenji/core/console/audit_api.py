@@ -73,8 +73,8 @@ def event_list(request, query: Query[EventQuery]):
                    actor_text=query.who.strip(), action=query.action.strip(),
                    outcome=query.outcome if query.outcome in Outcome.values else "", unit=unit,
                    text=query.text.strip(), module=query.module.strip(), log=query.log if query.log in LOG_KINDS else "")
-    rows, next_before, total = audit_event_page(audit_event_list(actor=request.actor, **filters),
-                                                before=query.before, size=query.limit)
+    page = audit_event_page(audit_event_list(actor=request.actor, **filters), before=query.before, size=query.limit)
+    rows, next_before, total = page.rows, int(page.next_cursor) if page.next_cursor else None, page.total
     audit_record(actor=request.actor, action="audit.event.search", details={
         "filters": {k: (v.name if k == "unit" else str(v)) for k, v in filters.items() if v}, "results": total,
         "channel": "api"})

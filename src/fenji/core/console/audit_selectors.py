@@ -12,6 +12,7 @@ from django.db.models import Q
 from fenji.core.access import permissions as perms
 from fenji.core.access import policy, registry
 from fenji.core.audit.models import AuditEvent
+from fenji.core.kernel.pagination import OFFSET_CAP, Page
 from fenji.core.kernel.paths import depth_of, subtree_q
 
 PAGE_SIZE = 50
@@ -58,10 +59,17 @@ def audit_event_list(*, actor, start: datetime.datetime | None = None, end: date
     return events.order_by("-seq")
 
 
-def audit_event_page(events, *, before: int | None = None, size: int = PAGE_SIZE):
-    """Newest first, keyset on seq: one count, one row query."""
+def audit_event_page(events, *, before: int | None = None, size: int = PAGE_SIZE, page: int | None = None) -> Page:
+    """Newest first, keyset on seq (``before``: the last seq shown), or page number ``page`` within the
+    OFFSET cap: one count, one row query."""
     total = events.count()
+    number = page or 1
     if before:
         events = events.filter(seq__lt=before)
-    rows = list(events[: size + 1])
-    return rows[:size], (rows[size - 1].seq if len(rows) > size else None), total
+        start = 0
+    else:
+        start = (number - 1) * size if 0 < (number - 1) * size < OFFSET_CAP else 0
+        number = start // size + 1
+    rows = list(events[start: start + size + 1])
+    next_cursor = str(rows[size - 1].seq) if len(rows) > size else None
+    return Page(rows=rows[:size], next_cursor=next_cursor, total=total, number=number, size=size)

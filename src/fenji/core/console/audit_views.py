@@ -20,7 +20,7 @@ from fenji.core.kernel.errors import NotVisible
 from fenji.core.kernel.inputs import parse_id
 from fenji.core.org import selectors as org_selectors
 from fenji.core.web.excel import stamp
-from fenji.core.web.query import query_without
+from fenji.core.web.query import paging
 from fenji.core.web.routes import requires
 
 from . import exports
@@ -73,7 +73,7 @@ def _described(filters) -> dict:
 def _tabs(request) -> list[dict]:
     current = _log(request)
     return [{"log": log, "label": label, "active": log == current,
-             "query": urlencode({**{k: v for k, v in request.GET.items() if k not in ("log", "before")},
+             "query": urlencode({**{k: v for k, v in request.GET.items() if k not in ("log", "after", "page")},
                                  **({"log": log} if log else {})})} for log, label in LOGS.items()]
 
 
@@ -82,15 +82,15 @@ def audit_list(request):
     form = _form(request)
     filters = _filters(request, form)
     events = audit_event_list(actor=request.actor, **filters)
-    before = request.GET.get("before", "")
-    rows, next_before, total = audit_event_page(events, before=parse_id(before))
+    paged = paging(request)
+    page = audit_event_page(events, before=parse_id(paged["after"]), size=paged["size"], page=paged["page"])
+    rows, total = page.rows, page.total
     audit_record(actor=request.actor, action="audit.event.search", details={"filters": _described(filters),
                                                                            "results": total})
-    query = query_without(request, "before")
     return render(request, "auditlog/list.html", {
-        "form": form, "rows": audit_display.shown(rows), "total": total, "next_before": next_before,
-        "query": query, "first_page": not before, "tabs": _tabs(request), "log_label": LOGS[_log(request)],
-        "unit": filters["unit"], "export_query": urlencode({k: v for k, v in request.GET.items() if k != "before"}),
+        "form": form, "rows": audit_display.shown(rows), "total": total, "page": page,
+        "tabs": _tabs(request), "log_label": LOGS[_log(request)],
+        "unit": filters["unit"], "export_query": urlencode({k: v for k, v in request.GET.items() if k not in ("after", "page", "size")}),
     })
 
 

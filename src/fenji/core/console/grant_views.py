@@ -29,7 +29,7 @@ from fenji.core.people import permissions as perms
 from fenji.core.people import selectors
 from fenji.core.people.models import AccountStatus
 from fenji.core.web.forms import add_domain_error, form_post
-from fenji.core.web.query import query_without
+from fenji.core.web.query import paging, query_without
 from fenji.core.web.routes import requires
 
 from .grant_forms import GrantFilterForm, GrantForm, GrantRevokeForm, RoleForm
@@ -90,7 +90,7 @@ def grant_list(request):
         unit = org_selectors.unit_get(actor=request.actor, pk=filters["unit"], action=access_perms.GRANT_VIEW)
     grants = access_selectors.grant_list(actor=request.actor, unit=unit, text=filters.get("q", ""),
                                          include_revoked=bool(filters.get("revoked")))
-    page = keyset_page(grants.select_related("granted_by__person"), after=request.GET.get("after", ""))
+    page = keyset_page(grants.select_related("granted_by__person"), **paging(request))
     _decorate(request.actor, page.rows)
     query = query_without(request, "after")
     return render(request, "grants/grant_list.html", {

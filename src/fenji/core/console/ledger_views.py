@@ -32,7 +32,7 @@ from fenji.core.people.models import Account
 from fenji.core.web.excel import stamp
 from fenji.core.web.forms import add_domain_error
 from fenji.core.web.pdf import PdfUnavailable, pdf_response, render_pdf
-from fenji.core.web.query import query_without
+from fenji.core.web.query import paging, query_without
 from fenji.core.web.routes import requires, signed_in
 from fenji.core.workflow import selectors as wf_selectors
 
@@ -89,7 +89,7 @@ def account_ledger(request):
     if request.GET.get("format") == "xlsx":
         return exports.account_ledger_export(actor=actor, accounts=accounts, filters=_described(unit, data)).response(
             f"account-ledger-{stamp()}.xlsx")
-    page = keyset_page(accounts, after=request.GET.get("after", ""))
+    page = keyset_page(accounts, **paging(request))
     histories = ledgers.account_histories(page.rows)
     for account in page.rows:
         account.history = histories[account.pk]
@@ -133,7 +133,7 @@ def grant_ledger(request):
     if request.GET.get("format") == "xlsx":
         return exports.grant_ledger_export(actor=request.actor, grants=grants, labels=labels,
                                           filters=_described(unit, data)).response(f"permission-ledger-{stamp()}.xlsx")
-    page = keyset_page(grants, after=request.GET.get("after", ""))
+    page = keyset_page(grants, **paging(request))
     now = timezone.now()
     for grant in page.rows:
         grant.role_name = labels.get(grant.role, grant.role)

@@ -95,8 +95,8 @@ def delivery_list_for_dispatch(dispatch: Dispatch, *, status: str = "", within=N
     return rows
 
 
-def delivery_page(rows, *, after: str = "") -> Page:
-    return keyset_page(rows, after=after)
+def delivery_page(rows, *, after: str = "", size: int = 20, page: int | None = None) -> Page:
+    return keyset_page(rows, after=after, size=size, page=page)
 
 
 # --- received -------------------------------------------------------------------------------------

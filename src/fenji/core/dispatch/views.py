@@ -24,7 +24,7 @@ from fenji.core.org.models import Unit
 from fenji.core.org.periods import percent, period_choice
 from fenji.core.web.excel import stamp
 from fenji.core.web.forms import add_domain_error
-from fenji.core.web.query import query_without
+from fenji.core.web.query import paging, query_without
 from fenji.core.web.routes import requires, signed_in
 
 from . import exports, selectors, services
@@ -41,7 +41,7 @@ PICKER_LIMIT = 30
 
 @requires(perms.DISPATCH_SEND)
 def dispatch_list(request):
-    page = newest_first_page(selectors.dispatch_list(actor=request.actor), after=request.GET.get("after", ""))
+    page = newest_first_page(selectors.dispatch_list(actor=request.actor), **paging(request))
     stats = selectors.dispatch_sent_counts([d.pk for d in page.rows])
     for row in page.rows:
         row.stats = stats.get(row.pk, {"signed": 0, "overdue": 0, "replied": 0})
@@ -153,7 +153,7 @@ def dispatch_detail(request, pk):
         if all(u.pk != within.pk for u in choices):
             form.fields["within"].widget.choices += [(within.pk, within.name)]
     rows = selectors.delivery_list_for_dispatch(dispatch, status=data.get("status", ""), within=within)
-    page = selectors.delivery_page(rows, after=request.GET.get("after", ""))
+    page = selectors.delivery_page(rows, **paging(request))
     return render(request, "dispatch/detail.html", {
         "dispatch": dispatch, "counts": selectors.dispatch_tracking_counts(dispatch), "form": form, "page": page,
         "query": query_without(request, "after"), "first_page": not request.GET.get("after"),
@@ -169,7 +169,7 @@ def inbox(request):
     form = InboxFilterForm(request.GET or None)
     status = form.cleaned_data.get("status", "") if form.is_valid() else ""
     rows = selectors.delivery_list_inbox(actor=request.actor, status=status)
-    page = newest_first_page(rows, after=request.GET.get("after", ""))
+    page = newest_first_page(rows, **paging(request))
     return render(request, "dispatch/inbox.html", {
         "form": form, "page": page, "counts": selectors.delivery_inbox_counts(actor=request.actor),
         "query": query_without(request, "after"), "first_page": not request.GET.get("after"),
@@ -258,7 +258,7 @@ def delivery_attachment(request, pk, attachment_pk):
 
 @requires(perms.DELIVERY_HANDLE, channel="mobile")
 def mobile_inbox(request):
-    page = newest_first_page(selectors.delivery_list_inbox(actor=request.actor), after=request.GET.get("after", ""))
+    page = newest_first_page(selectors.delivery_list_inbox(actor=request.actor), **paging(request))
     return render(request, "dispatch/mobile_inbox.html", {
         "page": page, "counts": selectors.delivery_inbox_counts(actor=request.actor), "query": "",
         "first_page": not request.GET.get("after"),

@@ -1,13 +1,23 @@
-"""Keyset paging on (unit_path, id): the index every unit-owned table carries. Fast at any depth and
-any page, unlike OFFSET (PERFORMANCE.md: 513 ms deep into a list)."""
+"""Pages of a list: keyset paging on (unit_path, id), the index every unit-owned table carries, or on
+descending ids (newest first) — fast at any depth (PERFORMANCE.md: OFFSET costs 513 ms deep into a list).
 
+Page numbers and a jump to page N use OFFSET, but only within the first ``OFFSET_CAP`` rows, where it
+stays cheap; deeper than that a list is walked page by page with the cursor (the number carried along).
+Bad page numbers and sizes are clamped, never an error.
+"""
+
+import math
 from dataclasses import dataclass
 
 from django.db.models import Q
 
 from .inputs import parse_id
+from .text import normalise_number
 
 PAGE_SIZE = 20
+PAGE_SIZES = (10, 20, 50, 100)
+OFFSET_CAP = 10_000  # rows reachable by page number (OFFSET); beyond, the cursor only
+NUMBER_MAX = 1_000_000
 
 
 @dataclass
@@ -15,26 +25,73 @@ class Page:
     rows: list
     next_cursor: str | None
     total: int
+    number: int = 1  # which page this is (1-based)
+    size: int = PAGE_SIZE
+
+    @property
+    def pages(self) -> int:
+        """How many pages the (possibly capped) total makes."""
+        return max(1, math.ceil(int(self.total) / self.size))
+
+    def can_number(self, number: int) -> bool:
+        """Whether page ``number`` can be reached directly (within the OFFSET cap)."""
+        return 1 <= number and (number - 1) * self.size < OFFSET_CAP
+
+    @property
+    def numbers(self) -> list[int]:
+        """The page numbers to offer around this one (those reachable directly)."""
+        last = self.pages if self.next_cursor is None else max(self.pages, self.number + 1)
+        wanted = {1, self.number - 2, self.number - 1, self.number, self.number + 1, self.number + 2, last}
+        return sorted(n for n in wanted if 1 <= n <= last and (self.can_number(n) or n == self.number))
 
 
-def keyset_page(queryset, *, after: str = "", size: int = PAGE_SIZE) -> Page:
-    """The page after cursor ``after`` ("<unit_path>.<id>"): one count query and one row query."""
-    total = queryset.count()
+def page_size(value) -> int:
+    """The page size asked for, if it is one of ``PAGE_SIZES``; else the default."""
+    size = parse_id(normalise_number(str(value or "")))
+    return size if size in PAGE_SIZES else PAGE_SIZE
+
+
+def page_number(value) -> int:
+    number = parse_id(normalise_number(str(value or "")))
+    return min(number, NUMBER_MAX) if number else 1
+
+
+def _offset(number: int, size: int) -> int | None:
+    """The OFFSET of page ``number``, when it lies within the cap (else None: start from the top)."""
+    offset = (number - 1) * size
+    return offset if 0 < offset < OFFSET_CAP else None
+
+
+def keyset_page(queryset, *, after: str = "", size: int = PAGE_SIZE, page: int | None = None,
+                total=None) -> Page:
+    """The page after cursor ``after`` ("<unit_path>.<id>"), or page number ``page`` (within the cap):
+    one count query and one row query. ``total`` replaces the exact count (a capped one)."""
+    total = queryset.count() if total is None else total
     ordered = queryset.order_by("unit_path", "id")
+    number = page or 1
     path, _, last_id = (after or "").rpartition(".")
     if (last := parse_id(last_id)) is not None:
         ordered = ordered.filter(Q(unit_path__gt=path) | Q(unit_path=path, id__gt=last))
-    rows = list(ordered[: size + 1])
+        start = 0
+    else:
+        start = _offset(number, size) or 0
+        number = start // size + 1
+    rows = list(ordered[start: start + size + 1])
     next_cursor = f"{rows[size - 1].unit_path}.{rows[size - 1].pk}" if len(rows) > size else None
-    return Page(rows=rows[:size], next_cursor=next_cursor, total=total)
+    return Page(rows=rows[:size], next_cursor=next_cursor, total=total, number=number, size=size)
 
 
-def newest_first_page(queryset, *, after: str = "", size: int = PAGE_SIZE) -> Page:
+def newest_first_page(queryset, *, after: str = "", size: int = PAGE_SIZE, page: int | None = None) -> Page:
     """Keyset page over descending ids (the newest row first): ``after`` is the last id shown."""
     total = queryset.count()
     ordered = queryset.order_by("-id")
+    number = page or 1
     if (last := parse_id(after)) is not None:
         ordered = ordered.filter(id__lt=last)
-    rows = list(ordered[: size + 1])
+        start = 0
+    else:
+        start = _offset(number, size) or 0
+        number = start // size + 1
+    rows = list(ordered[start: start + size + 1])
     next_cursor = str(rows[size - 1].pk) if len(rows) > size else None
-    return Page(rows=rows[:size], next_cursor=next_cursor, total=total)
+    return Page(rows=rows[:size], next_cursor=next_cursor, total=total, number=number, size=size)

@@ -5,8 +5,7 @@ from functools import cache
 from django.db import connection
 
 from fenji.core.kernel.errors import NotVisible
-from fenji.core.kernel.inputs import parse_id
-from fenji.core.kernel.pagination import PAGE_SIZE, Page
+from fenji.core.kernel.pagination import PAGE_SIZE, Page, newest_first_page
 
 from .models import Message
 
@@ -28,17 +27,13 @@ def message_unread_count(*, recipient) -> int:
         return cursor.fetchone()[0]
 
 
-def message_page(*, recipient, after: str = "", size: int = PAGE_SIZE, unread_only: bool = False) -> Page:
-    """Newest first, keyset on id (``after`` is the last id of the previous page)."""
+def message_page(*, recipient, after: str = "", size: int = PAGE_SIZE, unread_only: bool = False,
+                 page: int | None = None) -> Page:
+    """Newest first, keyset on id (``after`` is the last id of the previous page), or page ``page``."""
     messages = Message.objects.filter(recipient_id=recipient.pk)
     if unread_only:
         messages = messages.filter(read_at__isnull=True)
-    total = messages.count()
-    if (last := parse_id(after)) is not None:
-        messages = messages.filter(id__lt=last)
-    rows = list(messages.order_by("-id")[: size + 1])
-    next_cursor = str(rows[size - 1].pk) if len(rows) > size else None
-    return Page(rows=rows[:size], next_cursor=next_cursor, total=total)
+    return newest_first_page(messages, after=after, size=size, page=page)
 
 
 def message_get(*, recipient, pk) -> Message:

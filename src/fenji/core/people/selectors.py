@@ -11,7 +11,6 @@ from django.utils import timezone
 from fenji.core.access import policy
 from fenji.core.kernel.crypto import blind_index
 from fenji.core.kernel.errors import DomainError, NotVisible
-from fenji.core.kernel.inputs import parse_id
 from fenji.core.kernel.pagination import PAGE_SIZE, Page, keyset_page
 from fenji.core.kernel.paths import subtree_q
 from fenji.core.kernel.text import normalise_number
@@ -77,23 +76,16 @@ def capped_count(queryset, limit: int) -> int:
     return AtLeast(limit) if counted > limit else counted
 
 
-def account_page(accounts, *, after: str = "", size: int = PAGE_SIZE, count_limit: int | None = None) -> Page:
+def account_page(accounts, *, after: str = "", size: int = PAGE_SIZE, count_limit: int | None = None,
+                 page: int | None = None) -> Page:
     """One page of accounts with their person and unit (no query per row).
 
     ``count_limit``: count the matches only up to this many (``capped_count``); ``None``: the exact
     count.
     """
     accounts = accounts.select_related("person", "unit")
-    if count_limit is None:
-        return keyset_page(accounts, after=after, size=size)
-    # kernel.pagination.keyset_page's rows, with the capped count instead of its exact one.
-    ordered = accounts.order_by("unit_path", "id")
-    path, _, last_id = (after or "").rpartition(".")
-    if (last := parse_id(last_id)) is not None:
-        ordered = ordered.filter(Q(unit_path__gt=path) | Q(unit_path=path, id__gt=last))
-    rows = list(ordered[: size + 1])
-    next_cursor = f"{rows[size - 1].unit_path}.{rows[size - 1].pk}" if len(rows) > size else None
-    return Page(rows=rows[:size], next_cursor=next_cursor, total=capped_count(accounts, count_limit))
+    total = None if count_limit is None else capped_count(accounts, count_limit)
+    return keyset_page(accounts, after=after, size=size, page=page, total=total)
 
 
 def account_get(*, actor, pk, action: str = perms.ACCOUNT_VIEW) -> Account:

@@ -18,7 +18,7 @@ from fenji.core.org.selectors import unit_get
 from fenji.core.web import nav
 from fenji.core.web.excel import stamp
 from fenji.core.web.forms import add_domain_error, form_post
-from fenji.core.web.query import query_without
+from fenji.core.web.query import paging, query_without
 from fenji.core.web.routes import public, requires, signed_in
 
 from . import exports, selectors, services
@@ -149,7 +149,7 @@ def account_list(request):
     # The list shows neither ID number: not loading it spares a decryption per row. The count stops
     # at LIST_COUNT_LIMIT ("共 1000+ 个账号"): exact counts over a province cost more than the page.
     page = selectors.account_page(accounts.defer("person__id_number", "person__id_number_hash"),
-                                  after=request.GET.get("after", ""), count_limit=selectors.LIST_COUNT_LIMIT)
+                                  count_limit=selectors.LIST_COUNT_LIMIT, **paging(request))
     query = query_without(request, "after")
     return render(request, "people/account_list.html", {
         "form": form, "page": page, "unit": unit, "query": query,
@@ -260,7 +260,7 @@ def stale_accounts(request):
     if request.GET.get("format") == "xlsx":
         return exports.stale_accounts_export(actor=request.actor, accounts=accounts, days=days).response(
             f"stale-accounts-{stamp()}.xlsx")
-    page = selectors.account_page(accounts, after=request.GET.get("after", ""))
+    page = selectors.account_page(accounts, **paging(request))
     now = timezone.now()
     for account in page.rows:
         account.idle_days = selectors.idle_days(account, now)

@@ -11,15 +11,14 @@ from django.views.decorators.http import require_POST
 
 from fenji.core.notify import selectors, services
 
-from .query import query_without
+from .query import paging, query_without
 from .routes import signed_in
 
 
 @signed_in
 def message_list(request):
     unread_only = request.GET.get("unread") == "1"
-    page = selectors.message_page(recipient=request.user, after=request.GET.get("after", ""),
-                                  unread_only=unread_only)
+    page = selectors.message_page(recipient=request.user, unread_only=unread_only, **paging(request))
     query = query_without(request, "after")
     return render(request, "web/message_list.html", {
         "page": page, "unread_only": unread_only, "query": query,

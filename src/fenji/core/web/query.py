@@ -1,5 +1,8 @@
 """The current query string without the paging (or export) parameters: what pagers and export
-links append their own cursor or format to, so that the filters carry over."""
+links append their own cursor or format to, so that the filters carry over; and the paging a list page
+was asked for."""
+
+from fenji.core.kernel.pagination import page_number, page_size
 
 
 def query_without(request, *names: str) -> str:
@@ -7,3 +10,10 @@ def query_without(request, *names: str) -> str:
     for name in names:
         query.pop(name, None)
     return query.urlencode()
+
+
+def paging(request) -> dict:
+    """``after``, ``page`` and ``size`` from the query string, clamped: the keyword arguments of
+    ``kernel.pagination.keyset_page`` / ``newest_first_page``."""
+    return {"after": request.GET.get("after", ""), "page": page_number(request.GET.get("page")),
+            "size": page_size(request.GET.get("size"))}

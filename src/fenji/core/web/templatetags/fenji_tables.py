@@ -14,6 +14,8 @@ every column come from ``web/_table.html``; a page writes only its columns and i
 from django import template
 from django.template.library import SimpleNode, parse_bits
 
+from fenji.core.kernel.pagination import OFFSET_CAP, PAGE_SIZE, PAGE_SIZES
+
 register = template.Library()
 
 
@@ -47,3 +49,19 @@ def list_table(parser, token):
     body = parser.parse(("end_list_table",))
     parser.delete_first_token()
     return ListTableNode(args[0], options, head, body)
+
+
+@register.inclusion_tag("web/_pager.html", takes_context=True)
+def pager(context, page):
+    """``{% pager page %}``: the total, the page numbers (within the OFFSET cap), the next page by cursor, the
+    page size and a jump box; every link keeps the page's filters."""
+    request = context["request"]
+    query = request.GET.copy()
+    for name in ("after", "page", "size"):
+        query.pop(name, None)
+    keep = [(name, value) for name, values in query.lists() for value in values]
+    base = query.urlencode()
+    sized = f"size={page.size}" if page.size != PAGE_SIZE else ""
+    prefix = "&".join(part for part in (base, sized) if part)
+    return {"page": page, "prefix": prefix + "&" if prefix else "", "keep": keep, "sizes": PAGE_SIZES,
+            "numbers": page.numbers, "cap": OFFSET_CAP}
