@@ -42,6 +42,19 @@ def last_code(mobile) -> str:
     return re.search(r"验证码 (\d{6})", read_outbox(mobile)[-1].text).group(1)
 
 
+def set_password_by_code(page, mobile, *, button):
+    """The 找回密码 / 激活账号 page: ask for a code, then enter it with the new password twice."""
+    page.locator("#code-request").get_by_label("手机号码").fill(mobile)
+    page.get_by_role("button", name="获取验证码").click()
+    expect(page.get_by_role("status")).to_contain_text("验证码已通过短信发送")
+    form = page.locator("#code-set")
+    form.get_by_label("手机号码").fill(mobile)
+    form.get_by_label("短信验证码").fill(last_code(mobile))
+    form.get_by_label(re.compile(r"^新密码")).fill(NEW)
+    form.get_by_label("再次输入新密码").fill(NEW)
+    page.get_by_role("button", name=button).click()
+
+
 def test_the_clerk_sees_the_notice_first_with_its_countdown_and_signs_it_on_time(live_server, new_page, tree,
                                                                                 screenshot):
     head = make_account(tree.city, name="市办主任", role=DEPT_HEAD)
@@ -79,15 +92,7 @@ def test_an_imported_member_activates_by_sms_code_and_signs_in_on_the_phone(live
     phone = new_page(mobile=True)
     phone.goto("/m/login/")
     phone.get_by_role("link", name="激活账号（首次登录）").click()
-    phone.locator("#code-request").get_by_label("手机号码").fill(member.mobile)
-    phone.get_by_role("button", name="获取验证码").click()
-    expect(phone.get_by_role("status")).to_contain_text("验证码已通过短信发送")
-    form = phone.locator("#code-set")
-    form.get_by_label("手机号码").fill(member.mobile)
-    form.get_by_label("短信验证码").fill(last_code(member.mobile))
-    form.get_by_label(re.compile(r"^新密码")).fill(NEW)
-    form.get_by_label("再次输入新密码").fill(NEW)
-    phone.get_by_role("button", name="激活并设置密码").click()
+    set_password_by_code(phone, member.mobile, button="激活并设置密码")
     expect(phone).to_have_url(f"{live_server.url}/m/login/")
     phone.get_by_label("手机号码").fill(member.mobile)
     phone.get_by_label("密码").fill(NEW)
@@ -117,14 +122,7 @@ def test_a_password_reset_by_the_administrator_forces_a_change_and_self_service_
     other = new_page()
     other.goto("/login/")
     other.get_by_role("link", name="忘记密码").click()
-    other.locator("#code-request").get_by_label("手机号码").fill(staff.mobile)
-    other.get_by_role("button", name="获取验证码").click()
-    form = other.locator("#code-set")
-    form.get_by_label("手机号码").fill(staff.mobile)
-    form.get_by_label("短信验证码").fill(last_code(staff.mobile))
-    form.get_by_label(re.compile(r"^新密码")).fill(NEW)
-    form.get_by_label("再次输入新密码").fill(NEW)
-    other.get_by_role("button", name="设置新密码").click()
+    set_password_by_code(other, staff.mobile, button="设置新密码")
     expect(other).to_have_url(f"{live_server.url}/login/")
     console_login(other, staff.mobile, NEW)
     expect(other).to_have_url(f"{live_server.url}/")

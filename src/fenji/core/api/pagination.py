@@ -10,7 +10,8 @@ import re
 from ninja import Field
 
 from fenji.core.kernel.errors import DomainError
-from fenji.core.kernel.pagination import Page, keyset_page
+from fenji.core.kernel.inputs import parse_id
+from fenji.core.kernel.pagination import Page, keyset_page, newest_first_page
 
 from .schemas import InputSchema
 
@@ -37,3 +38,16 @@ def page_out(page: Page) -> dict:
 
 def api_page(queryset, query: PageQuery) -> dict:
     return page_out(keyset_page(queryset, after=check_cursor(query.after), size=query.limit))
+
+
+class NewestFirstQuery(InputSchema):
+    after: str = Field("", description="上一页返回的 next（最后一条的 id）；第一页留空")
+    limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description=f"每页条数（1–{MAX_LIMIT}）")
+
+
+def api_newest_first(rows, query) -> dict:
+    """``{"items", "next", "total"}`` of ``rows`` newest first (``kernel.pagination.newest_first_page``)."""
+    after = (query.after or "").strip()
+    if after and parse_id(after) is None:
+        raise DomainError("分页参数 after 无效：请使用上一页返回的 next 值", field="after", code="invalid_cursor")
+    return page_out(newest_first_page(rows, after=after, size=query.limit))

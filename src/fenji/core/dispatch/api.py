@@ -9,11 +9,9 @@ import datetime
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
-from fenji.core.api.pagination import DEFAULT_LIMIT, MAX_LIMIT
+from fenji.core.api.pagination import NewestFirstQuery, api_newest_first
 from fenji.core.api.routes import api_route
 from fenji.core.api.schemas import ERRORS, Id, InputSchema
-from fenji.core.kernel.errors import DomainError
-from fenji.core.kernel.inputs import parse_id
 
 from . import permissions as perms
 from . import selectors, services
@@ -88,10 +86,8 @@ class DeliveryPage(Schema):
     total: int
 
 
-class InboxQuery(InputSchema):
+class InboxQuery(NewestFirstQuery):
     status: str = Field("", description="、".join(f"{k}（{v}）" for k, v in selectors.STATUSES.items()))
-    after: str = Field("", description="上一页返回的 next；第一页留空")
-    limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
 
 
 class SendIn(InputSchema):
@@ -111,22 +107,11 @@ class ReplyIn(InputSchema):
     text: str = Field(max_length=5000, json_schema_extra={"multiline": True}, description="答复内容")
 
 
-def _page(rows, query) -> dict:
-    total = rows.count()
-    after = parse_id(query.after)
-    if query.after and after is None:
-        raise DomainError("分页参数 after 无效：请使用上一页返回的 next 值", field="after", code="invalid_cursor")
-    if after is not None:
-        rows = rows.filter(id__lt=after)
-    items = list(rows.select_related("unit")[: query.limit + 1])
-    more = len(items) > query.limit
-    return {"items": items[: query.limit], "next": str(items[query.limit - 1].pk) if more else None, "total": total}
-
-
 @router.get("/dispatch/inbox", response={200: DeliveryPage, **ERRORS}, summary="本单位收文（新的在前）")
 @api_route(action=perms.DELIVERY_HANDLE)
 def inbox(request, query: Query[InboxQuery]):
-    return _page(selectors.delivery_list_inbox(actor=request.actor, status=query.status), query)
+    return api_newest_first(selectors.delivery_list_inbox(actor=request.actor, status=query.status)
+                            .select_related("unit"), query)
 
 
 @router.get("/dispatch/deliveries/{int:id}", response={200: DeliveryDetailOut, **ERRORS}, summary="收文详情")

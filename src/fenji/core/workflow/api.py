@@ -10,11 +10,10 @@ import datetime
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
-from fenji.core.api.pagination import DEFAULT_LIMIT, MAX_LIMIT
+from fenji.core.api.pagination import NewestFirstQuery, api_newest_first
 from fenji.core.api.routes import api_route
 from fenji.core.api.schemas import ERRORS, InputSchema
 from fenji.core.kernel.errors import DomainError
-from fenji.core.kernel.inputs import parse_id
 
 from . import registry, selectors, services
 from .models import RequestState
@@ -87,11 +86,6 @@ class RequestPage(Schema):
     total: int
 
 
-class ListQuery(InputSchema):
-    after: str = Field("", description="上一页返回的 next；第一页留空")
-    limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description=f"每页条数（1–{MAX_LIMIT}）")
-
-
 class FileIn(InputSchema):
     kind: str = Field(description="申请类别代码（见“新建申请”页面）")
     data: dict[str, str | int | bool | list[str] | None] = Field(
@@ -111,22 +105,10 @@ def _detail(req):
     return req
 
 
-def _newest_first(rows, query: ListQuery) -> dict:
-    total = rows.count()
-    after = parse_id(query.after)
-    if query.after and after is None:
-        raise DomainError("分页参数 after 无效：请使用上一页返回的 next 值", field="after", code="invalid_cursor")
-    if after is not None:
-        rows = rows.filter(id__lt=after)
-    items = list(rows[: query.limit + 1])
-    more = len(items) > query.limit
-    return {"items": items[: query.limit], "next": str(items[query.limit - 1].pk) if more else None, "total": total}
-
-
 @router.get("/requests/mine", response={200: RequestPage, **ERRORS}, summary="我的申请（新的在前）")
 @api_route()
-def request_list_mine(request, query: Query[ListQuery]):
-    return _newest_first(selectors.request_list_mine(actor=request.actor), query)
+def request_list_mine(request, query: Query[NewestFirstQuery]):
+    return api_newest_first(selectors.request_list_mine(actor=request.actor), query)
 
 
 @router.get("/requests/awaiting", response={200: list[AwaitingOut], **ERRORS},
