@@ -53,6 +53,8 @@ def test_notice_down_signed_on_time_by_one_town_and_overdue_at_the_other(live_se
     page.get_by_label("南京市含下级").check()
     screenshot(page, "dispatch-new")
     page.get_by_role("button", name="下发").click()
+    expect(page.locator("#send-consequence")).to_contain_text("将发送至 4 个单位")
+    page.get_by_role("button", name="确认下发").click()
 
     dispatch = Dispatch.objects.unscoped(reason="test").get(title=TITLE)
     expect(page).to_have_url(f"{live_server.url}/dispatch/{dispatch.pk}/")

@@ -76,6 +76,17 @@ def test_the_clerk_sees_the_notice_first_with_its_countdown_and_signs_it_on_time
     page.goto("/")
     expect(page.locator("#todos")).to_have_count(0)
 
+    # The console on a phone: the menu behind a button, the inbox table as cards labelled by their columns.
+    phone = new_page(mobile=True)
+    console_login(phone, clerk.mobile)
+    phone.goto("/dispatch/inbox/")
+    expect(phone.locator("#sidebar")).to_be_hidden()
+    phone.get_by_role("button", name=re.compile("菜单")).click()
+    expect(phone.locator("#sidebar")).to_be_visible()
+    expect(phone.locator("table.list thead")).to_be_hidden()
+    expect(phone.locator("table.list tbody td[data-label]").first).to_be_visible()
+    screenshot(phone, "console-phone")
+
     sender = new_page()
     console_login(sender, head.mobile)
     sender.goto(f"/dispatch/{dispatch.pk}/")

@@ -91,4 +91,4 @@ def feedback_todos(actor) -> list[Todo]:
     """Open feedback of the actor's own unit (the unit answers its own members)."""
     rows = feedback_list(actor=actor, state=FeedbackState.OPEN).filter(unit_id=actor.unit_id).order_by("due_at")[:50]
     return [Todo("community.feedback", "待答复意见反馈", f"{f.author.person.real_name}：{f.content[:30]}",
-                 f"/community/feedback/{f.pk}/", f.due_at, f.unit.name) for f in rows]
+                 f"/community/feedback/{f.pk}/", f.due_at, f.unit.name, "community:feedback") for f in rows]

@@ -14,8 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fenji.core.access import registry
 from fenji.core.kernel import modules
-from fenji.core.kernel.paths import SEGMENT_WIDTH
-from fenji.core.org.models import Unit
+from fenji.core.org.selectors import unit_path_labels
 
 # Object types whose page the viewer links to (target_type → URL name taking the pk), and the related rows
 # loaded with an object so that naming it costs no further query.
@@ -104,16 +103,9 @@ def detail_rows(details: dict) -> list[DetailRow]:
     return rows
 
 
-def _prefixes(path: str) -> list[str]:
-    return [path[:end] for end in range(SEGMENT_WIDTH, len(path) + 1, SEGMENT_WIDTH)]
-
-
 def unit_paths(paths) -> dict[str, str]:
     """Each unit path → "江苏省 / 南京市 / 玄武区" (one query for all of them)."""
-    wanted = {prefix for path in paths if path for prefix in _prefixes(path)}
-    names = dict(Unit.objects.filter(path__in=wanted)
-                 .values_list("path", "name")) if wanted else {}
-    return {path: " / ".join(names.get(prefix, "?") for prefix in _prefixes(path)) for path in paths if path}
+    return unit_path_labels(paths)
 
 
 def _objects(kind: str, ids: set[str]) -> dict[str, object]:

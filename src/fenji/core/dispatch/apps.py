@@ -19,7 +19,7 @@ class DispatchConfig(AppConfig):
         from . import permissions as perms
         from .reminders import send_due_reminders
 
-        nav.register(_("收文"), "dispatch:inbox", action=perms.DELIVERY_HANDLE, order=16)
-        nav.register(_("发文"), "dispatch:list", action=perms.DISPATCH_SEND, order=17)
-        nav.register(_("收文通报"), "dispatch:bulletin", action=perms.DISPATCH_SEND, order=18)
+        nav.register(_("收文"), "dispatch:inbox", action=perms.DELIVERY_HANDLE, order=16, group="dispatch")
+        nav.register(_("发文"), "dispatch:list", action=perms.DISPATCH_SEND, order=17, group="dispatch")
+        nav.register(_("收文通报"), "dispatch:bulletin", action=perms.DISPATCH_SEND, order=18, group="dispatch")
         periodic.register("dispatch.reminders", send_due_reminders, every_seconds=60)

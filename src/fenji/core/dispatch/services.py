@@ -197,6 +197,34 @@ def dispatch_send(*, actor, kind: str, title: str, targets: Targets, body: str =
     return dispatch
 
 
+@dataclass
+class SendPreview:
+    """What a send would do: how many units receive it, and which of them have nobody who can sign."""
+
+    count: int
+    without_handler: list[str]
+
+    @property
+    def sentence(self) -> str:
+        text = f"将发送至 {self.count} 个单位"
+        if self.without_handler:
+            names = "、".join(self.without_handler[:10]) + ("等" if len(self.without_handler) > 10 else "")
+            text += f"，其中 {len(self.without_handler)} 个单位无人可签收（{names}）：请先为其开通收文人员，或仍然下发"
+        return text + "。"
+
+
+def dispatch_send_preview(*, actor, targets: Targets, unit=None) -> SendPreview:
+    """The consequence a sender confirms before ``dispatch_send``: the same target rules, nothing written."""
+    sender = _sending_unit(actor, unit)
+    policy.require(actor, perms.DISPATCH_SEND, sender.path)
+    units, subtrees = _units(actor, targets.units), _units(actor, targets.subtrees)
+    kinds = [k for k in dict.fromkeys(targets.kinds) if k]
+    receiving = list(Unit.objects.filter(_target_q(actor, units, subtrees, kinds), status=UnitStatus.ACTIVE)
+                     .exclude(pk=sender.pk).order_by("path").values_list("pk", "name"))
+    handlers = handlers_by_unit([pk for pk, _ in receiving])
+    return SendPreview(count=len(receiving), without_handler=[name for pk, name in receiving if not handlers.get(pk)])
+
+
 # --- receiving ------------------------------------------------------------------------------------
 
 

@@ -22,10 +22,10 @@ def delivery_todos(actor) -> list[Todo]:
         dispatch = delivery.dispatch
         if delivery.signed_at is None:
             todos.append(Todo("dispatch.sign", "待签收公文", dispatch.title, f"/dispatch/deliveries/{delivery.pk}/",
-                              delivery.sign_due_at, dispatch.unit.name))
+                              delivery.sign_due_at, dispatch.unit.name, "dispatch:inbox"))
         else:
             todos.append(Todo("dispatch.reply", "待答复事项", dispatch.title, f"/dispatch/deliveries/{delivery.pk}/",
-                              delivery.reply_due_at, dispatch.unit.name))
+                              delivery.reply_due_at, dispatch.unit.name, "dispatch:inbox"))
     return todos
 
 
@@ -36,5 +36,5 @@ def overdue_sent_todos(actor) -> list[Todo]:
             .annotate(overdue=Count("deliveries", filter=late), since=Min("deliveries__sign_due_at", filter=late))
             .filter(overdue__gt=0).select_related("unit").order_by("-id")[:LIMIT])
     return [Todo("dispatch.overdue", "下级超期未签收", f"{d.title}（{d.overdue} 个单位未签收）", f"/dispatch/{d.pk}/",
-                 d.since, d.unit.name) for d in rows]
+                 d.since, d.unit.name, "dispatch:list") for d in rows]
 

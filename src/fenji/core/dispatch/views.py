@@ -76,6 +76,10 @@ def unit_picker(request):
         "candidates": units, "units_checked": units_checked, "subtrees_checked": subtrees_checked, "q": text})
 
 
+class _Confirm(Exception):
+    """The form is valid: show what the send will do and ask again."""
+
+
 @requires(perms.DISPATCH_SEND)
 @require_http_methods(["GET", "POST"])
 def dispatch_new(request):
@@ -88,16 +92,24 @@ def dispatch_new(request):
         initial["kinds"] = request.GET.getlist("kinds")
     form = DispatchForm(request.POST or None, initial=initial)
     units, units_checked, subtrees_checked, text = _picker_units(request, data)
+    preview = None
     if request.method == "POST" and form.is_valid():
         cleaned = form.cleaned_data
         targets = services.Targets(units=sorted(units_checked - subtrees_checked), subtrees=sorted(subtrees_checked),
                                    kinds=cleaned["kinds"])
         try:
+            if request.POST.get("confirmed") != "1":  # first the consequence, then the send
+                preview = services.dispatch_send_preview(actor=actor, targets=targets)
+                if preview.count == 0:
+                    raise DomainError("发送范围内没有可接收的单位（本单位、已撤销的单位不接收）", field="targets")
+                raise _Confirm
             dispatch = services.dispatch_send(
                 actor=actor, kind=cleaned["kind"], title=cleaned["title"], body=cleaned["body"],
                 doc_number=cleaned["doc_number"], feedback_kind=cleaned["feedback_kind"],
                 reply_days=cleaned["reply_days"], sign_within_minutes=cleaned["sign_within_minutes"],
                 targets=targets)
+        except _Confirm:
+            pass
         except DomainError as error:
             add_domain_error(form, error)
         else:
@@ -106,7 +118,7 @@ def dispatch_new(request):
             return redirect("dispatch:detail", pk=dispatch.pk)
     return render(request, "dispatch/new.html", {
         "form": form, "candidates": units, "units_checked": units_checked, "subtrees_checked": subtrees_checked,
-        "q": text, "sender": request.user.unit,
+        "q": text, "sender": request.user.unit, "preview": preview,
     })
 
 
@@ -137,12 +149,17 @@ def dispatch_detail(request, pk):
         else:
             if result["deliveries"] == 0:
                 messages.info(request, _("所有收文单位均已签收和答复，无需催办"))
+            elif result["messages"] == 0:  # nobody to remind: say so, never as a success
+                messages.warning(request, _("0 条提醒：%(units)s 个未签收或未答复的单位都没有可提醒的经办人员，"
+                                            "或一分钟内已提醒过") % {"units": result["deliveries"]})
             else:
                 text = _("已向 %(units)s 个未签收或未答复的单位催办，发送提醒 %(n)s 条（站内消息及短信）") % {
                     "units": result["deliveries"], "n": result["messages"]}
                 if result["units_without_handler"]:
                     text += _("；其中 %(n)s 个单位没有可接收提醒的经办人员") % {"n": result["units_without_handler"]}
-                messages.success(request, text)
+                    messages.warning(request, text)
+                else:
+                    messages.success(request, text)
         return redirect("dispatch:detail", pk=dispatch.pk)
     choices = _within_choices(dispatch)
     form = DeliveryFilterForm(request.GET or None, units=choices)

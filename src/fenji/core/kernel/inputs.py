@@ -54,9 +54,17 @@ def _bounds(minimum, maximum):
 
 
 class DateField(forms.DateField):
-    """A date between ``DATE_MIN`` and ``DATE_MAX`` (the refusal is Django's, in the user's language)."""
+    """A date between ``DATE_MIN`` and ``DATE_MAX`` (the refusal is Django's, in the user's language).
+
+    An ``<input type="date">`` takes and shows ISO dates only: its value is written ``YYYY-MM-DD`` whatever
+    the language's date format (``2026/12/01`` would leave the browser's field empty)."""
 
     default_validators = _bounds(DATE_MIN, DATE_MAX)
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        if isinstance(self.widget, forms.DateInput) and self.widget.input_type == "date":
+            self.widget.format = "%Y-%m-%d"
 
 
 class DateTimeField(forms.DateTimeField):

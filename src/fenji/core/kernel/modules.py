@@ -66,6 +66,7 @@ class MenuEntry:
     url_name: str
     action: str
     order: int = 100
+    group: str = ""  # the sidebar group (``web.nav.GROUPS``); a module's entries default to the module's own
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,7 @@ class Todo:
     url: str
     due_at: Any = None  # datetime | None
     unit: str = ""  # the unit the item comes from or concerns, by name
+    menu: str = ""  # the URL name of the menu entry it is counted under (else the entry whose URL prefixes ``url``)
 
 
 @dataclass(frozen=True)

@@ -17,4 +17,4 @@ class OrgConfig(AppConfig):
 
         periodic.register("org.tally", tally_rebuild, every_seconds=EVERY_SECONDS)
         nav.register(_("首页"), "home:home", order=0)
-        nav.register(_("组织机构"), "org:tree", action=perms.UNIT_VIEW, order=10)
+        nav.register(_("组织机构"), "org:tree", action=perms.UNIT_VIEW, order=10, group="org")

@@ -7,7 +7,7 @@ from django.db.models.functions import Coalesce
 
 from fenji.core.access import policy
 from fenji.core.kernel.errors import NotVisible
-from fenji.core.kernel.paths import ancestor_paths
+from fenji.core.kernel.paths import SEGMENT_WIDTH, ancestor_paths
 
 from . import permissions as perms
 from .models import TallyRun, Unit, UnitStatus, UnitTally
@@ -93,6 +93,19 @@ def unit_list_matching(*, actor, text: str, limit: int = 50, action: str = perms
     if text:
         units = units.filter(Q(name__contains=text) | Q(short_name__contains=text) | Q(code__startswith=text))
     return units.order_by("path")[:limit]
+
+
+def _prefixes(path: str) -> list[str]:
+    return [path[:end] for end in range(SEGMENT_WIDTH, len(path) + 1, SEGMENT_WIDTH)]
+
+
+def unit_path_labels(paths) -> dict[str, str]:
+    """Each unit path → its names from the top, "江苏省 / 南京市 / 鼓楼区" (one query for all of them). Names
+    only: for rows the reader may already see (search results, audit events of their scope)."""
+    paths = {path for path in paths if path}
+    wanted = {prefix for path in paths for prefix in _prefixes(path)}
+    names = dict(Unit.objects.filter(path__in=wanted).values_list("path", "name")) if wanted else {}
+    return {path: " / ".join(names.get(prefix, "?") for prefix in _prefixes(path)) for path in paths}
 
 
 def unit_is_visible(*, actor, unit: Unit, action: str = perms.UNIT_VIEW) -> bool:

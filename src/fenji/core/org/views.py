@@ -6,6 +6,7 @@ from django.views.decorators.http import require_http_methods
 from fenji.core.access import policy
 from fenji.core.kernel.errors import DomainError
 from fenji.core.kernel.inputs import parse_id, search_text
+from fenji.core.kernel.paths import SEGMENT_WIDTH
 from fenji.core.web.forms import form_post
 from fenji.core.web.routes import requires
 
@@ -30,9 +31,11 @@ def _unit_context(request, unit):
 def unit_tree(request):
     roots = selectors.unit_list_roots(actor=request.actor)
     query = search_text(request.GET.get("q"))
-    return render(request, "org/tree.html", {"roots": roots, "query": query,
-                                             "found": selectors.unit_list_matching(actor=request.actor, text=query)
-                                             if query else None})
+    found = list(selectors.unit_list_matching(actor=request.actor, text=query)) if query else None
+    parents = selectors.unit_path_labels(u.path[:-SEGMENT_WIDTH] for u in found or ())  # "鼓楼区" twice: which?
+    for unit in found or ():
+        unit.parent_label = parents.get(unit.path[:-SEGMENT_WIDTH], "")
+    return render(request, "org/tree.html", {"roots": roots, "query": query, "found": found})
 
 
 @requires(perms.UNIT_VIEW)

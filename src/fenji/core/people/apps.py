@@ -14,5 +14,5 @@ class PeopleConfig(AppConfig):
         from . import member_import  # noqa: F401  (declares the member import and its background job)
         from . import permissions as perms
 
-        nav.register(_("账号管理"), "people:accounts", action=perms.ACCOUNT_VIEW, order=20)
+        nav.register(_("账号管理"), "people:accounts", action=perms.ACCOUNT_VIEW, order=20, group="org")
         nav.register(_("个人信息"), "people:profile", order=90)

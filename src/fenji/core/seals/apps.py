@@ -17,4 +17,4 @@ class SealsConfig(AppConfig):
 
         from . import permissions as perms
 
-        nav.register(_("电子印章"), "seals:list", action=perms.KEY_MANAGE, order=60)
+        nav.register(_("电子印章"), "seals:list", action=perms.KEY_MANAGE, order=60, group="system")

@@ -23,4 +23,4 @@ class SubmissionsConfig(AppConfig):
             return any(policy.can(actor, code) for code in (perms.SUBMISSION_DRAFT, SEAL_APPLY,
                                                             perms.SUBMISSION_HANDLE))
 
-        nav.register(_("信息报送"), "submissions:list", action=takes_part, order=30)
+        nav.register(_("信息报送"), "submissions:list", action=takes_part, order=30, group="submissions")

@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from fenji.core.kernel.forms import Form
@@ -28,10 +29,12 @@ class SubmissionForm(Form):
     body = forms.CharField(label=_("正文"), widget=forms.Textarea(attrs={"rows": 10}))
     contact = forms.CharField(label=_("联系人及电话"), max_length=100)
     files = MultipleFileField(label=_("附件"), required=False,
-                              help_text=_("PDF、OFD、docx、xlsx、JPG、PNG 或纯文本，每个文件不超过上限"))
+                              help_text="")
 
     def __init__(self, *args, attachments=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["files"].help_text = _("PDF、OFD、docx、xlsx、JPG、PNG 或纯文本，每个文件不超过 %(mb)s MB") % {
+            "mb": settings.UPLOAD_MAX_MB}
         if attachments:
             self.fields["remove"] = forms.MultipleChoiceField(
                 label=_("删除附件"), required=False, widget=forms.CheckboxSelectMultiple,

@@ -7,6 +7,8 @@ from fenji.core.access import policy
 from fenji.core.files.selectors import attachment_list_unchecked
 from fenji.core.kernel.errors import NotVisible
 from fenji.core.seals import permissions as seal_perms
+from fenji.core.seals.models import SealKey
+from fenji.core.seals.selectors import image_data_uri
 from fenji.core.seals.services import seal_export, seal_verify
 from fenji.core.seals.stamps import SealStamp, VerifyResult
 
@@ -99,3 +101,12 @@ def submission_package(submission: Submission) -> bytes:
         raise NotVisible("该事项尚未盖章")
     files = [(name, data if data is not None else b"") for name, data in _stamped_files(stamp)]
     return seal_export(stamp, content_bytes(submission), files)
+
+
+def submission_seal_image(submission: Submission) -> str:
+    """The seal the submission was stamped with, as a data URI for the page ("" before sealing)."""
+    if submission.seal_key_id is None:
+        return ""
+    key = SealKey.objects.unscoped(reason="the seal of a submission the reader already sees").filter(
+        pk=submission.seal_key_id).first()
+    return image_data_uri(key) if key is not None and key.image else ""

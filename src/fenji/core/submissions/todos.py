@@ -9,8 +9,8 @@ LIMIT = 50
 
 
 def submission_todos(actor) -> list[Todo]:
-    review = [Todo("submissions.review", "待审核上报", s.title, f"/submissions/{s.pk}/", None, s.unit.name)
+    review = [Todo("submissions.review", "待审核上报", s.title, f"/submissions/{s.pk}/", None, s.unit.name, "submissions:list")
               for s in submission_list_awaiting_review(actor=actor)[:LIMIT]]
-    incoming = [Todo("submissions.receive", "下级上报待签收", s.title, f"/submissions/{s.pk}/", None, s.unit.name)
+    incoming = [Todo("submissions.receive", "下级上报待签收", s.title, f"/submissions/{s.pk}/", None, s.unit.name, "submissions:list")
                 for s in submission_list_incoming(actor=actor).filter(state=SubmissionState.SUBMITTED)[:LIMIT]]
     return review + incoming

@@ -101,6 +101,7 @@ def detail(request, pk):
         "attachments": selectors.submission_attachments(submission),
         "stamp": selectors.submission_stamp(submission),
         "check": check,
+        "seal_image": selectors.submission_seal_image(submission) if check else "",
         "may_edit": own and submission.editable,
         "may_send": own and submission.editable,
         "may_seal": head and not own and state == SubmissionState.REVIEWING,

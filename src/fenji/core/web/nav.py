@@ -15,6 +15,7 @@ from functools import lru_cache
 from django.template import Context, Template
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from fenji.core.access import policy
 from fenji.core.kernel import modules
@@ -27,6 +28,14 @@ class NavItem:
     action: str | Callable | None  # an action code, or actor -> bool for entries no single action decides
     order: int
     module: str = ""  # the declaring module: shown only while it is live
+    group: str = ""  # a key of GROUPS (a module's entries: the module's own group); "" stands alone
+
+
+# The sidebar's groups, each folding its entries; the groups appear where their first entry's order puts them.
+GROUPS = {
+    "org": _("组织与账号"), "workflow": _("申请审批"), "dispatch": _("公文收发"), "submissions": _("信息报送"),
+    "community": _("成员服务"), "access": _("权限"), "audit": _("审计"), "system": _("系统"),
+}
 
 
 @dataclass(frozen=True)
@@ -40,10 +49,11 @@ _ordered: tuple[NavItem, ...] = ()
 _by_name: dict[str, NavItem] = {}
 
 
-def register(label: str, url_name: str, *, action: str | Callable | None = None, order: int = 100) -> None:
+def register(label: str, url_name: str, *, action: str | Callable | None = None, order: int = 100,
+             group: str = "") -> None:
     global _ordered
     if url_name not in _by_name:
-        _items.append(item := NavItem(label, url_name, action, order))
+        _items.append(item := NavItem(label, url_name, action, order, group=group))
         _by_name[url_name] = item
         _ordered = tuple(sorted(_items, key=lambda i: i.order))
         _menu.cache_clear()
@@ -58,7 +68,8 @@ def _all() -> tuple[NavItem, ...]:
     global _declared
     key = (_ordered, modules.version())
     if _declared is None or _declared[0][0] is not _ordered or _declared[0][1] != key[1]:
-        declared = [NavItem(entry.label, entry.url_name, entry.action, entry.order, module.name)
+        declared = [NavItem(entry.label, entry.url_name, entry.action, entry.order, module.name,
+                            entry.group or (module.name if module.core else f"module:{module.name}"))
                     for module in modules.all_modules() for entry in module.menu if entry.url_name not in _by_name]
         _declared_by_name.clear()
         _declared_by_name.update((item.url_name, item) for item in declared)
@@ -118,11 +129,15 @@ def todos_for(actor) -> list:
 
 
 def todo_counts(actor) -> dict[str, int]:
-    """How many to-dos fall under each menu entry (by URL name): a to-do counts for the visible entry whose URL
-    is the longest prefix of its own."""
+    """How many to-dos fall under each menu entry (by URL name): the entry the to-do names (``Todo.menu``),
+    else the visible entry whose URL is the longest prefix of its own."""
     entries = [(url(item.url_name), item.url_name) for item in items_for(actor)]
     counts: dict[str, int] = {}
+    shown = {name for _, name in entries}
     for todo in todos_for(actor):
+        if getattr(todo, "menu", "") in shown:
+            counts[todo.menu] = counts.get(todo.menu, 0) + 1
+            continue
         link = getattr(todo, "url", "")
         best = max((entry for entry in entries if entry[0] != "/" and link.startswith(entry[0])),
                    key=lambda entry: len(entry[0]), default=None)
@@ -159,8 +174,36 @@ def url(name: str, table: dict[str, str] | None = None) -> str:
     return found
 
 
-LINKS = ('{% for entry in entries %}<a href="{{ entry.url }}"{% if entry.active %} class="active" '
-         'aria-current="page"{% endif %}>{{ entry.label }}</a>{% endfor %}')
+LINKS = ('{% for group in groups %}{% if group.label %}<details class="nav-group" data-group="{{ group.code }}" open>'
+         '<summary>{{ group.label }}</summary>{% endif %}{% for entry in group.entries %}<a href="{{ entry.url }}"'
+         '{% if entry.active %} class="active" aria-current="page"{% endif %}>{{ entry.label }}'
+         '{% if entry.count %} <span class="count">{{ entry.count }}</span>{% endif %}</a>{% endfor %}'
+         '{% if group.label %}</details>{% endif %}{% endfor %}')
+
+
+def _group_label(code: str) -> str:
+    if not code:
+        return ""
+    if code.startswith("module:"):
+        name = code.split(":", 1)[1]
+        return str(modules.get(name).label) if modules.is_registered(name) else name
+    return str(GROUPS.get(code, code))
+
+
+def _grouped(entries: tuple[dict, ...]) -> list[dict]:
+    """Consecutive runs in order: an ungrouped entry alone, a group's entries together where its first one is."""
+    groups: list[dict] = []
+    by_code: dict[str, dict] = {}
+    for entry in entries:
+        code = entry["group"]
+        if not code:
+            groups.append({"code": "", "label": "", "entries": [entry]})
+        elif code in by_code:
+            by_code[code]["entries"].append(entry)
+        else:
+            by_code[code] = {"code": code, "label": _group_label(code), "entries": [entry]}
+            groups.append(by_code[code])
+    return groups
 
 
 @lru_cache(maxsize=1)
@@ -173,17 +216,23 @@ def _is_active(entry_url: str, path: str) -> bool:
 
 
 @lru_cache(maxsize=512)
-def _menu(names: tuple[str, ...], active: int | None, language: str, urls_key: tuple) -> Menu:
+def _menu(names: tuple[str, ...], active: int | None, language: str, urls_key: tuple,
+          counts: tuple[int, ...] = ()) -> Menu:
     # The key holds what the result depends on: which entries, the active one, the language the labels
-    # are translated into and the URLconf + script prefix the URLs were resolved under (``urls_key``).
+    # are translated into, the URLconf + script prefix the URLs were resolved under (``urls_key``) and the
+    # to-do counts shown beside the entries.
     table = _urls[urls_key]
-    entries = tuple({"label": str((_by_name.get(name) or _declared_by_name[name]).label), "url": url(name, table), "active": index == active}
-                    for index, name in enumerate(names))
-    return Menu(entries, _links().render(Context({"entries": entries})))
+    counts = counts or (0,) * len(names)
+    items = [_by_name.get(name) or _declared_by_name[name] for name in names]
+    entries = tuple({"label": str(item.label), "url": url(name, table), "active": index == active,
+                     "group": item.group, "group_label": _group_label(item.group), "count": count}
+                    for index, (name, item, count) in enumerate(zip(names, items, counts, strict=True)))
+    return Menu(entries, _links().render(Context({"groups": _grouped(entries)})))
 
 
-def menu(actor, path: str, language: str) -> Menu:
-    """The actor's menu on ``path``: the entry whose URL is the longest prefix of the path is active."""
+def menu(actor, path: str, language: str, counts: dict[str, int] | None = None) -> Menu:
+    """The actor's menu on ``path``: the entry whose URL is the longest prefix of the path is active;
+    ``counts`` (URL name → open to-dos) show beside their entries."""
     urls_key, table = _url_table()
     names, active, longest = [], None, -1
     for item in _all():
@@ -193,4 +242,5 @@ def menu(actor, path: str, language: str) -> Menu:
         if len(entry_url) > longest and _is_active(entry_url, path):
             active, longest = len(names), len(entry_url)
         names.append(item.url_name)
-    return _menu(tuple(names), active, language, urls_key)
+    shown = tuple((counts or {}).get(name, 0) for name in names)
+    return _menu(tuple(names), active, language, urls_key, shown if any(shown) else ())

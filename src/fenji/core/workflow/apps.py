@@ -27,7 +27,7 @@ class WorkflowConfig(AppConfig):
             # Steps are decided under many actions (endorse, approve, each executing service's own).
             return any(policy.can(actor, action) for action in registry.step_actions())
 
-        nav.register(_("我的申请"), "workflow:mine", action=perms.REQUEST_FILE, order=12)
-        nav.register(_("待我审批"), "workflow:awaiting", action=decides_steps, order=13)
-        nav.register(_("本单位申请"), "workflow:list", action=perms.REQUEST_VIEW, order=14)
-        nav.register(_("办理及时率"), "workflow:timeliness", action=perms.REQUEST_VIEW, order=15)
+        nav.register(_("我的申请"), "workflow:mine", action=perms.REQUEST_FILE, order=12, group="workflow")
+        nav.register(_("待我审批"), "workflow:awaiting", action=decides_steps, order=13, group="workflow")
+        nav.register(_("本单位申请"), "workflow:list", action=perms.REQUEST_VIEW, order=14, group="workflow")
+        nav.register(_("办理及时率"), "workflow:timeliness", action=perms.REQUEST_VIEW, order=15, group="workflow")

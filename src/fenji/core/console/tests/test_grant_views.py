@@ -242,6 +242,8 @@ def test_the_roles_page_lists_duties_actions_and_delegation(security, login):
                  "系统管理", "安全保密", "安全审计", "新建单位", "授予权限", "查看审计日志", "自定义业务角色"):
         assert text in page, text
     assert ROLE_NEW in page
+    shown = re.sub(r"<[^>]+>", " ", page.split("<main>", 1)[1])  # what a reader sees: labels, never codes
+    assert not re.search(r"\b(system_admin|security_admin|auditor|dept_head|unit_leader)\b", shown)
 
 
 def test_only_a_top_unit_security_admin_defines_business_roles(tree, security, login):

@@ -79,3 +79,13 @@ def test_the_home_page_shows_the_to_do_first_with_its_countdown(tree, people, lo
     assert page.index('id="todos"') < page.index("所在单位")
     assert "关于防汛值班的紧急通知" in page and ("剩余 9 分钟" in page or "剩余 10 分钟" in page)
     assert 'class="count"' in page.split('class="todo-link"', 1)[1][:200]  # the count in the top bar
+
+
+def test_the_menu_counts_the_to_dos_under_their_entry_and_pages_carry_breadcrumbs(tree, people, login):
+    notice(people, tree.town)
+    page = login(people.town_clerk).get("/dispatch/inbox/").content.decode()
+    menu = page.split('id="sidebar"', 1)[1].split("</nav>", 1)[0]
+    assert '<summary>公文收发</summary>' in menu
+    assert '>收文 <span class="count">1</span></a>' in menu
+    crumbs = page.split('class="breadcrumbs"', 1)[1].split("</nav>", 1)[0]
+    assert "首页" in crumbs and "公文收发" in crumbs and "收文" in crumbs

@@ -142,9 +142,12 @@ def test_the_new_dispatch_page_sends_and_refuses_an_out_of_scope_target_like_a_m
     assert not Dispatch.objects.unscoped(reason="test").exists()
     # four refusals recorded, the missing unit's as well: the log does not tell them apart either
     assert AuditEvent.objects.filter(outcome=Outcome.DENIED, action="dispatch.dispatch.send").count() == 4
-    response = client.post("/dispatch/new/", {
-        "kind": "feedback", "feedback_kind": "supervise", "title": "督办：背街小巷整治", "reply_days": "3",
-        "body": "请于期限内反馈。", "subtrees": [tree.county.pk], "units": [tree.county.pk], "kinds": ["town"]})
+    sending = {"kind": "feedback", "feedback_kind": "supervise", "title": "督办：背街小巷整治", "reply_days": "3",
+               "body": "请于期限内反馈。", "subtrees": [tree.county.pk], "units": [tree.county.pk], "kinds": ["town"]}
+    first = client.post("/dispatch/new/", sending)  # the consequence first, nothing sent yet
+    assert first.status_code == 200 and "将发送至 2 个单位。" in first.content.decode()
+    assert not Dispatch.objects.unscoped(reason="test").exists()
+    response = client.post("/dispatch/new/", {**sending, "confirmed": "1"})
     dispatch = Dispatch.objects.unscoped(reason="test").get()
     assert response.status_code == 302 and response["Location"] == f"/dispatch/{dispatch.pk}/"
     assert dispatch.delivery_count == 2 and dispatch.reply_days == 3 and dispatch.sent_by_id == people.city_head.pk
@@ -306,3 +309,27 @@ def test_the_bulletin_page_exports_and_issues_a_notice(tree, people):
 @pytest.mark.parametrize("path", ["/dispatch/", "/dispatch/new/", "/dispatch/bulletin/"])
 def test_a_receiving_clerk_cannot_use_the_sending_pages(path, people):
     assert signed_in(people.town_clerk).get(path).status_code == 403
+
+
+def test_the_confirmation_names_the_units_where_nobody_can_sign(tree, people, login):
+    from fenji.core.access import policy
+    from fenji.core.org.services import unit_create
+
+    unit_create(actor=policy.SYSTEM, parent=tree.county, name="新建社区", kind="village")
+    page = login(people.city_head).post("/dispatch/new/", {"kind": "notice", "title": "通知",
+                                                           "subtrees": [tree.county.pk]}).content.decode()
+    assert "将发送至 4 个单位，其中 1 个单位无人可签收（新建社区）" in page
+    assert not Dispatch.objects.unscoped(reason="test").exists()
+
+
+def test_urging_units_with_nobody_to_remind_says_so_as_a_warning(tree, people, login):
+    from fenji.core.access import policy
+    from fenji.core.dispatch.services import Targets, dispatch_send
+    from fenji.core.org.services import unit_create
+
+    empty = unit_create(actor=policy.SYSTEM, parent=tree.county, name="无人社区", kind="village")
+    dispatch = dispatch_send(actor=policy.actor_for(people.city_head), kind="notice", title="通知",
+                             targets=Targets(units=[empty]))
+    page = login(people.city_head).post(f"/dispatch/{dispatch.pk}/", {"op": "urge"}, follow=True).content.decode()
+    assert "0 条提醒：1 个未签收或未答复的单位都没有可提醒的经办人员" in page
+    assert 'class="msg-warning"' in page and "msg-success" not in page

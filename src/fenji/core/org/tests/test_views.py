@@ -63,3 +63,15 @@ def test_move_search_and_move(login, tree, province_admin):
     client.post(f"/org/units/{tree.county.pk}/move/", {"new_parent": tree.sibling_city.pk})
     tree.refresh()
     assert tree.county.parent_id == tree.sibling_city.pk and tree.town.path.startswith(tree.sibling_city.path)
+
+
+def test_search_results_name_their_parent_and_the_tree_folds(login, tree, city_admin):
+    from fenji.core.access import policy
+    from fenji.core.org.services import unit_create
+
+    unit_create(actor=policy.SYSTEM, parent=tree.other_town, name="新街口社区", kind="village")
+    page = login(city_admin).get("/org/units/", {"q": "新街口"}).content.decode()
+    results = page.split("查找结果", 1)[1].split("</div>", 1)[0]
+    assert "新街口街道</a>" in results and "（江苏省 / 南京市 / 玄武区）" in results
+    assert "（江苏省 / 南京市 / 玄武区 / 梅园新村街道）" in results  # two 新街口…: each with where it is
+    assert 'aria-expanded="false"' in page and "/static/web/tree.js" in page

@@ -334,3 +334,18 @@ def test_outsiders_get_404_like_a_missing_row(w, login, client):
     other_attachment = selectors.submission_attachments(other)[0]
     login(w.county)
     assert client.get(f"/submissions/{pk}/attachments/{other_attachment.pk}/").status_code == 404
+
+
+def test_the_upload_field_states_its_limit(w, login, settings):
+    settings.UPLOAD_MAX_MB = 7
+    page = login(w.clerk).get("/submissions/new/").content.decode()
+    assert "每个文件不超过 7 MB" in page
+
+
+def test_the_sealed_report_shows_its_seal_image(w, login):
+    submission = w.draft()
+    submission_send_for_review(actor=actor(w.clerk), submission=submission)
+    submission_approve_and_seal(actor=actor(w.leader), submission=submission)
+    page = login(w.county).get(f"/submissions/{submission.pk}/").content.decode()
+    seal = page.split('id="seal"', 1)[1]
+    assert '<img class="seal-image" src="data:image/png;base64,' in seal and "电子印章" in seal

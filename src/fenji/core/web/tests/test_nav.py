@@ -46,9 +46,9 @@ def test_the_menu_marks_the_longest_matching_entry_and_speaks_the_chosen_languag
     client = login(plain)
     assert sidebar(client.get("/")) == (
         '<a href="/" class="active" aria-current="page">首页</a><a href="/dashboard/">统计概览</a>'
-        '<a href="/org/units/">组织机构</a>'
-        '<a href="/people/accounts/">账号管理</a><a href="/ledgers/accounts/">账户台账</a>'
-        '<a href="/profile/">个人信息</a>')
+        '<details class="nav-group" data-group="org" open><summary>组织与账号</summary>'
+        '<a href="/org/units/">组织机构</a><a href="/people/accounts/">账号管理</a>'
+        '<a href="/ledgers/accounts/">账户台账</a></details><a href="/profile/">个人信息</a>')
     on_accounts = sidebar(client.get(f"/people/accounts/?unit={tree.city.pk}"))
     assert '<a href="/">首页</a>' in on_accounts  # "/" is active on the home page only
     assert '<a href="/people/accounts/" class="active" aria-current="page">账号管理</a>' in on_accounts

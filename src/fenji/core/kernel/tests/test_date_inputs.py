@@ -1,0 +1,18 @@
+import datetime
+
+from django import forms
+from django.utils import translation
+
+from fenji.core.kernel.forms import Form
+from fenji.core.kernel.inputs import DateField
+
+
+class Period(Form):
+    start = DateField(label="开始日期", widget=forms.DateInput(attrs={"type": "date"}))
+
+
+def test_a_date_input_shows_its_value_as_an_iso_date_in_every_language():
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            html = str(Period(initial={"start": datetime.date(2026, 12, 1)})["start"])
+            assert 'value="2026-12-01"' in html and 'type="date"' in html
