@@ -412,3 +412,15 @@ def export_dashboard(w):
     from fenji.core.console.exports import dashboard_export
 
     dashboard_export(actor=actor(w["admin"]))
+
+
+def disable_selection(w):
+    from fenji.core.people.batch import account_disable_batch
+
+    account_disable_batch(actor=actor(w["admin"]), ids=[w["member"].pk], reason="离职")
+
+
+def export_selection(w):
+    from fenji.core.people.batch import account_selection_export
+
+    account_selection_export(actor=actor(w["admin"]), ids=[w["member"].pk])

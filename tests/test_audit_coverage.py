@@ -343,6 +343,8 @@ CASES = [
     ("submit feedback", [], steps.submit_feedback, "community.feedback.submit", "ok"),
     ("answer feedback", [steps.prepare_feedback_item], steps.answer_feedback, "community.feedback.answer", "ok"),
     ("export the dashboard", [], steps.export_dashboard, "console.dashboard.export", "ok"),
+    ("disable a selection", [], steps.disable_selection, "people.account.disable_batch", "ok"),
+    ("export a selection", [], steps.export_selection, "people.account.export", "ok"),
 ]
 
 # The services each case's step runs (nested ones included), after "fenji.": every registered service is in one.
@@ -413,6 +415,8 @@ COVERS = {
     "submit feedback": ["core.community.services.feedback_submit"],
     "answer feedback": ["core.community.services.feedback_answer"],
     "export the dashboard": ["core.console.exports.dashboard_export"],
+    "disable a selection": ["core.people.batch.account_disable_batch"],
+    "export a selection": ["core.people.batch.account_selection_export"],
 }
 
 

@@ -36,6 +36,7 @@ AUDIT_LABELS = {
     "people.account.activation_invite": _("发送激活短信"),
     "people.person.correct": _("更正姓名或身份证号码"),
     "people.account.move": _("账号调动到其他单位"),
+    "people.account.disable_batch": _("批量停用账号"),
 }
 
 register(Module("people", "人员账号", core=True, audit_labels=AUDIT_LABELS, duty_marks={"account": ACCOUNT_WRITE}, role_shares=(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import change_views, import_views, recovery_views, verify_views, views
+from . import batch_views, change_views, import_views, recovery_views, verify_views, views
 
 app_name = "people"
 
@@ -14,6 +14,7 @@ urlpatterns = [
     path("profile/", views.profile, name="profile"),
     path("people/accounts/", views.account_list, name="accounts"),
     path("people/accounts/stale/", views.stale_accounts, name="stale"),
+    path("people/accounts/batch/", batch_views.account_batch, name="batch"),
     path("people/accounts/import/", import_views.member_import, name="member_import"),
     path("people/accounts/import/template.xlsx", import_views.member_import_template, name="member_import_template"),
     path("people/accounts/import/<int:pk>/", import_views.member_import_job, name="member_import_job"),
