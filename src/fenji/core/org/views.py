@@ -38,6 +38,31 @@ def unit_tree(request):
     return render(request, "org/tree.html", {"roots": roots, "query": query, "found": found})
 
 
+PICKER_LIMIT = 30
+
+
+@requires(perms.UNIT_VIEW)
+def unit_picker(request):
+    """The tree picker's results: units matching ``q``, or the children of ``parent``, or the reader's roots —
+    each with its parent path; a parent outside the reader's scope answers 404."""
+    actor = request.actor
+    parent_pk = parse_id(request.GET.get("parent"))
+    text = search_text(request.GET.get("q"))
+    if parent_pk is not None:
+        parent = selectors.unit_get(actor=actor, pk=parent_pk)
+        units = list(selectors.unit_list_children(actor=actor, unit=parent)[:PICKER_LIMIT])
+    elif text:
+        units = list(selectors.unit_list_matching(actor=actor, text=text, limit=PICKER_LIMIT))
+    else:
+        units = selectors.unit_list_roots(actor=actor)
+    labels = selectors.unit_path_labels({u.path for u in units} | {u.path[:-SEGMENT_WIDTH] for u in units})
+    for unit in units:
+        unit.has_children = getattr(unit, "has_children", True)  # roots and matches: offered, may be empty
+        unit.path_label = labels.get(unit.path, unit.name)
+        unit.parent_label = labels.get(unit.path[:-SEGMENT_WIDTH], "")
+    return render(request, "org/_picker_results.html", {"units": units})
+
+
 @requires(perms.UNIT_VIEW)
 def unit_children(request, pk):
     """The htmx fragment that unfolds one branch of the tree."""

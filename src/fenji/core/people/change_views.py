@@ -6,8 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from fenji.core.kernel.errors import DomainError
-from fenji.core.org.models import UnitStatus
-from fenji.core.org.selectors import unit_get, unit_list
+from fenji.core.org.selectors import unit_get
 from fenji.core.web.forms import form_post
 from fenji.core.web.routes import requires
 
@@ -15,8 +14,6 @@ from . import changes
 from . import permissions as perms
 from .forms import AccountMoveForm, PersonCorrectForm
 from .selectors import account_get
-
-UNIT_CHOICES_MAX = 1000
 
 
 @requires(perms.ACCOUNT_UPDATE)
@@ -30,19 +27,11 @@ def person_correct(request, pk):
     return done or render(request, "people/person_correct.html", {"account": account, "form": form})
 
 
-def _unit_choices(actor) -> list[tuple[int, str]]:
-    units = list(unit_list(actor=actor, action=perms.ACCOUNT_UPDATE).filter(status=UnitStatus.ACTIVE)
-                 .order_by("path").only("pk", "name", "path")[:UNIT_CHOICES_MAX])
-    names = {u.path: u.name for u in units}
-    return [(u.pk, " / ".join(names[u.path[:end]] for end in range(4, len(u.path) + 1, 4) if u.path[:end] in names))
-            for u in units]
-
-
 @requires(perms.ACCOUNT_UPDATE)
 @require_http_methods(["GET", "POST"])
 def account_move(request, pk):
     account = account_get(actor=request.actor, pk=pk, action=perms.ACCOUNT_UPDATE)
-    form = AccountMoveForm(request.POST or None, units=_unit_choices(request.actor))
+    form = AccountMoveForm(request.POST or None)
     consequence = ""
     if request.method == "POST" and form.is_valid() and request.POST.get("confirmed") != "1":
         unit = unit_get(actor=request.actor, pk=form.cleaned_data["unit"], action=perms.ACCOUNT_UPDATE)

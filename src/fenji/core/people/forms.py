@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fenji.core.kernel.forms import Form
 from fenji.core.kernel.inputs import DateField
+from fenji.core.org.widgets import UnitPicker
 
 from .models import AccountStatus, DutyStatus, account_kinds_used
 
@@ -85,10 +86,16 @@ class PersonCorrectForm(Form):
                                 help_text=_("18位；不更正身份证号码请留空。性别和出生日期将按新号码重新生成"))
 
 
-class AccountMoveForm(Form):
-    unit = forms.TypedChoiceField(label=_("调入单位"), coerce=int, choices=())
-    reason = forms.CharField(label=_("调动原因"), max_length=200, help_text=_("最多 200 字，记入账户台账和审计日志"))
+def unit_label(pk: int) -> str:
+    """A unit's path of names, for the picker's current value."""
+    from fenji.core.org.models import Unit
+    from fenji.core.org.selectors import unit_path_labels
 
-    def __init__(self, *args, units=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["unit"].choices = [("", _("请选择")), *units]
+    path = Unit.objects.filter(pk=pk).values_list("path", flat=True).first()
+    return unit_path_labels([path]).get(path, "") if path else ""
+
+
+class AccountMoveForm(Form):
+    unit = forms.IntegerField(label=_("调入单位"), min_value=1, widget=UnitPicker(label_of=unit_label),
+                              help_text=_("查找并选择调入的单位（须在您的管理范围内）"))
+    reason = forms.CharField(label=_("调动原因"), max_length=200, help_text=_("最多 200 字，记入账户台账和审计日志"))

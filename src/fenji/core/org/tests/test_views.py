@@ -75,3 +75,15 @@ def test_search_results_name_their_parent_and_the_tree_folds(login, tree, city_a
     assert "新街口街道</a>" in results and "（江苏省 / 南京市 / 玄武区）" in results
     assert "（江苏省 / 南京市 / 玄武区 / 梅园新村街道）" in results  # two 新街口…: each with where it is
     assert 'aria-expanded="false"' in page and "/static/web/tree.js" in page
+
+
+def test_the_unit_picker_searches_and_unfolds_only_within_scope(login, tree, city_admin):
+    client = login(city_admin)
+    found = client.get("/org/units/picker/", {"q": "街道"}).content.decode()
+    assert 'data-label="江苏省 / 南京市 / 玄武区 / 新街口街道"' in found and "（江苏省 / 南京市 / 玄武区）" in found
+    assert "苏州" not in found
+    children = client.get("/org/units/picker/", {"parent": tree.county.pk}).content.decode()
+    assert "新街口街道" in children and "梅园新村街道" in children
+    assert client.get("/org/units/picker/", {"parent": tree.sibling_city.pk}).status_code == 404
+    move = client.get(f"/people/accounts/{city_admin.pk}/move/")
+    assert move.status_code == 200 and 'class="unit-picker"' in move.content.decode()

@@ -82,11 +82,12 @@ def test_the_move_page_states_the_consequence_before_it_moves(tree, city_admin, 
     assert Account.objects.unscoped(reason="test").get(pk=clerk.pk).unit_id == tree.other_town.pk
 
 
-def test_the_move_page_offers_no_unit_outside_scope(tree, city_admin, login):
+def test_the_move_page_answers_a_unit_outside_scope_like_a_missing_one(tree, city_admin, login):
     clerk = make_account(tree.town, name="越界科员")
-    response = login(city_admin).post(f"/people/accounts/{clerk.pk}/move/",
-                                      {"unit": tree.sibling_city.pk, "reason": "调整", "confirmed": "1"})
-    assert response.status_code == 200 and "请选择" in response.content.decode()  # not offered: not a valid choice
+    client = login(city_admin)
+    outside = client.post(f"/people/accounts/{clerk.pk}/move/", {"unit": tree.sibling_city.pk, "reason": "调整"})
+    missing = client.post(f"/people/accounts/{clerk.pk}/move/", {"unit": 9_999_999, "reason": "调整"})
+    assert outside.status_code == missing.status_code == 404
     assert Account.objects.unscoped(reason="test").get(pk=clerk.pk).unit_id == tree.town.pk
 
 
