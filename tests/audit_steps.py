@@ -424,3 +424,17 @@ def export_selection(w):
     from fenji.core.people.batch import account_selection_export
 
     account_selection_export(actor=actor(w["admin"]), ids=[w["member"].pk])
+
+
+def invite_imported(w):
+    import secrets
+
+    from django.utils import timezone
+
+    from fenji.core.kernel.models import ImportJob
+    from fenji.core.people.recovery import import_activation_invite
+
+    job = ImportJob.objects.create(spec="people.members", account_id=w["admin"].pk, file_name="会员.xlsx",
+                                   token=secrets.token_hex(8), state="done", created=1, processed=1,
+                                   finished_at=timezone.now())
+    import_activation_invite(actor=actor(w["admin"]), job=job)

@@ -345,6 +345,7 @@ CASES = [
     ("export the dashboard", [], steps.export_dashboard, "console.dashboard.export", "ok"),
     ("disable a selection", [], steps.disable_selection, "people.account.disable_batch", "ok"),
     ("export a selection", [], steps.export_selection, "people.account.export", "ok"),
+    ("invite an import's members", [], steps.invite_imported, "people.account.activation_invite_import", "ok"),
 ]
 
 # The services each case's step runs (nested ones included), after "fenji.": every registered service is in one.
@@ -417,6 +418,7 @@ COVERS = {
     "export the dashboard": ["core.console.exports.dashboard_export"],
     "disable a selection": ["core.people.batch.account_disable_batch"],
     "export a selection": ["core.people.batch.account_selection_export"],
+    "invite an import's members": ["core.people.recovery.import_activation_invite"],
 }
 
 

@@ -195,7 +195,7 @@ class TestScope(ScopeMatrix):
                               "test_members_sign_up_within_capacity_and_before_the_deadline",
         # an import job (its progress, its error report) is shown to the account that started it only
         **{f"people:{name}": "src/fenji/core/people/tests/test_member_import.py::test_out_of_scope_users_are_refused"
-           for name in ("member_import_job", "member_import_errors")},
+           for name in ("member_import_job", "member_import_errors", "member_import_activate")},
     }
 
 

@@ -1,12 +1,13 @@
 """批量导入会员: the upload page, the import's progress and result (a background job, polled by the page), its
 error report and the template to fill in."""
 
+from django.contrib import messages
 from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from fenji.core.access.models import Reach
 from fenji.core.audit.services import audit_record
@@ -21,7 +22,7 @@ from fenji.core.web.forms import add_domain_error
 from fenji.core.web.routes import requires
 
 from . import permissions as perms
-from . import services
+from . import recovery, services
 from .import_forms import MemberImportForm
 from .member_import import MEMBERS
 
@@ -115,3 +116,18 @@ def member_import_errors(request, pk):
 def member_import_template(request):
     """导入模板.xlsx: the header row and one example row (skipped if left in); every column is text."""
     return FileResponse(template(MEMBERS), as_attachment=True, filename=_("导入模板.xlsx"), content_type=XLSX)
+
+
+@requires(perms.ACCOUNT_UPDATE)
+@require_POST
+def member_import_activate(request, pk):
+    """发送激活短信 to the members of one finished import (the SMS leave through the task queue)."""
+    job = _job(request, pk)["job"]
+    try:
+        count = recovery.import_activation_invite(actor=request.actor, job=job)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("已为 %(n)d 个账号发送激活短信（由后台任务发出）") % {"n": count} if count
+                         else _("0 条短信：本次导入的账号都已激活或不在您的管理范围内"))
+    return redirect(f"{reverse('people:member_import')}?job={job.pk}")

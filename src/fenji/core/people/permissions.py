@@ -34,6 +34,7 @@ AUDIT_LABELS = {
     "people.account.activate": _("凭短信验证码激活账号"),
     "people.password.reset": _("管理员重置密码"),
     "people.account.activation_invite": _("发送激活短信"),
+    "people.account.activation_invite_import": _("向批量导入的成员发送激活短信"),
     "people.person.correct": _("更正姓名或身份证号码"),
     "people.account.move": _("账号调动到其他单位"),
     "people.account.disable_batch": _("批量停用账号"),

@@ -253,3 +253,34 @@ def sms_code_retry_after(error: DomainError) -> int | None:
 
 LIMITS = {"minutes": CODE_MINUTES, "gap": NUMBER_GAP, "per_day": NUMBER_PER_DAY, "wrong": WRONG_LIMIT,
           "lock": LOCK_MINUTES}  # as the pages state them
+
+
+def imported_without_password(*, actor, job):
+    """The accounts an import job created that still have no password (found by who opened them and when)."""
+    from .models import MOBILE_ONLY_KINDS
+
+    return (Account.objects.visible_to(actor, perms.ACCOUNT_UPDATE)
+            .filter(opened_by_id=job.account_id, created_at__gte=job.created_at, created_at__lte=job.finished_at,
+                    status=AccountStatus.ACTIVE, kind__in=MOBILE_ONLY_KINDS, password__startswith="!")
+            .select_related("person", "unit"))
+
+
+@service
+def import_activation_invite(*, actor, job) -> int:
+    """发送激活短信 to the members an import created: each SMS goes through the task queue; once per job."""
+    policy.require(actor, perms.ACCOUNT_UPDATE)
+    if job.finished_at is None or not job.created:
+        raise DomainError("导入尚未完成，或没有导入成功的账号")
+    if (job.options or {}).get("activation_invited_at"):
+        raise DomainError("本次导入的激活短信已经发送过")
+    accounts = list(imported_without_password(actor=actor, job=job))
+    for account in accounts:
+        sms_enqueue(mobile=account.mobile, text=f"{SMS_NAME}{account.person.real_name}您好，{account.unit.name}已为您"
+                                                f"开通账号（{account.mobile}）。请打开掌上平台，点击“激活账号”，凭短信"
+                                                "验证码设置密码后登录。")
+    job.options = {**(job.options or {}), "activation_invited_at": timezone.now().isoformat(),
+                   "activation_invited": len(accounts)}
+    job.save(update_fields=["options"])
+    audit_record(actor=actor, action="people.account.activation_invite_import",
+                 details={"job": job.pk, "count": len(accounts), "file": job.file_name})
+    return len(accounts)

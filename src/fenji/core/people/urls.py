@@ -18,6 +18,8 @@ urlpatterns = [
     path("people/accounts/import/", import_views.member_import, name="member_import"),
     path("people/accounts/import/template.xlsx", import_views.member_import_template, name="member_import_template"),
     path("people/accounts/import/<int:pk>/", import_views.member_import_job, name="member_import_job"),
+    path("people/accounts/import/<int:pk>/activate/", import_views.member_import_activate,
+         name="member_import_activate"),
     path("people/accounts/import/<int:pk>/errors.xlsx", import_views.member_import_errors,
          name="member_import_errors"),
     path("people/accounts/<int:pk>/", views.account_detail, name="account"),

@@ -175,3 +175,28 @@ def test_the_activation_invite_goes_only_to_accounts_without_a_password(tree, ci
     with django_capture_on_commit_callbacks(execute=True):
         admin.post(f"/people/accounts/{staff.pk}/activation/")
     assert read_outbox(staff.mobile) == []
+
+
+def test_the_import_page_sends_the_activation_sms_to_the_imported_rows_once(tree, city_admin, login,
+                                                                            django_capture_on_commit_callbacks):
+    import secrets
+
+    from fenji.core.kernel.models import ImportJob
+
+    started = timezone.now()
+    imported = [imported_member(tree, name=f"导入{n}") for n in range(2)]
+    Account.objects.unscoped(reason="test").filter(pk__in=[a.pk for a in imported]).update(opened_by=city_admin)
+    earlier = make_account(tree.town, kind="member", name="早先开户")  # not of this import
+    job = ImportJob.objects.create(spec="people.members", account_id=city_admin.pk, file_name="会员.xlsx",
+                                   token=secrets.token_hex(8), state="done", created=2, processed=2,
+                                   finished_at=timezone.now())
+    ImportJob.objects.filter(pk=job.pk).update(created_at=started - datetime.timedelta(seconds=1))
+    client = login(city_admin)
+    assert "向本次导入的 2 个账号发送激活短信" in client.get(f"/people/accounts/import/{job.pk}/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        page = client.post(f"/people/accounts/import/{job.pk}/activate/", follow=True).content.decode()
+    assert "已为 2 个账号发送激活短信" in page
+    assert all("激活账号" in read_outbox(a.mobile)[-1].text for a in imported)
+    assert read_outbox(earlier.mobile) == []
+    again = client.post(f"/people/accounts/import/{job.pk}/activate/", follow=True).content.decode()
+    assert "已经发送过" in again and len(read_outbox(imported[0].mobile)) == 1
