@@ -208,7 +208,7 @@ class SmsCode(models.Model):
     purpose = models.CharField(max_length=16, choices=CodePurpose.choices, verbose_name="用途")
     account = models.ForeignKey("Account", null=True, blank=True, on_delete=models.CASCADE, related_name="+",
                                 verbose_name="账号")
-    code_hash = models.CharField(max_length=64, verbose_name="验证码摘要")
+    code_hash = models.CharField(max_length=100, verbose_name="验证码摘要")  # "<row key>$<HMAC-SHA256 hex>"
     client_ip = models.CharField(max_length=45, blank=True, verbose_name="客户端地址")
     created_at = models.DateTimeField(verbose_name="发送时间")
     expires_at = models.DateTimeField(verbose_name="失效时间")

@@ -18,7 +18,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('mobile_hash', models.CharField(max_length=64, verbose_name='手机号码索引')),
                 ('purpose', models.CharField(choices=[('reset', '找回密码'), ('activate', '激活账号')], max_length=16, verbose_name='用途')),
-                ('code_hash', models.CharField(max_length=64, verbose_name='验证码摘要')),
+                ('code_hash', models.CharField(max_length=100, verbose_name='验证码摘要')),
                 ('client_ip', models.CharField(blank=True, max_length=45, verbose_name='客户端地址')),
                 ('created_at', models.DateTimeField(verbose_name='发送时间')),
                 ('expires_at', models.DateTimeField(verbose_name='失效时间')),
