@@ -17,3 +17,13 @@ def paging(request) -> dict:
     ``kernel.pagination.keyset_page`` / ``newest_first_page``."""
     return {"after": request.GET.get("after", ""), "page": page_number(request.GET.get("page")),
             "size": page_size(request.GET.get("size"))}
+
+
+def sorting(request, allowed: dict[str, str]) -> list[str] | None:
+    """The ordering a list page was asked for (``?sort=key`` or ``?sort=-key``), among the keys the view
+    ``allowed`` (key → model field); anything else is ignored (None: the list's own order)."""
+    key = request.GET.get("sort", "")
+    field = allowed.get(key.removeprefix("-"))
+    if field is None:
+        return None
+    return [("-" if key.startswith("-") else "") + field, "id"]

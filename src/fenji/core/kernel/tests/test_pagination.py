@@ -1,6 +1,8 @@
 """Pages with totals, page numbers and sizes: numbers reach only the rows within the OFFSET cap, deeper
 pages follow the cursor, and bad numbers or sizes are clamped."""
 
+import re
+
 import pytest
 
 from fenji.core.kernel import pagination
@@ -48,3 +50,19 @@ def test_the_account_list_shows_total_numbers_size_and_jump(tree, city_admin, lo
     assert "共 " in pager and "第 1 / 1 页" in pager and 'name="size"' in pager and 'name="page"' in pager
     assert '<option value="10" selected>' in pager
     assert client.get("/people/accounts/", {"page": "999", "size": "abc"}).status_code == 200
+
+
+def test_the_account_list_sorts_by_an_allowed_column_and_ignores_any_other(tree, city_admin, login):
+    for name in ("丙三", "甲一", "乙二"):
+        make_account(tree.town, name=name)
+    client = login(city_admin)
+
+    def names(sort):
+        page = client.get("/people/accounts/", {"sort": sort, "unit": tree.town.pk}).content.decode()
+        return [n for n in re.findall(r">([甲乙丙][一二三])</a>", page)], page
+
+    ascending, page = names("name")
+    assert ascending == sorted(ascending) and len(ascending) == 3
+    assert 'aria-sort="ascending"' in page and "sort=-name" in page  # the header now offers the other way
+    assert names("-name")[0] == list(reversed(ascending))
+    assert client.get("/people/accounts/", {"sort": "password"}).status_code == 200  # not a sortable key: ignored

@@ -19,9 +19,22 @@ from fenji.core.kernel.pagination import OFFSET_CAP, PAGE_SIZE, PAGE_SIZES
 register = template.Library()
 
 
-@register.simple_tag
-def column(label, num=False):
-    return template.loader.render_to_string("web/_table_column.html", {"label": label, "num": num})
+@register.simple_tag(takes_context=True)
+def column(context, label, num=False, sort=""):
+    """A column header; with ``sort`` (a key the view allows, ``web.query.sorting``) a link that sorts by it,
+    ascending first, then descending, keeping the filters and starting again at page 1."""
+    link, direction = "", ""
+    request = context.get("request")
+    if sort and request is not None:
+        current = request.GET.get("sort", "")
+        direction = "asc" if current == sort else "desc" if current == f"-{sort}" else ""
+        query = request.GET.copy()
+        for name in ("sort", "after", "page"):
+            query.pop(name, None)
+        query["sort"] = f"-{sort}" if current == sort else sort
+        link = "?" + query.urlencode()
+    return template.loader.render_to_string("web/_table_column.html", {
+        "label": label, "num": num, "link": link, "direction": direction})
 
 
 class ListTableNode(template.Node):
