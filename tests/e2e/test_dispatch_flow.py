@@ -48,6 +48,9 @@ def test_notice_down_signed_on_time_by_one_town_and_overdue_at_the_other(live_se
     with page.expect_request(lambda r: "/dispatch/units/" in r.url) as picker:
         page.get_by_label("搜索单位").fill("南京")  # htmx swaps in the matching units
     assert "q=" in picker.value.url and "csrfmiddlewaretoken" not in picker.value.url
+    # 南京市 is already listed before the search (a city below the province): wait for the swap itself, or
+    # boxes ticked before it lands would be replaced by unticked ones
+    expect(page.locator("#unit-candidates")).not_to_contain_text("苏州市")
     expect(page.get_by_label("南京市含下级")).to_be_visible()
     page.get_by_label("发送给南京市").check()
     page.get_by_label("南京市含下级").check()

@@ -217,6 +217,8 @@ def dispatch_send_preview(*, actor, targets: Targets, unit=None) -> SendPreview:
     """The consequence a sender confirms before ``dispatch_send``: the same target rules, nothing written."""
     sender = _sending_unit(actor, unit)
     policy.require(actor, perms.DISPATCH_SEND, sender.path)
+    if targets.is_empty():
+        raise DomainError("请选择发送范围", field="targets")
     units, subtrees = _units(actor, targets.units), _units(actor, targets.subtrees)
     kinds = [k for k in dict.fromkeys(targets.kinds) if k]
     receiving = list(Unit.objects.filter(_target_q(actor, units, subtrees, kinds), status=UnitStatus.ACTIVE)

@@ -101,6 +101,7 @@ def dispatch_new(request):
             if request.POST.get("confirmed") != "1":  # first the consequence, then the send
                 preview = services.dispatch_send_preview(actor=actor, targets=targets)
                 if preview.count == 0:
+                    preview = None
                     raise DomainError("发送范围内没有可接收的单位（本单位、已撤销的单位不接收）", field="targets")
                 raise _Confirm
             dispatch = services.dispatch_send(
