@@ -29,7 +29,7 @@ from fenji.core.people import permissions as perms
 from fenji.core.people import selectors
 from fenji.core.people.models import AccountStatus
 from fenji.core.web.forms import add_domain_error, form_post
-from fenji.core.web.query import paging, query_without
+from fenji.core.web.query import query_without, sorted_page
 from fenji.core.web.routes import requires
 
 from .grant_forms import GrantFilterForm, GrantForm, GrantRevokeForm, RoleForm
@@ -81,6 +81,10 @@ def _decorate(actor, grants: list[Grant]) -> list[Grant]:
 # --- grants --------------------------------------------------------------------------------------
 
 
+
+# The grant list's sortable columns.
+GRANT_SORTS = {"name": "account__person__real_name", "unit": "unit_path", "role": "role", "granted": "granted_at"}
+
 @requires(access_perms.GRANT_VIEW)
 def grant_list(request):
     form = GrantFilterForm(request.GET or None)
@@ -90,7 +94,7 @@ def grant_list(request):
         unit = org_selectors.unit_get(actor=request.actor, pk=filters["unit"], action=access_perms.GRANT_VIEW)
     grants = access_selectors.grant_list(actor=request.actor, unit=unit, text=filters.get("q", ""),
                                          include_revoked=bool(filters.get("revoked")))
-    page = keyset_page(grants.select_related("granted_by__person"), **paging(request))
+    page = sorted_page(request, grants.select_related("granted_by__person"), sorts=GRANT_SORTS, default=keyset_page)
     _decorate(request.actor, page.rows)
     query = query_without(request, "after")
     return render(request, "grants/grant_list.html", {

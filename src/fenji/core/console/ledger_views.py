@@ -32,7 +32,7 @@ from fenji.core.people.models import Account
 from fenji.core.web.excel import stamp
 from fenji.core.web.forms import add_domain_error
 from fenji.core.web.pdf import PdfUnavailable, pdf_response, render_pdf
-from fenji.core.web.query import paging, query_without
+from fenji.core.web.query import query_without, sorted_page
 from fenji.core.web.routes import requires, signed_in
 from fenji.core.workflow import selectors as wf_selectors
 
@@ -78,6 +78,13 @@ def _described(unit, data: dict) -> dict:
 # --- 账户台账 --------------------------------------------------------------------------------------
 
 
+# The ledgers' sortable columns.
+ACCOUNT_LEDGER_SORTS = {"name": "person__real_name", "unit": "unit_path", "kind": "kind", "status": "status",
+                        "opened": "created_at"}
+GRANT_LEDGER_SORTS = {"name": "account__person__real_name", "role": "role", "unit": "unit_path",
+                      "granted": "granted_at", "until": "valid_until"}
+
+
 @requires(perms.ACCOUNT_VIEW)
 def account_ledger(request):
     actor = request.actor
@@ -89,7 +96,7 @@ def account_ledger(request):
     if request.GET.get("format") == "xlsx":
         return exports.account_ledger_export(actor=actor, accounts=accounts, filters=_described(unit, data)).response(
             f"account-ledger-{stamp()}.xlsx")
-    page = keyset_page(accounts, **paging(request))
+    page = sorted_page(request, accounts, sorts=ACCOUNT_LEDGER_SORTS, default=keyset_page)
     histories = ledgers.account_histories(page.rows)
     for account in page.rows:
         account.history = histories[account.pk]
@@ -133,7 +140,7 @@ def grant_ledger(request):
     if request.GET.get("format") == "xlsx":
         return exports.grant_ledger_export(actor=request.actor, grants=grants, labels=labels,
                                           filters=_described(unit, data)).response(f"permission-ledger-{stamp()}.xlsx")
-    page = keyset_page(grants, **paging(request))
+    page = sorted_page(request, grants, sorts=GRANT_LEDGER_SORTS, default=keyset_page)
     now = timezone.now()
     for grant in page.rows:
         grant.role_name = labels.get(grant.role, grant.role)

@@ -1,4 +1,6 @@
 
+from functools import partial
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
@@ -14,12 +16,11 @@ from fenji.core.access.selectors import grant_list_for_account
 from fenji.core.audit import refusals
 from fenji.core.kernel.errors import DomainError, NotVisible
 from fenji.core.kernel.inputs import parse_ids
-from fenji.core.kernel.pagination import ordered_page
 from fenji.core.org.selectors import unit_get
 from fenji.core.web import nav
 from fenji.core.web.excel import stamp
 from fenji.core.web.forms import add_domain_error, form_post
-from fenji.core.web.query import paging, query_without, sorting
+from fenji.core.web.query import query_without, sorted_page
 from fenji.core.web.routes import public, requires, signed_in
 
 from . import exports, selectors, services
@@ -144,6 +145,10 @@ def mobile_home(request):
 ACCOUNT_SORTS = {"name": "person__real_name", "unit": "unit_path", "status": "status", "kind": "kind"}
 
 
+# 长期未登录账号's sortable columns: the oldest login first is one click away.
+STALE_SORTS = {"name": "person__real_name", "unit": "unit_path", "login": "last_login"}
+
+
 @requires(perms.ACCOUNT_VIEW)
 def account_list(request):
     form = AccountFilterForm(request.GET or None)
@@ -154,13 +159,9 @@ def account_list(request):
     # The list shows neither ID number: not loading it spares a decryption per row. The count stops
     # at LIST_COUNT_LIMIT ("共 1000+ 个账号"): exact counts over a province cost more than the page.
     shown = accounts.defer("person__id_number", "person__id_number_hash")
-    order = sorting(request, ACCOUNT_SORTS)
-    if order is None:
-        page = selectors.account_page(shown, count_limit=selectors.LIST_COUNT_LIMIT, **paging(request))
-    else:
-        paged = paging(request)
-        page = ordered_page(shown.select_related("person", "unit"), order=order, page=paged["page"],
-                            size=paged["size"], total=selectors.capped_count(shown, selectors.LIST_COUNT_LIMIT))
+    page = sorted_page(request, shown.select_related("person", "unit"), sorts=ACCOUNT_SORTS,
+                       total=selectors.capped_count(shown, selectors.LIST_COUNT_LIMIT),
+                       default=partial(selectors.account_page, count_limit=selectors.LIST_COUNT_LIMIT))
     query = query_without(request, "after")
     return render(request, "people/account_list.html", {
         "form": form, "page": page, "unit": unit, "query": query,
@@ -271,7 +272,8 @@ def stale_accounts(request):
     if request.GET.get("format") == "xlsx":
         return exports.stale_accounts_export(actor=request.actor, accounts=accounts, days=days).response(
             f"stale-accounts-{stamp()}.xlsx")
-    page = selectors.account_page(accounts, **paging(request))
+    page = sorted_page(request, accounts.select_related("person", "unit"), sorts=STALE_SORTS,
+                       default=selectors.account_page)
     now = timezone.now()
     for account in page.rows:
         account.idle_days = selectors.idle_days(account, now)

@@ -2,7 +2,7 @@
 links append their own cursor or format to, so that the filters carry over; and the paging a list page
 was asked for."""
 
-from fenji.core.kernel.pagination import page_number, page_size
+from fenji.core.kernel.pagination import ordered_page, page_number, page_size
 
 
 def query_without(request, *names: str) -> str:
@@ -27,3 +27,13 @@ def sorting(request, allowed: dict[str, str]) -> list[str] | None:
     if field is None:
         return None
     return [("-" if key.startswith("-") else "") + field, "id"]
+
+
+def sorted_page(request, rows, *, sorts: dict[str, str], default, total=None):
+    """A list page in the column order asked for (``?sort=``, among ``sorts``), browsed by page number; or,
+    unsorted, the list's own (keyset) order through ``default(rows, **paging)``."""
+    order = sorting(request, sorts)
+    paged = paging(request)
+    if order is None:
+        return default(rows, **paged)
+    return ordered_page(rows, order=order, page=paged["page"], size=paged["size"], total=total)

@@ -19,7 +19,7 @@ from fenji.core.kernel.pagination import newest_first_page
 from fenji.core.org.periods import percent, period_choice
 from fenji.core.web.excel import stamp
 from fenji.core.web.forms import add_domain_error
-from fenji.core.web.query import paging, query_without
+from fenji.core.web.query import query_without, sorted_page
 from fenji.core.web.routes import requires, signed_in
 
 from . import exports, registry, selectors, services
@@ -119,12 +119,17 @@ def _user_unit(request):
     return request.user.unit
 
 
+# The request lists' sortable columns (``?sort=filed`` / ``-filed`` …).
+REQUEST_SORTS = {"title": "title", "kind": "kind", "filed": "filed_at", "state": "state", "unit": "unit_path"}
+
+
 # --- 我的申请 --------------------------------------------------------------------------------------
 
 
 @signed_in
 def mine(request):
-    page = newest_first_page(selectors.request_list_mine(actor=request.actor), **paging(request))
+    page = sorted_page(request, selectors.request_list_mine(actor=request.actor), sorts=REQUEST_SORTS,
+                       default=newest_first_page)
     page.rows = _decorate(page.rows)
     return render(request, "workflow/mine.html", {
         "page": page, "query": query_without(request, "after"), "first_page": not request.GET.get("after"),
@@ -292,7 +297,7 @@ def in_scope(request):
         requests = requests.filter(kind=data["kind"])
     if data.get("q", "").strip():
         requests = requests.filter(title__icontains=data["q"].strip())
-    page = newest_first_page(requests, **paging(request))
+    page = sorted_page(request, requests, sorts=REQUEST_SORTS, default=newest_first_page)
     page.rows = _decorate(page.rows)
     return render(request, "workflow/in_scope.html", {
         "form": form, "page": page, "query": query_without(request, "after"),

@@ -5,6 +5,7 @@ import re
 
 import pytest
 
+from fenji.core.access.roles import SECURITY_ADMIN, STAFF
 from fenji.core.kernel import pagination
 from fenji.core.kernel.pagination import Page, page_number, page_size
 from fenji.core.people.models import Account
@@ -66,3 +67,39 @@ def test_the_account_list_sorts_by_an_allowed_column_and_ignores_any_other(tree,
     assert 'aria-sort="ascending"' in page and "sort=-name" in page  # the header now offers the other way
     assert names("-name")[0] == list(reversed(ascending))
     assert client.get("/people/accounts/", {"sort": "password"}).status_code == 200  # not a sortable key: ignored
+
+
+# Every list with sortable columns, the keys its headers offer, and who may see it.
+SORTED_LISTS = [
+    ("/people/accounts/stale/", ("name", "unit", "login"), "city_admin"),
+    ("/requests/", ("title", "kind", "filed", "state", "unit"), "security"),
+    ("/requests/mine/", ("title", "kind", "filed", "state"), "city_admin"),
+    ("/access/grants/", ("name", "unit", "role", "granted"), "security"),
+    ("/ledgers/accounts/", ("name", "unit", "kind", "status", "opened"), "city_admin"),
+    ("/ledgers/permissions/", ("name", "role", "unit", "granted", "until"), "security"),
+]
+
+
+@pytest.mark.parametrize("url, keys, who", SORTED_LISTS, ids=[row[0] for row in SORTED_LISTS])
+def test_every_sortable_column_sorts_both_ways(url, keys, who, tree, city_admin, login):
+    viewer = city_admin if who == "city_admin" else make_account(tree.city, name="南京安全员", role=SECURITY_ADMIN)
+    client = login(viewer)
+    for key in keys:
+        for sort in (key, f"-{key}"):
+            response = client.get(url, {"sort": sort})
+            assert response.status_code == 200, (url, sort)
+            assert ("aria-sort=\"ascending\"" if sort == key else "aria-sort=\"descending\"") in response.content.decode()
+
+
+def test_the_grant_list_sorts_by_name(tree, login):
+    security = make_account(tree.city, name="南京安全员", role=SECURITY_ADMIN)
+    for name in ("丙三", "甲一", "乙二"):
+        make_account(tree.town, name=name, role=STAFF)
+    client = login(security)
+
+    def names(sort):
+        return re.findall(r"<td>([甲乙丙][一二三]) ", client.get("/access/grants/", {"sort": sort}).content.decode())
+
+    ascending = names("name")
+    assert ascending == sorted(ascending) and len(ascending) == 3
+    assert names("-name") == list(reversed(ascending))
