@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from fenji.core.audit.models import Outcome
 from fenji.core.kernel.forms import Form
 from fenji.core.kernel.inputs import DateField
+from fenji.core.org.widgets import UnitPicker
 
 
 class AuditSearchForm(Form):
@@ -15,7 +16,7 @@ class AuditSearchForm(Form):
     module = forms.ChoiceField(label=_("模块"), required=False, choices=())
     action = forms.ChoiceField(label=_("动作"), required=False, choices=())
     outcome = forms.ChoiceField(label=_("结果"), required=False, choices=[("", _("全部"))] + Outcome.choices)
-    unit = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    unit = forms.IntegerField(label=_("单位（含下级）"), required=False, min_value=1, widget=UnitPicker())
 
     def __init__(self, *args, modules=(), actions=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -19,6 +19,7 @@ from fenji.core.console.audit_selectors import LOG_KINDS, audit_event_list, audi
 from fenji.core.kernel.errors import NotVisible
 from fenji.core.kernel.inputs import parse_id
 from fenji.core.org import selectors as org_selectors
+from fenji.core.org.widgets import pick_units_for
 from fenji.core.web.excel import stamp
 from fenji.core.web.query import paging
 from fenji.core.web.routes import requires
@@ -34,8 +35,10 @@ def _form(request) -> AuditSearchForm:
     grouped: dict[str, list] = {}
     for code, label in sorted(registry.audit_actions().items()):
         grouped.setdefault(audit_display.module_label(code), []).append((code, str(label)))
-    return AuditSearchForm(request.GET or None, modules=audit_display.module_choices(),
+    form = AuditSearchForm(request.GET or None, modules=audit_display.module_choices(),
                            actions=sorted(grouped.items()))
+    pick_units_for(form, request.actor, access_perms.AUDIT_VIEW)
+    return form
 
 
 def _log(request) -> str:

@@ -1,11 +1,13 @@
-"""Filters of the ledgers (账户台账, 权限台账) and the periodic review form. Unit choices depend on the
-actor and are filled in by the view; a unit id outside the scope answers 404 there."""
+"""Filters of the ledgers (账户台账, 权限台账) and the periodic review form. The filters' unit is a tree
+picker (``org.widgets.UnitPicker``); the review's unit choices depend on the actor and are filled in by the
+view; a unit id outside the scope answers 404 there."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from fenji.core.kernel.forms import Form
 from fenji.core.kernel.inputs import DateField
+from fenji.core.org.widgets import UnitPicker
 
 GRANT_STATES = [("", _("全部")), ("live", _("有效")), ("revoked", _("已撤销")), ("expired", _("已过期")),
                 ("pending", _("未生效"))]
@@ -16,13 +18,10 @@ def _date(label):
 
 
 class _PeriodForm(Form):
-    unit = forms.TypedChoiceField(label=_("单位（含下级）"), required=False, coerce=int, empty_value=None)
+    unit = forms.IntegerField(label=_("单位（含下级）"), required=False, min_value=1, widget=UnitPicker(),
+                              help_text=_("不选为全部"))
     start = _date(_("开始日期"))
     end = _date(_("结束日期"))
-
-    def __init__(self, *args, units=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["unit"].choices = [("", _("全部"))] + list(units)
 
     def clean(self):
         data = super().clean()

@@ -26,6 +26,7 @@ from fenji.core.audit.services import audit_record
 from fenji.core.kernel.errors import DomainError
 from fenji.core.kernel.pagination import keyset_page
 from fenji.core.org import selectors as org_selectors
+from fenji.core.org.widgets import pick_units_for
 from fenji.core.people import permissions as perms
 from fenji.core.people.identity import mask_id_number, mask_mobile
 from fenji.core.people.models import Account
@@ -89,7 +90,8 @@ GRANT_LEDGER_SORTS = {"name": "account__person__real_name", "role": "role", "uni
 def account_ledger(request):
     actor = request.actor
     unit = chosen_unit(request, perms.ACCOUNT_VIEW)
-    form = AccountLedgerForm(request.GET or None, units=unit_choices(actor, perms.ACCOUNT_VIEW, unit))
+    form = AccountLedgerForm(request.GET or None)
+    pick_units_for(form, actor, perms.ACCOUNT_VIEW)
     data = form.cleaned_data if form.is_valid() else {}
     accounts = ledgers.account_ledger_list(actor=actor, unit=unit, start=data.get("start"), end=data.get("end"),
                                       text=data.get("q", ""))
@@ -122,8 +124,8 @@ def _grant_ledger_rows(request):
     actor = request.actor
     unit = chosen_unit(request, access_perms.GRANT_VIEW)
     labels = _role_labels()
-    form = GrantLedgerForm(request.GET or None, units=unit_choices(actor, access_perms.GRANT_VIEW, unit),
-                           roles=list(labels.items()))
+    form = GrantLedgerForm(request.GET or None, roles=list(labels.items()))
+    pick_units_for(form, actor, access_perms.GRANT_VIEW)
     data = form.cleaned_data if form.is_valid() else {}
     grants = ledgers.grant_ledger_list(actor=actor, unit=unit, start=data.get("start"), end=data.get("end"),
                                   role=data.get("role", ""), state=data.get("state", ""), text=data.get("q", ""))

@@ -6,12 +6,31 @@ typed into the number box."""
 from django import forms
 
 
+def scoped_label(actor, action: str | None = None):
+    """``pk -> "江苏省 / 南京市"``: the path of names of a unit the actor may see for ``action`` (the picker's
+    current value came from the browser: a unit outside the scope gets no name, like a missing one)."""
+    from .selectors import unit_list, unit_path_labels
+
+    def label_of(pk: int) -> str:
+        units = unit_list(actor=actor) if action is None else unit_list(actor=actor, action=action)
+        path = units.filter(pk=pk).values_list("path", flat=True).first()
+        return unit_path_labels([path]).get(path, "") if path else ""
+
+    return label_of
+
+
+def pick_units_for(form, actor, action: str | None = None, *fields: str) -> None:
+    """Let the form's unit pickers (``fields``, default ``unit``) name their current value for ``actor``."""
+    for name in fields or ("unit",):
+        form.fields[name].widget.label_of = scoped_label(actor, action)
+
+
 class UnitPicker(forms.NumberInput):
     template_name = "org/_unit_picker.html"
 
-    def __init__(self, attrs=None, *, label_of=None):
+    def __init__(self, attrs=None):
         super().__init__(attrs)
-        self.label_of = label_of  # pk -> "江苏省 / 南京市" for the current value
+        self.label_of = None  # set per request by ``pick_units_for``: pk -> its path of names
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_http_methods
 
 from fenji.core.kernel.errors import DomainError
 from fenji.core.org.selectors import unit_get
+from fenji.core.org.widgets import pick_units_for
 from fenji.core.web.forms import form_post
 from fenji.core.web.routes import requires
 
@@ -32,6 +33,7 @@ def person_correct(request, pk):
 def account_move(request, pk):
     account = account_get(actor=request.actor, pk=pk, action=perms.ACCOUNT_UPDATE)
     form = AccountMoveForm(request.POST or None)
+    pick_units_for(form, request.actor, perms.ACCOUNT_UPDATE)
     consequence = ""
     if request.method == "POST" and form.is_valid() and request.POST.get("confirmed") != "1":
         unit = unit_get(actor=request.actor, pk=form.cleaned_data["unit"], action=perms.ACCOUNT_UPDATE)

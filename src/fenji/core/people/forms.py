@@ -86,16 +86,7 @@ class PersonCorrectForm(Form):
                                 help_text=_("18位；不更正身份证号码请留空。性别和出生日期将按新号码重新生成"))
 
 
-def unit_label(pk: int) -> str:
-    """A unit's path of names, for the picker's current value."""
-    from fenji.core.org.models import Unit
-    from fenji.core.org.selectors import unit_path_labels
-
-    path = Unit.objects.filter(pk=pk).values_list("path", flat=True).first()
-    return unit_path_labels([path]).get(path, "") if path else ""
-
-
 class AccountMoveForm(Form):
-    unit = forms.IntegerField(label=_("调入单位"), min_value=1, widget=UnitPicker(label_of=unit_label),
+    unit = forms.IntegerField(label=_("调入单位"), min_value=1, widget=UnitPicker(),
                               help_text=_("查找并选择调入的单位（须在您的管理范围内）"))
     reason = forms.CharField(label=_("调动原因"), max_length=200, help_text=_("最多 200 字，记入账户台账和审计日志"))

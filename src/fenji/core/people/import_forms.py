@@ -3,21 +3,17 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from fenji.core.kernel.forms import Form
+from fenji.core.org.widgets import UnitPicker
 
 
 class MemberImportForm(Form):
-    """批量导入会员: the default unit (one of ``units``) and the .xlsx file."""
+    """批量导入会员: the default unit (a tree picker within reach) and the .xlsx file."""
 
-    # Offered: the tops of the reach and their children, and a unit chosen from the account list (?unit=);
-    # any unit within reach is accepted (the view looks it up in scope: others answer 404).
-    unit = forms.IntegerField(label=_("默认单位"), widget=forms.Select,
-                              help_text=_("文件中“所在单位代码”为空的行，导入到此单位"))
+    # Any unit within reach is accepted (the view looks it up in scope: others answer 404).
+    unit = forms.IntegerField(label=_("默认单位"), min_value=1, widget=UnitPicker(),
+                              help_text=_("查找并选择单位；文件中“所在单位代码”为空的行，导入到此单位"))
     file = forms.FileField(label=_("Excel 文件"), help_text=_("按导入模板填写的 .xlsx 文件"),
                            widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}))
-
-    def __init__(self, *args, units=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["unit"].widget.choices = [(u.pk, u.choice_label) for u in units]
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

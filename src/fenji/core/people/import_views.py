@@ -9,14 +9,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from fenji.core.access.models import Reach
 from fenji.core.audit.services import audit_record
 from fenji.core.kernel.errors import DomainError
 from fenji.core.kernel.inputs import parse_id
 from fenji.core.kernel.xlsx import jobs
 from fenji.core.kernel.xlsx.report import template
-from fenji.core.org.models import UnitStatus
-from fenji.core.org.selectors import unit_get, unit_list, unit_list_roots
+from fenji.core.org.selectors import unit_get, unit_list_roots
+from fenji.core.org.widgets import pick_units_for
 from fenji.core.web.excel import XLSX, stamp
 from fenji.core.web.forms import add_domain_error
 from fenji.core.web.routes import requires
@@ -29,27 +28,14 @@ from .member_import import MEMBERS
 # A file is imported in the background: 200,000 rows take about half a minute on the reference host.
 PAGE_MAX_ROWS = 200_000
 POLL_SECONDS = 2
-CHOICE_LIMIT = 300
 
 
-def _units(actor, chosen=None) -> list:
-    """The units offered as the default: the tops of the actor's reach and their children (and ``chosen``)."""
-    roots = unit_list_roots(actor=actor, action=perms.ACCOUNT_OPEN)
-    single = [g.unit_path for g in actor.grants if perms.ACCOUNT_OPEN in g.actions and g.reach != Reach.SUBTREE]
-    units = {u.pk: u for u in roots}
-    if single:
-        units.update((u.pk, u) for u in unit_list(actor=actor, action=perms.ACCOUNT_OPEN).filter(path__in=single))
-    children = (unit_list(actor=actor, action=perms.ACCOUNT_OPEN)
-                .filter(parent__in=[u.pk for u in roots], status=UnitStatus.ACTIVE).order_by("path")[:CHOICE_LIMIT])
-    units.update((u.pk, u) for u in children)
+def _default_unit(actor, chosen=None):
+    """The default offered: the unit chosen from the account list (?unit=), else the top of the actor's reach."""
     if chosen is not None:
-        units[chosen.pk] = chosen
-    top = min((u.depth for u in units.values()), default=0)
-    ordered = sorted(units.values(), key=lambda u: u.path)
-    for unit in ordered:
-        code = f"（{unit.code}）" if unit.code else ""
-        unit.choice_label = "\u3000" * (unit.depth - top) + unit.name + code
-    return [u for u in ordered if u.is_active]
+        return chosen
+    roots = [u for u in unit_list_roots(actor=actor, action=perms.ACCOUNT_OPEN) if u.is_active]
+    return roots[0] if roots else None
 
 
 def _chosen_unit(request):
@@ -69,10 +55,10 @@ def _job(request, pk):
 @never_cache
 def member_import(request):
     chosen = _chosen_unit(request)
-    units = _units(request.actor, chosen)
-    default = chosen or (units[0] if units else None)
+    default = _default_unit(request.actor, chosen)
     initial = {"unit": default.pk} if default is not None else {}
-    form = MemberImportForm(request.POST or None, request.FILES or None, units=units, initial=initial)
+    form = MemberImportForm(request.POST or None, request.FILES or None, initial=initial)
+    pick_units_for(form, request.actor, perms.ACCOUNT_OPEN)
     if request.method == "POST" and form.is_valid():
         unit = unit_get(actor=request.actor, pk=form.cleaned_data["unit"], action=perms.ACCOUNT_OPEN)
         upload = form.cleaned_data["file"]

@@ -117,11 +117,13 @@ def test_the_account_ledger_is_scoped_and_filters_by_subtree_period_and_name(tre
     assert client.get("/ledgers/accounts/", {"unit": tree.province.pk}).status_code == 404
 
 
-def test_the_unit_picker_offers_only_units_in_scope(tree, city, login):
-    page = login(city.account_admin).get("/ledgers/accounts/")
-    offered = {pk for pk, _label in page.context["form"].fields["unit"].choices if pk}
-    assert {tree.city.pk, tree.county.pk, tree.town.pk} <= offered
-    assert tree.sibling_city.pk not in offered and tree.province.pk not in offered
+def test_the_unit_filter_is_a_tree_picker_within_scope(tree, city, login):
+    client = login(city.account_admin)
+    page = client.get("/ledgers/accounts/", {"unit": tree.county.pk}).content.decode()
+    assert 'class="unit-picker"' in page and "南京市 / 玄武区" in page  # the chosen unit by its path
+    offered = client.get("/org/units/picker/", {"q": "市"}).content.decode()
+    assert "南京市" in offered and "苏州市" not in offered
+    assert client.get("/org/units/picker/", {"parent": tree.sibling_city.pk}).status_code == 404
 
 
 def test_the_account_export_keeps_id_numbers_as_full_text_for_who_may_unmask(city, opened, login):
