@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from fenji.core.access.models import Reach
 from fenji.core.kernel.forms import Form
 from fenji.core.kernel.inputs import DateField
+from fenji.core.org.widgets import UnitPicker
 
 
 class GrantFilterForm(Form):
@@ -17,7 +18,7 @@ class GrantFilterForm(Form):
     q = forms.CharField(label=_("姓名或手机号"), required=False, help_text=_("手机号须输入完整11位"),
                         widget=forms.TextInput(attrs={"placeholder": _("手机号须输入完整11位")}))
     revoked = forms.BooleanField(label=_("含已撤销"), required=False)
-    unit = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    unit = forms.IntegerField(label=_("单位（含下级）"), required=False, min_value=1, widget=UnitPicker())
 
 
 class GrantForm(Form):

@@ -25,6 +25,7 @@ from fenji.core.kernel.inputs import search_text
 from fenji.core.kernel.pagination import keyset_page
 from fenji.core.kernel.paths import is_within
 from fenji.core.org import selectors as org_selectors
+from fenji.core.org.widgets import pick_units_for
 from fenji.core.people import permissions as perms
 from fenji.core.people import selectors
 from fenji.core.people.models import AccountStatus
@@ -88,6 +89,7 @@ GRANT_SORTS = {"name": "account__person__real_name", "unit": "unit_path", "role"
 @requires(access_perms.GRANT_VIEW)
 def grant_list(request):
     form = GrantFilterForm(request.GET or None)
+    pick_units_for(form, request.actor, access_perms.GRANT_VIEW)
     filters = form.cleaned_data if form.is_valid() else {}
     unit = None
     if filters.get("unit"):

@@ -1,5 +1,6 @@
 from fenji.core.org.models import Unit, UnitStatus
-from fenji.testing import make_account
+from fenji.core.org.widgets import scoped_label
+from fenji.testing import actor, make_account
 
 
 def test_unit_pages_render_for_an_administrator(login, tree, city_admin):
@@ -87,3 +88,9 @@ def test_the_unit_picker_searches_and_unfolds_only_within_scope(login, tree, cit
     assert client.get("/org/units/picker/", {"parent": tree.sibling_city.pk}).status_code == 404
     move = client.get(f"/people/accounts/{city_admin.pk}/move/")
     assert move.status_code == 200 and 'class="unit-picker"' in move.content.decode()
+
+
+def test_the_picker_names_its_current_value_only_within_the_readers_scope(tree, city_admin):
+    label_of = scoped_label(actor(city_admin))
+    assert label_of(tree.town.pk) == "江苏省 / 南京市 / 玄武区 / 新街口街道"
+    assert label_of(tree.sibling_city.pk) == "" and label_of(999_999) == ""  # outside scope: like a missing unit
