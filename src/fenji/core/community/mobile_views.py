@@ -8,14 +8,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from fenji.core.kernel.errors import DomainError
+from fenji.core.kernel.pagination import newest_first_page, ordered_page
 from fenji.core.notify.services import message_mark_read
 from fenji.core.web.forms import form_post
+from fenji.core.web.query import paging
 from fenji.core.web.routes import signed_in
 
 from . import selectors, services
 from .forms import FeedbackForm
-
-LIMIT = 50
 
 
 def _me(request):
@@ -24,8 +24,8 @@ def _me(request):
 
 @signed_in(channel="mobile")
 def notices(request):
-    rows = list(selectors.notice_messages_mine(account=request.user)[:LIMIT])
-    return render(request, "community/m_notices.html", {"rows": rows})
+    page = newest_first_page(selectors.notice_messages_mine(account=request.user), **paging(request))
+    return render(request, "community/m_notices.html", {"page": page})
 
 
 @signed_in(channel="mobile")
@@ -38,9 +38,11 @@ def notice_detail(request, pk):
 @signed_in(channel="mobile")
 def activities(request):
     me = _me(request)
-    rows = list(selectors.activity_list_offered(account=me)[:LIMIT])
+    paged = paging(request)  # soonest-starting last: by page number, like every sorted list
+    page = ordered_page(selectors.activity_list_offered(account=me), order=["-starts_at", "-id"],
+                        page=paged["page"], size=paged["size"])
     return render(request, "community/m_activities.html", {
-        "rows": rows, "mine": selectors.signed_up(account=me, activities=rows)})
+        "page": page, "mine": selectors.signed_up(account=me, activities=page.rows)})
 
 
 @signed_in(channel="mobile")
@@ -65,4 +67,4 @@ def feedback(request):
     done = form_post(request, form, lambda data: services.feedback_submit(actor=request.actor, **data),
                      success=reverse("community:m_feedback"), message=_("已提交，单位答复后会通知您"))
     return done or render(request, "community/m_feedback.html", {
-        "form": form, "rows": list(selectors.feedback_list_mine(account=request.user)[:LIMIT])})
+        "form": form, "page": newest_first_page(selectors.feedback_list_mine(account=request.user), **paging(request))})

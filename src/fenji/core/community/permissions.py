@@ -19,6 +19,10 @@ register(Module(
     menu=(MenuEntry(_("通知公告"), "community:notices", NOTICE_SEND, order=26),
           MenuEntry(_("成员活动"), "community:activities", ACTIVITY_MANAGE, order=27),
           MenuEntry(_("意见反馈"), "community:feedback", FEEDBACK_HANDLE, order=28)),
+    # For every signed-in person: members and elders hold no grant.
+    mobile_tiles=(MenuEntry(_("通知公告"), "community:m_notices", None, order=20),
+                  MenuEntry(_("活动"), "community:m_activities", None, order=21),
+                  MenuEntry(_("意见反馈"), "community:m_feedback", None, order=22)),
     todo_providers=(TodoProvider("community.feedback", _feedback_todos, FEEDBACK_HANDLE),),
     audit_labels={"community.notice.send": _("发送通知公告"), "community.activity.create": _("发布活动"),
                   "community.activity.signup": _("活动报名"), "community.activity.cancel": _("取消活动报名"),

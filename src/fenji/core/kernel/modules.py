@@ -60,11 +60,12 @@ class RoleShare:
 
 @dataclass(frozen=True)
 class MenuEntry:
-    """A console menu entry, or a mobile tile: shown to an actor who may do ``action``."""
+    """A console menu entry, or a mobile tile: shown to an actor who may do ``action`` (a tile whose action
+    is None: to every signed-in person, e.g. members and elders, who hold no grant)."""
 
     label: str
     url_name: str
-    action: str
+    action: str | None
     order: int = 100
     group: str = ""  # the sidebar group (``web.nav.GROUPS``); a module's entries default to the module's own
 

@@ -90,9 +90,10 @@ def items_for(actor) -> list[NavItem]:
 
 
 def mobile_tiles_for(actor) -> list[dict]:
-    """The mobile tiles of the live declarations that ``actor`` may use: ``{"label", "url"}`` each."""
+    """The mobile tiles of the live declarations that ``actor`` may use (a tile without an action is for
+    every signed-in person): ``{"label", "url"}`` each."""
     return [{"label": entry.label, "url": url(entry.url_name)} for _, entry in modules.live_mobile_tiles()
-            if policy.can(actor, entry.action)]
+            if entry.action is None or policy.can(actor, entry.action)]
 
 
 def dashboard_tiles_for(actor) -> list[dict]:

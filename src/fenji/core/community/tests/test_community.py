@@ -104,3 +104,13 @@ def test_every_tile_of_the_mobile_home_works(tree, kind):
     for link in links:
         response = client.get(link)
         assert response.status_code == 200 and "<h1>" in response.content.decode(), link
+
+
+def test_the_phone_lists_page_with_a_total_instead_of_stopping(tree, town):
+    for n in range(23):
+        services.notice_send(actor=actor(town.head), unit=tree.town, title=f"第{n:02d}号通知", body="内容")
+    phone = phone_of(town.member)
+    first = phone.get("/m/notices/").content.decode()
+    assert first.count("号通知</a>") == 20 and "第22号通知" in first and "共 23" in first
+    second = phone.get("/m/notices/", {"page": "2"}).content.decode()
+    assert second.count("号通知</a>") == 3 and "第00号通知" in second
