@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from fenji.core.kernel.forms import Form
 from fenji.core.kernel.inputs import DateTimeField
 
+from .models import FeedbackTopic
 from .services import FEEDBACK_MAX, TEXT_MAX, TITLE_MAX
 
 LOCAL = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -29,8 +30,22 @@ class ActivityForm(Form):
 
 
 class FeedbackForm(Form):
+    topic = forms.ChoiceField(label=_("类别"), choices=FeedbackTopic.choices, initial=FeedbackTopic.UNIT,
+                              required=False, widget=forms.RadioSelect)
     content = forms.CharField(label=_("意见内容"), max_length=FEEDBACK_MAX, widget=forms.Textarea(attrs={"rows": 5}),
                               help_text=_("最多 1000 字，将提交给您所在单位，由单位答复"))
+
+    def clean_topic(self):
+        return self.cleaned_data.get("topic") or FeedbackTopic.UNIT
+
+
+class OpinionForm(Form):
+    content = forms.CharField(label=_("意见建议"), max_length=FEEDBACK_MAX, widget=forms.Textarea(attrs={"rows": 5}),
+                              help_text=_("对本系统的意见和建议，最多 1000 字；提交给本单位的系统管理员，必要时由其转呈上级"))
+
+
+class PassUpForm(Form):
+    note = forms.CharField(label=_("转呈说明"), max_length=200, help_text=_("最多 200 字，上级和提交人都会看到"))
 
 
 class AnswerForm(Form):

@@ -67,11 +67,20 @@ class FeedbackState(models.TextChoices):
     ANSWERED = "answered", _("已答复")
 
 
+class FeedbackTopic(models.TextChoices):
+    UNIT = "unit", _("向本单位反映")
+    SYSTEM = "system", _("对本系统的意见建议")
+
+
 class Feedback(OrgOwned):
-    """A member's or elder's opinion, to the unit they belong to; the unit answers it."""
+    """An opinion to the unit the author belongs to: a member's or elder's about the unit's work (answered by
+    its staff), or anyone's about the system itself (C8.4: answered by the unit's system administrator, or
+    passed up to the administrator of the unit above, 000 §17). ``unit`` is where it stands now."""
 
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                verbose_name="提交人")
+    topic = models.CharField(max_length=10, choices=FeedbackTopic.choices, default=FeedbackTopic.UNIT,
+                             verbose_name="类别")
     content = models.TextField(max_length=1000, verbose_name="内容")
     created_at = models.DateTimeField(auto_now_add=True, verbose_name="提交时间")
     due_at = models.DateTimeField(verbose_name="答复期限")
@@ -81,6 +90,8 @@ class Feedback(OrgOwned):
     answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                     related_name="+", verbose_name="答复人")
     answered_at = models.DateTimeField(null=True, blank=True, verbose_name="答复时间")
+    # Each pass upward: {"from": unit name, "to": unit name, "by": name, "at": ISO time, "note": why}.
+    hops = models.JSONField(default=list, blank=True, verbose_name="转呈记录")
 
     class Meta:
         verbose_name = "意见反馈"

@@ -9,7 +9,7 @@ from fenji.core.kernel.paths import ancestor_paths
 from fenji.core.notify.models import Message
 
 from . import permissions as perms
-from .models import Activity, Feedback, FeedbackState, Notice, Signup
+from .models import Activity, Feedback, FeedbackState, FeedbackTopic, Notice, Signup
 
 NOTICE_KIND = "community.notice"
 
@@ -70,25 +70,43 @@ def signed_up(*, account, activities) -> set[int]:
 
 
 def feedback_list_mine(*, account):
-    return Feedback.objects.unscoped(reason="the author's own feedback").filter(author_id=account.pk).order_by("-id")
+    return (Feedback.objects.unscoped(reason="the author's own feedback").filter(author_id=account.pk)
+            .select_related("unit").order_by("-id"))
 
 
-def feedback_list(*, actor, state: str = ""):
-    rows = Feedback.objects.visible_to(actor, perms.FEEDBACK_HANDLE).select_related("unit", "author__person")
+# Who handles each topic: the unit's staff answer members about its work; its system administrator answers
+# opinions about the system (C8.4).
+HANDLER = {FeedbackTopic.UNIT: perms.FEEDBACK_HANDLE, FeedbackTopic.SYSTEM: perms.OPINION_HANDLE}
+
+
+def feedback_list(*, actor, state: str = "", topic: str = FeedbackTopic.UNIT):
+    """The feedback of ``topic`` standing at units where the actor may handle it."""
+    rows = Feedback.objects.visible_to(actor, HANDLER[topic]).filter(topic=topic).select_related(
+        "unit", "author__person")
     if state in FeedbackState.values:
         rows = rows.filter(state=state)
     return rows.order_by("-id")
 
 
-def feedback_get(*, actor, pk) -> Feedback:
-    feedback = feedback_list(actor=actor).filter(pk=pk).first()
+def feedback_get(*, actor, pk, topic: str = FeedbackTopic.UNIT) -> Feedback:
+    feedback = feedback_list(actor=actor, topic=topic).filter(pk=pk).first()
     if feedback is None:
         raise NotVisible("意见反馈不存在或不在您的管理范围内")
     return feedback
 
 
+def _todos(actor, topic: str, kind: str, label: str, url: str, menu: str) -> list[Todo]:
+    rows = feedback_list(actor=actor, state=FeedbackState.OPEN, topic=topic).filter(
+        unit_id=actor.unit_id).order_by("due_at")[:50]
+    return [Todo(kind, label, f"{f.author.person.real_name}：{f.content[:30]}",
+                 url.format(pk=f.pk), f.due_at, f.unit.name, menu) for f in rows]
+
+
 def feedback_todos(actor) -> list[Todo]:
     """Open feedback of the actor's own unit (the unit answers its own members)."""
-    rows = feedback_list(actor=actor, state=FeedbackState.OPEN).filter(unit_id=actor.unit_id).order_by("due_at")[:50]
-    return [Todo("community.feedback", "待答复意见反馈", f"{f.author.person.real_name}：{f.content[:30]}",
-                 f"/community/feedback/{f.pk}/", f.due_at, f.unit.name, "community:feedback") for f in rows]
+    return _todos(actor, FeedbackTopic.UNIT, "community.feedback", "待答复意见反馈", "/community/feedback/{pk}/", "community:feedback")
+
+
+def opinion_todos(actor) -> list[Todo]:
+    """Opinions about the system standing at the administrator's own unit (sent there or passed up to it)."""
+    return _todos(actor, FeedbackTopic.SYSTEM, "community.opinion", "待处理系统意见建议", "/community/opinions/{pk}/", "community:opinions")

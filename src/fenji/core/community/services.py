@@ -18,8 +18,8 @@ from fenji.core.notify.alerts import Alert, alert_send
 from fenji.core.notify.services import message_send
 
 from . import permissions as perms
-from .models import Activity, Feedback, FeedbackState, Notice, Signup
-from .selectors import NOTICE_KIND, activity_get_offered
+from .models import Activity, Feedback, FeedbackState, FeedbackTopic, Notice, Signup
+from .selectors import HANDLER, NOTICE_KIND, activity_get_offered
 
 MEMBER_KINDS = ("member", "elder")
 TITLE_MAX, TEXT_MAX, FEEDBACK_MAX = 100, 2000, 1000
@@ -119,33 +119,82 @@ def activity_signup(*, actor, activity: Activity, join: bool) -> Activity:
     return activity
 
 
+def _due(now):
+    return deadline(now, settings.FENJI_FEEDBACK_DAYS, provisional_ok=True).value
+
+
 @service
-def feedback_submit(*, actor, content: str) -> Feedback:
-    """A member or elder writes to their own unit; it is due an answer within ``FENJI_FEEDBACK_DAYS``
-    working days (a local rule: 5 by default)."""
+def feedback_submit(*, actor, content: str, topic: str = FeedbackTopic.UNIT) -> Feedback:
+    """Anyone writes to their own unit (a member or elder about its work; anyone about the system); it is due
+    an answer within ``FENJI_FEEDBACK_DAYS`` working days (a local rule: 5 by default)."""
+    if topic not in FeedbackTopic.values:
+        raise DomainError("请选择意见类别", field="topic")
     account = get_user_model().objects.unscoped(reason="the actor's own account").select_related("unit").get(
         pk=actor.account_id)
     content = _text(content, label="意见内容", field="content", limit=FEEDBACK_MAX, multiline=True)
-    now = timezone.now()
-    due = deadline(now, settings.FENJI_FEEDBACK_DAYS, provisional_ok=True).value
     feedback = Feedback.objects.create(unit=account.unit, unit_path=account.unit_path, author_id=account.pk,
-                                       content=content, due_at=due)
+                                       topic=topic, content=content, due_at=_due(timezone.now()))
     audit_record(actor=actor, action="community.feedback.submit", target=feedback)
     return feedback
 
 
-@service
-def feedback_answer(*, actor, feedback: Feedback, answer: str) -> Feedback:
-    policy.require(actor, perms.FEEDBACK_HANDLE, feedback.unit_path)
-    answer = _text(answer, label="答复", field="answer", limit=FEEDBACK_MAX, multiline=True)
+def _locked_open(feedback: Feedback) -> Feedback:
+    """The row locked, still open and still where the handler saw it (not passed up meanwhile)."""
+    seen = feedback.unit_path
     feedback = Feedback.objects.unscoped(reason="found in scope").select_for_update().get(pk=feedback.pk)
     if feedback.state != FeedbackState.OPEN:
         raise DomainError("该意见已答复")
+    if feedback.unit_path != seen:
+        raise DomainError("该意见已转呈上级单位，由上级答复")
+    return feedback
+
+
+@service
+def feedback_pass_up(*, actor, feedback: Feedback, note: str) -> Feedback:
+    """The unit's system administrator passes an opinion about the system to the administrator of the unit
+    above (000 §17): it stands there now, due anew; the hop is kept and the author told."""
+    if feedback.topic != FeedbackTopic.SYSTEM:
+        raise DomainError("只有对本系统的意见建议可以转呈上级；成员反映的问题由本单位答复")
+    policy.require(actor, HANDLER[feedback.topic], feedback.unit_path)
+    note = _text(note, label="转呈说明", field="note", limit=200)
+    feedback = _locked_open(feedback)
+    here = feedback.unit
+    upper = here.parent
+    if upper is None:
+        raise DomainError("已是最上级单位，无法再转呈，请直接答复")
+    if not upper.is_active:
+        raise DomainError(f"上级单位“{upper.name}”已撤销，无法转呈")
+    now = timezone.now()
+    who = get_user_model().objects.unscoped(reason="the actor's own name").select_related("person").get(
+        pk=actor.account_id)
+    feedback.hops = [*feedback.hops, {"from": here.name, "to": upper.name, "by": who.person.real_name,
+                                      "at": now.isoformat(), "note": note}]
+    feedback.unit, feedback.unit_path, feedback.due_at = upper, upper.path, _due(now)
+    feedback.save(update_fields=["hops", "unit", "unit_path", "due_at"])
+    author = get_user_model().objects.unscoped(reason="telling the author").get(pk=feedback.author_id)
+    message_send(recipient=author, title="您的意见建议已转呈上级", body=f"已由{here.name}转呈{upper.name}处理",
+                 link=_author_link(author), kind="community.feedback",
+                 dedupe_key=f"community.feedback.{feedback.pk}.hop{len(feedback.hops)}")
+    audit_record(actor=actor, action="community.feedback.pass_up", target=feedback,
+                 details={"from": here.name, "to": upper.name, "note": note})
+    return feedback
+
+
+def _author_link(author) -> str:
+    """Where the author reads the answer: the phone for members and elders, the console for staff."""
+    return "/m/feedback/" if author.kind in MEMBER_KINDS else "/community/opinions/mine/"
+
+
+@service
+def feedback_answer(*, actor, feedback: Feedback, answer: str) -> Feedback:
+    policy.require(actor, HANDLER[feedback.topic], feedback.unit_path)
+    answer = _text(answer, label="答复", field="answer", limit=FEEDBACK_MAX, multiline=True)
+    feedback = _locked_open(feedback)
     feedback.state, feedback.answer = FeedbackState.ANSWERED, answer
     feedback.answered_by_id, feedback.answered_at = actor.account_id, timezone.now()
     feedback.save(update_fields=["state", "answer", "answered_by", "answered_at"])
     author = get_user_model().objects.unscoped(reason="telling the author").get(pk=feedback.author_id)
-    message_send(recipient=author, title="您的意见已收到答复", body=answer[:200], link="/m/feedback/",
+    message_send(recipient=author, title="您的意见已收到答复", body=answer[:200], link=_author_link(author),
                  kind="community.feedback", dedupe_key=f"community.feedback.{feedback.pk}.answered")
     audit_record(actor=actor, action="community.feedback.answer", target=feedback)
     return feedback

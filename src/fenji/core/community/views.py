@@ -10,11 +10,12 @@ from fenji.core.kernel.pagination import newest_first_page
 from fenji.core.org.models import Unit
 from fenji.core.web.forms import form_post
 from fenji.core.web.query import paging, query_without
-from fenji.core.web.routes import requires
+from fenji.core.web.routes import requires, signed_in
 
 from . import permissions as perms
 from . import selectors, services
-from .forms import ActivityForm, AnswerForm, NoticeForm
+from .forms import ActivityForm, AnswerForm, NoticeForm, OpinionForm, PassUpForm
+from .models import FeedbackTopic
 
 
 def _own_unit(request) -> Unit:
@@ -67,20 +68,70 @@ def activity_detail(request, pk):
                   {"activity": activity, "signups": selectors.signup_list(activity)})
 
 
+# The two kinds of feedback share their pages: what differs is who handles it and where its list is.
+TOPIC_PAGES = {
+    FeedbackTopic.UNIT: {"list": "community:feedback", "detail": "community:feedback_detail", "title": _("意见反馈")},
+    FeedbackTopic.SYSTEM: {"list": "community:opinions", "detail": "community:opinion", "title": _("系统意见建议")},
+}
+
+
+def _feedback_list(request, topic):
+    state = request.GET.get("state", "")
+    return _page(request, selectors.feedback_list(actor=request.actor, state=state, topic=topic),
+                 "community/feedback.html", {"state": state, "pages": TOPIC_PAGES[topic]})
+
+
+def _feedback_detail(request, pk, topic):
+    item = selectors.feedback_get(actor=request.actor, pk=pk, topic=topic)
+    pages = TOPIC_PAGES[topic]
+    passing = request.method == "POST" and request.POST.get("op") == "pass_up"
+    form = AnswerForm(request.POST if request.method == "POST" and not passing else None)
+    pass_form = PassUpForm(request.POST if passing else None) if topic == FeedbackTopic.SYSTEM else None
+    if passing:
+        done = form_post(request, pass_form,
+                         lambda data: services.feedback_pass_up(actor=request.actor, feedback=item, **data),
+                         success=reverse(pages["list"]), message=_("已转呈上级单位的系统管理员"))
+    else:
+        done = form_post(request, form,
+                         lambda data: services.feedback_answer(actor=request.actor, feedback=item, **data),
+                         success=reverse(pages["list"]), message=_("已答复，提交人会收到站内消息"))
+    author = get_user_model().objects.unscoped(reason="the author of feedback in scope").select_related(
+        "person", "unit").get(pk=item.author_id)
+    return done or render(request, "community/feedback_detail.html", {
+        "item": item, "form": form, "pass_form": pass_form, "author": author, "pages": pages,
+        "has_upper": item.unit.parent_id is not None})
+
+
 @requires(perms.FEEDBACK_HANDLE)
 def feedback(request):
-    state = request.GET.get("state", "")
-    return _page(request, selectors.feedback_list(actor=request.actor, state=state), "community/feedback.html",
-                 {"state": state})
+    return _feedback_list(request, FeedbackTopic.UNIT)
 
 
 @requires(perms.FEEDBACK_HANDLE)
 @require_http_methods(["GET", "POST"])
 def feedback_detail(request, pk):
-    item = selectors.feedback_get(actor=request.actor, pk=pk)
-    form = AnswerForm(request.POST or None)
-    done = form_post(request, form, lambda data: services.feedback_answer(actor=request.actor, feedback=item, **data),
-                     success=reverse("community:feedback"), message=_("已答复，提交人会在手机上看到"))
-    author = get_user_model().objects.unscoped(reason="the author of feedback in scope").select_related(
-        "person").get(pk=item.author_id)
-    return done or render(request, "community/feedback_detail.html", {"item": item, "form": form, "author": author})
+    return _feedback_detail(request, pk, FeedbackTopic.UNIT)
+
+
+@requires(perms.OPINION_HANDLE)
+def opinions(request):
+    return _feedback_list(request, FeedbackTopic.SYSTEM)
+
+
+@requires(perms.OPINION_HANDLE)
+@require_http_methods(["GET", "POST"])
+def opinion_detail(request, pk):
+    return _feedback_detail(request, pk, FeedbackTopic.SYSTEM)
+
+
+@signed_in
+@require_http_methods(["GET", "POST"])
+def opinion_new(request):
+    """提意见建议: anyone with a console account writes about the system to their unit's administrator, and
+    reads the answers to what they sent."""
+    form = OpinionForm(request.POST or None)
+    done = form_post(request, form, lambda data: services.feedback_submit(
+        actor=request.actor, topic=FeedbackTopic.SYSTEM, **data), success=reverse("community:opinion_new"),
+        message=_("已提交给本单位的系统管理员，答复后会通知您"))
+    page = newest_first_page(selectors.feedback_list_mine(account=request.user), **paging(request))
+    return done or render(request, "community/opinion_new.html", {"form": form, "page": page})

@@ -6,9 +6,9 @@ import re
 import pytest
 from django.utils import timezone
 
-from fenji.core.access.roles import DEPT_HEAD, STAFF
+from fenji.core.access.roles import DEPT_HEAD, STAFF, SYSTEM_ADMIN
 from fenji.core.community import services
-from fenji.core.community.models import Activity, Feedback, FeedbackState
+from fenji.core.community.models import Activity, Feedback, FeedbackState, FeedbackTopic
 from fenji.core.kernel.errors import AccessDenied, DomainError, NotVisible
 from fenji.core.notify.models import Message
 from fenji.core.web import nav
@@ -114,3 +114,43 @@ def test_the_phone_lists_page_with_a_total_instead_of_stopping(tree, town):
     assert first.count("号通知</a>") == 20 and "第22号通知" in first and "共 23" in first
     second = phone.get("/m/notices/", {"page": "2"}).content.decode()
     assert second.count("号通知</a>") == 3 and "第00号通知" in second
+
+
+def test_an_opinion_about_the_system_goes_to_the_unit_administrator_who_passes_it_up(tree, town, login):
+    town_admin = make_account(tree.town, name="街道系统管理员", role=SYSTEM_ADMIN)
+    county_admin = make_account(tree.county, name="区系统管理员", role=SYSTEM_ADMIN)
+    staff = login(town.clerk)
+    assert "提意见建议" in staff.get("/").content.decode()  # every console user may write one
+    staff.post("/community/opinions/mine/", {"content": "导出按钮希望放到列表上方"})
+    item = Feedback.objects.unscoped(reason="test").get(topic=FeedbackTopic.SYSTEM)
+    assert item.unit_id == tree.town.pk
+    assert [t.kind for t in nav.todos_for(actor(town_admin))] == ["community.opinion"]
+    assert not [t for t in nav.todos_for(actor(town.head)) if t.kind == "community.opinion"]  # not the unit's staff
+    with pytest.raises(DomainError, match="转呈说明"):
+        services.feedback_pass_up(actor=actor(town_admin), feedback=item, note="")
+
+    login(town_admin).post(f"/community/opinions/{item.pk}/", {"op": "pass_up", "note": "涉及全区统一配置"})
+    item.refresh_from_db()
+    assert item.unit_id == tree.county.pk and len(item.hops) == 1 and item.hops[0]["to"] == "玄武区"
+    assert Message.objects.filter(recipient=town.clerk, title="您的意见建议已转呈上级").exists()
+    assert [t.kind for t in nav.todos_for(actor(county_admin))] == ["community.opinion"]
+    with pytest.raises(AccessDenied):  # it stands above the town now
+        services.feedback_answer(actor=actor(town_admin), feedback=item, answer="本级答复")
+
+    county = login(county_admin)
+    page = county.get(f"/community/opinions/{item.pk}/").content.decode()
+    assert "涉及全区统一配置" in page and "街道系统管理员" in page
+    county.post(f"/community/opinions/{item.pk}/", {"answer": "下一版本调整"})
+    mine = login(town.clerk).get("/community/opinions/mine/").content.decode()
+    assert "下一版本调整" in mine and "玄武区" in mine
+
+
+def test_only_opinions_about_the_system_pass_up_and_never_beyond_the_top(tree, town):
+    member_feedback = services.feedback_submit(actor=actor(town.member), content="活动太少")
+    town_admin = make_account(tree.town, name="街道系统管理员", role=SYSTEM_ADMIN)
+    with pytest.raises(DomainError, match="只有对本系统的意见建议"):
+        services.feedback_pass_up(actor=actor(town_admin), feedback=member_feedback, note="转上级")
+    top_admin = make_account(tree.province, name="省系统管理员", role=SYSTEM_ADMIN)
+    at_top = services.feedback_submit(actor=actor(top_admin), content="希望有夜间模式", topic=FeedbackTopic.SYSTEM)
+    with pytest.raises(DomainError, match="已是最上级单位"):
+        services.feedback_pass_up(actor=actor(top_admin), feedback=at_top, note="转上级")
