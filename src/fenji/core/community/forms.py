@@ -20,6 +20,7 @@ class NoticeForm(Form):
 class ActivityForm(Form):
     title = forms.CharField(label=_("活动名称"), max_length=TITLE_MAX)
     starts_at = DateTimeField(label=_("开始时间"), widget=LOCAL)
+    ends_at = DateTimeField(label=_("结束时间"), widget=LOCAL, required=False, help_text=_("可不填"))
     place = forms.CharField(label=_("地点"), max_length=TITLE_MAX)
     signup_until = DateTimeField(label=_("报名截止"), widget=LOCAL)
     capacity = forms.IntegerField(label=_("名额"), required=False, min_value=1, max_value=100000,

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -46,6 +47,15 @@ def activities(request):
 
 
 @signed_in(channel="mobile")
+def activity_detail(request, pk):
+    me = _me(request)
+    activity = selectors.activity_get_offered(account=me, pk=pk)
+    return render(request, "community/m_activity.html", {
+        "activity": activity, "mine": activity.pk in selectors.signed_up(account=me, activities=[activity]),
+        "closed": timezone.now() > activity.signup_until})
+
+
+@signed_in(channel="mobile")
 @require_POST
 def activity_signup(request, pk):
     me = _me(request)
@@ -57,7 +67,7 @@ def activity_signup(request, pk):
         messages.error(request, error.message)
     else:
         messages.success(request, _("报名成功") if join else _("已取消报名"))
-    return redirect(reverse("community:m_activities"))
+    return redirect(reverse("community:m_activity", args=[activity.pk]))
 
 
 @signed_in(channel="mobile")

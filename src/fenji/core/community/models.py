@@ -31,6 +31,7 @@ class Activity(OrgOwned):
 
     title = models.CharField(max_length=100, verbose_name="活动名称")
     starts_at = models.DateTimeField(verbose_name="开始时间")
+    ends_at = models.DateTimeField(null=True, blank=True, verbose_name="结束时间")
     place = models.CharField(max_length=100, verbose_name="地点")
     content = models.TextField(max_length=2000, blank=True, verbose_name="活动内容")
     signup_until = models.DateTimeField(verbose_name="报名截止")

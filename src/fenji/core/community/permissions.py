@@ -37,7 +37,8 @@ register(Module(
     audit_labels={"community.notice.send": _("发送通知公告"), "community.activity.create": _("发布活动"),
                   "community.activity.signup": _("活动报名"), "community.activity.cancel": _("取消活动报名"),
                   "community.feedback.submit": _("提交意见反馈"), "community.feedback.answer": _("答复意见反馈"),
-                  "community.feedback.pass_up": _("向上级转呈意见建议")},
+                  "community.feedback.pass_up": _("向上级转呈意见建议"),
+                  "community.activity.export": _("导出活动报名名单")},
     role_shares=(
         RoleShare("dept_head", (NOTICE_SEND, ACTIVITY_MANAGE, FEEDBACK_HANDLE)),
         RoleShare("unit_leader", (NOTICE_SEND, ACTIVITY_MANAGE, FEEDBACK_HANDLE)),

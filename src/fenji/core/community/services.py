@@ -70,18 +70,22 @@ def notice_send(*, actor, unit, title: str, body: str, include_subtree: bool = F
 
 @service
 def activity_create(*, actor, unit, title: str, starts_at: datetime.datetime, place: str, signup_until,
-                    content: str = "", capacity: int | None = None, include_subtree: bool = False) -> Activity:
+                    content: str = "", capacity: int | None = None, include_subtree: bool = False,
+                    ends_at: datetime.datetime | None = None) -> Activity:
     policy.require(actor, perms.ACTIVITY_MANAGE, unit.path)
     title = _text(title, label="活动名称", field="title", limit=TITLE_MAX)
     place = _text(place, label="地点", field="place", limit=TITLE_MAX)
     content = _text(content, label="活动内容", field="content", limit=TEXT_MAX, required=False, multiline=True)
+    if ends_at is not None and ends_at <= starts_at:
+        raise DomainError("结束时间应晚于开始时间", field="ends_at")
     if signup_until > starts_at:
         raise DomainError("报名截止时间不能晚于活动开始时间", field="signup_until")
     if signup_until <= timezone.now():
         raise DomainError("报名截止时间应晚于现在", field="signup_until")
     if capacity is not None and capacity < 1:
         raise DomainError("名额至少为 1（不限名额请留空）", field="capacity")
-    activity = Activity.objects.create(unit=unit, unit_path=unit.path, title=title, starts_at=starts_at, place=place,
+    activity = Activity.objects.create(unit=unit, unit_path=unit.path, title=title, starts_at=starts_at, ends_at=ends_at,
+                                       place=place,
                                        content=content, signup_until=signup_until, capacity=capacity,
                                        include_subtree=include_subtree, created_by_id=actor.account_id)
     audit_record(actor=actor, action="community.activity.create", target=activity, details={"title": title})

@@ -16,6 +16,7 @@ urlpatterns = [
     path("m/notices/", mobile_views.notices, name="m_notices"),
     path("m/notices/<int:pk>/", mobile_views.notice_detail, name="m_notice"),
     path("m/activities/", mobile_views.activities, name="m_activities"),
+    path("m/activities/<int:pk>/", mobile_views.activity_detail, name="m_activity"),
     path("m/activities/<int:pk>/signup/", mobile_views.activity_signup, name="m_signup"),
     path("m/feedback/", mobile_views.feedback, name="m_feedback"),
 ]

@@ -8,12 +8,13 @@ from django.views.decorators.http import require_http_methods
 
 from fenji.core.kernel.pagination import newest_first_page
 from fenji.core.org.models import Unit
+from fenji.core.web.excel import stamp
 from fenji.core.web.forms import form_post
 from fenji.core.web.query import paging, query_without
 from fenji.core.web.routes import requires, signed_in
 
+from . import exports, selectors, services
 from . import permissions as perms
-from . import selectors, services
 from .forms import ActivityForm, AnswerForm, NoticeForm, OpinionForm, PassUpForm
 from .models import FeedbackTopic
 
@@ -64,6 +65,9 @@ def activities(request):
 @requires(perms.ACTIVITY_MANAGE)
 def activity_detail(request, pk):
     activity = selectors.activity_get(actor=request.actor, pk=pk)
+    if request.GET.get("format") == "xlsx":
+        return exports.activity_signups_export(actor=request.actor, activity=activity).response(
+            f"signups-{activity.pk}-{stamp()}.xlsx")
     return render(request, "community/activity_detail.html",
                   {"activity": activity, "signups": selectors.signup_list(activity)})
 

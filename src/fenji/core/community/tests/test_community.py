@@ -154,3 +154,32 @@ def test_only_opinions_about_the_system_pass_up_and_never_beyond_the_top(tree, t
     at_top = services.feedback_submit(actor=actor(top_admin), content="希望有夜间模式", topic=FeedbackTopic.SYSTEM)
     with pytest.raises(DomainError, match="已是最上级单位"):
         services.feedback_pass_up(actor=actor(top_admin), feedback=at_top, note="转上级")
+
+
+def test_the_phone_shows_an_activity_and_the_unit_exports_its_sign_ups(tree, town, login):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from fenji.core.audit.models import AuditEvent
+
+    item = activity(town, tree, capacity=5)
+    phone = phone_of(town.member)
+    detail = phone.get(f"/m/activities/{item.pk}/").content.decode()
+    assert "紫金山" in detail and "0/5" in detail
+    after = phone.post(f"/m/activities/{item.pk}/signup/", follow=True).content.decode()
+    assert "已报名" in after and "1/5" in after
+    assert phone_of(town.other).get(f"/m/activities/{item.pk}/").status_code == 404  # not offered to them
+
+    response = login(town.head).get(f"/community/activities/{item.pk}/", {"format": "xlsx"})
+    rows = list(load_workbook(BytesIO(b"".join(response.streaming_content))).active.iter_rows(values_only=True))
+    assert rows[0][:4] == ("序号", "姓名", "类型", "单位") and rows[1][1] == "团员甲" and rows[1][3] == "新街口街道"
+    assert AuditEvent.objects.filter(action="community.activity.export", actor_id=town.head.pk).exists()
+
+
+def test_an_activity_cannot_end_before_it_starts(tree, town):
+    now = timezone.now()
+    with pytest.raises(DomainError, match="结束时间应晚于开始时间"):
+        services.activity_create(actor=actor(town.head), unit=tree.town, title="夜跑", place="玄武湖",
+                                 starts_at=now + datetime.timedelta(days=3), ends_at=now + datetime.timedelta(days=2),
+                                 signup_until=now + datetime.timedelta(days=1))
