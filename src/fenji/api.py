@@ -6,6 +6,7 @@ Wiring only. Conventions (tokens, authentication, route declarations, the error 
 
 from fenji.core.api.base import FenjiApi
 from fenji.core.api.token_api import router as token_router
+from fenji.core.community.api import router as community_router
 from fenji.core.console.audit_api import router as audit_router
 from fenji.core.console.grant_api import router as grant_router
 from fenji.core.console.message_api import router as message_router
@@ -26,5 +27,5 @@ api = FenjiApi(
 )
 
 for router in (people_router, org_router, grant_router, token_router, workflow_router, dispatch_router,
-               message_router, audit_router):
+               message_router, audit_router, community_router):
     api.add_router("/v1", router)
