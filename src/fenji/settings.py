@@ -296,6 +296,15 @@ LOGGING = {
 }
 
 FENJI_STALE_ACCOUNT_DAYS = env_int("FENJI_STALE_ACCOUNT_DAYS", 90)
+# SMS codes (找回密码, 激活账号, people/recovery.py): minutes a code is valid; seconds between two codes to one
+# number; codes per number a day; codes per client address an hour; wrong codes before the number is locked,
+# and for how long. The defaults are docs/security.md's.
+FENJI_SMS_CODE_MINUTES = env_int("FENJI_SMS_CODE_MINUTES", 5)
+FENJI_SMS_CODE_GAP_SECONDS = env_int("FENJI_SMS_CODE_GAP_SECONDS", 60)
+FENJI_SMS_CODES_PER_DAY = env_int("FENJI_SMS_CODES_PER_DAY", 10)
+FENJI_SMS_CODES_PER_CLIENT_HOUR = env_int("FENJI_SMS_CODES_PER_CLIENT_HOUR", 20)
+FENJI_SMS_CODE_WRONG_LIMIT = env_int("FENJI_SMS_CODE_WRONG_LIMIT", 5)
+FENJI_SMS_CODE_LOCK_MINUTES = env_int("FENJI_SMS_CODE_LOCK_MINUTES", 15)
 # Working days a unit has to answer a member's feedback (意见反馈): a local rule, 5 by default.
 FENJI_FEEDBACK_DAYS = env_int("FENJI_FEEDBACK_DAYS", 5)
 # Which alerts also go by SMS (notify/alerts.py): a comma-separated list of alert kinds, or "none"; unset, each

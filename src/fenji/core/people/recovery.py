@@ -18,6 +18,7 @@ import datetime
 import secrets
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Max, Sum
 from django.utils import timezone
@@ -38,12 +39,13 @@ from .models import Account, AccountStatus, CodePurpose, PasswordHistory, SmsCod
 from .passwords import generate_initial_password
 from .services import _end_sessions_and_tokens, _validate_password
 
-CODE_MINUTES = 5
-NUMBER_GAP = 60  # seconds between two codes to one number
-NUMBER_PER_DAY = 10
-CLIENT_PER_HOUR = 20
-WRONG_LIMIT = 5
-LOCK_MINUTES = 15
+# Deployment settings (FENJI_SMS_CODE_*), read once at start.
+CODE_MINUTES = settings.FENJI_SMS_CODE_MINUTES
+NUMBER_GAP = settings.FENJI_SMS_CODE_GAP_SECONDS  # seconds between two codes to one number
+NUMBER_PER_DAY = settings.FENJI_SMS_CODES_PER_DAY
+CLIENT_PER_HOUR = settings.FENJI_SMS_CODES_PER_CLIENT_HOUR
+WRONG_LIMIT = settings.FENJI_SMS_CODE_WRONG_LIMIT
+LOCK_MINUTES = settings.FENJI_SMS_CODE_LOCK_MINUTES
 
 SENT = f"如该号码已在平台开通账号，验证码已通过短信发送，{CODE_MINUTES} 分钟内有效。"
 WRONG = "验证码错误或已失效，请重新输入或重新获取"
