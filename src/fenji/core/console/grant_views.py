@@ -6,7 +6,6 @@ these views look rows up in the actor's scope (404 outside it) and show refusals
 """
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import Case, Value, When
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -30,13 +29,12 @@ from fenji.core.people import permissions as perms
 from fenji.core.people import selectors
 from fenji.core.people.models import AccountStatus
 from fenji.core.web.forms import add_domain_error, form_post
-from fenji.core.web.query import query_without, sorted_page
+from fenji.core.web.query import numbered_page, query_without, sorted_page
 from fenji.core.web.routes import requires
 
 from .grant_forms import GrantFilterForm, GrantForm, GrantRevokeForm, RoleForm
 
 PAGE_SIZE = 20
-REGISTRY_PAGE_SIZE = 50
 CANDIDATES = 20
 
 
@@ -244,8 +242,8 @@ def registry_view(request):
     rank = Case(*(When(role=code, then=Value(n)) for n, code in enumerate(BUILTIN_ROLES)), default=Value(99))
     grants = (access_selectors.registry_list(actor=actor, unit=unit)  # the built-in order: 三员 first, then A/B
               .alias(rank=rank).order_by("unit_path", "rank", "slot", "id"))
-    page = Paginator(grants, REGISTRY_PAGE_SIZE).get_page(request.GET.get("page"))
-    for grant in page:
+    page = numbered_page(request, grants)
+    for grant in page.rows:
         grant.role_name = BUILTIN_ROLES[grant.role].label  # registry rows are built-in administrative roles
     query = query_without(request, "page")
     return render(request, "grants/registry.html", {"page": page, "unit": unit, "query": query})

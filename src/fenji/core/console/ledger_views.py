@@ -9,7 +9,6 @@ log, and ID numbers leave the platform masked unless the actor may see them in f
 import datetime
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import Min
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -33,7 +32,7 @@ from fenji.core.people.models import Account
 from fenji.core.web.excel import stamp
 from fenji.core.web.forms import add_domain_error
 from fenji.core.web.pdf import PdfUnavailable, pdf_response, render_pdf
-from fenji.core.web.query import query_without, sorted_page
+from fenji.core.web.query import numbered_page, query_without, sorted_page
 from fenji.core.web.routes import requires, signed_in
 from fenji.core.workflow import selectors as wf_selectors
 
@@ -42,7 +41,6 @@ from . import ledger_selectors as ledgers
 from .ledger_forms import AccountLedgerForm, GrantLedgerForm, ReviewForm
 
 UNIT_CHOICES = 300  # the unit picker lists the top of the scope and two levels below it
-REVIEW_PAGE_SIZE = 20
 
 
 # --- helpers -------------------------------------------------------------------------------------
@@ -240,7 +238,7 @@ def review_list(request):
     actor = request.actor
     unit = chosen_unit(request, access_perms.GRANT_VIEW)
     reviews = access_selectors.grant_review_list(actor=actor, unit=unit)
-    page = Paginator(reviews, REVIEW_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = numbered_page(request, reviews)
     return render(request, "ledgers/reviews.html", {
         "page": page, "unit": unit, "query": query_without(request, "after", "format", "page"),
         "can_record": policy.can(actor, access_perms.GRANT_REVIEW),

@@ -29,6 +29,12 @@ def sorting(request, allowed: dict[str, str]) -> list[str] | None:
     return [("-" if key.startswith("-") else "") + field, "id"]
 
 
+def numbered_page(request, rows):
+    """A page of ``rows`` in their own order, by page number (lists short enough to need no cursor)."""
+    paged = paging(request)
+    return ordered_page(rows, order=[*rows.query.order_by] or ["id"], page=paged["page"], size=paged["size"])
+
+
 def sorted_page(request, rows, *, sorts: dict[str, str], default, total=None):
     """A list page in the column order asked for (``?sort=``, among ``sorts``), browsed by page number; or,
     unsorted, the list's own (keyset) order through ``default(rows, **paging)``."""

@@ -7,7 +7,6 @@ services decide what the actor may do; refusals are shown on the form they came 
 
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -19,7 +18,7 @@ from fenji.core.kernel.pagination import newest_first_page
 from fenji.core.org.periods import percent, period_choice
 from fenji.core.web.excel import stamp
 from fenji.core.web.forms import add_domain_error
-from fenji.core.web.query import query_without, sorted_page
+from fenji.core.web.query import numbered_page, query_without, sorted_page
 from fenji.core.web.routes import requires, signed_in
 
 from . import exports, registry, selectors, services
@@ -28,7 +27,6 @@ from .forms import DecisionForm, RequestFilterForm, WithdrawForm
 from .models import RequestState, Step, StepState
 
 PAGE_SIZE = 20
-AWAITING_PAGE_SIZE = 50
 MASKED_KEYS = ("id_number", "mobile")
 
 
@@ -195,8 +193,8 @@ def file(request, kind):
 @signed_in
 def awaiting(request):
     steps = selectors.step_list_awaiting(actor=request.actor)
-    page = Paginator(steps, AWAITING_PAGE_SIZE).get_page(request.GET.get("page"))
-    for step in page:
+    page = numbered_page(request, steps)
+    for step in page.rows:
         step.type_label = _type_label(step.request.kind)
     return render(request, "workflow/awaiting.html", {"page": page, "query": query_without(request, "page")})
 
