@@ -408,6 +408,25 @@ def answer_feedback(w):
     feedback_answer(actor=actor(_community(w)), feedback=w["feedback"], answer="已收到")
 
 
+def prepare_opinion(w):
+    from fenji.core.community.services import feedback_submit
+
+    w["opinion"] = feedback_submit(actor=actor(w["member"]), content="希望有夜间模式", topic="system")
+    return "prepare"
+
+
+def pass_opinion_up(w):
+    from fenji.core.community.services import feedback_pass_up
+
+    feedback_pass_up(actor=actor(w["admin"]), feedback=w["opinion"], note="全区统一")
+
+
+def export_signups(w):
+    from fenji.core.community.exports import activity_signups_export
+
+    activity_signups_export(actor=actor(_community(w)), activity=w["activity"])
+
+
 def export_dashboard(w):
     from fenji.core.console.exports import dashboard_export
 
