@@ -320,6 +320,12 @@ def seed_calendar(w):
     calendar_seed(actor=policy.SYSTEM, first=2025, last=2025)
 
 
+def update_alert_rule(w):
+    from fenji.core.console.alert_services import alert_rule_update
+
+    alert_rule_update(actor=_calendar_admin(w), kind="dispatch.sign_due", sms=True, lead_minutes=8)
+
+
 def sign_out(w):
     from fenji.core.people.online import account_sign_out
 

@@ -307,8 +307,10 @@ FENJI_SMS_CODE_WRONG_LIMIT = env_int("FENJI_SMS_CODE_WRONG_LIMIT", 5)
 FENJI_SMS_CODE_LOCK_MINUTES = env_int("FENJI_SMS_CODE_LOCK_MINUTES", 15)
 # Working days a unit has to answer a member's feedback (意见反馈): a local rule, 5 by default.
 FENJI_FEEDBACK_DAYS = env_int("FENJI_FEEDBACK_DAYS", 5)
-# Which alerts also go by SMS (notify/alerts.py): a comma-separated list of alert kinds, or "none"; unset, each
-# kind's default (arrivals of documents and overdue deadlines: yes).
+# Which alerts also go by SMS at first (notify/alerts.py): a comma-separated list of alert kinds, or "none"; unset,
+# each kind's default (arrivals of documents and overdue deadlines: yes). The migration that brought the alert
+# rules seeded them from it; since then the top-level system administrator sets them on 提醒设置, and this value
+# only counts for a kind that has no rule.
 _alert_sms = os.environ.get("FENJI_ALERT_SMS")
 FENJI_ALERT_SMS = None if _alert_sms is None else frozenset(
     kind.strip() for kind in _alert_sms.split(",") if kind.strip() and kind.strip() != "none")

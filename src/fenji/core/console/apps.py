@@ -21,7 +21,10 @@ class ConsoleConfig(AppConfig):
         from fenji.core.people import permissions as people_perms
         from fenji.core.web import nav
 
-        from . import permissions  # noqa: F401  (its declaration: audit labels)
+        from . import (
+            alert_services,
+            permissions,  # noqa: F401  (its declaration: audit labels)
+        )
         from .requests import register_all
 
         register_all()
@@ -37,3 +40,6 @@ class ConsoleConfig(AppConfig):
         nav.register(_("在线用户"), "online:list", action=people_perms.SESSION_MANAGE, order=41, group="audit")
         nav.register(_("工作日历"), "ops:calendar", action=CALENDAR_DAY_VIEW, order=55, group="system")
         nav.register(_("系统维护"), "ops:maintenance", action=ops_perms.MAINTENANCE_VIEW, order=60, group="system")
+        # Shown only to whom may use it: the rules are the top-level system administrator's (a county's
+        # holds the action too).
+        nav.register(_("提醒设置"), "ops:alerts", action=alert_services.can_manage, order=62, group="system")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import calendar_views
+from . import alert_views, calendar_views
 from . import maintenance_views as views
 
 app_name = "ops"
@@ -9,6 +9,7 @@ urlpatterns = [
     path("ops/maintenance/", views.maintenance_list, name="maintenance"),
     path("ops/maintenance/new/", views.maintenance_schedule, name="schedule"),
     path("ops/maintenance/<int:pk>/cancel/", views.maintenance_cancel, name="cancel"),
+    path("ops/alerts/", alert_views.alert_rules, name="alerts"),
     path("ops/calendar/", calendar_views.calendar_year, name="calendar"),
     path("ops/calendar/set/", calendar_views.calendar_set, name="calendar_set"),
     path("ops/calendar/remove/", calendar_views.calendar_remove, name="calendar_remove"),

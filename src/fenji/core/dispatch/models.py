@@ -97,6 +97,8 @@ class Delivery(OrgOwned):
                                     related_name="+", verbose_name="审核人")
     sign_reminded_at = models.DateTimeField(null=True, blank=True, verbose_name="签收超期提醒时间")
     reply_reminded_at = models.DateTimeField(null=True, blank=True, verbose_name="答复到期提醒时间")
+    sign_soon_reminded_at = models.DateTimeField(null=True, blank=True, verbose_name="签收即将到期提醒时间")
+    reply_overdue_reminded_at = models.DateTimeField(null=True, blank=True, verbose_name="答复超期提醒时间")
     urged_at = models.DateTimeField(null=True, blank=True, verbose_name="最近催办时间")
     urge_count = models.PositiveSmallIntegerField(default=0, verbose_name="催办次数")
 

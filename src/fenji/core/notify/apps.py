@@ -10,6 +10,6 @@ class NotifyConfig(AppConfig):
     verbose_name = "消息通知"
 
     def ready(self):
-        from . import periodic, tasks
+        from . import periodic, permissions, tasks  # noqa: F401  (permissions: the action, declared)
 
         periodic.register("notify.prune_task_results", tasks.prune_task_results, every_seconds=24 * 3600)

@@ -55,3 +55,20 @@ class TickRun(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class AlertRule(models.Model):
+    """The rule of one kind of alert (``alerts.KINDS``), set on the console's 提醒设置: whether an SMS goes
+    with its messages, and for a due-soon kind how many minutes before the deadline it comes."""
+
+    kind = models.CharField(max_length=40, unique=True, verbose_name="提醒类型")
+    sms = models.BooleanField(default=False, verbose_name="发送短信")
+    lead_minutes = models.PositiveIntegerField(null=True, blank=True, verbose_name="到期前提醒（分钟）")
+    updated_at = models.DateTimeField(auto_now=True, verbose_name="修改时间")
+
+    class Meta:
+        verbose_name = "提醒规则"
+        verbose_name_plural = "提醒规则"
+
+    def __str__(self):
+        return self.kind

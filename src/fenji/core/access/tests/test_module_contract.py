@@ -21,7 +21,7 @@ ROLE_ACTIONS = {
     "system_admin": {"access.registry.view", "calendar.day.manage", "calendar.day.view", "ops.maintenance.manage",
                      "ops.maintenance.view", "org.unit.create", "org.unit.move", "org.unit.revoke", "org.unit.update",
                      "org.unit.view", "people.account.disable", "people.account.open", "people.account.update",
-                     "people.account.view", "people.person.unmask"},
+                     "people.account.view", "people.person.unmask", "notify.alert.manage"},
     "security_admin": {"access.grant.create", "access.grant.review", "access.grant.revoke", "access.grant.view",
                        "access.registry.view", "access.role.manage", "access.role.view", "access.token.manage",
                        "org.unit.view", "people.account.view", "people.session.manage", "seals.key.manage",

@@ -9,9 +9,11 @@ import time_machine
 from django.utils import timezone
 
 from fenji.core.access import policy
+from fenji.core.access.roles import SYSTEM_ADMIN
 from fenji.core.calendar import services as calendar
 from fenji.core.calendar.models import DayKind
 from fenji.core.calendar.workdays import is_working_day
+from fenji.core.console.alert_services import alert_rule_update
 from fenji.core.console.tests.test_requests import Office
 from fenji.core.notify.models import Message
 from fenji.core.notify.sms import read_outbox
@@ -19,7 +21,7 @@ from fenji.core.workflow.models import Step, StepState
 from fenji.core.workflow.reminders import send_due_reminders
 from fenji.core.workflow.selectors import request_timeliness
 from fenji.core.workflow.services import request_file, step_decide
-from fenji.testing import actor
+from fenji.testing import actor, make_account
 
 TZ = timezone.get_fixed_timezone(8 * 60)
 
@@ -68,6 +70,22 @@ def test_reminder_before_the_due_time_reaches_the_deciders_once_by_message_and_s
     assert [m.recipient_id for m in reminders] == [city.head.pk]  # the requester is not asked to decide
     assert f"/requests/{request.pk}/" == reminders[0].link
     assert len(read_outbox(city.head.mobile)) == 1
+
+
+def test_the_lead_time_of_the_rule_decides_when_the_reminder_comes(city, tree,
+                                                                     django_capture_on_commit_callbacks):
+    alert_rule_update(actor=actor(make_account(tree.province, name="省系统管理员", role=SYSTEM_ADMIN)),
+                      kind="workflow.reminder", sms=False, lead_minutes=48 * 60)
+    request = _file(city, at(2026, 11, 2, 9, 0))  # due Wednesday 09:00
+    step = _first_step(request)
+    with time_machine.travel(step.due_at - datetime.timedelta(hours=49), tick=False):
+        assert send_due_reminders()["reminded"] == 0
+    with (time_machine.travel(step.due_at - datetime.timedelta(hours=30), tick=False),
+          django_capture_on_commit_callbacks(execute=True)):
+        assert send_due_reminders()["reminded"] == 1  # within two days now
+        assert send_due_reminders()["reminded"] == 0
+    assert Message.objects.filter(kind="workflow.reminder", recipient=city.head).count() == 1
+    assert read_outbox(city.head.mobile) == []  # the SMS switched off
 
 
 def test_an_overdue_step_is_flagged_once_and_counts_against_the_timeliness_rate(city):

@@ -324,6 +324,11 @@ def test_urging_reminds_the_handlers_of_the_laggards_by_message_and_sms(tree, pe
 # --- periodic reminders -------------------------------------------------------------------------------
 
 
+def _counts(**given):
+    return {"refreshed": 0, "sign_due": 0, "sign_overdue": 0, "reply_due": 0, "reply_overdue": 0, "messages": 0,
+            "senders": 0, **given}
+
+
 def test_periodic_reminders_are_sent_once(tree, people, django_capture_on_commit_callbacks):
     with time_machine.travel(at(2026, 11, 2, 9, 0), tick=False):  # a Monday
         notice = send(people.city_head, Targets(subtrees=[tree.county], kinds=[UnitKind.TOWN]))
@@ -331,26 +336,75 @@ def test_periodic_reminders_are_sent_once(tree, people, django_capture_on_commit
                         feedback_kind="complaint", reply_days=2)  # due Wednesday 09:00
         services.delivery_sign(actor=as_actor(people.town_clerk), delivery=deliveries(notice).get(unit=tree.town))
         services.delivery_sign(actor=as_actor(people.town_clerk), delivery=deliveries(feedback).get())
-    with time_machine.travel(at(2026, 11, 2, 9, 5), tick=False):
-        assert send_due_reminders() == {"refreshed": 0, "sign_overdue": 0, "reply_due": 0, "messages": 0, "senders": 0}
+    with time_machine.travel(at(2026, 11, 2, 9, 4), tick=False):
+        assert send_due_reminders() == _counts()
+    with time_machine.travel(at(2026, 11, 2, 9, 5), tick=False):  # 5 minutes before the signing deadline
+        assert send_due_reminders() == _counts(sign_due=1, messages=1)
+        assert send_due_reminders() == _counts()
     with time_machine.travel(at(2026, 11, 2, 9, 11), tick=False), django_capture_on_commit_callbacks(execute=True):
-        assert send_due_reminders() == {"refreshed": 0, "sign_overdue": 1, "reply_due": 0, "messages": 1, "senders": 1}
-        assert send_due_reminders() == {"refreshed": 0, "sign_overdue": 0, "reply_due": 0, "messages": 0, "senders": 0}
+        assert send_due_reminders() == _counts(sign_overdue=1, messages=1, senders=1)
+        assert send_due_reminders() == _counts()
     with time_machine.travel(at(2026, 11, 3, 10, 0), tick=False):
-        assert send_due_reminders() == {"refreshed": 0, "sign_overdue": 0, "reply_due": 1, "messages": 1, "senders": 0}
-        assert send_due_reminders() == {"refreshed": 0, "sign_overdue": 0, "reply_due": 0, "messages": 0, "senders": 0}
+        assert send_due_reminders() == _counts(reply_due=1, messages=1)
+        assert send_due_reminders() == _counts()
+    with time_machine.travel(at(2026, 11, 4, 9, 1), tick=False), django_capture_on_commit_callbacks(execute=True):
+        assert send_due_reminders() == _counts(reply_overdue=1, messages=1, senders=1)
+        assert send_due_reminders() == _counts()
+    assert Message.objects.filter(recipient=people.other_clerk, kind="dispatch.sign_due").count() == 1
     assert Message.objects.filter(recipient=people.other_clerk, kind="dispatch.sign_overdue").count() == 1
     assert Message.objects.filter(recipient=people.town_clerk, kind="dispatch.reply_due").count() == 1
-    assert len(read_outbox(people.other_clerk.mobile)) == 1
+    assert Message.objects.filter(recipient=people.town_clerk, kind="dispatch.reply_overdue").count() == 1
+    assert len(read_outbox(people.other_clerk.mobile)) == 1  # the due-soon signing alert goes without SMS
+    assert len(read_outbox(people.town_clerk.mobile)) == 1  # the reply overdue
     assert not Message.objects.filter(recipient=people.town_member).exists()
     # even with the flags cleared (a crashed run), the dedupe keys keep it to one message each
-    Delivery.objects.unscoped(reason="test").update(sign_reminded_at=None, reply_reminded_at=None)
-    with time_machine.travel(at(2026, 11, 3, 10, 1), tick=False):
+    Delivery.objects.unscoped(reason="test").update(sign_reminded_at=None, reply_reminded_at=None,
+                                                    sign_soon_reminded_at=None, reply_overdue_reminded_at=None)
+    with time_machine.travel(at(2026, 11, 4, 9, 2), tick=False):
         assert send_due_reminders()["messages"] == 0
-    assert Message.objects.filter(kind__in=["dispatch.sign_overdue", "dispatch.reply_due"]).count() == 2
-    # the sender heard once that a unit went overdue, not once per unit or per tick
+    assert Message.objects.filter(kind__startswith="dispatch.", recipient__in=[people.other_clerk, people.town_clerk]
+                                  ).exclude(kind="dispatch.arrived").count() == 4
+    # the sender heard once per dispatch that a unit went overdue, not once per unit or per tick
     [told] = Message.objects.filter(recipient=people.city_head, kind="dispatch.sender_overdue")
     assert "1 个单位未在期限内签收" in told.body
+    [told] = Message.objects.filter(recipient=people.city_head, kind="dispatch.sender_reply_overdue")
+    assert "1 个单位未在期限内答复" in told.body and str(feedback.pk) in told.link
+
+
+def test_replies_already_overdue_at_the_upgrade_are_not_announced(tree, people):
+    """The migration that brought the reply-overdue alert stamps the replies already past due as told, so the
+    first tick after the upgrade does not send a message (and an SMS) about every old deadline."""
+    import importlib
+
+    from django.apps import apps
+
+    stamping = importlib.import_module("fenji.core.dispatch.migrations.0003_reminder_stamps")
+    with time_machine.travel(at(2026, 11, 2, 9, 0), tick=False):
+        old = send(people.city_head, Targets(units=[tree.town]), kind=DispatchKind.FEEDBACK,
+                   feedback_kind="complaint", reply_days=2)
+        fresh = send(people.city_head, Targets(units=[tree.other_town]), kind=DispatchKind.FEEDBACK,
+                     feedback_kind="complaint", reply_days=10)
+    deliveries(old).update(sign_reminded_at=timezone.now(), reply_reminded_at=timezone.now())
+    with time_machine.travel(at(2026, 11, 10, 9, 0), tick=False):  # the upgrade
+        stamping.stamp_past(apps, None)
+        assert deliveries(old).get().reply_overdue_reminded_at is not None
+        assert deliveries(fresh).get().reply_overdue_reminded_at is None
+        assert send_due_reminders()["reply_overdue"] == 0
+    assert not Message.objects.filter(kind__in=["dispatch.reply_overdue", "dispatch.sender_reply_overdue"]).exists()
+    with time_machine.travel(at(2026, 11, 16, 9, 1), tick=False):  # the later one still goes overdue, once
+        assert send_due_reminders()["reply_overdue"] == 1
+        assert send_due_reminders()["reply_overdue"] == 0
+    assert Message.objects.filter(recipient=people.other_clerk, kind="dispatch.reply_overdue").count() == 1
+    assert Message.objects.filter(recipient=people.city_head, kind="dispatch.sender_reply_overdue").count() == 1
+
+
+def test_an_answered_reply_never_goes_overdue(tree, people):
+    with time_machine.travel(at(2026, 11, 2, 9, 0), tick=False):
+        feedback = send(people.city_head, Targets(units=[tree.town]), kind=DispatchKind.FEEDBACK,
+                        feedback_kind="complaint", reply_days=2)
+    deliveries(feedback).update(review_state=ReviewState.PENDING)
+    with time_machine.travel(at(2026, 11, 5, 9, 0), tick=False):
+        assert send_due_reminders()["reply_overdue"] == 0
 
 
 def test_a_provisional_reply_deadline_is_recomputed_once_the_year_is_confirmed(tree, people):

@@ -2,14 +2,18 @@
 once receivers go overdue."""
 
 import datetime
+import importlib
 
 import time_machine
 
+from fenji.core.console.alert_services import alert_rule_update
 from fenji.core.dispatch import services
+from fenji.core.dispatch.alerts import arrival_alert
 from fenji.core.dispatch.models import Delivery, DispatchKind
 from fenji.core.dispatch.reminders import send_due_reminders
 from fenji.core.dispatch.services import Targets, dispatch_send
-from fenji.core.notify.models import Message
+from fenji.core.notify import alerts
+from fenji.core.notify.models import AlertRule, Message
 from fenji.core.notify.sms import read_outbox
 from fenji.core.web import nav
 
@@ -38,12 +42,47 @@ def test_the_clerks_of_each_receiving_unit_are_told_at_once_and_by_sms(tree, peo
     assert any("新到公文" in sms.text for sms in read_outbox(people.town_clerk.mobile))
 
 
-def test_the_sms_follows_the_deployments_choice(tree, people, settings, django_capture_on_commit_callbacks):
+def test_the_sms_follows_the_rule_the_administrator_set(tree, people, province_admin,
+                                                        django_capture_on_commit_callbacks):
+    alert_rule_update(actor=as_actor(province_admin), kind="dispatch.arrived", sms=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        notice(people, tree.town)
+    assert Message.objects.filter(recipient=people.town_clerk, kind="dispatch.arrived").exists()
+    assert read_outbox(people.town_clerk.mobile) == []
+    alert_rule_update(actor=as_actor(province_admin), kind="dispatch.arrived", sms=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        notice(people, tree.other_town)
+    assert [sms.mobile for sms in read_outbox()] == [people.other_clerk.mobile]
+
+
+def test_a_kind_without_a_rule_follows_the_deployment_setting(tree, people, settings,
+                                                              django_capture_on_commit_callbacks):
+    AlertRule.objects.all().delete()
     settings.FENJI_ALERT_SMS = frozenset()  # FENJI_ALERT_SMS=none: messages only
     with django_capture_on_commit_callbacks(execute=True):
         notice(people, tree.town)
     assert Message.objects.filter(recipient=people.town_clerk, kind="dispatch.arrived").exists()
     assert read_outbox(people.town_clerk.mobile) == []
+
+
+def test_the_rules_are_seeded_from_the_deployment_setting(db, settings):
+    from django.apps import apps
+
+    seeding = importlib.import_module("fenji.core.notify.migrations.0002_alert_rule")
+    AlertRule.objects.all().delete()
+    settings.FENJI_ALERT_SMS = frozenset({"dispatch.sign_overdue"})
+    seeding.seed(apps, None)
+    assert set(AlertRule.objects.filter(sms=True).values_list("kind", flat=True)) == {"dispatch.sign_overdue"}
+    assert AlertRule.objects.get(kind="dispatch.reply_due").lead_minutes == 24 * 60
+    assert set(AlertRule.objects.values_list("kind", flat=True)) == set(alerts.KINDS)
+
+
+def test_the_arrival_reads_the_rule_once_whatever_the_number_of_units(tree, people, django_assert_max_num_queries):
+    dispatch = notice(people, tree.town, tree.other_town)
+    Message.objects.all().delete()
+    with django_assert_max_num_queries(3 + 2 * 2 + 1) as captured:  # deliveries, handlers (+roles), rule; 2 per unit
+        arrival_alert(dispatch)
+    assert sum("notify_alertrule" in q["sql"] for q in captured.captured_queries) == 1
 
 
 def test_the_clerk_has_the_delivery_on_the_list_with_its_deadline_until_signed(tree, people):
