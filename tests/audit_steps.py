@@ -136,6 +136,14 @@ def receive_submission(w):
     w["submission"] = submission_receive(actor=actor(w["handler"]), submission=w["submission"])
 
 
+def print_submission(w):
+    from fenji.core.submissions.exports import submission_pdf_export
+    from fenji.core.submissions.selectors import submission_get
+
+    handler = actor(w["handler"])
+    submission_pdf_export(actor=handler, submission=submission_get(actor=handler, pk=w["submission"].pk))
+
+
 def prepare_received(w):
     receive_submission(w)
     return "prepare"

@@ -1,21 +1,25 @@
-"""The API for what people do every day: requests, dispatch, messages and the audit log — the page's services
+"""The API for what people do every day: requests, dispatch, submissions, messages and the audit log — the page's services
 and scope, errors in the envelope, every operation in the OpenAPI schema."""
 
 import pytest
 from django.test import Client
 
 from fenji.core.access import policy
-from fenji.core.access.roles import AUDITOR, DEPT_HEAD, STAFF
+from fenji.core.access.roles import AUDITOR, DEPT_HEAD, SECURITY_ADMIN, STAFF, UNIT_LEADER
 from fenji.core.api import services as token_services
 from fenji.core.console.tests.test_requests import Office
-from fenji.testing import make_account
+from fenji.testing import actor, make_account
 
 NEW_PATHS = {"/api/v1/requests", "/api/v1/requests/mine", "/api/v1/requests/awaiting", "/api/v1/requests/{id}",
              "/api/v1/requests/{id}/decide", "/api/v1/requests/{id}/withdraw", "/api/v1/dispatch",
              "/api/v1/dispatch/inbox", "/api/v1/dispatch/{id}", "/api/v1/dispatch/{id}/urge",
              "/api/v1/dispatch/deliveries/{id}", "/api/v1/dispatch/deliveries/{id}/sign",
              "/api/v1/dispatch/deliveries/{id}/reply", "/api/v1/messages", "/api/v1/messages/{id}/read",
-             "/api/v1/messages/read-all", "/api/v1/audit/events"}
+             "/api/v1/messages/read-all", "/api/v1/audit/events", "/api/v1/submissions",
+             "/api/v1/submissions/outgoing", "/api/v1/submissions/awaiting-review", "/api/v1/submissions/incoming",
+             "/api/v1/submissions/{id}", "/api/v1/submissions/{id}/send", "/api/v1/submissions/{id}/seal",
+             "/api/v1/submissions/{id}/receive", "/api/v1/submissions/{id}/handle",
+             "/api/v1/submissions/{id}/return"}
 
 
 def api(account) -> Client:
@@ -74,6 +78,142 @@ def test_a_dispatch_is_sent_signed_and_tracked_over_the_api(tree):
     assert api(make_account(tree.sibling_city, role=DEPT_HEAD)).get(f"/api/v1/dispatch/{dispatch_id}").status_code == 404
     outside = post(api(head), "/api/v1/dispatch", {"kind": "notice", "title": "越界", "units": [tree.sibling_city.pk]})
     assert outside.status_code == 403
+
+
+class Reporting:
+    """新街口街道 reports up to 玄武区: its clerk drafts, its leader seals (with the unit's seal), the district's
+    office head handles; 梅园新村街道's leader is a neighbour, 南京市's leader oversees, 苏州's head is a stranger."""
+
+    def __init__(self, tree):
+        from fenji.core.seals.services import seal_key_create
+
+        self.clerk = make_account(tree.town, name="街道科员", role=STAFF)
+        self.colleague = make_account(tree.town, name="街道同事", role=STAFF)
+        self.leader = make_account(tree.town, name="街道主任", role=UNIT_LEADER)
+        self.county = make_account(tree.county, name="区办科长", role=DEPT_HEAD)
+        self.neighbour = make_account(tree.other_town, name="邻街主任", role=UNIT_LEADER)
+        self.city_leader = make_account(tree.city, name="南京市领导", role=UNIT_LEADER)
+        self.sibling = make_account(tree.sibling_city, name="苏州科长", role=DEPT_HEAD)
+        seal_key_create(actor=actor(make_account(tree.county, name="区保密员", role=SECURITY_ADMIN)), unit=tree.town)
+
+    def draft(self, by=None):
+        created = post(api(by or self.clerk), "/api/v1/submissions", {
+            "kind": "report", "title": "关于三季度工作的报告", "body": "一、基本情况。\n二、下一步打算。",
+            "contact": "张三 025-12345678"})
+        assert created.status_code == 201, created.content
+        return created.json()["id"]
+
+    def reviewing(self):
+        submission_id = self.draft()
+        assert post(api(self.clerk), f"/api/v1/submissions/{submission_id}/send").status_code == 200
+        return submission_id
+
+
+def _ids(client, path):
+    page = client.get(path)
+    assert page.status_code == 200, page.content
+    return [item["id"] for item in page.json()["items"]]
+
+
+def test_a_submission_goes_up_sealed_over_the_api(tree):
+    w = Reporting(tree)
+    submission_id = w.draft()
+    draft = api(w.clerk).get(f"/api/v1/submissions/{submission_id}").json()
+    assert (draft["state"], draft["unit"], draft["target_unit"]) == ("draft", "新街口街道", "玄武区")
+    assert draft["seal"] is None and draft["attachments"] == [] and draft["kind_label"] == "报告"
+    assert _ids(api(w.clerk), "/api/v1/submissions/outgoing") == [submission_id]
+    assert _ids(api(w.colleague), "/api/v1/submissions/outgoing") == []  # a draft is its drafter's alone
+    sent = post(api(w.clerk), f"/api/v1/submissions/{submission_id}/send")
+    assert sent.status_code == 200 and sent.json()["state"] == "reviewing"
+    assert _ids(api(w.leader), "/api/v1/submissions/awaiting-review") == [submission_id]
+    sealed = post(api(w.leader), f"/api/v1/submissions/{submission_id}/seal")
+    assert sealed.status_code == 200, sealed.content
+    assert sealed.json()["state"] == "submitted" and sealed.json()["reviewed_by"] == "街道主任"
+    seal = sealed.json()["seal"]
+    assert seal["ok"] and seal["unit"] == "新街口街道" and seal["algorithm"] == "SM2-SM3"
+    assert _ids(api(w.county), "/api/v1/submissions/incoming") == [submission_id]
+    assert _ids(api(w.sibling), "/api/v1/submissions/incoming") == []
+    handled_too_early = post(api(w.county), f"/api/v1/submissions/{submission_id}/handle", {"note": "先办"})
+    assert handled_too_early.status_code == 400 and handled_too_early.json()["error"]["message"] == "请先签收再办理"
+    received = post(api(w.county), f"/api/v1/submissions/{submission_id}/receive")
+    assert received.status_code == 200 and received.json()["received_by"] == "区办科长"
+    handled = post(api(w.county), f"/api/v1/submissions/{submission_id}/handle", {"note": "已阅\n按计划推进"})
+    assert handled.status_code == 200 and handled.json()["state"] == "handled"
+    assert handled.json()["handling_note"] == "已阅\n按计划推进" and handled.json()["seal"]["ok"]
+    assert api(w.clerk).get(f"/api/v1/submissions/{submission_id}").json()["state"] == "handled"
+
+
+def test_another_units_submission_answers_404_like_a_missing_one(tree):
+    w = Reporting(tree)
+    draft_id, reviewing_id = w.draft(), w.reviewing()
+    missing_id = reviewing_id + 1000
+    for account, submission_id in ((w.sibling, reviewing_id), (w.neighbour, reviewing_id), (w.colleague, draft_id),
+                                   (w.leader, draft_id), (w.county, draft_id)):
+        client = api(account)
+        outside = client.get(f"/api/v1/submissions/{submission_id}")
+        missing = client.get(f"/api/v1/submissions/{missing_id}")
+        assert outside.status_code == missing.status_code == 404, account.person.real_name
+        assert outside.json() == missing.json()
+        assert outside.json()["error"]["code"] == "not_found"
+    # the steps look the item up the same way: a neighbour's leader cannot seal or return what it cannot see
+    assert post(api(w.neighbour), f"/api/v1/submissions/{reviewing_id}/seal").status_code == 404
+    assert post(api(w.neighbour), f"/api/v1/submissions/{reviewing_id}/return", {"reason": "退回"}).status_code == 404
+    assert post(api(w.colleague), f"/api/v1/submissions/{draft_id}/send").status_code == 404
+    assert post(api(w.sibling), f"/api/v1/submissions/{reviewing_id}/receive").status_code == 404
+    assert api(w.clerk).get(f"/api/v1/submissions/{reviewing_id}").json()["state"] == "reviewing"
+    # the city's leader oversees the town and sees the item, but is no reviewer of it
+    assert api(w.city_leader).get(f"/api/v1/submissions/{reviewing_id}").status_code == 200
+
+
+def test_only_the_units_own_head_approves_and_never_the_drafter(tree):
+    w = Reporting(tree)
+    submission_id = w.reviewing()
+    path = f"/api/v1/submissions/{submission_id}/seal"
+    clerk = post(api(w.clerk), path)  # no seal.apply anywhere: refused at the route
+    assert clerk.status_code == 403 and clerk.json()["error"]["rule"] == "no_grant"
+    superior = post(api(w.city_leader), path)
+    assert superior.status_code == 403 and superior.json()["error"]["rule"] == "not_own_unit"
+    own_draft = w.draft(by=w.leader)
+    post(api(w.leader), f"/api/v1/submissions/{own_draft}/send")
+    drafter = post(api(w.leader), f"/api/v1/submissions/{own_draft}/seal")
+    assert drafter.status_code == 403 and drafter.json()["error"]["rule"] == "reviewer_is_drafter"
+    assert api(w.clerk).get(f"/api/v1/submissions/{submission_id}").json()["seal"] is None
+    assert post(api(w.county), f"/api/v1/submissions/{submission_id}/receive").status_code == 400  # not yet sent up
+
+
+def test_a_submission_is_returned_with_a_reason_and_sent_again(tree):
+    w = Reporting(tree)
+    submission_id = w.reviewing()
+    post(api(w.leader), f"/api/v1/submissions/{submission_id}/seal")
+    path = f"/api/v1/submissions/{submission_id}/return"
+    blank = post(api(w.county), path, {"reason": "  "})
+    assert blank.status_code == 400 and blank.json()["error"]["field"] == "reason"
+    assert post(api(w.county), path, {}).status_code == 422
+    assert post(api(w.clerk), path, {"reason": "撤回"}).status_code == 403  # the drafter is no handler of the parent
+    returned = post(api(w.county), path, {"reason": "数据口径不一致，请核实"})
+    assert returned.status_code == 200, returned.content
+    assert returned.json()["state"] == "returned" and returned.json()["seal"] is None
+    assert returned.json()["return_reason"] == "数据口径不一致，请核实"
+    assert api(w.county).get(f"/api/v1/submissions/{submission_id}").status_code == 404  # a draft again
+    assert _ids(api(w.county), "/api/v1/submissions/incoming") == []
+    again = post(api(w.clerk), f"/api/v1/submissions/{submission_id}/send")
+    assert again.status_code == 200 and again.json()["state"] == "reviewing"
+
+
+def test_drafting_over_the_api_checks_the_input_like_the_page(tree):
+    w = Reporting(tree)
+    client = api(w.clerk)
+    wrong_kind = post(client, "/api/v1/submissions", {"kind": "memo", "title": "标题", "body": "正文", "contact": "张三"})
+    assert wrong_kind.status_code == 400 and wrong_kind.json()["error"]["field"] == "kind"
+    blank = post(client, "/api/v1/submissions", {"kind": "info", "title": " ", "body": "正文", "contact": "张三"})
+    assert blank.status_code == 400 and blank.json()["error"]["field"] == "title"
+    control = post(client, "/api/v1/submissions", {"kind": "info", "title": "标题\x1b[31m", "body": "正文",
+                                                    "contact": "张三"})
+    assert control.status_code == 422 and control.json()["error"]["field"] == "title"
+    assert api(w.clerk).get("/api/v1/submissions/outgoing").json()["total"] == 0
+    assert post(api(w.county), "/api/v1/submissions", {"kind": "info", "title": "区里的信息", "body": "正文",
+                                                      "contact": "李四"}).status_code == 201
+    assert api(w.sibling).get("/api/v1/submissions/awaiting-review").status_code == 403  # no seal.apply
 
 
 def test_messages_are_the_recipients_own(tree):

@@ -58,7 +58,8 @@ ROW_ROUTES = {
     "POST api:token_revoke": "token",  # own tokens only: see the token tests at the end
     # Rows whose reach is not a unit's subtree, proven in tests/test_api_everyday.py: a request is its requester's,
     # its overseers' and its deciders'; a delivery its receiving unit's and its sender's; a dispatch's tracking
-    # the sending unit's; a message its recipient's.
+    # the sending unit's; a message its recipient's; a submission its drafter's while a draft, then its unit's
+    # and the parent unit's handlers'.
     "GET api:request_detail": "elsewhere",
     "POST api:request_decide": "elsewhere",
     "POST api:request_withdraw": "elsewhere",
@@ -74,6 +75,12 @@ ROW_ROUTES = {
     "POST api:feedback_answer": "elsewhere",
     "POST api:feedback_pass_up": "elsewhere",
     "POST api:my_activity_signup": "elsewhere",
+    "GET api:submission_detail": "elsewhere",
+    "POST api:submission_send": "elsewhere",
+    "POST api:submission_seal": "elsewhere",
+    "POST api:submission_receive": "elsewhere",
+    "POST api:submission_handle": "elsewhere",
+    "POST api:submission_return": "elsewhere",
 }
 SCOPED = sorted(k for k, kind in ROW_ROUTES.items() if kind not in ("token", "elsewhere"))
 WRITES = [k for k in SCOPED if not k.startswith("GET ")]

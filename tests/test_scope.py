@@ -172,7 +172,8 @@ class TestScope(ScopeMatrix):
         # (a draft is the drafter's alone): others 404 like a missing row, for every page and POST
         **{f"submissions:{name}": "src/fenji/core/submissions/tests/test_submissions.py::"
                                   "test_outsiders_get_404_like_a_missing_row"
-           for name in ("detail", "edit", "send", "seal", "receive", "handle", "return", "package", "attachment")},
+           for name in ("detail", "edit", "send", "seal", "receive", "handle", "return", "package", "attachment",
+                        "pdf")},
         # in-app messages belong to their recipient: another account's message answers 404
         "messages:detail": "src/fenji/core/web/tests/test_messages_page.py::"
                            "test_another_accounts_message_is_404_and_stays_unread",

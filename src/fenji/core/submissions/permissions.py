@@ -12,6 +12,7 @@ AUDIT_LABELS = {
     "submissions.submission.seal": _("上报材料加盖电子印章"),
     "submissions.submission.receive": _("签收上报材料"),
     "submissions.submission.return": _("退回上报材料"),
+    "submissions.submission.export": _("打印上报材料（PDF）"),
 }
 
 

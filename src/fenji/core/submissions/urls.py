@@ -15,5 +15,6 @@ urlpatterns = [
     path("<int:pk>/handle/", views.handle, name="handle"),
     path("<int:pk>/return/", views.return_view, name="return"),
     path("<int:pk>/package.zip", views.package, name="package"),
+    path("<int:pk>/pdf/", views.pdf, name="pdf"),
     path("<int:pk>/attachments/<int:attachment_pk>/", views.attachment, name="attachment"),
 ]

@@ -1,5 +1,5 @@
 """Console pages of reports up: the lists, drafting with attachments, one item with its seal badge
-(checked again on every view), the steps, and the sealed package."""
+(checked again on every view), the steps, the sealed package and its printable PDF."""
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
@@ -13,10 +13,11 @@ from fenji.core.files.views import attachment_response, download_response
 from fenji.core.kernel.errors import DomainError, NotVisible
 from fenji.core.seals.services import may_apply as may_apply_seal
 from fenji.core.web.forms import add_domain_error, form_post
+from fenji.core.web.pdf import PdfUnavailable, pdf_response
 from fenji.core.web.routes import requires, signed_in
 
+from . import exports, selectors, services
 from . import permissions as perms
-from . import selectors, services
 from .forms import HandleForm, ReturnForm, SubmissionForm
 from .models import SubmissionState
 
@@ -178,6 +179,18 @@ def package(request, pk):
     submission = selectors.submission_get(actor=request.actor, pk=pk)
     data = selectors.submission_package(submission)
     return download_response(data, f"{submission.title[:60]}-签章文件包.zip")
+
+
+@signed_in
+def pdf(request, pk):
+    """The sealed item as a PDF with its seal image and the seal checked now (audited)."""
+    submission = selectors.submission_get(actor=request.actor, pk=pk)
+    try:
+        data = exports.submission_pdf_export(actor=request.actor, submission=submission)
+    except PdfUnavailable as error:
+        messages.error(request, error.message)
+        return redirect("submissions:detail", pk)
+    return pdf_response(data, f"{submission.title[:60]}.pdf")
 
 
 @signed_in

@@ -312,6 +312,7 @@ def test_outsiders_get_404_like_a_missing_row(w, login, client):
     attachment = selectors.submission_attachments(submission)[0]
     pk, missing = submission.pk, submission.pk + 1000
     paths = ["/submissions/{}/", "/submissions/{}/edit/", "/submissions/{}/package.zip", "/submissions/{}/return/",
+             "/submissions/{}/pdf/",
              "/submissions/{}/attachments/" + str(attachment.pk) + "/"]
     for account in (w.sibling, w.neighbour):
         login(account)
@@ -349,3 +350,57 @@ def test_the_sealed_report_shows_its_seal_image(w, login):
     page = login(w.county).get(f"/submissions/{submission.pk}/").content.decode()
     seal = page.split('id="seal"', 1)[1]
     assert '<img class="seal-image" src="data:image/png;base64,' in seal and "电子印章" in seal
+
+
+def _pdf_objects(data: bytes) -> bytes:
+    """The PDF's objects in plain bytes: WeasyPrint compresses most of them into object streams."""
+    import re
+    import zlib
+
+    chunks = [data]
+    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", data, re.S):
+        try:
+            chunks.append(zlib.decompress(stream))
+        except zlib.error:
+            continue
+    return b"\n".join(chunks)
+
+
+def test_the_sealed_report_prints_as_a_pdf_with_its_seal(w, login, client):
+    from fenji.core.web import pdf as web_pdf
+
+    try:
+        web_pdf._weasyprint()
+    except web_pdf.PdfUnavailable:
+        pytest.skip("WeasyPrint cannot run on this machine")
+    submission = w.sealed()
+    login(w.county)
+    page = client.get(f"/submissions/{submission.pk}/").content.decode()
+    assert f'href="/submissions/{submission.pk}/pdf/"' in page
+    response = client.get(f"/submissions/{submission.pk}/pdf/")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    data = response.content
+    objects = _pdf_objects(data)
+    assert data[:5] == b"%PDF-" and b"/Subtype /Image" in objects  # the seal image is embedded
+    event = AuditEvent.objects.filter(action="submissions.submission.export").get()
+    assert event.actor_id == w.county.pk and event.target_id == str(submission.pk)
+    assert event.details == {"export": "submission.pdf", "seal_ok": True}
+    title = "<feff" + "关于三季度工作的报告".encode("utf-16-be").hex() + ">"  # the document's title, from the item's
+    assert f"/Title {title}".encode() in objects
+
+
+def test_the_pdf_is_for_those_who_see_the_item_and_only_once_sealed(w, login, client):
+    draft = w.draft()
+    login(w.clerk)
+    assert "打印（PDF）" not in client.get(f"/submissions/{draft.pk}/").content.decode()
+    assert client.get(f"/submissions/{draft.pk}/pdf/").status_code == 404  # not sealed: nothing to print
+    client.logout()
+    submission = w.sealed()
+    for account in (w.sibling, w.neighbour):
+        login(account)
+        outside = client.get(f"/submissions/{submission.pk}/pdf/")
+        missing = client.get(f"/submissions/{submission.pk + 1000}/pdf/")
+        assert outside.status_code == missing.status_code == 404
+        assert outside.context["message"] == missing.context["message"]
+        client.logout()
+    assert not AuditEvent.objects.filter(action="submissions.submission.export").exists()
