@@ -471,3 +471,62 @@ def invite_imported(w):
                                    token=secrets.token_hex(8), state="done", created=1, processed=1,
                                    finished_at=timezone.now())
     import_activation_invite(actor=actor(w["admin"]), job=job)
+
+
+def _office_admin(w):
+    from fenji.core.access.roles import BUILTIN_ROLES
+
+    if "office_admin" not in w:
+        w["office_admin"] = make_account(w["tree"].town, name="专网管理员", role=BUILTIN_ROLES["office_network_admin"])
+    return w["office_admin"]
+
+
+def register_medium(w):
+    from fenji.modules.office.services import medium_register
+
+    admin = _office_admin(w)
+    w["medium"] = medium_register(actor=actor(admin), unit=w["tree"].town, number="U-001", kind="usb", keeper=admin)
+
+
+def prepare_medium(w):
+    register_medium(w)
+    return "prepare"
+
+
+def check_medium(w):
+    from fenji.modules.office.services import medium_check
+
+    medium_check(actor=actor(_office_admin(w)), medium=w["medium"], checked_on=datetime.date.today(), result="clean")
+
+
+def retire_medium(w):
+    from fenji.modules.office.services import medium_retire
+
+    medium_retire(actor=actor(_office_admin(w)), medium=w["medium"], state="retired", reason="损坏")
+
+
+def export_media(w):
+    from fenji.modules.office.exports import medium_export
+    from fenji.modules.office.selectors import medium_list
+
+    admin = _office_admin(w)
+    medium_export(actor=actor(admin), media=medium_list(actor=actor(admin)))
+
+
+def assign_duty(w):
+    from fenji.modules.office.services import duty_assign
+
+    admin = _office_admin(w)
+    w["shift"] = duty_assign(actor=actor(admin), unit=w["tree"].town, account=admin, period="off",
+                             day=datetime.date.today() + datetime.timedelta(days=1))
+
+
+def prepare_duty(w):
+    assign_duty(w)
+    return "prepare"
+
+
+def remove_duty(w):
+    from fenji.modules.office.services import duty_remove
+
+    duty_remove(actor=actor(_office_admin(w)), shift=w["shift"])

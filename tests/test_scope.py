@@ -14,7 +14,7 @@ import pytest
 from django.utils import timezone
 
 from fenji.core.access import policy
-from fenji.core.access.roles import AUDITOR, DEPT_HEAD, SECURITY_ADMIN, STAFF, SYSTEM_ADMIN
+from fenji.core.access.roles import AUDITOR, BUILTIN_ROLES, DEPT_HEAD, SECURITY_ADMIN, STAFF, SYSTEM_ADMIN
 from fenji.core.access.services import grant_create
 from fenji.core.audit.services import audit_record
 from fenji.core.ops.services import maintenance_schedule
@@ -94,6 +94,23 @@ def _feedback(unit):
                                    due_at=timezone.now() + datetime.timedelta(days=5))
 
 
+def _opinion(unit):
+    from fenji.core.community.models import Feedback, FeedbackTopic
+
+    author = make_account(unit, name=f"{unit.name}科员")
+    return Feedback.objects.create(unit=unit, unit_path=unit.path, author=author, content=f"{unit.name}的建议",
+                                   topic=FeedbackTopic.SYSTEM, due_at=timezone.now() + datetime.timedelta(days=5))
+
+
+def _medium(unit):
+    from fenji.modules.office.models import RemovableMedium
+
+    keeper = _account(unit)
+    return RemovableMedium.objects.create(unit=unit, unit_path=unit.path, number=f"{unit.code or unit.pk}-U1",
+                                          kind="usb", keeper=keeper, registered_on=timezone.localdate(),
+                                          registered_by=keeper)
+
+
 def _person(account):
     return account.person.real_name
 
@@ -140,6 +157,11 @@ class TestScope(ScopeMatrix):
         # a unit's activities and its members' feedback are for the unit's staff and those above it
         "community:activity": Reach(_activity, DEPT_HEAD, shown=lambda a: a.title),
         "community:feedback_detail": Reach(_feedback, DEPT_HEAD, post={"answer": "已收到"}, state=lambda f: f.state),
+        # opinions about the system are the system administrators' (of the unit where they stand, and above)
+        "community:opinion": Reach(_opinion, SYSTEM_ADMIN, post={"answer": "已收到"}, state=lambda f: f.state),
+        # the office network's media register is its network administrators' (专网管理员)
+        "office:medium": Reach(_medium, BUILTIN_ROLES["office_network_admin"], shown=lambda m: m.number,
+                               post={"op": "retire", "state": "lost", "reason": "遗失"}, state=lambda m: m.state),
         # the security administrator signs an account out (在线用户)
         "online:sign_out": Reach(_account, SECURITY_ADMIN, post={"reason": "测试"}, state=lambda a: a.security_stamp,
                                  shown=_person),
@@ -194,6 +216,11 @@ class TestScope(ScopeMatrix):
                               "test_a_notice_reaches_the_members_and_elders_of_the_unit_and_they_read_it_on_the_phone",
         "community:m_signup": "src/fenji/core/community/tests/test_community.py::"
                               "test_members_sign_up_within_capacity_and_before_the_deadline",
+        "community:m_activity": "src/fenji/core/community/tests/test_community.py::"
+                                "test_the_phone_shows_an_activity_and_the_unit_exports_its_sign_ups",
+        # a duty shift is removed by the network administrators of its unit and above; the row is gone after
+        "office:duty_remove": "src/fenji/modules/office/tests/test_office.py::"
+                              "test_a_shift_is_removed_only_within_scope",
         # an import job (its progress, its error report) is shown to the account that started it only
         **{f"people:{name}": "src/fenji/core/people/tests/test_member_import.py::test_out_of_scope_users_are_refused"
            for name in ("member_import_job", "member_import_errors", "member_import_activate")},

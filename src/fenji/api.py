@@ -11,6 +11,7 @@ from fenji.core.console.audit_api import router as audit_router
 from fenji.core.console.grant_api import router as grant_router
 from fenji.core.console.message_api import router as message_router
 from fenji.core.dispatch.api import router as dispatch_router
+from fenji.core.kernel import modules
 from fenji.core.org.api import router as org_router
 from fenji.core.people.api import router as people_router
 from fenji.core.submissions.api import router as submission_router
@@ -28,5 +29,5 @@ api = FenjiApi(
 )
 
 for router in (people_router, org_router, grant_router, token_router, workflow_router, dispatch_router,
-               message_router, audit_router, community_router, submission_router):
+               message_router, audit_router, community_router, submission_router, *modules.api_routers()):
     api.add_router("/v1", router)

@@ -305,6 +305,10 @@ FENJI_SMS_CODES_PER_DAY = env_int("FENJI_SMS_CODES_PER_DAY", 10)
 FENJI_SMS_CODES_PER_CLIENT_HOUR = env_int("FENJI_SMS_CODES_PER_CLIENT_HOUR", 20)
 FENJI_SMS_CODE_WRONG_LIMIT = env_int("FENJI_SMS_CODE_WRONG_LIMIT", 5)
 FENJI_SMS_CODE_LOCK_MINUTES = env_int("FENJI_SMS_CODE_LOCK_MINUTES", 15)
+# The office network (seed 001): days between two virus checks of a removable medium (§16: 及时查杀病毒, a
+# local rule), and the working hours of a working day (§7.2: outside them the duty roster's 值班 takes arrivals).
+FENJI_OFFICE_MEDIA_CHECK_DAYS = env_int("FENJI_OFFICE_MEDIA_CHECK_DAYS", 90)
+FENJI_WORK_HOURS = os.environ.get("FENJI_WORK_HOURS", "08:30-17:30")
 # Working days a unit has to answer a member's feedback (意见反馈): a local rule, 5 by default.
 FENJI_FEEDBACK_DAYS = env_int("FENJI_FEEDBACK_DAYS", 5)
 # Which alerts also go by SMS at first (notify/alerts.py): a comma-separated list of alert kinds, or "none"; unset,

@@ -2,8 +2,10 @@
 deadline comes close or passes (the same handlers) and when its receivers go overdue (the sender, once per
 dispatch and deadline). Each kind's rule (SMS, lead time) is read once per call, never per recipient."""
 
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from fenji.core.kernel import modules
 from fenji.core.notify.alerts import Alert, alert_send, rule_for
 
 from .handlers import handlers_by_unit
@@ -26,6 +28,27 @@ def arrival_alert(dispatch: Dispatch) -> int:
                       body=f"{dispatch.unit.name}来文，请于 {_local(delivery.sign_due_at)} 前签收",
                       link=f"/dispatch/deliveries/{delivery.pk}/")
         sent += alert_send(recipients=handlers.get(delivery.unit_id, []), alert=alert, rule=rule,
+                           dedupe_key=f"dispatch.delivery.{delivery.pk}.arrived")
+    return sent + on_duty_alert(dispatch, deliveries, handlers)
+
+
+def on_duty_alert(dispatch: Dispatch, deliveries: list[Delivery], handlers: dict) -> int:
+    """Whoever a duty roster puts on watch at a receiving unit now is told too (seed 001 §7.2: outside working
+    hours the 值班 keeps transmissions flowing), unless already told as a handler."""
+    watch = modules.on_duty([d.unit_id for d in deliveries], timezone.now())
+    if not watch:
+        return 0
+    people = {a.pk: a for a in get_user_model().objects.unscoped(reason="the people on duty at receiving units")
+              .filter(pk__in={pk for pks in watch.values() for pk in pks}, status="active")}
+    rule = rule_for("dispatch.arrived_on_duty")
+    sent = 0
+    for delivery in deliveries:
+        told = {a.pk for a in handlers.get(delivery.unit_id, [])}
+        recipients = [people[pk] for pk in watch.get(delivery.unit_id, []) if pk in people and pk not in told]
+        alert = Alert(kind="dispatch.arrived_on_duty", title=f"值班提醒：新到公文：{dispatch.title}",
+                      body=f"{dispatch.unit.name}来文，请于 {_local(delivery.sign_due_at)} 前签收",
+                      link=f"/dispatch/deliveries/{delivery.pk}/")
+        sent += alert_send(recipients=recipients, alert=alert, rule=rule,
                            dedupe_key=f"dispatch.delivery.{delivery.pk}.arrived")
     return sent
 

@@ -136,6 +136,12 @@ class Module:
     demo: Callable | None = None  # build(*, actor, root) → the module's demo rows
     imports: tuple = ()  # Excel import specs (the kernel's import declares their shape)
     sampled_records: tuple[str, ...] = ()  # "app_label.Model" open to sampling audits
+    # on_duty(unit_ids, moment) → {unit id: [account ids]}: who keeps watch at those units then (a duty
+    # roster); documents arriving there are given to them too.
+    on_duty: Callable | None = None
+    # dotted path of the module's django-ninja Router, mounted under /api/v1/ beside the core's (its routes'
+    # actions are held by nobody while the profile leaves the module dark: they answer 403)
+    api: str | None = None
     urls: str | None = None  # dotted URLconf module, mounted at ``url_prefix`` (404 when not live)
     url_prefix: str = ""
 
@@ -283,6 +289,24 @@ def temporarily(*declarations: Module) -> Iterator[None]:
         _modules.clear()
         _modules.update(saved)
         _version += 1
+
+
+def on_duty(unit_ids, moment) -> dict[int, list[int]]:
+    """Who the live modules' duty rosters put on watch at ``unit_ids`` at ``moment`` (merged)."""
+    found: dict[int, list[int]] = {}
+    for module in live():
+        if module.on_duty is not None:
+            for unit_id, accounts in module.on_duty(unit_ids, moment).items():
+                known = found.setdefault(unit_id, [])
+                known.extend(a for a in accounts if a not in known)
+    return found
+
+
+def api_routers() -> list:
+    """Every declaration's API router (``Module.api``), imported."""
+    from django.utils.module_loading import import_string
+
+    return [import_string(module.api) for module in _modules.values() if module.api]
 
 
 def url_patterns() -> list:

@@ -36,6 +36,7 @@ class Kind:
 
 KINDS = {
     "dispatch.arrived": Kind(_("公文送达"), True),
+    "dispatch.arrived_on_duty": Kind(_("公文送达（值班人员）"), True),
     "dispatch.sign_due": Kind(_("签收即将到期"), False, 5),
     "dispatch.sign_overdue": Kind(_("签收超期"), True),
     "dispatch.sender_overdue": Kind(_("下级单位签收超期（发文方）"), False),

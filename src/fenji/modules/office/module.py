@@ -1,7 +1,9 @@
 """The office module's declaration (the module contract, ``fenji.core.kernel.modules``): its action
 codes, roles and audit labels, from seed 001 and design/domain/office-and-veterans.md. Pages, menu entries and records come with the module itself."""
 
-from fenji.core.kernel.modules import ActionDecl, Module, RoleDecl
+from django.utils.translation import gettext_lazy as _
+
+from fenji.core.kernel.modules import ActionDecl, MenuEntry, Module, RoleDecl, RoleShare, TodoProvider
 
 DOCUMENT_VIEW = "office.document.view"
 DOCUMENT_REGISTER = "office.document.register"
@@ -11,6 +13,10 @@ TASK_ASSIGN = "office.task.assign"
 TASK_HANDLE = "office.task.handle"
 COLUMN_PUBLISH = "office.column.publish"
 COLUMN_REVIEW = "office.column.review"
+MEDIA_VIEW = "office.media.view"
+MEDIA_MANAGE = "office.media.manage"
+DUTY_VIEW = "office.duty.view"
+DUTY_MANAGE = "office.duty.manage"
 
 ACTIONS = (
     ActionDecl(DOCUMENT_VIEW, "查看公文", "business", read_only=True),
@@ -21,6 +27,10 @@ ACTIONS = (
     ActionDecl(TASK_HANDLE, "承办督办事项和12345工单", "business"),
     ActionDecl(COLUMN_PUBLISH, "报送栏目信息", "business"),
     ActionDecl(COLUMN_REVIEW, "审核栏目信息并发布", "business"),
+    ActionDecl(MEDIA_VIEW, "查看移动存储介质登记", "business", read_only=True),
+    ActionDecl(MEDIA_MANAGE, "登记移动存储介质和查毒记录", "business"),
+    ActionDecl(DUTY_VIEW, "查看值班安排", "business", read_only=True),
+    ActionDecl(DUTY_MANAGE, "安排传输值守和值班", "business"),
 )
 
 # Business roles: granted by the security and permission administrators (who delegate them).
@@ -55,12 +65,38 @@ ROLES = (
     RoleDecl("office_editor", "信息审核员", "business", (COLUMN_REVIEW,), delegated_by=GRANTED_BY),
     # 各部门报送栏目信息
     RoleDecl("office_reporter", "信息报送员", "business", (COLUMN_PUBLISH,), delegated_by=GRANTED_BY),
+    # 各单位专网管理员 (001 §6, §13, §16)：介质登记、查毒、值班安排
+    RoleDecl("office_network_admin", "专网管理员", "business", (MEDIA_VIEW, MEDIA_MANAGE, DUTY_VIEW, DUTY_MANAGE),
+             delegated_by=GRANTED_BY),
 )
+
+
+def _media_todos(actor):  # the selectors load models: imported when asked
+    from .selectors import medium_todos
+
+    return medium_todos(actor)
+
+
+def _on_duty(unit_ids, moment):
+    from .selectors import on_duty
+
+    return on_duty(unit_ids, moment)
+
 
 MODULE = Module(
     name="office",
     label="政务办公（掌上新华）",
     actions=ACTIONS,
     roles=ROLES,
-    audit_labels={action.code: action.label for action in ACTIONS if not action.read_only},
+    role_shares=(RoleShare("unit_leader", (MEDIA_VIEW, DUTY_VIEW)), RoleShare("dept_head", (DUTY_VIEW,))),
+    menu=(MenuEntry(_("移动存储介质"), "office:media", MEDIA_VIEW, order=60),
+          MenuEntry(_("值班安排"), "office:duty", DUTY_VIEW, order=61)),
+    todo_providers=(TodoProvider("office.media", _media_todos, MEDIA_MANAGE),),
+    on_duty=_on_duty,
+    urls="fenji.modules.office.urls", url_prefix="office/", api="fenji.modules.office.api.router",
+    audit_labels={**{action.code: action.label for action in ACTIONS if not action.read_only},
+                  "office.medium.register": "登记移动存储介质", "office.medium.check": "登记查毒记录",
+                  "office.medium.retire": "登记介质丢失或报废", "office.medium.export": "导出移动存储介质登记台账",
+                  "office.duty.assign": "安排值班", "office.duty.remove": "取消值班安排",
+                  "office.duty.export": "导出值班表"},
 )

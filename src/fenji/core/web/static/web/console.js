@@ -1,6 +1,7 @@
 // The console's small behaviours, all local (the CSP allows scripts from this site only):
 // the menu button on a phone, sidebar groups that remember being folded, toasts that fade (errors stay),
-// and list tables that become cards on a narrow screen (each cell labelled by its column).
+// list tables that become cards on a narrow screen (each cell labelled by its column), and forms that ask
+// before they are sent (data-confirm).
 (function () {
   "use strict";
   var FOLDED = "fenji.nav.folded";
@@ -56,5 +57,13 @@
     });
   }
 
-  document.addEventListener("DOMContentLoaded", function () { sidebar(); toasts(); cards(); });
+  // A form with data-confirm="…" asks before it is sent (small destructive actions; bulk ones have a page).
+  function confirms() {
+    document.addEventListener("submit", function (event) {
+      var question = event.target.getAttribute && event.target.getAttribute("data-confirm");
+      if (question && !window.confirm(question)) { event.preventDefault(); }
+    }, true);
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { sidebar(); toasts(); cards(); confirms(); });
 })();
