@@ -40,8 +40,10 @@ def _chunks(upload):
 
 
 @service
-def attachment_store(*, actor, unit, upload) -> Attachment:
-    """Store ``upload`` (a Django ``UploadedFile`` or any object with ``name`` and ``read``) for ``unit``."""
+def attachment_store(*, actor, unit, upload, kinds=None, kinds_label: str = "") -> Attachment:
+    """Store ``upload`` (a Django ``UploadedFile`` or any object with ``name`` and ``read``) for ``unit``.
+    ``kinds`` narrows the whitelist for one use (e.g. a 公文 is PDF, OFD or Word only), checked on the
+    content before anything is stored; ``kinds_label`` names them in the refusal."""
     policy.require(actor, perms.ATTACHMENT_UPLOAD, unit.path)
     name = sanitize_name(getattr(upload, "name", "") or "")
     declared = getattr(upload, "size", None)
@@ -57,6 +59,9 @@ def attachment_store(*, actor, unit, upload) -> Attachment:
     try:
         detected = detect(written.temp)
         check_extension(name, detected.kind)
+        if kinds is not None and detected.kind not in kinds:
+            raise UploadRefused(f"此处仅接受 {kinds_label or '、'.join(str(k.label) for k in kinds)} 文件，"
+                                f"“{name}”是 {detected.kind.label}", code="kind_not_allowed")
     except DomainError:
         written.temp.unlink(missing_ok=True)
         raise
