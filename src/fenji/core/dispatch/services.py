@@ -162,6 +162,14 @@ def document_file_kinds():
 DOCUMENT_FILE_LABEL = "PDF、OFD 或 Word（docx）"
 
 
+def _document_files_check(uploads) -> None:
+    """Every upload checked before any is stored: one refusal leaves nothing of the others behind."""
+    from fenji.core.files.services import attachment_check
+
+    for upload in uploads:
+        attachment_check(upload=upload, kinds=document_file_kinds(), kinds_label=DOCUMENT_FILE_LABEL)
+
+
 def document_file_store(*, actor, unit, upload):
     """One 公文 file stored for the sending ``unit`` through ``fenji.core.files`` (content checked against
     its extension, size limit, PDF/OFD/Word only): a refusal stores nothing."""
@@ -180,6 +188,7 @@ def dispatch_files_store(*, actor, uploads, unit=None) -> list:
     uploads = list(uploads or ())
     if len(uploads) > FILES_MAX:
         raise DomainError(f"公文文件最多 {FILES_MAX} 个", field="files")
+    _document_files_check(uploads)
     return [document_file_store(actor=actor, unit=sender, upload=upload) for upload in uploads]
 
 
@@ -191,6 +200,7 @@ def _document_files(actor, sender: Unit, files) -> list:
     files = list(files or ())
     if len(files) > FILES_MAX:
         raise DomainError(f"公文文件最多 {FILES_MAX} 个", field="files")
+    _document_files_check([item for item in files if not isinstance(item, Attachment | int)])
     stored = []
     for item in files:
         if isinstance(item, Attachment | int):
