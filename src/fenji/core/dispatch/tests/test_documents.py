@@ -183,6 +183,7 @@ def test_receivers_download_after_signing_and_the_sender_sees_who_opened(tree, p
     file_url = f"{page_url}files/{document.pk}/"
     clerk = signed_in(people.town_clerk)
 
+    assert "特急" in clerk.get("/dispatch/inbox/").content.decode()  # the urgency shows in the inbox
     before = clerk.get(page_url).content.decode()
     assert "新政办〔2026〕12号" in before and "特急" in before and "附公文文件 1 个" in before
     assert file_url not in before
