@@ -213,6 +213,39 @@ def return_reply(w):
     delivery_return(actor=actor(w["head"]), delivery=_delivery(w), reason="缺少现场照片")
 
 
+def prepare_document(w):
+    """A 公文 with its PDF sent to the town and signed for there."""
+    from fenji.core.access.roles import DEPT_HEAD
+    from fenji.core.dispatch.models import DispatchKind
+    from fenji.core.dispatch.services import Targets, dispatch_send
+    from fenji.core.files.tests.samples import PDF, upload
+
+    w["head"] = make_account(w["tree"].city, name="公文主任", role=DEPT_HEAD)
+    w["dispatch"] = dispatch_send(actor=actor(w["head"]), kind=DispatchKind.DOCUMENT, title="关于印发预案的通知",
+                                  doc_number="宁政办〔2026〕3号", doc_kind="notice",
+                                  targets=Targets(units=[w["tree"].town]), files=[upload("预案.pdf", PDF)])
+    w["clerk"] = make_account(w["tree"].town, name="公文收文员", role=STAFF)
+    sign_delivery(w)
+    return "prepare"
+
+
+def open_document_file(w):
+    from fenji.core.dispatch import selectors
+    from fenji.core.dispatch.services import dispatch_file_open
+
+    [document] = selectors.dispatch_files(w["dispatch"])
+    dispatch_file_open(actor=actor(w["clerk"]), delivery=_delivery(w), attachment=document)
+
+
+def store_document_files(w):
+    from fenji.core.access.roles import DEPT_HEAD
+    from fenji.core.dispatch.services import dispatch_files_store
+    from fenji.core.files.tests.samples import PDF, upload
+
+    head = make_account(w["tree"].city, name="拟文主任", role=DEPT_HEAD)
+    dispatch_files_store(actor=actor(head), uploads=[upload("正文.pdf", PDF)])
+
+
 def urge_dispatch(w):
     from fenji.core.dispatch.services import dispatch_urge
 

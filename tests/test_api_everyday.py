@@ -14,7 +14,8 @@ NEW_PATHS = {"/api/v1/requests", "/api/v1/requests/mine", "/api/v1/requests/awai
              "/api/v1/requests/{id}/decide", "/api/v1/requests/{id}/withdraw", "/api/v1/dispatch",
              "/api/v1/dispatch/inbox", "/api/v1/dispatch/{id}", "/api/v1/dispatch/{id}/urge",
              "/api/v1/dispatch/deliveries/{id}", "/api/v1/dispatch/deliveries/{id}/sign",
-             "/api/v1/dispatch/deliveries/{id}/reply", "/api/v1/messages", "/api/v1/messages/{id}/read",
+             "/api/v1/dispatch/deliveries/{id}/reply", "/api/v1/dispatch/deliveries/{id}/files/{file_id}",
+             "/api/v1/messages", "/api/v1/messages/{id}/read",
              "/api/v1/messages/read-all", "/api/v1/audit/events", "/api/v1/submissions",
              "/api/v1/submissions/outgoing", "/api/v1/submissions/awaiting-review", "/api/v1/submissions/incoming",
              "/api/v1/submissions/{id}", "/api/v1/submissions/{id}/send", "/api/v1/submissions/{id}/seal",
@@ -214,6 +215,54 @@ def test_drafting_over_the_api_checks_the_input_like_the_page(tree):
     assert post(api(w.county), "/api/v1/submissions", {"kind": "info", "title": "区里的信息", "body": "正文",
                                                       "contact": "李四"}).status_code == 201
     assert api(w.sibling).get("/api/v1/submissions/awaiting-review").status_code == 403  # no seal.apply
+def test_a_document_is_sent_with_its_elements_and_its_file_opened_over_the_api(tree, settings, tmp_path):
+    from fenji.core.dispatch.services import Targets, dispatch_send
+    from fenji.core.files.tests.samples import PDF, upload
+
+    settings.FILES_DIR = tmp_path / "files"
+    head = make_account(tree.city, name="市办主任", role=DEPT_HEAD)
+    clerk = make_account(tree.town, name="街道收文员", role=STAFF)
+    other = make_account(tree.other_town, name="梅园收文员", role=STAFF)
+    elements = {"doc_number": "新政办〔２０２６〕12号", "doc_kind": "notice", "urgency": "extra", "signer": "王区长"}
+    for wrong, field, says in (({"doc_number": "新政办〔2026〕012号"}, "doc_number", "不编虚位"),
+                               ({"doc_number": "新政办(2026)12号"}, "doc_number", "六角括号"),
+                               ({"classification": "秘密"}, "classification", "本网为非涉密网络"),
+                               ({"doc_kind": "汇报"}, "doc_kind", "15 种"),
+                               ({"urgency": "特提"}, "urgency", "紧急程度")):
+        refused = post(api(head), "/api/v1/dispatch", {"kind": "document", "title": "错", "units": [tree.town.pk],
+                                                       **elements, **wrong})
+        assert refused.status_code == 400, refused.content
+        assert refused.json()["error"]["field"] == field and says in refused.json()["error"]["message"]
+    sent = post(api(head), "/api/v1/dispatch", {"kind": "document", "title": "接口下发的公文", "units": [tree.town.pk],
+                                                **elements})
+    assert sent.status_code == 201, sent.content
+    assert sent.json()["elements"] == {"doc_number": "新政办〔2026〕12号", "doc_kind": "notice", "doc_kind_label": "通知",
+                                       "urgency": "extra", "urgency_label": "特急", "signer": "王区长"}
+    # files come from the page (multipart); the API reads them and records the receiving unit's opens
+    from fenji.core.access import policy as access
+
+    dispatch = dispatch_send(actor=access.actor_for(head), kind="document", title="带文件的公文",
+                             targets=Targets(units=[tree.town, tree.other_town]), files=[upload("预案.pdf", PDF)])
+    inbox = api(clerk).get("/api/v1/dispatch/inbox").json()
+    delivery_id = next(item["id"] for item in inbox["items"] if item["dispatch_id"] == dispatch.pk)
+    before = api(clerk).get(f"/api/v1/dispatch/deliveries/{delivery_id}").json()
+    assert before["file_count"] == 1 and before["files"] == []
+    tracking = api(head).get(f"/api/v1/dispatch/{dispatch.pk}").json()
+    [document] = tracking["dispatch"]["files"]
+    assert document["name"] == "预案.pdf" and document["kind"] == "pdf"
+    url = f"/api/v1/dispatch/deliveries/{delivery_id}/files/{document['id']}"
+    unsigned = api(clerk).get(url)
+    assert unsigned.status_code == 400 and "请先签收" in unsigned.json()["error"]["message"]
+    assert api(other).get(url).status_code == 404
+    post(api(clerk), f"/api/v1/dispatch/deliveries/{delivery_id}/sign")
+    assert [f["name"] for f in api(clerk).get(f"/api/v1/dispatch/deliveries/{delivery_id}").json()["files"]] == [
+        "预案.pdf"]
+    download = api(clerk).get(url)
+    assert download.status_code == 200 and b"".join(download.streaming_content) == PDF
+    tracking = api(head).get(f"/api/v1/dispatch/{dispatch.pk}").json()
+    assert tracking["counts"]["opened"] == 1
+    [row] = [d for d in tracking["deliveries"] if d["id"] == delivery_id]
+    assert [(o["account"], o["file_name"], o["times"]) for o in row["file_opens"]] == [("街道收文员", "预案.pdf", 1)]
 
 
 def test_messages_are_the_recipients_own(tree):

@@ -66,6 +66,7 @@ ROW_ROUTES = {
     "GET api:delivery_detail": "elsewhere",
     "POST api:delivery_sign": "elsewhere",
     "POST api:delivery_reply": "elsewhere",
+    "GET api:delivery_file": "elsewhere",
     "GET api:dispatch_tracking": "elsewhere",
     "POST api:dispatch_urge": "elsewhere",
     "POST api:message_read": "elsewhere",

@@ -210,6 +210,10 @@ class TestScope(ScopeMatrix):
                                         "test_reply_attachments_are_served_through_their_delivery",
         "dispatch:mobile_delivery": "src/fenji/core/dispatch/tests/test_views.py::"
                                     "test_the_mobile_delivery_is_the_receiving_units_only",
+        # a dispatch's files: through a delivery (its receiving unit after signing, the sender) or the sender's
+        # tracking; another dispatch's file, another unit, the generic download: 404
+        **{f"dispatch:{name}": "src/fenji/core/dispatch/tests/test_documents.py::test_the_file_is_404_outside_the_delivery"
+           for name in ("file", "delivery_file", "mobile_delivery_file")},
         # a notice is its recipients' (their message is the proof); an activity is offered to the members of its
         # unit (and its subtree when so marked): others get 404 like a missing row
         "community:m_notice": "src/fenji/core/community/tests/test_community.py::"

@@ -1,6 +1,7 @@
-"""End to end in Chromium: the province sends a notice down to 南京市's subtree; the clerk of 新街口街道
-signs for it on the mobile pages within the deadline, the clerk of 梅园新村街道 does not; the tracking
-page shows the laggard as overdue and the bulletin ranks the signer above the laggard.
+"""End to end in Chromium: the province sends a notice (with its 发文字号, 紧急程度 and a PDF) down to 南京市's
+subtree; the clerk of 新街口街道 signs for it on the mobile pages within the deadline and downloads the file,
+the clerk of 梅园新村街道 does not sign; the tracking page shows who opened the file, the laggard as overdue,
+and the bulletin ranks the signer above the laggard.
 """
 
 import re
@@ -10,6 +11,7 @@ from playwright.sync_api import expect
 
 from fenji.core.access.roles import DEPT_HEAD, STAFF
 from fenji.core.dispatch.models import Delivery, Dispatch
+from fenji.core.files.tests.samples import PDF
 from fenji.testing import PASSWORD, make_account
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("transactional_db")]
@@ -45,6 +47,10 @@ def test_notice_down_signed_on_time_by_one_town_and_overdue_at_the_other(live_se
     page.get_by_role("link", name="新建发文").click()
     page.get_by_label("标题").fill(TITLE)
     page.get_by_label("正文").fill("请各单位落实冬季安全生产责任。")
+    page.get_by_label("发文字号").fill("苏政办〔2026〕12号")
+    page.get_by_label("紧急程度").select_option(label="加急")
+    page.get_by_label("公文文件").set_input_files(files=[{"name": "安全生产通知.pdf", "mimeType": "application/pdf",
+                                                        "buffer": PDF}])
     with page.expect_request(lambda r: "/dispatch/units/" in r.url) as picker:
         page.get_by_label("搜索单位").fill("南京")  # htmx swaps in the matching units
     assert "q=" in picker.value.url and "csrfmiddlewaretoken" not in picker.value.url
@@ -57,6 +63,8 @@ def test_notice_down_signed_on_time_by_one_town_and_overdue_at_the_other(live_se
     screenshot(page, "dispatch-new")
     page.get_by_role("button", name="下发").click()
     expect(page.locator("#send-consequence")).to_contain_text("将发送至 4 个单位")
+    expect(page.locator("#confirm-elements")).to_contain_text("苏政办〔2026〕12号")
+    expect(page.locator("#confirm-elements")).to_contain_text("安全生产通知.pdf")
     page.get_by_role("button", name="确认下发").click()
 
     dispatch = Dispatch.objects.unscoped(reason="test").get(title=TITLE)
@@ -77,6 +85,10 @@ def test_notice_down_signed_on_time_by_one_town_and_overdue_at_the_other(live_se
     expect(phone.locator(".m-card", has_text=TITLE)).to_contain_text("按时")
     phone.locator(".m-card", has_text=TITLE).get_by_role("link", name=TITLE).click()
     expect(phone.locator(".dispatch-body")).to_contain_text("冬季安全生产责任")
+    expect(phone.locator("#doc-elements")).to_contain_text("加急")
+    with phone.expect_download() as download:  # the 公文 file, after signing; the sender sees the open
+        phone.get_by_role("link", name="安全生产通知.pdf").click()
+    assert download.value.suggested_filename == "安全生产通知.pdf"
 
     # --- 梅园新村街道 lets the deadline pass ----------------------------------------------------------
     # The live server answers from another thread, so instead of travelling in time (or sleeping ten
@@ -84,10 +96,13 @@ def test_notice_down_signed_on_time_by_one_town_and_overdue_at_the_other(live_se
     Delivery.objects.unscoped(reason="test: the sign deadline has passed").filter(
         dispatch=dispatch, signed_at__isnull=True).update(sign_due_at=dispatch.sent_at)
     laggard_delivery = Delivery.objects.unscoped(reason="test").get(dispatch=dispatch, unit=tree.other_town)
+    signed_delivery = Delivery.objects.unscoped(reason="test").get(dispatch=dispatch, unit=tree.town)
 
     page.reload()
     expect(page.locator('[data-count="signed"]')).to_have_text("1")
     expect(page.locator('[data-count="overdue"]')).to_have_text("3")
+    expect(page.locator('[data-count="opened"]')).to_have_text("1")
+    expect(page.locator(f"#delivery-{signed_delivery.pk} .file-opens")).to_contain_text("新街口收文员")
     row = page.locator(f"#delivery-{laggard_delivery.pk}")
     expect(row).to_contain_text("梅园新村街道")
     expect(row).to_contain_text("已超期")

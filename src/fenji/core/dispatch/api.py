@@ -15,6 +15,7 @@ from fenji.core.api.schemas import ERRORS, Id, InputSchema
 
 from . import permissions as perms
 from . import selectors, services
+from .elements import NOT_CLASSIFIED, DocKind, Urgency
 from .models import DispatchKind, FeedbackKind
 
 router = Router(tags=["通知公文"])
@@ -46,13 +47,58 @@ class DeliveryOut(Schema):
         return delivery.unit.name
 
 
+class FileOut(Schema):
+    id: int
+    name: str = Field(description="文件名")
+    kind: str = Field(description="文件类型（按内容识别）：pdf、ofd、docx")
+    size: int = Field(description="大小（字节）")
+    sm3: str = Field(description="SM3 摘要")
+
+    @staticmethod
+    def resolve_name(attachment):
+        return attachment.original_name
+
+
+class ElementsOut(Schema):
+    """The 公文 elements (all optional; 密级 is never set: the network is non-classified)."""
+
+    doc_number: str = Field(description="发文字号，如 新政办〔2026〕12号")
+    doc_kind: str = Field(description="文种：" + "、".join(f"{v}（{label}）" for v, label in DocKind.choices))
+    doc_kind_label: str
+    urgency: str = Field(description="紧急程度：" + "、".join(f"{v}（{label}）" for v, label in Urgency.choices))
+    urgency_label: str
+    signer: str = Field(description="签发人")
+
+
+def _elements(dispatch) -> dict:
+    return {"doc_number": dispatch.doc_number, "doc_kind": dispatch.doc_kind,
+            "doc_kind_label": dispatch.get_doc_kind_display() if dispatch.doc_kind else "",
+            "urgency": dispatch.urgency, "urgency_label": dispatch.get_urgency_display() if dispatch.urgency else "",
+            "signer": dispatch.signer}
+
+
 class DeliveryDetailOut(DeliveryOut):
     body: str = Field(description="正文（签收后可见）")
     reply_text: str
+    elements: ElementsOut
+    file_count: int = Field(description="公文文件个数（签收前也可见）")
+    files: list[FileOut] = Field(description="公文文件（签收后可见；下载见 GET /dispatch/deliveries/{id}/files/{file_id}）")
 
     @staticmethod
     def resolve_body(delivery):
         return delivery.dispatch.body if delivery.signed_at else ""
+
+    @staticmethod
+    def resolve_elements(delivery):
+        return _elements(delivery.dispatch)
+
+    @staticmethod
+    def resolve_file_count(delivery):
+        return len(selectors.dispatch_files(delivery.dispatch))
+
+    @staticmethod
+    def resolve_files(delivery):
+        return selectors.dispatch_files(delivery.dispatch) if delivery.signed_at else []
 
 
 class DispatchOut(Schema):
@@ -64,20 +110,60 @@ class DispatchOut(Schema):
     sent_at: datetime.datetime
     sign_within_minutes: int
     delivery_count: int
+    elements: ElementsOut
+    files: list[FileOut] = Field(description="公文文件")
 
     @staticmethod
     def resolve_kind_label(dispatch):
         return dispatch.get_kind_display()
 
     @staticmethod
+    def resolve_elements(dispatch):
+        return _elements(dispatch)
+
+    @staticmethod
+    def resolve_files(dispatch):
+        return selectors.dispatch_files(dispatch)
+
+    @staticmethod
     def resolve_unit(dispatch):
         return dispatch.unit.name
 
 
+class FileOpenOut(Schema):
+    file_id: int
+    file_name: str
+    account: str = Field(description="打开人")
+    first_opened_at: datetime.datetime
+    last_opened_at: datetime.datetime
+    times: int = Field(description="打开次数")
+
+    @staticmethod
+    def resolve_file_id(opened):
+        return opened.attachment_id
+
+    @staticmethod
+    def resolve_file_name(opened):
+        return opened.attachment.original_name
+
+    @staticmethod
+    def resolve_account(opened):
+        return opened.account.person.real_name
+
+
+class TrackedDeliveryOut(DeliveryOut):
+    file_opens: list[FileOpenOut] = Field(description="收文单位谁在何时打开（下载）了公文文件")
+
+    @staticmethod
+    def resolve_file_opens(delivery):
+        return getattr(delivery, "opens", [])
+
+
 class TrackingOut(Schema):
     dispatch: DispatchOut
-    counts: dict[str, int] = Field(description="total 收文单位数、signed 已签收、unsigned 未签收、overdue 超期未签收、late 超期签收等")
-    deliveries: list[DeliveryOut]
+    counts: dict[str, int] = Field(description="total 收文单位数、signed 已签收、unsigned 未签收、overdue 超期未签收、"
+                                               "late 超期签收、read 已阅、opened 已打开公文文件等")
+    deliveries: list[TrackedDeliveryOut]
 
 
 class DeliveryPage(Schema):
@@ -94,7 +180,13 @@ class SendIn(InputSchema):
     kind: str = Field(description="、".join(f"{v}（{label}）" for v, label in DispatchKind.choices))
     title: str = Field(max_length=200)
     body: str = Field("", max_length=20000, json_schema_extra={"multiline": True})
-    doc_number: str = Field("", max_length=60)
+    doc_number: str = Field("", max_length=60, description="发文字号：机关代字〔年份〕序号号，如 新政办〔2026〕12号；"
+                                                      "六角括号，序号不编虚位；全角数字按半角保存")
+    doc_kind: str = Field("", description="文种（可不填）：" + "、".join(f"{v}（{label}）" for v, label in DocKind.choices)
+                          + "；报告、请示为上行文，不能下发")
+    urgency: str = Field("", description="紧急程度（可不填）：" + "、".join(f"{v}（{label}）" for v, label in Urgency.choices))
+    signer: str = Field("", max_length=60, description="签发人（上行文必填；下发可不填）")
+    classification: str = Field("", max_length=20, description=f"密级：{NOT_CLASSIFIED}")
     units: list[Id] = Field(default_factory=list, description="发送给这些单位（不含下级）")
     subtrees: list[Id] = Field(default_factory=list, description="发送给这些单位及其全部下级")
     unit_kinds: list[str] = Field(default_factory=list, description="只发给上述范围内这些类型的单位")
@@ -137,12 +229,26 @@ def delivery_reply(request, id: int, payload: ReplyIn):
     return selectors.delivery_get(actor=request.actor, pk=id)
 
 
-@router.post("/dispatch", response={201: DispatchOut, **ERRORS}, summary="发文（下发通知、公文或反馈件）")
+@router.get("/dispatch/deliveries/{int:id}/files/{int:file_id}", response={200: None, **ERRORS},
+            summary="下载公文文件（收文单位须先签收；打开记录供发文单位跟踪）")
+@api_route()
+def delivery_file(request, id: int, file_id: int):
+    from fenji.core.files.views import attachment_response
+
+    delivery = selectors.delivery_get(actor=request.actor, pk=id)
+    attachment = selectors.dispatch_file(delivery.dispatch, file_id)
+    services.dispatch_file_open(actor=request.actor, delivery=delivery, attachment=attachment)
+    return attachment_response(attachment)
+
+
+@router.post("/dispatch", response={201: DispatchOut, **ERRORS},
+             summary="发文（下发通知、公文或反馈件；公文文件请在页面上传）")
 @api_route(action=perms.DISPATCH_SEND)
 def dispatch_send(request, payload: SendIn):
     dispatch = services.dispatch_send(
         actor=request.actor, kind=payload.kind, title=payload.title, body=payload.body,
-        doc_number=payload.doc_number, feedback_kind=payload.feedback_kind, reply_days=payload.reply_days,
+        doc_number=payload.doc_number, doc_kind=payload.doc_kind, urgency=payload.urgency, signer=payload.signer,
+        classification=payload.classification, feedback_kind=payload.feedback_kind, reply_days=payload.reply_days,
         sign_within_minutes=payload.sign_within_minutes,
         targets=services.Targets(units=payload.units, subtrees=payload.subtrees, kinds=payload.unit_kinds))
     return Status(201, dispatch)
@@ -153,6 +259,9 @@ def dispatch_send(request, payload: SendIn):
 def dispatch_tracking(request, id: int):
     dispatch = selectors.dispatch_get(actor=request.actor, pk=id)
     deliveries = list(selectors.delivery_list_for_dispatch(dispatch).select_related("unit", "dispatch__unit")[:2000])
+    opens = selectors.delivery_file_opens([d.pk for d in deliveries])
+    for delivery in deliveries:
+        delivery.opens = opens.get(delivery.pk, [])
     return {"dispatch": dispatch, "counts": selectors.dispatch_tracking_counts(dispatch), "deliveries": deliveries}
 
 

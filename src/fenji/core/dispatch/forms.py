@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from fenji.core.kernel.forms import Form
 from fenji.core.org.kinds import kind_choices, kind_level
 
+from .elements import DocKind, ElementError, Urgency, elements_check
 from .models import DispatchKind, FeedbackKind
 
 KIND_CHOICES = [(DispatchKind.NOTICE, _("通知")), (DispatchKind.MEETING, _("会议通知")),
@@ -28,8 +29,16 @@ class DispatchForm(Form):
     kind = forms.ChoiceField(label=_("类别"), choices=KIND_CHOICES, initial=DispatchKind.NOTICE)
     feedback_kind = forms.ChoiceField(label=_("反馈件类型"), choices=FEEDBACK_CHOICES, required=False)
     title = forms.CharField(label=_("标题"), max_length=200)
-    doc_number = forms.CharField(label=_("文号"), max_length=60, required=False,
-                                 help_text=_("如：苏办〔2026〕12号，可不填"))
+    doc_number = forms.CharField(label=_("发文字号"), max_length=60, required=False,
+                                 help_text=_("机关代字〔年份〕序号号，如：新政办〔2026〕12号；用六角括号，序号不编虚位；可不填"))
+    doc_kind = forms.ChoiceField(label=_("文种"), required=False,
+                                 choices=[("", _("（不标注）"))] + list(DocKind.choices))
+    urgency = forms.ChoiceField(label=_("紧急程度"), required=False,
+                                choices=[("", _("（不标注）"))] + list(Urgency.choices))
+    signer = forms.CharField(label=_("签发人"), max_length=60, required=False,
+                             help_text=_("上行文必须标注；下发的文件可不填"))
+    classification = forms.CharField(label=_("密级"), max_length=20, required=False,
+                                     help_text=_("本网为非涉密网络，密级必须为空，涉密公文不得在本网传输"))
     body = forms.CharField(label=_("正文"), required=False, widget=forms.Textarea(attrs={"rows": 8}))
     sign_within_minutes = forms.IntegerField(label=_("签收时限（分钟）"), required=False, min_value=1,
                                              max_value=60 * 24 * 30,
@@ -38,6 +47,19 @@ class DispatchForm(Form):
                                     help_text=_("仅反馈件；不填为5个工作日"))
     kinds = forms.MultipleChoiceField(label=_("只发给以下类型的单位（勾选“含下级”时适用）"), required=False,
                                       choices=unit_kind_choices, widget=forms.CheckboxSelectMultiple)
+
+    def clean(self):
+        """The 公文 elements, checked at the edge by the same rules as the service."""
+        cleaned = super().clean()
+        try:
+            elements = elements_check(doc_number=cleaned.get("doc_number", ""), doc_kind=cleaned.get("doc_kind", ""),
+                                      urgency=cleaned.get("urgency", ""), signer=cleaned.get("signer", ""),
+                                      classification=cleaned.get("classification", ""))
+        except ElementError as error:
+            self.add_error(error.field if error.field in self.fields else None, error.message)
+        else:
+            cleaned.update(doc_number=elements.doc_number, signer=elements.signer)
+        return cleaned
 
 
 class DeliveryFilterForm(Form):

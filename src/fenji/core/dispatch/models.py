@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 from fenji.core.kernel.models import OrgOwned
 
+from .elements import DocKind, Urgency
+
 
 class DispatchKind(models.TextChoices):
     NOTICE = "notice", _("通知")
@@ -36,7 +38,14 @@ class Dispatch(OrgOwned):
                                      verbose_name="反馈件类型")
     title = models.CharField(max_length=200, verbose_name="标题")
     body = models.TextField(blank=True, verbose_name="正文")
-    doc_number = models.CharField(max_length=60, blank=True, verbose_name="文号")
+    doc_number = models.CharField(max_length=60, blank=True, verbose_name="发文字号")
+    # The 公文 elements (``elements``): optional on every kind, so rows sent before them stay valid.
+    # No 密级 column: this network is non-classified and refuses any value.
+    doc_kind = models.CharField(max_length=16, choices=DocKind.choices, blank=True, default="", verbose_name="文种")
+    urgency = models.CharField(max_length=8, choices=Urgency.choices, blank=True, default="",
+                               verbose_name="紧急程度")
+    signer = models.CharField(max_length=60, blank=True, default="", verbose_name="签发人")
+    files = models.ManyToManyField("files.Attachment", blank=True, related_name="+", verbose_name="公文文件")
     sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                 related_name="+", verbose_name="发文人")
     sent_at = models.DateTimeField(default=timezone.now, verbose_name="发文时间")
@@ -136,3 +145,29 @@ class Delivery(OrgOwned):
         if self.awaiting_reply:
             return timezone.now() > self.reply_due_at
         return self.replied_at is not None and self.replied_at > self.reply_due_at
+
+
+class FileOpen(OrgOwned):
+    """Who of a receiving unit (``unit``) opened (downloaded) which file of a dispatch: one row per
+    delivery, file and account, with the first and last time and how often. The sender's tracking
+    reads it; the receiving unit's downloads write it."""
+
+    delivery = models.ForeignKey(Delivery, on_delete=models.PROTECT, related_name="file_opens", db_index=False,
+                                 verbose_name="收文")
+    attachment = models.ForeignKey("files.Attachment", on_delete=models.PROTECT, related_name="+",
+                                   verbose_name="文件")
+    account = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                verbose_name="打开人")
+    first_opened_at = models.DateTimeField(verbose_name="首次打开时间")
+    last_opened_at = models.DateTimeField(verbose_name="最近打开时间")
+    times = models.PositiveIntegerField(default=1, verbose_name="打开次数")
+
+    class Meta:
+        verbose_name = "公文文件打开记录"
+        verbose_name_plural = "公文文件打开记录"
+        constraints = [models.UniqueConstraint(fields=["delivery", "attachment", "account"],
+                                               name="dispatch_file_open_once")]
+        indexes = [models.Index(fields=["unit_path", "id"], name="dispatch_fileopen_path_id")]
+
+    def __str__(self):
+        return f"{self.delivery_id} {self.attachment_id} {self.account_id}"

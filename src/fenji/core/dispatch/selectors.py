@@ -5,7 +5,7 @@ bulletin (通报) ranking receiving units by timeliness. Outside the actor's rea
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from fenji.core.access import policy
@@ -14,7 +14,7 @@ from fenji.core.kernel.pagination import Page, keyset_page
 from fenji.core.kernel.paths import subtree_q
 
 from . import permissions as perms
-from .models import Delivery, Dispatch, ReviewState
+from .models import Delivery, Dispatch, FileOpen, ReviewState
 
 STATUSES = {
     "signed": "已签收",
@@ -81,6 +81,8 @@ def dispatch_tracking_counts(dispatch: Dispatch, now=None) -> dict:
     counts = (Delivery.objects.unscoped(reason="the deliveries of a dispatch already shown to the actor")
               .filter(dispatch=dispatch)
               .aggregate(total=Count("id"), read=Count("id", filter=Q(read_at__isnull=False)),
+                         opened=Count("id", filter=Q(Exists(FileOpen.objects.unscoped(reason="counted per delivery")
+                                                            .filter(delivery_id=OuterRef("pk"))))),
                          **{name: Count("id", filter=delivery_status_q(name, now)) for name in names}))
     return counts
 
@@ -156,6 +158,42 @@ def delivery_reply_attachment(delivery: Delivery, attachment_pk: int):
     if not found:
         raise NotVisible("附件不存在")
     return found[0]
+
+
+# --- 公文文件 ---------------------------------------------------------------------------------------
+
+
+def dispatch_files(dispatch: Dispatch) -> list:
+    """The files of a dispatch (already shown to the actor), in the order they were attached."""
+    from fenji.core.files.selectors import attachment_list_unchecked
+
+    ids = list(Dispatch.files.through.objects.filter(dispatch_id=dispatch.pk).order_by("id")
+               .values_list("attachment_id", flat=True))
+    return attachment_list_unchecked(ids) if ids else []
+
+
+def dispatch_file(dispatch: Dispatch, attachment_pk: int):
+    """One file of ``dispatch`` (already shown to the actor); any other id answers ``NotVisible``,
+    exactly like a missing file."""
+    from fenji.core.files.selectors import attachment_list_unchecked
+
+    linked = Dispatch.files.through.objects.filter(dispatch_id=dispatch.pk, attachment_id=attachment_pk).exists()
+    found = attachment_list_unchecked([attachment_pk]) if linked else []
+    if not found:
+        raise NotVisible("文件不存在")
+    return found[0]
+
+
+def delivery_file_opens(delivery_ids) -> dict[int, list[FileOpen]]:
+    """Who opened the files, per delivery (deliveries already shown to the actor), first opener first:
+    one query for a page of deliveries."""
+    rows = (FileOpen.objects.unscoped(reason="the opens of deliveries already shown to the actor")
+            .filter(delivery_id__in=list(delivery_ids)).select_related("account__person", "attachment")
+            .order_by("delivery_id", "first_opened_at", "id"))
+    opens: dict[int, list[FileOpen]] = {}
+    for row in rows:
+        opens.setdefault(row.delivery_id, []).append(row)
+    return opens
 
 
 # --- 通报 ------------------------------------------------------------------------------------------

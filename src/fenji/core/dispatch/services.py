@@ -28,8 +28,9 @@ from fenji.core.org.models import Unit, UnitStatus
 
 from . import permissions as perms
 from .alerts import arrival_alert
+from .elements import ElementError, elements_check
 from .handlers import handlers_by_unit
-from .models import Delivery, Dispatch, DispatchKind, FeedbackKind, ReviewState
+from .models import Delivery, Dispatch, DispatchKind, FeedbackKind, FileOpen, ReviewState
 
 # Minutes to sign for, per kind (seed 001 §8: notices within 10 minutes); settings.DISPATCH_SIGN_MINUTES
 # overrides single entries.
@@ -38,6 +39,7 @@ SIGN_MINUTES = {DispatchKind.NOTICE: 10, DispatchKind.MEETING: 10, DispatchKind.
 DEFAULT_REPLY_DAYS = 5
 TITLE_MAX = 200
 REASON_MAX = 500
+FILES_MAX = 10
 
 
 def sign_minutes(kind: str) -> int:
@@ -143,14 +145,90 @@ def _sending_unit(actor, unit) -> Unit:
     return Unit.objects.get(pk=actor.unit_id)
 
 
+def document_elements(**values):
+    """The 公文 elements checked (``elements.elements_check``), a refusal as a ``DomainError`` on its field."""
+    try:
+        return elements_check(**values)
+    except ElementError as error:
+        raise DomainError(error.message, field=error.field) from None
+
+
+def document_file_kinds():
+    from fenji.core.files.models import FileKind
+
+    return {FileKind.PDF, FileKind.OFD, FileKind.DOCX}
+
+
+DOCUMENT_FILE_LABEL = "PDF、OFD 或 Word（docx）"
+
+
+def _document_files_check(uploads) -> None:
+    """Every upload checked before any is stored: one refusal leaves nothing of the others behind."""
+    from fenji.core.files.services import attachment_check
+
+    for upload in uploads:
+        attachment_check(upload=upload, kinds=document_file_kinds(), kinds_label=DOCUMENT_FILE_LABEL)
+
+
+def document_file_store(*, actor, unit, upload):
+    """One 公文 file stored for the sending ``unit`` through ``fenji.core.files`` (content checked against
+    its extension, size limit, PDF/OFD/Word only): a refusal stores nothing."""
+    from fenji.core.files.services import attachment_store
+
+    return attachment_store(actor=actor, unit=unit, upload=upload, kinds=document_file_kinds(),
+                            kinds_label=DOCUMENT_FILE_LABEL)
+
+
+@service
+def dispatch_files_store(*, actor, uploads, unit=None) -> list:
+    """公文 files stored ahead of the send (the send form's confirmation step carries them over): all of
+    them or, on the first refusal, none."""
+    sender = _sending_unit(actor, unit)
+    policy.require(actor, perms.DISPATCH_SEND, sender.path)
+    uploads = list(uploads or ())
+    if len(uploads) > FILES_MAX:
+        raise DomainError(f"公文文件最多 {FILES_MAX} 个", field="files")
+    _document_files_check(uploads)
+    return [document_file_store(actor=actor, unit=sender, upload=upload) for upload in uploads]
+
+
+def _document_files(actor, sender: Unit, files) -> list:
+    """Uploads are stored now; attachments already stored (the send form stores them at its confirmation
+    step) must be the actor's own uploads for the sending unit, of a 公文 kind."""
+    from fenji.core.files.models import Attachment
+
+    files = list(files or ())
+    if len(files) > FILES_MAX:
+        raise DomainError(f"公文文件最多 {FILES_MAX} 个", field="files")
+    _document_files_check([item for item in files if not isinstance(item, Attachment | int)])
+    stored = []
+    for item in files:
+        if isinstance(item, Attachment | int):
+            pk = item.pk if isinstance(item, Attachment) else item
+            found = (Attachment.objects.unscoped(reason="checked below: the actor's own upload for the sender")
+                     .filter(pk=pk, unit_id=sender.pk, uploaded_by_id=actor.account_id,
+                             kind__in=document_file_kinds()).first())
+            if found is None:
+                raise DomainError("公文文件不存在，请重新上传", field="files")
+            stored.append(found)
+        else:
+            stored.append(document_file_store(actor=actor, unit=sender, upload=item))
+    return list({a.pk: a for a in stored}.values())
+
+
 @service
 def dispatch_send(*, actor, kind: str, title: str, targets: Targets, body: str = "", doc_number: str = "",
                   feedback_kind: str = "", reply_days: int | None = None, sign_within_minutes: int | None = None,
-                  unit=None) -> Dispatch:
+                  doc_kind: str = "", urgency: str = "", signer: str = "", classification: str = "",
+                  files=(), unit=None) -> Dispatch:
     """Send a notice, meeting notice, document or feedback item from ``unit`` (the actor's own unit by
-    default) to ``targets``; every target must lie within the actor's sending scope."""
+    default) to ``targets``; every target must lie within the actor's sending scope. The 公文 elements
+    (发文字号, 文种, 紧急程度, 签发人; 密级 always refused) are optional on every kind; ``files`` are
+    uploads (stored here, checked) or the actor's attachments already stored for the sending unit."""
     sender = _sending_unit(actor, unit)
     policy.require(actor, perms.DISPATCH_SEND, sender.path)
+    elements = document_elements(doc_number=doc_number, doc_kind=doc_kind, urgency=urgency, signer=signer,
+                                 classification=classification)
     if kind not in DispatchKind.values:
         raise DomainError(f"未知的发文类别：{kind}", field="kind")
     title = (title or "").strip()
@@ -177,13 +255,19 @@ def dispatch_send(*, actor, kind: str, title: str, targets: Targets, body: str =
     if unknown:
         raise DomainError(f"未知的单位类型：{unknown[0]}", field="targets")
 
+    stored = _document_files(actor, sender, files)
+
     now = timezone.now()
     dispatch = Dispatch.objects.create(
         unit=sender, unit_path=sender.path, kind=kind, feedback_kind=feedback_kind, title=title,
-        body=(body or "").strip(), doc_number=(doc_number or "").strip()[:60], sent_by_id=actor.account_id,
+        body=(body or "").strip(), doc_number=elements.doc_number, doc_kind=elements.doc_kind,
+        urgency=elements.urgency, signer=elements.signer, sent_by_id=actor.account_id,
         sent_at=now, sign_within_minutes=minutes, reply_days=reply_days,
         targets=_describe(units, subtrees, kinds),
     )
+    if stored:  # through the link table: the attachments' own manager is fail-closed
+        links = Dispatch.files.through.objects
+        links.bulk_create([links.model(dispatch_id=dispatch.pk, attachment_id=a.pk) for a in stored])
     reply_due = deadline(now, reply_days, provisional_ok=True) if reply_days else None
     count = _fan_out(dispatch, _target_q(actor, units, subtrees, kinds), sign_due=add_minutes(now, minutes),
                      reply_due=reply_due)
@@ -192,7 +276,9 @@ def dispatch_send(*, actor, kind: str, title: str, targets: Targets, body: str =
     Dispatch.objects.unscoped(reason="the row just created").filter(pk=dispatch.pk).update(delivery_count=count)
     dispatch.delivery_count = count
     audit_record(actor=actor, action=perms.DISPATCH_SEND, target=dispatch,
-                 details={"kind": kind, "title": title, "deliveries": count, "targets": dispatch.targets})
+                 details={"kind": kind, "title": title, "deliveries": count, "targets": dispatch.targets,
+                          "doc_number": elements.doc_number, "doc_kind": elements.doc_kind,
+                          "files": [{"id": a.pk, "name": a.original_name, "sm3": a.sm3} for a in stored]})
     arrival_alert(dispatch)
     return dispatch
 
@@ -283,6 +369,37 @@ def delivery_read(*, actor, delivery: Delivery) -> Delivery:
         audit_record(actor=actor, action=perms.DELIVERY_HANDLE, target=delivery,
                      details={"op": "read", "dispatch": delivery.dispatch_id})
     return delivery
+
+
+@service
+def dispatch_file_open(*, actor, delivery: Delivery, attachment) -> FileOpen | None:
+    """A file of the dispatch opened (downloaded) through ``delivery``. A handler of the receiving unit
+    must have signed first; the open is recorded per delivery, file and account (first and last time,
+    count) and counts as reading the document. The sending side opens without a record."""
+    if not may_handle(actor, delivery):
+        if may_review(actor, delivery):
+            return None
+        _require_handler(actor, delivery)
+    delivery = _locked(delivery)
+    if delivery.signed_at is None:
+        raise DomainError("请先签收，再查看公文文件")
+    now = timezone.now()
+    opened = (FileOpen.objects.unscoped(reason="the delivery's own open records").select_for_update()
+              .filter(delivery=delivery, attachment_id=attachment.pk, account_id=actor.account_id).first())
+    if opened is None:
+        opened = FileOpen.objects.create(unit_id=delivery.unit_id, unit_path=delivery.unit_path, delivery=delivery,
+                                         attachment_id=attachment.pk, account_id=actor.account_id,
+                                         first_opened_at=now, last_opened_at=now)
+    else:
+        opened.last_opened_at, opened.times = now, opened.times + 1
+        opened.save(update_fields=["last_opened_at", "times"])
+    if delivery.read_at is None:
+        delivery.read_at, delivery.read_by_id = now, actor.account_id
+        delivery.save(update_fields=["read_at", "read_by"])
+    audit_record(actor=actor, action=perms.DELIVERY_HANDLE, target=delivery,
+                 details={"op": "open_file", "dispatch": delivery.dispatch_id, "file": attachment.pk,
+                          "name": attachment.original_name, "times": opened.times})
+    return opened
 
 
 def _attachments_store(*, actor, delivery: Delivery, attachments) -> list:

@@ -15,6 +15,9 @@ urlpatterns = [
     path("dispatch/deliveries/<int:pk>/", views.delivery_detail, name="delivery"),
     path("dispatch/deliveries/<int:pk>/attachments/<int:attachment_pk>/", views.delivery_attachment,
          name="delivery_attachment"),
+    path("dispatch/<int:pk>/files/<int:file_pk>/", views.dispatch_file, name="file"),
+    path("dispatch/deliveries/<int:pk>/files/<int:file_pk>/", views.delivery_file, name="delivery_file"),
     path("m/dispatch/", views.mobile_inbox, name="mobile_inbox"),
     path("m/dispatch/<int:pk>/", views.mobile_delivery, name="mobile_delivery"),
+    path("m/dispatch/<int:pk>/files/<int:file_pk>/", views.mobile_delivery_file, name="mobile_delivery_file"),
 ]

@@ -92,26 +92,32 @@ def dispatch_new(request):
         initial["kinds"] = request.GET.getlist("kinds")
     form = DispatchForm(request.POST or None, initial=initial)
     units, units_checked, subtrees_checked, text = _picker_units(request, data)
-    preview = None
+    preview, files = None, []
+    if request.method == "POST":
+        files = _posted_files(request)
     if request.method == "POST" and form.is_valid():
         cleaned = form.cleaned_data
         targets = services.Targets(units=sorted(units_checked - subtrees_checked), subtrees=sorted(subtrees_checked),
                                    kinds=cleaned["kinds"])
+        elements = {name: cleaned[name] for name in ("doc_number", "doc_kind", "urgency", "signer", "classification")}
         try:
             if request.POST.get("confirmed") != "1":  # first the consequence, then the send
                 preview = services.dispatch_send_preview(actor=actor, targets=targets)
                 if preview.count == 0:
                     preview = None
                     raise DomainError("发送范围内没有可接收的单位（本单位、已撤销的单位不接收）", field="targets")
+                # the files are checked and stored now, carried to the confirmation by their ids
+                files += services.dispatch_files_store(actor=actor, uploads=request.FILES.getlist("files"))
                 raise _Confirm
             dispatch = services.dispatch_send(
                 actor=actor, kind=cleaned["kind"], title=cleaned["title"], body=cleaned["body"],
-                doc_number=cleaned["doc_number"], feedback_kind=cleaned["feedback_kind"],
-                reply_days=cleaned["reply_days"], sign_within_minutes=cleaned["sign_within_minutes"],
-                targets=targets)
+                feedback_kind=cleaned["feedback_kind"], reply_days=cleaned["reply_days"],
+                sign_within_minutes=cleaned["sign_within_minutes"], targets=targets,
+                files=[*files, *request.FILES.getlist("files")], **elements)
         except _Confirm:
             pass
         except DomainError as error:
+            preview = None
             add_domain_error(form, error)
         else:
             messages.success(request, _("已下发“%(title)s”，共 %(n)s 个收文单位") % {
@@ -119,8 +125,23 @@ def dispatch_new(request):
             return redirect("dispatch:detail", pk=dispatch.pk)
     return render(request, "dispatch/new.html", {
         "form": form, "candidates": units, "units_checked": units_checked, "subtrees_checked": subtrees_checked,
-        "q": text, "sender": request.user.unit, "preview": preview,
+        "q": text, "sender": request.user.unit, "preview": preview, "files": files,
+        "file_label": services.DOCUMENT_FILE_LABEL,
     })
+
+
+def _posted_files(request) -> list:
+    """The files stored at the confirmation step (their ids posted back): the actor's own uploads for its
+    unit only; any other id is dropped."""
+    from fenji.core.files.models import Attachment
+
+    ids = parse_ids(request.POST.getlist("file_ids"))[:services.FILES_MAX]
+    if not ids or request.actor.unit_id is None:
+        return []
+    rows = (Attachment.objects.unscoped(reason="the actor's own uploads, checked by the filter")
+            .filter(pk__in=ids, unit_id=request.actor.unit_id, uploaded_by_id=request.actor.account_id)
+            .order_by("id"))
+    return list(rows)
 
 
 # --- 跟踪 ------------------------------------------------------------------------------------------
@@ -172,8 +193,12 @@ def dispatch_detail(request, pk):
             form.fields["within"].widget.choices += [(within.pk, within.name)]
     rows = selectors.delivery_list_for_dispatch(dispatch, status=data.get("status", ""), within=within)
     page = selectors.delivery_page(rows, **paging(request))
+    opens = selectors.delivery_file_opens([d.pk for d in page.rows])
+    for row in page.rows:
+        row.opens = opens.get(row.pk, [])
     return render(request, "dispatch/detail.html", {
         "dispatch": dispatch, "counts": selectors.dispatch_tracking_counts(dispatch), "form": form, "page": page,
+        "files": selectors.dispatch_files(dispatch),
         "query": query_without(request, "after"), "first_page": not request.GET.get("after"),
         "now": timezone.now(),
     })
@@ -252,6 +277,9 @@ def _delivery_page(request, pk, *, template, mobile=False):
         "may_review": reviewer and delivery.review_state == ReviewState.PENDING,
         "reply_form": reply_form, "return_form": return_form,
         "attachments": selectors.delivery_reply_attachments(delivery),
+        "files": selectors.dispatch_files(delivery.dispatch),
+        "opens": selectors.delivery_file_opens([delivery.pk]).get(delivery.pk, []) if reviewer else [],
+        "mobile": mobile,
     })
 
 
@@ -269,6 +297,43 @@ def delivery_attachment(request, pk, attachment_pk):
 
     delivery = selectors.delivery_get(actor=request.actor, pk=pk)
     return attachment_response(selectors.delivery_reply_attachment(delivery, attachment_pk))
+
+
+@requires(perms.DISPATCH_SEND)
+def dispatch_file(request, pk, file_pk):
+    """A file of a dispatch, for whoever may send from the sending unit (no open is recorded)."""
+    from fenji.core.files.views import attachment_response
+
+    dispatch = selectors.dispatch_get(actor=request.actor, pk=pk)
+    return attachment_response(selectors.dispatch_file(dispatch, file_pk))
+
+
+def _delivery_file(request, pk, file_pk, *, back):
+    """A file of the dispatch through one delivery: the receiving unit's handlers after signing (the open
+    is recorded for the sender's tracking), the sending side at any time; 404 to anyone else."""
+    from fenji.core.files.views import attachment_response
+
+    delivery = selectors.delivery_get(actor=request.actor, pk=pk)
+    attachment = selectors.dispatch_file(delivery.dispatch, file_pk)
+    try:
+        services.dispatch_file_open(actor=request.actor, delivery=delivery, attachment=attachment)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect(back, pk=pk)
+    return attachment_response(attachment)
+
+
+@signed_in
+def delivery_file(request, pk, file_pk):
+    return _delivery_file(request, pk, file_pk, back="dispatch:delivery")
+
+
+@requires(perms.DELIVERY_HANDLE, channel="mobile")
+def mobile_delivery_file(request, pk, file_pk):
+    delivery = selectors.delivery_get(actor=request.actor, pk=pk)
+    if not services.may_handle(request.actor, delivery):
+        raise NotVisible()
+    return _delivery_file(request, pk, file_pk, back="dispatch:mobile_delivery")
 
 
 # --- 移动端 ----------------------------------------------------------------------------------------

@@ -39,11 +39,9 @@ def _chunks(upload):
             yield chunk
 
 
-@service
-def attachment_store(*, actor, unit, upload) -> Attachment:
-    """Store ``upload`` (a Django ``UploadedFile`` or any object with ``name`` and ``read``) for ``unit``."""
-    policy.require(actor, perms.ATTACHMENT_UPLOAD, unit.path)
-    name = sanitize_name(getattr(upload, "name", "") or "")
+def _checked(upload, name: str, kinds, kinds_label: str):
+    """The upload written to a temporary file and checked (size, content, extension, ``kinds``): the
+    written temp and what it is, or the refusal with the temp removed."""
     declared = getattr(upload, "size", None)
     if declared is not None and declared > max_bytes():
         raise FileTooLarge()
@@ -57,9 +55,30 @@ def attachment_store(*, actor, unit, upload) -> Attachment:
     try:
         detected = detect(written.temp)
         check_extension(name, detected.kind)
+        if kinds is not None and detected.kind not in kinds:
+            raise UploadRefused(f"此处仅接受 {kinds_label or '、'.join(str(k.label) for k in kinds)} 文件，"
+                                f"“{name}”是 {detected.kind.label}", code="kind_not_allowed")
     except DomainError:
         written.temp.unlink(missing_ok=True)
         raise
+    return written, detected
+
+
+def attachment_check(*, upload, kinds=None, kinds_label: str = "") -> None:
+    """Every check of ``attachment_store`` and nothing stored: callers storing several files check them all
+    first, so that one refusal leaves no bytes of the others behind."""
+    written, _detected = _checked(upload, sanitize_name(getattr(upload, "name", "") or ""), kinds, kinds_label)
+    written.temp.unlink(missing_ok=True)
+
+
+@service
+def attachment_store(*, actor, unit, upload, kinds=None, kinds_label: str = "") -> Attachment:
+    """Store ``upload`` (a Django ``UploadedFile`` or any object with ``name`` and ``read``) for ``unit``.
+    ``kinds`` narrows the whitelist for one use (e.g. a 公文 is PDF, OFD or Word only), checked on the
+    content before anything is stored; ``kinds_label`` names them in the refusal."""
+    policy.require(actor, perms.ATTACHMENT_UPLOAD, unit.path)
+    name = sanitize_name(getattr(upload, "name", "") or "")
+    written, detected = _checked(upload, name, kinds, kinds_label)
     key = storage.commit_file(written)
     attachment = Attachment.objects.create(
         unit=unit, unit_path=unit.path, original_name=name, size=written.size, sha256=written.sha256,

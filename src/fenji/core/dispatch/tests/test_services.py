@@ -285,8 +285,8 @@ def test_the_tracking_counts_come_from_one_query(tree, people, django_assert_num
     with time_machine.travel(at(2026, 11, 2, 10, 30), tick=False):
         with django_assert_num_queries(1):
             counts = selectors.dispatch_tracking_counts(dispatch)
-    assert counts == {"total": 5, "read": 0, "signed": 3, "unsigned": 2, "overdue": 2, "late": 0, "replied": 2,
-                      "unreplied": 3, "pending": 1, "accepted": 0, "returned": 1}
+    assert counts == {"total": 5, "read": 0, "opened": 0, "signed": 3, "unsigned": 2, "overdue": 2, "late": 0,
+                      "replied": 2, "unreplied": 3, "pending": 1, "accepted": 0, "returned": 1}
 
 
 def test_the_delivery_list_filters_by_status_and_subtree(tree, people):
