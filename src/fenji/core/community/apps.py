@@ -11,4 +11,11 @@ class CommunityConfig(AppConfig):
     verbose_name = "成员服务"
 
     def ready(self):
+        from django.utils.translation import gettext_lazy as _
+
+        from fenji.core.web import nav
+
         from . import permissions  # noqa: F401  (actions, menu entries, tiles, to-dos)
+
+        # Every console user may write about the system (C8.4): beside 个人信息, not in a group.
+        nav.register(_("提意见建议"), "community:opinion_new", order=91)

@@ -26,8 +26,7 @@ register(Module(
     menu=(MenuEntry(_("通知公告"), "community:notices", NOTICE_SEND, order=26),
           MenuEntry(_("成员活动"), "community:activities", ACTIVITY_MANAGE, order=27),
           MenuEntry(_("意见反馈"), "community:feedback", FEEDBACK_HANDLE, order=28),
-          MenuEntry(_("系统意见建议"), "community:opinions", OPINION_HANDLE, order=95, group="system"),
-          MenuEntry(_("提意见建议"), "community:opinion_new", None, order=96, group="system")),
+          MenuEntry(_("系统意见建议"), "community:opinions", OPINION_HANDLE, order=95, group="system")),
     # For every signed-in person: members and elders hold no grant.
     mobile_tiles=(MenuEntry(_("通知公告"), "community:m_notices", None, order=20),
                   MenuEntry(_("活动"), "community:m_activities", None, order=21),

@@ -33,11 +33,11 @@ def labels(client, path="/"):
 
 def test_the_menu_follows_grants_made_and_revoked_between_requests(tree, plain, viewer_role, login):
     client = login(plain)
-    assert labels(client) == ["首页", "个人信息"]
+    assert labels(client) == ["首页", "个人信息", "提意见建议"]
     grant = grant_create(actor=policy.SYSTEM, account=plain, role=viewer_role.code, unit=tree.city)
-    assert labels(client) == ["首页", "统计概览", "组织机构", "账号管理", "账户台账", "个人信息"]  # the next request
+    assert labels(client) == ["首页", "统计概览", "组织机构", "账号管理", "账户台账", "个人信息", "提意见建议"]
     grant_revoke(actor=policy.SYSTEM, grant=grant, reason="调离")
-    assert labels(client) == ["首页", "个人信息"]
+    assert labels(client) == ["首页", "个人信息", "提意见建议"]
 
 
 def test_the_menu_marks_the_longest_matching_entry_and_speaks_the_chosen_language(tree, plain, viewer_role,
@@ -48,7 +48,8 @@ def test_the_menu_marks_the_longest_matching_entry_and_speaks_the_chosen_languag
         '<a href="/" class="active" aria-current="page">首页</a><a href="/dashboard/">统计概览</a>'
         '<details class="nav-group" data-group="org" open><summary>组织与账号</summary>'
         '<a href="/org/units/">组织机构</a><a href="/people/accounts/">账号管理</a>'
-        '<a href="/ledgers/accounts/">账户台账</a></details><a href="/profile/">个人信息</a>')
+        '<a href="/ledgers/accounts/">账户台账</a></details><a href="/profile/">个人信息</a>'
+        '<a href="/community/opinions/mine/">提意见建议</a>')
     on_accounts = sidebar(client.get(f"/people/accounts/?unit={tree.city.pk}"))
     assert '<a href="/">首页</a>' in on_accounts  # "/" is active on the home page only
     assert '<a href="/people/accounts/" class="active" aria-current="page">账号管理</a>' in on_accounts
