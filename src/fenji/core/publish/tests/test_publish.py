@@ -176,7 +176,12 @@ def test_another_units_manager_cannot_reach_the_column_or_post(tree, office, log
                                public=True)
     with pytest.raises(AccessDenied):
         services.post_review(actor=actor(office.other_head), post=post, approve=True)
-    assert login(office.colleague).get(f"/publish/posts/{draft(office).pk}/").status_code == 404  # a draft is its drafter's
+    mine = draft(office)
+    assert client.get(f"/publish/posts/{mine.pk}/edit/").status_code == 404
+    colleague = login(office.colleague)
+    assert colleague.get(f"/publish/posts/{mine.pk}/").status_code == 404  # a draft is its drafter's
+    assert colleague.get(f"/publish/posts/{mine.pk}/edit/").status_code == 404
+    assert login(office.clerk).get(f"/publish/posts/{mine.pk}/edit/").status_code == 200
 
 
 def test_the_review_is_on_the_reviewers_todo_list_and_done_on_the_page(tree, office, login):
@@ -282,3 +287,34 @@ def test_levels_are_configurable_per_column(tree, office):
 
 def test_the_system_publishes_as_itself(tree, office):
     assert services.post_publish_due() == 0 and policy.SYSTEM.account_id is None
+
+
+def test_attachments_are_served_through_their_post(tree, office, login):
+    post = services.post_save(actor=actor(office.clerk), column=office.column, title="图片新闻", body="正文",
+                              uploads=[SimpleUploadedFile("photo.png", PNG)])
+    [attachment] = selectors.post_attachments(post)
+    own = login(office.clerk)
+    assert own.get(f"/publish/posts/{post.pk}/files/{attachment.pk}/").status_code == 200
+    assert own.get(f"/publish/posts/{post.pk}/files/{attachment.pk + 1}/").status_code == 404
+    assert Client().get(f"/public/posts/{post.pk}/files/{attachment.pk}/").status_code == 404  # not yet published
+    post = through_review(office, post)
+    assert login(office.other_head).get(f"/publish/posts/{post.pk}/files/{attachment.pk}/").status_code == 404
+    public = Client().get(f"/public/posts/{post.pk}/files/{attachment.pk}/")
+    assert public.status_code == 200 and b"".join(public.streaming_content) == PNG
+    member = sign_in(Client(), make_account(tree.other_town, kind="member"), path="/m/login/")
+    assert member.get(f"/m/posts/{post.pk}/files/{attachment.pk}/").status_code == 200
+    inner = services.column_create(actor=actor(office.head), unit=tree.town, name="内部栏目")
+    services.column_merge(actor=actor(office.head), column=office.column, into=inner)  # no longer public
+    assert Client().get(f"/public/posts/{post.pk}/files/{attachment.pk}/").status_code == 404
+    assert member.get(f"/m/posts/{post.pk}/files/{attachment.pk}/").status_code == 404
+
+
+def test_only_a_top_level_security_administrator_removes_a_word(tree, login):
+    top = make_account(tree.province, name="省保密员", role=SECURITY_ADMIN)
+    word = services.word_add(actor=actor(top), word="绝密")
+    city = login(make_account(tree.city, name="市保密员", role=SECURITY_ADMIN))
+    assert city.post(f"/publish/words/{word.pk}/remove/").status_code == 403
+    top_client = login(top)
+    assert top_client.post(f"/publish/words/{word.pk + 1}/remove/").status_code == 404
+    assert top_client.post(f"/publish/words/{word.pk}/remove/").status_code == 302
+    assert not selectors.word_list().exists()
