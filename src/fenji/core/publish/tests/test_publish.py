@@ -318,3 +318,40 @@ def test_only_a_top_level_security_administrator_removes_a_word(tree, login):
     assert top_client.post(f"/publish/words/{word.pk + 1}/remove/").status_code == 404
     assert top_client.post(f"/publish/words/{word.pk}/remove/").status_code == 302
     assert not selectors.word_list().exists()
+
+
+def test_posts_over_the_api_within_scope(tree, office):
+    from fenji.core.api import services as token_services
+
+    def api(account):
+        _, plain = token_services.token_create(actor=policy.SYSTEM, account=account, name="发布接口测试")
+        return Client(headers={"Authorization": f"Bearer {plain}"})
+
+    def post(client, path, body=None):
+        return client.post(path, body or {}, content_type="application/json")
+
+    clerk = api(office.clerk)
+    refused = post(clerk, "/api/v1/publish/posts", {"column_id": office.column.pk, "title": "涉密", "body": "x",
+                                                    "classified": True})
+    assert refused.status_code == 400 and "涉密" in refused.json()["error"]["message"]
+    made = post(clerk, "/api/v1/publish/posts", {"column_id": office.column.pk, "title": "接口稿件", "body": "正文"})
+    assert made.status_code == 201, made.content
+    pk = made.json()["id"]
+    assert post(clerk, f"/api/v1/publish/posts/{pk}/submit").json()["state"] == "reviewing"
+    other = api(office.other_head)
+    missing = other.get("/api/v1/publish/posts/999999")
+    outside = other.get(f"/api/v1/publish/posts/{pk}")
+    assert outside.status_code == missing.status_code == 404 and outside.json() == missing.json()
+    for action in ("submit", "review", "withdraw"):
+        assert post(other, f"/api/v1/publish/posts/{pk}/{action}", {"approve": True, "reason": "x"}).status_code == 404
+    colleague = api(office.colleague)
+    assert [p["id"] for p in colleague.get("/api/v1/publish/posts/awaiting").json()] == [pk]
+    own = post(clerk, f"/api/v1/publish/posts/{pk}/review", {"approve": True})
+    assert own.status_code == 403
+    for reviewer in (colleague, api(office.head), api(office.leader)):
+        assert post(reviewer, f"/api/v1/publish/posts/{pk}/review", {"approve": True}).status_code == 200
+    detail = clerk.get(f"/api/v1/publish/posts/{pk}").json()
+    assert detail["state"] == "published" and [a["level_name"] for a in detail["approvals"]] == ["初审", "复审", "终审"]
+    assert [c["name"] for c in api(office.head).get("/api/v1/publish/columns").json()] == ["街道动态"]
+    assert post(api(office.head), f"/api/v1/publish/posts/{pk}/withdraw", {"reason": "撤稿"}).json()["state"] == \
+        "withdrawn"
