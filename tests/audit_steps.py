@@ -595,3 +595,11 @@ def remove_word(w):
 def prepare_publish(w):
     _publish(w)
     return "prepare"
+
+
+def export_column_health(w):
+    from fenji.core.publish.exports import column_health_export
+    from fenji.core.publish.health import column_health
+
+    head = _publish(w)["head"]
+    column_health_export(actor=actor(head), unit=w["tree"].town, rows=column_health(actor=actor(head)))

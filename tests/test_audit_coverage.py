@@ -360,6 +360,8 @@ CASES = [
     ("withdraw a post", [steps.prepare_post, steps.prepare_submitted, steps.prepare_published], steps.withdraw_post,
      "publish.post.withdraw", "ok"),
     ("print an approval sheet", [steps.prepare_post, steps.prepare_submitted], steps.print_approvals, "publish.approval.export", "ok"),
+    ("export the column health", [steps.prepare_publish], steps.export_column_health, "publish.health.export",
+     "ok"),
     ("add a sensitive word", [], steps.add_word, "publish.word.add", "ok"),
     ("remove a sensitive word", [steps.prepare_word], steps.remove_word, "publish.word.remove", "ok"),
 ]
@@ -448,6 +450,7 @@ COVERS = {
     "publish a post": ["core.publish.services.post_review"],
     "withdraw a post": ["core.publish.services.post_withdraw"],
     "print an approval sheet": ["core.publish.exports.approval_pdf_export"],
+    "export the column health": ["core.publish.exports.column_health_export"],
     "add a sensitive word": ["core.publish.services.word_add"],
     "remove a sensitive word": ["core.publish.services.word_remove"],
 }

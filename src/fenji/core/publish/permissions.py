@@ -26,6 +26,7 @@ register(Module(
     "publish", "信息发布", core=True,
     menu=(MenuEntry(_("栏目管理"), "publish:columns", COLUMN_MANAGE, order=29, group="publish"),
           MenuEntry(_("稿件"), "publish:posts", POST_DRAFT, order=30, group="publish"),
+          MenuEntry(_("栏目健康"), "publish:health", COLUMN_MANAGE, order=30, group="publish"),
           MenuEntry(_("敏感词"), "publish:words", WORD_MANAGE, order=31, group="publish")),
     todo_providers=(TodoProvider("publish.review", _review_todos, None),),
     audit_labels={
@@ -36,7 +37,7 @@ register(Module(
         "publish.post.approve": _("审核通过稿件"), "publish.post.reject": _("退回稿件"),
         "publish.post.publish": _("发布稿件"), "publish.post.withdraw": _("撤回已发布稿件"),
         "publish.word.add": _("添加敏感词"), "publish.word.remove": _("删除敏感词"),
-        "publish.approval.export": _("打印发布审批单"),
+        "publish.approval.export": _("打印发布审批单"), "publish.health.export": _("导出栏目健康情况"),
     },
     role_shares=(
         RoleShare("staff", (POST_DRAFT, REVIEW_FIRST)),

@@ -7,6 +7,7 @@ app_name = "publish"
 urlpatterns = [
     path("publish/columns/", views.columns, name="columns"),
     path("publish/columns/<int:pk>/", views.column_detail, name="column"),
+    path("publish/health/", views.health, name="health"),
     path("publish/posts/", views.posts, name="posts"),
     path("publish/posts/new/", views.post_new, name="post_new"),
     path("publish/posts/<int:pk>/", views.post_detail, name="post"),

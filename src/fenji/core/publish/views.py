@@ -14,6 +14,7 @@ from fenji.core.files.views import attachment_response
 from fenji.core.kernel.errors import DomainError, NotVisible, reason_against
 from fenji.core.kernel.pagination import newest_first_page
 from fenji.core.org.models import Unit
+from fenji.core.web.excel import stamp
 from fenji.core.web.forms import add_domain_error, form_post
 from fenji.core.web.pdf import pdf_response
 from fenji.core.web.query import paging, query_without
@@ -33,6 +34,7 @@ from .forms import (
     WithdrawForm,
     WordForm,
 )
+from .health import column_health, column_health_counts
 from .models import PostState
 
 
@@ -109,6 +111,22 @@ def column_detail(request, pk):
     return render(request, "publish/column_detail.html", {
         "column": column, "forms": forms, "levels": levels, "ownerships": selectors.column_ownerships(column),
         "managers": selectors.column_managers(column)})
+
+
+@requires(perms.COLUMN_MANAGE)
+def health(request):
+    """Column health per owning unit: the actor's own unit by default, any unit of its scope by ``?unit=``."""
+    actor = request.actor
+    units = list(Unit.objects.filter(actor.scope_q(perms.COLUMN_MANAGE, "path")).filter(status="active")
+                 .order_by("path")[:500])
+    chosen = next((u for u in units if str(u.pk) == request.GET.get("unit", "")), None)
+    chosen = chosen or next((u for u in units if u.pk == actor.unit_id), None) or (units[0] if units else None)
+    rows = column_health(actor=actor, unit_path=chosen.path) if chosen else []
+    if request.GET.get("output") == "xlsx" and chosen is not None:
+        return exports.column_health_export(actor=actor, unit=chosen, rows=rows).response(
+            f"column-health-{stamp()}.xlsx")
+    return render(request, "publish/health.html", {"rows": rows, "units": units, "chosen": chosen,
+                                                   "counts": column_health_counts(rows)})
 
 
 # --- posts -----------------------------------------------------------------------------------------------

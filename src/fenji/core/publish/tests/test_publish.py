@@ -355,3 +355,26 @@ def test_posts_over_the_api_within_scope(tree, office):
     assert [c["name"] for c in api(office.head).get("/api/v1/publish/columns").json()] == ["街道动态"]
     assert post(api(office.head), f"/api/v1/publish/posts/{pk}/withdraw", {"reason": "撤稿"}).json()["state"] == \
         "withdrawn"
+
+
+def test_column_health_names_blank_and_stale_columns(tree, office, login):
+    from fenji.core.publish.health import BLANK, OK, STALE, column_health
+
+    fresh = through_review(office, draft(office))
+    policy_column = services.column_create(actor=actor(office.head), unit=tree.town, name="政策文件", kind="policy")
+    services.column_create(actor=actor(office.head), unit=tree.town, name="空白栏目")
+    services.column_managers_set(actor=actor(office.head), column=policy_column, accounts=[office.clerk])
+    old = through_review(office, services.post_save(actor=actor(office.clerk), column=policy_column, title="旧政策",
+                                                    body="正文"))
+    Post.objects.unscoped(reason="test").filter(pk=old.pk).update(
+        published_at=timezone.now() - datetime.timedelta(days=200))
+    status = {row.column.name: row.status for row in column_health(actor=actor(office.head))}
+    assert status == {"街道动态": OK, "政策文件": STALE, "空白栏目": BLANK}
+    assert fresh.published_at is not None
+    assert column_health(actor=actor(office.other_head)) == []  # another town's columns are not its own
+    client = login(office.head)
+    page = client.get("/publish/health/").content.decode()
+    assert "空白栏目 1 个，长期未更新 1 个，正常 1 个" in page
+    workbook = client.get(f"/publish/health/?unit={tree.town.pk}&output=xlsx")
+    assert workbook.status_code == 200 and workbook["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert AuditEvent.objects.filter(action="publish.health.export").count() == 1
