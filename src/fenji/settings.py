@@ -299,6 +299,8 @@ LOGGING = {
 FENJI_STALE_ACCOUNT_DAYS = env_int("FENJI_STALE_ACCOUNT_DAYS", 90)
 # Working days a unit has to answer a member's feedback (意见反馈): a local rule, 5 by default.
 FENJI_FEEDBACK_DAYS = env_int("FENJI_FEEDBACK_DAYS", 5)
+# Days after which a column of the class 其他 counts as stale (column health; 动态 14 and 通知/政策 180 are fixed).
+FENJI_PUBLISH_STALE_DAYS = env_int("FENJI_PUBLISH_STALE_DAYS", 90)
 # Which alerts also go by SMS (notify/alerts.py): a comma-separated list of alert kinds, or "none"; unset, each
 # kind's default (arrivals of documents and overdue deadlines: yes).
 _alert_sms = os.environ.get("FENJI_ALERT_SMS")

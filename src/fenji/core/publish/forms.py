@@ -39,9 +39,11 @@ class ColumnForm(Form):
 
 class ColumnCreateForm(ColumnForm):
     parent = forms.TypedChoiceField(label=_("上级栏目"), required=False, coerce=int, empty_value=None)
+    unit = forms.TypedChoiceField(label=_("归属单位"), coerce=int, help_text=_("栏目的新稿件归属该单位（谁发布谁负责）"))
 
-    def __init__(self, *args, columns=(), **kwargs):
+    def __init__(self, *args, columns=(), units=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["unit"].choices = [(u.pk, u.name) for u in units]
         self.fields["parent"].choices = [("", _("（无，作为顶级栏目）"))] + [(c.pk, c.name) for c in columns]
 
 

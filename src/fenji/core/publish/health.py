@@ -1,5 +1,5 @@
 """Column health (国办秘函〔2019〕19号): when each column last published, which are stale for their class
-(动态要闻 14 days, 通知公告 and 政策文件 180 days, others ``settings.PUBLISH_STALE_OTHER_DAYS``, 90 by default)
+(动态要闻 14 days, 通知公告 and 政策文件 180 days, others ``FENJI_PUBLISH_STALE_DAYS``, 90 by default)
 and which never published anything (空白栏目)."""
 
 import datetime
@@ -18,7 +18,7 @@ LABELS = {BLANK: "空白栏目", STALE: "长期未更新", OK: "正常"}
 
 
 def stale_days(kind: str) -> int:
-    return STALE_DAYS.get(kind, int(getattr(settings, "PUBLISH_STALE_OTHER_DAYS", 90)))
+    return STALE_DAYS.get(kind, settings.FENJI_PUBLISH_STALE_DAYS)
 
 
 @dataclass(frozen=True)

@@ -51,18 +51,25 @@ def _page(request, rows, template, extra):
 @require_http_methods(["GET", "POST"])
 def columns(request):
     actor = request.actor
-    unit = Unit.objects.get(pk=actor.unit_id)
     rows = list(selectors.column_list(actor=actor))
-    form = ColumnCreateForm(request.POST or None, columns=rows)
+    units = _units(actor)
+    form = ColumnCreateForm(request.POST or None, columns=rows, units=units, initial={"unit": actor.unit_id})
 
     def create(data):
         parent = next((c for c in rows if c.pk == data["parent"]), None)
+        unit = next(u for u in units if u.pk == data["unit"])
         return services.column_create(actor=actor, unit=unit, name=data["name"], kind=data["kind"],
                                       public=data["public"], parent=parent)
 
     done = form_post(request, form, create, success=lambda c: reverse("publish:column", args=[c.pk]),
                      message=lambda c: _("已新增栏目“%(n)s”") % {"n": c.name})
-    return done or render(request, "publish/columns.html", {"rows": rows, "form": form, "unit": unit})
+    return done or render(request, "publish/columns.html", {"rows": rows, "form": form})
+
+
+def _units(actor) -> list[Unit]:
+    """The active units where the actor manages columns (the first 500, in tree order)."""
+    return list(Unit.objects.filter(actor.scope_q(perms.COLUMN_MANAGE, "path")).filter(status="active")
+                .order_by("path")[:500])
 
 
 def _manager_candidates(actor, column):
@@ -81,8 +88,7 @@ def column_detail(request, pk):
     post = request.POST if request.method == "POST" else None
     candidates = _manager_candidates(actor, column)
     others = [c for c in selectors.column_list(actor=actor) if c.pk != column.pk]
-    units = list(Unit.objects.filter(actor.scope_q(perms.COLUMN_MANAGE, "path")).filter(status="active")
-                 .exclude(pk=column.unit_id).order_by("path")[:200])
+    units = [u for u in _units(actor) if u.pk != column.unit_id]
     levels = list(column.levels.all())
     forms = {
         "update": ColumnForm(post if op == "update" else None,
@@ -117,8 +123,7 @@ def column_detail(request, pk):
 def health(request):
     """Column health per owning unit: the actor's own unit by default, any unit of its scope by ``?unit=``."""
     actor = request.actor
-    units = list(Unit.objects.filter(actor.scope_q(perms.COLUMN_MANAGE, "path")).filter(status="active")
-                 .order_by("path")[:500])
+    units = _units(actor)
     chosen = next((u for u in units if str(u.pk) == request.GET.get("unit", "")), None)
     chosen = chosen or next((u for u in units if u.pk == actor.unit_id), None) or (units[0] if units else None)
     rows = column_health(actor=actor, unit_path=chosen.path) if chosen else []

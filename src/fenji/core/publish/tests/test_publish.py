@@ -216,6 +216,11 @@ def test_the_console_pages_draft_upload_and_submit(tree, office, login, settings
     assert post.state == PostState.REVIEWING
     head = login(office.head)
     assert head.get("/publish/columns/").status_code == 200
+    made = head.post("/publish/columns/", {"name": "通知公告", "kind": "notice", "unit": tree.town.pk,
+                                           "parent": office.column.pk})
+    assert made.status_code == 302
+    head.post("/publish/columns/", {"name": "越权", "kind": "notice", "unit": tree.county.pk})  # not a choice offered
+    assert sorted(c.name for c in selectors.column_list(actor=actor(office.head))) == ["街道动态", "通知公告"]
     assert head.get(f"/publish/columns/{office.column.pk}/").status_code == 200
     assert head.post(f"/publish/columns/{office.column.pk}/", {"op": "update", "name": "街道要闻", "kind": "news",
                                                                "public": "on"}).status_code == 302
