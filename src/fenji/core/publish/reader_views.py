@@ -10,7 +10,8 @@ from . import selectors
 from .views import _attachment_of
 
 LIMIT = 50
-PUBLIC_CACHE = cache_control(public=True, max_age=300)
+MAX_AGE = 60  # a withdrawn post leaves browsers and proxies within a minute
+PUBLIC_CACHE = cache_control(public=True, max_age=MAX_AGE)
 
 
 @signed_in(channel="mobile")
@@ -40,7 +41,7 @@ def m_post_attachment(request, pk, attachment_pk):
 @PUBLIC_CACHE
 def public_home(request):
     rows = list(selectors.column_list_public())
-    latest = {c.pk: list(selectors.post_list_published(column=c)[:5]) for c in rows}
+    latest = selectors.post_latest_by_column(rows)
     return render(request, "publish/public_home.html", {"rows": [(c, latest[c.pk]) for c in rows]})
 
 
@@ -63,5 +64,5 @@ def public_post(request, pk):
 @PUBLIC_CACHE
 def public_post_attachment(request, pk, attachment_pk):
     response = _attachment_of(selectors.post_get_public(pk=pk), attachment_pk)
-    response["Cache-Control"] = "public, max-age=300"
+    response["Cache-Control"] = f"public, max-age={MAX_AGE}"
     return response

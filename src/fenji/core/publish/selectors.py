@@ -126,6 +126,19 @@ def column_get_public(*, pk) -> Column:
     return column
 
 
+def post_latest_by_column(columns, *, per_column: int = 5) -> dict[int, list[Post]]:
+    """The latest published posts of each column, in one query (a row number per column)."""
+    from django.db.models import F, Window
+    from django.db.models.functions import RowNumber
+
+    ranked = _published([c.pk for c in columns]).annotate(rank=Window(
+        RowNumber(), partition_by=[F("column_id")], order_by=[F("published_at").desc(), F("id").desc()]))
+    latest: dict[int, list[Post]] = {c.pk: [] for c in columns}
+    for post in ranked.filter(rank__lte=per_column).only("id", "title", "column_id", "published_at"):
+        latest[post.column_id].append(post)
+    return latest
+
+
 def post_list_published(*, column: Column):
     return _published([column.pk]).select_related("column")
 

@@ -383,3 +383,25 @@ def test_column_health_names_blank_and_stale_columns(tree, office, login):
     workbook = client.get(f"/publish/health/?unit={tree.town.pk}&output=xlsx")
     assert workbook.status_code == 200 and workbook["Content-Type"].startswith("application/vnd.openxmlformats")
     assert AuditEvent.objects.filter(action="publish.health.export").count() == 1
+
+
+def test_the_public_home_costs_the_same_queries_for_any_number_of_columns(tree, office):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    through_review(office, draft(office))
+
+    def cost():
+        with CaptureQueriesContext(connection) as queries:
+            assert Client().get("/public/").status_code == 200
+        return len(queries)
+
+    before = cost()
+    for n in range(3):
+        column = services.column_create(actor=actor(office.head), unit=tree.town, name=f"公开栏目{n}", public=True)
+        services.column_managers_set(actor=actor(office.head), column=column, accounts=[office.clerk])
+        through_review(office, services.post_save(actor=actor(office.clerk), column=column, title=f"稿件{n}",
+                                                  body="正文"))
+    page = Client().get("/public/").content.decode()
+    assert all(f"稿件{n}" in page for n in range(3))
+    assert cost() == before
