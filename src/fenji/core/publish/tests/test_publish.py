@@ -336,6 +336,10 @@ def test_posts_over_the_api_within_scope(tree, office):
         return client.post(path, body or {}, content_type="application/json")
 
     clerk = api(office.clerk)
+    paths = set(clerk.get("/api/openapi.json").json()["paths"])
+    assert {"/api/v1/publish/columns", "/api/v1/publish/posts", "/api/v1/publish/posts/awaiting",
+            "/api/v1/publish/posts/{id}", "/api/v1/publish/posts/{id}/submit", "/api/v1/publish/posts/{id}/review",
+            "/api/v1/publish/posts/{id}/withdraw"} <= paths
     refused = post(clerk, "/api/v1/publish/posts", {"column_id": office.column.pk, "title": "涉密", "body": "x",
                                                     "classified": True})
     assert refused.status_code == 400 and "涉密" in refused.json()["error"]["message"]
