@@ -563,3 +563,168 @@ def remove_duty(w):
     from fenji.modules.office.services import duty_remove
 
     duty_remove(actor=actor(_office_admin(w)), shift=w["shift"])
+
+
+def _publish(w):
+    """A town's column with its clerk as manager, and the three reviewers."""
+    from fenji.core.access.roles import DEPT_HEAD, STAFF, UNIT_LEADER
+    from fenji.core.publish.services import column_create, column_managers_set
+
+    if "publish" not in w:
+        town = w["tree"].town
+        people = {"clerk": make_account(town, name="信息员", role=STAFF),
+                  "first": make_account(town, name="初审人", role=STAFF),
+                  "head": make_account(town, name="科长", role=DEPT_HEAD),
+                  "leader": make_account(town, name="分管领导", role=UNIT_LEADER)}
+        column = column_create(actor=actor(people["head"]), unit=town, name="街道动态", public=True)
+        column_managers_set(actor=actor(people["head"]), column=column, accounts=[people["clerk"]])
+        w["publish"] = {**people, "column": column}
+    return w["publish"]
+
+
+def create_column(w):
+    from fenji.core.publish.services import column_create
+
+    column_create(actor=actor(_publish(w)["head"]), unit=w["tree"].town, name="通知公告")
+
+
+def update_column(w):
+    from fenji.core.publish.services import column_update
+
+    column_update(actor=actor(_publish(w)["head"]), column=_publish(w)["column"], name="街道要闻", kind="news",
+                  public=True)
+
+
+def set_column_managers(w):
+    from fenji.core.publish.services import column_managers_set
+
+    p = _publish(w)
+    column_managers_set(actor=actor(p["head"]), column=p["column"], accounts=[p["clerk"], p["first"]])
+
+
+def set_column_levels(w):
+    from fenji.core.publish.services import column_levels_set
+
+    p = _publish(w)
+    column_levels_set(actor=actor(p["head"]), column=p["column"], levels=[("审核", "publish.post.review_second")])
+
+
+def merge_column(w):
+    from fenji.core.publish.services import column_create, column_merge
+
+    p = _publish(w)
+    other = column_create(actor=actor(p["head"]), unit=w["tree"].town, name="社区新闻")
+    column_merge(actor=actor(p["head"]), column=other, into=p["column"])
+
+
+def reassign_column(w):
+    from fenji.core.publish.services import column_reassign
+
+    p = _publish(w)
+    column_reassign(actor=actor(w["publish_county_leader"]), column=p["column"], unit=w["tree"].other_town)
+
+
+def prepare_county_leader(w):
+    from fenji.core.access.roles import UNIT_LEADER
+
+    _publish(w)
+    w["publish_county_leader"] = make_account(w["tree"].county, name="区领导", role=UNIT_LEADER)
+    return "prepare"
+
+
+def save_post(w):
+    from fenji.core.publish.services import post_save
+
+    p = _publish(w)
+    w["post"] = post_save(actor=actor(p["clerk"]), column=p["column"], title="义诊通知", body="周六义诊")
+    return w["post"]
+
+
+def prepare_post(w):
+    save_post(w)
+    return "prepare"
+
+
+def submit_post(w):
+    from fenji.core.publish.services import post_submit
+
+    post_submit(actor=actor(_publish(w)["clerk"]), post=w["post"])
+
+
+def prepare_submitted(w):
+    submit_post(w)
+    return "prepare"
+
+
+def approve_post(w):
+    from fenji.core.publish.services import post_review
+
+    post_review(actor=actor(_publish(w)["first"]), post=w["post"], approve=True)
+
+
+def reject_post(w):
+    from fenji.core.publish.services import post_review
+
+    post_review(actor=actor(_publish(w)["first"]), post=w["post"], approve=False, opinion="请修改")
+
+
+def prepare_published(w):
+    from fenji.core.publish.services import post_review
+
+    p = _publish(w)
+    for who in ("first", "head", "leader"):
+        w["post"] = post_review(actor=actor(p[who]), post=w["post"], approve=True)
+    return "prepare"
+
+
+def publish_post(w):
+    from fenji.core.publish.services import post_review
+
+    p = _publish(w)
+    for who in ("first", "head", "leader"):
+        w["post"] = post_review(actor=actor(p[who]), post=w["post"], approve=True)
+
+
+def withdraw_post(w):
+    from fenji.core.publish.services import post_withdraw
+
+    post_withdraw(actor=actor(_publish(w)["head"]), post=w["post"], reason="活动取消")
+
+
+def print_approvals(w):
+    from unittest import mock
+
+    from fenji.core.publish.exports import approval_pdf_export
+
+    with mock.patch("fenji.core.web.pdf.render_pdf", return_value=b"%PDF-1.7"):
+        approval_pdf_export(actor=actor(_publish(w)["head"]), post=w["post"])
+
+
+def add_word(w):
+    from fenji.core.publish.services import word_add
+
+    w["word"] = word_add(actor=actor(w["security"]), word="内部资料")
+
+
+def prepare_word(w):
+    add_word(w)
+    return "prepare"
+
+
+def remove_word(w):
+    from fenji.core.publish.services import word_remove
+
+    word_remove(actor=actor(w["security"]), word=w["word"])
+
+
+def prepare_publish(w):
+    _publish(w)
+    return "prepare"
+
+
+def export_column_health(w):
+    from fenji.core.publish.exports import column_health_export
+    from fenji.core.publish.health import column_health
+
+    head = _publish(w)["head"]
+    column_health_export(actor=actor(head), unit=w["tree"].town, rows=column_health(actor=actor(head)))

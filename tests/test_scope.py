@@ -77,6 +77,24 @@ def _dispatch(unit):
                          targets=Targets(units=list(Unit.objects.filter(parent=unit)[:1])))
 
 
+def _column(unit):
+    from fenji.core.publish.services import column_create
+
+    head = make_account(unit, name=f"{unit.name}栏目负责人", role=DEPT_HEAD)
+    return column_create(actor=actor(head), unit=unit, name=f"{unit.name}动态")
+
+
+def _post(unit):
+    """A post of ``unit``'s column, sent for review (a draft is its drafter's alone)."""
+    from fenji.core.publish.services import column_managers_set, post_save, post_submit
+
+    column = _column(unit)
+    clerk = make_account(unit, name=f"{unit.name}信息员", role=STAFF)
+    column_managers_set(actor=policy.SYSTEM, column=column, accounts=[clerk])
+    post = post_save(actor=actor(clerk), column=column, title=f"{unit.name}稿件", body="正文")
+    return post_submit(actor=actor(clerk), post=post)
+
+
 def _activity(unit):
     from fenji.core.community.models import Activity
 
@@ -162,6 +180,13 @@ class TestScope(ScopeMatrix):
         # the office network's media register is its network administrators' (专网管理员)
         "office:medium": Reach(_medium, BUILTIN_ROLES["office_network_admin"], shown=lambda m: m.number,
                                post={"op": "retire", "state": "lost", "reason": "遗失"}, state=lambda m: m.state),
+        # columns are managed by those holding publish.column.manage over the owning unit; a post past its draft
+        # is seen and reviewed by those holding the review actions over it
+        "publish:column": Reach(_column, DEPT_HEAD, shown=lambda c: c.name, state=lambda c: c.name,
+                                post={"op": "update", "name": "改名测试", "kind": "other"}),
+        "publish:post": Reach(_post, DEPT_HEAD, shown=lambda p: p.title, state=lambda p: p.level,
+                              post={"op": "review", "decision": "approve"}),
+        "publish:post_pdf": Reach(_post, DEPT_HEAD),
         # the security administrator signs an account out (在线用户)
         "online:sign_out": Reach(_account, SECURITY_ADMIN, post={"reason": "测试"}, state=lambda a: a.security_stamp,
                                  shown=_person),
@@ -225,6 +250,22 @@ class TestScope(ScopeMatrix):
         # a duty shift is removed by the network administrators of its unit and above; the row is gone after
         "office:duty_remove": "src/fenji/modules/office/tests/test_office.py::"
                               "test_a_shift_is_removed_only_within_scope",
+        # a draft is its drafter's alone; a post's attachments are served through the post; the phone's and the
+        # public column pages show published posts of the columns offered to the reader (public ones to anyone);
+        # the sensitive-word list is the platform's, kept at the top
+        "publish:post_edit": "src/fenji/core/publish/tests/test_publish.py::"
+                             "test_another_units_manager_cannot_reach_the_column_or_post",
+        **{f"publish:{name}": "src/fenji/core/publish/tests/test_publish.py::"
+                              "test_attachments_are_served_through_their_post"
+           for name in ("post_attachment", "m_post_attachment", "public_post_attachment")},
+        **{f"publish:{name}": "src/fenji/core/publish/tests/test_publish.py::"
+                              "test_signed_in_accounts_read_their_columns_on_the_phone"
+           for name in ("m_column", "m_post")},
+        **{f"publish:{name}": "src/fenji/core/publish/tests/test_publish.py::"
+                              "test_the_public_pages_show_only_public_published_posts_and_no_personal_data"
+           for name in ("public_column", "public_post")},
+        "publish:word_remove": "src/fenji/core/publish/tests/test_publish.py::"
+                               "test_only_a_top_level_security_administrator_removes_a_word",
         # an import job (its progress, its error report) is shown to the account that started it only
         **{f"people:{name}": "src/fenji/core/people/tests/test_member_import.py::test_out_of_scope_users_are_refused"
            for name in ("member_import_job", "member_import_errors", "member_import_activate")},

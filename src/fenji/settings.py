@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "fenji.core.seals",
     "fenji.core.submissions",
     "fenji.core.community",
+    "fenji.core.publish",
     "fenji.core.ops",
     "fenji.core.console",
     # Every module is installed in every deployment (one schema); the profile decides which are live.
@@ -311,6 +312,8 @@ FENJI_OFFICE_MEDIA_CHECK_DAYS = env_int("FENJI_OFFICE_MEDIA_CHECK_DAYS", 90)
 FENJI_WORK_HOURS = os.environ.get("FENJI_WORK_HOURS", "08:30-17:30")
 # Working days a unit has to answer a member's feedback (意见反馈): a local rule, 5 by default.
 FENJI_FEEDBACK_DAYS = env_int("FENJI_FEEDBACK_DAYS", 5)
+# Days after which a column of the class 其他 counts as stale (column health; 动态 14 and 通知/政策 180 are fixed).
+FENJI_PUBLISH_STALE_DAYS = env_int("FENJI_PUBLISH_STALE_DAYS", 90)
 # Which alerts also go by SMS at first (notify/alerts.py): a comma-separated list of alert kinds, or "none"; unset,
 # each kind's default (arrivals of documents and overdue deadlines: yes). The migration that brought the alert
 # rules seeded them from it; since then the top-level system administrator sets them on 提醒设置, and this value
