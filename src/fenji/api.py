@@ -12,6 +12,7 @@ from fenji.core.console.message_api import router as message_router
 from fenji.core.dispatch.api import router as dispatch_router
 from fenji.core.org.api import router as org_router
 from fenji.core.people.api import router as people_router
+from fenji.core.tickets.api import router as tickets_router
 from fenji.core.workflow.api import router as workflow_router
 
 api = FenjiApi(
@@ -26,5 +27,5 @@ api = FenjiApi(
 )
 
 for router in (people_router, org_router, grant_router, token_router, workflow_router, dispatch_router,
-               message_router, audit_router):
+               message_router, audit_router, tickets_router):
     api.add_router("/v1", router)

@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "fenji.core.seals",
     "fenji.core.submissions",
     "fenji.core.community",
+    "fenji.core.tickets",
     "fenji.core.ops",
     "fenji.core.console",
     # Every module is installed in every deployment (one schema); the profile decides which are live.

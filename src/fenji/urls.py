@@ -32,6 +32,7 @@ urlpatterns = [
     path("seals/", include("fenji.core.seals.urls")),
     path("submissions/", include("fenji.core.submissions.urls")),
     path("", include("fenji.core.community.urls")),
+    path("", include("fenji.core.tickets.urls")),
     # Each declared module's pages (``Module.urls``): always in the URLconf, 404 while the profile leaves it dark.
     *modules.url_patterns(),
 ]

@@ -15,7 +15,7 @@ from fenji.core.kernel.errors import DomainError
 from . import permissions as perms
 from . import storage
 from .detect import UploadRefused, check_extension, detect, sanitize_name
-from .models import Attachment
+from .models import Attachment, FileKind
 
 
 class FileTooLarge(UploadRefused):
@@ -43,6 +43,13 @@ def _chunks(upload):
 def attachment_store(*, actor, unit, upload) -> Attachment:
     """Store ``upload`` (a Django ``UploadedFile`` or any object with ``name`` and ``read``) for ``unit``."""
     policy.require(actor, perms.ATTACHMENT_UPLOAD, unit.path)
+    return attachment_write(actor=actor, unit=unit, upload=upload)
+
+
+def attachment_write(*, actor, unit, upload, kinds=None) -> Attachment:
+    """The checked upload itself, inside the caller's transaction, for a caller that has already decided the
+    actor may attach a file here (a citizen's photo to their own ticket: citizens hold no upload grant).
+    ``kinds`` narrows the whitelist (``{FileKind.JPG, FileKind.PNG}`` for photos)."""
     name = sanitize_name(getattr(upload, "name", "") or "")
     declared = getattr(upload, "size", None)
     if declared is not None and declared > max_bytes():
@@ -57,6 +64,8 @@ def attachment_store(*, actor, unit, upload) -> Attachment:
     try:
         detected = detect(written.temp)
         check_extension(name, detected.kind)
+        if kinds is not None and detected.kind not in kinds:
+            raise UploadRefused("只能上传" + "或".join(str(FileKind(k).label) for k in sorted(kinds)))
     except DomainError:
         written.temp.unlink(missing_ok=True)
         raise
