@@ -94,6 +94,20 @@ def _feedback(unit):
                                    due_at=timezone.now() + datetime.timedelta(days=5))
 
 
+def _board(unit):
+    """A board handled by ``unit`` and managed by its parent (the unit itself at the top)."""
+    from fenji.core.tickets.services import board_create
+
+    return board_create(actor=policy.SYSTEM, office=unit.parent or unit, unit=unit, name=f"{unit.name}版块")
+
+
+def _ticket(unit):
+    from fenji.core.tickets.services import ticket_file
+
+    citizen = make_account(unit, kind="citizen", name=f"{unit.name}市民")
+    return ticket_file(actor=actor(citizen), board=_board(unit), content=f"{unit.name}的诉求")
+
+
 def _person(account):
     return account.person.real_name
 
@@ -140,6 +154,10 @@ class TestScope(ScopeMatrix):
         # a unit's activities and its members' feedback are for the unit's staff and those above it
         "community:activity": Reach(_activity, DEPT_HEAD, shown=lambda a: a.title),
         "community:feedback_detail": Reach(_feedback, DEPT_HEAD, post={"answer": "已收到"}, state=lambda f: f.state),
+        # a ticket is seen by those above its handling unit (and by the board's managing unit); acting on it is
+        # for the handling unit's own accounts (src/fenji/core/tickets/tests); boards by their managing unit
+        "tickets:detail": Reach(_ticket, DEPT_HEAD, shown=lambda t: t.content),
+        "tickets:board": Reach(_board, DEPT_HEAD, shown=lambda b: b.name),
         # the security administrator signs an account out (在线用户)
         "online:sign_out": Reach(_account, SECURITY_ADMIN, post={"reason": "测试"}, state=lambda a: a.security_stamp,
                                  shown=_person),
@@ -193,6 +211,11 @@ class TestScope(ScopeMatrix):
                               "test_a_notice_reaches_the_members_and_elders_of_the_unit_and_they_read_it_on_the_phone",
         "community:m_signup": "src/fenji/core/community/tests/test_community.py::"
                               "test_members_sign_up_within_capacity_and_before_the_deadline",
+        # a citizen's ticket is theirs alone (another citizen's answers 404 like a missing one); its photos are served
+        # through the ticket, to the citizen and to the staff who see the ticket
+        "tickets:m_detail": "src/fenji/core/tickets/tests/test_tickets.py::test_a_citizen_sees_only_their_own_tickets",
+        **{f"tickets:{name}": "src/fenji/core/tickets/tests/test_tickets.py::"
+                              "test_a_photo_must_be_an_image_whose_content_matches_its_name" for name in ("m_photo", "photo")},
         # an import job (its progress, its error report) is shown to the account that started it only
         **{f"people:{name}": "src/fenji/core/people/tests/test_member_import.py::test_out_of_scope_users_are_refused"
            for name in ("member_import_job", "member_import_errors", "member_import_activate")},

@@ -229,6 +229,11 @@ def test_staff_see_the_tickets_of_their_subtree_and_the_office_those_of_its_boar
     with pytest.raises(NotVisible):
         selectors.ticket_get(actor=actor(w.other_clerk), pk=ticket.pk)
     assert phone(w.citizen).get("/tickets/").status_code in (302, 403)
+    assert sign_in(Client(), w.clerk).get(f"/api/v1/tickets/{ticket.pk}").status_code == 200
+    other = sign_in(Client(), w.other_clerk)
+    assert other.get(f"/api/v1/tickets/{ticket.pk}").status_code == 404
+    assert other.post(f"/api/v1/tickets/{ticket.pk}/sign", content_type="application/json").status_code == 404
+    assert fresh(ticket).state == TicketState.PENDING
 
 
 # --- pages -------------------------------------------------------------------------------------------------
@@ -249,6 +254,8 @@ def test_a_photo_must_be_an_image_whose_content_matches_its_name(w):
     photo = selectors.ticket_photos(ticket).get()
     assert client.get(f"/m/tickets/{ticket.pk}/photos/{photo.pk}/").status_code == 200
     assert phone(w.neighbour).get(f"/m/tickets/{ticket.pk}/photos/{photo.pk}/").status_code == 404
+    assert sign_in(Client(), w.clerk).get(f"/tickets/{ticket.pk}/photos/{photo.pk}/").status_code == 200
+    assert sign_in(Client(), w.other_clerk).get(f"/tickets/{ticket.pk}/photos/{photo.pk}/").status_code == 404
 
 
 def test_the_unit_signs_and_answers_on_the_console_and_the_citizen_rates_on_the_phone(w, login):
