@@ -31,7 +31,8 @@ class Board(OrgOwned):
     class Meta:
         verbose_name = "诉求版块"
         verbose_name_plural = "诉求版块"
-        indexes = [models.Index(fields=["office_path", "id"], name="tickets_board_office")]
+        indexes = [models.Index(fields=["unit_path", "id"], name="tickets_board_path"),
+                   models.Index(fields=["office_path", "id"], name="tickets_board_office")]
 
     def __str__(self):
         return self.name
