@@ -162,8 +162,16 @@ def ticket_todos(actor) -> list[Todo]:
 
 
 def review_todos(actor) -> list[Todo]:
-    return [Todo("tickets.review", "待审核退单延期", f"{t.board.name}（{t.unit.name}）：{t.content[:30]}",
-                 f"/tickets/{t.pk}/", t.due_at, t.unit.name, "tickets:reviews") for t in review_list(actor=actor)[:LIMIT]]
+    """For the office: 退单 and 延期 to review, and the tickets of its boards gone past their deadline."""
+    todos = [Todo("tickets.review", "待审核退单延期", f"{t.board.name}（{t.unit.name}）：{t.content[:30]}",
+                  f"/tickets/{t.pk}/", t.due_at, t.unit.name, "tickets:reviews") for t in review_list(actor=actor)[:LIMIT]]
+    overdue = (Ticket.objects.unscoped(reason="scoped by the managing unit")
+               .filter(actor.scope_q(perms.TICKET_OVERSEE, "office_path"), state__in=OPEN_STATES,
+                       due_at__lt=timezone.now()).exclude(state=TicketState.RETURNED)
+               .select_related("board", "unit").order_by("due_at")[:LIMIT])
+    todos += [Todo("tickets.overdue", "超期未办结诉求", f"{t.board.name}（{t.unit.name}）：{t.content[:30]}",
+                   f"/tickets/{t.pk}/", t.due_at, t.unit.name, "tickets:list") for t in overdue]
+    return todos
 
 
 # --- the report ------------------------------------------------------------------------------------------

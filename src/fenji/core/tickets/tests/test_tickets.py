@@ -180,6 +180,7 @@ def test_an_extension_after_the_deadline_is_refused(w):
             services.ticket_extend(actor=actor(w.clerk), ticket=ticket, days=1, reason="来不及")
         assert fresh(ticket).overdue
         assert list(selectors.ticket_list(actor=actor(w.clerk), overdue=True)) == [ticket]
+        assert [t.kind for t in nav.todos_for(actor(w.office))] == ["tickets.overdue"]  # the office hears of it
 
 
 # --- who may act -------------------------------------------------------------------------------------------
