@@ -306,3 +306,23 @@ def test_boards_are_made_by_the_office_with_their_limits_checked(tree, w, login)
     with pytest.raises(AccessDenied):
         services.board_create(actor=actor(w.clerk), office=tree.county, unit=tree.town, name="无权")
     assert "环境保护" in phone(w.citizen).get("/m/tickets/new/").content.decode()
+
+
+def test_the_office_reviews_a_return_on_the_console_and_a_superior_sees_why_it_may_not_answer(tree, w, login):
+    ticket = file(w)
+    services.ticket_return(actor=actor(w.clerk), ticket=ticket, reason="属梅园新村街道辖区")
+    office = login(w.office)
+    assert "属梅园新村街道辖区" in office.get("/tickets/reviews/").content.decode()
+    missing_unit = office.post(f"/tickets/{ticket.pk}/", {"op": "return_decide", "return_decide-decision": "reassign"})
+    assert missing_unit.status_code == 200 and fresh(ticket).state == TicketState.RETURNED
+    done = office.post(f"/tickets/{ticket.pk}/", {"op": "return_decide", "return_decide-decision": "reassign",
+                                                  "return_decide-unit": tree.other_town.pk})
+    assert done.status_code == 302 and fresh(ticket).unit_id == tree.other_town.pk
+    services.ticket_return(actor=actor(w.other_clerk), ticket=fresh(ticket), reason="也不是我们的")
+    with pytest.raises(NotVisible):  # only units within the office's reach
+        services.ticket_return_decide(actor=actor(w.office), ticket=fresh(ticket), reassign_to=tree.sibling_city)
+    services.ticket_return_decide(actor=actor(w.office), ticket=fresh(ticket), opinion="属梅园职责")
+    county_clerk = make_account(tree.county, name="区干事", role=STAFF)
+    services.ticket_sign(actor=actor(w.other_clerk), ticket=fresh(ticket))
+    page = login(county_clerk).get(f"/tickets/{ticket.pk}/").content.decode()
+    assert "只有其工作人员可以答复" in page and 'id="answer-form"' not in page
