@@ -728,3 +728,152 @@ def export_column_health(w):
 
     head = _publish(w)["head"]
     column_health_export(actor=actor(head), unit=w["tree"].town, rows=column_health(actor=actor(head)))
+
+
+# --- tickets ---------------------------------------------------------------------------------------------------
+
+
+def _tickets(w):
+    """A board of 新街口街道 managed by 玄武区, its clerk, the district's office head and a citizen."""
+    from fenji.core.access import policy
+    from fenji.core.access.roles import DEPT_HEAD
+    from fenji.core.tickets.services import board_create
+
+    if "board" not in w:
+        tree = w["tree"]
+        w["ticket_clerk"] = make_account(tree.town, name="街道干事", role=STAFF)
+        w["ticket_office"] = make_account(tree.county, name="区办主任", role=DEPT_HEAD)
+        w["citizen"] = make_account(tree.province, kind="citizen", name="市民")
+        w["board"] = board_create(actor=policy.SYSTEM, office=tree.county, unit=tree.town, name="随手拍")
+    return w
+
+
+def _file(w):
+    from fenji.core.tickets.services import ticket_file
+
+    _tickets(w)
+    return ticket_file(actor=actor(w["citizen"]), board=w["board"], content="路灯不亮")
+
+
+def prepare_ticket(w):
+    w["ticket"] = _file(w)
+    return "prepare"
+
+
+def prepare_signed_ticket(w):
+    from fenji.core.tickets.services import ticket_sign
+
+    prepare_ticket(w)
+    ticket_sign(actor=actor(w["ticket_clerk"]), ticket=w["ticket"])
+    return "prepare"
+
+
+def prepare_answered_ticket(w):
+    from fenji.core.tickets.services import ticket_answer
+
+    prepare_signed_ticket(w)
+    ticket_answer(actor=actor(w["ticket_clerk"]), ticket=w["ticket"], answer="已修复")
+    return "prepare"
+
+
+def prepare_returned_ticket(w):
+    from fenji.core.tickets.services import ticket_return
+
+    prepare_ticket(w)
+    ticket_return(actor=actor(w["ticket_clerk"]), ticket=w["ticket"], reason="不属本单位")
+    return "prepare"
+
+
+def prepare_extension(w):
+    from fenji.core.tickets.services import ticket_extend
+
+    prepare_signed_ticket(w)
+    ticket_extend(actor=actor(w["ticket_clerk"]), ticket=w["ticket"], days=1, reason="需协调")
+    return "prepare"
+
+
+def create_board(w):
+    from fenji.core.tickets.services import board_create
+
+    _tickets(w)
+    board_create(actor=actor(w["ticket_office"]), office=w["tree"].county, unit=w["tree"].other_town, name="环境保护")
+
+
+def update_board(w):
+    from fenji.core.tickets.services import board_update
+
+    _tickets(w)
+    board_update(actor=actor(w["ticket_office"]), board=w["board"], unit=w["tree"].other_town, name="随手拍",
+                 handle_days=3, emergency_hours=12, return_days=1, extension_max_count=1, extension_max_days=5,
+                 takes_photos=True, takes_location=True, active=True)
+
+
+def file_ticket(w):
+    _file(w)
+
+
+def sign_ticket(w):
+    from fenji.core.tickets.services import ticket_sign
+
+    ticket_sign(actor=actor(w["ticket_clerk"]), ticket=w["ticket"])
+
+
+def progress_ticket(w):
+    from fenji.core.tickets.services import ticket_progress
+
+    ticket_progress(actor=actor(w["ticket_clerk"]), ticket=w["ticket"], note="已派人")
+
+
+def return_ticket(w):
+    from fenji.core.tickets.services import ticket_return
+
+    ticket_return(actor=actor(w["ticket_clerk"]), ticket=w["ticket"], reason="不属本单位")
+
+
+def decide_return(w):
+    from fenji.core.tickets.services import ticket_return_decide
+
+    ticket_return_decide(actor=actor(w["ticket_office"]), ticket=w["ticket"], reassign_to=w["tree"].other_town)
+
+
+def extend_ticket(w):
+    from fenji.core.tickets.services import ticket_extend
+
+    ticket_extend(actor=actor(w["ticket_clerk"]), ticket=w["ticket"], days=1, reason="需协调")
+
+
+def decide_extension(w):
+    from fenji.core.tickets.services import ticket_extend_decide
+
+    ticket_extend_decide(actor=actor(w["ticket_office"]), ticket=w["ticket"], approve=True)
+
+
+def answer_ticket(w):
+    from fenji.core.tickets.services import ticket_answer
+
+    ticket_answer(actor=actor(w["ticket_clerk"]), ticket=w["ticket"], answer="已修复")
+
+
+def rate_ticket(w):
+    from fenji.core.tickets.services import ticket_rate
+
+    ticket_rate(actor=actor(w["citizen"]), ticket=w["ticket"], rating="satisfied")
+
+
+def merge_ticket(w):
+    from fenji.core.tickets.services import ticket_merge
+
+    ticket_merge(actor=actor(w["ticket_clerk"]), ticket=_file(w), master=w["ticket"])
+
+
+def export_ticket_report(w):
+    from fenji.core.tickets.exports import ticket_report_export
+
+    _tickets(w)
+    today = datetime.date.today()
+    ticket_report_export(actor=actor(w["ticket_office"]), title="玄武区", start=today, end=today, rows=[])
+
+
+def prepare_tickets(w):
+    _tickets(w)
+    return "prepare"

@@ -93,6 +93,13 @@ ROW_ROUTES = {
     "POST api:post_submit": "elsewhere",
     "POST api:post_review": "elsewhere",
     "POST api:post_withdraw": "elsewhere",
+    # a ticket is its citizen's (the mine routes) and, for staff, its handling unit's subtree's or its board's
+    # managing unit's: src/fenji/core/tickets/tests/test_tickets.py
+    "GET api:mine_detail": "elsewhere",
+    "POST api:ticket_rate": "elsewhere",
+    "GET api:ticket_detail": "elsewhere",
+    "POST api:ticket_sign": "elsewhere",
+    "POST api:ticket_answer": "elsewhere",
 }
 SCOPED = sorted(k for k, kind in ROW_ROUTES.items() if kind not in ("token", "elsewhere"))
 WRITES = [k for k in SCOPED if not k.startswith("GET ")]

@@ -376,6 +376,19 @@ CASES = [
      "ok"),
     ("add a sensitive word", [], steps.add_word, "publish.word.add", "ok"),
     ("remove a sensitive word", [steps.prepare_word], steps.remove_word, "publish.word.remove", "ok"),
+    ("create a ticket board", [steps.prepare_tickets], steps.create_board, "tickets.board.create", "ok"),
+    ("update a ticket board", [steps.prepare_tickets], steps.update_board, "tickets.board.update", "ok"),
+    ("file a ticket", [steps.prepare_tickets], steps.file_ticket, "tickets.ticket.file", "ok"),
+    ("sign a ticket", [steps.prepare_ticket], steps.sign_ticket, "tickets.ticket.sign", "ok"),
+    ("handle a ticket", [steps.prepare_signed_ticket], steps.progress_ticket, "tickets.ticket.progress", "ok"),
+    ("return a ticket", [steps.prepare_ticket], steps.return_ticket, "tickets.ticket.return", "ok"),
+    ("decide a ticket return", [steps.prepare_returned_ticket], steps.decide_return, "tickets.ticket.return_decide", "ok"),
+    ("ask to extend a ticket", [steps.prepare_signed_ticket], steps.extend_ticket, "tickets.ticket.extend", "ok"),
+    ("decide a ticket extension", [steps.prepare_extension], steps.decide_extension, "tickets.ticket.extend_decide", "ok"),
+    ("answer a ticket", [steps.prepare_signed_ticket], steps.answer_ticket, "tickets.ticket.answer", "ok"),
+    ("rate a ticket", [steps.prepare_answered_ticket], steps.rate_ticket, "tickets.ticket.rate", "ok"),
+    ("merge a ticket", [steps.prepare_ticket], steps.merge_ticket, "tickets.ticket.merge", "ok"),
+    ("export the ticket report", [], steps.export_ticket_report, "tickets.report.export", "ok"),
 ]
 
 # The services each case's step runs (nested ones included), after "fenji.": every registered service is in one.
@@ -477,6 +490,19 @@ COVERS = {
     "export the column health": ["core.publish.exports.column_health_export"],
     "add a sensitive word": ["core.publish.services.word_add"],
     "remove a sensitive word": ["core.publish.services.word_remove"],
+    "create a ticket board": ["core.tickets.services.board_create"],
+    "update a ticket board": ["core.tickets.services.board_update"],
+    "file a ticket": ["core.tickets.services.ticket_file"],
+    "sign a ticket": ["core.tickets.services.ticket_sign"],
+    "handle a ticket": ["core.tickets.services.ticket_progress"],
+    "return a ticket": ["core.tickets.services.ticket_return"],
+    "decide a ticket return": ["core.tickets.services.ticket_return_decide"],
+    "ask to extend a ticket": ["core.tickets.services.ticket_extend"],
+    "decide a ticket extension": ["core.tickets.services.ticket_extend_decide"],
+    "answer a ticket": ["core.tickets.services.ticket_answer"],
+    "rate a ticket": ["core.tickets.services.ticket_rate"],
+    "merge a ticket": ["core.tickets.services.ticket_merge"],
+    "export the ticket report": ["core.tickets.exports.ticket_report_export"],
 }
 
 

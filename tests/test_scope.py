@@ -127,6 +127,18 @@ def _medium(unit):
     return RemovableMedium.objects.create(unit=unit, unit_path=unit.path, number=f"{unit.code or unit.pk}-U1",
                                           kind="usb", keeper=keeper, registered_on=timezone.localdate(),
                                           registered_by=keeper)
+def _board(unit):
+    """A board handled by ``unit`` and managed by its parent (the unit itself at the top)."""
+    from fenji.core.tickets.services import board_create
+
+    return board_create(actor=policy.SYSTEM, office=unit.parent or unit, unit=unit, name=f"{unit.name}版块")
+
+
+def _ticket(unit):
+    from fenji.core.tickets.services import ticket_file
+
+    citizen = make_account(unit, kind="citizen", name=f"{unit.name}市民")
+    return ticket_file(actor=actor(citizen), board=_board(unit), content=f"{unit.name}的诉求")
 
 
 def _person(account):
@@ -187,6 +199,10 @@ class TestScope(ScopeMatrix):
         "publish:post": Reach(_post, DEPT_HEAD, shown=lambda p: p.title, state=lambda p: p.level,
                               post={"op": "review", "decision": "approve"}),
         "publish:post_pdf": Reach(_post, DEPT_HEAD),
+        # a ticket is seen by those above its handling unit (and by the board's managing unit); acting on it is
+        # for the handling unit's own accounts (src/fenji/core/tickets/tests); boards by their managing unit
+        "tickets:detail": Reach(_ticket, DEPT_HEAD, shown=lambda t: t.content),
+        "tickets:board": Reach(_board, DEPT_HEAD, shown=lambda b: b.name),
         # the security administrator signs an account out (在线用户)
         "online:sign_out": Reach(_account, SECURITY_ADMIN, post={"reason": "测试"}, state=lambda a: a.security_stamp,
                                  shown=_person),
@@ -266,6 +282,11 @@ class TestScope(ScopeMatrix):
            for name in ("public_column", "public_post")},
         "publish:word_remove": "src/fenji/core/publish/tests/test_publish.py::"
                                "test_only_a_top_level_security_administrator_removes_a_word",
+        # a citizen's ticket is theirs alone (another citizen's answers 404 like a missing one); its photos are served
+        # through the ticket, to the citizen and to the staff who see the ticket
+        "tickets:m_detail": "src/fenji/core/tickets/tests/test_tickets.py::test_a_citizen_sees_only_their_own_tickets",
+        **{f"tickets:{name}": "src/fenji/core/tickets/tests/test_tickets.py::"
+                              "test_a_photo_must_be_an_image_whose_content_matches_its_name" for name in ("m_photo", "photo")},
         # an import job (its progress, its error report) is shown to the account that started it only
         **{f"people:{name}": "src/fenji/core/people/tests/test_member_import.py::test_out_of_scope_users_are_refused"
            for name in ("member_import_job", "member_import_errors", "member_import_activate")},

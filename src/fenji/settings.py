@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "fenji.core.submissions",
     "fenji.core.community",
     "fenji.core.publish",
+    "fenji.core.tickets",
     "fenji.core.ops",
     "fenji.core.console",
     # Every module is installed in every deployment (one schema); the profile decides which are live.

@@ -33,6 +33,7 @@ urlpatterns = [
     path("submissions/", include("fenji.core.submissions.urls")),
     path("", include("fenji.core.community.urls")),
     path("", include("fenji.core.publish.urls")),
+    path("", include("fenji.core.tickets.urls")),
     # Each declared module's pages (``Module.urls``): always in the URLconf, 404 while the profile leaves it dark.
     *modules.url_patterns(),
 ]

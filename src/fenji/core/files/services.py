@@ -77,6 +77,13 @@ def attachment_store(*, actor, unit, upload, kinds=None, kinds_label: str = "") 
     ``kinds`` narrows the whitelist for one use (e.g. a 公文 is PDF, OFD or Word only), checked on the
     content before anything is stored; ``kinds_label`` names them in the refusal."""
     policy.require(actor, perms.ATTACHMENT_UPLOAD, unit.path)
+    return attachment_write(actor=actor, unit=unit, upload=upload, kinds=kinds, kinds_label=kinds_label)
+
+
+def attachment_write(*, actor, unit, upload, kinds=None, kinds_label: str = "") -> Attachment:
+    """The checked upload itself, inside the caller's transaction, for a caller that has already decided the
+    actor may attach a file here (a citizen's photo to their own ticket: citizens hold no upload grant).
+    ``kinds`` narrows the whitelist (``{FileKind.JPG, FileKind.PNG}`` for photos)."""
     name = sanitize_name(getattr(upload, "name", "") or "")
     written, detected = _checked(upload, name, kinds, kinds_label)
     key = storage.commit_file(written)

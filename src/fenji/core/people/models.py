@@ -194,6 +194,7 @@ class PasswordHistory(models.Model):
 class CodePurpose(models.TextChoices):
     RESET = "reset", _("找回密码")
     ACTIVATE = "activate", _("激活账号")
+    SIGNUP = "signup", _("注册账号")
 
 
 class SmsCode(models.Model):

@@ -32,6 +32,7 @@ AUDIT_LABELS = {
     "people.sms_code.send": _("获取短信验证码"),
     "people.password.reset_by_code": _("凭短信验证码找回密码"),
     "people.account.activate": _("凭短信验证码激活账号"),
+    "people.account.signup": _("群众凭短信验证码注册账号"),
     "people.password.reset": _("管理员重置密码"),
     "people.account.activation_invite": _("发送激活短信"),
     "people.account.activation_invite_import": _("向批量导入的成员发送激活短信"),

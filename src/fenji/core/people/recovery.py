@@ -48,6 +48,8 @@ WRONG_LIMIT = settings.FENJI_SMS_CODE_WRONG_LIMIT
 LOCK_MINUTES = settings.FENJI_SMS_CODE_LOCK_MINUTES
 
 SENT = f"如该号码已在平台开通账号，验证码已通过短信发送，{CODE_MINUTES} 分钟内有效。"
+# 注册: the same answer whether or not the number is taken (an account holder is told by SMS to sign in instead)
+SENT_SIGNUP = f"验证码已通过短信发送，{CODE_MINUTES} 分钟内有效（如该号码已注册，短信将提示您直接登录）。"
 WRONG = "验证码错误或已失效，请重新输入或重新获取"
 SMS_NAME = "【分级管理平台】"
 
@@ -100,6 +102,8 @@ def _check_limits(mobile_hash: str, client_ip: str, now) -> None:
 
 
 def _eligible(account: Account | None, purpose: str) -> bool:
+    if purpose == CodePurpose.SIGNUP:  # a code to sign up goes only to a number without an account
+        return account is None
     if account is None or account.status != AccountStatus.ACTIVE:
         return False
     has_password = account.has_usable_password()
@@ -138,20 +142,27 @@ def sms_code_send(*, mobile: str, purpose: str) -> CodeSent:
             eligible = _eligible(account, purpose)
             code = f"{secrets.randbelow(10 ** 6):06d}"
             row_key = secrets.token_hex(8)
+            # a sign-up code sent to nobody matches nothing ("-" is no digest); the row still counts for the limits
+            digest = _code_hash(row_key, code) if eligible or purpose != CodePurpose.SIGNUP else "-"
             SmsCode.objects.create(mobile_hash=mobile_hash, purpose=purpose, account=account if eligible else None,
-                                   code_hash=f"{row_key}${_code_hash(row_key, code)}", client_ip=client_ip,
+                                   code_hash=f"{row_key}${digest}", client_ip=client_ip,
                                    created_at=now, expires_at=now + datetime.timedelta(minutes=CODE_MINUTES))
-            audit_record(actor=account if eligible else policy.ANONYMOUS, action="people.sms_code.send",
-                         target=account if eligible else None,
+            holder = account if eligible and account is not None else None
+            audit_record(actor=holder or policy.ANONYMOUS, action="people.sms_code.send", target=holder,
                          details={"mobile": mask_mobile(mobile), "purpose": purpose, "sms_sent": eligible})
-            if eligible:
+            if purpose == CodePurpose.SIGNUP:
+                sms_enqueue(mobile=mobile, text=f"{SMS_NAME}您正在注册账号，验证码 {code}，{CODE_MINUTES} 分钟内有效。"
+                                                "如非本人操作，请忽略并勿告诉他人。" if eligible else
+                            f"{SMS_NAME}有人正在用本号码注册账号，但该号码已有账号，请直接登录；忘记密码可在登录页"
+                            "“忘记密码”找回。如非本人操作，请忽略。")
+            elif eligible:
                 what = "找回密码" if purpose == CodePurpose.RESET else "激活账号"
                 sms_enqueue(mobile=mobile, text=f"{SMS_NAME}您正在{what}，验证码 {code}，{CODE_MINUTES} 分钟内有效。"
                                                 "如非本人操作，请忽略并勿告诉他人。")
     except TooMany as limit:
         _refuse("people.sms_code.send", mobile, limit.message)
         raise
-    return CodeSent(SENT, mask_mobile(mobile))
+    return CodeSent(SENT_SIGNUP if purpose == CodePurpose.SIGNUP else SENT, mask_mobile(mobile))
 
 
 def _attempt(mobile: str, purpose: str, code: str, password: str, action: str, now) -> Account | DomainError:

@@ -22,3 +22,9 @@ class CodeSetPasswordForm(CodeRequestForm):
         if data.get("new_password") and data.get("new_password2") and data["new_password"] != data["new_password2"]:
             self.add_error("new_password2", _("两次输入的新密码不一致"))
         return data
+
+
+class SignupForm(CodeSetPasswordForm):
+    real_name = forms.CharField(label=_("姓名"), max_length=50, widget=forms.TextInput(attrs={"autocomplete": "name"}))
+
+    field_order = ["mobile", "code", "real_name", "new_password", "new_password2"]

@@ -5,6 +5,7 @@ an account), then the code and the new password set it. A limit reached answers 
 """
 
 from django.contrib import messages
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -17,7 +18,7 @@ from fenji.core.web.routes import public, requires
 from . import permissions as perms
 from . import recovery
 from .models import CodePurpose
-from .recovery_forms import CodeRequestForm, CodeSetPasswordForm
+from .recovery_forms import CodeRequestForm, CodeSetPasswordForm, SignupForm
 from .selectors import account_get
 
 TITLES = {CodePurpose.RESET: "找回密码", CodePurpose.ACTIVATE: "激活账号"}
@@ -117,3 +118,40 @@ def account_activation_invite(request, pk):
         request, pk, run=recovery.account_activation_invite, title=_("发送激活短信"), button=_("发送"),
         question=_("将向 {name} 发送激活短信，告知其在掌上平台凭短信验证码设置密码、激活账号。"),
         done=_("已向 {name} 发送激活短信"))
+
+
+@public
+@require_http_methods(["GET", "POST"])
+def mobile_signup(request):
+    """群众注册: number → SMS code → name and password → signed-in citizen account (``signup.citizen_signup``)."""
+    from . import signup
+
+    if not signup.signup_open():
+        raise Http404
+    step = request.POST.get("step", "") if request.method == "POST" else ""
+    send_form = CodeRequestForm(request.POST if step == "send" else None, auto_id="send_%s")
+    form = SignupForm(request.POST if step == "set" else None, initial={"mobile": request.POST.get("mobile", "")})
+    status, retry_after, sent = 200, None, ""
+    try:
+        if step == "send" and send_form.is_valid():
+            sent = recovery.sms_code_send(mobile=send_form.cleaned_data["mobile"], purpose=CodePurpose.SIGNUP).message
+        elif step == "set" and form.is_valid():
+            data = form.cleaned_data
+            signup.citizen_signup(mobile=data["mobile"], code=data["code"], real_name=data["real_name"],
+                                  password=data["new_password"])
+            messages.success(request, _("注册成功，请使用手机号码和密码登录"))
+            return redirect(reverse("people:mobile_login"))
+    except DomainError as error:
+        retry_after = recovery.sms_code_retry_after(error)
+        status = 429 if retry_after else 200
+        if step == "send":
+            add_domain_error(send_form, error)
+        else:
+            field = "new_password" if error.field in ("password", "new_password") else error.field
+            add_domain_error(form, DomainError(error.message, field=field))
+    response = render(request, "people/mobile_signup.html", {
+        "send_form": send_form, "form": form, "sent": sent, "limits": recovery.LIMITS,
+        "login_url": reverse("people:mobile_login")}, status=status)
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
+    return response

@@ -39,5 +39,6 @@ urlpatterns = [
     path("m/password/", views.mobile_password, name="mobile_password"),
     path("m/password/forgot/", recovery_views.mobile_password_forgot, name="mobile_password_forgot"),
     path("m/activate/", recovery_views.mobile_activate, name="mobile_activate"),
+    path("m/signup/", recovery_views.mobile_signup, name="mobile_signup"),
     path("m/logout/", views.logout_view, name="mobile_logout"),
 ]

@@ -68,8 +68,10 @@ def _login(request, *, channel: str, template: str, home: str, verify: str):
         if result.account is not None:
             return redirect(_safe_next(request, home))
         error, status = result.error, 429 if result.throttled else 403 if result.locked else 200
-    response = render(request, template, {"form": form, "error": error, "next": request.GET.get("next", "")},
-                      status=status)
+    from .signup import signup_open
+
+    response = render(request, template, {"form": form, "error": error, "next": request.GET.get("next", ""),
+                                          "signup_open": channel == "mobile" and signup_open()}, status=status)
     if status == 429:
         response["Retry-After"] = str(refusals.retry_after())
     return response
