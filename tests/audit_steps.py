@@ -559,6 +559,15 @@ def prepare_duty(w):
     return "prepare"
 
 
+def export_publications(w):
+    from fenji.core.access.roles import UNIT_LEADER
+    from fenji.modules.office.exports import publication_export
+    from fenji.modules.office.selectors import publication_list
+
+    leader = make_account(w["tree"].town, name="登记台账查阅人", role=UNIT_LEADER)
+    publication_export(actor=actor(leader), posts=publication_list(actor=actor(leader)), filters={})
+
+
 def remove_duty(w):
     from fenji.modules.office.services import duty_remove
 

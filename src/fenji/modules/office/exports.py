@@ -11,6 +11,22 @@ EXPORT_LIMIT = 100_000
 
 
 @service
+def publication_export(*, actor, posts, filters: dict) -> ExcelSheet:
+    policy.require(actor, perms.REGISTER_VIEW)
+    from .selectors import publication_reviews
+
+    sheet = ExcelSheet("信息发布登记台账", ["发布时间", "栏目", "标题", "发布单位", "起草人", "审核", "状态", "撤回原因"])
+    rows = list(posts.order_by("-published_at", "-id")[:EXPORT_LIMIT])
+    publication_reviews(rows)
+    for post in rows:
+        reviews = "；".join(f"{level}：{name}" for level, name in post.reviews)
+        sheet.add([post.published_at, post.column.name, post.title, post.unit.name, post.drafter.person.real_name,
+                   reviews, post.get_state_display(), post.withdraw_reason])
+    audit_record(actor=actor, action="office.publication.export", details={"rows": sheet.rows, **filters})
+    return sheet
+
+
+@service
 def medium_export(*, actor, media) -> ExcelSheet:
     policy.require(actor, perms.MEDIA_VIEW)
     sheet = ExcelSheet("移动存储介质登记台账", ["登记编号", "类型", "品牌型号", "容量", "单位", "保管人", "专网专用",

@@ -27,6 +27,18 @@ class MediumFilterForm(Form):
     unit = forms.IntegerField(label=_("单位（含下级）"), required=False, min_value=1, widget=UnitPicker())
 
 
+class PublicationFilterForm(Form):
+    unit = forms.IntegerField(label=_("单位（含下级）"), required=False, min_value=1, widget=UnitPicker())
+    start = DateField(label=_("发布日期起"), widget=DATE, required=False)
+    end = DateField(label=_("发布日期止"), widget=DATE, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            self.add_error("end", _("结束日期不能早于开始日期"))
+        return data
+
+
 class MediumForm(_Colleagues):
     person_field = "keeper"
     number = forms.CharField(label=_("登记编号"), max_length=40, help_text=_("本单位内唯一，如 BGS-U-001"))

@@ -16,6 +16,7 @@ COLUMN_REVIEW = "office.column.review"
 MEDIA_VIEW = "office.media.view"
 MEDIA_MANAGE = "office.media.manage"
 DUTY_VIEW = "office.duty.view"
+REGISTER_VIEW = "office.register.view"
 DUTY_MANAGE = "office.duty.manage"
 
 ACTIONS = (
@@ -30,6 +31,7 @@ ACTIONS = (
     ActionDecl(MEDIA_VIEW, "查看移动存储介质登记", "business", read_only=True),
     ActionDecl(MEDIA_MANAGE, "登记移动存储介质和查毒记录", "business"),
     ActionDecl(DUTY_VIEW, "查看值班安排", "business", read_only=True),
+    ActionDecl(REGISTER_VIEW, "查看信息发布登记台账", "business", read_only=True),
     ActionDecl(DUTY_MANAGE, "安排传输值守和值班", "business"),
 )
 
@@ -66,7 +68,8 @@ ROLES = (
     # 各部门报送栏目信息
     RoleDecl("office_reporter", "信息报送员", "business", (COLUMN_PUBLISH,), delegated_by=GRANTED_BY),
     # 各单位专网管理员 (001 §6, §13, §16)：介质登记、查毒、值班安排
-    RoleDecl("office_network_admin", "专网管理员", "business", (MEDIA_VIEW, MEDIA_MANAGE, DUTY_VIEW, DUTY_MANAGE),
+    RoleDecl("office_network_admin", "专网管理员", "business",
+             (MEDIA_VIEW, MEDIA_MANAGE, DUTY_VIEW, DUTY_MANAGE, REGISTER_VIEW),
              delegated_by=GRANTED_BY),
 )
 
@@ -88,9 +91,11 @@ MODULE = Module(
     label="政务办公（掌上新华）",
     actions=ACTIONS,
     roles=ROLES,
-    role_shares=(RoleShare("unit_leader", (MEDIA_VIEW, DUTY_VIEW)), RoleShare("dept_head", (DUTY_VIEW,))),
+    role_shares=(RoleShare("unit_leader", (MEDIA_VIEW, DUTY_VIEW, REGISTER_VIEW)),
+                 RoleShare("dept_head", (DUTY_VIEW, REGISTER_VIEW))),
     menu=(MenuEntry(_("移动存储介质"), "office:media", MEDIA_VIEW, order=60),
-          MenuEntry(_("值班安排"), "office:duty", DUTY_VIEW, order=61)),
+          MenuEntry(_("值班安排"), "office:duty", DUTY_VIEW, order=61),
+          MenuEntry(_("信息发布登记"), "office:publications", REGISTER_VIEW, order=62)),
     todo_providers=(TodoProvider("office.media", _media_todos, MEDIA_MANAGE),),
     on_duty=_on_duty,
     urls="fenji.modules.office.urls", url_prefix="office/", api="fenji.modules.office.api.router",
@@ -98,5 +103,5 @@ MODULE = Module(
                   "office.medium.register": "登记移动存储介质", "office.medium.check": "登记查毒记录",
                   "office.medium.retire": "登记介质丢失或报废", "office.medium.export": "导出移动存储介质登记台账",
                   "office.duty.assign": "安排值班", "office.duty.remove": "取消值班安排",
-                  "office.duty.export": "导出值班表"},
+                  "office.publication.export": "导出信息发布登记台账"},
 )

@@ -33,6 +33,37 @@ def medium_get(*, actor, pk, action: str = perms.MEDIA_VIEW) -> RemovableMedium:
     return medium
 
 
+def publication_list(*, actor, unit=None, start: datetime.date | None = None, end: datetime.date | None = None):
+    """信息发布登记 (001 §15: 审核登记, 谁发布谁负责): the posts published in the reader's scope (withdrawn ones
+    kept), each with its drafter and the reviewers of the round that published it (``reviews``)."""
+    from fenji.core.publish.models import Post
+
+    rows = (Post.objects.visible_to(actor, perms.REGISTER_VIEW).filter(published_at__isnull=False)
+            .select_related("column", "unit", "drafter__person", "withdrawn_by__person"))
+    if unit is not None:
+        rows = rows.filter(unit_path__startswith=unit.path)
+    if start is not None:
+        rows = rows.filter(published_at__date__gte=start)
+    if end is not None:
+        rows = rows.filter(published_at__date__lte=end)
+    return rows
+
+
+def publication_reviews(posts) -> None:
+    """Set ``post.reviews`` (level name → reviewer's name) for the round that published each post (one query)."""
+    from fenji.core.publish.models import Approval, Decision
+
+    rounds = {post.pk: post.round for post in posts}
+    approvals = (Approval.objects.filter(post_id__in=list(rounds), decision=Decision.APPROVE)
+                 .select_related("reviewer__person").order_by("post_id", "level"))
+    found: dict[int, list] = {}
+    for approval in approvals:
+        if approval.round == rounds[approval.post_id]:
+            found.setdefault(approval.post_id, []).append((approval.level_name, approval.reviewer.person.real_name))
+    for post in posts:
+        post.reviews = found.get(post.pk, [])
+
+
 def check_cutoff(today: datetime.date | None = None) -> datetime.date:
     """A medium last checked before this day is due a check (``FENJI_OFFICE_MEDIA_CHECK_DAYS``: a local rule)."""
     today = today or timezone.localdate()

@@ -16,18 +16,18 @@ from django.views.decorators.http import require_http_methods, require_POST
 from fenji.core.access import policy
 from fenji.core.kernel.errors import DomainError
 from fenji.core.kernel.inputs import parse_id
-from fenji.core.kernel.pagination import keyset_page
+from fenji.core.kernel.pagination import keyset_page, newest_first_page
 from fenji.core.org.models import Unit
 from fenji.core.org.selectors import unit_get
 from fenji.core.org.widgets import pick_units_for
 from fenji.core.web.excel import stamp
 from fenji.core.web.forms import form_post
-from fenji.core.web.query import query_without, sorted_page
+from fenji.core.web.query import paging, query_without, sorted_page
 from fenji.core.web.routes import requires
 
 from . import exports, selectors, services
 from . import module as perms
-from .forms import CheckForm, DutyForm, MediumFilterForm, MediumForm, RetireForm
+from .forms import CheckForm, DutyForm, MediumFilterForm, MediumForm, PublicationFilterForm, RetireForm
 from .models import DutyPeriod, MediumState
 
 MEDIUM_SORTS = {"number": "number", "unit": "unit_path", "registered": "registered_on", "checked": "last_checked_on",
@@ -103,6 +103,30 @@ def medium(request, pk):
     return done or render(request, "office/medium.html", {
         "item": item, "checks": item.checks.select_related("checked_by__person"), "can_manage": can_manage,
         "check_form": check_form, "retire_form": retire_form, "cutoff": selectors.check_cutoff()})
+
+
+# --- 信息发布登记 -------------------------------------------------------------------------------------
+
+
+@requires(perms.REGISTER_VIEW)
+def publications(request):
+    actor = request.actor
+    form = PublicationFilterForm(request.GET or None)
+    pick_units_for(form, actor, perms.REGISTER_VIEW)
+    data = form.cleaned_data if form.is_valid() else {}
+    unit = unit_get(actor=actor, pk=data["unit"], action=perms.REGISTER_VIEW) if data.get("unit") else None
+    rows = selectors.publication_list(actor=actor, unit=unit, start=data.get("start"), end=data.get("end"))
+    if request.GET.get("format") == "xlsx":
+        filters = {k: str(v) for k, v in data.items() if v not in (None, "") and k != "unit"}
+        if unit is not None:
+            filters["unit"] = unit.name
+        return exports.publication_export(actor=actor, posts=rows, filters=filters).response(
+            f"publications-{stamp()}.xlsx")
+    page = newest_first_page(rows, **paging(request))
+    selectors.publication_reviews(page.rows)
+    query = query_without(request, "after", "page", "format")
+    return render(request, "office/publications.html", {
+        "form": form, "page": page, "unit": unit, "export_query": f"{query}&format=xlsx" if query else "format=xlsx"})
 
 
 # --- 值班安排 ----------------------------------------------------------------------------------------

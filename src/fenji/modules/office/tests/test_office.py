@@ -230,3 +230,38 @@ def test_the_api_keeps_to_the_callers_scope(tree, town):
     assert sibling.delete(f"/api/v1/office/duty/{shift.json()['id']}").status_code == 404
     assert client.delete(f"/api/v1/office/duty/{shift.json()['id']}").status_code == 204
     assert api(town.clerk).get("/api/v1/office/media").status_code == 403  # no grant for the register
+
+
+# --- 信息发布登记 -------------------------------------------------------------------------------------
+
+
+def test_the_publication_register_names_the_drafter_and_each_reviewer(tree, login):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from fenji.core.access.roles import UNIT_LEADER
+    from fenji.core.publish import services as publish
+
+    clerk = make_account(tree.town, name="信息员", role=STAFF)
+    first = make_account(tree.town, name="初审科员", role=STAFF)
+    head = make_account(tree.town, name="科长", role=DEPT_HEAD)
+    leader = make_account(tree.town, name="分管领导", role=UNIT_LEADER)
+    column = publish.column_create(actor=actor(head), unit=tree.town, name="街道动态", kind="news", public=True)
+    publish.column_managers_set(actor=actor(head), column=column, accounts=[clerk])
+    post = publish.post_save(actor=actor(clerk), column=column, title="社区义诊通知", body="周六义诊。")
+    post = publish.post_submit(actor=actor(clerk), post=post)
+    for reviewer in (first, head, leader):
+        post = publish.post_review(actor=actor(reviewer), post=post, approve=True, opinion="同意")
+    unpublished = publish.post_save(actor=actor(clerk), column=column, title="尚未发布的稿件", body="草稿。")
+
+    client = login(leader)
+    page = client.get("/office/publications/").content.decode()
+    assert "社区义诊通知" in page and "初审：初审科员" in page and "终审：分管领导" in page and "信息员" in page
+    assert unpublished.title not in page
+    response = client.get("/office/publications/", {"format": "xlsx"})
+    rows = list(load_workbook(BytesIO(b"".join(response.streaming_content))).active.iter_rows(values_only=True))
+    assert rows[1][2] == "社区义诊通知" and "复审：科长" in rows[1][5]
+    assert AuditEvent.objects.filter(action="office.publication.export", actor_id=leader.pk).exists()
+    sibling = make_account(tree.sibling_city, name="苏州分管领导", role=UNIT_LEADER)
+    assert "社区义诊通知" not in login(sibling).get("/office/publications/").content.decode()
