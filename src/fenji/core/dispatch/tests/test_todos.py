@@ -80,7 +80,9 @@ def test_the_rules_are_seeded_from_the_deployment_setting(db, settings):
 def test_the_arrival_reads_the_rule_once_whatever_the_number_of_units(tree, people, django_assert_max_num_queries):
     dispatch = notice(people, tree.town, tree.other_town)
     Message.objects.all().delete()
-    with django_assert_max_num_queries(3 + 2 * 2 + 1) as captured:  # deliveries, handlers (+roles), rule; 2 per unit
+    # deliveries, handlers (+roles), rule; 2 per unit; the duty rosters of the live modules (the office's: its
+    # shifts, and the working-day calendar to tell 值守 from 值班)
+    with django_assert_max_num_queries(3 + 2 * 2 + 1 + 2) as captured:
         arrival_alert(dispatch)
     assert sum("notify_alertrule" in q["sql"] for q in captured.captured_queries) == 1
 

@@ -7,6 +7,7 @@ from django.db import migrations, models
 # imported: a migration keeps the values of its day).
 DEFAULTS = {
     "dispatch.arrived": (True, None),
+    "dispatch.arrived_on_duty": (True, None),
     "dispatch.sign_due": (False, 5),
     "dispatch.sign_overdue": (True, None),
     "dispatch.sender_overdue": (False, None),
