@@ -24,7 +24,7 @@ from fenji.core.org.models import Unit
 from fenji.core.org.periods import percent, period_choice
 from fenji.core.web.excel import stamp
 from fenji.core.web.forms import add_domain_error
-from fenji.core.web.query import paging, query_without
+from fenji.core.web.query import paging, query_without, sorted_page
 from fenji.core.web.routes import requires, signed_in
 
 from . import exports, selectors, services
@@ -39,9 +39,16 @@ PICKER_LIMIT = 30
 # --- 发文 ------------------------------------------------------------------------------------------
 
 
+# The lists' sortable columns (the default: newest first).
+DISPATCH_SORTS = {"title": "title", "kind": "kind", "sent": "sent_at"}
+INBOX_SORTS = {"title": "dispatch__title", "from": "dispatch__unit_path", "sent": "dispatch__sent_at",
+               "sign_due": "sign_due_at", "reply_due": "reply_due_at"}
+
+
 @requires(perms.DISPATCH_SEND)
 def dispatch_list(request):
-    page = newest_first_page(selectors.dispatch_list(actor=request.actor), **paging(request))
+    page = sorted_page(request, selectors.dispatch_list(actor=request.actor), sorts=DISPATCH_SORTS,
+                       default=newest_first_page)
     stats = selectors.dispatch_sent_counts([d.pk for d in page.rows])
     for row in page.rows:
         row.stats = stats.get(row.pk, {"signed": 0, "overdue": 0, "replied": 0})
@@ -212,7 +219,7 @@ def inbox(request):
     form = InboxFilterForm(request.GET or None)
     status = form.cleaned_data.get("status", "") if form.is_valid() else ""
     rows = selectors.delivery_list_inbox(actor=request.actor, status=status)
-    page = newest_first_page(rows, **paging(request))
+    page = sorted_page(request, rows, sorts=INBOX_SORTS, default=newest_first_page)
     return render(request, "dispatch/inbox.html", {
         "form": form, "page": page, "counts": selectors.delivery_inbox_counts(actor=request.actor),
         "query": query_without(request, "after"), "first_page": not request.GET.get("after"),

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from fenji.core.access.roles import SECURITY_ADMIN, STAFF
+from fenji.core.access.roles import DEPT_HEAD, SECURITY_ADMIN, STAFF
 from fenji.core.kernel import pagination
 from fenji.core.kernel.pagination import Page, page_number, page_size
 from fenji.core.people.models import Account
@@ -77,12 +77,15 @@ SORTED_LISTS = [
     ("/access/grants/", ("name", "unit", "role", "granted"), "security"),
     ("/ledgers/accounts/", ("name", "unit", "kind", "status", "opened"), "city_admin"),
     ("/ledgers/permissions/", ("name", "role", "unit", "granted", "until"), "security"),
+    ("/dispatch/", ("title", "kind", "sent"), "head"),
+    ("/dispatch/inbox/", ("title", "from", "sent", "sign_due", "reply_due"), "head"),
 ]
 
 
 @pytest.mark.parametrize("url, keys, who", SORTED_LISTS, ids=[row[0] for row in SORTED_LISTS])
 def test_every_sortable_column_sorts_both_ways(url, keys, who, tree, city_admin, login):
-    viewer = city_admin if who == "city_admin" else make_account(tree.city, name="南京安全员", role=SECURITY_ADMIN)
+    roles = {"security": SECURITY_ADMIN, "head": DEPT_HEAD}
+    viewer = city_admin if who == "city_admin" else make_account(tree.city, name="南京查阅人", role=roles[who])
     client = login(viewer)
     for key in keys:
         for sort in (key, f"-{key}"):
