@@ -47,6 +47,8 @@ KINDS = {
     "workflow.reminder": Kind(_("审批即将到期"), True, 24 * 60),
     "workflow.overdue": Kind(_("审批已超期"), True),
     "submissions.arrived": Kind(_("上报材料待处理"), False),
+    "tickets.arrived": Kind(_("群众诉求待签收"), False),
+    "tickets.overdue": Kind(_("群众诉求超期"), True),
 }
 
 

@@ -11,4 +11,9 @@ class TicketsConfig(AppConfig):
     verbose_name = "群众诉求"
 
     def ready(self):
+        from fenji.core.notify import periodic
+
         from . import permissions  # noqa: F401  (actions, menu entries, to-dos)
+        from .alerts import overdue_alerts
+
+        periodic.register("tickets.overdue", overdue_alerts, every_seconds=300)

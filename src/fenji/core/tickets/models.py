@@ -79,6 +79,7 @@ class Ticket(OrgOwned):
     created_at = models.DateTimeField(default=timezone.now, verbose_name="提交时间")
     received_at = models.DateTimeField(default=timezone.now, verbose_name="承办单位收到时间")
     due_at = models.DateTimeField(verbose_name="办理期限")
+    overdue_alerted_at = models.DateTimeField(null=True, blank=True, verbose_name="超期提醒时间")
     due_provisional = models.BooleanField(default=False, verbose_name="期限为暂定")
     calendar_version = models.CharField(max_length=100, blank=True, verbose_name="计算期限所用日历版本")
     return_until = models.DateTimeField(verbose_name="退单截止")

@@ -25,6 +25,7 @@ from fenji.core.notify.services import message_send
 from fenji.core.org.models import Unit
 
 from . import permissions as perms
+from .alerts import arrival_alert
 from .models import Board, EventKind, Rating, Ticket, TicketEvent, TicketState
 
 CONTENT_MAX, NOTE_MAX, REASON_MAX, LOCATION_MAX = 2000, 2000, 200, 200
@@ -128,9 +129,10 @@ def board_update(*, actor, board: Board, unit: Unit, name: str, description: str
 def _deadline(board: Board, start: datetime.datetime, *, emergency: bool) -> dict:
     if emergency:
         return {"due_at": start + datetime.timedelta(hours=board.emergency_hours), "due_provisional": False,
-                "calendar_version": ""}
+                "calendar_version": "", "overdue_alerted_at": None}
     due = deadline(start, board.handle_days, provisional_ok=True)
-    return {"due_at": due.value, "due_provisional": due.provisional, "calendar_version": due.calendar_version}
+    return {"due_at": due.value, "due_provisional": due.provisional, "calendar_version": due.calendar_version,
+            "overdue_alerted_at": None}  # a new deadline: its overdue alert is still to come
 
 
 def _return_until(board: Board, start: datetime.datetime) -> datetime.datetime:
@@ -187,6 +189,7 @@ def ticket_file(*, actor, board: Board, content: str, location_text: str = "", l
     for upload in photos:  # the checked upload: content must match the extension, images only
         ticket.photos.add(attachment_write(actor=actor, unit=unit, upload=upload, kinds=PHOTO_KINDS))
     _event(ticket, EventKind.FILE, actor=actor, note=board.name)
+    arrival_alert(ticket)
     audit_record(actor=actor, action=perms.FILE, target=ticket, details={
         "board": board.name, "unit": unit.name, "photos": len(photos), "emergency": bool(emergency),
         "public_ok": bool(public_ok)})
@@ -408,6 +411,7 @@ def ticket_return_decide(*, actor, ticket: Ticket, reassign_to: Unit | None = No
         ticket.save()
         _event(ticket, EventKind.REASSIGN, actor=actor, note=f"{before.name} → {reassign_to.name}"
                + (f"：{opinion}" if opinion else ""), unit_name=ticket.office.name)
+        arrival_alert(ticket)
         details = {"decision": "reassign", "unit": {"before": before.name, "after": reassign_to.name}}
     else:
         ticket.state, ticket.state_before = ticket.state_before or TicketState.PENDING, ""
@@ -438,6 +442,7 @@ def ticket_extend_decide(*, actor, ticket: Ticket, approve: bool, opinion: str =
         before = ticket.due_at
         due = deadline(ticket.due_at, days, provisional_ok=True)
         ticket.due_at, ticket.due_provisional, ticket.calendar_version = due.value, due.provisional, due.calendar_version
+        ticket.overdue_alerted_at = None
         ticket.extension_count += 1
         ticket.extension_days += days
         note = f"延期 {days} 个工作日，期限改为 {_local(ticket.due_at)}"
@@ -472,6 +477,7 @@ def ticket_rate(*, actor, ticket: Ticket, rating: str, note: str = "") -> Ticket
         for key, value in _deadline(ticket.board, now, emergency=False).items():
             setattr(ticket, key, value)
         _event(ticket, EventKind.REOPEN, actor=actor, note=note)
+        arrival_alert(ticket)
     else:
         ticket.state = TicketState.VISITED
         _event(ticket, EventKind.RATE, actor=actor, note=f"{Rating(rating).label}" + (f"：{note}" if note else ""))

@@ -18,6 +18,8 @@ DEFAULTS = {
     "workflow.reminder": (True, 24 * 60),
     "workflow.overdue": (True, None),
     "submissions.arrived": (False, None),
+    "tickets.arrived": (False, None),
+    "tickets.overdue": (True, None),
 }
 
 

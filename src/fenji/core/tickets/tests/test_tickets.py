@@ -326,3 +326,21 @@ def test_the_office_reviews_a_return_on_the_console_and_a_superior_sees_why_it_m
     services.ticket_sign(actor=actor(w.other_clerk), ticket=fresh(ticket))
     page = login(county_clerk).get(f"/tickets/{ticket.pk}/").content.decode()
     assert "只有其工作人员可以答复" in page and 'id="answer-form"' not in page
+
+
+# --- alerts ---------------------------------------------------------------------------------------------
+
+
+def test_the_handlers_are_told_on_arrival_and_with_the_office_once_it_is_overdue(tree, w):
+    from fenji.core.tickets.alerts import overdue_alerts
+
+    ticket = file(w)
+    assert Message.objects.filter(recipient=w.clerk, kind="tickets.arrived", link=f"/tickets/{ticket.pk}/").exists()
+    assert not Message.objects.filter(recipient=w.other_clerk, kind="tickets.arrived").exists()
+    assert overdue_alerts() == 0  # not due yet
+    with time_machine.travel(ticket.due_at + datetime.timedelta(hours=1)):
+        assert overdue_alerts() >= 2
+        told = set(Message.objects.filter(kind="tickets.overdue").values_list("recipient_id", flat=True))
+        assert {w.clerk.pk, w.office.pk} <= told and w.other_clerk.pk not in told
+        assert overdue_alerts() == 0  # once per deadline
+    assert fresh(ticket).overdue_alerted_at is not None
