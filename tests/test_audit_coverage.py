@@ -390,6 +390,7 @@ CASES = [
     ("rate a ticket", [steps.prepare_answered_ticket], steps.rate_ticket, "tickets.ticket.rate", "ok"),
     ("merge a ticket", [steps.prepare_ticket], steps.merge_ticket, "tickets.ticket.merge", "ok"),
     ("export the ticket report", [], steps.export_ticket_report, "tickets.report.export", "ok"),
+    ("print the ticket report", [], steps.print_ticket_report, "tickets.report.export", "ok"),
 ]
 
 # The services each case's step runs (nested ones included), after "fenji.": every registered service is in one.
@@ -505,6 +506,7 @@ COVERS = {
     "rate a ticket": ["core.tickets.services.ticket_rate"],
     "merge a ticket": ["core.tickets.services.ticket_merge"],
     "export the ticket report": ["core.tickets.exports.ticket_report_export"],
+    "print the ticket report": ["core.tickets.exports.ticket_report_pdf_export"],
 }
 
 

@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("fenji.core.console.audit_urls")),
     path("", include("fenji.core.console.online_urls")),
     path("", include("fenji.core.console.dashboard_urls")),
+    path("", include("fenji.core.console.ticket_bulletin_urls")),
     path("", include("fenji.core.console.grant_urls")),
     path("", include("fenji.core.console.ledger_urls")),
     path("", include("fenji.core.org.urls")),

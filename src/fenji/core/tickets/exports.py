@@ -29,3 +29,35 @@ def ticket_report_export(*, actor, title: str, start: datetime.date, end: dateti
     audit_record(actor=actor, action=perms.EXPORT, details={
         "export": "tickets.xlsx", "start": start.isoformat(), "end": end.isoformat(), "rows": len(rows)})
     return sheet
+
+
+@service
+def ticket_report_pdf_export(*, actor, title: str, start: datetime.date, end: datetime.date, rows,
+                             generated_at) -> bytes:
+    """The same report as a PDF (通报 layout); audited. Raises ``PdfUnavailable`` when the machine cannot
+    render PDF."""
+    from fenji.core.web.pdf import render_pdf
+
+    policy.require(actor, perms.TICKET_VIEW)
+    pdf = render_pdf("tickets/report_pdf.html", {"title": title, "start": start, "end": end, "rows": rows,
+                                                 "generated_at": generated_at})
+    audit_record(actor=actor, action=perms.EXPORT, details={
+        "export": "tickets.pdf", "start": start.isoformat(), "end": end.isoformat(), "rows": len(rows)})
+    return pdf
+
+
+def ticket_report_text(title: str, start: datetime.date, end: datetime.date, rows) -> str:
+    """The report as the plain-text body of a notice (通报 issued down)."""
+    from fenji.core.org.periods import percent
+
+    lines = [_("%(unit)s %(start)s 至 %(end)s 群众诉求办理情况如下：") % {
+        "unit": title, "start": start.isoformat(), "end": end.isoformat()}, ""]
+    for n, row in enumerate(rows, start=1):
+        lines.append(_("%(n)s. %(unit)s：诉求 %(total)s 件，按期答复率 %(on_time)s，超期未办结 %(overdue)s 件，满意率 "
+                       "%(satisfied)s，不满意重办 %(reopened)s 件") % {
+            "n": n, "unit": row.unit_name, "total": row.total, "on_time": percent(row.on_time_rate),
+            "overdue": row.overdue_open, "satisfied": percent(row.satisfaction_rate), "reopened": row.reopened})
+    if not rows:
+        lines.append(_("统计期内没有群众诉求。"))
+    lines += ["", _("请各单位对照通报，及时签收、按期答复，提高群众满意度。")]
+    return "\n".join(lines)

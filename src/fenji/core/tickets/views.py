@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from fenji.core.access import policy
 from fenji.core.files.views import attachment_response
 from fenji.core.kernel.errors import DomainError, reason_against
 from fenji.core.kernel.forms import Form
@@ -153,8 +154,16 @@ def report(request):
     if request.GET.get("format") == "xlsx":
         return exports.ticket_report_export(actor=request.actor, title=unit.name, start=start, end=end,
                                             rows=rows).response(f"tickets-{stamp()}.xlsx")
+    if request.GET.get("format") == "pdf":
+        from fenji.core.web.pdf import pdf_response
+
+        pdf = exports.ticket_report_pdf_export(actor=request.actor, title=unit.name, start=start, end=end, rows=rows,
+                                               generated_at=timezone.now())
+        return pdf_response(pdf, f"tickets-{stamp()}.pdf")
     return render(request, "tickets/report.html", {"form": form, "rows": rows, "start": start, "end": end,
-                                                   "export_query": query_without(request, "format")})
+                                                   "export_query": query_without(request, "format"),
+                                                   "may_issue": policy.can(request.actor, "dispatch.dispatch.send",
+                                                                           unit.path)})
 
 
 def _board_numbers(data) -> dict:

@@ -344,3 +344,24 @@ def test_the_handlers_are_told_on_arrival_and_with_the_office_once_it_is_overdue
         assert {w.clerk.pk, w.office.pk} <= told and w.other_clerk.pk not in told
         assert overdue_alerts() == 0  # once per deadline
     assert fresh(ticket).overdue_alerted_at is not None
+
+
+def test_the_report_prints_and_is_issued_down_as_a_notice(tree, w, login):
+    from fenji.core.dispatch.models import Delivery, Dispatch
+
+    file(w)
+    client = login(w.office)
+    today = timezone.localdate()
+    pdf = client.get("/tickets/report/", {"start": today.replace(day=1).isoformat(), "end": today.isoformat(),
+                                          "format": "pdf"})
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    page = client.get("/tickets/report/").content.decode()
+    assert "作为通报下发" in page
+    issued = client.post("/tickets/report/issue/", {"start": today.replace(day=1).isoformat(),
+                                                    "end": today.isoformat()})
+    assert issued.status_code == 302
+    notice = Dispatch.objects.unscoped(reason="test").get()
+    assert "群众诉求办理情况的通报" in notice.title and "新街口街道：诉求 1 件" in notice.body
+    assert Delivery.objects.unscoped(reason="test").filter(dispatch=notice, unit=tree.town).exists()
+    assert login(w.clerk).post("/tickets/report/issue/", {"start": today.isoformat(),
+                                                           "end": today.isoformat()}).status_code == 403
