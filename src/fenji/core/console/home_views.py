@@ -16,4 +16,4 @@ def home(request):
     roots = org_selectors.unit_list_roots(actor=actor)
     overview = [(root, org_selectors.unit_subtree_stats(actor=actor, unit=root)) for root in roots]
     return render(request, "console/home.html", {"overview": overview, "todos": nav.todos_for(actor),
-                                                 **dashboard_context(actor)})
+                                                 "tiles": nav.dashboard_tiles_for(actor), **dashboard_context(actor)})

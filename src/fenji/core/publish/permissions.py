@@ -1,7 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from fenji.core.access.registry import Duty, declare
-from fenji.core.kernel.modules import MenuEntry, Module, RoleShare, TodoProvider, register
+from fenji.core.kernel.modules import DashboardTile, MenuEntry, Module, RoleShare, TodoProvider, register
 
 COLUMN_MANAGE = declare("publish.column.manage", Duty.BUSINESS, "管理栏目（新增、改名、合并、调整归属）")
 POST_DRAFT = declare("publish.post.draft", Duty.BUSINESS, "撰写发布稿件")
@@ -14,6 +14,12 @@ WORD_MANAGE = declare("publish.word.manage", Duty.SECURITY, "维护发布敏感�
 REVIEW_ACTIONS = (REVIEW_FIRST, REVIEW_SECOND, REVIEW_FINAL)
 # The default review levels of a new column (三审): 初审 by the department, 复审 by its head, 终审 by the leader
 DEFAULT_LEVELS = (("初审", REVIEW_FIRST), ("复审", REVIEW_SECOND), ("终审", REVIEW_FINAL))
+
+
+def _awaiting_count(actor):
+    from .selectors import post_list_awaiting
+
+    return post_list_awaiting(actor=actor).count()
 
 
 def _review_todos(actor):  # the selectors load models: imported when asked, not at declaration
@@ -30,6 +36,7 @@ register(Module(
           MenuEntry(_("敏感词"), "publish:words", WORD_MANAGE, order=31, group="publish")),
     mobile_tiles=(MenuEntry(_("信息栏目"), "publish:m_columns", None, order=23),),  # for every signed-in person
     todo_providers=(TodoProvider("publish.review", _review_todos, None),),
+    dashboard_tiles=(DashboardTile(_("待我审核的稿件"), _awaiting_count, POST_DRAFT, order=20),),
     audit_labels={
         "publish.column.create": _("新增栏目"), "publish.column.update": _("修改栏目"),
         "publish.column.merge": _("合并栏目"), "publish.column.reassign": _("调整栏目归属"),

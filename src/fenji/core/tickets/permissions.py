@@ -1,7 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from fenji.core.access.registry import Duty, declare
-from fenji.core.kernel.modules import MenuEntry, Module, RoleShare, TodoProvider, register
+from fenji.core.kernel.modules import DashboardTile, MenuEntry, Module, RoleShare, TodoProvider, register
 
 TICKET_VIEW = declare("tickets.ticket.view", Duty.BUSINESS, "查看本单位及下级承办的群众诉求", read_only=True)
 TICKET_HANDLE = declare("tickets.ticket.handle", Duty.BUSINESS, "签收、办理和答复本单位承办的群众诉求")
@@ -23,6 +23,12 @@ def _handle_todos(actor):  # the selectors load models: imported when asked, not
     return ticket_todos(actor)
 
 
+def _open_tickets(actor):
+    from .selectors import ticket_counts
+
+    return ticket_counts(actor)
+
+
 def _review_todos(actor):
     from .selectors import review_todos
 
@@ -36,6 +42,7 @@ register(Module(
           MenuEntry(_("诉求统计"), "tickets:report", TICKET_VIEW, order=31, group="tickets"),
           MenuEntry(_("诉求版块"), "tickets:boards", BOARD_MANAGE, order=32, group="tickets")),
     mobile_tiles=(MenuEntry(_("我的诉求"), "tickets:m_list", None, order=24),),  # anyone signed in may file one
+    dashboard_tiles=(DashboardTile(_("本单位在办诉求"), _open_tickets, TICKET_HANDLE, order=10),),
     todo_providers=(TodoProvider("tickets.handle", _handle_todos, TICKET_HANDLE),
                     TodoProvider("tickets.review", _review_todos, TICKET_OVERSEE)),
     audit_labels={

@@ -145,6 +145,13 @@ def ticket_list_public():
 # --- to-dos ----------------------------------------------------------------------------------------------
 
 
+def ticket_counts(actor) -> str:
+    """The dashboard tile: open tickets of the actor's own unit, and how many of them are overdue."""
+    rows = Ticket.objects.visible_to(actor, perms.TICKET_HANDLE).filter(unit_id=actor.unit_id, state__in=OPEN_STATES)
+    counts = rows.aggregate(open=Count("id"), overdue=Count("id", filter=Q(due_at__lt=timezone.now())))
+    return f"{counts['open']}（超期 {counts['overdue']}）" if counts["overdue"] else str(counts["open"])
+
+
 def ticket_todos(actor) -> list[Todo]:
     """Tickets of the actor's own unit to sign and to answer (overdue ones first on the list)."""
     rows = (Ticket.objects.visible_to(actor, perms.TICKET_HANDLE)

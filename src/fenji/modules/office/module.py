@@ -3,7 +3,7 @@ codes, roles and audit labels, from seed 001 and design/domain/office-and-vetera
 
 from django.utils.translation import gettext_lazy as _
 
-from fenji.core.kernel.modules import ActionDecl, MenuEntry, Module, RoleDecl, RoleShare, TodoProvider
+from fenji.core.kernel.modules import ActionDecl, DashboardTile, MenuEntry, Module, RoleDecl, RoleShare, TodoProvider
 
 DOCUMENT_VIEW = "office.document.view"
 DOCUMENT_REGISTER = "office.document.register"
@@ -80,6 +80,20 @@ def _media_todos(actor):  # the selectors load models: imported when asked
     return medium_todos(actor)
 
 
+def _media_due(actor):
+    from .selectors import medium_list_check_due
+
+    return medium_list_check_due(actor=actor).count()
+
+
+def _on_duty_today(actor):
+    from django.utils import timezone
+
+    from .selectors import on_duty_names
+
+    return on_duty_names(actor.unit_id, timezone.now()) or "未安排"
+
+
 def _on_duty(unit_ids, moment):
     from .selectors import on_duty
 
@@ -97,6 +111,8 @@ MODULE = Module(
           MenuEntry(_("值班安排"), "office:duty", DUTY_VIEW, order=61),
           MenuEntry(_("信息发布登记"), "office:publications", REGISTER_VIEW, order=62)),
     todo_providers=(TodoProvider("office.media", _media_todos, MEDIA_MANAGE),),
+    dashboard_tiles=(DashboardTile(_("待查毒的移动存储介质"), _media_due, MEDIA_MANAGE, order=30),
+                     DashboardTile(_("本单位当前值班"), _on_duty_today, DUTY_VIEW, order=31)),
     on_duty=_on_duty,
     urls="fenji.modules.office.urls", url_prefix="office/", api="fenji.modules.office.api.router",
     audit_labels={**{action.code: action.label for action in ACTIONS if not action.read_only},

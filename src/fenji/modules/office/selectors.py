@@ -115,6 +115,15 @@ def is_working_time(moment: datetime.datetime) -> bool:
     return is_working_day(local.date(), provisional=True) and start <= local.time() < end
 
 
+def on_duty_names(unit_id: int, moment: datetime.datetime) -> str:
+    """Who keeps watch at the unit now, by name (the dashboard tile)."""
+    from django.contrib.auth import get_user_model
+
+    ids = on_duty([unit_id], moment).get(unit_id, [])
+    people = get_user_model().objects.unscoped(reason="the names of the people on duty").filter(pk__in=ids)
+    return "、".join(people.select_related("person").values_list("person__real_name", flat=True))
+
+
 def on_duty(unit_ids, moment: datetime.datetime) -> dict[int, list[int]]:
     """Who keeps watch at each of ``unit_ids`` at ``moment``: outside working hours, the day's 值班 shift; in
     working hours, the day's 值守 shift. ``{unit id: [account ids]}`` for the units that have someone."""

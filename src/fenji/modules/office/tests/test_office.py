@@ -265,3 +265,10 @@ def test_the_publication_register_names_the_drafter_and_each_reviewer(tree, logi
     assert AuditEvent.objects.filter(action="office.publication.export", actor_id=leader.pk).exists()
     sibling = make_account(tree.sibling_city, name="苏州分管领导", role=UNIT_LEADER)
     assert "社区义诊通知" not in login(sibling).get("/office/publications/").content.decode()
+
+
+def test_the_home_page_shows_the_media_due_and_who_is_on_duty(tree, town, login, settings):
+    settings.FENJI_OFFICE_MEDIA_CHECK_DAYS = 30
+    register(town, tree, registered_on=timezone.localdate() - datetime.timedelta(days=40))
+    tiles = login(town.admin).get("/").content.decode().split('id="tiles"', 1)[1].split("</div></div>", 1)[0]
+    assert "<b>1</b>待查毒的移动存储介质" in tiles and "<b>未安排</b>本单位当前值班" in tiles
