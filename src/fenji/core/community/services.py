@@ -13,7 +13,7 @@ from fenji.core.audit.services import audit_record
 from fenji.core.audit.transactions import service
 from fenji.core.calendar.workdays import deadline
 from fenji.core.kernel.errors import DomainError
-from fenji.core.kernel.text import control_error
+from fenji.core.kernel.text import checked_text
 from fenji.core.notify.alerts import Alert, alert_send
 from fenji.core.notify.services import message_send
 
@@ -25,15 +25,7 @@ MEMBER_KINDS = ("member", "elder")
 TITLE_MAX, TEXT_MAX, FEEDBACK_MAX = 100, 2000, 1000
 
 
-def _text(value, *, label: str, field: str, limit: int, required: bool = True, multiline: bool = False) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        raise DomainError(f"请填写{label}", field=field)
-    if len(value) > limit:
-        raise DomainError(f"{label}不能超过 {limit} 个字", field=field)
-    if error := control_error(value, label=label, multiline=multiline):
-        raise DomainError(error, field=field)
-    return value
+_text = checked_text  # every text this app takes goes through the one check
 
 
 def _members(unit, include_subtree: bool):

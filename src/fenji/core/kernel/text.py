@@ -53,3 +53,18 @@ def control_error(value, *, label: str, multiline: bool = False) -> str | None:
     if has_control(value, multiline=multiline):
         return control_message(label)
     return None
+
+
+def checked_text(value, *, label: str, field: str, limit: int, required: bool = True, multiline: bool = False) -> str:
+    """A text a service takes from a person: stripped, present when ``required``, at most ``limit`` characters,
+    without control characters — else a ``DomainError`` naming ``label`` on ``field``."""
+    from .errors import DomainError
+
+    value = (value or "").strip()
+    if required and not value:
+        raise DomainError(f"请填写{label}", field=field)
+    if len(value) > limit:
+        raise DomainError(f"{label}不能超过 {limit} 个字", field=field)
+    if error := control_error(value, label=label, multiline=multiline):
+        raise DomainError(error, field=field)
+    return value

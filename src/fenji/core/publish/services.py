@@ -16,7 +16,7 @@ from fenji.core.audit.transactions import service
 from fenji.core.files.services import attachment_store
 from fenji.core.kernel.errors import AccessDenied, DomainError
 from fenji.core.kernel.paths import SEGMENT_WIDTH
-from fenji.core.kernel.text import control_error
+from fenji.core.kernel.text import checked_text
 from fenji.core.notify.services import message_send
 
 from . import permissions as perms
@@ -39,15 +39,7 @@ LEVELS_MAX = 5
 CLASSIFIED_REFUSED = "本平台为非涉密网络，涉密信息一律不得上网发布（涉密信息不上网）"
 
 
-def _text(value, *, label: str, field: str, limit: int, required: bool = True, multiline: bool = False) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        raise DomainError(f"请填写{label}", field=field)
-    if len(value) > limit:
-        raise DomainError(f"{label}不能超过 {limit} 个字", field=field)
-    if error := control_error(value, label=label, multiline=multiline):
-        raise DomainError(error, field=field)
-    return value
+_text = checked_text  # every text this app takes goes through the one check
 
 
 def _locked(model, pk):

@@ -20,7 +20,7 @@ from fenji.core.calendar.workdays import deadline
 from fenji.core.files.models import FileKind
 from fenji.core.files.services import attachment_write
 from fenji.core.kernel.errors import AccessDenied, DomainError, NotVisible
-from fenji.core.kernel.text import control_error
+from fenji.core.kernel.text import checked_text
 from fenji.core.notify.services import message_send
 from fenji.core.org.models import Unit
 
@@ -37,15 +37,7 @@ LIMIT_LABELS = {"handle_days": "办理时限", "emergency_hours": "紧急诉求�
                 "extension_max_count": "延期次数上限", "extension_max_days": "延期累计上限"}
 
 
-def _text(value, *, label: str, field: str, limit: int, required: bool = True, multiline: bool = False) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        raise DomainError(f"请填写{label}", field=field)
-    if len(value) > limit:
-        raise DomainError(f"{label}不能超过 {limit} 个字", field=field)
-    if error := control_error(value, label=label, multiline=multiline):
-        raise DomainError(error, field=field)
-    return value
+_text = checked_text  # every text this app takes goes through the one check
 
 
 def _local(value: datetime.datetime) -> str:

@@ -10,7 +10,7 @@ from fenji.core.access import policy
 from fenji.core.audit.services import audit_record
 from fenji.core.audit.transactions import service
 from fenji.core.kernel.errors import DomainError
-from fenji.core.kernel.text import control_error
+from fenji.core.kernel.text import checked_text
 
 from . import module as perms
 from .models import CheckResult, DutyPeriod, DutyShift, MediumCheck, MediumKind, MediumState, RemovableMedium
@@ -19,14 +19,7 @@ DUTY_DAYS_AHEAD = 366  # a roster is planned for the coming year at most
 
 
 def _text(value, *, label: str, field: str, limit: int, required: bool = False) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        raise DomainError(f"请填写{label}", field=field)
-    if len(value) > limit:
-        raise DomainError(f"{label}不能超过 {limit} 个字", field=field)
-    if error := control_error(value, label=label):
-        raise DomainError(error, field=field)
-    return value
+    return checked_text(value, label=label, field=field, limit=limit, required=required)
 
 
 def _colleague(account, unit, *, field: str, label: str):
