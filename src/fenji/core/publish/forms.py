@@ -1,29 +1,13 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from fenji.core.files.forms import MultipleFileField
 from fenji.core.kernel.forms import Form
 from fenji.core.kernel.inputs import DateTimeField
 
 from . import permissions as perms
 from .models import ColumnKind
 from .services import BODY_MAX, NAME_MAX, OPINION_MAX, REASON_MAX, TITLE_MAX, WORD_MAX
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput())
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        single = super().clean
-        if isinstance(data, (list, tuple)):
-            return [single(item, initial) for item in data if item]
-        return [single(data, initial)] if data else []
-
 
 LOCAL = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 LEVEL_ACTIONS = ((perms.REVIEW_FIRST, _("初审权限（工作人员、部门负责人）")),

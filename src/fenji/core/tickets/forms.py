@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from fenji.core.files.forms import MultipleFileField
 from fenji.core.kernel.forms import Form
 from fenji.core.org.models import Unit, UnitStatus
 
@@ -10,20 +11,6 @@ from .services import CONTENT_MAX, LIMITS, LOCATION_MAX, PHOTO_MAX, REASON_MAX
 UNIT_CHOICES_MAX = 500
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/jpeg,image/png"}))
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(item, initial) for item in data if item]
-        return [single(data, initial)] if data else []
 
 
 def units_within(office: Unit) -> list[tuple[int, str]]:
