@@ -9,13 +9,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from fenji.core.access import policy
-from fenji.core.files.services import FileTooLarge
+from fenji.core.files.forms import upload_form_status, upload_refused
 from fenji.core.files.views import attachment_response
 from fenji.core.kernel.errors import DomainError, NotVisible, reason_against
 from fenji.core.kernel.pagination import newest_first_page
 from fenji.core.org.models import Unit
 from fenji.core.web.excel import stamp
-from fenji.core.web.forms import add_domain_error, form_post
+from fenji.core.web.forms import form_post
 from fenji.core.web.pdf import pdf_response
 from fenji.core.web.query import paging, query_without
 from fenji.core.web.routes import requires
@@ -156,17 +156,12 @@ def _save(request, form, post=None):
                                   publish_at=data["publish_at"], classified=data["classified"],
                                   uploads=data.get("files") or [])
     except DomainError as error:
-        if error.field == "upload":
-            form.add_error("files", error.message)
-        else:
-            add_domain_error(form, error)
-        form.too_large = isinstance(error, FileTooLarge)
+        upload_refused(form, error)
         return None
 
 
 def _form_page(request, form, post=None):
-    status = 413 if getattr(form, "too_large", False) else (400 if form.is_bound else 200)
-    return render(request, "publish/post_form.html", {"form": form, "post": post}, status=status)
+    return render(request, "publish/post_form.html", {"form": form, "post": post}, status=upload_form_status(form))
 
 
 @requires(perms.POST_DRAFT)

@@ -8,11 +8,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from fenji.core.access import policy
-from fenji.core.files.services import FileTooLarge
+from fenji.core.files.forms import upload_form_status, upload_refused
 from fenji.core.files.views import attachment_response, download_response
 from fenji.core.kernel.errors import DomainError, NotVisible
 from fenji.core.seals.services import may_apply as may_apply_seal
-from fenji.core.web.forms import add_domain_error, form_post
+from fenji.core.web.forms import form_post
 from fenji.core.web.pdf import PdfUnavailable, pdf_response
 from fenji.core.web.routes import requires, signed_in
 
@@ -44,17 +44,13 @@ def _save(request, form, submission=None):
             contact=data["contact"], uploads=data.get("files") or [], submission=submission,
             remove_attachments=data.get("remove") or [])
     except DomainError as refusal:
-        if refusal.field == "upload":
-            form.add_error("files", refusal.message)
-        else:
-            add_domain_error(form, refusal)
-        form.too_large = isinstance(refusal, FileTooLarge)
+        upload_refused(form, refusal)
         return None
 
 
 def _form_page(request, form, submission=None):
-    status = 413 if getattr(form, "too_large", False) else (400 if form.is_bound else 200)
-    return render(request, "submissions/form.html", {"form": form, "submission": submission}, status=status)
+    return render(request, "submissions/form.html", {"form": form, "submission": submission},
+                  status=upload_form_status(form))
 
 
 @requires(perms.SUBMISSION_DRAFT)
