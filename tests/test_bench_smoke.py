@@ -48,7 +48,8 @@ def test_tiny_dataset_runs_every_case(settings):
 
     # The import case on 1,500 rows: two chunks at the import's chunk size (the default, 100,000, is the
     # benchmark's own figure and alone took most of this test's time).
-    report = runner.run(dataset="tiny", repeat=3, can_calls=100, http_threads=2, http_requests=20, import_rows=1_500)
+    report = runner.run(dataset="tiny", repeat=3, can_calls=100, http_threads=2, http_requests=20, import_rows=1_500,
+                        citizen_tickets=300)
 
     assert set(report["levels"]) == {"root", "mid", "leaf"}
     for label, entry in report["levels"].items():
@@ -67,9 +68,15 @@ def test_tiny_dataset_runs_every_case(settings):
     assert "skipped" not in imported, imported
     assert imported["parse"]["rows"] == imported["import"]["rows"] == imported["import"]["created"] == 1_500
     assert imported["import"]["rejected"] == 0 and imported["export"]["rows"] == imported["cleaned_up"] == 1_500
+    citizen = report["citizen"]
+    assert "skipped" not in citizen, citizen
+    assert citizen["tickets"] == citizen["ticket_list"]["total"] == 300 and citizen["ticket_list"]["rows"] == 20
+    _numbers_or_skips(citizen["public_page"], "citizen.public_page")
     from fenji.core.dispatch.models import Dispatch
+    from fenji.core.tickets.models import Ticket
 
     assert not Dispatch.objects.unscoped(reason="bench smoke").exists()  # each run was rolled back
+    assert not Ticket.objects.unscoped(reason="bench smoke").exists()
     print(markdown(report))  # visible with -s
     assert "root" in markdown(report)
 

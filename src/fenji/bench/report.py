@@ -35,6 +35,9 @@ def _all(values, test) -> bool | None:
     return all(test(v) for v in values) if values else None
 
 
+POSTS_NOTE = "rendered by the view, not cached on the server (the page sends Cache-Control: public, 60 s)"
+
+
 def targets(report: dict) -> list[tuple[str, str, bool | None]]:
     """(target, what was measured, met?) for every target of the issue that this run can judge."""
     rows = []
@@ -92,6 +95,16 @@ def targets(report: dict) -> list[tuple[str, str, bool | None]]:
                          f"{fan['targets']:,} units in {_ms(fan['fanout']['median'])} ms; tracking counts "
                          f"{_ms(_median(fan.get('tracking_counts')))} ms",
                          fan["fanout"]["median"] <= 50))
+    citizen = report.get("citizen") or {}
+    if citizen.get("public_page", {}).get("cpu_median") is not None:
+        page = citizen["public_page"]
+        rows.append(("the public column page ≤ 5 ms server CPU", f"{page['cpu_median']} ms CPU ({_ms(page['median'])} ms "
+                     f"wall), {POSTS_NOTE}", page["cpu_median"] <= 5))
+    if citizen.get("ticket_list", {}).get("median") is not None:
+        listed = citizen["ticket_list"]
+        rows.append((f"a department's ticket list at {citizen.get('tickets', 0):,} tickets ≤ 10 ms",
+                     f"{_ms(listed['median'])} ms ({listed['cpu_median']} ms CPU), total {listed.get('total', 0):,}",
+                     listed["median"] <= 10))
     imported = (report.get("import") or {}).get("import") or {}
     if imported.get("rows_per_s") is not None:
         parse = report["import"].get("parse", {})

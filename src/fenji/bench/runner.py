@@ -20,6 +20,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 
+from fenji.bench.citizen_case import case_citizen
 from fenji.bench.import_case import case_member_import
 from fenji.core.access import policy
 from fenji.core.access.models import Grant
@@ -521,7 +522,8 @@ def _both(result: dict) -> dict:
 
 
 def run(*, dataset: str | None = None, repeat: int = 200, can_calls: int = 100_000, http_threads: int = 4,
-        http_requests: int = 800, with_http: bool = True, import_rows: int = 100_000) -> dict:
+        http_requests: int = 800, with_http: bool = True, import_rows: int = 100_000,
+        citizen_tickets: int = 100_000) -> dict:
     levels = pick_levels(dataset)
     if not levels:
         raise RuntimeError("no units with accounts: load a dataset first (fenji bench load …)")
@@ -549,6 +551,11 @@ def run(*, dataset: str | None = None, repeat: int = 200, can_calls: int = 100_0
         report["levels"][top_label]["fanout"] = case_fanout(top_unit, max(1, min(repeat, 5)))
     except Exception as error:
         report["levels"][top_label]["fanout"] = skipped(f"{type(error).__name__}: {error}")
+    mid_label, mid_unit = levels[min(1, len(levels) - 1)]
+    try:  # a district-like unit: its public column page and its department's ticket list
+        report["citizen"] = case_citizen(mid_unit, tickets=citizen_tickets, repeat=max(1, min(repeat, 50)))
+    except Exception as error:
+        report["citizen"] = skipped(f"{type(error).__name__}: {error}")
     bottom_label, bottom_unit = levels[-1]
     try:  # members are imported where they belong, at the bottom level, by the top level's administrator
         report["import"] = case_member_import(bottom_unit, actors[top_label]["admin"], import_rows)
