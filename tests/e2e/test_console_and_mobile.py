@@ -85,6 +85,7 @@ def test_open_account_in_console_then_first_login_on_mobile(live_server, new_pag
     page.get_by_role("navigation", name="主菜单").get_by_role("link", name="组织机构").click()
     expect(page).to_have_url(f"{live_server.url}/org/units/")
     expect(page.get_by_role("heading", level=1)).to_have_text("组织机构")
+    page.wait_for_load_state()  # the tree's buttons work once htmx has read the page (a click before is lost)
 
     node = page.locator(f"#unit-{province.pk}")
     expect(node.get_by_role("link", name="南京市")).to_have_count(0)
