@@ -13,17 +13,13 @@ from ninja.responses import Status
 from fenji.core.api.pagination import NewestFirstQuery, api_newest_first
 from fenji.core.api.routes import api_route
 from fenji.core.api.schemas import ERRORS, InputSchema, Moment
-from fenji.core.org.models import Unit
+from fenji.core.org.selectors import unit_own
 
 from . import permissions as perms
 from . import selectors, services
 from .models import FeedbackState, FeedbackTopic
 
 router = Router(tags=["成员服务"])
-
-
-def _own_unit(request) -> Unit:
-    return Unit.objects.get(pk=request.actor.unit_id)
 
 
 def _me(request):
@@ -200,7 +196,7 @@ def notice_list(request, query: Query[NewestFirstQuery]):
 @router.post("/community/notices", response={201: NoticeOut, **ERRORS}, summary="向本单位成员发送通知公告")
 @api_route(action=perms.NOTICE_SEND)
 def notice_send(request, payload: NoticeIn):
-    return Status(201, services.notice_send(actor=request.actor, unit=_own_unit(request), **payload.dict()))
+    return Status(201, services.notice_send(actor=request.actor, unit=unit_own(actor=request.actor), **payload.dict()))
 
 
 @router.get("/community/activities", response={200: ActivityPage, **ERRORS}, summary="本单位及下级的成员活动")
@@ -212,7 +208,7 @@ def activity_list(request, query: Query[NewestFirstQuery]):
 @router.post("/community/activities", response={201: ActivityOut, **ERRORS}, summary="为本单位成员发布活动")
 @api_route(action=perms.ACTIVITY_MANAGE)
 def activity_create(request, payload: ActivityIn):
-    return Status(201, services.activity_create(actor=request.actor, unit=_own_unit(request), **payload.dict()))
+    return Status(201, services.activity_create(actor=request.actor, unit=unit_own(actor=request.actor), **payload.dict()))
 
 
 @router.get("/community/activities/{int:id}/signups", response={200: list[SignupOut], **ERRORS},

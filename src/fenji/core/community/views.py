@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from fenji.core.kernel.pagination import newest_first_page
-from fenji.core.org.models import Unit
+from fenji.core.org.selectors import unit_own
 from fenji.core.web.excel import stamp
 from fenji.core.web.forms import form_post
 from fenji.core.web.query import paging, query_without
@@ -19,10 +19,6 @@ from .forms import ActivityForm, AnswerForm, NoticeForm, OpinionForm, PassUpForm
 from .models import FeedbackTopic
 
 
-def _own_unit(request) -> Unit:
-    return Unit.objects.get(pk=request.actor.unit_id)
-
-
 def _page(request, rows, template, extra):
     page = newest_first_page(rows, **paging(request))
     return render(request, template, {"page": page, "query": query_without(request, "after"),
@@ -32,7 +28,7 @@ def _page(request, rows, template, extra):
 @requires(perms.NOTICE_SEND)
 @require_http_methods(["GET", "POST"])
 def notices(request):
-    unit = _own_unit(request)
+    unit = unit_own(actor=request.actor)
     form = NoticeForm(request.POST or None)
     consequence = ""
     if request.method == "POST" and form.is_valid() and request.POST.get("confirmed") != "1":
@@ -53,7 +49,7 @@ def notices(request):
 @requires(perms.ACTIVITY_MANAGE)
 @require_http_methods(["GET", "POST"])
 def activities(request):
-    unit = _own_unit(request)
+    unit = unit_own(actor=request.actor)
     form = ActivityForm(request.POST or None)
     done = form_post(request, form, lambda data: services.activity_create(actor=request.actor, unit=unit, **data),
                      success=reverse("community:activities"),

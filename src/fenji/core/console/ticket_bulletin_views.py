@@ -13,7 +13,7 @@ from fenji.core.dispatch import services as dispatch
 from fenji.core.dispatch.models import DispatchKind
 from fenji.core.kernel.errors import DomainError
 from fenji.core.kernel.inputs import DateField
-from fenji.core.org.models import Unit
+from fenji.core.org.selectors import unit_own
 from fenji.core.tickets import selectors
 from fenji.core.tickets.exports import ticket_report_text
 from fenji.core.web.routes import requires
@@ -34,7 +34,7 @@ def ticket_bulletin_issue(request):
     if start is None or end is None or end < start:
         messages.error(request, _("请先选择统计期间"))
         return redirect(report)
-    unit = Unit.objects.get(pk=request.actor.unit_id)
+    unit = unit_own(actor=request.actor)
     rows = selectors.ticket_report(actor=request.actor, start=start, end=end)
     title = _("关于%(start)s至%(end)s群众诉求办理情况的通报") % {"start": start.isoformat(), "end": end.isoformat()}
     try:

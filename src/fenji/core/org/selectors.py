@@ -33,6 +33,11 @@ def unit_list(*, actor, action: str = perms.UNIT_VIEW):
     return policy.scope(actor, action, Unit.objects.all(), field="path")
 
 
+def unit_own(*, actor) -> Unit:
+    """The actor's own unit (where it belongs, whatever its grants)."""
+    return Unit.objects.get(pk=actor.unit_id)
+
+
 def unit_get(*, actor, pk, action: str = perms.UNIT_VIEW) -> Unit:
     """The unit, or ``NotVisible`` both when it does not exist and when it is out of scope."""
     try:

@@ -16,6 +16,7 @@ from fenji.core.kernel.forms import Form
 from fenji.core.kernel.inputs import DateField
 from fenji.core.kernel.pagination import newest_first_page
 from fenji.core.org.models import Unit, UnitStatus
+from fenji.core.org.selectors import unit_own
 from fenji.core.web.excel import stamp
 from fenji.core.web.forms import form_post
 from fenji.core.web.query import paging, query_without
@@ -150,7 +151,7 @@ def report(request):
         if not form.is_bound:
             form = ReportForm(initial={"start": start.isoformat(), "end": end.isoformat()})
     rows = selectors.ticket_report(actor=request.actor, start=start, end=end)
-    unit = Unit.objects.get(pk=request.actor.unit_id)
+    unit = unit_own(actor=request.actor)
     if request.GET.get("format") == "xlsx":
         return exports.ticket_report_export(actor=request.actor, title=unit.name, start=start, end=end,
                                             rows=rows).response(f"tickets-{stamp()}.xlsx")
@@ -175,7 +176,7 @@ def _board_numbers(data) -> dict:
 @require_http_methods(["GET", "POST"])
 def boards(request):
     """The boards the actor's scope manages; a new one is managed by the actor's own unit."""
-    office = Unit.objects.get(pk=request.actor.unit_id)
+    office = unit_own(actor=request.actor)
     units = units_within(office)
     form = BoardForm(request.POST or None, units=units)
 

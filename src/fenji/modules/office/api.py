@@ -3,30 +3,19 @@ and scope (a row outside the caller's reach answers 404 like a missing one)."""
 
 import datetime
 
-from django.contrib.auth import get_user_model
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
 from fenji.core.api.pagination import NewestFirstQuery, api_newest_first
 from fenji.core.api.routes import api_route
 from fenji.core.api.schemas import ERRORS, Day, Id, InputSchema
-from fenji.core.org.models import Unit
-from fenji.core.org.selectors import unit_get
+from fenji.core.org.selectors import unit_get, unit_own
 
 from . import module as perms
 from . import selectors, services
 from .models import CheckResult, DutyPeriod, MediumKind, MediumState
 
 router = Router(tags=["政务办公"])
-
-
-def _own_unit(request) -> Unit:
-    return Unit.objects.get(pk=request.actor.unit_id)
-
-
-def _colleague(unit, pk):
-    return (get_user_model().objects.unscoped(reason="a staff member of the unit the caller manages")
-            .filter(unit_id=unit.pk, pk=pk).select_related("person").first())
 
 
 class MediumOut(Schema):
@@ -115,9 +104,9 @@ def medium_list(request, query: Query[MediumQuery]):
 @router.post("/office/media", response={201: MediumOut, **ERRORS}, summary="为本单位登记移动存储介质")
 @api_route(action=perms.MEDIA_MANAGE)
 def medium_register(request, payload: MediumIn):
-    unit = _own_unit(request)
+    unit = unit_own(actor=request.actor)
     data = payload.dict()
-    keeper = _colleague(unit, data.pop("keeper"))
+    keeper = selectors.colleague_get(unit, data.pop("keeper"))
     return Status(201, services.medium_register(actor=request.actor, unit=unit, keeper=keeper, **data))
 
 
@@ -149,16 +138,16 @@ def duty_list(request, query: Query[RosterQuery]):
 
     if query.end < query.start or (query.end - query.start).days > 92:
         raise DomainError("日期范围须在 92 天以内，且结束日期不早于开始日期", field="end")
-    unit = unit_get(actor=request.actor, pk=query.unit, action=perms.DUTY_VIEW) if query.unit else _own_unit(request)
+    unit = unit_get(actor=request.actor, pk=query.unit, action=perms.DUTY_VIEW) if query.unit else unit_own(actor=request.actor)
     return list(selectors.duty_list(actor=request.actor, unit=unit, start=query.start, end=query.end))
 
 
 @router.post("/office/duty", response={201: ShiftOut, **ERRORS}, summary="为本单位安排值班")
 @api_route(action=perms.DUTY_MANAGE)
 def duty_assign(request, payload: ShiftIn):
-    unit = _own_unit(request)
+    unit = unit_own(actor=request.actor)
     shift = services.duty_assign(actor=request.actor, unit=unit, day=payload.day, period=payload.period,
-                                 account=_colleague(unit, payload.account))
+                                 account=selectors.colleague_get(unit, payload.account))
     return Status(201, shift)
 
 

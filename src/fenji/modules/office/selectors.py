@@ -15,6 +15,19 @@ from . import module as perms
 from .models import DutyPeriod, DutyShift, MediumState, RemovableMedium
 
 
+def colleague_list(unit):
+    """The active staff accounts of ``unit`` itself: who may keep a medium or be on duty there."""
+    from django.contrib.auth import get_user_model
+
+    return (get_user_model().objects.unscoped(reason="the staff of a unit the actor manages")
+            .filter(unit_id=unit.pk, kind="staff", status="active").select_related("person").order_by("id"))
+
+
+def colleague_get(unit, pk):
+    """One of ``unit``'s staff, or None (the service then names the refusal)."""
+    return colleague_list(unit).filter(pk=pk).first() if pk else None
+
+
 def medium_list(*, actor, action: str = perms.MEDIA_VIEW, unit=None, state: str = "", text: str = ""):
     rows = RemovableMedium.objects.visible_to(actor, action).select_related("unit", "keeper__person")
     if unit is not None:

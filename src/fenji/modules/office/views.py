@@ -6,7 +6,6 @@ import datetime
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,8 +16,7 @@ from fenji.core.access import policy
 from fenji.core.kernel.errors import DomainError
 from fenji.core.kernel.inputs import parse_id
 from fenji.core.kernel.pagination import keyset_page, newest_first_page
-from fenji.core.org.models import Unit
-from fenji.core.org.selectors import unit_get
+from fenji.core.org.selectors import unit_get, unit_own
 from fenji.core.org.widgets import pick_units_for
 from fenji.core.web.excel import stamp
 from fenji.core.web.forms import form_post
@@ -32,19 +30,6 @@ from .models import DutyPeriod, MediumState
 
 MEDIUM_SORTS = {"number": "number", "unit": "unit_path", "registered": "registered_on", "checked": "last_checked_on",
                 "state": "state"}
-
-
-def _own_unit(request) -> Unit:
-    return Unit.objects.get(pk=request.actor.unit_id)
-
-
-def _colleagues(unit):
-    return (get_user_model().objects.unscoped(reason="the staff of a unit the actor manages")
-            .filter(unit_id=unit.pk, kind="staff", status="active").select_related("person").order_by("id"))
-
-
-def _colleague(unit, pk):
-    return _colleagues(unit).filter(pk=pk).first() if pk else None
 
 
 # --- 移动存储介质 -------------------------------------------------------------------------------------
@@ -61,13 +46,13 @@ def media(request):
     rows = selectors.medium_list(actor=actor, unit=unit, state=data.get("state", ""), text=data.get("q", ""))
     if request.GET.get("format") == "xlsx":
         return exports.medium_export(actor=actor, media=rows).response(f"removable-media-{stamp()}.xlsx")
-    own = _own_unit(request)
+    own = unit_own(actor=request.actor)
     can_register = policy.can(actor, perms.MEDIA_MANAGE, own.path)
     form = None
     if can_register:
-        form = MediumForm(request.POST if request.method == "POST" else None, colleagues=_colleagues(own))
+        form = MediumForm(request.POST if request.method == "POST" else None, colleagues=selectors.colleague_list(own))
         done = form_post(request, form, lambda d: services.medium_register(
-            actor=actor, unit=own, keeper=_colleague(own, d.pop("keeper")), **d),
+            actor=actor, unit=own, keeper=selectors.colleague_get(own, d.pop("keeper")), **d),
             success=lambda m: reverse("office:medium", args=[m.pk]),
             message=lambda m: _("已登记 %(m)s") % {"m": m})
         if done:
@@ -145,16 +130,16 @@ def _month(text: str) -> datetime.date:
 def duty(request):
     actor = request.actor
     unit_pk = parse_id(request.GET.get("unit"))
-    unit = unit_get(actor=actor, pk=unit_pk, action=perms.DUTY_VIEW) if unit_pk else _own_unit(request)
+    unit = unit_get(actor=actor, pk=unit_pk, action=perms.DUTY_VIEW) if unit_pk else unit_own(actor=request.actor)
     first = _month(request.GET.get("month", ""))
     last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
     can_manage = policy.can(actor, perms.DUTY_MANAGE, unit.path)
-    form = DutyForm(request.POST if request.method == "POST" else None, colleagues=_colleagues(unit),
+    form = DutyForm(request.POST if request.method == "POST" else None, colleagues=selectors.colleague_list(unit),
                     initial={"day": max(timezone.localdate(), first)})
     if request.method == "POST":
         policy.require(actor, perms.DUTY_MANAGE, unit.path)
         done = form_post(request, form, lambda d: services.duty_assign(
-            actor=actor, unit=unit, account=_colleague(unit, d.pop("account")), **d),
+            actor=actor, unit=unit, account=selectors.colleague_get(unit, d.pop("account")), **d),
             success=request.get_full_path(), message=_("已安排"))
         if done:
             return done
