@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "fenji.core.community",
     "fenji.core.publish",
     "fenji.core.tickets",
+    "fenji.core.supervision",
     "fenji.core.ops",
     "fenji.core.console",
     # Every module is installed in every deployment (one schema); the profile decides which are live.

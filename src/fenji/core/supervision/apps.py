@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class SupervisionConfig(AppConfig):
+    """监督考核 (C9): the upper level checks the lower — usage statistics rolled up over the subtree,
+    inspections with rectification notices, sampling audits of registered record types (≥10%), and the
+    assessment of lower units on the indicators the core and the live modules register."""
+
+    name = "fenji.core.supervision"
+    label = "supervision"
+    verbose_name = "监督考核"
+
+    def ready(self):
+        from . import permissions  # noqa: F401  (actions, menu entries, to-dos)
