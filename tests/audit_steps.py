@@ -897,3 +897,136 @@ def print_ticket_report(w):
     today = timezone.localdate()
     ticket_report_pdf_export(actor=actor(w["ticket_office"]), title="玄武区", start=today, end=today, rows=[],
                              generated_at=timezone.now())
+
+
+# --- supervision -------------------------------------------------------------------------------------------------
+
+
+def _inspection(w):
+    """玄武区 inspected by 南京市's department head over the last month; the county's clerk answers."""
+    from django.utils import timezone
+
+    from fenji.core.access.roles import DEPT_HEAD
+    from fenji.core.supervision.services import inspection_plan, target_of
+
+    if "inspection" not in w:
+        tree = w["tree"]
+        w["inspector"] = make_account(tree.city, name="检查组长", role=DEPT_HEAD)
+        w["county_clerk"] = make_account(tree.county, name="区科员", role=STAFF)
+        today = timezone.localdate()
+        w["inspection"] = inspection_plan(actor=actor(w["inspector"]), unit=tree.city, title="应用检查",
+                                          period_start=today - datetime.timedelta(days=30), period_end=today,
+                                          targets=[tree.county], checklist=["信息质量"])
+        w["target"] = target_of(w["inspection"], tree.county.pk)
+    return w
+
+
+def prepare_inspection(w):
+    _inspection(w)
+    return "prepare"
+
+
+def prepare_finding(w):
+    from fenji.core.supervision.services import finding_record
+
+    _inspection(w)
+    w["finding"] = finding_record(actor=actor(w["inspector"]), inspection=w["inspection"], target=w["target"],
+                                  item="信息质量", description="信息不全")
+    return "prepare"
+
+
+def prepare_issued_finding(w):
+    from fenji.core.supervision.services import notice_issue
+
+    prepare_finding(w)
+    notice_issue(actor=actor(w["inspector"]), inspection=w["inspection"], target=w["target"])
+    return "prepare"
+
+
+def prepare_answered_finding(w):
+    from fenji.core.supervision.services import rectification_answer
+
+    prepare_issued_finding(w)
+    rectification_answer(actor=actor(w["county_clerk"]), finding=w["finding"], measures="已补全")
+    return "prepare"
+
+
+def prepare_sample(w):
+    from fenji.core.supervision.services import sample_draw
+
+    _inspection(w)
+    w["sample"] = sample_draw(actor=actor(w["inspector"]), inspection=w["inspection"], target=w["target"],
+                              record_type_code="people.account")
+    return "prepare"
+
+
+def plan_inspection(w):
+    _inspection(w)
+
+
+def close_inspection(w):
+    from fenji.core.supervision.services import inspection_close
+
+    inspection_close(actor=actor(w["inspector"]), inspection=w["inspection"])
+
+
+def record_finding(w):
+    prepare_finding(w)
+
+
+def update_finding(w):
+    from fenji.core.supervision.services import finding_update
+
+    finding_update(actor=actor(w["inspector"]), finding=w["finding"], item="信息质量", description="信息缺项", days=5)
+
+
+def remove_finding(w):
+    from fenji.core.supervision.services import finding_remove
+
+    finding_remove(actor=actor(w["inspector"]), finding=w["finding"])
+
+
+def issue_notice(w):
+    from fenji.core.supervision.services import notice_issue
+
+    notice_issue(actor=actor(w["inspector"]), inspection=w["inspection"], target=w["target"])
+
+
+def answer_rectification(w):
+    from fenji.core.supervision.services import rectification_answer
+
+    rectification_answer(actor=actor(w["county_clerk"]), finding=w["finding"], measures="已补全")
+
+
+def accept_rectification(w):
+    from fenji.core.supervision.services import rectification_decide
+
+    rectification_decide(actor=actor(w["inspector"]), finding=w["finding"], accept=True)
+
+
+def draw_sample(w):
+    prepare_sample(w)
+
+
+def check_sample(w):
+    from fenji.core.supervision.models import SampleItem
+    from fenji.core.supervision.services import sample_check
+
+    item = SampleItem.objects.filter(sample=w["sample"]).first()
+    sample_check(actor=actor(w["inspector"]), sample=w["sample"], record_id=item.record_id, verdict="wrong",
+                 note="姓名有误")
+
+
+def export_accuracy(w):
+    from fenji.core.supervision.exports import accuracy_export
+
+    _inspection(w)
+    accuracy_export(actor=actor(w["inspector"]), title="南京市", start=datetime.date(2026, 1, 1),
+                    end=datetime.date(2026, 12, 31), rows=[])
+
+
+def print_inspection(w):
+    from fenji.core.supervision.exports import inspection_pdf_export
+
+    _inspection(w)
+    inspection_pdf_export(actor=actor(w["inspector"]), inspection=w["inspection"], context={"targets": [], "events": []})

@@ -391,6 +391,20 @@ CASES = [
     ("merge a ticket", [steps.prepare_ticket], steps.merge_ticket, "tickets.ticket.merge", "ok"),
     ("export the ticket report", [], steps.export_ticket_report, "tickets.report.export", "ok"),
     ("print the ticket report", [], steps.print_ticket_report, "tickets.report.export", "ok"),
+    ("plan an inspection", [], steps.plan_inspection, "supervision.inspection.plan", "ok"),
+    ("close an inspection", [steps.prepare_inspection], steps.close_inspection, "supervision.inspection.close", "ok"),
+    ("record a finding", [], steps.record_finding, "supervision.finding.record", "ok"),
+    ("update a finding", [steps.prepare_finding], steps.update_finding, "supervision.finding.update", "ok"),
+    ("remove a finding", [steps.prepare_finding], steps.remove_finding, "supervision.finding.remove", "ok"),
+    ("issue a rectification notice", [steps.prepare_finding], steps.issue_notice, "supervision.notice.issue", "ok"),
+    ("answer a rectification", [steps.prepare_issued_finding], steps.answer_rectification,
+     "supervision.rectification.reply", "ok"),
+    ("accept a rectification", [steps.prepare_answered_finding], steps.accept_rectification,
+     "supervision.rectification.decide", "ok"),
+    ("draw a sample", [], steps.draw_sample, "supervision.sample.draw", "ok"),
+    ("check a sampled record", [steps.prepare_sample], steps.check_sample, "supervision.sample.check", "ok"),
+    ("export the accuracy table", [], steps.export_accuracy, "supervision.report.export", "ok"),
+    ("print an inspection", [], steps.print_inspection, "supervision.report.export", "ok"),
 ]
 
 # The services each case's step runs (nested ones included), after "fenji.": every registered service is in one.
@@ -507,6 +521,18 @@ COVERS = {
     "merge a ticket": ["core.tickets.services.ticket_merge"],
     "export the ticket report": ["core.tickets.exports.ticket_report_export"],
     "print the ticket report": ["core.tickets.exports.ticket_report_pdf_export"],
+    "plan an inspection": ["core.supervision.services.inspection_plan"],
+    "close an inspection": ["core.supervision.services.inspection_close"],
+    "record a finding": ["core.supervision.services.finding_record"],
+    "update a finding": ["core.supervision.services.finding_update"],
+    "remove a finding": ["core.supervision.services.finding_remove"],
+    "issue a rectification notice": ["core.supervision.services.notice_issue"],
+    "answer a rectification": ["core.supervision.services.rectification_answer"],
+    "accept a rectification": ["core.supervision.services.rectification_decide"],
+    "draw a sample": ["core.supervision.services.sample_draw"],
+    "check a sampled record": ["core.supervision.services.sample_check"],
+    "export the accuracy table": ["core.supervision.exports.accuracy_export"],
+    "print an inspection": ["core.supervision.exports.inspection_pdf_export"],
 }
 
 

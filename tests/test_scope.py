@@ -141,6 +141,39 @@ def _ticket(unit):
     return ticket_file(actor=actor(citizen), board=_board(unit), content=f"{unit.name}的诉求")
 
 
+def _inspection(unit):
+    """An inspection of ``unit`` by its parent (by itself at the top: the row there is the upward one)."""
+    from fenji.core.supervision.models import Inspection, InspectionTarget
+
+    owner = unit.parent or unit
+    today = timezone.localdate()
+    inspection = Inspection.objects.create(unit=owner, unit_path=owner.path, title=f"{unit.name}检查",
+                                           period_start=today, period_end=today, checklist=["信息质量"])
+    InspectionTarget.objects.create(inspection=inspection, unit=unit, unit_path=unit.path)
+    return inspection
+
+
+def _answered_finding(unit):
+    from fenji.core.supervision.models import Finding, FindingState, InspectionTarget
+
+    inspection = _inspection(unit)
+    return Finding.objects.create(inspection=inspection, target=InspectionTarget.objects.unscoped(reason="test").get(inspection=inspection), unit=unit,
+                                  unit_path=unit.path, item="信息质量", description=f"{unit.name}的问题",
+                                  state=FindingState.ANSWERED, issued_at=timezone.now(), due_at=timezone.now(),
+                                  measures="已整改", answered_at=timezone.now())
+
+
+def _sample(unit):
+    from fenji.core.supervision.models import InspectionTarget, Sample, SampleItem
+
+    inspection = _inspection(unit)
+    sample = Sample.objects.create(inspection=inspection, target=InspectionTarget.objects.unscoped(reason="test").get(inspection=inspection), unit=unit,
+                                   unit_path=unit.path, record_type="people.account", record_label="账号信息",
+                                   ratio="0.1", population=1, population_digest="0" * 64, seed="00")
+    SampleItem.objects.create(sample=sample, position=1, record_id=_account(unit).pk, title=f"{unit.name}的账号")
+    return sample
+
+
 def _person(account):
     return account.person.real_name
 
@@ -203,6 +236,16 @@ class TestScope(ScopeMatrix):
         # for the handling unit's own accounts (src/fenji/core/tickets/tests); boards by their managing unit
         "tickets:detail": Reach(_ticket, DEPT_HEAD, shown=lambda t: t.content),
         "tickets:board": Reach(_board, DEPT_HEAD, shown=lambda b: b.name),
+        # an inspection is seen whole above the inspecting unit; findings and samples also by the units above the
+        # inspected one (src/fenji/core/supervision/tests: an inspected unit sees only its own part)
+        "supervision:detail": Reach(_inspection, DEPT_HEAD, shown=lambda i: i.title, post={"op": "close"},
+                                    state=lambda i: i.state),
+        "supervision:pdf": Reach(_inspection, DEPT_HEAD),
+        "supervision:rectification": Reach(_answered_finding, DEPT_HEAD, shown=lambda f: f.description,
+                                           post={"op": "decide", "decide-decision": "accept"}, state=lambda f: f.state),
+        "supervision:sample": Reach(_sample, DEPT_HEAD, shown=lambda s: s.items.get().title,
+                                    post=lambda tree, s: {"record_id": s.items.get().record_id, "verdict": "correct"},
+                                    state=lambda s: s.items.get().verdict),
         # the security administrator signs an account out (在线用户)
         "online:sign_out": Reach(_account, SECURITY_ADMIN, post={"reason": "测试"}, state=lambda a: a.security_stamp,
                                  shown=_person),
@@ -287,6 +330,9 @@ class TestScope(ScopeMatrix):
         "tickets:m_detail": "src/fenji/core/tickets/tests/test_tickets.py::test_a_citizen_sees_only_their_own_tickets",
         **{f"tickets:{name}": "src/fenji/core/tickets/tests/test_tickets.py::"
                               "test_a_photo_must_be_an_image_whose_content_matches_its_name" for name in ("m_photo", "photo")},
+        # a finding's evidence is served through the finding, to whoever sees it; another finding's file: 404
+        "supervision:file": "src/fenji/core/supervision/tests/test_supervision.py::"
+                            "test_evidence_is_served_through_its_finding",
         # an import job (its progress, its error report) is shown to the account that started it only
         **{f"people:{name}": "src/fenji/core/people/tests/test_member_import.py::test_out_of_scope_users_are_refused"
            for name in ("member_import_job", "member_import_errors", "member_import_activate")},

@@ -35,6 +35,7 @@ urlpatterns = [
     path("", include("fenji.core.community.urls")),
     path("", include("fenji.core.publish.urls")),
     path("", include("fenji.core.tickets.urls")),
+    path("", include("fenji.core.supervision.urls")),
     # Each declared module's pages (``Module.urls``): always in the URLconf, 404 while the profile leaves it dark.
     *modules.url_patterns(),
 ]

@@ -109,6 +109,23 @@ class TodoProvider:
 
 
 @dataclass(frozen=True)
+class SampledRecordType:
+    """A kind of record the upper level may sample and check (抽查, supervision): the records entered at a unit's
+    subtree in a period, and what the checker sees of one.
+
+    ``population(unit_path, start, end)`` returns the ids (a values list or any iterable of ints) of the records
+    entered in [start, end] (dates) at ``unit_path`` and below; ``describe(ids)`` returns ``{id: (title, [(label,
+    value), …])}`` for the records still there; ``url(id)`` is where the record's own page is (or "")."""
+
+    code: str  # "people.account"
+    label: str  # "账号信息"
+    checks: str  # what the checker compares the record against ("姓名、身份证号、单位与本人证件一致")
+    population: Callable[[str, Any, Any], Any]
+    describe: Callable[[list[int]], dict]
+    url: Callable[[int], str] = lambda pk: ""
+
+
+@dataclass(frozen=True)
 class PeriodicJob:
     name: str
     function: Callable[[], object]
@@ -135,7 +152,7 @@ class Module:
     audit_labels: Mapping[str, str] = field(default_factory=dict)  # audit action code → Chinese label
     demo: Callable | None = None  # build(*, actor, root) → the module's demo rows
     imports: tuple = ()  # Excel import specs (the kernel's import declares their shape)
-    sampled_records: tuple[str, ...] = ()  # "app_label.Model" open to sampling audits
+    sampled_records: tuple = ()  # ``SampledRecordType``s open to sampling audits (supervision)
     # on_duty(unit_ids, moment) → {unit id: [account ids]}: who keeps watch at those units then (a duty
     # roster); documents arriving there are given to them too.
     on_duty: Callable | None = None
@@ -251,8 +268,8 @@ def live_import_specs() -> list[tuple[Module, Any]]:
     return [(m, spec) for m in live() for spec in m.imports]
 
 
-def live_sampled_records() -> list[tuple[Module, str]]:
-    """The record types (``app_label.Model``) open to sampling audits, of the live declarations."""
+def live_sampled_records() -> list[tuple[Module, Any]]:
+    """The record types (``SampledRecordType``) open to sampling audits, of the live declarations."""
     return [(m, record) for m in live() for record in m.sampled_records]
 
 

@@ -49,6 +49,10 @@ KINDS = {
     "submissions.arrived": Kind(_("上报材料待处理"), False),
     "tickets.arrived": Kind(_("群众诉求待签收"), False),
     "tickets.overdue": Kind(_("群众诉求超期"), True),
+    "supervision.notice": Kind(_("整改通知送达"), True),
+    "supervision.answered": Kind(_("整改情况待验收"), False),
+    "supervision.decided": Kind(_("整改验收结果"), False),
+    "supervision.overdue": Kind(_("整改超期"), True),
 }
 
 

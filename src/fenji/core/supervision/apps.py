@@ -11,4 +11,9 @@ class SupervisionConfig(AppConfig):
     verbose_name = "监督考核"
 
     def ready(self):
+        from fenji.core.notify import periodic
+
         from . import permissions  # noqa: F401  (actions, menu entries, to-dos)
+        from .alerts import overdue_alerts
+
+        periodic.register("supervision.overdue", overdue_alerts, every_seconds=600)

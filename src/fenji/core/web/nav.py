@@ -34,7 +34,7 @@ class NavItem:
 # The sidebar's groups, each folding its entries; the groups appear where their first entry's order puts them.
 GROUPS = {
     "org": _("组织与账号"), "workflow": _("申请审批"), "dispatch": _("公文收发"), "submissions": _("信息报送"),
-    "community": _("成员服务"), "publish": _("信息发布"), "tickets": _("群众诉求"), "access": _("权限"),
+    "community": _("成员服务"), "publish": _("信息发布"), "tickets": _("群众诉求"), "supervision": _("监督考核"), "access": _("权限"),
     "audit": _("审计"), "system": _("系统"),
 }
 

@@ -20,6 +20,10 @@ DEFAULTS = {
     "submissions.arrived": (False, None),
     "tickets.arrived": (False, None),
     "tickets.overdue": (True, None),
+    "supervision.notice": (True, None),
+    "supervision.answered": (False, None),
+    "supervision.decided": (False, None),
+    "supervision.overdue": (True, None),
 }
 
 

@@ -1,0 +1,248 @@
+"""Reads of supervision.
+
+An inspection is seen whole by those overseeing the inspecting unit (``supervision.inspection.view`` over it);
+an inspected unit, and the units above it, see the inspection only as far as it concerns them: their own targets,
+the findings issued to them (never the inspecting unit's drafts), their samples and their part of the timeline.
+Anything else answers like a missing row.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, OuterRef, Q
+from django.utils import timezone
+
+from fenji.core.access import policy
+from fenji.core.kernel.errors import NotVisible
+from fenji.core.kernel.modules import Todo
+from fenji.core.org.periods import percent
+
+from . import permissions as perms
+from . import sampling
+from .models import (
+    OPEN_FINDING_STATES,
+    Finding,
+    FindingState,
+    Inspection,
+    InspectionEvent,
+    InspectionTarget,
+    Sample,
+    SampleItem,
+    Verdict,
+)
+
+MISSING = "监督检查不存在或不在您的管理范围内"
+LIMIT = 50
+
+
+def oversees(actor, inspection: Inspection) -> bool:
+    """Does ``actor`` see the whole inspection (the inspecting unit is in its scope)?"""
+    return policy.can(actor, perms.INSPECTION_VIEW, inspection.unit_path)
+
+
+# --- inspections ---------------------------------------------------------------------------------------------
+
+
+def inspection_list(*, actor, state: str = "", q: str = ""):
+    concerned = InspectionTarget.objects.unscoped(reason="targets in the actor's scope").filter(
+        actor.scope_q(perms.INSPECTION_VIEW), inspection_id=OuterRef("pk"))
+    rows = (Inspection.objects.unscoped(reason="scoped by the inspecting unit or an inspected unit")
+            .filter(actor.scope_q(perms.INSPECTION_VIEW) | Q(Exists(concerned))).select_related("unit"))
+    if state in Inspection.State.values:
+        rows = rows.filter(state=state)
+    if q:
+        rows = rows.filter(title__icontains=q)
+    return rows.order_by("-id")
+
+
+def inspection_get(*, actor, pk) -> Inspection:
+    inspection = inspection_list(actor=actor).filter(pk=pk).first()
+    if inspection is None:
+        raise NotVisible(MISSING, target_type="supervision.inspection", target_id=pk)
+    return inspection
+
+
+def target_list(*, actor, inspection: Inspection):
+    rows = (InspectionTarget.objects.unscoped(reason="the targets of an inspection in scope")
+            .filter(inspection_id=inspection.pk).select_related("unit"))
+    if not oversees(actor, inspection):
+        rows = rows.filter(actor.scope_q(perms.INSPECTION_VIEW))
+    return rows.order_by("unit_path")
+
+
+def target_get(*, actor, inspection: Inspection, unit_id) -> InspectionTarget:
+    target = target_list(actor=actor, inspection=inspection).filter(unit_id=unit_id).first()
+    if target is None:
+        raise NotVisible("该单位不在本次检查中或不在您的管理范围内")
+    return target
+
+
+def event_list(*, actor, inspection: Inspection):
+    rows = InspectionEvent.objects.filter(inspection_id=inspection.pk).select_related("actor__person")
+    if not oversees(actor, inspection):
+        rows = rows.filter(target__in=target_list(actor=actor, inspection=inspection))
+    return rows.order_by("at", "id")
+
+
+# --- findings and rectifications -----------------------------------------------------------------------------
+
+
+def _finding_q(actor) -> Q:
+    return (actor.scope_q(perms.INSPECTION_VIEW, "inspection__unit_path")
+            | (actor.scope_q(perms.INSPECTION_VIEW) & ~Q(state=FindingState.DRAFT)))
+
+
+def finding_list(*, actor, inspection: Inspection | None = None, state: str = "", overdue: bool = False,
+                 mine: bool = False):
+    """Findings in the actor's view: all of the inspections it oversees, the issued ones of the units in its scope.
+    ``mine``: only those issued to the actor's own unit."""
+    rows = (Finding.objects.unscoped(reason="scoped by the inspecting or the inspected unit").filter(_finding_q(actor))
+            .select_related("inspection", "unit"))
+    if inspection is not None:
+        rows = rows.filter(inspection_id=inspection.pk)
+    if state in FindingState.values:
+        rows = rows.filter(state=state)
+    if overdue:
+        rows = rows.filter(state__in=OPEN_FINDING_STATES, due_at__lt=timezone.now())
+    if mine:
+        rows = rows.filter(unit_id=actor.unit_id).exclude(state=FindingState.DRAFT)
+    return rows.order_by("-id")
+
+
+def finding_get(*, actor, pk) -> Finding:
+    finding = finding_list(actor=actor).filter(pk=pk).select_related("inspection__unit", "target__unit").first()
+    if finding is None:
+        raise NotVisible("整改事项不存在或不在您的管理范围内", target_type="supervision.finding", target_id=pk)
+    return finding
+
+
+def finding_files(finding: Finding, *, answer: bool = False):
+    """The evidence of a finding already shown to the actor (the inspecting unit's, or the answer's)."""
+    files = finding.answer_evidence if answer else finding.evidence
+    return files.unscoped(reason="the evidence of a finding already shown").order_by("id")
+
+
+def finding_file(finding: Finding, pk: int):
+    for answer in (False, True):
+        found = finding_files(finding, answer=answer).filter(pk=pk).first()
+        if found is not None:
+            return found
+    raise NotVisible("文件不存在")
+
+
+# --- samples -------------------------------------------------------------------------------------------------
+
+
+def sample_list(*, actor, inspection: Inspection):
+    rows = Sample.objects.unscoped(reason="the samples of an inspection in scope").filter(inspection_id=inspection.pk)
+    if not oversees(actor, inspection):
+        rows = rows.filter(actor.scope_q(perms.INSPECTION_VIEW))
+    return rows.select_related("unit").annotate(
+        drawn=Count("items"), checked=Count("items", filter=~Q(items__verdict="")),
+        wrong=Count("items", filter=Q(items__verdict=Verdict.WRONG))).order_by("id")
+
+
+def sample_get(*, actor, pk) -> Sample:
+    sample = (Sample.objects.unscoped(reason="scoped by the inspecting or the sampled unit")
+              .filter(actor.scope_q(perms.INSPECTION_VIEW, "inspection__unit_path")
+                      | actor.scope_q(perms.INSPECTION_VIEW))
+              .filter(pk=pk).select_related("inspection__unit", "unit", "target").first())
+    if sample is None:
+        raise NotVisible("抽查不存在或不在您的管理范围内", target_type="supervision.sample", target_id=pk)
+    return sample
+
+
+def sample_items(sample: Sample):
+    return SampleItem.objects.filter(sample_id=sample.pk).select_related("finding", "checked_by__person")
+
+
+def sample_redraw(sample: Sample, ids) -> dict:
+    """Redraw a sample from its seed over ``ids`` (the population read again): the same ids when the population
+    is unchanged."""
+    drawn = list(sample_items(sample).values_list("record_id", flat=True))
+    again = sampling.draw(ids, len(drawn), sample.seed)
+    return {"same_population": sampling.population_digest(ids) == sample.population_digest,
+            "same_sample": again == drawn}
+
+
+# --- accuracy ------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AccuracyRow:
+    unit_id: int
+    unit_name: str
+    samples: int
+    drawn: int
+    checked: int
+    wrong: int
+
+    @property
+    def accuracy(self) -> float | None:
+        return sampling.accuracy(self.checked, self.wrong)
+
+    @property
+    def accuracy_percent(self) -> str:
+        return percent(self.accuracy)
+
+
+def accuracy_by_unit(*, actor, start: datetime.date | None = None, end: datetime.date | None = None,
+                     inspection: Inspection | None = None) -> list[AccuracyRow]:
+    """信息准确性 per sampled unit the actor sees (units in its scope, or sampled by inspections it oversees):
+    1 − wrong ÷ checked over the samples drawn in [start, end] — one grouped query, least accurate first."""
+    samples = (Sample.objects.unscoped(reason="scoped by the inspecting or the sampled unit")
+               .filter(actor.scope_q(perms.INSPECTION_VIEW, "inspection__unit_path")
+                       | actor.scope_q(perms.INSPECTION_VIEW)))
+    if inspection is not None:
+        samples = samples.filter(inspection_id=inspection.pk)
+    if start is not None:
+        samples = samples.filter(created_at__gte=timezone.make_aware(datetime.datetime.combine(start, datetime.time.min)))
+    if end is not None:
+        samples = samples.filter(created_at__lte=timezone.make_aware(datetime.datetime.combine(end, datetime.time.max)))
+    rows = (SampleItem.objects.filter(sample__in=samples).order_by()
+            .values("sample__unit_id", "sample__unit__name")
+            .annotate(samples=Count("sample_id", distinct=True), drawn=Count("id"),
+                      checked=Count("id", filter=~Q(verdict="")),
+                      wrong=Count("id", filter=Q(verdict=Verdict.WRONG))))
+    out = [AccuracyRow(r["sample__unit_id"], r["sample__unit__name"], r["samples"], r["drawn"], r["checked"],
+                       r["wrong"]) for r in rows]
+    return sorted(out, key=lambda r: (r.accuracy if r.accuracy is not None else 2, r.unit_name))
+
+
+# --- to-dos and tiles ----------------------------------------------------------------------------------------
+
+
+def _own_open(actor):
+    return (Finding.objects.visible_to(actor, perms.RECTIFY)
+            .filter(unit_id=actor.unit_id, state__in=OPEN_FINDING_STATES))
+
+
+def rectification_counts(actor) -> str:
+    counts = _own_open(actor).aggregate(open=Count("id"), overdue=Count("id", filter=Q(due_at__lt=timezone.now())))
+    return f"{counts['open']}（超期 {counts['overdue']}）" if counts["overdue"] else str(counts["open"])
+
+
+def rectification_todos(actor) -> list[Todo]:
+    """The rectifications the actor's own unit has to answer (returned ones included)."""
+    rows = _own_open(actor).select_related("inspection", "unit").order_by("due_at")[:LIMIT]
+    return [Todo("supervision.rectify", "待整改事项", f"{f.inspection.title}：{f.item}",
+                 f"/supervision/rectifications/{f.pk}/", f.due_at, f.unit.name, "supervision:rectifications")
+            for f in rows]
+
+
+def manage_todos(actor) -> list[Todo]:
+    """For the inspecting unit (the actor's own): answers to accept, and drawn records still to check."""
+    if not policy.can(actor, perms.INSPECTION_MANAGE, actor.unit_path):
+        return []
+    answered = (Finding.objects.unscoped(reason="the actor's own unit's inspections")
+                .filter(inspection__unit_id=actor.unit_id, state=FindingState.ANSWERED)
+                .select_related("inspection", "unit").order_by("answered_at")[:LIMIT])
+    todos = [Todo("supervision.accept", "待验收整改", f"{f.unit.name}：{f.item}", f"/supervision/rectifications/{f.pk}/",
+                  None, f.unit.name, "supervision:rectifications") for f in answered]
+    unchecked = (Sample.objects.unscoped(reason="the actor's own unit's inspections")
+                 .filter(inspection__unit_id=actor.unit_id, inspection__state=Inspection.State.OPEN)
+                 .annotate(left=Count("items", filter=Q(items__verdict=""))).filter(left__gt=0)
+                 .select_related("unit").order_by("id")[:LIMIT])
+    todos += [Todo("supervision.check", "待核查抽查", f"{s.unit.name}{s.record_label}（{s.left} 条未核查）",
+                   f"/supervision/samples/{s.pk}/", None, s.unit.name, "supervision:list") for s in unchecked]
+    return todos
