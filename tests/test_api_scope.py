@@ -100,6 +100,12 @@ ROW_ROUTES = {
     "GET api:ticket_detail": "elsewhere",
     "POST api:ticket_sign": "elsewhere",
     "POST api:ticket_answer": "elsewhere",
+    # an inspection is seen whole above the inspecting unit, in part by the inspected units and those above them;
+    # findings and samples likewise: src/fenji/core/supervision/tests/test_supervision.py
+    **{f"{verb} api:{name}": "elsewhere" for verb, name in (
+        ("GET", "inspection_detail"), ("POST", "finding_record"), ("POST", "notice_issue"), ("POST", "sample_draw"),
+        ("POST", "inspection_close"), ("GET", "sample_detail"), ("POST", "sample_check"),
+        ("GET", "rectification_detail"), ("POST", "rectification_answer"), ("POST", "rectification_decide"))},
 }
 SCOPED = sorted(k for k, kind in ROW_ROUTES.items() if kind not in ("token", "elsewhere"))
 WRITES = [k for k in SCOPED if not k.startswith("GET ")]

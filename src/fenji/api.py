@@ -16,6 +16,7 @@ from fenji.core.org.api import router as org_router
 from fenji.core.people.api import router as people_router
 from fenji.core.publish.api import router as publish_router
 from fenji.core.submissions.api import router as submission_router
+from fenji.core.supervision.api import router as supervision_router
 from fenji.core.tickets.api import router as tickets_router
 from fenji.core.workflow.api import router as workflow_router
 
@@ -32,5 +33,5 @@ api = FenjiApi(
 
 for router in (people_router, org_router, grant_router, token_router, workflow_router, dispatch_router,
                message_router, audit_router, community_router, submission_router, publish_router,
-               tickets_router, *modules.api_routers()):
+               tickets_router, supervision_router, *modules.api_routers()):
     api.add_router("/v1", router)

@@ -308,3 +308,58 @@ def test_evidence_is_served_through_its_finding(tree, w, client):
     assert county.get(f"/supervision/rectifications/{other.pk}/files/{other_file.pk}/").status_code == 404
     assert sign_in(Client(), w.sibling_head).get(
         f"/supervision/rectifications/{mine.pk}/files/{my_file.pk}/").status_code == 404
+
+
+def test_the_api_runs_the_same_flow_and_answers_404_outside_the_view(tree, w, client):
+    from django.test import Client
+
+    from fenji.testing import sign_in
+
+    city = sign_in(client, w.inspector)
+    today = timezone.localdate()
+
+    def post(who, url, body):
+        return who.post(url, body, content_type="application/json")
+
+    assert [t["code"] for t in city.get("/api/v1/supervision/record-types").json()] == ["people.account"]
+    refused = post(city, "/api/v1/supervision/inspections", {
+        "title": "检查", "period_start": today.isoformat(), "period_end": today.isoformat(),
+        "units": [tree.sibling_city.pk], "checklist": ["信息质量"]})
+    assert refused.status_code == 400 and "下级范围" in refused.json()["error"]["message"]
+    made = post(city, "/api/v1/supervision/inspections", {
+        "title": "接口检查", "period_start": (today - datetime.timedelta(days=5)).isoformat(),
+        "period_end": today.isoformat(), "units": [tree.county.pk, w.county_b.pk], "checklist": ["信息质量"]})
+    assert made.status_code == 201 and [t["unit"] for t in made.json()["targets"]] == ["玄武区", "秦淮区"]
+    base = f"/api/v1/supervision/inspections/{made.json()['id']}"
+    assert post(city, f"{base}/samples", {"unit": tree.county.pk, "record_type": "people.account",
+                                          "ratio": "0.05"}).status_code == 400
+    sample = post(city, f"{base}/samples", {"unit": tree.county.pk, "record_type": "people.account"})
+    assert sample.status_code == 201 and len(sample.json()["items"]) == 2
+    first = sample.json()["items"][0]["record_id"]
+    checked = post(city, f"/api/v1/supervision/samples/{sample.json()['id']}/checks",
+                   {"record_id": first, "verdict": "wrong", "note": "单位有误"})
+    assert checked.json()["items"][0]["finding_id"]
+    post(city, f"/api/v1/supervision/samples/{sample.json()['id']}/checks",
+         {"record_id": sample.json()["items"][1]["record_id"], "verdict": "correct"})
+    issued = post(city, f"{base}/notices", {"unit": tree.county.pk})
+    assert [f["state"] for f in issued.json()] == ["issued"]
+    finding = issued.json()[0]["id"]
+    county = sign_in(Client(), w.county_clerk)
+    assert [f["id"] for f in county.get("/api/v1/supervision/rectifications?mine=true").json()["items"]] == [finding]
+    assert post(county, f"/api/v1/supervision/rectifications/{finding}/answer",
+                {"measures": "已更正"}).json()["state"] == "answered"
+    assert post(city, f"/api/v1/supervision/rectifications/{finding}/decide",
+                {"accept": True}).json()["state"] == "accepted"
+    assert city.get("/api/v1/supervision/accuracy").json()[0]["accuracy"] == 0.5
+    # another county and another city read nothing of it, like missing rows
+    other = sign_in(Client(), w.county_b_clerk)
+    assert other.get(f"/api/v1/supervision/rectifications/{finding}").status_code == 404
+    assert other.get(f"/api/v1/supervision/samples/{sample.json()['id']}").status_code == 404
+    sibling = sign_in(Client(), w.sibling_head)
+    for url in (base, f"/api/v1/supervision/rectifications/{finding}", f"/api/v1/supervision/samples/{sample.json()['id']}"):
+        assert sibling.get(url).status_code == 404
+    for url, body in ((f"{base}/findings", {"unit": tree.county.pk, "item": "x", "description": "y"}),
+                      (f"{base}/notices", {"unit": tree.county.pk}), (f"{base}/close", {}),
+                      (f"{base}/samples", {"unit": tree.county.pk, "record_type": "people.account"}),
+                      (f"/api/v1/supervision/rectifications/{finding}/decide", {"accept": True})):
+        assert post(sibling, url, body).status_code == 404
