@@ -1030,3 +1030,29 @@ def print_inspection(w):
 
     _inspection(w)
     inspection_pdf_export(actor=actor(w["inspector"]), inspection=w["inspection"], context={"targets": [], "events": []})
+
+
+def _usage(w):
+    from fenji.core.supervision.selectors import usage_report
+    from fenji.core.supervision.usage import month_start
+
+    _inspection(w)
+    month = month_start(datetime.date(2026, 1, 1))
+    return (*usage_report(unit=w["tree"].city, months=[month]), month)
+
+
+def export_usage(w):
+    from fenji.core.supervision.exports import usage_export
+
+    top, rows, month = _usage(w)
+    usage_export(actor=actor(w["inspector"]), top=top, rows=rows, start=month, end=month)
+
+
+def print_usage(w):
+    from django.utils import timezone
+
+    from fenji.core.supervision.exports import usage_pdf_export
+
+    top, rows, month = _usage(w)
+    usage_pdf_export(actor=actor(w["inspector"]), top=top, rows=rows, start=month, end=month,
+                     generated_at=timezone.now())

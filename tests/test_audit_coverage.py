@@ -405,6 +405,8 @@ CASES = [
     ("check a sampled record", [steps.prepare_sample], steps.check_sample, "supervision.sample.check", "ok"),
     ("export the accuracy table", [], steps.export_accuracy, "supervision.report.export", "ok"),
     ("print an inspection", [], steps.print_inspection, "supervision.report.export", "ok"),
+    ("export the usage statistics", [], steps.export_usage, "supervision.report.export", "ok"),
+    ("print the usage statistics", [], steps.print_usage, "supervision.report.export", "ok"),
 ]
 
 # The services each case's step runs (nested ones included), after "fenji.": every registered service is in one.
@@ -533,6 +535,8 @@ COVERS = {
     "check a sampled record": ["core.supervision.services.sample_check"],
     "export the accuracy table": ["core.supervision.exports.accuracy_export"],
     "print an inspection": ["core.supervision.exports.inspection_pdf_export"],
+    "export the usage statistics": ["core.supervision.exports.usage_export"],
+    "print the usage statistics": ["core.supervision.exports.usage_pdf_export"],
 }
 
 

@@ -72,11 +72,18 @@ def test_tiny_dataset_runs_every_case(settings):
     assert "skipped" not in citizen, citizen
     assert citizen["tickets"] == citizen["ticket_list"]["total"] == 300 and citizen["ticket_list"]["rows"] == 20
     _numbers_or_skips(citizen["public_page"], "citizen.public_page")
+    usage = report["usage"]
+    assert "skipped" not in usage, usage
+    assert usage["rebuild"]["units"] == 60 and usage["rebuild"]["rows"] > 0  # the 500 accounts opened this month
+    _numbers_or_skips(usage["page"], "usage.page")
     from fenji.core.dispatch.models import Dispatch
     from fenji.core.tickets.models import Ticket
 
     assert not Dispatch.objects.unscoped(reason="bench smoke").exists()  # each run was rolled back
     assert not Ticket.objects.unscoped(reason="bench smoke").exists()
+    from fenji.core.supervision.models import UsageMonth
+
+    assert not UsageMonth.objects.exists()
     print(markdown(report))  # visible with -s
     assert "root" in markdown(report)
 

@@ -105,6 +105,13 @@ def targets(report: dict) -> list[tuple[str, str, bool | None]]:
         rows.append((f"a department's ticket list at {citizen.get('tickets', 0):,} tickets ≤ 10 ms",
                      f"{_ms(listed['median'])} ms ({listed['cpu_median']} ms CPU), total {listed.get('total', 0):,}",
                      listed["median"] <= 10))
+    usage = (report.get("usage") or {}).get("page") or {}
+    if usage.get("median") is not None:
+        rebuild = report["usage"].get("rebuild", {})
+        rows.append(("usage statistics page at the top level ≤ 50 ms (from the monthly rollups)",
+                     f"{_ms(usage['median'])} ms ({usage['cpu_median']} ms CPU) for {usage['children']:,} children over "
+                     f"{usage['months']} months; rollups of 2 months over {rebuild.get('units', 0):,} units rebuilt in "
+                     f"{rebuild.get('seconds', 0)} s", usage["median"] <= 50))
     imported = (report.get("import") or {}).get("import") or {}
     if imported.get("rows_per_s") is not None:
         parse = report["import"].get("parse", {})

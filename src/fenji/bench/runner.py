@@ -556,6 +556,12 @@ def run(*, dataset: str | None = None, repeat: int = 200, can_calls: int = 100_0
         report["citizen"] = case_citizen(mid_unit, tickets=citizen_tickets, repeat=max(1, min(repeat, 50)))
     except Exception as error:
         report["citizen"] = skipped(f"{type(error).__name__}: {error}")
+    try:  # 使用情况统计 at the top: the monthly rollups rebuilt, the page read from them
+        from .usage_case import case_usage
+
+        report["usage"] = case_usage(top_unit, repeat=max(1, min(repeat, 50)))
+    except Exception as error:
+        report["usage"] = skipped(f"{type(error).__name__}: {error}")
     bottom_label, bottom_unit = levels[-1]
     try:  # members are imported where they belong, at the bottom level, by the top level's administrator
         report["import"] = case_member_import(bottom_unit, actors[top_label]["admin"], import_rows)

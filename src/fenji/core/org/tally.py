@@ -57,7 +57,7 @@ class TallyResult:
                 "created": self.created, "updated": self.updated, "deleted": self.deleted}
 
 
-def _roll_up(direct: dict[str, int]) -> dict[str, int]:
+def roll_up(direct: dict[str, int]) -> dict[str, int]:
     """Each path's count plus the counts of every path below it (deepest level first, one pass each)."""
     levels: dict[int, dict[str, int]] = {}
     for path, n in direct.items():
@@ -89,7 +89,7 @@ def _desired() -> tuple[dict[tuple[int, str], int], int]:
         counts[tally_key(model)] = dict(rows)
     desired: dict[tuple[int, str], int] = {}
     for key, direct in counts.items():
-        for path, n in _roll_up(direct).items():
+        for path, n in roll_up(direct).items():
             pk = ids.get(path)
             if n and pk is not None:
                 desired[(pk, key)] = n

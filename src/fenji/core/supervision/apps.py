@@ -15,5 +15,7 @@ class SupervisionConfig(AppConfig):
 
         from . import permissions  # noqa: F401  (actions, menu entries, to-dos)
         from .alerts import overdue_alerts
+        from .usage import usage_rebuild_recent
 
         periodic.register("supervision.overdue", overdue_alerts, every_seconds=600)
+        periodic.register("supervision.usage", usage_rebuild_recent, every_seconds=3600)

@@ -4,6 +4,7 @@ targets, findings, samples and timeline) as a printable PDF."""
 import datetime
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from fenji.core.access import policy
 from fenji.core.audit.services import audit_record
@@ -37,3 +38,66 @@ def inspection_pdf_export(*, actor, inspection, context: dict) -> bytes:
     pdf = render_pdf("supervision/inspection_pdf.html", {"inspection": inspection, **context})
     audit_record(actor=actor, action=perms.EXPORT, target=inspection, details={"export": "inspection.pdf"})
     return pdf
+
+
+def _usage_cells(row) -> list:
+    return [row.unit_name, row.figures.get("accounts_opened", 0),
+            row.figures.get("staff_active", 0), row.figures.get("logins", 0), row.signed_in_mean,
+            Rate(row.usage_rate), row.figures.get("notices_due", 0), Rate(row.notice_rate),
+            row.figures.get("feedback_due", 0), Rate(row.feedback_rate), row.figures.get("steps_due", 0),
+            Rate(row.step_rate), row.figures.get("tickets_due", 0), Rate(row.ticket_rate)]
+
+
+USAGE_COLUMNS = (gettext_lazy("单位"), gettext_lazy("新开账号"), gettext_lazy("有效工作人员账号"), gettext_lazy("登录次数"),
+                 gettext_lazy("月均登录人数"), gettext_lazy("系统使用率"), gettext_lazy("应签收公文"),
+                 gettext_lazy("按期签收率"), gettext_lazy("应答复意见"), gettext_lazy("按期答复率"),
+                 gettext_lazy("应办理审批"), gettext_lazy("按期办理率"), gettext_lazy("应答复诉求"),
+                 gettext_lazy("诉求按期答复率"))
+
+
+@service
+def usage_export(*, actor, top, rows, start: datetime.date, end: datetime.date) -> ExcelSheet:
+    """The usage table (``selectors.usage_report``: the unit, then its children) as a workbook."""
+    policy.require(actor, perms.INSPECTION_VIEW)
+    sheet = ExcelSheet(_("使用情况统计"), [str(c) for c in USAGE_COLUMNS],
+                       {0: 30, **{column: 12 for column in range(1, len(USAGE_COLUMNS))}},
+                       heading=_("%(unit)s 系统使用情况（%(start)s 至 %(end)s）") % {
+                           "unit": top.unit_name, "start": f"{start:%Y-%m}", "end": f"{end:%Y-%m}"})
+    for row in [*rows, top]:
+        sheet.add(_usage_cells(row))
+    audit_record(actor=actor, action=perms.EXPORT, details={
+        "export": "usage.xlsx", "unit": top.unit_name, "start": f"{start:%Y-%m}", "end": f"{end:%Y-%m}",
+        "rows": len(rows)})
+    return sheet
+
+
+@service
+def usage_pdf_export(*, actor, top, rows, start: datetime.date, end: datetime.date, generated_at) -> bytes:
+    from fenji.core.web.pdf import render_pdf
+
+    policy.require(actor, perms.INSPECTION_VIEW)
+    pdf = render_pdf("supervision/usage_pdf.html", {"top": top, "rows": rows, "start": start, "end": end,
+                                                    "generated_at": generated_at})
+    audit_record(actor=actor, action=perms.EXPORT, details={
+        "export": "usage.pdf", "unit": top.unit_name, "start": f"{start:%Y-%m}", "end": f"{end:%Y-%m}",
+        "rows": len(rows)})
+    return pdf
+
+
+def usage_text(top, rows, start: datetime.date, end: datetime.date) -> str:
+    """The statistics as the plain-text body of a 通报 issued down."""
+    from fenji.core.org.periods import percent
+
+    lines = [_("%(unit)s %(start)s 至 %(end)s 系统使用情况如下：") % {
+        "unit": top.unit_name, "start": f"{start:%Y-%m}", "end": f"{end:%Y-%m}"}, ""]
+    ranked = sorted(rows, key=lambda r: -(r.usage_rate or 0))
+    for n, row in enumerate(ranked, start=1):
+        lines.append(_("%(n)s. %(unit)s：系统使用率 %(usage)s，登录 %(logins)s 次，公文按期签收率 %(notice)s，"
+                       "意见按期答复率 %(feedback)s，审批按期办理率 %(step)s，诉求按期答复率 %(ticket)s") % {
+            "n": n, "unit": row.unit_name, "usage": percent(row.usage_rate), "logins": row.figures.get("logins", 0),
+            "notice": percent(row.notice_rate), "feedback": percent(row.feedback_rate),
+            "step": percent(row.step_rate), "ticket": percent(row.ticket_rate)})
+    if not rows:
+        lines.append(_("本单位没有下级单位。"))
+    lines += ["", _("请各单位对照通报，提高系统使用率和办理时效。")]
+    return "\n".join(lines)

@@ -1,4 +1,8 @@
+import datetime
+import re
+
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from fenji.core.files.forms import MultipleFileField
@@ -28,6 +32,43 @@ class PeriodForm(Form):
         data = super().clean()
         if data.get("start") and data.get("end") and data["start"] > data["end"]:
             self.add_error("end", _("截止日期不能早于起始日期"))
+        return data
+
+
+MONTHS_MAX = 36
+MONTH = re.compile(r"(\d{4})-(\d{1,2})")
+
+
+class MonthField(forms.CharField):
+    """A month as ``YYYY-MM`` (the browser's month input), cleaned to its first day."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", forms.TextInput(attrs={"type": "month", "placeholder": "2026-01"}))
+        kwargs.setdefault("max_length", 7)
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return None
+        match = MONTH.fullmatch(value.strip())
+        if not match or not 1 <= int(match[2]) <= 12 or not 2000 <= int(match[1]) <= 2999:
+            raise ValidationError(_("月份格式应为 2026-01"), code="invalid")
+        return datetime.date(int(match[1]), int(match[2]), 1)
+
+
+class UsageForm(Form):
+    start = MonthField(label=_("起始月份"))
+    end = MonthField(label=_("截止月份"))
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end:
+            if end < start:
+                self.add_error("end", _("截止月份不能早于起始月份"))
+            elif (end.year - start.year) * 12 + end.month - start.month >= MONTHS_MAX:
+                self.add_error("end", _("统计期间最多 %(n)d 个月") % {"n": MONTHS_MAX})
         return data
 
 

@@ -202,3 +202,36 @@ class InspectionEvent(models.Model):
         verbose_name = "监督检查记录"
         verbose_name_plural = "监督检查记录"
         ordering = ["at", "id"]
+
+
+class UsageMonth(models.Model):
+    """One usage figure of a unit's subtree for one month, from the latest rebuild (``usage.usage_rebuild``).
+
+    ``key`` names the figure (``usage.METRICS``); ``subtree`` is the unit's own count plus every unit's below it.
+    Only non-zero figures are stored: no row reads as 0. The statistics page reads these rows for a unit and its
+    children, never the source tables."""
+
+    unit = models.ForeignKey("org.Unit", on_delete=models.CASCADE, related_name="+", db_index=False,
+                             verbose_name="单位")
+    month = models.DateField(verbose_name="月份")  # the first day of the month
+    key = models.CharField(max_length=40, verbose_name="统计项")
+    subtree = models.BigIntegerField(default=0, verbose_name="子树合计")
+
+    class Meta:
+        verbose_name = "使用情况月度统计"
+        verbose_name_plural = "使用情况月度统计"
+        constraints = [models.UniqueConstraint(fields=["unit", "month", "key"], name="supervision_usage_once")]
+        indexes = [models.Index(fields=["month"], name="supervision_usage_month")]
+
+
+class UsageRun(models.Model):
+    """One rebuild of the usage rollups (the months it covered), written with its rows."""
+
+    finished_at = models.DateTimeField(verbose_name="完成时间")
+    months = models.CharField(max_length=100, verbose_name="月份")
+    seconds = models.FloatField(verbose_name="用时（秒）")
+    rows = models.PositiveIntegerField(default=0, verbose_name="行数")
+
+    class Meta:
+        verbose_name = "使用情况统计快照"
+        verbose_name_plural = "使用情况统计快照"

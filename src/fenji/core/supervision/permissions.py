@@ -48,7 +48,8 @@ def _accounts():
 
 register(Module(
     "supervision", "监督考核", core=True,
-    menu=(MenuEntry(_("监督检查"), "supervision:list", INSPECTION_VIEW, order=40, group="supervision"),
+    menu=(MenuEntry(_("使用情况统计"), "supervision:usage", INSPECTION_VIEW, order=39, group="supervision"),
+          MenuEntry(_("监督检查"), "supervision:list", INSPECTION_VIEW, order=40, group="supervision"),
           MenuEntry(_("整改事项"), "supervision:rectifications", INSPECTION_VIEW, order=41, group="supervision"),
           MenuEntry(_("信息准确性"), "supervision:accuracy", INSPECTION_VIEW, order=42, group="supervision")),
     dashboard_tiles=(DashboardTile(_("本单位待整改事项"), _open_rectifications, RECTIFY, order=20),),

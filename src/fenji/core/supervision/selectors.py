@@ -246,3 +246,91 @@ def manage_todos(actor) -> list[Todo]:
     todos += [Todo("supervision.check", "待核查抽查", f"{s.unit.name}{s.record_label}（{s.left} 条未核查）",
                    f"/supervision/samples/{s.pk}/", None, s.unit.name, "supervision:list") for s in unchecked]
     return todos
+
+
+# --- usage statistics (C9.1) ---------------------------------------------------------------------------------
+
+
+@dataclass
+class UsageRow:
+    """A unit's usage over some months, from the rollups: counts summed over the months, except the staff
+    accounts (the last month's) and the staff signed in (the monthly mean: each month counts a person once)."""
+
+    unit_id: int
+    unit_name: str
+    has_children: bool
+    figures: dict
+    months: int
+
+    def __getattr__(self, name):
+        figures = self.__dict__.get("figures", {})
+        if name in figures:
+            return figures[name]
+        raise AttributeError(name)
+
+    @staticmethod
+    def _rate(part, whole) -> float | None:
+        return part / whole if whole else None
+
+    @property
+    def signed_in_mean(self) -> float:
+        return round(self.figures.get("signed_in", 0) / self.months, 1) if self.months else 0.0
+
+    @property
+    def usage_rate(self) -> float | None:
+        """系统使用率: staff signed in (monthly mean) ÷ active staff accounts."""
+        rate = self._rate(self.signed_in_mean, self.figures.get("staff_active", 0))
+        return min(rate, 1.0) if rate is not None else None
+
+    @property
+    def notice_rate(self):
+        return self._rate(self.figures.get("notices_on_time", 0), self.figures.get("notices_due", 0))
+
+    @property
+    def feedback_rate(self):
+        return self._rate(self.figures.get("feedback_on_time", 0), self.figures.get("feedback_due", 0))
+
+    @property
+    def step_rate(self):
+        return self._rate(self.figures.get("steps_on_time", 0), self.figures.get("steps_due", 0))
+
+    @property
+    def ticket_rate(self):
+        return self._rate(self.figures.get("tickets_on_time", 0), self.figures.get("tickets_due", 0))
+
+
+def usage_unit(*, actor, pk):
+    """A unit the actor may read the statistics of (its scope for ``supervision.inspection.view``)."""
+    from fenji.core.org.models import Unit
+
+    unit = Unit.objects.filter(actor.scope_q(perms.INSPECTION_VIEW, "path"), pk=pk).first()
+    if unit is None:
+        raise NotVisible("单位不存在或不在您的管理范围内", target_type="org.unit", target_id=pk)
+    return unit
+
+
+CHILDREN_MAX = 1000
+
+
+def usage_report(*, unit, months) -> tuple["UsageRow", list["UsageRow"]]:
+    """``unit``'s row and one per active child (drill-down), from the ``UsageMonth`` rollups of ``months``."""
+    from fenji.core.org.models import Unit, UnitStatus
+
+    from .models import UsageMonth
+
+    children = list(Unit.objects.filter(parent_id=unit.pk, status=UnitStatus.ACTIVE).order_by("path")
+                    .values_list("pk", "name", "path")[:CHILDREN_MAX])
+    ids = [unit.pk, *(pk for pk, _name, _path in children)]
+    last = max(months)
+    figures: dict[int, dict] = {pk: {} for pk in ids}
+    for unit_id, month, key, value in (UsageMonth.objects.filter(unit_id__in=ids, month__in=months).order_by()
+                                       .values_list("unit_id", "month", "key", "subtree")):
+        if key == "staff_active":
+            if month == last:
+                figures[unit_id][key] = value
+            continue
+        figures[unit_id][key] = figures[unit_id].get(key, 0) + value
+    parents = set(Unit.objects.filter(parent_id__in=[pk for pk, _n, _p in children], status=UnitStatus.ACTIVE)
+                  .order_by().values_list("parent_id", flat=True).distinct())
+    top = UsageRow(unit.pk, unit.name, bool(children), figures[unit.pk], len(months))
+    return top, [UsageRow(pk, name, pk in parents, figures[pk], len(months)) for pk, name, _path in children]

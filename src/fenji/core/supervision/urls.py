@@ -14,4 +14,6 @@ urlpatterns = [
     path("supervision/rectifications/<int:pk>/", views.rectification_detail, name="rectification"),
     path("supervision/rectifications/<int:pk>/files/<int:file>/", views.rectification_file, name="file"),
     path("supervision/accuracy/", views.accuracy, name="accuracy"),
+    path("supervision/usage/", views.usage_page, name="usage"),
+    path("supervision/usage/issue/", views.usage_issue, name="usage_issue"),
 ]

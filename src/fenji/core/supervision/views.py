@@ -2,16 +2,22 @@
 do on it (findings, samples, 整改通知, closing) and its printable record, a sample with its checks, the
 rectifications with answering and acceptance, and the accuracy table with its Excel export."""
 
-from django.shortcuts import render
+import datetime
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from fenji.core.access import policy
+from fenji.core.dispatch import services as dispatch_services
+from fenji.core.dispatch.models import DispatchKind
+from fenji.core.dispatch.permissions import DISPATCH_SEND
 from fenji.core.files.views import attachment_response
 from fenji.core.kernel import modules
-from fenji.core.kernel.errors import reason_against
+from fenji.core.kernel.errors import DomainError, reason_against
 from fenji.core.kernel.forms import Form
 from fenji.core.kernel.inputs import parse_id, search_text
 from fenji.core.kernel.pagination import newest_first_page
@@ -23,7 +29,7 @@ from fenji.core.web.forms import form_post
 from fenji.core.web.query import paging, query_without
 from fenji.core.web.routes import requires
 
-from . import config, exports, selectors, services
+from . import config, exports, selectors, services, usage
 from . import permissions as perms
 from .forms import (
     AnswerForm,
@@ -34,6 +40,7 @@ from .forms import (
     PeriodForm,
     PlanForm,
     SampleForm,
+    UsageForm,
     units_below,
 )
 from .models import FindingState, Inspection
@@ -268,3 +275,75 @@ def accuracy(request):
                                        rows=rows).response(f"accuracy-{stamp()}.xlsx")
     return render(request, "supervision/accuracy.html", {
         "form": form, "rows": rows, "start": start, "end": end, "export_query": query_without(request, "format")})
+
+
+# --- usage statistics (C9.1) ---------------------------------------------------------------------------------
+
+
+def _usage_period(request) -> tuple[UsageForm, datetime.date, datetime.date]:
+    this = timezone.localdate().replace(day=1)
+    initial = {"start": this.replace(month=1), "end": this}
+    form = UsageForm(request.GET or None)
+    if form.is_bound and form.is_valid() and form.cleaned_data["start"] and form.cleaned_data["end"]:
+        return form, form.cleaned_data["start"], form.cleaned_data["end"]
+    if not form.is_bound or not form.errors:
+        form = UsageForm(initial={"start": f"{initial['start']:%Y-%m}", "end": f"{initial['end']:%Y-%m}"})
+    return form, initial["start"], initial["end"]
+
+
+def _chart(top, rows) -> dict:
+    def pct(value):
+        return None if value is None else round(value * 100, 1)
+
+    return {"units": [r.unit_name for r in rows] or [top.unit_name],
+            "series": [{"name": name, "data": [pct(getattr(r, attr)) for r in (rows or [top])]}
+                       for name, attr in ((_("系统使用率"), "usage_rate"), (_("按期签收率"), "notice_rate"),
+                                          (_("诉求按期答复率"), "ticket_rate"))]}
+
+
+@requires(perms.INSPECTION_VIEW)
+def usage_page(request):
+    """使用情况统计: a unit in scope (the actor's own by default) and its children, from the monthly rollups."""
+    actor = request.actor
+    unit = selectors.usage_unit(actor=actor, pk=parse_id(request.GET.get("unit")) or unit_own(actor=actor).pk)
+    form, start, end = _usage_period(request)
+    top, rows = selectors.usage_report(unit=unit, months=usage.months_between(start, end))
+    if request.GET.get("format") == "xlsx":
+        return exports.usage_export(actor=actor, top=top, rows=rows, start=start, end=end).response(
+            f"usage-{stamp()}.xlsx")
+    if request.GET.get("format") == "pdf":
+        from fenji.core.web.pdf import pdf_response
+
+        return pdf_response(exports.usage_pdf_export(actor=actor, top=top, rows=rows, start=start, end=end,
+                                                     generated_at=timezone.now()), f"usage-{stamp()}.pdf")
+    up = unit.parent if unit.parent_id and policy.can(actor, perms.INSPECTION_VIEW, unit.parent.path) else None
+    return render(request, "supervision/usage.html", {
+        "form": form, "unit": unit, "up": up, "top": top, "rows": rows, "start": start, "end": end,
+        "chart": _chart(top, rows), "run": usage.last_run(), "period_query": f"start={start:%Y-%m}&end={end:%Y-%m}",
+        "export_query": query_without(request, "format"),
+        "may_issue": unit.pk == actor.unit_id and policy.can(actor, DISPATCH_SEND, unit.path)})
+
+
+@requires(DISPATCH_SEND)
+@require_http_methods(["POST"])
+def usage_issue(request):
+    """作为通报下发: the statistics of the actor's own unit over the period, as a notice to its subtree."""
+    actor = request.actor
+    unit = unit_own(actor=actor)
+    form = UsageForm(request.POST)
+    back = reverse("supervision:usage")
+    if not form.is_valid() or not form.cleaned_data["start"] or not form.cleaned_data["end"]:
+        messages.error(request, _("请先选择统计期间"))
+        return redirect(back)
+    start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+    top, rows = selectors.usage_report(unit=unit, months=usage.months_between(start, end))
+    title = _("关于%(start)s至%(end)s系统使用情况的通报") % {"start": f"{start:%Y-%m}", "end": f"{end:%Y-%m}"}
+    try:
+        sent = dispatch_services.dispatch_send(actor=actor, kind=DispatchKind.NOTICE, title=title,
+                                               body=exports.usage_text(top, rows, start, end),
+                                               targets=dispatch_services.Targets(subtrees=[unit]))
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect(f"{back}?start={start:%Y-%m}&end={end:%Y-%m}")
+    messages.success(request, _("已将通报下发至 %(n)s 个单位") % {"n": sent.delivery_count})
+    return redirect("dispatch:detail", pk=sent.pk)

@@ -363,3 +363,51 @@ def test_the_api_runs_the_same_flow_and_answers_404_outside_the_view(tree, w, cl
                       (f"{base}/samples", {"unit": tree.county.pk, "record_type": "people.account"}),
                       (f"/api/v1/supervision/rectifications/{finding}/decide", {"accept": True})):
         assert post(sibling, url, body).status_code == 404
+
+
+# --- usage statistics -----------------------------------------------------------------------------------------
+
+
+def test_usage_rolls_up_by_month_and_drills_down_within_scope(tree, w, client):
+    from django.test import Client
+
+    from fenji.core.dispatch.models import Delivery
+    from fenji.core.dispatch.services import Targets, delivery_sign, dispatch_send
+    from fenji.core.supervision import usage
+    from fenji.core.supervision.forms import UsageForm
+    from fenji.testing import PASSWORD, sign_in
+
+    for account in (w.county_clerk, w.town_clerks[0], w.town_clerks[0]):
+        Client().post("/login/", {"mobile": account.mobile, "password": PASSWORD})
+    sent = dispatch_send(actor=actor(w.inspector), kind="notice", title="关于报送材料的通知",
+                         targets=Targets(units=[tree.county, w.county_b]))
+    delivery_sign(actor=actor(w.county_clerk), delivery=Delivery.objects.unscoped(reason="test").get(
+        dispatch=sent, unit=tree.county))
+    this = usage.month_start(timezone.localdate())
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=40)):  # both deadlines have passed
+        run = usage.usage_rebuild([this])
+    assert run.rows > 0
+    top, rows = selectors.usage_report(unit=tree.city, months=[this])
+    county = next(r for r in rows if r.unit_name == "玄武区")
+    qinhuai = next(r for r in rows if r.unit_name == "秦淮区")
+    assert (county.figures["logins"], county.figures["signed_in"]) == (3, 2)  # the town's clerk twice
+    assert county.figures["staff_active"] == 14 and county.has_children and not qinhuai.has_children
+    assert (county.notice_rate, qinhuai.notice_rate) == (1.0, 0.0)
+    assert top.figures["notices_due"] == 2 and top.figures["logins"] == 3
+
+    city = sign_in(client, w.inspector)
+    page = city.get(f"/supervision/usage/?start={this:%Y-%m}&end={this:%Y-%m}")
+    assert page.status_code == 200 and "玄武区" in page.content.decode() and "100.0%" in page.content.decode()
+    drill = city.get(f"/supervision/usage/?unit={tree.county.pk}&start={this:%Y-%m}&end={this:%Y-%m}")
+    assert "新街口街道" in drill.content.decode() and "返回上级：南京市" in drill.content.decode()
+    assert sign_in(Client(), w.sibling_head).get(f"/supervision/usage/?unit={tree.county.pk}").status_code == 404
+    sheet = city.get(f"/supervision/usage/?start={this:%Y-%m}&end={this:%Y-%m}&format=xlsx")
+    assert sheet["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert not UsageForm({"start": "2026-05", "end": "2026-04"}).is_valid()
+    assert not UsageForm({"start": "2026-13", "end": "2026-04"}).is_valid()
+    assert "月份格式" in city.get("/supervision/usage/?start=abc&end=2026-01").content.decode()
+
+    issued = city.post("/supervision/usage/issue/", {"start": f"{this:%Y-%m}", "end": f"{this:%Y-%m}"})
+    assert issued.status_code == 302 and "/dispatch/" in issued["Location"]
+    notice = Delivery.objects.unscoped(reason="test").filter(dispatch__title__contains="系统使用情况", unit=tree.county)
+    assert "玄武区：系统使用率" in notice.get().dispatch.body
