@@ -1056,3 +1056,14 @@ def print_usage(w):
     top, rows, month = _usage(w)
     usage_pdf_export(actor=actor(w["inspector"]), top=top, rows=rows, start=month, end=month,
                      generated_at=timezone.now())
+
+
+def export_assessment(w):
+    from fenji.core.supervision.assessment import assess, indicator_set
+    from fenji.core.supervision.exports import assessment_export
+
+    _inspection(w)
+    tree = w["tree"]
+    scores = assess([tree.county], datetime.date(2026, 1, 1), datetime.date(2026, 12, 31))
+    assessment_export(actor=actor(w["inspector"]), unit=tree.city, period="2026", indicators=indicator_set(),
+                      scores=scores)

@@ -407,6 +407,7 @@ CASES = [
     ("print an inspection", [], steps.print_inspection, "supervision.report.export", "ok"),
     ("export the usage statistics", [], steps.export_usage, "supervision.report.export", "ok"),
     ("print the usage statistics", [], steps.print_usage, "supervision.report.export", "ok"),
+    ("export the assessment", [], steps.export_assessment, "supervision.report.export", "ok"),
 ]
 
 # The services each case's step runs (nested ones included), after "fenji.": every registered service is in one.
@@ -537,6 +538,7 @@ COVERS = {
     "print an inspection": ["core.supervision.exports.inspection_pdf_export"],
     "export the usage statistics": ["core.supervision.exports.usage_export"],
     "print the usage statistics": ["core.supervision.exports.usage_pdf_export"],
+    "export the assessment": ["core.supervision.exports.assessment_export"],
 }
 
 

@@ -126,6 +126,18 @@ class SampledRecordType:
 
 
 @dataclass(frozen=True)
+class Indicator:
+    """An assessment indicator (考核指标) an app provides: ``values(units, start, end)`` returns ``{unit id: share
+    in [0, 1] or None}`` for each unit's subtree over [start, end] (dates), None when there was nothing to measure;
+    ``evidence(unit, start, end)`` is the page listing the records behind the number (or "")."""
+
+    code: str  # "supervision.usage_rate"
+    label: str  # "系统使用率"
+    values: Callable[[list, Any, Any], dict]
+    evidence: Callable[[Any, Any, Any], str] = lambda unit, start, end: ""
+
+
+@dataclass(frozen=True)
 class PeriodicJob:
     name: str
     function: Callable[[], object]
@@ -153,6 +165,7 @@ class Module:
     demo: Callable | None = None  # build(*, actor, root) → the module's demo rows
     imports: tuple = ()  # Excel import specs (the kernel's import declares their shape)
     sampled_records: tuple = ()  # ``SampledRecordType``s open to sampling audits (supervision)
+    indicators: tuple = ()  # ``Indicator``s offered to the assessment of lower units (supervision)
     # on_duty(unit_ids, moment) → {unit id: [account ids]}: who keeps watch at those units then (a duty
     # roster); documents arriving there are given to them too.
     on_duty: Callable | None = None
@@ -271,6 +284,11 @@ def live_import_specs() -> list[tuple[Module, Any]]:
 def live_sampled_records() -> list[tuple[Module, Any]]:
     """The record types (``SampledRecordType``) open to sampling audits, of the live declarations."""
     return [(m, record) for m in live() for record in m.sampled_records]
+
+
+def live_indicators() -> list[tuple[Module, Any]]:
+    """The assessment indicators (``Indicator``) of the live declarations."""
+    return [(m, indicator) for m in live() for indicator in m.indicators]
 
 
 def live_demo_builders() -> list[tuple[Module, Callable]]:

@@ -18,8 +18,8 @@ from fenji.core.kernel.errors import DomainError
 from fenji.core.org.models import Unit
 from fenji.core.org.selectors import unit_own
 
+from . import assessment, selectors, services, usage
 from . import permissions as perms
-from . import selectors, services
 from .models import FindingState, Verdict
 
 router = Router(tags=["监督考核"])
@@ -342,3 +342,91 @@ def accuracy(request, query: Query[AccuracyQuery]):
     return [{"unit_id": r.unit_id, "unit": r.unit_name, "samples": r.samples, "drawn": r.drawn,
              "checked": r.checked, "wrong": r.wrong, "accuracy": r.accuracy}
             for r in selectors.accuracy_by_unit(actor=request.actor, start=start, end=end)]
+
+
+class UsageQuery(InputSchema):
+    unit: Id | None = Field(None, description="单位（默认本单位）")
+    start: str = Field("", max_length=7, description="起始月份，如 2026-01（默认本年 1 月）")
+    end: str = Field("", max_length=7, description="截止月份，如 2026-12（默认本月）")
+
+
+class UsageOut(Schema):
+    unit_id: int
+    unit: str
+    has_children: bool
+    figures: dict[str, int] = Field(description="各统计项（含全部下级单位）：" + "、".join(
+        f"{m.key}（{m.label}）" for m in usage.METRICS))
+    signed_in_mean: float = Field(description="月均登录人数")
+    usage_rate: float | None = Field(description="系统使用率")
+    notice_rate: float | None
+    feedback_rate: float | None
+    step_rate: float | None
+    ticket_rate: float | None
+
+    @staticmethod
+    def resolve_unit(row):
+        return row.unit_name
+
+
+class UsageReportOut(Schema):
+    start: str
+    end: str
+    total: UsageOut
+    children: list[UsageOut]
+
+
+class AssessmentQuery(InputSchema):
+    unit: Id | None = Field(None, description="单位（默认本单位）：考核其下级单位")
+    period: str = Field("", max_length=6, description="年度（2026）或季度（2026Q3），默认本年度")
+
+
+class ScoreValueOut(Schema):
+    indicator: str
+    label: str
+    weight: float
+    value: float | None
+    evidence: str = Field(description="依据所在页面")
+
+
+class ScoreOut(Schema):
+    unit_id: int
+    unit: str
+    rank: int | None
+    score: float | None = Field(description="综合得分（0–100）")
+    values: list[ScoreValueOut]
+
+
+def _months(start: str, end: str):
+    from .forms import UsageForm
+
+    this = timezone.localdate().replace(day=1)
+    form = UsageForm({"start": start or f"{this.replace(month=1):%Y-%m}", "end": end or f"{this:%Y-%m}"})
+    if not form.is_valid():
+        field, errors = next(iter(form.errors.items()))
+        raise DomainError(str(errors[0]), field=field if field != "__all__" else None)
+    return form.cleaned_data["start"], form.cleaned_data["end"]
+
+
+@router.get("/supervision/usage", response={200: UsageReportOut, **ERRORS},
+            summary="使用情况统计：单位及其各下级单位（按月汇总，含全部下级）")
+@api_route(action=perms.INSPECTION_VIEW)
+def usage_report(request, query: Query[UsageQuery]):
+    unit = selectors.usage_unit(actor=request.actor, pk=query.unit or unit_own(actor=request.actor).pk)
+    start, end = _months(query.start, query.end)
+    top, rows = selectors.usage_report(unit=unit, months=usage.months_between(start, end))
+    return {"start": f"{start:%Y-%m}", "end": f"{end:%Y-%m}", "total": top, "children": rows}
+
+
+@router.get("/supervision/assessment", response={200: list[ScoreOut], **ERRORS},
+            summary="考核评价：下级单位按本系统的指标和权重得分排名")
+@api_route(action=perms.INSPECTION_VIEW)
+def assessment_scores(request, query: Query[AssessmentQuery]):
+    unit = selectors.usage_unit(actor=request.actor, pk=query.unit or unit_own(actor=request.actor).pk)
+    try:
+        start, end = assessment.period_bounds(query.period or str(timezone.localdate().year))
+    except ValueError:
+        raise DomainError("考核期间应为年度（如 2026）或季度（如 2026Q3）", field="period") from None
+    return [{"unit_id": s.unit_id, "unit": s.unit_name, "rank": s.rank, "score": s.score,
+             "values": [{"indicator": i.code, "label": i.label, "weight": w, "value": v, "evidence": e}
+                        for i, w, v, e in s.values]}
+            for s in assessment.assess(selectors.unit_children(unit), start, end)]

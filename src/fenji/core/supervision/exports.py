@@ -101,3 +101,41 @@ def usage_text(top, rows, start: datetime.date, end: datetime.date) -> str:
         lines.append(_("本单位没有下级单位。"))
     lines += ["", _("请各单位对照通报，提高系统使用率和办理时效。")]
     return "\n".join(lines)
+
+
+@service
+def assessment_export(*, actor, unit, period: str, indicators, scores) -> ExcelSheet:
+    """The assessment table (``assessment.assess``) as a workbook: rank, unit, each indicator, score."""
+    from .assessment import period_label
+
+    policy.require(actor, perms.INSPECTION_VIEW)
+    labels = [f"{indicator.label}（{weight:g}）" for indicator, weight in indicators]
+    sheet = ExcelSheet(_("考核评价"), [_("名次"), _("单位"), *labels, _("综合得分")],
+                       {1: 30, **{column: 14 for column in range(2, len(labels) + 3)}},
+                       heading=_("%(unit)s %(period)s考核评价") % {"unit": unit.name, "period": period_label(period)})
+    for score in scores:
+        sheet.add([score.rank or "", score.unit_name, *[Rate(value) for _i, _w, value, _e in score.values],
+                   score.score if score.score is not None else ""])
+    audit_record(actor=actor, action=perms.EXPORT, details={
+        "export": "assessment.xlsx", "unit": unit.name, "period": period, "rows": len(scores)})
+    return sheet
+
+
+def assessment_text(unit_name: str, period: str, indicators, scores) -> str:
+    """The ranking as the plain-text body of a 通报 issued down."""
+    from fenji.core.org.periods import percent
+
+    from .assessment import period_label
+
+    weights = "、".join(f"{indicator.label}（权重 {weight:g}）" for indicator, weight in indicators)
+    lines = [_("%(unit)s对下级单位%(period)s的考核评价结果如下（考核指标：%(weights)s）：") % {
+        "unit": unit_name, "period": period_label(period), "weights": weights}, ""]
+    for score in scores:
+        parts = "，".join(f"{indicator.label} {percent(value)}" for indicator, _w, value, _e in score.values)
+        lines.append(_("第 %(rank)s 名 %(unit)s：综合得分 %(score)s（%(parts)s）") % {
+            "rank": score.rank or "—", "unit": score.unit_name,
+            "score": score.score if score.score is not None else "—", "parts": parts})
+    if not scores:
+        lines.append(_("本单位没有下级单位。"))
+    lines += ["", _("请各单位对照考核结果查找不足，认真整改。")]
+    return "\n".join(lines)

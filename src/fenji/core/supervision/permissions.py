@@ -40,6 +40,12 @@ def _open_rectifications(actor):
     return rectification_counts(actor)
 
 
+def _indicators():
+    from .assessment import CORE_INDICATORS
+
+    return CORE_INDICATORS
+
+
 def _accounts():
     from .records import ACCOUNTS
 
@@ -51,11 +57,13 @@ register(Module(
     menu=(MenuEntry(_("使用情况统计"), "supervision:usage", INSPECTION_VIEW, order=39, group="supervision"),
           MenuEntry(_("监督检查"), "supervision:list", INSPECTION_VIEW, order=40, group="supervision"),
           MenuEntry(_("整改事项"), "supervision:rectifications", INSPECTION_VIEW, order=41, group="supervision"),
-          MenuEntry(_("信息准确性"), "supervision:accuracy", INSPECTION_VIEW, order=42, group="supervision")),
+          MenuEntry(_("信息准确性"), "supervision:accuracy", INSPECTION_VIEW, order=42, group="supervision"),
+          MenuEntry(_("考核评价"), "supervision:assessment", INSPECTION_VIEW, order=43, group="supervision")),
     dashboard_tiles=(DashboardTile(_("本单位待整改事项"), _open_rectifications, RECTIFY, order=20),),
     todo_providers=(TodoProvider("supervision.rectify", _rectify_todos, RECTIFY),
                     TodoProvider("supervision.manage", _manage_todos, INSPECTION_MANAGE)),
     sampled_records=(_accounts(),),
+    indicators=_indicators(),
     audit_labels={
         PLAN: _("制定监督检查计划"), CLOSE: _("结束监督检查"), FINDING_RECORD: _("记录检查发现的问题"),
         FINDING_UPDATE: _("修改检查发现的问题"), FINDING_REMOVE: _("删除检查发现的问题"), NOTICE: _("下发整改通知"),

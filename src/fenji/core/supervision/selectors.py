@@ -312,15 +312,11 @@ def usage_unit(*, actor, pk):
 CHILDREN_MAX = 1000
 
 
-def usage_report(*, unit, months) -> tuple["UsageRow", list["UsageRow"]]:
-    """``unit``'s row and one per active child (drill-down), from the ``UsageMonth`` rollups of ``months``."""
-    from fenji.core.org.models import Unit, UnitStatus
-
+def usage_rows(units, months, *, has_children=frozenset()) -> dict[int, "UsageRow"]:
+    """``{unit id: UsageRow}`` for ``units`` (each over its subtree) from the ``UsageMonth`` rollups of ``months``."""
     from .models import UsageMonth
 
-    children = list(Unit.objects.filter(parent_id=unit.pk, status=UnitStatus.ACTIVE).order_by("path")
-                    .values_list("pk", "name", "path")[:CHILDREN_MAX])
-    ids = [unit.pk, *(pk for pk, _name, _path in children)]
+    ids = [unit.pk for unit in units]
     last = max(months)
     figures: dict[int, dict] = {pk: {} for pk in ids}
     for unit_id, month, key, value in (UsageMonth.objects.filter(unit_id__in=ids, month__in=months).order_by()
@@ -330,7 +326,24 @@ def usage_report(*, unit, months) -> tuple["UsageRow", list["UsageRow"]]:
                 figures[unit_id][key] = value
             continue
         figures[unit_id][key] = figures[unit_id].get(key, 0) + value
-    parents = set(Unit.objects.filter(parent_id__in=[pk for pk, _n, _p in children], status=UnitStatus.ACTIVE)
+    return {unit.pk: UsageRow(unit.pk, unit.name, unit.pk in has_children, figures[unit.pk], len(months))
+            for unit in units}
+
+
+def unit_children(unit) -> list:
+    """The active children of ``unit``, in tree order (at most ``CHILDREN_MAX``)."""
+    from fenji.core.org.models import Unit, UnitStatus
+
+    return list(Unit.objects.filter(parent_id=unit.pk, status=UnitStatus.ACTIVE).order_by("path")
+                .only("pk", "name", "path")[:CHILDREN_MAX])
+
+
+def usage_report(*, unit, months) -> tuple["UsageRow", list["UsageRow"]]:
+    """``unit``'s row and one per active child (drill-down), from the ``UsageMonth`` rollups of ``months``."""
+    from fenji.core.org.models import Unit, UnitStatus
+
+    children = unit_children(unit)
+    parents = set(Unit.objects.filter(parent_id__in=[c.pk for c in children], status=UnitStatus.ACTIVE)
                   .order_by().values_list("parent_id", flat=True).distinct())
-    top = UsageRow(unit.pk, unit.name, bool(children), figures[unit.pk], len(months))
-    return top, [UsageRow(pk, name, pk in parents, figures[pk], len(months)) for pk, name, _path in children]
+    rows = usage_rows([unit, *children], months, has_children=parents | ({unit.pk} if children else set()))
+    return rows[unit.pk], [rows[c.pk] for c in children]

@@ -16,4 +16,6 @@ urlpatterns = [
     path("supervision/accuracy/", views.accuracy, name="accuracy"),
     path("supervision/usage/", views.usage_page, name="usage"),
     path("supervision/usage/issue/", views.usage_issue, name="usage_issue"),
+    path("supervision/assessment/", views.assessment_page, name="assessment"),
+    path("supervision/assessment/issue/", views.assessment_issue, name="assessment_issue"),
 ]

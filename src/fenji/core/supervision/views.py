@@ -29,7 +29,7 @@ from fenji.core.web.forms import form_post
 from fenji.core.web.query import paging, query_without
 from fenji.core.web.routes import requires
 
-from . import config, exports, selectors, services, usage
+from . import assessment, config, exports, selectors, services, usage
 from . import permissions as perms
 from .forms import (
     AnswerForm,
@@ -345,5 +345,63 @@ def usage_issue(request):
     except DomainError as error:
         messages.error(request, error.message)
         return redirect(f"{back}?start={start:%Y-%m}&end={end:%Y-%m}")
+    messages.success(request, _("已将通报下发至 %(n)s 个单位") % {"n": sent.delivery_count})
+    return redirect("dispatch:detail", pk=sent.pk)
+
+
+# --- assessment (C9.3) ---------------------------------------------------------------------------------------
+
+
+def _assessment_period(request, key="period") -> tuple[str, datetime.date, datetime.date, str]:
+    """The chosen period (``2026`` or ``2026Q3``), else this year; and an error to show for a bad one."""
+    choices = assessment.periods_around(timezone.localdate())
+    raw = (request.GET.get(key) or request.POST.get(key) or "").strip()
+    try:
+        start, end = assessment.period_bounds(raw or choices[0][0])
+        return raw or choices[0][0], start, end, ""
+    except ValueError:
+        start, end = assessment.period_bounds(choices[0][0])
+        return choices[0][0], start, end, _("考核期间应为年度（如 2026）或季度（如 2026Q3）")
+
+
+@requires(perms.INSPECTION_VIEW)
+def assessment_page(request):
+    """考核评价: the children of a unit in scope (the actor's own by default) scored on the profile's indicators."""
+    actor = request.actor
+    unit = selectors.usage_unit(actor=actor, pk=parse_id(request.GET.get("unit")) or unit_own(actor=actor).pk)
+    period, start, end, error = _assessment_period(request)
+    scores = assessment.assess(selectors.unit_children(unit), start, end)
+    indicators = assessment.indicator_set()
+    if request.GET.get("format") == "xlsx":
+        return exports.assessment_export(actor=actor, unit=unit, period=period, indicators=indicators,
+                                         scores=scores).response(f"assessment-{stamp()}.xlsx")
+    return render(request, "supervision/assessment.html", {
+        "unit": unit, "period": period, "periods": assessment.periods_around(timezone.localdate()),
+        "period_error": error, "scores": scores, "indicators": indicators, "start": start, "end": end,
+        "export_query": query_without(request, "format"),
+        "may_issue": unit.pk == actor.unit_id and policy.can(actor, DISPATCH_SEND, unit.path)})
+
+
+@requires(DISPATCH_SEND)
+@require_http_methods(["POST"])
+def assessment_issue(request):
+    """The assessment of the actor's own unit's children, as a 通报 to its subtree."""
+    actor = request.actor
+    unit = unit_own(actor=actor)
+    period, start, end, error = _assessment_period(request)
+    back = reverse("supervision:assessment")
+    if error:
+        messages.error(request, error)
+        return redirect(back)
+    scores = assessment.assess(selectors.unit_children(unit), start, end)
+    title = _("关于%(period)s考核评价结果的通报") % {"period": assessment.period_label(period)}
+    try:
+        sent = dispatch_services.dispatch_send(
+            actor=actor, kind=DispatchKind.NOTICE, title=title,
+            body=exports.assessment_text(unit.name, period, assessment.indicator_set(), scores),
+            targets=dispatch_services.Targets(subtrees=[unit]))
+    except DomainError as failure:
+        messages.error(request, failure.message)
+        return redirect(f"{back}?period={period}")
     messages.success(request, _("已将通报下发至 %(n)s 个单位") % {"n": sent.delivery_count})
     return redirect("dispatch:detail", pk=sent.pk)

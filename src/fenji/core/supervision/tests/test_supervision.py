@@ -411,3 +411,98 @@ def test_usage_rolls_up_by_month_and_drills_down_within_scope(tree, w, client):
     assert issued.status_code == 302 and "/dispatch/" in issued["Location"]
     notice = Delivery.objects.unscoped(reason="test").filter(dispatch__title__contains="系统使用情况", unit=tree.county)
     assert "玄武区：系统使用率" in notice.get().dispatch.body
+
+
+# --- assessment -----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("period, bounds", [
+    ("2026", (datetime.date(2026, 1, 1), datetime.date(2026, 12, 31))),
+    ("2026Q1", (datetime.date(2026, 1, 1), datetime.date(2026, 3, 31))),
+    ("2026q4", (datetime.date(2026, 10, 1), datetime.date(2026, 12, 31))),
+])
+def test_an_assessment_period_is_a_year_or_a_quarter(period, bounds):
+    from fenji.core.supervision.assessment import period_bounds
+
+    assert period_bounds(period) == bounds
+
+
+@pytest.mark.parametrize("period", ["", "2026Q5", "26", "2026-01", "1999", "２０２６x"])
+def test_anything_else_is_no_assessment_period(period):
+    from fenji.core.supervision.assessment import period_bounds
+
+    with pytest.raises(ValueError):
+        period_bounds(period)
+
+
+def test_the_counties_are_scored_on_the_profiles_indicators_and_ranked(tree, w, client, settings):
+    from dataclasses import replace
+
+    from django.test import Client
+
+    from fenji.core.dispatch.models import Delivery
+    from fenji.core.dispatch.services import Targets, delivery_sign, dispatch_send
+    from fenji.core.kernel import profiles
+    from fenji.core.supervision import assessment, usage
+    from fenji.testing import sign_in
+
+    sent = dispatch_send(actor=actor(w.inspector), kind="notice", title="通知",
+                         targets=Targets(units=[tree.county, w.county_b]))
+    delivery_sign(actor=actor(w.county_clerk), delivery=Delivery.objects.unscoped(reason="test").get(
+        dispatch=sent, unit=tree.county))
+    inspection = plan(tree, w)
+    sample = services.sample_draw(actor=actor(w.inspector), inspection=inspection,
+                                  target=services.target_of(inspection, tree.county.pk),
+                                  record_type_code=ACCOUNTS.code)
+    for n, item in enumerate(selectors.sample_items(sample)):
+        services.sample_check(actor=actor(w.inspector), sample=sample, record_id=item.record_id,
+                              verdict=Verdict.WRONG if n == 0 else Verdict.CORRECT, note="有误" if n == 0 else "")
+    this = usage.month_start(timezone.localdate())
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=40)):  # the deadlines have passed
+        usage.usage_rebuild([this])
+    year = str(timezone.localdate().year)
+    start, end = assessment.period_bounds(year)
+    default = {indicator.code for indicator, _weight in assessment.indicator_set()}
+    assert {"supervision.usage_rate", "supervision.notice_rate", "supervision.accuracy"} <= default
+    [first, second] = assessment.assess([tree.county, w.county_b], start, end)
+    assert (first.unit_name, first.rank, second.unit_name, second.rank) == ("玄武区", 1, "秦淮区", 2)
+    values = {indicator.code: value for indicator, _w, value, _e in first.values}
+    assert values["supervision.notice_rate"] == 1.0 and values["supervision.accuracy"] == 0.5
+    assert values["supervision.ticket_rate"] is None  # nothing to measure: left out of the score
+    assert second.score == 0.0  # its notice unsigned, nobody signed in
+
+    # a profile weighs its own set: only the signing rate and the accuracy, 3 to 1
+    active = profiles.active()
+    weighted = replace(active, name="weighted-test", extra={"assessment_weights": {
+        "supervision.notice_rate": 3, "supervision.accuracy": 1}})
+    profiles._profiles["weighted-test"] = weighted
+    settings.FENJI_PROFILE = "weighted-test"
+    try:
+        [first, _second] = assessment.assess([tree.county, w.county_b], start, end)
+        assert [i.code for i, _w, _v, _e in first.values] == ["supervision.notice_rate", "supervision.accuracy"]
+        assert first.score == 87.5  # (3 × 100% + 1 × 50%) ÷ 4
+    finally:
+        settings.FENJI_PROFILE = active.name
+        del profiles._profiles["weighted-test"]
+
+    city = sign_in(client, w.inspector)
+    page = city.get(f"/supervision/assessment/?period={year}")
+    assert page.status_code == 200 and "玄武区" in page.content.decode()
+    assert f"/supervision/usage/?unit={tree.county.pk}" in page.content.decode()  # the evidence behind a number
+    assert "考核期间应为年度" in city.get("/supervision/assessment/?period=2026Q9").content.decode()
+    assert city.get(f"/supervision/assessment/?period={year}&format=xlsx")["Content-Type"].startswith(
+        "application/vnd.openxmlformats")
+    assert sign_in(Client(), w.sibling_head).get(f"/supervision/assessment/?unit={tree.city.pk}").status_code == 404
+    issued = city.post("/supervision/assessment/issue/", {"period": year})
+    assert issued.status_code == 302
+    body = Delivery.objects.unscoped(reason="test").filter(dispatch__title__contains="考核评价结果",
+                                                           unit=w.county_b).get().dispatch.body
+    assert "第 1 名 玄武区" in body and "第 2 名 秦淮区" in body
+    ranked = city.get(f"/api/v1/supervision/assessment?period={year}").json()
+    assert [(s["unit"], s["rank"]) for s in ranked] == [("玄武区", 1), ("秦淮区", 2)]
+    assert city.get("/api/v1/supervision/assessment?period=2026Q9").status_code == 400
+    month = f"{timezone.localdate():%Y-%m}"
+    report = city.get(f"/api/v1/supervision/usage?start={month}&end={month}").json()
+    assert {r["unit"]: r["notice_rate"] for r in report["children"]} == {"玄武区": 1.0, "秦淮区": 0.0}
+    assert city.get("/api/v1/supervision/usage?start=2026-05&end=2026-01").status_code == 400
+    assert sign_in(Client(), w.sibling_head).get(f"/api/v1/supervision/usage?unit={tree.city.pk}").status_code == 404
