@@ -17,4 +17,7 @@ PROFILE = profiles.Profile(
     unit_kinds=UNIT_KINDS,
     account_kinds=("staff", "citizen"),
     demo=office_demo.build,
+    # 001 §20: the network's 通报 of use and of receipts — signing, feedback and citizens' tickets on time
+    extra={"assessment_weights": {"supervision.notice_rate": 2, "supervision.feedback_rate": 1,
+                                  "supervision.ticket_rate": 1}},
 )

@@ -25,4 +25,7 @@ PROFILE = profiles.Profile(
     unit_kinds=UNIT_KINDS,
     account_kinds=("staff", "elder"),
     demo=veterans_demo.build,
+    # 000 §24–25: the use of the system by the staff (the records within 5 working days join with the module)
+    extra={"assessment_weights": {"supervision.usage_rate": 1, "supervision.notice_rate": 1,
+                                  "supervision.accuracy": 1}},
 )

@@ -506,3 +506,14 @@ def test_the_counties_are_scored_on_the_profiles_indicators_and_ranked(tree, w, 
     assert {r["unit"]: r["notice_rate"] for r in report["children"]} == {"玄武区": 1.0, "秦淮区": 0.0}
     assert city.get("/api/v1/supervision/usage?start=2026-05&end=2026-01").status_code == 400
     assert sign_in(Client(), w.sibling_head).get(f"/api/v1/supervision/usage?unit={tree.city.pk}").status_code == 404
+
+
+def test_every_profiles_weights_name_declared_indicators():
+    """A weight for an indicator nobody declares would silently drop out of the assessment."""
+    from fenji.core.kernel import modules, profiles
+
+    declared = {getattr(i, "code", None) for m in modules.all_modules() for i in m.indicators}
+    for profile in profiles.all_profiles():
+        weights = profile.extra.get("assessment_weights", {})
+        assert set(weights) <= declared, (profile.name, set(weights) - declared)
+        assert all(w > 0 for w in weights.values()), profile.name
