@@ -14,6 +14,8 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import Count, Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from fenji.core.kernel import modules, profiles
 from fenji.core.kernel.modules import Indicator
@@ -57,12 +59,12 @@ def _accuracy_evidence(unit, start, end) -> str:
 
 
 CORE_INDICATORS = (
-    Indicator("supervision.usage_rate", "系统使用率", _usage_values("usage_rate"), _usage_evidence),
-    Indicator("supervision.notice_rate", "公文按期签收率", _usage_values("notice_rate"), _usage_evidence),
-    Indicator("supervision.feedback_rate", "意见按期答复率", _usage_values("feedback_rate"), _usage_evidence),
-    Indicator("supervision.step_rate", "审批按期办理率", _usage_values("step_rate"), _usage_evidence),
-    Indicator("supervision.ticket_rate", "诉求按期答复率", _usage_values("ticket_rate"), _usage_evidence),
-    Indicator("supervision.accuracy", "信息准确性", _accuracy_values, _accuracy_evidence),
+    Indicator("supervision.usage_rate", gettext_lazy("系统使用率"), _usage_values("usage_rate"), _usage_evidence),
+    Indicator("supervision.notice_rate", gettext_lazy("公文按期签收率"), _usage_values("notice_rate"), _usage_evidence),
+    Indicator("supervision.feedback_rate", gettext_lazy("意见按期答复率"), _usage_values("feedback_rate"), _usage_evidence),
+    Indicator("supervision.step_rate", gettext_lazy("审批按期办理率"), _usage_values("step_rate"), _usage_evidence),
+    Indicator("supervision.ticket_rate", gettext_lazy("诉求按期答复率"), _usage_values("ticket_rate"), _usage_evidence),
+    Indicator("supervision.accuracy", gettext_lazy("信息准确性"), _accuracy_values, _accuracy_evidence),
 )
 
 
@@ -99,7 +101,9 @@ def period_bounds(period: str) -> tuple[datetime.date, datetime.date]:
 
 def period_label(period: str) -> str:
     text = period.strip().upper()
-    return f"{text[:4]}年第{text[5]}季度" if "Q" in text else f"{text}年度"
+    if "Q" in text:
+        return _("%(year)s年第%(quarter)s季度") % {"year": text[:4], "quarter": text[5]}
+    return _("%(year)s年度") % {"year": text}
 
 
 def periods_around(today: datetime.date) -> list[tuple[str, str]]:
