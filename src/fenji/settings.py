@@ -261,6 +261,10 @@ X_FRAME_OPTIONS = "DENY"
 
 # Which system this deployment serves (fenji.profiles): default, veterans, office, league, discipline, labor.
 FENJI_PROFILE = os.environ.get("FENJI_PROFILE", "default")
+# The League's dues rule set (league profile): "seed" (the regulation's table, default) or "league2016".
+FENJI_LEAGUE_DUES_RULES = os.environ.get("FENJI_LEAGUE_DUES_RULES", "seed").strip() or "seed"
+# The lowest rank a grassroots discipline unit may not record (discipline profile; default 副科: deputy_section).
+FENJI_DISCIPLINE_RANK_LIMIT = os.environ.get("FENJI_DISCIPLINE_RANK_LIMIT", "").strip()
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
