@@ -62,6 +62,25 @@ def _offset(number: int, size: int) -> int | None:
     return offset if 0 < offset < OFFSET_CAP else None
 
 
+LIST_COUNT_LIMIT = 1000  # a list page counts its matches up to here ("1000+"), narrowed by its filters beyond
+
+
+class AtLeast(int):
+    """A count that stopped at its limit: an ``int`` (plural rules, comparisons) shown as "1000+"."""
+
+    def __str__(self):
+        return f"{int(self)}+"
+
+    __repr__ = __str__
+
+
+def capped_count(queryset, limit: int) -> int:
+    """``COUNT(*)`` over at most ``limit + 1`` rows (a LIMIT subquery): exact below the limit, else
+    ``AtLeast(limit)``. A list over a whole province need not count every row to say "1000+"."""
+    counted = queryset.order_by()[: limit + 1].count()
+    return AtLeast(limit) if counted > limit else counted
+
+
 def keyset_page(queryset, *, after: str = "", size: int = PAGE_SIZE, page: int | None = None,
                 total=None) -> Page:
     """The page after cursor ``after`` ("<unit_path>.<id>"), or page number ``page`` (within the cap):
@@ -81,9 +100,11 @@ def keyset_page(queryset, *, after: str = "", size: int = PAGE_SIZE, page: int |
     return Page(rows=rows[:size], next_cursor=next_cursor, total=total, number=number, size=size)
 
 
-def newest_first_page(queryset, *, after: str = "", size: int = PAGE_SIZE, page: int | None = None) -> Page:
-    """Keyset page over descending ids (the newest row first): ``after`` is the last id shown."""
-    total = queryset.count()
+def newest_first_page(queryset, *, after: str = "", size: int = PAGE_SIZE, page: int | None = None,
+                      total=None) -> Page:
+    """Keyset page over descending ids (the newest row first): ``after`` is the last id shown. ``total`` replaces
+    the exact count (a capped one)."""
+    total = queryset.count() if total is None else total
     ordered = queryset.order_by("-id")
     number = page or 1
     if (last := parse_id(after)) is not None:

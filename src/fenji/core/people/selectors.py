@@ -11,7 +11,7 @@ from django.utils import timezone
 from fenji.core.access import policy
 from fenji.core.kernel.crypto import blind_index
 from fenji.core.kernel.errors import DomainError, NotVisible
-from fenji.core.kernel.pagination import PAGE_SIZE, Page, keyset_page
+from fenji.core.kernel.pagination import PAGE_SIZE, AtLeast, Page, capped_count, keyset_page  # noqa: F401
 from fenji.core.kernel.paths import subtree_q
 from fenji.core.kernel.text import normalise_number
 
@@ -58,22 +58,6 @@ def account_list(*, actor, action: str = perms.ACCOUNT_VIEW, unit=None, text: st
 # (5 M members) is tens of milliseconds at every page view, the rest of the page well under one.
 LIST_COUNT_LIMIT = 1000
 API_COUNT_LIMIT = 10_000  # the API's total: machine clients page further than people do
-
-
-class AtLeast(int):
-    """A count that stopped at its limit: an ``int`` (plural rules, comparisons) shown as "1000+"."""
-
-    def __str__(self):
-        return f"{int(self)}+"
-
-    __repr__ = __str__
-
-
-def capped_count(queryset, limit: int) -> int:
-    """``COUNT(*)`` over at most ``limit + 1`` rows (a LIMIT subquery): exact below the limit, else
-    ``AtLeast(limit)``."""
-    counted = queryset.order_by()[: limit + 1].count()
-    return AtLeast(limit) if counted > limit else counted
 
 
 def account_page(accounts, *, after: str = "", size: int = PAGE_SIZE, count_limit: int | None = None,

@@ -427,6 +427,6 @@ def assessment_scores(request, query: Query[AssessmentQuery]):
     except ValueError:
         raise DomainError("考核期间应为年度（如 2026）或季度（如 2026Q3）", field="period") from None
     return [{"unit_id": s.unit_id, "unit": s.unit_name, "rank": s.rank, "score": s.score,
-             "values": [{"indicator": i.code, "label": i.label, "weight": w, "value": v, "evidence": e}
+             "values": [{"indicator": i.code, "label": str(i.label), "weight": w, "value": v, "evidence": e}
                         for i, w, v, e in s.values]}
             for s in assessment.assess(selectors.unit_children(unit), start, end)]

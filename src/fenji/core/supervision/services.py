@@ -56,7 +56,7 @@ def _event(inspection: Inspection, kind: str, *, actor, target: InspectionTarget
 
 
 def _locked(inspection: Inspection) -> Inspection:
-    return (Inspection.objects.unscoped(reason="found in scope by the caller").select_for_update()
+    return (Inspection.objects.unscoped(reason="found in scope by the caller").select_for_update(of=("self",))
             .select_related("unit").get(pk=inspection.pk))
 
 
@@ -191,7 +191,7 @@ def finding_record(*, actor, inspection: Inspection, target: InspectionTarget, i
 
 
 def _locked_finding(finding: Finding) -> Finding:
-    return (Finding.objects.unscoped(reason="found in scope by the caller").select_for_update()
+    return (Finding.objects.unscoped(reason="found in scope by the caller").select_for_update(of=("self",))
             .select_related("inspection", "target__unit", "unit").get(pk=finding.pk))
 
 
@@ -394,7 +394,7 @@ def sample_check(*, actor, sample: Sample, record_id: int, verdict: str, note: s
     policy.require(actor, perms.INSPECTION_MANAGE, sample.inspection.unit_path)
     inspection = _locked(sample.inspection)
     _open(inspection)
-    item = (SampleItem.objects.select_for_update().filter(sample_id=sample.pk, record_id=record_id)
+    item = (SampleItem.objects.select_for_update(of=("self",)).filter(sample_id=sample.pk, record_id=record_id)
             .select_related("finding").first())
     if item is None:
         raise DomainError("该记录不在本次抽查的样本中", field="record_id")
