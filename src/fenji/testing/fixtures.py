@@ -4,6 +4,7 @@ Loaded by the root ``conftest.py`` (``pytest_plugins = ["fenji.testing.fixtures"
 """
 
 import pytest
+from django.core.cache import cache
 
 from fenji.core.access.roles import STAFF, SYSTEM_ADMIN
 
@@ -24,6 +25,8 @@ def _test_settings(settings, tmp_path):
     # queue itself switch to the database backend (notify/tests/test_worker.py). django-tasks drops its
     # cached backends whenever TASKS changes.
     settings.TASKS = IMMEDIATE_TASKS
+    # What one test's pages kept (the menu's to-do counts) is not seen by the next one.
+    cache.clear()
 
 
 @pytest.fixture

@@ -15,7 +15,8 @@ def console(request):
     """
     if not getattr(request, "user", None) or not request.user.is_authenticated or request.path.startswith("/m/"):
         return {}
-    menu = nav.menu(request.actor, request.path, translation.get_language(), counts=nav.todo_counts(request.actor))
+    counts = None if getattr(request, "error_page", False) else nav.todo_summary(request.actor)["counts"]
+    menu = nav.menu(request.actor, request.path, translation.get_language(), counts=counts)
     active = next((entry for entry in menu.entries if entry["active"]), None)
     crumbs = []
     if active is not None and active["url"] != "/":

@@ -19,6 +19,9 @@ class DomainErrorMiddleware:
 
     def process_exception(self, request, exception):
         template = "web/mobile_error.html" if request.path.startswith("/m/") else "web/error.html"
+        # a refusal's page keeps the menu but not its to-do counts: a scan of ids is answered without running
+        # every to-do query of the actor once per probe
+        request.error_page = True
         if isinstance(exception, AccessDenied):
             # Services record their refusals themselves; route-level refusals are recorded here.
             record_denial(actor=request.actor, denial=exception, path=request.path, method=request.method)

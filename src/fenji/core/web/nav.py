@@ -148,6 +148,39 @@ def todo_counts(actor) -> dict[str, int]:
     return counts
 
 
+COUNTS_SECONDS = 30
+
+
+def todo_summary(actor) -> dict:
+    """``{"counts": todo_counts(actor), "total": len(todos_for(actor))}`` for the menu and the header of every
+    console page, reused while nothing was written since.
+
+    Every write goes through a service that records an audit event, so the newest event (its sequence number
+    and hash: one indexed read) names the state of the data the to-dos come from; the summary is kept per
+    account and that state, in this process's cache, for at most ``COUNTS_SECONDS`` (what only the clock
+    changes — a deadline passing — shows within that time)."""
+    from django.core.cache import cache
+
+    from fenji.core.audit.models import AuditEvent
+
+    if getattr(actor, "account_id", None) is None:
+        return {"counts": {}, "total": 0}
+    cached = getattr(actor, "_fenji_todo_summary", None)
+    if cached is not None:
+        return cached
+    newest = AuditEvent.objects.order_by("-seq").values_list("seq", "hash").first() or (0, "")
+    key = f"fenji.todos.{actor.account_id}.{newest[0]}.{newest[1][:16]}.{modules.version()}"
+    summary = cache.get(key)
+    if summary is None:
+        summary = {"counts": todo_counts(actor), "total": len(todos_for(actor))}
+        cache.set(key, summary, COUNTS_SECONDS)
+    try:
+        actor._fenji_todo_summary = summary
+    except AttributeError:
+        pass
+    return summary
+
+
 _urls: dict[tuple, dict[str, str]] = {}
 
 

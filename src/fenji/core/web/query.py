@@ -4,12 +4,28 @@ was asked for."""
 
 from fenji.core.kernel.pagination import ordered_page, page_number, page_size
 
+KEPT_VALUE_MAX = 200  # longer values are no filter a page offers: links do not carry them on
+KEPT_PARAMETERS_MAX = 50
 
-def query_without(request, *names: str) -> str:
+
+def kept_query(request, *names: str):
+    """The query string's parameters a page's links carry on (its filters), without ``names``: values longer
+    than ``KEPT_VALUE_MAX`` and parameters beyond the first ``KEPT_PARAMETERS_MAX`` are dropped, so that a
+    query stuffed with junk is not copied into every sorting, paging and export link of the answer."""
     query = request.GET.copy()
     for name in names:
         query.pop(name, None)
-    return query.urlencode()
+    for n, name in enumerate(list(query)):
+        values = [v for v in query.getlist(name) if len(v) <= KEPT_VALUE_MAX]
+        if n >= KEPT_PARAMETERS_MAX or len(name) > KEPT_VALUE_MAX or not values:
+            query.pop(name)
+        else:
+            query.setlist(name, values)
+    return query
+
+
+def query_without(request, *names: str) -> str:
+    return kept_query(request, *names).urlencode()
 
 
 def paging(request) -> dict:

@@ -130,3 +130,16 @@ def test_the_menu_counts_the_to_dos_under_their_entry_and_pages_carry_breadcrumb
     assert '>收文 <span class="count">1</span></a>' in menu
     crumbs = page.split('class="breadcrumbs"', 1)[1].split("</nav>", 1)[0]
     assert "首页" in crumbs and "公文收发" in crumbs and "收文" in crumbs
+
+
+def test_the_counts_kept_between_pages_follow_every_write(tree, people, login):
+    """The menu's counts are kept between requests, but a new dispatch or a signature shows on the next page."""
+    client = login(people.town_clerk)
+    notice(people, tree.town)
+    assert '>收文 <span class="count">1</span></a>' in client.get("/dispatch/inbox/").content.decode()
+    notice(people, tree.town)
+    assert '>收文 <span class="count">2</span></a>' in client.get("/dispatch/inbox/").content.decode()
+    for delivery in Delivery.objects.unscoped(reason="test").all():
+        services.delivery_sign(actor=as_actor(people.town_clerk), delivery=delivery)
+    menu = client.get("/dispatch/inbox/").content.decode().split('id="sidebar"', 1)[1].split("</nav>", 1)[0]
+    assert '>收文 <span class="count">' not in menu

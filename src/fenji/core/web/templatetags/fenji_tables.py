@@ -16,6 +16,8 @@ from django.template.library import SimpleNode, parse_bits
 
 from fenji.core.kernel.pagination import OFFSET_CAP, PAGE_SIZE, PAGE_SIZES
 
+from ..query import kept_query
+
 register = template.Library()
 
 
@@ -28,9 +30,7 @@ def column(context, label, num=False, sort=""):
     if sort and request is not None:
         current = request.GET.get("sort", "")
         direction = "asc" if current == sort else "desc" if current == f"-{sort}" else ""
-        query = request.GET.copy()
-        for name in ("sort", "after", "page"):
-            query.pop(name, None)
+        query = kept_query(request, "sort", "after", "page")
         query["sort"] = f"-{sort}" if current == sort else sort
         link = "?" + query.urlencode()
     return template.loader.render_to_string("web/_table_column.html", {
@@ -69,9 +69,7 @@ def pager(context, page):
     """``{% pager page %}``: the total, the page numbers (within the OFFSET cap), the next page by cursor, the
     page size and a jump box; every link keeps the page's filters."""
     request = context["request"]
-    query = request.GET.copy()
-    for name in ("after", "page", "size"):
-        query.pop(name, None)
+    query = kept_query(request, "after", "page", "size")
     keep = [(name, value) for name, values in query.lists() for value in values]
     base = query.urlencode()
     sized = f"size={page.size}" if page.size != PAGE_SIZE else ""

@@ -8,13 +8,14 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def todo_count(context) -> int:
-    """``{% todo_count as n %}``: how many to-dos the signed-in person has (computed once per request)."""
+    """``{% todo_count as n %}``: how many to-dos the signed-in person has (``nav.todo_summary``: reused until
+    something is written)."""
     request = context.get("request")
     actor = getattr(request, "actor", None)
     user = getattr(request, "user", None)
     if actor is None or user is None or not user.is_authenticated:
         return 0
-    return len(nav.todos_for(actor))
+    return nav.todo_summary(actor)["total"]
 
 
 @register.inclusion_tag("web/_todos.html", takes_context=True)
