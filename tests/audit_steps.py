@@ -1067,3 +1067,72 @@ def export_assessment(w):
     scores = assess([tree.county], datetime.date(2026, 1, 1), datetime.date(2026, 12, 31))
     assessment_export(actor=actor(w["inspector"]), unit=tree.city, period="2026", indicators=indicator_set(),
                       scores=scores)
+
+
+def _veterans_worker(w):
+    from fenji.core.access.roles import BUILTIN_ROLES
+
+    if "veterans_worker" not in w:
+        w["veterans_worker"] = make_account(w["tree"].town, name="老干部工作人员", role=BUILTIN_ROLES["veterans_worker"])
+    return w["veterans_worker"]
+
+
+def register_elder(w):
+    from fenji.modules.veterans.services import elder_register
+
+    w["elder"] = elder_register(actor=actor(_veterans_worker(w)), unit=w["tree"].town, real_name="吴老",
+                                id_number="11010519491231002X", retirement="tuixiu", mobile="13700009001")
+
+
+def prepare_elder(w):
+    register_elder(w)
+    return "prepare"
+
+
+def update_elder(w):
+    from fenji.modules.veterans.services import elder_update
+
+    elder_update(actor=actor(_veterans_worker(w)), elder=w["elder"], retirement="tuixiu", health="serious")
+
+
+def set_elder_status(w):
+    from fenji.modules.veterans.services import elder_status_set
+
+    elder_status_set(actor=actor(_veterans_worker(w)), elder=w["elder"], status="moved", note="随子女迁居外省")
+
+
+def enter_record(w):
+    from fenji.modules.veterans.services import record_enter
+
+    w["record"] = record_enter(actor=actor(_veterans_worker(w)), unit=w["tree"].town, kind="visit", elder=w["elder"],
+                               ended_on=datetime.date.today(), workers="赵敏",
+                               details={"visit_type": "日常走访", "method": "上门走访"})
+
+
+def prepare_record(w):
+    prepare_elder(w)
+    enter_record(w)
+    return "prepare"
+
+
+def update_record(w):
+    from fenji.modules.veterans.services import record_update
+
+    record_update(actor=actor(_veterans_worker(w)), record=w["record"], reason="补充诉求", ended_on=w["record"].ended_on,
+                  workers="赵敏", details={"visit_type": "日常走访", "method": "上门走访", "requests": "希望增加活动"})
+
+
+def export_records(w):
+    from fenji.modules.veterans.exports import record_export
+    from fenji.modules.veterans.selectors import record_list
+
+    worker = _veterans_worker(w)
+    record_export(actor=actor(worker), records=record_list(actor=actor(worker)), filters={})
+
+
+def print_certificate(w):
+    from fenji.modules.veterans.exports import certificate_pdf
+    from fenji.modules.veterans.selectors import volunteer_hours
+
+    certificate_pdf(actor=actor(_veterans_worker(w)), elder=w["elder"], hours=volunteer_hours(w["elder"]),
+                    handler="赵敏")

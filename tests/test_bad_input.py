@@ -209,7 +209,8 @@ def caller(tree):
         client = Client(raise_request_exception=False)
         if rule.public:
             return client, None
-        personas = [*PERSONAS, ("office", (BUILTIN_ROLES["office_network_admin"],))]  # a module's business role
+        personas = [*PERSONAS, ("office", (BUILTIN_ROLES["office_network_admin"],)),  # modules' business roles
+                    ("veterans", (BUILTIN_ROLES["veterans_worker"],))]
         name, roles = next(((name, roles) for name, roles in personas
                             if rule.action is None or any(rule.action in role.actions for role in roles)),
                            (None, None))

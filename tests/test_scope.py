@@ -127,6 +127,24 @@ def _medium(unit):
     return RemovableMedium.objects.create(unit=unit, unit_path=unit.path, number=f"{unit.code or unit.pk}-U1",
                                           kind="usb", keeper=keeper, registered_on=timezone.localdate(),
                                           registered_by=keeper)
+def _elder(unit):
+    from fenji.core.people.models import Person
+    from fenji.modules.veterans.models import Elder
+
+    person = Person.objects.create(real_name=f"{unit.name}老同志")
+    return Elder.objects.create(unit=unit, unit_path=unit.path, person=person, retirement="tuixiu")
+
+
+def _service_record(unit):
+    from fenji.modules.veterans.models import ServiceRecord
+
+    elder = _elder(unit)
+    return ServiceRecord.objects.create(unit=unit, unit_path=unit.path, kind="visit", elder=elder, title="日常走访测试",
+                                        ended_on=timezone.localdate(), entered_on=timezone.localdate(), on_time=True,
+                                        workers="测试", details={"visit_type": "日常走访", "method": "上门走访"},
+                                        recorded_by=_account(unit))
+
+
 def _board(unit):
     """A board handled by ``unit`` and managed by its parent (the unit itself at the top)."""
     from fenji.core.tickets.services import board_create
@@ -223,6 +241,14 @@ class TestScope(ScopeMatrix):
         # opinions about the system are the system administrators' (of the unit where they stand, and above)
         "community:opinion": Reach(_opinion, SYSTEM_ADMIN, post={"answer": "已收到"}, state=lambda f: f.state),
         # the office network's media register is its network administrators' (专网管理员)
+        # a unit's elders and service records are its veterans workers' and those above (老干部工作人员)
+        "veterans:elder": Reach(_elder, BUILTIN_ROLES["veterans_worker"], shown=lambda e: e.person.real_name,
+                                post={"op": "status", "status": "moved", "note": "迁出"}, state=lambda e: e.status),
+        "veterans:certificate": Reach(_elder, BUILTIN_ROLES["veterans_worker"]),
+        "veterans:record": Reach(_service_record, BUILTIN_ROLES["veterans_worker"], shown=lambda r: r.title,
+                                 post={"ended_on": "2026-01-05", "workers": "改", "reason": "更正",
+                                       "d_visit_type": "日常走访", "d_method": "电话问候"},
+                                 state=lambda r: r.revision),
         "office:medium": Reach(_medium, BUILTIN_ROLES["office_network_admin"], shown=lambda m: m.number,
                                post={"op": "retire", "state": "lost", "reason": "遗失"}, state=lambda m: m.state),
         # columns are managed by those holding publish.column.manage over the owning unit; a post past its draft
@@ -271,6 +297,8 @@ class TestScope(ScopeMatrix):
     }
     # Row routes whose scope is not a unit's subtree, proven by their own tests.
     elsewhere = {
+        "veterans:record_photo": "src/fenji/modules/veterans/tests/test_service_records.py::"
+                                 "test_a_photo_is_served_only_through_its_record (the record's scope, then the photo)",
         # attachments: /files/<id>/ serves only the uploader's own files; everyone else gets 404 like a
         # missing row. Owners' files go through their owner's page (delivery, submission).
         "files:download": "src/fenji/core/files/tests/test_files.py::test_download_scope",

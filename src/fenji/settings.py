@@ -265,6 +265,8 @@ FENJI_PROFILE = os.environ.get("FENJI_PROFILE", "default")
 FENJI_LEAGUE_DUES_RULES = os.environ.get("FENJI_LEAGUE_DUES_RULES", "seed").strip() or "seed"
 # The lowest rank a grassroots discipline unit may not record (discipline profile; default 副科: deputy_section).
 FENJI_DISCIPLINE_RANK_LIMIT = os.environ.get("FENJI_DISCIPLINE_RANK_LIMIT", "").strip()
+# The age from which a retired cadre is visited or called every quarter (veterans profile; a local rule, 80).
+FENJI_VETERANS_VISIT_AGE = int(os.environ.get("FENJI_VETERANS_VISIT_AGE", "80") or 80)
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]

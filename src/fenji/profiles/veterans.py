@@ -25,7 +25,8 @@ PROFILE = profiles.Profile(
     unit_kinds=UNIT_KINDS,
     account_kinds=("staff", "elder"),
     demo=veterans_demo.build,
-    # 000 §24–25: the use of the system by the staff (the records within 5 working days join with the module)
+    # 000 §24–25: the use of the system by the staff and the elders, records within 5 working days, visits
     extra={"assessment_weights": {"supervision.usage_rate": 1, "supervision.notice_rate": 1,
-                                  "supervision.accuracy": 1}},
+                                  "supervision.accuracy": 1, "veterans.records_on_time": 2,
+                                  "veterans.visit_coverage": 1, "veterans.elder_signin": 1}},
 )

@@ -123,6 +123,7 @@ class SampledRecordType:
     population: Callable[[str, Any, Any], Any]
     describe: Callable[[list[int]], dict]
     url: Callable[[int], str] = lambda pk: ""
+    revised: Callable[[list[int]], dict] = lambda ids: {}
 
 
 @dataclass(frozen=True)

@@ -184,8 +184,12 @@ def sample_detail(request, pk):
     items = list(selectors.sample_items(sample))
     declared = next((r for r in _record_types() if r.code == sample.record_type), None)
     described = declared.describe([i.record_id for i in items]) if declared else {}
+    revised = declared.revised([i.record_id for i in items]) if declared else {}
     rows = [{"item": i, "fields": described.get(i.record_id, ("", []))[1],
-             "url": declared.url(i.record_id) if declared and i.record_id in described else ""} for i in items]
+             "url": declared.url(i.record_id) if declared and i.record_id in described else "",
+             # corrected after the draw: what the checker saw (or will see) may not be what was entered
+             "revised_at": revised[i.record_id] if revised.get(i.record_id) and revised[i.record_id] > sample.created_at
+             else None} for i in items]
     checked = sum(1 for i in items if i.verdict)
     wrong = sum(1 for i in items if i.verdict == "wrong")
     return render(request, "supervision/sample.html", {

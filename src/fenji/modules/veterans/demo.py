@@ -4,11 +4,14 @@ system administrator, staff, a leader, and retired cadres on the mobile site."""
 
 from django.db import transaction
 
-from fenji.core.access.roles import AUDITOR, SECURITY_ADMIN, STAFF, SYSTEM_ADMIN, UNIT_LEADER
+from fenji.core.access.roles import AUDITOR, BUILTIN_ROLES, SECURITY_ADMIN, SYSTEM_ADMIN, UNIT_LEADER
 from fenji.core.people.bootstrap import DemoLogin, DemoUnit, demo_people, demo_tree
 from fenji.core.people.models import AccountKind
 
+from . import content
 from . import kinds as k
+
+WORKER, INSPECTOR = BUILTIN_ROLES["veterans_worker"], BUILTIN_ROLES["veterans_inspector"]
 
 TREE = DemoUnit("LG-32", "中共江苏省委老干部局", k.PROVINCE, (
     DemoUnit("LG-32-U01", "江苏省教育厅", k.UNIT, (
@@ -47,13 +50,14 @@ PEOPLE = [
     ("省委老干部局系统管理员", "王立新", "13810000001", "LG-32", S, "系统管理员", SYSTEM_ADMIN, "控制台"),
     ("省委老干部局安全保密管理员", "孙安", "13810000002", "LG-32", S, "安全保密管理员", SECURITY_ADMIN, "控制台"),
     ("省委老干部局安全审计员", "周审", "13810000003", "LG-32", S, "安全审计员", AUDITOR, "控制台"),
-    ("省委老干部局工作人员", "李芳", "13810000004", "LG-32", S, "科员", STAFF, "控制台"),
+    ("省委老干部局信息督查员", "李芳", "13810000004", "LG-32", S, "科员", INSPECTOR, "控制台"),
     ("省委老干部局副局长", "陈国强", "13810000005", "LG-32", S, "副局长", UNIT_LEADER, "控制台"),
     ("市委老干部局系统管理员（南京）", "张敏", "13810000011", "LG-3201", S, "系统管理员", SYSTEM_ADMIN, "控制台"),
-    ("市委老干部局工作人员（南京）", "刘静", "13810000012", "LG-3201", S, "科员", STAFF, "控制台"),
+    ("市委老干部局工作人员（南京）", "刘静", "13810000012", "LG-3201", S, "科员", WORKER, "控制台"),
     ("区委老干部局系统管理员（玄武）", "杨阳", "13810000021", "LG-320102", S, "系统管理员", SYSTEM_ADMIN, "控制台"),
     ("省直单位系统管理员（省教育厅）", "徐卫", "13810000031", "LG-32-U01", S, "系统管理员", SYSTEM_ADMIN, "控制台"),
-    ("街道工作人员（新街口街道）", "赵敏", "13810000041", "LG-320102-T1", S, "干事", STAFF, "控制台"),
+    ("街道老干部工作人员（新街口街道）", "赵敏", "13810000041", "LG-320102-T1", S, "干事", WORKER, "控制台"),
+    ("省教育厅老干部处工作人员", "钱红", "13810000006", "LG-32-U01", S, "科员", WORKER, "控制台"),
     ("离退休干部（新街口街道）", "吴国华", "13810000051", "LG-320102-T1", ELDER, "", None, "移动端 /m/"),
     ("离退休干部（省教育厅）", "郑淑珍", "13810000052", "LG-32-U01", ELDER, "", None, "移动端 /m/"),
 ]
@@ -62,4 +66,6 @@ PEOPLE = [
 @transaction.atomic
 def build(*, password: str) -> list[DemoLogin]:
     demo_tree(TREE)
-    return demo_people(PEOPLE, password=password, region="320102", seed=20260000)
+    logins = demo_people(PEOPLE, password=password, region="320102", seed=20260000)
+    content.build()
+    return logins

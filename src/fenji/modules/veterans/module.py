@@ -1,11 +1,15 @@
-"""The veterans module's declaration (the module contract, ``fenji.core.kernel.modules``): its action
-codes, roles and audit labels, from seed 000 and design/domain/office-and-veterans.md §4. Pages, menu entries and records come with the module itself."""
+"""The veterans module's declaration (the module contract, ``fenji.core.kernel.modules``): its action codes,
+roles, menu, mobile tiles, to-dos, sampled records, indicators and audit labels, from seed 000 and
+design/domain/office-and-veterans.md §4."""
+
+from django.utils.translation import gettext_lazy as _
 
 from fenji.core.access.rules import RoleWidening
-from fenji.core.kernel.modules import ActionDecl, Module, RoleDecl
+from fenji.core.kernel.modules import ActionDecl, DashboardTile, MenuEntry, Module, RoleDecl, RoleShare, TodoProvider
 
 ELDER_VIEW = "veterans.elder.view"
 ELDER_MANAGE = "veterans.elder.manage"
+RECORD_VIEW = "veterans.record.view"
 VISIT_RECORD = "veterans.visit.record"
 AID_MANAGE = "veterans.aid.manage"
 BRANCH_RECORD = "veterans.branch.record"
@@ -15,6 +19,7 @@ RECORD_SAMPLE = "veterans.record.sample"
 ACTIONS = (
     ActionDecl(ELDER_VIEW, "查看老干部信息", "business", read_only=True),
     ActionDecl(ELDER_MANAGE, "维护老干部信息", "business"),
+    ActionDecl(RECORD_VIEW, "查看服务记录", "business", read_only=True),
     ActionDecl(VISIT_RECORD, "登记走访慰问", "business"),
     ActionDecl(AID_MANAGE, "办理困难帮扶", "business"),
     ActionDecl(BRANCH_RECORD, "登记离退休干部党支部活动", "business"),
@@ -33,6 +38,7 @@ ROLES = (
         (
             ELDER_VIEW,
             ELDER_MANAGE,
+            RECORD_VIEW,
             VISIT_RECORD,
             AID_MANAGE,
             BRANCH_RECORD,
@@ -47,21 +53,77 @@ ROLES = (
         "business",
         (
             ELDER_VIEW,
+            RECORD_VIEW,
             RECORD_SAMPLE,
         ),
         delegated_by=GRANTED_BY,
     ),
 )
 
+
+
+def _visit_todos(actor):  # the selectors load models: imported when asked
+    from .selectors import visit_todos
+
+    return visit_todos(actor)
+
+
+def _due_count(actor):
+    from .selectors import visit_due_list
+
+    return visit_due_list(actor=actor).filter(unit_id=actor.unit_id).count()
+
+
+def _late_count(actor):
+    from django.utils import timezone
+
+    from .cadence import quarter_of
+    from .selectors import record_list
+
+    start, end = quarter_of(timezone.localdate())
+    return record_list(actor=actor, late=True, start=start, end=end).count()
+
+
+def _oversight():
+    from . import oversight
+
+    return oversight
+
+
+class _Lazy:
+    """A sequence read from ``oversight`` when first iterated (the module declaration is loaded before models)."""
+
+    def __init__(self, name):
+        self.name = name
+
+    def __iter__(self):
+        return iter(getattr(_oversight(), self.name))
+
+
 MODULE = Module(
     name="veterans",
     label="老干部服务管理",
     actions=ACTIONS,
     roles=ROLES,
+    role_shares=(RoleShare("unit_leader", (ELDER_VIEW, RECORD_VIEW)), RoleShare("dept_head", (ELDER_VIEW, RECORD_VIEW))),
+    menu=(MenuEntry(_("老干部信息"), "veterans:elders", ELDER_VIEW, order=50),
+          MenuEntry(_("服务记录"), "veterans:records", RECORD_VIEW, order=51),
+          MenuEntry(_("季度走访"), "veterans:visits_due", ELDER_VIEW, order=52)),
+    mobile_tiles=(MenuEntry(_("我的服务记录"), "veterans:m_mine", None, order=30),),
+    todo_providers=(TodoProvider("veterans.visit", _visit_todos, VISIT_RECORD),),
+    dashboard_tiles=(DashboardTile(_("本季度待走访的老干部"), _due_count, VISIT_RECORD, order=40),
+                     DashboardTile(_("本季度逾期录入的服务记录"), _late_count, RECORD_VIEW, order=41)),
+    sampled_records=_Lazy("SAMPLED"),
+    indicators=_Lazy("INDICATORS"),
+    urls="fenji.modules.veterans.urls", url_prefix="", api="fenji.modules.veterans.api.router",
     # Seed 000 §6: under this module's own profile the system administrator configures the lower
     # administrators and their permissions, its workers' roles included.
     duty_rules={
         "veterans": (RoleWidening("system_admin", delegates=frozenset(r.code for r in ROLES), source="seed 000 §6"),)
     },
-    audit_labels={action.code: action.label for action in ACTIONS if not action.read_only},
+    audit_labels={**{action.code: action.label for action in ACTIONS if not action.read_only},
+                  "veterans.elder.register": "登记老干部", "veterans.elder.update": "修改老干部信息",
+                  "veterans.elder.status": "变更老干部状态", "veterans.elder.import": "批量导入老干部",
+                  "veterans.record.enter": "录入服务记录", "veterans.record.update": "修改服务记录",
+                  "veterans.record.export": "导出服务记录", "veterans.certificate.print": "出具志愿服务证明"},
 )
