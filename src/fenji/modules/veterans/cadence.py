@@ -29,3 +29,17 @@ def quarter_of(day: datetime.date) -> tuple[datetime.date, datetime.date]:
     start = datetime.date(day.year, first_month, 1)
     following = datetime.date(day.year + (first_month == 10), 1 if first_month == 10 else first_month + 3, 1)
     return start, following - datetime.timedelta(days=1)
+
+
+def covered_q(day: datetime.date, prefix: str = ""):
+    """The elders the cadence covers on ``day`` as a filter on ``Elder`` (``prefix``: the path to it, with ``__``):
+    born on or before the day they turned the age limit, living alone, not self-sufficient or seriously ill."""
+    from django.db.models import Q
+
+    limit = settings.FENJI_VETERANS_VISIT_AGE
+    try:
+        born_by = day.replace(year=day.year - limit)
+    except ValueError:  # 29 February
+        born_by = day.replace(year=day.year - limit, day=28)
+    return (Q(**{f"{prefix}person__birth_date__lte": born_by}) | Q(**{f"{prefix}living_alone": True})
+            | Q(**{f"{prefix}self_care__in": ("partial", "none")}) | Q(**{f"{prefix}health": "serious"}))

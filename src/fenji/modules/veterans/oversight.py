@@ -9,7 +9,7 @@ from fenji.core.kernel.modules import Indicator, SampledRecordType
 from fenji.core.supervision.records import day_range
 
 from . import cadence, record_fields
-from .models import Elder, ElderStatus, Health, RecordKind, SelfCare, ServiceRecord
+from .models import Elder, ElderStatus, RecordKind, ServiceRecord
 
 
 def _records():
@@ -41,11 +41,9 @@ def _describe(ids: list[int]) -> dict:
 
 def _revised(ids: list[int]) -> dict:
     """When each record was last corrected (records never corrected are left out)."""
-    from django.db.models import Max as _Max
-
     from .models import RecordRevision
 
-    return dict(RecordRevision.objects.filter(record_id__in=ids).values("record_id").annotate(at=_Max("changed_at"))
+    return dict(RecordRevision.objects.filter(record_id__in=ids).values("record_id").annotate(at=Max("changed_at"))
                 .values_list("record_id", "at"))
 
 
@@ -79,17 +77,9 @@ def _on_time_values(units, start, end) -> dict:
 def _coverage_values(units, start, end) -> dict:
     """Of the elders the cadence covers on ``end``, the share visited or called in the quarter of ``end`` (from
     ``start`` when the period begins later)."""
-    from django.conf import settings
-
     quarter_start = max(start, cadence.quarter_of(end)[0])
-    try:
-        born_by = end.replace(year=end.year - settings.FENJI_VETERANS_VISIT_AGE)
-    except ValueError:
-        born_by = end.replace(year=end.year - settings.FENJI_VETERANS_VISIT_AGE, day=28)
     covered = (Elder.objects.unscoped(reason="supervision of lower units, the unit checked in scope by the service")
-               .filter(status=ElderStatus.ACTIVE)
-               .filter(Q(person__birth_date__lte=born_by) | Q(living_alone=True)
-                       | Q(self_care__in=(SelfCare.PARTIAL, SelfCare.NONE)) | Q(health=Health.SERIOUS))
+               .filter(status=ElderStatus.ACTIVE).filter(cadence.covered_q(end))
                .annotate(last=Max("records__ended_on", filter=Q(records__kind=RecordKind.VISIT,
                                                                   records__ended_on__lte=end)))
                .values_list("unit_path", "last"))

@@ -11,7 +11,7 @@ from fenji.core.kernel.modules import Todo
 
 from . import cadence
 from . import module as perms
-from .models import Elder, ElderStatus, Health, RecordKind, SelfCare, ServiceRecord
+from .models import Elder, ElderStatus, RecordKind, ServiceRecord
 
 
 def elder_list(*, actor, action: str = perms.ELDER_VIEW, unit=None, text: str = "", status: str = ElderStatus.ACTIVE,
@@ -91,25 +91,11 @@ def record_counts(rows) -> dict:
 # --- the visit cadence ------------------------------------------------------------------------------------
 
 
-def _cadence_filter(today: datetime.date) -> Q:
-    """Elders the cadence covers, in SQL: born on or before the day they turned the age limit, living alone, not
-    self-sufficient or seriously ill."""
-    from django.conf import settings
-
-    limit = settings.FENJI_VETERANS_VISIT_AGE
-    try:
-        born_by = today.replace(year=today.year - limit)
-    except ValueError:  # 29 February
-        born_by = today.replace(year=today.year - limit, day=28)
-    return (Q(person__birth_date__lte=born_by) | Q(living_alone=True)
-            | Q(self_care__in=(SelfCare.PARTIAL, SelfCare.NONE)) | Q(health=Health.SERIOUS))
-
-
 def visit_due_list(*, actor, unit=None, today: datetime.date | None = None, action: str = perms.ELDER_VIEW):
     """The elders the cadence covers with no visit or call recorded this quarter, annotated with ``last_visit``."""
     today = today or timezone.localdate()
     start, _end = cadence.quarter_of(today)
-    rows = elder_list(actor=actor, action=action, unit=unit).filter(_cadence_filter(today))
+    rows = elder_list(actor=actor, action=action, unit=unit).filter(cadence.covered_q(today))
     return (rows.annotate(last_visit=Max("records__ended_on", filter=Q(records__kind=RecordKind.VISIT)))
             .filter(Q(last_visit__lt=start) | Q(last_visit__isnull=True)))
 
@@ -117,7 +103,7 @@ def visit_due_list(*, actor, unit=None, today: datetime.date | None = None, acti
 def visit_coverage(*, actor, unit=None, today: datetime.date | None = None) -> dict:
     """How many elders the cadence covers in ``unit``'s subtree and how many were visited this quarter."""
     today = today or timezone.localdate()
-    covered = elder_list(actor=actor, unit=unit).filter(_cadence_filter(today)).count()
+    covered = elder_list(actor=actor, unit=unit).filter(cadence.covered_q(today)).count()
     due = visit_due_list(actor=actor, unit=unit, today=today).count()
     return {"covered": covered, "visited": covered - due, "due": due,
             "rate": None if not covered else (covered - due) / covered, "quarter": cadence.quarter_of(today)}
