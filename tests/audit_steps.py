@@ -1136,3 +1136,11 @@ def print_certificate(w):
 
     certificate_pdf(actor=actor(_veterans_worker(w)), elder=w["elder"], hours=volunteer_hours(w["elder"]),
                     handler="赵敏")
+
+
+def import_elders(w):
+    from fenji.modules.veterans.elder_import import elder_import
+    from fenji.testing import xlsx_file
+
+    elder_import(actor=actor(_veterans_worker(w)), unit=w["tree"].town, file_name="老干部.xlsx",
+                 file=xlsx_file(("姓名", "身份证号", "离休/退休"), [("冯老", "11010519491231002X", "离休")]))

@@ -364,6 +364,9 @@ class TestScope(ScopeMatrix):
         # an import job (its progress, its error report) is shown to the account that started it only
         **{f"people:{name}": "src/fenji/core/people/tests/test_member_import.py::test_out_of_scope_users_are_refused"
            for name in ("member_import_job", "member_import_errors", "member_import_activate")},
+        **{f"veterans:{name}": "src/fenji/modules/veterans/tests/test_service_records.py::"
+                               "test_elders_are_imported_row_by_row_with_a_report_of_the_rest"
+           for name in ("elder_import_job", "elder_import_errors")},
     }
 
 

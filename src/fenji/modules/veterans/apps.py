@@ -9,6 +9,7 @@ class VeteransConfig(AppConfig):
     def ready(self):
         from fenji.core.kernel import modules
 
+        from . import elder_import  # noqa: F401  (declares its import job, which the worker runs)
         from .module import MODULE
 
         modules.register(MODULE)

@@ -1,5 +1,6 @@
-"""The veterans demo's content: retired cadres at the demo's towns and units (the two elders who sign in on the
-phone among them), and three months of service records — visits, hardship aid, branch activities and volunteer
+"""The veterans demo's content: 老干部之家 with posts through 信息公开审查, a notice to the elders and an activity to sign
+up for; retired cadres at the demo's towns and units (the two elders who sign in on the phone among them), and
+three months of service records — visits, hardship aid, branch activities and volunteer
 service — most entered within five working days, some late, so that the lists, the to-dos and the statistics
 show something. Idempotent (an elder is found again by the person's ID number)."""
 
@@ -8,8 +9,10 @@ import random
 
 from django.utils import timezone
 
+from fenji.core.access import policy
 from fenji.core.kernel.crypto import blind_index
 from fenji.core.org.models import Unit
+from fenji.core.people.identity import check_char
 from fenji.core.people.models import Account, Person
 
 from . import record_fields
@@ -20,13 +23,11 @@ SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁�
 GIVEN = ("建国", "淑英", "秀兰", "振华", "国栋", "桂芝", "德明", "玉珍", "志强", "文华", "树林", "凤英", "明德", "素芳")
 # unit code → (how many elders, the staff account who records, by mobile)
 PLACES = (("LG-320102-T1", 10, "13810000041"), ("LG-32-U01", 5, "13810000006"), ("LG-3201", 4, "13810000012"))
-WEIGHTS = (7, 3, 1, 1, 1, 2, 2, 2, 3, 1, 1, 1, 1, 1, 1, 1, 1)  # ID check digit (GB 11643)
-CHECK = "10X98765432"
 
 
 def _id_number(region: str, birth: datetime.date, serial: int) -> str:
     body = f"{region}{birth:%Y%m%d}{serial:03d}"
-    return body + CHECK[sum(int(d) * w for d, w in zip(body, WEIGHTS, strict=True)) % 11]
+    return body + check_char(body)
 
 
 def _elder(unit, staff, rng, serial, *, person=None) -> Elder:
@@ -63,7 +64,52 @@ def _record(rng, unit, staff, kind, elder, ended_on, today, details, **extra) ->
                          workers=staff.person.real_name, **extra)
 
 
+def _as(mobile: str):
+    return policy.actor_for(Account.objects.unscoped(reason="the demo's own personas").get(mobile=mobile))
+
+
+def _publishing(today) -> None:
+    """老干部之家: a column of the provincial bureau reviewed at two levels, the last 信息公开审查 (000 §20), two posts
+    published, one waiting; a notice to every elder; an activity of the street with sign-up."""
+    from fenji.core.community import services as community
+    from fenji.core.publish import services as publish
+    from fenji.core.publish.models import Column
+    from fenji.core.publish.permissions import REVIEW_FINAL, REVIEW_FIRST
+
+    province, town = Unit.objects.get(code="LG-32"), Unit.objects.get(code="LG-320102-T1")
+    if Column.objects.unscoped(reason="demo content").filter(name="老干部之家").exists():
+        return
+    column = publish.column_create(actor=policy.SYSTEM, unit=province, name="老干部之家")
+    publish.column_levels_set(actor=policy.SYSTEM, column=column,
+                              levels=[("初审", REVIEW_FIRST), ("信息公开审查", REVIEW_FINAL)])
+    publish.column_managers_set(actor=policy.SYSTEM, column=column, accounts=[
+        Account.objects.unscoped(reason="the demo's own personas").get(mobile="13810000007")])
+    drafter, reviewers = _as("13810000007"), (_as("13810000008"), _as("13810000005"))
+    for title, body in POSTS:
+        post = publish.post_save(actor=drafter, column=column, title=title, body=body)
+        publish.post_submit(actor=drafter, post=post)
+        for reviewer in reviewers:
+            post = publish.post_review(actor=reviewer, post=post, approve=True, opinion="同意，可以公开")
+    waiting = publish.post_save(actor=drafter, column=column, title="省直单位离退休干部书画展征稿启事",
+                                body="欢迎老同志踊跃投稿，作品题材不限，每人限投两件。")
+    publish.post_submit(actor=drafter, post=waiting)
+    community.notice_send(actor=_as("13810000008"), unit=province, include_subtree=True,
+                          title="关于开展2026年冬送温暖走访慰问活动的通知",
+                          body="各级老干部工作部门要在元旦春节前走访慰问离退休干部，做到应访尽访，并在活动结束后5个工作日内录入系统。")
+    starts = timezone.make_aware(datetime.datetime.combine(today + datetime.timedelta(days=10), datetime.time(9)))
+    community.activity_create(actor=_as("13810000042"), unit=town, title="老年健康知识讲座", place="新街口街道老年活动中心",
+                              starts_at=starts, signup_until=starts - datetime.timedelta(days=2), capacity=40,
+                              content="邀请省人民医院专家讲解冬季心脑血管疾病预防。")
+
+
+POSTS = (
+    ("省委老干部局召开全省老干部工作会议", "会议总结今年全省老干部工作，部署明年重点任务，要求各地精准做好服务管理。"),
+    ("“银发生辉”志愿服务队走进社区", "南京市玄武区离退休干部志愿服务队走进新街口社区，开展党史宣讲和健康咨询。"),
+)
+
+
 def build() -> None:
+    _publishing(timezone.localdate())
     if ServiceRecord.objects.unscoped(reason="demo content").exists():
         return
     rng = random.Random(20260000)

@@ -107,6 +107,7 @@ class RecordForm(Form):
             del self.fields["hours"]
         if kind == RecordKind.BRANCH:
             self.fields["workers"].label = _("组织人员")
+        self.fields["uploads"].widget.attrs["accept"] = "image/jpeg,image/png,application/pdf"  # the phone's camera too
         for detail in record_fields.fields_of(kind):
             self.fields[f"d_{detail.key}"] = _detail_field(detail)
         if editing:

@@ -109,7 +109,9 @@ MODULE = Module(
     menu=(MenuEntry(_("老干部信息"), "veterans:elders", ELDER_VIEW, order=50),
           MenuEntry(_("服务记录"), "veterans:records", RECORD_VIEW, order=51),
           MenuEntry(_("季度走访"), "veterans:visits_due", ELDER_VIEW, order=52)),
-    mobile_tiles=(MenuEntry(_("我的服务记录"), "veterans:m_mine", None, order=30),),
+    # the elders' own records; the staff's entry on the spot (with a photo)
+    mobile_tiles=(MenuEntry(_("我的服务记录"), "veterans:m_mine", None, order=30),
+                  MenuEntry(_("录入服务记录"), "veterans:m_records", RECORD_VIEW, order=31)),
     todo_providers=(TodoProvider("veterans.visit", _visit_todos, VISIT_RECORD),),
     dashboard_tiles=(DashboardTile(_("本季度待走访的老干部"), _due_count, VISIT_RECORD, order=40),
                      DashboardTile(_("本季度逾期录入的服务记录"), _late_count, RECORD_VIEW, order=41)),

@@ -82,8 +82,9 @@ def _unusable_password() -> str:
     return UNUSABLE_PASSWORD_PREFIX + get_random_string(40)
 
 
-def _elder_account(*, actor, unit, person: Person, mobile: str) -> Account:
-    """The elder's mobile account, without a password: the elder activates it with an SMS code (激活账号)."""
+def elder_account_create(*, actor, unit, person: Person, mobile: str) -> Account:
+    """The elder's mobile account, without a password: the elder activates it with an SMS code (激活账号). Called
+    inside the service that registers the elder (the one form or the import), which checks and audits."""
     if Account.objects.unscoped(reason="one mobile number, one account: platform-wide").filter(
             mobile_hash=blind_index(mobile)).exists():
         raise DomainError("该手机号已有账号：一个手机号只能开设一个账号，请核实后再填", field="mobile")
@@ -109,7 +110,7 @@ def elder_register(*, actor, unit, real_name: str, id_number: str, mobile: str =
                                    birth_date=identity.birth_date)
     elder = Elder.objects.create(person=person, unit=unit, unit_path=unit.path, created_by_id=actor.account_id, **data)
     if (mobile or "").strip():
-        _elder_account(actor=actor, unit=unit, person=person, mobile=_mobile(mobile))
+        elder_account_create(actor=actor, unit=unit, person=person, mobile=_mobile(mobile))
     audit_record(actor=actor, action="veterans.elder.register", target=elder,
                  details={"name": real_name, "unit": unit.name, "retirement": data["retirement"],
                           "account": bool((mobile or "").strip())})

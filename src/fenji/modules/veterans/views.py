@@ -3,27 +3,34 @@
 this quarter), and the elder's own page on the phone (我的服务记录)."""
 
 from django.conf import settings
-from django.shortcuts import render
+from django.http import FileResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from fenji.core.access import policy
 from fenji.core.files.views import attachment_response
-from fenji.core.kernel.errors import NotVisible
+from fenji.core.kernel.errors import DomainError, NotVisible
 from fenji.core.kernel.inputs import parse_id
 from fenji.core.kernel.pagination import keyset_page, newest_first_page
+from fenji.core.kernel.xlsx import jobs
+from fenji.core.kernel.xlsx.report import template
 from fenji.core.org.selectors import unit_get, unit_own
 from fenji.core.org.widgets import pick_units_for
-from fenji.core.web.excel import stamp
-from fenji.core.web.forms import form_post
+from fenji.core.people.import_forms import MemberImportForm
+from fenji.core.web.excel import XLSX, stamp
+from fenji.core.web.forms import add_domain_error, form_post
 from fenji.core.web.pdf import pdf_response
 from fenji.core.web.query import paging, query_without, sorted_page
 from fenji.core.web.routes import requires, signed_in
 
+from . import elder_import as import_elders
 from . import exports, record_fields, selectors, services
 from . import module as perms
+from .elder_import import ELDERS
 from .forms import ElderFactsForm, ElderFilterForm, ElderForm, ElderStatusForm, RecordFilterForm, RecordForm
 from .models import ElderStatus, RecordKind
 from .services import RECORD_ACTIONS
@@ -98,7 +105,7 @@ def elder(request, pk):
     return render(request, "veterans/elder.html", {
         "item": item, "facts": facts, "status_form": status_form, "may_manage": may_manage, "records": records,
         "account": account, "hours": selectors.volunteer_hours(item), "today": timezone.localdate(),
-        "kinds": _kinds_for(actor, item.unit_path)})
+        "kinds": _kinds_for(actor)})
 
 
 @requires(perms.ELDER_VIEW)
@@ -114,10 +121,10 @@ def certificate(request, pk):
 # --- 服务记录 ---------------------------------------------------------------------------------------------
 
 
-def _kinds_for(actor, path: str) -> list[tuple[str, str]]:
-    """The kinds of record the actor may enter (at its own unit: ``path`` is where the elder is kept)."""
-    own_path = actor.unit_path
-    return [(kind, label) for kind, label in RecordKind.choices if policy.can(actor, RECORD_ACTIONS[kind], own_path)]
+def _kinds_for(actor) -> list[tuple[str, str]]:
+    """The kinds of record the actor may enter (records are entered for the actor's own unit)."""
+    return [(kind, label) for kind, label in RecordKind.choices
+            if policy.can(actor, RECORD_ACTIONS[kind], actor.unit_path)]
 
 
 @requires(perms.RECORD_VIEW)
@@ -141,12 +148,15 @@ def records(request):
     page = sorted_page(request, rows, sorts=RECORD_SORTS, default=newest_first_page)
     return render(request, "veterans/records.html", {
         "filters": filters, "page": page, "unit": unit, "elder": elder, "counts": selectors.record_counts(rows),
-        "kinds": _kinds_for(actor, actor.unit_path), "export_query": _export_query(request)})
+        "kinds": _kinds_for(actor), "export_query": _export_query(request)})
 
 
-@requires(perms.RECORD_VIEW)
-@require_http_methods(["GET", "POST"])
-def record_new(request, kind):
+def _entered(record) -> str:
+    return _("已录入（按时）") if record.on_time else _("已录入：超过活动结束后 5 个工作日，记为逾期录入")
+
+
+def _record_entry(request, kind, *, template: str, success):
+    """The entry of a record of ``kind`` for the actor's own unit (the console's page and the phone's)."""
     actor = request.actor
     if kind not in RecordKind.values:
         raise NotVisible("没有这种服务记录")
@@ -166,10 +176,16 @@ def record_new(request, kind):
         elder_row = services.elder_in_reach(actor=actor, elder_id=elder_id, action=perms.ELDER_VIEW) if elder_id else None
         return services.record_enter(actor=actor, unit=own, kind=kind, elder=elder_row, **data)
 
-    done = form_post(request, form, enter, success=lambda r: reverse("veterans:record", args=[r.pk]),
-                     message=lambda r: _("已录入（按时）") if r.on_time else _("已录入：超过活动结束后 5 个工作日，记为逾期录入"))
-    return done or render(request, "veterans/record_new.html", {
+    done = form_post(request, form, enter, success=success, message=_entered)
+    return done or render(request, template, {
         "form": form, "kind": kind, "kind_label": RecordKind(kind).label, "own": own})
+
+
+@requires(perms.RECORD_VIEW)
+@require_http_methods(["GET", "POST"])
+def record_new(request, kind):
+    return _record_entry(request, kind, template="veterans/record_new.html",
+                         success=lambda r: reverse("veterans:record", args=[r.pk]))
 
 
 @requires(perms.RECORD_VIEW)
@@ -220,7 +236,26 @@ def visits_due(request):
         "age": settings.FENJI_VETERANS_VISIT_AGE})
 
 
-# --- the elder's own pages (mobile) -----------------------------------------------------------------------
+# --- on the phone: the staff's entry on the spot, the elder's own records ----------------------------------
+
+
+@requires(perms.RECORD_VIEW, channel="mobile")
+def m_records(request):
+    """The staff's phone page: what to enter (the kinds they may), the elders due a visit, the unit's latest records."""
+    actor = request.actor
+    rows = selectors.record_list(actor=actor).filter(unit_id=actor.unit_id)
+    due = selectors.visit_due_list(actor=actor).filter(unit_id=actor.unit_id).order_by("last_visit", "id")[:20]
+    return render(request, "veterans/m_records.html", {
+        "kinds": _kinds_for(actor), "page": newest_first_page(rows, **paging(request)), "due": due,
+        "may_visit": policy.can(actor, perms.VISIT_RECORD, actor.unit_path)})
+
+
+@requires(perms.RECORD_VIEW, channel="mobile")
+@require_http_methods(["GET", "POST"])
+def m_record_new(request, kind):
+    return _record_entry(request, kind, template="veterans/m_record_new.html",
+                         success=lambda r: f"{reverse('veterans:m_records')}#mine-{r.pk}")
+
 
 
 @signed_in(channel="mobile")
@@ -231,3 +266,61 @@ def m_mine(request):
     page = newest_first_page(rows, **paging(request)) if rows is not None else None
     return render(request, "veterans/m_mine.html", {
         "elder": elder, "page": page, "hours": selectors.volunteer_hours(elder) if elder else None})
+
+
+# --- 批量导入老干部 -----------------------------------------------------------------------------------------
+
+IMPORT_MAX_ROWS = 50_000
+POLL_SECONDS = 2
+
+
+def _import_job(request, pk):
+    job = jobs.job_get(account_id=request.user.pk, pk=parse_id(pk), spec=ELDERS)
+    return {"job": job, "stalled": jobs.stalled(job), "poll": POLL_SECONDS}
+
+
+@requires(perms.ELDER_MANAGE)
+@require_http_methods(["GET", "POST"])
+@never_cache
+def elder_import(request):
+    actor = request.actor
+    own = unit_own(actor=actor)
+    form = MemberImportForm(request.POST or None, request.FILES or None, initial={"unit": own.pk})
+    pick_units_for(form, actor, perms.ELDER_MANAGE)
+    if request.method == "POST" and form.is_valid():
+        unit = unit_get(actor=actor, pk=form.cleaned_data["unit"], action=perms.ELDER_MANAGE)
+        upload = form.cleaned_data["file"]
+        try:
+            job = import_elders.elder_import_start(actor=actor, unit=unit, file=upload, file_name=upload.name,
+                                                   max_rows=IMPORT_MAX_ROWS)
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:  # Post/Redirect/Get: reloading the progress page does not import again
+            return redirect(f"{reverse('veterans:elder_import')}?job={job.pk}")
+    shown = _import_job(request, request.GET["job"]) if request.GET.get("job") else {}
+    return render(request, "veterans/elder_import.html", {
+        "form": form, **shown, "titles": ELDERS.titles, "max_rows": IMPORT_MAX_ROWS,
+        "recent": jobs.job_list(account_id=request.user.pk, spec=ELDERS)})
+
+
+@requires(perms.ELDER_MANAGE)
+@require_GET
+@never_cache
+def elder_import_job(request, pk):
+    """The progress of one import and, once done, its result: the piece the page polls."""
+    return render(request, "veterans/_elder_import_job.html", _import_job(request, pk))
+
+
+@requires(perms.ELDER_MANAGE)
+@require_GET
+@never_cache
+def elder_import_errors(request, pk):
+    job = _import_job(request, pk)["job"]
+    return FileResponse(jobs.report_open(job), as_attachment=True, content_type=XLSX,
+                        filename=_("老干部导入失败的行-%(stamp)s.xlsx") % {"stamp": stamp()})
+
+
+@requires(perms.ELDER_MANAGE)
+@require_GET
+def elder_import_template(request):
+    return FileResponse(template(ELDERS), as_attachment=True, filename=_("老干部导入模板.xlsx"), content_type=XLSX)

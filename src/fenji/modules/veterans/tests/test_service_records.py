@@ -18,7 +18,7 @@ from fenji.core.supervision import services as supervision
 from fenji.core.web import nav
 from fenji.modules.veterans import oversight, selectors, services
 from fenji.modules.veterans.models import RecordKind, RecordRevision
-from fenji.testing import actor, make_account
+from fenji.testing import actor, make_account, xlsx_file
 
 WORKER = BUILTIN_ROLES["veterans_worker"]
 TZ = datetime.timezone(datetime.timedelta(hours=8))
@@ -225,7 +225,8 @@ def test_the_elder_sees_what_was_done_for_them_on_the_phone(w, tree, client):
     assert "我的服务记录" in home
     mine = client.get("/m/veterans/mine/").content.decode()
     assert "走访慰问" in mine and tree.town.name in mine
-    assert client.get("/veterans/records/").status_code in (302, 403)  # an elder has no console
+    console = client.get("/veterans/records/")  # an elder has no console: sent to the phone's home
+    assert console.status_code == 302 and console["Location"] == "/m/"
 
 
 def test_the_api_enters_and_lists_records_within_scope(w, tree, client, login):
@@ -258,3 +259,53 @@ def test_the_api_enters_and_lists_records_within_scope(w, tree, client, login):
     login(w.city_worker)
     assert client.get("/api/v1/veterans/records").json()["total"] == 1
     assert client.get("/api/v1/veterans/elders").json()["total"] == 3
+
+
+def test_staff_enter_a_visit_on_the_phone_with_a_photo(w, tree, client):
+    from fenji.testing import PASSWORD
+
+    response = client.post("/m/login/", {"mobile": w.worker.mobile, "password": PASSWORD})
+    assert response.status_code == 302
+    assert "录入服务记录" in client.get("/m/").content.decode()
+    due = client.get("/m/veterans/records/").content.decode()
+    assert f"due-{w.elder.pk}" in due  # 吴国华 (86) is due this quarter
+    response = client.post(f"/m/veterans/records/new/visit/?elder={w.elder.pk}", {
+        "elder": w.elder.pk, "ended_on": timezone.localdate().isoformat(), "workers": "街道老干部干事",
+        "d_visit_type": "日常走访", "d_method": "上门走访", "uploads": SimpleUploadedFile("p.png", PNG, "image/png")})
+    assert response.status_code == 302 and response["Location"].startswith("/m/veterans/records/")
+    record = selectors.record_list(actor=actor(w.worker), elder=w.elder).get()
+    assert selectors.record_photos(record).count() == 1
+    assert f"due-{w.elder.pk}" not in client.get("/m/veterans/records/").content.decode()
+
+
+def test_elders_are_imported_row_by_row_with_a_report_of_the_rest(w, tree, client, login):
+    header = ("姓名", "身份证号", "离休/退休", "手机号", "健康状况", "独居", "离退休时间", "所在单位代码")
+    sheet = xlsx_file(header, [
+        ("冯老", _id("19380808", 31), "离休", "13700007001", "重病", "是", "1998-06-01", ""),
+        ("陈老", _id("19450101", 32), "退休", "", "良好", "否", "2005/1/1", tree.other_town.code),  # a sibling town
+        ("错号", "320102194501010001", "退休", "", "", "", "", ""),  # wrong check digit
+        ("类别错", _id("19460101", 33), "退职", "", "", "", "", ""),
+        ("重复", w.elder.person.id_number, "退休", "", "", "", "", ""),  # already registered
+        ("孙老", _id("19500505", 34), "退休", "", "一般", "", "2010年5月1日", ""),
+    ])
+    login(w.worker)
+    response = client.post("/veterans/elders/import/", {"unit": tree.town.pk, "file": SimpleUploadedFile(
+        "老干部名单.xlsx", sheet.getvalue(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")})
+    assert response.status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    assert "导入 2 行，失败 4 行" in page
+    names = set(selectors.elder_list(actor=actor(w.city_worker)).values_list("person__real_name", flat=True))
+    assert {"冯老", "孙老"} <= names and not {"陈老", "错号", "类别错"} & names
+    feng = selectors.elder_list(actor=actor(w.worker), text="冯老").get()
+    assert (feng.retirement, feng.health, feng.living_alone, feng.retired_on) == (
+        "lixiu", "serious", True, datetime.date(1998, 6, 1))
+    assert feng.person.account.kind == "elder" and not feng.person.account.has_usable_password()
+    assert "离休/退休应为" in page and "不在您的管理范围内" in page and "已登记" in page
+    job = response["Location"].split("job=")[1]
+    report = client.get(f"/veterans/elders/import/{job}/errors.xlsx")
+    assert report.status_code == 200
+    assert client.get("/veterans/elders/import/template.xlsx").status_code == 200
+    client.logout()
+    login(w.city_worker)  # a job is its uploader's only, even for the unit above
+    assert client.get(f"/veterans/elders/import/{job}/").status_code == 404
+    assert client.get(f"/veterans/elders/import/{job}/errors.xlsx").status_code == 404
