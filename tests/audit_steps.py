@@ -1144,3 +1144,91 @@ def import_elders(w):
 
     elder_import(actor=actor(_veterans_worker(w)), unit=w["tree"].town, file_name="老干部.xlsx",
                  file=xlsx_file(("姓名", "身份证号", "离休/退休"), [("冯老", "11010519491231002X", "离休")]))
+
+
+def _petition_officer(w):
+    from fenji.core.access.roles import BUILTIN_ROLES
+
+    if "petition_officer" not in w:
+        w["petition_officer"] = make_account(w["tree"].town, name="信访干部", role=BUILTIN_ROLES["petition_officer"])
+    return w["petition_officer"]
+
+
+def _subject(rank="staff"):
+    from fenji.modules.discipline.services import SubjectIn
+
+    return SubjectIn("张某", "某镇农业服务中心", rank)
+
+
+def register_petition(w):
+    from fenji.modules.discipline.services import petition_register
+
+    w["petition"] = petition_register(actor=actor(_petition_officer(w)), unit=w["tree"].town,
+                                      received_on=datetime.date.today(), channel="letter", category="report",
+                                      real_name=True, content="反映虚报冒领", subjects=[_subject()],
+                                      petitioner={"name": "李某", "phone": "13700001111"})
+
+
+def prepare_petition(w):
+    register_petition(w)
+    return "prepare"
+
+
+def open_upward_report(w):
+    from fenji.modules.discipline.services import RankRefused, petition_register
+
+    with pytest.raises(RankRefused) as refused:
+        petition_register(actor=actor(_petition_officer(w)), unit=w["tree"].town, received_on=datetime.date.today(),
+                          channel="letter", category="report", real_name=False, content="反映副镇长",
+                          subjects=[_subject("deputy_section")])
+    w["upward"] = refused.value.report
+
+
+def prepare_upward(w):
+    open_upward_report(w)
+    return "prepare"
+
+
+def finish_upward_report(w):
+    from fenji.modules.discipline.services import upward_report_done
+
+    upward_report_done(actor=actor(_petition_officer(w)), report=w["upward"], done_on=datetime.date.today())
+
+
+def decide_petition(w):
+    from fenji.modules.discipline.services import petition_decide
+
+    petition_decide(actor=actor(_petition_officer(w)), petition=w["petition"], decision="accept")
+
+
+def record_petition_notice(w):
+    from fenji.modules.discipline.services import petition_notice_record
+
+    petition_notice_record(actor=actor(_petition_officer(w)), petition=w["petition"], notice_on=datetime.date.today())
+
+
+def close_petition(w):
+    from fenji.modules.discipline.services import petition_close
+
+    w["petition"] = petition_close(actor=actor(_petition_officer(w)), petition=w["petition"], result="已办结")
+
+
+def prepare_closed_petition(w):
+    prepare_petition(w)
+    close_petition(w)
+    return "prepare"
+
+
+def record_petition_feedback(w):
+    from fenji.modules.discipline.services import petition_feedback_record
+
+    petition_feedback_record(actor=actor(_petition_officer(w)), petition=w["petition"],
+                             feedback_on=datetime.date.today())
+
+
+def export_petitions(w):
+    from fenji.modules.discipline.exports import petition_export
+    from fenji.modules.discipline.selectors import petition_list
+
+    officer = _petition_officer(w)
+    petition_export(actor=actor(officer), petitions=petition_list(actor=actor(officer)), filters={})

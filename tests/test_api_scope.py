@@ -76,6 +76,10 @@ ROW_ROUTES = {
     "POST api:feedback_answer": "elsewhere",
     "POST api:feedback_pass_up": "elsewhere",
     "POST api:my_activity_signup": "elsewhere",
+    # the discipline module (src/fenji/modules/discipline/tests/test_petitions.py::
+    # test_closing_owes_feedback_and_the_pages_and_api_keep_to_scope: another town's officer gets 404)
+    "GET api:petition_detail": "elsewhere",
+    "POST api:petition_decide": "elsewhere",
     # the veterans module (src/fenji/modules/veterans/tests/test_service_records.py::
     # test_the_api_enters_and_lists_records_within_scope: the neighbouring town's worker gets 404)
     "GET api:elder_detail": "elsewhere",

@@ -145,6 +145,21 @@ def _service_record(unit):
                                         recorded_by=_account(unit))
 
 
+def _petition(unit):
+    from fenji.modules.discipline.models import Petition
+
+    return Petition.objects.create(unit=unit, unit_path=unit.path, number=f"XF-{unit.pk}-1", channel="letter",
+                                   received_on=timezone.localdate(), category="report", real_name=False,
+                                   content="测试", state="handling", registered_by=_account(unit))
+
+
+def _upward(unit):
+    from fenji.modules.discipline.models import UpwardReport
+
+    return UpwardReport.objects.create(unit=unit, unit_path=unit.path, reference=f"SB-{unit.pk}", receiver="信访室",
+                                       due_on=timezone.localdate(), created_by=_account(unit))
+
+
 def _board(unit):
     """A board handled by ``unit`` and managed by its parent (the unit itself at the top)."""
     from fenji.core.tickets.services import board_create
@@ -249,6 +264,12 @@ class TestScope(ScopeMatrix):
                                  post={"ended_on": "2026-01-05", "workers": "改", "reason": "更正",
                                        "d_visit_type": "日常走访", "d_method": "电话问候"},
                                  state=lambda r: r.revision),
+        # petitions are their unit's petition officers' and those above (信访干部); the petitioner: handlers only
+        "discipline:petition": Reach(_petition, BUILTIN_ROLES["petition_officer"], shown=lambda p: p.number,
+                                     post={"op": "close", "close-result": "已办结"}, state=lambda p: p.state),
+        "discipline:upward_report": Reach(_upward, BUILTIN_ROLES["petition_officer"], shown=lambda r: r.reference,
+                                          post=lambda tree, r: {"done_on": timezone.localdate().isoformat()},
+                                          state=lambda r: r.done_on),
         "office:medium": Reach(_medium, BUILTIN_ROLES["office_network_admin"], shown=lambda m: m.number,
                                post={"op": "retire", "state": "lost", "reason": "遗失"}, state=lambda m: m.state),
         # columns are managed by those holding publish.column.manage over the owning unit; a post past its draft
@@ -297,6 +318,8 @@ class TestScope(ScopeMatrix):
     }
     # Row routes whose scope is not a unit's subtree, proven by their own tests.
     elsewhere = {
+        "discipline:petitioner": "src/fenji/modules/discipline/tests/test_petitions.py::"
+                                 "test_the_petitioner_is_shown_to_the_items_handlers_only (handlers, not the scope)",
         "veterans:record_photo": "src/fenji/modules/veterans/tests/test_service_records.py::"
                                  "test_a_photo_is_served_only_through_its_record (the record's scope, then the photo)",
         # attachments: /files/<id>/ serves only the uploader's own files; everyone else gets 404 like a

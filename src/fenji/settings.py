@@ -265,6 +265,12 @@ FENJI_PROFILE = os.environ.get("FENJI_PROFILE", "default")
 FENJI_LEAGUE_DUES_RULES = os.environ.get("FENJI_LEAGUE_DUES_RULES", "seed").strip() or "seed"
 # The lowest rank a grassroots discipline unit may not record (discipline profile; default 副科: deputy_section).
 FENJI_DISCIPLINE_RANK_LIMIT = os.environ.get("FENJI_DISCIPLINE_RANK_LIMIT", "").strip()
+# Where a grassroots unit sends a matter it may not record (discipline: the rank guard's upward report).
+FENJI_DISCIPLINE_UPWARD_RECEIVER = os.environ.get("FENJI_DISCIPLINE_UPWARD_RECEIVER", "").strip() or "县纪委监委信访室"
+# A petition about the same person and of the same category within this many days is a 重复件 (a local rule).
+FENJI_DISCIPLINE_REPEAT_DAYS = int(os.environ.get("FENJI_DISCIPLINE_REPEAT_DAYS", "365") or 365)
+# A petition received more days ago than this is entered as 补录 (paper registration during an outage, 003 §19).
+FENJI_DISCIPLINE_LATE_ENTRY_DAYS = int(os.environ.get("FENJI_DISCIPLINE_LATE_ENTRY_DAYS", "7") or 7)
 # The age from which a retired cadre is visited or called every quarter (veterans profile; a local rule, 80).
 FENJI_VETERANS_VISIT_AGE = int(os.environ.get("FENJI_VETERANS_VISIT_AGE", "80") or 80)
 

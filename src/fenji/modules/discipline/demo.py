@@ -3,11 +3,14 @@ street commissions, its administrators (信访室 keeps the permissions, 办公�
 
 from django.db import transaction
 
-from fenji.core.access.roles import AUDITOR, DEPT_HEAD, SECURITY_ADMIN, STAFF, SYSTEM_ADMIN, UNIT_LEADER
+from fenji.core.access.roles import AUDITOR, BUILTIN_ROLES, DEPT_HEAD, SECURITY_ADMIN, STAFF, SYSTEM_ADMIN, UNIT_LEADER
 from fenji.core.people.bootstrap import DemoLogin, DemoUnit, demo_people, demo_tree
 from fenji.core.people.models import AccountKind
 
+from . import content
 from . import kinds as k
+
+OFFICER = BUILTIN_ROLES["petition_officer"]
 
 ROOMS = ("办公室", "宣传部", "调研法规室", "信访室", "案件监督管理室", "案件审理室", "党风政风监督室")
 GROUPS = ("第一", "第二", "第三", "第四")
@@ -30,17 +33,19 @@ PEOPLE = [
     ("县纪委监委安全审计员（办公室）", "孙审计", "13840000003", "JW-ZM", S, "办公室安全审计员", AUDITOR, "控制台"),
     ("县纪委监委分管领导", "李正", "13840000004", "JW-ZM", S, "副书记", UNIT_LEADER, "控制台"),
     ("信访室主任", "周明", "13840000011", "JW-ZM-R4", S, "主任", DEPT_HEAD, "控制台"),
-    ("信访室工作人员", "吴静", "13840000012", "JW-ZM-R4", S, "干部", STAFF, "控制台"),
+    ("信访室工作人员（全县信访件）", "吴静", "13840000012", "JW-ZM-R4", S, "干部", OFFICER, "控制台"),
     ("案件监督管理室工作人员", "郑晓", "13840000013", "JW-ZM-R5", S, "干部", STAFF, "控制台"),
     ("派驻第一纪检监察组系统管理员", "王磊", "13840000021", "JW-ZM-G1", S, "系统管理员", SYSTEM_ADMIN, "控制台"),
     ("派驻第一纪检监察组工作人员", "冯涛", "13840000022", "JW-ZM-G1", S, "干部", STAFF, "控制台"),
     ("白沙镇纪委系统管理员", "陈红", "13840000031", "JW-ZM-T1", S, "系统管理员", SYSTEM_ADMIN, "控制台"),
-    ("白沙镇纪委工作人员", "褚亮", "13840000032", "JW-ZM-T1", S, "纪委委员", STAFF, "控制台"),
-    ("青年路街道纪工委工作人员", "卫芳", "13840000041", "JW-ZM-S1", S, "纪工委委员", STAFF, "控制台"),
+    ("白沙镇纪委工作人员（信访登记）", "褚亮", "13840000032", "JW-ZM-T1", S, "纪委委员", OFFICER, "控制台"),
+    ("青年路街道纪工委工作人员（信访登记）", "卫芳", "13840000041", "JW-ZM-S1", S, "纪工委委员", OFFICER, "控制台"),
 ]
 
 
 @transaction.atomic
 def build(*, password: str) -> list[DemoLogin]:
     demo_tree(TREE)
-    return demo_people(PEOPLE, password=password, region="410122", seed=20260003)
+    logins = demo_people(PEOPLE, password=password, region="410122", seed=20260003)
+    content.build()
+    return logins

@@ -1,7 +1,9 @@
 """The discipline module's declaration (the module contract, ``fenji.core.kernel.modules``): its action
 codes, roles and audit labels, from seed 003 and design/domain/discipline.md. Pages, menu entries and records come with the module itself."""
 
-from fenji.core.kernel.modules import ActionDecl, Module, RoleDecl
+from django.utils.translation import gettext_lazy as _
+
+from fenji.core.kernel.modules import ActionDecl, MenuEntry, Module, RoleDecl, TodoProvider
 
 PETITION_VIEW = "discipline.petition.view"
 PETITION_REGISTER = "discipline.petition.register"
@@ -73,10 +75,27 @@ ROLES = (
     ),
 )
 
+
+
+def _petition_todos(actor):  # the selectors load models: imported when asked
+    from .selectors import petition_todos
+
+    return petition_todos(actor)
+
+
 MODULE = Module(
     name="discipline",
     label="纪检监察（检举举报平台）",
     actions=ACTIONS,
     roles=ROLES,
-    audit_labels={action.code: action.label for action in ACTIONS if not action.read_only},
+    menu=(MenuEntry(_("信访件"), "discipline:petitions", PETITION_VIEW, order=50),
+          MenuEntry(_("上报任务"), "discipline:upward", PETITION_REGISTER, order=51)),
+    todo_providers=(TodoProvider("discipline.petitions", _petition_todos, None),),
+    urls="fenji.modules.discipline.urls", url_prefix="discipline/", api="fenji.modules.discipline.api.router",
+    audit_labels={**{action.code: action.label for action in ACTIONS if not action.read_only},
+                  "discipline.petition.register": "登记信访件", "discipline.petition.decide": "办理信访件（受理、转送、退回）",
+                  "discipline.petition.notice": "登记受理告知", "discipline.petition.close": "办结信访件",
+                  "discipline.petition.feedback": "登记实名反馈", "discipline.petition.export": "导出信访件台账",
+                  "discipline.petitioner.view": "查看信访人信息", "discipline.upward.open": "职级超出权限，生成上报任务",
+                  "discipline.upward.done": "登记径送上级"},
 )

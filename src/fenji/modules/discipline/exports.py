@@ -1,0 +1,25 @@
+"""The petition ledger as Excel (信访件台账), checked and audited. It carries no petitioner and no content: those are
+for the handlers of each petition only (design/domain/discipline.md §3)."""
+
+from fenji.core.access import policy
+from fenji.core.audit.services import audit_record
+from fenji.core.audit.transactions import service
+from fenji.core.web.excel import ExcelSheet
+
+from . import module as perms
+
+EXPORT_LIMIT = 100_000
+
+
+@service
+def petition_export(*, actor, petitions, filters: dict) -> ExcelSheet:
+    policy.require(actor, perms.PETITION_VIEW)
+    sheet = ExcelSheet("信访件台账", ["编号", "收件单位", "收件日期", "补录", "来源渠道", "类别", "来源", "实名", "重复件", "状态",
+                                 "受理告知期限", "告知日期", "办结日期", "反馈期限", "反馈日期"])
+    for p in petitions.order_by("-received_on", "-id")[:EXPORT_LIMIT].iterator(chunk_size=2000):
+        sheet.add([p.number, p.unit.name, p.received_on, "是" if p.backfilled else "否", p.get_channel_display(),
+                   p.get_category_display(), p.get_source_display(), "实名" if p.real_name else "匿名",
+                   "是" if p.is_repeat else "否", p.get_state_display(), p.notice_due or "", p.notice_on or "",
+                   p.closed_on or "", p.feedback_due or "", p.feedback_on or ""])
+    audit_record(actor=actor, action="discipline.petition.export", details={"rows": sheet.rows, **filters})
+    return sheet

@@ -1,0 +1,149 @@
+"""Petitions (信访件/检举控告, design/domain/discipline.md §1–§2 P1) with their petitioner kept apart and encrypted
+(§3), their subjects with rank (the rank guard, §4), and the upward-report tasks the guard opens instead of a
+record (seed 003 §16: a reference, a due date and the receiving room — nothing about the subject)."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from fenji.core.kernel.fields import EncryptedTextField
+from fenji.core.kernel.models import OrgOwned
+
+from .rank import RANKS
+
+
+class Channel(models.TextChoices):
+    LETTER = "letter", _("来信")
+    VISIT = "visit", _("来访")
+    PHONE = "phone", _("来电")
+    ONLINE = "online", _("网络举报")
+    OTHER = "other", _("其他渠道")
+
+
+class Category(models.TextChoices):
+    REPORT = "report", _("检举")
+    COMPLAINT = "complaint", _("控告")
+    APPEAL = "appeal", _("申诉")
+    SUGGESTION = "suggestion", _("批评建议")
+    OTHER = "other", _("其他")
+
+
+class Source(models.TextChoices):
+    OWN = "own", _("自收")
+    TRANSFERRED = "transferred", _("上级转送")
+    ASSIGNED = "assigned", _("上级交办")
+
+
+class PetitionState(models.TextChoices):
+    TO_SIGN = "to_sign", _("待签收")
+    HANDLING = "handling", _("办理中")
+    FILED = "filed", _("留存归档")
+    NOT_ACCEPTED = "not_accepted", _("不予受理")
+    TRANSFERRED = "transferred", _("已转送下级")
+    UPWARD = "upward", _("已报上级")
+    RETURNED = "returned", _("已退回")
+    CLOSED = "closed", _("办结")
+
+
+OPEN_STATES = (PetitionState.TO_SIGN, PetitionState.HANDLING)
+
+
+class Petition(OrgOwned):
+    """One petition at the unit that holds it now (a 转送 makes a new row at the lower unit, linked to this one).
+
+    ``received_on`` is the day it reached the unit (the paper date for a 补录 entry: every deadline counts from it);
+    ``entered_at`` is when it was typed in. Deadlines (working days, the official calendar): the real-name
+    acceptance notice 15 after receipt (none for a repeat), a transferred petition registered and decided 5 after it
+    arrives, the real-name feedback 15 after closure."""
+
+    number = models.CharField(max_length=40, unique=True, verbose_name="编号")
+    received_on = models.DateField(verbose_name="收件日期")
+    entered_at = models.DateTimeField(auto_now_add=True, verbose_name="录入时间")
+    backfilled = models.BooleanField(default=False, verbose_name="补录")
+    channel = models.CharField(max_length=10, choices=Channel.choices, verbose_name="来源渠道")
+    category = models.CharField(max_length=12, choices=Category.choices, verbose_name="类别")
+    source = models.CharField(max_length=12, choices=Source.choices, default=Source.OWN, verbose_name="来源")
+    real_name = models.BooleanField(verbose_name="实名")
+    content = EncryptedTextField(verbose_name="反映的主要问题")
+    state = models.CharField(max_length=14, choices=PetitionState.choices, verbose_name="状态")
+    is_repeat = models.BooleanField(default=False, verbose_name="重复件")
+    repeat_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                                  verbose_name="重复于")
+    transferred_from = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
+                                         related_name="transfers", verbose_name="转自")
+    decision_note = models.CharField(max_length=200, blank=True, verbose_name="处理意见或理由")
+    decided_at = models.DateTimeField(null=True, blank=True, verbose_name="决定时间")
+    register_due = models.DateField(null=True, blank=True, verbose_name="登记受理期限")
+    notice_due = models.DateField(null=True, blank=True, verbose_name="受理告知期限")
+    notice_on = models.DateField(null=True, blank=True, verbose_name="受理告知日期")
+    closed_on = models.DateField(null=True, blank=True, verbose_name="办结日期")
+    result = models.CharField(max_length=500, blank=True, verbose_name="办理结果")
+    feedback_due = models.DateField(null=True, blank=True, verbose_name="反馈期限")
+    feedback_on = models.DateField(null=True, blank=True, verbose_name="反馈日期")
+    registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                      verbose_name="登记人")
+    handlers = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+",
+                                      verbose_name="承办人")
+
+    class Meta:
+        verbose_name = "信访件"
+        verbose_name_plural = "信访件"
+        indexes = [models.Index(fields=["unit_path", "id"], name="discipline_petition_path"),
+                   models.Index(fields=["unit_path", "received_on"], name="discipline_petition_received")]
+
+    def __str__(self):
+        return self.number
+
+
+class Petitioner(models.Model):
+    """The petitioner of a real-name petition, apart from the petition and encrypted (§3): shown only to the
+    registrar and the handlers of that petition."""
+
+    petition = models.OneToOneField(Petition, on_delete=models.CASCADE, related_name="petitioner",
+                                    verbose_name="信访件")
+    name = EncryptedTextField(verbose_name="姓名或单位")
+    phone = EncryptedTextField(verbose_name="联系电话")
+    address = EncryptedTextField(blank=True, default="", verbose_name="地址")
+    workplace = EncryptedTextField(blank=True, default="", verbose_name="工作单位")
+
+    class Meta:
+        verbose_name = "信访人"
+        verbose_name_plural = "信访人"
+
+
+class Subject(models.Model):
+    """A person the petition is about (被反映人). ``key`` is a keyed hash of the name and unit, which finds repeats
+    without storing anything searchable in the clear."""
+
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="subjects", verbose_name="信访件")
+    name = EncryptedTextField(verbose_name="姓名")
+    workplace = models.CharField(max_length=100, verbose_name="单位")
+    post = models.CharField(max_length=100, blank=True, verbose_name="职务")
+    rank = models.CharField(max_length=20, choices=RANKS, verbose_name="职级")
+    party_member = models.BooleanField(default=False, verbose_name="党员")
+    key = models.CharField(max_length=64, db_index=True, verbose_name="查重索引")
+
+    class Meta:
+        verbose_name = "被反映人"
+        verbose_name_plural = "被反映人"
+
+
+class UpwardReport(OrgOwned):
+    """A matter a grassroots unit may not record (a subject at 副科 or above): reported upward on paper within five
+    working days. Holds a reference, the due date and the receiving room only."""
+
+    reference = models.CharField(max_length=40, unique=True, verbose_name="上报编号")
+    due_on = models.DateField(verbose_name="上报期限")
+    receiver = models.CharField(max_length=100, verbose_name="接收部门")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name="经办人")
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name="生成时间")
+    done_on = models.DateField(null=True, blank=True, verbose_name="上报日期")
+
+    class Meta:
+        verbose_name = "上报任务"
+        verbose_name_plural = "上报任务"
+        indexes = [models.Index(fields=["unit_path", "id"], name="discipline_upward_path")]
+
+    def __str__(self):
+        return self.reference

@@ -1,0 +1,142 @@
+"""The petition register's pages: 信访件 (the list with statistics and Excel, registration with the rank guard and
+补录, one petition with its decisions and deadlines; the petitioner for its handlers only) and 上报任务 (what the
+rank guard sent upward)."""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from fenji.core.access import policy
+from fenji.core.kernel.errors import DomainError
+from fenji.core.kernel.pagination import newest_first_page
+from fenji.core.org.models import Unit, UnitStatus
+from fenji.core.org.selectors import unit_get, unit_own
+from fenji.core.org.widgets import pick_units_for
+from fenji.core.web.excel import stamp
+from fenji.core.web.forms import add_domain_error, form_post
+from fenji.core.web.query import paging, query_without
+from fenji.core.web.routes import requires
+
+from . import exports, selectors, services
+from . import module as perms
+from .forms import CloseForm, DecideForm, FeedbackForm, NoticeForm, PetitionFilterForm, PetitionForm, UpwardDoneForm
+from .models import PetitionState
+
+
+@requires(perms.PETITION_VIEW)
+def petitions(request):
+    actor = request.actor
+    filters = PetitionFilterForm(request.GET or None)
+    pick_units_for(filters, actor, perms.PETITION_VIEW)
+    data = filters.cleaned_data if filters.is_valid() else {}
+    unit = unit_get(actor=actor, pk=data["unit"], action=perms.PETITION_VIEW) if data.get("unit") else None
+    rows = selectors.petition_list(actor=actor, unit=unit, state=data.get("state", ""),
+                                   category=data.get("category", ""), overdue=bool(data.get("overdue")),
+                                   start=data.get("start"), end=data.get("end"), number=data.get("number", ""))
+    if request.GET.get("format") == "xlsx":
+        shown = {k: str(v) for k, v in data.items() if v not in (None, "", False) and k != "unit"}
+        if unit is not None:
+            shown["unit"] = unit.name
+        return exports.petition_export(actor=actor, petitions=rows, filters=shown).response(f"petitions-{stamp()}.xlsx")
+    query = query_without(request, "after", "page", "format")
+    return render(request, "discipline/petitions.html", {
+        "filters": filters, "page": newest_first_page(rows, **paging(request)), "unit": unit,
+        "counts": selectors.petition_counts(rows), "today": timezone.localdate(),
+        "may_register": policy.can(actor, perms.PETITION_REGISTER, actor.unit_path),
+        "export_query": f"{query}&format=xlsx" if query else "format=xlsx"})
+
+
+@requires(perms.PETITION_REGISTER)
+@require_http_methods(["GET", "POST"])
+def petition_new(request):
+    actor = request.actor
+    own = unit_own(actor=actor)
+    policy.require(actor, perms.PETITION_REGISTER, own.path)
+    form = PetitionForm(request.POST or None, initial={"received_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            petition = services.petition_register(actor=actor, unit=own, **form.service_arguments())
+        except services.RankRefused as refused:
+            messages.error(request, refused.message)
+            return redirect("discipline:upward_report", refused.report.pk)
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("已登记 %(number)s") % {"number": petition.number}
+                             if not petition.is_repeat else
+                             _("已登记 %(number)s：与 %(earlier)s 反映同一人同一类问题，按重复件留存归档，不再告知") % {
+                                 "number": petition.number, "earlier": petition.repeat_of.number})
+            return redirect("discipline:petition", petition.pk)
+    return render(request, "discipline/petition_new.html", {"form": form, "own": own})
+
+
+@requires(perms.PETITION_VIEW)
+@require_http_methods(["GET", "POST"])
+def petition(request, pk):
+    actor = request.actor
+    item = selectors.petition_get(actor=actor, pk=pk)
+    may_handle = policy.can(actor, perms.PETITION_HANDLE, item.unit_path)
+    if request.method == "POST" and not may_handle:
+        policy.require(actor, perms.PETITION_HANDLE, item.unit_path)
+    op = request.POST.get("op") if request.method == "POST" else None
+    here = reverse("discipline:petition", args=[item.pk])
+    children = Unit.objects.filter(path__startswith=item.unit_path, status=UnitStatus.ACTIVE).exclude(pk=item.unit_id) \
+        .order_by("path")[:200]
+    decide = DecideForm(request.POST if op == "decide" else None, children=children, prefix="decide")
+    notice = NoticeForm(request.POST if op == "notice" else None, initial={"notice_on": timezone.localdate()},
+                        prefix="notice")
+    close = CloseForm(request.POST if op == "close" else None, prefix="close")
+    feedback = FeedbackForm(request.POST if op == "feedback" else None, initial={"feedback_on": timezone.localdate()},
+                            prefix="feedback")
+    done = None
+    if op == "decide":
+        done = form_post(request, decide, lambda d: services.petition_decide(
+            actor=actor, petition=item, decision=d["decision"], note=d["note"],
+            to_unit=next((u for u in children if u.pk == d.get("to_unit")), None)), success=here, message=_("已办理"))
+    elif op == "notice":
+        done = form_post(request, notice, lambda d: services.petition_notice_record(actor=actor, petition=item, **d),
+                         success=here, message=_("已登记受理告知"))
+    elif op == "close":
+        done = form_post(request, close, lambda d: services.petition_close(actor=actor, petition=item, **d),
+                         success=here, message=_("已办结"))
+    elif op == "feedback":
+        done = form_post(request, feedback, lambda d: services.petition_feedback_record(actor=actor, petition=item, **d),
+                         success=here, message=_("已登记反馈"))
+    if done:
+        return done
+    handler = selectors.is_handler(actor, item)
+    return render(request, "discipline/petition.html", {
+        "item": item, "subjects": item.subjects.all(), "may_handle": may_handle, "handler": handler,
+        "decide": decide, "notice": notice, "close": close, "feedback": feedback, "today": timezone.localdate(),
+        "open": item.state in (PetitionState.TO_SIGN, PetitionState.HANDLING)})
+
+
+@requires(perms.PETITION_VIEW)
+def petitioner(request, pk):
+    """The petitioner of one petition: its registrar and handlers only; every view is audited."""
+    from fenji.core.audit.services import audit_record
+
+    item = selectors.petition_get(actor=request.actor, pk=pk)
+    person = selectors.petitioner_get(actor=request.actor, petition=item)
+    audit_record(actor=request.actor, action="discipline.petitioner.view", target=item, details={"number": item.number})
+    return render(request, "discipline/petitioner.html", {"item": item, "person": person})
+
+
+@requires(perms.PETITION_REGISTER)
+def upward(request):
+    rows = selectors.upward_list(actor=request.actor)
+    return render(request, "discipline/upward.html", {"page": newest_first_page(rows, **paging(request))})
+
+
+@requires(perms.PETITION_REGISTER)
+@require_http_methods(["GET", "POST"])
+def upward_report(request, pk):
+    actor = request.actor
+    report = selectors.upward_get(actor=actor, pk=pk)
+    form = UpwardDoneForm(request.POST or None, initial={"done_on": timezone.localdate()})
+    done = form_post(request, form, lambda d: services.upward_report_done(actor=actor, report=report, **d),
+                     success=reverse("discipline:upward_report", args=[report.pk]), message=_("已登记径送"))
+    return done or render(request, "discipline/upward_report.html", {"report": report, "form": form})
