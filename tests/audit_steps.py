@@ -1232,3 +1232,69 @@ def export_petitions(w):
 
     officer = _petition_officer(w)
     petition_export(actor=actor(officer), petitions=petition_list(actor=actor(officer)), filters={})
+
+
+def _league_cadre(w):
+    from fenji.core.access.roles import BUILTIN_ROLES
+
+    if "league_cadre" not in w:
+        w["league_cadre"] = make_account(w["tree"].county, name="团干部", role=BUILTIN_ROLES["league_cadre"])
+    return w["league_cadre"]
+
+
+def _league_branch(w):
+    from fenji.core.access import policy
+    from fenji.core.org.services import unit_create
+
+    if "league_branch" not in w:
+        w["league_branch"] = unit_create(actor=policy.SYSTEM, parent=w["tree"].town, name="测试团支部", kind="branch",
+                                         code="TZB-1")
+    return w["league_branch"]
+
+
+def register_member(w):
+    from fenji.core.people.identity import check_char
+    from fenji.modules.league.services import member_register
+
+    w["member"] = member_register(actor=actor(_league_cadre(w)), branch=_league_branch(w), real_name="团员甲",
+                                  id_number="11010520080301002" + check_char("11010520080301002"),
+                                  mobile="13700006001", join_date=datetime.date(2023, 5, 4), join_place="某中学",
+                                  development_no="202300000001", student=True)
+
+
+def prepare_member(w):
+    register_member(w)
+    return "prepare"
+
+
+def set_member_income(w):
+    from fenji.modules.league.services import member_income_set
+
+    member_income_set(actor=actor(_league_cadre(w)), member=w["member"], income="3000", student=False)
+
+
+def generate_bills(w):
+    from fenji.modules.league.services import bills_generate
+
+    bills_generate(actor=actor(_league_cadre(w)), unit=w["tree"].county, month=datetime.date.today())
+
+
+def prepare_bills(w):
+    prepare_member(w)
+    generate_bills(w)
+    return "prepare"
+
+
+def pay_dues(w):
+    from fenji.modules.league.services import dues_pay
+
+    dues_pay(actor=actor(_league_cadre(w)), member=w["member"], months=1, channel="cash")
+
+
+def export_dues(w):
+    from fenji.modules.league.exports import dues_export
+    from fenji.modules.league.selectors import bill_list
+
+    cadre = _league_cadre(w)
+    dues_export(actor=actor(cadre), bills=bill_list(actor=actor(cadre)), unit=w["tree"].county,
+                month=datetime.date.today())

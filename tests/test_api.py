@@ -476,7 +476,9 @@ def test_the_unit_lifecycle_over_the_api(tree, city_admin):
     assert response.json()["leader"] == "王主任" and response.json()["name"] == "测试街道"
     tally_rebuild()  # the counts come from the rollup snapshot
     children = client.get(f"/api/v1/units/{tree.county.pk}/children").json()
-    assert {c["name"]: c["counts"] for c in children}["新街口街道"] == {"units": 0, "account": 0}
+    counts = {c["name"]: c["counts"] for c in children}["新街口街道"]
+    # the rows that keep a unit from being revoked (accounts, and the modules' own: League members…), none here
+    assert "account" in counts and not any(counts.values())
     response = client.post(f"/api/v1/units/{unit['id']}/move", {"new_parent_id": tree.city.pk},
                            content_type="application/json")
     assert response.status_code == 200 and response.json()["parent_id"] == tree.city.pk

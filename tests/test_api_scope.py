@@ -76,6 +76,10 @@ ROW_ROUTES = {
     "POST api:feedback_answer": "elsewhere",
     "POST api:feedback_pass_up": "elsewhere",
     "POST api:my_activity_signup": "elsewhere",
+    # the league module (src/fenji/modules/league/tests/test_members_and_dues.py::
+    # test_the_pages_and_api_keep_to_scope: another branch's secretary gets 404)
+    "GET api:member_detail": "elsewhere",
+    "POST api:dues_pay": "elsewhere",
     # the discipline module (src/fenji/modules/discipline/tests/test_petitions.py::
     # test_closing_owes_feedback_and_the_pages_and_api_keep_to_scope: another town's officer gets 404)
     "GET api:petition_detail": "elsewhere",

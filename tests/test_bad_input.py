@@ -211,7 +211,8 @@ def caller(tree):
             return client, None
         personas = [*PERSONAS, ("office", (BUILTIN_ROLES["office_network_admin"],)),  # modules' business roles
                     ("veterans", (BUILTIN_ROLES["veterans_worker"],)),
-                    ("discipline", (BUILTIN_ROLES["petition_officer"],))]
+                    ("discipline", (BUILTIN_ROLES["petition_officer"],)),
+                    ("league", (BUILTIN_ROLES["league_cadre"],))]
         name, roles = next(((name, roles) for name, roles in personas
                             if rule.action is None or any(rule.action in role.actions for role in roles)),
                            (None, None))

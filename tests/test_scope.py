@@ -160,6 +160,15 @@ def _upward(unit):
                                        due_on=timezone.localdate(), created_by=_account(unit))
 
 
+def _league_member(unit):
+    from fenji.core.people.models import Person
+    from fenji.modules.league.models import Member
+
+    person = Person.objects.create(real_name=f"{unit.name}团员")
+    return Member.objects.create(unit=unit, unit_path=unit.path, person=person, join_date=timezone.localdate(),
+                                 join_place="测试")
+
+
 def _board(unit):
     """A board handled by ``unit`` and managed by its parent (the unit itself at the top)."""
     from fenji.core.tickets.services import board_create
@@ -270,6 +279,9 @@ class TestScope(ScopeMatrix):
         "discipline:upward_report": Reach(_upward, BUILTIN_ROLES["petition_officer"], shown=lambda r: r.reference,
                                           post=lambda tree, r: {"done_on": timezone.localdate().isoformat()},
                                           state=lambda r: r.done_on),
+        # members are their branch's and the League organisations' above (团干部)
+        "league:member": Reach(_league_member, BUILTIN_ROLES["league_cadre"], shown=lambda m: m.person.real_name,
+                               post={"op": "income", "income-income": "3000"}, state=lambda m: m.income),
         "office:medium": Reach(_medium, BUILTIN_ROLES["office_network_admin"], shown=lambda m: m.number,
                                post={"op": "retire", "state": "lost", "reason": "遗失"}, state=lambda m: m.state),
         # columns are managed by those holding publish.column.manage over the owning unit; a post past its draft

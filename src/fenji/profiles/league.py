@@ -17,6 +17,6 @@ PROFILE = profiles.Profile(
     unit_kinds=UNIT_KINDS,
     account_kinds=("staff", "member"),
     demo=league_demo.build,
-    # 002 考核评价: 系统使用率 and 信息准确性 (转接及时率 and 团费收缴率 join with the module's records)
-    extra={"assessment_weights": {"supervision.usage_rate": 1, "supervision.accuracy": 1}},
+    # seed 002 考核评价: 系统使用率, 信息准确性 (sampling), 团费收缴率 (转接及时率 joins with the transfers)
+    extra={"assessment_weights": {"supervision.usage_rate": 1, "supervision.accuracy": 1, "league.dues_rate": 1}},
 )

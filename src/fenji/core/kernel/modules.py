@@ -138,6 +138,19 @@ class Indicator:
     evidence: Callable[[Any, Any, Any], str] = lambda unit, start, end: ""
 
 
+class Later:
+    """Declarations read from ``dotted`` (``"fenji.modules.x.oversight.INDICATORS"``) when first iterated: a module's
+    declaration is loaded before its models, and its sampled record types and indicators are built on them."""
+
+    def __init__(self, dotted: str):
+        self.dotted = dotted
+
+    def __iter__(self):
+        from django.utils.module_loading import import_string
+
+        return iter(import_string(self.dotted))
+
+
 @dataclass(frozen=True)
 class PeriodicJob:
     name: str

@@ -3,10 +3,11 @@ cadres and two League members on the mobile site."""
 
 from django.db import transaction
 
-from fenji.core.access.roles import AUDITOR, SECURITY_ADMIN, STAFF, SYSTEM_ADMIN, UNIT_LEADER
+from fenji.core.access.roles import AUDITOR, BUILTIN_ROLES, SECURITY_ADMIN, STAFF, SYSTEM_ADMIN, UNIT_LEADER
 from fenji.core.people.bootstrap import DemoLogin, DemoUnit, demo_people, demo_tree
 from fenji.core.people.models import AccountKind
 
+from . import content
 from . import kinds as k
 
 TREE = DemoUnit("LY-GD", "共青团广东省委员会", k.PROVINCE, (
@@ -51,7 +52,8 @@ PEOPLE = [
     ("团市委组织部干事（广州）", "冯丽", "13830000012", "LY-GZ", STAFF_KIND, "组织部干事", STAFF, "控制台"),
     ("团区委系统管理员（越秀）", "罗浩", "13830000021", "LY-GZ-YX", STAFF_KIND, "系统管理员", SYSTEM_ADMIN, "控制台"),
     ("团区委书记（越秀）", "邓颖", "13830000022", "LY-GZ-YX", STAFF_KIND, "书记", UNIT_LEADER, "控制台"),
-    ("学校团委书记（第十三中学）", "谢文", "13830000031", "LY-GZ-YX-13Z", STAFF_KIND, "团委书记", STAFF, "控制台"),
+    ("学校团委书记（第十三中学：团员、团费）", "谢文", "13830000031", "LY-GZ-YX-13Z", STAFF_KIND, "团委书记",
+     BUILTIN_ROLES["league_cadre"], "控制台"),
     ("团员（高一（1）班团支部）", "周子涵", "13830000041", "LY-GZ-YX-13Z-G1", MEMBER, "", None, "移动端 /m/"),
     ("团员（盐运西社区团支部）", "吴嘉欣", "13830000042", "LY-GZ-YX-BJJ-SQ1", MEMBER, "", None, "移动端 /m/"),
 ]
@@ -60,4 +62,6 @@ PEOPLE = [
 @transaction.atomic
 def build(*, password: str) -> list[DemoLogin]:
     demo_tree(TREE)
-    return demo_people(PEOPLE, password=password, region="440104", seed=20260002)
+    logins = demo_people(PEOPLE, password=password, region="440104", seed=20260002)
+    content.build()
+    return logins

@@ -1,7 +1,9 @@
 """The league module's declaration (the module contract, ``fenji.core.kernel.modules``): its action
 codes, roles and audit labels, from seed 002 and design/domain/league.md. Pages, menu entries and records come with the module itself."""
 
-from fenji.core.kernel.modules import ActionDecl, Module, RoleDecl
+from django.utils.translation import gettext_lazy as _
+
+from fenji.core.kernel.modules import ActionDecl, Later, MenuEntry, Module, PeriodicJob, RoleDecl
 
 MEMBER_VIEW = "league.member.view"
 MEMBER_MANAGE = "league.member.manage"
@@ -63,10 +65,28 @@ ROLES = (
     ),
 )
 
+
+
+def _bills_due():  # the services load models: imported when run
+    from .services import bills_generate_due
+
+    return bills_generate_due()
+
+
 MODULE = Module(
     name="league",
     label="共青团（智慧团建）",
     actions=ACTIONS,
     roles=ROLES,
-    audit_labels={action.code: action.label for action in ACTIONS if not action.read_only},
+    menu=(MenuEntry(_("团员"), "league:members", MEMBER_VIEW, order=50),
+          MenuEntry(_("团费收缴"), "league:dues", DUES_VIEW, order=51)),
+    mobile_tiles=(MenuEntry(_("我的团费"), "league:m_dues", None, order=30),),
+    periodic_jobs=(PeriodicJob("league.bills", _bills_due, 3600),),
+    sampled_records=Later("fenji.modules.league.oversight.SAMPLED"),
+    indicators=Later("fenji.modules.league.oversight.INDICATORS"),
+    urls="fenji.modules.league.urls", url_prefix="", api="fenji.modules.league.api.router",
+    audit_labels={**{action.code: action.label for action in ACTIONS if not action.read_only},
+                  "league.member.register": "录入团员", "league.member.income": "修改团员收入",
+                  "league.bills.generate": "生成团费账单", "league.dues.pay": "缴纳团费",
+                  "league.dues.export": "导出团费收缴名单"},
 )

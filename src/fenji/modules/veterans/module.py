@@ -5,7 +5,16 @@ design/domain/office-and-veterans.md §4."""
 from django.utils.translation import gettext_lazy as _
 
 from fenji.core.access.rules import RoleWidening
-from fenji.core.kernel.modules import ActionDecl, DashboardTile, MenuEntry, Module, RoleDecl, RoleShare, TodoProvider
+from fenji.core.kernel.modules import (
+    ActionDecl,
+    DashboardTile,
+    Later,
+    MenuEntry,
+    Module,
+    RoleDecl,
+    RoleShare,
+    TodoProvider,
+)
 
 ELDER_VIEW = "veterans.elder.view"
 ELDER_MANAGE = "veterans.elder.manage"
@@ -84,22 +93,6 @@ def _late_count(actor):
     return record_list(actor=actor, late=True, start=start, end=end).count()
 
 
-def _oversight():
-    from . import oversight
-
-    return oversight
-
-
-class _Lazy:
-    """A sequence read from ``oversight`` when first iterated (the module declaration is loaded before models)."""
-
-    def __init__(self, name):
-        self.name = name
-
-    def __iter__(self):
-        return iter(getattr(_oversight(), self.name))
-
-
 MODULE = Module(
     name="veterans",
     label="老干部服务管理",
@@ -115,8 +108,8 @@ MODULE = Module(
     todo_providers=(TodoProvider("veterans.visit", _visit_todos, VISIT_RECORD),),
     dashboard_tiles=(DashboardTile(_("本季度待走访的老干部"), _due_count, VISIT_RECORD, order=40),
                      DashboardTile(_("本季度逾期录入的服务记录"), _late_count, RECORD_VIEW, order=41)),
-    sampled_records=_Lazy("SAMPLED"),
-    indicators=_Lazy("INDICATORS"),
+    sampled_records=Later("fenji.modules.veterans.oversight.SAMPLED"),
+    indicators=Later("fenji.modules.veterans.oversight.INDICATORS"),
     urls="fenji.modules.veterans.urls", url_prefix="", api="fenji.modules.veterans.api.router",
     # Seed 000 §6: under this module's own profile the system administrator configures the lower
     # administrators and their permissions, its workers' roles included.

@@ -1,0 +1,59 @@
+"""The league demo's content: members in the school's and the community's branches (the two who sign in on the
+phone among them), and last month's and this month's dues bills, some paid in cash, some online, some owed.
+Built through the services, as the branch would; idempotent."""
+
+import datetime
+import random
+
+from django.utils import timezone
+
+from fenji.core.access import policy
+from fenji.core.org.models import Unit
+from fenji.core.people.identity import check_char
+from fenji.core.people.models import Account
+
+from . import services
+from .models import DuesBill, Education, Member, Occupation
+
+GIVEN = ("子涵", "嘉欣", "浩然", "梓轩", "思彤", "宇航", "雨桐", "俊杰", "欣怡", "明轩")
+SURNAMES = "陈李黄张梁刘林何罗郑"
+# branch code → (how many members, students?)
+BRANCHES = (("LY-GZ-YX-13Z-G1", 5, True), ("LY-GZ-YX-13Z-G2", 4, True), ("LY-GZ-YX-BJJ-SQ1", 4, False))
+
+
+def build() -> None:
+    if DuesBill.objects.unscoped(reason="demo content").exists():
+        return
+    rng = random.Random(20260002)
+    branches = {u.code: u for u in Unit.objects.filter(code__in=[code for code, _n, _s in BRANCHES])}
+    county = Unit.objects.get(code="LY-GZ-YX")
+    system = policy.SYSTEM
+    serial = 0
+    for code, count, students in BRANCHES:
+        branch = branches[code]
+        for account in Account.objects.unscoped(reason="demo content").filter(kind="member", unit=branch):
+            if not Member.objects.unscoped(reason="demo content").filter(person=account.person).exists():
+                Member.objects.create(person=account.person, unit=branch, unit_path=branch.path,
+                                      join_date=datetime.date(2023, 5, 4), join_place=branch.name,
+                                      development_no=f"2023{account.pk:08d}", student=students,
+                                      income=0 if students else 4500)
+        for _ in range(count):
+            serial += 1
+            birth = datetime.date(2008 if students else 1999, rng.randint(1, 12), rng.randint(1, 28))
+            first17 = f"440104{birth:%Y%m%d}{600 + serial:03d}"
+            join = datetime.date(birth.year + 15, 5, 4)
+            services.member_register(
+                actor=system, branch=branch, real_name=rng.choice(SURNAMES) + rng.choice(GIVEN),
+                id_number=first17 + check_char(first17), mobile=f"1360000{serial:04d}", join_date=join,
+                join_place=branch.name, development_no=f"{join.year}{serial:08d}", student=students,
+                occupation=Occupation.STUDENT if students else Occupation.ENTERPRISE,
+                education=Education.SENIOR if students else Education.BACHELOR,
+                income=0 if students else rng.choice((2800, 4500, 6500)))
+    this_month = timezone.localdate().replace(day=1)
+    last_month = (this_month - datetime.timedelta(days=1)).replace(day=1)
+    for month in (last_month, this_month):
+        services.bills_generate(actor=system, unit=county, month=month)
+    for m in Member.objects.unscoped(reason="demo content").filter(unit_path__startswith=county.path):
+        if rng.random() < 0.6:
+            services.dues_pay(actor=system, member=m, months=1, channel=rng.choice(("cash", "online")),
+                              reference=f"WX{rng.randint(10**9, 10**10 - 1)}")

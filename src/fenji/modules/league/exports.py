@@ -1,0 +1,23 @@
+"""The month's dues collection list (团费收缴名单) as Excel, checked and audited."""
+
+from fenji.core.access import policy
+from fenji.core.audit.services import audit_record
+from fenji.core.audit.transactions import service
+from fenji.core.web.excel import ExcelSheet
+
+from . import module as perms
+
+EXPORT_LIMIT = 100_000
+
+
+@service
+def dues_export(*, actor, bills, unit, month) -> ExcelSheet:
+    policy.require(actor, perms.DUES_VIEW, unit.path)
+    sheet = ExcelSheet("团费收缴名单", ["团支部", "姓名", "月份", "应缴金额（元）", "缴纳状态", "缴纳方式", "缴纳时间"])
+    for bill in bills.order_by("unit_path", "member_id")[:EXPORT_LIMIT].iterator(chunk_size=2000):
+        sheet.add([bill.unit.name, bill.member.person.real_name, f"{bill.month:%Y-%m}", bill.amount,
+                   "已缴" if bill.paid_at else "未缴", bill.get_channel_display() if bill.channel else "",
+                   bill.paid_at or ""])
+    audit_record(actor=actor, action="league.dues.export", target=unit,
+                 details={"month": f"{month:%Y-%m}", "rows": sheet.rows})
+    return sheet

@@ -1,0 +1,111 @@
+"""League members and their dues (seed 002, design/domain/league.md §1 and §3): a member belongs to one 团支部 (the
+``unit`` of the row) and is linked one-to-one to the person and the member account; a dues bill per member and
+month is owned by the member's branch at the time it is generated, and paid once, never ahead of its month."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from fenji.core.kernel.models import OrgOwned
+
+
+class PoliticalStatus(models.TextChoices):
+    MEMBER = "member", _("共青团员")
+    PROBATIONARY = "probationary", _("中共预备党员")
+    PARTY = "party", _("中共党员")
+
+
+class Education(models.TextChoices):
+    JUNIOR = "junior", _("初中")
+    SENIOR = "senior", _("高中、中专、职高")
+    COLLEGE = "college", _("大专")
+    BACHELOR = "bachelor", _("大学本科")
+    MASTER = "master", _("硕士研究生")
+    DOCTOR = "doctor", _("博士研究生")
+    OTHER = "other", _("其他")
+
+
+class Occupation(models.TextChoices):
+    STUDENT = "student", _("学生")
+    STAFF = "staff", _("机关事业单位人员")
+    ENTERPRISE = "enterprise", _("企业职工")
+    FARMER = "farmer", _("农民")
+    FREELANCE = "freelance", _("自由职业者")
+    UNEMPLOYED = "unemployed", _("待业")
+    OTHER = "other", _("其他")
+
+
+class LeagueStatus(models.TextChoices):
+    NORMAL = "normal", _("正常")
+    LEFT = "left", _("离团")
+    LAPSED = "lapsed", _("自行脱团")
+    WITHDRAWN = "withdrawn", _("自愿退团")
+
+
+class Member(OrgOwned):
+    """A League member of the branch ``unit``. The key fields (the person's name and ID number, join date and place,
+    development number, branch) are changed by administrators only; ``income`` (monthly, after tax) and ``student``
+    decide the dues."""
+
+    person = models.OneToOneField("people.Person", on_delete=models.PROTECT, related_name="league_member",
+                                  verbose_name="人员")
+    ethnicity = models.CharField(max_length=20, default="汉族", verbose_name="民族")
+    join_date = models.DateField(verbose_name="入团时间")
+    join_place = models.CharField(max_length=100, verbose_name="入团所在单位")
+    development_no = models.CharField(max_length=12, null=True, blank=True, unique=True, verbose_name="发展团员编号")
+    political_status = models.CharField(max_length=14, choices=PoliticalStatus.choices, default=PoliticalStatus.MEMBER,
+                                        verbose_name="政治面貌")
+    education = models.CharField(max_length=10, choices=Education.choices, default=Education.SENIOR,
+                                 verbose_name="最高学历")
+    occupation = models.CharField(max_length=12, choices=Occupation.choices, default=Occupation.STUDENT,
+                                  verbose_name="职业")
+    work_unit = models.CharField(max_length=100, blank=True, verbose_name="工作单位或学校")
+    income = models.DecimalField(max_digits=10, decimal_places=2, default=0, verbose_name="月收入（元）")
+    student = models.BooleanField(default=False, verbose_name="在校学生")
+    status = models.CharField(max_length=10, choices=LeagueStatus.choices, default=LeagueStatus.NORMAL,
+                              verbose_name="团籍状态")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name="录入人")
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name="录入时间")
+    updated_at = models.DateTimeField(auto_now=True, verbose_name="更新时间")
+
+    revoke_blocker = models.Q(status=LeagueStatus.NORMAL)
+    revoke_blocker_label = "团员"
+
+    class Meta:
+        verbose_name = "团员"
+        verbose_name_plural = "团员"
+        indexes = [models.Index(fields=["unit_path", "id"], name="league_member_path")]
+
+    def __str__(self):
+        return self.person.real_name
+
+
+class PayChannel(models.TextChoices):
+    ONLINE = "online", _("线上缴纳")
+    CASH = "cash", _("向支部现金缴纳")
+
+
+class DuesBill(OrgOwned):
+    """One member's dues for one month, owned by the member's branch when it was generated."""
+
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="bills", verbose_name="团员")
+    month = models.DateField(verbose_name="月份")  # the first day of the month
+    amount = models.DecimalField(max_digits=8, decimal_places=2, verbose_name="应缴金额（元）")
+    rule_set = models.CharField(max_length=12, verbose_name="计算标准")
+    paid_at = models.DateTimeField(null=True, blank=True, verbose_name="缴纳时间")
+    channel = models.CharField(max_length=8, choices=PayChannel.choices, blank=True, verbose_name="缴纳方式")
+    reference = models.CharField(max_length=40, blank=True, verbose_name="缴费凭证号")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+", verbose_name="登记人")
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name="生成时间")
+
+    class Meta:
+        verbose_name = "团费账单"
+        verbose_name_plural = "团费账单"
+        constraints = [models.UniqueConstraint(fields=["member", "month"], name="league_bill_once")]
+        indexes = [models.Index(fields=["unit_path", "id"], name="league_bill_path"),
+                   models.Index(fields=["unit_path", "month"], name="league_bill_path_month")]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m}"

@@ -1,0 +1,57 @@
+"""What the league module opens to supervision (seed 002 监督检查/考核评价): member records as a sampled record type
+(the upper level samples at least 10%), and the dues collection rate (团费收缴率 = bills paid ÷ bills due) as an
+assessment indicator."""
+
+from django.db.models import Count, Q
+from django.utils.translation import gettext_lazy
+
+from fenji.core.kernel.modules import Indicator, SampledRecordType
+from fenji.core.supervision.records import day_range
+
+from .models import DuesBill, Member
+
+
+def _members():
+    return Member.objects.unscoped(reason="supervision of lower units, the unit checked in scope by the service")
+
+
+def _population(unit_path: str, start, end):
+    low, high = day_range(start, end)
+    return _members().filter(unit_path__startswith=unit_path, created_at__gte=low, created_at__lte=high).values_list(
+        "id", flat=True)
+
+
+def _describe(ids: list[int]) -> dict:
+    out = {}
+    for m in _members().filter(pk__in=ids).select_related("person", "unit"):
+        out[m.pk] = (f"{m.person.real_name}（{m.unit.name}）", [
+            ("姓名", m.person.real_name), ("身份证号码", m.person.id_number_masked or "未登记"),
+            ("所在团支部", m.unit.name), ("入团时间", f"{m.join_date:%Y-%m-%d}"), ("入团所在单位", m.join_place),
+            ("发展团员编号", m.development_no or "—"), ("政治面貌", m.get_political_status_display()),
+            ("最高学历", m.get_education_display()), ("职业", m.get_occupation_display())])
+    return out
+
+
+SAMPLED = (SampledRecordType(
+    code="league.member", label="团员信息", checks="姓名、身份证号码、入团时间和发展团员编号与入团志愿书一致",
+    population=_population, describe=_describe, url=lambda pk: f"/league/members/{pk}/"),)
+
+
+def _collection_values(units, start, end) -> dict:
+    rows = (DuesBill.objects.unscoped(reason="supervision of lower units").filter(month__gte=start.replace(day=1),
+                                                                                   month__lte=end)
+            .order_by().values("unit_path").annotate(bills=Count("id"), paid=Count("id", filter=Q(paid_at__isnull=False))))
+    totals = {unit.pk: [0, 0] for unit in units}
+    for row in rows:
+        for unit in units:
+            if row["unit_path"].startswith(unit.path):
+                totals[unit.pk][0] += row["bills"]
+                totals[unit.pk][1] += row["paid"]
+    return {pk: (paid / bills if bills else None) for pk, (bills, paid) in totals.items()}
+
+
+def _collection_evidence(unit, start, end) -> str:
+    return f"/league/dues/?unit={unit.pk}&month={end:%Y-%m}"
+
+
+INDICATORS = (Indicator("league.dues_rate", gettext_lazy("团费收缴率"), _collection_values, _collection_evidence),)

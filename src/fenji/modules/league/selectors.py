@@ -1,0 +1,69 @@
+"""Reads of the league module within the reader's scope: members, the month's dues collection per branch, members in
+arrears, and a member's own bills."""
+
+import datetime
+
+from django.db.models import Count, Q, Sum
+
+from fenji.core.kernel.errors import NotVisible
+
+from . import module as perms
+from .models import DuesBill, LeagueStatus, Member
+
+ARREARS_WARNING = 3  # unpaid months after which the member is warned
+
+
+def member_list(*, actor, action: str = perms.MEMBER_VIEW, unit=None, text: str = "", status: str = LeagueStatus.NORMAL):
+    rows = Member.objects.visible_to(actor, action).select_related("person", "unit")
+    if unit is not None:
+        rows = rows.filter(unit_path__startswith=unit.path)
+    if status:
+        rows = rows.filter(status=status)
+    if text:
+        rows = rows.filter(Q(person__real_name__contains=text) | Q(development_no__startswith=text))
+    return rows
+
+
+def member_get(*, actor, pk, action: str = perms.MEMBER_VIEW) -> Member:
+    member = member_list(actor=actor, action=action, status="").filter(pk=pk).first() if str(pk).isdigit() else None
+    if member is None:
+        raise NotVisible("团员不存在或不在您的管理范围内", target_type=Member._meta.label_lower, target_id=pk)
+    return member
+
+
+def member_of(account) -> Member | None:
+    """The signed-in member's own record."""
+    return (Member.objects.unscoped(reason="the signed-in member's own record").select_related("unit")
+            .filter(person_id=account.person_id).first())
+
+
+def bill_list(*, actor, unit=None, month: datetime.date | None = None, unpaid: bool = False):
+    rows = DuesBill.objects.visible_to(actor, perms.DUES_VIEW).select_related("member__person", "unit")
+    if unit is not None:
+        rows = rows.filter(unit_path__startswith=unit.path)
+    if month is not None:
+        rows = rows.filter(month=month)
+    if unpaid:
+        rows = rows.filter(paid_at__isnull=True)
+    return rows
+
+
+def collection_by_branch(rows) -> list[dict]:
+    """Per branch: bills, paid, amounts due and collected, and the collection rate (团费收缴率)."""
+    grouped = (rows.order_by().values("unit_id", "unit__name")
+               .annotate(bills=Count("id"), paid=Count("id", filter=Q(paid_at__isnull=False)),
+                         due=Sum("amount"), collected=Sum("amount", filter=Q(paid_at__isnull=False)))
+               .order_by("unit__name"))
+    return [{**row, "collected": row["collected"] or 0, "rate": row["paid"] / row["bills"] if row["bills"] else None}
+            for row in grouped]
+
+
+def my_bills(member: Member):
+    return (DuesBill.objects.unscoped(reason="the member's own bills").filter(member=member)
+            .order_by("-month"))
+
+
+def arrears(*, actor, unit=None, months: int = ARREARS_WARNING):
+    """Members with ``months`` or more unpaid bills (warned: six in a row makes them 自行脱团 pending review)."""
+    return (member_list(actor=actor, action=perms.DUES_VIEW, unit=unit)
+            .annotate(unpaid=Count("bills", filter=Q(bills__paid_at__isnull=True))).filter(unpaid__gte=months))

@@ -1,0 +1,208 @@
+"""Writes of the league module (seed 002, design/domain/league.md): members entered by their branch, monthly dues bills
+and their payment. Each checks the actor's right, validates, writes and audits in one transaction (``@service``)."""
+
+import datetime
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
+from django.utils import timezone
+from django.utils.crypto import get_random_string
+
+from fenji.core.access import policy
+from fenji.core.audit.services import audit_record
+from fenji.core.audit.transactions import service
+from fenji.core.kernel.crypto import blind_index
+from fenji.core.kernel.errors import AccessDenied, DomainError
+from fenji.core.kernel.text import checked_text, normalise_number
+from fenji.core.org.models import Unit
+from fenji.core.people.identity import clean_mobile, parse_id_number
+from fenji.core.people.models import Account, AccountKind, Person
+
+from . import kinds
+from . import module as perms
+from .dues import monthly_dues
+from .models import DuesBill, Education, LeagueStatus, Member, Occupation, PayChannel, PoliticalStatus
+
+DEVELOPMENT_NO_FROM = datetime.date(2017, 1, 1)  # joins from this day carry a development number
+JOIN_AGE = 13  # the youngest age at joining (12 before 2017)
+ARREARS_MAX = 6  # months paid at once at most
+BRANCH_KINDS = {kinds.BRANCH, "branch"}  # the League's 团支部, or the generic branch level
+
+
+def _text(value, label, field, limit, required=True):
+    return checked_text(value, label=label, field=field, limit=limit, required=required)
+
+
+def first_of_month(day: datetime.date) -> datetime.date:
+    return day.replace(day=1)
+
+
+def development_no_error(number: str, join_date: datetime.date) -> str | None:
+    """Why ``number`` is no valid development number for a join on ``join_date`` (None: it is): 12 digits whose first
+    four are the join year, mandatory for joins from 2017-01-01."""
+    if not number:
+        return "2017 年 1 月 1 日以后入团的须填写发展团员编号" if join_date >= DEVELOPMENT_NO_FROM else None
+    if len(number) != 12 or not number.isdigit():
+        return "发展团员编号应为 12 位数字"
+    if number[:4] != f"{join_date.year:04d}":
+        return f"发展团员编号的前 4 位应为入团年份 {join_date.year}"
+    return None
+
+
+def _age_on(birth: datetime.date | None, day: datetime.date) -> int | None:
+    if birth is None:
+        return None
+    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+
+
+def _income(value) -> Decimal:
+    try:
+        income = Decimal(normalise_number(str(value if value not in (None, "") else 0)))
+    except InvalidOperation:
+        raise DomainError("月收入应为数字", field="income") from None
+    if not income.is_finite() or income < 0 or income > Decimal("9999999"):
+        raise DomainError("月收入应为 0 或正数", field="income")
+    return income.quantize(Decimal("0.01"))
+
+
+def _choice(value, choices, label, field):
+    if value not in choices.values:
+        raise DomainError(f"请选择{label}", field=field)
+    return value
+
+
+@service
+def member_register(*, actor, branch: Unit, real_name: str, id_number: str, mobile: str, join_date: datetime.date,
+                    join_place: str, development_no: str = "", ethnicity: str = "汉族",
+                    political_status: str = PoliticalStatus.MEMBER, education: str = Education.SENIOR,
+                    occupation: str = Occupation.STUDENT, work_unit: str = "", income=0,
+                    student: bool = False) -> Member:
+    """A member entered by the branch (or an administrator above it), with the member account (mobile login, no
+    password: activated by SMS code). An ID number already held by a member is refused: the answer is a transfer."""
+    policy.require(actor, perms.MEMBER_MANAGE, branch.path)
+    if branch.kind not in BRANCH_KINDS:
+        raise DomainError("团员只能编入团支部，请选择团支部", field="branch")
+    if not branch.is_active:
+        raise DomainError(f"“{branch.name}”已撤销", field="branch")
+    real_name = _text(real_name, "姓名", "real_name", 50)
+    identity = parse_id_number(id_number or "")
+    try:
+        mobile = clean_mobile(mobile or "")
+    except DomainError as error:
+        raise DomainError(error.message, field="mobile") from None
+    today = timezone.localdate()
+    if join_date is None or join_date > today:
+        raise DomainError("入团时间不能晚于今天", field="join_date")
+    age = _age_on(identity.birth_date, join_date)
+    youngest = JOIN_AGE if join_date >= DEVELOPMENT_NO_FROM else JOIN_AGE - 1
+    if age is not None and age < youngest:
+        raise DomainError(f"入团时应年满 {youngest} 周岁（按身份证号计算入团时 {age} 岁）", field="join_date")
+    development_no = normalise_number(development_no or "")
+    if error := development_no_error(development_no, join_date):
+        raise DomainError(error, field="development_no")
+    if development_no and Member.objects.unscoped(reason="development numbers are unique").filter(
+            development_no=development_no).exists():
+        raise DomainError("该发展团员编号已被使用", field="development_no")
+    person = Person.objects.filter(id_number_hash=blind_index(identity.number)).first()
+    if person is not None:
+        if Member.objects.unscoped(reason="one member, one record").filter(person=person).exists():
+            raise DomainError("该身份证号码已是团员：团员转到本支部请办理组织关系转接，不要重复录入", field="id_number")
+        raise DomainError("该身份证号码已有账号，请联系上级管理员核实", field="id_number")
+    if Account.objects.unscoped(reason="one mobile number, one account").filter(mobile_hash=blind_index(mobile)).exists():
+        raise DomainError("该手机号已有账号：一个手机号只能开设一个账号", field="mobile")
+    person = Person.objects.create(real_name=real_name, id_number=identity.number, gender=identity.gender,
+                                   birth_date=identity.birth_date)
+    Account.objects.create(person=person, kind=AccountKind.MEMBER, mobile=mobile, unit=branch, unit_path=branch.path,
+                           password=UNUSABLE_PASSWORD_PREFIX + get_random_string(40), must_change_password=True,
+                           opened_by_id=actor.account_id)
+    member = Member.objects.create(
+        person=person, unit=branch, unit_path=branch.path, join_date=join_date,
+        join_place=_text(join_place, "入团所在单位", "join_place", 100), development_no=development_no or None,
+        ethnicity=_text(ethnicity or "汉族", "民族", "ethnicity", 20),
+        political_status=_choice(political_status, PoliticalStatus, "政治面貌", "political_status"),
+        education=_choice(education, Education, "最高学历", "education"),
+        occupation=_choice(occupation, Occupation, "职业", "occupation"),
+        work_unit=_text(work_unit, "工作单位或学校", "work_unit", 100, required=False), income=_income(income),
+        student=bool(student), created_by_id=actor.account_id)
+    audit_record(actor=actor, action="league.member.register", target=member,
+                 details={"name": real_name, "branch": branch.name, "join_date": join_date.isoformat()})
+    return member
+
+
+@service
+def member_income_set(*, actor, member: Member, income, student: bool) -> Member:
+    """A change of income or student status: it applies from the next month's bill (bills already made stay)."""
+    policy.require(actor, perms.MEMBER_MANAGE, member.unit_path)
+    before = (str(member.income), member.student)
+    member.income, member.student = _income(income), bool(student)
+    member.save(update_fields=["income", "student", "updated_at"])
+    audit_record(actor=actor, action="league.member.income", target=member,
+                 details={"before": before, "after": (str(member.income), member.student)})
+    return member
+
+
+def rule_set() -> str:
+    return settings.FENJI_LEAGUE_DUES_RULES
+
+
+@service
+def bills_generate(*, actor, unit: Unit, month: datetime.date) -> int:
+    """The month's bills for the members in good standing of ``unit``'s subtree who joined by the month's end and
+    have none yet; each owned by the member's branch now. Returns how many were made."""
+    policy.require(actor, perms.DUES_MANAGE, unit.path)
+    month = first_of_month(month)
+    if month > first_of_month(timezone.localdate()):
+        raise DomainError("不能生成以后月份的团费账单", field="month")
+    following = (month + datetime.timedelta(days=32)).replace(day=1)
+    members = (Member.objects.unscoped(reason="the members of a subtree the actor manages")
+               .filter(unit_path__startswith=unit.path, status=LeagueStatus.NORMAL, join_date__lt=following)
+               .exclude(bills__month=month).only("id", "unit_id", "unit_path", "income", "student"))
+    rules = rule_set()
+    bills = [DuesBill(unit_id=m.unit_id, unit_path=m.unit_path, member_id=m.pk, month=month, rule_set=rules,
+                      amount=monthly_dues(m.income, student=m.student, rule_set=rules))
+             for m in members.iterator(chunk_size=5000)]
+    DuesBill.objects.bulk_create(bills, batch_size=5000, ignore_conflicts=True)
+    audit_record(actor=actor, action="league.bills.generate", target=unit,
+                 details={"month": f"{month:%Y-%m}", "bills": len(bills), "rule_set": rules})
+    return len(bills)
+
+
+def bills_generate_due() -> str:
+    """The periodic job: this month's bills for every member, from the 1st on (a run finds the month done)."""
+    roots = Unit.objects.filter(parent__isnull=True)
+    made = sum(bills_generate(actor=policy.SYSTEM, unit=root, month=timezone.localdate()) for root in roots)
+    return f"{made} bills"
+
+
+@service
+def dues_pay(*, actor, member: Member, months: int, channel: str, reference: str = "") -> list[DuesBill]:
+    """Pay the member's ``months`` oldest unpaid bills at once (at most six; never a month not yet billed). The
+    member pays online for themself; the branch records cash."""
+    mine = actor.account_id is not None and Account.objects.unscoped(reason="the actor's own account").filter(
+        pk=actor.account_id, person_id=member.person_id).exists()
+    if not mine:
+        policy.require(actor, perms.DUES_MANAGE, member.unit_path)
+    elif channel != PayChannel.ONLINE:
+        raise AccessDenied("团员本人只能线上缴纳", rule="member_pays_online", action=perms.DUES_MANAGE)
+    if channel not in PayChannel.values:
+        raise DomainError("请选择缴纳方式", field="channel")
+    if not isinstance(months, int) or not 1 <= months <= ARREARS_MAX:
+        raise DomainError(f"一次可缴 1 至 {ARREARS_MAX} 个月", field="months")
+    reference = _text(reference, "缴费凭证号", "reference", 40, required=channel == PayChannel.ONLINE and not mine)
+    unpaid = list(DuesBill.objects.unscoped(reason="the member's own bills, the member in reach")
+                  .select_for_update().filter(member=member, paid_at__isnull=True).order_by("month")[:ARREARS_MAX + 1])
+    if not unpaid:
+        raise DomainError("没有未缴的团费（不能预缴以后月份的团费）")
+    if months > len(unpaid):
+        raise DomainError(f"目前只有 {len(unpaid)} 个月未缴，不能预缴以后月份的团费", field="months")
+    now = timezone.now()
+    paid = unpaid[:months]
+    DuesBill.objects.unscoped(reason="the bills just locked").filter(pk__in=[b.pk for b in paid]).update(
+        paid_at=now, channel=channel, reference=reference, recorded_by_id=actor.account_id)
+    for bill in paid:
+        bill.paid_at, bill.channel, bill.reference, bill.recorded_by_id = now, channel, reference, actor.account_id
+    audit_record(actor=actor, action="league.dues.pay", target=member,
+                 details={"months": [f"{b.month:%Y-%m}" for b in paid], "amount": str(sum(b.amount for b in paid)),
+                          "channel": channel})
+    return paid

@@ -1,0 +1,148 @@
+"""League members entered by their branch (seed 002, design/domain/league.md §1) and their dues (§3): the key rules
+at entry (a 团支部 only, the development number, one record per person: the answer is a transfer), monthly bills
+owned by the member's branch, payment of the oldest months — at most six, never ahead — and the collection rate."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from fenji.core.access import policy
+from fenji.core.access.roles import BUILTIN_ROLES
+from fenji.core.kernel.errors import AccessDenied, DomainError
+from fenji.core.org.services import unit_create
+from fenji.core.people.identity import check_char
+from fenji.modules.league import kinds, oversight, selectors, services
+from fenji.modules.league.models import DuesBill
+from fenji.testing import PASSWORD, actor, make_account
+
+TZ = datetime.timezone(datetime.timedelta(hours=8))
+CADRE, SECRETARY = BUILTIN_ROLES["league_cadre"], BUILTIN_ROLES["league_branch_secretary"]
+
+
+def _id(birth: str, serial: int) -> str:
+    first17 = f"440104{birth}{serial:03d}"
+    return first17 + check_char(first17)
+
+
+@pytest.fixture(autouse=True)
+def league_profile(settings):
+    settings.FENJI_PROFILE = "league"
+    settings.FENJI_LEAGUE_DUES_RULES = "seed"
+
+
+@pytest.fixture
+def w(db):
+    class World:
+        county = unit_create(actor=policy.SYSTEM, parent=None, name="越秀区团委", kind=kinds.COUNTY, code="LY-T")
+    World.school = unit_create(actor=policy.SYSTEM, parent=World.county, name="第十三中学团委", kind=kinds.COMMITTEE,
+                               code="LY-T-13Z")
+    World.branch = unit_create(actor=policy.SYSTEM, parent=World.school, name="高一（1）班团支部", kind=kinds.BRANCH,
+                               code="LY-T-13Z-G1")
+    World.other = unit_create(actor=policy.SYSTEM, parent=World.county, name="盐运西社区团支部", kind=kinds.BRANCH,
+                              code="LY-T-SQ1")
+    World.cadre = make_account(World.county, name="团区委干部", role=CADRE)
+    World.secretary = make_account(World.other, name="社区团支部书记", role=SECRETARY)
+    return World
+
+
+def member(w, n=1, **kwargs):
+    values = {"branch": w.branch, "real_name": f"团员{n}", "id_number": _id("20080301", n), "mobile": f"1370000{n:04d}",
+              "join_date": datetime.date(2023, 5, 4), "join_place": "第十三中学", "development_no": f"2023{n:08d}",
+              "student": True}
+    values.update(kwargs)
+    return services.member_register(actor=actor(w.cadre), **values)
+
+
+def test_a_member_is_entered_with_the_key_rules(w):
+    m = member(w)
+    assert m.person.account.kind == "member" and not m.person.account.has_usable_password()
+    with pytest.raises(DomainError, match="组织关系转接"):  # already a member: a transfer, never a second record
+        member(w, 2, id_number=m.person.id_number)
+    with pytest.raises(DomainError, match="入团年份 2023"):
+        member(w, 3, development_no="202400000003")
+    with pytest.raises(DomainError, match="须填写发展团员编号"):
+        member(w, 4, development_no="")
+    assert member(w, 5, development_no="", join_date=datetime.date(2016, 5, 4),
+                  id_number=_id("20010301", 5)).development_no is None  # joined before 2017: none needed
+    with pytest.raises(DomainError, match="只能编入团支部"):
+        member(w, 6, branch=w.school)
+    with pytest.raises(DomainError, match="年满 13 周岁"):
+        member(w, 7, id_number=_id("20150301", 7))
+    with pytest.raises(AccessDenied):  # a secretary of another branch
+        services.member_register(actor=actor(w.secretary), branch=w.branch, real_name="越权", id_number=_id("20080301", 8),
+                                 mobile="13700000008", join_date=datetime.date(2023, 5, 4), join_place="x",
+                                 development_no="202300000008")
+
+
+def test_a_branch_with_members_is_not_revoked(w):
+    from fenji.core.org.services import unit_revoke
+
+    member(w)
+    with pytest.raises(DomainError, match="仍有 1 个"):  # named with how many (the account is counted first)
+        unit_revoke(actor=policy.SYSTEM, unit=w.branch, revoked_on=timezone.localdate(), reference="团发〔2026〕1号")
+
+
+def test_bills_pay_the_oldest_months_never_ahead_and_the_rate_follows(w):
+    a = member(w, 1)
+    b = member(w, 2, student=False, income="4000")
+    with time_machine.travel(datetime.datetime(2026, 10, 1, 9, tzinfo=TZ), tick=False):
+        assert services.bills_generate(actor=actor(w.cadre), unit=w.county, month=datetime.date(2026, 10, 1)) == 2
+        assert services.bills_generate(actor=actor(w.cadre), unit=w.county, month=datetime.date(2026, 10, 1)) == 0
+        with pytest.raises(DomainError, match="以后月份"):
+            services.bills_generate(actor=actor(w.cadre), unit=w.county, month=datetime.date(2026, 11, 1))
+    with time_machine.travel(datetime.datetime(2026, 11, 2, 9, tzinfo=TZ), tick=False):
+        services.bills_generate(actor=actor(w.cadre), unit=w.county, month=datetime.date(2026, 11, 1))
+        amounts = {bill.member_id: bill.amount for bill in DuesBill.objects.unscoped(reason="test")}
+        assert amounts == {a.pk: Decimal("0.20"), b.pk: Decimal("40.00")}  # students 0.20; 4000 × 1%
+        with pytest.raises(DomainError, match="不能预缴"):
+            services.dues_pay(actor=actor(w.cadre), member=a, months=3, channel="cash")
+        paid = services.dues_pay(actor=actor(w.cadre), member=a, months=1, channel="cash")
+        assert [f"{bill.month:%Y-%m}" for bill in paid] == ["2026-10"]  # the oldest first
+        services.dues_pay(actor=actor(w.cadre), member=a, months=1, channel="cash")
+        with pytest.raises(DomainError, match="没有未缴"):
+            services.dues_pay(actor=actor(w.cadre), member=a, months=1, channel="cash")
+        rows = selectors.bill_list(actor=actor(w.cadre), month=datetime.date(2026, 11, 1))
+        branch = selectors.collection_by_branch(rows)[0]
+        assert (branch["bills"], branch["paid"], branch["rate"]) == (2, 1, 0.5)
+        rate = oversight.INDICATORS[0].values([w.county, w.other], datetime.date(2026, 10, 1), datetime.date(2026, 11, 30))
+        assert rate == {w.county.pk: 0.5, w.other.pk: None}  # 2 of 4 bills paid; nothing billed at the other
+
+
+def test_a_member_pays_online_on_the_phone(w, client):
+    m = member(w)
+    account = m.person.account
+    account.set_password(PASSWORD)
+    account.must_change_password = False
+    account.save()
+    services.bills_generate(actor=actor(w.cadre), unit=w.county, month=timezone.localdate())
+    assert client.post("/m/login/", {"mobile": account.mobile, "password": PASSWORD}).status_code == 302
+    assert "我的团费" in client.get("/m/").content.decode()
+    page = client.get("/m/league/dues/").content.decode()
+    assert "未缴 1 个月" in page
+    assert client.post("/m/league/dues/", {"months": 1}).status_code == 302
+    bill = DuesBill.objects.unscoped(reason="test").get(member=m)
+    assert bill.paid_at is not None and bill.channel == "online"
+    with pytest.raises(AccessDenied):  # a member records no cash payment for themself
+        services.dues_pay(actor=actor(account), member=m, months=1, channel="cash")
+
+
+def test_the_pages_and_api_keep_to_scope(w, client, login):
+    m = member(w)
+    services.bills_generate(actor=actor(w.cadre), unit=w.county, month=timezone.localdate())
+    login(w.secretary)  # the community branch's secretary: the school's member is out of reach
+    assert client.get(f"/league/members/{m.pk}/").status_code == 404
+    assert client.get(f"/api/v1/league/members/{m.pk}").status_code == 404
+    assert client.post(f"/api/v1/league/members/{m.pk}/payments", {"months": 1, "channel": "cash"},
+                       content_type="application/json").status_code == 404
+    client.logout()
+    login(w.cadre)
+    page = client.get(f"/league/members/{m.pk}/").content.decode()
+    assert m.person.real_name in page and "未缴" in page
+    response = client.post(f"/league/members/{m.pk}/", {"op": "pay", "pay-months": 1, "pay-channel": "cash"})
+    assert response.status_code == 302
+    dues = client.get("/league/dues/").content.decode()
+    assert "已缴 1 人次" in dues
+    assert client.get("/league/dues/?format=xlsx").status_code == 200

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "league"
+
+# the console pages under league/, the member's phone pages under m/ (the mobile channel is chosen by that prefix)
+urlpatterns = [
+    path("league/members/", views.members, name="members"),
+    path("league/members/<int:pk>/", views.member, name="member"),
+    path("league/dues/", views.dues, name="dues"),
+    path("m/league/dues/", views.m_dues, name="m_dues"),
+]
