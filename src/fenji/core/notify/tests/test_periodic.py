@@ -16,8 +16,11 @@ MINUTE = datetime.timedelta(minutes=1)
 
 @pytest.fixture
 def registry(monkeypatch):
-    """A registry holding only the jobs a test registers."""
+    """A registry holding only the jobs a test registers (the modules' declared jobs left out)."""
     monkeypatch.setattr(periodic, "_jobs", {})
+    declared = periodic.jobs
+    monkeypatch.setattr(periodic, "jobs", lambda *, live_only=True: [
+        job for job in declared(live_only=live_only) if not job.module])
     return periodic
 
 

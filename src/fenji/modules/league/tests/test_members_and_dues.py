@@ -111,6 +111,14 @@ def test_bills_pay_the_oldest_months_never_ahead_and_the_rate_follows(w):
         assert rate == {w.county.pk: 0.5, w.other.pk: None}  # 2 of 4 bills paid; nothing billed at the other
 
 
+def test_the_periodic_job_bills_every_member_once_a_month(w):
+    member(w)
+    with time_machine.travel(datetime.datetime(2026, 12, 1, 0, 30, tzinfo=TZ), tick=False):
+        assert services.bills_generate_due() == "1 bills"
+        assert services.bills_generate_due() == "0 bills"  # the next run finds the month done
+    assert DuesBill.objects.unscoped(reason="test").get().month == datetime.date(2026, 12, 1)
+
+
 def test_a_member_pays_online_on_the_phone(w, client):
     m = member(w)
     account = m.person.account
