@@ -6,11 +6,12 @@ import datetime
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from fenji.core.access import policy
 from fenji.core.kernel.errors import NotVisible
 from fenji.core.kernel.modules import Todo
 
 from . import module as perms
-from .models import OPEN_STATES, Petition, Petitioner, PetitionState, UpwardReport
+from .models import OPEN_STATES, Petition, Petitioner, PetitionState, Source, UpwardReport
 
 
 def petition_list(*, actor, action: str = perms.PETITION_VIEW, unit=None, state: str = "", category: str = "",
@@ -49,8 +50,15 @@ def petition_get(*, actor, pk, action: str = perms.PETITION_VIEW) -> Petition:
 
 
 def is_handler(actor, petition: Petition) -> bool:
-    return petition.registered_by_id == actor.account_id or petition.handlers.unscoped(
-        reason="is the actor among this petition's handlers").filter(pk=actor.account_id).exists()
+    """The registrar, the handlers added to it, and — for a petition transferred in, which arrives at a unit, not
+    at a person — the petition officers of the receiving unit itself (not those above it)."""
+    if petition.registered_by_id == actor.account_id:
+        return True
+    if (petition.source == Source.TRANSFERRED and actor.unit_id == petition.unit_id
+            and policy.can(actor, perms.PETITION_HANDLE, petition.unit_path)):
+        return True
+    return petition.handlers.unscoped(reason="is the actor among this petition's handlers").filter(
+        pk=actor.account_id).exists()
 
 
 def petitioner_get(*, actor, petition: Petition) -> Petitioner | None:

@@ -248,6 +248,7 @@ def petition_decide(*, actor, petition: Petition, decision: str, note: str = "",
         if petition.state == PetitionState.HANDLING and petition.decided_at is not None:
             raise DomainError("该信访件已受理")
         petition.state = PetitionState.HANDLING
+        petition.handlers.add(actor.account_id)  # who accepts it handles it
         if handler is not None:
             if handler.unit_path != petition.unit_path or not policy.can(policy.actor_for(handler),
                                                                          perms.PETITION_HANDLE, petition.unit_path):

@@ -113,6 +113,10 @@ def test_a_transfer_down_is_due_in_five_working_days_and_can_be_returned(w):
     assert (copy.state, copy.source, copy.unit_id) == (PetitionState.TO_SIGN, "transferred", w.town.pk)
     assert copy.register_due is not None and copy.notice_due is None
     assert copy.petitioner.phone == "13700001111"  # the handlers below need the contact
+    # it arrives at the town: the town's officers handle it (not a colleague elsewhere, not the county above)
+    assert selectors.petitioner_get(actor=actor(w.town_colleague), petition=copy).name == "李某"
+    with pytest.raises(NotVisible):
+        selectors.petitioner_get(actor=actor(w.other_officer), petition=copy)
     services.petition_decide(actor=actor(w.town_officer), petition=copy, decision="return", note="不属本镇管辖")
     petition.refresh_from_db()
     assert petition.state == PetitionState.HANDLING and "不属本镇管辖" in petition.decision_note
