@@ -1298,3 +1298,51 @@ def export_dues(w):
     cadre = _league_cadre(w)
     dues_export(actor=actor(cadre), bills=bill_list(actor=actor(cadre)), unit=w["tree"].county,
                 month=datetime.date.today())
+
+
+def _league_far_branch(w):
+    from fenji.core.access import policy
+    from fenji.core.org.services import unit_create
+
+    if "far_branch" not in w:
+        w["far_branch"] = unit_create(actor=policy.SYSTEM, parent=w["tree"].sibling_city, name="远方团支部",
+                                      kind="branch", code="TZB-FAR")
+    return w["far_branch"]
+
+
+def start_transfer(w):
+    from fenji.modules.league.services import transfer_start
+
+    w["transfer"] = transfer_start(actor=actor(_league_cadre(w)), member=w["member"], to_unit=_league_far_branch(w),
+                                   reason="job")
+
+
+def prepare_transfer(w):
+    prepare_member(w)
+    start_transfer(w)
+    return "prepare"
+
+
+def _far_secretary(w):
+    from fenji.core.access.roles import BUILTIN_ROLES
+
+    return make_account(_league_far_branch(w), name="远方支部书记", role=BUILTIN_ROLES["league_branch_secretary"])
+
+
+def approve_transfer(w):
+    from fenji.modules.league.services import transfer_approve
+
+    transfer_approve(actor=actor(w.setdefault("far_secretary", _far_secretary(w))), transfer=w["transfer"])
+
+
+def return_transfer(w):
+    from fenji.modules.league.services import transfer_return
+
+    transfer_return(actor=actor(w.setdefault("far_secretary", _far_secretary(w))), transfer=w["transfer"],
+                    reason="不接收")
+
+
+def withdraw_transfer(w):
+    from fenji.modules.league.services import transfer_withdraw
+
+    transfer_withdraw(actor=actor(_league_cadre(w)), transfer=w["transfer"], reason="发错了")

@@ -169,6 +169,30 @@ def _league_member(unit):
                                  join_place="测试")
 
 
+def _transfer(unit):
+    from fenji.modules.league.models import Transfer
+
+    m = _league_member(unit)
+    return Transfer.objects.create(unit=unit, unit_path=unit.path, member=m, to_unit=unit, initiator="sender",
+                                   reason="job", state="in_review", stage_due=timezone.localdate(),
+                                   started_by=_account(unit))
+
+
+def _branch_code(tree, _member):
+    from fenji.core.org.models import Unit
+    from fenji.core.org.services import unit_create
+
+    if not Unit.objects.filter(code="TZB-SCOPE").exists():  # asked again for each request of a test
+        unit_create(actor=policy.SYSTEM, parent=tree.other_town, name="接收团支部", kind="branch", code="TZB-SCOPE")
+    return {"to_code": "TZB-SCOPE", "reason": "job"}
+
+
+def _transfers_of(member):
+    from fenji.modules.league.models import Transfer
+
+    return Transfer.objects.unscoped(reason="test").filter(member=member).count()
+
+
 def _board(unit):
     """A board handled by ``unit`` and managed by its parent (the unit itself at the top)."""
     from fenji.core.tickets.services import board_create
@@ -282,6 +306,11 @@ class TestScope(ScopeMatrix):
         # members are their branch's and the League organisations' above (团干部)
         "league:member": Reach(_league_member, BUILTIN_ROLES["league_cadre"], shown=lambda m: m.person.real_name,
                                post={"op": "income", "income-income": "3000"}, state=lambda m: m.income),
+        # a transfer is seen from either side; the member's record stays with its branch
+        "league:transfer": Reach(_transfer, BUILTIN_ROLES["league_cadre"], shown=lambda t: t.member.person.real_name,
+                                 post={"op": "approve"}, state=lambda t: t.state),
+        "league:transfer_out": Reach(_league_member, BUILTIN_ROLES["league_cadre"], get=False, post=_branch_code,
+                                     state=_transfers_of),
         "office:medium": Reach(_medium, BUILTIN_ROLES["office_network_admin"], shown=lambda m: m.number,
                                post={"op": "retire", "state": "lost", "reason": "遗失"}, state=lambda m: m.state),
         # columns are managed by those holding publish.column.manage over the owning unit; a post past its draft

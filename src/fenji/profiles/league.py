@@ -17,6 +17,7 @@ PROFILE = profiles.Profile(
     unit_kinds=UNIT_KINDS,
     account_kinds=("staff", "member"),
     demo=league_demo.build,
-    # seed 002 考核评价: 系统使用率, 信息准确性 (sampling), 团费收缴率 (转接及时率 joins with the transfers)
-    extra={"assessment_weights": {"supervision.usage_rate": 1, "supervision.accuracy": 1, "league.dues_rate": 1}},
+    # seed 002 考核评价: 系统使用率, 信息准确性 (sampling), 转接及时率, 团费收缴率
+    extra={"assessment_weights": {"supervision.usage_rate": 1, "supervision.accuracy": 1, "league.transfer_rate": 1,
+                                  "league.dues_rate": 1}},
 )

@@ -1,5 +1,6 @@
 """The league demo's content: members in the school's and the community's branches (the two who sign in on the
-phone among them), and last month's and this month's dues bills, some paid in cash, some online, some owed.
+phone among them), last month's and this month's dues bills, some paid in cash, some online, some owed, and two
+transfers to another district in progress.
 Built through the services, as the branch would; idempotent."""
 
 import datetime
@@ -53,7 +54,15 @@ def build() -> None:
     last_month = (this_month - datetime.timedelta(days=1)).replace(day=1)
     for month in (last_month, this_month):
         services.bills_generate(actor=system, unit=county, month=month)
-    for m in Member.objects.unscoped(reason="demo content").filter(unit_path__startswith=county.path):
+    members = list(Member.objects.unscoped(reason="demo content").filter(unit_path__startswith=county.path)
+                   .order_by("id"))
+    for m in members:
         if rng.random() < 0.6:
             services.dues_pay(actor=system, member=m, months=1, channel=rng.choice(("cash", "online")),
                               reference=f"WX{rng.randint(10**9, 10**10 - 1)}")
+    # transfers in progress: one to another district awaiting the sending branch, one awaiting the receiver
+    far = Unit.objects.get(code="LY-GZ-TH-SP-1")
+    services.transfer_start(actor=system, member=members[-1], to_unit=far, reason="job", note="",
+                            initiator="sender")
+    services.transfer_start(actor=system, member=members[-2], to_unit=far, reason="school", note="",
+                            initiator="receiver")

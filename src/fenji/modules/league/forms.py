@@ -5,7 +5,7 @@ from fenji.core.kernel.forms import Form
 from fenji.core.kernel.inputs import DateField
 from fenji.core.org.widgets import UnitPicker
 
-from .models import Education, Occupation, PayChannel, PoliticalStatus
+from .models import Education, Occupation, PayChannel, PoliticalStatus, TransferReason
 from .services import ARREARS_MAX
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -61,3 +61,28 @@ class MemberPayForm(Form):
 
     months = forms.TypedChoiceField(label=_("缴纳月数"), coerce=int,
                                     choices=[(n, _("%(n)s 个月") % {"n": n}) for n in range(1, ARREARS_MAX + 1)])
+
+
+class TransferOutForm(Form):
+    """办理转出 (on the member's page) or the member's own application: the receiving branch by its code."""
+
+    to_code = forms.CharField(label=_("转入团支部代码"), max_length=32, help_text=_("向转入团支部索取团组织代码"))
+    reason = forms.ChoiceField(label=_("转接原因"), choices=TransferReason.choices)
+    note = forms.CharField(label=_("说明"), max_length=200, required=False, help_text=_("原因为“其他”时必填"))
+
+
+class TransferInForm(Form):
+    """办理转入: the receiving branch asks for a member by the member's ID number."""
+
+    to_unit = forms.TypedChoiceField(label=_("转入团支部"), coerce=int)
+    id_number = forms.CharField(label=_("团员身份证号码"), max_length=24)
+    reason = forms.ChoiceField(label=_("转接原因"), choices=TransferReason.choices)
+    note = forms.CharField(label=_("说明"), max_length=200, required=False)
+
+    def __init__(self, *args, branches=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_unit"].choices = [("", _("请选择"))] + [(b.pk, b.name) for b in branches]
+
+
+class TransferEndForm(Form):
+    reason = forms.CharField(label=_("理由"), max_length=200)

@@ -109,3 +109,58 @@ class DuesBill(OrgOwned):
 
     def __str__(self):
         return f"{self.month:%Y-%m}"
+
+
+class TransferState(models.TextChoices):
+    OUT_REVIEW = "out_review", _("转出团支部待审")
+    IN_REVIEW = "in_review", _("转入团支部待审")
+    DONE = "done", _("接转成功")
+    RETURNED = "returned", _("已退回")
+    WITHDRAWN = "withdrawn", _("已撤回")
+
+
+class TransferInitiator(models.TextChoices):
+    MEMBER = "member", _("团员本人申请")
+    SENDER = "sender", _("转出组织办理")
+    RECEIVER = "receiver", _("转入组织办理")
+
+
+class TransferReason(models.TextChoices):
+    JOB = "job", _("就业、工作调动")
+    SCHOOL = "school", _("升学、转学")
+    OTHER = "other", _("其他")
+
+
+OPEN_TRANSFER_STATES = (TransferState.OUT_REVIEW, TransferState.IN_REVIEW)
+
+
+class Transfer(OrgOwned):
+    """组织关系转接 of one member from the branch ``unit`` to ``to_unit`` (domain note §2c). Each side reviews within
+    five working days: a transfer started by the member is reviewed by the sender, then the receiver; started by
+    the sending organisation, by the receiver only; by the receiving one, by the sender only. Each side sees the
+    transfer, not the other side's records."""
+
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="transfers", verbose_name="团员")
+    to_unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="+", verbose_name="转入团支部")
+    initiator = models.CharField(max_length=10, choices=TransferInitiator.choices, verbose_name="发起方")
+    reason = models.CharField(max_length=10, choices=TransferReason.choices, verbose_name="转接原因")
+    note = models.CharField(max_length=200, blank=True, verbose_name="说明")
+    state = models.CharField(max_length=12, choices=TransferState.choices, verbose_name="状态")
+    stage_due = models.DateField(null=True, blank=True, verbose_name="本环节期限")
+    out_due = models.DateField(null=True, blank=True, verbose_name="转出审核期限")
+    out_decided_on = models.DateField(null=True, blank=True, verbose_name="转出审核日期")
+    in_due = models.DateField(null=True, blank=True, verbose_name="转入审核期限")
+    in_decided_on = models.DateField(null=True, blank=True, verbose_name="转入审核日期")
+    end_reason = models.CharField(max_length=200, blank=True, verbose_name="退回或撤回理由")
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name="发起人")
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name="发起时间")
+    finished_at = models.DateTimeField(null=True, blank=True, verbose_name="结束时间")
+
+    class Meta:
+        verbose_name = "组织关系转接"
+        verbose_name_plural = "组织关系转接"
+        indexes = [models.Index(fields=["unit_path", "id"], name="league_transfer_path")]
+
+    def __str__(self):
+        return f"{self.member}：{self.get_state_display()}"

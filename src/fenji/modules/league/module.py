@@ -3,7 +3,7 @@ codes, roles and audit labels, from seed 002 and design/domain/league.md. Pages,
 
 from django.utils.translation import gettext_lazy as _
 
-from fenji.core.kernel.modules import ActionDecl, Later, MenuEntry, Module, PeriodicJob, RoleDecl
+from fenji.core.kernel.modules import ActionDecl, Later, MenuEntry, Module, PeriodicJob, RoleDecl, TodoProvider
 
 MEMBER_VIEW = "league.member.view"
 MEMBER_MANAGE = "league.member.manage"
@@ -67,6 +67,12 @@ ROLES = (
 
 
 
+def _transfer_todos(actor):
+    from .selectors import transfer_todos
+
+    return transfer_todos(actor)
+
+
 def _bills_due():  # the services load models: imported when run
     from .services import bills_generate_due
 
@@ -79,8 +85,11 @@ MODULE = Module(
     actions=ACTIONS,
     roles=ROLES,
     menu=(MenuEntry(_("团员"), "league:members", MEMBER_VIEW, order=50),
-          MenuEntry(_("团费收缴"), "league:dues", DUES_VIEW, order=51)),
-    mobile_tiles=(MenuEntry(_("我的团费"), "league:m_dues", None, order=30),),
+          MenuEntry(_("组织关系转接"), "league:transfers", TRANSFER_HANDLE, order=51),
+          MenuEntry(_("团费收缴"), "league:dues", DUES_VIEW, order=52)),
+    mobile_tiles=(MenuEntry(_("我的团费"), "league:m_dues", None, order=30),
+                  MenuEntry(_("组织关系转接"), "league:m_transfer", None, order=31)),
+    todo_providers=(TodoProvider("league.transfer", _transfer_todos, TRANSFER_HANDLE),),
     periodic_jobs=(PeriodicJob("league.bills", _bills_due, 3600),),
     sampled_records=Later("fenji.modules.league.oversight.SAMPLED"),
     indicators=Later("fenji.modules.league.oversight.INDICATORS"),
@@ -88,5 +97,7 @@ MODULE = Module(
     audit_labels={**{action.code: action.label for action in ACTIONS if not action.read_only},
                   "league.member.register": "录入团员", "league.member.income": "修改团员收入",
                   "league.bills.generate": "生成团费账单", "league.dues.pay": "缴纳团费",
-                  "league.dues.export": "导出团费收缴名单"},
+                  "league.dues.export": "导出团费收缴名单", "league.transfer.start": "发起组织关系转接",
+                  "league.transfer.approve": "审核通过组织关系转接", "league.transfer.return": "退回组织关系转接",
+                  "league.transfer.withdraw": "撤回组织关系转接"},
 )

@@ -55,3 +55,32 @@ def _collection_evidence(unit, start, end) -> str:
 
 
 INDICATORS = (Indicator("league.dues_rate", gettext_lazy("团费收缴率"), _collection_values, _collection_evidence),)
+
+
+def _transfer_values(units, start, end) -> dict:
+    """转接及时率: of the review stages due in the period, those decided by their due date — the sending stage counted
+    for the sender's organisations, the receiving stage for the receiver's."""
+    from django.utils import timezone
+
+    from .models import Transfer
+
+    today = timezone.localdate()
+    rows = Transfer.objects.unscoped(reason="supervision of lower units").select_related("to_unit")
+    totals = {unit.pk: [0, 0] for unit in units}
+    for t in rows.filter(Q(out_due__gte=start, out_due__lte=end) | Q(in_due__gte=start, in_due__lte=end)):
+        for path, due, decided in ((t.unit_path, t.out_due, t.out_decided_on), (t.to_unit.path, t.in_due, t.in_decided_on)):
+            if due is None or not start <= due <= end or (decided is None and due >= today):
+                continue  # no such stage, not in the period, or still within its time
+            for unit in units:
+                if path.startswith(unit.path):
+                    totals[unit.pk][0] += 1
+                    totals[unit.pk][1] += decided is not None and decided <= due
+    return {pk: (on_time / stages if stages else None) for pk, (stages, on_time) in totals.items()}
+
+
+def _transfer_evidence(unit, start, end) -> str:
+    return "/league/transfers/"
+
+
+INDICATORS = (*INDICATORS,
+              Indicator("league.transfer_rate", gettext_lazy("转接及时率"), _transfer_values, _transfer_evidence))

@@ -67,3 +67,52 @@ def arrears(*, actor, unit=None, months: int = ARREARS_WARNING):
     """Members with ``months`` or more unpaid bills (warned: six in a row makes them 自行脱团 pending review)."""
     return (member_list(actor=actor, action=perms.DUES_VIEW, unit=unit)
             .annotate(unpaid=Count("bills", filter=Q(bills__paid_at__isnull=True))).filter(unpaid__gte=months))
+
+
+# --- 组织关系转接 -----------------------------------------------------------------------------------------
+
+
+def transfer_list(*, actor, state: str = ""):
+    """Transfers from or to a branch in the actor's reach: each side sees the transfer, not the other's records."""
+    from .models import Transfer, TransferState
+
+    q = actor.scope_q(perms.TRANSFER_HANDLE) | actor.scope_q(perms.TRANSFER_HANDLE, field="to_unit__path")
+    rows = (Transfer.objects.unscoped(reason="scoped on either side of the transfer").filter(q)
+            .select_related("member__person", "unit", "to_unit"))
+    if state in TransferState.values:
+        rows = rows.filter(state=state)
+    return rows
+
+
+def transfer_get(*, actor, pk):
+    from .models import Transfer
+
+    transfer = transfer_list(actor=actor).filter(pk=pk).first() if str(pk).isdigit() else None
+    if transfer is None:
+        raise NotVisible("转接不存在或不在您的管理范围内", target_type=Transfer._meta.label_lower, target_id=pk)
+    return transfer
+
+
+def my_transfers(member: Member):
+    from .models import Transfer
+
+    return (Transfer.objects.unscoped(reason="the member's own transfers").filter(member=member)
+            .select_related("unit", "to_unit").order_by("-created_at"))
+
+
+def transfer_todos(actor):
+    """Transfers waiting for a side the actor reviews for: the sender's stage at its branches, the receiver's at
+    theirs; due five working days after the stage began."""
+    from django.utils import timezone as tz
+
+    from fenji.core.kernel.modules import Todo
+
+    from .models import TransferState
+
+    out = actor.scope_q(perms.TRANSFER_HANDLE) & Q(state=TransferState.OUT_REVIEW)
+    inward = actor.scope_q(perms.TRANSFER_HANDLE, field="to_unit__path") & Q(state=TransferState.IN_REVIEW)
+    rows = transfer_list(actor=actor).filter(out | inward).order_by("stage_due")[:50]
+    return [Todo("league.transfer", "待审核的组织关系转接", f"{t.member.person.real_name}：{t.unit.name} → {t.to_unit.name}",
+                 f"/league/transfers/{t.pk}/",
+                 tz.make_aware(datetime.datetime.combine(t.stage_due, datetime.time(17, 30))) if t.stage_due else None,
+                 t.unit.name, "league:transfers") for t in rows]

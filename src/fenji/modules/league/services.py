@@ -22,7 +22,20 @@ from fenji.core.people.models import Account, AccountKind, Person
 from . import kinds
 from . import module as perms
 from .dues import monthly_dues
-from .models import DuesBill, Education, LeagueStatus, Member, Occupation, PayChannel, PoliticalStatus
+from .models import (
+    OPEN_TRANSFER_STATES,
+    DuesBill,
+    Education,
+    LeagueStatus,
+    Member,
+    Occupation,
+    PayChannel,
+    PoliticalStatus,
+    Transfer,
+    TransferInitiator,
+    TransferReason,
+    TransferState,
+)
 
 DEVELOPMENT_NO_FROM = datetime.date(2017, 1, 1)  # joins from this day carry a development number
 JOIN_AGE = 13  # the youngest age at joining (12 before 2017)
@@ -206,3 +219,145 @@ def dues_pay(*, actor, member: Member, months: int, channel: str, reference: str
                  details={"months": [f"{b.month:%Y-%m}" for b in paid], "amount": str(sum(b.amount for b in paid)),
                           "channel": channel})
     return paid
+
+
+# --- 组织关系转接 -----------------------------------------------------------------------------------------
+
+REVIEW_DAYS = 5  # each side reviews within five working days (seed 002)
+
+
+def _due(today: datetime.date) -> datetime.date:
+    from fenji.core.calendar.workdays import add_working_days
+
+    return add_working_days(today, REVIEW_DAYS, provisional=True)
+
+
+def branch_by_code(code: str) -> Unit:
+    """The receiving branch named by its code: any branch of the platform (the receiving side decides), shown by
+    its name only."""
+    unit = Unit.objects.filter(code=(code or "").strip()).first()
+    if unit is None or unit.kind not in BRANCH_KINDS or not unit.is_active:
+        raise DomainError("没有该代码的团支部，请向转入团支部核实团组织代码", field="to_code")
+    return unit
+
+
+@service
+def transfer_start(*, actor, member: Member, to_unit: Unit, reason: str, note: str = "",
+                   initiator: str = TransferInitiator.SENDER) -> Transfer:
+    """Start a transfer of ``member`` to the branch ``to_unit``: by the member (the sender reviews, then the
+    receiver), the sending organisation (the receiver reviews) or the receiving one (the sender reviews)."""
+    if initiator == TransferInitiator.MEMBER:
+        if not Account.objects.unscoped(reason="the actor's own account").filter(
+                pk=actor.account_id, person_id=member.person_id).exists():
+            raise AccessDenied("只能为本人申请转接", rule="own_transfer", action=perms.TRANSFER_HANDLE)
+    elif initiator == TransferInitiator.SENDER:
+        policy.require(actor, perms.TRANSFER_HANDLE, member.unit_path)
+    elif initiator == TransferInitiator.RECEIVER:
+        policy.require(actor, perms.TRANSFER_HANDLE, to_unit.path)
+    else:
+        raise DomainError("发起方不正确", field="initiator")
+    if to_unit.kind not in BRANCH_KINDS or not to_unit.is_active:
+        raise DomainError("请选择转入的团支部", field="to_code")
+    if to_unit.pk == member.unit_id:
+        raise DomainError("转入团支部与现在的团支部相同", field="to_code")
+    if member.status != LeagueStatus.NORMAL:
+        raise DomainError(f"该团员团籍状态为{member.get_status_display()}，不能转接")
+    if reason not in TransferReason.values:
+        raise DomainError("请选择转接原因", field="reason")
+    note = _text(note, "说明", "note", 200, required=reason == TransferReason.OTHER)
+    member = Member.objects.unscoped(reason="found in scope").select_for_update(of=("self",)).get(pk=member.pk)
+    if Transfer.objects.unscoped(reason="one open transfer per member").filter(
+            member=member, state__in=OPEN_TRANSFER_STATES).exists():
+        raise DomainError("该团员已有办理中的转接，请待其办结或撤回后再发起")
+    today = timezone.localdate()
+    receiver_only = initiator == TransferInitiator.SENDER
+    transfer = Transfer.objects.create(
+        unit_id=member.unit_id, unit_path=member.unit_path, member=member, to_unit=to_unit, initiator=initiator,
+        reason=reason, note=note, started_by_id=actor.account_id,
+        state=TransferState.IN_REVIEW if receiver_only else TransferState.OUT_REVIEW, stage_due=_due(today),
+        out_due=None if receiver_only else _due(today), in_due=_due(today) if receiver_only else None)
+    audit_record(actor=actor, action="league.transfer.start", target=transfer,
+                 details={"member": member.person.real_name, "to": to_unit.name, "initiator": initiator})
+    return transfer
+
+
+def _locked_transfer(transfer: Transfer) -> Transfer:
+    return Transfer.objects.unscoped(reason="found in scope").select_for_update(of=("self",)).get(pk=transfer.pk)
+
+
+def _side_path(transfer: Transfer) -> str:
+    """The unit whose turn it is: the sender while it is at 转出, the receiver at 转入."""
+    return transfer.unit_path if transfer.state == TransferState.OUT_REVIEW else transfer.to_unit.path
+
+
+@service
+def transfer_approve(*, actor, transfer: Transfer) -> Transfer:
+    """The side whose turn it is approves: the sender's approval passes it to the receiver (unless the receiver
+    started it); the receiver's completes it — the member, the account and the next bills move to the new branch."""
+    transfer = _locked_transfer(transfer)
+    if transfer.state not in OPEN_TRANSFER_STATES:
+        raise DomainError(f"该转接{transfer.get_state_display()}，不能再审核")
+    policy.require(actor, perms.TRANSFER_HANDLE, _side_path(transfer))
+    today = timezone.localdate()
+    if transfer.state == TransferState.OUT_REVIEW:
+        transfer.out_decided_on = today
+        if transfer.initiator == TransferInitiator.MEMBER:
+            transfer.state, transfer.in_due, transfer.stage_due = TransferState.IN_REVIEW, _due(today), _due(today)
+            transfer.save(update_fields=["out_decided_on", "state", "in_due", "stage_due"])
+            audit_record(actor=actor, action="league.transfer.approve", target=transfer, details={"side": "out"})
+            return transfer
+    else:
+        transfer.in_decided_on = today
+    _complete(transfer)
+    transfer.save(update_fields=["out_decided_on", "in_decided_on", "state", "stage_due", "finished_at"])
+    audit_record(actor=actor, action="league.transfer.approve", target=transfer,
+                 details={"side": "in" if transfer.in_decided_on else "out", "completed": True})
+    return transfer
+
+
+def _complete(transfer: Transfer) -> None:
+    to_unit = transfer.to_unit
+    Member.objects.unscoped(reason="the member of a completed transfer").filter(pk=transfer.member_id).update(
+        unit=to_unit, unit_path=to_unit.path)
+    Account.objects.unscoped(reason="the member's account moves with the member").filter(
+        person_id=transfer.member.person_id, kind=AccountKind.MEMBER).update(unit=to_unit, unit_path=to_unit.path)
+    transfer.state, transfer.stage_due, transfer.finished_at = TransferState.DONE, None, timezone.now()
+
+
+@service
+def transfer_return(*, actor, transfer: Transfer, reason: str) -> Transfer:
+    """The side whose turn it is returns it, with the reason: the transfer ends; the member stays."""
+    transfer = _locked_transfer(transfer)
+    if transfer.state not in OPEN_TRANSFER_STATES:
+        raise DomainError(f"该转接{transfer.get_state_display()}，不能退回")
+    policy.require(actor, perms.TRANSFER_HANDLE, _side_path(transfer))
+    transfer.end_reason = _text(reason, "退回理由", "reason", 200)
+    side = "out" if transfer.state == TransferState.OUT_REVIEW else "in"
+    today = timezone.localdate()
+    if side == "out":
+        transfer.out_decided_on = today
+    else:
+        transfer.in_decided_on = today
+    transfer.state, transfer.stage_due, transfer.finished_at = TransferState.RETURNED, None, timezone.now()
+    transfer.save()
+    audit_record(actor=actor, action="league.transfer.return", target=transfer,
+                 details={"side": side, "reason": transfer.end_reason})
+    return transfer
+
+
+@service
+def transfer_withdraw(*, actor, transfer: Transfer, reason: str) -> Transfer:
+    """Whoever started it withdraws it before it completes (the member their own; an organisation its own)."""
+    transfer = _locked_transfer(transfer)
+    if transfer.state not in OPEN_TRANSFER_STATES:
+        raise DomainError(f"该转接{transfer.get_state_display()}，不能撤回")
+    if transfer.started_by_id != actor.account_id:
+        path = transfer.to_unit.path if transfer.initiator == TransferInitiator.RECEIVER else transfer.unit_path
+        if transfer.initiator == TransferInitiator.MEMBER:
+            raise AccessDenied("只能由申请人本人撤回", rule="own_transfer", action=perms.TRANSFER_HANDLE)
+        policy.require(actor, perms.TRANSFER_HANDLE, path)
+    transfer.end_reason = _text(reason, "撤回理由", "reason", 200)
+    transfer.state, transfer.stage_due, transfer.finished_at = TransferState.WITHDRAWN, None, timezone.now()
+    transfer.save(update_fields=["end_reason", "state", "stage_due", "finished_at"])
+    audit_record(actor=actor, action="league.transfer.withdraw", target=transfer, details={"reason": transfer.end_reason})
+    return transfer

@@ -8,6 +8,10 @@ app_name = "league"
 urlpatterns = [
     path("league/members/", views.members, name="members"),
     path("league/members/<int:pk>/", views.member, name="member"),
+    path("league/members/<int:pk>/transfer/", views.transfer_out, name="transfer_out"),
+    path("league/transfers/", views.transfers, name="transfers"),
+    path("league/transfers/<int:pk>/", views.transfer, name="transfer"),
     path("league/dues/", views.dues, name="dues"),
     path("m/league/dues/", views.m_dues, name="m_dues"),
+    path("m/league/transfer/", views.m_transfer, name="m_transfer"),
 ]

@@ -24,14 +24,23 @@ from fenji.core.web.routes import requires, signed_in
 
 from . import exports, selectors, services
 from . import module as perms
-from .forms import DuesFilterForm, IncomeForm, MemberFilterForm, MemberForm, MemberPayForm, PayForm
-from .models import PayChannel
+from .forms import (
+    DuesFilterForm,
+    IncomeForm,
+    MemberFilterForm,
+    MemberForm,
+    MemberPayForm,
+    PayForm,
+    TransferEndForm,
+    TransferInForm,
+    TransferOutForm,
+)
+from .models import PayChannel, TransferInitiator, TransferState
 
 
 def _branches(actor):
     """The active branches the actor may enter members into."""
-    rows = Unit.objects.filter(kind__in=services.BRANCH_KINDS, status=UnitStatus.ACTIVE).order_by("path")
-    return [u for u in rows[:2000] if policy.can(actor, perms.MEMBER_MANAGE, u.path)]
+    return _branches_for(actor, perms.MEMBER_MANAGE)
 
 
 @requires(perms.MEMBER_VIEW)
@@ -81,6 +90,8 @@ def member(request, pk):
                          message=lambda bills: _("已登记缴纳 %(n)s 个月团费") % {"n": len(bills)})
     return done or render(request, "league/member.html", {
         "item": item, "bills": selectors.my_bills(item)[:24], "income": income, "pay": pay,
+        "transfer_form": TransferOutForm(), "transfers": selectors.my_transfers(item)[:5],
+        "may_transfer": policy.can(actor, perms.TRANSFER_HANDLE, item.unit_path),
         "may_manage": policy.can(actor, perms.MEMBER_MANAGE, item.unit_path),
         "may_collect": policy.can(actor, perms.DUES_MANAGE, item.unit_path)})
 
@@ -141,3 +152,119 @@ def m_dues(request):
     bills = list(selectors.my_bills(me)[:24]) if me else []
     return render(request, "league/m_dues.html", {
         "me": me, "bills": bills, "form": form, "unpaid": sum(1 for b in bills if not b.paid_at)})
+
+
+# --- 组织关系转接 -----------------------------------------------------------------------------------------
+
+
+def _member_by_id_number(id_number: str):
+    from fenji.core.kernel.crypto import blind_index
+    from fenji.core.people.identity import parse_id_number
+
+    from .models import Member
+
+    number = parse_id_number(id_number or "").number
+    found = (Member.objects.unscoped(reason="the receiving branch names the member it receives")
+             .filter(person__id_number_hash=blind_index(number)).first())
+    if found is None:
+        raise DomainError(_("没有找到该身份证号码的团员：新团员请直接录入"), field="id_number")
+    return found
+
+
+@requires(perms.TRANSFER_HANDLE)
+@require_http_methods(["GET", "POST"])
+def transfers(request):
+    actor = request.actor
+    branches = [b for b in _branches_for(actor, perms.TRANSFER_HANDLE)]
+    form = TransferInForm(request.POST or None, branches=branches)
+
+    def receive(d):
+        to_unit = next((b for b in branches if b.pk == d["to_unit"]), None)
+        return services.transfer_start(actor=actor, member=_member_by_id_number(d["id_number"]), to_unit=to_unit,
+                                       reason=d["reason"], note=d["note"], initiator=TransferInitiator.RECEIVER)
+
+    done = form_post(request, form, receive, success=lambda t: reverse("league:transfer", args=[t.pk]),
+                     message=_("已发起转入，待转出团支部审核"))
+    state = request.GET.get("state", "")
+    return done or render(request, "league/transfers.html", {
+        "form": form, "page": newest_first_page(selectors.transfer_list(actor=actor, state=state), **paging(request)),
+        "states": TransferState.choices, "state": state, "today": timezone.localdate()})
+
+
+@requires(perms.TRANSFER_HANDLE)
+@require_http_methods(["GET", "POST"])
+def transfer(request, pk):
+    actor = request.actor
+    item = selectors.transfer_get(actor=actor, pk=pk)
+    op = request.POST.get("op") if request.method == "POST" else None
+    end = TransferEndForm(request.POST if op in ("return", "withdraw") else None)
+    here = reverse("league:transfer", args=[item.pk])
+    if op == "approve":
+        try:
+            services.transfer_approve(actor=actor, transfer=item)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("已审核通过"))
+        return redirect(here)
+    done = None
+    if op == "return":
+        done = form_post(request, end, lambda d: services.transfer_return(actor=actor, transfer=item, **d), success=here,
+                         message=_("已退回"))
+    elif op == "withdraw":
+        done = form_post(request, end, lambda d: services.transfer_withdraw(actor=actor, transfer=item, **d),
+                         success=here, message=_("已撤回"))
+    side_path = item.unit_path if item.state == TransferState.OUT_REVIEW else item.to_unit.path
+    return done or render(request, "league/transfer.html", {
+        "item": item, "end": end, "today": timezone.localdate(),
+        "my_turn": item.state in (TransferState.OUT_REVIEW, TransferState.IN_REVIEW)
+        and policy.can(actor, perms.TRANSFER_HANDLE, side_path)})
+
+
+@requires(perms.TRANSFER_HANDLE)
+@require_http_methods(["POST"])
+def transfer_out(request, pk):
+    """办理转出 from the member's page: the receiving branch by its code; only the receiver then reviews."""
+    actor = request.actor
+    member = selectors.member_get(actor=actor, pk=pk, action=perms.TRANSFER_HANDLE)
+    form = TransferOutForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise DomainError(_("请填写转入团支部代码和转接原因"))
+        transfer = services.transfer_start(
+            actor=actor, member=member, to_unit=services.branch_by_code(form.cleaned_data["to_code"]),
+            reason=form.cleaned_data["reason"], note=form.cleaned_data["note"], initiator=TransferInitiator.SENDER)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("league:member", member.pk)
+    messages.success(request, _("已发起转出，待转入团支部审核"))
+    return redirect("league:transfer", transfer.pk)
+
+
+@signed_in(channel="mobile")
+@require_http_methods(["GET", "POST"])
+def m_transfer(request):
+    """组织关系转接 on the phone: the member applies (the sending branch reviews, then the receiving one), follows
+    the stages and withdraws before it completes."""
+    me = selectors.member_of(request.user)
+    op = request.POST.get("op") if request.method == "POST" else None
+    form = TransferOutForm(request.POST if op == "apply" else None)
+    end = TransferEndForm(request.POST if op == "withdraw" else None)
+    here = reverse("league:m_transfer")
+    done = None
+    if me is not None and op == "apply":
+        done = form_post(request, form, lambda d: services.transfer_start(
+            actor=request.actor, member=me, to_unit=services.branch_by_code(d["to_code"]), reason=d["reason"],
+            note=d["note"], initiator=TransferInitiator.MEMBER), success=here, message=_("已提交转接申请"))
+    elif me is not None and op == "withdraw":
+        mine = selectors.my_transfers(me).filter(pk=request.POST.get("transfer") or 0).first()
+        if mine is not None:
+            done = form_post(request, end, lambda d: services.transfer_withdraw(actor=request.actor, transfer=mine, **d),
+                             success=here, message=_("已撤回"))
+    return done or render(request, "league/m_transfer.html", {
+        "me": me, "form": form, "end": end, "transfers": list(selectors.my_transfers(me)[:10]) if me else []})
+
+
+def _branches_for(actor, action):
+    rows = Unit.objects.filter(kind__in=services.BRANCH_KINDS, status=UnitStatus.ACTIVE).order_by("path")
+    return [u for u in rows[:2000] if policy.can(actor, action, u.path)]

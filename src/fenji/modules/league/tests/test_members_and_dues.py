@@ -154,3 +154,89 @@ def test_the_pages_and_api_keep_to_scope(w, client, login):
     dues = client.get("/league/dues/").content.decode()
     assert "已缴 1 人次" in dues
     assert client.get("/league/dues/?format=xlsx").status_code == 200
+
+
+@pytest.fixture
+def far(w):
+    """A branch in another county, outside the school's reach, with its own secretary."""
+    class Far:
+        county = unit_create(actor=policy.SYSTEM, parent=None, name="天河区团委", kind=kinds.COUNTY, code="LY-F")
+    Far.branch = unit_create(actor=policy.SYSTEM, parent=Far.county, name="石牌东社区团支部", kind=kinds.BRANCH,
+                             code="LY-F-SP1")
+    Far.secretary = make_account(Far.branch, name="石牌东支部书记", role=SECRETARY)
+    return Far
+
+
+def test_a_member_transfers_to_another_county_and_the_next_bill_follows(w, far):
+    from fenji.modules.league.models import TransferState
+
+    m = member(w)
+    school_secretary = make_account(w.branch, name="高一（1）班支部书记", role=SECRETARY)
+    account = m.person.account
+    t = services.transfer_start(actor=actor(account), member=m, to_unit=far.branch, reason="school",
+                                initiator="member")
+    assert t.state == TransferState.OUT_REVIEW and t.out_due is not None
+    with pytest.raises(AccessDenied):  # the receiver waits for the sender
+        services.transfer_approve(actor=actor(far.secretary), transfer=t)
+    with pytest.raises(DomainError, match="办理中的转接"):
+        services.transfer_start(actor=actor(w.cadre), member=m, to_unit=w.other, reason="job")
+    services.transfer_approve(actor=actor(school_secretary), transfer=t)
+    t.refresh_from_db()
+    assert t.state == TransferState.IN_REVIEW and t.in_due is not None
+    # each side sees the transfer; the receiver does not see the sender's members
+    assert list(selectors.transfer_list(actor=actor(far.secretary))) == [t]
+    assert not selectors.member_list(actor=actor(far.secretary), action=perms_view()).filter(pk=m.pk).exists()
+    services.transfer_approve(actor=actor(far.secretary), transfer=t)
+    m.refresh_from_db()
+    account.refresh_from_db()
+    assert m.unit_id == far.branch.pk and account.unit_id == far.branch.pk
+    services.bills_generate(actor=policy.SYSTEM, unit=far.county, month=timezone.localdate())
+    assert DuesBill.objects.unscoped(reason="test").get(member=m).unit_id == far.branch.pk
+    with pytest.raises(DomainError, match="不能撤回"):
+        services.transfer_withdraw(actor=actor(account), transfer=t, reason="改主意")
+    rate = oversight.INDICATORS[1].values([w.county, far.county], t.out_due, t.in_due)
+    assert rate == {w.county.pk: 1.0, far.county.pk: 1.0}
+
+
+def test_a_transfer_is_refused_returned_or_withdrawn_with_its_reason(w, far):
+    from fenji.modules.league.models import TransferState
+
+    m = member(w)
+    with pytest.raises(DomainError, match="相同"):
+        services.transfer_start(actor=actor(w.cadre), member=m, to_unit=w.branch, reason="job")
+    t = services.transfer_start(actor=actor(w.cadre), member=m, to_unit=far.branch, reason="job")
+    assert t.state == TransferState.IN_REVIEW  # started by the sender: only the receiver reviews
+    with pytest.raises(DomainError, match="退回理由"):
+        services.transfer_return(actor=actor(far.secretary), transfer=t, reason="")
+    services.transfer_return(actor=actor(far.secretary), transfer=t, reason="本支部无此岗位人员")
+    t.refresh_from_db()
+    assert t.state == TransferState.RETURNED and t.end_reason == "本支部无此岗位人员"
+    again = services.transfer_start(actor=actor(far.secretary), member=m, to_unit=far.branch, reason="job",
+                                    initiator="receiver")
+    assert again.state == TransferState.OUT_REVIEW  # started by the receiver: only the sender reviews
+    services.transfer_withdraw(actor=actor(far.secretary), transfer=again, reason="发错了人")
+    m.refresh_from_db()
+    assert m.unit_id == w.branch.pk
+
+
+def test_the_transfer_pages_keep_each_side_to_its_own(w, far, client, login):
+    m = member(w)
+    login(w.cadre)
+    response = client.post(f"/league/members/{m.pk}/transfer/", {"to_code": far.branch.code, "reason": "job"})
+    assert response.status_code == 302
+    from fenji.modules.league.models import Transfer
+
+    t = Transfer.objects.unscoped(reason="test").get()
+    client.logout()
+    login(far.secretary)
+    assert far.branch.name in client.get("/league/transfers/").content.decode()
+    assert client.get(f"/league/members/{m.pk}/").status_code == 404  # the member's record stays the sender's
+    assert client.post(f"/league/transfers/{t.pk}/", {"op": "approve"}).status_code == 302
+    m.refresh_from_db()
+    assert m.unit_id == far.branch.pk
+
+
+def perms_view():
+    from fenji.modules.league.module import MEMBER_VIEW
+
+    return MEMBER_VIEW
