@@ -44,6 +44,15 @@ def search_text(value, *, limit: int = 100) -> str:
     return CONTROL.sub("", str(value or "")).strip()[:limit]
 
 
+def parse_month(text) -> datetime.date | None:
+    """A month as typed in a month field or a link (``2026-10``) → its first day; None when it is no month."""
+    try:
+        year, month = (int(part) for part in str(text or "").strip().split("-"))
+        return datetime.date(year, month, 1)
+    except (ValueError, OverflowError):
+        return None
+
+
 def date_in_range(value: datetime.date) -> bool:
     day = value.date() if isinstance(value, datetime.datetime) else value
     return DATE_MIN <= day <= DATE_MAX

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from fenji.core.access import policy
 from fenji.core.kernel.errors import DomainError
+from fenji.core.kernel.inputs import parse_month
 from fenji.core.kernel.pagination import keyset_page, newest_first_page
 from fenji.core.org.models import Unit, UnitStatus
 from fenji.core.org.selectors import unit_get, unit_own
@@ -97,11 +98,8 @@ def member(request, pk):
 
 
 def _month(text: str) -> datetime.date:
-    try:
-        year, month = (int(part) for part in (text or "").split("-"))
-        return datetime.date(year, month, 1)
-    except ValueError:
-        return timezone.localdate().replace(day=1)
+    """The month asked for, else this month."""
+    return parse_month(text) or timezone.localdate().replace(day=1)
 
 
 @requires(perms.DUES_VIEW)

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from fenji.core.access import policy
 from fenji.core.kernel.errors import DomainError
-from fenji.core.kernel.inputs import parse_id
+from fenji.core.kernel.inputs import parse_id, parse_month
 from fenji.core.kernel.pagination import keyset_page, newest_first_page
 from fenji.core.org.selectors import unit_get, unit_own
 from fenji.core.org.widgets import pick_units_for
@@ -118,11 +118,8 @@ def publications(request):
 
 
 def _month(text: str) -> datetime.date:
-    try:
-        year, month = (int(part) for part in (text or "").split("-"))
-        return datetime.date(year, month, 1)
-    except ValueError:
-        return timezone.localdate().replace(day=1)
+    """The month asked for, else this month."""
+    return parse_month(text) or timezone.localdate().replace(day=1)
 
 
 @requires(perms.DUTY_VIEW)
