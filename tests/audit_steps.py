@@ -1346,3 +1346,21 @@ def withdraw_transfer(w):
     from fenji.modules.league.services import transfer_withdraw
 
     transfer_withdraw(actor=actor(_league_cadre(w)), transfer=w["transfer"], reason="发错了")
+
+
+def submit_member_edit(w):
+    from fenji.modules.league.services import member_edit_submit
+
+    w["edit"] = member_edit_submit(actor=actor(w["member"].person.account), member=w["member"], work_unit="某公司")
+
+
+def prepare_member_edit(w):
+    prepare_member(w)
+    submit_member_edit(w)
+    return "prepare"
+
+
+def decide_member_edit(w):
+    from fenji.modules.league.services import member_edit_decide
+
+    member_edit_decide(actor=actor(_league_cadre(w)), edit=w["edit"], approve=True)

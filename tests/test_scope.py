@@ -193,6 +193,14 @@ def _transfers_of(member):
     return Transfer.objects.unscoped(reason="test").filter(member=member).count()
 
 
+def _member_edit(unit):
+    from fenji.modules.league.models import MemberEdit
+
+    return MemberEdit.objects.create(unit=unit, unit_path=unit.path, member=_league_member(unit),
+                                     before={"work_unit": ""}, after={"work_unit": "某公司"},
+                                     due_on=timezone.localdate())
+
+
 def _board(unit):
     """A board handled by ``unit`` and managed by its parent (the unit itself at the top)."""
     from fenji.core.tickets.services import board_create
@@ -309,6 +317,8 @@ class TestScope(ScopeMatrix):
         # a transfer is seen from either side; the member's record stays with its branch
         "league:transfer": Reach(_transfer, BUILTIN_ROLES["league_cadre"], shown=lambda t: t.member.person.real_name,
                                  post={"op": "approve"}, state=lambda t: t.state),
+        "league:edit": Reach(_member_edit, BUILTIN_ROLES["league_cadre"], shown=lambda e: e.member.person.real_name,
+                             post={"decision": "approve"}, state=lambda e: e.state),
         "league:transfer_out": Reach(_league_member, BUILTIN_ROLES["league_cadre"], get=False, post=_branch_code,
                                      state=_transfers_of),
         "office:medium": Reach(_medium, BUILTIN_ROLES["office_network_admin"], shown=lambda m: m.number,

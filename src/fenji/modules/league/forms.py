@@ -86,3 +86,20 @@ class TransferInForm(Form):
 
 class TransferEndForm(Form):
     reason = forms.CharField(label=_("理由"), max_length=200)
+
+
+class MemberEditForm(Form):
+    """我的信息: the fields a member changes (the branch reviews them)."""
+
+    ethnicity = forms.CharField(label=_("民族"), max_length=20)
+    political_status = forms.ChoiceField(label=_("政治面貌"), choices=PoliticalStatus.choices)
+    education = forms.ChoiceField(label=_("最高学历"), choices=Education.choices)
+    occupation = forms.ChoiceField(label=_("职业"), choices=Occupation.choices)
+    work_unit = forms.CharField(label=_("工作单位或学校"), max_length=100, required=False)
+    income = forms.DecimalField(label=_("月收入（元）"), min_value=0, max_digits=10, decimal_places=2, required=False)
+    student = forms.BooleanField(label=_("在校学生"), required=False)
+
+
+class EditDecisionForm(Form):
+    decision = forms.ChoiceField(label=_("审核"), choices=[("approve", _("同意修改")), ("return", _("退回"))])
+    reason = forms.CharField(label=_("退回理由"), max_length=200, required=False)

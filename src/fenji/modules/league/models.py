@@ -164,3 +164,30 @@ class Transfer(OrgOwned):
 
     def __str__(self):
         return f"{self.member}：{self.get_state_display()}"
+
+
+class EditState(models.TextChoices):
+    PENDING = "pending", _("修改待审")
+    APPLIED = "applied", _("已生效")
+    RETURNED = "returned", _("修改退回")
+
+
+class MemberEdit(OrgOwned):
+    """A member's change of their own non-key fields, waiting for the branch's review (5 working days): applied on
+    approval, returned with the reason otherwise (domain note §2b)."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="edits", verbose_name="团员")
+    before = models.JSONField(verbose_name="修改前")
+    after = models.JSONField(verbose_name="修改后")
+    state = models.CharField(max_length=10, choices=EditState.choices, default=EditState.PENDING, verbose_name="状态")
+    due_on = models.DateField(verbose_name="审核期限")
+    reason = models.CharField(max_length=200, blank=True, verbose_name="退回理由")
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+", verbose_name="审核人")
+    decided_at = models.DateTimeField(null=True, blank=True, verbose_name="审核时间")
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name="提交时间")
+
+    class Meta:
+        verbose_name = "团员信息修改"
+        verbose_name_plural = "团员信息修改"
+        indexes = [models.Index(fields=["unit_path", "id"], name="league_edit_path")]

@@ -73,6 +73,12 @@ def _transfer_todos(actor):
     return transfer_todos(actor)
 
 
+def _edit_todos(actor):
+    from .selectors import edit_todos
+
+    return edit_todos(actor)
+
+
 def _bills_due():  # the services load models: imported when run
     from .services import bills_generate_due
 
@@ -85,11 +91,14 @@ MODULE = Module(
     actions=ACTIONS,
     roles=ROLES,
     menu=(MenuEntry(_("团员"), "league:members", MEMBER_VIEW, order=50),
+          MenuEntry(_("信息修改审核"), "league:edits", MEMBER_REVIEW, order=51),
           MenuEntry(_("组织关系转接"), "league:transfers", TRANSFER_HANDLE, order=51),
           MenuEntry(_("团费收缴"), "league:dues", DUES_VIEW, order=52)),
     mobile_tiles=(MenuEntry(_("我的团费"), "league:m_dues", None, order=30),
-                  MenuEntry(_("组织关系转接"), "league:m_transfer", None, order=31)),
-    todo_providers=(TodoProvider("league.transfer", _transfer_todos, TRANSFER_HANDLE),),
+                  MenuEntry(_("组织关系转接"), "league:m_transfer", None, order=31),
+                  MenuEntry(_("我的信息"), "league:m_me", None, order=32)),
+    todo_providers=(TodoProvider("league.transfer", _transfer_todos, TRANSFER_HANDLE),
+                    TodoProvider("league.edit", _edit_todos, MEMBER_REVIEW)),
     periodic_jobs=(PeriodicJob("league.bills", _bills_due, 3600),),
     sampled_records=Later("fenji.modules.league.oversight.SAMPLED"),
     indicators=Later("fenji.modules.league.oversight.INDICATORS"),
@@ -99,5 +108,6 @@ MODULE = Module(
                   "league.bills.generate": "生成团费账单", "league.dues.pay": "缴纳团费",
                   "league.dues.export": "导出团费收缴名单", "league.transfer.start": "发起组织关系转接",
                   "league.transfer.approve": "审核通过组织关系转接", "league.transfer.return": "退回组织关系转接",
-                  "league.transfer.withdraw": "撤回组织关系转接"},
+                  "league.transfer.withdraw": "撤回组织关系转接", "league.edit.submit": "提交团员信息修改",
+                  "league.edit.decide": "审核团员信息修改"},
 )

@@ -116,3 +116,39 @@ def transfer_todos(actor):
                  f"/league/transfers/{t.pk}/",
                  tz.make_aware(datetime.datetime.combine(t.stage_due, datetime.time(17, 30))) if t.stage_due else None,
                  t.unit.name, "league:transfers") for t in rows]
+
+
+# --- members' own edits ----------------------------------------------------------------------------------------
+
+
+def edit_list(*, actor, state: str = "pending"):
+    from .models import MemberEdit
+
+    rows = MemberEdit.objects.visible_to(actor, perms.MEMBER_REVIEW).select_related("member__person", "unit")
+    return rows.filter(state=state) if state else rows
+
+
+def edit_get(*, actor, pk):
+    from .models import MemberEdit
+
+    edit = edit_list(actor=actor, state="").filter(pk=pk).first() if str(pk).isdigit() else None
+    if edit is None:
+        raise NotVisible("修改申请不存在或不在您的管理范围内", target_type=MemberEdit._meta.label_lower, target_id=pk)
+    return edit
+
+
+def my_edits(member: Member):
+    from .models import MemberEdit
+
+    return MemberEdit.objects.unscoped(reason="the member's own edits").filter(member=member).order_by("-created_at")
+
+
+def edit_todos(actor):
+    from django.utils import timezone as tz
+
+    from fenji.core.kernel.modules import Todo
+
+    rows = edit_list(actor=actor).order_by("due_on", "id")[:50]
+    return [Todo("league.edit", "待审核的团员信息修改", e.member.person.real_name, f"/league/edits/{e.pk}/",
+                 tz.make_aware(datetime.datetime.combine(e.due_on, datetime.time(17, 30))), e.unit.name,
+                 "league:edits") for e in rows]

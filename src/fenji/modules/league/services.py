@@ -25,9 +25,11 @@ from .dues import monthly_dues
 from .models import (
     OPEN_TRANSFER_STATES,
     DuesBill,
+    EditState,
     Education,
     LeagueStatus,
     Member,
+    MemberEdit,
     Occupation,
     PayChannel,
     PoliticalStatus,
@@ -361,3 +363,83 @@ def transfer_withdraw(*, actor, transfer: Transfer, reason: str) -> Transfer:
     transfer.save(update_fields=["end_reason", "state", "stage_due", "finished_at"])
     audit_record(actor=actor, action="league.transfer.withdraw", target=transfer, details={"reason": transfer.end_reason})
     return transfer
+
+
+# --- a member's own edits, reviewed by the branch ------------------------------------------------------------
+
+# The fields a member changes on the phone (the key fields — name, ID number, join date and place, development
+# number, branch — are the administrators'); each with its label for the review.
+MEMBER_EDITABLE = {"ethnicity": "民族", "political_status": "政治面貌", "education": "最高学历", "occupation": "职业",
+                   "work_unit": "工作单位或学校", "income": "月收入（元）", "student": "在校学生"}
+KEY_FIELDS = ("real_name", "id_number", "join_date", "join_place", "development_no", "branch")
+
+
+def _edit_value(member: Member, name: str, value):
+    if name == "income":
+        return str(_income(value))
+    if name == "student":
+        return bool(value)
+    if name == "political_status":
+        return _choice(value, PoliticalStatus, "政治面貌", name)
+    if name == "education":
+        return _choice(value, Education, "最高学历", name)
+    if name == "occupation":
+        return _choice(value, Occupation, "职业", name)
+    limit = 20 if name == "ethnicity" else 100
+    return _text(value, MEMBER_EDITABLE[name], name, limit, required=name == "ethnicity")
+
+
+def _current(member: Member, name: str):
+    value = getattr(member, name)
+    return str(value) if name == "income" else value
+
+
+@service
+def member_edit_submit(*, actor, member: Member, **changes) -> MemberEdit:
+    """The member's own change of non-key fields: it waits for the branch's review (5 working days)."""
+    if not Account.objects.unscoped(reason="the actor's own account").filter(
+            pk=actor.account_id, person_id=member.person_id).exists():
+        raise AccessDenied("只能修改本人的信息", rule="own_record", action=perms.MEMBER_REVIEW)
+    keys = sorted(set(changes) & set(KEY_FIELDS))
+    if keys:
+        raise DomainError("姓名、身份证号码、入团时间和地点、发展团员编号、所在团支部为关键信息，请联系团组织管理员修改",
+                          field=keys[0])
+    unknown = sorted(set(changes) - set(MEMBER_EDITABLE))
+    if unknown:
+        raise DomainError(f"不能修改这些信息：{'、'.join(unknown)}")
+    after = {name: _edit_value(member, name, value) for name, value in changes.items()}
+    after = {name: value for name, value in after.items() if value != _current(member, name)}
+    if not after:
+        raise DomainError("没有修改任何信息")
+    if MemberEdit.objects.unscoped(reason="one pending edit per member").filter(
+            member=member, state=EditState.PENDING).exists():
+        raise DomainError("上次的修改还在等待团支部审核，请审核后再提交")
+    edit = MemberEdit.objects.create(unit_id=member.unit_id, unit_path=member.unit_path, member=member,
+                                     before={name: _current(member, name) for name in after}, after=after,
+                                     due_on=_due(timezone.localdate()))
+    audit_record(actor=actor, action="league.edit.submit", target=edit, details={"fields": sorted(after)})
+    return edit
+
+
+@service
+def member_edit_decide(*, actor, edit: MemberEdit, approve: bool, reason: str = "") -> MemberEdit:
+    """The branch approves (the change takes effect; an income change from the next bill) or returns it with the
+    reason."""
+    policy.require(actor, perms.MEMBER_REVIEW, edit.unit_path)
+    edit = MemberEdit.objects.unscoped(reason="found in scope").select_for_update(of=("self",)).get(pk=edit.pk)
+    if edit.state != EditState.PENDING:
+        raise DomainError(f"该修改{edit.get_state_display()}，不能再审核")
+    if approve:
+        member = Member.objects.unscoped(reason="the member of an approved edit").get(pk=edit.member_id)
+        for name, value in edit.after.items():
+            setattr(member, name, Decimal(value) if name == "income" else value)
+        member.save(update_fields=[*edit.after, "updated_at"])
+        edit.state = EditState.APPLIED
+    else:
+        edit.reason = _text(reason, "退回理由", "reason", 200)
+        edit.state = EditState.RETURNED
+    edit.decided_by_id, edit.decided_at = actor.account_id, timezone.now()
+    edit.save(update_fields=["state", "reason", "decided_by_id", "decided_at"])
+    audit_record(actor=actor, action="league.edit.decide", target=edit,
+                 details={"approve": approve, "reason": edit.reason, "fields": sorted(edit.after)})
+    return edit

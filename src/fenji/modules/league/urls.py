@@ -11,7 +11,10 @@ urlpatterns = [
     path("league/members/<int:pk>/transfer/", views.transfer_out, name="transfer_out"),
     path("league/transfers/", views.transfers, name="transfers"),
     path("league/transfers/<int:pk>/", views.transfer, name="transfer"),
+    path("league/edits/", views.edits, name="edits"),
+    path("league/edits/<int:pk>/", views.edit, name="edit"),
     path("league/dues/", views.dues, name="dues"),
     path("m/league/dues/", views.m_dues, name="m_dues"),
     path("m/league/transfer/", views.m_transfer, name="m_transfer"),
+    path("m/league/me/", views.m_me, name="m_me"),
 ]

@@ -27,7 +27,9 @@ from . import exports, selectors, services
 from . import module as perms
 from .forms import (
     DuesFilterForm,
+    EditDecisionForm,
     IncomeForm,
+    MemberEditForm,
     MemberFilterForm,
     MemberForm,
     MemberPayForm,
@@ -266,3 +268,43 @@ def m_transfer(request):
 def _branches_for(actor, action):
     rows = Unit.objects.filter(kind__in=services.BRANCH_KINDS, status=UnitStatus.ACTIVE).order_by("path")
     return [u for u in rows[:2000] if policy.can(actor, action, u.path)]
+
+
+# --- members' own edits ------------------------------------------------------------------------------------
+
+
+@requires(perms.MEMBER_REVIEW)
+def edits(request):
+    page = newest_first_page(selectors.edit_list(actor=request.actor), **paging(request))
+    return render(request, "league/edits.html", {"page": page, "today": timezone.localdate()})
+
+
+@requires(perms.MEMBER_REVIEW)
+@require_http_methods(["GET", "POST"])
+def edit(request, pk):
+    actor = request.actor
+    item = selectors.edit_get(actor=actor, pk=pk)
+    form = EditDecisionForm(request.POST or None)
+    done = form_post(request, form, lambda d: services.member_edit_decide(
+        actor=actor, edit=item, approve=d["decision"] == "approve", reason=d["reason"]),
+        success=reverse("league:edits"), message=_("已审核"))
+    labels = services.MEMBER_EDITABLE
+    rows = [(labels.get(name, name), item.before.get(name), value) for name, value in item.after.items()]
+    return done or render(request, "league/edit.html", {"item": item, "form": form, "rows": rows})
+
+
+@signed_in(channel="mobile")
+@require_http_methods(["GET", "POST"])
+def m_me(request):
+    """我的信息: the member's record; the non-key fields changed here wait for the branch's review."""
+    me = selectors.member_of(request.user)
+    initial = {name: getattr(me, name) for name in services.MEMBER_EDITABLE} if me else {}
+    form = MemberEditForm(request.POST or None, initial=initial)
+    if me is not None:
+        done = form_post(request, form, lambda d: services.member_edit_submit(
+            actor=request.actor, member=me, **{k: v for k, v in d.items() if k in services.MEMBER_EDITABLE}),
+            success=reverse("league:m_me"), message=_("已提交，团支部审核后生效"))
+        if done:
+            return done
+    return render(request, "league/m_me.html", {
+        "me": me, "form": form, "edits": list(selectors.my_edits(me)[:5]) if me else []})

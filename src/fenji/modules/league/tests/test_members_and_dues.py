@@ -240,3 +240,38 @@ def perms_view():
     from fenji.modules.league.module import MEMBER_VIEW
 
     return MEMBER_VIEW
+
+
+def test_a_member_edits_non_key_fields_and_the_branch_reviews(w, client):
+    from fenji.modules.league.models import EditState
+
+    m = member(w, student=False, income="3000")
+    secretary = make_account(w.branch, name="高一（1）班支部书记", role=SECRETARY)
+    account = m.person.account
+    account.set_password(PASSWORD)
+    account.must_change_password = False
+    account.save()
+    assert client.post("/m/login/", {"mobile": account.mobile, "password": PASSWORD}).status_code == 302
+    response = client.post("/m/league/me/", {"ethnicity": "汉族", "political_status": "member", "education": "bachelor",
+                                             "occupation": "enterprise", "work_unit": "广州某科技公司",
+                                             "income": "6000"})
+    assert response.status_code == 302
+    edit = selectors.edit_list(actor=actor(secretary)).get()
+    assert edit.after == {"education": "bachelor", "occupation": "enterprise", "work_unit": "广州某科技公司",
+                          "income": "6000.00"}
+    with pytest.raises(DomainError, match="关键信息"):
+        services.member_edit_submit(actor=actor(account), member=m, join_place="别处")
+    with pytest.raises(DomainError, match="等待团支部审核"):
+        services.member_edit_submit(actor=actor(account), member=m, work_unit="另一家公司")
+    with pytest.raises(AccessDenied):  # the branch of another member reviews nothing here
+        services.member_edit_decide(actor=actor(w.secretary), edit=edit, approve=True)
+    services.member_edit_decide(actor=actor(secretary), edit=edit, approve=True)
+    m.refresh_from_db()
+    assert (m.education, m.work_unit, m.income, edit.due_on is not None) == ("bachelor", "广州某科技公司",
+                                                                             Decimal("6000.00"), True)
+    again = services.member_edit_submit(actor=actor(account), member=m, ethnicity="壮族")
+    services.member_edit_decide(actor=actor(secretary), edit=again, approve=False, reason="民族以户口簿为准")
+    again.refresh_from_db()
+    m.refresh_from_db()
+    assert again.state == EditState.RETURNED and m.ethnicity == "汉族"
+    assert "民族以户口簿为准" in client.get("/m/league/me/").content.decode()
