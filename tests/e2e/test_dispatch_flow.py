@@ -45,6 +45,9 @@ def test_notice_down_signed_on_time_by_one_town_and_overdue_at_the_other(live_se
     page.get_by_role("navigation", name="主菜单").get_by_role("link", name="发文", exact=True).click()
     expect(page).to_have_url(f"{live_server.url}/dispatch/")
     page.get_by_role("link", name="新建发文").click()
+    # htmx is a deferred script: typing into the unit search before the page has loaded sends nothing
+    expect(page).to_have_url(f"{live_server.url}/dispatch/new/")
+    page.wait_for_load_state("load")
     page.get_by_label("标题").fill(TITLE)
     page.get_by_label("正文").fill("请各单位落实冬季安全生产责任。")
     page.get_by_label("发文字号").fill("苏政办〔2026〕12号")
