@@ -92,6 +92,8 @@ def test_open_account_in_console_then_first_login_on_mobile(live_server, new_pag
     node.locator(".tree-toggle").first.click()  # htmx fetches the branch
     nanjing = node.locator(f"#kids-{province.pk}").get_by_role("link", name="南京市", exact=True)
     expect(nanjing).to_be_visible()
+    # htmx binds the swapped-in toggles only when the swap settles (a timer after it shows): a click before is lost
+    expect(node.locator(f"#kids-{province.pk} .htmx-added")).to_have_count(0)
     # A second level unfolds inside the first.
     page.locator(f"#unit-{city.pk} > .tree-toggle").click()
     expect(page.locator(f"#kids-{city.pk}").get_by_role("link", name="玄武区", exact=True)).to_be_visible()

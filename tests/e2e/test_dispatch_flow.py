@@ -129,6 +129,7 @@ def test_notice_down_signed_on_time_by_one_town_and_overdue_at_the_other(live_se
     rows = page.locator("#bulletin tbody tr")
     expect(rows.first).to_contain_text("新街口街道")
     expect(rows.first).to_contain_text("100.0%")
+    page.wait_for_load_state("load")  # rows.all() does not wait: read the table once the page is whole
     names = [r.get_attribute("data-unit") for r in rows.all()]
     assert names.index("新街口街道") < names.index("梅园新村街道"), names
     expect(page.locator('#bulletin tr[data-unit="梅园新村街道"]')).to_contain_text("0.0%")

@@ -39,6 +39,7 @@ def test_the_top_administrator_of_each_profile_walks_its_menu(live_server, page,
     expect(page.locator(".topbar .brand")).to_have_text(profile.display_name)
     expect(page.locator(".topbar")).to_contain_text(top.name)
 
+    page.wait_for_load_state("load")  # evaluate_all does not wait: a menu still being parsed would be cut short
     entries = page.locator("nav.sidebar a").evaluate_all("links => links.map(a => [a.textContent, a.getAttribute('href')])")
     assert len(entries) >= 5, entries
     for label, href in entries:

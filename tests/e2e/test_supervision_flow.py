@@ -62,6 +62,8 @@ def test_the_city_inspects_samples_and_accepts_the_countys_rectification(live_se
     expect(page.locator("#progress")).to_contain_text("已核查 2/2 条，有误 1 条")
     screenshot(page, "supervision-sample")
     page.get_by_role("link", name="返回检查").click()
+    # the confirmation is bound by a deferred script: a submit before the page has loaded skips it
+    page.wait_for_load_state("load")
 
     # --- the rectification notice goes to 玄武区 ---------------------------------------------------
     county_section = page.get_by_role("region", name="玄武区")
