@@ -18,7 +18,7 @@ from . import alert_services
 
 
 class AlertRuleForm(Form):
-    kind = forms.ChoiceField(choices=[(kind, kind) for kind in alerts.KINDS], widget=forms.HiddenInput)
+    kind = forms.ChoiceField(choices=lambda: [(kind, kind) for kind in alerts.kinds()], widget=forms.HiddenInput)
     sms = forms.BooleanField(label=gettext_lazy("短信"), required=False)
     lead_minutes = forms.IntegerField(label=gettext_lazy("到期前提醒（分钟）"), required=False, min_value=1,
                                       max_value=alerts.LEAD_MAX_MINUTES)
@@ -40,6 +40,6 @@ def alert_rules(request):
         row_form = form if failed == rule.kind else AlertRuleForm(initial={
             "kind": rule.kind, "sms": rule.sms, "lead_minutes": rule.lead_minutes})
         rows.append({"rule": rule, "form": row_form})
-    stray = form if failed and failed not in alerts.KINDS else None
+    stray = form if failed and failed not in alerts.kinds() else None
     return render(request, "ops/alert_rules.html", {"rows": rows, "stray": stray,
                                                      "lead_max": alerts.LEAD_MAX_MINUTES})

@@ -138,6 +138,18 @@ class Indicator:
     evidence: Callable[[Any, Any, Any], str] = lambda unit, start, end: ""
 
 
+@dataclass(frozen=True)
+class AlertKind:
+    """A kind of alert an app raises (``notify.alerts``): its label on 提醒设置 and in the message list, whether an
+    SMS goes with it by default, and for a kind that warns before a deadline how many minutes before (None: no
+    lead time). The code starts with the app's name ("veterans.visit_due")."""
+
+    code: str
+    label: str
+    sms: bool = False
+    lead_minutes: int | None = None
+
+
 class Later:
     """Declarations read from ``dotted`` (``"fenji.modules.x.oversight.INDICATORS"``) when first iterated: a module's
     declaration is loaded before its models, and its sampled record types and indicators are built on them."""
@@ -180,6 +192,7 @@ class Module:
     imports: tuple = ()  # Excel import specs (the kernel's import declares their shape)
     sampled_records: tuple = ()  # ``SampledRecordType``s open to sampling audits (supervision)
     indicators: tuple = ()  # ``Indicator``s offered to the assessment of lower units (supervision)
+    alert_kinds: tuple = ()  # ``AlertKind``s the module raises (their rules on 提醒设置 while live)
     # on_duty(unit_ids, moment) → {unit id: [account ids]}: who keeps watch at those units then (a duty
     # roster); documents arriving there are given to them too.
     on_duty: Callable | None = None
@@ -303,6 +316,11 @@ def live_sampled_records() -> list[tuple[Module, Any]]:
 def live_indicators() -> list[tuple[Module, Any]]:
     """The assessment indicators (``Indicator``) of the live declarations."""
     return [(m, indicator) for m in live() for indicator in m.indicators]
+
+
+def live_alert_kinds() -> list[tuple[Module, AlertKind]]:
+    """The kinds of alert (``AlertKind``) the live declarations raise."""
+    return [(m, kind) for m in live() for kind in m.alert_kinds]
 
 
 def live_demo_builders() -> list[tuple[Module, Callable]]:

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from fenji.core.kernel import modules
+
 from .models import AlertRule, Message
 from .services import _check_link, sms_text
 from .tasks import sms_enqueue
@@ -56,6 +58,15 @@ KINDS = {
 }
 
 
+def kinds() -> dict[str, Kind]:
+    """Every kind of alert raised under the active profile: the core's (``KINDS``), then the live modules'
+    (``Module.alert_kinds``) in their declaration order."""
+    declared = dict(KINDS)
+    for _module, kind in modules.live_alert_kinds():
+        declared.setdefault(kind.code, Kind(kind.label, kind.sms, kind.lead_minutes))
+    return declared
+
+
 @dataclass(frozen=True)
 class Rule:
     kind: str
@@ -64,12 +75,12 @@ class Rule:
 
     @property
     def label(self):
-        declared = KINDS.get(self.kind)
+        declared = kinds().get(self.kind)
         return declared.label if declared else self.kind
 
     @property
     def has_lead(self) -> bool:
-        declared = KINDS.get(self.kind)
+        declared = kinds().get(self.kind)
         return declared is not None and declared.lead_minutes is not None
 
     @property
@@ -83,19 +94,19 @@ def default_sms(kind: str) -> bool:
     chosen = getattr(settings, "FENJI_ALERT_SMS", None)
     if chosen is not None:
         return kind in chosen
-    declared = KINDS.get(kind)
+    declared = kinds().get(kind)
     return declared.sms if declared else False
 
 
 def default_rule(kind: str) -> Rule:
-    declared = KINDS.get(kind)
+    declared = kinds().get(kind)
     return Rule(kind, default_sms(kind), declared.lead_minutes if declared else None)
 
 
 def _from_row(kind: str, row) -> Rule:
     if row is None:
         return default_rule(kind)
-    declared = KINDS.get(kind)
+    declared = kinds().get(kind)
     lead = None
     if declared is not None and declared.lead_minutes is not None:
         lead = row.lead_minutes if row.lead_minutes is not None else declared.lead_minutes
@@ -103,9 +114,10 @@ def _from_row(kind: str, row) -> Rule:
 
 
 def rules() -> dict[str, Rule]:
-    """Every kind's rule, in the order of ``KINDS`` (one query)."""
-    rows = {row.kind: row for row in AlertRule.objects.filter(kind__in=list(KINDS))}
-    return {kind: _from_row(kind, rows.get(kind)) for kind in KINDS}
+    """Every kind's rule, in the order of ``kinds()`` (one query)."""
+    declared = kinds()
+    rows = {row.kind: row for row in AlertRule.objects.filter(kind__in=list(declared))}
+    return {kind: _from_row(kind, rows.get(kind)) for kind in declared}
 
 
 def rule_for(kind: str) -> Rule:
@@ -116,7 +128,7 @@ def rule_for(kind: str) -> Rule:
 def rule_write(*, kind: str, sms: bool, lead_minutes: int | None) -> tuple[Rule, Rule]:
     """Store the rule of ``kind``; returns (before, after). Checks only the values: the console's service
     checks the right and writes the audit event, in its transaction."""
-    declared = KINDS.get(kind)
+    declared = kinds().get(kind)
     if declared is None:
         raise LookupError(kind)
     if declared.lead_minutes is None:

@@ -58,7 +58,7 @@ class TickRun(models.Model):
 
 
 class AlertRule(models.Model):
-    """The rule of one kind of alert (``alerts.KINDS``), set on the console's 提醒设置: whether an SMS goes
+    """The rule of one kind of alert (``alerts.kinds()``), set on the console's 提醒设置: whether an SMS goes
     with its messages, and for a due-soon kind how many minutes before the deadline it comes."""
 
     kind = models.CharField(max_length=40, unique=True, verbose_name="提醒类型")

@@ -7,10 +7,12 @@ from django.utils.translation import gettext_lazy as _
 from fenji.core.access.rules import RoleWidening
 from fenji.core.kernel.modules import (
     ActionDecl,
+    AlertKind,
     DashboardTile,
     Later,
     MenuEntry,
     Module,
+    PeriodicJob,
     RoleDecl,
     RoleShare,
     TodoProvider,
@@ -93,6 +95,12 @@ def _late_count(actor):
     return record_list(actor=actor, late=True, start=start, end=end).count()
 
 
+def _visit_reminders():
+    from .reminders import visit_reminders
+
+    return visit_reminders()
+
+
 MODULE = Module(
     name="veterans",
     label="老干部服务管理",
@@ -108,6 +116,9 @@ MODULE = Module(
     todo_providers=(TodoProvider("veterans.visit", _visit_todos, VISIT_RECORD),),
     dashboard_tiles=(DashboardTile(_("本季度待走访的老干部"), _due_count, VISIT_RECORD, order=40),
                      DashboardTile(_("本季度逾期录入的服务记录"), _late_count, RECORD_VIEW, order=41)),
+    # the workers are told, once per quarter, how many elders still wait for their visit (SMS by default)
+    alert_kinds=(AlertKind("veterans.visit_due", _("老同志季度走访即将到期"), sms=True, lead_minutes=30 * 24 * 60),),
+    periodic_jobs=(PeriodicJob("veterans.visit_reminders", _visit_reminders, 3600),),
     sampled_records=Later("fenji.modules.veterans.oversight.SAMPLED"),
     indicators=Later("fenji.modules.veterans.oversight.INDICATORS"),
     urls="fenji.modules.veterans.urls", url_prefix="", api="fenji.modules.veterans.api.router",

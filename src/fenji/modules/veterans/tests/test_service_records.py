@@ -158,6 +158,33 @@ def test_the_visit_cadence_lists_who_is_due_this_quarter(w, tree):
     assert oversight.INDICATORS[1].values([tree.town], today.replace(day=1), today) == {tree.town.pk: 1.0}
 
 
+def test_workers_are_told_once_a_quarter_who_still_waits_for_a_visit(w, tree, province_admin, login,
+                                                                   django_capture_on_commit_callbacks):
+    from fenji.core.notify.models import Message
+    from fenji.core.notify.sms import read_outbox
+    from fenji.modules.veterans.reminders import due_by_unit, visit_reminders
+
+    # thirty days before the quarter's end by default: nothing in mid-November, the reminder in December
+    assert visit_reminders(now=datetime.datetime(2026, 11, 15, 10, tzinfo=TZ)) == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        assert visit_reminders(now=datetime.datetime(2026, 12, 10, 10, tzinfo=TZ)) == 1
+    [told] = Message.objects.filter(kind="veterans.visit_due")
+    assert told.recipient_id == w.worker.pk and "1 位老同志" in told.title and "2026-12-31" in told.body
+    assert [sms.mobile for sms in read_outbox()] == [w.worker.mobile]
+    assert visit_reminders(now=datetime.datetime(2026, 12, 20, 10, tzinfo=TZ)) == 0  # once per unit and quarter
+    # the kind has its rule on 提醒设置 under this profile, like the core's
+    client = login(province_admin)
+    assert 'id="alert-veterans.visit_due"' in client.get("/ops/alerts/").content.decode()
+    response = client.post("/ops/alerts/", {"kind": "veterans.visit_due", "lead_minutes": "1440"})
+    assert response.status_code == 302
+    # next quarter, with a day's lead: not on 10 March, on its last day
+    assert visit_reminders(now=datetime.datetime(2027, 3, 10, 10, tzinfo=TZ)) == 0
+    assert visit_reminders(now=datetime.datetime(2027, 3, 31, 9, tzinfo=TZ)) == 1
+    assert due_by_unit(timezone.localdate()) == {tree.town.pk: 1}
+    visit(w, tree)  # visited this quarter: the unit has nobody due any more
+    assert due_by_unit(timezone.localdate()) == {}
+
+
 def test_volunteer_hours_add_up_and_the_certificate_prints(w, tree, client, login):
     for hours in ("2.5", "3"):
         services.record_enter(actor=actor(w.worker), unit=tree.town, kind=RecordKind.VOLUNTEER, elder=w.elder,
