@@ -25,7 +25,7 @@ from fenji.core.web.routes import public, requires, signed_in
 
 from . import exports, selectors, services
 from . import permissions as perms
-from .authentication import login_attempt, logout_session
+from .authentication import MOBILE_ONLY_MESSAGE, login_attempt, logout_session
 from .forms import (
     AccountFilterForm,
     AccountOpenForm,
@@ -71,6 +71,7 @@ def _login(request, *, channel: str, template: str, home: str, verify: str):
     from .signup import signup_open
 
     response = render(request, template, {"form": form, "error": error, "next": request.GET.get("next", ""),
+                                          "mobile_only": error == MOBILE_ONLY_MESSAGE,
                                           "signup_open": channel == "mobile" and signup_open()}, status=status)
     if status == 429:
         response["Retry-After"] = str(refusals.retry_after())

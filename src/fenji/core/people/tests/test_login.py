@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from fenji.core.audit.models import AuditEvent
 from fenji.core.kernel.sessions import stored_key
+from fenji.core.people.authentication import MOBILE_ONLY_MESSAGE
 from fenji.testing import PASSWORD, make_account
 
 
@@ -49,7 +50,8 @@ def test_five_failures_lock_the_account_even_for_the_right_password(client, cler
 def test_members_and_elders_use_the_mobile_pages_only(client, tree):
     member = make_account(tree.town, kind="member")
     response = post_login(client, member, PASSWORD)
-    assert "移动端" in response.content.decode()
+    assert '<a class="btn btn-small" id="to-mobile" href="/m/login/">' in response.content.decode()  # a link, not a path
+    assert "/m/" not in MOBILE_ONLY_MESSAGE
     assert "_auth_user_id" not in client.session
     assert post_login(client, member, PASSWORD, path="/m/login/").status_code == 302
     assert client.get("/").status_code == 302  # a console page sends the member back to /m/
