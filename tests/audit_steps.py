@@ -6,6 +6,7 @@ import io
 
 import pytest
 
+from fenji.core.access import policy
 from fenji.core.access.roles import STAFF
 from fenji.core.kernel.errors import AccessDenied
 from fenji.testing import actor, make_account
@@ -1364,3 +1365,116 @@ def decide_member_edit(w):
     from fenji.modules.league.services import member_edit_decide
 
     member_edit_decide(actor=actor(_league_cadre(w)), edit=w["edit"], approve=True)
+
+
+# --- labor: requirement tickets --------------------------------------------------------------------------------
+
+_LABOR_FIELDS = {"system_name": "劳动力资源信息平台", "subsystem": "gig_station", "title": "岗位筛选", "kind": "new",
+                 "urgency": "normal", "urgent_reason": "", "description": "按工种筛选", "contact_name": "邓梅",
+                 "contact_phone": "0718-8221234"}
+
+
+def _labor(w):
+    """The parties of a county ticket on the shared tree: the town's department files, the province's department
+    reviews, the province's information centre takes it in, a company of the kind 其他 develops."""
+    from fenji.core.access.roles import BUILTIN_ROLES, DEPT_HEAD
+    from fenji.core.org.services import unit_create
+
+    if "labor" not in w:
+        tree, role = w["tree"], BUILTIN_ROLES.__getitem__
+        department = unit_create(actor=policy.SYSTEM, parent=tree.province, name="省就业服务局", kind="department")
+        vendor = unit_create(actor=policy.SYSTEM, parent=tree.province, name="云智科技有限公司", kind="other")
+        centre = make_account(tree.province, name="信息中心", role=role("labor_centre"))
+        w["labor"] = {"department": department, "vendor": vendor, "centre": centre,
+                      "requester": make_account(tree.town, name="需求填报人", role=role("labor_requester")),
+                      "head": make_account(tree.town, name="科室负责人", role=DEPT_HEAD),
+                      "reviewer": make_account(department, name="对口科室", role=role("labor_reviewer")),
+                      "developer": make_account(vendor, name="开发人员", role=role("labor_vendor")),
+                      "vendor_lead": make_account(vendor, name="项目经理", role=role("labor_vendor"))}
+    return w["labor"]
+
+
+def _labor_stages():
+    from django.utils import timezone
+
+    from fenji.modules.labor import services as s
+    from fenji.modules.labor.models import SignSide
+
+    later = timezone.now() + datetime.timedelta(days=1)
+    return [
+        ("draft", lambda p, t: s.ticket_draft(actor=actor(p["requester"]), unit=p["requester"].unit,
+                                              review_unit=p["department"], **_LABOR_FIELDS)),
+        ("submit", lambda p, t: s.ticket_submit(actor=actor(p["requester"]), ticket=t)),
+        ("sign", lambda p, t: s.ticket_sign(actor=actor(p["head"]), ticket=t, approve=True)),
+        ("review", lambda p, t: s.ticket_review(actor=actor(p["reviewer"]), ticket=t, approve=True)),
+        ("intake", lambda p, t: s.ticket_intake(actor=actor(p["centre"]), ticket=t, accept=True,
+                                                vendor_unit=p["vendor"])),
+        ("assess", lambda p, t: s.ticket_assess(actor=actor(p["developer"]), ticket=t, feasible=True,
+                                                assessment="可实施", plan="两周")),
+        ("schedule", lambda p, t: s.ticket_schedule(actor=actor(p["centre"]), ticket=t,
+                                                    dev_due=datetime.date.today() + datetime.timedelta(days=14))),
+        ("develop", lambda p, t: s.ticket_develop(actor=actor(p["developer"]), ticket=t)),
+        ("internal_test", lambda p, t: s.ticket_internal_test(actor=actor(p["vendor_lead"]), ticket=t, passed=True,
+                                                              note="通过")),
+        ("centre_test", lambda p, t: s.ticket_business_test(actor=actor(p["centre"]), ticket=t,
+                                                            side=SignSide.CENTRE, passed=True, result="通过")),
+        ("business_test", lambda p, t: s.ticket_business_test(actor=actor(p["requester"]), ticket=t,
+                                                              side=SignSide.BUSINESS, passed=True, result="通过")),
+        ("plan", lambda p, t: s.ticket_release_plan(actor=actor(p["vendor_lead"]), ticket=t, scope="岗位查询",
+                                                    start=later, end=later + datetime.timedelta(hours=1), lead="经理")),
+        ("release", lambda p, t: s.ticket_release(actor=actor(p["vendor_lead"]), ticket=t, succeeded=True,
+                                                  result="已上线")),
+    ]
+
+
+def labor_to(stage):
+    """A step that runs the ticket's stages up to and including ``stage``: its last one is the step audited."""
+    def run(w):
+        parties = _labor(w)
+        ticket = w.get("labor_ticket")
+        for name, step in _labor_stages():
+            if name in w.setdefault("labor_done", set()):
+                continue
+            result = step(parties, ticket)
+            w["labor_done"].add(name)
+            if name == "draft":
+                ticket = w["labor_ticket"] = result
+            else:
+                ticket.refresh_from_db()
+            if name == stage:
+                return None
+    run.__name__ = f"labor_to_{stage}"
+    return run
+
+
+def labor_before(stage):
+    """The preparation of the case for ``stage``: every stage before it."""
+    names = [name for name, _ in _labor_stages()]
+    previous = names[names.index(stage) - 1]
+
+    def prepare(w):
+        labor_to(previous)(w)
+        return "prepare"
+    return prepare
+
+
+def update_labor_ticket(w):
+    from fenji.modules.labor.services import ticket_update
+
+    parties = _labor(w)
+    ticket_update(actor=actor(parties["requester"]), ticket=w["labor_ticket"], review_unit=parties["department"],
+                  **{**_LABOR_FIELDS, "title": "岗位筛选（修订）"})
+
+
+def export_labor_ledger(w):
+    from fenji.modules.labor.exports import ledger_export
+    from fenji.modules.labor.selectors import ticket_list
+
+    centre = _labor(w)["centre"]
+    ledger_export(actor=actor(centre), rows=ticket_list(actor=actor(centre)), filters={})
+
+
+def print_labor_ticket(w):
+    from fenji.modules.labor.exports import ticket_pdf_export
+
+    ticket_pdf_export(actor=actor(_labor(w)["requester"]), ticket=w["labor_ticket"], form="application")

@@ -212,7 +212,8 @@ def caller(tree):
         personas = [*PERSONAS, ("office", (BUILTIN_ROLES["office_network_admin"],)),  # modules' business roles
                     ("veterans", (BUILTIN_ROLES["veterans_worker"],)),
                     ("discipline", (BUILTIN_ROLES["petition_officer"],)),
-                    ("league", (BUILTIN_ROLES["league_cadre"],))]
+                    ("league", (BUILTIN_ROLES["league_cadre"],)),
+                    ("labor", (BUILTIN_ROLES["labor_requester"], BUILTIN_ROLES["labor_centre"]))]
         name, roles = next(((name, roles) for name, roles in personas
                             if rule.action is None or any(rule.action in role.actions for role in roles)),
                            (None, None))

@@ -201,6 +201,15 @@ def _member_edit(unit):
                                      due_on=timezone.localdate())
 
 
+def _labor_ticket(unit):
+    """A county requirement ticket still a draft (its counterpart department: any unit will do for the scope)."""
+    from fenji.modules.labor.models import Ticket
+
+    return Ticket.objects.create(unit=unit, unit_path=unit.path, filer=_account(unit), title=f"{unit.name}的业务需求",
+                                 system_name="劳动力资源信息平台", subsystem="gig_station", kind="new", description="测试",
+                                 contact_name="测试", contact_phone="0718-8221234", review_unit=unit)
+
+
 def _board(unit):
     """A board handled by ``unit`` and managed by its parent (the unit itself at the top)."""
     from fenji.core.tickets.services import board_create
@@ -312,6 +321,13 @@ class TestScope(ScopeMatrix):
                                           post=lambda tree, r: {"done_on": timezone.localdate().isoformat()},
                                           state=lambda r: r.done_on),
         # members are their branch's and the League organisations' above (团干部)
+        # a requirement ticket is its department's subtree's (its counterpart department and vendor reach it by
+        # name: src/fenji/modules/labor/tests/test_tickets.py)
+        "labor:ticket": Reach(_labor_ticket, BUILTIN_ROLES["labor_requester"], shown=lambda t: t.title,
+                              post={"op": "submit"}, state=lambda t: t.state),
+        "labor:ticket_edit": Reach(_labor_ticket, BUILTIN_ROLES["labor_requester"], shown=lambda t: t.title),
+        "labor:application_pdf": Reach(_labor_ticket, BUILTIN_ROLES["labor_requester"]),
+        "labor:release_pdf": Reach(_labor_ticket, BUILTIN_ROLES["labor_requester"]),
         "league:member": Reach(_league_member, BUILTIN_ROLES["league_cadre"], shown=lambda m: m.person.real_name,
                                post={"op": "income", "income-income": "3000"}, state=lambda m: m.income),
         # a transfer is seen from either side; the member's record stays with its branch
@@ -408,6 +424,8 @@ class TestScope(ScopeMatrix):
                               "test_members_sign_up_within_capacity_and_before_the_deadline",
         "community:m_activity": "src/fenji/core/community/tests/test_community.py::"
                                 "test_the_phone_shows_an_activity_and_the_unit_exports_its_sign_ups",
+        # a requirement's policy files are served through the ticket, to whoever sees it; another ticket's file: 404
+        "labor:ticket_file": "src/fenji/modules/labor/tests/test_tickets.py::test_policy_files_are_served_through_their_ticket",
         # a duty shift is removed by the network administrators of its unit and above; the row is gone after
         "office:duty_remove": "src/fenji/modules/office/tests/test_office.py::"
                               "test_a_shift_is_removed_only_within_scope",

@@ -273,6 +273,9 @@ FENJI_DISCIPLINE_REPEAT_DAYS = int(os.environ.get("FENJI_DISCIPLINE_REPEAT_DAYS"
 FENJI_DISCIPLINE_LATE_ENTRY_DAYS = int(os.environ.get("FENJI_DISCIPLINE_LATE_ENTRY_DAYS", "7") or 7)
 # The age from which a retired cadre is visited or called every quarter (veterans profile; a local rule, 80).
 FENJI_VETERANS_VISIT_AGE = int(os.environ.get("FENJI_VETERANS_VISIT_AGE", "80") or 80)
+# labor (seed 004 业务需求运维管理暂行办法): working days the information centre and the business department have
+# for the business test of a developed requirement (the regulation says "及时"; a local rule)
+FENJI_LABOR_TEST_DAYS = int(os.environ.get("FENJI_LABOR_TEST_DAYS", "5") or 5)
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]

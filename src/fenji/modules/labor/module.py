@@ -1,12 +1,15 @@
 """The labor module's declaration (the module contract, ``fenji.core.kernel.modules``): its action
 codes, roles and audit labels, from seed 004 and design/domain/labor.md. Pages, menu entries and records come with the module itself."""
 
-from fenji.core.kernel.modules import ActionDecl, Module, RoleDecl
+from django.utils.translation import gettext_lazy as _
+
+from fenji.core.kernel.modules import ActionDecl, MenuEntry, Module, RoleDecl, RoleShare, TodoProvider
 
 WORKER_VIEW = "labor.worker.view"
 WORKER_MANAGE = "labor.worker.manage"
 TICKET_VIEW = "labor.ticket.view"
 TICKET_FILE = "labor.ticket.file"
+TICKET_SIGN = "labor.ticket.sign"
 TICKET_REVIEW = "labor.ticket.review"
 TICKET_DISPATCH = "labor.ticket.dispatch"
 TICKET_WORK = "labor.ticket.work"
@@ -16,6 +19,7 @@ ACTIONS = (
     ActionDecl(WORKER_MANAGE, "采集和维护劳动力资源信息", "business"),
     ActionDecl(TICKET_VIEW, "查看业务需求工单", "business", read_only=True),
     ActionDecl(TICKET_FILE, "提交业务需求", "business"),
+    ActionDecl(TICKET_SIGN, "签批本部门业务需求（部门负责人）", "business"),
     ActionDecl(TICKET_REVIEW, "审核业务需求（州级对口科室）", "business"),
     ActionDecl(TICKET_DISPATCH, "受理和分派业务需求（州信息中心）", "business"),
     ActionDecl(TICKET_WORK, "实施业务需求（运维公司）", "business"),
@@ -81,10 +85,30 @@ ROLES = (
     ),
 )
 
+def _ticket_todos(actor):  # the selectors load models: imported when asked
+    from .selectors import ticket_todos
+
+    return ticket_todos(actor)
+
+
 MODULE = Module(
     name="labor",
     label="劳动力资源（恩施州）",
     actions=ACTIONS,
     roles=ROLES,
-    audit_labels={action.code: action.label for action in ACTIONS if not action.read_only},
+    # 申请部门负责人签字: the department's head (and the bureau's leaders) sign its requirements
+    role_shares=(RoleShare("dept_head", (TICKET_VIEW, TICKET_SIGN)), RoleShare("unit_leader", (TICKET_VIEW, TICKET_SIGN))),
+    menu=(MenuEntry(_("业务需求"), "labor:tickets", TICKET_VIEW, order=50),
+          MenuEntry(_("需求台账"), "labor:ledger", TICKET_DISPATCH, order=51)),
+    todo_providers=(TodoProvider("labor.tickets", _ticket_todos, TICKET_VIEW),),
+    urls="fenji.modules.labor.urls", url_prefix="labor/", api="fenji.modules.labor.api.router",
+    audit_labels={**{action.code: action.label for action in ACTIONS if not action.read_only},
+                  "labor.ticket.draft": "填报业务需求", "labor.ticket.update": "修改业务需求",
+                  "labor.ticket.submit": "提交业务需求", "labor.ticket.review": "州级业务部门审核业务需求",
+                  "labor.ticket.intake": "信息中心受理业务需求", "labor.ticket.assess": "运维公司评估业务需求",
+                  "labor.ticket.schedule": "信息中心排期", "labor.ticket.develop": "登记开发完成",
+                  "labor.ticket.internal_test": "登记内部测试", "labor.ticket.test": "业务测试签字",
+                  "labor.ticket.business_test": "业务测试结论", "labor.ticket.plan": "制定发布计划",
+                  "labor.ticket.release": "登记发布结果", "labor.ticket.export": "导出业务需求台账",
+                  "labor.ticket.print": "打印业务需求表单"},
 )
