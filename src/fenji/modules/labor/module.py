@@ -3,6 +3,8 @@ codes, roles and audit labels, from seed 004 and design/domain/labor.md. Pages, 
 
 from fenji.core.kernel.modules import ActionDecl, Module, RoleDecl
 
+from . import subsystems
+
 WORKER_VIEW = "labor.worker.view"
 WORKER_MANAGE = "labor.worker.manage"
 TICKET_VIEW = "labor.ticket.view"
@@ -12,8 +14,8 @@ TICKET_DISPATCH = "labor.ticket.dispatch"
 TICKET_WORK = "labor.ticket.work"
 
 ACTIONS = (
-    ActionDecl(WORKER_VIEW, "查看劳动力资源信息", "business", read_only=True),
-    ActionDecl(WORKER_MANAGE, "采集和维护劳动力资源信息", "business"),
+    ActionDecl(WORKER_VIEW, "查看劳动力资源信息", "business", read_only=True, subsystem=subsystems.POOL),
+    ActionDecl(WORKER_MANAGE, "采集和维护劳动力资源信息", "business", subsystem=subsystems.POOL),
     ActionDecl(TICKET_VIEW, "查看业务需求工单", "business", read_only=True),
     ActionDecl(TICKET_FILE, "提交业务需求", "business"),
     ActionDecl(TICKET_REVIEW, "审核业务需求（州级对口科室）", "business"),
@@ -34,6 +36,7 @@ ROLES = (
             WORKER_MANAGE,
         ),
         delegated_by=GRANTED_BY,
+        subsystem=subsystems.POOL,
     ),
     # 县（市）、州业务科室提出业务需求
     RoleDecl(
@@ -84,7 +87,8 @@ ROLES = (
 MODULE = Module(
     name="labor",
     label="劳动力资源（恩施州）",
-    actions=ACTIONS,
-    roles=ROLES,
-    audit_labels={action.code: action.label for action in ACTIONS if not action.read_only},
+    actions=ACTIONS + subsystems.ACTIONS,
+    roles=ROLES + subsystems.ROLES,
+    subsystems=subsystems.SUBSYSTEMS,
+    audit_labels={action.code: action.label for action in ACTIONS + subsystems.ACTIONS if not action.read_only},
 )
