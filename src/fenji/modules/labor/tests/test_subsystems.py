@@ -329,3 +329,19 @@ def test_a_limited_administrator_reviews_one_of_its_subsystems_and_the_reviews_f
     assert [r.pk for r in rows] == [review.pk]
     assert {r.pk for r in client.get("/ledgers/reviews/").context["page"].rows} == {review.pk, everything.pk}
     assert GrantReview.objects.unscoped(reason="test").count() == 2
+
+
+def test_the_api_refuses_a_limited_administrator_another_subsystems_role(tree, county):
+    from django.test import Client
+
+    from fenji.core.api import services as token_services
+
+    _token, plain = token_services.token_create(actor=policy.SYSTEM, account=county.gig_admin, name="测试脚本")
+    client = Client(headers={"Authorization": f"Bearer {plain}"})
+    body = {"account_id": county.newcomer.pk, "unit_id": tree.town.pk, "reach": "unit"}
+    refused = client.post("/api/v1/grants", {**body, "role": "labor_sharing_clerk"}, content_type="application/json")
+    assert refused.status_code == 403
+    assert "限于“零工驿站”子系统" in refused.json()["error"]["message"]
+    assert not live(account=county.newcomer).exists()
+    made = client.post("/api/v1/grants", {**body, "role": "labor_gig_clerk"}, content_type="application/json")
+    assert made.status_code == 201 and made.json()["subsystem"] == sub.GIG
