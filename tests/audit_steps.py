@@ -1369,7 +1369,7 @@ def decide_member_edit(w):
 
 # --- labor: requirement tickets --------------------------------------------------------------------------------
 
-_LABOR_FIELDS = {"system_name": "劳动力资源信息平台", "subsystem": "gig_station", "title": "岗位筛选", "kind": "new",
+_LABOR_FIELDS = {"system_name": "劳动力资源信息平台", "subsystem": "labor.gig", "title": "岗位筛选", "kind": "new",
                  "urgency": "normal", "urgent_reason": "", "description": "按工种筛选", "contact_name": "邓梅",
                  "contact_phone": "0718-8221234"}
 

@@ -206,7 +206,7 @@ def _labor_ticket(unit):
     from fenji.modules.labor.models import Ticket
 
     return Ticket.objects.create(unit=unit, unit_path=unit.path, filer=_account(unit), title=f"{unit.name}的业务需求",
-                                 system_name="劳动力资源信息平台", subsystem="gig_station", kind="new", description="测试",
+                                 system_name="劳动力资源信息平台", subsystem="labor.gig", kind="new", description="测试",
                                  contact_name="测试", contact_phone="0718-8221234", review_unit=unit)
 
 

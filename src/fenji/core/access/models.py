@@ -47,7 +47,10 @@ class Grant(OrgOwned):
     )
     role = models.CharField(max_length=40, verbose_name="角色")
     reach = models.CharField(max_length=8, choices=Reach.choices, default=Reach.SUBTREE, verbose_name="范围")
-    subsystem = models.CharField(max_length=50, blank=True, verbose_name="子系统")
+    # A business role's grant: the role's subsystem (the role decides; stored for the ledgers). A grant of a
+    # role whose holders delegate (a permission administrator): the subsystems it is limited to, codes
+    # comma-separated ("": unlimited). Older rows may hold free text, which matches only itself.
+    subsystem = models.CharField(max_length=200, blank=True, verbose_name="子系统")
     slot = models.PositiveSmallIntegerField(null=True, blank=True, verbose_name="席位")
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                      related_name="+", verbose_name="申请人")
@@ -137,6 +140,7 @@ class GrantReview(OrgOwned):
     grants_created = models.PositiveIntegerField(default=0, verbose_name="期间新增授权数")
     grants_revoked = models.PositiveIntegerField(default=0, verbose_name="期间撤销授权数")
     findings = models.TextField(verbose_name="审查发现")
+    subsystem = models.CharField(max_length=50, blank=True, verbose_name="子系统")  # "": every subsystem's grants
     created_at = models.DateTimeField(auto_now_add=True, verbose_name="记录时间")
 
     class Meta:

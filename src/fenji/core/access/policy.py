@@ -147,21 +147,36 @@ def actor_for(account) -> Actor:
     )
 
 
-def can(actor: Actor, action: str, unit_path: str | None = None) -> bool:
-    """May ``actor`` do ``action`` (at ``unit_path``, when the target lives in a unit)?"""
+def _giving(actor: Actor, action: str) -> list[GrantFact]:
+    """The actor's grants that give ``action``: for an action of a subsystem, only grants of that subsystem's roles."""
+    subsystem = modules.action_subsystem(action)
+    return [g for g in actor.grants if action in g.actions and (not subsystem or g.role.subsystem == subsystem)]
+
+
+def _reach_of(actor: Actor, action: str) -> tuple[tuple[str, ...], frozenset[str]]:
+    """Where ``actor``'s grants allow ``action``: (subtree roots, single units). An action of a module the
+    profile leaves dark is allowed nowhere (its data stays); an action of a subsystem only through a grant
+    of a role of that subsystem, whatever else a role was given (a profile's widening, a row changed
+    behind the services' back)."""
     if not modules.action_is_live(action):
-        registry.get(action)
-        return actor is SYSTEM  # a module the profile leaves dark: its data stays, its actions are refused
+        return (), frozenset()
+    relevant = _giving(actor, action)
+    return (tuple(g.unit_path for g in relevant if g.reach == Reach.SUBTREE),
+            frozenset(g.unit_path for g in relevant if g.reach != Reach.SUBTREE))
+
+
+def can(actor: Actor, action: str, unit_path: str | None = None) -> bool:
+    """May ``actor`` do ``action`` (at ``unit_path``, when the target lives in a unit)?
+
+    The first check of an action builds its reach (``_reach_of``) and keeps it on the actor, which lives one
+    request: the grants, the declarations and the profile do not change within it. Every later check is
+    a dict lookup and one ``startswith`` over a tuple (under 1 µs)."""
     reach = actor._reach.get(action)
     if reach is None:
         registry.get(action)  # an undeclared code is a programming error, not a silent "no"
         if actor is SYSTEM:
-            return True
-        relevant = [g for g in actor.grants if action in g.actions]
-        reach = actor._reach[action] = (
-            tuple(g.unit_path for g in relevant if g.reach == Reach.SUBTREE),
-            frozenset(g.unit_path for g in relevant if g.reach != Reach.SUBTREE),
-        )
+            return True  # the platform acting for itself, dark modules included (never from a request)
+        reach = actor._reach[action] = _reach_of(actor, action)
     subtrees, units = reach
     if unit_path is None:
         return bool(subtrees or units)
@@ -175,6 +190,10 @@ def require(actor: Actor, action: str, unit_path: str | None = None) -> None:
     label = registry.get(action).label
     if not modules.action_is_live(action):
         raise AccessDenied(f"“{label}”在本平台未启用", rule="module_not_live", action=action)
+    subsystem = modules.action_subsystem(action)
+    if subsystem and not any(g.role.subsystem == subsystem for g in actor.grants):
+        raise AccessDenied(f"您在“{modules.subsystem_label(subsystem)}”子系统没有岗位角色，不能“{label}”",
+                           rule="no_subsystem_role", action=action)
     if not actor.holds(action):
         raise AccessDenied(f"您没有“{label}”的权限", rule="no_grant", action=action)
     raise AccessDenied(f"“{label}”超出了您的管理范围（只能管理本单位及下级）", rule="out_of_scope", action=action)
@@ -184,7 +203,7 @@ def scope_roots(actor: Actor, action: str) -> list[str]:
     """The minimal set of subtree roots where ``actor`` may do ``action`` (reach=subtree only)."""
     if actor is SYSTEM:
         return [""]  # the empty prefix: the whole forest
-    paths = sorted({g.unit_path for g in actor.grants if action in g.actions and g.reach == Reach.SUBTREE})
+    paths = sorted({g.unit_path for g in _giving(actor, action) if g.reach == Reach.SUBTREE})
     roots: list[str] = []
     for path in paths:
         if not any(is_within(path, root) for root in roots):
@@ -197,8 +216,8 @@ def scope_q(actor: Actor, action: str, field: str = "unit_path") -> Q:
     q = Q(pk__in=[])
     for root in scope_roots(actor, action):
         q |= Q(**{f"{field}__gte": root, f"{field}__lt": root + SUBTREE_END})
-    for g in actor.grants:
-        if action in g.actions and g.reach == Reach.UNIT:
+    for g in _giving(actor, action):
+        if g.reach == Reach.UNIT:
             q |= Q(**{field: g.unit_path})
     return q
 

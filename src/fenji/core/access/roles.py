@@ -31,7 +31,7 @@ class Role:
     own_actions: frozenset[str]
     own_delegates: frozenset[str] = frozenset()
     builtin: bool = True
-    subsystem: str = ""
+    subsystem: str = ""  # the subsystem (a code, ``kernel.modules.SubsystemDecl``) the role belongs to
 
     @property
     def actions(self) -> frozenset[str]:
@@ -121,7 +121,7 @@ class _BuiltinRoles(Mapping):
                 if declared.code not in found and declared.duty in Duty._value2member_map_:
                     found[declared.code] = Role(declared.code, declared.label, Duty(declared.duty),
                                                 frozenset(declared.actions), frozenset(declared.delegates),
-                                                subsystem="")
+                                                subsystem=declared.subsystem)
             self._built = (modules.version(), found)
         return self._built[1]
 

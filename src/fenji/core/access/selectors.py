@@ -5,6 +5,7 @@ import datetime
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from fenji.core.kernel import modules
 from fenji.core.kernel.crypto import blind_index
 from fenji.core.kernel.paths import subtree_q
 from fenji.core.kernel.text import normalise_number
@@ -59,6 +60,25 @@ def role_list():
 
 
 
+def subsystem_choices() -> list[tuple[str, str]]:
+    """The live subsystems as (code, label): none while no live module declares one."""
+    return [(declared.code, declared.label) for declared in modules.live_subsystems()]
+
+
+def subsystem_text(value: str) -> str:
+    """A grant's (or role's) subsystem column as shown: the labels of its codes (free text as it is)."""
+    return "、".join(modules.subsystem_label(part.strip()) for part in (value or "").split(",") if part.strip())
+
+
+def subsystem_grants_q(code: str) -> Q:
+    """The grants concerning subsystem ``code``: grants of its roles (older rows may not store it), and
+    the administrators' grants limited to it among others."""
+    roles = [c for c, role in BUILTIN_ROLES.items() if role.subsystem == code]
+    roles += list(RoleRow.objects.filter(subsystem=code).values_list("code", flat=True))
+    return (Q(role__in=roles) | Q(subsystem=code) | Q(subsystem__startswith=f"{code},")
+            | Q(subsystem__endswith=f",{code}") | Q(subsystem__contains=f",{code},"))
+
+
 def period_bounds(start, end):
     """The dates ``start``..``end`` (both included) as an aware half-open datetime range, local time."""
     tz = timezone.get_current_timezone()
@@ -66,22 +86,29 @@ def period_bounds(start, end):
             datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz))
 
 
-def grant_log_summary(*, actor, unit_path: str, start, end, action: str = perms.GRANT_VIEW) -> dict:
-    """How many grants of the subtree at ``unit_path`` were made, and revoked, between the dates
-    ``start`` and ``end`` (both included); ``reviewed`` counts each grant touched in the period once."""
+def grant_log_summary(*, actor, unit_path: str, start, end, action: str = perms.GRANT_VIEW,
+                      subsystem: str = "") -> dict:
+    """How many grants of the subtree at ``unit_path`` (of ``subsystem`` when named) were made, and revoked,
+    between the dates ``start`` and ``end`` (both included); ``reviewed`` counts each grant touched in the
+    period once."""
     since, until = period_bounds(start, end)
     created = Q(granted_at__gte=since, granted_at__lt=until)
     revoked = Q(revoked_at__gte=since, revoked_at__lt=until)
-    return (Grant.objects.visible_to(actor, action).filter(subtree_q("unit_path", unit_path))
+    grants = Grant.objects.visible_to(actor, action).filter(subtree_q("unit_path", unit_path))
+    if subsystem:
+        grants = grants.filter(subsystem_grants_q(subsystem))
+    return (grants
             .aggregate(created=Count("id", filter=created), revoked=Count("id", filter=revoked),
                        reviewed=Count("id", filter=created | revoked)))
 
 
-def grant_review_list(*, actor, unit=None, action: str = perms.GRANT_VIEW):
-    """Recorded reviews of the subtrees the actor oversees, newest first."""
+def grant_review_list(*, actor, unit=None, action: str = perms.GRANT_VIEW, subsystem: str = ""):
+    """Recorded reviews of the subtrees the actor oversees (of one subsystem's grants, when named), newest first."""
     reviews = GrantReview.objects.visible_to(actor, action).select_related("unit", "reviewer__person")
     if unit is not None:
         reviews = reviews.filter(subtree_q("unit_path", unit.path))
+    if subsystem:
+        reviews = reviews.filter(subsystem=subsystem)
     return reviews.order_by("-created_at", "-id")
 
 

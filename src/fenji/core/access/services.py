@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from fenji.core.audit.services import audit_record
 from fenji.core.audit.transactions import service
+from fenji.core.kernel import modules
 from fenji.core.kernel.errors import AccessDenied, DomainError
 from fenji.core.kernel.paths import depth_of, is_within
 
@@ -24,23 +25,79 @@ class RuleViolation(AccessDenied):
     """A duty rule refused the grant; ``rule`` is its name, the message says which rule in Chinese."""
 
 
+def subsystem_codes(text: str) -> frozenset[str]:
+    """The subsystem codes a grant's ``subsystem`` column names (comma-separated; "": none)."""
+    return frozenset(code for code in (part.strip() for part in (text or "").split(",")) if code)
+
+
+def _concerns(role: Role, subsystem: str) -> frozenset[str] | None:
+    """The subsystems a grant of ``role`` (with ``subsystem`` stored on it) reaches into: its role's own
+    subsystem, or for a delegating role the subsystems it is limited to; None when it is platform-wide."""
+    if role.subsystem:
+        return frozenset({role.subsystem})
+    if role.delegates and subsystem:
+        return subsystem_codes(subsystem)
+    return None
+
+
+def _subsystem_words(codes) -> str:
+    return "、".join(f"“{modules.subsystem_label(code)}”" for code in sorted(codes))
+
+
 def _delegating_grant(actor, role: Role, unit_path: str, reach: str, subsystem: str,
                       action: str = perms.GRANT_CREATE) -> policy.GrantFact:
     """The actor's own grant under which this grant may be made (or revoked): same subtree, delegable
-    role, no wider reach."""
+    role, within the subsystems the actor's grant is limited to, no wider reach."""
+    concerns = _concerns(role, subsystem)
+    limited = None  # a grant that would do but for its subsystems: its refusal names them
     for grant in actor.grants:
         if action not in grant.actions or not grant.covers(unit_path):
             continue
         if not grant.role.may_delegate(role):
             continue
-        if grant.subsystem and subsystem != grant.subsystem:
-            continue  # a permission administrator per subsystem hands on only that subsystem
         if REACH_WIDTH[Reach(reach)] > REACH_WIDTH[Reach(grant.reach)]:
+            continue
+        limits = subsystem_codes(grant.subsystem)
+        if limits and (concerns is None or not concerns <= limits):
+            limited = limited or grant  # a permission administrator per subsystem hands on only those (§7)
             continue
         return grant
     verb = "授予" if action == perms.GRANT_CREATE else "撤销"
+    if limited is not None:
+        limits = subsystem_codes(limited.subsystem)
+        if concerns is None:
+            what = f"不属于任何子系统的“{role.label}”"
+        elif role.subsystem:
+            what = f"{_subsystem_words(concerns)}子系统的角色“{role.label}”"
+        else:
+            what = f"限于{_subsystem_words(concerns)}子系统的“{role.label}”"
+        raise RuleViolation(f"您的{limited.role.label}授权限于{_subsystem_words(limits)}子系统，不能{verb}{what}",
+                            rule="subsystem_limit", action=action)
     raise RuleViolation(f"您不能{verb}“{role.label}”角色：超出了您本人授权可以下放的范围", rule="ceiling",
                         action=action)
+
+
+def _grant_subsystem(role: Role, subsystem) -> str:
+    """What a new grant of ``role`` stores as its subsystem: the role's own, or for a role whose holders
+    delegate (a permission administrator) the live subsystems it is limited to ("": unlimited)."""
+    if isinstance(subsystem, str):
+        codes = subsystem_codes(subsystem)
+    else:
+        codes = frozenset(code.strip() for code in subsystem or () if code and code.strip())
+    if role.subsystem:
+        if codes and codes != {role.subsystem}:
+            raise DomainError(f"“{role.label}”属于“{modules.subsystem_label(role.subsystem)}”子系统，"
+                              f"不能授予为{_subsystem_words(codes)}子系统的权限", field="subsystem")
+        return role.subsystem
+    if not codes:
+        return ""
+    if not role.delegates:
+        raise DomainError(f"“{role.label}”不属于任何子系统，也不下放角色，不能限定子系统", field="subsystem")
+    live = {declared.code for declared in modules.live_subsystems()}
+    unknown = sorted(codes - live)
+    if unknown:
+        raise DomainError(f"未知子系统：{'、'.join(unknown)}", field="subsystem")
+    return ",".join(sorted(codes))
 
 
 def _check_grantee(*, actor, account, role: Role, unit) -> None:
@@ -135,15 +192,18 @@ def _free_seat(*, role: Role, unit) -> int | None:
 
 
 @service
-def grant_create(*, actor, account, role: str, unit, reach: str = Reach.SUBTREE, subsystem: str = "",
+def grant_create(*, actor, account, role: str, unit, reach: str = Reach.SUBTREE, subsystem: str | list = "",
                  valid_until: datetime.datetime | None = None, requested_by=None, approved_by=None) -> Grant:
-    """Grant ``role`` at ``unit`` to ``account`` within the actor's own delegable envelope and the duty rules."""
+    """Grant ``role`` at ``unit`` to ``account`` within the actor's own delegable envelope and the duty rules.
+
+    ``subsystem``: for a role of a subsystem, its own (or nothing); for a role whose holders delegate (a
+    permission administrator), the subsystems the grant is limited to (codes, a list or comma-separated)."""
     role_obj = policy.role_for(role)
     if role_obj is None:
         raise DomainError(f"未知角色：{role}", field="role")
     if reach not in Reach.values:
         raise DomainError("授权范围无效", field="reach")
-    subsystem = (subsystem or "").strip() or role_obj.subsystem
+    subsystem = _grant_subsystem(role_obj, subsystem)
     if valid_until is not None and valid_until <= timezone.now():
         raise DomainError("有效期必须晚于当前时间", field="valid_until")
     if actor is not policy.SYSTEM:
@@ -242,7 +302,16 @@ def role_create(*, actor, code: str, label: str, actions: list[str], subsystem: 
         if (declared.duty != registry.Duty.BUSINESS and not declared.read_only) or reads_other_duty:
             raise RuleViolation(f"业务角色不能包含管理权限“{declared.label}”", rule="role_single_duty",
                                 action=perms.ROLE_MANAGE)
-    role = RoleRow.objects.create(code=code, label=label, actions=sorted(set(actions)), subsystem=subsystem.strip(),
+    subsystem = (subsystem or "").strip()
+    if subsystem and subsystem not in {declared.code for declared in modules.live_subsystems()}:
+        raise DomainError(f"未知子系统：{subsystem}", field="subsystem")
+    for action in actions:
+        # an action of a subsystem is held only through a role of that subsystem (policy.can)
+        own = modules.action_subsystem(action)
+        if own and own != subsystem:
+            raise RuleViolation(f"“{registry.get(action).label}”属于“{modules.subsystem_label(own)}”子系统，"
+                                f"只能放入该子系统的角色", rule="role_subsystem", action=perms.ROLE_MANAGE)
+    role = RoleRow.objects.create(code=code, label=label, actions=sorted(set(actions)), subsystem=subsystem,
                                   description=description.strip(), created_by_id=actor.account_id)
     audit_record(actor=actor, action=perms.ROLE_MANAGE, target=role, details={"code": code, "actions": role.actions})
     return role
@@ -250,10 +319,19 @@ def role_create(*, actor, code: str, label: str, actions: list[str], subsystem: 
 
 @service
 def grant_review_record(*, actor, unit, period_start: datetime.date, period_end: datetime.date,
-                        findings: str):
-    """Record a periodic review of the grant log of ``unit``'s subtree (seed 004 §9(四)): the grants
-    made or revoked in the period are counted as the reviewer saw them, with the findings."""
+                        findings: str, subsystem: str = ""):
+    """Record a periodic review of the grant log of ``unit``'s subtree (seed 004 §9(四)), of one subsystem's
+    grants when named: the grants made or revoked in the period are counted as the reviewer saw them, with
+    the findings. A permission administrator limited to some subsystems reviews one of them at a time."""
     policy.require(actor, perms.GRANT_REVIEW, unit.path)
+    subsystem = (subsystem or "").strip()
+    if subsystem and subsystem not in {declared.code for declared in modules.live_subsystems()}:
+        raise DomainError(f"未知子系统：{subsystem}", field="subsystem")
+    limits = [subsystem_codes(g.subsystem) for g in actor.grants
+              if perms.GRANT_REVIEW in g.actions and g.covers(unit.path)]
+    if actor is not policy.SYSTEM and limits and all(limits) and not any(subsystem in own for own in limits):
+        raise RuleViolation(f"您的权限审查限于{_subsystem_words(frozenset().union(*limits))}子系统，请选择其中一个子系统",
+                            rule="subsystem_limit", action=perms.GRANT_REVIEW)
     if actor.account_id is None:
         raise DomainError("权限审查须由审查人本人的账号记录")
     findings = (findings or "").strip()
@@ -266,14 +344,14 @@ def grant_review_record(*, actor, unit, period_start: datetime.date, period_end:
     if period_end > timezone.localdate():
         raise DomainError("审查期间不能晚于今天", field="period_end")
     summary = grant_log_summary(actor=actor, unit_path=unit.path, start=period_start, end=period_end,
-                                action=perms.GRANT_REVIEW)
+                                action=perms.GRANT_REVIEW, subsystem=subsystem)
     review = GrantReview.objects.create(
-        unit=unit, unit_path=unit.path, reviewer_id=actor.account_id, period_start=period_start,
+        unit=unit, unit_path=unit.path, reviewer_id=actor.account_id, period_start=period_start, subsystem=subsystem,
         period_end=period_end, grants_reviewed=summary["reviewed"], grants_created=summary["created"],
         grants_revoked=summary["revoked"], findings=findings,
     )
     audit_record(actor=actor, action=perms.GRANT_REVIEW, target=review, details={
-        "unit": unit.name, "period": [period_start.isoformat(), period_end.isoformat()],
+        "unit": unit.name, "period": [period_start.isoformat(), period_end.isoformat()], "subsystem": subsystem,
         "created": summary["created"], "revoked": summary["revoked"], "reviewed": summary["reviewed"],
     })
     return review

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from fenji.core.access import permissions as access_perms
 from fenji.core.access import policy
+from fenji.core.access import selectors as access_selectors
 from fenji.core.audit.services import audit_record
 from fenji.core.audit.transactions import service
 from fenji.core.org import permissions as org_perms
@@ -84,7 +85,7 @@ def grant_ledger_export(*, actor, grants, labels: dict, filters: dict) -> ExcelS
             sheet.add([
                 grant.account.person.real_name, grant.account.mobile_masked, grant.account.unit.name,
                 labels.get(grant.role, grant.role), grant.seat_label, grant.unit.name, grant.get_reach_display(),
-                grant.subsystem, _name(grant.requested_by), _name(grant.approved_by),
+                access_selectors.subsystem_text(grant.subsystem), _name(grant.requested_by), _name(grant.approved_by),
                 _name(grant.granted_by) or _("系统"), grant.granted_at, grant.valid_from, grant.valid_until,
                 ledgers.grant_state(grant, now), grant.revoked_at,
                 _name(grant.revoked_by) or (_("系统") if grant.revoked_at else ""), grant.revoke_reason,

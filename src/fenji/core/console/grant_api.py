@@ -80,7 +80,8 @@ class GrantIn(InputSchema):
     role: str
     unit_id: Id
     reach: str = Field(Reach.SUBTREE.value, description="subtree、unit 或 self")
-    subsystem: str = ""
+    subsystem: str = Field("", description="授予权限管理员时限定的子系统代码，多个以逗号分隔（空为不限）；"
+                                           "业务角色的子系统由角色决定")
     valid_until: Moment | None = None
 
 

@@ -48,7 +48,7 @@ def _delegable_roles(actor) -> list[tuple[str, str]]:
     choices = []
     for role in [*builtins, *policy.roles_for({row.code for row in custom_rows}).values()]:
         if any(g.role.may_delegate(role) for g in holding):
-            suffix = role.duty.label + (f"·{role.subsystem}" if role.subsystem else "")
+            suffix = role.duty.label + (f"·{access_selectors.subsystem_text(role.subsystem)}" if role.subsystem else "")
             choices.append((role.code, f"{role.label}（{suffix}）"))
     return choices
 
@@ -71,6 +71,7 @@ def _decorate(actor, grants: list[Grant]) -> list[Grant]:
     for grant in grants:
         role = BUILTIN_ROLES.get(grant.role) or custom.get(grant.role)
         grant.role_name = role.label if role else grant.role
+        grant.subsystem_label = access_selectors.subsystem_text(grant.subsystem)
         grant.state, grant.state_ok = _state(grant, now)
         grant.can_revoke = not reason_against(access_services.grant_revoke_check, actor=actor, grant=grant,
                                               roles=live)
@@ -136,13 +137,14 @@ def grant_create(request):
     roles = _delegable_roles(actor)
     chosen_unit = None
     form = GrantForm(request.POST or None, initial={"account": account.pk, "unit": account.unit_id},
-                     units=_grant_units(request, account, unit_query), roles=roles)
+                     units=_grant_units(request, account, unit_query), roles=roles,
+                     subsystems=access_selectors.subsystem_choices())
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             chosen_unit = org_selectors.unit_get(actor=actor, pk=data["unit"], action=access_perms.GRANT_CREATE)
             grant = access_services.grant_create(actor=actor, account=account, role=data["role"], unit=chosen_unit,
-                                                 reach=data["reach"], subsystem=data["subsystem"],
+                                                 reach=data["reach"], subsystem=data.get("subsystem", []),
                                                  valid_until=data["valid_until"])
         except DomainError as error:
             add_domain_error(form, error)
@@ -204,7 +206,10 @@ def role_list(request):
         "delegates": [BUILTIN_ROLES[code].label for code in BUILTIN_ROLES if code in role.delegates]
         + (["自定义业务角色"] if CUSTOM in role.delegates else []),
     } for role in builtins]
-    custom = [{"role": row, "actions": _action_labels(row.actions)} for row in custom_rows]
+    custom = [{"role": row, "actions": _action_labels(row.actions),
+               "subsystem": access_selectors.subsystem_text(row.subsystem)} for row in custom_rows]
+    for row in builtin_rows:
+        row["subsystem"] = access_selectors.subsystem_text(row["role"].subsystem)
     return render(request, "grants/role_list.html", {
         "builtins": builtin_rows, "custom": custom,
         "can_manage": policy.can(request.actor, access_perms.ROLE_MANAGE),
@@ -221,7 +226,7 @@ def _role_actions() -> list[tuple[str, str]]:
 @requires(access_perms.ROLE_MANAGE)
 @require_http_methods(["GET", "POST"])
 def role_create(request):
-    form = RoleForm(request.POST or None, actions=_role_actions())
+    form = RoleForm(request.POST or None, actions=_role_actions(), subsystems=access_selectors.subsystem_choices())
     done = form_post(request, form, lambda data: access_services.role_create(actor=request.actor, **data),
                      success=reverse("grants:roles"), message=lambda role: f"已新建业务角色“{role.label}”")
     if done:

@@ -35,7 +35,19 @@ class AccountLedgerForm(_PeriodForm):
                         help_text=_("姓名或职务；手机号、身份证号须输入完整"))
 
 
-class GrantLedgerForm(_PeriodForm):
+class SubsystemFilter(Form):
+    """A select of the live subsystems (seed 004 §2); the view drops it while no live module declares one."""
+
+    subsystem = forms.ChoiceField(label=_("子系统"), required=False)
+
+    def __init__(self, *args, subsystems=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["subsystem"].choices = [("", _("全部"))] + list(subsystems)
+        if not subsystems:
+            del self.fields["subsystem"]
+
+
+class GrantLedgerForm(SubsystemFilter, _PeriodForm):
     q = forms.CharField(label=_("姓名"), required=False, max_length=50, help_text=_("手机号须输入完整11位"))
     role = forms.ChoiceField(label=_("角色"), required=False)
     state = forms.ChoiceField(label=_("状态"), required=False, choices=GRANT_STATES)
@@ -45,7 +57,7 @@ class GrantLedgerForm(_PeriodForm):
         self.fields["role"].choices = [("", _("全部"))] + list(roles)
 
 
-class ReviewForm(Form):
+class ReviewForm(SubsystemFilter):
     unit = forms.TypedChoiceField(label=_("审查单位（含下级）"), coerce=int)
     period_start = DateField(label=_("审查期间起"), widget=forms.DateInput(attrs={"type": "date"}))
     period_end = DateField(label=_("审查期间止"), widget=forms.DateInput(attrs={"type": "date"}))

@@ -156,9 +156,11 @@ def grant_state_q(state: str, now=None) -> Q:
     return Q()
 
 
-def grant_ledger_list(*, actor, unit=None, start=None, end=None, role: str = "", state: str = "", text: str = ""):
+def grant_ledger_list(*, actor, unit=None, start=None, end=None, role: str = "", state: str = "", text: str = "",
+                      subsystem: str = ""):
     """Every grant in the actor's scope (``access.grant.view``), revoked ones included: within
-    ``unit``'s subtree, made or revoked between ``start`` and ``end``, of ``role``, in ``state``."""
+    ``unit``'s subtree, made or revoked between ``start`` and ``end``, of ``role``, in ``state``, concerning
+    ``subsystem`` (its roles' grants and the administrators limited to it)."""
     grants = access_selectors.grant_list(actor=actor, unit=unit, include_revoked=True, text=text)
     since, until = _bounds(start, end)
     if since or until:
@@ -167,6 +169,8 @@ def grant_ledger_list(*, actor, unit=None, start=None, end=None, role: str = "",
         grants = grants.filter(role=role)
     if state:
         grants = grants.filter(grant_state_q(state))
+    if subsystem:
+        grants = grants.filter(access_selectors.subsystem_grants_q(subsystem))
     return grants.select_related(*GRANT_SELECT)
 
 

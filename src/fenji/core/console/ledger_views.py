@@ -38,7 +38,7 @@ from fenji.core.workflow import selectors as wf_selectors
 
 from . import exports
 from . import ledger_selectors as ledgers
-from .ledger_forms import AccountLedgerForm, GrantLedgerForm, ReviewForm
+from .ledger_forms import AccountLedgerForm, GrantLedgerForm, ReviewForm, SubsystemFilter
 
 UNIT_CHOICES = 300  # the unit picker lists the top of the scope and two levels below it
 
@@ -71,6 +71,8 @@ def _described(unit, data: dict) -> dict:
     described = {k: str(v) for k, v in data.items() if v not in (None, "") and k != "unit"}
     if unit is not None:
         described["unit"] = unit.name
+    if data.get("subsystem"):
+        described["subsystem"] = access_selectors.subsystem_text(data["subsystem"])
     return described
 
 
@@ -122,11 +124,13 @@ def _grant_ledger_rows(request):
     actor = request.actor
     unit = chosen_unit(request, access_perms.GRANT_VIEW)
     labels = _role_labels()
-    form = GrantLedgerForm(request.GET or None, roles=list(labels.items()))
+    form = GrantLedgerForm(request.GET or None, roles=list(labels.items()),
+                           subsystems=access_selectors.subsystem_choices())
     pick_units_for(form, actor, access_perms.GRANT_VIEW)
     data = form.cleaned_data if form.is_valid() else {}
     grants = ledgers.grant_ledger_list(actor=actor, unit=unit, start=data.get("start"), end=data.get("end"),
-                                  role=data.get("role", ""), state=data.get("state", ""), text=data.get("q", ""))
+                                  role=data.get("role", ""), state=data.get("state", ""), text=data.get("q", ""),
+                                  subsystem=data.get("subsystem", ""))
     return form, unit, data, grants, labels
 
 
@@ -145,6 +149,7 @@ def grant_ledger(request):
     for grant in page.rows:
         grant.role_name = labels.get(grant.role, grant.role)
         grant.state = ledgers.grant_state(grant, now)
+        grant.subsystem_label = access_selectors.subsystem_text(grant.subsystem)
     query = query_without(request, "after", "format", "page")
     return render(request, "ledgers/permissions.html", {
         "form": form, "page": page, "unit": unit, "query": query, "first_page": not request.GET.get("after"),
@@ -194,7 +199,7 @@ def request_form_context(actor, wf_request) -> dict:
     results = [s for s in steps if s.code not in ("department", "leader")]
     return {
         "req": wf_request, "admin": admin, "title": FORM_TITLES[admin], "platform": _("分级管理平台"),
-        "subsystem": payload.get("subsystem", ""),
+        "subsystem": access_selectors.subsystem_text(payload.get("subsystem", "")),
         "department": wf_request.unit.name, "filed_on": timezone.localtime(wf_request.filed_at).date(),
         "requester": requester.person.real_name,
         "requester_mobile": _masked(requester.mobile, requester_full, mask_mobile),
@@ -237,10 +242,14 @@ def request_form(request, pk):
 def review_list(request):
     actor = request.actor
     unit = chosen_unit(request, access_perms.GRANT_VIEW)
-    reviews = access_selectors.grant_review_list(actor=actor, unit=unit)
+    form = SubsystemFilter(request.GET or None, subsystems=access_selectors.subsystem_choices())
+    subsystem = form.cleaned_data.get("subsystem", "") if form.is_valid() else ""
+    reviews = access_selectors.grant_review_list(actor=actor, unit=unit, subsystem=subsystem)
     page = numbered_page(request, reviews)
+    for review in page.rows:
+        review.subsystem_label = access_selectors.subsystem_text(review.subsystem)
     return render(request, "ledgers/reviews.html", {
-        "page": page, "unit": unit, "query": query_without(request, "after", "format", "page"),
+        "form": form, "page": page, "unit": unit, "query": query_without(request, "after", "format", "page"),
         "can_record": policy.can(actor, access_perms.GRANT_REVIEW),
     })
 
@@ -263,17 +272,18 @@ def review_create(request):
     units = unit_choices(actor, access_perms.GRANT_REVIEW, unit)
     start, end = _last_month()
     own = next((pk for pk, _label in units if pk == actor.unit_id), units[0][0] if units else None)
-    form = ReviewForm(data if data.get("unit") else None, units=units,
+    form = ReviewForm(data if data.get("unit") else None, units=units, subsystems=access_selectors.subsystem_choices(),
                       initial={"unit": own, "period_start": start, "period_end": end})
     summary = None
     if form.is_bound and form.is_valid():
         # Read the period now: a refusal shown on its field takes the field out of cleaned_data.
         start, end = form.cleaned_data["period_start"], form.cleaned_data["period_end"]
+        subsystem = form.cleaned_data.get("subsystem", "")
         if request.method == "POST":
             try:
                 review = access_services.grant_review_record(
                     actor=actor, unit=unit, period_start=start, period_end=end,
-                    findings=form.cleaned_data["findings"])
+                    findings=form.cleaned_data["findings"], subsystem=subsystem)
             except DomainError as error:
                 add_domain_error(form, error)
             else:
@@ -281,7 +291,8 @@ def review_create(request):
                     "unit": unit.name, "start": review.period_start, "end": review.period_end})
                 return redirect("ledgers:reviews")
         summary = access_selectors.grant_log_summary(actor=actor, unit_path=unit.path, start=start, end=end,
-                                                     action=access_perms.GRANT_REVIEW)
+                                                     action=access_perms.GRANT_REVIEW, subsystem=subsystem)
         summary["ledger_url"] = reverse("ledgers:permissions") + "?" + urlencode({
-            "unit": unit.pk, "start": start, "end": end})
+            "unit": unit.pk, "start": start, "end": end, **({"subsystem": subsystem} if subsystem else {})})
+        summary["subsystem"] = access_selectors.subsystem_text(subsystem)
     return render(request, "ledgers/review_form.html", {"form": form, "summary": summary, "unit": unit})

@@ -17,12 +17,14 @@ from django.utils.translation import gettext_lazy as _
 
 from fenji.core.access import permissions as access_perms
 from fenji.core.access import policy
+from fenji.core.access import selectors as access_selectors
 from fenji.core.access.models import Grant, Reach
 from fenji.core.access.models import Role as RoleRow
 from fenji.core.access.registry import Duty
 from fenji.core.access.roles import BUILTIN_ROLES
 from fenji.core.access.roles import is_live as role_is_live
-from fenji.core.access.services import grant_create, grant_revoke
+from fenji.core.access.services import RuleViolation, grant_create, grant_revoke
+from fenji.core.kernel import modules
 from fenji.core.kernel.errors import DomainError
 from fenji.core.kernel.forms import Form
 from fenji.core.people import permissions as perms
@@ -80,6 +82,37 @@ class RequestForm(Form):
         return data
 
 
+class OneSubsystem:
+    """Form 2 is filed per subsystem (附件2 说明1: 相同的子系统用户才能共用一张表，否则请另表填写): the form
+    names the subsystem (子系统名称, printed at its head) while live modules declare subsystems, and the
+    role it asks for or takes back may not belong to another one. A role of a subsystem names it when
+    the field is left blank; a role of none (操作员) fits any form."""
+
+    def add_subsystem(self) -> None:
+        choices = access_selectors.subsystem_choices()
+        if choices:
+            self.fields["subsystem"] = forms.ChoiceField(
+                label=_("子系统名称"), required=False, choices=[("", _("请选择子系统"))] + choices,
+                help_text=_("相同的子系统用户才能共用一张表，否则请另表填写"))
+            self.order_fields(["subsystem"] + [name for name in self.fields if name != "subsystem"])
+
+    def one_subsystem(self, data: dict) -> dict:
+        role = policy.role_for(data["role"]) if data.get("role") else None
+        own = role.subsystem if role is not None else ""
+        named = data.get("subsystem", "")
+        if own and named and own != named:
+            # the regulation's rule, not a slip of the form: refused and recorded like the other rules
+            raise RuleViolation(
+                f"一张操作员账户权限申请表只能填写一个子系统：本表的子系统是“{modules.subsystem_label(named)}”，"
+                f"岗位角色“{role.label}”属于“{modules.subsystem_label(own)}”子系统。相同的子系统用户才能共用一张表，"
+                f"请另表填写", rule="form_one_subsystem", action=wf_perms.REQUEST_FILE)
+        if own and "subsystem" in self.fields:
+            data["subsystem"] = own
+        if data.get("subsystem"):
+            data["subsystem_label"] = modules.subsystem_label(data["subsystem"])  # shown as it was filed
+        return data
+
+
 def _business_roles() -> list[tuple[str, str]]:
     builtin = [(code, role.label) for code, role in BUILTIN_ROLES.items()
                if role.duty == Duty.BUSINESS and code != "staff" and role_is_live(code)]
@@ -110,10 +143,14 @@ class NewPersonForm(RequestForm):
         return self.labelled(super().clean(), "新增")
 
 
-class OperatorOpenForm(NewPersonForm):
+class OperatorOpenForm(OneSubsystem, NewPersonForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["role"].choices = _business_roles()
+        self.add_subsystem()
+
+    def clean(self):
+        return self.one_subsystem(super().clean())
 
 
 class AdminOpenForm(NewPersonForm):
@@ -122,7 +159,7 @@ class AdminOpenForm(NewPersonForm):
         self.fields["role"].choices = [(code, BUILTIN_ROLES[code].label) for code in ADMIN_ROLES]
 
 
-class PermissionGrantForm(RequestForm):
+class PermissionGrantForm(OneSubsystem, RequestForm):
     account = forms.TypedChoiceField(label=_("人员"), coerce=int)
     role = forms.ChoiceField(label=_("岗位角色"))
     reach = forms.ChoiceField(label=_("授权范围"), choices=Reach.choices, initial=Reach.UNIT)
@@ -133,16 +170,19 @@ class PermissionGrantForm(RequestForm):
         self.fields["account"].choices = self.accounts_below()
         self.fields["role"].choices = ([(c, BUILTIN_ROLES[c].label) for c in ADMIN_ROLES] if self.admin
                                        else _business_roles())
+        if not self.admin:
+            self.add_subsystem()
 
     def clean(self):
-        return self.labelled(super().clean(), "修改")
+        data = self.labelled(super().clean(), "修改")
+        return data if self.admin else self.one_subsystem(data)
 
 
 class AdminGrantForm(PermissionGrantForm):
     admin = True
 
 
-class PermissionRevokeForm(RequestForm):
+class PermissionRevokeForm(OneSubsystem, RequestForm):
     grant = forms.TypedChoiceField(label=_("收回的岗位权限"), coerce=int)
     admin = False
 
@@ -155,6 +195,8 @@ class PermissionRevokeForm(RequestForm):
         self.fields["grant"].choices = [
             (g.pk, f"{g.account.person.real_name} · {self.role_label(g.role)} · {g.unit.name}")
             for g in grants[:500] if g.role in wanted]
+        if not self.admin:
+            self.add_subsystem()
 
     def clean(self):
         data = super().clean()
@@ -165,7 +207,7 @@ class PermissionRevokeForm(RequestForm):
             data["role"] = grant.role
             data["role_label"] = self.role_label(grant.role)
             data["account_label"] = dict(self.fields["grant"].choices).get(grant.pk, "")
-        return data
+        return data if self.admin else self.one_subsystem(data)
 
 
 class AdminRevokeForm(PermissionRevokeForm):

@@ -33,6 +33,9 @@ class ActionDecl:
     label: str
     duty: str
     read_only: bool = False
+    # the code of the module's subsystem the action belongs to ("": platform-wide): it is allowed only
+    # through a grant of a role of that subsystem (``access.policy.can``)
+    subsystem: str = ""
 
 
 @dataclass(frozen=True)
@@ -46,6 +49,17 @@ class RoleDecl:
     actions: tuple[str, ...]
     delegates: tuple[str, ...] = ()
     delegated_by: tuple[str, ...] = ()
+    subsystem: str = ""  # the module's subsystem the role belongs to; only it may hold that subsystem's actions
+
+
+@dataclass(frozen=True)
+class SubsystemDecl:
+    """A subsystem of the platform the module serves (a permission domain, seed 004 §2, §7): its business
+    roles and actions name it, a permission administrator may be limited to it, and form 2 is filed per
+    subsystem. The code starts with the module's name ("labor.gig"); the label is shown ("零工驿站")."""
+
+    code: str
+    label: str
 
 
 @dataclass(frozen=True)
@@ -177,6 +191,7 @@ class Module:
     core: bool = False  # a core app's own declaration: always live
     actions: tuple[ActionDecl, ...] = ()
     roles: tuple[RoleDecl, ...] = ()
+    subsystems: tuple[SubsystemDecl, ...] = ()  # the permission domains its actions and roles name
     role_shares: tuple[RoleShare, ...] = ()  # built-in roles' share of these actions
     duty_rules: Mapping[str, tuple] = field(default_factory=dict)  # profile name → extra rules for it
     # duty mark code → these actions: a role holding any of them carries that duty ("account": opening accounts)
@@ -259,6 +274,39 @@ def _owners() -> dict[str, str]:
                 owners.setdefault(action.code, module.name)  # the first declaration; the check names the second
         _index = (_version, owners)
     return _index[1]
+
+
+_subsystem_index: tuple[int, dict[str, str], dict[str, SubsystemDecl]] | None = None
+
+
+def _subsystems() -> tuple[dict[str, str], dict[str, SubsystemDecl]]:
+    """(action code → subsystem code, subsystem code → declaration), over every declaration (live or not)."""
+    global _subsystem_index
+    if _subsystem_index is None or _subsystem_index[0] != _version:
+        of_action = {a.code: a.subsystem for m in _modules.values() for a in m.actions if a.subsystem}
+        declared = {}
+        for module in _modules.values():
+            for subsystem in module.subsystems:
+                declared.setdefault(subsystem.code, subsystem)
+        _subsystem_index = (_version, of_action, declared)
+    return _subsystem_index[1], _subsystem_index[2]
+
+
+def action_subsystem(code: str) -> str:
+    """The code of the subsystem action ``code`` belongs to ("": platform-wide)."""
+    return _subsystems()[0].get(code, "")
+
+
+def subsystem_label(code: str) -> str:
+    """The label of a declared subsystem (any module, live or not: old grants still name it); else ``code``
+    itself (a grant's free text from before subsystems were declared)."""
+    declared = _subsystems()[1].get(code)
+    return declared.label if declared else code
+
+
+def live_subsystems() -> list[SubsystemDecl]:
+    """The subsystems of the live declarations: a module's subsystems exist only while it is live."""
+    return [subsystem for m in live() for subsystem in m.subsystems]
 
 
 def action_owner(code: str) -> str | None:
@@ -428,6 +476,32 @@ def problems(declarations: list[Module], *, core_actions: Mapping[str, Any], cor
             if action.duty not in DUTIES:
                 error(module, f"动作 {action.code} 的职责 {action.duty!r} 无效（应为 {'/'.join(DUTIES)}）", "fenji.E012")
             actions[action.code] = (module.name, action.duty, action.read_only)
+    subsystems: dict[str, str] = {}  # code → the module declaring it
+    for module in declarations:
+        for subsystem in module.subsystems:
+            if subsystem.code in subsystems:
+                error(module, f"子系统代码 {subsystem.code} 重复声明（已由 {subsystems[subsystem.code]} 声明）",
+                      "fenji.E016")
+            subsystems.setdefault(subsystem.code, module.name)
+    of_action = {a.code: a.subsystem for m in declarations for a in m.actions if a.subsystem}
+    for module in declarations:
+        own = {s.code for s in module.subsystems}
+        for action in module.actions:
+            if action.subsystem and action.subsystem not in own:
+                error(module, f"动作 {action.code} 属于本模块未声明的子系统 {action.subsystem}", "fenji.E016")
+        for role in module.roles:
+            if role.subsystem and role.subsystem not in own:
+                error(module, f"角色 {role.code}（{role.label}）属于本模块未声明的子系统 {role.subsystem}", "fenji.E016")
+            for code in role.actions:
+                # an action of a subsystem is held only through a role of that subsystem
+                if of_action.get(code) and of_action[code] != role.subsystem:
+                    error(module, f"角色 {role.code}（{role.label}）含有子系统 {of_action[code]} 的动作 {code}，"
+                                  f"但角色属于{('子系统 ' + role.subsystem) if role.subsystem else '全平台'}", "fenji.E016")
+        for share in module.role_shares:
+            for code in share.actions:
+                if of_action.get(code):
+                    error(module, f"向角色 {share.role} 分配子系统 {of_action[code]} 的动作 {code}："
+                                  "子系统的动作只能由该子系统的角色持有", "fenji.E016")
     roles = set(core_roles)
     for module in declarations:
         for role in module.roles:

@@ -177,19 +177,22 @@ def demo_tree(root: DemoUnit) -> None:
 
 def demo_people(people, *, password: str, region: str | None = None, seed: int = 20261123) -> list[DemoLogin]:
     """The demo's people (rows like ``DEMO_PEOPLE``) on their units (by code): each account, its one
-    role, and a confirmed authenticator with the fixed demo secret for administrators. Idempotent.
+    role (limited to the subsystems of a ninth column, when there is one), and a confirmed authenticator with the fixed demo secret for administrators. Idempotent.
     ``region``: the 6-digit area code of the demo ID numbers (default: the unit's own code)."""
     units = {u.code: u for u in Unit.objects.filter(code__in={row[3] for row in people})}
     rng = random.Random(seed)
     logins = []
-    for serial, (role_label, name, mobile, code, kind, title, role, where) in enumerate(people, start=1):
+    for serial, (role_label, name, mobile, code, kind, title, role, where, *limits) in enumerate(people, start=1):
+        # ``limits``: an optional ninth column, the subsystems the grant is limited to (a permission
+        # administrator per subsystem, ADR 0018)
         unit = units[code]
         account = bootstrap_account(unit=unit, real_name=name, mobile=mobile, kind=kind,
                         id_number=_demo_id_number(region or code, serial, rng), title=title, password=password,
                         must_change=False)
         if role is not None and not (Grant.objects.unscoped(reason="bootstrap")
                                      .filter(account=account, role=role.code, revoked_at=None).exists()):
-            grant_create(actor=policy.SYSTEM, account=account, role=role.code, unit=unit)
+            grant_create(actor=policy.SYSTEM, account=account, role=role.code, unit=unit,
+                         subsystem=limits[0] if limits else "")
         secret = ""
         if mfa.needs_second_factor(account):  # administrators pass a TOTP: enrol a fixed, printed secret
             secret = mfa.device_enrol(account, secret=mfa.demo_secret(mobile))

@@ -7,6 +7,7 @@ from django.db import transaction
 from fenji.core.access.roles import (
     ACCOUNT_ADMIN,
     AUDITOR,
+    BUILTIN_ROLES,
     OPERATOR,
     PERMISSION_ADMIN,
     SECURITY_ADMIN,
@@ -17,6 +18,7 @@ from fenji.core.people.bootstrap import DemoLogin, DemoUnit, demo_people, demo_t
 from fenji.core.people.models import AccountKind
 
 from . import kinds as k
+from . import subsystems as sub
 
 COUNTIES = (  # (code, name, towns)
     ("422801", "恩施市", ("舞阳坝街道", "小渡船街道", "龙凤镇")),
@@ -52,6 +54,13 @@ PEOPLE = [
     ("县（市）账户管理员（恩施市）", "冉静", "13850000021", "RS-422801", S, "账户管理员", ACCOUNT_ADMIN, "控制台"),
     ("县（市）权限管理员（恩施市）", "龚平", "13850000022", "RS-422801", S, "权限管理员", PERMISSION_ADMIN, "控制台"),
     ("县（市）业务操作员（恩施市）", "邓梅", "13850000023", "RS-422801", S, "操作员", OPERATOR, "控制台"),
+    # §7 权限管理员可根据需要按子系统分设: 恩施市's second permission administrator serves 零工驿站 only
+    ("县（市）权限管理员·零工驿站（恩施市）", "谭静", "13850000024", "RS-422801", S, "权限管理员", PERMISSION_ADMIN,
+     "控制台", sub.GIG),
+    ("县（市）零工驿站经办员（恩施市）", "刘洋", "13850000025", "RS-422801", S, "零工驿站经办员",
+     BUILTIN_ROLES["labor_gig_clerk"], "控制台"),
+    ("县（市）共享用工经办员（恩施市）", "吴敏", "13850000026", "RS-422801", S, "共享用工经办员",
+     BUILTIN_ROLES["labor_sharing_clerk"], "控制台"),
     ("乡镇业务操作员（舞阳坝街道）", "牟丽", "13850000031", "RS-422801-T1", S, "操作员", OPERATOR, "控制台"),
     ("求职者（舞阳坝街道）", "彭小军", "13850000041", "RS-422801-T1", CITIZEN, "", None, "移动端 /m/"),
     ("求职者（利川市都亭街道）", "陈春燕", "13850000042", "RS-422802-T1", CITIZEN, "", None, "移动端 /m/"),

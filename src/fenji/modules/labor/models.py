@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from fenji.core.kernel.models import OrgOwned
 
+from . import subsystems
+
 
 class TicketState(models.TextChoices):
     DRAFT = "draft", _("草稿")
@@ -43,13 +45,14 @@ class Urgency(models.TextChoices):
 
 
 class Subsystem(models.TextChoices):
-    """The platform's five subsystems (权限管理办法 §2): which one a requirement concerns."""
+    """The platform's five subsystems (权限管理办法 §2; declared as permission domains in ``subsystems``): which one a
+    requirement concerns."""
 
-    LABOR_BASE = "labor_base", _("劳动力资源信息库")
-    SHARED_EMPLOYMENT = "shared_employment", _("共享用工子系统")
-    GIG_STATION = "gig_station", _("零工驿站子系统")
-    DATA_ANALYSIS = "data_analysis", _("人社数据分析子系统")
-    CASE_WARNING = "case_warning", _("人社政务服务办件分析预警子系统")
+    POOL = subsystems.POOL, _("劳动力资源信息库")
+    SHARING = subsystems.SHARING, _("共享用工子系统")
+    GIG = subsystems.GIG, _("零工驿站子系统")
+    ANALYSIS = subsystems.ANALYSIS, _("人社数据分析子系统")
+    WARNING = subsystems.WARNING, _("人社政务服务办件分析预警子系统")
 
 
 class Ticket(OrgOwned):

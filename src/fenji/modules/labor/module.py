@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from fenji.core.kernel.modules import ActionDecl, MenuEntry, Module, RoleDecl, RoleShare, TodoProvider
 
+from . import subsystems
+
 WORKER_VIEW = "labor.worker.view"
 WORKER_MANAGE = "labor.worker.manage"
 TICKET_VIEW = "labor.ticket.view"
@@ -15,8 +17,8 @@ TICKET_DISPATCH = "labor.ticket.dispatch"
 TICKET_WORK = "labor.ticket.work"
 
 ACTIONS = (
-    ActionDecl(WORKER_VIEW, "查看劳动力资源信息", "business", read_only=True),
-    ActionDecl(WORKER_MANAGE, "采集和维护劳动力资源信息", "business"),
+    ActionDecl(WORKER_VIEW, "查看劳动力资源信息", "business", read_only=True, subsystem=subsystems.POOL),
+    ActionDecl(WORKER_MANAGE, "采集和维护劳动力资源信息", "business", subsystem=subsystems.POOL),
     ActionDecl(TICKET_VIEW, "查看业务需求工单", "business", read_only=True),
     ActionDecl(TICKET_FILE, "提交业务需求", "business"),
     ActionDecl(TICKET_SIGN, "签批本部门业务需求（部门负责人）", "business"),
@@ -38,6 +40,7 @@ ROLES = (
             WORKER_MANAGE,
         ),
         delegated_by=GRANTED_BY,
+        subsystem=subsystems.POOL,
     ),
     # 县（市）、州业务科室提出业务需求
     RoleDecl(
@@ -94,15 +97,16 @@ def _ticket_todos(actor):  # the selectors load models: imported when asked
 MODULE = Module(
     name="labor",
     label="劳动力资源（恩施州）",
-    actions=ACTIONS,
-    roles=ROLES,
+    actions=ACTIONS + subsystems.ACTIONS,
+    roles=ROLES + subsystems.ROLES,
+    subsystems=subsystems.SUBSYSTEMS,
     # 申请部门负责人签字: the department's head (and the bureau's leaders) sign its requirements
     role_shares=(RoleShare("dept_head", (TICKET_VIEW, TICKET_SIGN)), RoleShare("unit_leader", (TICKET_VIEW, TICKET_SIGN))),
     menu=(MenuEntry(_("业务需求"), "labor:tickets", TICKET_VIEW, order=50),
           MenuEntry(_("需求台账"), "labor:ledger", TICKET_DISPATCH, order=51)),
     todo_providers=(TodoProvider("labor.tickets", _ticket_todos, TICKET_VIEW),),
     urls="fenji.modules.labor.urls", url_prefix="labor/", api="fenji.modules.labor.api.router",
-    audit_labels={**{action.code: action.label for action in ACTIONS if not action.read_only},
+    audit_labels={**{action.code: action.label for action in ACTIONS + subsystems.ACTIONS if not action.read_only},
                   "labor.ticket.draft": "填报业务需求", "labor.ticket.update": "修改业务需求",
                   "labor.ticket.submit": "提交业务需求", "labor.ticket.review": "州级业务部门审核业务需求",
                   "labor.ticket.intake": "信息中心受理业务需求", "labor.ticket.assess": "运维公司评估业务需求",

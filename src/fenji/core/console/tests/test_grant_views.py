@@ -258,7 +258,7 @@ def test_a_business_role_is_created_and_can_then_be_granted(tree, security, logi
     client = login(top)
     form = client.get(ROLE_NEW).content.decode()
     assert 'value="org.unit.view"' in form and 'value="org.unit.create"' not in form
-    response = client.post(ROLE_NEW, {"code": "stats_clerk", "label": "统计员", "subsystem": "统计",
+    response = client.post(ROLE_NEW, {"code": "stats_clerk", "label": "统计员", "subsystem": "",
                                       "description": "报表填报", "actions": ["org.unit.view"]}, follow=True)
     page = response.content.decode()
     assert "已新建业务角色“统计员”" in page and "报表填报" in page
@@ -272,7 +272,7 @@ def test_a_business_role_is_created_and_can_then_be_granted(tree, security, logi
     assert 'value="stats_clerk"' in client.get(NEW, {"account": clerk.pk}).content.decode()
     assert client.post(NEW, grant_form(clerk, tree.town, role="stats_clerk")).status_code == 302
     made = live(account=clerk).get()
-    assert made.subsystem == "统计"
+    assert made.subsystem == ""  # a role of no subsystem
     assert "统计员" in client.get(LIST, {"q": "统计人员"}).content.decode()
 
 

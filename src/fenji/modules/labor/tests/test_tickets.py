@@ -21,7 +21,7 @@ from fenji.modules.labor.models import SignSide, TicketState
 from fenji.testing import actor, make_account
 
 S = TicketState
-FIELDS = {"system_name": "劳动力资源信息平台", "subsystem": "gig_station", "title": "零工驿站岗位发布增加工种筛选",
+FIELDS = {"system_name": "劳动力资源信息平台", "subsystem": "labor.gig", "title": "零工驿站岗位发布增加工种筛选",
           "kind": "change", "urgency": "normal", "urgent_reason": "", "description": "按工种筛选零工岗位，便于求职者查找。",
           "contact_name": "邓梅", "contact_phone": "0718-8221234"}
 
