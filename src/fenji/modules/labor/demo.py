@@ -1,6 +1,8 @@
 """The ``labor`` demo (seed 004): 恩施州人社局 with its offices, the counties' (cities') bureaus and their
 towns; account administrators (A and B), permission administrators and operators each by their own person,
-no account or permission administrator at a town, and job seekers on the mobile site."""
+no account or permission administrator at a town, and job seekers on the mobile site; the requirement tickets'
+parties (a county department and its head, the prefecture's counterpart department, the information centre, the
+vendor company) and tickets in their states (``content``)."""
 
 from django.db import transaction
 
@@ -8,6 +10,7 @@ from fenji.core.access.roles import (
     ACCOUNT_ADMIN,
     AUDITOR,
     BUILTIN_ROLES,
+    DEPT_HEAD,
     OPERATOR,
     PERMISSION_ADMIN,
     SECURITY_ADMIN,
@@ -17,6 +20,7 @@ from fenji.core.access.roles import (
 from fenji.core.people.bootstrap import DemoLogin, DemoUnit, demo_people, demo_tree
 from fenji.core.people.models import AccountKind
 
+from . import content
 from . import kinds as k
 from . import subsystems as sub
 
@@ -35,8 +39,10 @@ TREE = DemoUnit("RS-4228", "恩施州人力资源和社会保障局", k.PREFECTU
     DemoUnit("RS-4228-D1", "州人社局办公室", k.DEPARTMENT),
     DemoUnit("RS-4228-D2", "州人社信息中心", k.DEPARTMENT),
     DemoUnit("RS-4228-D3", "州就业服务局", k.DEPARTMENT),
-    *(DemoUnit(f"RS-{code}", f"{name}人力资源和社会保障局", k.COUNTY, tuple(
-        DemoUnit(f"RS-{code}-T{n}", f"{town}人社服务中心", k.TOWN) for n, town in enumerate(towns, start=1)
+    DemoUnit("RS-4228-V1", "恩施云智信息技术有限公司", k.VENDOR),
+    *(DemoUnit(f"RS-{code}", f"{name}人力资源和社会保障局", k.COUNTY, (
+        *((DemoUnit(f"RS-{code}-D1", f"{name}就业服务中心", k.DEPARTMENT),) if code == "422801" else ()),
+        *(DemoUnit(f"RS-{code}-T{n}", f"{town}人社服务中心", k.TOWN) for n, town in enumerate(towns, start=1)),
     )) for code, name, towns in COUNTIES),
 ))
 
@@ -61,6 +67,20 @@ PEOPLE = [
      BUILTIN_ROLES["labor_gig_clerk"], "控制台"),
     ("县（市）共享用工经办员（恩施市）", "吴敏", "13850000026", "RS-422801", S, "共享用工经办员",
      BUILTIN_ROLES["labor_sharing_clerk"], "控制台"),
+    # 业务需求运维管理: the county department files, its head signs, the prefecture's counterpart reviews, the
+    # information centre (its grant over the whole prefecture: ``content``) takes in, the vendor implements
+    ("县（市）业务需求填报人（恩施市就业服务中心）", "邓丽", "13850000051", "RS-422801-D1", S, "科员",
+     BUILTIN_ROLES["labor_requester"], "控制台"),
+    ("县（市）业务部门负责人（恩施市就业服务中心）", "向华", "13850000052", "RS-422801-D1", S, "主任", DEPT_HEAD,
+     "控制台"),
+    ("州级对口科室审核人（州就业服务局）", "陈科", "13850000053", "RS-4228-D3", S, "科长",
+     BUILTIN_ROLES["labor_reviewer"], "控制台"),
+    ("州信息中心运维管理员", "田中心", "13850000054", "RS-4228-D2", S, "工程师", BUILTIN_ROLES["labor_centre"],
+     "控制台"),
+    ("运维公司开发人员", "覃开发", "13850000055", "RS-4228-V1", S, "开发工程师", BUILTIN_ROLES["labor_vendor"],
+     "控制台（只见本公司工单）"),
+    ("运维公司项目经理", "黄经理", "13850000056", "RS-4228-V1", S, "项目经理", BUILTIN_ROLES["labor_vendor"],
+     "控制台（只见本公司工单）"),
     ("乡镇业务操作员（舞阳坝街道）", "牟丽", "13850000031", "RS-422801-T1", S, "操作员", OPERATOR, "控制台"),
     ("求职者（舞阳坝街道）", "彭小军", "13850000041", "RS-422801-T1", CITIZEN, "", None, "移动端 /m/"),
     ("求职者（利川市都亭街道）", "陈春燕", "13850000042", "RS-422802-T1", CITIZEN, "", None, "移动端 /m/"),
@@ -70,4 +90,6 @@ PEOPLE = [
 @transaction.atomic
 def build(*, password: str) -> list[DemoLogin]:
     demo_tree(TREE)
-    return demo_people(PEOPLE, password=password, region="422801", seed=20260004)
+    logins = demo_people(PEOPLE, password=password, region="422801", seed=20260004)
+    content.build()
+    return logins

@@ -48,7 +48,7 @@ ROLE_ACTIONS = {
                   "publish.post.withdraw", "submissions.submission.draft",
                   "submissions.submission.handle", "workflow.request.endorse", "workflow.request.file",
                   "workflow.request.view", "office.duty.view", "office.register.view", "veterans.elder.view",
-                  "veterans.record.view"},
+                  "veterans.record.view", "labor.ticket.view", "labor.ticket.sign"},
     "unit_leader": {"supervision.inspection.view", "supervision.inspection.manage", "supervision.rectification.answer", "tickets.board.manage", "tickets.ticket.handle", "tickets.ticket.oversee", "tickets.ticket.view",
                     "calendar.day.view", "community.activity.manage", "community.feedback.handle",
                     "community.notice.send", "dispatch.delivery.handle", "dispatch.dispatch.send",
@@ -56,7 +56,8 @@ ROLE_ACTIONS = {
                     "publish.column.manage", "publish.post.draft", "publish.post.review_final", "publish.post.withdraw",
                     "seals.seal.apply", "submissions.submission.draft", "submissions.submission.handle",
                     "workflow.request.approve", "workflow.request.view", "office.duty.view", "office.media.view",
-                    "office.register.view", "veterans.elder.view", "veterans.record.view"},
+                    "office.register.view", "veterans.elder.view", "veterans.record.view", "labor.ticket.view",
+                    "labor.ticket.sign"},
 }
 ROLE_DELEGATES = {
     "security_admin": {"system_admin", "security_admin", "auditor", "account_admin", "permission_admin", "operator",
