@@ -112,7 +112,7 @@ def ticket(request, pk):
     here = reverse("labor:ticket", args=[item.pk])
     steps = selectors.steps_open_to(actor, item)
     op = request.POST.get("op") if request.method == "POST" else None
-    if op is not None and op not in steps:
+    if op is not None and (op not in steps or op == "edit"):  # the draft is edited on its own page
         # the service names why (no right, another vendor, the wrong step): answered as a refusal, never a 500
         return _refused(request, item, op)
     posted = request.POST if op else None

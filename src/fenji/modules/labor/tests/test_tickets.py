@@ -282,3 +282,13 @@ def test_the_api_keeps_to_the_three_roads(w, login):
     assert skipped.status_code == 400 and "州级业务部门审核" in skipped.json()["error"]["message"]
     listed = login(w.reviewer).get("/api/v1/labor/tickets").json()
     assert [item["id"] for item in listed["items"]] == [t.pk] and listed["total"] == 1
+
+
+def test_a_step_not_open_to_the_reader_is_refused_on_the_page_with_the_reason(w, login):
+    t = draft(w)
+    requester = login(w.requester)
+    for op in ("edit", "sign", "nonsense"):
+        response = requester.post(f"/labor/tickets/{t.pk}/", {"op": op}, follow=True)
+        assert response.status_code == 200 and "您不能办理这一环节" in response.content.decode()
+    t.refresh_from_db()
+    assert t.state == S.DRAFT and not t.steps.exists()
