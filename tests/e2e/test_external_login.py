@@ -17,6 +17,7 @@ def test_a_staff_member_signs_in_with_the_card_button(live_server, page, idp, tr
     username, password = idp.user(staff.person.id_number)
 
     page.goto("/login/")
+    screenshot(page, "external-login-button")
     page.get_by_role("link", name="电子社保卡扫码登录").click()
     page.wait_for_load_state("load")
     expect(page).to_have_url(re.compile(rf"^{re.escape(idp.issuer)}/login/"))
