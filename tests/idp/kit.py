@@ -22,8 +22,6 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from fenji.core.people import external
 from fenji.testing import make_account
 
-from . import validators, views
-
 CALLBACK = "/login/external/callback/"
 
 
@@ -49,6 +47,8 @@ class Idp:
 
     def user(self, id_number: str) -> tuple[str, str]:
         """A provider user whose verified ID number is ``id_number``: (user name, password)."""
+        from . import validators, views
+
         account = make_account(self.unit, name="认证平台用户")
         username, password = f"user{account.pk}", secrets.token_urlsafe(12)
         views.USERS[username] = (password, account.pk)
@@ -93,7 +93,10 @@ def query(url: str) -> dict:
 @pytest.fixture
 def idp(live_server, settings, idp_key, tree):
     """fenji configured to sign in through the local provider, served by ``live_server`` with it."""
+    # Imported here, not with the plugin: django-oauth-toolkit's models load only where its app is installed.
     from oauth2_provider.models import get_application_model
+
+    from . import validators, views
 
     port = urlsplit(live_server.url).port
     rp, issuer = f"http://localhost:{port}", f"http://127.0.0.1:{port}/idp"
