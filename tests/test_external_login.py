@@ -69,6 +69,18 @@ def test_a_staff_member_signs_in_with_the_verified_id_number(idp, staff):
     assert event.outcome == Outcome.OK and event.details == {"channel": "console", "via": "oidc"}
 
 
+def test_the_number_is_read_from_userinfo_when_the_id_token_leaves_it_out(idp, staff, monkeypatch):
+    asked = []
+    real = external._from_userinfo
+    monkeypatch.setattr(external, "_from_userinfo", lambda *a, **k: asked.append(k) or real(*a, **k))
+    username, password = idp.user(staff.person.id_number, userinfo_only=True)
+    session = requests.Session()
+    answer = session.get(idp.sign_in_flow(session, username, password), allow_redirects=False)
+    assert answer.status_code == 302
+    assert _signed_in_as(session, idp, "南京科员")
+    assert len(asked) == 1  # the provider's userinfo answer, for the ID token's subject
+
+
 def test_the_authorization_request_uses_pkce_and_a_nonce(idp, staff):
     answer = requests.Session().get(f"{idp.rp}/login/external/", allow_redirects=False)
     sent = query(answer.headers["Location"])

@@ -45,14 +45,17 @@ class Idp:
     def origin(self) -> str:
         return self.issuer.removesuffix("/idp")
 
-    def user(self, id_number: str) -> tuple[str, str]:
-        """A provider user whose verified ID number is ``id_number``: (user name, password)."""
+    def user(self, id_number: str, *, userinfo_only: bool = False) -> tuple[str, str]:
+        """A provider user whose verified ID number is ``id_number``: (user name, password). ``userinfo_only``:
+        the number is in the userinfo answer, not in the ID token."""
         from . import validators, views
 
         account = make_account(self.unit, name="认证平台用户")
         username, password = f"user{account.pk}", secrets.token_urlsafe(12)
         views.USERS[username] = (password, account.pk)
         validators.ID_NUMBERS[account.pk] = id_number
+        if userinfo_only:
+            validators.USERINFO_ONLY.add(account.pk)
         self.users.append((username, account.pk))
         return username, password
 
@@ -126,4 +129,5 @@ def idp(live_server, settings, idp_key, tree):
     for username, pk in provider.users:
         views.USERS.pop(username, None)
         validators.ID_NUMBERS.pop(pk, None)
+        validators.USERINFO_ONLY.discard(pk)
     external._client.cache_clear()
