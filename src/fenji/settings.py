@@ -232,6 +232,19 @@ AXES_USERNAME_CALLABLE = "fenji.core.people.backends.axes_username"
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "mobile"]
 AXES_DISABLE_ACCESS_LOG = True
 
+# Real-name sign-in through an external OpenID Connect provider (seed 004 §4: the national electronic social-security
+# card app), in addition to the password: configured when FENJI_OIDC_ISSUER and FENJI_OIDC_CLIENT_ID are set. The
+# provider's verified ID number (claim FENJI_OIDC_ID_NUMBER_CLAIM) must match exactly one active account; none is ever
+# created. The login page's button reads FENJI_OIDC_BUTTON_LABEL (default 电子社保卡扫码登录, translated).
+OIDC_ISSUER = os.environ.get("FENJI_OIDC_ISSUER", "").strip().rstrip("/")
+OIDC_CLIENT_ID = os.environ.get("FENJI_OIDC_CLIENT_ID", "").strip()
+OIDC_CLIENT_SECRET = os.environ.get("FENJI_OIDC_CLIENT_SECRET", "").strip()
+OIDC_ID_NUMBER_CLAIM = os.environ.get("FENJI_OIDC_ID_NUMBER_CLAIM", "").strip() or "id_number"
+OIDC_SCOPES = os.environ.get("FENJI_OIDC_SCOPES", "").strip() or "openid"
+OIDC_BUTTON_LABEL = os.environ.get("FENJI_OIDC_BUTTON_LABEL", "").strip()
+# Seconds fenji waits for the provider (discovery, keys, token) before telling the person it cannot be reached.
+OIDC_TIMEOUT_SECONDS = env_int("FENJI_OIDC_TIMEOUT_SECONDS", 10)
+
 # Personal API tokens expire after FENJI_TOKEN_DAYS (90) unless created for fewer days (at most 365).
 API_TOKEN_DAYS = env_int("FENJI_TOKEN_DAYS", 90)
 

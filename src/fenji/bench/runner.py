@@ -311,8 +311,10 @@ def free_port() -> int:
 class Server:
     def __init__(self, url: str, log: Path):
         self.port = free_port()
+        # The product's settings, not those of a test run that started the bench (tests/settings.py adds apps).
         env = dict(os.environ, FENJI_DATABASE_URL=url, FENJI_VAR_DIR=str(settings.VAR_DIR),
-                   FENJI_DATA_KEY_FILE=str(settings.DATA_KEY_FILE), FENJI_ALLOWED_HOSTS="127.0.0.1")
+                   FENJI_DATA_KEY_FILE=str(settings.DATA_KEY_FILE), FENJI_ALLOWED_HOSTS="127.0.0.1",
+                   DJANGO_SETTINGS_MODULE="fenji.settings")
         fenji = Path(sys.executable).with_name("fenji")
         command = [str(fenji)] if fenji.exists() else [sys.executable, "-m", "fenji.cli"]
         self.log = log

@@ -14,13 +14,14 @@ from fenji.core.access import policy, registry
 from fenji.core.audit.models import AuditEvent
 from fenji.core.kernel.pagination import OFFSET_CAP, Page
 from fenji.core.kernel.paths import depth_of, subtree_q
+from fenji.core.people import external
 
 PAGE_SIZE = 50
 
 # The events of the 登录日志 (signing in and out, passwords, second factor); every other event is in the 操作日志.
 LOGIN_ACTIONS = ("people.login", "people.login.locked", "people.login.password", "people.login.second_factor",
                  "people.logout", "people.session.end", "people.password.change", "mfa.device.confirm",
-                 "mfa.device.reset", "api.token.authenticate")
+                 "mfa.device.reset", "api.token.authenticate", *external.ACTIONS)
 LOG_KINDS = ("login", "operation")
 
 

@@ -149,22 +149,39 @@ def login_attempt(request, *, mobile: str, password: str, channel: str, next_url
             audit_record(actor=actor, action="people.login", outcome=Outcome.DENIED, target=account,
                          details={"channel": channel, "rule": "admin_terminal"})
             return LoginResult(None, ADMIN_TERMINAL_MESSAGE)
-        request.session[SESSION_PENDING] = {
-            "account": account.pk, "at": timezone.now().timestamp(), "channel": channel,
-            "backend": account.backend, "next": next_url, "failures": 0, "enrolling": False,
-        }
+        pending_begin(request, account, channel=channel, backend=account.backend, next_url=next_url)
         audit_record(actor=actor, action="people.login.password", target=account,
                      details={"channel": channel, "second_factor": "required"})
         return LoginResult(account, second_factor=True)
-    _start_session(request, account, actor=actor, channel=channel)
+    start_session(request, account, actor=actor, channel=channel)
     return LoginResult(account)
 
 
-def _start_session(request, account, *, actor, channel: str, second_factor: str = "", backend: str | None = None):
+def pending_begin(request, account, *, channel: str, backend: str, next_url: str = "", via: str = "") -> None:
+    """The first factor passed (the password, or an external provider: ``via``): the TOTP is awaited."""
+    request.session[SESSION_PENDING] = {
+        "account": account.pk, "at": timezone.now().timestamp(), "channel": channel,
+        "backend": backend, "next": next_url, "failures": 0, "enrolling": False, "via": via,
+    }
+
+
+def account_locked(request, account) -> bool:
+    """django-axes holds the account locked (wrong passwords or codes): no way in until the lock ends."""
+    return AxesProxyHandler.is_locked(request, {settings.AXES_USERNAME_FORM_FIELD: account.get_username()})
+
+
+def locked_message() -> str:
+    return LOCKED_MESSAGE.format(minutes=_lockout_minutes())
+
+
+def start_session(request, account, *, actor, channel: str, second_factor: str = "", backend: str | None = None,
+                   via: str = ""):
     login(request, account, backend=backend)
     request.session.pop(SESSION_PENDING, None)
     request.session[SESSION_LOGIN_AT] = timezone.now().timestamp()
     details = {"channel": channel}
+    if via:  # the first factor was not the password (``external``)
+        details["via"] = via
     if second_factor:
         request.session[mfa.SESSION_SECOND_FACTOR] = second_factor
         details["second_factor"] = second_factor
@@ -251,20 +268,20 @@ def second_factor_submit(request, pending: Pending, *, code: str = "", recovery_
         method = "totp"
         codes = mfa.enrolment_confirm(account, code)
         if codes:
-            _start_session(request, account, actor=actor_for(account), channel=pending.channel, second_factor=method,
-                           backend=state["backend"])
+            start_session(request, account, actor=actor_for(account), channel=pending.channel, second_factor=method,
+                           backend=state["backend"], via=state.get("via", ""))
             return SecondFactorResult(True, recovery_codes=codes)
     elif recovery_code:
         method = "recovery"
         if mfa.recovery_use(account, recovery_code):
-            _start_session(request, account, actor=actor_for(account), channel=pending.channel, second_factor=method,
-                           backend=state["backend"])
+            start_session(request, account, actor=actor_for(account), channel=pending.channel, second_factor=method,
+                           backend=state["backend"], via=state.get("via", ""))
             return SecondFactorResult(True, recovery_left=mfa.recovery_codes_left(account))
     else:
         method = "totp"
         if mfa.totp_verify(account, code):
-            _start_session(request, account, actor=actor_for(account), channel=pending.channel, second_factor=method,
-                           backend=state["backend"])
+            start_session(request, account, actor=actor_for(account), channel=pending.channel, second_factor=method,
+                           backend=state["backend"], via=state.get("via", ""))
             return SecondFactorResult(True)
 
     state["failures"] = failures = state.get("failures", 0) + 1

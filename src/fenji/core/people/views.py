@@ -4,6 +4,7 @@ from functools import partial
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,7 +24,7 @@ from fenji.core.web.forms import add_domain_error, form_post
 from fenji.core.web.query import query_without, sorted_page
 from fenji.core.web.routes import public, requires, signed_in
 
-from . import exports, selectors, services
+from . import exports, external, selectors, services
 from . import permissions as perms
 from .authentication import MOBILE_ONLY_MESSAGE, login_attempt, logout_session
 from .forms import (
@@ -72,7 +73,8 @@ def _login(request, *, channel: str, template: str, home: str, verify: str):
 
     response = render(request, template, {"form": form, "error": error, "next": request.GET.get("next", ""),
                                           "mobile_only": error == MOBILE_ONLY_MESSAGE,
-                                          "signup_open": channel == "mobile" and signup_open()}, status=status)
+                                          "signup_open": channel == "mobile" and signup_open(),
+                                          "external_label": _external_label(channel)}, status=status)
     if status == 429:
         response["Retry-After"] = str(refusals.retry_after())
     return response
@@ -90,6 +92,46 @@ def login_view(request):
 def mobile_login(request):
     return _login(request, channel="mobile", template="people/mobile_login.html", home=reverse("people:mobile_home"),
                   verify=reverse("people:mobile_verify"))
+
+
+def _external_label(channel: str) -> str:
+    return external.button_label() if channel == "console" and external.provider() is not None else ""
+
+
+def _external_refused(request, error: str, *, status: int):
+    """The console login page with the reason an external login failed (never a redirect: the page is public)."""
+    return render(request, "people/login.html", {"form": LoginForm(), "error": error, "next": "",
+                                                 "external_label": _external_label("console")}, status=status)
+
+
+@public
+@never_cache
+@require_GET
+def external_login(request):
+    """Off to the external identity provider (电子社保卡扫码登录), when one is configured."""
+    if external.provider() is None:
+        raise Http404
+    if request.user.is_authenticated:
+        return redirect("home:home")
+    url, error = external.begin(request, next_url=_safe_next(request, ""))
+    if error:
+        return _external_refused(request, error, status=503)
+    return redirect(url)
+
+
+@public
+@never_cache
+@require_GET
+def external_callback(request):
+    """Back from the provider: the account of the verified ID number signs in (or goes on to the TOTP)."""
+    if external.provider() is None:
+        raise Http404
+    result = external.finish(request)
+    if result.second_factor:
+        return redirect("people:verify")
+    if result.account is not None:
+        return redirect(result.next_url or reverse("home:home"))
+    return _external_refused(request, result.error, status=403)
 
 
 @public
