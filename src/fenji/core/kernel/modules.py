@@ -153,6 +153,17 @@ class Indicator:
 
 
 @dataclass(frozen=True)
+class UsageRecord:
+    """A record type whose entries count in the usage statistics of lower units (supervision): ``counts(start,
+    end)`` returns ``({unit path: records entered}, {unit path: of those, entered on time})`` for the records
+    entered on the days [start, end) — each unit's own, the statistics roll them up."""
+
+    code: str  # "veterans.record"
+    label: str  # "服务记录"
+    counts: Callable[[Any, Any], tuple[dict, dict]]
+
+
+@dataclass(frozen=True)
 class AlertKind:
     """A kind of alert an app raises (``notify.alerts``): its label on 提醒设置 and in the message list, whether an
     SMS goes with it by default, and for a kind that warns before a deadline how many minutes before (None: no
@@ -208,6 +219,7 @@ class Module:
     sampled_records: tuple = ()  # ``SampledRecordType``s open to sampling audits (supervision)
     indicators: tuple = ()  # ``Indicator``s offered to the assessment of lower units (supervision)
     alert_kinds: tuple = ()  # ``AlertKind``s the module raises (their rules on 提醒设置 while live)
+    usage_records: tuple = ()  # ``UsageRecord``s counted in the usage statistics (supervision)
     # on_duty(unit_ids, moment) → {unit id: [account ids]}: who keeps watch at those units then (a duty
     # roster); documents arriving there are given to them too.
     on_duty: Callable | None = None
@@ -364,6 +376,11 @@ def live_sampled_records() -> list[tuple[Module, Any]]:
 def live_indicators() -> list[tuple[Module, Any]]:
     """The assessment indicators (``Indicator``) of the live declarations."""
     return [(m, indicator) for m in live() for indicator in m.indicators]
+
+
+def live_usage_records() -> list[tuple[Module, UsageRecord]]:
+    """The record types (``UsageRecord``) the live declarations count in the usage statistics."""
+    return [(m, record) for m in live() for record in m.usage_records]
 
 
 def live_alert_kinds() -> list[tuple[Module, AlertKind]]:

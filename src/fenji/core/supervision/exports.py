@@ -45,7 +45,8 @@ def _usage_cells(row) -> list:
             row.figures.get("staff_active", 0), row.figures.get("logins", 0), row.signed_in_mean,
             Rate(row.usage_rate), row.figures.get("notices_due", 0), Rate(row.notice_rate),
             row.figures.get("feedback_due", 0), Rate(row.feedback_rate), row.figures.get("steps_due", 0),
-            Rate(row.step_rate), row.figures.get("tickets_due", 0), Rate(row.ticket_rate)]
+            Rate(row.step_rate), row.figures.get("tickets_due", 0), Rate(row.ticket_rate),
+            *(cell for record in row.records for cell in (record["entered"], Rate(record["rate"])))]
 
 
 USAGE_COLUMNS = (gettext_lazy("单位"), gettext_lazy("新开账号"), gettext_lazy("有效工作人员账号"), gettext_lazy("登录次数"),
@@ -59,8 +60,9 @@ USAGE_COLUMNS = (gettext_lazy("单位"), gettext_lazy("新开账号"), gettext_l
 def usage_export(*, actor, top, rows, start: datetime.date, end: datetime.date) -> ExcelSheet:
     """The usage table (``selectors.usage_report``: the unit, then its children) as a workbook."""
     policy.require(actor, perms.INSPECTION_VIEW)
-    sheet = ExcelSheet(_("使用情况统计"), [str(c) for c in USAGE_COLUMNS],
-                       {0: 30, **{column: 12 for column in range(1, len(USAGE_COLUMNS))}},
+    columns = [str(c) for c in USAGE_COLUMNS] + [
+        label for record in top.records for label in (record["label"], _("%(label)s按时录入率") % {"label": record["label"]})]
+    sheet = ExcelSheet(_("使用情况统计"), columns, {0: 30, **{column: 12 for column in range(1, len(columns))}},
                        heading=_("%(unit)s 系统使用情况（%(start)s 至 %(end)s）") % {
                            "unit": top.unit_name, "start": f"{start:%Y-%m}", "end": f"{end:%Y-%m}"})
     for row in [*rows, top]:

@@ -298,6 +298,19 @@ class UsageRow:
     def ticket_rate(self):
         return self._rate(self.figures.get("tickets_on_time", 0), self.figures.get("tickets_due", 0))
 
+    @property
+    def records(self) -> list[dict]:
+        """Per record type the live modules count (``Module.usage_records``): entered, and the share on time."""
+        from fenji.core.kernel import modules
+
+        out = []
+        for _module, record in modules.live_usage_records():
+            entered = self.figures.get(f"records.{record.code}", 0)
+            on_time = self.figures.get(f"records_on_time.{record.code}", 0)
+            out.append({"label": str(record.label), "entered": entered, "on_time": on_time,
+                        "rate": self._rate(on_time, entered)})
+        return out
+
 
 def usage_unit(*, actor, pk):
     """A unit the actor may read the statistics of (its scope for ``supervision.inspection.view``)."""

@@ -9,7 +9,8 @@ never a scan of the source tables.
 
 A month counts what fell due in it: notices whose signing deadline, feedback whose answer deadline, approval
 steps and citizens' tickets whose deadline fell in the month (in the current month: up to now), and how many of
-those were done on time. Logins are the staff's successful sign-ins on record (the audit log); "signed in" counts
+those were done on time; and the records of each type the live modules declare (``Module.usage_records``) entered
+in the month, and how many of them on time. Logins are the staff's successful sign-ins on record (the audit log); "signed in" counts
 each staff account once per month.
 """
 
@@ -24,6 +25,7 @@ from django.utils import timezone
 from fenji.core.audit.models import AuditEvent
 from fenji.core.community.models import Feedback
 from fenji.core.dispatch.models import Delivery
+from fenji.core.kernel import modules
 from fenji.core.org.models import Unit
 from fenji.core.org.tally import roll_up
 from fenji.core.people.models import Account, AccountKind, AccountStatus
@@ -118,6 +120,10 @@ def _direct(month: datetime.date) -> dict[str, dict[str, int]]:
                    .filter(due_at__gte=low, due_at__lt=high).exclude(state=TicketState.MERGED), "unit_path",
                    tickets_due=Count("id"), tickets_on_time=Count("id", filter=Q(on_time=True))),
     }
+    for _module, record in modules.live_usage_records():
+        entered, on_time = record.counts(month, next_month(month))
+        figures[f"records.{record.code}"] = entered
+        figures[f"records_on_time.{record.code}"] = on_time
     return figures
 
 

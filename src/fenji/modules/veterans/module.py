@@ -121,6 +121,7 @@ MODULE = Module(
     periodic_jobs=(PeriodicJob("veterans.visit_reminders", _visit_reminders, 3600),),
     sampled_records=Later("fenji.modules.veterans.oversight.SAMPLED"),
     indicators=Later("fenji.modules.veterans.oversight.INDICATORS"),
+    usage_records=Later("fenji.modules.veterans.oversight.USAGE"),
     urls="fenji.modules.veterans.urls", url_prefix="", api="fenji.modules.veterans.api.router",
     # Seed 000 §6: under this module's own profile the system administrator configures the lower
     # administrators and their permissions, its workers' roles included.

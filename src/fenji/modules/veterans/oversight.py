@@ -5,7 +5,7 @@ visit coverage, and the elders who signed in."""
 from django.db.models import Count, Max, Q
 from django.utils.translation import gettext_lazy
 
-from fenji.core.kernel.modules import Indicator, SampledRecordType
+from fenji.core.kernel.modules import Indicator, SampledRecordType, UsageRecord
 from fenji.core.supervision.records import day_range
 
 from . import cadence, record_fields
@@ -116,3 +116,17 @@ INDICATORS = (
     Indicator("veterans.visit_coverage", gettext_lazy("季度走访覆盖率"), _coverage_values, _visits_evidence),
     Indicator("veterans.elder_signin", gettext_lazy("老同志登录率"), _signin_values, _elders_evidence),
 )
+
+
+def _entered_counts(start, end) -> tuple[dict, dict]:
+    """Service records entered on the days [start, end), per unit path: all of them, and those on time."""
+    entered, on_time = {}, {}
+    for row in (_records().filter(entered_on__gte=start, entered_on__lt=end).order_by().values("unit_path")
+                .annotate(n=Count("id"), on_time_n=Count("id", filter=Q(on_time=True)))):
+        entered[row["unit_path"]] = row["n"]
+        if row["on_time_n"]:
+            on_time[row["unit_path"]] = row["on_time_n"]
+    return entered, on_time
+
+
+USAGE = (UsageRecord("veterans.record", gettext_lazy("服务记录录入"), _entered_counts),)

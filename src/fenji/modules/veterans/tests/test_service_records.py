@@ -185,6 +185,22 @@ def test_workers_are_told_once_a_quarter_who_still_waits_for_a_visit(w, tree, pr
     assert due_by_unit(timezone.localdate()) == {}
 
 
+def test_the_usage_statistics_count_the_records_entered_and_on_time(w, tree, login):
+    from fenji.core.supervision import selectors as usage_selectors
+    from fenji.core.supervision import usage
+
+    visit(w, tree)
+    visit(w, tree, elder=w.young)
+    usage.usage_rebuild()
+    month = usage.month_start(timezone.localdate())
+    top, rows = usage_selectors.usage_report(unit=tree.city, months=[month])
+    [records] = top.records
+    assert (str(records["label"]), records["entered"], records["on_time"], records["rate"]) == ("服务记录录入", 2, 2, 1.0)
+    assert [(r.unit_name, r.records[0]["entered"]) for r in rows] == [("玄武区", 2)]  # drilled down to the child
+    page = login(w.inspector).get(f"/supervision/usage/?unit={tree.city.pk}").content.decode()
+    assert "服务记录录入" in page and "按时录入率" in page
+
+
 def test_volunteer_hours_add_up_and_the_certificate_prints(w, tree, client, login):
     for hours in ("2.5", "3"):
         services.record_enter(actor=actor(w.worker), unit=tree.town, kind=RecordKind.VOLUNTEER, elder=w.elder,
