@@ -612,6 +612,16 @@ def set_column_managers(w):
     column_managers_set(actor=actor(p["head"]), column=p["column"], accounts=[p["clerk"], p["first"]])
 
 
+def set_column_boards(w):
+    from fenji.core.publish.services import column_boards_set, column_create
+    from fenji.core.tickets.services import board_create
+
+    head = _publish(w)["head"]
+    column = column_create(actor=actor(head), unit=w["tree"].town, name="街道互动", kind="interact")
+    board = board_create(actor=policy.SYSTEM, office=w["tree"].town, unit=w["tree"].town, name="街道信箱")
+    column_boards_set(actor=actor(head), column=column, boards=[board])
+
+
 def set_column_levels(w):
     from fenji.core.publish.services import column_levels_set
 

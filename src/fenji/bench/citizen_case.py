@@ -13,14 +13,13 @@ import datetime
 import time
 
 from django.contrib.auth.models import AnonymousUser
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import RequestFactory
 from django.utils import timezone
 
 from fenji.core.access import policy
 from fenji.core.access.roles import STAFF
 from fenji.core.access.services import grant_create
-from fenji.core.kernel.pagination import LIST_COUNT_LIMIT, capped_count, newest_first_page
 from fenji.core.org.models import Unit
 from fenji.core.people.bootstrap import bootstrap_account
 from fenji.core.people.identity import check_char
@@ -80,14 +79,18 @@ def case_citizen(unit: Unit, *, tickets: int, repeat: int) -> dict:
                            citizen=citizen, content=f"基准诉求{n}", created_at=now, received_at=now, due_at=due,
                            return_until=due)
                     for n in range(start, min(tickets, start + BATCH)))
+            if connection.vendor == "postgresql":
+                # As autovacuum would after 100,000 inserts: else the planner plans for the table the dataset left
+                # (no tickets) and bitmap-sorts the department's rows for any query shape.
+                with connection.cursor() as cursor:
+                    cursor.execute("ANALYZE tickets_ticket")
             request = RequestFactory().get("/public/")
             request.user, request.actor = AnonymousUser(), policy.ANONYMOUS
             result["public_page"] = _cpu_ms(lambda: public_home(request), repeat)
             actor = policy.actor_for(clerk)
 
             def first_page():
-                rows = ticket_selectors.ticket_list(actor=actor)  # as the console's 诉求办理 page asks for it
-                page = newest_first_page(rows, size=20, total=capped_count(rows, LIST_COUNT_LIMIT))
+                page = ticket_selectors.ticket_page(actor=actor, size=20)  # as the console's 诉求办理 page asks for it
                 return page.total, len(page.rows)
 
             result["ticket_list"] = _cpu_ms(first_page, repeat)

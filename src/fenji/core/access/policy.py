@@ -222,6 +222,20 @@ def scope_q(actor: Actor, action: str, field: str = "unit_path") -> Q:
     return q
 
 
+def scope_segments(actor: Actor, action: str, field: str = "unit_path") -> list[Q]:
+    """``scope_q`` as filters whose union is exactly it, each one index range: a subtree root's own path (an
+    equality, so an index on ``(field, id)`` yields its rows newest first without sorting) apart from its strict
+    descendants, and each unit-reach path. A newest-first list reads each segment on its own and merges them
+    (``kernel.pagination.union_newest_first_page``): an OR of ranges makes the database collect and sort every
+    row of a department before returning its first 20."""
+    segments = []
+    for root in scope_roots(actor, action):
+        segments += [Q(**{field: root}), Q(**{f"{field}__gt": root, f"{field}__lt": root + SUBTREE_END})]
+    segments += [Q(**{field: path}) for path in sorted({g.unit_path for g in _giving(actor, action)
+                                                        if g.reach == Reach.UNIT})]
+    return segments
+
+
 def scope(actor: Actor, action: str, queryset: QuerySet, field: str = "unit_path") -> QuerySet:
     """``queryset`` limited to the rows ``actor`` may ``action``; marks a fail-closed queryset as scoped."""
     if hasattr(queryset, "visible_to"):

@@ -45,9 +45,14 @@ class NewestFirstQuery(InputSchema):
     limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description=f"每页条数（1–{MAX_LIMIT}）")
 
 
-def api_newest_first(rows, query) -> dict:
-    """``{"items", "next", "total"}`` of ``rows`` newest first (``kernel.pagination.newest_first_page``)."""
+def check_newest_first(query) -> str:
+    """The ``after`` of a newest-first page: a row id, else an error."""
     after = (query.after or "").strip()
     if after and parse_id(after) is None:
         raise DomainError("分页参数 after 无效：请使用上一页返回的 next 值", field="after", code="invalid_cursor")
-    return page_out(newest_first_page(rows, after=after, size=query.limit))
+    return after
+
+
+def api_newest_first(rows, query) -> dict:
+    """``{"items", "next", "total"}`` of ``rows`` newest first (``kernel.pagination.newest_first_page``)."""
+    return page_out(newest_first_page(rows, after=check_newest_first(query), size=query.limit))

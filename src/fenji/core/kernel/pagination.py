@@ -118,6 +118,44 @@ def newest_first_page(queryset, *, after: str = "", size: int = PAGE_SIZE, page:
     return Page(rows=rows[:size], next_cursor=next_cursor, total=total, number=number, size=size)
 
 
+def union_newest_first_page(parts, *, rows_for, after: str = "", size: int = PAGE_SIZE, page: int | None = None,
+                            total=None, count_limit: int = LIST_COUNT_LIMIT) -> Page:
+    """``newest_first_page`` over the union of ``parts`` (querysets of one model that may overlap), each read on its
+    own newest first and merged here: each part is one index range read in id order, where their OR in one query
+    is a bitmap over every matching row, sorted. ``rows_for(ids)`` gives the page's rows (with their joins) for
+    ids already read in scope. ``total`` replaces the count, else it is the union's capped at ``count_limit``
+    (as ``capped_count``), read by the same queries as the first page."""
+    last = parse_id(after)
+    number = page or 1
+    start = 0
+    if last is None:
+        start = _offset(number, size) or 0
+        number = start // size + 1
+
+    def newest(queryset, n):
+        return list(queryset.order_by("-id").values_list("id", flat=True)[:n])
+
+    def union(lists):
+        return sorted(set().union(*lists), reverse=True)
+
+    want = start + size + 1
+    if last is None:
+        # One read per part serves the page and the count: a part that stops short of n holds no more rows.
+        n = want if total is not None else max(want, count_limit + 1)
+        merged = union(newest(part, n) for part in parts)
+        counted = merged
+    else:
+        merged = union(newest(part.filter(id__lt=last), want) for part in parts)
+        counted = union(newest(part, count_limit + 1) for part in parts) if total is None else []
+    if total is None:
+        total = AtLeast(count_limit) if len(counted) > count_limit else len(counted)
+    ids = merged[start: start + size + 1]
+    found = {row.pk: row for row in rows_for(ids[:size])} if ids else {}
+    next_cursor = str(ids[size - 1]) if len(ids) > size else None
+    return Page(rows=[found[pk] for pk in ids[:size] if pk in found], next_cursor=next_cursor, total=total,
+                number=number, size=size)
+
+
 def ordered_page(queryset, *, order: list[str], page: int | None = None, size: int = PAGE_SIZE, total=None) -> Page:
     """A page of ``queryset`` in a chosen ``order`` (a sorted column), by page number within the OFFSET cap
     only: a sorted list is browsed by number, and narrowed with its filters beyond its first 10,000 rows."""

@@ -31,11 +31,17 @@ def column_health_export(*, actor, unit, rows) -> ExcelSheet:
     """The health of the columns in ``unit``'s subtree as a workbook; audited."""
     policy.require(actor, perms.COLUMN_MANAGE, unit.path)
     sheet = ExcelSheet(_("栏目健康"), [_("栏目"), _("类别"), _("归属单位"), _("公开"), _("已发布条数"), _("最近发布"),
-                                   _("未更新天数"), _("更新时限（天）"), _("状态")],
-                       {0: 24, 2: 24, 5: 18, 8: 14}, heading=_("%(unit)s 栏目健康情况") % {"unit": unit.name})
+                                   _("未更新天数"), _("更新时限（天）"), _("状态"), _("最早未答复公开诉求（天）"),
+                                   _("近一年答复"), _("按期答复"), _("按期答复率")],
+                       {0: 24, 2: 24, 5: 18, 8: 14, 9: 16, 12: 12},
+                       heading=_("%(unit)s 栏目健康情况") % {"unit": unit.name})
     for row in rows:
+        replies = [""] * 4
+        if row.interaction:
+            replies = [row.unanswered_days or 0, row.answered, row.answered_on_time,
+                       "" if row.on_time_rate is None else f"{row.on_time_rate:.0%}"]
         sheet.add([row.column.name, row.column.get_kind_display(), row.column.unit.name,
                    _("是") if row.column.public else _("否"), row.published, row.last_published_at,
-                   "" if row.idle_days is None else row.idle_days, row.limit_days, _(row.status_label)])
+                   "" if row.idle_days is None else row.idle_days, row.limit_days, _(row.status_label), *replies])
     audit_record(actor=actor, action="publish.health.export", target=unit, details={"rows": len(rows)})
     return sheet

@@ -40,6 +40,16 @@ class ManagersForm(Form):
         self.fields["managers"].choices = [(a.pk, f"{a.person.real_name}（{a.unit.name}）") for a in accounts]
 
 
+class BoardsForm(Form):
+    boards = forms.TypedMultipleChoiceField(label=_("互动版块"), required=False, coerce=int,
+                                            widget=forms.CheckboxSelectMultiple,
+                                            help_text=_("栏目健康据此统计最早未答复的公开诉求和按期答复率"))
+
+    def __init__(self, *args, boards=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["boards"].choices = [(b.pk, f"{b.name}（{b.office.name}）") for b in boards]
+
+
 class LevelsForm(Form):
     def __init__(self, *args, levels=(), **kwargs):
         super().__init__(*args, **kwargs)

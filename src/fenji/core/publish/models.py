@@ -11,6 +11,7 @@ class ColumnKind(models.TextChoices):
     NEWS = "news", _("动态要闻")
     NOTICE = "notice", _("通知公告")
     POLICY = "policy", _("政策文件")
+    INTERACTION = "interact", _("互动交流")
     OTHER = "other", _("其他")
 
 
@@ -27,6 +28,9 @@ class Column(OrgOwned):
     closed_at = models.DateTimeField(null=True, blank=True, verbose_name="关闭时间")
     merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
                                     verbose_name="并入栏目")
+    # An interaction column (互动交流) shows the citizens' tickets of its boards: its health counts their oldest
+    # unanswered one and the on-time reply rate. A relation by name: publish and tickets never import each other.
+    boards = models.ManyToManyField("tickets.Board", blank=True, related_name="columns", verbose_name="互动版块")
 
     class Meta:
         verbose_name = "栏目"

@@ -41,6 +41,7 @@ register(Module(
         "publish.column.create": _("新增栏目"), "publish.column.update": _("修改栏目"),
         "publish.column.merge": _("合并栏目"), "publish.column.reassign": _("调整栏目归属"),
         "publish.column.managers": _("设置栏目管理员"), "publish.column.levels": _("设置栏目审核级次"),
+        "publish.column.boards": _("关联互动版块"),
         "publish.post.save": _("保存发布稿件"), "publish.post.submit": _("稿件送审"),
         "publish.post.approve": _("审核通过稿件"), "publish.post.reject": _("退回稿件"),
         "publish.post.publish": _("发布稿件"), "publish.post.withdraw": _("撤回已发布稿件"),

@@ -74,6 +74,22 @@ def post_todos(actor) -> list[Todo]:
                  p.unit.name, "publish:posts") for p in rows]
 
 
+def _boards():
+    # tickets.Board through the relation: publish and tickets are sibling apps that never import each other
+    return Column._meta.get_field("boards").related_model.objects
+
+
+def board_choices(*, actor):
+    """The ticket boards an interaction column of the actor's may show: those managed within its reach."""
+    return (_boards().unscoped(reason="boards are scoped by their managing unit")
+            .filter(actor.scope_q(perms.COLUMN_MANAGE, "office_path")).order_by("name", "id"))
+
+
+def column_boards(column: Column):
+    """The boards of a column already shown to the actor (checked in scope when they were linked)."""
+    return column.boards.unscoped(reason="the boards of a column in scope").order_by("name", "id")
+
+
 def column_managers(column: Column):
     from django.contrib.auth import get_user_model
 

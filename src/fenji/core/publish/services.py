@@ -119,6 +119,27 @@ def column_managers_set(*, actor, column: Column, accounts) -> Column:
 
 
 @service
+def column_boards_set(*, actor, column: Column, boards) -> Column:
+    """The ticket boards an interaction column (互动交流) shows, for its health: each managed by a unit within the
+    actor's reach (the manager answers for the replies it counts)."""
+    policy.require(actor, perms.COLUMN_MANAGE, column.unit_path)
+    column = _locked(Column, column.pk)
+    _open_column(column)
+    boards = list(boards)
+    if boards and column.kind != ColumnKind.INTERACTION:
+        raise DomainError("只有“互动交流”类栏目可以关联诉求版块", field="boards")
+    for board in boards:
+        policy.require(actor, perms.COLUMN_MANAGE, board.office_path)
+    links = Column.boards.through.objects.filter(column=column)
+    before = sorted(links.values_list("board_id", flat=True))
+    links.delete()
+    Column.boards.through.objects.bulk_create(Column.boards.through(column=column, board_id=b.pk) for b in boards)
+    audit_record(actor=actor, action="publish.column.boards", target=column,
+                 details={"before": before, "after": sorted(b.pk for b in boards)})
+    return column
+
+
+@service
 def column_levels_set(*, actor, column: Column, levels: list[tuple[str, str]]) -> Column:
     """Replace the column's review levels (1 to 5, in order), while no post of it is under review."""
     policy.require(actor, perms.COLUMN_MANAGE, column.unit_path)

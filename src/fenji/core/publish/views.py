@@ -23,6 +23,7 @@ from fenji.core.web.routes import requires
 from . import exports, selectors, services
 from . import permissions as perms
 from .forms import (
+    BoardsForm,
     ColumnCreateForm,
     ColumnForm,
     LevelsForm,
@@ -35,7 +36,7 @@ from .forms import (
     WordForm,
 )
 from .health import column_health, column_health_counts
-from .models import PostState
+from .models import ColumnKind, PostState
 
 
 def _page(request, rows, template, extra):
@@ -90,12 +91,15 @@ def column_detail(request, pk):
     others = [c for c in selectors.column_list(actor=actor) if c.pk != column.pk]
     units = [u for u in _units(actor) if u.pk != column.unit_id]
     levels = list(column.levels.all())
+    boards = list(selectors.board_choices(actor=actor).select_related("office"))
     forms = {
         "update": ColumnForm(post if op == "update" else None,
                              initial={"name": column.name, "kind": column.kind, "public": column.public}),
         "managers": ManagersForm(post if op == "managers" else None, accounts=candidates,
                                  initial={"managers": [a.pk for a in selectors.column_managers(column)]}),
         "levels": LevelsForm(post if op == "levels" else None, levels=levels),
+        "boards": BoardsForm(post if op == "boards" else None, boards=boards,
+                             initial={"boards": [b.pk for b in selectors.column_boards(column)]}),
         "merge": MergeForm(post if op == "merge" else None, columns=others),
         "reassign": ReassignForm(post if op == "reassign" else None, units=units),
     }
@@ -103,6 +107,8 @@ def column_detail(request, pk):
         "update": lambda d: services.column_update(actor=actor, column=column, **d),
         "managers": lambda d: services.column_managers_set(
             actor=actor, column=column, accounts=[a for a in candidates if a.pk in set(d["managers"])]),
+        "boards": lambda d: services.column_boards_set(actor=actor, column=column,
+                                                       boards=[b for b in boards if b.pk in set(d["boards"])]),
         "levels": lambda d: services.column_levels_set(actor=actor, column=column, levels=forms["levels"].levels()),
         "merge": lambda d: services.column_merge(actor=actor, column=column,
                                                  into=next(c for c in others if c.pk == d["into"])),
@@ -116,7 +122,8 @@ def column_detail(request, pk):
             return done
     return render(request, "publish/column_detail.html", {
         "column": column, "forms": forms, "levels": levels, "ownerships": selectors.column_ownerships(column),
-        "managers": selectors.column_managers(column)})
+        "managers": selectors.column_managers(column), "interaction": column.kind == ColumnKind.INTERACTION,
+        "boards": selectors.column_boards(column)})
 
 
 @requires(perms.COLUMN_MANAGE)

@@ -8,7 +8,7 @@ from decimal import Decimal
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
-from fenji.core.api.pagination import NewestFirstQuery, api_newest_first
+from fenji.core.api.pagination import NewestFirstQuery, api_newest_first, check_newest_first, page_out
 from fenji.core.api.routes import api_route
 from fenji.core.api.schemas import ERRORS, Id, InputSchema
 
@@ -139,7 +139,10 @@ def ticket_rate(request, id: int, payload: RateIn):
 @router.get("/tickets", response={200: TicketPage, **ERRORS}, summary="管理范围内的诉求（新的在前）")
 @api_route(action=perms.TICKET_VIEW)
 def ticket_list(request, query: Query[ListQuery]):
-    return api_newest_first(selectors.ticket_list(actor=request.actor, state=query.state, overdue=query.overdue), query)
+    # The rows as the console reads them (per scope segment); the API's total stays exact, as clients count on it.
+    chosen = {"actor": request.actor, "state": query.state, "overdue": query.overdue}
+    return page_out(selectors.ticket_page(**chosen, after=check_newest_first(query), size=query.limit,
+                                          total=selectors.ticket_list(**chosen).count()))
 
 
 @router.get("/tickets/{int:id}", response={200: TicketOut, **ERRORS}, summary="诉求详情")

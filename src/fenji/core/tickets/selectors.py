@@ -9,8 +9,10 @@ from dataclasses import dataclass
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q
 from django.utils import timezone
 
+from fenji.core.access import policy
 from fenji.core.kernel.errors import NotVisible
 from fenji.core.kernel.modules import Todo
+from fenji.core.kernel.pagination import PAGE_SIZE, Page, union_newest_first_page
 
 from . import permissions as perms
 from .models import OPEN_STATES, Board, Rating, Ticket, TicketState
@@ -72,16 +74,36 @@ def _staff_q(actor) -> Q:
     return actor.scope_q(perms.TICKET_VIEW) | actor.scope_q(perms.TICKET_OVERSEE, "office_path")
 
 
-def ticket_list(*, actor, state: str = "", overdue: bool = False, board=None):
-    rows = (Ticket.objects.unscoped(reason="scoped by the handling unit or the managing unit").filter(_staff_q(actor))
-            .select_related("board", "unit"))
+def _narrowed(rows, *, state: str, overdue: bool, board):
     if state in TicketState.values:
         rows = rows.filter(state=state)
     if overdue:
         rows = rows.filter(state__in=OPEN_STATES, due_at__lt=timezone.now())
     if board is not None:
         rows = rows.filter(board=board)
-    return rows.order_by("-id")
+    return rows
+
+
+def ticket_list(*, actor, state: str = "", overdue: bool = False, board=None):
+    rows = (Ticket.objects.unscoped(reason="scoped by the handling unit or the managing unit").filter(_staff_q(actor))
+            .select_related("board", "unit"))
+    return _narrowed(rows, state=state, overdue=overdue, board=board).order_by("-id")
+
+
+def ticket_page(*, actor, state: str = "", overdue: bool = False, board=None, after: str = "", page: int | None = None,
+                size: int = PAGE_SIZE, total=None) -> Page:
+    """A page of ``ticket_list`` newest first, the same rows, with the count capped at ``LIST_COUNT_LIMIT`` unless
+    ``total`` is given. Read per scope segment (the handling unit's paths, the managing unit's paths:
+    ``policy.scope_segments``), each an index range on ``(unit_path, id)`` or ``(office_path, id)`` in id order,
+    merged: a department's first page reads its newest rows instead of sorting all its tickets (bench, issue 15)."""
+    rows = _narrowed(Ticket.objects.unscoped(reason="each part is one scope segment of ticket_list"),
+                     state=state, overdue=overdue, board=board)
+    parts = [rows.filter(q) for q in (policy.scope_segments(actor, perms.TICKET_VIEW)
+                                      + policy.scope_segments(actor, perms.TICKET_OVERSEE, "office_path"))]
+    return union_newest_first_page(
+        parts, after=after, page=page, size=size, total=total,
+        rows_for=lambda ids: Ticket.objects.unscoped(reason="ids just read in scope").filter(pk__in=ids)
+        .select_related("board", "unit"))
 
 
 def ticket_get(*, actor, pk) -> Ticket:

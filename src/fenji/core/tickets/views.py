@@ -14,7 +14,6 @@ from fenji.core.files.views import attachment_response
 from fenji.core.kernel.errors import DomainError, reason_against
 from fenji.core.kernel.forms import Form
 from fenji.core.kernel.inputs import DateField
-from fenji.core.kernel.pagination import LIST_COUNT_LIMIT, capped_count, newest_first_page
 from fenji.core.org.models import Unit, UnitStatus
 from fenji.core.org.selectors import unit_own
 from fenji.core.web.excel import stamp
@@ -43,8 +42,7 @@ from .models import TicketState
 def ticket_list(request):
     state = request.GET.get("state", "")
     overdue = request.GET.get("overdue") == "1"
-    rows = selectors.ticket_list(actor=request.actor, state=state, overdue=overdue)
-    page = newest_first_page(rows, **paging(request), total=capped_count(rows, LIST_COUNT_LIMIT))
+    page = selectors.ticket_page(actor=request.actor, state=state, overdue=overdue, **paging(request))
     return render(request, "tickets/list.html", {
         "page": page, "query": query_without(request, "after"), "state": state, "overdue": overdue,
         "states": TicketState.choices, "now": timezone.now()})

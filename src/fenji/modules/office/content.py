@@ -24,10 +24,12 @@ COLUMNS = (
     ("区情一点通", "XH-BGS", ColumnKind.OTHER, True, ()),
     ("热点全知道", "XH-BGS", ColumnKind.NEWS, True, ()),
     ("您的身边事", "XH-BGS", ColumnKind.NEWS, True, ()),
-    ("市容随手拍", "XH-CGJ", ColumnKind.OTHER, True, (("互动反馈", ColumnKind.OTHER), ("考核评比", ColumnKind.NOTICE),
+    ("市容随手拍", "XH-CGJ", ColumnKind.INTERACTION, True, (("互动反馈", ColumnKind.OTHER), ("考核评比", ColumnKind.NOTICE),
                                                      ("公告公示", ColumnKind.NOTICE))),
-    ("指点新华区", "XH-BGS", ColumnKind.OTHER, True, ()),
+    ("指点新华区", "XH-BGS", ColumnKind.INTERACTION, True, ()),
 )
+# (interaction column, its boards): 指点新华区 gathers every board, 市容随手拍 its own; column health counts them
+COLUMN_BOARDS = (("指点新华区", None), ("市容随手拍", ("市容随手拍",)))
 
 POSTS = (
     ("热点全知道", "新华区启动冬季清洁取暖保障专项行动",
@@ -59,6 +61,7 @@ def build() -> None:
     columns = _columns(units)
     _posts(columns)
     _boards(units)
+    _column_boards(columns)
     _registers(units)
 
 
@@ -112,6 +115,16 @@ def _boards(units) -> None:
     tickets.ticket_answer(actor=clerk, ticket=answered, answer="已联系环卫所于当日清运完毕，感谢您的监督。")
     tickets.ticket_file(actor=_as("13820000042"), board=board, content="赵陵铺村口路灯连续三晚不亮。",
                         location_text="赵陵铺村口")
+
+
+def _column_boards(columns) -> None:
+    boards = list(Board.objects.unscoped(reason="the demo's boards").order_by("id"))
+    for name, wanted in COLUMN_BOARDS:
+        column = columns[name]
+        if column.kind != ColumnKind.INTERACTION or column.boards.unscoped(reason="the demo's links").exists():
+            continue  # a demo made before columns had boards keeps its columns as they are
+        publish.column_boards_set(actor=policy.SYSTEM, column=column,
+                                  boards=[b for b in boards if wanted is None or b.name in wanted])
 
 
 def _registers(units) -> None:

@@ -237,6 +237,44 @@ def test_staff_see_the_tickets_of_their_subtree_and_the_office_those_of_its_boar
     assert fresh(ticket).state == TicketState.PENDING
 
 
+def test_the_list_page_read_per_scope_segment_is_exactly_ticket_list(tree, w):
+    """``ticket_page`` reads the handling and the managing unit's paths apart and merges them: the same rows, the
+    same order, every cursor and numbered page, the count capped like ``capped_count``."""
+    from fenji.core.kernel.pagination import AtLeast, capped_count, newest_first_page, union_newest_first_page
+
+    county_board = services.board_create(actor=policy.SYSTEM, office=tree.province, unit=tree.county, name="区长信箱")
+    other_board = services.board_create(actor=policy.SYSTEM, office=tree.county, unit=tree.other_town, name="梅园随手拍")
+    for n in range(3):
+        file(w, content=f"街道诉求{n}")
+        services.ticket_file(actor=actor(w.citizen), board=county_board, content=f"区级诉求{n}")
+        services.ticket_file(actor=actor(w.neighbour), board=other_board, content=f"梅园诉求{n}")
+    for account in (w.clerk, w.head, w.office, w.other_clerk, w.citizen):
+        who = actor(account)
+        expected = list(selectors.ticket_list(actor=who))
+        whole = newest_first_page(selectors.ticket_list(actor=who), size=100)
+        assert selectors.ticket_page(actor=who, size=100).rows == whole.rows == expected
+        assert selectors.ticket_page(actor=who).total == capped_count(selectors.ticket_list(actor=who), 1000)
+        walked, after = [], ""
+        while True:
+            page = selectors.ticket_page(actor=who, size=2, after=after)
+            walked += page.rows
+            if page.next_cursor is None:
+                break
+            after = page.next_cursor
+        assert walked == expected
+        assert selectors.ticket_page(actor=who, size=2, page=2).rows == expected[2:4]
+        assert selectors.ticket_page(actor=who, state=TicketState.SIGNED).rows == []
+    assert len(selectors.ticket_page(actor=actor(w.office), size=100).rows) == 9
+    assert selectors.ticket_page(actor=actor(w.other_clerk), size=100).rows == list(
+        Ticket.objects.unscoped(reason="test").filter(board=other_board).order_by("-id"))
+    rows = Ticket.objects.unscoped(reason="test")
+    capped = union_newest_first_page([rows.filter(board=w.board), rows.filter(board=other_board)], size=2,
+                                     count_limit=5, rows_for=lambda ids: rows.filter(pk__in=ids))
+    assert isinstance(capped.total, AtLeast) and int(capped.total) == 5
+    assert union_newest_first_page([rows.filter(board=w.board), rows.filter(board=w.board)], size=2, count_limit=5,
+                                   rows_for=lambda ids: rows.filter(pk__in=ids)).total == 3
+
+
 # --- pages -------------------------------------------------------------------------------------------------
 
 
