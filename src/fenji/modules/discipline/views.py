@@ -267,7 +267,7 @@ def clue(request, pk):
     return render(request, "discipline/clue.html", {
         "item": item, "subjects": item.subjects.all(), "handlers": handlers, "steps": steps,
         "timeline": _clue_timeline(item, handlers), "assign": assign, "approve": approve, "dispose": dispose,
-        "sign": sign, "conclude": conclude, "may_manage": may_manage})
+        "sign": sign, "conclude": conclude, "may_read": may_manage or may_approve})
 
 
 def _clue_timeline(item, handlers) -> list[tuple]:

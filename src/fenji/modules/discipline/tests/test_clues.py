@@ -219,7 +219,8 @@ def test_the_pages_walk_the_path_and_keep_to_scope(w, client, login):
     assert Clue.objects.unscoped(reason="test").get(pk=clue.pk).state == ClueState.PROPOSED
     client.logout()
     login(w.leader)
-    assert 'id="approve"' in client.get(here).content.decode()
+    page = client.get(here).content.decode()
+    assert 'id="approve"' in page and "虚报冒领" in page  # the leader reads what is approved
     assert client.post(here, {"op": "approve", "approve-approve": "yes"}).status_code == 302
     client.logout()
     login(w.officer)
