@@ -1245,6 +1245,95 @@ def export_petitions(w):
     petition_export(actor=actor(officer), petitions=petition_list(actor=actor(officer)), filters={})
 
 
+def _clue_people(w):
+    from fenji.core.access.roles import BUILTIN_ROLES
+
+    if "clue_officer" not in w:
+        w["clue_officer"] = make_account(w["tree"].town, name="线索承办人", role=BUILTIN_ROLES["case_officer"])
+        w["clue_leader"] = make_account(w["tree"].town, name="纪委书记", role=BUILTIN_ROLES["unit_leader"])
+    return w["clue_officer"], w["clue_leader"]
+
+
+def register_clue(w):
+    from fenji.modules.discipline.services import clue_register
+
+    officer, _leader = _clue_people(w)
+    w["clue"] = clue_register(actor=actor(officer), unit=w["tree"].town, received_on=datetime.date.today(),
+                              source="assigned", summary="反映虚报冒领", subjects=[_subject()])
+
+
+def prepare_clue(w):
+    register_clue(w)
+    return "prepare"
+
+
+def assign_clue(w):
+    from fenji.modules.discipline.services import clue_assign
+
+    officer, _leader = _clue_people(w)
+    w["clue"] = clue_assign(actor=actor(officer), clue=w["clue"], handlers=[officer])
+
+
+def prepare_proposed_clue(w):
+    prepare_clue(w)
+    assign_clue(w)
+    return "prepare"
+
+
+def approve_clue(w):
+    from fenji.modules.discipline.services import clue_approve
+
+    _officer, leader = _clue_people(w)
+    w["clue"] = clue_approve(actor=actor(leader), clue=w["clue"])
+
+
+def prepare_assigned_clue(w):
+    prepare_proposed_clue(w)
+    approve_clue(w)
+    return "prepare"
+
+
+def dispose_clue(w):
+    from fenji.modules.discipline.services import clue_dispose
+
+    officer, _leader = _clue_people(w)
+    w["clue"] = clue_dispose(actor=actor(officer), clue=w["clue"], disposal="prelim")
+
+
+def prepare_disposed_clue(w):
+    prepare_assigned_clue(w)
+    dispose_clue(w)
+    return "prepare"
+
+
+def sign_clue(w):
+    from fenji.modules.discipline.services import clue_sign
+
+    officer, _leader = _clue_people(w)
+    w["clue"] = clue_sign(actor=actor(officer), clue=w["clue"])
+
+
+def prepare_signed_clue(w):
+    prepare_disposed_clue(w)
+    sign_clue(w)
+    return "prepare"
+
+
+def conclude_clue(w):
+    from fenji.modules.discipline.services import clue_conclude
+
+    officer, _leader = _clue_people(w)
+    clue_conclude(actor=actor(officer), clue=w["clue"], outcome="cleared")
+
+
+def export_clues(w):
+    from fenji.modules.discipline.exports import clue_export
+    from fenji.modules.discipline.selectors import clue_list
+
+    officer, _leader = _clue_people(w)
+    clue_export(actor=actor(officer), clues=clue_list(actor=actor(officer)), filters={})
+
+
 def _league_cadre(w):
     from fenji.core.access.roles import BUILTIN_ROLES
 

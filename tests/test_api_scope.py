@@ -84,6 +84,14 @@ ROW_ROUTES = {
     # test_closing_owes_feedback_and_the_pages_and_api_keep_to_scope: another town's officer gets 404)
     "GET api:petition_detail": "elsewhere",
     "POST api:petition_decide": "elsewhere",
+    # clues (src/fenji/modules/discipline/tests/test_clues.py::test_the_pages_walk_the_path_and_keep_to_scope:
+    # another town's officer gets 404 on the page and the API)
+    "GET api:clue_detail": "elsewhere",
+    "POST api:clue_assign": "elsewhere",
+    "POST api:clue_approve": "elsewhere",
+    "POST api:clue_dispose": "elsewhere",
+    "POST api:clue_sign": "elsewhere",
+    "POST api:clue_conclude": "elsewhere",
     # the veterans module (src/fenji/modules/veterans/tests/test_service_records.py::
     # test_the_api_enters_and_lists_records_within_scope: the neighbouring town's worker gets 404)
     "GET api:elder_detail": "elsewhere",

@@ -153,6 +153,14 @@ def _petition(unit):
                                    content="测试", state="handling", registered_by=_account(unit))
 
 
+def _clue(unit):
+    from fenji.modules.discipline.models import Clue
+
+    return Clue.objects.create(unit=unit, unit_path=unit.path, number=f"XS-{unit.pk}-1", source="other",
+                               received_on=timezone.localdate(), summary="测试", state="disposed", disposal="closed",
+                               registered_by=_account(unit))
+
+
 def _upward(unit):
     from fenji.modules.discipline.models import UpwardReport
 
@@ -317,6 +325,9 @@ class TestScope(ScopeMatrix):
         # petitions are their unit's petition officers' and those above (信访干部); the petitioner: handlers only
         "discipline:petition": Reach(_petition, BUILTIN_ROLES["petition_officer"], shown=lambda p: p.number,
                                      post={"op": "close", "close-result": "已办结"}, state=lambda p: p.state),
+        # clues are their unit's case officers' and those above (审查调查干部)
+        "discipline:clue": Reach(_clue, BUILTIN_ROLES["case_officer"], shown=lambda c: c.number,
+                                 post={"op": "conclude", "conclude-outcome": "cleared"}, state=lambda c: c.state),
         "discipline:upward_report": Reach(_upward, BUILTIN_ROLES["petition_officer"], shown=lambda r: r.reference,
                                           post=lambda tree, r: {"done_on": timezone.localdate().isoformat()},
                                           state=lambda r: r.done_on),

@@ -284,6 +284,9 @@ FENJI_DISCIPLINE_UPWARD_RECEIVER = os.environ.get("FENJI_DISCIPLINE_UPWARD_RECEI
 FENJI_DISCIPLINE_REPEAT_DAYS = int(os.environ.get("FENJI_DISCIPLINE_REPEAT_DAYS", "365") or 365)
 # A petition received more days ago than this is entered as 补录 (paper registration during an outage, 003 §19).
 FENJI_DISCIPLINE_LATE_ENTRY_DAYS = int(os.environ.get("FENJI_DISCIPLINE_LATE_ENTRY_DAYS", "7") or 7)
+# Disposals of a clue that need a recorded 集体研究 besides 移送审查调查 (always): codes of
+# fenji/modules/discipline/models.py ``Disposal``, comma-separated ([V-local]: P2 has every disposal studied)
+FENJI_DISCIPLINE_CLUE_STUDY = os.environ.get("FENJI_DISCIPLINE_CLUE_STUDY", "").strip()
 # The age from which a retired cadre is visited or called every quarter (veterans profile; a local rule, 80).
 FENJI_VETERANS_VISIT_AGE = int(os.environ.get("FENJI_VETERANS_VISIT_AGE", "80") or 80)
 # labor (seed 004 业务需求运维管理暂行办法): working days the information centre and the business department have

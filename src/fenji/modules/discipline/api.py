@@ -10,12 +10,13 @@ from ninja.responses import Status
 from fenji.core.api.pagination import NewestFirstQuery, api_newest_first
 from fenji.core.api.routes import api_route
 from fenji.core.api.schemas import ERRORS, Day, Id, InputSchema
+from fenji.core.kernel.errors import DomainError
 from fenji.core.org.models import Unit
 from fenji.core.org.selectors import unit_own
 
 from . import module as perms
 from . import selectors, services
-from .models import Category, Channel, PetitionState
+from .models import Category, Channel, ClueSource, ClueState, Disposal, Outcome, PetitionState
 from .services import DECISIONS, SubjectIn
 
 router = Router(tags=["检举举报"])
@@ -121,3 +122,142 @@ def petition_decide(request, id: int, payload: DecideIn):
         to_unit = Unit.objects.filter(pk=payload.to_unit, path__startswith=petition.unit_path).first()
     return services.petition_decide(actor=request.actor, petition=petition, decision=payload.decision,
                                     note=payload.note, to_unit=to_unit)
+
+
+class ClueOut(Schema):
+    id: int
+    number: str
+    unit: str
+    received_on: datetime.date
+    source: str
+    petition: str | None = Field(None, description="来源信访件编号")
+    state: str
+    disposal: str
+    study_on: datetime.date | None
+    outcome: str
+    concluded_on: datetime.date | None
+    handlers: list[str] = Field(description="承办人（已签字的在姓名后标注“已签字”）")
+
+    @staticmethod
+    def resolve_unit(clue):
+        return clue.unit.name
+
+    @staticmethod
+    def resolve_petition(clue):
+        return clue.petition.number if clue.petition_id else None
+
+    @staticmethod
+    def resolve_handlers(clue):
+        return [h.account.person.real_name + ("（已签字）" if h.signed_at else "") for h in selectors.clue_handlers(clue)]
+
+
+class CluePage(Schema):
+    items: list[ClueOut]
+    next: str | None
+    total: int
+
+
+class ClueIn(InputSchema):
+    received_on: Day
+    source: ClueSource
+    petition: Id | None = Field(None, description="来源信访件 id")
+    summary: str = Field(max_length=5000)
+    subjects: list[SubjectSchema] = Field(min_length=1, max_length=services.SUBJECTS_MAX)
+
+
+class ClueAssignIn(InputSchema):
+    handlers: list[Id] = Field(min_length=1, max_length=services.HANDLERS_MAX, description="承办人账号 id")
+    note: str = Field("", max_length=200)
+
+
+class ClueApproveIn(InputSchema):
+    approve: bool = True
+    note: str = Field("", max_length=200)
+
+
+class ClueDisposeIn(InputSchema):
+    disposal: Disposal
+    note: str = Field("", max_length=500)
+    study_on: Day | None = Field(None, description="集体研究日期（移送审查调查时必填）")
+    study_participants: str = Field("", max_length=300)
+    study_conclusion: str = Field("", max_length=500)
+
+
+class ClueSignIn(InputSchema):
+    note: str = Field("", max_length=200)
+
+
+class ClueConcludeIn(InputSchema):
+    outcome: Outcome
+    note: str = Field("", max_length=500)
+
+
+class ClueQuery(NewestFirstQuery):
+    state: ClueState | None = None
+
+
+@router.get("/discipline/clues", response={200: CluePage, **ERRORS}, summary="线索台账（含下级单位）")
+@api_route(action=perms.CLUE_VIEW)
+def clue_list(request, query: Query[ClueQuery]):
+    return api_newest_first(selectors.clue_list(actor=request.actor, state=query.state or ""), query)
+
+
+@router.post("/discipline/clues", response={201: ClueOut, **ERRORS}, summary="登记本单位的问题线索")
+@api_route(action=perms.CLUE_MANAGE)
+def clue_register(request, payload: ClueIn):
+    data = payload.dict()
+    petition = selectors.petition_get(actor=request.actor, pk=data.pop("petition")) if payload.petition else None
+    data.pop("petition", None)
+    subjects = [SubjectIn(**s) for s in data.pop("subjects")]
+    clue = services.clue_register(actor=request.actor, unit=unit_own(actor=request.actor), subjects=subjects,
+                                  petition=petition, **data)
+    return Status(201, clue)
+
+
+@router.get("/discipline/clues/{int:id}", response={200: ClueOut, **ERRORS}, summary="问题线索详情")
+@api_route(action=perms.CLUE_VIEW)
+def clue_detail(request, id: int):
+    return selectors.clue_get(actor=request.actor, pk=id)
+
+
+@router.post("/discipline/clues/{int:id}/assign", response={200: ClueOut, **ERRORS}, summary="提出分办意见")
+@api_route(action=perms.CLUE_MANAGE)
+def clue_assign(request, id: int, payload: ClueAssignIn):
+    from fenji.core.people.models import Account
+
+    clue = selectors.clue_get(actor=request.actor, pk=id, action=perms.CLUE_MANAGE)
+    people = list(Account.objects.unscoped(reason="the proposed handlers, checked by the service")
+                  .filter(pk__in=payload.handlers, unit_path__startswith=clue.unit_path).select_related("person"))
+    if len(people) != len(set(payload.handlers)):
+        raise DomainError("承办人须为本单位有线索处置权限的人员", field="handlers")
+    return services.clue_assign(actor=request.actor, clue=clue, handlers=people, note=payload.note)
+
+
+@router.post("/discipline/clues/{int:id}/approve", response={200: ClueOut, **ERRORS},
+             summary="主要负责人审批分办（同意或退回）")
+@api_route(action=perms.CLUE_APPROVE)
+def clue_approve(request, id: int, payload: ClueApproveIn):
+    clue = selectors.clue_get(actor=request.actor, pk=id, action=perms.CLUE_APPROVE)
+    return services.clue_approve(actor=request.actor, clue=clue, approve=payload.approve, note=payload.note)
+
+
+@router.post("/discipline/clues/{int:id}/dispose", response={200: ClueOut, **ERRORS},
+             summary="拟定处置方式：谈话函询、初步核实、暂存待查、予以了结或移送审查调查（须经集体研究）")
+@api_route(action=perms.CLUE_MANAGE)
+def clue_dispose(request, id: int, payload: ClueDisposeIn):
+    clue = selectors.clue_get(actor=request.actor, pk=id, action=perms.CLUE_MANAGE)
+    return services.clue_dispose(actor=request.actor, clue=clue, **payload.dict())
+
+
+@router.post("/discipline/clues/{int:id}/sign", response={200: ClueOut, **ERRORS}, summary="承办人在处置意见上签字")
+@api_route(action=perms.CLUE_MANAGE)
+def clue_sign(request, id: int, payload: ClueSignIn):
+    clue = selectors.clue_get(actor=request.actor, pk=id, action=perms.CLUE_MANAGE)
+    return services.clue_sign(actor=request.actor, clue=clue, note=payload.note)
+
+
+@router.post("/discipline/clues/{int:id}/conclude", response={200: ClueOut, **ERRORS}, summary="了结问题线索")
+@api_route(action=perms.CLUE_MANAGE)
+def clue_conclude(request, id: int, payload: ClueConcludeIn):
+    clue = selectors.clue_get(actor=request.actor, pk=id, action=perms.CLUE_MANAGE)
+    return services.clue_conclude(actor=request.actor, clue=clue, outcome=payload.outcome, note=payload.note)

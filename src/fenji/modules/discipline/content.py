@@ -2,7 +2,9 @@
 and the register holds petitions in their states — a real-name one awaiting its acceptance notice, an anonymous one
 accepted, a repeat kept on file, one transferred from the county to a town and awaiting its registration, one
 closed and owed feedback, a paper back-entry — and the upward-report task of a matter about a 副镇长 a town could
-not record. Built through the services, as people would; idempotent."""
+not record. The clue ledger (线索台账) holds clues in their states — one just registered, one from a petition
+awaiting the principal leader's approval of its assignment, one disposed by 谈话函询 and signed, one moved to
+审查调查 after a 集体研究 and concluded. Built through the services, as people would; idempotent."""
 
 import datetime
 
@@ -15,7 +17,7 @@ from fenji.core.org.models import Unit
 from fenji.core.people.models import Account
 
 from . import services
-from .models import Petition
+from .models import Clue, Petition
 from .services import RankRefused, SubjectIn
 
 
@@ -24,8 +26,13 @@ def _account(mobile: str) -> Account:
 
 
 def build() -> None:
-    if Petition.objects.unscoped(reason="demo content").exists():
-        return
+    if not Petition.objects.unscoped(reason="demo content").exists():
+        _petitions()
+    if not Clue.objects.unscoped(reason="demo content").exists():
+        _clues()
+
+
+def _petitions() -> None:
     county, town, street = (Unit.objects.get(code=code) for code in ("JW-ZM", "JW-ZM-T1", "JW-ZM-S1"))
     room_officer = _account("13840000012")
     if not Grant.objects.unscoped(reason="demo content").filter(account=room_officer, unit=county,
@@ -63,3 +70,39 @@ def build() -> None:
                  content="反映副镇长违规吃喝。")
     except RankRefused:
         pass  # the guard wrote nothing but the upward-report task
+
+
+def _clues() -> None:
+    """案件监督管理室 keeps the ledger (its officer's grant at the commission); 李正 approves the assignments."""
+    county = Unit.objects.get(code="JW-ZM")
+    officer_account = _account("13840000013")
+    if not Grant.objects.unscoped(reason="demo content").filter(account=officer_account, unit=county,
+                                                                role="case_officer", revoked_at=None).exists():
+        grant_create(actor=policy.SYSTEM, account=officer_account, role="case_officer", unit=county)
+    officer, leader = policy.actor_for(officer_account), policy.actor_for(_account("13840000004"))
+    today = timezone.localdate()
+
+    def register(days_ago, source, summary, subject, petition=None):
+        return services.clue_register(actor=officer, unit=county, received_on=today - datetime.timedelta(days=days_ago),
+                                      source=source, summary=summary, subjects=[subject], petition=petition)
+
+    def assigned(clue):
+        services.clue_assign(actor=officer, clue=clue, handlers=[officer_account], note="请案件监督管理室承办")
+        return services.clue_approve(actor=leader, clue=clue, note="同意")
+
+    register(1, "inspection", "巡察移交：反映村会计违规报销招待费。", SubjectIn("钱某", "官渡镇某村村委会", "village_cadre", "会计"))
+    petition = Petition.objects.unscoped(reason="demo content").filter(unit__code="JW-ZM", state="closed").first()
+    proposed = register(3, "petition", "信访件反映的科员办事推诿问题，转为问题线索。",
+                        SubjectIn("赵某", "县农业农村局", "staff", "科员"), petition=petition)
+    services.clue_assign(actor=officer, clue=proposed, handlers=[officer_account], note="拟由案件监督管理室承办")
+    talk = assigned(register(10, "assigned", "上级交办：反映站长违规兼职取酬。",
+                             SubjectIn("孙某", "县农机服务站", "section_member", "站长")))
+    services.clue_dispose(actor=officer, clue=talk, disposal="talk_letter", note="拟对孙某函询")
+    services.clue_sign(actor=officer, clue=talk, note="同意函询")
+    moved = assigned(register(20, "audit", "审计移交：反映主任虚报冒领专项资金。",
+                              SubjectIn("周某", "县水利局某水管站", "staff", "主任")))
+    services.clue_dispose(actor=officer, clue=moved, disposal="transfer", note="问题线索具体，拟移送审查调查",
+                          study_on=today - datetime.timedelta(days=2), study_participants="李正、郑晓等五人",
+                          study_conclusion="同意移送审查调查")
+    services.clue_sign(actor=officer, clue=moved)
+    services.clue_conclude(actor=officer, clue=moved, outcome="filed", note="已移送审查调查并立案")

@@ -23,3 +23,17 @@ def petition_export(*, actor, petitions, filters: dict) -> ExcelSheet:
                    p.closed_on or "", p.feedback_due or "", p.feedback_on or ""])
     audit_record(actor=actor, action="discipline.petition.export", details={"rows": sheet.rows, **filters})
     return sheet
+
+
+@service
+def clue_export(*, actor, clues, filters: dict) -> ExcelSheet:
+    """The central ledger of clues (线索台账): no subject and no summary, only the ledger's columns."""
+    policy.require(actor, perms.CLUE_VIEW)
+    sheet = ExcelSheet("问题线索台账", ["线索编号", "单位", "受理日期", "线索来源", "来源信访件", "状态", "处置方式",
+                                  "集体研究日期", "处置结果", "了结日期"])
+    for c in clues.order_by("-received_on", "-id")[:EXPORT_LIMIT].iterator(chunk_size=2000):
+        sheet.add([c.number, c.unit.name, c.received_on, c.get_source_display(), c.petition.number if c.petition else "",
+                   c.get_state_display(), c.get_disposal_display(), c.study_on or "", c.get_outcome_display(),
+                   c.concluded_on or ""])
+    audit_record(actor=actor, action="discipline.clue.export", details={"rows": sheet.rows, **filters})
+    return sheet

@@ -5,7 +5,7 @@ from fenji.core.kernel.forms import Form
 from fenji.core.kernel.inputs import DateField
 from fenji.core.org.widgets import UnitPicker
 
-from .models import Category, Channel, PetitionState
+from .models import Category, Channel, ClueSource, ClueState, Disposal, Outcome, PetitionState
 from .rank import RANKS
 from .services import DECISIONS, SubjectIn
 
@@ -87,3 +87,76 @@ class FeedbackForm(Form):
 
 class UpwardDoneForm(Form):
     done_on = DateField(label=_("径送日期"), widget=DATE)
+
+
+class ClueFilterForm(Form):
+    number = forms.CharField(label=_("线索编号"), required=False, max_length=40)
+    state = forms.ChoiceField(label=_("状态"), required=False, choices=[("", _("全部"))] + ClueState.choices)
+    source = forms.ChoiceField(label=_("线索来源"), required=False, choices=[("", _("全部"))] + ClueSource.choices)
+    disposal = forms.ChoiceField(label=_("处置方式"), required=False, choices=[("", _("全部"))] + Disposal.choices)
+    start = DateField(label=_("受理日期起"), widget=DATE, required=False)
+    end = DateField(label=_("受理日期止"), widget=DATE, required=False)
+    unit = forms.IntegerField(label=_("单位（含下级）"), required=False, min_value=1, widget=UnitPicker())
+
+
+class ClueForm(Form):
+    """登记问题线索: the clue and up to three subjects (the rank guard as for a petition)."""
+
+    received_on = DateField(label=_("受理日期"), widget=DATE)
+    source = forms.ChoiceField(label=_("线索来源"), choices=ClueSource.choices)
+    petition = forms.CharField(label=_("来源信访件编号"), max_length=40, required=False,
+                               help_text=_("来自信访举报的，填写信访件编号"))
+    summary = forms.CharField(label=_("主要问题"), max_length=5000, widget=forms.Textarea(attrs={"rows": 5}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for n in range(1, SUBJECT_ROWS + 1):
+            first = n == 1
+            self.fields[f"s{n}_name"] = forms.CharField(label=_("反映对象%(n)s 姓名") % {"n": n}, max_length=50,
+                                                        required=first)
+            self.fields[f"s{n}_workplace"] = forms.CharField(label=_("反映对象%(n)s 单位") % {"n": n}, max_length=100,
+                                                             required=first)
+            self.fields[f"s{n}_post"] = forms.CharField(label=_("反映对象%(n)s 职务") % {"n": n}, max_length=100,
+                                                        required=False)
+            self.fields[f"s{n}_rank"] = forms.ChoiceField(label=_("反映对象%(n)s 职级") % {"n": n}, required=first,
+                                                          choices=[("", _("请选择"))] + list(RANKS))
+            self.fields[f"s{n}_party"] = forms.BooleanField(label=_("反映对象%(n)s 是党员") % {"n": n}, required=False)
+
+    def subjects(self) -> list[SubjectIn]:
+        data = self.cleaned_data
+        return [SubjectIn(data[f"s{n}_name"], data[f"s{n}_workplace"], data[f"s{n}_rank"], data[f"s{n}_post"],
+                          data[f"s{n}_party"])
+                for n in range(1, SUBJECT_ROWS + 1) if data.get(f"s{n}_name") or data.get(f"s{n}_workplace")]
+
+
+class ClueAssignForm(Form):
+    handlers = forms.TypedMultipleChoiceField(label=_("承办人"), coerce=int, widget=forms.CheckboxSelectMultiple)
+    note = forms.CharField(label=_("分办意见"), max_length=200, required=False)
+
+    def __init__(self, *args, people=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["handlers"].choices = [(a.pk, a.person.real_name) for a in people]
+
+
+class ClueApproveForm(Form):
+    approve = forms.TypedChoiceField(label=_("审批"), coerce=lambda v: v == "yes",
+                                     choices=[("yes", _("同意分办")), ("no", _("退回重新分办"))])
+    note = forms.CharField(label=_("审批意见"), max_length=200, required=False, help_text=_("退回时必填"))
+
+
+class ClueDisposeForm(Form):
+    disposal = forms.ChoiceField(label=_("处置方式"), choices=Disposal.choices, widget=forms.RadioSelect)
+    note = forms.CharField(label=_("处置意见"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    study_on = DateField(label=_("集体研究日期"), widget=DATE, required=False, help_text=_("移送审查调查时必填"))
+    study_participants = forms.CharField(label=_("集体研究参加人员"), max_length=300, required=False)
+    study_conclusion = forms.CharField(label=_("集体研究结论"), max_length=500, required=False,
+                                       widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ClueSignForm(Form):
+    note = forms.CharField(label=_("签字意见"), max_length=200, required=False)
+
+
+class ClueConcludeForm(Form):
+    outcome = forms.ChoiceField(label=_("处置结果"), choices=Outcome.choices)
+    note = forms.CharField(label=_("结果说明"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3}))

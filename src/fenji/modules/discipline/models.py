@@ -147,3 +147,116 @@ class UpwardReport(OrgOwned):
 
     def __str__(self):
         return self.reference
+
+
+class ClueSource(models.TextChoices):
+    PETITION = "petition", _("信访举报")
+    ASSIGNED = "assigned", _("上级交办")
+    INSPECTION = "inspection", _("巡视巡察移交")
+    AUDIT = "audit", _("审计移交")
+    AGENCY = "agency", _("执法司法机关移送")
+    SUPERVISION = "supervision", _("监督检查发现")
+    OTHER = "other", _("其他")
+
+
+class ClueState(models.TextChoices):
+    REGISTERED = "registered", _("已登记待分办")
+    PROPOSED = "proposed", _("分办待主要负责人审批")
+    ASSIGNED = "assigned", _("已分办待处置")
+    SIGNING = "signing", _("已拟处置待签字")
+    DISPOSED = "disposed", _("处置中")
+    CONCLUDED = "concluded", _("已了结")
+
+
+class Disposal(models.TextChoices):
+    TALK_LETTER = "talk_letter", _("谈话函询")
+    PRELIM = "prelim", _("初步核实")
+    SHELVED = "shelved", _("暂存待查")
+    CLOSED = "closed", _("予以了结")
+    TRANSFER = "transfer", _("移送审查调查")
+
+
+class Outcome(models.TextChoices):
+    ACCEPTED = "accepted", _("采信了结")
+    REMINDER = "reminder", _("谈话提醒")
+    CRITICISM = "criticism", _("批评教育")
+    SELF_REVIEW = "self_review", _("责令检查")
+    ADMONITION = "admonition", _("诫勉")
+    TALK_AGAIN = "talk_again", _("再次谈话函询")
+    TO_PRELIM = "to_prelim", _("转初核")
+    FILED = "filed", _("立案")
+    CLEARED = "cleared", _("澄清")
+
+
+class Clue(OrgOwned):
+    """A problem clue (问题线索) in the unit's central ledger (design/domain/discipline.md §1, P2, P4): registered,
+    its assignment proposed and approved by the unit's principal leader, disposed by exactly one way (or 移送审查调查
+    after a recorded 集体研究), signed by every assigned handler, concluded with an outcome."""
+
+    number = models.CharField(max_length=40, unique=True, verbose_name="线索编号")
+    received_on = models.DateField(verbose_name="受理日期")
+    source = models.CharField(max_length=12, choices=ClueSource.choices, verbose_name="线索来源")
+    petition = models.ForeignKey(Petition, null=True, blank=True, on_delete=models.PROTECT, related_name="clues",
+                                 verbose_name="来源信访件")
+    summary = EncryptedTextField(verbose_name="主要问题")
+    state = models.CharField(max_length=12, choices=ClueState.choices, default=ClueState.REGISTERED,
+                             verbose_name="状态")
+    proposal_note = models.CharField(max_length=200, blank=True, verbose_name="分办意见")
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+", verbose_name="提出分办")
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+", verbose_name="审批人")
+    approved_at = models.DateTimeField(null=True, blank=True, verbose_name="审批时间")
+    disposal = models.CharField(max_length=12, blank=True, choices=Disposal.choices, verbose_name="处置方式")
+    disposal_note = models.CharField(max_length=500, blank=True, verbose_name="处置意见")
+    disposed_at = models.DateTimeField(null=True, blank=True, verbose_name="拟处置时间")
+    study_on = models.DateField(null=True, blank=True, verbose_name="集体研究日期")
+    study_participants = models.CharField(max_length=300, blank=True, verbose_name="集体研究参加人员")
+    study_conclusion = models.CharField(max_length=500, blank=True, verbose_name="集体研究结论")
+    outcome = models.CharField(max_length=12, blank=True, choices=Outcome.choices, verbose_name="处置结果")
+    outcome_note = models.CharField(max_length=500, blank=True, verbose_name="结果说明")
+    concluded_on = models.DateField(null=True, blank=True, verbose_name="了结日期")
+    registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                      verbose_name="登记人")
+    entered_at = models.DateTimeField(auto_now_add=True, verbose_name="录入时间")
+
+    class Meta:
+        verbose_name = "问题线索"
+        verbose_name_plural = "问题线索"
+        indexes = [models.Index(fields=["unit_path", "id"], name="discipline_clue_path"),
+                   models.Index(fields=["unit_path", "received_on"], name="discipline_clue_received")]
+
+    def __str__(self):
+        return self.number
+
+
+class ClueSubject(models.Model):
+    """A person the clue is about, kept as the petition's subjects are (the name encrypted, a keyed hash)."""
+
+    clue = models.ForeignKey(Clue, on_delete=models.CASCADE, related_name="subjects", verbose_name="问题线索")
+    name = EncryptedTextField(verbose_name="姓名")
+    workplace = models.CharField(max_length=100, verbose_name="单位")
+    post = models.CharField(max_length=100, blank=True, verbose_name="职务")
+    rank = models.CharField(max_length=20, choices=RANKS, verbose_name="职级")
+    party_member = models.BooleanField(default=False, verbose_name="党员")
+    key = models.CharField(max_length=64, db_index=True, verbose_name="查重索引")
+
+    class Meta:
+        verbose_name = "线索反映对象"
+        verbose_name_plural = "线索反映对象"
+
+
+class ClueHandler(models.Model):
+    """A handler the approved assignment names; ``signed_at`` is their signature on the disposal (JJR §23: every
+    handler signs, and the disposal is final only when all have)."""
+
+    clue = models.ForeignKey(Clue, on_delete=models.CASCADE, related_name="handlers", verbose_name="问题线索")
+    account = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                verbose_name="承办人")
+    signed_at = models.DateTimeField(null=True, blank=True, verbose_name="签字时间")
+    sign_note = models.CharField(max_length=200, blank=True, verbose_name="签字意见")
+
+    class Meta:
+        verbose_name = "线索承办人"
+        verbose_name_plural = "线索承办人"
+        constraints = [models.UniqueConstraint(fields=["clue", "account"], name="discipline_clue_handler_once")]

@@ -3,7 +3,7 @@ codes, roles and audit labels, from seed 003 and design/domain/discipline.md. Pa
 
 from django.utils.translation import gettext_lazy as _
 
-from fenji.core.kernel.modules import ActionDecl, MenuEntry, Module, RoleDecl, TodoProvider
+from fenji.core.kernel.modules import ActionDecl, MenuEntry, Module, RoleDecl, RoleShare, TodoProvider
 
 PETITION_VIEW = "discipline.petition.view"
 PETITION_REGISTER = "discipline.petition.register"
@@ -11,6 +11,7 @@ PETITION_HANDLE = "discipline.petition.handle"
 PETITION_ASSIGN = "discipline.petition.assign"
 CLUE_VIEW = "discipline.clue.view"
 CLUE_MANAGE = "discipline.clue.manage"
+CLUE_APPROVE = "discipline.clue.approve"
 CASE_VIEW = "discipline.case.view"
 CASE_MANAGE = "discipline.case.manage"
 CONDUCT_RECORD = "discipline.conduct.record"
@@ -24,6 +25,7 @@ ACTIONS = (
     ActionDecl(PETITION_ASSIGN, "交办督办信访举报件", "business"),
     ActionDecl(CLUE_VIEW, "查看问题线索", "business", read_only=True),
     ActionDecl(CLUE_MANAGE, "受理和处置问题线索", "business"),
+    ActionDecl(CLUE_APPROVE, "主要负责人审批问题线索分办", "business"),
     ActionDecl(CASE_VIEW, "查看审查调查案件", "business", read_only=True),
     ActionDecl(CASE_MANAGE, "审查调查和审理案件", "business"),
     ActionDecl(CONDUCT_RECORD, "登记党风政风监督事项", "business"),
@@ -83,19 +85,33 @@ def _petition_todos(actor):  # the selectors load models: imported when asked
     return petition_todos(actor)
 
 
+def _clue_todos(actor):
+    from .selectors import clue_todos
+
+    return clue_todos(actor)
+
+
 MODULE = Module(
     name="discipline",
     label="纪检监察（检举举报平台）",
     actions=ACTIONS,
     roles=ROLES,
     menu=(MenuEntry(_("信访件"), "discipline:petitions", PETITION_VIEW, order=50),
-          MenuEntry(_("上报任务"), "discipline:upward", PETITION_REGISTER, order=51)),
-    todo_providers=(TodoProvider("discipline.petitions", _petition_todos, None),),
+          MenuEntry(_("上报任务"), "discipline:upward", PETITION_REGISTER, order=51),
+          MenuEntry(_("线索台账"), "discipline:clues", CLUE_VIEW, order=52)),
+    # the unit's principal leader approves the assignment of a clue (JJR §21: 主要负责人审批分办)
+    role_shares=(RoleShare("unit_leader", (CLUE_VIEW, CLUE_APPROVE)),),
+    todo_providers=(TodoProvider("discipline.petitions", _petition_todos, None),
+                    TodoProvider("discipline.clues", _clue_todos, None)),
     urls="fenji.modules.discipline.urls", url_prefix="discipline/", api="fenji.modules.discipline.api.router",
     audit_labels={**{action.code: action.label for action in ACTIONS if not action.read_only},
                   "discipline.petition.register": "登记信访件", "discipline.petition.decide": "办理信访件（受理、转送、退回）",
                   "discipline.petition.notice": "登记受理告知", "discipline.petition.close": "办结信访件",
                   "discipline.petition.feedback": "登记实名反馈", "discipline.petition.export": "导出信访件台账",
                   "discipline.petitioner.view": "查看信访人信息", "discipline.upward.open": "职级超出权限，生成上报任务",
-                  "discipline.upward.done": "登记径送上级"},
+                  "discipline.upward.done": "登记径送上级",
+                  "discipline.clue.register": "登记问题线索", "discipline.clue.assign": "提出问题线索分办意见",
+                  "discipline.clue.approve": "主要负责人审批问题线索分办", "discipline.clue.dispose": "拟定问题线索处置方式",
+                  "discipline.clue.sign": "承办人签字", "discipline.clue.conclude": "了结问题线索",
+                  "discipline.clue.export": "导出问题线索台账"},
 )

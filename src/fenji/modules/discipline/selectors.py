@@ -11,7 +11,7 @@ from fenji.core.kernel.errors import NotVisible
 from fenji.core.kernel.modules import Todo
 
 from . import module as perms
-from .models import OPEN_STATES, Petition, Petitioner, PetitionState, Source, UpwardReport
+from .models import OPEN_STATES, Clue, ClueHandler, ClueState, Petition, Petitioner, PetitionState, Source, UpwardReport
 
 
 def petition_list(*, actor, action: str = perms.PETITION_VIEW, unit=None, state: str = "", category: str = "",
@@ -113,4 +113,63 @@ def petition_todos(actor) -> list[Todo]:
     for r in upward_list(actor=actor).filter(unit_id=actor.unit_id, done_on__isnull=True).order_by("due_on")[:20]:
         todos.append(Todo("discipline.upward", "待径送上级的事项", r.reference, f"/discipline/upward/{r.pk}/",
                           _due_at(r.due_on), r.unit.name, "discipline:upward"))
+    return todos
+
+
+def clue_list(*, actor, action: str = perms.CLUE_VIEW, unit=None, state: str = "", source: str = "",
+              disposal: str = "", start: datetime.date | None = None, end: datetime.date | None = None,
+              number: str = ""):
+    """The central ledger of clues (线索台账) in the reader's scope."""
+    rows = Clue.objects.visible_to(actor, action).select_related("unit", "petition")
+    if unit is not None:
+        rows = rows.filter(unit_path__startswith=unit.path)
+    if state in ClueState.values:
+        rows = rows.filter(state=state)
+    if source:
+        rows = rows.filter(source=source)
+    if disposal:
+        rows = rows.filter(disposal=disposal)
+    if start is not None:
+        rows = rows.filter(received_on__gte=start)
+    if end is not None:
+        rows = rows.filter(received_on__lte=end)
+    if number:
+        rows = rows.filter(number__icontains=number)
+    return rows
+
+
+def clue_get(*, actor, pk, action: str = perms.CLUE_VIEW) -> Clue:
+    clue = clue_list(actor=actor, action=action).filter(pk=pk).first() if str(pk).isdigit() else None
+    if clue is None:
+        raise NotVisible("问题线索不存在或不在您的管理范围内", target_type=Clue._meta.label_lower, target_id=pk)
+    return clue
+
+
+def clue_counts(rows) -> dict:
+    by_state = dict(rows.order_by().values_list("state").annotate(n=Count("id")))
+    by_disposal = dict(rows.order_by().exclude(disposal="").values_list("disposal").annotate(n=Count("id")))
+    return {"total": sum(by_state.values()),
+            "states": [(label, by_state.get(value, 0)) for value, label in ClueState.choices],
+            "disposals": by_disposal}
+
+
+def clue_handlers(clue: Clue) -> list[ClueHandler]:
+    return list(ClueHandler.objects.filter(clue=clue).select_related("account__person").order_by("id"))
+
+
+def clue_todos(actor) -> list[Todo]:
+    """Assignments waiting for the principal leader, clues assigned to the actor, signatures the actor owes."""
+    todos = []
+    if actor.holds(perms.CLUE_APPROVE):
+        for c in clue_list(actor=actor, action=perms.CLUE_APPROVE).filter(state=ClueState.PROPOSED)[:50]:
+            todos.append(Todo("discipline.clue.approve", "待审批分办的问题线索", c.number,
+                              f"/discipline/clues/{c.pk}/", None, c.unit.name, "discipline:clues"))
+    if actor.holds(perms.CLUE_MANAGE):
+        rows, me = clue_list(actor=actor, action=perms.CLUE_MANAGE), actor.account_id
+        for c in rows.filter(state=ClueState.ASSIGNED, handlers__account_id=me)[:50]:
+            todos.append(Todo("discipline.clue.dispose", "分办给我的问题线索", c.number, f"/discipline/clues/{c.pk}/",
+                              None, c.unit.name, "discipline:clues"))
+        for c in rows.filter(state=ClueState.SIGNING, handlers__account_id=me, handlers__signed_at__isnull=True)[:50]:
+            todos.append(Todo("discipline.clue.sign", "待我签字的线索处置意见", c.number, f"/discipline/clues/{c.pk}/",
+                              None, c.unit.name, "discipline:clues"))
     return todos

@@ -25,7 +25,23 @@ from fenji.core.people.identity import clean_mobile
 
 from . import module as perms
 from .kinds import COMMISSION, TOWN
-from .models import Category, Channel, Petition, Petitioner, PetitionState, Source, Subject, UpwardReport
+from .models import (
+    Category,
+    Channel,
+    Clue,
+    ClueHandler,
+    ClueSource,
+    ClueState,
+    ClueSubject,
+    Disposal,
+    Outcome,
+    Petition,
+    Petitioner,
+    PetitionState,
+    Source,
+    Subject,
+    UpwardReport,
+)
 from .rank import may_record as rank_may_record
 from .rank import rank_code
 
@@ -88,8 +104,10 @@ def _receiver() -> str:
 
 @service
 def upward_report_open(*, actor, unit: Unit) -> UpwardReport:
-    """The task the rank guard opens: report the matter upward on paper within five working days."""
-    policy.require(actor, perms.PETITION_REGISTER, unit.path)
+    """The task the rank guard opens: report the matter upward on paper within five working days (for a petition
+    or a clue: its registrar holds one right or the other)."""
+    if not policy.can(actor, perms.CLUE_MANAGE, unit.path):
+        policy.require(actor, perms.PETITION_REGISTER, unit.path)
     today = timezone.localdate()
     report = UpwardReport.objects.create(
         unit=unit, unit_path=unit.path, reference=f"SB{today:%Y%m%d}-{secrets.token_hex(3).upper()}",
@@ -339,3 +357,185 @@ def petition_feedback_record(*, actor, petition: Petition, feedback_on: datetime
     audit_record(actor=actor, action="discipline.petition.feedback", target=petition,
                  details={"feedback_on": feedback_on.isoformat(), "late": feedback_on > petition.feedback_due})
     return petition
+
+
+# ---- Clues (问题线索): design/domain/discipline.md §1, P2 and P4; JJR §21, §23; JKR §17 -------------------------
+
+HANDLERS_MAX = 5
+
+
+def study_required(disposal: str) -> bool:
+    """Does ``disposal`` need a recorded 集体研究? 移送审查调查 always; others as ``FENJI_DISCIPLINE_CLUE_STUDY``
+    says (the note's P2 has every disposal studied: a deployment may list more ways)."""
+    listed = {code.strip() for code in str(settings.FENJI_DISCIPLINE_CLUE_STUDY or "").split(",") if code.strip()}
+    return disposal == Disposal.TRANSFER or disposal in listed
+
+
+def clue_register(*, actor, unit: Unit, received_on: datetime.date, source: str, summary: str, subjects,
+                  petition: Petition | None = None) -> Clue:
+    """A clue into the unit's central ledger (线索台账). The rank guard first, as for a petition: a subject the
+    unit may not record refuses the clue and opens the upward-report task, nothing else written."""
+    cleaned = _subjects(subjects)
+    guard_subjects(actor=actor, unit=unit, subjects=cleaned)
+    return _clue_register(actor=actor, unit=unit, received_on=received_on, source=source, summary=summary,
+                          subjects=cleaned, petition=petition)
+
+
+def _clue_number(unit: Unit, year: int) -> str:
+    Unit.objects.select_for_update().filter(pk=unit.pk).first()
+    prefix = f"XS{year}-{unit.code or unit.pk}-"
+    taken = Clue.objects.unscoped(reason="numbers are unique").filter(number__startswith=prefix).count()
+    return f"{prefix}{taken + 1:04d}"
+
+
+@service
+def _clue_register(*, actor, unit, received_on, source, summary, subjects, petition) -> Clue:
+    policy.require(actor, perms.CLUE_MANAGE, unit.path)
+    if received_on is None or received_on > timezone.localdate() or not date_in_range(received_on):
+        raise DomainError("受理日期不能晚于今天", field="received_on")
+    if source not in ClueSource.values:
+        raise DomainError("请选择线索来源", field="source")
+    if petition is not None:
+        if not petition.unit_path.startswith(unit.path) and not unit.path.startswith(petition.unit_path):
+            raise DomainError("来源信访件须为本单位或上下级单位的信访件", field="petition")
+        source = ClueSource.PETITION
+    summary = _text(summary, "主要问题", "summary", CONTENT_MAX, multiline=True)
+    clue = Clue.objects.create(unit=unit, unit_path=unit.path, number=_clue_number(unit, received_on.year),
+                               received_on=received_on, source=source, petition=petition, summary=summary,
+                               registered_by_id=actor.account_id)
+    ClueSubject.objects.bulk_create(ClueSubject(clue=clue, name=s.name, workplace=s.workplace, post=s.post,
+                                                rank=s.rank, party_member=s.party_member,
+                                                key=subject_key(s.name, s.workplace)) for s in subjects)
+    audit_record(actor=actor, action="discipline.clue.register", target=clue,
+                 details={"number": clue.number, "source": source, "subjects": len(subjects),
+                          "petition": petition.number if petition else ""})
+    return clue
+
+
+def _clue_locked(clue: Clue) -> Clue:
+    return Clue.objects.unscoped(reason="found in scope").select_for_update(of=("self",)).get(pk=clue.pk)
+
+
+def _clue_in(clue: Clue, *states) -> None:
+    if clue.state not in states:
+        raise DomainError(f"该线索{clue.get_state_display()}，不能办理这一步")
+
+
+@service
+def clue_assign(*, actor, clue: Clue, handlers, note: str = "") -> Clue:
+    """The 分办 proposal: the handlers (people of the clue's unit who may handle clues), for the principal leader
+    to approve. A proposal sent back (not approved) may be proposed again."""
+    policy.require(actor, perms.CLUE_MANAGE, clue.unit_path)
+    clue = _clue_locked(clue)
+    _clue_in(clue, ClueState.REGISTERED, ClueState.PROPOSED)
+    people = list({h.pk: h for h in handlers or ()}.values())
+    if not people:
+        raise DomainError("请至少指定一名承办人", field="handlers")
+    if len(people) > HANDLERS_MAX:
+        raise DomainError(f"承办人最多 {HANDLERS_MAX} 名", field="handlers")
+    for person in people:
+        if not person.unit_path.startswith(clue.unit_path) or not policy.can(policy.actor_for(person),
+                                                                             perms.CLUE_MANAGE, clue.unit_path):
+            raise DomainError(f"{person.person.real_name}不是本单位有线索处置权限的人员", field="handlers")
+    clue.handlers.all().delete()
+    ClueHandler.objects.bulk_create(ClueHandler(clue=clue, account=p) for p in people)
+    clue.state, clue.proposed_by_id = ClueState.PROPOSED, actor.account_id
+    clue.proposal_note = _text(note, "分办意见", "note", 200, required=False)
+    clue.save(update_fields=["state", "proposed_by", "proposal_note"])
+    audit_record(actor=actor, action="discipline.clue.assign", target=clue,
+                 details={"handlers": [p.person.real_name for p in people]})
+    return clue
+
+
+@service
+def clue_approve(*, actor, clue: Clue, approve: bool = True, note: str = "") -> Clue:
+    """The unit's principal leader approves the 分办 (or sends it back to be proposed again, with a reason)."""
+    policy.require(actor, perms.CLUE_APPROVE, clue.unit_path)
+    clue = _clue_locked(clue)
+    _clue_in(clue, ClueState.PROPOSED)
+    note = _text(note, "审批意见", "note", 200, required=not approve)
+    if approve:
+        clue.state, clue.approved_by_id, clue.approved_at = ClueState.ASSIGNED, actor.account_id, timezone.now()
+    else:
+        clue.state = ClueState.REGISTERED
+        clue.proposal_note = f"退回：{note}"[:200]
+    clue.save(update_fields=["state", "approved_by", "approved_at", "proposal_note"])
+    audit_record(actor=actor, action="discipline.clue.approve", target=clue,
+                 details={"approved": approve, "note": note})
+    return clue
+
+
+def _handler_row(actor, clue: Clue) -> ClueHandler | None:
+    return ClueHandler.objects.filter(clue=clue, account_id=actor.account_id).first()
+
+
+@service
+def clue_dispose(*, actor, clue: Clue, disposal, note: str = "", study_on: datetime.date | None = None,
+                 study_participants: str = "", study_conclusion: str = "") -> Clue:
+    """The disposal, by exactly one way (谈话函询, 初步核实, 暂存待查, 予以了结) or 移送审查调查 after a recorded
+    集体研究; proposed by one of the assigned handlers, then signed by each of them (the proposer signs with it)."""
+    policy.require(actor, perms.CLUE_MANAGE, clue.unit_path)
+    clue = _clue_locked(clue)
+    _clue_in(clue, ClueState.ASSIGNED)
+    if _handler_row(actor, clue) is None:
+        raise DomainError("只有经审批分办的承办人才能拟定处置方式")
+    ways = [disposal] if isinstance(disposal, str) else [w for w in disposal or () if w]
+    if len(set(ways)) > 1:
+        raise DomainError("一条线索只能选择一种处置方式", field="disposal")
+    way = ways[0] if ways else ""
+    if way not in Disposal.values:
+        raise DomainError("请选择处置方式：谈话函询、初步核实、暂存待查、予以了结或移送审查调查", field="disposal")
+    if study_required(way):
+        if study_on is None or study_on > timezone.localdate() or study_on < clue.received_on:
+            raise DomainError(f"{Disposal(way).label}须经集体研究：请填写集体研究日期（受理之后、不晚于今天）",
+                              field="study_on")
+        clue.study_participants = _text(study_participants, "集体研究参加人员", "study_participants", 300)
+        clue.study_conclusion = _text(study_conclusion, "集体研究结论", "study_conclusion", 500, multiline=True)
+        clue.study_on = study_on
+    clue.disposal_note = _text(note, "处置意见", "note", 500, required=False, multiline=True)
+    clue.disposal, clue.state, clue.disposed_at = way, ClueState.SIGNING, timezone.now()
+    clue.save(update_fields=["disposal", "disposal_note", "state", "disposed_at", "study_on", "study_participants",
+                             "study_conclusion"])
+    ClueHandler.objects.filter(clue=clue).update(signed_at=None, sign_note="")
+    audit_record(actor=actor, action="discipline.clue.dispose", target=clue,
+                 details={"disposal": way, "study_on": study_on.isoformat() if clue.study_on else ""})
+    return clue
+
+
+@service
+def clue_sign(*, actor, clue: Clue, note: str = "") -> Clue:
+    """A handler signs the disposal; the last signature makes it final."""
+    policy.require(actor, perms.CLUE_MANAGE, clue.unit_path)
+    clue = _clue_locked(clue)
+    _clue_in(clue, ClueState.SIGNING)
+    row = _handler_row(actor, clue)
+    if row is None:
+        raise DomainError("您不是该线索经审批分办的承办人，不能签字")
+    if row.signed_at is not None:
+        raise DomainError("您已签字")
+    row.signed_at, row.sign_note = timezone.now(), _text(note, "签字意见", "note", 200, required=False)
+    row.save(update_fields=["signed_at", "sign_note"])
+    if not ClueHandler.objects.filter(clue=clue, signed_at__isnull=True).exists():
+        clue.state = ClueState.DISPOSED
+        clue.save(update_fields=["state"])
+    audit_record(actor=actor, action="discipline.clue.sign", target=clue,
+                 details={"disposal": clue.disposal, "final": clue.state == ClueState.DISPOSED})
+    return clue
+
+
+@service
+def clue_conclude(*, actor, clue: Clue, outcome: str, note: str = "") -> Clue:
+    """了结: the outcome (the note's list), once every assigned handler has signed the disposal."""
+    policy.require(actor, perms.CLUE_MANAGE, clue.unit_path)
+    clue = _clue_locked(clue)
+    if clue.state == ClueState.SIGNING:
+        raise DomainError("尚有承办人未在处置意见上签字，不能了结")
+    _clue_in(clue, ClueState.DISPOSED)
+    if outcome not in Outcome.values:
+        raise DomainError("请选择处置结果", field="outcome")
+    clue.outcome, clue.outcome_note = outcome, _text(note, "结果说明", "note", 500, required=False, multiline=True)
+    clue.state, clue.concluded_on = ClueState.CONCLUDED, timezone.localdate()
+    clue.save(update_fields=["outcome", "outcome_note", "state", "concluded_on"])
+    audit_record(actor=actor, action="discipline.clue.conclude", target=clue,
+                 details={"disposal": clue.disposal, "outcome": outcome})
+    return clue

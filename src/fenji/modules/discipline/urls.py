@@ -9,6 +9,9 @@ urlpatterns = [
     path("petitions/new/", views.petition_new, name="petition_new"),
     path("petitions/<int:pk>/", views.petition, name="petition"),
     path("petitions/<int:pk>/petitioner/", views.petitioner, name="petitioner"),
+    path("clues/", views.clues, name="clues"),
+    path("clues/new/", views.clue_new, name="clue_new"),
+    path("clues/<int:pk>/", views.clue, name="clue"),
     path("upward/", views.upward, name="upward"),
     path("upward/<int:pk>/", views.upward_report, name="upward_report"),
 ]

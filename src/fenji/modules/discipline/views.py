@@ -22,8 +22,23 @@ from fenji.core.web.routes import requires
 
 from . import exports, selectors, services
 from . import module as perms
-from .forms import CloseForm, DecideForm, FeedbackForm, NoticeForm, PetitionFilterForm, PetitionForm, UpwardDoneForm
-from .models import PetitionState
+from .forms import (
+    CloseForm,
+    ClueApproveForm,
+    ClueAssignForm,
+    ClueConcludeForm,
+    ClueDisposeForm,
+    ClueFilterForm,
+    ClueForm,
+    ClueSignForm,
+    DecideForm,
+    FeedbackForm,
+    NoticeForm,
+    PetitionFilterForm,
+    PetitionForm,
+    UpwardDoneForm,
+)
+from .models import ClueState, PetitionState
 
 
 @requires(perms.PETITION_VIEW)
@@ -140,3 +155,131 @@ def upward_report(request, pk):
     done = form_post(request, form, lambda d: services.upward_report_done(actor=actor, report=report, **d),
                      success=reverse("discipline:upward_report", args=[report.pk]), message=_("已登记径送"))
     return done or render(request, "discipline/upward_report.html", {"report": report, "form": form})
+
+
+@requires(perms.CLUE_VIEW)
+def clues(request):
+    """The central ledger of clues (线索台账): filters, counts, pages with their totals, Excel."""
+    actor = request.actor
+    filters = ClueFilterForm(request.GET or None)
+    pick_units_for(filters, actor, perms.CLUE_VIEW)
+    data = filters.cleaned_data if filters.is_valid() else {}
+    unit = unit_get(actor=actor, pk=data["unit"], action=perms.CLUE_VIEW) if data.get("unit") else None
+    rows = selectors.clue_list(actor=actor, unit=unit, state=data.get("state", ""), source=data.get("source", ""),
+                               disposal=data.get("disposal", ""), start=data.get("start"), end=data.get("end"),
+                               number=data.get("number", ""))
+    if request.GET.get("format") == "xlsx":
+        shown = {k: str(v) for k, v in data.items() if v not in (None, "", False) and k != "unit"}
+        if unit is not None:
+            shown["unit"] = unit.name
+        return exports.clue_export(actor=actor, clues=rows, filters=shown).response(f"clues-{stamp()}.xlsx")
+    query = query_without(request, "after", "page", "format")
+    return render(request, "discipline/clues.html", {
+        "filters": filters, "page": newest_first_page(rows, **paging(request)), "unit": unit,
+        "counts": selectors.clue_counts(rows), "may_register": policy.can(actor, perms.CLUE_MANAGE, actor.unit_path),
+        "export_query": f"{query}&format=xlsx" if query else "format=xlsx"})
+
+
+@requires(perms.CLUE_MANAGE)
+@require_http_methods(["GET", "POST"])
+def clue_new(request):
+    actor = request.actor
+    own = unit_own(actor=actor)
+    policy.require(actor, perms.CLUE_MANAGE, own.path)
+    form = ClueForm(request.POST or None, initial={"received_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            petition = None
+            if data["petition"]:
+                petition = selectors.petition_list(actor=actor).filter(number=data["petition"].strip()).first()
+                if petition is None:
+                    raise DomainError(_("没有找到该编号的信访件"), field="petition")
+            clue = services.clue_register(actor=actor, unit=own, received_on=data["received_on"],
+                                          source=data["source"], summary=data["summary"], subjects=form.subjects(),
+                                          petition=petition)
+        except services.RankRefused as refused:
+            messages.error(request, refused.message)
+            return redirect("discipline:clues")
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("已登记 %(number)s") % {"number": clue.number})
+            return redirect("discipline:clue", clue.pk)
+    return render(request, "discipline/clue_new.html", {"form": form, "own": own})
+
+
+def _clue_people(clue):
+    from fenji.core.people.models import Account, AccountStatus
+
+    people = (Account.objects.unscoped(reason="the handlers a clue may be assigned to, checked one by one")
+              .filter(unit_path__startswith=clue.unit_path, status=AccountStatus.ACTIVE).select_related("person")
+              .order_by("unit_path", "id")[:200])
+    return [a for a in people if policy.can(policy.actor_for(a), perms.CLUE_MANAGE, clue.unit_path)]
+
+
+@requires(perms.CLUE_VIEW)
+@require_http_methods(["GET", "POST"])
+def clue(request, pk):
+    """One clue: its facts, its timeline, and the form of the step open to the reader."""
+    actor = request.actor
+    item = selectors.clue_get(actor=actor, pk=pk)
+    may_manage = policy.can(actor, perms.CLUE_MANAGE, item.unit_path)
+    may_approve = policy.can(actor, perms.CLUE_APPROVE, item.unit_path)
+    handlers = selectors.clue_handlers(item)
+    mine = next((h for h in handlers if h.account_id == actor.account_id), None)
+    steps = {"assign": may_manage and item.state in (ClueState.REGISTERED, ClueState.PROPOSED),
+             "approve": may_approve and item.state == ClueState.PROPOSED,
+             "dispose": may_manage and mine is not None and item.state == ClueState.ASSIGNED,
+             "sign": may_manage and mine is not None and mine.signed_at is None and item.state == ClueState.SIGNING,
+             "conclude": may_manage and item.state == ClueState.DISPOSED}
+    op = request.POST.get("op") if request.method == "POST" else None
+    if request.method == "POST" and not steps.get(op):
+        policy.require(actor, perms.CLUE_APPROVE if op == "approve" else perms.CLUE_MANAGE, item.unit_path)
+        messages.error(request, _("该线索当前不能由您办理这一步"))
+        return redirect("discipline:clue", item.pk)
+    here = reverse("discipline:clue", args=[item.pk])
+    people = _clue_people(item) if steps["assign"] else []
+    assign = ClueAssignForm(request.POST if op == "assign" else None, people=people, prefix="assign")
+    approve = ClueApproveForm(request.POST if op == "approve" else None, prefix="approve")
+    dispose = ClueDisposeForm(request.POST if op == "dispose" else None, prefix="dispose")
+    sign = ClueSignForm(request.POST if op == "sign" else None, prefix="sign")
+    conclude = ClueConcludeForm(request.POST if op == "conclude" else None, prefix="conclude")
+    done = None
+    if op == "assign":
+        done = form_post(request, assign, lambda d: services.clue_assign(
+            actor=actor, clue=item, handlers=[a for a in people if a.pk in d["handlers"]], note=d["note"]),
+            success=here, message=_("已提出分办意见，待主要负责人审批"))
+    elif op == "approve":
+        done = form_post(request, approve, lambda d: services.clue_approve(actor=actor, clue=item, **d),
+                         success=here, message=_("已审批"))
+    elif op == "dispose":
+        done = form_post(request, dispose, lambda d: services.clue_dispose(actor=actor, clue=item, **d),
+                         success=here, message=_("已拟定处置方式，待承办人签字"))
+    elif op == "sign":
+        done = form_post(request, sign, lambda d: services.clue_sign(actor=actor, clue=item, **d),
+                         success=here, message=_("已签字"))
+    elif op == "conclude":
+        done = form_post(request, conclude, lambda d: services.clue_conclude(actor=actor, clue=item, **d),
+                         success=here, message=_("已了结"))
+    if done:
+        return done
+    return render(request, "discipline/clue.html", {
+        "item": item, "subjects": item.subjects.all(), "handlers": handlers, "steps": steps,
+        "timeline": _clue_timeline(item, handlers), "assign": assign, "approve": approve, "dispose": dispose,
+        "sign": sign, "conclude": conclude, "may_read": may_manage or may_approve})
+
+
+def _clue_timeline(item, handlers) -> list[tuple]:
+    """What happened to the clue, in order: (when, what)."""
+    rows = [(item.entered_at, _("登记"), item.get_source_display())]
+    if item.proposed_by_id:
+        rows.append((None, _("提出分办"), item.proposal_note))
+    if item.approved_at:
+        rows.append((item.approved_at, _("主要负责人审批分办"), item.approved_by.person.real_name))
+    if item.disposed_at:
+        rows.append((item.disposed_at, _("拟定处置方式"), item.get_disposal_display()))
+    rows += [(h.signed_at, _("承办人签字"), h.account.person.real_name) for h in handlers if h.signed_at]
+    if item.concluded_on:
+        rows.append((None, _("了结"), f"{item.concluded_on:%Y-%m-%d} {item.get_outcome_display()}"))
+    return rows

@@ -49,7 +49,7 @@ ROLE_ACTIONS = {
                   "submissions.submission.handle", "workflow.request.endorse", "workflow.request.file",
                   "workflow.request.view", "office.duty.view", "office.register.view", "veterans.elder.view",
                   "veterans.record.view", "labor.ticket.view", "labor.ticket.sign"},
-    "unit_leader": {"supervision.inspection.view", "supervision.inspection.manage", "supervision.rectification.answer", "tickets.board.manage", "tickets.ticket.handle", "tickets.ticket.oversee", "tickets.ticket.view",
+    "unit_leader": {"discipline.clue.approve", "discipline.clue.view", "supervision.inspection.view", "supervision.inspection.manage", "supervision.rectification.answer", "tickets.board.manage", "tickets.ticket.handle", "tickets.ticket.oversee", "tickets.ticket.view",
                     "calendar.day.view", "community.activity.manage", "community.feedback.handle",
                     "community.notice.send", "dispatch.delivery.handle", "dispatch.dispatch.send",
                     "files.attachment.upload", "files.attachment.view", "org.unit.view", "people.account.view",
