@@ -37,7 +37,7 @@ def alert_rule_update(*, actor, kind: str, sms: bool, lead_minutes: int | None =
     """Set whether alerts of ``kind`` go by SMS too and, for a due-soon kind, how many minutes before the
     deadline they come."""
     require_manage(actor)
-    declared = alerts.kinds().get(kind)
+    declared = alerts.declared(kind)
     if declared is None:
         raise DomainError("没有这种提醒类型", field="kind")
     if declared.lead_minutes is not None:

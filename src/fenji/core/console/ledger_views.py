@@ -32,7 +32,7 @@ from fenji.core.people.models import Account
 from fenji.core.web.excel import stamp
 from fenji.core.web.forms import add_domain_error
 from fenji.core.web.pdf import PdfUnavailable, pdf_response, render_pdf
-from fenji.core.web.query import numbered_page, query_without, sorted_page
+from fenji.core.web.query import export_query, numbered_page, query_without, sorted_page
 from fenji.core.web.routes import requires, signed_in
 from fenji.core.workflow import selectors as wf_selectors
 
@@ -105,7 +105,7 @@ def account_ledger(request):
     query = query_without(request, "after", "format", "page")
     return render(request, "ledgers/accounts.html", {
         "form": form, "page": page, "unit": unit, "query": query, "first_page": not request.GET.get("after"),
-        "export_query": f"{query}&format=xlsx" if query else "format=xlsx",
+        "export_query": export_query(request),
         "can_unmask": policy.can(actor, perms.PERSON_UNMASK),
     })
 
@@ -153,7 +153,7 @@ def grant_ledger(request):
     query = query_without(request, "after", "format", "page")
     return render(request, "ledgers/permissions.html", {
         "form": form, "page": page, "unit": unit, "query": query, "first_page": not request.GET.get("after"),
-        "export_query": f"{query}&format=xlsx" if query else "format=xlsx",
+        "export_query": export_query(request),
     })
 
 

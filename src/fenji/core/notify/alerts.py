@@ -61,10 +61,19 @@ KINDS = {
 def kinds() -> dict[str, Kind]:
     """Every kind of alert raised under the active profile: the core's (``KINDS``), then the live modules'
     (``Module.alert_kinds``) in their declaration order."""
-    declared = dict(KINDS)
+    every = dict(KINDS)
     for _module, kind in modules.live_alert_kinds():
-        declared.setdefault(kind.code, Kind(kind.label, kind.sms, kind.lead_minutes))
-    return declared
+        every.setdefault(kind.code, Kind(kind.label, kind.sms, kind.lead_minutes))
+    return every
+
+
+def declared(kind: str) -> Kind | None:
+    """The declaration of one kind: the core's at once, a live module's by a walk of the live declarations."""
+    found = KINDS.get(kind)
+    if found is None:
+        found = next((Kind(k.label, k.sms, k.lead_minutes) for _m, k in modules.live_alert_kinds() if k.code == kind),
+                     None)
+    return found
 
 
 @dataclass(frozen=True)
@@ -75,13 +84,13 @@ class Rule:
 
     @property
     def label(self):
-        declared = kinds().get(self.kind)
-        return declared.label if declared else self.kind
+        found = declared(self.kind)
+        return found.label if found else self.kind
 
     @property
     def has_lead(self) -> bool:
-        declared = kinds().get(self.kind)
-        return declared is not None and declared.lead_minutes is not None
+        found = declared(self.kind)
+        return found is not None and found.lead_minutes is not None
 
     @property
     def lead(self) -> datetime.timedelta:
@@ -94,30 +103,30 @@ def default_sms(kind: str) -> bool:
     chosen = getattr(settings, "FENJI_ALERT_SMS", None)
     if chosen is not None:
         return kind in chosen
-    declared = kinds().get(kind)
-    return declared.sms if declared else False
+    found = declared(kind)
+    return found.sms if found else False
 
 
 def default_rule(kind: str) -> Rule:
-    declared = kinds().get(kind)
-    return Rule(kind, default_sms(kind), declared.lead_minutes if declared else None)
+    found = declared(kind)
+    return Rule(kind, default_sms(kind), found.lead_minutes if found else None)
 
 
 def _from_row(kind: str, row) -> Rule:
     if row is None:
         return default_rule(kind)
-    declared = kinds().get(kind)
+    found = declared(kind)
     lead = None
-    if declared is not None and declared.lead_minutes is not None:
-        lead = row.lead_minutes if row.lead_minutes is not None else declared.lead_minutes
+    if found is not None and found.lead_minutes is not None:
+        lead = row.lead_minutes if row.lead_minutes is not None else found.lead_minutes
     return Rule(kind, row.sms, lead)
 
 
 def rules() -> dict[str, Rule]:
     """Every kind's rule, in the order of ``kinds()`` (one query)."""
-    declared = kinds()
-    rows = {row.kind: row for row in AlertRule.objects.filter(kind__in=list(declared))}
-    return {kind: _from_row(kind, rows.get(kind)) for kind in declared}
+    every = kinds()
+    rows = {row.kind: row for row in AlertRule.objects.filter(kind__in=list(every))}
+    return {kind: _from_row(kind, rows.get(kind)) for kind in every}
 
 
 def rule_for(kind: str) -> Rule:
@@ -128,10 +137,10 @@ def rule_for(kind: str) -> Rule:
 def rule_write(*, kind: str, sms: bool, lead_minutes: int | None) -> tuple[Rule, Rule]:
     """Store the rule of ``kind``; returns (before, after). Checks only the values: the console's service
     checks the right and writes the audit event, in its transaction."""
-    declared = kinds().get(kind)
-    if declared is None:
+    found = declared(kind)
+    if found is None:
         raise LookupError(kind)
-    if declared.lead_minutes is None:
+    if found.lead_minutes is None:
         lead_minutes = None
     before = rule_for(kind)
     AlertRule.objects.update_or_create(kind=kind, defaults={"sms": bool(sms), "lead_minutes": lead_minutes})

@@ -28,6 +28,12 @@ def query_without(request, *names: str) -> str:
     return kept_query(request, *names).urlencode()
 
 
+def export_query(request) -> str:
+    """The query string of a list page's Excel link: its filters, without the paging, and ``format=xlsx``."""
+    query = query_without(request, "after", "page", "format")
+    return f"{query}&format=xlsx" if query else "format=xlsx"
+
+
 def paging(request) -> dict:
     """``after``, ``page`` and ``size`` from the query string, clamped: the keyword arguments of
     ``kernel.pagination.keyset_page`` / ``newest_first_page``."""

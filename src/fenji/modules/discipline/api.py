@@ -199,7 +199,8 @@ class ClueQuery(NewestFirstQuery):
 @router.get("/discipline/clues", response={200: CluePage, **ERRORS}, summary="线索台账（含下级单位）")
 @api_route(action=perms.CLUE_VIEW)
 def clue_list(request, query: Query[ClueQuery]):
-    return api_newest_first(selectors.clue_list(actor=request.actor, state=query.state or ""), query)
+    return api_newest_first(selectors.with_handlers(selectors.clue_list(actor=request.actor, state=query.state or "")),
+                            query)
 
 
 @router.post("/discipline/clues", response={201: ClueOut, **ERRORS}, summary="登记本单位的问题线索")

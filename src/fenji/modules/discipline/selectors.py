@@ -3,7 +3,7 @@ handlers of that petition (anyone else: ``NotVisible``, like a missing row, and 
 
 import datetime
 
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
 from fenji.core.access import policy
@@ -154,7 +154,16 @@ def clue_counts(rows) -> dict:
 
 
 def clue_handlers(clue: Clue) -> list[ClueHandler]:
+    """The clue's handlers with their signatures (already fetched with a page of clues: ``with_handlers``)."""
+    if hasattr(clue, "handler_rows"):
+        return clue.handler_rows
     return list(ClueHandler.objects.filter(clue=clue).select_related("account__person").order_by("id"))
+
+
+def with_handlers(rows):
+    """``rows`` (clues) fetching every clue's handlers in one more query, not one per clue."""
+    return rows.prefetch_related(Prefetch("handlers", to_attr="handler_rows",
+                                          queryset=ClueHandler.objects.select_related("account__person").order_by("id")))
 
 
 def clue_todos(actor) -> list[Todo]:

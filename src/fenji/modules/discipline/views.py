@@ -17,7 +17,7 @@ from fenji.core.org.selectors import unit_get, unit_own
 from fenji.core.org.widgets import pick_units_for
 from fenji.core.web.excel import stamp
 from fenji.core.web.forms import add_domain_error, form_post
-from fenji.core.web.query import paging, query_without
+from fenji.core.web.query import export_query, paging
 from fenji.core.web.routes import requires
 
 from . import exports, selectors, services
@@ -56,12 +56,11 @@ def petitions(request):
         if unit is not None:
             shown["unit"] = unit.name
         return exports.petition_export(actor=actor, petitions=rows, filters=shown).response(f"petitions-{stamp()}.xlsx")
-    query = query_without(request, "after", "page", "format")
     return render(request, "discipline/petitions.html", {
         "filters": filters, "page": newest_first_page(rows, **paging(request)), "unit": unit,
         "counts": selectors.petition_counts(rows), "today": timezone.localdate(),
         "may_register": policy.can(actor, perms.PETITION_REGISTER, actor.unit_path),
-        "export_query": f"{query}&format=xlsx" if query else "format=xlsx"})
+        "export_query": export_query(request)})
 
 
 @requires(perms.PETITION_REGISTER)
@@ -173,11 +172,10 @@ def clues(request):
         if unit is not None:
             shown["unit"] = unit.name
         return exports.clue_export(actor=actor, clues=rows, filters=shown).response(f"clues-{stamp()}.xlsx")
-    query = query_without(request, "after", "page", "format")
     return render(request, "discipline/clues.html", {
         "filters": filters, "page": newest_first_page(rows, **paging(request)), "unit": unit,
         "counts": selectors.clue_counts(rows), "may_register": policy.can(actor, perms.CLUE_MANAGE, actor.unit_path),
-        "export_query": f"{query}&format=xlsx" if query else "format=xlsx"})
+        "export_query": export_query(request)})
 
 
 @requires(perms.CLUE_MANAGE)

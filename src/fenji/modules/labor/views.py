@@ -17,7 +17,7 @@ from fenji.core.org.selectors import unit_own
 from fenji.core.web.excel import stamp
 from fenji.core.web.forms import form_post
 from fenji.core.web.pdf import pdf_response
-from fenji.core.web.query import paging, query_without
+from fenji.core.web.query import export_query, paging
 from fenji.core.web.routes import requires
 
 from . import exports, selectors, services
@@ -224,8 +224,7 @@ def ledger(request):
         return exports.ledger_export(actor=actor, rows=rows, filters={k: str(v) for k, v in chosen.items() if v}) \
             .response(f"requirements-{stamp()}.xlsx")
     page = newest_first_page(rows, **paging(request))
-    query = query_without(request, "after", "page", "format")
     return render(request, "labor/ledger.html", {
         "filters": filters, "page": page, "rows": list(selectors.ledger_rows(page.rows)),
         "counts": selectors.ticket_counts(rows),
-        "export_query": f"{query}&format=xlsx" if query else "format=xlsx"})
+        "export_query": export_query(request)})

@@ -20,7 +20,7 @@ from fenji.core.org.selectors import unit_get, unit_own
 from fenji.core.org.widgets import pick_units_for
 from fenji.core.web.excel import stamp
 from fenji.core.web.forms import form_post
-from fenji.core.web.query import paging, query_without, sorted_page
+from fenji.core.web.query import export_query, paging, query_without, sorted_page
 from fenji.core.web.routes import requires
 
 from . import exports, selectors, services
@@ -63,7 +63,7 @@ def media(request):
     query = query_without(request, "after", "page", "format")
     return render(request, "office/media.html", {
         "filters": filters, "form": form, "page": page, "unit": unit, "own": own, "query": query,
-        "export_query": f"{query}&format=xlsx" if query else "format=xlsx",
+        "export_query": export_query(request),
         "cutoff": selectors.check_cutoff(), "check_days": settings.FENJI_OFFICE_MEDIA_CHECK_DAYS})
 
 
@@ -109,9 +109,8 @@ def publications(request):
             f"publications-{stamp()}.xlsx")
     page = newest_first_page(rows, **paging(request))
     selectors.publication_reviews(page.rows)
-    query = query_without(request, "after", "page", "format")
     return render(request, "office/publications.html", {
-        "form": form, "page": page, "unit": unit, "export_query": f"{query}&format=xlsx" if query else "format=xlsx"})
+        "form": form, "page": page, "unit": unit, "export_query": export_query(request)})
 
 
 # --- 值班安排 ----------------------------------------------------------------------------------------

@@ -24,7 +24,7 @@ from fenji.core.people.import_forms import MemberImportForm
 from fenji.core.web.excel import XLSX, stamp
 from fenji.core.web.forms import add_domain_error, form_post
 from fenji.core.web.pdf import pdf_response
-from fenji.core.web.query import paging, query_without, sorted_page
+from fenji.core.web.query import export_query, paging, sorted_page
 from fenji.core.web.routes import requires, signed_in
 
 from . import elder_import as import_elders
@@ -41,11 +41,6 @@ RECORD_SORTS = {"ended": "ended_on", "entered": "entered_on", "unit": "unit_path
 
 def _unit_filter(actor, data, action):
     return unit_get(actor=actor, pk=data["unit"], action=action) if data.get("unit") else None
-
-
-def _export_query(request) -> str:
-    query = query_without(request, "after", "page", "format")
-    return f"{query}&format=xlsx" if query else "format=xlsx"
 
 
 # --- 老干部信息 -------------------------------------------------------------------------------------------
@@ -148,7 +143,7 @@ def records(request):
     page = sorted_page(request, rows, sorts=RECORD_SORTS, default=newest_first_page)
     return render(request, "veterans/records.html", {
         "filters": filters, "page": page, "unit": unit, "elder": elder, "counts": selectors.record_counts(rows),
-        "kinds": _kinds_for(actor), "export_query": _export_query(request)})
+        "kinds": _kinds_for(actor), "export_query": export_query(request)})
 
 
 def _entered(record) -> str:
