@@ -51,6 +51,7 @@ def run_fenji(args, env_extra, cwd):
                           text=True, timeout=120)
 
 
+@pytest.mark.own_sqlite
 def test_settings_default_to_sqlite_wal_and_a_generated_key_in_var(tmp_path):
     (tmp_path / "var").mkdir()  # a directory that already holds fenji's data (or a checkout) is used as it is
     result = run_fenji(["shell", "-c", "from django.conf import settings; from django.db import connection; "
@@ -64,6 +65,7 @@ def test_settings_default_to_sqlite_wal_and_a_generated_key_in_var(tmp_path):
     assert key.exists() and oct(key.stat().st_mode)[-3:] == "600"
 
 
+@pytest.mark.own_sqlite
 def test_deploy_check_passes_behind_tls(tmp_path):
     result = run_fenji(["check", "--deploy", "--fail-level", "WARNING"],
                        {"FENJI_HTTPS": "1", "FENJI_SECRET_KEY": "x" * 60 + "-deploy-check-key-!@#",
@@ -71,6 +73,7 @@ def test_deploy_check_passes_behind_tls(tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+@pytest.mark.own_sqlite
 @pytest.mark.parametrize("args", [["run", "--port", "0"], ["migrate", "--noinput"], ["demo"]])
 def test_fenji_elsewhere_refuses_rather_than_start_an_empty_database_with_new_keys(tmp_path, args):
     result = run_fenji(args, {}, tmp_path)
@@ -79,6 +82,7 @@ def test_fenji_elsewhere_refuses_rather_than_start_an_empty_database_with_new_ke
     assert list(tmp_path.iterdir()) == []  # no var/, no database, no key
 
 
+@pytest.mark.own_sqlite
 def test_fenji_elsewhere_finds_its_data_through_fenji_var_dir(tmp_path):
     data, elsewhere = tmp_path / "data", tmp_path / "elsewhere"
     elsewhere.mkdir()
@@ -94,6 +98,7 @@ def test_fenji_elsewhere_finds_its_data_through_fenji_var_dir(tmp_path):
 UNKNOWN = "未知的配置方案 FENJI_PROFILE='nope'，可选：default、discipline、labor、league、office、veterans"
 
 
+@pytest.mark.own_sqlite
 @pytest.mark.parametrize("args", [["run", "--port", "0"], ["demo"], ["migrate", "--noinput"]])
 def test_an_unknown_profile_stops_fenji_first_with_the_valid_names(tmp_path, args):
     result = run_fenji(args, {"FENJI_PROFILE": "nope", "FENJI_VAR_DIR": str(tmp_path)}, tmp_path)
@@ -102,6 +107,7 @@ def test_an_unknown_profile_stops_fenji_first_with_the_valid_names(tmp_path, arg
     assert "Traceback" not in result.stderr and not (tmp_path / "fenji.sqlite3").exists()
 
 
+@pytest.mark.own_sqlite
 def test_make_run_stops_at_an_unknown_profile_before_anything_else(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("FENJI_", "DJANGO_"))}
     result = subprocess.run(["make", "--no-print-directory", "run", "PROFILE=nope", f"FENJI_VAR_DIR={tmp_path}"],
@@ -112,6 +118,7 @@ def test_make_run_stops_at_an_unknown_profile_before_anything_else(tmp_path):
     assert list(tmp_path.glob("*.sqlite3")) == []
 
 
+@pytest.mark.own_sqlite
 def test_make_run_keeps_each_profile_in_its_own_database():
     def dry_run(*args):
         env = {k: v for k, v in os.environ.items() if not k.startswith(("FENJI_", "DJANGO_"))}

@@ -14,6 +14,8 @@ import sys
 
 import pytest
 
+pytestmark = pytest.mark.own_sqlite
+
 # Runs inside `fenji shell`: writes through Django's connection (SQLite in WAL mode), reports the modes
 # while the connection is open (the -wal and -shm files exist only then), then takes a backup.
 PROBE = """

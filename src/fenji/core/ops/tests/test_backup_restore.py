@@ -127,6 +127,7 @@ def refused_and_verified_restores(env, cwd, path: Path, checksums, mutated: dict
         assert "审计链校验已跳过" in restored.stdout
 
 
+@pytest.mark.own_sqlite
 def test_sqlite_restore_drill(tmp_path, sqlite_demo):
     env, database = sqlite_demo
     path = tmp_path / "backups" / "drill.sqlite3"
@@ -146,6 +147,7 @@ def test_sqlite_restore_drill(tmp_path, sqlite_demo):
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"  # the live database keeps WAL mode
 
 
+@pytest.mark.own_sqlite
 @pytest.mark.skipif(not chain_expected(), reason="the audit hash chain is not there yet")
 def test_a_restore_whose_audit_chain_is_broken_fails(tmp_path, sqlite_demo):
     """A backup with a forged audit event — consistent with its own manifest — is restored, but the
@@ -170,6 +172,7 @@ def test_a_restore_whose_audit_chain_is_broken_fails(tmp_path, sqlite_demo):
     assert "审计链在序号 1 处断开" in result.stderr and "恢复后的校验未通过" in result.stderr
 
 
+@pytest.mark.own_sqlite
 def test_backup_names_the_file_by_time_and_never_overwrites(tmp_path, sqlite_demo):
     env, _ = sqlite_demo
     first = fenji(["backup"], env, tmp_path)
@@ -180,6 +183,7 @@ def test_backup_names_the_file_by_time_and_never_overwrites(tmp_path, sqlite_dem
     assert again.returncode != 0 and "不会覆盖" in again.stderr
 
 
+@pytest.mark.own_sqlite
 def test_restore_refuses_a_file_without_its_manifest(tmp_path):
     database = tmp_path / "var" / "fenji.sqlite3"
     env = {"FENJI_VAR_DIR": str(tmp_path / "var"), "FENJI_DATABASE_URL": f"sqlite:///{database}"}

@@ -2,8 +2,6 @@
 name a profile gives it (never the code), and rules about levels hold for a profile's kinds too."""
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from fenji.core.access import policy
 from fenji.core.access.roles import ACCOUNT_ADMIN, PERMISSION_ADMIN, SECURITY_ADMIN
@@ -60,21 +58,3 @@ def test_a_profiles_town_kind_is_a_town_for_the_rules(tree, settings):
     for role in (ACCOUNT_ADMIN, PERMISSION_ADMIN):
         with pytest.raises(RuleViolation, match="乡镇不设账户管理员、权限管理员"):
             grant_create(actor=actor(security), account=clerk, role=role.code, unit=town)
-
-
-@pytest.mark.django_db(transaction=True)
-def test_units_keep_their_kinds_across_the_upgrade(tree):
-    def migrate(targets):
-        executor = MigrationExecutor(connection)
-        executor.migrate(targets)
-        return executor.loader.project_state(targets).apps
-
-    before = dict(Unit.objects.values_list("code", "kind"))
-    old_apps = migrate([("org", "0002_unit_tallies")])
-    try:
-        OldUnit = old_apps.get_model("org", "Unit")
-        assert dict(OldUnit.objects.values_list("code", "kind")) == before
-    finally:
-        migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
-    assert dict(Unit.objects.values_list("code", "kind")) == before
-    assert Unit.objects.get(code="320102").kind_label == "县级"
