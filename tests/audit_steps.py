@@ -1334,6 +1334,108 @@ def export_clues(w):
     clue_export(actor=actor(officer), clues=clue_list(actor=actor(officer)), filters={})
 
 
+def _case_people(w):
+    return _clue_people(w)
+
+
+def register_case(w):
+    from fenji.modules.discipline.case_services import case_register
+
+    officer, _leader = _case_people(w)
+    w["case"] = case_register(actor=actor(officer), unit=w["tree"].town, case_type="discipline", summary="虚报冒领",
+                              subjects=[_subject()])
+
+
+def approve_case(w):
+    from fenji.modules.discipline.case_services import case_approve
+
+    _officer, leader = _case_people(w)
+    w["case"] = case_approve(actor=actor(leader), case=w["case"])
+
+
+def file_case(w):
+    from fenji.modules.discipline.case_services import case_file
+
+    officer, _leader = _case_people(w)
+    today = datetime.date.today()
+    w["case"] = case_file(actor=actor(officer), case=w["case"], party_approver="镇党委书记", party_approved_on=today,
+                          filed_on=today)
+
+
+def transfer_case(w):
+    from fenji.modules.discipline.case_services import case_transfer_review
+
+    officer, _leader = _case_people(w)
+    w["case"] = case_transfer_review(actor=actor(officer), case=w["case"], transferred_on=datetime.date.today(),
+                                     report="事实清楚")
+
+
+def review_case(w):
+    from fenji.modules.discipline.case_services import case_review
+
+    officer, _leader = _case_people(w)
+    w["case"] = case_review(actor=actor(officer), case=w["case"], reviewed_on=datetime.date.today(),
+                            participants="全体委员", opinion="建议记过")
+
+
+def decide_case(w):
+    from fenji.modules.discipline.case_services import SanctionIn, case_decide
+
+    officer, _leader = _case_people(w)
+    today = datetime.date.today()
+    subject = w["case"].subjects.get()
+    w["case"] = case_decide(actor=actor(officer), case=w["case"], decided_on=today, decision_ref="1号",
+                            sanctions=[SanctionIn(subject.pk, "gov_demerit", today)])
+
+
+def execute_case(w):
+    from fenji.modules.discipline.case_services import case_execute
+
+    officer, _leader = _case_people(w)
+    w["case"] = case_execute(actor=actor(officer), case=w["case"], executed_on=datetime.date.today())
+
+
+def appeal_case(w):
+    from fenji.modules.discipline.case_services import appeal_register
+
+    officer, _leader = _case_people(w)
+    w["appeal"] = appeal_register(actor=actor(officer), case=w["case"], kind="reexamine",
+                                  applied_on=datetime.date.today(), reason="处分过重")
+
+
+def decide_appeal(w):
+    from fenji.modules.discipline.case_services import appeal_decide
+
+    officer, _leader = _case_people(w)
+    appeal_decide(actor=actor(officer), appeal=w["appeal"], decided_on=datetime.date.today(), result="upheld")
+
+
+def _case_to(*steps):
+    def prepare(w):
+        for step in (register_case, approve_case, file_case, transfer_case, review_case, decide_case, execute_case,
+                     appeal_case)[:len(steps)]:
+            step(w)
+        return "prepare"
+    return prepare
+
+
+prepare_case = _case_to(1)
+prepare_approved_case = _case_to(1, 2)
+prepare_filed_case = _case_to(1, 2, 3)
+prepare_transferred_case = _case_to(1, 2, 3, 4)
+prepare_reviewed_case = _case_to(1, 2, 3, 4, 5)
+prepare_decided_case = _case_to(1, 2, 3, 4, 5, 6)
+prepare_appealed_case = _case_to(1, 2, 3, 4, 5, 6, 7, 8)
+
+
+def export_cases(w):
+    from fenji.modules.discipline.exports import case_export
+    from fenji.modules.discipline.selectors import case_list
+
+    officer, _leader = _case_people(w)
+    case_export(actor=actor(officer), cases=case_list(actor=actor(officer)), filters={})
+
+
 def _league_cadre(w):
     from fenji.core.access.roles import BUILTIN_ROLES
 

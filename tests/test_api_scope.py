@@ -92,6 +92,17 @@ ROW_ROUTES = {
     "POST api:clue_dispose": "elsewhere",
     "POST api:clue_sign": "elsewhere",
     "POST api:clue_conclude": "elsewhere",
+    # cases (src/fenji/modules/discipline/tests/test_cases.py::test_the_pages_and_api_walk_the_case_and_keep_to_scope:
+    # another town's officer gets 404 on the page and the API; every step reads the case through ``case_get``)
+    "GET api:case_detail": "elsewhere",
+    "POST api:case_approve": "elsewhere",
+    "POST api:case_file": "elsewhere",
+    "POST api:case_transfer": "elsewhere",
+    "POST api:case_review": "elsewhere",
+    "POST api:case_decide": "elsewhere",
+    "POST api:case_execute": "elsewhere",
+    "POST api:case_appeal": "elsewhere",
+    "POST api:case_appeal_decide": "elsewhere",
     # the veterans module (src/fenji/modules/veterans/tests/test_service_records.py::
     # test_the_api_enters_and_lists_records_within_scope: the neighbouring town's worker gets 404)
     "GET api:elder_detail": "elsewhere",

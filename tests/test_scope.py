@@ -161,6 +161,14 @@ def _clue(unit):
                                registered_by=_account(unit))
 
 
+def _case(unit):
+    from fenji.modules.discipline.models import Case
+
+    return Case.objects.create(unit=unit, unit_path=unit.path, number=f"AJ-{unit.pk}-1", case_type="discipline",
+                               summary="测试", state="decided", proposed_on=timezone.localdate(),
+                               decided_on=timezone.localdate(), registered_by=_account(unit))
+
+
 def _upward(unit):
     from fenji.modules.discipline.models import UpwardReport
 
@@ -328,6 +336,11 @@ class TestScope(ScopeMatrix):
         # clues are their unit's case officers' and those above (审查调查干部)
         "discipline:clue": Reach(_clue, BUILTIN_ROLES["case_officer"], shown=lambda c: c.number,
                                  post={"op": "conclude", "conclude-outcome": "cleared"}, state=lambda c: c.state),
+        # cases too (审查调查干部); executing the decision closes the case
+        "discipline:case": Reach(_case, BUILTIN_ROLES["case_officer"], shown=lambda c: c.number,
+                                 post=lambda tree, c: {"op": "execute",
+                                                       "execute-executed_on": timezone.localdate().isoformat()},
+                                 state=lambda c: c.state),
         "discipline:upward_report": Reach(_upward, BUILTIN_ROLES["petition_officer"], shown=lambda r: r.reference,
                                           post=lambda tree, r: {"done_on": timezone.localdate().isoformat()},
                                           state=lambda r: r.done_on),

@@ -4,7 +4,9 @@ accepted, a repeat kept on file, one transferred from the county to a town and a
 closed and owed feedback, a paper back-entry — and the upward-report task of a matter about a 副镇长 a town could
 not record. The clue ledger (线索台账) holds clues in their states — one just registered, one from a petition
 awaiting the principal leader's approval of its assignment, one disposed by 谈话函询 and signed, one moved to
-审查调查 after a 集体研究 and concluded. Built through the services, as people would; idempotent."""
+审查调查 after a 集体研究 and concluded. The cases (案件): the one filed from that clue, walked through both approvals,
+investigation, 审理 and the decision (记过 and 党内警告) to its execution; one awaiting the principal leader's approval;
+one approved awaiting the Party committee's. Built through the services, as people would; idempotent."""
 
 import datetime
 
@@ -16,8 +18,9 @@ from fenji.core.access.services import grant_create
 from fenji.core.org.models import Unit
 from fenji.core.people.models import Account
 
-from . import services
-from .models import Clue, Petition
+from . import case_services, services
+from .case_services import SanctionIn
+from .models import Case, Clue, Petition
 from .services import RankRefused, SubjectIn
 
 
@@ -30,6 +33,8 @@ def build() -> None:
         _petitions()
     if not Clue.objects.unscoped(reason="demo content").exists():
         _clues()
+    if not Case.objects.unscoped(reason="demo content").exists():
+        _cases()
 
 
 def _petitions() -> None:
@@ -106,3 +111,34 @@ def _clues() -> None:
                           study_conclusion="同意移送审查调查")
     services.clue_sign(actor=officer, clue=moved)
     services.clue_conclude(actor=officer, clue=moved, outcome="filed", note="已移送审查调查并立案")
+
+
+def _cases() -> None:
+    """郑晓 (案件监督管理室, case officer at the commission) proposes and carries the cases; 李正 approves the filings."""
+    county = Unit.objects.get(code="JW-ZM")
+    officer, leader = policy.actor_for(_account("13840000013")), policy.actor_for(_account("13840000004"))
+    today = timezone.localdate()
+    clue = Clue.objects.unscoped(reason="demo content").filter(unit=county, disposal="transfer").first()
+    if clue is not None:
+        case = case_services.case_register(actor=officer, unit=county, case_type="both", clue=clue,
+                                      summary="周某利用职务便利虚报冒领专项资金 8.6 万元。")
+        subject = case.subjects.get()
+        subject.party_member = True
+        subject.save(update_fields=["party_member"])
+        case_services.case_approve(actor=leader, case=case, note="同意立案")
+        case_services.case_file(actor=officer, case=case, party_approver="县委书记", party_approved_on=today, filed_on=today)
+        case_services.case_transfer_review(actor=officer, case=case, transferred_on=today,
+                                      report="经审查调查，周某虚报冒领专项资金的事实清楚，证据确凿。")
+        case_services.case_review(actor=officer, case=case, reviewed_on=today, participants="案件审理室全体人员",
+                             opinion="事实清楚、证据确凿、定性准确，建议给予党内警告和记过处分。")
+        case_services.case_decide(actor=officer, case=case, decided_on=today, decision_ref="中纪发〔2026〕1号",
+                             sanctions=[SanctionIn(subject.pk, "party_warning", today),
+                                        SanctionIn(subject.pk, "gov_demerit", today)])
+        case_services.case_execute(actor=officer, case=case, executed_on=today, note="处分决定已宣布并送达，资金已追缴。")
+    case_services.case_register(actor=officer, unit=county, case_type="supervision",
+                           summary="反映某局股长在项目验收中收受好处费。",
+                           subjects=[SubjectIn("吴某", "县住建局", "section_member", "股长")])
+    approved = case_services.case_register(actor=officer, unit=county, case_type="discipline",
+                                      summary="反映某站站长违规发放津贴补贴。",
+                                      subjects=[SubjectIn("郑某", "县农机服务站", "section_member", "站长", True)])
+    case_services.case_approve(actor=leader, case=approved, note="同意，报县委书记批准")

@@ -37,3 +37,26 @@ def clue_export(*, actor, clues, filters: dict) -> ExcelSheet:
                    c.concluded_on or ""])
     audit_record(actor=actor, action="discipline.clue.export", details={"rows": sheet.rows, **filters})
     return sheet
+
+
+@service
+def case_export(*, actor, cases, filters: dict) -> ExcelSheet:
+    """The case ledger (案件台账): the stages' dates and the sanctions by kind, no subject and no facts."""
+    from .models import Sanction
+    from .sanctions import LABELS
+
+    policy.require(actor, perms.CASE_VIEW)
+    sheet = ExcelSheet("案件台账", ["案件编号", "单位", "立案类型", "来源线索", "呈批日期", "状态", "同级党委批准日期",
+                                "立案日期", "审查调查期限", "移送审理日期", "审理日期", "决定日期", "决定文号", "处分",
+                                "结案日期"])
+    rows = list(cases.order_by("-proposed_on", "-id")[:EXPORT_LIMIT])
+    given: dict[int, list[str]] = {}
+    for case_id, kind in Sanction.objects.filter(case__in=[c.pk for c in rows]).values_list("case_id", "kind"):
+        given.setdefault(case_id, []).append(LABELS[kind])
+    for c in rows:
+        sheet.add([c.number, c.unit.name, c.get_case_type_display(), c.clue.number if c.clue else "", c.proposed_on,
+                   c.get_state_display(), c.party_approved_on or "", c.filed_on or "", c.investigation_due or "",
+                   c.transferred_on or "", c.reviewed_on or "", c.decided_on or "", c.decision_ref,
+                   "、".join(given.get(c.pk, [])), c.executed_on or ""])
+    audit_record(actor=actor, action="discipline.case.export", details={"rows": sheet.rows, **filters})
+    return sheet

@@ -10,6 +10,7 @@ from fenji.core.kernel.fields import EncryptedTextField
 from fenji.core.kernel.models import OrgOwned
 
 from .rank import RANKS
+from .sanctions import CHOICES as SANCTION_CHOICES
 
 
 class Channel(models.TextChoices):
@@ -260,3 +261,131 @@ class ClueHandler(models.Model):
         verbose_name = "线索承办人"
         verbose_name_plural = "线索承办人"
         constraints = [models.UniqueConstraint(fields=["clue", "account"], name="discipline_clue_handler_once")]
+
+
+class CaseType(models.TextChoices):
+    DISCIPLINE = "discipline", _("纪律审查")
+    SUPERVISION = "supervision", _("监察调查")
+    BOTH = "both", _("纪律审查和监察调查（双立案）")
+
+
+class CaseState(models.TextChoices):
+    PROPOSED = "proposed", _("立案待主要负责人审批")
+    APPROVED = "approved", _("待同级党委主要负责人批准")
+    NOT_FILED = "not_filed", _("不予立案")
+    INVESTIGATING = "investigating", _("已立案审查调查")
+    REVIEW = "review", _("移送审理")
+    REVIEWED = "reviewed", _("审理完毕待决定")
+    DECIDED = "decided", _("已作出处理决定待执行")
+    CLOSED = "closed", _("已执行结案")
+
+
+class Case(OrgOwned):
+    """A case (案件, design/domain/discipline.md §1, P5): proposed for filing (立案呈批) — from a clue moved to
+    审查调查 or directly —, approved by the unit's principal leader and by the same-level Party committee's
+    principal leader (JJR §38: both, before it is filed), investigated, reviewed (审理, collectively), decided with its
+    sanctions, executed and closed; appeals beside."""
+
+    number = models.CharField(max_length=40, unique=True, verbose_name="案件编号")
+    case_type = models.CharField(max_length=12, choices=CaseType.choices, verbose_name="立案类型")
+    clue = models.ForeignKey(Clue, null=True, blank=True, on_delete=models.PROTECT, related_name="cases",
+                             verbose_name="来源问题线索")
+    summary = EncryptedTextField(verbose_name="主要违纪违法事实")
+    state = models.CharField(max_length=14, choices=CaseState.choices, default=CaseState.PROPOSED,
+                             verbose_name="状态")
+    proposed_on = models.DateField(verbose_name="呈批日期")
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+", verbose_name="主要负责人")
+    approved_at = models.DateTimeField(null=True, blank=True, verbose_name="主要负责人审批时间")
+    approval_note = models.CharField(max_length=200, blank=True, verbose_name="审批意见")
+    party_approver = models.CharField(max_length=100, blank=True, verbose_name="同级党委主要负责人")
+    party_approved_on = models.DateField(null=True, blank=True, verbose_name="同级党委批准日期")
+    filed_on = models.DateField(null=True, blank=True, verbose_name="立案日期")
+    investigation_due = models.DateField(null=True, blank=True, verbose_name="审查调查期限")
+    transferred_on = models.DateField(null=True, blank=True, verbose_name="移送审理日期")
+    investigation_report = models.CharField(max_length=1000, blank=True, verbose_name="审查调查报告")
+    review_due = models.DateField(null=True, blank=True, verbose_name="审理期限")
+    reviewed_on = models.DateField(null=True, blank=True, verbose_name="审理日期")
+    review_participants = models.CharField(max_length=300, blank=True, verbose_name="集体审议参加人员")
+    review_opinion = models.CharField(max_length=1000, blank=True, verbose_name="审理意见")
+    decided_on = models.DateField(null=True, blank=True, verbose_name="决定日期")
+    decision_ref = models.CharField(max_length=60, blank=True, verbose_name="决定文号")
+    decision_note = models.CharField(max_length=500, blank=True, verbose_name="处理决定")
+    executed_on = models.DateField(null=True, blank=True, verbose_name="执行日期")
+    execution_note = models.CharField(max_length=500, blank=True, verbose_name="执行情况")
+    registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                      verbose_name="登记人")
+    entered_at = models.DateTimeField(auto_now_add=True, verbose_name="录入时间")
+
+    class Meta:
+        verbose_name = "案件"
+        verbose_name_plural = "案件"
+        indexes = [models.Index(fields=["unit_path", "id"], name="discipline_case_path"),
+                   models.Index(fields=["unit_path", "proposed_on"], name="discipline_case_proposed")]
+
+    def __str__(self):
+        return self.number
+
+
+class CaseSubject(models.Model):
+    """A person the case is about (审查调查对象), kept as a clue's subjects are."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="subjects", verbose_name="案件")
+    name = EncryptedTextField(verbose_name="姓名")
+    workplace = models.CharField(max_length=100, verbose_name="单位")
+    post = models.CharField(max_length=100, blank=True, verbose_name="职务")
+    rank = models.CharField(max_length=20, choices=RANKS, verbose_name="职级")
+    party_member = models.BooleanField(default=False, verbose_name="党员")
+    key = models.CharField(max_length=64, db_index=True, verbose_name="查重索引")
+
+    class Meta:
+        verbose_name = "审查调查对象"
+        verbose_name_plural = "审查调查对象"
+
+
+class Sanction(models.Model):
+    """One sanction the decision gives one subject, from the party-discipline or the government-sanction list, with
+    its period (``sanctions.sanction_end``)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="sanctions", verbose_name="案件")
+    subject = models.ForeignKey(CaseSubject, on_delete=models.CASCADE, related_name="sanctions",
+                                verbose_name="受处分人")
+    kind = models.CharField(max_length=24, choices=SANCTION_CHOICES, verbose_name="处分种类")
+    months = models.PositiveSmallIntegerField(null=True, blank=True, verbose_name="期限（月）")
+    start_on = models.DateField(verbose_name="起始日期")
+    end_on = models.DateField(null=True, blank=True, verbose_name="期满日期")
+
+    class Meta:
+        verbose_name = "处分"
+        verbose_name_plural = "处分"
+
+
+class AppealKind(models.TextChoices):
+    PARTY = "party", _("党纪处分申诉")
+    REEXAMINE = "reexamine", _("监察复审")
+    RECHECK = "recheck", _("监察复核")
+
+
+class AppealResult(models.TextChoices):
+    UPHELD = "upheld", _("维持")
+    CHANGED = "changed", _("变更")
+    REVOKED = "revoked", _("撤销")
+
+
+class Appeal(models.Model):
+    """An appeal against the decision (申诉; 监察 复审 / 复核, JCF §56): the decision goes on being executed."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="appeals", verbose_name="案件")
+    kind = models.CharField(max_length=10, choices=AppealKind.choices, verbose_name="类别")
+    applied_on = models.DateField(verbose_name="申请日期")
+    reason = models.CharField(max_length=500, verbose_name="申请理由")
+    due_on = models.DateField(verbose_name="答复期限")
+    decided_on = models.DateField(null=True, blank=True, verbose_name="决定日期")
+    result = models.CharField(max_length=10, blank=True, choices=AppealResult.choices, verbose_name="结果")
+    result_note = models.CharField(max_length=500, blank=True, verbose_name="结果说明")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name="登记人")
+
+    class Meta:
+        verbose_name = "申诉复审复核"
+        verbose_name_plural = "申诉复审复核"

@@ -14,6 +14,7 @@ CLUE_MANAGE = "discipline.clue.manage"
 CLUE_APPROVE = "discipline.clue.approve"
 CASE_VIEW = "discipline.case.view"
 CASE_MANAGE = "discipline.case.manage"
+CASE_APPROVE = "discipline.case.approve"
 CONDUCT_RECORD = "discipline.conduct.record"
 ABSENCE_FILE = "discipline.absence.file"
 ABSENCE_APPROVE = "discipline.absence.approve"
@@ -28,6 +29,7 @@ ACTIONS = (
     ActionDecl(CLUE_APPROVE, "主要负责人审批问题线索分办", "business"),
     ActionDecl(CASE_VIEW, "查看审查调查案件", "business", read_only=True),
     ActionDecl(CASE_MANAGE, "审查调查和审理案件", "business"),
+    ActionDecl(CASE_APPROVE, "主要负责人审批立案", "business"),
     ActionDecl(CONDUCT_RECORD, "登记党风政风监督事项", "business"),
     ActionDecl(ABSENCE_FILE, "填报外出报备", "business"),
     ActionDecl(ABSENCE_APPROVE, "审批外出报备", "business"),
@@ -91,6 +93,12 @@ def _clue_todos(actor):
     return clue_todos(actor)
 
 
+def _case_todos(actor):
+    from .selectors import case_todos
+
+    return case_todos(actor)
+
+
 MODULE = Module(
     name="discipline",
     label="纪检监察（检举举报平台）",
@@ -98,11 +106,13 @@ MODULE = Module(
     roles=ROLES,
     menu=(MenuEntry(_("信访件"), "discipline:petitions", PETITION_VIEW, order=50),
           MenuEntry(_("上报任务"), "discipline:upward", PETITION_REGISTER, order=51),
-          MenuEntry(_("线索台账"), "discipline:clues", CLUE_VIEW, order=52)),
+          MenuEntry(_("线索台账"), "discipline:clues", CLUE_VIEW, order=52),
+          MenuEntry(_("案件"), "discipline:cases", CASE_VIEW, order=53)),
     # the unit's principal leader approves the assignment of a clue (JJR §21: 主要负责人审批分办)
-    role_shares=(RoleShare("unit_leader", (CLUE_VIEW, CLUE_APPROVE)),),
+    role_shares=(RoleShare("unit_leader", (CLUE_VIEW, CLUE_APPROVE, CASE_VIEW, CASE_APPROVE)),),
     todo_providers=(TodoProvider("discipline.petitions", _petition_todos, None),
-                    TodoProvider("discipline.clues", _clue_todos, None)),
+                    TodoProvider("discipline.clues", _clue_todos, None),
+                    TodoProvider("discipline.cases", _case_todos, None)),
     urls="fenji.modules.discipline.urls", url_prefix="discipline/", api="fenji.modules.discipline.api.router",
     audit_labels={**{action.code: action.label for action in ACTIONS if not action.read_only},
                   "discipline.petition.register": "登记信访件", "discipline.petition.decide": "办理信访件（受理、转送、退回）",
@@ -113,5 +123,10 @@ MODULE = Module(
                   "discipline.clue.register": "登记问题线索", "discipline.clue.assign": "提出问题线索分办意见",
                   "discipline.clue.approve": "主要负责人审批问题线索分办", "discipline.clue.dispose": "拟定问题线索处置方式",
                   "discipline.clue.sign": "承办人签字", "discipline.clue.conclude": "了结问题线索",
-                  "discipline.clue.export": "导出问题线索台账"},
+                  "discipline.clue.export": "导出问题线索台账",
+                  "discipline.case.register": "立案呈批", "discipline.case.approve": "主要负责人审批立案",
+                  "discipline.case.file": "立案（同级党委主要负责人已批准）", "discipline.case.transfer": "移送审理",
+                  "discipline.case.review": "案件审理", "discipline.case.decide": "作出处理决定",
+                  "discipline.case.execute": "执行处理决定并结案", "discipline.case.appeal": "登记申诉、复审或复核",
+                  "discipline.case.appeal_decide": "申诉、复审或复核决定", "discipline.case.export": "导出案件台账"},
 )

@@ -539,3 +539,4 @@ def clue_conclude(*, actor, clue: Clue, outcome: str, note: str = "") -> Clue:
     audit_record(actor=actor, action="discipline.clue.conclude", target=clue,
                  details={"disposal": clue.disposal, "outcome": outcome})
     return clue
+

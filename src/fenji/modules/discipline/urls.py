@@ -12,6 +12,9 @@ urlpatterns = [
     path("clues/", views.clues, name="clues"),
     path("clues/new/", views.clue_new, name="clue_new"),
     path("clues/<int:pk>/", views.clue, name="clue"),
+    path("cases/", views.cases, name="cases"),
+    path("cases/new/", views.case_new, name="case_new"),
+    path("cases/<int:pk>/", views.case, name="case"),
     path("upward/", views.upward, name="upward"),
     path("upward/<int:pk>/", views.upward_report, name="upward_report"),
 ]
