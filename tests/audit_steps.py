@@ -1436,6 +1436,115 @@ def export_cases(w):
     case_export(actor=actor(officer), cases=case_list(actor=actor(officer)), filters={})
 
 
+def prepare_rectification(w):
+    from fenji.modules.discipline.models import Rectification
+
+    _case_to(1, 2, 3, 4, 5, 6, 7)(w)
+    w["rectification"] = Rectification.objects.unscoped(reason="test").get(case=w["case"])
+    return "prepare"
+
+
+def record_rectification(w):
+    from fenji.modules.discipline.followup_services import rectification_record
+
+    officer, _leader = _case_people(w)
+    w["rectification"] = rectification_record(actor=actor(officer), item=w["rectification"], measures="建章立制")
+
+
+def revisit_rectification(w):
+    from fenji.modules.discipline.followup_services import rectification_revisit
+
+    officer, _leader = _case_people(w)
+    w["rectification"] = rectification_revisit(actor=actor(officer), item=w["rectification"],
+                                               revisited_on=datetime.date.today(), result="已整改")
+
+
+def prepare_measured_rectification(w):
+    prepare_rectification(w)
+    record_rectification(w)
+    return "prepare"
+
+
+def prepare_revisited_rectification(w):
+    prepare_measured_rectification(w)
+    revisit_rectification(w)
+    return "prepare"
+
+
+def close_rectification(w):
+    from fenji.modules.discipline.followup_services import rectification_close
+
+    officer, _leader = _case_people(w)
+    rectification_close(actor=actor(officer), item=w["rectification"])
+
+
+def export_rectifications(w):
+    from fenji.modules.discipline.exports import rectification_export
+    from fenji.modules.discipline.followup_selectors import rectification_list
+
+    officer, _leader = _case_people(w)
+    rectification_export(actor=actor(officer), items=rectification_list(actor=actor(officer)), filters={})
+
+
+def _absence_people(w):
+    from fenji.core.access.roles import BUILTIN_ROLES
+
+    if "absence_filer" not in w:
+        w["absence_filer"] = make_account(w["tree"].town, name="外出报备填报人", role=BUILTIN_ROLES["conduct_officer"])
+        w["absence_approver"] = make_account(w["tree"].town, name="外出报备审批人", role=BUILTIN_ROLES["unit_leader"])
+    return w["absence_filer"], w["absence_approver"]
+
+
+def file_absence(w):
+    from fenji.modules.discipline.followup_services import absence_file
+
+    filer, _approver = _absence_people(w)
+    today = datetime.date.today()
+    w["absence"] = absence_file(actor=actor(filer), person=filer, purpose="official", reason="培训", destination="郑州",
+                                start_on=today, end_on=today, contact="13700005555")
+
+
+def approve_absence(w):
+    from fenji.modules.discipline.followup_services import absence_approve
+
+    _filer, approver = _absence_people(w)
+    w["absence"] = absence_approve(actor=actor(approver), absence=w["absence"])
+
+
+def prepare_absence(w):
+    file_absence(w)
+    return "prepare"
+
+
+def prepare_approved_absence(w):
+    file_absence(w)
+    approve_absence(w)
+    return "prepare"
+
+
+def extend_absence(w):
+    from fenji.modules.discipline.followup_services import absence_extend
+
+    filer, _approver = _absence_people(w)
+    absence_extend(actor=actor(filer), absence=w["absence"], new_end=datetime.date.today() + datetime.timedelta(days=2),
+                   reason="培训延长")
+
+
+def return_absence(w):
+    from fenji.modules.discipline.followup_services import absence_return
+
+    filer, _approver = _absence_people(w)
+    absence_return(actor=actor(filer), absence=w["absence"], returned_on=datetime.date.today())
+
+
+def export_absences(w):
+    from fenji.modules.discipline.exports import absence_export
+    from fenji.modules.discipline.followup_selectors import absence_list
+
+    filer, _approver = _absence_people(w)
+    absence_export(actor=actor(filer), absences=absence_list(actor=actor(filer)), filters={})
+
+
 def _league_cadre(w):
     from fenji.core.access.roles import BUILTIN_ROLES
 

@@ -169,6 +169,23 @@ def _case(unit):
                                decided_on=timezone.localdate(), registered_by=_account(unit))
 
 
+def _rectification(unit):
+    from fenji.modules.discipline.models import Rectification
+
+    case = _case(unit)
+    return Rectification.objects.create(unit=unit, unit_path=unit.path, case=case, incident_unit="测试单位",
+                                        opened_on=timezone.localdate(), due_on=timezone.localdate())
+
+
+def _absence(unit):
+    from fenji.modules.discipline.models import Absence
+
+    return Absence.objects.create(unit=unit, unit_path=unit.path, person=_account(unit), purpose="official",
+                                  reason="测试外出", destination="郑州", start_on=timezone.localdate(),
+                                  end_on=timezone.localdate(), contact="13700005555", state="approved",
+                                  filed_by=_account(unit))
+
+
 def _upward(unit):
     from fenji.modules.discipline.models import UpwardReport
 
@@ -341,6 +358,15 @@ class TestScope(ScopeMatrix):
                                  post=lambda tree, c: {"op": "execute",
                                                        "execute-executed_on": timezone.localdate().isoformat()},
                                  state=lambda c: c.state),
+        # 以案促改 is the case officers' of its unit and above; recording progress changes its state
+        "discipline:rectification": Reach(_rectification, BUILTIN_ROLES["case_officer"], shown=lambda r: r.case.number,
+                                          post={"op": "record", "record-measures": "建章立制"},
+                                          state=lambda r: r.state),
+        # 外出报备 is its unit's conduct officers' and those above (the county office reads all); 销假 ends it
+        "discipline:absence": Reach(_absence, BUILTIN_ROLES["conduct_officer"], shown=lambda a: a.reason,
+                                    post=lambda tree, a: {"op": "extend", "extend-reason": "延期",
+                                                          "extend-new_end": "2099-01-01"},
+                                    state=lambda a: a.end_on),
         "discipline:upward_report": Reach(_upward, BUILTIN_ROLES["petition_officer"], shown=lambda r: r.reference,
                                           post=lambda tree, r: {"done_on": timezone.localdate().isoformat()},
                                           state=lambda r: r.done_on),

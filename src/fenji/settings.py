@@ -294,6 +294,8 @@ FENJI_DISCIPLINE_CASE_REVIEW_MONTHS = int(os.environ.get("FENJI_DISCIPLINE_CASE_
 # Months within which a party member's appeal (申诉) against a party sanction is answered ([U]; 复审 1 and 复核 2
 # months are the 监察法's own, §56)
 FENJI_DISCIPLINE_PARTY_APPEAL_MONTHS = int(os.environ.get("FENJI_DISCIPLINE_PARTY_APPEAL_MONTHS", "3") or 3)
+# Months a 以案促改 item has from its opening to its close (discipline: a local rule [V-local])
+FENJI_DISCIPLINE_RECTIFICATION_MONTHS = int(os.environ.get("FENJI_DISCIPLINE_RECTIFICATION_MONTHS", "3") or 3)
 # The age from which a retired cadre is visited or called every quarter (veterans profile; a local rule, 80).
 FENJI_VETERANS_VISIT_AGE = int(os.environ.get("FENJI_VETERANS_VISIT_AGE", "80") or 80)
 # labor (seed 004 业务需求运维管理暂行办法): working days the information centre and the business department have

@@ -487,3 +487,12 @@ def case_appeal_decide(request, id: int, appeal_id: int, payload: AppealDecideIn
         raise NotVisible("申请不存在", target_type="discipline.appeal", target_id=appeal_id)
     case_services.appeal_decide(actor=request.actor, appeal=appeal, **payload.dict())
     return selectors.case_get(actor=request.actor, pk=id)
+
+
+def _followup():  # 以案促改 and 外出报备 (followup_api.py), under the same prefix
+    from .followup_api import router as followup_router
+
+    router.add_router("", followup_router)
+
+
+_followup()

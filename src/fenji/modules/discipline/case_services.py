@@ -16,6 +16,7 @@ from fenji.core.kernel.inputs import date_in_range
 from fenji.core.org.models import Unit
 
 from . import module as perms
+from .followup_services import rectification_open
 from .models import (
     Appeal,
     AppealKind,
@@ -244,6 +245,7 @@ def case_execute(*, actor, case: Case, executed_on, note: str = "") -> Case:
     case.save(update_fields=["executed_on", "execution_note", "state"])
     audit_record(actor=actor, action="discipline.case.execute", target=case,
                  details={"executed_on": case.executed_on.isoformat()})
+    rectification_open(actor=actor, case=case)  # with a sanction: its 以案促改 item, in this transaction
     return case
 
 

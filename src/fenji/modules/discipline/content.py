@@ -6,7 +6,10 @@ not record. The clue ledger (线索台账) holds clues in their states — one j
 awaiting the principal leader's approval of its assignment, one disposed by 谈话函询 and signed, one moved to
 审查调查 after a 集体研究 and concluded. The cases (案件): the one filed from that clue, walked through both approvals,
 investigation, 审理 and the decision (记过 and 党内警告) to its execution; one awaiting the principal leader's approval;
-one approved awaiting the Party committee's. Built through the services, as people would; idempotent."""
+one approved awaiting the Party committee's. 以案促改: the closed case's item, opened by the case service, analysed and
+its warning meeting held. 外出报备 at 白沙镇纪委: its secretary (the principal leader, an acting person named) back,
+a member not back after the return date (overdue), one awaiting approval; 办公室 reads the whole county's. Built
+through the services, as people would; idempotent."""
 
 import datetime
 
@@ -18,9 +21,9 @@ from fenji.core.access.services import grant_create
 from fenji.core.org.models import Unit
 from fenji.core.people.models import Account
 
-from . import case_services, services
+from . import case_services, followup_services, services
 from .case_services import SanctionIn
-from .models import Case, Clue, Petition
+from .models import Absence, Case, Clue, Petition, Rectification
 from .services import RankRefused, SubjectIn
 
 
@@ -35,6 +38,8 @@ def build() -> None:
         _clues()
     if not Case.objects.unscoped(reason="demo content").exists():
         _cases()
+    if not Absence.objects.unscoped(reason="demo content").exists():
+        _followup()
 
 
 def _petitions() -> None:
@@ -142,3 +147,34 @@ def _cases() -> None:
                                       summary="反映某站站长违规发放津贴补贴。",
                                       subjects=[SubjectIn("郑某", "县农机服务站", "section_member", "站长", True)])
     case_services.case_approve(actor=leader, case=approved, note="同意，报县委书记批准")
+
+
+def _followup() -> None:
+    county = Unit.objects.get(code="JW-ZM")
+    office = _account("13840000014")
+    if not Grant.objects.unscoped(reason="demo content").filter(account=office, unit=county, role="absence_viewer",
+                                                                revoked_at=None).exists():
+        grant_create(actor=policy.SYSTEM, account=office, role="absence_viewer", unit=county)
+    officer, leader = policy.actor_for(_account("13840000013")), policy.actor_for(_account("13840000004"))
+    item = Rectification.objects.unscoped(reason="demo content").first()
+    if item is not None:
+        followup_services.rectification_record(
+            actor=officer, item=item, analysis="剖析个案：专项资金审核把关不严；同类岗位存在一人多岗、监督缺位。",
+            warned_on=item.opened_on)
+    secretary, member = _account("13840000033"), _account("13840000034")
+    filer = policy.actor_for(member)
+    today = timezone.localdate()
+    day = datetime.timedelta(days=1)
+
+    def away(person, start, end, reason, **kwargs):
+        return followup_services.absence_file(actor=filer, person=person, purpose="official", reason=reason,
+                                              destination="郑州市", start_on=start, end_on=end,
+                                              contact="13700005555", **kwargs)
+
+    trip = away(secretary, today - 6 * day, today - 4 * day, "参加市纪委监委业务培训", post="纪委书记",
+                acting_person="褚亮")
+    followup_services.absence_approve(actor=leader, absence=trip, note="同意")
+    followup_services.absence_return(actor=filer, absence=trip, returned_on=today - 4 * day)
+    late = away(member, today - 5 * day, today - 2 * day, "赴县档案馆查阅资料", post="纪委委员")
+    followup_services.absence_approve(actor=leader, absence=late)
+    away(member, today + 3 * day, today + 4 * day, "参加县纪委监委案件审理培训", post="纪委委员")

@@ -60,3 +60,30 @@ def case_export(*, actor, cases, filters: dict) -> ExcelSheet:
                    "、".join(given.get(c.pk, [])), c.executed_on or ""])
     audit_record(actor=actor, action="discipline.case.export", details={"rows": sheet.rows, **filters})
     return sheet
+
+
+@service
+def rectification_export(*, actor, items, filters: dict) -> ExcelSheet:
+    policy.require(actor, perms.RECTIFY_VIEW)
+    sheet = ExcelSheet("以案促改台账", ["案件编号", "单位", "案发单位", "启动日期", "办结期限", "状态", "警示教育会日期",
+                                  "民主生活会或组织生活会日期", "建议书文号", "回访日期", "办结日期"])
+    for r in items.order_by("-opened_on", "-id")[:EXPORT_LIMIT].iterator(chunk_size=2000):
+        sheet.add([r.case.number, r.unit.name, r.incident_unit, r.opened_on, r.due_on, r.get_state_display(),
+                   r.warned_on or "", r.meeting_on or "", r.advice_ref, r.revisited_on or "", r.closed_on or ""])
+    audit_record(actor=actor, action="discipline.rectification.export", details={"rows": sheet.rows, **filters})
+    return sheet
+
+
+@service
+def absence_export(*, actor, absences, filters: dict) -> ExcelSheet:
+    from .followup_selectors import absence_is_overdue
+
+    policy.require(actor, perms.ABSENCE_VIEW)
+    sheet = ExcelSheet("外出报备", ["单位", "外出人员", "职务", "主要负责人", "事由类别", "外出事由", "前往地点", "外出日期",
+                                "返回日期", "代为主持工作人员", "事后补报", "状态", "销假日期", "逾期未归"])
+    for a in absences.order_by("-start_on", "-id")[:EXPORT_LIMIT].iterator(chunk_size=2000):
+        sheet.add([a.unit.name, a.person.person.real_name, a.post, "是" if a.principal else "否", a.get_purpose_display(),
+                   a.reason, a.destination, a.start_on, a.end_on, a.acting_person, "是" if a.late_filed else "否",
+                   a.get_state_display(), a.returned_on or "", "是" if absence_is_overdue(a) else "否"])
+    audit_record(actor=actor, action="discipline.absence.export", details={"rows": sheet.rows, **filters})
+    return sheet

@@ -6,6 +6,7 @@ from fenji.core.kernel.inputs import DateField
 from fenji.core.org.widgets import UnitPicker
 
 from .models import (
+    AbsenceState,
     AppealKind,
     AppealResult,
     CaseState,
@@ -17,6 +18,8 @@ from .models import (
     Disposal,
     Outcome,
     PetitionState,
+    Purpose,
+    RectificationState,
 )
 from .rank import RANKS
 from .sanctions import GOVERNMENT, PARTY
@@ -297,3 +300,72 @@ class AppealDecideForm(Form):
     def __init__(self, *args, appeals=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["appeal"].choices = [(a.pk, f"{a.get_kind_display()} {a.applied_on:%Y-%m-%d}") for a in appeals]
+
+
+class RectificationFilterForm(Form):
+    number = forms.CharField(label=_("案件编号"), required=False, max_length=40)
+    state = forms.ChoiceField(label=_("状态"), required=False, choices=[("", _("全部"))] + RectificationState.choices)
+    start = DateField(label=_("启动日期起"), widget=DATE, required=False)
+    end = DateField(label=_("启动日期止"), widget=DATE, required=False)
+    overdue = forms.BooleanField(label=_("只看超期"), required=False)
+    unit = forms.IntegerField(label=_("单位（含下级）"), required=False, min_value=1, widget=UnitPicker())
+
+
+class RectificationRecordForm(Form):
+    analysis = forms.CharField(label=_("剖析报告"), max_length=2000, required=False,
+                               widget=forms.Textarea(attrs={"rows": 3}),
+                               help_text=_("剖析个案、同类岗位、重点领域和管党治党责任"))
+    warned_on = DateField(label=_("警示教育会日期"), widget=DATE, required=False)
+    meeting_on = DateField(label=_("专题民主生活会或组织生活会日期"), widget=DATE, required=False)
+    problems = forms.CharField(label=_("问题清单"), max_length=2000, required=False,
+                               widget=forms.Textarea(attrs={"rows": 3}))
+    measures = forms.CharField(label=_("整改措施"), max_length=2000, required=False,
+                               widget=forms.Textarea(attrs={"rows": 3}))
+    advice_ref = forms.CharField(label=_("纪律检查建议书或监察建议书文号"), max_length=60, required=False)
+
+
+class RectificationRevisitForm(Form):
+    revisited_on = DateField(label=_("回访日期"), widget=DATE)
+    result = forms.CharField(label=_("回访情况"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class AbsenceFilterForm(Form):
+    name = forms.CharField(label=_("外出人员"), required=False, max_length=50)
+    state = forms.ChoiceField(label=_("状态"), required=False, choices=[("", _("全部"))] + AbsenceState.choices)
+    purpose = forms.ChoiceField(label=_("事由类别"), required=False, choices=[("", _("全部"))] + Purpose.choices)
+    start = DateField(label=_("外出日期起"), widget=DATE, required=False)
+    end = DateField(label=_("外出日期止"), widget=DATE, required=False)
+    overdue = forms.BooleanField(label=_("只看逾期未归"), required=False)
+    unit = forms.IntegerField(label=_("单位（含下级）"), required=False, min_value=1, widget=UnitPicker())
+
+
+class AbsenceForm(Form):
+    person = forms.TypedChoiceField(label=_("外出人员"), coerce=int)
+    post = forms.CharField(label=_("职务"), max_length=100, required=False)
+    purpose = forms.ChoiceField(label=_("事由类别"), choices=Purpose.choices)
+    reason = forms.CharField(label=_("外出事由"), max_length=300)
+    destination = forms.CharField(label=_("前往地点"), max_length=100)
+    start_on = DateField(label=_("外出日期"), widget=DATE, help_text=_("紧急外出已电话报告的，事后补填原外出日期"))
+    end_on = DateField(label=_("返回日期"), widget=DATE)
+    acting_person = forms.CharField(label=_("代为主持工作人员"), max_length=50, required=False,
+                                    help_text=_("单位主要负责人外出时必填"))
+    contact = forms.CharField(label=_("外出期间联系电话"), max_length=20)
+
+    def __init__(self, *args, people=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].choices = [("", _("请选择"))] + [(a.pk, a.person.real_name) for a in people]
+
+
+class AbsenceApproveForm(Form):
+    approve = forms.TypedChoiceField(label=_("审批"), coerce=lambda v: v == "yes",
+                                     choices=[("yes", _("同意")), ("no", _("不同意"))])
+    note = forms.CharField(label=_("审批意见"), max_length=200, required=False, help_text=_("不同意时必填"))
+
+
+class AbsenceExtendForm(Form):
+    new_end = DateField(label=_("延长至"), widget=DATE)
+    reason = forms.CharField(label=_("延期事由"), max_length=200)
+
+
+class AbsenceReturnForm(Form):
+    returned_on = DateField(label=_("销假日期"), widget=DATE)

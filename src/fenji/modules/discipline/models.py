@@ -389,3 +389,102 @@ class Appeal(models.Model):
     class Meta:
         verbose_name = "申诉复审复核"
         verbose_name_plural = "申诉复审复核"
+
+
+class RectificationState(models.TextChoices):
+    OPENED = "opened", _("待剖析")
+    ANALYSED = "analysed", _("已剖析")
+    WARNED = "warned", _("已开展警示教育")
+    RECTIFYING = "rectifying", _("整改中")
+    REVISITED = "revisited", _("已回访")
+    CLOSED = "closed", _("已办结")
+
+
+class Rectification(OrgOwned):
+    """以案促改 (design/domain/discipline.md §1, P7): opened by the case service when a case closes with a sanction;
+    analysis (剖析), warning education (警示教育), the problem list and rectification measures (整改), the follow-up
+    visit (回访); closed only with measures and a visit."""
+
+    case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="rectification", verbose_name="案件")
+    incident_unit = models.CharField(max_length=300, verbose_name="案发单位")
+    state = models.CharField(max_length=12, choices=RectificationState.choices, default=RectificationState.OPENED,
+                             verbose_name="状态")
+    opened_on = models.DateField(verbose_name="启动日期")
+    due_on = models.DateField(verbose_name="办结期限")
+    analysis = models.CharField(max_length=2000, blank=True, verbose_name="剖析报告")
+    warned_on = models.DateField(null=True, blank=True, verbose_name="警示教育会日期")
+    meeting_on = models.DateField(null=True, blank=True, verbose_name="专题民主生活会或组织生活会日期")
+    problems = models.CharField(max_length=2000, blank=True, verbose_name="问题清单")
+    measures = models.CharField(max_length=2000, blank=True, verbose_name="整改措施")
+    advice_ref = models.CharField(max_length=60, blank=True, verbose_name="纪律检查建议书或监察建议书文号")
+    revisited_on = models.DateField(null=True, blank=True, verbose_name="回访日期")
+    revisit_result = models.CharField(max_length=1000, blank=True, verbose_name="回访情况")
+    closed_on = models.DateField(null=True, blank=True, verbose_name="办结日期")
+
+    class Meta:
+        verbose_name = "以案促改"
+        verbose_name_plural = "以案促改"
+        indexes = [models.Index(fields=["unit_path", "id"], name="discipline_rectify_path")]
+
+    def __str__(self):
+        return self.case.number
+
+
+class Purpose(models.TextChoices):
+    OFFICIAL = "official", _("因公")
+    PRIVATE = "private", _("因私")
+
+
+class AbsenceState(models.TextChoices):
+    SUBMITTED = "submitted", _("待审批")
+    APPROVED = "approved", _("已批准")
+    REJECTED = "rejected", _("未批准")
+    RETURNED = "returned", _("已销假")
+
+
+class Absence(OrgOwned):
+    """外出报备 (design/domain/discipline.md §1, P6): a person of the unit away; the acting person named when the person
+    is the unit's principal leader; approved, extended, back (销假). Not back by the end date — extensions move it —
+    is overdue. An urgent departure reported by phone is filed afterwards (``late_filed``)."""
+
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                               verbose_name="外出人员")
+    post = models.CharField(max_length=100, blank=True, verbose_name="职务")
+    principal = models.BooleanField(default=False, verbose_name="单位主要负责人")
+    purpose = models.CharField(max_length=10, choices=Purpose.choices, verbose_name="事由类别")
+    reason = models.CharField(max_length=300, verbose_name="外出事由")
+    destination = models.CharField(max_length=100, verbose_name="前往地点")
+    start_on = models.DateField(verbose_name="外出日期")
+    end_on = models.DateField(verbose_name="返回日期")
+    acting_person = models.CharField(max_length=50, blank=True, verbose_name="代为主持工作人员")
+    contact = models.CharField(max_length=20, verbose_name="外出期间联系电话")
+    late_filed = models.BooleanField(default=False, verbose_name="事后补报")
+    state = models.CharField(max_length=10, choices=AbsenceState.choices, default=AbsenceState.SUBMITTED,
+                             verbose_name="状态")
+    approver = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="+", verbose_name="审批人")
+    approved_at = models.DateTimeField(null=True, blank=True, verbose_name="审批时间")
+    approval_note = models.CharField(max_length=200, blank=True, verbose_name="审批意见")
+    returned_on = models.DateField(null=True, blank=True, verbose_name="销假日期")
+    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                 verbose_name="填报人")
+    filed_at = models.DateTimeField(auto_now_add=True, verbose_name="填报时间")
+
+    class Meta:
+        verbose_name = "外出报备"
+        verbose_name_plural = "外出报备"
+        indexes = [models.Index(fields=["unit_path", "id"], name="discipline_absence_path"),
+                   models.Index(fields=["unit_path", "start_on"], name="discipline_absence_start")]
+
+
+class AbsenceExtension(models.Model):
+    absence = models.ForeignKey(Absence, on_delete=models.CASCADE, related_name="extensions", verbose_name="外出报备")
+    old_end = models.DateField(verbose_name="原返回日期")
+    new_end = models.DateField(verbose_name="延长至")
+    reason = models.CharField(max_length=200, verbose_name="延期事由")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="填报人")
+    at = models.DateTimeField(auto_now_add=True, verbose_name="填报时间")
+
+    class Meta:
+        verbose_name = "外出延期"
+        verbose_name_plural = "外出延期"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import followup_views, views
 
 app_name = "discipline"
 
@@ -15,6 +15,11 @@ urlpatterns = [
     path("cases/", views.cases, name="cases"),
     path("cases/new/", views.case_new, name="case_new"),
     path("cases/<int:pk>/", views.case, name="case"),
+    path("rectifications/", followup_views.rectifications, name="rectifications"),
+    path("rectifications/<int:pk>/", followup_views.rectification, name="rectification"),
+    path("absences/", followup_views.absences, name="absences"),
+    path("absences/new/", followup_views.absence_new, name="absence_new"),
+    path("absences/<int:pk>/", followup_views.absence, name="absence"),
     path("upward/", views.upward, name="upward"),
     path("upward/<int:pk>/", views.upward_report, name="upward_report"),
 ]
