@@ -1545,6 +1545,34 @@ def export_absences(w):
     absence_export(actor=actor(filer), absences=absence_list(actor=actor(filer)), filters={})
 
 
+def record_conduct(w):
+    from fenji.modules.discipline.followup_services import conduct_record
+
+    filer, _approver = _absence_people(w)
+    w["conduct"] = conduct_record(actor=actor(filer), unit=w["tree"].town, kind="style",
+                                  found_on=datetime.date.today(), summary="推诿扯皮", subject=_subject())
+
+
+def prepare_conduct(w):
+    record_conduct(w)
+    return "prepare"
+
+
+def report_conduct(w):
+    from fenji.modules.discipline.followup_services import conduct_report
+
+    filer, _approver = _absence_people(w)
+    conduct_report(actor=actor(filer), record=w["conduct"], reported_on=datetime.date.today())
+
+
+def export_conduct(w):
+    from fenji.modules.discipline.exports import conduct_export
+    from fenji.modules.discipline.followup_selectors import conduct_list
+
+    filer, _approver = _absence_people(w)
+    conduct_export(actor=actor(filer), records=conduct_list(actor=actor(filer)), filters={})
+
+
 def _league_cadre(w):
     from fenji.core.access.roles import BUILTIN_ROLES
 

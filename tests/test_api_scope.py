@@ -114,6 +114,9 @@ ROW_ROUTES = {
     "POST api:absence_approve": "elsewhere",
     "POST api:absence_extend": "elsewhere",
     "POST api:absence_return": "elsewhere",
+    # conduct records (src/fenji/modules/discipline/tests/test_conduct_records.py::test_the_pages_and_api)
+    "GET api:conduct_detail": "elsewhere",
+    "POST api:conduct_report": "elsewhere",
     # the veterans module (src/fenji/modules/veterans/tests/test_service_records.py::
     # test_the_api_enters_and_lists_records_within_scope: the neighbouring town's worker gets 404)
     "GET api:elder_detail": "elsewhere",

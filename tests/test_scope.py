@@ -186,6 +186,14 @@ def _absence(unit):
                                   filed_by=_account(unit))
 
 
+def _conduct(unit):
+    from fenji.modules.discipline.models import ConductRecord
+
+    return ConductRecord.objects.create(unit=unit, unit_path=unit.path, kind="style", found_on=timezone.localdate(),
+                                        summary="测试", subject_name="测试", subject_workplace="测试单位",
+                                        subject_rank="staff", recorded_by=_account(unit))
+
+
 def _upward(unit):
     from fenji.modules.discipline.models import UpwardReport
 
@@ -367,6 +375,10 @@ class TestScope(ScopeMatrix):
                                     post=lambda tree, a: {"op": "extend", "extend-reason": "延期",
                                                           "extend-new_end": "2099-01-01"},
                                     state=lambda a: a.end_on),
+        # conduct records are their unit's conduct officers' and those above; reporting dates it
+        "discipline:conduct_record": Reach(_conduct, BUILTIN_ROLES["conduct_officer"], shown=lambda r: r.subject_workplace,
+                                           post=lambda tree, r: {"reported_on": timezone.localdate().isoformat()},
+                                           state=lambda r: r.reported_on),
         "discipline:upward_report": Reach(_upward, BUILTIN_ROLES["petition_officer"], shown=lambda r: r.reference,
                                           post=lambda tree, r: {"done_on": timezone.localdate().isoformat()},
                                           state=lambda r: r.done_on),

@@ -8,7 +8,8 @@ awaiting the principal leader's approval of its assignment, one disposed by 谈�
 investigation, 审理 and the decision (记过 and 党内警告) to its execution; one awaiting the principal leader's approval;
 one approved awaiting the Party committee's. 以案促改: the closed case's item, opened by the case service, analysed and
 its warning meeting held. 外出报备 at 白沙镇纪委: its secretary (the principal leader, an acting person named) back,
-a member not back after the return date (overdue), one awaiting approval; 办公室 reads the whole county's. Built
+a member not back after the return date (overdue), one awaiting approval; 办公室 reads the whole county's. 党风政风:
+two records at 白沙镇纪委, one reported to 党风政风监督室. Built
 through the services, as people would; idempotent."""
 
 import datetime
@@ -178,3 +179,10 @@ def _followup() -> None:
     late = away(member, today - 5 * day, today - 2 * day, "赴县档案馆查阅资料", post="纪委委员")
     followup_services.absence_approve(actor=leader, absence=late)
     away(member, today + 3 * day, today + 4 * day, "参加县纪委监委案件审理培训", post="纪委委员")
+    town = Unit.objects.get(code="JW-ZM-T1")
+    meal = followup_services.conduct_record(actor=filer, unit=town, kind="four_styles", found_on=today - 3 * day,
+                                            summary="工作日中午饮酒。",
+                                            subject=SubjectIn("刘某", "白沙镇财政所", "staff", "会计"))
+    followup_services.conduct_report(actor=filer, record=meal, reported_on=today - day, handling="已批评教育，责令检查。")
+    followup_services.conduct_record(actor=filer, unit=town, kind="style", found_on=today - day,
+                                     summary="窗口服务推诿扯皮。", subject=SubjectIn("何某", "白沙镇便民服务中心", "staff", "工作人员"))

@@ -87,3 +87,15 @@ def absence_export(*, actor, absences, filters: dict) -> ExcelSheet:
                    a.get_state_display(), a.returned_on or "", "是" if absence_is_overdue(a) else "否"])
     audit_record(actor=actor, action="discipline.absence.export", details={"rows": sheet.rows, **filters})
     return sheet
+
+
+@service
+def conduct_export(*, actor, records, filters: dict) -> ExcelSheet:
+    """The conduct-supervision records: kind, unit, dates, the subject's unit and rank; no name, no facts."""
+    policy.require(actor, perms.CONDUCT_VIEW)
+    sheet = ExcelSheet("党风政风监督记录", ["单位", "类别", "发现日期", "涉及人员单位", "职级", "报党风政风监督室日期"])
+    for r in records.order_by("-found_on", "-id")[:EXPORT_LIMIT].iterator(chunk_size=2000):
+        sheet.add([r.unit.name, r.get_kind_display(), r.found_on, r.subject_workplace, r.get_subject_rank_display(),
+                   r.reported_on or ""])
+    audit_record(actor=actor, action="discipline.conduct.export", details={"rows": sheet.rows, **filters})
+    return sheet

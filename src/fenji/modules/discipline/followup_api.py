@@ -1,4 +1,4 @@
-"""``/api/v1/discipline/rectifications`` and ``/api/v1/discipline/absences``: 以案促改 and 外出报备 over HTTP, with the
+"""``/api/v1/discipline/rectifications``, ``/absences`` and ``/conduct``: 以案促改, 外出报备 and 党风政风 over HTTP, with the
 pages' services and scope (a sub-router of ``api.router``)."""
 
 import datetime
@@ -10,11 +10,13 @@ from fenji.core.api.pagination import NewestFirstQuery, api_newest_first
 from fenji.core.api.routes import api_route
 from fenji.core.api.schemas import ERRORS, Day, Id, InputSchema
 from fenji.core.kernel.errors import DomainError
+from fenji.core.org.selectors import unit_own
 
 from . import followup_selectors as selectors
 from . import followup_services as services
 from . import module as perms
-from .models import AbsenceState, Purpose, RectificationState
+from .models import AbsenceState, ConductKind, Purpose, RectificationState
+from .services import SubjectIn
 
 router = Router(tags=["检举举报"])
 
@@ -220,3 +222,75 @@ def absence_extend(request, id: int, payload: AbsenceExtendIn):
 @api_route(action=perms.ABSENCE_FILE)
 def absence_return(request, id: int, payload: AbsenceReturnIn):
     return services.absence_return(actor=request.actor, absence=_absence(request, id), **payload.dict())
+
+
+class ConductOut(Schema):
+    id: int
+    unit: str
+    kind: str
+    found_on: datetime.date
+    subject_workplace: str
+    subject_rank: str
+    reported_on: datetime.date | None = Field(description="报党风政风监督室日期")
+
+    @staticmethod
+    def resolve_unit(record):
+        return record.unit.name
+
+
+class ConductPage(Schema):
+    items: list[ConductOut]
+    next: str | None
+    total: int
+
+
+class ConductQuery(NewestFirstQuery):
+    reported: str = Field("", pattern="^(|yes|no)$", description="yes 已上报 / no 未上报")
+
+
+class ConductSubjectIn(InputSchema):
+    name: str = Field(max_length=50)
+    workplace: str = Field(max_length=100)
+    rank: str = Field(max_length=20, description="职级代码或名称：群众、党员、村（社区）干部、一般干部、股级、副科、正科、副处及以上")
+    post: str = Field("", max_length=100)
+
+
+class ConductIn(InputSchema):
+    kind: ConductKind
+    found_on: Day
+    summary: str = Field(max_length=2000)
+    subject: ConductSubjectIn
+    handling: str = Field("", max_length=1000)
+
+
+class ConductReportIn(InputSchema):
+    reported_on: Day
+    handling: str = Field("", max_length=1000)
+
+
+@router.get("/discipline/conduct", response={200: ConductPage, **ERRORS}, summary="党风政风监督记录（含下级单位）")
+@api_route(action=perms.CONDUCT_VIEW)
+def conduct_list(request, query: Query[ConductQuery]):
+    return api_newest_first(selectors.conduct_list(actor=request.actor, reported=query.reported), query)
+
+
+@router.post("/discipline/conduct", response={201: ConductOut, **ERRORS}, summary="登记党风政风监督事项")
+@api_route(action=perms.CONDUCT_RECORD)
+def conduct_create(request, payload: ConductIn):
+    data = payload.dict()
+    subject = SubjectIn(**data.pop("subject"))
+    return Status(201, services.conduct_record(actor=request.actor, unit=unit_own(actor=request.actor),
+                                               subject=subject, **data))
+
+
+@router.get("/discipline/conduct/{int:id}", response={200: ConductOut, **ERRORS}, summary="党风政风监督记录详情")
+@api_route(action=perms.CONDUCT_VIEW)
+def conduct_detail(request, id: int):
+    return selectors.conduct_get(actor=request.actor, pk=id)
+
+
+@router.post("/discipline/conduct/{int:id}/report", response={200: ConductOut, **ERRORS}, summary="报党风政风监督室")
+@api_route(action=perms.CONDUCT_RECORD)
+def conduct_report(request, id: int, payload: ConductReportIn):
+    record = selectors.conduct_get(actor=request.actor, pk=id, action=perms.CONDUCT_RECORD)
+    return services.conduct_report(actor=request.actor, record=record, **payload.dict())

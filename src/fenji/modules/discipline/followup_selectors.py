@@ -1,4 +1,4 @@
-"""Reads of 以案促改 and 外出报备, each within the reader's scope (out of scope answers like missing). The county
+"""Reads of 以案促改, 外出报备 and the conduct-supervision records, each within the reader's scope (out of scope answers like missing). The county
 office reads every unit's 外出报备 through its grant at the commission."""
 
 import datetime
@@ -10,7 +10,7 @@ from fenji.core.kernel.errors import NotVisible
 from fenji.core.kernel.modules import Todo
 
 from . import module as perms
-from .models import Absence, AbsenceExtension, AbsenceState, Rectification, RectificationState
+from .models import Absence, AbsenceExtension, AbsenceState, ConductRecord, Rectification, RectificationState
 from .selectors import _due_at
 
 
@@ -113,3 +113,33 @@ def followup_todos(actor) -> list[Todo]:
             todos.append(Todo("discipline.absence.return", "待销假的外出报备", a.person.person.real_name,
                               f"/discipline/absences/{a.pk}/", _due_at(a.end_on), a.unit.name, "discipline:absences"))
     return todos
+
+
+def conduct_list(*, actor, action: str = perms.CONDUCT_VIEW, unit=None, kind: str = "", reported: str = "",
+                 start: datetime.date | None = None, end: datetime.date | None = None):
+    """党风政风监督 records in the reader's scope; ``reported`` "yes"/"no" filters on the report to the room."""
+    rows = ConductRecord.objects.visible_to(actor, action).select_related("unit")
+    if unit is not None:
+        rows = rows.filter(unit_path__startswith=unit.path)
+    if kind:
+        rows = rows.filter(kind=kind)
+    if reported in ("yes", "no"):
+        rows = rows.filter(reported_on__isnull=reported == "no")
+    if start is not None:
+        rows = rows.filter(found_on__gte=start)
+    if end is not None:
+        rows = rows.filter(found_on__lte=end)
+    return rows
+
+
+def conduct_get(*, actor, pk, action: str = perms.CONDUCT_VIEW) -> ConductRecord:
+    record = conduct_list(actor=actor, action=action).filter(pk=pk).first() if str(pk).isdigit() else None
+    if record is None:
+        raise NotVisible("党风政风监督记录不存在或不在您的管理范围内", target_type=ConductRecord._meta.label_lower,
+                         target_id=pk)
+    return record
+
+
+def conduct_counts(rows) -> dict:
+    by_kind = dict(rows.order_by().values_list("kind").annotate(n=Count("id")))
+    return {"total": sum(by_kind.values()), "kinds": by_kind, "unreported": rows.filter(reported_on__isnull=True).count()}

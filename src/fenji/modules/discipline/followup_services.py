@@ -1,4 +1,4 @@
-"""Writes of 以案促改 (P7 of design/domain/discipline.md) and 外出报备 (P6): each checks the actor's right at the
+"""Writes of 以案促改 (P7 of design/domain/discipline.md), 外出报备 (P6) and the conduct-supervision records (党风政风): each checks the actor's right at the
 record's unit, validates, writes and audits in one transaction (``@service``).
 
 A 以案促改 item is opened by the case service itself (``case_services.case_execute`` calls ``rectification_open``
@@ -23,12 +23,14 @@ from .models import (
     AbsenceExtension,
     AbsenceState,
     Case,
+    ConductKind,
+    ConductRecord,
     Purpose,
     Rectification,
     RectificationState,
 )
 from .sanctions import add_months
-from .services import _text
+from .services import SubjectIn, _subjects, _text, guard_subjects
 
 PRINCIPAL_ROLES = ("unit_leader",)  # who is a unit's principal leader (主要负责人): the holder of this grant there
 
@@ -238,3 +240,51 @@ def absence_return(*, actor, absence: Absence, returned_on) -> Absence:
     audit_record(actor=actor, action="discipline.absence.return", target=absence,
                  details={"returned_on": returned_on.isoformat(), "late": returned_on > absence.end_on})
     return absence
+
+
+# ---- 党风政风监督 -----------------------------------------------------------------------------------------------
+
+
+def conduct_record(*, actor, unit, kind: str, found_on, summary: str, subject: SubjectIn,
+                   handling: str = "") -> ConductRecord:
+    """A conduct-supervision record at ``unit``. The rank guard first, as for petitions, clues and cases."""
+    cleaned = _subjects([subject])
+    guard_subjects(actor=actor, unit=unit, subjects=cleaned)
+    return _conduct_record(actor=actor, unit=unit, kind=kind, found_on=found_on, summary=summary,
+                           subject=cleaned[0], handling=handling)
+
+
+@service
+def _conduct_record(*, actor, unit, kind, found_on, summary, subject, handling) -> ConductRecord:
+    policy.require(actor, perms.CONDUCT_RECORD, unit.path)
+    if kind not in ConductKind.values:
+        raise DomainError("请选择类别", field="kind")
+    if not isinstance(found_on, datetime.date) or not date_in_range(found_on) or found_on > timezone.localdate():
+        raise DomainError("发现日期不能晚于今天", field="found_on")
+    record = ConductRecord.objects.create(
+        unit=unit, unit_path=unit.path, kind=kind, found_on=found_on,
+        summary=_text(summary, "问题情况", "summary", 2000, multiline=True), subject_name=subject.name,
+        subject_workplace=subject.workplace, subject_post=subject.post, subject_rank=subject.rank,
+        handling=_text(handling, "处理情况", "handling", 1000, required=False, multiline=True),
+        recorded_by_id=actor.account_id)
+    audit_record(actor=actor, action="discipline.conduct.record", target=record,
+                 details={"kind": kind, "found_on": found_on.isoformat()})
+    return record
+
+
+@service
+def conduct_report(*, actor, record: ConductRecord, reported_on, handling: str = "") -> ConductRecord:
+    """报党风政风监督室: the record reported on ``reported_on`` (with the handling, if now known)."""
+    policy.require(actor, perms.CONDUCT_RECORD, record.unit_path)
+    record = ConductRecord.objects.unscoped(reason="found in scope").select_for_update(of=("self",)).get(pk=record.pk)
+    if record.reported_on is not None:
+        raise DomainError("该记录已上报")
+    if (not isinstance(reported_on, datetime.date) or reported_on > timezone.localdate()
+            or reported_on < record.found_on):
+        raise DomainError("上报日期须在发现日期之后、不晚于今天", field="reported_on")
+    record.handling = _text(handling, "处理情况", "handling", 1000, required=False, multiline=True) or record.handling
+    record.reported_on = reported_on
+    record.save(update_fields=["handling", "reported_on"])
+    audit_record(actor=actor, action="discipline.conduct.report", target=record,
+                 details={"reported_on": reported_on.isoformat()})
+    return record

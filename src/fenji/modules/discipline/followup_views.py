@@ -1,4 +1,4 @@
-"""以案促改 and 外出报备 pages: the lists with their filters, counts, pages and Excel; one item with the form of the
+"""以案促改, 外出报备 and 党风政风监督 pages: the lists with their filters, counts, pages and Excel; one item with the form of the
 step open to the reader; filing a 外出报备."""
 
 from django.contrib import messages
@@ -11,10 +11,10 @@ from django.views.decorators.http import require_http_methods
 from fenji.core.access import policy
 from fenji.core.kernel.errors import DomainError
 from fenji.core.kernel.pagination import newest_first_page
-from fenji.core.org.selectors import unit_get
+from fenji.core.org.selectors import unit_get, unit_own
 from fenji.core.org.widgets import pick_units_for
 from fenji.core.web.excel import stamp
-from fenji.core.web.forms import form_post
+from fenji.core.web.forms import add_domain_error, form_post
 from fenji.core.web.query import export_query, paging
 from fenji.core.web.routes import requires
 
@@ -26,11 +26,15 @@ from .forms import (
     AbsenceFilterForm,
     AbsenceForm,
     AbsenceReturnForm,
+    ConductFilterForm,
+    ConductForm,
+    ConductReportForm,
     RectificationFilterForm,
     RectificationRecordForm,
     RectificationRevisitForm,
 )
 from .models import AbsenceState, RectificationState
+from .services import RankRefused
 
 
 def _shown(data, unit) -> dict:
@@ -170,3 +174,61 @@ def absence(request, pk):
     return render(request, "discipline/absence.html", {
         "item": item, "steps": steps, "forms": forms, "extensions": followup_selectors.absence_extensions(item),
         "overdue": followup_selectors.absence_is_overdue(item, today)})
+
+
+@requires(perms.CONDUCT_VIEW)
+def conduct_records(request):
+    """党风政风监督: the records of the reader's scope (党风政风监督室 checks what was reported)."""
+    actor = request.actor
+    filters = ConductFilterForm(request.GET or None)
+    pick_units_for(filters, actor, perms.CONDUCT_VIEW)
+    data = filters.cleaned_data if filters.is_valid() else {}
+    unit = unit_get(actor=actor, pk=data["unit"], action=perms.CONDUCT_VIEW) if data.get("unit") else None
+    rows = followup_selectors.conduct_list(actor=actor, unit=unit, kind=data.get("kind", ""),
+                                           reported=data.get("reported", ""), start=data.get("start"),
+                                           end=data.get("end"))
+    if request.GET.get("format") == "xlsx":
+        return exports.conduct_export(actor=actor, records=rows, filters=_shown(data, unit)).response(
+            f"conduct-{stamp()}.xlsx")
+    return render(request, "discipline/conduct_records.html", {
+        "filters": filters, "page": newest_first_page(rows, **paging(request)), "unit": unit,
+        "counts": followup_selectors.conduct_counts(rows),
+        "may_record": policy.can(actor, perms.CONDUCT_RECORD, actor.unit_path), "export_query": export_query(request)})
+
+
+@requires(perms.CONDUCT_RECORD)
+@require_http_methods(["GET", "POST"])
+def conduct_new(request):
+    actor = request.actor
+    own = unit_own(actor=actor)
+    policy.require(actor, perms.CONDUCT_RECORD, own.path)
+    form = ConductForm(request.POST or None, initial={"found_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            record = followup_services.conduct_record(actor=actor, unit=own, **form.service_arguments())
+        except RankRefused as refused:
+            messages.error(request, refused.message)
+            return redirect("discipline:conduct_records")
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("已登记"))
+            return redirect("discipline:conduct_record", record.pk)
+    return render(request, "discipline/conduct_new.html", {"form": form, "own": own})
+
+
+@requires(perms.CONDUCT_VIEW)
+@require_http_methods(["GET", "POST"])
+def conduct_record(request, pk):
+    actor = request.actor
+    item = followup_selectors.conduct_get(actor=actor, pk=pk)
+    may_report = item.reported_on is None and policy.can(actor, perms.CONDUCT_RECORD, item.unit_path)
+    if request.method == "POST" and not may_report:
+        policy.require(actor, perms.CONDUCT_RECORD, item.unit_path)
+        messages.error(request, _("该记录已上报"))
+        return redirect("discipline:conduct_record", item.pk)
+    form = ConductReportForm(request.POST or None, initial={"reported_on": timezone.localdate()})
+    done = form_post(request, form, lambda d: followup_services.conduct_report(actor=actor, record=item, **d),
+                     success=reverse("discipline:conduct_record", args=[item.pk]), message=_("已上报"))
+    return done or render(request, "discipline/conduct_record.html", {"item": item, "form": form,
+                                                                      "may_report": may_report})

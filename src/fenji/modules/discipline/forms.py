@@ -15,6 +15,7 @@ from .models import (
     Channel,
     ClueSource,
     ClueState,
+    ConductKind,
     Disposal,
     Outcome,
     PetitionState,
@@ -369,3 +370,35 @@ class AbsenceExtendForm(Form):
 
 class AbsenceReturnForm(Form):
     returned_on = DateField(label=_("销假日期"), widget=DATE)
+
+
+class ConductFilterForm(Form):
+    kind = forms.ChoiceField(label=_("类别"), required=False, choices=[("", _("全部"))] + ConductKind.choices)
+    reported = forms.ChoiceField(label=_("上报"), required=False,
+                                 choices=[("", _("全部")), ("yes", _("已上报")), ("no", _("未上报"))])
+    start = DateField(label=_("发现日期起"), widget=DATE, required=False)
+    end = DateField(label=_("发现日期止"), widget=DATE, required=False)
+    unit = forms.IntegerField(label=_("单位（含下级）"), required=False, min_value=1, widget=UnitPicker())
+
+
+class ConductForm(Form):
+    kind = forms.ChoiceField(label=_("类别"), choices=ConductKind.choices)
+    found_on = DateField(label=_("发现日期"), widget=DATE)
+    summary = forms.CharField(label=_("问题情况"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4}))
+    subject_name = forms.CharField(label=_("涉及人员"), max_length=50)
+    subject_workplace = forms.CharField(label=_("涉及人员单位"), max_length=100)
+    subject_post = forms.CharField(label=_("职务"), max_length=100, required=False)
+    subject_rank = forms.ChoiceField(label=_("职级"), choices=[("", _("请选择"))] + list(RANKS))
+    handling = forms.CharField(label=_("处理情况"), max_length=1000, required=False,
+                               widget=forms.Textarea(attrs={"rows": 3}))
+
+    def service_arguments(self) -> dict:
+        d = self.cleaned_data
+        return {"kind": d["kind"], "found_on": d["found_on"], "summary": d["summary"], "handling": d["handling"],
+                "subject": SubjectIn(d["subject_name"], d["subject_workplace"], d["subject_rank"], d["subject_post"])}
+
+
+class ConductReportForm(Form):
+    reported_on = DateField(label=_("上报日期"), widget=DATE)
+    handling = forms.CharField(label=_("处理情况"), max_length=1000, required=False,
+                               widget=forms.Textarea(attrs={"rows": 3}), help_text=_("空白则保留原有记录"))

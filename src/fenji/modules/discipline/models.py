@@ -488,3 +488,33 @@ class AbsenceExtension(models.Model):
     class Meta:
         verbose_name = "外出延期"
         verbose_name_plural = "外出延期"
+
+
+class ConductKind(models.TextChoices):
+    FOUR_STYLES = "four_styles", _("违反中央八项规定精神（四风）")
+    STYLE = "style", _("作风问题")
+    INSPECTION = "inspection", _("专项检查发现")
+    ACCOUNTABILITY = "accountability", _("问责")
+
+
+class ConductRecord(OrgOwned):
+    """A conduct-supervision record (党风政风, design/domain/discipline.md §1): what was found, about whom (the rank guard
+    applies), how it was handled, and when it was reported to 党风政风监督室, which checks the reporting (seed 003 §7)."""
+
+    kind = models.CharField(max_length=16, choices=ConductKind.choices, verbose_name="类别")
+    found_on = models.DateField(verbose_name="发现日期")
+    summary = EncryptedTextField(verbose_name="问题情况")
+    subject_name = EncryptedTextField(verbose_name="涉及人员")
+    subject_workplace = models.CharField(max_length=100, verbose_name="涉及人员单位")
+    subject_post = models.CharField(max_length=100, blank=True, verbose_name="职务")
+    subject_rank = models.CharField(max_length=20, choices=RANKS, verbose_name="职级")
+    handling = models.CharField(max_length=1000, blank=True, verbose_name="处理情况")
+    reported_on = models.DateField(null=True, blank=True, verbose_name="报党风政风监督室日期")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name="登记人")
+    entered_at = models.DateTimeField(auto_now_add=True, verbose_name="录入时间")
+
+    class Meta:
+        verbose_name = "党风政风监督记录"
+        verbose_name_plural = "党风政风监督记录"
+        indexes = [models.Index(fields=["unit_path", "id"], name="discipline_conduct_path")]

@@ -16,6 +16,7 @@ CASE_VIEW = "discipline.case.view"
 CASE_MANAGE = "discipline.case.manage"
 CASE_APPROVE = "discipline.case.approve"
 CONDUCT_RECORD = "discipline.conduct.record"
+CONDUCT_VIEW = "discipline.conduct.view"
 ABSENCE_FILE = "discipline.absence.file"
 ABSENCE_APPROVE = "discipline.absence.approve"
 ABSENCE_VIEW = "discipline.absence.view"
@@ -34,6 +35,7 @@ ACTIONS = (
     ActionDecl(CASE_MANAGE, "审查调查和审理案件", "business"),
     ActionDecl(CASE_APPROVE, "主要负责人审批立案", "business"),
     ActionDecl(CONDUCT_RECORD, "登记党风政风监督事项", "business"),
+    ActionDecl(CONDUCT_VIEW, "查看党风政风监督事项", "business", read_only=True),
     ActionDecl(ABSENCE_FILE, "填报外出报备", "business"),
     ActionDecl(ABSENCE_APPROVE, "审批外出报备", "business"),
     ActionDecl(ABSENCE_VIEW, "查看外出报备", "business", read_only=True),
@@ -79,6 +81,7 @@ ROLES = (
         "党风政风监督干部",
         "business",
         (
+            CONDUCT_VIEW,
             CONDUCT_RECORD,
             ABSENCE_VIEW,
             ABSENCE_FILE,
@@ -127,7 +130,8 @@ MODULE = Module(
           MenuEntry(_("线索台账"), "discipline:clues", CLUE_VIEW, order=52),
           MenuEntry(_("案件"), "discipline:cases", CASE_VIEW, order=53),
           MenuEntry(_("以案促改"), "discipline:rectifications", RECTIFY_VIEW, order=54),
-          MenuEntry(_("外出报备"), "discipline:absences", ABSENCE_VIEW, order=55)),
+          MenuEntry(_("外出报备"), "discipline:absences", ABSENCE_VIEW, order=55),
+          MenuEntry(_("党风政风监督"), "discipline:conduct_records", CONDUCT_VIEW, order=56)),
     # the unit's principal leader approves the assignment of a clue (JJR §21: 主要负责人审批分办)
     role_shares=(RoleShare("unit_leader", (CLUE_VIEW, CLUE_APPROVE, CASE_VIEW, CASE_APPROVE, ABSENCE_VIEW,
                                             ABSENCE_APPROVE)),),
@@ -156,5 +160,7 @@ MODULE = Module(
                   "discipline.rectification.close": "办结以案促改", "discipline.rectification.export": "导出以案促改台账",
                   "discipline.absence.file": "填报外出报备", "discipline.absence.approve": "审批外出报备",
                   "discipline.absence.extend": "外出延期", "discipline.absence.return": "外出销假",
-                  "discipline.absence.export": "导出外出报备"},
+                  "discipline.absence.export": "导出外出报备",
+                  "discipline.conduct.record": "登记党风政风监督事项", "discipline.conduct.report": "报党风政风监督室",
+                  "discipline.conduct.export": "导出党风政风监督记录"},
 )

@@ -20,6 +20,9 @@ urlpatterns = [
     path("absences/", followup_views.absences, name="absences"),
     path("absences/new/", followup_views.absence_new, name="absence_new"),
     path("absences/<int:pk>/", followup_views.absence, name="absence"),
+    path("conduct/", followup_views.conduct_records, name="conduct_records"),
+    path("conduct/new/", followup_views.conduct_new, name="conduct_new"),
+    path("conduct/<int:pk>/", followup_views.conduct_record, name="conduct_record"),
     path("upward/", views.upward, name="upward"),
     path("upward/<int:pk>/", views.upward_report, name="upward_report"),
 ]
