@@ -1334,6 +1334,245 @@ def export_clues(w):
     clue_export(actor=actor(officer), clues=clue_list(actor=actor(officer)), filters={})
 
 
+def _case_people(w):
+    return _clue_people(w)
+
+
+def register_case(w):
+    from fenji.modules.discipline.case_services import case_register
+
+    officer, _leader = _case_people(w)
+    w["case"] = case_register(actor=actor(officer), unit=w["tree"].town, case_type="discipline", summary="虚报冒领",
+                              subjects=[_subject()])
+
+
+def approve_case(w):
+    from fenji.modules.discipline.case_services import case_approve
+
+    _officer, leader = _case_people(w)
+    w["case"] = case_approve(actor=actor(leader), case=w["case"])
+
+
+def file_case(w):
+    from fenji.modules.discipline.case_services import case_file
+
+    officer, _leader = _case_people(w)
+    today = datetime.date.today()
+    w["case"] = case_file(actor=actor(officer), case=w["case"], party_approver="镇党委书记", party_approved_on=today,
+                          filed_on=today)
+
+
+def transfer_case(w):
+    from fenji.modules.discipline.case_services import case_transfer_review
+
+    officer, _leader = _case_people(w)
+    w["case"] = case_transfer_review(actor=actor(officer), case=w["case"], transferred_on=datetime.date.today(),
+                                     report="事实清楚")
+
+
+def review_case(w):
+    from fenji.modules.discipline.case_services import case_review
+
+    officer, _leader = _case_people(w)
+    w["case"] = case_review(actor=actor(officer), case=w["case"], reviewed_on=datetime.date.today(),
+                            participants="全体委员", opinion="建议记过")
+
+
+def decide_case(w):
+    from fenji.modules.discipline.case_services import SanctionIn, case_decide
+
+    officer, _leader = _case_people(w)
+    today = datetime.date.today()
+    subject = w["case"].subjects.get()
+    w["case"] = case_decide(actor=actor(officer), case=w["case"], decided_on=today, decision_ref="1号",
+                            sanctions=[SanctionIn(subject.pk, "gov_demerit", today)])
+
+
+def execute_case(w):
+    from fenji.modules.discipline.case_services import case_execute
+
+    officer, _leader = _case_people(w)
+    w["case"] = case_execute(actor=actor(officer), case=w["case"], executed_on=datetime.date.today())
+
+
+def appeal_case(w):
+    from fenji.modules.discipline.case_services import appeal_register
+
+    officer, _leader = _case_people(w)
+    w["appeal"] = appeal_register(actor=actor(officer), case=w["case"], kind="reexamine",
+                                  applied_on=datetime.date.today(), reason="处分过重")
+
+
+def decide_appeal(w):
+    from fenji.modules.discipline.case_services import appeal_decide
+
+    officer, _leader = _case_people(w)
+    appeal_decide(actor=actor(officer), appeal=w["appeal"], decided_on=datetime.date.today(), result="upheld")
+
+
+def _case_to(*steps):
+    def prepare(w):
+        for step in (register_case, approve_case, file_case, transfer_case, review_case, decide_case, execute_case,
+                     appeal_case)[:len(steps)]:
+            step(w)
+        return "prepare"
+    return prepare
+
+
+prepare_case = _case_to(1)
+prepare_approved_case = _case_to(1, 2)
+prepare_filed_case = _case_to(1, 2, 3)
+prepare_transferred_case = _case_to(1, 2, 3, 4)
+prepare_reviewed_case = _case_to(1, 2, 3, 4, 5)
+prepare_decided_case = _case_to(1, 2, 3, 4, 5, 6)
+prepare_appealed_case = _case_to(1, 2, 3, 4, 5, 6, 7, 8)
+
+
+def export_cases(w):
+    from fenji.modules.discipline.exports import case_export
+    from fenji.modules.discipline.selectors import case_list
+
+    officer, _leader = _case_people(w)
+    case_export(actor=actor(officer), cases=case_list(actor=actor(officer)), filters={})
+
+
+def prepare_rectification(w):
+    from fenji.modules.discipline.models import Rectification
+
+    _case_to(1, 2, 3, 4, 5, 6, 7)(w)
+    w["rectification"] = Rectification.objects.unscoped(reason="test").get(case=w["case"])
+    return "prepare"
+
+
+def record_rectification(w):
+    from fenji.modules.discipline.followup_services import rectification_record
+
+    officer, _leader = _case_people(w)
+    w["rectification"] = rectification_record(actor=actor(officer), item=w["rectification"], measures="建章立制")
+
+
+def revisit_rectification(w):
+    from fenji.modules.discipline.followup_services import rectification_revisit
+
+    officer, _leader = _case_people(w)
+    w["rectification"] = rectification_revisit(actor=actor(officer), item=w["rectification"],
+                                               revisited_on=datetime.date.today(), result="已整改")
+
+
+def prepare_measured_rectification(w):
+    prepare_rectification(w)
+    record_rectification(w)
+    return "prepare"
+
+
+def prepare_revisited_rectification(w):
+    prepare_measured_rectification(w)
+    revisit_rectification(w)
+    return "prepare"
+
+
+def close_rectification(w):
+    from fenji.modules.discipline.followup_services import rectification_close
+
+    officer, _leader = _case_people(w)
+    rectification_close(actor=actor(officer), item=w["rectification"])
+
+
+def export_rectifications(w):
+    from fenji.modules.discipline.exports import rectification_export
+    from fenji.modules.discipline.followup_selectors import rectification_list
+
+    officer, _leader = _case_people(w)
+    rectification_export(actor=actor(officer), items=rectification_list(actor=actor(officer)), filters={})
+
+
+def _absence_people(w):
+    from fenji.core.access.roles import BUILTIN_ROLES
+
+    if "absence_filer" not in w:
+        w["absence_filer"] = make_account(w["tree"].town, name="外出报备填报人", role=BUILTIN_ROLES["conduct_officer"])
+        w["absence_approver"] = make_account(w["tree"].town, name="外出报备审批人", role=BUILTIN_ROLES["unit_leader"])
+    return w["absence_filer"], w["absence_approver"]
+
+
+def file_absence(w):
+    from fenji.modules.discipline.followup_services import absence_file
+
+    filer, _approver = _absence_people(w)
+    today = datetime.date.today()
+    w["absence"] = absence_file(actor=actor(filer), person=filer, purpose="official", reason="培训", destination="郑州",
+                                start_on=today, end_on=today, contact="13700005555")
+
+
+def approve_absence(w):
+    from fenji.modules.discipline.followup_services import absence_approve
+
+    _filer, approver = _absence_people(w)
+    w["absence"] = absence_approve(actor=actor(approver), absence=w["absence"])
+
+
+def prepare_absence(w):
+    file_absence(w)
+    return "prepare"
+
+
+def prepare_approved_absence(w):
+    file_absence(w)
+    approve_absence(w)
+    return "prepare"
+
+
+def extend_absence(w):
+    from fenji.modules.discipline.followup_services import absence_extend
+
+    filer, _approver = _absence_people(w)
+    absence_extend(actor=actor(filer), absence=w["absence"], new_end=datetime.date.today() + datetime.timedelta(days=2),
+                   reason="培训延长")
+
+
+def return_absence(w):
+    from fenji.modules.discipline.followup_services import absence_return
+
+    filer, _approver = _absence_people(w)
+    absence_return(actor=actor(filer), absence=w["absence"], returned_on=datetime.date.today())
+
+
+def export_absences(w):
+    from fenji.modules.discipline.exports import absence_export
+    from fenji.modules.discipline.followup_selectors import absence_list
+
+    filer, _approver = _absence_people(w)
+    absence_export(actor=actor(filer), absences=absence_list(actor=actor(filer)), filters={})
+
+
+def record_conduct(w):
+    from fenji.modules.discipline.followup_services import conduct_record
+
+    filer, _approver = _absence_people(w)
+    w["conduct"] = conduct_record(actor=actor(filer), unit=w["tree"].town, kind="style",
+                                  found_on=datetime.date.today(), summary="推诿扯皮", subject=_subject())
+
+
+def prepare_conduct(w):
+    record_conduct(w)
+    return "prepare"
+
+
+def report_conduct(w):
+    from fenji.modules.discipline.followup_services import conduct_report
+
+    filer, _approver = _absence_people(w)
+    conduct_report(actor=actor(filer), record=w["conduct"], reported_on=datetime.date.today())
+
+
+def export_conduct(w):
+    from fenji.modules.discipline.exports import conduct_export
+    from fenji.modules.discipline.followup_selectors import conduct_list
+
+    filer, _approver = _absence_people(w)
+    conduct_export(actor=actor(filer), records=conduct_list(actor=actor(filer)), filters={})
+
+
 def _league_cadre(w):
     from fenji.core.access.roles import BUILTIN_ROLES
 

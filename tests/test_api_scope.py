@@ -92,6 +92,31 @@ ROW_ROUTES = {
     "POST api:clue_dispose": "elsewhere",
     "POST api:clue_sign": "elsewhere",
     "POST api:clue_conclude": "elsewhere",
+    # cases (src/fenji/modules/discipline/tests/test_cases.py::test_the_pages_and_api_walk_the_case_and_keep_to_scope:
+    # another town's officer gets 404 on the page and the API; every step reads the case through ``case_get``)
+    "GET api:case_detail": "elsewhere",
+    "POST api:case_approve": "elsewhere",
+    "POST api:case_file": "elsewhere",
+    "POST api:case_transfer": "elsewhere",
+    "POST api:case_review": "elsewhere",
+    "POST api:case_decide": "elsewhere",
+    "POST api:case_execute": "elsewhere",
+    "POST api:case_appeal": "elsewhere",
+    "POST api:case_appeal_decide": "elsewhere",
+    # 以案促改 and 外出报备 (src/fenji/modules/discipline/tests/test_rectifications_and_absences.py::
+    # test_the_pages_and_api_keep_to_scope and test_the_county_office_sees_every_units_absences_and_a_town_only_its_own;
+    # every step reads its row through the scoped ``*_get``)
+    "GET api:rectify_detail": "elsewhere",
+    "POST api:rectify_record": "elsewhere",
+    "POST api:rectify_revisit": "elsewhere",
+    "POST api:rectify_close": "elsewhere",
+    "GET api:absence_detail": "elsewhere",
+    "POST api:absence_approve": "elsewhere",
+    "POST api:absence_extend": "elsewhere",
+    "POST api:absence_return": "elsewhere",
+    # conduct records (src/fenji/modules/discipline/tests/test_conduct_records.py::test_the_pages_and_api)
+    "GET api:conduct_detail": "elsewhere",
+    "POST api:conduct_report": "elsewhere",
     # the veterans module (src/fenji/modules/veterans/tests/test_service_records.py::
     # test_the_api_enters_and_lists_records_within_scope: the neighbouring town's worker gets 404)
     "GET api:elder_detail": "elsewhere",

@@ -161,6 +161,39 @@ def _clue(unit):
                                registered_by=_account(unit))
 
 
+def _case(unit):
+    from fenji.modules.discipline.models import Case
+
+    return Case.objects.create(unit=unit, unit_path=unit.path, number=f"AJ-{unit.pk}-1", case_type="discipline",
+                               summary="测试", state="decided", proposed_on=timezone.localdate(),
+                               decided_on=timezone.localdate(), registered_by=_account(unit))
+
+
+def _rectification(unit):
+    from fenji.modules.discipline.models import Rectification
+
+    case = _case(unit)
+    return Rectification.objects.create(unit=unit, unit_path=unit.path, case=case, incident_unit="测试单位",
+                                        opened_on=timezone.localdate(), due_on=timezone.localdate())
+
+
+def _absence(unit):
+    from fenji.modules.discipline.models import Absence
+
+    return Absence.objects.create(unit=unit, unit_path=unit.path, person=_account(unit), purpose="official",
+                                  reason="测试外出", destination="郑州", start_on=timezone.localdate(),
+                                  end_on=timezone.localdate(), contact="13700005555", state="approved",
+                                  filed_by=_account(unit))
+
+
+def _conduct(unit):
+    from fenji.modules.discipline.models import ConductRecord
+
+    return ConductRecord.objects.create(unit=unit, unit_path=unit.path, kind="style", found_on=timezone.localdate(),
+                                        summary="测试", subject_name="测试", subject_workplace="测试单位",
+                                        subject_rank="staff", recorded_by=_account(unit))
+
+
 def _upward(unit):
     from fenji.modules.discipline.models import UpwardReport
 
@@ -328,6 +361,24 @@ class TestScope(ScopeMatrix):
         # clues are their unit's case officers' and those above (审查调查干部)
         "discipline:clue": Reach(_clue, BUILTIN_ROLES["case_officer"], shown=lambda c: c.number,
                                  post={"op": "conclude", "conclude-outcome": "cleared"}, state=lambda c: c.state),
+        # cases too (审查调查干部); executing the decision closes the case
+        "discipline:case": Reach(_case, BUILTIN_ROLES["case_officer"], shown=lambda c: c.number,
+                                 post=lambda tree, c: {"op": "execute",
+                                                       "execute-executed_on": timezone.localdate().isoformat()},
+                                 state=lambda c: c.state),
+        # 以案促改 is the case officers' of its unit and above; recording progress changes its state
+        "discipline:rectification": Reach(_rectification, BUILTIN_ROLES["case_officer"], shown=lambda r: r.case.number,
+                                          post={"op": "record", "record-measures": "建章立制"},
+                                          state=lambda r: r.state),
+        # 外出报备 is its unit's conduct officers' and those above (the county office reads all); 销假 ends it
+        "discipline:absence": Reach(_absence, BUILTIN_ROLES["conduct_officer"], shown=lambda a: a.reason,
+                                    post=lambda tree, a: {"op": "extend", "extend-reason": "延期",
+                                                          "extend-new_end": "2099-01-01"},
+                                    state=lambda a: a.end_on),
+        # conduct records are their unit's conduct officers' and those above; reporting dates it
+        "discipline:conduct_record": Reach(_conduct, BUILTIN_ROLES["conduct_officer"], shown=lambda r: r.subject_workplace,
+                                           post=lambda tree, r: {"reported_on": timezone.localdate().isoformat()},
+                                           state=lambda r: r.reported_on),
         "discipline:upward_report": Reach(_upward, BUILTIN_ROLES["petition_officer"], shown=lambda r: r.reference,
                                           post=lambda tree, r: {"done_on": timezone.localdate().isoformat()},
                                           state=lambda r: r.done_on),

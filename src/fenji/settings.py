@@ -287,6 +287,15 @@ FENJI_DISCIPLINE_LATE_ENTRY_DAYS = int(os.environ.get("FENJI_DISCIPLINE_LATE_ENT
 # Disposals of a clue that need a recorded 集体研究 besides 移送审查调查 (always): codes of
 # fenji/modules/discipline/models.py ``Disposal``, comma-separated ([V-local]: P2 has every disposal studied)
 FENJI_DISCIPLINE_CLUE_STUDY = os.environ.get("FENJI_DISCIPLINE_CLUE_STUDY", "").strip()
+# A case's investigation and review (审理) limits in months from filing and from the transfer to review
+# (discipline: county practice 3 months [V-local]; the 1-month review limit is unverified [U])
+FENJI_DISCIPLINE_CASE_INVESTIGATION_MONTHS = int(os.environ.get("FENJI_DISCIPLINE_CASE_INVESTIGATION_MONTHS", "3") or 3)
+FENJI_DISCIPLINE_CASE_REVIEW_MONTHS = int(os.environ.get("FENJI_DISCIPLINE_CASE_REVIEW_MONTHS", "1") or 1)
+# Months within which a party member's appeal (申诉) against a party sanction is answered ([U]; 复审 1 and 复核 2
+# months are the 监察法's own, §56)
+FENJI_DISCIPLINE_PARTY_APPEAL_MONTHS = int(os.environ.get("FENJI_DISCIPLINE_PARTY_APPEAL_MONTHS", "3") or 3)
+# Months a 以案促改 item has from its opening to its close (discipline: a local rule [V-local])
+FENJI_DISCIPLINE_RECTIFICATION_MONTHS = int(os.environ.get("FENJI_DISCIPLINE_RECTIFICATION_MONTHS", "3") or 3)
 # The age from which a retired cadre is visited or called every quarter (veterans profile; a local rule, 80).
 FENJI_VETERANS_VISIT_AGE = int(os.environ.get("FENJI_VETERANS_VISIT_AGE", "80") or 80)
 # labor (seed 004 业务需求运维管理暂行办法): working days the information centre and the business department have

@@ -10,13 +10,26 @@ from ninja.responses import Status
 from fenji.core.api.pagination import NewestFirstQuery, api_newest_first
 from fenji.core.api.routes import api_route
 from fenji.core.api.schemas import ERRORS, Day, Id, InputSchema
-from fenji.core.kernel.errors import DomainError
+from fenji.core.kernel.errors import DomainError, NotVisible
 from fenji.core.org.models import Unit
 from fenji.core.org.selectors import unit_own
 
+from . import case_services, selectors, services
 from . import module as perms
-from . import selectors, services
-from .models import Category, Channel, ClueSource, ClueState, Disposal, Outcome, PetitionState
+from .models import (
+    AppealKind,
+    AppealResult,
+    CaseState,
+    CaseType,
+    Category,
+    Channel,
+    ClueSource,
+    ClueState,
+    Disposal,
+    Outcome,
+    PetitionState,
+)
+from .sanctions import SANCTIONS
 from .services import DECISIONS, SubjectIn
 
 router = Router(tags=["检举举报"])
@@ -262,3 +275,224 @@ def clue_sign(request, id: int, payload: ClueSignIn):
 def clue_conclude(request, id: int, payload: ClueConcludeIn):
     clue = selectors.clue_get(actor=request.actor, pk=id, action=perms.CLUE_MANAGE)
     return services.clue_conclude(actor=request.actor, clue=clue, outcome=payload.outcome, note=payload.note)
+
+
+class SanctionOut(Schema):
+    kind: str = Field(description="处分种类代码")
+    label: str
+    start_on: datetime.date
+    end_on: datetime.date | None = Field(description="期满日期（开除党籍、开除无期限）")
+
+    @staticmethod
+    def resolve_label(sanction):
+        return sanction.get_kind_display()
+
+
+class CaseOut(Schema):
+    id: int
+    number: str
+    unit: str
+    case_type: str
+    clue: str | None = Field(None, description="来源问题线索编号")
+    state: str
+    proposed_on: datetime.date
+    approved_at: datetime.datetime | None = Field(description="本机关主要负责人审批时间")
+    party_approver: str = Field(description="批准立案的同级党委主要负责人")
+    party_approved_on: datetime.date | None
+    filed_on: datetime.date | None
+    investigation_due: datetime.date | None
+    transferred_on: datetime.date | None
+    review_due: datetime.date | None
+    reviewed_on: datetime.date | None
+    decided_on: datetime.date | None
+    decision_ref: str
+    executed_on: datetime.date | None
+    sanctions: list[SanctionOut]
+
+    @staticmethod
+    def resolve_unit(case):
+        return case.unit.name
+
+    @staticmethod
+    def resolve_clue(case):
+        return case.clue.number if case.clue_id else None
+
+    @staticmethod
+    def resolve_sanctions(case):
+        return selectors.case_sanctions(case)
+
+
+class CasePage(Schema):
+    items: list[CaseOut]
+    next: str | None
+    total: int
+
+
+class CaseIn(InputSchema):
+    case_type: CaseType
+    proposed_on: Day | None = None
+    clue: Id | None = Field(None, description="来源问题线索 id（其反映对象随之带入）")
+    summary: str = Field(max_length=5000)
+    subjects: list[SubjectSchema] = Field([], max_length=services.SUBJECTS_MAX)
+
+
+class CaseApproveIn(InputSchema):
+    approve: bool = True
+    note: str = Field("", max_length=200)
+
+
+class CaseFileIn(InputSchema):
+    party_approver: str = Field(max_length=100, description="批准立案的同级党委主要负责人")
+    party_approved_on: Day
+    filed_on: Day
+
+
+class CaseTransferIn(InputSchema):
+    transferred_on: Day
+    report: str = Field(max_length=1000)
+
+
+class CaseReviewIn(InputSchema):
+    reviewed_on: Day
+    participants: str = Field(max_length=300)
+    opinion: str = Field(max_length=1000)
+
+
+class SanctionIn(InputSchema):
+    subject: Id = Field(description="审查调查对象序号（从 1 起，按立案时的顺序）")
+    kind: str = Field(max_length=24, description="、".join(f"{k} {v}" for k, v in SANCTIONS))
+    start_on: Day
+    months: int | None = Field(None, description="留党察看期限：12 或 24")
+
+
+class CaseDecideIn(InputSchema):
+    decided_on: Day
+    decision_ref: str = Field(max_length=60)
+    note: str = Field("", max_length=500)
+    sanctions: list[SanctionIn] = Field([], max_length=20)
+
+
+class CaseExecuteIn(InputSchema):
+    executed_on: Day
+    note: str = Field("", max_length=500)
+
+
+class AppealIn(InputSchema):
+    kind: AppealKind
+    applied_on: Day
+    reason: str = Field(max_length=500)
+
+
+class CaseQuery(NewestFirstQuery):
+    state: CaseState | None = None
+    overdue: bool = False
+
+
+def _case(request, id: int, action: str = perms.CASE_MANAGE):
+    return selectors.case_get(actor=request.actor, pk=id, action=action)
+
+
+@router.get("/discipline/cases", response={200: CasePage, **ERRORS}, summary="案件台账（含下级单位）")
+@api_route(action=perms.CASE_VIEW)
+def case_list(request, query: Query[CaseQuery]):
+    return api_newest_first(selectors.case_list(actor=request.actor, state=query.state or "", overdue=query.overdue),
+                            query)
+
+
+@router.post("/discipline/cases", response={201: CaseOut, **ERRORS}, summary="立案呈批（可据移送审查调查的线索）")
+@api_route(action=perms.CASE_MANAGE)
+def case_register(request, payload: CaseIn):
+    clue = selectors.clue_get(actor=request.actor, pk=payload.clue) if payload.clue else None
+    case = case_services.case_register(actor=request.actor, unit=unit_own(actor=request.actor), case_type=payload.case_type,
+                                  summary=payload.summary, subjects=[SubjectIn(**s.dict()) for s in payload.subjects],
+                                  clue=clue, proposed_on=payload.proposed_on)
+    return Status(201, case)
+
+
+@router.get("/discipline/cases/{int:id}", response={200: CaseOut, **ERRORS}, summary="案件详情")
+@api_route(action=perms.CASE_VIEW)
+def case_detail(request, id: int):
+    return _case(request, id, perms.CASE_VIEW)
+
+
+@router.post("/discipline/cases/{int:id}/approve", response={200: CaseOut, **ERRORS},
+             summary="本机关主要负责人审批立案（同意或不予立案）")
+@api_route(action=perms.CASE_APPROVE)
+def case_approve(request, id: int, payload: CaseApproveIn):
+    return case_services.case_approve(actor=request.actor, case=_case(request, id, perms.CASE_APPROVE), **payload.dict())
+
+
+@router.post("/discipline/cases/{int:id}/file", response={200: CaseOut, **ERRORS},
+             summary="立案：登记同级党委主要负责人的批准")
+@api_route(action=perms.CASE_MANAGE)
+def case_file(request, id: int, payload: CaseFileIn):
+    return case_services.case_file(actor=request.actor, case=_case(request, id), **payload.dict())
+
+
+@router.post("/discipline/cases/{int:id}/transfer", response={200: CaseOut, **ERRORS}, summary="移送审理")
+@api_route(action=perms.CASE_MANAGE)
+def case_transfer(request, id: int, payload: CaseTransferIn):
+    return case_services.case_transfer_review(actor=request.actor, case=_case(request, id), **payload.dict())
+
+
+@router.post("/discipline/cases/{int:id}/review", response={200: CaseOut, **ERRORS}, summary="审理（集体审议）")
+@api_route(action=perms.CASE_MANAGE)
+def case_review(request, id: int, payload: CaseReviewIn):
+    return case_services.case_review(actor=request.actor, case=_case(request, id), **payload.dict())
+
+
+@router.post("/discipline/cases/{int:id}/decide", response={200: CaseOut, **ERRORS},
+             summary="处理决定：党纪处分、政务处分及其期限")
+@api_route(action=perms.CASE_MANAGE)
+def case_decide(request, id: int, payload: CaseDecideIn):
+    case = _case(request, id)
+    subjects = list(case.subjects.order_by("id").values_list("pk", flat=True))
+    sanctions = []
+    for s in payload.sanctions:
+        if s.subject > len(subjects):
+            raise DomainError("受处分人须为本案的审查调查对象", field="sanctions")
+        sanctions.append(case_services.SanctionIn(subjects[s.subject - 1], s.kind, s.start_on, s.months))
+    return case_services.case_decide(actor=request.actor, case=case, decided_on=payload.decided_on,
+                                decision_ref=payload.decision_ref, note=payload.note, sanctions=sanctions)
+
+
+@router.post("/discipline/cases/{int:id}/execute", response={200: CaseOut, **ERRORS}, summary="执行处理决定并结案")
+@api_route(action=perms.CASE_MANAGE)
+def case_execute(request, id: int, payload: CaseExecuteIn):
+    return case_services.case_execute(actor=request.actor, case=_case(request, id), **payload.dict())
+
+
+@router.post("/discipline/cases/{int:id}/appeals", response={200: CaseOut, **ERRORS},
+             summary="登记申诉、复审或复核（不停止执行）")
+@api_route(action=perms.CASE_MANAGE)
+def case_appeal(request, id: int, payload: AppealIn):
+    case = _case(request, id)
+    case_services.appeal_register(actor=request.actor, case=case, **payload.dict())
+    return selectors.case_get(actor=request.actor, pk=id)
+
+
+class AppealDecideIn(InputSchema):
+    decided_on: Day
+    result: AppealResult
+    note: str = Field("", max_length=500)
+
+
+@router.post("/discipline/cases/{int:id}/appeals/{int:appeal_id}/decide", response={200: CaseOut, **ERRORS},
+             summary="申诉、复审或复核决定（维持、变更、撤销）")
+@api_route(action=perms.CASE_MANAGE)
+def case_appeal_decide(request, id: int, appeal_id: int, payload: AppealDecideIn):
+    case = _case(request, id)
+    appeal = next((a for a in selectors.case_appeals(case) if a.pk == appeal_id), None)
+    if appeal is None:
+        raise NotVisible("申请不存在", target_type="discipline.appeal", target_id=appeal_id)
+    case_services.appeal_decide(actor=request.actor, appeal=appeal, **payload.dict())
+    return selectors.case_get(actor=request.actor, pk=id)
+
+
+def _followup():  # 以案促改 and 外出报备 (followup_api.py), under the same prefix
+    from .followup_api import router as followup_router
+
+    router.add_router("", followup_router)
+
+
+_followup()

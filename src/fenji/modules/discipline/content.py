@@ -4,7 +4,13 @@ accepted, a repeat kept on file, one transferred from the county to a town and a
 closed and owed feedback, a paper back-entry — and the upward-report task of a matter about a 副镇长 a town could
 not record. The clue ledger (线索台账) holds clues in their states — one just registered, one from a petition
 awaiting the principal leader's approval of its assignment, one disposed by 谈话函询 and signed, one moved to
-审查调查 after a 集体研究 and concluded. Built through the services, as people would; idempotent."""
+审查调查 after a 集体研究 and concluded. The cases (案件): the one filed from that clue, walked through both approvals,
+investigation, 审理 and the decision (记过 and 党内警告) to its execution; one awaiting the principal leader's approval;
+one approved awaiting the Party committee's. 以案促改: the closed case's item, opened by the case service, analysed and
+its warning meeting held. 外出报备 at 白沙镇纪委: its secretary (the principal leader, an acting person named) back,
+a member not back after the return date (overdue), one awaiting approval; 办公室 reads the whole county's. 党风政风:
+two records at 白沙镇纪委, one reported to 党风政风监督室. Built
+through the services, as people would; idempotent."""
 
 import datetime
 
@@ -16,8 +22,9 @@ from fenji.core.access.services import grant_create
 from fenji.core.org.models import Unit
 from fenji.core.people.models import Account
 
-from . import services
-from .models import Clue, Petition
+from . import case_services, followup_services, services
+from .case_services import SanctionIn
+from .models import Absence, Case, Clue, Petition, Rectification
 from .services import RankRefused, SubjectIn
 
 
@@ -30,6 +37,10 @@ def build() -> None:
         _petitions()
     if not Clue.objects.unscoped(reason="demo content").exists():
         _clues()
+    if not Case.objects.unscoped(reason="demo content").exists():
+        _cases()
+    if not Absence.objects.unscoped(reason="demo content").exists():
+        _followup()
 
 
 def _petitions() -> None:
@@ -106,3 +117,72 @@ def _clues() -> None:
                           study_conclusion="同意移送审查调查")
     services.clue_sign(actor=officer, clue=moved)
     services.clue_conclude(actor=officer, clue=moved, outcome="filed", note="已移送审查调查并立案")
+
+
+def _cases() -> None:
+    """郑晓 (案件监督管理室, case officer at the commission) proposes and carries the cases; 李正 approves the filings."""
+    county = Unit.objects.get(code="JW-ZM")
+    officer, leader = policy.actor_for(_account("13840000013")), policy.actor_for(_account("13840000004"))
+    today = timezone.localdate()
+    clue = Clue.objects.unscoped(reason="demo content").filter(unit=county, disposal="transfer").first()
+    if clue is not None:
+        case = case_services.case_register(actor=officer, unit=county, case_type="both", clue=clue,
+                                      summary="周某利用职务便利虚报冒领专项资金 8.6 万元。")
+        subject = case.subjects.get()
+        subject.party_member = True
+        subject.save(update_fields=["party_member"])
+        case_services.case_approve(actor=leader, case=case, note="同意立案")
+        case_services.case_file(actor=officer, case=case, party_approver="县委书记", party_approved_on=today, filed_on=today)
+        case_services.case_transfer_review(actor=officer, case=case, transferred_on=today,
+                                      report="经审查调查，周某虚报冒领专项资金的事实清楚，证据确凿。")
+        case_services.case_review(actor=officer, case=case, reviewed_on=today, participants="案件审理室全体人员",
+                             opinion="事实清楚、证据确凿、定性准确，建议给予党内警告和记过处分。")
+        case_services.case_decide(actor=officer, case=case, decided_on=today, decision_ref="中纪发〔2026〕1号",
+                             sanctions=[SanctionIn(subject.pk, "party_warning", today),
+                                        SanctionIn(subject.pk, "gov_demerit", today)])
+        case_services.case_execute(actor=officer, case=case, executed_on=today, note="处分决定已宣布并送达，资金已追缴。")
+    case_services.case_register(actor=officer, unit=county, case_type="supervision",
+                           summary="反映某局股长在项目验收中收受好处费。",
+                           subjects=[SubjectIn("吴某", "县住建局", "section_member", "股长")])
+    approved = case_services.case_register(actor=officer, unit=county, case_type="discipline",
+                                      summary="反映某站站长违规发放津贴补贴。",
+                                      subjects=[SubjectIn("郑某", "县农机服务站", "section_member", "站长", True)])
+    case_services.case_approve(actor=leader, case=approved, note="同意，报县委书记批准")
+
+
+def _followup() -> None:
+    county = Unit.objects.get(code="JW-ZM")
+    office = _account("13840000014")
+    if not Grant.objects.unscoped(reason="demo content").filter(account=office, unit=county, role="absence_viewer",
+                                                                revoked_at=None).exists():
+        grant_create(actor=policy.SYSTEM, account=office, role="absence_viewer", unit=county)
+    officer, leader = policy.actor_for(_account("13840000013")), policy.actor_for(_account("13840000004"))
+    item = Rectification.objects.unscoped(reason="demo content").first()
+    if item is not None:
+        followup_services.rectification_record(
+            actor=officer, item=item, analysis="剖析个案：专项资金审核把关不严；同类岗位存在一人多岗、监督缺位。",
+            warned_on=item.opened_on)
+    secretary, member = _account("13840000033"), _account("13840000034")
+    filer = policy.actor_for(member)
+    today = timezone.localdate()
+    day = datetime.timedelta(days=1)
+
+    def away(person, start, end, reason, **kwargs):
+        return followup_services.absence_file(actor=filer, person=person, purpose="official", reason=reason,
+                                              destination="郑州市", start_on=start, end_on=end,
+                                              contact="13700005555", **kwargs)
+
+    trip = away(secretary, today - 6 * day, today - 4 * day, "参加市纪委监委业务培训", post="纪委书记",
+                acting_person="褚亮")
+    followup_services.absence_approve(actor=leader, absence=trip, note="同意")
+    followup_services.absence_return(actor=filer, absence=trip, returned_on=today - 4 * day)
+    late = away(member, today - 5 * day, today - 2 * day, "赴县档案馆查阅资料", post="纪委委员")
+    followup_services.absence_approve(actor=leader, absence=late)
+    away(member, today + 3 * day, today + 4 * day, "参加县纪委监委案件审理培训", post="纪委委员")
+    town = Unit.objects.get(code="JW-ZM-T1")
+    meal = followup_services.conduct_record(actor=filer, unit=town, kind="four_styles", found_on=today - 3 * day,
+                                            summary="工作日中午饮酒。",
+                                            subject=SubjectIn("刘某", "白沙镇财政所", "staff", "会计"))
+    followup_services.conduct_report(actor=filer, record=meal, reported_on=today - day, handling="已批评教育，责令检查。")
+    followup_services.conduct_record(actor=filer, unit=town, kind="style", found_on=today - day,
+                                     summary="窗口服务推诿扯皮。", subject=SubjectIn("何某", "白沙镇便民服务中心", "staff", "工作人员"))

@@ -10,6 +10,7 @@ from fenji.core.kernel.fields import EncryptedTextField
 from fenji.core.kernel.models import OrgOwned
 
 from .rank import RANKS
+from .sanctions import CHOICES as SANCTION_CHOICES
 
 
 class Channel(models.TextChoices):
@@ -260,3 +261,260 @@ class ClueHandler(models.Model):
         verbose_name = "线索承办人"
         verbose_name_plural = "线索承办人"
         constraints = [models.UniqueConstraint(fields=["clue", "account"], name="discipline_clue_handler_once")]
+
+
+class CaseType(models.TextChoices):
+    DISCIPLINE = "discipline", _("纪律审查")
+    SUPERVISION = "supervision", _("监察调查")
+    BOTH = "both", _("纪律审查和监察调查（双立案）")
+
+
+class CaseState(models.TextChoices):
+    PROPOSED = "proposed", _("立案待主要负责人审批")
+    APPROVED = "approved", _("待同级党委主要负责人批准")
+    NOT_FILED = "not_filed", _("不予立案")
+    INVESTIGATING = "investigating", _("已立案审查调查")
+    REVIEW = "review", _("移送审理")
+    REVIEWED = "reviewed", _("审理完毕待决定")
+    DECIDED = "decided", _("已作出处理决定待执行")
+    CLOSED = "closed", _("已执行结案")
+
+
+class Case(OrgOwned):
+    """A case (案件, design/domain/discipline.md §1, P5): proposed for filing (立案呈批) — from a clue moved to
+    审查调查 or directly —, approved by the unit's principal leader and by the same-level Party committee's
+    principal leader (JJR §38: both, before it is filed), investigated, reviewed (审理, collectively), decided with its
+    sanctions, executed and closed; appeals beside."""
+
+    number = models.CharField(max_length=40, unique=True, verbose_name="案件编号")
+    case_type = models.CharField(max_length=12, choices=CaseType.choices, verbose_name="立案类型")
+    clue = models.ForeignKey(Clue, null=True, blank=True, on_delete=models.PROTECT, related_name="cases",
+                             verbose_name="来源问题线索")
+    summary = EncryptedTextField(verbose_name="主要违纪违法事实")
+    state = models.CharField(max_length=14, choices=CaseState.choices, default=CaseState.PROPOSED,
+                             verbose_name="状态")
+    proposed_on = models.DateField(verbose_name="呈批日期")
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+", verbose_name="主要负责人")
+    approved_at = models.DateTimeField(null=True, blank=True, verbose_name="主要负责人审批时间")
+    approval_note = models.CharField(max_length=200, blank=True, verbose_name="审批意见")
+    party_approver = models.CharField(max_length=100, blank=True, verbose_name="同级党委主要负责人")
+    party_approved_on = models.DateField(null=True, blank=True, verbose_name="同级党委批准日期")
+    filed_on = models.DateField(null=True, blank=True, verbose_name="立案日期")
+    investigation_due = models.DateField(null=True, blank=True, verbose_name="审查调查期限")
+    transferred_on = models.DateField(null=True, blank=True, verbose_name="移送审理日期")
+    investigation_report = models.CharField(max_length=1000, blank=True, verbose_name="审查调查报告")
+    review_due = models.DateField(null=True, blank=True, verbose_name="审理期限")
+    reviewed_on = models.DateField(null=True, blank=True, verbose_name="审理日期")
+    review_participants = models.CharField(max_length=300, blank=True, verbose_name="集体审议参加人员")
+    review_opinion = models.CharField(max_length=1000, blank=True, verbose_name="审理意见")
+    decided_on = models.DateField(null=True, blank=True, verbose_name="决定日期")
+    decision_ref = models.CharField(max_length=60, blank=True, verbose_name="决定文号")
+    decision_note = models.CharField(max_length=500, blank=True, verbose_name="处理决定")
+    executed_on = models.DateField(null=True, blank=True, verbose_name="执行日期")
+    execution_note = models.CharField(max_length=500, blank=True, verbose_name="执行情况")
+    registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                      verbose_name="登记人")
+    entered_at = models.DateTimeField(auto_now_add=True, verbose_name="录入时间")
+
+    class Meta:
+        verbose_name = "案件"
+        verbose_name_plural = "案件"
+        indexes = [models.Index(fields=["unit_path", "id"], name="discipline_case_path"),
+                   models.Index(fields=["unit_path", "proposed_on"], name="discipline_case_proposed")]
+
+    def __str__(self):
+        return self.number
+
+
+class CaseSubject(models.Model):
+    """A person the case is about (审查调查对象), kept as a clue's subjects are."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="subjects", verbose_name="案件")
+    name = EncryptedTextField(verbose_name="姓名")
+    workplace = models.CharField(max_length=100, verbose_name="单位")
+    post = models.CharField(max_length=100, blank=True, verbose_name="职务")
+    rank = models.CharField(max_length=20, choices=RANKS, verbose_name="职级")
+    party_member = models.BooleanField(default=False, verbose_name="党员")
+    key = models.CharField(max_length=64, db_index=True, verbose_name="查重索引")
+
+    class Meta:
+        verbose_name = "审查调查对象"
+        verbose_name_plural = "审查调查对象"
+
+
+class Sanction(models.Model):
+    """One sanction the decision gives one subject, from the party-discipline or the government-sanction list, with
+    its period (``sanctions.sanction_end``)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="sanctions", verbose_name="案件")
+    subject = models.ForeignKey(CaseSubject, on_delete=models.CASCADE, related_name="sanctions",
+                                verbose_name="受处分人")
+    kind = models.CharField(max_length=24, choices=SANCTION_CHOICES, verbose_name="处分种类")
+    months = models.PositiveSmallIntegerField(null=True, blank=True, verbose_name="期限（月）")
+    start_on = models.DateField(verbose_name="起始日期")
+    end_on = models.DateField(null=True, blank=True, verbose_name="期满日期")
+
+    class Meta:
+        verbose_name = "处分"
+        verbose_name_plural = "处分"
+
+
+class AppealKind(models.TextChoices):
+    PARTY = "party", _("党纪处分申诉")
+    REEXAMINE = "reexamine", _("监察复审")
+    RECHECK = "recheck", _("监察复核")
+
+
+class AppealResult(models.TextChoices):
+    UPHELD = "upheld", _("维持")
+    CHANGED = "changed", _("变更")
+    REVOKED = "revoked", _("撤销")
+
+
+class Appeal(models.Model):
+    """An appeal against the decision (申诉; 监察 复审 / 复核, JCF §56): the decision goes on being executed."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="appeals", verbose_name="案件")
+    kind = models.CharField(max_length=10, choices=AppealKind.choices, verbose_name="类别")
+    applied_on = models.DateField(verbose_name="申请日期")
+    reason = models.CharField(max_length=500, verbose_name="申请理由")
+    due_on = models.DateField(verbose_name="答复期限")
+    decided_on = models.DateField(null=True, blank=True, verbose_name="决定日期")
+    result = models.CharField(max_length=10, blank=True, choices=AppealResult.choices, verbose_name="结果")
+    result_note = models.CharField(max_length=500, blank=True, verbose_name="结果说明")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name="登记人")
+
+    class Meta:
+        verbose_name = "申诉复审复核"
+        verbose_name_plural = "申诉复审复核"
+
+
+class RectificationState(models.TextChoices):
+    OPENED = "opened", _("待剖析")
+    ANALYSED = "analysed", _("已剖析")
+    WARNED = "warned", _("已开展警示教育")
+    RECTIFYING = "rectifying", _("整改中")
+    REVISITED = "revisited", _("已回访")
+    CLOSED = "closed", _("已办结")
+
+
+class Rectification(OrgOwned):
+    """以案促改 (design/domain/discipline.md §1, P7): opened by the case service when a case closes with a sanction;
+    analysis (剖析), warning education (警示教育), the problem list and rectification measures (整改), the follow-up
+    visit (回访); closed only with measures and a visit."""
+
+    case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="rectification", verbose_name="案件")
+    incident_unit = models.CharField(max_length=300, verbose_name="案发单位")
+    state = models.CharField(max_length=12, choices=RectificationState.choices, default=RectificationState.OPENED,
+                             verbose_name="状态")
+    opened_on = models.DateField(verbose_name="启动日期")
+    due_on = models.DateField(verbose_name="办结期限")
+    analysis = models.CharField(max_length=2000, blank=True, verbose_name="剖析报告")
+    warned_on = models.DateField(null=True, blank=True, verbose_name="警示教育会日期")
+    meeting_on = models.DateField(null=True, blank=True, verbose_name="专题民主生活会或组织生活会日期")
+    problems = models.CharField(max_length=2000, blank=True, verbose_name="问题清单")
+    measures = models.CharField(max_length=2000, blank=True, verbose_name="整改措施")
+    advice_ref = models.CharField(max_length=60, blank=True, verbose_name="纪律检查建议书或监察建议书文号")
+    revisited_on = models.DateField(null=True, blank=True, verbose_name="回访日期")
+    revisit_result = models.CharField(max_length=1000, blank=True, verbose_name="回访情况")
+    closed_on = models.DateField(null=True, blank=True, verbose_name="办结日期")
+
+    class Meta:
+        verbose_name = "以案促改"
+        verbose_name_plural = "以案促改"
+        indexes = [models.Index(fields=["unit_path", "id"], name="discipline_rectify_path")]
+
+    def __str__(self):
+        return self.case.number
+
+
+class Purpose(models.TextChoices):
+    OFFICIAL = "official", _("因公")
+    PRIVATE = "private", _("因私")
+
+
+class AbsenceState(models.TextChoices):
+    SUBMITTED = "submitted", _("待审批")
+    APPROVED = "approved", _("已批准")
+    REJECTED = "rejected", _("未批准")
+    RETURNED = "returned", _("已销假")
+
+
+class Absence(OrgOwned):
+    """外出报备 (design/domain/discipline.md §1, P6): a person of the unit away; the acting person named when the person
+    is the unit's principal leader; approved, extended, back (销假). Not back by the end date — extensions move it —
+    is overdue. An urgent departure reported by phone is filed afterwards (``late_filed``)."""
+
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                               verbose_name="外出人员")
+    post = models.CharField(max_length=100, blank=True, verbose_name="职务")
+    principal = models.BooleanField(default=False, verbose_name="单位主要负责人")
+    purpose = models.CharField(max_length=10, choices=Purpose.choices, verbose_name="事由类别")
+    reason = models.CharField(max_length=300, verbose_name="外出事由")
+    destination = models.CharField(max_length=100, verbose_name="前往地点")
+    start_on = models.DateField(verbose_name="外出日期")
+    end_on = models.DateField(verbose_name="返回日期")
+    acting_person = models.CharField(max_length=50, blank=True, verbose_name="代为主持工作人员")
+    contact = models.CharField(max_length=20, verbose_name="外出期间联系电话")
+    late_filed = models.BooleanField(default=False, verbose_name="事后补报")
+    state = models.CharField(max_length=10, choices=AbsenceState.choices, default=AbsenceState.SUBMITTED,
+                             verbose_name="状态")
+    approver = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="+", verbose_name="审批人")
+    approved_at = models.DateTimeField(null=True, blank=True, verbose_name="审批时间")
+    approval_note = models.CharField(max_length=200, blank=True, verbose_name="审批意见")
+    returned_on = models.DateField(null=True, blank=True, verbose_name="销假日期")
+    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                 verbose_name="填报人")
+    filed_at = models.DateTimeField(auto_now_add=True, verbose_name="填报时间")
+
+    class Meta:
+        verbose_name = "外出报备"
+        verbose_name_plural = "外出报备"
+        indexes = [models.Index(fields=["unit_path", "id"], name="discipline_absence_path"),
+                   models.Index(fields=["unit_path", "start_on"], name="discipline_absence_start")]
+
+
+class AbsenceExtension(models.Model):
+    absence = models.ForeignKey(Absence, on_delete=models.CASCADE, related_name="extensions", verbose_name="外出报备")
+    old_end = models.DateField(verbose_name="原返回日期")
+    new_end = models.DateField(verbose_name="延长至")
+    reason = models.CharField(max_length=200, verbose_name="延期事由")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="填报人")
+    at = models.DateTimeField(auto_now_add=True, verbose_name="填报时间")
+
+    class Meta:
+        verbose_name = "外出延期"
+        verbose_name_plural = "外出延期"
+
+
+class ConductKind(models.TextChoices):
+    FOUR_STYLES = "four_styles", _("违反中央八项规定精神（四风）")
+    STYLE = "style", _("作风问题")
+    INSPECTION = "inspection", _("专项检查发现")
+    ACCOUNTABILITY = "accountability", _("问责")
+
+
+class ConductRecord(OrgOwned):
+    """A conduct-supervision record (党风政风, design/domain/discipline.md §1): what was found, about whom (the rank guard
+    applies), how it was handled, and when it was reported to 党风政风监督室, which checks the reporting (seed 003 §7)."""
+
+    kind = models.CharField(max_length=16, choices=ConductKind.choices, verbose_name="类别")
+    found_on = models.DateField(verbose_name="发现日期")
+    summary = EncryptedTextField(verbose_name="问题情况")
+    subject_name = EncryptedTextField(verbose_name="涉及人员")
+    subject_workplace = models.CharField(max_length=100, verbose_name="涉及人员单位")
+    subject_post = models.CharField(max_length=100, blank=True, verbose_name="职务")
+    subject_rank = models.CharField(max_length=20, choices=RANKS, verbose_name="职级")
+    handling = models.CharField(max_length=1000, blank=True, verbose_name="处理情况")
+    reported_on = models.DateField(null=True, blank=True, verbose_name="报党风政风监督室日期")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name="登记人")
+    entered_at = models.DateTimeField(auto_now_add=True, verbose_name="录入时间")
+
+    class Meta:
+        verbose_name = "党风政风监督记录"
+        verbose_name_plural = "党风政风监督记录"
+        indexes = [models.Index(fields=["unit_path", "id"], name="discipline_conduct_path")]

@@ -14,9 +14,14 @@ CLUE_MANAGE = "discipline.clue.manage"
 CLUE_APPROVE = "discipline.clue.approve"
 CASE_VIEW = "discipline.case.view"
 CASE_MANAGE = "discipline.case.manage"
+CASE_APPROVE = "discipline.case.approve"
 CONDUCT_RECORD = "discipline.conduct.record"
+CONDUCT_VIEW = "discipline.conduct.view"
 ABSENCE_FILE = "discipline.absence.file"
 ABSENCE_APPROVE = "discipline.absence.approve"
+ABSENCE_VIEW = "discipline.absence.view"
+RECTIFY_VIEW = "discipline.rectification.view"
+RECTIFY_MANAGE = "discipline.rectification.manage"
 
 ACTIONS = (
     ActionDecl(PETITION_VIEW, "查看信访举报件", "business", read_only=True),
@@ -28,9 +33,14 @@ ACTIONS = (
     ActionDecl(CLUE_APPROVE, "主要负责人审批问题线索分办", "business"),
     ActionDecl(CASE_VIEW, "查看审查调查案件", "business", read_only=True),
     ActionDecl(CASE_MANAGE, "审查调查和审理案件", "business"),
+    ActionDecl(CASE_APPROVE, "主要负责人审批立案", "business"),
     ActionDecl(CONDUCT_RECORD, "登记党风政风监督事项", "business"),
+    ActionDecl(CONDUCT_VIEW, "查看党风政风监督事项", "business", read_only=True),
     ActionDecl(ABSENCE_FILE, "填报外出报备", "business"),
     ActionDecl(ABSENCE_APPROVE, "审批外出报备", "business"),
+    ActionDecl(ABSENCE_VIEW, "查看外出报备", "business", read_only=True),
+    ActionDecl(RECTIFY_VIEW, "查看以案促改", "business", read_only=True),
+    ActionDecl(RECTIFY_MANAGE, "办理以案促改", "business"),
 )
 
 # Business roles: granted by the security and permission administrators (who delegate them).
@@ -60,6 +70,8 @@ ROLES = (
             CLUE_MANAGE,
             CASE_VIEW,
             CASE_MANAGE,
+            RECTIFY_VIEW,
+            RECTIFY_MANAGE,
         ),
         delegated_by=GRANTED_BY,
     ),
@@ -69,12 +81,17 @@ ROLES = (
         "党风政风监督干部",
         "business",
         (
+            CONDUCT_VIEW,
             CONDUCT_RECORD,
+            ABSENCE_VIEW,
             ABSENCE_FILE,
             ABSENCE_APPROVE,
         ),
         delegated_by=GRANTED_BY,
     ),
+    # 办公室：查看所辖各单位的外出报备（授权在县纪委监委，见全县）；宣传部：查询以案促改
+    RoleDecl("absence_viewer", "外出报备查阅", "business", (ABSENCE_VIEW,), delegated_by=GRANTED_BY),
+    RoleDecl("rectification_viewer", "以案促改查阅", "business", (RECTIFY_VIEW,), delegated_by=GRANTED_BY),
 )
 
 
@@ -91,6 +108,18 @@ def _clue_todos(actor):
     return clue_todos(actor)
 
 
+def _case_todos(actor):
+    from .selectors import case_todos
+
+    return case_todos(actor)
+
+
+def _followup_todos(actor):
+    from .followup_selectors import followup_todos
+
+    return followup_todos(actor)
+
+
 MODULE = Module(
     name="discipline",
     label="纪检监察（检举举报平台）",
@@ -98,11 +127,18 @@ MODULE = Module(
     roles=ROLES,
     menu=(MenuEntry(_("信访件"), "discipline:petitions", PETITION_VIEW, order=50),
           MenuEntry(_("上报任务"), "discipline:upward", PETITION_REGISTER, order=51),
-          MenuEntry(_("线索台账"), "discipline:clues", CLUE_VIEW, order=52)),
+          MenuEntry(_("线索台账"), "discipline:clues", CLUE_VIEW, order=52),
+          MenuEntry(_("案件"), "discipline:cases", CASE_VIEW, order=53),
+          MenuEntry(_("以案促改"), "discipline:rectifications", RECTIFY_VIEW, order=54),
+          MenuEntry(_("外出报备"), "discipline:absences", ABSENCE_VIEW, order=55),
+          MenuEntry(_("党风政风监督"), "discipline:conduct_records", CONDUCT_VIEW, order=56)),
     # the unit's principal leader approves the assignment of a clue (JJR §21: 主要负责人审批分办)
-    role_shares=(RoleShare("unit_leader", (CLUE_VIEW, CLUE_APPROVE)),),
+    role_shares=(RoleShare("unit_leader", (CLUE_VIEW, CLUE_APPROVE, CASE_VIEW, CASE_APPROVE, ABSENCE_VIEW,
+                                            ABSENCE_APPROVE)),),
     todo_providers=(TodoProvider("discipline.petitions", _petition_todos, None),
-                    TodoProvider("discipline.clues", _clue_todos, None)),
+                    TodoProvider("discipline.clues", _clue_todos, None),
+                    TodoProvider("discipline.cases", _case_todos, None),
+                    TodoProvider("discipline.followup", _followup_todos, None)),
     urls="fenji.modules.discipline.urls", url_prefix="discipline/", api="fenji.modules.discipline.api.router",
     audit_labels={**{action.code: action.label for action in ACTIONS if not action.read_only},
                   "discipline.petition.register": "登记信访件", "discipline.petition.decide": "办理信访件（受理、转送、退回）",
@@ -113,5 +149,18 @@ MODULE = Module(
                   "discipline.clue.register": "登记问题线索", "discipline.clue.assign": "提出问题线索分办意见",
                   "discipline.clue.approve": "主要负责人审批问题线索分办", "discipline.clue.dispose": "拟定问题线索处置方式",
                   "discipline.clue.sign": "承办人签字", "discipline.clue.conclude": "了结问题线索",
-                  "discipline.clue.export": "导出问题线索台账"},
+                  "discipline.clue.export": "导出问题线索台账",
+                  "discipline.case.register": "立案呈批", "discipline.case.approve": "主要负责人审批立案",
+                  "discipline.case.file": "立案（同级党委主要负责人已批准）", "discipline.case.transfer": "移送审理",
+                  "discipline.case.review": "案件审理", "discipline.case.decide": "作出处理决定",
+                  "discipline.case.execute": "执行处理决定并结案", "discipline.case.appeal": "登记申诉、复审或复核",
+                  "discipline.case.appeal_decide": "申诉、复审或复核决定", "discipline.case.export": "导出案件台账",
+                  "discipline.rectification.open": "案件结案给予处分，启动以案促改",
+                  "discipline.rectification.record": "登记以案促改进展", "discipline.rectification.revisit": "登记以案促改回访",
+                  "discipline.rectification.close": "办结以案促改", "discipline.rectification.export": "导出以案促改台账",
+                  "discipline.absence.file": "填报外出报备", "discipline.absence.approve": "审批外出报备",
+                  "discipline.absence.extend": "外出延期", "discipline.absence.return": "外出销假",
+                  "discipline.absence.export": "导出外出报备",
+                  "discipline.conduct.record": "登记党风政风监督事项", "discipline.conduct.report": "报党风政风监督室",
+                  "discipline.conduct.export": "导出党风政风监督记录"},
 )

@@ -11,7 +11,21 @@ from fenji.core.kernel.errors import NotVisible
 from fenji.core.kernel.modules import Todo
 
 from . import module as perms
-from .models import OPEN_STATES, Clue, ClueHandler, ClueState, Petition, Petitioner, PetitionState, Source, UpwardReport
+from .models import (
+    OPEN_STATES,
+    Appeal,
+    Case,
+    CaseState,
+    Clue,
+    ClueHandler,
+    ClueState,
+    Petition,
+    Petitioner,
+    PetitionState,
+    Sanction,
+    Source,
+    UpwardReport,
+)
 
 
 def petition_list(*, actor, action: str = perms.PETITION_VIEW, unit=None, state: str = "", category: str = "",
@@ -181,4 +195,81 @@ def clue_todos(actor) -> list[Todo]:
         for c in rows.filter(state=ClueState.SIGNING, handlers__account_id=me, handlers__signed_at__isnull=True)[:50]:
             todos.append(Todo("discipline.clue.sign", "待我签字的线索处置意见", c.number, f"/discipline/clues/{c.pk}/",
                               None, c.unit.name, "discipline:clues"))
+    return todos
+
+
+def case_list(*, actor, action: str = perms.CASE_VIEW, unit=None, state: str = "", case_type: str = "",
+              overdue: bool = False, start: datetime.date | None = None, end: datetime.date | None = None,
+              number: str = ""):
+    """The cases (案件台账) in the reader's scope; ``start``/``end`` bound the 呈批 date."""
+    rows = Case.objects.visible_to(actor, action).select_related("unit", "clue")
+    if unit is not None:
+        rows = rows.filter(unit_path__startswith=unit.path)
+    if state in CaseState.values:
+        rows = rows.filter(state=state)
+    if case_type:
+        rows = rows.filter(case_type=case_type)
+    if start is not None:
+        rows = rows.filter(proposed_on__gte=start)
+    if end is not None:
+        rows = rows.filter(proposed_on__lte=end)
+    if number:
+        rows = rows.filter(number__icontains=number)
+    if overdue:
+        rows = rows.filter(case_overdue_q(timezone.localdate()))
+    return rows
+
+
+def case_overdue_q(today: datetime.date) -> Q:
+    """An investigation or a review past its limit."""
+    return (Q(state=CaseState.INVESTIGATING, investigation_due__lt=today)
+            | Q(state=CaseState.REVIEW, review_due__lt=today))
+
+
+def case_get(*, actor, pk, action: str = perms.CASE_VIEW) -> Case:
+    case = case_list(actor=actor, action=action).filter(pk=pk).first() if str(pk).isdigit() else None
+    if case is None:
+        raise NotVisible("案件不存在或不在您的管理范围内", target_type=Case._meta.label_lower, target_id=pk)
+    return case
+
+
+def case_counts(rows) -> dict:
+    by_state = dict(rows.order_by().values_list("state").annotate(n=Count("id")))
+    return {"total": sum(by_state.values()), "overdue": rows.filter(case_overdue_q(timezone.localdate())).count(),
+            "states": [(label, by_state.get(value, 0)) for value, label in CaseState.choices],
+            "sanctioned": Sanction.objects.filter(case__in=rows.order_by().values("pk")).count()}
+
+
+def case_sanctions(case: Case) -> list[Sanction]:
+    return list(Sanction.objects.filter(case=case).select_related("subject").order_by("id"))
+
+
+def case_appeals(case: Case) -> list[Appeal]:
+    return list(Appeal.objects.filter(case=case).order_by("id"))
+
+
+def case_todos(actor) -> list[Todo]:
+    """Filings waiting for the principal leader; for the case officers of the unit: approved filings to record,
+    investigations and reviews with their limits, appeals to answer."""
+    todos = []
+    if actor.holds(perms.CASE_APPROVE):
+        for c in case_list(actor=actor, action=perms.CASE_APPROVE).filter(state=CaseState.PROPOSED)[:50]:
+            todos.append(Todo("discipline.case.approve", "待审批立案的案件", c.number, f"/discipline/cases/{c.pk}/",
+                              None, c.unit.name, "discipline:cases"))
+    if actor.holds(perms.CASE_MANAGE):
+        rows = case_list(actor=actor, action=perms.CASE_MANAGE).filter(unit_id=actor.unit_id)
+        for c in rows.filter(state=CaseState.APPROVED)[:50]:
+            todos.append(Todo("discipline.case.file", "待报同级党委批准立案的案件", c.number,
+                              f"/discipline/cases/{c.pk}/", None, c.unit.name, "discipline:cases"))
+        for c in rows.filter(state=CaseState.INVESTIGATING).order_by("investigation_due")[:50]:
+            todos.append(Todo("discipline.case.investigate", "审查调查中的案件", c.number, f"/discipline/cases/{c.pk}/",
+                              _due_at(c.investigation_due), c.unit.name, "discipline:cases"))
+        for c in rows.filter(state=CaseState.REVIEW).order_by("review_due")[:50]:
+            todos.append(Todo("discipline.case.review", "待审理的案件", c.number, f"/discipline/cases/{c.pk}/",
+                              _due_at(c.review_due), c.unit.name, "discipline:cases"))
+        for a in Appeal.objects.filter(case__in=rows.order_by().values("pk"), decided_on__isnull=True).select_related(
+                "case__unit").order_by("due_on")[:50]:
+            todos.append(Todo("discipline.case.appeal", "待答复的申诉复审复核", a.case.number,
+                              f"/discipline/cases/{a.case_id}/", _due_at(a.due_on), a.case.unit.name,
+                              "discipline:cases"))
     return todos

@@ -105,8 +105,9 @@ def _receiver() -> str:
 @service
 def upward_report_open(*, actor, unit: Unit) -> UpwardReport:
     """The task the rank guard opens: report the matter upward on paper within five working days (for a petition
-    or a clue: its registrar holds one right or the other)."""
-    if not policy.can(actor, perms.CLUE_MANAGE, unit.path):
+    or a clue, a case or a conduct record: its registrar holds one of their rights)."""
+    if not any(policy.can(actor, action, unit.path) for action in (perms.CLUE_MANAGE, perms.CASE_MANAGE,
+                                                                     perms.CONDUCT_RECORD)):
         policy.require(actor, perms.PETITION_REGISTER, unit.path)
     today = timezone.localdate()
     report = UpwardReport.objects.create(
@@ -539,3 +540,4 @@ def clue_conclude(*, actor, clue: Clue, outcome: str, note: str = "") -> Clue:
     audit_record(actor=actor, action="discipline.clue.conclude", target=clue,
                  details={"disposal": clue.disposal, "outcome": outcome})
     return clue
+

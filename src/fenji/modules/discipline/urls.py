@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import followup_views, views
 
 app_name = "discipline"
 
@@ -12,6 +12,17 @@ urlpatterns = [
     path("clues/", views.clues, name="clues"),
     path("clues/new/", views.clue_new, name="clue_new"),
     path("clues/<int:pk>/", views.clue, name="clue"),
+    path("cases/", views.cases, name="cases"),
+    path("cases/new/", views.case_new, name="case_new"),
+    path("cases/<int:pk>/", views.case, name="case"),
+    path("rectifications/", followup_views.rectifications, name="rectifications"),
+    path("rectifications/<int:pk>/", followup_views.rectification, name="rectification"),
+    path("absences/", followup_views.absences, name="absences"),
+    path("absences/new/", followup_views.absence_new, name="absence_new"),
+    path("absences/<int:pk>/", followup_views.absence, name="absence"),
+    path("conduct/", followup_views.conduct_records, name="conduct_records"),
+    path("conduct/new/", followup_views.conduct_new, name="conduct_new"),
+    path("conduct/<int:pk>/", followup_views.conduct_record, name="conduct_record"),
     path("upward/", views.upward, name="upward"),
     path("upward/<int:pk>/", views.upward_report, name="upward_report"),
 ]

@@ -20,9 +20,19 @@ from fenji.core.web.forms import add_domain_error, form_post
 from fenji.core.web.query import export_query, paging
 from fenji.core.web.routes import requires
 
-from . import exports, selectors, services
+from . import case_services, exports, selectors, services
 from . import module as perms
 from .forms import (
+    AppealDecideForm,
+    AppealForm,
+    CaseApproveForm,
+    CaseDecideForm,
+    CaseExecuteForm,
+    CaseFileForm,
+    CaseFilterForm,
+    CaseForm,
+    CaseReviewForm,
+    CaseTransferForm,
     CloseForm,
     ClueApproveForm,
     ClueAssignForm,
@@ -38,7 +48,7 @@ from .forms import (
     PetitionForm,
     UpwardDoneForm,
 )
-from .models import ClueState, PetitionState
+from .models import CaseState, ClueState, PetitionState
 
 
 @requires(perms.PETITION_VIEW)
@@ -265,7 +275,8 @@ def clue(request, pk):
     return render(request, "discipline/clue.html", {
         "item": item, "subjects": item.subjects.all(), "handlers": handlers, "steps": steps,
         "timeline": _clue_timeline(item, handlers), "assign": assign, "approve": approve, "dispose": dispose,
-        "sign": sign, "conclude": conclude, "may_read": may_manage or may_approve})
+        "sign": sign, "conclude": conclude, "may_read": may_manage or may_approve,
+        "may_file_case": case_services.clue_may_become_case(item) and policy.can(actor, perms.CASE_MANAGE, actor.unit_path)})
 
 
 def _clue_timeline(item, handlers) -> list[tuple]:
@@ -281,3 +292,114 @@ def _clue_timeline(item, handlers) -> list[tuple]:
     if item.concluded_on:
         rows.append((None, _("了结"), f"{item.concluded_on:%Y-%m-%d} {item.get_outcome_display()}"))
     return rows
+
+
+@requires(perms.CASE_VIEW)
+def cases(request):
+    """The case ledger (案件台账): filters, counts, pages with their totals, Excel."""
+    actor = request.actor
+    filters = CaseFilterForm(request.GET or None)
+    pick_units_for(filters, actor, perms.CASE_VIEW)
+    data = filters.cleaned_data if filters.is_valid() else {}
+    unit = unit_get(actor=actor, pk=data["unit"], action=perms.CASE_VIEW) if data.get("unit") else None
+    rows = selectors.case_list(actor=actor, unit=unit, state=data.get("state", ""), case_type=data.get("case_type", ""),
+                               overdue=bool(data.get("overdue")), start=data.get("start"), end=data.get("end"),
+                               number=data.get("number", ""))
+    if request.GET.get("format") == "xlsx":
+        shown = {k: str(v) for k, v in data.items() if v not in (None, "", False) and k != "unit"}
+        if unit is not None:
+            shown["unit"] = unit.name
+        return exports.case_export(actor=actor, cases=rows, filters=shown).response(f"cases-{stamp()}.xlsx")
+    return render(request, "discipline/cases.html", {
+        "filters": filters, "page": newest_first_page(rows, **paging(request)), "unit": unit,
+        "counts": selectors.case_counts(rows), "today": timezone.localdate(),
+        "may_register": policy.can(actor, perms.CASE_MANAGE, actor.unit_path), "export_query": export_query(request)})
+
+
+@requires(perms.CASE_MANAGE)
+@require_http_methods(["GET", "POST"])
+def case_new(request):
+    actor = request.actor
+    own = unit_own(actor=actor)
+    policy.require(actor, perms.CASE_MANAGE, own.path)
+    initial = {"proposed_on": timezone.localdate(), "clue": request.GET.get("clue", "")[:40]}
+    form = CaseForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            clue = None
+            if data["clue"]:
+                clue = selectors.clue_list(actor=actor).filter(number=data["clue"].strip()).first()
+                if clue is None:
+                    raise DomainError(_("没有找到该编号的问题线索"), field="clue")
+            case = case_services.case_register(actor=actor, unit=own, case_type=data["case_type"], summary=data["summary"],
+                                          subjects=form.subjects(), clue=clue, proposed_on=data["proposed_on"])
+        except services.RankRefused as refused:
+            messages.error(request, refused.message)
+            return redirect("discipline:cases")
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("已登记立案呈批 %(number)s，待主要负责人审批") % {"number": case.number})
+            return redirect("discipline:case", case.pk)
+    return render(request, "discipline/case_new.html", {"form": form, "own": own})
+
+
+@requires(perms.CASE_VIEW)
+@require_http_methods(["GET", "POST"])
+def case(request, pk):
+    """One case: its facts, subjects and sanctions, its stages, appeals, and the form of the step open to the reader."""
+    actor = request.actor
+    item = selectors.case_get(actor=actor, pk=pk)
+    may_manage = policy.can(actor, perms.CASE_MANAGE, item.unit_path)
+    may_approve = policy.can(actor, perms.CASE_APPROVE, item.unit_path)
+    subjects = list(item.subjects.all())
+    appeals = selectors.case_appeals(item)
+    open_appeals = [a for a in appeals if a.decided_on is None]
+    steps = {"approve": may_approve and item.state == CaseState.PROPOSED,
+             "file": may_manage and item.state == CaseState.APPROVED,
+             "transfer": may_manage and item.state == CaseState.INVESTIGATING,
+             "review": may_manage and item.state == CaseState.REVIEW,
+             "decide": may_manage and item.state == CaseState.REVIEWED,
+             "execute": may_manage and item.state == CaseState.DECIDED,
+             "appeal": may_manage and item.state in (CaseState.DECIDED, CaseState.CLOSED),
+             "appeal_decide": may_manage and bool(open_appeals)}
+    op = request.POST.get("op") if request.method == "POST" else None
+    if request.method == "POST" and not steps.get(op):
+        policy.require(actor, perms.CASE_APPROVE if op == "approve" else perms.CASE_MANAGE, item.unit_path)
+        messages.error(request, _("该案件当前不能由您办理这一步"))
+        return redirect("discipline:case", item.pk)
+    here = reverse("discipline:case", args=[item.pk])
+    today = timezone.localdate()
+
+    def bound(name, form_class, **kwargs):
+        return form_class(request.POST if op == name else None, prefix=name, **kwargs)
+
+    forms = {"approve": bound("approve", CaseApproveForm),
+             "file": bound("file", CaseFileForm, initial={"filed_on": today}),
+             "transfer": bound("transfer", CaseTransferForm, initial={"transferred_on": today}),
+             "review": bound("review", CaseReviewForm, initial={"reviewed_on": today}),
+             "decide": bound("decide", CaseDecideForm, subjects=subjects, initial={"decided_on": today}),
+             "execute": bound("execute", CaseExecuteForm, initial={"executed_on": today}),
+             "appeal": bound("appeal", AppealForm, initial={"applied_on": today}),
+             "appeal_decide": bound("appeal_decide", AppealDecideForm, appeals=open_appeals,
+                                    initial={"decided_on": today})}
+    run = {"approve": (lambda d: case_services.case_approve(actor=actor, case=item, **d), _("已审批")),
+           "file": (lambda d: case_services.case_file(actor=actor, case=item, **d), _("已立案")),
+           "transfer": (lambda d: case_services.case_transfer_review(actor=actor, case=item, **d), _("已移送审理")),
+           "review": (lambda d: case_services.case_review(actor=actor, case=item, **d), _("已登记审理意见")),
+           "decide": (lambda d: case_services.case_decide(actor=actor, case=item, **forms["decide"].service_arguments()),
+                      _("已登记处理决定")),
+           "execute": (lambda d: case_services.case_execute(actor=actor, case=item, **d), _("已执行结案")),
+           "appeal": (lambda d: case_services.appeal_register(actor=actor, case=item, **d), _("已登记")),
+           "appeal_decide": (lambda d: case_services.appeal_decide(
+               actor=actor, appeal=next(a for a in open_appeals if a.pk == d["appeal"]), decided_on=d["decided_on"],
+               result=d["result"], note=d["note"]), _("已登记决定"))}
+    if op in run:
+        action, message = run[op]
+        done = form_post(request, forms[op], action, success=here, message=message)
+        if done:
+            return done
+    return render(request, "discipline/case.html", {
+        "item": item, "subjects": subjects, "sanctions": selectors.case_sanctions(item), "appeals": appeals,
+        "steps": steps, "forms": forms, "may_read": may_manage or may_approve, "today": today})
