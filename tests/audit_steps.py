@@ -1672,3 +1672,10 @@ def decide_status(w):
     from fenji.modules.league.status import status_decide
 
     status_decide(actor=actor(_league_cadre(w)), case=w["status_case"], approve=True)
+
+
+def export_league_orgs(w):
+    from fenji.modules.league.exports import orgs_export
+    from fenji.modules.league.selectors import org_list
+
+    orgs_export(actor=actor(_league_cadre(w)), orgs=org_list(actor=actor(_league_cadre(w))))

@@ -185,3 +185,8 @@ class StatusDecisionForm(Form):
     decision = forms.ChoiceField(label=_("审核结论"), choices=(("approve", _("批准")), ("reject", _("不批准"))),
                                  widget=forms.RadioSelect)
     note = forms.CharField(label=_("审核意见"), max_length=200, required=False, help_text=_("不批准时必填"))
+
+
+class StatusWithdrawForm(Form):
+    reason = forms.CharField(label=_("退团申请"), max_length=200, widget=forms.Textarea(attrs={"rows": 3}),
+                             help_text=_("请写明退团理由，经团组织审核后生效"))

@@ -160,6 +160,6 @@ MODULE = Module(
                   "league.edit.decide": "审核团员信息修改", "league.org.create": "录入团组织",
                   "league.org.document": "上传团组织成立批复", "league.org.update": "修改团组织信息",
                   "league.org.revoke_decide": "登记撤销团组织决定", "league.org.revoke": "撤销团组织",
-                  "league.cadre.add": "录入团干部", "league.cadre.end": "团干部离任",
+                  "league.cadre.add": "录入团干部", "league.org.export": "导出团组织名册", "league.cadre.end": "团干部离任",
                   "league.status.propose": "提出团籍变动", "league.status.decide": "审核团籍变动"},
 )

@@ -20,7 +20,7 @@ from fenji.core.org.selectors import unit_get, unit_own
 from fenji.core.org.widgets import pick_units_for
 from fenji.core.web.excel import stamp
 from fenji.core.web.forms import form_post
-from fenji.core.web.query import paging
+from fenji.core.web.query import export_query, paging
 from fenji.core.web.routes import requires, signed_in
 
 from . import exports, kinds, selectors, services
@@ -45,6 +45,7 @@ from .forms import (
     RevokeDecisionForm,
     StatusDecisionForm,
     StatusProposeForm,
+    StatusWithdrawForm,
     TransferEndForm,
     TransferInForm,
     TransferOutForm,
@@ -313,15 +314,24 @@ def m_me(request):
     """我的信息: the member's record; the non-key fields changed here wait for the branch's review."""
     me = selectors.member_of(request.user)
     initial = {name: getattr(me, name) for name in services.MEMBER_EDITABLE} if me else {}
-    form = MemberEditForm(request.POST or None, initial=initial)
-    if me is not None:
+    withdrawing = request.method == "POST" and request.POST.get("op") == "withdraw"
+    form = MemberEditForm(request.POST if request.method == "POST" and not withdrawing else None, initial=initial)
+    withdraw = StatusWithdrawForm(request.POST if withdrawing else None, prefix="withdraw")
+    if me is not None and withdrawing:
+        done = form_post(request, withdraw, lambda d: status_services.status_propose(
+            actor=request.actor, member=me, kind="withdraw", reason=d["reason"]),
+            success=reverse("league:m_me"), message=_("已提交退团申请，等待团组织审核"))
+        if done:
+            return done
+    elif me is not None:
         done = form_post(request, form, lambda d: services.member_edit_submit(
             actor=request.actor, member=me, **{k: v for k, v in d.items() if k in services.MEMBER_EDITABLE}),
             success=reverse("league:m_me"), message=_("已提交，团支部审核后生效"))
         if done:
             return done
     return render(request, "league/m_me.html", {
-        "me": me, "form": form, "edits": list(selectors.my_edits(me)[:5]) if me else []})
+        "me": me, "form": form, "edits": list(selectors.my_edits(me)[:5]) if me else [], "withdraw": withdraw,
+        "cases": list(selectors.member_status_cases(me)[:3]) if me else []})
 
 
 # --- League organisations and their cadres ------------------------------------------------------------------------
@@ -343,6 +353,8 @@ def orgs(request):
     filters = OrgFilterForm(request.GET or None)
     data = filters.cleaned_data if filters.is_valid() else {}
     rows = selectors.org_list(actor=actor, text=data.get("q", ""), kind=data.get("kind", ""))
+    if request.GET.get("format") == "xlsx":
+        return exports.orgs_export(actor=actor, orgs=rows).response(f"league-orgs-{stamp()}.xlsx")
     parents = _org_parents(actor)
     form = None
     if parents:
@@ -364,6 +376,7 @@ def orgs(request):
 
         policy.require(actor, UNIT_CREATE)
     return render(request, "league/orgs.html", {"filters": filters, "form": form, "today": timezone.localdate(),
+                                                "export_query": export_query(request),
                                                 "page": keyset_page(rows, **paging(request))})
 
 

@@ -123,6 +123,7 @@ def test_the_pages_and_api(w, client, login):
     response = client.post(f"/league/orgs/{org.pk}/", {"op": "document",
                                                         "doc-upload": SimpleUploadedFile("批复.pdf", PDF)})
     assert response.status_code == 302
+    assert client.get("/league/orgs/?format=xlsx")["Content-Type"].startswith("application/vnd.openxmlformats")
     body = client.get("/api/v1/league/orgs").json()
     assert body["total"] == 2 and {o["name"] for o in body["items"]} == {"第十三中学团委", "高一（1）班团支部"}
     response = client.post(f"/api/v1/league/orgs/{org.pk}/revocation", {"decided_on": "2026-03-02", "reference": "撤1"},

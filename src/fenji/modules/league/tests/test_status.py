@@ -13,7 +13,7 @@ from fenji.core.kernel.errors import DomainError
 from fenji.core.org.services import unit_create
 from fenji.modules.league import kinds, orgs, services, status
 from fenji.modules.league.models import DuesBill, Member, Organisation, StatusCase
-from fenji.testing import actor, make_account
+from fenji.testing import PASSWORD, actor, make_account
 
 from .test_members_and_dues import _id
 
@@ -110,3 +110,12 @@ def test_the_pages_and_api(w, client, login):
                        content_type="application/json").status_code == 404
     assert client.post(f"/api/v1/league/members/{w.old.pk}/status-cases", {"kind": "withdraw", "reason": "x"},
                        content_type="application/json").status_code == 404
+    client.logout()  # the member asks on the phone (自愿退团)
+    account = w.five.person.account
+    account.set_password(PASSWORD)
+    account.must_change_password = False
+    account.save()
+    assert client.post("/m/login/", {"mobile": account.mobile, "password": PASSWORD}).status_code == 302
+    assert client.post("/m/league/me/", {"op": "withdraw", "withdraw-reason": "本人书面申请"}).status_code == 302
+    assert StatusCase.objects.unscoped(reason="test").get(member=w.five).kind == "withdraw"
+    assert "自愿退团 · 待审" in client.get("/m/league/me/").content.decode()
