@@ -1816,3 +1816,105 @@ def print_labor_ticket(w):
     from fenji.modules.labor.exports import ticket_pdf_export
 
     ticket_pdf_export(actor=actor(_labor(w)["requester"]), ticket=w["labor_ticket"], form="application")
+
+
+def _league_org_admin(w):
+    from fenji.core.access.roles import SYSTEM_ADMIN
+
+    if "league_org_admin" not in w:
+        w["league_org_admin"] = make_account(w["tree"].county, name="团县委系统管理员", role=SYSTEM_ADMIN)
+    return w["league_org_admin"]
+
+
+def create_league_org(w):
+    from django.test import override_settings
+
+    from fenji.modules.league.orgs import org_create
+
+    with override_settings(FENJI_PROFILE="league"):
+        w["league_org"] = org_create(actor=actor(_league_org_admin(w)), parent=w["tree"].county, name="测试团支部（新建）",
+                                     kind="league_branch", approved_on=datetime.date.today(), approval_ref="团〔2026〕1号")
+
+
+def prepare_league_org(w):
+    create_league_org(w)
+    return "prepare"
+
+
+def upload_league_org_document(w):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from fenji.core.files.tests.samples import PDF
+    from fenji.modules.league.orgs import org_document_upload
+
+    org_document_upload(actor=actor(_league_cadre(w)), org=w["league_org"], upload=SimpleUploadedFile("批复.pdf", PDF))
+
+
+def update_league_org(w):
+    from fenji.modules.league.orgs import org_update
+
+    org_update(actor=actor(_league_cadre(w)), org=w["league_org"], industry="school", secretary="书记甲")
+
+
+def decide_league_org_revocation(w):
+    from fenji.modules.league.orgs import org_revoke_decide
+
+    org_revoke_decide(actor=actor(_league_cadre(w)), org=w["league_org"], decided_on=datetime.date.today(),
+                      reference="撤〔2026〕1号")
+
+
+def prepare_league_org_revocation(w):
+    prepare_league_org(w)
+    decide_league_org_revocation(w)
+    return "prepare"
+
+
+def revoke_league_org(w):
+    from fenji.modules.league.orgs import org_revoke
+
+    org_revoke(actor=actor(_league_org_admin(w)), org=w["league_org"])
+
+
+def add_league_cadre(w):
+    from fenji.modules.league.orgs import cadre_add
+
+    w["league_cadre_row"] = cadre_add(actor=actor(_league_cadre(w)), org=w["league_org"], name="书记甲",
+                                      position="secretary", nature="part", since=datetime.date.today())
+
+
+def prepare_league_cadre(w):
+    prepare_league_org(w)
+    add_league_cadre(w)
+    return "prepare"
+
+
+def end_league_cadre(w):
+    from fenji.modules.league.orgs import cadre_end
+
+    cadre_end(actor=actor(_league_cadre(w)), cadre=w["league_cadre_row"], until=datetime.date.today())
+
+
+def propose_status(w):
+    from fenji.modules.league.status import status_propose
+
+    w["status_case"] = status_propose(actor=actor(_league_cadre(w)), member=w["member"], kind="withdraw",
+                                      reason="本人书面申请")
+
+
+def prepare_status_case(w):
+    prepare_member(w)
+    propose_status(w)
+    return "prepare"
+
+
+def decide_status(w):
+    from fenji.modules.league.status import status_decide
+
+    status_decide(actor=actor(_league_cadre(w)), case=w["status_case"], approve=True)
+
+
+def export_league_orgs(w):
+    from fenji.modules.league.exports import orgs_export
+    from fenji.modules.league.selectors import org_list
+
+    orgs_export(actor=actor(_league_cadre(w)), orgs=org_list(actor=actor(_league_cadre(w))))

@@ -80,6 +80,16 @@ ROW_ROUTES = {
     # test_the_pages_and_api_keep_to_scope: another branch's secretary gets 404)
     "GET api:member_detail": "elsewhere",
     "POST api:dues_pay": "elsewhere",
+    # League organisations (src/fenji/modules/league/tests/test_orgs.py::test_the_pages_and_api: another county's
+    # cadre gets 404)
+    "GET api:org_detail": "elsewhere",
+    "POST api:org_revoke_decide": "elsewhere",
+    "POST api:org_revoke": "elsewhere",
+    "GET api:cadre_list": "elsewhere",
+    "POST api:cadre_add": "elsewhere",
+    # League status cases (src/fenji/modules/league/tests/test_status.py: another county's cadre gets 404)
+    "POST api:status_propose": "elsewhere",
+    "POST api:status_decide": "elsewhere",
     # the discipline module (src/fenji/modules/discipline/tests/test_petitions.py::
     # test_closing_owes_feedback_and_the_pages_and_api_keep_to_scope: another town's officer gets 404)
     "GET api:petition_detail": "elsewhere",

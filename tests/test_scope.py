@@ -242,6 +242,26 @@ def _member_edit(unit):
                                      due_on=timezone.localdate())
 
 
+def _league_org(unit):
+    from fenji.modules.league.models import Organisation
+
+    return Organisation.objects.create(unit=unit, unit_path=unit.path, approved_on=timezone.localdate(),
+                                       entry_due=timezone.localdate())
+
+
+def _status_case(unit):
+    from fenji.modules.league.models import StatusCase
+
+    return StatusCase.objects.create(unit=unit, unit_path=unit.path, member=_league_member(unit), kind="withdraw",
+                                     reason="本人书面申请")
+
+
+def _status_cases_of(member):
+    from fenji.modules.league.models import StatusCase
+
+    return StatusCase.objects.unscoped(reason="test").filter(member=member).count()
+
+
 def _labor_ticket(unit):
     """A county requirement ticket still a draft (its counterpart department: any unit will do for the scope)."""
     from fenji.modules.labor.models import Ticket
@@ -397,6 +417,16 @@ class TestScope(ScopeMatrix):
                                  post={"op": "approve"}, state=lambda t: t.state),
         "league:edit": Reach(_member_edit, BUILTIN_ROLES["league_cadre"], shown=lambda e: e.member.person.real_name,
                              post={"decision": "approve"}, state=lambda e: e.state),
+        # a League organisation is its own unit's record, seen from above
+        "league:org": Reach(_league_org, BUILTIN_ROLES["league_cadre"], shown=lambda o: o.unit.name,
+                            post={"op": "update", "org-industry": "school", "org-secretary": "书记"},
+                            state=lambda o: o.secretary),
+        "league:status_case": Reach(_status_case, BUILTIN_ROLES["league_cadre"],
+                                    shown=lambda c: c.member.person.real_name,
+                                    post={"decision": "reject", "note": "经核实不属实"}, state=lambda c: c.state),
+        "league:status_propose": Reach(_league_member, BUILTIN_ROLES["league_cadre"], get=False,
+                                       post={"kind": "withdraw", "reason": "本人书面申请"},
+                                       state=_status_cases_of),
         "league:transfer_out": Reach(_league_member, BUILTIN_ROLES["league_cadre"], get=False, post=_branch_code,
                                      state=_transfers_of),
         "office:medium": Reach(_medium, BUILTIN_ROLES["office_network_admin"], shown=lambda m: m.number,

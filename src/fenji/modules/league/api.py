@@ -9,11 +9,24 @@ from ninja.responses import Status
 from fenji.core.api.pagination import NewestFirstQuery, api_newest_first
 from fenji.core.api.routes import api_route
 from fenji.core.api.schemas import ERRORS, Day, Id, InputSchema
+from fenji.core.org.permissions import UNIT_CREATE, UNIT_REVOKE
 from fenji.core.org.selectors import unit_get
 
 from . import module as perms
+from . import orgs as org_services
 from . import selectors, services
-from .models import Education, Occupation, PayChannel, PoliticalStatus
+from . import status as status_services
+from .models import (
+    CadreNature,
+    CadrePosition,
+    CaseState,
+    Education,
+    Industry,
+    Occupation,
+    PayChannel,
+    PoliticalStatus,
+    StatusKind,
+)
 
 router = Router(tags=["智慧团建"])
 
@@ -121,3 +134,179 @@ def bill_list(request, query: Query[BillQuery]):
 def dues_pay(request, id: int, payload: PayIn):
     member = selectors.member_get(actor=request.actor, pk=id, action=perms.DUES_MANAGE)
     return Status(201, services.dues_pay(actor=request.actor, member=member, **payload.dict()))
+
+
+# --- League organisations and their cadres -----------------------------------------------------------------------
+
+
+class OrgOut(Schema):
+    id: int
+    unit_id: int
+    name: str
+    kind: str
+    parent_id: int | None
+    industry: Industry
+    secretary: str
+    approved_on: datetime.date
+    entry_due: datetime.date
+    entry_done_on: datetime.date | None
+    revoke_decided_on: datetime.date | None
+    revoke_due: datetime.date | None
+    revoked_on: datetime.date | None
+
+    @staticmethod
+    def resolve_name(org):
+        return org.unit.name
+
+    @staticmethod
+    def resolve_kind(org):
+        return org.unit.kind
+
+    @staticmethod
+    def resolve_parent_id(org):
+        return org.unit.parent_id
+
+
+class OrgPage(Schema):
+    items: list[OrgOut]
+    next: str | None
+    total: int
+
+
+class OrgIn(InputSchema):
+    parent: Id = Field(description="上级团组织（单位）id")
+    name: str = Field(max_length=100)
+    kind: str = Field(max_length=32, description="团组织类型：league_province … league_branch")
+    code: str = Field("", max_length=32)
+    short_name: str = Field("", max_length=40)
+    industry: Industry = Industry.OTHER
+    approved_on: Day
+    approval_ref: str = Field(max_length=100)
+    founded_on: Day | None = None
+    secretary: str = Field("", max_length=50)
+    phone: str = Field("", max_length=20)
+
+
+class RevokeDecisionIn(InputSchema):
+    decided_on: Day
+    reference: str = Field(max_length=100)
+
+
+class CadreIn(InputSchema):
+    name: str = Field(max_length=50)
+    position: CadrePosition
+    nature: CadreNature
+    since: Day
+    member: Id | None = Field(None, description="团员 id（团干部是团员时）")
+
+
+class CadreOut(Schema):
+    id: int
+    name: str
+    position: CadrePosition
+    nature: CadreNature
+    since: datetime.date
+    until: datetime.date | None
+
+
+@router.get("/league/orgs", response={200: OrgPage, **ERRORS}, summary="团组织（含下级）")
+@api_route(action=perms.ORG_VIEW)
+def org_list(request, query: Query[NewestFirstQuery]):
+    return api_newest_first(selectors.org_list(actor=request.actor), query)
+
+
+@router.post("/league/orgs", response={201: OrgOut, **ERRORS},
+             summary="录入新建团组织（成立批复文件在页面上传，批准后 30 个工作日内）")
+@api_route(action=UNIT_CREATE)
+def org_create(request, payload: OrgIn):
+    data = payload.dict()
+    parent = unit_get(actor=request.actor, pk=data.pop("parent"), action=UNIT_CREATE)
+    return Status(201, org_services.org_create(actor=request.actor, parent=parent, **data))
+
+
+@router.get("/league/orgs/{int:id}", response={200: OrgOut, **ERRORS}, summary="团组织详情")
+@api_route(action=perms.ORG_VIEW)
+def org_detail(request, id: int):
+    return selectors.org_get(actor=request.actor, pk=id)
+
+
+@router.post("/league/orgs/{int:id}/revocation", response={200: OrgOut, **ERRORS},
+             summary="登记撤销团组织的决定（15 个工作日内办理）")
+@api_route(action=perms.ORG_MANAGE)
+def org_revoke_decide(request, id: int, payload: RevokeDecisionIn):
+    org = selectors.org_get(actor=request.actor, pk=id)
+    return org_services.org_revoke_decide(actor=request.actor, org=org, **payload.dict())
+
+
+@router.post("/league/orgs/{int:id}/revoke", response={200: OrgOut, **ERRORS},
+             summary="办理撤销团组织（须已登记撤销决定且没有团员）")
+@api_route(action=UNIT_REVOKE)
+def org_revoke(request, id: int):
+    return org_services.org_revoke(actor=request.actor, org=selectors.org_get(actor=request.actor, pk=id))
+
+
+@router.get("/league/orgs/{int:id}/cadres", response={200: list[CadreOut], **ERRORS}, summary="团干部")
+@api_route(action=perms.ORG_VIEW)
+def cadre_list(request, id: int):
+    return list(selectors.cadre_list(selectors.org_get(actor=request.actor, pk=id), current=False)[:200])
+
+
+@router.post("/league/orgs/{int:id}/cadres", response={201: CadreOut, **ERRORS}, summary="录入团干部")
+@api_route(action=perms.ORG_MANAGE)
+def cadre_add(request, id: int, payload: CadreIn):
+    org = selectors.org_get(actor=request.actor, pk=id)
+    data = payload.dict()
+    member_id = data.pop("member")
+    member = selectors.member_get(actor=request.actor, pk=member_id) if member_id else None
+    return Status(201, org_services.cadre_add(actor=request.actor, org=org, member=member, **data))
+
+
+# --- League status (团籍) -----------------------------------------------------------------------------------
+
+
+class StatusCaseOut(Schema):
+    id: int
+    member_id: int
+    kind: StatusKind
+    state: CaseState
+    reason: str
+    note: str
+    created_at: datetime.datetime
+
+
+class StatusCasePage(Schema):
+    items: list[StatusCaseOut]
+    next: str | None
+    total: int
+
+
+class StatusProposeIn(InputSchema):
+    kind: StatusKind
+    reason: str = Field("", max_length=200)
+
+
+class StatusDecisionIn(InputSchema):
+    approve: bool
+    note: str = Field("", max_length=200)
+
+
+@router.get("/league/status-cases", response={200: StatusCasePage, **ERRORS}, summary="待审核的团籍变动")
+@api_route(action=perms.STATUS_HANDLE)
+def status_case_list(request, query: Query[NewestFirstQuery]):
+    return api_newest_first(selectors.status_case_list(actor=request.actor), query)
+
+
+@router.post("/league/members/{int:id}/status-cases", response={201: StatusCaseOut, **ERRORS},
+             summary="提出团籍变动（离团、脱团、退团、恢复），经审核后生效")
+@api_route(action=perms.STATUS_HANDLE)
+def status_propose(request, id: int, payload: StatusProposeIn):
+    member = selectors.member_get(actor=request.actor, pk=id, action=perms.STATUS_HANDLE)
+    return Status(201, status_services.status_propose(actor=request.actor, member=member, **payload.dict()))
+
+
+@router.post("/league/status-cases/{int:id}/decision", response={200: StatusCaseOut, **ERRORS},
+             summary="审核团籍变动")
+@api_route(action=perms.STATUS_HANDLE)
+def status_decide(request, id: int, payload: StatusDecisionIn):
+    case = selectors.status_case_get(actor=request.actor, pk=id)
+    return status_services.status_decide(actor=request.actor, case=case, **payload.dict())

@@ -13,6 +13,7 @@ from fenji.core.org.models import Unit
 from fenji.core.people.identity import check_char
 from fenji.core.people.models import Account
 
+from . import orgs as org_services
 from . import services
 from .models import DuesBill, Education, Member, Occupation
 
@@ -22,7 +23,47 @@ SURNAMES = "陈李黄张梁刘林何罗郑"
 BRANCHES = (("LY-GZ-YX-13Z-G1", 5, True), ("LY-GZ-YX-13Z-G2", 4, True), ("LY-GZ-YX-BJJ-SQ1", 4, False))
 
 
+# organisation code → (industry, secretary); the others are 其他 with no secretary on file
+ORGS = {"LY-GZ-YX-13Z": ("school", "谢文"), "LY-GZ-YX-13Z-G1": ("school", "周子涵"),
+        "LY-GZ-YX-13Z-G2": ("school", ""), "LY-GZ-YX-13Z-JS": ("school", ""),
+        "LY-GZ-YX-BJJ": ("community", "陈晓"), "LY-GZ-YX-BJJ-SQ": ("community", ""),
+        "LY-GZ-YX-BJJ-SQ1": ("community", "吴嘉欣"), "LY-GZ-YX-BJJ-SQ2": ("community", ""),
+        "LY-GZ-TH-SP": ("community", ""), "LY-GZ-TH-SP-1": ("community", ""), "LY-SZ-FT-HQ": ("community", ""),
+        "LY-SZ-FT-HQ-1": ("community", "")}
+
+
+def build_orgs() -> None:
+    """The League's record of every organisation of the demo tree (entered on time, years ago), their cadres, a
+    branch founded last week whose approval document is still to come, and the empty 教师团支部 whose revocation
+    was decided yesterday."""
+    from .models import Cadre, CadreNature, CadrePosition, Organisation
+
+    if Organisation.objects.unscoped(reason="demo content").exists():
+        return
+    today = timezone.localdate()
+    approved = datetime.date(2019, 3, 12)
+    for unit in Unit.objects.filter(kind__in=org_services.ORG_KINDS).order_by("path"):
+        industry, secretary = ORGS.get(unit.code, ("party_gov" if unit.kind in org_services.LEADING_KINDS else "other", ""))
+        Organisation.objects.create(unit=unit, unit_path=unit.path, industry=industry, secretary=secretary,
+                                    approved_on=approved, entry_due=org_services._working_days_after(approved, 30),
+                                    entry_done_on=approved + datetime.timedelta(days=7))
+        if secretary:
+            Cadre.objects.create(unit=unit, unit_path=unit.path, name=secretary, position=CadrePosition.SECRETARY,
+                                 nature=CadreNature.PART_TIME if unit.kind == "league_branch" else CadreNature.FULL_TIME,
+                                 since=datetime.date(2024, 9, 1))
+    school = Unit.objects.get(code="LY-GZ-YX-13Z")
+    Cadre.objects.create(unit=school, unit_path=school.path, name="林晓", position=CadrePosition.DEPUTY,
+                         nature=CadreNature.SECONDED, since=datetime.date(2025, 3, 1))
+    org_services.org_create(actor=policy.SYSTEM, parent=school, name="高一（5）班团支部", kind="league_branch",
+                        code="LY-GZ-YX-13Z-G5", industry="school", approval_ref="穗越团〔2026〕12号",
+                        approved_on=today - datetime.timedelta(days=7))
+    teachers = Organisation.objects.unscoped(reason="demo content").get(unit__code="LY-GZ-YX-13Z-JS")
+    org_services.org_revoke_decide(actor=policy.SYSTEM, org=teachers, decided_on=today - datetime.timedelta(days=1),
+                               reference="穗越团〔2026〕15号")
+
+
 def build() -> None:
+    build_orgs()
     if DuesBill.objects.unscoped(reason="demo content").exists():
         return
     rng = random.Random(20260002)
@@ -66,3 +107,7 @@ def build() -> None:
                             initiator="sender")
     services.transfer_start(actor=system, member=members[-2], to_unit=far, reason="school", note="",
                             initiator="receiver")
+    # a community member has asked in writing to leave the League (自愿退团), waiting for the district's review
+    from . import status as status_services
+
+    status_services.status_propose(actor=system, member=members[-3], kind="withdraw", reason="本人书面申请退团")

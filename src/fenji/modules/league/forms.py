@@ -5,7 +5,17 @@ from fenji.core.kernel.forms import Form
 from fenji.core.kernel.inputs import DateField
 from fenji.core.org.widgets import UnitPicker
 
-from .models import Education, Occupation, PayChannel, PoliticalStatus, TransferReason
+from .models import (
+    CadreNature,
+    CadrePosition,
+    Education,
+    Industry,
+    Occupation,
+    PayChannel,
+    PoliticalStatus,
+    StatusKind,
+    TransferReason,
+)
 from .services import ARREARS_MAX
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -103,3 +113,80 @@ class MemberEditForm(Form):
 class EditDecisionForm(Form):
     decision = forms.ChoiceField(label=_("审核"), choices=[("approve", _("同意修改")), ("return", _("退回"))])
     reason = forms.CharField(label=_("退回理由"), max_length=200, required=False)
+
+
+class OrgFilterForm(Form):
+    q = forms.CharField(label=_("团组织名称或代码"), required=False, max_length=50)
+    kind = forms.ChoiceField(label=_("团组织类型"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .kinds import UNIT_KINDS
+
+        self.fields["kind"].choices = [("", _("全部"))] + [(k.code, k.label) for k in UNIT_KINDS]
+
+
+class OrgForm(Form):
+    parent = forms.TypedChoiceField(label=_("上级团组织"), coerce=int)
+    name = forms.CharField(label=_("团组织全称"), max_length=100)
+    short_name = forms.CharField(label=_("简称"), max_length=40, required=False)
+    code = forms.CharField(label=_("团组织代码"), max_length=32, required=False)
+    kind = forms.ChoiceField(label=_("团组织类型"))
+    industry = forms.ChoiceField(label=_("行业类别"), choices=Industry.choices)
+    approved_on = DateField(label=_("批准成立日期"), widget=DATE, help_text=_("自批准之日起 30 个工作日内录入并上传批复"))
+    approval_ref = forms.CharField(label=_("批准文号"), max_length=100)
+    founded_on = DateField(label=_("成立日期"), widget=DATE, required=False)
+    secretary = forms.CharField(label=_("书记"), max_length=50, required=False)
+    phone = forms.CharField(label=_("联系电话"), max_length=20, required=False)
+    approval_doc = forms.FileField(label=_("成立批复文件"), required=False, help_text=_("PDF、OFD 或扫描图片"))
+
+    def __init__(self, *args, parents=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        from .kinds import UNIT_KINDS
+
+        self.fields["parent"].choices = [("", _("请选择"))] + [(u.pk, u.name) for u in parents]
+        self.fields["kind"].choices = [("", _("请选择"))] + [(k.code, k.label) for k in UNIT_KINDS]
+
+
+class OrgUpdateForm(Form):
+    industry = forms.ChoiceField(label=_("行业类别"), choices=Industry.choices)
+    secretary = forms.CharField(label=_("书记"), max_length=50, required=False)
+    phone = forms.CharField(label=_("联系电话"), max_length=20, required=False)
+
+
+class OrgDocumentForm(Form):
+    upload = forms.FileField(label=_("成立批复文件"), help_text=_("PDF、OFD 或扫描图片"))
+
+
+class RevokeDecisionForm(Form):
+    decided_on = DateField(label=_("撤销决定日期"), widget=DATE, help_text=_("自决定之日起 15 个工作日内办理撤销"))
+    reference = forms.CharField(label=_("撤销决定文号"), max_length=100)
+
+
+class CadreForm(Form):
+    name = forms.CharField(label=_("姓名"), max_length=50)
+    position = forms.ChoiceField(label=_("职务"), choices=CadrePosition.choices)
+    nature = forms.ChoiceField(label=_("性质"), choices=CadreNature.choices)
+    since = DateField(label=_("任职时间"), widget=DATE)
+
+
+class CadreEndForm(Form):
+    cadre = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    until = DateField(label=_("离任时间"), widget=DATE)
+
+
+class StatusProposeForm(Form):
+    kind = forms.ChoiceField(label=_("团籍变动"), choices=StatusKind.choices)
+    reason = forms.CharField(label=_("事由"), max_length=200, required=False,
+                             help_text=_("自愿退团须有本人书面申请；恢复团籍须写明理由"))
+
+
+class StatusDecisionForm(Form):
+    decision = forms.ChoiceField(label=_("审核结论"), choices=(("approve", _("批准")), ("reject", _("不批准"))),
+                                 widget=forms.RadioSelect)
+    note = forms.CharField(label=_("审核意见"), max_length=200, required=False, help_text=_("不批准时必填"))
+
+
+class StatusWithdrawForm(Form):
+    reason = forms.CharField(label=_("退团申请"), max_length=200, widget=forms.Textarea(attrs={"rows": 3}),
+                             help_text=_("请写明退团理由，经团组织审核后生效"))

@@ -191,3 +191,143 @@ class MemberEdit(OrgOwned):
         verbose_name = "团员信息修改"
         verbose_name_plural = "团员信息修改"
         indexes = [models.Index(fields=["unit_path", "id"], name="league_edit_path")]
+
+
+# --- League organisations and their cadres (design/domain/league.md §1 Organization, Cadre; §2e) ----------------
+
+
+class Industry(models.TextChoices):
+    PARTY_GOV = "party_gov", _("党政机关")
+    PUBLIC = "public", _("事业单位")
+    UNIVERSITY = "university", _("普通高校")
+    VOCATIONAL = "vocational", _("中等职业学校")
+    SCHOOL = "school", _("普通中学")
+    STATE = "state", _("国有企业")
+    PRIVATE = "private", _("非公有制企业")
+    SOCIAL = "social", _("新社会组织")
+    COMMUNITY = "community", _("城市社区")
+    RURAL = "rural", _("农村")
+    OTHER = "other", _("其他")
+
+
+class Organisation(OrgOwned):
+    """The League's record of one League organisation: ``unit`` is the organisation itself, a core ``Unit`` of a
+    League kind (the tree stays the core's). Entry is complete when the approval document is on file, due 30
+    working days after the approval; a revocation is due 15 working days after its decision."""
+
+    industry = models.CharField(max_length=12, choices=Industry.choices, default=Industry.OTHER,
+                                verbose_name="行业类别")
+    secretary = models.CharField(max_length=50, blank=True, verbose_name="书记")
+    phone = models.CharField(max_length=20, blank=True, verbose_name="联系电话")
+    approved_on = models.DateField(verbose_name="批准成立日期")
+    approval_doc = models.ForeignKey("files.Attachment", null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+", verbose_name="成立批复文件")
+    entry_due = models.DateField(verbose_name="录入期限")
+    entry_done_on = models.DateField(null=True, blank=True, verbose_name="录入完成日期")
+    revoke_decided_on = models.DateField(null=True, blank=True, verbose_name="撤销决定日期")
+    revoke_ref = models.CharField(max_length=100, blank=True, verbose_name="撤销决定文号")
+    revoke_due = models.DateField(null=True, blank=True, verbose_name="撤销办理期限")
+    revoked_on = models.DateField(null=True, blank=True, verbose_name="撤销办理日期")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name="录入人")
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name="录入时间")
+
+    class Meta:
+        verbose_name = "团组织"
+        verbose_name_plural = "团组织"
+        constraints = [models.UniqueConstraint(fields=["unit"], name="league_org_one_per_unit")]
+        indexes = [models.Index(fields=["unit_path", "id"], name="league_org_path")]
+
+    def __str__(self):
+        return self.unit.name
+
+
+class CadrePosition(models.TextChoices):
+    SECRETARY = "secretary", _("书记")
+    DEPUTY = "deputy", _("副书记")
+    ORGANISATION = "organisation", _("组织委员")
+    PUBLICITY = "publicity", _("宣传委员")
+    CULTURE = "culture", _("文体委员")
+    PRODUCTION = "production", _("生产委员")
+    RIGHTS = "rights", _("权益委员")
+    VOLUNTEER = "volunteer", _("志愿委员")
+    MEMBER = "member", _("委员")
+    OTHER = "other", _("其他")
+
+
+class CadreNature(models.TextChoices):
+    FULL_TIME = "full", _("专职")
+    PART_TIME = "part", _("兼职")
+    SECONDED = "seconded", _("挂职")
+
+
+class Cadre(OrgOwned):
+    """A cadre of the organisation ``unit``: in office from ``since`` until ``until`` (empty: in office). A cadre who
+    is a League member is linked to the member (the age-28 rule spares cadres in office)."""
+
+    name = models.CharField(max_length=50, verbose_name="姓名")
+    member = models.ForeignKey(Member, null=True, blank=True, on_delete=models.PROTECT, related_name="posts",
+                               verbose_name="团员")
+    position = models.CharField(max_length=12, choices=CadrePosition.choices, verbose_name="职务")
+    nature = models.CharField(max_length=8, choices=CadreNature.choices, verbose_name="性质")
+    since = models.DateField(verbose_name="任职时间")
+    until = models.DateField(null=True, blank=True, verbose_name="离任时间")
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name="录入时间")
+
+    class Meta:
+        verbose_name = "团干部"
+        verbose_name_plural = "团干部"
+        indexes = [models.Index(fields=["unit_path", "id"], name="league_cadre_path")]
+
+    def __str__(self):
+        return f"{self.name}（{self.get_position_display()}）"
+
+
+# --- League status (团籍): every change through review, never a deletion (domain note §2d) ----------------------
+
+
+class StatusKind(models.TextChoices):
+    AGE = "age", _("满28周岁离团")
+    LAPSED = "lapsed", _("自行脱团")
+    WITHDRAW = "withdraw", _("自愿退团")
+    RESTORE = "restore", _("恢复团籍")
+
+
+class CaseState(models.TextChoices):
+    PENDING = "pending", _("待审")
+    APPROVED = "approved", _("已批准")
+    REJECTED = "rejected", _("未批准")
+
+
+# the member's League status once a case of each kind is approved
+STATUS_AFTER = {StatusKind.AGE: LeagueStatus.LEFT, StatusKind.LAPSED: LeagueStatus.LAPSED,
+                StatusKind.WITHDRAW: LeagueStatus.WITHDRAWN, StatusKind.RESTORE: LeagueStatus.NORMAL}
+
+
+class StatusCase(OrgOwned):
+    """A proposed change of a member's League status, owned by the member's branch: proposed by the periodic job (the
+    age-28 rule, six unpaid months in a row), the member (自愿退团) or the organisation, and decided by the
+    reviewing organisation. The member's record stays; only its status changes on approval."""
+
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="status_cases", verbose_name="团员")
+    kind = models.CharField(max_length=10, choices=StatusKind.choices, verbose_name="团籍变动")
+    state = models.CharField(max_length=10, choices=CaseState.choices, default=CaseState.PENDING,
+                             verbose_name="状态")
+    reason = models.CharField(max_length=200, verbose_name="事由")
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+", verbose_name="提出人")  # empty: the periodic check
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+", verbose_name="审核人")
+    decided_at = models.DateTimeField(null=True, blank=True, verbose_name="审核时间")
+    note = models.CharField(max_length=200, blank=True, verbose_name="审核意见")
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name="提出时间")
+
+    class Meta:
+        verbose_name = "团籍变动"
+        verbose_name_plural = "团籍变动"
+        constraints = [models.UniqueConstraint(fields=["member"], condition=models.Q(state="pending"),
+                                               name="league_status_one_open")]
+        indexes = [models.Index(fields=["unit_path", "id"], name="league_status_path")]
+
+    def __str__(self):
+        return f"{self.member}：{self.get_kind_display()}"

@@ -3,7 +3,17 @@ codes, roles and audit labels, from seed 002 and design/domain/league.md. Pages,
 
 from django.utils.translation import gettext_lazy as _
 
-from fenji.core.kernel.modules import ActionDecl, Later, MenuEntry, Module, PeriodicJob, RoleDecl, TodoProvider
+from fenji.core.kernel.modules import (
+    ActionDecl,
+    AlertKind,
+    Later,
+    MenuEntry,
+    Module,
+    PeriodicJob,
+    RoleDecl,
+    RoleShare,
+    TodoProvider,
+)
 
 MEMBER_VIEW = "league.member.view"
 MEMBER_MANAGE = "league.member.manage"
@@ -14,6 +24,8 @@ DUES_VIEW = "league.dues.view"
 DUES_MANAGE = "league.dues.manage"
 ACTIVITY_MANAGE = "league.activity.manage"
 RECORD_SAMPLE = "league.record.sample"
+ORG_VIEW = "league.org.view"
+ORG_MANAGE = "league.org.manage"
 
 ACTIONS = (
     ActionDecl(MEMBER_VIEW, "查看团员信息", "business", read_only=True),
@@ -25,6 +37,8 @@ ACTIONS = (
     ActionDecl(DUES_MANAGE, "收缴和上缴团费", "business"),
     ActionDecl(ACTIVITY_MANAGE, "发布和总结团组织活动", "business"),
     ActionDecl(RECORD_SAMPLE, "抽查下级团员信息并通知整改", "business"),
+    ActionDecl(ORG_VIEW, "查看团组织和团干部", "business", read_only=True),
+    ActionDecl(ORG_MANAGE, "维护团组织信息、团干部和撤销决定", "business"),
 )
 
 # Business roles: granted by the security and permission administrators (who delegate them).
@@ -45,6 +59,8 @@ ROLES = (
             DUES_MANAGE,
             ACTIVITY_MANAGE,
             RECORD_SAMPLE,
+            ORG_VIEW,
+            ORG_MANAGE,
         ),
         delegated_by=GRANTED_BY,
     ),
@@ -60,6 +76,7 @@ ROLES = (
             DUES_VIEW,
             DUES_MANAGE,
             ACTIVITY_MANAGE,
+            ORG_VIEW,
         ),
         delegated_by=GRANTED_BY,
     ),
@@ -79,6 +96,30 @@ def _edit_todos(actor):
     return edit_todos(actor)
 
 
+def _org_todos(actor):
+    from .selectors import org_todos
+
+    return org_todos(actor)
+
+
+def _status_todos(actor):
+    from .selectors import status_todos
+
+    return status_todos(actor)
+
+
+def _status_due():
+    from .status import status_proposals_due
+
+    return status_proposals_due()
+
+
+def _org_reminders():
+    from .reminders import org_reminders
+
+    return org_reminders()
+
+
 def _bills_due():  # the services load models: imported when run
     from .services import bills_generate_due
 
@@ -90,18 +131,25 @@ MODULE = Module(
     label="共青团（智慧团建）",
     actions=ACTIONS,
     roles=ROLES,
-    menu=(MenuEntry(_("团员"), "league:members", MEMBER_VIEW, order=50),
+    menu=(MenuEntry(_("团组织"), "league:orgs", ORG_VIEW, order=49),
+          MenuEntry(_("团员"), "league:members", MEMBER_VIEW, order=50),
           MenuEntry(_("信息修改审核"), "league:edits", MEMBER_REVIEW, order=51),
           MenuEntry(_("组织关系转接"), "league:transfers", TRANSFER_HANDLE, order=51),
-          MenuEntry(_("团费收缴"), "league:dues", DUES_VIEW, order=52)),
+          MenuEntry(_("团费收缴"), "league:dues", DUES_VIEW, order=52),
+          MenuEntry(_("团籍变动"), "league:status_cases", STATUS_HANDLE, order=53)),
     mobile_tiles=(MenuEntry(_("我的团费"), "league:m_dues", None, order=30),
                   MenuEntry(_("组织关系转接"), "league:m_transfer", None, order=31),
                   MenuEntry(_("我的信息"), "league:m_me", None, order=32)),
     todo_providers=(TodoProvider("league.transfer", _transfer_todos, TRANSFER_HANDLE),
-                    TodoProvider("league.edit", _edit_todos, MEMBER_REVIEW)),
-    periodic_jobs=(PeriodicJob("league.bills", _bills_due, 3600),),
+                    TodoProvider("league.edit", _edit_todos, MEMBER_REVIEW),
+                    TodoProvider("league.org", _org_todos, ORG_VIEW),
+                    TodoProvider("league.status", _status_todos, STATUS_HANDLE)),
+    periodic_jobs=(PeriodicJob("league.bills", _bills_due, 3600), PeriodicJob("league.status", _status_due, 86400),
+                   PeriodicJob("league.org_reminders", _org_reminders, 3600)),
+    alert_kinds=(AlertKind("league.org_due", _("团组织录入或撤销即将到期"), lead_minutes=5 * 24 * 60),),
     sampled_records=Later("fenji.modules.league.oversight.SAMPLED"),
     indicators=Later("fenji.modules.league.oversight.INDICATORS"),
+    role_shares=(RoleShare("system_admin", (ORG_VIEW,)), RoleShare("unit_leader", (ORG_VIEW,))),
     urls="fenji.modules.league.urls", url_prefix="", api="fenji.modules.league.api.router",
     audit_labels={**{action.code: action.label for action in ACTIONS if not action.read_only},
                   "league.member.register": "录入团员", "league.member.income": "修改团员收入",
@@ -109,5 +157,9 @@ MODULE = Module(
                   "league.dues.export": "导出团费收缴名单", "league.transfer.start": "发起组织关系转接",
                   "league.transfer.approve": "审核通过组织关系转接", "league.transfer.return": "退回组织关系转接",
                   "league.transfer.withdraw": "撤回组织关系转接", "league.edit.submit": "提交团员信息修改",
-                  "league.edit.decide": "审核团员信息修改"},
+                  "league.edit.decide": "审核团员信息修改", "league.org.create": "录入团组织",
+                  "league.org.document": "上传团组织成立批复", "league.org.update": "修改团组织信息",
+                  "league.org.revoke_decide": "登记撤销团组织决定", "league.org.revoke": "撤销团组织",
+                  "league.cadre.add": "录入团干部", "league.org.export": "导出团组织名册", "league.cadre.end": "团干部离任",
+                  "league.status.propose": "提出团籍变动", "league.status.decide": "审核团籍变动"},
 )

@@ -84,3 +84,35 @@ def _transfer_evidence(unit, start, end) -> str:
 
 INDICATORS = (*INDICATORS,
               Indicator("league.transfer_rate", gettext_lazy("转接及时率"), _transfer_values, _transfer_evidence))
+
+
+def _org_values(units, start, end) -> dict:
+    """团组织建设及时率: of the entry deadlines (30 working days from approval to the approval document on file) and
+    revocation deadlines (15 from the decision) falling in the period, those met — counted for the organisation's
+    parent's line, an open one only once its deadline has passed."""
+    from django.utils import timezone
+
+    from .models import Organisation
+
+    today = timezone.localdate()
+    rows = (Organisation.objects.unscoped(reason="supervision of lower units")
+            .filter(Q(entry_due__gte=start, entry_due__lte=end) | Q(revoke_due__gte=start, revoke_due__lte=end))
+            .values_list("unit_path", "entry_due", "entry_done_on", "revoke_due", "revoked_on"))
+    totals = {unit.pk: [0, 0] for unit in units}
+    for path, *stages in rows:
+        for due, done in (stages[:2], stages[2:]):
+            if due is None or not start <= due <= end or (done is None and due >= today):
+                continue
+            for unit in units:
+                if path.startswith(unit.path):
+                    totals[unit.pk][0] += 1
+                    totals[unit.pk][1] += done is not None and done <= due
+    return {pk: (met / n if n else None) for pk, (n, met) in totals.items()}
+
+
+def _org_evidence(unit, start, end) -> str:
+    return "/league/orgs/"
+
+
+INDICATORS = (*INDICATORS,
+              Indicator("league.org_rate", gettext_lazy("团组织建设及时率"), _org_values, _org_evidence))

@@ -152,3 +152,94 @@ def edit_todos(actor):
     return [Todo("league.edit", "待审核的团员信息修改", e.member.person.real_name, f"/league/edits/{e.pk}/",
                  tz.make_aware(datetime.datetime.combine(e.due_on, datetime.time(17, 30))), e.unit.name,
                  "league:edits") for e in rows]
+
+
+# --- League organisations --------------------------------------------------------------------------------------
+
+
+def org_list(*, actor, text: str = "", kind: str = "", active: bool = True):
+    from .models import Organisation
+
+    rows = Organisation.objects.visible_to(actor, perms.ORG_VIEW).select_related("unit", "unit__parent",
+                                                                                 "approval_doc")
+    if active:
+        rows = rows.filter(unit__status="active")
+    if kind:
+        rows = rows.filter(unit__kind=kind)
+    if text:
+        rows = rows.filter(Q(unit__name__contains=text) | Q(unit__code__startswith=text))
+    return rows
+
+
+def org_get(*, actor, pk, action: str = perms.ORG_VIEW):
+    from .models import Organisation
+
+    org = (Organisation.objects.visible_to(actor, action).select_related("unit", "unit__parent", "approval_doc")
+           .filter(pk=pk).first() if str(pk).isdigit() else None)
+    if org is None:
+        raise NotVisible("团组织不存在或不在您的管理范围内", target_type=Organisation._meta.label_lower, target_id=pk)
+    return org
+
+
+def cadre_list(org, *, current: bool = True):
+    from .models import Cadre
+
+    rows = Cadre.objects.unscoped(reason="the cadres of an organisation in reach").filter(unit_id=org.unit_id)
+    return (rows.filter(until__isnull=True) if current else rows).order_by("until", "position", "since", "id")
+
+
+def org_todos(actor):
+    """Organisations whose entry waits for its approval document, and decided revocations not yet carried out:
+    each with its deadline (30 and 15 working days)."""
+    from django.utils import timezone as tz
+
+    from fenji.core.kernel.modules import Todo
+
+    def at(day):
+        return tz.make_aware(datetime.datetime.combine(day, datetime.time(17, 30)))
+
+    rows = org_list(actor=actor)
+    pending = rows.filter(Q(entry_done_on__isnull=True) | Q(revoke_decided_on__isnull=False, revoked_on__isnull=True))
+    out = []
+    for o in pending.order_by("entry_due", "id")[:50]:
+        if o.entry_done_on is None:
+            out.append(Todo("league.org", "待上传成立批复的团组织", o.unit.name, f"/league/orgs/{o.pk}/",
+                            at(o.entry_due), o.unit.parent.name if o.unit.parent_id else "", "league:orgs"))
+        if o.revoke_decided_on is not None and o.revoked_on is None:
+            out.append(Todo("league.org", "待办理撤销的团组织", o.unit.name, f"/league/orgs/{o.pk}/",
+                            at(o.revoke_due), o.unit.parent.name if o.unit.parent_id else "", "league:orgs"))
+    return out
+
+
+# --- League status (团籍) -------------------------------------------------------------------------------------
+
+
+def status_case_list(*, actor, state: str = "pending"):
+    from .models import StatusCase
+
+    rows = StatusCase.objects.visible_to(actor, perms.STATUS_HANDLE).select_related("member__person", "unit")
+    return rows.filter(state=state) if state else rows
+
+
+def status_case_get(*, actor, pk):
+    from .models import StatusCase
+
+    case = status_case_list(actor=actor, state="").filter(pk=pk).first() if str(pk).isdigit() else None
+    if case is None:
+        raise NotVisible("团籍变动不存在或不在您的管理范围内", target_type=StatusCase._meta.label_lower, target_id=pk)
+    return case
+
+
+def status_todos(actor):
+    from fenji.core.kernel.modules import Todo
+
+    rows = status_case_list(actor=actor).order_by("created_at", "id")[:50]
+    return [Todo("league.status", "待审核的团籍变动", f"{c.member.person.real_name}：{c.get_kind_display()}",
+                 f"/league/status/{c.pk}/", None, c.unit.name, "league:status_cases") for c in rows]
+
+
+def member_status_cases(member: Member):
+    from .models import StatusCase
+
+    return (StatusCase.objects.unscoped(reason="the cases of a member in reach").filter(member=member)
+            .order_by("-created_at"))

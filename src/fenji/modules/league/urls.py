@@ -6,9 +6,14 @@ app_name = "league"
 
 # the console pages under league/, the member's phone pages under m/ (the mobile channel is chosen by that prefix)
 urlpatterns = [
+    path("league/orgs/", views.orgs, name="orgs"),
+    path("league/orgs/<int:pk>/", views.org, name="org"),
     path("league/members/", views.members, name="members"),
     path("league/members/<int:pk>/", views.member, name="member"),
     path("league/members/<int:pk>/transfer/", views.transfer_out, name="transfer_out"),
+    path("league/members/<int:pk>/status/", views.status_propose, name="status_propose"),
+    path("league/status/", views.status_cases, name="status_cases"),
+    path("league/status/<int:pk>/", views.status_case, name="status_case"),
     path("league/transfers/", views.transfers, name="transfers"),
     path("league/transfers/<int:pk>/", views.transfer, name="transfer"),
     path("league/edits/", views.edits, name="edits"),

@@ -20,12 +20,16 @@ from fenji.core.org.selectors import unit_get, unit_own
 from fenji.core.org.widgets import pick_units_for
 from fenji.core.web.excel import stamp
 from fenji.core.web.forms import form_post
-from fenji.core.web.query import paging
+from fenji.core.web.query import export_query, paging
 from fenji.core.web.routes import requires, signed_in
 
-from . import exports, selectors, services
+from . import exports, kinds, selectors, services
 from . import module as perms
+from . import orgs as org_services
+from . import status as status_services
 from .forms import (
+    CadreEndForm,
+    CadreForm,
     DuesFilterForm,
     EditDecisionForm,
     IncomeForm,
@@ -33,7 +37,15 @@ from .forms import (
     MemberFilterForm,
     MemberForm,
     MemberPayForm,
+    OrgDocumentForm,
+    OrgFilterForm,
+    OrgForm,
+    OrgUpdateForm,
     PayForm,
+    RevokeDecisionForm,
+    StatusDecisionForm,
+    StatusProposeForm,
+    StatusWithdrawForm,
     TransferEndForm,
     TransferInForm,
     TransferOutForm,
@@ -61,7 +73,8 @@ def members(request):
         form = MemberForm(request.POST if request.method == "POST" else None, branches=branches)
 
         def register(d):
-            branch = next((b for b in branches if b.pk == d.pop("branch")), None)
+            chosen = d.pop("branch")
+            branch = next((b for b in branches if b.pk == chosen), None)
             return services.member_register(actor=actor, branch=branch, **d)
 
         done = form_post(request, form, register, success=lambda m: reverse("league:member", args=[m.pk]),
@@ -94,6 +107,8 @@ def member(request, pk):
     return done or render(request, "league/member.html", {
         "item": item, "bills": selectors.my_bills(item)[:24], "income": income, "pay": pay,
         "transfer_form": TransferOutForm(), "transfers": selectors.my_transfers(item)[:5],
+        "status_form": StatusProposeForm(), "may_status": policy.can(actor, perms.STATUS_HANDLE, item.unit_path),
+        "status_cases": selectors.member_status_cases(item)[:5],
         "may_transfer": policy.can(actor, perms.TRANSFER_HANDLE, item.unit_path),
         "may_manage": policy.can(actor, perms.MEMBER_MANAGE, item.unit_path),
         "may_collect": policy.can(actor, perms.DUES_MANAGE, item.unit_path)})
@@ -299,12 +314,164 @@ def m_me(request):
     """我的信息: the member's record; the non-key fields changed here wait for the branch's review."""
     me = selectors.member_of(request.user)
     initial = {name: getattr(me, name) for name in services.MEMBER_EDITABLE} if me else {}
-    form = MemberEditForm(request.POST or None, initial=initial)
-    if me is not None:
+    withdrawing = request.method == "POST" and request.POST.get("op") == "withdraw"
+    form = MemberEditForm(request.POST if request.method == "POST" and not withdrawing else None, initial=initial)
+    withdraw = StatusWithdrawForm(request.POST if withdrawing else None, prefix="withdraw")
+    if me is not None and withdrawing:
+        done = form_post(request, withdraw, lambda d: status_services.status_propose(
+            actor=request.actor, member=me, kind="withdraw", reason=d["reason"]),
+            success=reverse("league:m_me"), message=_("已提交退团申请，等待团组织审核"))
+        if done:
+            return done
+    elif me is not None:
         done = form_post(request, form, lambda d: services.member_edit_submit(
             actor=request.actor, member=me, **{k: v for k, v in d.items() if k in services.MEMBER_EDITABLE}),
             success=reverse("league:m_me"), message=_("已提交，团支部审核后生效"))
         if done:
             return done
     return render(request, "league/m_me.html", {
-        "me": me, "form": form, "edits": list(selectors.my_edits(me)[:5]) if me else []})
+        "me": me, "form": form, "edits": list(selectors.my_edits(me)[:5]) if me else [], "withdraw": withdraw,
+        "cases": list(selectors.member_status_cases(me)[:3]) if me else []})
+
+
+# --- League organisations and their cadres ------------------------------------------------------------------------
+
+
+def _org_parents(actor):
+    """The active League organisations under which the actor may enter a new one (the tree's right)."""
+    from fenji.core.org.permissions import UNIT_CREATE
+
+    rows = Unit.objects.filter(kind__in=org_services.ORG_KINDS, status=UnitStatus.ACTIVE).exclude(
+        kind=kinds.BRANCH).order_by("path")
+    return [u for u in rows[:2000] if policy.can(actor, UNIT_CREATE, u.path)]
+
+
+@requires(perms.ORG_VIEW)
+@require_http_methods(["GET", "POST"])
+def orgs(request):
+    actor = request.actor
+    filters = OrgFilterForm(request.GET or None)
+    data = filters.cleaned_data if filters.is_valid() else {}
+    rows = selectors.org_list(actor=actor, text=data.get("q", ""), kind=data.get("kind", ""))
+    if request.GET.get("format") == "xlsx":
+        return exports.orgs_export(actor=actor, orgs=rows).response(f"league-orgs-{stamp()}.xlsx")
+    parents = _org_parents(actor)
+    form = None
+    if parents:
+        form = OrgForm(request.POST or None, request.FILES or None, parents=parents)
+
+        def create(d):
+            chosen = d.pop("parent")
+            parent = next((u for u in parents if u.pk == chosen), None)
+            if parent is None:
+                raise DomainError("请选择上级团组织", field="parent")
+            return org_services.org_create(actor=actor, parent=parent, **d)
+
+        done = form_post(request, form, create, success=lambda o: reverse("league:org", args=[o.pk]),
+                         message=lambda o: _("已录入团组织 %(name)s") % {"name": o.unit.name})
+        if done:
+            return done
+    elif request.method == "POST":
+        from fenji.core.org.permissions import UNIT_CREATE
+
+        policy.require(actor, UNIT_CREATE)
+    return render(request, "league/orgs.html", {"filters": filters, "form": form, "today": timezone.localdate(),
+                                                "export_query": export_query(request),
+                                                "page": keyset_page(rows, **paging(request))})
+
+
+@requires(perms.ORG_VIEW)
+@require_http_methods(["GET", "POST"])
+def org(request, pk):
+    from fenji.core.org.permissions import UNIT_REVOKE
+
+    actor = request.actor
+    item = selectors.org_get(actor=actor, pk=pk)
+    op = request.POST.get("op") if request.method == "POST" else None
+    here = reverse("league:org", args=[item.pk])
+    update = OrgUpdateForm(request.POST if op == "update" else None, prefix="org",
+                           initial={"industry": item.industry, "secretary": item.secretary, "phone": item.phone})
+    document = OrgDocumentForm(request.POST if op == "document" else None,
+                               request.FILES if op == "document" else None, prefix="doc")
+    decision = RevokeDecisionForm(request.POST if op == "decide" else None, prefix="revoke")
+    cadre = CadreForm(request.POST if op == "cadre" else None, prefix="cadre")
+    cadre_end = CadreEndForm(request.POST if op == "cadre_end" else None, prefix="end")
+    done = None
+    if op == "update":
+        done = form_post(request, update, lambda d: org_services.org_update(actor=actor, org=item, **d), success=here,
+                         message=_("已保存"))
+    elif op == "document":
+        done = form_post(request, document, lambda d: org_services.org_document_upload(actor=actor, org=item, **d),
+                         success=here, message=_("已上传成立批复文件"))
+    elif op == "decide":
+        done = form_post(request, decision, lambda d: org_services.org_revoke_decide(actor=actor, org=item, **d),
+                         success=here, message=_("已登记撤销决定：请在 15 个工作日内办理撤销"))
+    elif op == "cadre":
+        done = form_post(request, cadre, lambda d: org_services.cadre_add(actor=actor, org=item, **d), success=here,
+                         message=_("已录入团干部"))
+    elif op == "cadre_end":
+        def end(d):
+            row = selectors.cadre_list(item).filter(pk=d["cadre"]).first()
+            if row is None:
+                raise DomainError("该团干部不存在或已离任")
+            return org_services.cadre_end(actor=actor, cadre=row, until=d["until"])
+
+        done = form_post(request, cadre_end, end, success=here, message=_("已登记离任"))
+    elif op == "revoke":
+        try:
+            org_services.org_revoke(actor=actor, org=item)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("已撤销"))
+        return redirect(here)
+    return done or render(request, "league/org.html", {
+        "item": item, "cadres": selectors.cadre_list(item, current=False)[:100], "update": update,
+        "document": document, "decision": decision, "cadre": cadre, "members": org_services.org_member_count(item),
+        "today": timezone.localdate(), "may_manage": policy.can(actor, perms.ORG_MANAGE, item.unit_path),
+        "may_decide": item.unit.parent_id is not None and policy.can(actor, perms.ORG_MANAGE, item.unit.parent.path),
+        "may_revoke": policy.can(actor, UNIT_REVOKE, item.unit_path)})
+
+
+# --- League status (团籍) -----------------------------------------------------------------------------------
+
+
+@requires(perms.STATUS_HANDLE)
+def status_cases(request):
+    state = request.GET.get("state", "pending")
+    state = state if state in ("pending", "approved", "rejected", "") else "pending"
+    page = newest_first_page(selectors.status_case_list(actor=request.actor, state=state), **paging(request))
+    return render(request, "league/status_cases.html", {"page": page, "state": state})
+
+
+@requires(perms.STATUS_HANDLE)
+@require_http_methods(["GET", "POST"])
+def status_case(request, pk):
+    actor = request.actor
+    item = selectors.status_case_get(actor=actor, pk=pk)
+    form = StatusDecisionForm(request.POST if request.method == "POST" else None)
+    done = form_post(request, form, lambda d: status_services.status_decide(actor=actor, case=item,
+                                                                     approve=d["decision"] == "approve",
+                                                                     note=d["note"]),
+                     success=reverse("league:status_cases"), message=_("已审核"))
+    return done or render(request, "league/status_case.html", {
+        "item": item, "form": form, "streak": status_services.unpaid_streak(item.member)})
+
+
+@requires(perms.STATUS_HANDLE)
+@require_http_methods(["POST"])
+def status_propose(request, pk):
+    actor = request.actor
+    item = selectors.member_get(actor=actor, pk=pk, action=perms.STATUS_HANDLE)
+    form = StatusProposeForm(request.POST)
+    here = reverse("league:member", args=[item.pk])
+    if not form.is_valid():
+        messages.error(request, _("请选择团籍变动类型"))
+        return redirect(here)
+    try:
+        case = status_services.status_propose(actor=actor, member=item, **form.cleaned_data)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect(here)
+    messages.success(request, _("已提出，等待审核"))
+    return redirect(reverse("league:status_case", args=[case.pk]))
