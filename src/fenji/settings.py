@@ -1,6 +1,7 @@
 """The one settings module: every deployment choice comes from FENJI_* environment variables."""
 
 import ipaddress
+import json
 import os
 import secrets
 from datetime import timedelta
@@ -348,6 +349,9 @@ FENJI_SMS_CODES_PER_DAY = env_int("FENJI_SMS_CODES_PER_DAY", 10)
 FENJI_SMS_CODES_PER_CLIENT_HOUR = env_int("FENJI_SMS_CODES_PER_CLIENT_HOUR", 20)
 FENJI_SMS_CODE_WRONG_LIMIT = env_int("FENJI_SMS_CODE_WRONG_LIMIT", 5)
 FENJI_SMS_CODE_LOCK_MINUTES = env_int("FENJI_SMS_CODE_LOCK_MINUTES", 15)
+# Rate limits on API token creation and uploads (audit.ratelimits.LIMITS), per account and client address, as
+# JSON overriding the defaults: {"upload": {"account": [300, 3600], "ip": [1000, 3600]}} (count per seconds).
+FENJI_RATE_LIMITS = json.loads(os.environ.get("FENJI_RATE_LIMITS", "") or "{}")
 # The office network (seed 001): days between two virus checks of a removable medium (§16: 及时查杀病毒, a
 # local rule), and the working hours of a working day (§7.2: outside them the duty roster's 值班 takes arrivals).
 FENJI_OFFICE_MEDIA_CHECK_DAYS = env_int("FENJI_OFFICE_MEDIA_CHECK_DAYS", 90)

@@ -15,7 +15,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from fenji.core.audit import refusals
 from fenji.core.audit.transactions import record_denial
 from fenji.core.kernel import context
-from fenji.core.kernel.errors import AccessDenied, DomainError, NotVisible
+from fenji.core.kernel.errors import AccessDenied, DomainError, NotVisible, RateLimited
 
 from .schemas import CONTROL_CHARACTER
 
@@ -128,6 +128,11 @@ def install(api) -> None:
             response["Retry-After"] = str(exc.retry_after)
         return response
 
+    def rate_limited(request, exc: RateLimited):
+        response = respond(request, 429, envelope("throttled", exc.message))
+        response["Retry-After"] = str(exc.retry_after)
+        return response
+
     def server_error(request, exc: Exception):
         request_id = context.current().request_id
         logger.error("API %s %s failed (request %s)", request.method, request.path, request_id, exc_info=exc)
@@ -136,6 +141,7 @@ def install(api) -> None:
     api.add_exception_handler(DomainError, domain_error)
     api.add_exception_handler(AccessDenied, access_denied)
     api.add_exception_handler(NotVisible, not_visible)
+    api.add_exception_handler(RateLimited, rate_limited)
     api.add_exception_handler(Http404, http_404)
     api.add_exception_handler(ValidationError, validation_error)
     api.add_exception_handler(AuthenticationError, authentication_error)

@@ -8,8 +8,10 @@ from django.utils import timezone
 
 from fenji.core.access import policy
 from fenji.core.access.permissions import TOKEN_MANAGE
+from fenji.core.audit import ratelimits
 from fenji.core.audit.services import audit_record
 from fenji.core.audit.transactions import service
+from fenji.core.kernel import context
 from fenji.core.kernel.errors import AccessDenied, DomainError
 from fenji.core.mfa import services as mfa
 
@@ -59,6 +61,8 @@ def token_create(*, actor, account, name: str, days: int | None = None,
         raise DomainError("令牌名称不能超过 50 个字", field="name")
     if days is not None and not 1 <= days <= MAX_DAYS:
         raise DomainError(f"有效天数应在 1 到 {MAX_DAYS} 之间", field="days")
+    if actor is not policy.SYSTEM:
+        ratelimits.hit("token.create", account=actor.account_id, ip=context.current().client_ip)
     new = tokens.generate()
     expires_at = timezone.now() + datetime.timedelta(days=days or default_days())
     token = ApiToken.objects.create(account=account, name=name, prefix=new.prefix, hash=new.hash,

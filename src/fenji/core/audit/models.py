@@ -106,3 +106,20 @@ class RefusalCount(models.Model):
 
     def __str__(self):
         return f"{self.key} {self.minute:%H:%M} ×{self.count}"
+
+
+class RateCount(models.Model):
+    """How many times one key (``token.create|account:42``) acted in one fixed window (``audit.ratelimits``).
+    In the database so that every server process counts against the same limit."""
+
+    key = models.CharField(max_length=160, verbose_name="计数键")
+    window = models.DateTimeField(verbose_name="时间窗起点")
+    count = models.PositiveIntegerField(default=0, verbose_name="次数")
+
+    class Meta:
+        verbose_name = "频率计数"
+        constraints = [models.UniqueConstraint(fields=["key", "window"], name="audit_ratecount_key_window")]
+        indexes = [models.Index(fields=["window"], name="audit_ratecount_window")]
+
+    def __str__(self):
+        return f"{self.key} {self.window:%Y-%m-%d %H:%M} ×{self.count}"

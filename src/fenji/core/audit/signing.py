@@ -1,65 +1,87 @@
 """Signers for audit checkpoints, behind one small interface so a certified cryptographic module can
-replace the software one before a 密评. The default signs with SM2 (gmssl) and keeps its private key
-in a file outside the database (FENJI_AUDIT_KEY_FILE, default var/audit-sm2.key, mode 0600)."""
+replace the software one before a 密评. The default signs with SM2 (Tongsuo, through ``tongsuopy``) and
+keeps its private key in a file outside the database (FENJI_AUDIT_KEY_FILE, default var/audit-sm2.key,
+mode 0600).
+
+Formats are those fenji has always stored: a private key is 64 hex digits, a public key is x||y (128 hex
+digits, no 04 prefix), a signature is r||s (128 hex digits); SM3 with the Z value of the default user id
+1234567812345678 (GB/T 32918), so signatures made before the move to Tongsuo still verify."""
 
 import os
-import secrets
+import re
 from pathlib import Path
 
+from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature, encode_dss_signature
 from django.conf import settings
 from django.utils.module_loading import import_string
-from gmssl import sm2
+from tongsuopy.crypto import hashes
+from tongsuopy.crypto.asymciphers import ec
+from tongsuopy.crypto.exceptions import InvalidSignature
 
-CURVE = sm2.default_ecc_table
-
-
-def _random_scalar() -> str:
-    """A uniformly random scalar in [1, n-1] from the OS CSPRNG (gmssl's own helper uses ``random``)."""
-    n = int(CURVE["n"], 16)
-    while True:
-        k = int.from_bytes(secrets.token_bytes(32), "big")
-        if 1 <= k < n:
-            return f"{k:064x}"
+# The order of the SM2 curve: a private key d must lie in [1, n-2] ((1+d) is inverted mod n).
+N = 0xFFFFFFFEFFFFFFFFFFFFFFFFFFFFFFFF7203DF6B21C6052B53BBF40939D54123
+_HEX64 = re.compile(r"[0-9a-fA-F]{64}")
+_HEX128 = re.compile(r"[0-9a-fA-F]{128}")
+_ALGORITHM = ec.ECDSA(hashes.SM3())
 
 
-def sm2_crypt(private_key: str, public_key: str) -> sm2.CryptSM2:
-    """gmssl's signer with ``public_key`` exactly as given. Its constructor drops a leading "04" with
-    ``lstrip("04")``, which strips every leading 0 and 4: a public key whose x coordinate begins with
-    04 (one in 256) was cut short, so its signatures never verified or raised "Odd-length string"."""
-    crypt = sm2.CryptSM2(private_key=private_key, public_key="")
-    crypt.public_key = public_key
-    return crypt
+class Sm2KeyError(RuntimeError):
+    pass
+
+
+def _private(private_key: str):
+    """The Tongsuo key for ``private_key`` (``Sm2KeyError`` unless it is a scalar in [1, n-2]: Tongsuo
+    never returns from signing with n-1)."""
+    if not isinstance(private_key, str) or not _HEX64.fullmatch(private_key):
+        raise Sm2KeyError("SM2 签名失败：请检查签名密钥")
+    value = int(private_key, 16)
+    if not 1 <= value <= N - 2:
+        raise Sm2KeyError("SM2 签名失败：请检查签名密钥")
+    return ec.derive_private_key(value, ec.SM2())
+
+
+def _public_hex(key) -> str:
+    numbers = key.public_numbers()
+    return f"{numbers.x:064x}{numbers.y:064x}"
 
 
 def sm2_public_key(private_key: str) -> str:
-    return sm2.CryptSM2(private_key=private_key, public_key="")._kg(int(private_key, 16), CURVE["g"])
+    return _public_hex(_private(private_key).public_key())
 
 
-def sm2_key_pair(draw=None) -> tuple[str, str]:
-    """A fresh (private, public) pair that signs and verifies (checked once before it is stored, so a key
-    that could not sign would be drawn again rather than break every later checkpoint or seal)."""
-    while True:
-        private = (draw or _random_scalar)()
-        public = sm2_public_key(private)
-        try:
-            sm2_sign(private, public, b"fenji key check")
-        except RuntimeError:
-            continue
-        return private, public
+def sm2_key_pair() -> tuple[str, str]:
+    """A fresh (private, public) pair drawn by Tongsuo from the OS CSPRNG."""
+    key = ec.generate_private_key(ec.SM2())
+    return f"{key.private_numbers().private_value:064x}", _public_hex(key.public_key())
 
 
 def sm2_sign(private_key: str, public_key: str, data: bytes) -> str:
-    """SM2 signature (r||s, hex) over ``data`` with SM3 and the default user id.
+    """SM2 signature (r||s, hex) over ``data`` with SM3 and the default user id. ``public_key`` must be
+    the private key's own (the Z value is computed from it): a mismatch is refused, not signed."""
+    key = _private(private_key)
+    if _public_hex(key.public_key()) != (public_key or "").lower():
+        raise Sm2KeyError("SM2 签名失败：公钥与私钥不匹配")
+    r, s = decode_dss_signature(key.sign(data, _ALGORITHM))
+    return f"{r:064x}{s:064x}"
 
-    gmssl's pure-Python arithmetic fails on about one signature in a hundred (verification raises on
-    some (r, s) values; a nonce can also give ``None``). Verification is deterministic, so a signature
-    that verifies once always does: sign again with a fresh nonce until it verifies."""
-    crypt = sm2_crypt(private_key, public_key)
-    for _attempt in range(32):
-        signature = crypt.sign_with_sm3(data, _random_scalar())
-        if signature and Sm2Signer.verify(public_key, data, signature):
-            return signature
-    raise RuntimeError("SM2 签名失败：请检查签名密钥")
+
+def sm2_verify(public_key: str, data: bytes, signature: str) -> bool:
+    """Whether ``signature`` (r||s, hex) is ``public_key``'s SM2-SM3 signature of ``data``; anything
+    malformed is simply not a valid signature."""
+    if not isinstance(public_key, str) or not isinstance(signature, str):
+        return False
+    if not _HEX128.fullmatch(public_key) or not _HEX128.fullmatch(signature):
+        return False
+    r, s = int(signature[:64], 16), int(signature[64:], 16)
+    if not (1 <= r < N and 1 <= s < N):
+        return False
+    try:
+        key = ec.EllipticCurvePublicNumbers(int(public_key[:64], 16), int(public_key[64:], 16),
+                                            ec.SM2()).public_key()
+        key.verify(encode_dss_signature(r, s), data, _ALGORITHM)
+    except (InvalidSignature, ValueError):
+        return False
+    return True
 
 
 class Sm2Signer:
@@ -77,18 +99,14 @@ class Sm2Signer:
         return self.key_file.read_text().strip()
 
     def public_key(self) -> str:
-        private = self._private_key()
-        return sm2.CryptSM2(private_key=private, public_key="")._kg(int(private, 16), CURVE["g"])
+        return sm2_public_key(self._private_key())
 
     def sign(self, data: bytes) -> str:
         return sm2_sign(self._private_key(), self.public_key(), data)
 
     @staticmethod
     def verify(public_key: str, data: bytes, signature: str) -> bool:
-        try:
-            return bool(sm2_crypt("", public_key).verify_with_sm3(signature, data))
-        except (ValueError, TypeError, IndexError):
-            return False
+        return sm2_verify(public_key, data, signature)
 
 
 def get_signer():

@@ -8,8 +8,10 @@ sweep`` removes after an hour; no order of crashes leaves a row naming a missing
 from django.conf import settings
 
 from fenji.core.access import policy
+from fenji.core.audit import ratelimits
 from fenji.core.audit.services import audit_record
 from fenji.core.audit.transactions import service
+from fenji.core.kernel import context
 from fenji.core.kernel.errors import DomainError
 
 from . import permissions as perms
@@ -83,7 +85,10 @@ def attachment_store(*, actor, unit, upload, kinds=None, kinds_label: str = "") 
 def attachment_write(*, actor, unit, upload, kinds=None, kinds_label: str = "") -> Attachment:
     """The checked upload itself, inside the caller's transaction, for a caller that has already decided the
     actor may attach a file here (a citizen's photo to their own ticket: citizens hold no upload grant).
-    ``kinds`` narrows the whitelist (``{FileKind.JPG, FileKind.PNG}`` for photos)."""
+    ``kinds`` narrows the whitelist (``{FileKind.JPG, FileKind.PNG}`` for photos). Counted towards the
+    upload rate limits of the actor's account and client address (``audit.ratelimits``)."""
+    if actor is not policy.SYSTEM:
+        ratelimits.hit("upload", account=getattr(actor, "account_id", None), ip=context.current().client_ip)
     name = sanitize_name(getattr(upload, "name", "") or "")
     written, detected = _checked(upload, name, kinds, kinds_label)
     key = storage.commit_file(written)

@@ -78,3 +78,12 @@ def reason_against(check, /, **kwargs) -> str:
     except (DomainError, Refusal) as error:
         return error.message
     return ""
+
+
+class RateLimited(Refusal):
+    """Too many requests of one kind by one account, client address or number in the current window:
+    answered 429 with ``Retry-After`` (``retry_after`` seconds) by the web middleware and the API."""
+
+    def __init__(self, message: str, *, retry_after: int):
+        super().__init__(message, code="throttled")
+        self.retry_after = max(1, int(retry_after))

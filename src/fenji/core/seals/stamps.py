@@ -1,6 +1,6 @@
 """Stamps: what a seal signs, how it is checked, and the portable sealed package.
 
-A stamp signs (SM2 with SM3, gmssl) a canonical JSON statement: the unit, the key, the time, who
+A stamp signs (SM2 with SM3, Tongsuo) a canonical JSON statement: the unit, the key, the time, who
 sealed, SM3 of the content and SM3 of each attachment in order. Checking recomputes the digests from
 the bytes as they are now, so any changed byte — content or attachment — fails the check, and a
 changed statement fails the signature. On the platform the key is also checked against the record
@@ -14,9 +14,8 @@ import zipfile
 from dataclasses import dataclass, field
 
 from cryptography.hazmat.primitives import hashes
-from gmssl import sm2
 
-from fenji.core.audit.signing import sm2_crypt, sm2_sign
+from fenji.core.audit.signing import sm2_public_key, sm2_sign, sm2_verify
 
 ALGORITHM = "SM2-SM3"
 FORMAT = "fenji-seal/1"
@@ -94,20 +93,16 @@ class VerifyResult:
 
 
 def _verifies(public_key: str, data: bytes, signature: str | None) -> bool:
-    try:
-        return bool(signature) and bool(sm2_crypt("", public_key).verify_with_sm3(signature, data))
-    except (ValueError, TypeError, IndexError):
-        return False
+    return bool(signature) and sm2_verify(public_key, data, signature)
 
 
 def sign(private_key: str, public_key: str, data: bytes) -> str:
-    """SM2 signature (r||s, hex) over ``data`` with SM3 (retrying gmssl's rare failures)."""
+    """SM2 signature (r||s, hex) over ``data`` with SM3."""
     return sm2_sign(private_key, public_key, data)
 
 
 def public_key_of(private_key: str) -> str:
-    return sm2.CryptSM2(private_key=private_key, public_key="")._kg(int(private_key, 16),
-                                                                     sm2.default_ecc_table["g"])
+    return sm2_public_key(private_key)
 
 
 def signature_ok(stamp: SealStamp) -> bool:

@@ -4,7 +4,7 @@ from django.utils import translation
 
 from fenji.core.audit import refusals
 from fenji.core.audit.transactions import record_denial
-from fenji.core.kernel.errors import AccessDenied, NotVisible
+from fenji.core.kernel.errors import AccessDenied, NotVisible, RateLimited
 
 
 class DomainErrorMiddleware:
@@ -26,6 +26,10 @@ class DomainErrorMiddleware:
             # Services record their refusals themselves; route-level refusals are recorded here.
             record_denial(actor=request.actor, denial=exception, path=request.path, method=request.method)
             return render(request, template, {"title": "无权访问", "message": exception.message}, status=403)
+        if isinstance(exception, RateLimited):
+            response = render(request, template, {"title": "请求过于频繁", "message": exception.message}, status=429)
+            response["Retry-After"] = str(exception.retry_after)
+            return response
         if isinstance(exception, NotVisible):
             refusals.scope_miss(actor=getattr(request, "actor", None), miss=exception, path=request.path,
                                 method=request.method)
