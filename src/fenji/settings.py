@@ -118,23 +118,25 @@ INSTALLED_APPS = [
     "fenji.bench",
 ]
 
+# Each middleware enforces something or is needed by what does (issue 21). django-htmx's middleware was
+# dropped: it only set ``request.htmx``, which nothing reads (the app stays for its static htmx.js).
 MIDDLEWARE = [
-    "django.middleware.security.SecurityMiddleware",
-    "fenji.core.web.headers.SecurityHeadersMiddleware",
-    "fenji.core.kernel.middleware.RequestContextMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
-    "fenji.core.web.middleware.LanguageMiddleware",
-    "django.middleware.common.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.middleware.security.SecurityMiddleware",  # HTTPS redirect, HSTS, nosniff, referrer policy
+    "fenji.core.web.headers.SecurityHeadersMiddleware",  # CSP, Permissions-Policy, no-store on private pages
+    "fenji.core.kernel.middleware.RequestContextMiddleware",  # client address, request id, channel: the audit's
+    "django.contrib.sessions.middleware.SessionMiddleware",  # the session (hashed keys: kernel.sessions)
+    "fenji.core.web.middleware.LanguageMiddleware",  # Chinese unless the person chose otherwise
+    "django.middleware.common.CommonMiddleware",  # the trailing-slash redirect of typed addresses
+    "django.middleware.csrf.CsrfViewMiddleware",  # CSRF on every unsafe request
+    # request.user: the session's account with its grants in one query (people.signed_in, ADR 0019)
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
-    "fenji.core.people.middleware.SessionPolicyMiddleware",
-    "fenji.core.access.middleware.ActorMiddleware",
-    "fenji.core.mfa.middleware.SecondFactorMiddleware",
-    "fenji.core.web.middleware.DomainErrorMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django_htmx.middleware.HtmxMiddleware",
-    "axes.middleware.AxesMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",  # the one-off notices after a redirect
+    "fenji.core.people.middleware.SessionPolicyMiddleware",  # idle/absolute timeouts, channel, password age
+    "fenji.core.access.middleware.ActorMiddleware",  # request.actor: the live grants, once per request
+    "fenji.core.mfa.middleware.SecondFactorMiddleware",  # ends a password-only session that became an admin's
+    "fenji.core.web.middleware.DomainErrorMiddleware",  # refusals → 403/404, recorded
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",  # X-Frame-Options for browsers without CSP
+    "axes.middleware.AxesMiddleware",  # the lockout answer after repeated failed logins
 ]
 
 ROOT_URLCONF = "fenji.urls"

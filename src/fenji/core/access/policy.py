@@ -88,8 +88,7 @@ def role_for(code: str) -> Role | None:
 
 
 def _from_row(row: RoleRow) -> Role:
-    return Role(row.code, row.label, registry.Duty.BUSINESS, frozenset(row.actions), builtin=False,
-                subsystem=row.subsystem)
+    return role_from_row(row.code, row.label, row.actions, row.subsystem)
 
 
 def roles_for(codes, *, live_only: bool = False) -> dict[str, Role]:
@@ -128,13 +127,38 @@ def live_grants() -> QuerySet:
             .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=now)))
 
 
+# Set on an account by the sign-in lookup of the same request (``people.backends.AccountBackend.get_user``):
+# its live grants and the live business roles they name, read in the same query as the account. Taken
+# (popped) by the first ``actor_for`` of that account object, so it never outlives the request's first
+# actor; any later ``actor_for`` reads the grants again.
+PRELOADED_GRANTS = "_fenji_live_grants"
+
+
+def preload_grants(account, rows, custom_roles: dict[str, Role]) -> None:
+    """Attach the live grant rows ``(pk, role, unit_path, reach, subsystem, valid_until)`` and the live
+    business roles they name, read together with ``account`` (``actor_for`` then sends no query)."""
+    setattr(account, PRELOADED_GRANTS, [(rows, custom_roles)])
+
+
+def role_from_row(code: str, label: str, actions, subsystem: str) -> Role:
+    return Role(code, label, registry.Duty.BUSINESS, frozenset(actions), builtin=False, subsystem=subsystem)
+
+
 def actor_for(account) -> Actor:
-    """Load the account's live grants once (two queries at most); cached on the request by the middleware."""
+    """Load the account's live grants once (two queries at most, none when the sign-in lookup of this
+    request read them with the account); cached on the request by the middleware."""
     if account is None or not getattr(account, "is_authenticated", False):
         return ANONYMOUS
-    rows = list(live_grants().filter(account_id=account.pk)
-                .values_list("pk", "role", "unit_path", "reach", "subsystem", "valid_until"))
-    roles = roles_for({code for _, code, *_ in rows}, live_only=True)
+    holder = getattr(account, PRELOADED_GRANTS, None)  # getattr: ``request.user`` is a lazy proxy
+    preloaded = holder.pop() if holder else None
+    if preloaded is None:
+        rows = list(live_grants().filter(account_id=account.pk)
+                    .values_list("pk", "role", "unit_path", "reach", "subsystem", "valid_until"))
+        roles = roles_for({code for _, code, *_ in rows}, live_only=True)
+    else:
+        rows, custom = preloaded
+        roles = {code: BUILTIN_ROLES[code] for _, code, *_ in rows if code in BUILTIN_ROLES and role_is_live(code)}
+        roles.update({code: role for code, role in custom.items() if code not in BUILTIN_ROLES})
     grants = [GrantFact(pk, roles[code], path, reach, subsystem, until)
               for pk, code, path, reach, subsystem, until in rows if code in roles]
     return Actor(

@@ -1,5 +1,6 @@
 """Reads of API tokens: an account's own, one in the actor's reach, and the lookup behind bearer auth."""
 
+from django.contrib import auth
 from django.db.models import Q
 from django.utils import timezone
 
@@ -31,12 +32,23 @@ def token_get(*, actor, pk) -> ApiToken:
         raise NotVisible(NOT_VISIBLE, target_type=ApiToken._meta.label_lower, target_id=pk) from None
 
 
+def _active_account(pk):
+    """The token's account as a session's is loaded (the authentication backend: with its person, unit and
+    live grants in one query, ADR 0019); None when it is disabled (its row is protected from deletion)."""
+    for backend in auth.get_backends():
+        get_user = getattr(backend, "get_user", None)  # django-axes' backend loads no one
+        account = get_user(pk) if get_user is not None else None
+        if account is not None:
+            return account
+    return None
+
+
 def token_for_bearer(plain: str) -> tuple[ApiToken | None, str]:
     """The live token behind a bearer value, with its account; or (None, why not) — never the plain token."""
     prefix = tokens.prefix_of(plain)
     if prefix is None:
         return None, "malformed"
-    candidates = ApiToken.objects.filter(prefix=prefix).select_related("account__person", "account__unit")
+    candidates = ApiToken.objects.filter(prefix=prefix)
     token = next((t for t in candidates if tokens.matches(plain, t.hash)), None)
     if token is None:
         return None, "unknown"
@@ -44,8 +56,10 @@ def token_for_bearer(plain: str) -> tuple[ApiToken | None, str]:
         return None, "revoked"
     if token.expires_at <= timezone.now():
         return None, "expired"
-    if not token.account.is_active:
+    account = _active_account(token.account_id)
+    if account is None:
         return None, "account_disabled"
+    ApiToken.account.field.set_cached_value(token, account)
     if token.account.mobile_only:
         return None, "mobile_only"
     return token, ""

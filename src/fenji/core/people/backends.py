@@ -4,15 +4,16 @@ from fenji.core.kernel import crypto
 from fenji.core.kernel.errors import DomainError
 
 from .identity import clean_mobile
-from .models import Account
+from .signed_in import signed_in_account
 
 
 class AccountBackend(ModelBackend):
     """Django's model backend, reading accounts through the fail-closed manager explicitly."""
 
     def get_user(self, user_id):
-        account = (Account.objects.unscoped(reason="the session names its own account")
-                   .select_related("person", "unit").filter(pk=user_id).first())
+        """The session's account, read with its person, unit and live grants in one query (``signed_in``);
+        Django then checks the session's hash against its password and security stamp as before."""
+        account = signed_in_account(user_id)
         return account if account is not None and self.user_can_authenticate(account) else None
 
 
