@@ -211,7 +211,8 @@ def caller(tree):
             return client, None
         personas = [*PERSONAS, ("office", (BUILTIN_ROLES["office_network_admin"],)),  # modules' business roles
                     ("veterans", (BUILTIN_ROLES["veterans_worker"],)),
-                    ("discipline", (BUILTIN_ROLES["petition_officer"], BUILTIN_ROLES["case_officer"])),
+                    ("discipline", (BUILTIN_ROLES["petition_officer"], BUILTIN_ROLES["case_officer"],
+                                    BUILTIN_ROLES["conduct_officer"])),
                     ("league", (BUILTIN_ROLES["league_cadre"],)),
                     ("labor", (BUILTIN_ROLES["labor_requester"], BUILTIN_ROLES["labor_centre"]))]
         name, roles = next(((name, roles) for name, roles in personas

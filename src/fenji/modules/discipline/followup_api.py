@@ -2,6 +2,7 @@
 pages' services and scope (a sub-router of ``api.router``)."""
 
 import datetime
+from typing import Literal
 
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
@@ -245,7 +246,7 @@ class ConductPage(Schema):
 
 
 class ConductQuery(NewestFirstQuery):
-    reported: str = Field("", pattern="^(|yes|no)$", description="yes 已上报 / no 未上报")
+    reported: Literal["", "yes", "no"] = Field("", description="yes 已上报 / no 未上报")
 
 
 class ConductSubjectIn(InputSchema):
