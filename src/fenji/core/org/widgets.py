@@ -25,6 +25,20 @@ def pick_units_for(form, actor, action: str | None = None, *fields: str) -> None
         form.fields[name].widget.label_of = scoped_label(actor, action)
 
 
+def filter_form(request, form_class, action: str):
+    """A list page's filters: ``(form, its cleaned values — {} when invalid —, the unit picked or None)``, the
+    form bound to the query string, its unit picker naming units within the reader's scope for ``action``. A unit
+    outside it answers like a missing one (``unit_get``)."""
+    from .selectors import unit_get
+
+    actor = request.actor
+    form = form_class(request.GET or None)
+    pick_units_for(form, actor, action)
+    data = form.cleaned_data if form.is_valid() else {}
+    unit = unit_get(actor=actor, pk=data["unit"], action=action) if data.get("unit") else None
+    return form, data, unit
+
+
 class UnitPicker(forms.NumberInput):
     template_name = "org/_unit_picker.html"
 

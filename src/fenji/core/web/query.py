@@ -34,6 +34,14 @@ def export_query(request) -> str:
     return f"{query}&format=xlsx" if query else "format=xlsx"
 
 
+def filters_shown(data: dict, unit=None) -> dict:
+    """The filters a list was narrowed by, as an export prints them: the values given, the unit by its name."""
+    shown = {k: str(v) for k, v in data.items() if v not in (None, "", False) and k != "unit"}
+    if unit is not None:
+        shown["unit"] = unit.name
+    return shown
+
+
 def paging(request) -> dict:
     """``after``, ``page`` and ``size`` from the query string, clamped: the keyword arguments of
     ``kernel.pagination.keyset_page`` / ``newest_first_page``."""

@@ -32,7 +32,7 @@ from .models import (
     Sanction,
 )
 from .sanctions import LABELS, PERIOD_MONTHS, add_months, sanction_end
-from .services import CONTENT_MAX, SubjectIn, _clue_locked, _subjects, _text, guard_subjects, subject_key
+from .services import CONTENT_MAX, SubjectIn, _clue_locked, _subjects, _text, guard_subjects, subjects_save
 
 
 @dataclass(frozen=True)
@@ -90,9 +90,7 @@ def _case_register(*, actor, unit, case_type, summary, subjects, clue, proposed_
     case = Case.objects.create(unit=unit, unit_path=unit.path, number=_case_number(unit, proposed_on.year),
                                case_type=case_type, clue=clue, summary=summary, proposed_on=proposed_on,
                                registered_by_id=actor.account_id)
-    CaseSubject.objects.bulk_create(CaseSubject(case=case, name=s.name, workplace=s.workplace, post=s.post,
-                                                rank=s.rank, party_member=s.party_member,
-                                                key=subject_key(s.name, s.workplace)) for s in subjects)
+    subjects_save(CaseSubject, {"case": case}, subjects)
     audit_record(actor=actor, action="discipline.case.register", target=case,
                  details={"number": case.number, "type": case_type, "subjects": len(subjects),
                           "clue": clue.number if clue else ""})

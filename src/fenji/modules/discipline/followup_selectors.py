@@ -45,11 +45,6 @@ def rectification_get(*, actor, pk, action: str = perms.RECTIFY_VIEW) -> Rectifi
     return item
 
 
-def state_counts(rows, states) -> dict:
-    by_state = dict(rows.order_by().values_list("state").annotate(n=Count("id")))
-    return {"total": sum(by_state.values()), "states": [(label, by_state.get(value, 0)) for value, label in states]}
-
-
 def absence_list(*, actor, action: str = perms.ABSENCE_VIEW, unit=None, state: str = "", purpose: str = "",
                  overdue: bool = False, start: datetime.date | None = None, end: datetime.date | None = None,
                  name: str = ""):

@@ -11,11 +11,11 @@ from django.views.decorators.http import require_http_methods
 from fenji.core.access import policy
 from fenji.core.kernel.errors import DomainError
 from fenji.core.kernel.pagination import newest_first_page
-from fenji.core.org.selectors import unit_get, unit_own
-from fenji.core.org.widgets import pick_units_for
+from fenji.core.org.selectors import unit_own
+from fenji.core.org.widgets import filter_form
 from fenji.core.web.excel import stamp
 from fenji.core.web.forms import add_domain_error, form_post
-from fenji.core.web.query import export_query, paging
+from fenji.core.web.query import export_query, filters_shown, paging
 from fenji.core.web.routes import requires
 
 from . import exports, followup_selectors, followup_services
@@ -34,32 +34,23 @@ from .forms import (
     RectificationRevisitForm,
 )
 from .models import AbsenceState, RectificationState
+from .selectors import state_counts
 from .services import RankRefused
-
-
-def _shown(data, unit) -> dict:
-    shown = {k: str(v) for k, v in data.items() if v not in (None, "", False) and k != "unit"}
-    if unit is not None:
-        shown["unit"] = unit.name
-    return shown
 
 
 @requires(perms.RECTIFY_VIEW)
 def rectifications(request):
     actor = request.actor
-    filters = RectificationFilterForm(request.GET or None)
-    pick_units_for(filters, actor, perms.RECTIFY_VIEW)
-    data = filters.cleaned_data if filters.is_valid() else {}
-    unit = unit_get(actor=actor, pk=data["unit"], action=perms.RECTIFY_VIEW) if data.get("unit") else None
+    filters, data, unit = filter_form(request, RectificationFilterForm, perms.RECTIFY_VIEW)
     rows = followup_selectors.rectification_list(actor=actor, unit=unit, state=data.get("state", ""),
                                                  overdue=bool(data.get("overdue")), start=data.get("start"),
                                                  end=data.get("end"), number=data.get("number", ""))
     if request.GET.get("format") == "xlsx":
-        return exports.rectification_export(actor=actor, items=rows, filters=_shown(data, unit)).response(
+        return exports.rectification_export(actor=actor, items=rows, filters=filters_shown(data, unit)).response(
             f"rectifications-{stamp()}.xlsx")
     return render(request, "discipline/rectifications.html", {
         "filters": filters, "page": newest_first_page(rows, **paging(request)), "unit": unit,
-        "counts": followup_selectors.state_counts(rows, RectificationState.choices), "today": timezone.localdate(),
+        "counts": state_counts(rows, RectificationState.choices), "today": timezone.localdate(),
         "export_query": export_query(request)})
 
 
@@ -101,20 +92,17 @@ def rectification(request, pk):
 def absences(request):
     """外出报备: the county office reads every unit's (its grant at the commission)."""
     actor = request.actor
-    filters = AbsenceFilterForm(request.GET or None)
-    pick_units_for(filters, actor, perms.ABSENCE_VIEW)
-    data = filters.cleaned_data if filters.is_valid() else {}
-    unit = unit_get(actor=actor, pk=data["unit"], action=perms.ABSENCE_VIEW) if data.get("unit") else None
+    filters, data, unit = filter_form(request, AbsenceFilterForm, perms.ABSENCE_VIEW)
     rows = followup_selectors.absence_list(actor=actor, unit=unit, state=data.get("state", ""),
                                            purpose=data.get("purpose", ""), overdue=bool(data.get("overdue")),
                                            start=data.get("start"), end=data.get("end"), name=data.get("name", ""))
     if request.GET.get("format") == "xlsx":
-        return exports.absence_export(actor=actor, absences=rows, filters=_shown(data, unit)).response(
+        return exports.absence_export(actor=actor, absences=rows, filters=filters_shown(data, unit)).response(
             f"absences-{stamp()}.xlsx")
     today = timezone.localdate()
     return render(request, "discipline/absences.html", {
         "filters": filters, "page": newest_first_page(rows, **paging(request)), "unit": unit,
-        "counts": followup_selectors.state_counts(rows, AbsenceState.choices),
+        "counts": state_counts(rows, AbsenceState.choices),
         "overdue": rows.filter(followup_selectors.absence_overdue_q(today)).count(), "today": today,
         "may_file": policy.can(actor, perms.ABSENCE_FILE, actor.unit_path), "export_query": export_query(request)})
 
@@ -180,15 +168,12 @@ def absence(request, pk):
 def conduct_records(request):
     """党风政风监督: the records of the reader's scope (党风政风监督室 checks what was reported)."""
     actor = request.actor
-    filters = ConductFilterForm(request.GET or None)
-    pick_units_for(filters, actor, perms.CONDUCT_VIEW)
-    data = filters.cleaned_data if filters.is_valid() else {}
-    unit = unit_get(actor=actor, pk=data["unit"], action=perms.CONDUCT_VIEW) if data.get("unit") else None
+    filters, data, unit = filter_form(request, ConductFilterForm, perms.CONDUCT_VIEW)
     rows = followup_selectors.conduct_list(actor=actor, unit=unit, kind=data.get("kind", ""),
                                            reported=data.get("reported", ""), start=data.get("start"),
                                            end=data.get("end"))
     if request.GET.get("format") == "xlsx":
-        return exports.conduct_export(actor=actor, records=rows, filters=_shown(data, unit)).response(
+        return exports.conduct_export(actor=actor, records=rows, filters=filters_shown(data, unit)).response(
             f"conduct-{stamp()}.xlsx")
     return render(request, "discipline/conduct_records.html", {
         "filters": filters, "page": newest_first_page(rows, **paging(request)), "unit": unit,

@@ -112,17 +112,26 @@ class Petitioner(models.Model):
         verbose_name_plural = "信访人"
 
 
-class Subject(models.Model):
-    """A person the petition is about (被反映人). ``key`` is a keyed hash of the name and unit, which finds repeats
-    without storing anything searchable in the clear."""
+class SubjectFields(models.Model):
+    """What is kept of a person an item is about, alike for petitions, clues and cases: the name encrypted, and
+    ``key``, a keyed hash of the name and unit that finds repeats without storing anything searchable in the
+    clear."""
 
-    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="subjects", verbose_name="信访件")
     name = EncryptedTextField(verbose_name="姓名")
     workplace = models.CharField(max_length=100, verbose_name="单位")
     post = models.CharField(max_length=100, blank=True, verbose_name="职务")
     rank = models.CharField(max_length=20, choices=RANKS, verbose_name="职级")
     party_member = models.BooleanField(default=False, verbose_name="党员")
     key = models.CharField(max_length=64, db_index=True, verbose_name="查重索引")
+
+    class Meta:
+        abstract = True
+
+
+class Subject(SubjectFields):
+    """A person the petition is about (被反映人)."""
+
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="subjects", verbose_name="信访件")
 
     class Meta:
         verbose_name = "被反映人"
@@ -231,16 +240,10 @@ class Clue(OrgOwned):
         return self.number
 
 
-class ClueSubject(models.Model):
-    """A person the clue is about, kept as the petition's subjects are (the name encrypted, a keyed hash)."""
+class ClueSubject(SubjectFields):
+    """A person the clue is about."""
 
     clue = models.ForeignKey(Clue, on_delete=models.CASCADE, related_name="subjects", verbose_name="问题线索")
-    name = EncryptedTextField(verbose_name="姓名")
-    workplace = models.CharField(max_length=100, verbose_name="单位")
-    post = models.CharField(max_length=100, blank=True, verbose_name="职务")
-    rank = models.CharField(max_length=20, choices=RANKS, verbose_name="职级")
-    party_member = models.BooleanField(default=False, verbose_name="党员")
-    key = models.CharField(max_length=64, db_index=True, verbose_name="查重索引")
 
     class Meta:
         verbose_name = "线索反映对象"
@@ -327,16 +330,10 @@ class Case(OrgOwned):
         return self.number
 
 
-class CaseSubject(models.Model):
-    """A person the case is about (审查调查对象), kept as a clue's subjects are."""
+class CaseSubject(SubjectFields):
+    """A person the case is about (审查调查对象)."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="subjects", verbose_name="案件")
-    name = EncryptedTextField(verbose_name="姓名")
-    workplace = models.CharField(max_length=100, verbose_name="单位")
-    post = models.CharField(max_length=100, blank=True, verbose_name="职务")
-    rank = models.CharField(max_length=20, choices=RANKS, verbose_name="职级")
-    party_member = models.BooleanField(default=False, verbose_name="党员")
-    key = models.CharField(max_length=64, db_index=True, verbose_name="查重索引")
 
     class Meta:
         verbose_name = "审查调查对象"

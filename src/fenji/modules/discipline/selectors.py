@@ -86,12 +86,15 @@ def petitioner_get(*, actor, petition: Petition) -> Petitioner | None:
 
 def petition_counts(rows) -> dict:
     """By state and category, and how many are overdue, among ``rows`` (the statistics of a unit's subtree)."""
-    today = timezone.localdate()
-    by_state = dict(rows.order_by().values_list("state").annotate(n=Count("id")))
     by_category = dict(rows.order_by().values_list("category").annotate(n=Count("id")))
-    return {"total": sum(by_state.values()), "overdue": rows.filter(overdue_q(today)).count(),
-            "states": [(label, by_state.get(value, 0)) for value, label in PetitionState.choices],
+    return {**state_counts(rows, PetitionState.choices), "overdue": rows.filter(overdue_q(timezone.localdate())).count(),
             "categories": by_category, "backfilled": rows.filter(backfilled=True).count()}
+
+
+def state_counts(rows, states) -> dict:
+    """``{"total": n, "states": [(label, n), …]}`` among ``rows``, every state of ``states`` listed (0 when none)."""
+    by_state = dict(rows.order_by().values_list("state").annotate(n=Count("id")))
+    return {"total": sum(by_state.values()), "states": [(label, by_state.get(value, 0)) for value, label in states]}
 
 
 def upward_list(*, actor):
@@ -160,11 +163,8 @@ def clue_get(*, actor, pk, action: str = perms.CLUE_VIEW) -> Clue:
 
 
 def clue_counts(rows) -> dict:
-    by_state = dict(rows.order_by().values_list("state").annotate(n=Count("id")))
     by_disposal = dict(rows.order_by().exclude(disposal="").values_list("disposal").annotate(n=Count("id")))
-    return {"total": sum(by_state.values()),
-            "states": [(label, by_state.get(value, 0)) for value, label in ClueState.choices],
-            "disposals": by_disposal}
+    return {**state_counts(rows, ClueState.choices), "disposals": by_disposal}
 
 
 def clue_handlers(clue: Clue) -> list[ClueHandler]:
@@ -234,9 +234,7 @@ def case_get(*, actor, pk, action: str = perms.CASE_VIEW) -> Case:
 
 
 def case_counts(rows) -> dict:
-    by_state = dict(rows.order_by().values_list("state").annotate(n=Count("id")))
-    return {"total": sum(by_state.values()), "overdue": rows.filter(case_overdue_q(timezone.localdate())).count(),
-            "states": [(label, by_state.get(value, 0)) for value, label in CaseState.choices],
+    return {**state_counts(rows, CaseState.choices), "overdue": rows.filter(case_overdue_q(timezone.localdate())).count(),
             "sanctioned": Sanction.objects.filter(case__in=rows.order_by().values("pk")).count()}
 
 

@@ -81,6 +81,14 @@ def subject_key(name: str, workplace: str) -> str:
     return blind_index(f"{''.join(name.split())}|{''.join(workplace.split())}")
 
 
+def subjects_save(model, owner: dict, subjects: list[SubjectIn]) -> None:
+    """The checked subjects of a new petition, clue or case (``model``), ``owner`` naming the item
+    (``{"clue": clue}``), each with its keyed hash."""
+    model.objects.bulk_create(model(**owner, name=s.name, workplace=s.workplace, post=s.post, rank=s.rank,
+                                    party_member=s.party_member, key=subject_key(s.name, s.workplace))
+                              for s in subjects)
+
+
 def _subjects(subjects) -> list[SubjectIn]:
     cleaned = []
     for n, subject in enumerate(subjects or (), start=1):
@@ -228,9 +236,7 @@ def _register(*, actor, unit, received_on, channel, category, real_name, content
                     if real_name and earlier is None and not transferred else None))
     if person:
         Petitioner.objects.create(petition=petition, **person)
-    Subject.objects.bulk_create(Subject(petition=petition, name=s.name, workplace=s.workplace, post=s.post,
-                                        rank=s.rank, party_member=s.party_member, key=key)
-                                for s, key in zip(subjects, keys, strict=True))
+    subjects_save(Subject, {"petition": petition}, subjects)
     petition.handlers.add(actor.account_id)
     audit_record(actor=actor, action="discipline.petition.register", target=petition,
                  details={"number": petition.number, "received_on": received_on.isoformat(), "backfilled": backfilled,
@@ -404,9 +410,7 @@ def _clue_register(*, actor, unit, received_on, source, summary, subjects, petit
     clue = Clue.objects.create(unit=unit, unit_path=unit.path, number=_clue_number(unit, received_on.year),
                                received_on=received_on, source=source, petition=petition, summary=summary,
                                registered_by_id=actor.account_id)
-    ClueSubject.objects.bulk_create(ClueSubject(clue=clue, name=s.name, workplace=s.workplace, post=s.post,
-                                                rank=s.rank, party_member=s.party_member,
-                                                key=subject_key(s.name, s.workplace)) for s in subjects)
+    subjects_save(ClueSubject, {"clue": clue}, subjects)
     audit_record(actor=actor, action="discipline.clue.register", target=clue,
                  details={"number": clue.number, "source": source, "subjects": len(subjects),
                           "petition": petition.number if petition else ""})

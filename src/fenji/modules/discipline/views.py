@@ -13,11 +13,11 @@ from fenji.core.access import policy
 from fenji.core.kernel.errors import DomainError
 from fenji.core.kernel.pagination import newest_first_page
 from fenji.core.org.models import Unit, UnitStatus
-from fenji.core.org.selectors import unit_get, unit_own
-from fenji.core.org.widgets import pick_units_for
+from fenji.core.org.selectors import unit_own
+from fenji.core.org.widgets import filter_form
 from fenji.core.web.excel import stamp
 from fenji.core.web.forms import add_domain_error, form_post
-from fenji.core.web.query import export_query, paging
+from fenji.core.web.query import export_query, filters_shown, paging
 from fenji.core.web.routes import requires
 
 from . import case_services, exports, selectors, services
@@ -54,18 +54,12 @@ from .models import CaseState, ClueState, PetitionState
 @requires(perms.PETITION_VIEW)
 def petitions(request):
     actor = request.actor
-    filters = PetitionFilterForm(request.GET or None)
-    pick_units_for(filters, actor, perms.PETITION_VIEW)
-    data = filters.cleaned_data if filters.is_valid() else {}
-    unit = unit_get(actor=actor, pk=data["unit"], action=perms.PETITION_VIEW) if data.get("unit") else None
+    filters, data, unit = filter_form(request, PetitionFilterForm, perms.PETITION_VIEW)
     rows = selectors.petition_list(actor=actor, unit=unit, state=data.get("state", ""),
                                    category=data.get("category", ""), overdue=bool(data.get("overdue")),
                                    start=data.get("start"), end=data.get("end"), number=data.get("number", ""))
     if request.GET.get("format") == "xlsx":
-        shown = {k: str(v) for k, v in data.items() if v not in (None, "", False) and k != "unit"}
-        if unit is not None:
-            shown["unit"] = unit.name
-        return exports.petition_export(actor=actor, petitions=rows, filters=shown).response(f"petitions-{stamp()}.xlsx")
+        return exports.petition_export(actor=actor, petitions=rows, filters=filters_shown(data, unit)).response(f"petitions-{stamp()}.xlsx")
     return render(request, "discipline/petitions.html", {
         "filters": filters, "page": newest_first_page(rows, **paging(request)), "unit": unit,
         "counts": selectors.petition_counts(rows), "today": timezone.localdate(),
@@ -170,18 +164,12 @@ def upward_report(request, pk):
 def clues(request):
     """The central ledger of clues (线索台账): filters, counts, pages with their totals, Excel."""
     actor = request.actor
-    filters = ClueFilterForm(request.GET or None)
-    pick_units_for(filters, actor, perms.CLUE_VIEW)
-    data = filters.cleaned_data if filters.is_valid() else {}
-    unit = unit_get(actor=actor, pk=data["unit"], action=perms.CLUE_VIEW) if data.get("unit") else None
+    filters, data, unit = filter_form(request, ClueFilterForm, perms.CLUE_VIEW)
     rows = selectors.clue_list(actor=actor, unit=unit, state=data.get("state", ""), source=data.get("source", ""),
                                disposal=data.get("disposal", ""), start=data.get("start"), end=data.get("end"),
                                number=data.get("number", ""))
     if request.GET.get("format") == "xlsx":
-        shown = {k: str(v) for k, v in data.items() if v not in (None, "", False) and k != "unit"}
-        if unit is not None:
-            shown["unit"] = unit.name
-        return exports.clue_export(actor=actor, clues=rows, filters=shown).response(f"clues-{stamp()}.xlsx")
+        return exports.clue_export(actor=actor, clues=rows, filters=filters_shown(data, unit)).response(f"clues-{stamp()}.xlsx")
     return render(request, "discipline/clues.html", {
         "filters": filters, "page": newest_first_page(rows, **paging(request)), "unit": unit,
         "counts": selectors.clue_counts(rows), "may_register": policy.can(actor, perms.CLUE_MANAGE, actor.unit_path),
@@ -298,18 +286,12 @@ def _clue_timeline(item, handlers) -> list[tuple]:
 def cases(request):
     """The case ledger (案件台账): filters, counts, pages with their totals, Excel."""
     actor = request.actor
-    filters = CaseFilterForm(request.GET or None)
-    pick_units_for(filters, actor, perms.CASE_VIEW)
-    data = filters.cleaned_data if filters.is_valid() else {}
-    unit = unit_get(actor=actor, pk=data["unit"], action=perms.CASE_VIEW) if data.get("unit") else None
+    filters, data, unit = filter_form(request, CaseFilterForm, perms.CASE_VIEW)
     rows = selectors.case_list(actor=actor, unit=unit, state=data.get("state", ""), case_type=data.get("case_type", ""),
                                overdue=bool(data.get("overdue")), start=data.get("start"), end=data.get("end"),
                                number=data.get("number", ""))
     if request.GET.get("format") == "xlsx":
-        shown = {k: str(v) for k, v in data.items() if v not in (None, "", False) and k != "unit"}
-        if unit is not None:
-            shown["unit"] = unit.name
-        return exports.case_export(actor=actor, cases=rows, filters=shown).response(f"cases-{stamp()}.xlsx")
+        return exports.case_export(actor=actor, cases=rows, filters=filters_shown(data, unit)).response(f"cases-{stamp()}.xlsx")
     return render(request, "discipline/cases.html", {
         "filters": filters, "page": newest_first_page(rows, **paging(request)), "unit": unit,
         "counts": selectors.case_counts(rows), "today": timezone.localdate(),

@@ -17,7 +17,7 @@ from fenji.core.kernel.inputs import parse_month
 from fenji.core.kernel.pagination import keyset_page, newest_first_page
 from fenji.core.org.models import Unit, UnitStatus
 from fenji.core.org.selectors import unit_get, unit_own
-from fenji.core.org.widgets import pick_units_for
+from fenji.core.org.widgets import filter_form, pick_units_for
 from fenji.core.web.excel import stamp
 from fenji.core.web.forms import form_post
 from fenji.core.web.query import export_query, paging
@@ -62,10 +62,7 @@ def _branches(actor):
 @require_http_methods(["GET", "POST"])
 def members(request):
     actor = request.actor
-    filters = MemberFilterForm(request.GET or None)
-    pick_units_for(filters, actor, perms.MEMBER_VIEW)
-    data = filters.cleaned_data if filters.is_valid() else {}
-    unit = unit_get(actor=actor, pk=data["unit"], action=perms.MEMBER_VIEW) if data.get("unit") else None
+    filters, data, unit = filter_form(request, MemberFilterForm, perms.MEMBER_VIEW)
     rows = selectors.member_list(actor=actor, unit=unit, text=data.get("q", ""))
     form = None
     if policy.can(actor, perms.MEMBER_MANAGE):

@@ -17,7 +17,7 @@ from fenji.core.kernel.errors import DomainError
 from fenji.core.kernel.inputs import parse_id, parse_month
 from fenji.core.kernel.pagination import keyset_page, newest_first_page
 from fenji.core.org.selectors import unit_get, unit_own
-from fenji.core.org.widgets import pick_units_for
+from fenji.core.org.widgets import filter_form, pick_units_for
 from fenji.core.web.excel import stamp
 from fenji.core.web.forms import form_post
 from fenji.core.web.query import export_query, paging, query_without, sorted_page
@@ -39,10 +39,7 @@ MEDIUM_SORTS = {"number": "number", "unit": "unit_path", "registered": "register
 @require_http_methods(["GET", "POST"])
 def media(request):
     actor = request.actor
-    filters = MediumFilterForm(request.GET or None)
-    pick_units_for(filters, actor, perms.MEDIA_VIEW)
-    data = filters.cleaned_data if filters.is_valid() else {}
-    unit = unit_get(actor=actor, pk=data["unit"], action=perms.MEDIA_VIEW) if data.get("unit") else None
+    filters, data, unit = filter_form(request, MediumFilterForm, perms.MEDIA_VIEW)
     rows = selectors.medium_list(actor=actor, unit=unit, state=data.get("state", ""), text=data.get("q", ""))
     if request.GET.get("format") == "xlsx":
         return exports.medium_export(actor=actor, media=rows).response(f"removable-media-{stamp()}.xlsx")

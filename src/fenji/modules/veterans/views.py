@@ -24,7 +24,7 @@ from fenji.core.people.import_forms import MemberImportForm
 from fenji.core.web.excel import XLSX, stamp
 from fenji.core.web.forms import add_domain_error, form_post
 from fenji.core.web.pdf import pdf_response
-from fenji.core.web.query import export_query, paging, sorted_page
+from fenji.core.web.query import export_query, filters_shown, paging, sorted_page
 from fenji.core.web.routes import requires, signed_in
 
 from . import elder_import as import_elders
@@ -136,10 +136,7 @@ def records(request):
                                  late=bool(data.get("late")), start=data.get("start"), end=data.get("end"),
                                  text=data.get("q", ""))
     if request.GET.get("format") == "xlsx":
-        shown = {k: str(v) for k, v in data.items() if v not in (None, "", False) and k != "unit"}
-        if unit is not None:
-            shown["unit"] = unit.name
-        return exports.record_export(actor=actor, records=rows, filters=shown).response(f"service-records-{stamp()}.xlsx")
+        return exports.record_export(actor=actor, records=rows, filters=filters_shown(data, unit)).response(f"service-records-{stamp()}.xlsx")
     page = sorted_page(request, rows, sorts=RECORD_SORTS, default=newest_first_page)
     return render(request, "veterans/records.html", {
         "filters": filters, "page": page, "unit": unit, "elder": elder, "counts": selectors.record_counts(rows),
