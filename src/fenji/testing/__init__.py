@@ -10,7 +10,8 @@ The root ``conftest.py`` loads ``fenji.testing.fixtures`` as a pytest plugin, so
 
 and imports ``make_account(unit, name=..., kind=..., role=...)`` (an account, with a grant of ``role`` at
 its unit), ``actor(account)`` (the actor a service takes), ``sign_in(client, account)``, ``Tree``, ``xlsx_file(header,
-rows)`` (an Excel file for an import).
+rows)`` (an Excel file for an import), ``shared_world(build, profile=…)`` (a file's rows built once, each test in
+a savepoint: ``_world, w = shared_world(build)`` makes the fixture ``w``).
 
 A module's scope matrix (``tests/test_scope.py`` in the module) — every route that takes a row id must
 be in one, or ``tests/test_scope.py`` fails::
@@ -57,7 +58,8 @@ from .people import (
 )
 from .scope import Reach, ScopeMatrix
 from .sheets import xlsx_file
+from .world import shared_world
 
 __all__ = ["DATABASE_TASKS", "IMMEDIATE_TASKS", "PASSWORD", "VERIFY_PAGES", "Tree", "actor",
            "complete_second_factor", "make_account", "second_factor_code", "sign_in", "Reach", "ScopeMatrix",
-           "xlsx_file"]
+           "shared_world", "xlsx_file"]

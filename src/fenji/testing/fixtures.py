@@ -12,12 +12,13 @@ from .people import Tree, make_account, sign_in
 
 IMMEDIATE_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}}
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# A fast hasher keeps hundreds of logins cheap; the password rules do not depend on the hasher.
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
-    # A fast hasher keeps hundreds of logins cheap; the password rules do not depend on the hasher.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_HASHERS
     settings.SMS_BACKEND = "file"
     settings.SMS_FILE = tmp_path / "sms-outbox.jsonl"
     settings.FILES_DIR = tmp_path / "files"  # uploaded attachments never land in the working tree's var/

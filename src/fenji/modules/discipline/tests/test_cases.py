@@ -16,9 +16,9 @@ from fenji.modules.discipline.case_services import SanctionIn
 from fenji.modules.discipline.models import Case, CaseState, CaseSubject, Sanction, UpwardReport
 from fenji.modules.discipline.sanctions import add_months, sanction_end
 from fenji.modules.discipline.services import SubjectIn
-from fenji.testing import actor, make_account
+from fenji.testing import actor, make_account, shared_world
 
-from .world import discipline_tree, shared_world
+from .world import discipline_tree
 
 CASE = BUILTIN_ROLES["case_officer"]
 LEADER = BUILTIN_ROLES["unit_leader"]
@@ -51,7 +51,7 @@ def build():
     return w
 
 
-_world, w = shared_world(build)
+_world, w = shared_world(build, profile="discipline")
 
 
 def propose(w, **kwargs):

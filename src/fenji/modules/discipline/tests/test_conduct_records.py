@@ -11,9 +11,9 @@ from fenji.core.kernel.errors import DomainError, NotVisible
 from fenji.modules.discipline import followup_selectors, followup_services, services
 from fenji.modules.discipline.models import ConductRecord
 from fenji.modules.discipline.services import SubjectIn
-from fenji.testing import actor, make_account
+from fenji.testing import actor, make_account, shared_world
 
-from .world import discipline_tree, shared_world
+from .world import discipline_tree
 
 
 class World:
@@ -29,7 +29,7 @@ def build():
     return w
 
 
-_world, w = shared_world(build)
+_world, w = shared_world(build, profile="discipline")
 
 
 def record(w, rank="staff", **kwargs):

@@ -14,9 +14,9 @@ from fenji.modules.discipline import case_services, followup_selectors, followup
 from fenji.modules.discipline.case_services import SanctionIn
 from fenji.modules.discipline.models import Absence, Rectification, RectificationState
 from fenji.modules.discipline.services import SubjectIn
-from fenji.testing import actor, make_account
+from fenji.testing import actor, make_account, shared_world
 
-from .world import discipline_tree, shared_world
+from .world import discipline_tree
 
 DAY = datetime.timedelta(days=1)
 
@@ -54,7 +54,7 @@ def build():
     return w
 
 
-_world, w = shared_world(build)
+_world, w = shared_world(build, profile="discipline")
 
 
 def away(w, person=None, start=None, end=None, filer=None, **kwargs):
