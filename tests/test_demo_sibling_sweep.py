@@ -16,7 +16,7 @@ from fenji.core.kernel.paths import subtree_q
 from fenji.core.org.models import Unit
 from fenji.core.people.bootstrap import build_demo
 from fenji.core.people.models import Account
-from fenji.testing import complete_second_factor
+from fenji.testing import complete_second_factor, shared_world
 from fenji.testing.routing import api_routes, every_route
 
 PASSWORD = "Demo#2026sweep"
@@ -26,8 +26,7 @@ SUZHOU_NAMES = ("苏州", "陈静", "何莉", "姑苏")
 WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 
 
-@pytest.fixture
-def demo(db):
+def build():
     build_demo(password=PASSWORD)
     suzhou = Unit.objects.get(code="320500")
     return {
@@ -36,6 +35,14 @@ def demo(db):
         "account": Account.objects.unscoped(reason="test").get(mobile="13800000022"),
         "grant": Grant.objects.unscoped(reason="test").filter(unit=suzhou).first(),
     }
+
+
+_world, w = shared_world(build)  # the demo built once for the file; each test in a savepoint of its own
+
+
+@pytest.fixture
+def demo(w):
+    return w
 
 
 def account(mobile):

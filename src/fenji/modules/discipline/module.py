@@ -22,6 +22,8 @@ ABSENCE_APPROVE = "discipline.absence.approve"
 ABSENCE_VIEW = "discipline.absence.view"
 RECTIFY_VIEW = "discipline.rectification.view"
 RECTIFY_MANAGE = "discipline.rectification.manage"
+# whoever registers a subject may meet the rank guard and must then carry out the upward report it opens
+UPWARD_REPORT = "discipline.upward.report"
 
 ACTIONS = (
     ActionDecl(PETITION_VIEW, "查看信访举报件", "business", read_only=True),
@@ -41,6 +43,7 @@ ACTIONS = (
     ActionDecl(ABSENCE_VIEW, "查看外出报备", "business", read_only=True),
     ActionDecl(RECTIFY_VIEW, "查看以案促改", "business", read_only=True),
     ActionDecl(RECTIFY_MANAGE, "办理以案促改", "business"),
+    ActionDecl(UPWARD_REPORT, "办理职级超出权限的上报任务", "business"),
 )
 
 # Business roles: granted by the security and permission administrators (who delegate them).
@@ -56,6 +59,7 @@ ROLES = (
             PETITION_REGISTER,
             PETITION_HANDLE,
             PETITION_ASSIGN,
+            UPWARD_REPORT,
         ),
         delegated_by=GRANTED_BY,
     ),
@@ -72,6 +76,7 @@ ROLES = (
             CASE_MANAGE,
             RECTIFY_VIEW,
             RECTIFY_MANAGE,
+            UPWARD_REPORT,
         ),
         delegated_by=GRANTED_BY,
     ),
@@ -86,6 +91,7 @@ ROLES = (
             ABSENCE_VIEW,
             ABSENCE_FILE,
             ABSENCE_APPROVE,
+            UPWARD_REPORT,
         ),
         delegated_by=GRANTED_BY,
     ),
@@ -126,7 +132,7 @@ MODULE = Module(
     actions=ACTIONS,
     roles=ROLES,
     menu=(MenuEntry(_("信访件"), "discipline:petitions", PETITION_VIEW, order=50),
-          MenuEntry(_("上报任务"), "discipline:upward", PETITION_REGISTER, order=51),
+          MenuEntry(_("上报任务"), "discipline:upward", UPWARD_REPORT, order=51),
           MenuEntry(_("线索台账"), "discipline:clues", CLUE_VIEW, order=52),
           MenuEntry(_("案件"), "discipline:cases", CASE_VIEW, order=53),
           MenuEntry(_("以案促改"), "discipline:rectifications", RECTIFY_VIEW, order=54),

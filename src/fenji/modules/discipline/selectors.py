@@ -98,7 +98,7 @@ def state_counts(rows, states) -> dict:
 
 
 def upward_list(*, actor):
-    return UpwardReport.objects.visible_to(actor, perms.PETITION_REGISTER).select_related("unit", "created_by__person")
+    return UpwardReport.objects.visible_to(actor, perms.UPWARD_REPORT).select_related("unit", "created_by__person")
 
 
 def upward_get(*, actor, pk) -> UpwardReport:

@@ -113,10 +113,8 @@ def _receiver() -> str:
 @service
 def upward_report_open(*, actor, unit: Unit) -> UpwardReport:
     """The task the rank guard opens: report the matter upward on paper within five working days (for a petition
-    or a clue, a case or a conduct record: its registrar holds one of their rights)."""
-    if not any(policy.can(actor, action, unit.path) for action in (perms.CLUE_MANAGE, perms.CASE_MANAGE,
-                                                                     perms.CONDUCT_RECORD)):
-        policy.require(actor, perms.PETITION_REGISTER, unit.path)
+    or a clue, a case or a conduct record: each of their registrars' roles holds the upward report's right)."""
+    policy.require(actor, perms.UPWARD_REPORT, unit.path)
     today = timezone.localdate()
     report = UpwardReport.objects.create(
         unit=unit, unit_path=unit.path, reference=f"SB{today:%Y%m%d}-{secrets.token_hex(3).upper()}",
@@ -129,7 +127,7 @@ def upward_report_open(*, actor, unit: Unit) -> UpwardReport:
 
 @service
 def upward_report_done(*, actor, report: UpwardReport, done_on: datetime.date) -> UpwardReport:
-    policy.require(actor, perms.PETITION_REGISTER, report.unit_path)
+    policy.require(actor, perms.UPWARD_REPORT, report.unit_path)
     if report.done_on is not None:
         raise DomainError("该上报任务已办结")
     if done_on > timezone.localdate() or done_on < report.created_at.date():

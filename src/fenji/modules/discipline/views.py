@@ -143,13 +143,13 @@ def petitioner(request, pk):
     return render(request, "discipline/petitioner.html", {"item": item, "person": person})
 
 
-@requires(perms.PETITION_REGISTER)
+@requires(perms.UPWARD_REPORT)
 def upward(request):
     rows = selectors.upward_list(actor=request.actor)
     return render(request, "discipline/upward.html", {"page": newest_first_page(rows, **paging(request))})
 
 
-@requires(perms.PETITION_REGISTER)
+@requires(perms.UPWARD_REPORT)
 @require_http_methods(["GET", "POST"])
 def upward_report(request, pk):
     actor = request.actor

@@ -11,6 +11,7 @@ from django.utils import timezone
 from fenji.core.access.roles import BUILTIN_ROLES
 from fenji.core.audit.models import AuditEvent
 from fenji.core.kernel.errors import AccessDenied, DomainError, NotVisible
+from fenji.core.web import nav
 from fenji.modules.discipline import case_services, selectors, services
 from fenji.modules.discipline.case_services import SanctionIn
 from fenji.modules.discipline.models import Case, CaseState, CaseSubject, Sanction, UpwardReport
@@ -152,10 +153,16 @@ def test_only_a_clue_moved_to_investigation_becomes_a_case_and_once(w):
 
 def test_the_rank_guard_refuses_a_case_before_anything_is_written(w):
     deputy = SubjectIn("王某", "白沙镇人民政府", "副科", "副镇长")
-    with pytest.raises(services.RankRefused):
+    with pytest.raises(services.RankRefused) as refused:
         propose(w, subjects=[deputy])
     assert not Case.objects.unscoped(reason="test").exists()
     assert UpwardReport.objects.unscoped(reason="test").filter(unit=w.town).count() == 1
+    # the case officer registers no petition, yet the task is theirs to see and carry out
+    officer = actor(w.officer)
+    assert [r.pk for r in selectors.upward_list(actor=officer)] == [refused.value.report.pk]
+    assert [t.kind for t in nav.todos_for(officer) if t.kind == "discipline.upward"] == ["discipline.upward"]
+    services.upward_report_done(actor=officer, report=refused.value.report, done_on=timezone.localdate())
+    assert selectors.upward_list(actor=actor(w.other_officer)).count() == 0  # another town's officer: not theirs
     case = case_services.case_register(actor=actor(w.county_officer), unit=w.county, case_type="supervision",
                                   summary="副镇长违规吃喝", subjects=[deputy])
     assert case.unit_id == w.county.pk
