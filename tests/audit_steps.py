@@ -1224,6 +1224,12 @@ def close_petition(w):
     w["petition"] = petition_close(actor=actor(_petition_officer(w)), petition=w["petition"], result="已办结")
 
 
+def recuse_from_petition(w):
+    from fenji.modules.discipline.recusal_services import recusal_declare
+
+    recusal_declare(actor=actor(_petition_officer(w)), item=w["petition"], ground="relative")
+
+
 def prepare_closed_petition(w):
     prepare_petition(w)
     close_petition(w)

@@ -113,6 +113,11 @@ ROW_ROUTES = {
     "POST api:case_execute": "elsewhere",
     "POST api:case_appeal": "elsewhere",
     "POST api:case_appeal_decide": "elsewhere",
+    # 回避 (src/fenji/modules/discipline/tests/test_recusal.py::test_the_pages_and_api: another town's officer gets
+    # 404; each reads its item through petition_get, clue_get or case_get first)
+    "POST api:petition_recusal": "elsewhere",
+    "POST api:clue_recusal": "elsewhere",
+    "POST api:case_recusal": "elsewhere",
     # 以案促改 and 外出报备 (src/fenji/modules/discipline/tests/test_rectifications_and_absences.py::
     # test_the_pages_and_api_keep_to_scope and test_the_county_office_sees_every_units_absences_and_a_town_only_its_own;
     # every step reads its row through the scoped ``*_get``)

@@ -30,7 +30,7 @@ import fenji
 from fenji.core.access import policy
 from fenji.core.access.roles import AUDITOR, BUILTIN_ROLES, DEPT_HEAD, SECURITY_ADMIN, SYSTEM_ADMIN, UNIT_LEADER
 from fenji.core.access.services import grant_create
-from fenji.testing import PASSWORD, complete_second_factor, make_account
+from fenji.testing import PASSWORD, Tree, complete_second_factor, make_account, shared_world
 from fenji.testing.routing import all_routes, api_routes, is_int
 
 HUGE = "99999999999999999999999"
@@ -206,40 +206,71 @@ def _api_request(route, poison: str, row_id: int) -> tuple[dict, dict | None]:
 
 # --- who calls -------------------------------------------------------------------------------------
 
-# The accounts the walk signs in as: between them they hold every action (三员 keeps the duties apart).
+# The accounts the walk signs in as: between them they hold every action (三员 keeps the duties apart), the
+# modules' business roles after the administrators.
 PERSONAS = [("system", (SYSTEM_ADMIN,)), ("security", (SECURITY_ADMIN,)), ("audit", (AUDITOR,)),
-            ("business", (DEPT_HEAD, UNIT_LEADER))]
+            ("business", (DEPT_HEAD, UNIT_LEADER)), ("office", (BUILTIN_ROLES["office_network_admin"],)),
+            ("veterans", (BUILTIN_ROLES["veterans_worker"],)),
+            ("discipline", (BUILTIN_ROLES["petition_officer"], BUILTIN_ROLES["case_officer"],
+                            BUILTIN_ROLES["conduct_officer"])),
+            ("league", (BUILTIN_ROLES["league_cadre"],)),
+            ("labor", (BUILTIN_ROLES["labor_requester"], BUILTIN_ROLES["labor_centre"]))]
+
+
+def _persona(rule) -> tuple[str, str]:
+    """Who walks a route (the first persona holding its action) and through which login page."""
+    name = next((name for name, roles in PERSONAS
+                 if rule.action is None or any(rule.action in role.actions for role in roles)), None)
+    assert name is not None, f"no persona holds {rule.action}"
+    return name, "/m/login/" if rule.channel == "mobile" else "/login/"
+
+
+class World:
+    pass
+
+
+def build():
+    """The tree, and each persona signed in once through each login page its routes need: ~800 walks then pay
+    for a fresh client with the session's cookies, not for a tree, an account and a sign-in each."""
+    w = World()
+    w.tree = Tree()
+    w.accounts, w.cookies = {}, {}
+    for name, roles in PERSONAS:
+        w.accounts[name] = account = make_account(w.tree.province, name=f"遍历{name}")
+        for role in roles:
+            grant_create(actor=policy.SYSTEM, account=account, role=role.code, unit=w.tree.province)
+    for name, login_page in {_persona(r.rule) for r in ROUTES + OPERATIONS if not r.rule.public}:
+        client, account = Client(), w.accounts[name]
+        response = client.post(login_page, {"mobile": account.mobile, "password": PASSWORD})
+        assert response.status_code == 302, response.content.decode()[:500]
+        complete_second_factor(client, account, response)
+        w.cookies[name, login_page] = {key: morsel.value for key, morsel in client.cookies.items()}
+    return w
+
+
+_world, w = shared_world(build)  # each test in a savepoint: what a walk changes (even its own account) is undone
 
 
 @pytest.fixture
-def caller(tree):
+def tree(w):
+    return w.tree
+
+
+@pytest.fixture
+def caller(w):
     """``caller(route)``: a client signed in as an account holding the route's action at the top of the tree
     (any account for a route without an action); a client without a session for a public route. Server
     errors come back as 500 responses instead of being raised."""
 
     def sign_in(route):
-        rule = route.rule
         client = Client(raise_request_exception=False)
-        if rule.public:
+        if route.rule.public:
             return client, None
-        personas = [*PERSONAS, ("office", (BUILTIN_ROLES["office_network_admin"],)),  # modules' business roles
-                    ("veterans", (BUILTIN_ROLES["veterans_worker"],)),
-                    ("discipline", (BUILTIN_ROLES["petition_officer"], BUILTIN_ROLES["case_officer"],
-                                    BUILTIN_ROLES["conduct_officer"])),
-                    ("league", (BUILTIN_ROLES["league_cadre"],)),
-                    ("labor", (BUILTIN_ROLES["labor_requester"], BUILTIN_ROLES["labor_centre"]))]
-        name, roles = next(((name, roles) for name, roles in personas
-                            if rule.action is None or any(rule.action in role.actions for role in roles)),
-                           (None, None))
-        assert name is not None, f"{route.label}: no persona holds {rule.action}"
-        account = make_account(tree.province, name=f"遍历{name}")
-        for role in roles:
-            grant_create(actor=policy.SYSTEM, account=account, role=role.code, unit=tree.province)
-        assert rule.action is None or policy.can(policy.actor_for(account), rule.action)
-        login_page = "/m/login/" if rule.channel == "mobile" else "/login/"
-        response = client.post(login_page, {"mobile": account.mobile, "password": PASSWORD})
-        assert response.status_code == 302, response.content.decode()[:500]
-        complete_second_factor(client, account, response)
+        name, login_page = _persona(route.rule)
+        account = w.accounts[name]
+        assert route.rule.action is None or policy.can(policy.actor_for(account), route.rule.action), route.label
+        for key, value in w.cookies[name, login_page].items():
+            client.cookies[key] = value
         return client, account
 
     return sign_in

@@ -14,7 +14,7 @@ from fenji.core.kernel.errors import DomainError, NotVisible
 from fenji.core.org.models import Unit
 from fenji.core.org.selectors import unit_own
 
-from . import case_services, selectors, services
+from . import case_services, recusal_services, selectors, services
 from . import module as perms
 from .models import (
     AppealKind,
@@ -28,6 +28,7 @@ from .models import (
     Disposal,
     Outcome,
     PetitionState,
+    RecusalGround,
 )
 from .sanctions import SANCTIONS
 from .services import DECISIONS, SubjectIn
@@ -487,6 +488,41 @@ def case_appeal_decide(request, id: int, appeal_id: int, payload: AppealDecideIn
         raise NotVisible("申请不存在", target_type="discipline.appeal", target_id=appeal_id)
     case_services.appeal_decide(actor=request.actor, appeal=appeal, **payload.dict())
     return selectors.case_get(actor=request.actor, pk=id)
+
+
+class RecusalIn(InputSchema):
+    ground: RecusalGround = Field(description="回避事由")
+    note: str = Field("", max_length=200, description="说明（事由为“其他”的必填）")
+
+
+class RecusalOut(Schema):
+    ground: RecusalGround
+    note: str
+    declared_at: datetime.datetime
+
+
+RECUSAL_SUMMARY = "申请回避（申请后该件对本人如同不存在：列表中不再出现，详情返回 404）"
+
+
+@router.post("/discipline/petitions/{int:id}/recusal", response={201: RecusalOut, **ERRORS}, summary=RECUSAL_SUMMARY)
+@api_route(action=perms.PETITION_VIEW)
+def petition_recusal(request, id: int, payload: RecusalIn):
+    item = selectors.petition_get(actor=request.actor, pk=id)
+    return Status(201, recusal_services.recusal_declare(actor=request.actor, item=item, **payload.dict()))
+
+
+@router.post("/discipline/clues/{int:id}/recusal", response={201: RecusalOut, **ERRORS}, summary=RECUSAL_SUMMARY)
+@api_route(action=perms.CLUE_VIEW)
+def clue_recusal(request, id: int, payload: RecusalIn):
+    item = selectors.clue_get(actor=request.actor, pk=id)
+    return Status(201, recusal_services.recusal_declare(actor=request.actor, item=item, **payload.dict()))
+
+
+@router.post("/discipline/cases/{int:id}/recusal", response={201: RecusalOut, **ERRORS}, summary=RECUSAL_SUMMARY)
+@api_route(action=perms.CASE_VIEW)
+def case_recusal(request, id: int, payload: RecusalIn):
+    item = selectors.case_get(actor=request.actor, pk=id)
+    return Status(201, recusal_services.recusal_declare(actor=request.actor, item=item, **payload.dict()))
 
 
 def _followup():  # 以案促改 and 外出报备 (followup_api.py), under the same prefix

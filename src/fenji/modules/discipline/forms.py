@@ -21,6 +21,7 @@ from .models import (
     PetitionState,
     Purpose,
     RectificationState,
+    RecusalGround,
 )
 from .rank import RANKS
 from .sanctions import GOVERNMENT, PARTY
@@ -100,6 +101,12 @@ class CloseForm(Form):
 
 class FeedbackForm(Form):
     feedback_on = DateField(label=_("反馈日期"), widget=DATE)
+
+
+class RecusalForm(Form):
+    ground = forms.ChoiceField(label=_("回避事由"), choices=[("", _("请选择"))] + RecusalGround.choices)
+    note = forms.CharField(label=_("说明"), required=False, max_length=200,
+                           help_text=_("事由为“其他”的，请说明；申请后该件不再向您显示"))
 
 
 class UpwardDoneForm(Form):

@@ -515,3 +515,44 @@ class ConductRecord(OrgOwned):
         verbose_name = "党风政风监督记录"
         verbose_name_plural = "党风政风监督记录"
         indexes = [models.Index(fields=["unit_path", "id"], name="discipline_conduct_path")]
+
+
+class RecusalGround(models.TextChoices):
+    SUBJECT = "subject", _("本人是被反映人")
+    RELATIVE = "relative", _("是被反映人的近亲属")
+    INTEREST = "interest", _("与所办事项有利害关系")
+    OTHER = "other", _("有其他关系，可能影响公正处理")
+
+
+class Recusal(OrgOwned):
+    """A staff member's declared recusal (回避, JJR §48, design/domain/discipline.md) from one petition, clue or case:
+    from then on the item is, for them, as if it did not exist — out of their lists and counts, 404 on its pages, its
+    petitioner never shown — and they are no longer among its handlers. Those who still see the item see who
+    recused and on what ground. Kept at the item's unit (``unit``, ``unit_path``)."""
+
+    account = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                verbose_name="回避人")
+    petition = models.ForeignKey(Petition, null=True, blank=True, on_delete=models.CASCADE, related_name="recusals",
+                                 verbose_name="信访件")
+    clue = models.ForeignKey(Clue, null=True, blank=True, on_delete=models.CASCADE, related_name="recusals",
+                             verbose_name="问题线索")
+    case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.CASCADE, related_name="recusals",
+                             verbose_name="案件")
+    ground = models.CharField(max_length=10, choices=RecusalGround.choices, verbose_name="回避事由")
+    note = models.CharField(max_length=200, blank=True, verbose_name="说明")
+    declared_at = models.DateTimeField(auto_now_add=True, verbose_name="申请回避时间")
+
+    class Meta:
+        verbose_name = "回避"
+        verbose_name_plural = "回避"
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(petition__isnull=False, clue__isnull=True, case__isnull=True)
+                           | models.Q(petition__isnull=True, clue__isnull=False, case__isnull=True)
+                           | models.Q(petition__isnull=True, clue__isnull=True, case__isnull=False)),
+                name="discipline_recusal_one_item"),
+            models.UniqueConstraint(fields=["account", "petition"], name="discipline_recusal_petition_once"),
+            models.UniqueConstraint(fields=["account", "clue"], name="discipline_recusal_clue_once"),
+            models.UniqueConstraint(fields=["account", "case"], name="discipline_recusal_case_once"),
+        ]
+        indexes = [models.Index(fields=["unit_path", "id"], name="discipline_recusal_path")]

@@ -151,7 +151,7 @@ MODULE = Module(
                   "discipline.petition.notice": "登记受理告知", "discipline.petition.close": "办结信访件",
                   "discipline.petition.feedback": "登记实名反馈", "discipline.petition.export": "导出信访件台账",
                   "discipline.petitioner.view": "查看信访人信息", "discipline.upward.open": "职级超出权限，生成上报任务",
-                  "discipline.upward.done": "登记径送上级",
+                  "discipline.upward.done": "登记径送上级", "discipline.recusal.declare": "申请回避",
                   "discipline.clue.register": "登记问题线索", "discipline.clue.assign": "提出问题线索分办意见",
                   "discipline.clue.approve": "主要负责人审批问题线索分办", "discipline.clue.dispose": "拟定问题线索处置方式",
                   "discipline.clue.sign": "承办人签字", "discipline.clue.conclude": "了结问题线索",

@@ -22,16 +22,33 @@ from .models import (
     Petition,
     Petitioner,
     PetitionState,
+    Recusal,
     Sanction,
     Source,
     UpwardReport,
 )
 
 
+def not_recused(rows, actor, item: str):
+    """``rows`` without the items ``actor`` recused from (``item``: "petition", "clue" or "case"): for them the
+    item is as if it did not exist."""
+    if actor.account_id is None:
+        return rows
+    mine = Recusal.objects.unscoped(reason="the reader's own recusals").filter(
+        account_id=actor.account_id, **{f"{item}__isnull": False}).values(item)
+    return rows.exclude(pk__in=mine)
+
+
+def recusals_of(item) -> list[Recusal]:
+    """Who recused from ``item`` (already read within the reader's scope), oldest first."""
+    return list(item.recusals.unscoped(reason="shown with an item the reader sees").select_related(
+        "account__person").order_by("declared_at"))
+
+
 def petition_list(*, actor, action: str = perms.PETITION_VIEW, unit=None, state: str = "", category: str = "",
                   overdue: bool = False, start: datetime.date | None = None, end: datetime.date | None = None,
                   number: str = ""):
-    rows = Petition.objects.visible_to(actor, action).select_related("unit")
+    rows = not_recused(Petition.objects.visible_to(actor, action).select_related("unit"), actor, "petition")
     if unit is not None:
         rows = rows.filter(unit_path__startswith=unit.path)
     if state in PetitionState.values:
@@ -137,7 +154,7 @@ def clue_list(*, actor, action: str = perms.CLUE_VIEW, unit=None, state: str = "
               disposal: str = "", start: datetime.date | None = None, end: datetime.date | None = None,
               number: str = ""):
     """The central ledger of clues (线索台账) in the reader's scope."""
-    rows = Clue.objects.visible_to(actor, action).select_related("unit", "petition")
+    rows = not_recused(Clue.objects.visible_to(actor, action).select_related("unit", "petition"), actor, "clue")
     if unit is not None:
         rows = rows.filter(unit_path__startswith=unit.path)
     if state in ClueState.values:
@@ -202,7 +219,7 @@ def case_list(*, actor, action: str = perms.CASE_VIEW, unit=None, state: str = "
               overdue: bool = False, start: datetime.date | None = None, end: datetime.date | None = None,
               number: str = ""):
     """The cases (案件台账) in the reader's scope; ``start``/``end`` bound the 呈批 date."""
-    rows = Case.objects.visible_to(actor, action).select_related("unit", "clue")
+    rows = not_recused(Case.objects.visible_to(actor, action).select_related("unit", "clue"), actor, "case")
     if unit is not None:
         rows = rows.filter(unit_path__startswith=unit.path)
     if state in CaseState.values:

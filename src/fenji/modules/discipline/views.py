@@ -20,7 +20,7 @@ from fenji.core.web.forms import add_domain_error, form_post
 from fenji.core.web.query import export_query, filters_shown, paging
 from fenji.core.web.routes import requires
 
-from . import case_services, exports, selectors, services
+from . import case_services, exports, recusal_services, selectors, services
 from . import module as perms
 from .forms import (
     AppealDecideForm,
@@ -46,6 +46,7 @@ from .forms import (
     NoticeForm,
     PetitionFilterForm,
     PetitionForm,
+    RecusalForm,
     UpwardDoneForm,
 )
 from .models import CaseState, ClueState, PetitionState
@@ -91,15 +92,29 @@ def petition_new(request):
     return render(request, "discipline/petition_new.html", {"form": form, "own": own})
 
 
+def _recusal(request, item, back: str):
+    """The page's 申请回避 form, and the answer to a declaration: the item is gone for the declarant, so back to
+    the list (``back``)."""
+    op = request.POST.get("op") if request.method == "POST" else None
+    form = RecusalForm(request.POST if op == "recuse" else None, prefix="recuse")
+    if op != "recuse":
+        return form, None
+    return form, form_post(request, form, lambda d: recusal_services.recusal_declare(actor=request.actor, item=item, **d),
+                           success=reverse(back), message=_("已申请回避，该件不再向您显示"))
+
+
 @requires(perms.PETITION_VIEW)
 @require_http_methods(["GET", "POST"])
 def petition(request, pk):
     actor = request.actor
     item = selectors.petition_get(actor=actor, pk=pk)
+    recuse, recused = _recusal(request, item, "discipline:petitions")
+    if recused:
+        return recused
     may_handle = policy.can(actor, perms.PETITION_HANDLE, item.unit_path)
-    if request.method == "POST" and not may_handle:
-        policy.require(actor, perms.PETITION_HANDLE, item.unit_path)
     op = request.POST.get("op") if request.method == "POST" else None
+    if request.method == "POST" and op != "recuse" and not may_handle:
+        policy.require(actor, perms.PETITION_HANDLE, item.unit_path)
     here = reverse("discipline:petition", args=[item.pk])
     children = Unit.objects.filter(path__startswith=item.unit_path, status=UnitStatus.ACTIVE).exclude(pk=item.unit_id) \
         .order_by("path")[:200]
@@ -129,7 +144,8 @@ def petition(request, pk):
     return render(request, "discipline/petition.html", {
         "item": item, "subjects": item.subjects.all(), "may_handle": may_handle, "handler": handler,
         "decide": decide, "notice": notice, "close": close, "feedback": feedback, "today": timezone.localdate(),
-        "open": item.state in (PetitionState.TO_SIGN, PetitionState.HANDLING)})
+        "open": item.state in (PetitionState.TO_SIGN, PetitionState.HANDLING), "recuse": recuse,
+        "recusals": selectors.recusals_of(item)})
 
 
 @requires(perms.PETITION_VIEW)
@@ -229,8 +245,11 @@ def clue(request, pk):
              "dispose": may_manage and mine is not None and item.state == ClueState.ASSIGNED,
              "sign": may_manage and mine is not None and mine.signed_at is None and item.state == ClueState.SIGNING,
              "conclude": may_manage and item.state == ClueState.DISPOSED}
+    recuse, recused = _recusal(request, item, "discipline:clues")
+    if recused:
+        return recused
     op = request.POST.get("op") if request.method == "POST" else None
-    if request.method == "POST" and not steps.get(op):
+    if request.method == "POST" and op != "recuse" and not steps.get(op):
         policy.require(actor, perms.CLUE_APPROVE if op == "approve" else perms.CLUE_MANAGE, item.unit_path)
         messages.error(request, _("该线索当前不能由您办理这一步"))
         return redirect("discipline:clue", item.pk)
@@ -263,7 +282,8 @@ def clue(request, pk):
     return render(request, "discipline/clue.html", {
         "item": item, "subjects": item.subjects.all(), "handlers": handlers, "steps": steps,
         "timeline": _clue_timeline(item, handlers), "assign": assign, "approve": approve, "dispose": dispose,
-        "sign": sign, "conclude": conclude, "may_read": may_manage or may_approve,
+        "sign": sign, "conclude": conclude, "may_read": may_manage or may_approve, "recuse": recuse,
+        "recusals": selectors.recusals_of(item),
         "may_file_case": case_services.clue_may_become_case(item) and policy.can(actor, perms.CASE_MANAGE, actor.unit_path)})
 
 
@@ -346,8 +366,11 @@ def case(request, pk):
              "execute": may_manage and item.state == CaseState.DECIDED,
              "appeal": may_manage and item.state in (CaseState.DECIDED, CaseState.CLOSED),
              "appeal_decide": may_manage and bool(open_appeals)}
+    recuse, recused = _recusal(request, item, "discipline:cases")
+    if recused:
+        return recused
     op = request.POST.get("op") if request.method == "POST" else None
-    if request.method == "POST" and not steps.get(op):
+    if request.method == "POST" and op != "recuse" and not steps.get(op):
         policy.require(actor, perms.CASE_APPROVE if op == "approve" else perms.CASE_MANAGE, item.unit_path)
         messages.error(request, _("该案件当前不能由您办理这一步"))
         return redirect("discipline:case", item.pk)
@@ -384,4 +407,5 @@ def case(request, pk):
             return done
     return render(request, "discipline/case.html", {
         "item": item, "subjects": subjects, "sanctions": selectors.case_sanctions(item), "appeals": appeals,
-        "steps": steps, "forms": forms, "may_read": may_manage or may_approve, "today": today})
+        "steps": steps, "forms": forms, "may_read": may_manage or may_approve, "today": today, "recuse": recuse,
+        "recusals": selectors.recusals_of(item)})
