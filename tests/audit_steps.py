@@ -5,6 +5,7 @@ import datetime
 import io
 
 import pytest
+from django.utils import timezone
 
 from fenji.core.access import policy
 from fenji.core.access.roles import STAFF
@@ -530,7 +531,7 @@ def prepare_medium(w):
 def check_medium(w):
     from fenji.modules.office.services import medium_check
 
-    medium_check(actor=actor(_office_admin(w)), medium=w["medium"], checked_on=datetime.date.today(), result="clean")
+    medium_check(actor=actor(_office_admin(w)), medium=w["medium"], checked_on=timezone.localdate(), result="clean")
 
 
 def retire_medium(w):
@@ -552,7 +553,7 @@ def assign_duty(w):
 
     admin = _office_admin(w)
     w["shift"] = duty_assign(actor=actor(admin), unit=w["tree"].town, account=admin, period="off",
-                             day=datetime.date.today() + datetime.timedelta(days=1))
+                             day=timezone.localdate() + datetime.timedelta(days=1))
 
 
 def prepare_duty(w):
@@ -890,7 +891,7 @@ def export_ticket_report(w):
     from fenji.core.tickets.exports import ticket_report_export
 
     _tickets(w)
-    today = datetime.date.today()
+    today = timezone.localdate()
     ticket_report_export(actor=actor(w["ticket_office"]), title="玄武区", start=today, end=today, rows=[])
 
 
@@ -1116,7 +1117,7 @@ def enter_record(w):
     from fenji.modules.veterans.services import record_enter
 
     w["record"] = record_enter(actor=actor(_veterans_worker(w)), unit=w["tree"].town, kind="visit", elder=w["elder"],
-                               ended_on=datetime.date.today(), workers="赵敏",
+                               ended_on=timezone.localdate(), workers="赵敏",
                                details={"visit_type": "日常走访", "method": "上门走访"})
 
 
@@ -1175,7 +1176,7 @@ def register_petition(w):
     from fenji.modules.discipline.services import petition_register
 
     w["petition"] = petition_register(actor=actor(_petition_officer(w)), unit=w["tree"].town,
-                                      received_on=datetime.date.today(), channel="letter", category="report",
+                                      received_on=timezone.localdate(), channel="letter", category="report",
                                       real_name=True, content="反映虚报冒领", subjects=[_subject()],
                                       petitioner={"name": "李某", "phone": "13700001111"})
 
@@ -1189,7 +1190,7 @@ def open_upward_report(w):
     from fenji.modules.discipline.services import RankRefused, petition_register
 
     with pytest.raises(RankRefused) as refused:
-        petition_register(actor=actor(_petition_officer(w)), unit=w["tree"].town, received_on=datetime.date.today(),
+        petition_register(actor=actor(_petition_officer(w)), unit=w["tree"].town, received_on=timezone.localdate(),
                           channel="letter", category="report", real_name=False, content="反映副镇长",
                           subjects=[_subject("deputy_section")])
     w["upward"] = refused.value.report
@@ -1203,7 +1204,7 @@ def prepare_upward(w):
 def finish_upward_report(w):
     from fenji.modules.discipline.services import upward_report_done
 
-    upward_report_done(actor=actor(_petition_officer(w)), report=w["upward"], done_on=datetime.date.today())
+    upward_report_done(actor=actor(_petition_officer(w)), report=w["upward"], done_on=timezone.localdate())
 
 
 def decide_petition(w):
@@ -1215,7 +1216,7 @@ def decide_petition(w):
 def record_petition_notice(w):
     from fenji.modules.discipline.services import petition_notice_record
 
-    petition_notice_record(actor=actor(_petition_officer(w)), petition=w["petition"], notice_on=datetime.date.today())
+    petition_notice_record(actor=actor(_petition_officer(w)), petition=w["petition"], notice_on=timezone.localdate())
 
 
 def close_petition(w):
@@ -1240,7 +1241,7 @@ def record_petition_feedback(w):
     from fenji.modules.discipline.services import petition_feedback_record
 
     petition_feedback_record(actor=actor(_petition_officer(w)), petition=w["petition"],
-                             feedback_on=datetime.date.today())
+                             feedback_on=timezone.localdate())
 
 
 def export_petitions(w):
@@ -1264,7 +1265,7 @@ def register_clue(w):
     from fenji.modules.discipline.services import clue_register
 
     officer, _leader = _clue_people(w)
-    w["clue"] = clue_register(actor=actor(officer), unit=w["tree"].town, received_on=datetime.date.today(),
+    w["clue"] = clue_register(actor=actor(officer), unit=w["tree"].town, received_on=timezone.localdate(),
                               source="assigned", summary="反映虚报冒领", subjects=[_subject()])
 
 
@@ -1363,7 +1364,7 @@ def file_case(w):
     from fenji.modules.discipline.case_services import case_file
 
     officer, _leader = _case_people(w)
-    today = datetime.date.today()
+    today = timezone.localdate()
     w["case"] = case_file(actor=actor(officer), case=w["case"], party_approver="镇党委书记", party_approved_on=today,
                           filed_on=today)
 
@@ -1372,7 +1373,7 @@ def transfer_case(w):
     from fenji.modules.discipline.case_services import case_transfer_review
 
     officer, _leader = _case_people(w)
-    w["case"] = case_transfer_review(actor=actor(officer), case=w["case"], transferred_on=datetime.date.today(),
+    w["case"] = case_transfer_review(actor=actor(officer), case=w["case"], transferred_on=timezone.localdate(),
                                      report="事实清楚")
 
 
@@ -1380,7 +1381,7 @@ def review_case(w):
     from fenji.modules.discipline.case_services import case_review
 
     officer, _leader = _case_people(w)
-    w["case"] = case_review(actor=actor(officer), case=w["case"], reviewed_on=datetime.date.today(),
+    w["case"] = case_review(actor=actor(officer), case=w["case"], reviewed_on=timezone.localdate(),
                             participants="全体委员", opinion="建议记过")
 
 
@@ -1388,7 +1389,7 @@ def decide_case(w):
     from fenji.modules.discipline.case_services import SanctionIn, case_decide
 
     officer, _leader = _case_people(w)
-    today = datetime.date.today()
+    today = timezone.localdate()
     subject = w["case"].subjects.get()
     w["case"] = case_decide(actor=actor(officer), case=w["case"], decided_on=today, decision_ref="1号",
                             sanctions=[SanctionIn(subject.pk, "gov_demerit", today)])
@@ -1398,7 +1399,7 @@ def execute_case(w):
     from fenji.modules.discipline.case_services import case_execute
 
     officer, _leader = _case_people(w)
-    w["case"] = case_execute(actor=actor(officer), case=w["case"], executed_on=datetime.date.today())
+    w["case"] = case_execute(actor=actor(officer), case=w["case"], executed_on=timezone.localdate())
 
 
 def appeal_case(w):
@@ -1406,14 +1407,14 @@ def appeal_case(w):
 
     officer, _leader = _case_people(w)
     w["appeal"] = appeal_register(actor=actor(officer), case=w["case"], kind="reexamine",
-                                  applied_on=datetime.date.today(), reason="处分过重")
+                                  applied_on=timezone.localdate(), reason="处分过重")
 
 
 def decide_appeal(w):
     from fenji.modules.discipline.case_services import appeal_decide
 
     officer, _leader = _case_people(w)
-    appeal_decide(actor=actor(officer), appeal=w["appeal"], decided_on=datetime.date.today(), result="upheld")
+    appeal_decide(actor=actor(officer), appeal=w["appeal"], decided_on=timezone.localdate(), result="upheld")
 
 
 def _case_to(*steps):
@@ -1462,7 +1463,7 @@ def revisit_rectification(w):
 
     officer, _leader = _case_people(w)
     w["rectification"] = rectification_revisit(actor=actor(officer), item=w["rectification"],
-                                               revisited_on=datetime.date.today(), result="已整改")
+                                               revisited_on=timezone.localdate(), result="已整改")
 
 
 def prepare_measured_rectification(w):
@@ -1505,7 +1506,7 @@ def file_absence(w):
     from fenji.modules.discipline.followup_services import absence_file
 
     filer, _approver = _absence_people(w)
-    today = datetime.date.today()
+    today = timezone.localdate()
     w["absence"] = absence_file(actor=actor(filer), person=filer, purpose="official", reason="培训", destination="郑州",
                                 start_on=today, end_on=today, contact="13700005555")
 
@@ -1532,7 +1533,7 @@ def extend_absence(w):
     from fenji.modules.discipline.followup_services import absence_extend
 
     filer, _approver = _absence_people(w)
-    absence_extend(actor=actor(filer), absence=w["absence"], new_end=datetime.date.today() + datetime.timedelta(days=2),
+    absence_extend(actor=actor(filer), absence=w["absence"], new_end=timezone.localdate() + datetime.timedelta(days=2),
                    reason="培训延长")
 
 
@@ -1540,7 +1541,7 @@ def return_absence(w):
     from fenji.modules.discipline.followup_services import absence_return
 
     filer, _approver = _absence_people(w)
-    absence_return(actor=actor(filer), absence=w["absence"], returned_on=datetime.date.today())
+    absence_return(actor=actor(filer), absence=w["absence"], returned_on=timezone.localdate())
 
 
 def export_absences(w):
@@ -1556,7 +1557,7 @@ def record_conduct(w):
 
     filer, _approver = _absence_people(w)
     w["conduct"] = conduct_record(actor=actor(filer), unit=w["tree"].town, kind="style",
-                                  found_on=datetime.date.today(), summary="推诿扯皮", subject=_subject())
+                                  found_on=timezone.localdate(), summary="推诿扯皮", subject=_subject())
 
 
 def prepare_conduct(w):
@@ -1568,7 +1569,7 @@ def report_conduct(w):
     from fenji.modules.discipline.followup_services import conduct_report
 
     filer, _approver = _absence_people(w)
-    conduct_report(actor=actor(filer), record=w["conduct"], reported_on=datetime.date.today())
+    conduct_report(actor=actor(filer), record=w["conduct"], reported_on=timezone.localdate())
 
 
 def export_conduct(w):
@@ -1621,7 +1622,7 @@ def set_member_income(w):
 def generate_bills(w):
     from fenji.modules.league.services import bills_generate
 
-    bills_generate(actor=actor(_league_cadre(w)), unit=w["tree"].county, month=datetime.date.today())
+    bills_generate(actor=actor(_league_cadre(w)), unit=w["tree"].county, month=timezone.localdate())
 
 
 def prepare_bills(w):
@@ -1642,7 +1643,7 @@ def export_dues(w):
 
     cadre = _league_cadre(w)
     dues_export(actor=actor(cadre), bills=bill_list(actor=actor(cadre)), unit=w["tree"].county,
-                month=datetime.date.today())
+                month=timezone.localdate())
 
 
 def _league_far_branch(w):
@@ -1756,7 +1757,7 @@ def _labor_stages():
         ("assess", lambda p, t: s.ticket_assess(actor=actor(p["developer"]), ticket=t, feasible=True,
                                                 assessment="可实施", plan="两周")),
         ("schedule", lambda p, t: s.ticket_schedule(actor=actor(p["centre"]), ticket=t,
-                                                    dev_due=datetime.date.today() + datetime.timedelta(days=14))),
+                                                    dev_due=timezone.localdate() + datetime.timedelta(days=14))),
         ("develop", lambda p, t: s.ticket_develop(actor=actor(p["developer"]), ticket=t)),
         ("internal_test", lambda p, t: s.ticket_internal_test(actor=actor(p["vendor_lead"]), ticket=t, passed=True,
                                                               note="通过")),
@@ -1839,7 +1840,7 @@ def create_league_org(w):
 
     with override_settings(FENJI_PROFILE="league"):
         w["league_org"] = org_create(actor=actor(_league_org_admin(w)), parent=w["tree"].county, name="测试团支部（新建）",
-                                     kind="league_branch", approved_on=datetime.date.today(), approval_ref="团〔2026〕1号")
+                                     kind="league_branch", approved_on=timezone.localdate(), approval_ref="团〔2026〕1号")
 
 
 def prepare_league_org(w):
@@ -1865,7 +1866,7 @@ def update_league_org(w):
 def decide_league_org_revocation(w):
     from fenji.modules.league.orgs import org_revoke_decide
 
-    org_revoke_decide(actor=actor(_league_cadre(w)), org=w["league_org"], decided_on=datetime.date.today(),
+    org_revoke_decide(actor=actor(_league_cadre(w)), org=w["league_org"], decided_on=timezone.localdate(),
                       reference="撤〔2026〕1号")
 
 
@@ -1885,7 +1886,7 @@ def add_league_cadre(w):
     from fenji.modules.league.orgs import cadre_add
 
     w["league_cadre_row"] = cadre_add(actor=actor(_league_cadre(w)), org=w["league_org"], name="书记甲",
-                                      position="secretary", nature="part", since=datetime.date.today())
+                                      position="secretary", nature="part", since=timezone.localdate())
 
 
 def prepare_league_cadre(w):
@@ -1897,7 +1898,7 @@ def prepare_league_cadre(w):
 def end_league_cadre(w):
     from fenji.modules.league.orgs import cadre_end
 
-    cadre_end(actor=actor(_league_cadre(w)), cadre=w["league_cadre_row"], until=datetime.date.today())
+    cadre_end(actor=actor(_league_cadre(w)), cadre=w["league_cadre_row"], until=timezone.localdate())
 
 
 def propose_status(w):

@@ -7,6 +7,7 @@ and the step must run them): a new service without one fails ``test_every_servic
 import datetime
 
 import pytest
+from django.utils import timezone
 
 import audit_steps as steps
 from fenji.core.access import policy
@@ -209,7 +210,7 @@ def bad_token(w):
 
 
 def _period():
-    today = datetime.date.today()
+    today = timezone.localdate()
     return today.replace(day=1), today
 
 

@@ -21,9 +21,19 @@ from fenji.core.ops.services import maintenance_schedule
 from fenji.core.org.models import Unit
 from fenji.core.people.models import Account, AccountStatus
 from fenji.core.workflow.models import Request
-from fenji.testing import Reach, ScopeMatrix, actor, make_account
+from fenji.testing import Reach, ScopeMatrix, Tree, actor, make_account, shared_world
 from fenji.testing.routing import route_named
 from fenji.testing.scope import uncovered_routes
+
+# One tree for the file, each test in a savepoint of its own (what a route's POST changes is undone); the tree's units
+# are read again before each test, as a write rolled back leaves the objects in memory as they were.
+_world, w = shared_world(Tree)
+
+
+@pytest.fixture
+def tree(w):
+    w.refresh()
+    return w
 
 
 def _unit(unit):

@@ -9,6 +9,8 @@ import datetime
 import re
 from dataclasses import dataclass
 
+from django.utils import timezone
+
 from fenji.core.kernel.errors import DomainError
 from fenji.core.kernel.text import normalise_number
 
@@ -45,7 +47,7 @@ def parse_id_number(raw: str, *, today: datetime.date | None = None) -> IdNumber
         birth = datetime.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError:
         raise DomainError("身份证号码中的出生日期无效", field="id_number") from None
-    if birth.year < 1900 or birth > (today or datetime.date.today()):
+    if birth.year < 1900 or birth > (today or timezone.localdate()):
         raise DomainError("身份证号码中的出生日期无效", field="id_number")
     if check_char(number[:17]) != number[17]:
         raise DomainError("身份证号码校验位错误，请核对后重新输入", field="id_number")

@@ -130,7 +130,7 @@ def upward_report_done(*, actor, report: UpwardReport, done_on: datetime.date) -
     policy.require(actor, perms.UPWARD_REPORT, report.unit_path)
     if report.done_on is not None:
         raise DomainError("该上报任务已办结")
-    if done_on > timezone.localdate() or done_on < report.created_at.date():
+    if done_on > timezone.localdate() or done_on < timezone.localtime(report.created_at).date():
         raise DomainError("上报日期须在生成任务之后、不晚于今天", field="done_on")
     report.done_on = done_on
     report.save(update_fields=["done_on"])

@@ -11,7 +11,7 @@ with their reasons. A row is written whole or not at all. The import is one audi
 import datetime
 import re
 
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from fenji.core.access import policy
@@ -69,7 +69,7 @@ def _date(text: str) -> datetime.date:
         day = datetime.date(*(int(part) for part in digits[:3])) if len(digits) >= 3 else None
     except ValueError:
         day = None
-    if day is None or day > datetime.date.today() or day.year < 1930:
+    if day is None or day > timezone.localdate() or day.year < 1930:
         raise CellError(_("日期无效（格式如 2001-05-01，不能晚于今天）"))
     return day
 
