@@ -11,9 +11,10 @@ and PostgreSQL), so every server process sees the same numbers. Called inside th
 transaction: an action that fails for another reason is not counted, and the refused one rolls back its
 own increment. Old windows are deleted by ``sweep`` (the refusal-count job calls it).
 
-Logins and SMS codes keep their own, older counters, which answer 429 the same way: failed logins per
+Logins and SMS codes sent keep their own, older counters, which answer 429 the same way: failed logins per
 client address (``refusals``, FENJI_AUTH_FAILURES_PER_MINUTE) and per account (django-axes, ADR 0004),
-codes per number and address and wrong codes per number (``people.recovery``)."""
+codes sent per number and address and wrong codes per number (``people.recovery``); the codes checked are
+counted here ("sms.code_check", per address and per number)."""
 
 import datetime
 
@@ -30,6 +31,8 @@ HOUR = 3600
 LIMITS = {
     "token.create": {"account": (10, HOUR), "ip": (30, HOUR)},
     "upload": {"account": (300, HOUR), "ip": (1000, HOUR)},
+    # 找回密码 and 激活账号: each code typed, right or wrong (the wrong ones also lock the number: people.recovery)
+    "sms.code_check": {"ip": (30, HOUR), "number": (10, HOUR)},
 }
 MESSAGE = "操作过于频繁，请 {wait} 后再试"
 

@@ -25,12 +25,13 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 from fenji.core.access import policy
+from fenji.core.audit import ratelimits
 from fenji.core.audit.models import Outcome
 from fenji.core.audit.services import audit_record
 from fenji.core.audit.transactions import service
 from fenji.core.kernel import context
 from fenji.core.kernel.crypto import blind_index
-from fenji.core.kernel.errors import DomainError
+from fenji.core.kernel.errors import DomainError, RateLimited
 from fenji.core.notify.tasks import sms_enqueue
 
 from . import permissions as perms
@@ -199,8 +200,20 @@ def _attempt(mobile: str, purpose: str, code: str, password: str, action: str, n
     return account
 
 
+def _checks_counted(mobile: str) -> None:
+    """Every code check counts, per client address and per number (``ratelimits`` "sms.code_check"), in its own
+    transaction so that a wrong code's refusal does not undo the count: one address cannot try codes across many
+    numbers, where the wrong-code lock (per number) alone would let it."""
+    try:
+        with transaction.atomic():
+            ratelimits.hit("sms.code_check", ip=context.current().client_ip, number=blind_index(mobile))
+    except RateLimited as limited:
+        raise TooMany(limited.message, retry_after=limited.retry_after) from None
+
+
 def _code_step(*, mobile: str, code: str, password: str, purpose: str, action: str) -> Account:
     mobile = clean_mobile(mobile)
+    _checks_counted(mobile)
     with transaction.atomic():
         outcome = _attempt(mobile, purpose, code, password, action, timezone.now())
     if isinstance(outcome, DomainError):

@@ -108,6 +108,24 @@ def test_five_wrong_codes_lock_the_number_for_fifteen_minutes(tree, send):
     assert not Account.objects.unscoped(reason="test").get(pk=member.pk).has_usable_password()
 
 
+def test_codes_checked_are_limited_per_client_address_across_numbers(tree, send, settings):
+    """One address trying codes for many numbers: each number stays under its own wrong-code lock, the address
+    does not (FENJI_RATE_LIMITS "sms.code_check", shared by every server process through the database)."""
+    settings.FENJI_RATE_LIMITS = {"sms.code_check": {"ip": [3, 3600]}}
+    members = [imported_member(tree, name=f"导入团员{n}") for n in range(4)]
+    client = Client()
+    for member in members[:3]:
+        answer = set_password(client, member.mobile, "000000")
+        assert answer.status_code == 200 and "验证码错误" in answer.content.decode()
+    send(client, members[3].mobile)
+    refused = set_password(client, members[3].mobile, code_in(members[3].mobile))
+    assert refused.status_code == 429 and "操作过于频繁" in refused.content.decode()
+    assert 0 < int(refused["Retry-After"]) <= 3600
+    assert not Account.objects.unscoped(reason="test").get(pk=members[3].pk).has_usable_password()
+    assert set_password(Client(REMOTE_ADDR="10.0.0.9"), members[3].mobile,
+                        code_in(members[3].mobile)).status_code == 302  # another address is not held back
+
+
 def test_sending_is_limited_per_number_and_per_client(tree, send):
     member = imported_member(tree)
     client = Client()
