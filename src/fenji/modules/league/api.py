@@ -14,8 +14,8 @@ from fenji.core.org.selectors import unit_get
 
 from . import module as perms
 from . import orgs as org_services
-from . import selectors, services
 from . import remit as remit_services
+from . import selectors, services
 from . import status as status_services
 from .models import (
     CadreNature,
