@@ -126,6 +126,12 @@ def _org_reminders():
     return org_reminders()
 
 
+def _remit_reminders():
+    from .reminders import remit_reminders
+
+    return remit_reminders()
+
+
 def _bills_due():  # the services load models: imported when run
     from .services import bills_generate_due
 
@@ -154,8 +160,10 @@ MODULE = Module(
                     TodoProvider("league.status", _status_todos, STATUS_HANDLE),
                     TodoProvider("league.remit", _remit_todos, DUES_MANAGE)),
     periodic_jobs=(PeriodicJob("league.bills", _bills_due, 3600), PeriodicJob("league.status", _status_due, 86400),
-                   PeriodicJob("league.org_reminders", _org_reminders, 3600)),
-    alert_kinds=(AlertKind("league.org_due", _("团组织录入或撤销即将到期"), lead_minutes=5 * 24 * 60),),
+                   PeriodicJob("league.org_reminders", _org_reminders, 3600),
+                   PeriodicJob("league.remit_reminders", _remit_reminders, 3600)),
+    alert_kinds=(AlertKind("league.org_due", _("团组织录入或撤销即将到期"), lead_minutes=5 * 24 * 60),
+                 AlertKind("league.remit_due", _("团费上缴即将到期"), lead_minutes=2 * 24 * 60)),
     sampled_records=Later("fenji.modules.league.oversight.SAMPLED"),
     indicators=Later("fenji.modules.league.oversight.INDICATORS"),
     role_shares=(RoleShare("system_admin", (ORG_VIEW,)), RoleShare("unit_leader", (ORG_VIEW,))),

@@ -14,7 +14,7 @@ from fenji.core.calendar.workdays import add_working_days
 from fenji.core.kernel.errors import AccessDenied, DomainError
 from fenji.core.org.services import unit_create
 from fenji.core.people.identity import check_char
-from fenji.modules.league import kinds, remit, selectors, services
+from fenji.modules.league import kinds, reminders, remit, selectors, services
 from fenji.modules.league.models import DuesBill, Organisation, Remittance
 from fenji.testing import PASSWORD, actor, make_account, shared_world
 
@@ -116,6 +116,7 @@ def test_overdue_collections_are_counted_and_on_the_to_do_list(w):
     assert selectors.remit_overdue(school) == {"late": 0, "waiting": 1, "total": 1}
     todos = selectors.remit_todos(actor(w.secretary))
     assert [(t.label, t.title) for t in todos] == [("待上缴的团费", "高一（1）班团支部：20.01 元")]
+    assert reminders.remit_reminders() == 1 and reminders.remit_reminders() == 0  # the branch's secretary, once
     r = remit.remittance_create(actor=actor(w.secretary), unit=w.branch)
     assert r.late
     assert selectors.remit_overdue(school) == {"late": 1, "waiting": 0, "total": 1}
