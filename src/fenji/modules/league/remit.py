@@ -146,9 +146,12 @@ def remittance_confirm(*, actor, remittance: Remittance) -> Remittance:
 
 
 def balance(unit: Unit) -> Decimal:
-    """What the organisation retained and has not yet used."""
+    """What the organisation retained and has not yet used (the top of the tree, remitting to nobody, keeps all
+    it received)."""
     retained = (Remittance.objects.unscoped(reason="the organisation's own retention").filter(unit_id=unit.pk)
                 .aggregate(total=Sum("retained"))["total"] or Decimal(0))
+    if unit.parent_id is None:
+        retained += _pending_sources(unit).aggregate(total=Sum("amount"))["total"] or Decimal(0)
     used = (DuesUse.objects.unscoped(reason="the organisation's own uses").filter(unit_id=unit.pk)
             .aggregate(total=Sum("amount"))["total"] or Decimal(0))
     return (Decimal(retained) - Decimal(used)).quantize(CENT)

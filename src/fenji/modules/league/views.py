@@ -479,10 +479,12 @@ def status_propose(request, pk):
 # --- 团费上缴和使用 -------------------------------------------------------------------------------------------
 
 
-def _remitting_units(actor):
-    """The active League organisations below the root the actor may remit or spend for."""
+def _remitting_units(actor, *, root: bool = False):
+    """The active League organisations the actor may remit (below the root) or spend for (``root``: the top too)."""
     rows = Unit.objects.filter(kind__in=org_services.ORG_KINDS + tuple(services.BRANCH_KINDS),
-                               status=UnitStatus.ACTIVE, parent__isnull=False).order_by("path")
+                               status=UnitStatus.ACTIVE).order_by("path")
+    if not root:
+        rows = rows.filter(parent__isnull=False)
     return [u for u in rows[:2000] if policy.can(actor, perms.DUES_MANAGE, u.path)]
 
 
@@ -548,7 +550,7 @@ def dues_uses(request):
     rows = selectors.dues_use_list(actor=actor, unit=unit)
     if request.GET.get("format") == "xlsx":
         return exports.dues_uses_export(actor=actor, rows=rows).response(f"league-dues-uses-{stamp()}.xlsx")
-    units = _remitting_units(actor) if policy.can(actor, perms.DUES_MANAGE) else []
+    units = _remitting_units(actor, root=True) if policy.can(actor, perms.DUES_MANAGE) else []
     form = DuesUseForm(request.POST or None, units=units)
     if request.method == "POST":
         if not units:

@@ -107,6 +107,7 @@ def test_a_branch_remits_up_the_chain_and_each_receiver_confirms_once(w):
     with pytest.raises(DomainError, match="没有上级团组织"):
         remit.remittance_create(actor=actor(w.county_cadre), unit=w.county)
     remit.remittance_confirm(actor=actor(w.county_cadre), remittance=up)
+    assert remit.balance(w.county) == Decimal("14.01")  # the top keeps all it received
 
 
 def test_overdue_collections_are_counted_and_on_the_to_do_list(w):
