@@ -154,6 +154,9 @@ class OrgUpdateForm(Form):
     industry = forms.ChoiceField(label=_("行业类别"), choices=Industry.choices)
     secretary = forms.CharField(label=_("书记"), max_length=50, required=False)
     phone = forms.CharField(label=_("联系电话"), max_length=20, required=False)
+    retention_pct = forms.DecimalField(label=_("留存比例（%）"), required=False, min_value=0, max_value=100,
+                                       max_digits=5, decimal_places=2,
+                                       help_text=_("上缴团费时本组织留存的比例；不填则按本平台默认比例"))
 
 
 class OrgDocumentForm(Form):

@@ -389,7 +389,8 @@ def org(request, pk):
     op = request.POST.get("op") if request.method == "POST" else None
     here = reverse("league:org", args=[item.pk])
     update = OrgUpdateForm(request.POST if op == "update" else None, prefix="org",
-                           initial={"industry": item.industry, "secretary": item.secretary, "phone": item.phone})
+                           initial={"industry": item.industry, "secretary": item.secretary, "phone": item.phone,
+                                    "retention_pct": item.retention_pct})
     document = OrgDocumentForm(request.POST if op == "document" else None,
                                request.FILES if op == "document" else None, prefix="doc")
     decision = RevokeDecisionForm(request.POST if op == "decide" else None, prefix="revoke")

@@ -183,3 +183,15 @@ def test_the_pages_and_api_keep_to_scope(w, client, login):
     assert client.get(f"/api/v1/league/remittances/{r.pk}").status_code == 404
     assert client.post(f"/api/v1/league/remittances/{r.pk}/confirm").status_code == 404
     assert client.get("/api/v1/league/remittances").json()["total"] == 0
+
+
+def test_the_retention_ratio_is_set_on_the_organisation(w):
+    from fenji.modules.league import orgs
+
+    org = Organisation.objects.unscoped(reason="test").get(unit=w.branch)
+    with pytest.raises(DomainError, match="0 至 100"):
+        orgs.org_update(actor=actor(w.county_cadre), org=org, industry="school", retention_pct="101")
+    orgs.org_update(actor=actor(w.county_cadre), org=org, industry="school", retention_pct="")
+    assert remit.retention_pct(w.branch) == Decimal("20")  # the deployment's default
+    orgs.org_update(actor=actor(w.county_cadre), org=org, industry="school", retention_pct="5")
+    assert remit.retention_pct(w.branch) == Decimal("5")
