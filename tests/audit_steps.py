@@ -1925,3 +1925,54 @@ def export_league_orgs(w):
     from fenji.modules.league.selectors import org_list
 
     orgs_export(actor=actor(_league_cadre(w)), orgs=org_list(actor=actor(_league_cadre(w))))
+
+
+def _league_collected(w):
+    prepare_bills(w)
+    pay_dues(w)
+
+
+def remit_dues(w):
+    from django.test import override_settings
+
+    from fenji.modules.league.remit import remittance_create
+
+    _league_collected(w)
+    with override_settings(FENJI_LEAGUE_RETENTION_PCT="50"):
+        w["remittance"] = remittance_create(actor=actor(_league_cadre(w)), unit=_league_branch(w))
+
+
+def prepare_remittance(w):
+    remit_dues(w)
+    return "prepare"
+
+
+def confirm_remittance(w):
+    from fenji.core.access.roles import BUILTIN_ROLES
+    from fenji.modules.league.remit import remittance_confirm
+
+    receiver = make_account(w["tree"].town, name="镇团委干部", role=BUILTIN_ROLES["league_cadre"])
+    remittance_confirm(actor=actor(receiver), remittance=w["remittance"])
+
+
+def export_remittances(w):
+    from fenji.modules.league.exports import remittances_export
+    from fenji.modules.league.selectors import remittance_list
+
+    cadre = actor(_league_cadre(w))
+    remittances_export(actor=cadre, rows=remittance_list(actor=cadre))
+
+
+def record_dues_use(w):
+    from fenji.modules.league.remit import dues_use_record
+
+    dues_use_record(actor=actor(_league_cadre(w)), unit=_league_branch(w), amount="0.10", purpose="团日活动",
+                    decided_on=datetime.date.today(), decision_ref="支委会纪要 1 号")
+
+
+def export_dues_uses(w):
+    from fenji.modules.league.exports import dues_uses_export
+    from fenji.modules.league.selectors import dues_use_list
+
+    cadre = actor(_league_cadre(w))
+    dues_uses_export(actor=cadre, rows=dues_use_list(actor=cadre))

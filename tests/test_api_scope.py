@@ -90,6 +90,10 @@ ROW_ROUTES = {
     # League status cases (src/fenji/modules/league/tests/test_status.py: another county's cadre gets 404)
     "POST api:status_propose": "elsewhere",
     "POST api:status_decide": "elsewhere",
+    # League dues remittances (src/fenji/modules/league/tests/test_remittance.py::test_the_pages_and_api_keep_to_scope:
+    # seen from either side, confirmed by the receiving unit itself; another county's cadre gets 404)
+    "GET api:remittance_detail": "elsewhere",
+    "POST api:remittance_confirm": "elsewhere",
     # the discipline module (src/fenji/modules/discipline/tests/test_petitions.py::
     # test_closing_owes_feedback_and_the_pages_and_api_keep_to_scope: another town's officer gets 404)
     "GET api:petition_detail": "elsewhere",

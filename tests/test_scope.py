@@ -528,6 +528,9 @@ class TestScope(ScopeMatrix):
                                 "test_the_phone_shows_an_activity_and_the_unit_exports_its_sign_ups",
         # a requirement's policy files are served through the ticket, to whoever sees it; another ticket's file: 404
         "labor:ticket_file": "src/fenji/modules/labor/tests/test_tickets.py::test_policy_files_are_served_through_their_ticket",
+        # a League dues remittance is seen from either side (the sender's subtree, the receiver's); only the
+        # receiving unit itself confirms it
+        "league:remittance": "src/fenji/modules/league/tests/test_remittance.py::test_the_pages_and_api_keep_to_scope",
         # a duty shift is removed by the network administrators of its unit and above; the row is gone after
         "office:duty_remove": "src/fenji/modules/office/tests/test_office.py::"
                               "test_a_shift_is_removed_only_within_scope",

@@ -279,6 +279,8 @@ X_FRAME_OPTIONS = "DENY"
 FENJI_PROFILE = os.environ.get("FENJI_PROFILE", "default")
 # The League's dues rule set (league profile): "seed" (the regulation's table, default) or "league2016".
 FENJI_LEAGUE_DUES_RULES = os.environ.get("FENJI_LEAGUE_DUES_RULES", "seed").strip() or "seed"
+# 团费留存比例 (%) of an organisation whose record names none: a local rule (design/domain/league.md §3)
+FENJI_LEAGUE_RETENTION_PCT = os.environ.get("FENJI_LEAGUE_RETENTION_PCT", "0").strip() or "0"
 # The lowest rank a grassroots discipline unit may not record (discipline profile; default 副科: deputy_section).
 FENJI_DISCIPLINE_RANK_LIMIT = os.environ.get("FENJI_DISCIPLINE_RANK_LIMIT", "").strip()
 # Where a grassroots unit sends a matter it may not record (discipline: the rank guard's upward report).

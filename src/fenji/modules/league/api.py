@@ -14,6 +14,7 @@ from fenji.core.org.selectors import unit_get
 
 from . import module as perms
 from . import orgs as org_services
+from . import remit as remit_services
 from . import selectors, services
 from . import status as status_services
 from .models import (
@@ -25,6 +26,7 @@ from .models import (
     Occupation,
     PayChannel,
     PoliticalStatus,
+    RemitState,
     StatusKind,
 )
 
@@ -310,3 +312,116 @@ def status_propose(request, id: int, payload: StatusProposeIn):
 def status_decide(request, id: int, payload: StatusDecisionIn):
     case = selectors.status_case_get(actor=request.actor, pk=id)
     return status_services.status_decide(actor=request.actor, case=case, **payload.dict())
+
+
+# --- 团费上缴和使用 -------------------------------------------------------------------------------------------
+
+
+class RemittanceOut(Schema):
+    id: int
+    unit_id: int
+    unit: str
+    to_unit_id: int
+    to_unit: str
+    collected: Decimal
+    retention_pct: Decimal
+    retained: Decimal
+    amount: Decimal
+    received_on: datetime.date
+    due_on: datetime.date
+    remitted_on: datetime.date
+    late: bool
+    state: RemitState
+    confirmed_on: datetime.date | None
+
+    @staticmethod
+    def resolve_unit(r):
+        return r.unit.name
+
+    @staticmethod
+    def resolve_to_unit(r):
+        return r.to_unit.name
+
+
+class RemittancePage(Schema):
+    items: list[RemittanceOut]
+    next: str | None
+    total: int
+
+
+class RemittanceQuery(NewestFirstQuery):
+    state: RemitState | None = None
+
+
+class RemittanceIn(InputSchema):
+    unit: Id = Field(description="上缴的团组织（单位）id")
+    amount: Decimal | None = Field(None, ge=0, max_digits=12, decimal_places=2,
+                                   description="拟上缴金额（元）；不填则按收缴金额减去留存")
+    note: str = Field("", max_length=200)
+
+
+class DuesUseOut(Schema):
+    id: int
+    unit_id: int
+    amount: Decimal
+    purpose: str
+    decided_on: datetime.date
+    decision_ref: str
+
+
+class DuesUsePage(Schema):
+    items: list[DuesUseOut]
+    next: str | None
+    total: int
+
+
+class DuesUseIn(InputSchema):
+    unit: Id = Field(description="团组织（单位）id")
+    amount: Decimal = Field(gt=0, max_digits=12, decimal_places=2)
+    purpose: str = Field(max_length=200)
+    decided_on: Day
+    decision_ref: str = Field(max_length=100)
+
+
+@router.get("/league/remittances", response={200: RemittancePage, **ERRORS}, summary="团费上缴（上缴和接收的）")
+@api_route(action=perms.DUES_VIEW)
+def remittance_list(request, query: Query[RemittanceQuery]):
+    return api_newest_first(selectors.remittance_list(actor=request.actor, state=query.state or ""), query)
+
+
+@router.post("/league/remittances", response={201: RemittanceOut, **ERRORS},
+             summary="上缴团费（团支部 5 个工作日内，上级团组织 10 个工作日内；按留存比例留存）")
+@api_route(action=perms.DUES_MANAGE)
+def remittance_create(request, payload: RemittanceIn):
+    data = payload.dict()
+    unit = unit_get(actor=request.actor, pk=data.pop("unit"), action=perms.DUES_MANAGE)
+    return Status(201, remit_services.remittance_create(actor=request.actor, unit=unit, **data))
+
+
+@router.get("/league/remittances/{int:id}", response={200: RemittanceOut, **ERRORS}, summary="团费上缴详情")
+@api_route(action=perms.DUES_VIEW)
+def remittance_detail(request, id: int):
+    return selectors.remittance_get(actor=request.actor, pk=id)
+
+
+@router.post("/league/remittances/{int:id}/confirm", response={200: RemittanceOut, **ERRORS},
+             summary="接收单位确认收到上缴的团费")
+@api_route(action=perms.DUES_MANAGE)
+def remittance_confirm(request, id: int):
+    remittance = selectors.remittance_get(actor=request.actor, pk=id)
+    return remit_services.remittance_confirm(actor=request.actor, remittance=remittance)
+
+
+@router.get("/league/dues-uses", response={200: DuesUsePage, **ERRORS}, summary="团费使用")
+@api_route(action=perms.DUES_VIEW)
+def dues_use_list(request, query: Query[NewestFirstQuery]):
+    return api_newest_first(selectors.dues_use_list(actor=request.actor), query)
+
+
+@router.post("/league/dues-uses", response={201: DuesUseOut, **ERRORS},
+             summary="登记团费使用（集体决定，向团员公示，不超过留存结余）")
+@api_route(action=perms.DUES_MANAGE)
+def dues_use_record(request, payload: DuesUseIn):
+    data = payload.dict()
+    unit = unit_get(actor=request.actor, pk=data.pop("unit"), action=perms.DUES_MANAGE)
+    return Status(201, remit_services.dues_use_record(actor=request.actor, unit=unit, **data))

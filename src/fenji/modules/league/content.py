@@ -111,3 +111,34 @@ def build() -> None:
     from . import status as status_services
 
     status_services.status_propose(actor=system, member=members[-3], kind="withdraw", reason="本人书面申请退团")
+    build_remittances()
+
+
+def build_remittances() -> None:
+    """The school's 高一（1）班 branch (留存 10%) remitted its collection to the school's committee, which confirmed
+    it (谢文 signs in); the community's 盐运西 branch remitted too, awaiting its general branch's confirmation; the
+    first branch spent part of what it kept by its committee's decision (shown to its members on 我的团费)."""
+    from decimal import Decimal
+
+    from . import remit
+    from .models import Organisation, Remittance
+
+    if Remittance.objects.unscoped(reason="demo content").exists():
+        return
+    Organisation.objects.unscoped(reason="demo content").filter(unit__code="LY-GZ-YX-13Z-G1").update(
+        retention_pct=Decimal(10))
+    today = timezone.localdate()
+    system = policy.SYSTEM
+    for code in ("LY-GZ-YX-13Z-G1", "LY-GZ-YX-BJJ-SQ1"):
+        branch = Unit.objects.get(code=code)
+        if remit.pending(branch)["collected"] > 0:
+            remit.remittance_create(actor=system, unit=branch, note="演示：本月现金和线上收缴")
+    first = Remittance.objects.unscoped(reason="demo content").filter(unit__code="LY-GZ-YX-13Z-G1").first()
+    receiver = Account.objects.unscoped(reason="demo content").filter(
+        unit__code="LY-GZ-YX-13Z", person__real_name="谢文").first()
+    if first is not None and receiver is not None:
+        remit.remittance_confirm(actor=policy.actor_for(receiver), remittance=first)
+        left = remit.balance(first.unit)
+        if left > 0:
+            remit.dues_use_record(actor=system, unit=first.unit, amount=left, purpose="购买五四主题团日活动材料",
+                                  decided_on=today, decision_ref="高一（1）班团支部委员会会议记录 2026-3")

@@ -35,3 +35,27 @@ def orgs_export(*, actor, orgs) -> ExcelSheet:
                    o.revoke_decided_on or "", o.revoke_due or "", o.revoked_on or ""])
     audit_record(actor=actor, action="league.org.export", target=None, details={"rows": sheet.rows})
     return sheet
+
+
+@service
+def remittances_export(*, actor, rows) -> ExcelSheet:
+    """团费上缴记录 in the reader's reach, with their deadlines."""
+    policy.require(actor, perms.DUES_VIEW)
+    sheet = ExcelSheet("团费上缴记录", ["上缴单位", "接收单位", "收缴金额（元）", "留存比例（%）", "留存金额（元）",
+                                   "上缴金额（元）", "收款日期", "上缴期限", "上缴日期", "是否逾期", "状态", "确认日期"])
+    for r in rows.order_by("-id")[:EXPORT_LIMIT].iterator(chunk_size=2000):
+        sheet.add([r.unit.name, r.to_unit.name, r.collected, r.retention_pct, r.retained, r.amount, r.received_on,
+                   r.due_on, r.remitted_on, "逾期" if r.late else "按期", r.get_state_display(), r.confirmed_on or ""])
+    audit_record(actor=actor, action="league.remit.export", target=None, details={"rows": sheet.rows})
+    return sheet
+
+
+@service
+def dues_uses_export(*, actor, rows) -> ExcelSheet:
+    """团费使用记录 in the reader's reach."""
+    policy.require(actor, perms.DUES_VIEW)
+    sheet = ExcelSheet("团费使用记录", ["团组织", "金额（元）", "用途", "集体决定日期", "决定文号或会议记录", "登记时间"])
+    for u in rows.order_by("-id")[:EXPORT_LIMIT].iterator(chunk_size=2000):
+        sheet.add([u.unit.name, u.amount, u.purpose, u.decided_on, u.decision_ref, u.created_at])
+    audit_record(actor=actor, action="league.dues_use.export", target=None, details={"rows": sheet.rows})
+    return sheet

@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -152,6 +154,9 @@ class OrgUpdateForm(Form):
     industry = forms.ChoiceField(label=_("行业类别"), choices=Industry.choices)
     secretary = forms.CharField(label=_("书记"), max_length=50, required=False)
     phone = forms.CharField(label=_("联系电话"), max_length=20, required=False)
+    retention_pct = forms.DecimalField(label=_("留存比例（%）"), required=False, min_value=0, max_value=100,
+                                       max_digits=5, decimal_places=2,
+                                       help_text=_("上缴团费时本组织留存的比例；不填则按本平台默认比例"))
 
 
 class OrgDocumentForm(Form):
@@ -190,3 +195,43 @@ class StatusDecisionForm(Form):
 class StatusWithdrawForm(Form):
     reason = forms.CharField(label=_("退团申请"), max_length=200, widget=forms.Textarea(attrs={"rows": 3}),
                              help_text=_("请写明退团理由，经团组织审核后生效"))
+
+
+class RemitFilterForm(Form):
+    state = forms.ChoiceField(label=_("状态"), required=False)
+    unit = forms.IntegerField(label=_("团组织（含下级）"), required=False, min_value=1, widget=UnitPicker())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .models import RemitState
+
+        self.fields["state"].choices = [("", _("全部"))] + list(RemitState.choices)
+
+
+class RemitForm(Form):
+    """上缴: the organisation remitting and the amount it means to remit (checked against what it collected)."""
+
+    unit = forms.TypedChoiceField(label=_("上缴单位"), coerce=int)
+    amount = forms.DecimalField(label=_("上缴金额（元）"), max_digits=12, decimal_places=2, required=False,
+                                help_text=_("不填则按收缴金额减去留存计算"))
+    note = forms.CharField(label=_("说明"), max_length=200, required=False)
+
+    def __init__(self, *args, units=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].choices = [("", _("请选择"))] + [(u.pk, u.name) for u in units]
+
+
+class DuesUseFilterForm(Form):
+    unit = forms.IntegerField(label=_("团组织（含下级）"), required=False, min_value=1, widget=UnitPicker())
+
+
+class DuesUseForm(Form):
+    unit = forms.TypedChoiceField(label=_("团组织"), coerce=int)
+    amount = forms.DecimalField(label=_("金额（元）"), min_value=Decimal("0.01"), max_digits=12, decimal_places=2)
+    purpose = forms.CharField(label=_("用途"), max_length=200)
+    decided_on = DateField(label=_("集体决定日期"), widget=DATE)
+    decision_ref = forms.CharField(label=_("决定文号或会议记录"), max_length=100)
+
+    def __init__(self, *args, units=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].choices = [("", _("请选择"))] + [(u.pk, u.name) for u in units]

@@ -96,6 +96,8 @@ class DuesBill(OrgOwned):
     paid_at = models.DateTimeField(null=True, blank=True, verbose_name="缴纳时间")
     channel = models.CharField(max_length=8, choices=PayChannel.choices, blank=True, verbose_name="缴纳方式")
     reference = models.CharField(max_length=40, blank=True, verbose_name="缴费凭证号")
+    remittance = models.ForeignKey("Remittance", null=True, blank=True, on_delete=models.PROTECT, related_name="bills",
+                                   verbose_name="上缴记录")  # empty: collected by the branch, not yet remitted
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                     related_name="+", verbose_name="登记人")
     created_at = models.DateTimeField(auto_now_add=True, verbose_name="生成时间")
@@ -222,6 +224,8 @@ class Organisation(OrgOwned):
     approved_on = models.DateField(verbose_name="批准成立日期")
     approval_doc = models.ForeignKey("files.Attachment", null=True, blank=True, on_delete=models.PROTECT,
                                      related_name="+", verbose_name="成立批复文件")
+    retention_pct = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True,
+                                        verbose_name="留存比例（%）")  # empty: FENJI_LEAGUE_RETENTION_PCT
     entry_due = models.DateField(verbose_name="录入期限")
     entry_done_on = models.DateField(null=True, blank=True, verbose_name="录入完成日期")
     revoke_decided_on = models.DateField(null=True, blank=True, verbose_name="撤销决定日期")
@@ -331,3 +335,70 @@ class StatusCase(OrgOwned):
 
     def __str__(self):
         return f"{self.member}：{self.get_kind_display()}"
+
+
+# --- 团费上缴和使用 (seed 002; domain note §3: remittance up the chain, 留存比例, use by collective decision) ------
+
+
+class RemitState(models.TextChoices):
+    PENDING = "pending", _("待接收单位确认")
+    CONFIRMED = "confirmed", _("已确认")
+
+
+class Remittance(OrgOwned):
+    """One remittance of the organisation ``unit`` to its parent ``to_unit``: of a branch, its paid bills not yet
+    remitted (``bills``); of a higher level, the confirmed remittances it received and has not passed on
+    (``sources``). ``collected`` less ``retained`` (the 留存比例) is ``amount``; the receiver confirms it."""
+
+    to_unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="+", verbose_name="接收单位")
+    collected = models.DecimalField(max_digits=12, decimal_places=2, verbose_name="收缴金额（元）")
+    retention_pct = models.DecimalField(max_digits=5, decimal_places=2, verbose_name="留存比例（%）")
+    retained = models.DecimalField(max_digits=12, decimal_places=2, verbose_name="留存金额（元）")
+    amount = models.DecimalField(max_digits=12, decimal_places=2, verbose_name="上缴金额（元）")
+    received_on = models.DateField(verbose_name="收款日期")  # the earliest receipt this remittance passes on
+    due_on = models.DateField(verbose_name="上缴期限")
+    remitted_on = models.DateField(verbose_name="上缴日期")
+    passed_on = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="sources",
+                                  verbose_name="转缴记录")  # the receiver's own remittance that included it
+    state = models.CharField(max_length=10, choices=RemitState.choices, default=RemitState.PENDING,
+                             verbose_name="状态")
+    note = models.CharField(max_length=200, blank=True, verbose_name="说明")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name="上缴人")
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name="上缴时间")
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+", verbose_name="确认人")
+    confirmed_on = models.DateField(null=True, blank=True, verbose_name="确认日期")
+
+    class Meta:
+        verbose_name = "团费上缴"
+        verbose_name_plural = "团费上缴"
+        indexes = [models.Index(fields=["unit_path", "id"], name="league_remit_path")]
+
+    def __str__(self):
+        return f"{self.unit.name} → {self.to_unit.name}：{self.amount} 元"
+
+    @property
+    def late(self) -> bool:
+        return self.remitted_on > self.due_on
+
+
+class DuesUse(OrgOwned):
+    """团费使用 by the organisation ``unit``: by its collective decision, published to its members and those below,
+    never more than it retained and has not yet used."""
+
+    amount = models.DecimalField(max_digits=12, decimal_places=2, verbose_name="金额（元）")
+    purpose = models.CharField(max_length=200, verbose_name="用途")
+    decided_on = models.DateField(verbose_name="集体决定日期")
+    decision_ref = models.CharField(max_length=100, verbose_name="决定文号或会议记录")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name="登记人")
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name="登记时间")
+
+    class Meta:
+        verbose_name = "团费使用"
+        verbose_name_plural = "团费使用"
+        indexes = [models.Index(fields=["unit_path", "id"], name="league_use_path")]
+
+    def __str__(self):
+        return f"{self.purpose}：{self.amount} 元"

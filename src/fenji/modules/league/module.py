@@ -108,6 +108,12 @@ def _status_todos(actor):
     return status_todos(actor)
 
 
+def _remit_todos(actor):
+    from .selectors import remit_todos
+
+    return remit_todos(actor)
+
+
 def _status_due():
     from .status import status_proposals_due
 
@@ -118,6 +124,12 @@ def _org_reminders():
     from .reminders import org_reminders
 
     return org_reminders()
+
+
+def _remit_reminders():
+    from .reminders import remit_reminders
+
+    return remit_reminders()
 
 
 def _bills_due():  # the services load models: imported when run
@@ -136,6 +148,8 @@ MODULE = Module(
           MenuEntry(_("信息修改审核"), "league:edits", MEMBER_REVIEW, order=51),
           MenuEntry(_("组织关系转接"), "league:transfers", TRANSFER_HANDLE, order=51),
           MenuEntry(_("团费收缴"), "league:dues", DUES_VIEW, order=52),
+          MenuEntry(_("团费上缴"), "league:remittances", DUES_VIEW, order=52),
+          MenuEntry(_("团费使用"), "league:dues_uses", DUES_VIEW, order=52),
           MenuEntry(_("团籍变动"), "league:status_cases", STATUS_HANDLE, order=53)),
     mobile_tiles=(MenuEntry(_("我的团费"), "league:m_dues", None, order=30),
                   MenuEntry(_("组织关系转接"), "league:m_transfer", None, order=31),
@@ -143,10 +157,13 @@ MODULE = Module(
     todo_providers=(TodoProvider("league.transfer", _transfer_todos, TRANSFER_HANDLE),
                     TodoProvider("league.edit", _edit_todos, MEMBER_REVIEW),
                     TodoProvider("league.org", _org_todos, ORG_VIEW),
-                    TodoProvider("league.status", _status_todos, STATUS_HANDLE)),
+                    TodoProvider("league.status", _status_todos, STATUS_HANDLE),
+                    TodoProvider("league.remit", _remit_todos, DUES_MANAGE)),
     periodic_jobs=(PeriodicJob("league.bills", _bills_due, 3600), PeriodicJob("league.status", _status_due, 86400),
-                   PeriodicJob("league.org_reminders", _org_reminders, 3600)),
-    alert_kinds=(AlertKind("league.org_due", _("团组织录入或撤销即将到期"), lead_minutes=5 * 24 * 60),),
+                   PeriodicJob("league.org_reminders", _org_reminders, 3600),
+                   PeriodicJob("league.remit_reminders", _remit_reminders, 3600)),
+    alert_kinds=(AlertKind("league.org_due", _("团组织录入或撤销即将到期"), lead_minutes=5 * 24 * 60),
+                 AlertKind("league.remit_due", _("团费上缴即将到期"), lead_minutes=2 * 24 * 60)),
     sampled_records=Later("fenji.modules.league.oversight.SAMPLED"),
     indicators=Later("fenji.modules.league.oversight.INDICATORS"),
     role_shares=(RoleShare("system_admin", (ORG_VIEW,)), RoleShare("unit_leader", (ORG_VIEW,))),
@@ -161,5 +178,8 @@ MODULE = Module(
                   "league.org.document": "上传团组织成立批复", "league.org.update": "修改团组织信息",
                   "league.org.revoke_decide": "登记撤销团组织决定", "league.org.revoke": "撤销团组织",
                   "league.cadre.add": "录入团干部", "league.org.export": "导出团组织名册", "league.cadre.end": "团干部离任",
-                  "league.status.propose": "提出团籍变动", "league.status.decide": "审核团籍变动"},
+                  "league.status.propose": "提出团籍变动", "league.status.decide": "审核团籍变动",
+                  "league.remit.create": "上缴团费", "league.remit.confirm": "确认收到上缴团费",
+                  "league.remit.export": "导出团费上缴记录", "league.dues_use.record": "登记团费使用",
+                  "league.dues_use.export": "导出团费使用记录"},
 )

@@ -99,18 +99,35 @@ def org_document_upload(*, actor, org, upload):
 
 
 @service
-def org_update(*, actor, org, industry: str, secretary: str = "", phone: str = ""):
+def org_update(*, actor, org, industry: str, secretary: str = "", phone: str = "", retention_pct=None):
+    """The organisation's particulars; ``retention_pct`` its 留存比例 (%) of the dues it remits (empty: the
+    deployment's default)."""
     policy.require(actor, perms.ORG_MANAGE, org.unit_path)
+    from decimal import Decimal, InvalidOperation
+
     from .models import Industry
 
-    before = {"industry": org.industry, "secretary": org.secretary, "phone": org.phone}
+    before = {"industry": org.industry, "secretary": org.secretary, "phone": org.phone,
+              "retention_pct": None if org.retention_pct is None else str(org.retention_pct)}
     org.industry = _choice(industry, Industry, "行业类别", "industry")
     org.secretary = _text(secretary, "书记", "secretary", 50, required=False)
     org.phone = _text(phone, "联系电话", "phone", 20, required=False)
-    org.save(update_fields=["industry", "secretary", "phone"])
+    if retention_pct is not None and retention_pct != "":
+        try:
+            retention_pct = Decimal(str(retention_pct).strip())
+        except InvalidOperation:
+            retention_pct = Decimal(-1)
+        if not retention_pct.is_finite() or not 0 <= retention_pct <= 100 or retention_pct != round(retention_pct, 2):
+            raise DomainError("留存比例应在 0 至 100 之间，最多两位小数", field="retention_pct")
+    else:
+        retention_pct = None
+    org.retention_pct = retention_pct
+    org.save(update_fields=["industry", "secretary", "phone", "retention_pct"])
     audit_record(actor=actor, action="league.org.update", target=org,
                  details={"before": before, "after": {"industry": org.industry, "secretary": org.secretary,
-                                                      "phone": org.phone}})
+                                                      "phone": org.phone,
+                                                      "retention_pct": None if retention_pct is None
+                                                      else str(retention_pct)}})
     return org
 
 

@@ -53,3 +53,36 @@ def org_reminders(now: datetime.datetime | None = None) -> int:
                           link=f"/league/orgs/{org.pk}/")
             sent += alert_send(recipients=people, alert=alert, rule=rule, dedupe_key=f"{KIND}.revoke.{org.pk}")
     return sent
+
+
+REMIT_KIND = "league.remit_due"
+
+
+def remit_reminders(now: datetime.datetime | None = None) -> int:
+    """Tell the dues managers of each organisation holding collected dues whose remittance deadline (5 working days
+    from a payment at a branch, 10 from a confirmation above) is within the lead time of ``league.remit_due`` or
+    past; once per organisation and earliest receipt. Returns how many people were told."""
+    from . import remit
+    from .models import DuesBill, RemitState, Remittance
+
+    now = now or timezone.now()
+    rule = rule_for(REMIT_KIND)
+    horizon = timezone.localdate(now + rule.lead)
+    collected = (DuesBill.objects.unscoped(reason="the periodic reminder reads every collection not yet remitted")
+                 .filter(paid_at__isnull=False, remittance__isnull=True).values_list("unit_id", flat=True).distinct())
+    received = (Remittance.objects.unscoped(reason="the periodic reminder reads every receipt not yet passed on")
+                .filter(state=RemitState.CONFIRMED, passed_on__isnull=True).values_list("to_unit_id", flat=True)
+                .distinct())
+    units = list(Unit.objects.filter(pk__in={*collected[:2000], *received[:2000]}, parent__isnull=False))
+    holders = holders_by_unit(perms.DUES_MANAGE, [u.pk for u in units])
+    sent = 0
+    for unit in units:
+        held = remit.pending(unit)
+        if held["due_on"] is None or held["due_on"] > horizon:
+            continue
+        alert = Alert(kind=REMIT_KIND, title=f"“{unit.name}”的团费待上缴",
+                      body=f"已收缴 {held['collected']} 元，应于 {held['due_on']:%Y-%m-%d} 前上缴上级团组织",
+                      link="/league/remittances/")
+        sent += alert_send(recipients=holders.get(unit.pk, []), alert=alert, rule=rule,
+                           dedupe_key=f"{REMIT_KIND}.{unit.pk}.{held['received_on']:%Y%m%d}")
+    return sent

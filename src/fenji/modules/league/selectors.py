@@ -3,7 +3,7 @@ arrears, and a member's own bills."""
 
 import datetime
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, Q, Sum
 
 from fenji.core.kernel.errors import NotVisible
 
@@ -243,3 +243,108 @@ def member_status_cases(member: Member):
 
     return (StatusCase.objects.unscoped(reason="the cases of a member in reach").filter(member=member)
             .order_by("-created_at"))
+
+
+# --- 团费上缴和使用 ----------------------------------------------------------------------------------------
+
+
+def remittance_list(*, actor, state: str = "", unit=None):
+    """Remittances from or to an organisation in the reader's reach: the receiver sees what it is sent."""
+    from .models import RemitState, Remittance
+
+    q = actor.scope_q(perms.DUES_VIEW) | actor.scope_q(perms.DUES_VIEW, field="to_unit__path")
+    rows = (Remittance.objects.unscoped(reason="scoped on either side of the remittance").filter(q)
+            .select_related("unit", "to_unit"))
+    if state in RemitState.values:
+        rows = rows.filter(state=state)
+    if unit is not None:
+        rows = rows.filter(Q(unit_path__startswith=unit.path) | Q(to_unit_id=unit.pk))
+    return rows
+
+
+def remittance_get(*, actor, pk):
+    from .models import Remittance
+
+    row = remittance_list(actor=actor).filter(pk=pk).first() if str(pk).isdigit() else None
+    if row is None:
+        raise NotVisible("上缴记录不存在或不在您的管理范围内", target_type=Remittance._meta.label_lower, target_id=pk)
+    return row
+
+
+def remittance_parts(remittance):
+    """What a remittance in reach passes on: the branch's bills, or the remittances received from below."""
+    from .models import Remittance
+
+    bills = (DuesBill.objects.unscoped(reason="the bills of a remittance in reach").filter(remittance=remittance)
+             .select_related("member__person").order_by("member_id", "month"))
+    sources = (Remittance.objects.unscoped(reason="the sources of a remittance in reach").filter(passed_on=remittance)
+               .select_related("unit").order_by("id"))
+    return bills, sources
+
+
+def dues_use_list(*, actor, unit=None):
+    from .models import DuesUse
+
+    rows = DuesUse.objects.visible_to(actor, perms.DUES_VIEW).select_related("unit")
+    return rows.filter(unit_path__startswith=unit.path) if unit is not None else rows
+
+
+def published_uses(member: Member):
+    """团费使用 published to the member: of the member's branch and the organisations above it."""
+    from fenji.core.kernel.paths import ancestor_paths
+
+    from .models import DuesUse
+
+    return (DuesUse.objects.unscoped(reason="published to the organisations' members")
+            .filter(unit_path__in=[member.unit_path, *ancestor_paths(member.unit_path)])
+            .select_related("unit").order_by("-decided_on", "-id"))
+
+
+def remit_backlog(actor) -> list[dict]:
+    """The organisations in the actor's reach holding collected dues not yet remitted, each with its deadline
+    (5 working days from the payment for a branch, 10 from the confirmation above)."""
+    from fenji.core.org.models import Unit
+
+    from . import remit
+
+    bills = (DuesBill.objects.visible_to(actor, perms.DUES_MANAGE)
+             .filter(paid_at__isnull=False, remittance__isnull=True).values_list("unit_id", flat=True).distinct())
+    from .models import RemitState, Remittance
+
+    received = (Remittance.objects.unscoped(reason="received by an organisation in reach")
+                .filter(actor.scope_q(perms.DUES_MANAGE, field="to_unit__path"), state=RemitState.CONFIRMED,
+                        passed_on__isnull=True).values_list("to_unit_id", flat=True).distinct())
+    units = Unit.objects.filter(pk__in={*bills[:200], *received[:200]}, parent__isnull=False).order_by("path")
+    return [{"unit": u, **remit.pending(u)} for u in units]
+
+
+def remit_overdue(actor, today: datetime.date | None = None) -> dict:
+    """Overdue remittance counted: remittances made after their deadline, and collections now past theirs."""
+    from django.utils import timezone as tz
+
+    from .models import Remittance
+
+    today = today or tz.localdate()
+    late = Remittance.objects.visible_to(actor, perms.DUES_VIEW).filter(remitted_on__gt=F("due_on")).count()
+    waiting = sum(1 for row in remit_backlog(actor) if row["due_on"] and row["due_on"] < today)
+    return {"late": late, "waiting": waiting, "total": late + waiting}
+
+
+def remit_todos(actor):
+    """To remit (each organisation's deadline) and to confirm (remittances sent to the actor's own unit)."""
+    from django.utils import timezone as tz
+
+    from fenji.core.kernel.modules import Todo
+
+    from .models import RemitState
+
+    def at(day):
+        return tz.make_aware(datetime.datetime.combine(day, datetime.time(17, 30))) if day else None
+
+    out = [Todo("league.remit", "待上缴的团费", f"{row['unit'].name}：{row['collected']} 元", "/league/remittances/",
+                at(row["due_on"]), row["unit"].name, "league:remittances") for row in remit_backlog(actor)[:50]]
+    if actor.unit_id is not None:
+        sent = remittance_list(actor=actor, state=RemitState.PENDING).filter(to_unit_id=actor.unit_id)
+        out += [Todo("league.remit", "待确认的团费上缴", f"{r.unit.name}：{r.amount} 元", f"/league/remittances/{r.pk}/",
+                     None, r.unit.name, "league:remittances") for r in sent.order_by("id")[:50]]
+    return out

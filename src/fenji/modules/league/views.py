@@ -26,6 +26,7 @@ from fenji.core.web.routes import requires, signed_in
 from . import exports, kinds, selectors, services
 from . import module as perms
 from . import orgs as org_services
+from . import remit as remit_services
 from . import status as status_services
 from .forms import (
     CadreEndForm,
@@ -163,7 +164,8 @@ def m_dues(request):
             return done
     bills = list(selectors.my_bills(me)[:24]) if me else []
     return render(request, "league/m_dues.html", {
-        "me": me, "bills": bills, "form": form, "unpaid": sum(1 for b in bills if not b.paid_at)})
+        "me": me, "bills": bills, "form": form, "unpaid": sum(1 for b in bills if not b.paid_at),
+        "uses": list(selectors.published_uses(me)[:20]) if me else []})
 
 
 # --- 组织关系转接 -----------------------------------------------------------------------------------------
@@ -387,7 +389,8 @@ def org(request, pk):
     op = request.POST.get("op") if request.method == "POST" else None
     here = reverse("league:org", args=[item.pk])
     update = OrgUpdateForm(request.POST if op == "update" else None, prefix="org",
-                           initial={"industry": item.industry, "secretary": item.secretary, "phone": item.phone})
+                           initial={"industry": item.industry, "secretary": item.secretary, "phone": item.phone,
+                                    "retention_pct": item.retention_pct})
     document = OrgDocumentForm(request.POST if op == "document" else None,
                                request.FILES if op == "document" else None, prefix="doc")
     decision = RevokeDecisionForm(request.POST if op == "decide" else None, prefix="revoke")
@@ -472,3 +475,99 @@ def status_propose(request, pk):
         return redirect(here)
     messages.success(request, _("已提出，等待审核"))
     return redirect(reverse("league:status_case", args=[case.pk]))
+
+
+# --- 团费上缴和使用 -------------------------------------------------------------------------------------------
+
+
+def _remitting_units(actor, *, root: bool = False):
+    """The active League organisations the actor may remit (below the root) or spend for (``root``: the top too)."""
+    rows = Unit.objects.filter(kind__in=org_services.ORG_KINDS + tuple(services.BRANCH_KINDS),
+                               status=UnitStatus.ACTIVE).order_by("path")
+    if not root:
+        rows = rows.filter(parent__isnull=False)
+    return [u for u in rows[:2000] if policy.can(actor, perms.DUES_MANAGE, u.path)]
+
+
+@requires(perms.DUES_VIEW)
+@require_http_methods(["GET", "POST"])
+def remittances(request):
+    from .forms import RemitFilterForm, RemitForm
+
+    actor = request.actor
+    filters, data, unit = filter_form(request, RemitFilterForm, perms.DUES_VIEW)
+    rows = selectors.remittance_list(actor=actor, state=data.get("state", ""), unit=unit)
+    if request.GET.get("format") == "xlsx":
+        return exports.remittances_export(actor=actor, rows=rows).response(f"league-remittances-{stamp()}.xlsx")
+    units = _remitting_units(actor) if policy.can(actor, perms.DUES_MANAGE) else []
+    form = RemitForm(request.POST or None, units=units)
+    if request.method == "POST":
+        if not units:
+            policy.require(actor, perms.DUES_MANAGE)
+
+        def remit(d):
+            chosen = next((u for u in units if u.pk == d["unit"]), None)
+            if chosen is None:
+                raise DomainError(_("请选择上缴单位"), field="unit")
+            return remit_services.remittance_create(actor=actor, unit=chosen, amount=d["amount"], note=d["note"])
+
+        done = form_post(request, form, remit, success=lambda r: reverse("league:remittance", args=[r.pk]),
+                         message=lambda r: _("已上缴 %(amount)s 元，待接收单位确认") % {"amount": r.amount})
+        if done:
+            return done
+    return render(request, "league/remittances.html", {
+        "filters": filters, "form": form if units else None, "export_query": export_query(request),
+        "backlog": selectors.remit_backlog(actor)[:50], "overdue": selectors.remit_overdue(actor),
+        "today": timezone.localdate(), "page": newest_first_page(rows, **paging(request))})
+
+
+@requires(perms.DUES_VIEW)
+@require_http_methods(["GET", "POST"])
+def remittance(request, pk):
+    actor = request.actor
+    item = selectors.remittance_get(actor=actor, pk=pk)
+    here = reverse("league:remittance", args=[item.pk])
+    if request.method == "POST":
+        try:
+            remit_services.remittance_confirm(actor=actor, remittance=item)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("已确认收到"))
+        return redirect(here)
+    return render(request, "league/remittance.html", {
+        "item": item, "bills": selectors.remittance_parts(item)[0][:200], "sources": selectors.remittance_parts(item)[1][:200],
+        "may_confirm": item.state == "pending" and actor.unit_id == item.to_unit_id
+        and policy.can(actor, perms.DUES_MANAGE, item.to_unit.path)})
+
+
+@requires(perms.DUES_VIEW)
+@require_http_methods(["GET", "POST"])
+def dues_uses(request):
+    from .forms import DuesUseFilterForm, DuesUseForm
+
+    actor = request.actor
+    filters, data, unit = filter_form(request, DuesUseFilterForm, perms.DUES_VIEW)
+    rows = selectors.dues_use_list(actor=actor, unit=unit)
+    if request.GET.get("format") == "xlsx":
+        return exports.dues_uses_export(actor=actor, rows=rows).response(f"league-dues-uses-{stamp()}.xlsx")
+    units = _remitting_units(actor, root=True) if policy.can(actor, perms.DUES_MANAGE) else []
+    form = DuesUseForm(request.POST or None, units=units)
+    if request.method == "POST":
+        if not units:
+            policy.require(actor, perms.DUES_MANAGE)
+
+        def record(d):
+            chosen = next((u for u in units if u.pk == d.pop("unit")), None)
+            if chosen is None:
+                raise DomainError(_("请选择团组织"), field="unit")
+            return remit_services.dues_use_record(actor=actor, unit=chosen, **d)
+
+        done = form_post(request, form, record, success=reverse("league:dues_uses"),
+                         message=_("已登记并向团员公示"))
+        if done:
+            return done
+    return render(request, "league/dues_uses.html", {
+        "filters": filters, "form": form if units else None, "export_query": export_query(request),
+        "balances": [(u, remit_services.balance(u)) for u in units[:50]],
+        "page": newest_first_page(rows, **paging(request))})
