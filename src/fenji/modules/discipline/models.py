@@ -2,6 +2,8 @@
 (§3), their subjects with rank (the rank guard, §4), and the upward-report tasks the guard opens instead of a
 record (seed 003 §16: a reference, a due date and the receiving room — nothing about the subject)."""
 
+import uuid as uuidlib
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -11,6 +13,27 @@ from fenji.core.kernel.models import OrgOwned
 
 from .rank import RANKS
 from .sanctions import CHOICES as SANCTION_CHOICES
+
+
+class Exported(models.Model):
+    """A record that travels to the internal network in the one-way export package (domain note §5): a stable
+    ``uuid`` and a ``version`` that goes up on every write of the row — here in ``save``, the one place every
+    service's write passes — so the receiver upserts by (uuid, version). ``exported_version`` is the version the
+    last package carried (set by the export with a queryset update, which leaves ``version`` alone)."""
+
+    uuid = models.UUIDField(default=uuidlib.uuid4, unique=True, editable=False, verbose_name="唯一标识")
+    version = models.PositiveIntegerField(default=1, editable=False, verbose_name="版本")
+    exported_version = models.PositiveIntegerField(default=0, editable=False, verbose_name="已导出版本")
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            self.version += 1
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = [*kwargs["update_fields"], "version"]
+        super().save(*args, **kwargs)
 
 
 class Channel(models.TextChoices):
@@ -49,7 +72,7 @@ class PetitionState(models.TextChoices):
 OPEN_STATES = (PetitionState.TO_SIGN, PetitionState.HANDLING)
 
 
-class Petition(OrgOwned):
+class Petition(Exported, OrgOwned):
     """One petition at the unit that holds it now (a 转送 makes a new row at the lower unit, linked to this one).
 
     ``received_on`` is the day it reached the unit (the paper date for a 补录 entry: every deadline counts from it);
@@ -198,7 +221,7 @@ class Outcome(models.TextChoices):
     CLEARED = "cleared", _("澄清")
 
 
-class Clue(OrgOwned):
+class Clue(Exported, OrgOwned):
     """A problem clue (问题线索) in the unit's central ledger (design/domain/discipline.md §1, P2, P4): registered,
     its assignment proposed and approved by the unit's principal leader, disposed by exactly one way (or 移送审查调查
     after a recorded 集体研究), signed by every assigned handler, concluded with an outcome."""
@@ -283,7 +306,7 @@ class CaseState(models.TextChoices):
     CLOSED = "closed", _("已执行结案")
 
 
-class Case(OrgOwned):
+class Case(Exported, OrgOwned):
     """A case (案件, design/domain/discipline.md §1, P5): proposed for filing (立案呈批) — from a clue moved to
     审查调查 or directly —, approved by the unit's principal leader and by the same-level Party committee's
     principal leader (JJR §38: both, before it is filed), investigated, reviewed (审理, collectively), decided with its
@@ -515,3 +538,65 @@ class ConductRecord(OrgOwned):
         verbose_name = "党风政风监督记录"
         verbose_name_plural = "党风政风监督记录"
         indexes = [models.Index(fields=["unit_path", "id"], name="discipline_conduct_path")]
+
+
+class ExportPackage(OrgOwned):
+    """A package written for the internal network (domain note §5). There is no return channel: the day the
+    receiving side confirmed the import (an import log or a paper receipt) is entered by hand."""
+
+    seq = models.PositiveIntegerField(verbose_name="包序号")
+    name = models.CharField(max_length=80, verbose_name="包名")
+    digest = models.CharField(max_length=64, verbose_name="包摘要（SM3）")
+    prev_digest = models.CharField(max_length=64, blank=True, verbose_name="上一包摘要")
+    record_count = models.PositiveIntegerField(verbose_name="记录数")
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name="导出时间")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+", verbose_name="导出人")
+    confirmed_on = models.DateField(null=True, blank=True, verbose_name="内网确认日期")
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+", verbose_name="确认人")
+
+    class Meta:
+        verbose_name = "导出包"
+        verbose_name_plural = "导出包"
+        constraints = [models.UniqueConstraint(fields=["unit", "seq"], name="discipline_export_unit_seq")]
+        indexes = [models.Index(fields=["unit_path", "id"], name="discipline_export_path")]
+
+    def __str__(self):
+        return self.name
+
+
+class ReceivedPackage(models.Model):
+    """The receiving side's log of packages from one sending unit (by its unit code): accepted ones chain by
+    sequence and digest; a package after a gap is kept in quarantine with the reason (an alert)."""
+
+    class Status(models.TextChoices):
+        ACCEPTED = "accepted", _("已导入")
+        QUARANTINED = "quarantined", _("已隔离")
+
+    source_code = models.CharField(max_length=32, verbose_name="来源单位代码")
+    seq = models.PositiveIntegerField(verbose_name="包序号")
+    digest = models.CharField(max_length=64, verbose_name="包摘要（SM3）")
+    status = models.CharField(max_length=12, choices=Status.choices, verbose_name="状态")
+    reason = models.CharField(max_length=300, blank=True, verbose_name="原因")
+    record_count = models.PositiveIntegerField(default=0, verbose_name="记录数")
+    received_at = models.DateTimeField(auto_now_add=True, verbose_name="接收时间")
+
+    class Meta:
+        verbose_name = "接收包"
+        verbose_name_plural = "接收包"
+
+
+class ReceivedRecord(models.Model):
+    """A record as the internal network holds it: the latest version of each uuid, upserted by (uuid, version)."""
+
+    uuid = models.UUIDField(unique=True, verbose_name="唯一标识")
+    record_type = models.CharField(max_length=20, verbose_name="类型")
+    version = models.PositiveIntegerField(verbose_name="版本")
+    source_code = models.CharField(max_length=32, verbose_name="来源单位代码")
+    payload = models.JSONField(verbose_name="内容")
+    package_seq = models.PositiveIntegerField(verbose_name="来自包序号")
+
+    class Meta:
+        verbose_name = "接收记录"
+        verbose_name_plural = "接收记录"
