@@ -16,10 +16,8 @@ from .sanctions import CHOICES as SANCTION_CHOICES
 
 
 class Exported(models.Model):
-    """A record that travels to the internal network in the one-way export package (domain note §5): a stable
-    ``uuid`` and a ``version`` that goes up on every write of the row — here in ``save``, the one place every
-    service's write passes — so the receiver upserts by (uuid, version). ``exported_version`` is the version the
-    last package carried (set by the export with a queryset update, which leaves ``version`` alone)."""
+    """A record in the one-way export (domain note §5): a stable ``uuid``, a ``version`` raised in ``save`` on every
+    write (the one place every service's write passes), ``exported_version`` set by the export (a queryset update)."""
 
     uuid = models.UUIDField(default=uuidlib.uuid4, unique=True, editable=False, verbose_name="唯一标识")
     version = models.PositiveIntegerField(default=1, editable=False, verbose_name="版本")

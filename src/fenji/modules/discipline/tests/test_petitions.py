@@ -147,7 +147,7 @@ def test_a_back_entry_keeps_the_paper_date_and_its_deadlines(w):
         register(w, received_on=paper)
     petition = register(w, received_on=paper, backfilled=True)
     assert petition.backfilled and petition.received_on == paper
-    assert petition.entered_at.date() == timezone.localdate()
+    assert timezone.localtime(petition.entered_at).date() == timezone.localdate()
     assert petition.notice_due < timezone.localdate() + datetime.timedelta(days=1)  # counted from the paper date
 
 
