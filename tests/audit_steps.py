@@ -1976,3 +1976,41 @@ def export_dues_uses(w):
 
     cadre = actor(_league_cadre(w))
     dues_uses_export(actor=cadre, rows=dues_use_list(actor=cadre))
+
+
+def export_to_internal(w):
+    import tempfile
+
+    from fenji.modules.discipline.export_services import discipline_export
+
+    if "case" not in w:
+        register_case(w)
+    officer, _leader = _case_people(w)
+    w["export_dir"] = tempfile.mkdtemp()
+    w["package"] = discipline_export(actor=actor(officer), unit=w["tree"].town, directory=w["export_dir"])
+
+
+def prepare_export(w):
+    export_to_internal(w)
+    return "prepare"
+
+
+def confirm_export(w):
+    from fenji.modules.discipline.export_services import export_package_confirm
+
+    officer, _leader = _case_people(w)
+    export_package_confirm(actor=actor(officer), package=w["package"], confirmed_on=datetime.date.today())
+
+
+def import_package(w):
+    from pathlib import Path
+
+    from django.test import override_settings
+
+    from fenji.core.access.policy import SYSTEM
+    from fenji.modules.discipline.export_services import discipline_import, unit_code, unit_signer
+
+    keys = Path(w["export_dir"]) / "senders.txt"
+    keys.write_text(f"{unit_code(w['tree'].town)} {unit_signer(w['tree'].town).public_key()}\n")
+    with override_settings(FENJI_DISCIPLINE_SENDER_KEYS=str(keys)):
+        discipline_import(actor=SYSTEM, directory=Path(w["export_dir"]) / w["package"].name)

@@ -2,6 +2,8 @@
 (§3), their subjects with rank (the rank guard, §4), and the upward-report tasks the guard opens instead of a
 record (seed 003 §16: a reference, a due date and the receiving room — nothing about the subject)."""
 
+import uuid as uuidlib
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -11,6 +13,25 @@ from fenji.core.kernel.models import OrgOwned
 
 from .rank import RANKS
 from .sanctions import CHOICES as SANCTION_CHOICES
+
+
+class Exported(models.Model):
+    """A record in the one-way export (domain note §5): a stable ``uuid``, a ``version`` raised in ``save`` on every
+    write (the one place every service's write passes), ``exported_version`` set by the export (a queryset update)."""
+
+    uuid = models.UUIDField(default=uuidlib.uuid4, unique=True, editable=False, verbose_name="唯一标识")
+    version = models.PositiveIntegerField(default=1, editable=False, verbose_name="版本")
+    exported_version = models.PositiveIntegerField(default=0, editable=False, verbose_name="已导出版本")
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            self.version += 1
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = [*kwargs["update_fields"], "version"]
+        super().save(*args, **kwargs)
 
 
 class Channel(models.TextChoices):
@@ -49,7 +70,7 @@ class PetitionState(models.TextChoices):
 OPEN_STATES = (PetitionState.TO_SIGN, PetitionState.HANDLING)
 
 
-class Petition(OrgOwned):
+class Petition(Exported, OrgOwned):
     """One petition at the unit that holds it now (a 转送 makes a new row at the lower unit, linked to this one).
 
     ``received_on`` is the day it reached the unit (the paper date for a 补录 entry: every deadline counts from it);
@@ -198,7 +219,7 @@ class Outcome(models.TextChoices):
     CLEARED = "cleared", _("澄清")
 
 
-class Clue(OrgOwned):
+class Clue(Exported, OrgOwned):
     """A problem clue (问题线索) in the unit's central ledger (design/domain/discipline.md §1, P2, P4): registered,
     its assignment proposed and approved by the unit's principal leader, disposed by exactly one way (or 移送审查调查
     after a recorded 集体研究), signed by every assigned handler, concluded with an outcome."""
@@ -283,7 +304,7 @@ class CaseState(models.TextChoices):
     CLOSED = "closed", _("已执行结案")
 
 
-class Case(OrgOwned):
+class Case(Exported, OrgOwned):
     """A case (案件, design/domain/discipline.md §1, P5): proposed for filing (立案呈批) — from a clue moved to
     审查调查 or directly —, approved by the unit's principal leader and by the same-level Party committee's
     principal leader (JJR §38: both, before it is filed), investigated, reviewed (审理, collectively), decided with its
@@ -556,3 +577,7 @@ class Recusal(OrgOwned):
             models.UniqueConstraint(fields=["account", "case"], name="discipline_recusal_case_once"),
         ]
         indexes = [models.Index(fields=["unit_path", "id"], name="discipline_recusal_path")]
+
+
+# The export package's ledgers, kept in their own file (one job per file); imported here for Django's registry.
+from .export_models import ExportPackage, ReceivedPackage, ReceivedRecord  # noqa: E402, F401

@@ -168,5 +168,7 @@ MODULE = Module(
                   "discipline.absence.extend": "外出延期", "discipline.absence.return": "外出销假",
                   "discipline.absence.export": "导出外出报备",
                   "discipline.conduct.record": "登记党风政风监督事项", "discipline.conduct.report": "报党风政风监督室",
-                  "discipline.conduct.export": "导出党风政风监督记录"},
+                  "discipline.conduct.export": "导出党风政风监督记录",
+                  "discipline.export.create": "生成内网导出包", "discipline.export.confirm": "登记内网确认日期",
+                  "discipline.import.accept": "导入外网数据包", "discipline.import.quarantine": "数据包序号缺口，已隔离"},
 )

@@ -1,0 +1,183 @@
+"""The one-way export to the internal network and its receiving side (design/domain/discipline.md §5, seed 003
+§1–2; the package format: ``package``, ADR 0021).
+
+``discipline_export`` writes the petitions, clues and cases of a unit's subtree changed since its last package
+(``version > exported_version``), re-checking the rank guard first: a grassroots unit's subject at 副科 or above
+refuses the export whole. The package is signed with the unit's SM2 key (a file in FENJI_VAR_DIR, made on first
+use, like the audit key), numbered in sequence and chained to the previous package's digest.
+
+``discipline_import`` accepts a package all or nothing: any refusal of ``package.package_read`` (signature, digest,
+extra or missing file, schema, rank), a replay (a sequence already accepted), or a broken chain rejects it; a
+sequence gap keeps it in quarantine with an alert event; accepted records are upserted by (uuid, version) in the
+service's one transaction. ``export_package_confirm`` records the day the receiver confirmed (by hand: there is no
+return channel)."""
+
+import datetime
+import json
+from pathlib import Path
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models as djmodels
+from django.utils import timezone
+
+from fenji.core.access import policy
+from fenji.core.audit.models import Outcome
+from fenji.core.audit.services import audit_record
+from fenji.core.audit.signing import Sm2Signer
+from fenji.core.audit.transactions import service
+from fenji.core.kernel.errors import DomainError
+from fenji.core.org.models import Unit
+
+from . import module as perms
+from .models import Case, Clue, Exported, ExportPackage, Petition, ReceivedPackage, ReceivedRecord
+from .package import SCHEMA_VERSION, PackageRejected, package_read, package_write
+from .services import guard_kind, unit_may_record
+
+EXPORTED = (("petition", Petition), ("clue", Clue), ("case", Case))
+SKIPPED = {"id", "unit", "unit_path", "exported_version", "key"}
+
+
+def unit_code(unit: Unit) -> str:
+    return unit.code or f"U{unit.pk}"
+
+
+def unit_signer(unit: Unit) -> Sm2Signer:
+    """The unit's SM2 signer: its private key in FENJI_VAR_DIR (``discipline-export-<code>.key``, mode 0600)."""
+    return Sm2Signer(key_file=Path(settings.VAR_DIR) / f"discipline-export-{unit_code(unit)}.key")
+
+
+def sender_keys() -> dict[str, str]:
+    """The receiving side's registered sending units: ``FENJI_DISCIPLINE_SENDER_KEYS`` (a file in FENJI_VAR_DIR by
+    default, one ``<unit code> <public key hex>`` a line)."""
+    path = Path(getattr(settings, "FENJI_DISCIPLINE_SENDER_KEYS", "") or Path(settings.VAR_DIR) / "discipline-senders.txt")
+    keys = {}
+    if path.exists():
+        for line in path.read_text().splitlines():
+            code, _sep, key = line.strip().partition(" ")
+            if code and key:
+                keys[code] = key.strip()
+    return keys
+
+
+def _plain(row: djmodels.Model) -> dict:
+    """A row's own fields as JSON values (a link to another exported row by its uuid; people are left out)."""
+    out = {}
+    for field in row._meta.concrete_fields:
+        if field.name in SKIPPED:
+            continue
+        if field.is_relation:
+            target = getattr(row, field.name)
+            if isinstance(target, Exported):
+                out[field.name] = str(target.uuid)
+            continue
+        out[field.name] = field.value_from_object(row)
+    return json.loads(json.dumps(out, cls=DjangoJSONEncoder))
+
+
+def _record(kind: str, row) -> dict:
+    payload = _plain(row)
+    payload["subjects"] = [{"name": s.name, "workplace": s.workplace, "post": s.post, "rank": s.rank,
+                            "party_member": s.party_member} for s in row.subjects.all()]
+    # Petitioner identity stays on this side: only whether the petition was real-name travels (domain note §5:
+    # the petitioner block would be encrypted to the internal network's key, which is not yet registered here).
+    return {"uuid": str(row.uuid), "type": kind, "version": row.version, "unit_code": unit_code(row.unit),
+            "unit_kind": guard_kind(row.unit), "updated_at": timezone.now().isoformat(), "payload": payload}
+
+
+@service
+def discipline_export(*, actor, unit: Unit, directory) -> ExportPackage:
+    """Write the next package of ``unit``'s subtree into a new directory under ``directory``."""
+    policy.require(actor, perms.CASE_MANAGE, unit.path)
+    previous = (ExportPackage.objects.unscoped(reason="the unit's package chain").select_for_update()
+                .filter(unit=unit).order_by("-seq").first())
+    rows = []
+    for kind, model in EXPORTED:
+        changed = (model.objects.unscoped(reason="export of the unit's subtree")
+                   .filter(unit_path__startswith=unit.path, version__gt=djmodels.F("exported_version"))
+                   .select_related("unit").prefetch_related("subjects").order_by("id"))
+        rows += [(kind, row) for row in changed]
+    for _kind, row in rows:
+        for subject in row.subjects.all():
+            if not unit_may_record(row.unit, subject.rank):
+                raise DomainError(f"{row.number}：基层单位不得报送副科及以上人员的事项（{row.unit.name}），"
+                                  f"请先按上报规定处理，本次未导出任何内容", code="rank_refused")
+    if not rows:
+        raise DomainError("自上一包以来没有新增或变更的记录，未生成导出包", code="nothing_to_export")
+    seq = previous.seq + 1 if previous else 1
+    now = timezone.now()
+    name = f"JB-{unit_code(unit)}-{seq:06d}-{timezone.localdate():%Y%m%d}"
+    target = Path(directory) / name
+    if target.exists():
+        raise DomainError(f"目标目录已存在：{target}")
+    records = [_record(kind, row) for kind, row in rows]
+    info = {"Source-Organization": unit.name, "Unit-Code": unit_code(unit), "Package-Seq": seq,
+            "Prev-Package-SM3": previous.digest if previous else "", "Export-Time": now.isoformat(),
+            "Record-Count": len(records), "Schema-Version": SCHEMA_VERSION}
+    digest = package_write(target, info=info, records=records, sign=unit_signer(unit).sign)
+    for _kind, row in rows:
+        type(row).objects.unscoped(reason="mark exported").filter(pk=row.pk).update(exported_version=row.version)
+    package = ExportPackage.objects.create(unit=unit, unit_path=unit.path, seq=seq, name=name, digest=digest,
+                                           prev_digest=info["Prev-Package-SM3"], record_count=len(records),
+                                           created_by_id=actor.account_id)
+    audit_record(actor=actor, action="discipline.export.create", target=package,
+                 details={"seq": seq, "digest": digest, "records": len(records)})
+    return package
+
+
+@service
+def discipline_import(*, actor, directory) -> ReceivedPackage:
+    """Check and apply a package on the receiving side (see the module's docstring). Raises ``PackageRejected``
+    (nothing written) or answers the received package, ``QUARANTINED`` after a sequence gap."""
+    if actor is not policy.SYSTEM:
+        raise DomainError("只能在内网服务器上用命令导入")
+    package = package_read(Path(directory), public_key_for=sender_keys().get)
+    accepted = (ReceivedPackage.objects.select_for_update()
+                .filter(source_code=package.unit_code, status=ReceivedPackage.Status.ACCEPTED).order_by("-seq"))
+    last = accepted.first()
+    last_seq = last.seq if last else 0
+    if package.seq <= last_seq or accepted.filter(digest=package.digest).exists():
+        raise PackageRejected(f"重放：序号 {package.seq} 已导入（当前已导入到 {last_seq}）", "bag-info.txt")
+    if package.seq > last_seq + 1:
+        reason = f"序号缺口：应为 {last_seq + 1}，收到 {package.seq}，已隔离待补齐前序包"
+        received, _created = ReceivedPackage.objects.update_or_create(
+            source_code=package.unit_code, seq=package.seq, status=ReceivedPackage.Status.QUARANTINED,
+            defaults={"digest": package.digest, "reason": reason, "record_count": len(package.records)})
+        audit_record(actor=actor, action="discipline.import.quarantine", target=received, outcome=Outcome.DENIED,
+                     details={"source": package.unit_code, "seq": package.seq, "expected": last_seq + 1})
+        return received
+    if package.prev_digest != (last.digest if last else ""):
+        raise PackageRejected("上一包摘要与已导入的链不符", "bag-info.txt")
+    applied = 0
+    for record in package.records:
+        current = ReceivedRecord.objects.select_for_update().filter(uuid=record["uuid"]).first()
+        if current is not None and current.version >= record["version"]:
+            continue  # the same or a newer version is here already: idempotent
+        ReceivedRecord.objects.update_or_create(uuid=record["uuid"], defaults={
+            "record_type": record["type"], "version": record["version"], "source_code": package.unit_code,
+            "payload": record["payload"], "package_seq": package.seq})
+        applied += 1
+    ReceivedPackage.objects.filter(source_code=package.unit_code, seq=package.seq,
+                                   status=ReceivedPackage.Status.QUARANTINED).delete()
+    received = ReceivedPackage.objects.create(source_code=package.unit_code, seq=package.seq, digest=package.digest,
+                                              status=ReceivedPackage.Status.ACCEPTED,
+                                              record_count=len(package.records))
+    audit_record(actor=actor, action="discipline.import.accept", target=received,
+                 details={"source": package.unit_code, "seq": package.seq, "records": len(package.records),
+                          "applied": applied})
+    return received
+
+
+@service
+def export_package_confirm(*, actor, package: ExportPackage, confirmed_on: datetime.date) -> ExportPackage:
+    """Record the day the internal network confirmed the import (an import log or a paper receipt)."""
+    policy.require(actor, perms.CASE_MANAGE, package.unit_path)
+    if package.confirmed_on is not None:
+        raise DomainError("该导出包已确认")
+    if confirmed_on > timezone.localdate() or confirmed_on < timezone.localtime(package.created_at).date():
+        raise DomainError("确认日期须在导出之后、不晚于今天", field="confirmed_on")
+    package.confirmed_on, package.confirmed_by_id = confirmed_on, actor.account_id
+    package.save(update_fields=["confirmed_on", "confirmed_by"])
+    audit_record(actor=actor, action="discipline.export.confirm", target=package,
+                 details={"seq": package.seq, "confirmed_on": confirmed_on.isoformat()})
+    return package

@@ -1,0 +1,182 @@
+"""The one-way export to the internal network (design/domain/discipline.md §5, ADR 0021): the signed, chained
+package; the receiving side's all-or-nothing checks (a byte changed anywhere, an extra or missing file, a replay,
+a sequence gap, the rank guard); the upsert by (uuid, version); the export's own rank re-check; the round trip
+into a fresh database."""
+
+import datetime
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.test import override_settings
+from django.utils import timezone
+
+import fenji as fenji_package
+from fenji.core.access import policy
+from fenji.core.access.roles import BUILTIN_ROLES
+from fenji.core.audit.models import AuditEvent
+from fenji.core.kernel.errors import DomainError
+from fenji.modules.discipline import export_services, package, services
+from fenji.modules.discipline.models import Clue, ClueSubject, ExportPackage, ReceivedPackage, ReceivedRecord
+from fenji.modules.discipline.services import SubjectIn
+from fenji.testing import actor, make_account, shared_world
+
+from .world import discipline_tree
+
+CLERK = SubjectIn("张某", "白沙镇农业服务中心", "staff", "会计", True)
+
+
+class World:
+    pass
+
+
+def build():
+    w = World()
+    w.county, w.town, w.other = discipline_tree("JW-X")
+    w.officer = make_account(w.town, name="白沙镇纪委委员", role=BUILTIN_ROLES["case_officer"])
+    w.county_officer = make_account(w.county, name="案管室干部", role=BUILTIN_ROLES["case_officer"])
+    w.clue = services.clue_register(actor=actor(w.officer), unit=w.town, received_on=timezone.localdate(),
+                                    source="assigned", summary="反映张某虚报冒领补贴", subjects=[CLERK])
+    return w
+
+
+_world, w = shared_world(build, profile="discipline")
+
+
+def export(w, tmp_path):
+    return export_services.discipline_export(actor=actor(w.county_officer), unit=w.county, directory=tmp_path)
+
+
+def touch(clue):
+    """A write of the clue through the model's save: its version goes up."""
+    clue = Clue.objects.unscoped(reason="test").get(pk=clue.pk)
+    clue.outcome_note = f"补充 {clue.version}"
+    clue.save(update_fields=["outcome_note"])
+    return clue
+
+
+@pytest.fixture
+def senders(w, tmp_path):
+    keys = tmp_path / "senders.txt"
+    keys.write_text(f"JW-X {export_services.unit_signer(w.county).public_key()}\n")
+    with override_settings(FENJI_DISCIPLINE_SENDER_KEYS=str(keys)):
+        yield
+
+
+def read(directory):
+    return package.package_read(directory, public_key_for=export_services.sender_keys().get)
+
+
+def test_a_byte_changed_anywhere_or_a_file_added_or_removed_refuses_the_package_naming_the_file(w, tmp_path,
+                                                                                               senders):
+    made = export(w, tmp_path / "out")
+    original = tmp_path / "out" / made.name
+    assert made.seq == 1 and made.record_count == 1 and read(original).records[0]["uuid"] == str(w.clue.uuid)
+    names = sorted(p.relative_to(original).as_posix() for p in original.rglob("*") if p.is_file())
+    assert set(names) == {"bagit.txt", "bag-info.txt", "data/records.jsonl", "manifest-sm3.txt",
+                          "manifest-sha256.txt", "tagmanifest-sm3.txt", "signature.sm2"}
+    for n, name in enumerate(names):
+        copy = tmp_path / f"bad{n}"
+        shutil.copytree(original, copy)
+        data = bytearray((copy / name).read_bytes())
+        data[len(data) // 2] ^= 0x01
+        (copy / name).write_bytes(bytes(data))
+        with pytest.raises(package.PackageRejected) as refused:
+            read(copy)
+        # the tag manifest is what is signed: a change there is a signature failure
+        assert refused.value.file in {name, "signature.sm2"}, (name, refused.value.message)
+        assert refused.value.file in refused.value.message
+    extra = tmp_path / "extra"
+    shutil.copytree(original, extra)
+    (extra / "data" / "note.txt").write_text("x")
+    with pytest.raises(package.PackageRejected, match="data/note.txt：清单之外的多余文件"):
+        read(extra)
+    missing = tmp_path / "missing"
+    shutil.copytree(original, missing)
+    (missing / "data" / "records.jsonl").unlink()
+    with pytest.raises(package.PackageRejected, match="data/records.jsonl：清单列出的文件缺失"):
+        read(missing)
+
+
+def test_the_rank_guard_refuses_at_export_and_at_import(w, tmp_path, senders):
+    ClueSubject.objects.filter(clue=w.clue).update(rank="deputy_section")  # e.g. recorded under another limit
+    with pytest.raises(DomainError, match=f"{w.clue.number}：基层单位不得报送副科及以上"):
+        export(w, tmp_path / "out")
+    assert not ExportPackage.objects.unscoped(reason="test").exists() and not (tmp_path / "out").exists()
+    # a package signed by the unit's key that still carries one is refused whole on import
+    record = {"uuid": str(w.clue.uuid), "type": "clue", "version": 1, "unit_code": "JW-X-T1", "unit_kind": "disc_town",
+              "payload": {"number": w.clue.number, "subjects": [{"name": "张某", "rank": "deputy_section"}]}}
+    info = {"Source-Organization": "x", "Unit-Code": "JW-X", "Package-Seq": 1, "Prev-Package-SM3": "",
+            "Export-Time": "2026-10-09T10:00:00+08:00", "Record-Count": 1, "Schema-Version": "1"}
+    package.package_write(tmp_path / "forged", info=info, records=[record],
+                          sign=export_services.unit_signer(w.county).sign)
+    with pytest.raises(package.PackageRejected, match="data/records.jsonl：第 1 行.*副科及以上"):
+        export_services.discipline_import(actor=policy.SYSTEM, directory=tmp_path / "forged")
+    assert not ReceivedRecord.objects.exists()
+
+
+def test_import_chains_refuses_a_replay_quarantines_a_gap_and_upserts_by_version(w, tmp_path, senders):
+    first = export(w, tmp_path)
+    with pytest.raises(DomainError, match="没有新增或变更"):
+        export(w, tmp_path)
+    touch(w.clue)
+    second = export(w, tmp_path)
+    touch(w.clue)
+    third = export(w, tmp_path)
+    assert [first.seq, second.seq, third.seq] == [1, 2, 3] and second.prev_digest == first.digest
+
+    def load(made):
+        return export_services.discipline_import(actor=policy.SYSTEM, directory=tmp_path / made.name)
+
+    assert load(first).status == ReceivedPackage.Status.ACCEPTED
+    with pytest.raises(package.PackageRejected, match="重放"):
+        load(first)
+    gap = load(third)
+    assert gap.status == ReceivedPackage.Status.QUARANTINED and "序号缺口" in gap.reason
+    assert AuditEvent.objects.filter(action="discipline.import.quarantine", outcome="denied").count() == 1
+    assert ReceivedRecord.objects.get(uuid=w.clue.uuid).version == 1
+    load(second)
+    load(third)  # the gap is filled: the quarantined package is accepted now
+    received = ReceivedRecord.objects.get(uuid=w.clue.uuid)
+    assert received.version == 3 and received.payload["outcome_note"] == "补充 2"
+    assert received.payload["subjects"][0]["name"] == "张某"
+    assert list(ReceivedPackage.objects.values_list("seq", "status")) == [(1, "accepted"), (2, "accepted"),
+                                                                           (3, "accepted")]
+
+
+def test_the_export_date_is_confirmed_by_hand_once(w, tmp_path):
+    made = export(w, tmp_path)
+    today = timezone.localdate()
+    with pytest.raises(DomainError, match="确认日期须在导出之后"):
+        export_services.export_package_confirm(actor=actor(w.county_officer), package=made,
+                                               confirmed_on=today + datetime.timedelta(days=1))
+    made = export_services.export_package_confirm(actor=actor(w.county_officer), package=made, confirmed_on=today)
+    assert made.confirmed_on == today and made.confirmed_by_id == w.county_officer.pk
+
+
+@pytest.mark.own_sqlite
+def test_round_trip_into_a_fresh_database(w, tmp_path):
+    made = export(w, tmp_path / "out")
+    var = tmp_path / "inner"
+    var.mkdir()
+    (var / "discipline-senders.txt").write_text(f"JW-X {export_services.unit_signer(w.county).public_key()}\n")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("FENJI_", "DJANGO_"))}
+    env["FENJI_VAR_DIR"] = str(var)
+    env["PYTHONPATH"] = str(Path(fenji_package.__file__).resolve().parents[1])  # this checkout's code
+
+    def fenji(*args):
+        return subprocess.run([sys.executable, "-m", "fenji.cli", *args], cwd=tmp_path, env=env, capture_output=True,
+                              text=True, timeout=300)
+
+    assert fenji("migrate", "--noinput", "-v0").returncode == 0
+    done = fenji("discipline", "import", str(tmp_path / "out" / made.name))
+    assert done.returncode == 0, done.stderr
+    assert "已导入 JW-X 第 1 包，1 条记录" in done.stdout
+    again = fenji("discipline", "import", str(tmp_path / "out" / made.name))
+    assert again.returncode != 0 and "拒绝导入整个包" in again.stderr and "重放" in again.stderr
+    shown = fenji("shell", "-c", "from fenji.modules.discipline.models import ReceivedRecord as R; "
+                                 "print(R.objects.get().payload['number'])")
+    assert shown.stdout.strip().splitlines()[-1] == w.clue.number
