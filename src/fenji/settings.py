@@ -292,6 +292,9 @@ FENJI_DISCIPLINE_LATE_ENTRY_DAYS = int(os.environ.get("FENJI_DISCIPLINE_LATE_ENT
 # Disposals of a clue that need a recorded 集体研究 besides 移送审查调查 (always): codes of
 # fenji/modules/discipline/models.py ``Disposal``, comma-separated ([V-local]: P2 has every disposal studied)
 FENJI_DISCIPLINE_CLUE_STUDY = os.environ.get("FENJI_DISCIPLINE_CLUE_STUDY", "").strip()
+# The receiving side of the one-way export: a file of the sending units' public keys, "<unit code> <SM2 public key>"
+# a line (empty: discipline-senders.txt in FENJI_VAR_DIR).
+FENJI_DISCIPLINE_SENDER_KEYS = os.environ.get("FENJI_DISCIPLINE_SENDER_KEYS", "").strip()
 # A case's investigation and review (审理) limits in months from filing and from the transfer to review
 # (discipline: county practice 3 months [V-local]; the 1-month review limit is unverified [U])
 FENJI_DISCIPLINE_CASE_INVESTIGATION_MONTHS = int(os.environ.get("FENJI_DISCIPLINE_CASE_INVESTIGATION_MONTHS", "3") or 3)
