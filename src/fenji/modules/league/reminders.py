@@ -75,9 +75,10 @@ def remit_reminders(now: datetime.datetime | None = None) -> int:
                 .distinct())
     units = list(Unit.objects.filter(pk__in={*collected[:2000], *received[:2000]}, parent__isnull=False))
     holders = holders_by_unit(perms.DUES_MANAGE, [u.pk for u in units])
+    holdings = remit.holdings(units)
     sent = 0
     for unit in units:
-        held = remit.pending(unit)
+        held = holdings[unit.pk]
         if held["due_on"] is None or held["due_on"] > horizon:
             continue
         alert = Alert(kind=REMIT_KIND, title=f"“{unit.name}”的团费待上缴",

@@ -15,7 +15,9 @@ from django.utils import timezone
 from fenji.core.access import policy
 from fenji.core.audit.services import audit_record
 from fenji.core.audit.transactions import service
+from fenji.core.calendar.workdays import add_working_days
 from fenji.core.kernel.errors import AccessDenied, DomainError
+from fenji.core.kernel.text import normalise_number
 from fenji.core.org.models import Unit
 
 from . import module as perms
@@ -28,8 +30,8 @@ CENT = Decimal("0.01")
 
 
 def _money(value, label: str, field: str) -> Decimal:
-    try:
-        amount = Decimal(str(value).strip().replace(",", "")) if value is not None and value != "" else None
+    try:  # full-width digits and thousands separators as the other amounts of the module take them
+        amount = Decimal(normalise_number(str(value).strip()).replace(",", "")) if value not in (None, "") else None
     except (InvalidOperation, ValueError):
         amount = None
     if amount is None or not amount.is_finite():
@@ -53,12 +55,6 @@ def split(collected: Decimal, pct: Decimal) -> tuple[Decimal, Decimal]:
     return retained, collected - retained
 
 
-def _working_days_after(day: datetime.date, n: int) -> datetime.date:
-    from fenji.core.calendar.workdays import add_working_days
-
-    return add_working_days(day, n, provisional=True)
-
-
 def _is_branch(unit: Unit) -> bool:
     return unit.kind in BRANCH_KINDS
 
@@ -73,19 +69,33 @@ def _pending_sources(unit: Unit):
         to_unit_id=unit.pk, state=RemitState.CONFIRMED, passed_on__isnull=True)
 
 
+def _held(total, first: datetime.date | None, days: int) -> dict:
+    return {"collected": Decimal(total or 0).quantize(CENT), "received_on": first,
+            "due_on": add_working_days(first, days, provisional=True) if first else None}
+
+
+def holdings(units) -> dict[int, dict]:
+    """What each of ``units`` holds to remit — the amount collected, the earliest receipt and the deadline it sets
+    (None when nothing waits) — in two grouped queries, whatever the number of units."""
+    branches = [u.pk for u in units if _is_branch(u)]
+    uppers = [u.pk for u in units if not _is_branch(u)]
+    held = {}
+    bills = (DuesBill.objects.unscoped(reason="the branches' collected bills").order_by()
+             .filter(unit_id__in=branches, paid_at__isnull=False, remittance__isnull=True)
+             .values("unit_id").annotate(total=Sum("amount"), first=Min("paid_at")))
+    for row in bills:
+        held[row["unit_id"]] = _held(row["total"], timezone.localdate(row["first"]), BRANCH_REMIT_DAYS)
+    received = (Remittance.objects.unscoped(reason="the remittances the organisations received").order_by()
+                .filter(to_unit_id__in=uppers, state=RemitState.CONFIRMED, passed_on__isnull=True)
+                .values("to_unit_id").annotate(total=Sum("amount"), first=Min("confirmed_on")))
+    for row in received:
+        held[row["to_unit_id"]] = _held(row["total"], row["first"], UPPER_REMIT_DAYS)
+    return {u.pk: held.get(u.pk) or _held(None, None, 0) for u in units}
+
+
 def pending(unit: Unit) -> dict:
-    """What ``unit`` holds to remit: the amount collected, the earliest receipt and the deadline it sets (None when
-    nothing waits)."""
-    if _is_branch(unit):
-        row = _pending_bills(unit).aggregate(total=Sum("amount"), first=Min("paid_at"))
-        first = timezone.localdate(row["first"]) if row["first"] else None
-        days = BRANCH_REMIT_DAYS
-    else:
-        row = _pending_sources(unit).aggregate(total=Sum("amount"), first=Min("confirmed_on"))
-        first, days = row["first"], UPPER_REMIT_DAYS
-    collected = Decimal(row["total"] or 0).quantize(CENT)
-    return {"collected": collected, "received_on": first,
-            "due_on": _working_days_after(first, days) if first else None}
+    """What ``unit`` holds to remit (``holdings`` of one unit)."""
+    return holdings([unit])[unit.pk]
 
 
 @service

@@ -306,27 +306,28 @@ def remit_backlog(actor) -> list[dict]:
     from fenji.core.org.models import Unit
 
     from . import remit
+    from .models import RemitState, Remittance
 
     bills = (DuesBill.objects.visible_to(actor, perms.DUES_MANAGE)
              .filter(paid_at__isnull=False, remittance__isnull=True).values_list("unit_id", flat=True).distinct())
-    from .models import RemitState, Remittance
-
     received = (Remittance.objects.unscoped(reason="received by an organisation in reach")
                 .filter(actor.scope_q(perms.DUES_MANAGE, field="to_unit__path"), state=RemitState.CONFIRMED,
                         passed_on__isnull=True).values_list("to_unit_id", flat=True).distinct())
-    units = Unit.objects.filter(pk__in={*bills[:200], *received[:200]}, parent__isnull=False).order_by("path")
-    return [{"unit": u, **remit.pending(u)} for u in units]
+    units = list(Unit.objects.filter(pk__in={*bills[:200], *received[:200]}, parent__isnull=False).order_by("path"))
+    held = remit.holdings(units)
+    return [{"unit": u, **held[u.pk]} for u in units]
 
 
-def remit_overdue(actor, today: datetime.date | None = None) -> dict:
-    """Overdue remittance counted: remittances made after their deadline, and collections now past theirs."""
+def remit_overdue(actor, backlog: list[dict] | None = None, today: datetime.date | None = None) -> dict:
+    """Overdue remittance counted: remittances made after their deadline, and collections now past theirs
+    (``backlog``: the actor's ``remit_backlog`` when the caller already has it)."""
     from django.utils import timezone as tz
 
     from .models import Remittance
 
     today = today or tz.localdate()
     late = Remittance.objects.visible_to(actor, perms.DUES_VIEW).filter(remitted_on__gt=F("due_on")).count()
-    waiting = sum(1 for row in remit_backlog(actor) if row["due_on"] and row["due_on"] < today)
+    waiting = sum(1 for row in (remit_backlog(actor) if backlog is None else backlog) if row["due_on"] and row["due_on"] < today)
     return {"late": late, "waiting": waiting, "total": late + waiting}
 
 

@@ -515,9 +515,10 @@ def remittances(request):
                          message=lambda r: _("已上缴 %(amount)s 元，待接收单位确认") % {"amount": r.amount})
         if done:
             return done
+    backlog = selectors.remit_backlog(actor)
     return render(request, "league/remittances.html", {
         "filters": filters, "form": form if units else None, "export_query": export_query(request),
-        "backlog": selectors.remit_backlog(actor)[:50], "overdue": selectors.remit_overdue(actor),
+        "backlog": backlog[:50], "overdue": selectors.remit_overdue(actor, backlog),
         "today": timezone.localdate(), "page": newest_first_page(rows, **paging(request))})
 
 
