@@ -67,9 +67,10 @@ def _plain(row: djmodels.Model) -> dict:
         if field.name in SKIPPED:
             continue
         if field.is_relation:
-            target = getattr(row, field.name)
-            if isinstance(target, Exported):
-                out[field.name] = str(target.uuid)
+            if issubclass(field.related_model, Exported):  # only these travel: never load the others
+                target = getattr(row, field.name)
+                if target is not None:
+                    out[field.name] = str(target.uuid)
             continue
         out[field.name] = field.value_from_object(row)
     return json.loads(json.dumps(out, cls=DjangoJSONEncoder))
@@ -93,9 +94,11 @@ def discipline_export(*, actor, unit: Unit, directory) -> ExportPackage:
                 .filter(unit=unit).order_by("-seq").first())
     rows = []
     for kind, model in EXPORTED:
+        # locked: the versions written into the package are the ones marked exported below
         changed = (model.objects.unscoped(reason="export of the unit's subtree")
                    .filter(unit_path__startswith=unit.path, version__gt=djmodels.F("exported_version"))
-                   .select_related("unit").prefetch_related("subjects").order_by("id"))
+                   .select_for_update(of=("self",)).select_related("unit").prefetch_related("subjects")
+                   .order_by("id"))
         rows += [(kind, row) for row in changed]
     for _kind, row in rows:
         for subject in row.subjects.all():
@@ -115,8 +118,9 @@ def discipline_export(*, actor, unit: Unit, directory) -> ExportPackage:
             "Prev-Package-SM3": previous.digest if previous else "", "Export-Time": now.isoformat(),
             "Record-Count": len(records), "Schema-Version": SCHEMA_VERSION}
     digest = package_write(target, info=info, records=records, sign=unit_signer(unit).sign)
-    for _kind, row in rows:
-        type(row).objects.unscoped(reason="mark exported").filter(pk=row.pk).update(exported_version=row.version)
+    for _kind, model in EXPORTED:
+        model.objects.unscoped(reason="mark exported").filter(
+            pk__in=[row.pk for _k, row in rows if type(row) is model]).update(exported_version=djmodels.F("version"))
     package = ExportPackage.objects.create(unit=unit, unit_path=unit.path, seq=seq, name=name, digest=digest,
                                            prev_digest=info["Prev-Package-SM3"], record_count=len(records),
                                            created_by_id=actor.account_id)
