@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from fenji.core.kernel.forms import Form
 from fenji.core.kernel.inputs import DateField
 from fenji.core.org.widgets import UnitPicker
+from fenji.core.people.import_forms import MemberImportForm
 
 from .models import (
     AbsenceState,
@@ -409,3 +410,9 @@ class ConductReportForm(Form):
     reported_on = DateField(label=_("上报日期"), widget=DATE)
     handling = forms.CharField(label=_("处理情况"), max_length=1000, required=False,
                                widget=forms.Textarea(attrs={"rows": 3}), help_text=_("空白则保留原有记录"))
+
+
+class PetitionImportForm(MemberImportForm):
+    """补录导入: the .xlsx file only — the petitions are back-entered at the user's own unit."""
+
+    unit = None
