@@ -188,6 +188,7 @@ def test_the_page_excel_and_api_agree_and_keep_to_scope(w, client, login):
         (r["code"], r["out"], r["inward"]) for r in response.context["transfers"]["rows"]]
     assert body["dues"]["rows"][-1]["collected"] == "18.00" and body["dues"]["paid"] == 2
     assert client.get("/api/v1/league/stats?period=2026-13").status_code == 400
+    assert "/api/v1/league/stats" in client.get("/api/openapi.json").json()["paths"]
     assert "统计期间应为年份" in client.get("/league/stats/?period=2026-13").content.decode()
     book = openpyxl.load_workbook(io.BytesIO(b"".join(client.get("/league/stats/?format=xlsx").streaming_content)))
     assert {"团组织（按类型）", "团员（按学历）", "团员（按收入）", "组织关系转接", "团费收缴", "空心和无团干部团支部"} <= set(
