@@ -1190,6 +1190,12 @@ def import_petitions(w):
         [(f"{timezone.localdate():%Y-%m-%d}", "来信", "检举", "匿名", "反映虚报冒领", "王某", "某村", "群众")]))
 
 
+def search_petitioner(w):
+    from fenji.modules.discipline.services import petitioner_search_record
+
+    petitioner_search_record(actor=actor(_petition_officer(w)), phone="13700001111", found=0)
+
+
 def prepare_petition(w):
     register_petition(w)
     return "prepare"

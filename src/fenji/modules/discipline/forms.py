@@ -1,9 +1,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from fenji.core.kernel.errors import DomainError
 from fenji.core.kernel.forms import Form
 from fenji.core.kernel.inputs import DateField
 from fenji.core.org.widgets import UnitPicker
+from fenji.core.people.identity import clean_mobile
 from fenji.core.people.import_forms import MemberImportForm
 
 from .models import (
@@ -40,6 +42,17 @@ class PetitionFilterForm(Form):
     end = DateField(label=_("收件日期止"), widget=DATE, required=False)
     overdue = forms.BooleanField(label=_("只看逾期"), required=False)
     unit = forms.IntegerField(label=_("单位（含下级）"), required=False, min_value=1, widget=UnitPicker())
+    petitioner_phone = forms.CharField(label=_("信访人手机号"), required=False, max_length=20,
+                                       help_text=_("只在您承办的信访件中查找，查询留痕"))
+
+    def clean_petitioner_phone(self):
+        phone = self.cleaned_data.get("petitioner_phone") or ""
+        if not phone.strip():
+            return ""
+        try:
+            return clean_mobile(phone)
+        except DomainError:
+            raise forms.ValidationError(_("请输入 11 位手机号码")) from None
 
 
 class PetitionForm(Form):

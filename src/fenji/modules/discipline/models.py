@@ -8,8 +8,9 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from fenji.core.kernel.fields import EncryptedTextField
-from fenji.core.kernel.models import OrgOwned
+from fenji.core.kernel.fields import BlindIndexField, EncryptedTextField
+from fenji.core.kernel.models import BlindIndexed, OrgOwned
+from fenji.core.kernel.text import NUMBER
 
 from .rank import RANKS
 from .sanctions import CHOICES as SANCTION_CHOICES
@@ -117,14 +118,16 @@ class Petition(Exported, OrgOwned):
         return self.number
 
 
-class Petitioner(models.Model):
+class Petitioner(BlindIndexed):
     """The petitioner of a real-name petition, apart from the petition and encrypted (§3): shown only to the
-    registrar and the handlers of that petition."""
+    registrar and the handlers of that petition. ``phone_hash`` lets a handler find the petitioner's other
+    petitions among those they handle (``selectors.petitions_of_petitioner``, audited), nothing more."""
 
     petition = models.OneToOneField(Petition, on_delete=models.CASCADE, related_name="petitioner",
                                     verbose_name="信访件")
     name = EncryptedTextField(verbose_name="姓名或单位")
-    phone = EncryptedTextField(verbose_name="联系电话")
+    phone = EncryptedTextField(blind_index="phone_hash", normalise=NUMBER, verbose_name="联系电话")
+    phone_hash = BlindIndexField(source="phone", null=True, blank=True, db_index=True, verbose_name="联系电话哈希")
     address = EncryptedTextField(blank=True, default="", verbose_name="地址")
     workplace = EncryptedTextField(blank=True, default="", verbose_name="工作单位")
 

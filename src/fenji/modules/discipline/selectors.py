@@ -92,6 +92,24 @@ def is_handler(actor, petition: Petition) -> bool:
         pk=actor.account_id).exists()
 
 
+def handled_q(actor) -> Q:
+    """The petitions ``actor`` handles (``is_handler`` as a query): registered by them, them among the handlers, or
+    transferred in to their own unit when they handle petitions there."""
+    mine = Q(registered_by_id=actor.account_id) | Q(handlers=actor.account_id)
+    if actor.unit_id is not None and policy.can(actor, perms.PETITION_HANDLE, actor.unit_path):
+        mine |= Q(source=Source.TRANSFERRED, unit_id=actor.unit_id)
+    return mine
+
+
+def petitions_of_petitioner(*, actor, rows, phone: str):
+    """Among ``rows`` (a scoped petition list), the petitions of the petitioner whose phone is ``phone`` that
+    ``actor`` handles — a handler finds the person's other petitions, nobody finds a petitioner elsewhere (an
+    anonymous petition has none). The caller audits the search (§3)."""
+    if actor.account_id is None:
+        return rows.none()
+    return rows.filter(handled_q(actor), petitioner__phone=phone).distinct()
+
+
 def petitioner_get(*, actor, petition: Petition) -> Petitioner | None:
     """The petitioner, for the registrar and the handlers of this petition only (§3: never to anyone else, the
     units above included). None for an anonymous petition."""

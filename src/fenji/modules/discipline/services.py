@@ -110,6 +110,21 @@ def _receiver() -> str:
     return settings.FENJI_DISCIPLINE_UPWARD_RECEIVER
 
 
+def masked(phone: str) -> str:
+    """A mobile number as the audit trail and an export show a search term: 137****1111."""
+    return f"{phone[:3]}****{phone[-4:]}" if len(phone) >= 7 else "****"
+
+
+@service
+def petitioner_search_record(*, actor, phone: str, found: int) -> None:
+    """A search of the register by a petitioner's phone (§3: searches on petitioner fields are audited): who, the
+    number masked, how many of their own petitions it found."""
+    policy.require(actor, perms.PETITION_HANDLE)
+    audit_record(actor=actor, action="discipline.petitioner.search", target_type="discipline.petitioner",
+                 target_unit_path=actor.unit_path or "", details={"field": "phone", "value": masked(phone),
+                                                                  "found": found})
+
+
 @service
 def upward_report_open(*, actor, unit: Unit) -> UpwardReport:
     """The task the rank guard opens: report the matter upward on paper within five working days (for a petition

@@ -59,12 +59,18 @@ def petitions(request):
     rows = selectors.petition_list(actor=actor, unit=unit, state=data.get("state", ""),
                                    category=data.get("category", ""), overdue=bool(data.get("overdue")),
                                    start=data.get("start"), end=data.get("end"), number=data.get("number", ""))
+    phone = data.pop("petitioner_phone", "")
+    if phone:  # the petitioner's petitions among those the reader handles; the search is recorded (§3)
+        rows = selectors.petitions_of_petitioner(actor=actor, rows=rows, phone=phone)
+        services.petitioner_search_record(actor=actor, phone=phone, found=rows.count())
+        data["petitioner_phone"] = services.masked(phone)
     if request.GET.get("format") == "xlsx":
         return exports.petition_export(actor=actor, petitions=rows, filters=filters_shown(data, unit)).response(f"petitions-{stamp()}.xlsx")
     return render(request, "discipline/petitions.html", {
         "filters": filters, "page": newest_first_page(rows, **paging(request)), "unit": unit,
         "counts": selectors.petition_counts(rows), "today": timezone.localdate(),
         "may_register": policy.can(actor, perms.PETITION_REGISTER, actor.unit_path),
+        "may_search_petitioner": policy.can(actor, perms.PETITION_HANDLE),
         "export_query": export_query(request)})
 
 
