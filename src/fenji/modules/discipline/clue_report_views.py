@@ -28,9 +28,9 @@ class Owed:
     bound: object = None  # the form posted (with its errors)
 
     def form(self, request, op, name):
-        kwargs = {"kinds": REPORT_KINDS.get(self.item.disposal, ())} if name == "report" else {}
+        kwargs = {}
         if name == "report":
-            kwargs["initial"] = {"reported_on": timezone.localdate()}
+            kwargs = {"kinds": REPORT_KINDS.get(self.item.disposal, ()), "initial": {"reported_on": timezone.localdate()}}
         return FORMS[name](request.POST if op == name else None, prefix=name, **kwargs)
 
     def post(self, request, op, here):

@@ -252,7 +252,8 @@ def clue(request, pk):
         return recused
     op = request.POST.get("op") if request.method == "POST" else None
     if request.method == "POST" and op != "recuse" and not steps.get(op):
-        policy.require(actor, perms.CLUE_APPROVE if op == "approve" else perms.CLUE_MANAGE, item.unit_path)
+        policy.require(actor, perms.CLUE_APPROVE if op in ("approve", "extension_decide") else perms.CLUE_MANAGE,
+                       item.unit_path)
         messages.error(request, _("该线索当前不能由您办理这一步"))
         return redirect("discipline:clue", item.pk)
     here = reverse("discipline:clue", args=[item.pk])

@@ -329,3 +329,21 @@ def test_the_report_api_keeps_to_scope(w, client, login):
     assert response.status_code == 201, response.content
     assert response.json()["conclude_due"] == (timezone.localdate() + datetime.timedelta(days=30)).isoformat()
     assert client.get(f"/api/v1/discipline/clues/{clue.pk}").json()["report_due"] == clue.report_due.isoformat()
+
+
+def test_the_page_asks_and_decides_the_extension(w, client, login):
+    clue = signed(w, "prelim")
+    here, due = f"/discipline/clues/{clue.pk}/", clue.report_due
+    login(w.officer)
+    assert 'id="extend"' in client.get(here).content.decode()
+    assert client.post(here, {"op": "extend", "extend-reason": "需调取银行流水"}).status_code == 302
+    assert client.post(here, {"op": "extension_decide", "extension_decide-approve": "yes"}).status_code == 403
+    client.logout()
+    login(w.leader)
+    page = client.get(here).content.decode()
+    assert 'id="extension-decide"' in page and "需调取银行流水" in page
+    page = client.post(here, {"op": "extension_decide", "extension_decide-approve": "no"}).content.decode()
+    assert "请填写审批意见" in page and Clue.objects.unscoped(reason="t").get(pk=clue.pk).report_due == due  # a reason
+    assert client.post(here, {"op": "extension_decide", "extension_decide-approve": "yes"}).status_code == 302
+    assert Clue.objects.unscoped(reason="t").get(pk=clue.pk).report_due > due
+    assert "经批准由" in client.get(here).content.decode()
