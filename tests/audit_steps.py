@@ -1341,6 +1341,40 @@ def prepare_signed_clue(w):
     return "prepare"
 
 
+def report_clue(w):
+    from fenji.modules.discipline.clue_report_services import clue_report_submit
+
+    officer, _leader = _clue_people(w)
+    clue_report_submit(actor=actor(officer), clue=w["clue"], kind="verification", reported_on=timezone.localdate(),
+                       text="经核实，反映问题不属实")
+
+
+def prepare_reported_clue(w):
+    prepare_signed_clue(w)
+    report_clue(w)
+    return "prepare"
+
+
+def request_clue_extension(w):
+    from fenji.modules.discipline.clue_report_services import clue_extension_request
+
+    officer, _leader = _clue_people(w)
+    clue_extension_request(actor=actor(officer), clue=w["clue"], reason="需调取银行流水")
+
+
+def prepare_clue_extension(w):
+    prepare_signed_clue(w)
+    request_clue_extension(w)
+    return "prepare"
+
+
+def decide_clue_extension(w):
+    from fenji.modules.discipline.clue_report_services import clue_extension_decide
+
+    _officer, leader = _clue_people(w)
+    clue_extension_decide(actor=actor(leader), clue=w["clue"], approve=True)
+
+
 def conclude_clue(w):
     from fenji.modules.discipline.services import clue_conclude
 

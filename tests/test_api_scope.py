@@ -106,6 +106,11 @@ ROW_ROUTES = {
     "POST api:clue_dispose": "elsewhere",
     "POST api:clue_sign": "elsewhere",
     "POST api:clue_conclude": "elsewhere",
+    # a clue's report and extension (src/fenji/modules/discipline/tests/test_clues.py::
+    # test_the_report_api_keeps_to_scope: another town's officer and leader get 404)
+    "POST api:clue_report": "elsewhere",
+    "POST api:clue_extension": "elsewhere",
+    "POST api:clue_extension_decide": "elsewhere",
     # cases (src/fenji/modules/discipline/tests/test_cases.py::test_the_pages_and_api_walk_the_case_and_keep_to_scope:
     # another town's officer gets 404 on the page and the API; every step reads the case through ``case_get``)
     "GET api:case_detail": "elsewhere",

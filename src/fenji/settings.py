@@ -304,6 +304,13 @@ FENJI_DISCIPLINE_CASE_REVIEW_MONTHS = int(os.environ.get("FENJI_DISCIPLINE_CASE_
 FENJI_DISCIPLINE_PARTY_APPEAL_MONTHS = int(os.environ.get("FENJI_DISCIPLINE_PARTY_APPEAL_MONTHS", "3") or 3)
 # Months a 以案促改 item has from its opening to its close (discipline: a local rule [V-local])
 FENJI_DISCIPLINE_RECTIFICATION_MONTHS = int(os.environ.get("FENJI_DISCIPLINE_RECTIFICATION_MONTHS", "3") or 3)
+# The deadlines of a clue's disposal (discipline, clue_deadlines.py): the 谈话函询 reply or talk record in working days
+# after the disposal is final (15 [V-local]) and its conclusion in days after the reply (30 [V-local; U]); the 初步核实
+# report in months (2 [V-local]) and its one extension approved by the principal leader (1 month [U]; 0: none)
+FENJI_DISCIPLINE_TALK_LETTER_REPLY_DAYS = int(os.environ.get("FENJI_DISCIPLINE_TALK_LETTER_REPLY_DAYS", "15") or 15)
+FENJI_DISCIPLINE_TALK_LETTER_REPORT_DAYS = int(os.environ.get("FENJI_DISCIPLINE_TALK_LETTER_REPORT_DAYS", "30") or 30)
+FENJI_DISCIPLINE_PRELIM_MONTHS = int(os.environ.get("FENJI_DISCIPLINE_PRELIM_MONTHS", "2") or 2)
+FENJI_DISCIPLINE_PRELIM_EXTENSION_MONTHS = int(os.environ.get("FENJI_DISCIPLINE_PRELIM_EXTENSION_MONTHS", "1") or 0)
 # The age from which a retired cadre is visited or called every quarter (veterans profile; a local rule, 80).
 FENJI_VETERANS_VISIT_AGE = int(os.environ.get("FENJI_VETERANS_VISIT_AGE", "80") or 80)
 # labor (seed 004 业务需求运维管理暂行办法): working days the information centre and the business department have

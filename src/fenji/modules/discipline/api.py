@@ -160,6 +160,8 @@ class ClueOut(Schema):
     study_on: datetime.date | None
     outcome: str
     concluded_on: datetime.date | None
+    report_due: datetime.date | None = Field(description="谈话函询、初步核实的报告期限（延期获批的为延期后的期限）")
+    conclude_due: datetime.date | None = Field(description="谈话函询收到回复或谈话后的了结期限")
     handlers: list[str] = Field(description="承办人（已签字的在姓名后标注“已签字”）")
 
     @staticmethod
@@ -535,12 +537,14 @@ def case_recusal(request, id: int, payload: RecusalIn):
     return Status(201, recusal_services.recusal_declare(actor=request.actor, item=item, **payload.dict()))
 
 
-def _followup():  # 以案促改 and 外出报备 (followup_api.py), under the same prefix
+def _followup():  # 以案促改 and 外出报备 (followup_api.py), a clue's report (clue_report_api.py), 补录导入
+    # (import_api.py), under the same prefix
+    from .clue_report_api import router as clue_report_router
     from .followup_api import router as followup_router
+    from .import_api import router as import_router
 
     router.add_router("", followup_router)
-    from .import_api import router as import_router  # 补录导入 (import_api.py)
-
+    router.add_router("", clue_report_router)
     router.add_router("", import_router)
 
 

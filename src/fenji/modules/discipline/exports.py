@@ -29,12 +29,18 @@ def petition_export(*, actor, petitions, filters: dict) -> ExcelSheet:
 def clue_export(*, actor, clues, filters: dict) -> ExcelSheet:
     """The central ledger of clues (线索台账): no subject and no summary, only the ledger's columns."""
     policy.require(actor, perms.CLUE_VIEW)
+    from .models import ClueReport
+    from .selectors import with_overdue
+
     sheet = ExcelSheet("问题线索台账", ["线索编号", "单位", "受理日期", "线索来源", "来源信访件", "状态", "处置方式",
-                                  "集体研究日期", "处置结果", "了结日期"])
-    for c in clues.order_by("-received_on", "-id")[:EXPORT_LIMIT].iterator(chunk_size=2000):
+                                  "集体研究日期", "报告期限", "报告提交日期", "超期", "处置结果", "了结日期"])
+    rows = list(with_overdue(clues).order_by("-received_on", "-id")[:EXPORT_LIMIT])
+    reported = dict(ClueReport.objects.filter(clue__in=[c.pk for c in rows if c.report_due]).values_list(
+        "clue_id", "reported_on"))
+    for c in rows:
         sheet.add([c.number, c.unit.name, c.received_on, c.get_source_display(), c.petition.number if c.petition else "",
-                   c.get_state_display(), c.get_disposal_display(), c.study_on or "", c.get_outcome_display(),
-                   c.concluded_on or ""])
+                   c.get_state_display(), c.get_disposal_display(), c.study_on or "", c.report_due or "",
+                   reported.get(c.pk, ""), "是" if c.overdue else "否", c.get_outcome_display(), c.concluded_on or ""])
     audit_record(actor=actor, action="discipline.clue.export", details={"rows": sheet.rows, **filters})
     return sheet
 

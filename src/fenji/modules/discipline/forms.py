@@ -134,6 +134,7 @@ class ClueFilterForm(Form):
     disposal = forms.ChoiceField(label=_("处置方式"), required=False, choices=[("", _("全部"))] + Disposal.choices)
     start = DateField(label=_("受理日期起"), widget=DATE, required=False)
     end = DateField(label=_("受理日期止"), widget=DATE, required=False)
+    overdue = forms.BooleanField(label=_("只看超期"), required=False)
     unit = forms.IntegerField(label=_("单位（含下级）"), required=False, min_value=1, widget=UnitPicker())
 
 
@@ -198,6 +199,29 @@ class ClueSignForm(Form):
 class ClueConcludeForm(Form):
     outcome = forms.ChoiceField(label=_("处置结果"), choices=Outcome.choices)
     note = forms.CharField(label=_("结果说明"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ClueReportForm(Form):
+    """The report a 谈话函询 or an 初步核实 owes (``kinds``: the kinds its disposal takes)."""
+
+    kind = forms.ChoiceField(label=_("报告类别"))
+    reported_on = DateField(label=_("提交日期"), widget=DATE)
+    text = forms.CharField(label=_("主要内容"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4}),
+                           help_text=_("函询回复或谈话中说明的情况；初步核实报告及分类处理意见"))
+
+    def __init__(self, *args, kinds=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [(k.value, k.label) for k in kinds]
+
+
+class ClueExtensionForm(Form):
+    reason = forms.CharField(label=_("延期理由"), max_length=300, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ClueExtensionDecideForm(Form):
+    approve = forms.TypedChoiceField(label=_("审批"), coerce=lambda v: v == "yes",
+                                     choices=[("yes", _("同意延期")), ("no", _("不同意延期"))])
+    note = forms.CharField(label=_("审批意见"), max_length=200, required=False, help_text=_("不同意时必填"))
 
 
 class CaseFilterForm(Form):

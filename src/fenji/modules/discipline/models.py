@@ -250,6 +250,8 @@ class Clue(Exported, OrgOwned):
     outcome = models.CharField(max_length=12, blank=True, choices=Outcome.choices, verbose_name="处置结果")
     outcome_note = models.CharField(max_length=500, blank=True, verbose_name="结果说明")
     concluded_on = models.DateField(null=True, blank=True, verbose_name="了结日期")
+    report_due = models.DateField(null=True, blank=True, verbose_name="报告期限")  # clue_deadlines.py
+    conclude_due = models.DateField(null=True, blank=True, verbose_name="了结期限")
     registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                       verbose_name="登记人")
     entered_at = models.DateTimeField(auto_now_add=True, verbose_name="录入时间")
@@ -583,4 +585,5 @@ class Recusal(OrgOwned):
 
 
 # The export package's ledgers, kept in their own file (one job per file); imported here for Django's registry.
+from .clue_report_models import ClueExtension, ClueReport, ClueReportKind  # noqa: E402, F401
 from .export_models import ExportPackage, ReceivedPackage, ReceivedRecord  # noqa: E402, F401

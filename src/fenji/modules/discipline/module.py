@@ -3,7 +3,16 @@ codes, roles and audit labels, from seed 003 and design/domain/discipline.md. Pa
 
 from django.utils.translation import gettext_lazy as _
 
-from fenji.core.kernel.modules import ActionDecl, MenuEntry, Module, RoleDecl, RoleShare, TodoProvider
+from fenji.core.kernel.modules import (
+    ActionDecl,
+    AlertKind,
+    MenuEntry,
+    Module,
+    PeriodicJob,
+    RoleDecl,
+    RoleShare,
+    TodoProvider,
+)
 
 from .kinds import ROOM
 
@@ -122,6 +131,12 @@ def _case_todos(actor):
     return case_todos(actor)
 
 
+def _clue_report_reminders():
+    from .clue_reminders import clue_report_reminders
+
+    return clue_report_reminders()
+
+
 def _followup_todos(actor):
     from .followup_selectors import followup_todos
 
@@ -149,6 +164,8 @@ MODULE = Module(
                     TodoProvider("discipline.followup", _followup_todos, None)),
     # 003 §6–7: the rooms approve the documents the towns and dispatched groups initiate (报送相关室部审批)
     submission_receivers=(ROOM,),
+    periodic_jobs=(PeriodicJob("discipline.clue_report_reminders", _clue_report_reminders, 3600),),
+    alert_kinds=(AlertKind("discipline.clue_report_due", _("问题线索处置报告即将到期"), lead_minutes=3 * 24 * 60),),
     urls="fenji.modules.discipline.urls", url_prefix="discipline/", api="fenji.modules.discipline.api.router",
     audit_labels={**{action.code: action.label for action in ACTIONS if not action.read_only},
                   "discipline.petition.register": "登记信访件",
@@ -161,6 +178,9 @@ MODULE = Module(
                   "discipline.clue.register": "登记问题线索", "discipline.clue.assign": "提出问题线索分办意见",
                   "discipline.clue.approve": "主要负责人审批问题线索分办", "discipline.clue.dispose": "拟定问题线索处置方式",
                   "discipline.clue.sign": "承办人签字", "discipline.clue.conclude": "了结问题线索",
+                  "discipline.clue.report": "提交线索处置报告（函询回复、谈话记录、初步核实报告）",
+                  "discipline.clue.extension_request": "申请延长初步核实期限",
+                  "discipline.clue.extension_decide": "主要负责人审批初步核实延期",
                   "discipline.clue.export": "导出问题线索台账",
                   "discipline.case.register": "立案呈批", "discipline.case.approve": "主要负责人审批立案",
                   "discipline.case.file": "立案（同级党委主要负责人已批准）", "discipline.case.transfer": "移送审理",

@@ -3,7 +3,8 @@ handlers of that petition (anyone else: ``NotVisible``, like a missing row, and 
 
 import datetime
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import BooleanField, Count, Prefetch, Q, Value, When
+from django.db.models import Case as Cases
 from django.utils import timezone
 
 from fenji.core.access import policy
@@ -170,7 +171,7 @@ def petition_todos(actor) -> list[Todo]:
 
 def clue_list(*, actor, action: str = perms.CLUE_VIEW, unit=None, state: str = "", source: str = "",
               disposal: str = "", start: datetime.date | None = None, end: datetime.date | None = None,
-              number: str = ""):
+              number: str = "", overdue: bool = False):
     """The central ledger of clues (线索台账) in the reader's scope."""
     rows = not_recused(Clue.objects.visible_to(actor, action).select_related("unit", "petition"), actor, "clue")
     if unit is not None:
@@ -187,7 +188,27 @@ def clue_list(*, actor, action: str = perms.CLUE_VIEW, unit=None, state: str = "
         rows = rows.filter(received_on__lte=end)
     if number:
         rows = rows.filter(number__icontains=number)
+    if overdue:
+        rows = rows.filter(clue_overdue_q(timezone.localdate()))
     return rows
+
+
+def clue_overdue_q(today: datetime.date) -> Q:
+    """A disposal whose report is past its due date and not in, or a 谈话函询 past its day to be concluded."""
+    return Q(state=ClueState.DISPOSED) & (Q(report_due__lt=today, report__isnull=True) | Q(conclude_due__lt=today))
+
+
+def with_overdue(rows):
+    """``rows`` (clues) each with ``overdue`` (``clue_overdue_q`` today), for the ledger's pages and Excel."""
+    return rows.annotate(overdue=Cases(When(clue_overdue_q(timezone.localdate()), then=Value(True)), default=Value(False),
+                                      output_field=BooleanField()))
+
+
+def clue_is_overdue(clue: Clue, today: datetime.date) -> bool:
+    if clue.state != ClueState.DISPOSED:
+        return False
+    return bool(clue.report_due and clue.report_due < today and not hasattr(clue, "report")
+                or clue.conclude_due and clue.conclude_due < today)
 
 
 def clue_get(*, actor, pk, action: str = perms.CLUE_VIEW) -> Clue:
@@ -199,7 +220,8 @@ def clue_get(*, actor, pk, action: str = perms.CLUE_VIEW) -> Clue:
 
 def clue_counts(rows) -> dict:
     by_disposal = dict(rows.order_by().exclude(disposal="").values_list("disposal").annotate(n=Count("id")))
-    return {**state_counts(rows, ClueState.choices), "disposals": by_disposal}
+    return {**state_counts(rows, ClueState.choices), "disposals": by_disposal,
+            "overdue": rows.filter(clue_overdue_q(timezone.localdate())).count()}
 
 
 def clue_handlers(clue: Clue) -> list[ClueHandler]:
@@ -230,6 +252,18 @@ def clue_todos(actor) -> list[Todo]:
         for c in rows.filter(state=ClueState.SIGNING, handlers__account_id=me, handlers__signed_at__isnull=True)[:50]:
             todos.append(Todo("discipline.clue.sign", "待我签字的线索处置意见", c.number, f"/discipline/clues/{c.pk}/",
                               None, c.unit.name, "discipline:clues"))
+        mine = rows.filter(state=ClueState.DISPOSED, handlers__account_id=me)
+        for c in mine.filter(report_due__isnull=False, report__isnull=True).order_by("report_due")[:50]:
+            todos.append(Todo("discipline.clue.report", "待提交函询回复、谈话记录或核实报告的问题线索", c.number,
+                              f"/discipline/clues/{c.pk}/", _due_at(c.report_due), c.unit.name, "discipline:clues"))
+        for c in mine.filter(conclude_due__isnull=False).order_by("conclude_due")[:50]:
+            todos.append(Todo("discipline.clue.conclude", "待了结的谈话函询线索", c.number, f"/discipline/clues/{c.pk}/",
+                              _due_at(c.conclude_due), c.unit.name, "discipline:clues"))
+    if actor.holds(perms.CLUE_APPROVE):
+        for c in clue_list(actor=actor, action=perms.CLUE_APPROVE).filter(extension__approved__isnull=True,
+                                                                          extension__isnull=False)[:50]:
+            todos.append(Todo("discipline.clue.extension", "待审批延期的初步核实", c.number,
+                              f"/discipline/clues/{c.pk}/", None, c.unit.name, "discipline:clues"))
     return todos
 
 

@@ -24,6 +24,7 @@ from fenji.core.org.models import Unit
 from fenji.core.people.identity import clean_mobile
 
 from . import module as perms
+from .clue_deadlines import REPORT_KINDS, owes_report, report_due_for
 from .kinds import COMMISSION, TOWN
 from .models import (
     Category,
@@ -534,10 +535,12 @@ def clue_sign(*, actor, clue: Clue, note: str = "") -> Clue:
     row.signed_at, row.sign_note = timezone.now(), _text(note, "签字意见", "note", 200, required=False)
     row.save(update_fields=["signed_at", "sign_note"])
     if not ClueHandler.objects.filter(clue=clue, signed_at__isnull=True).exists():
-        clue.state = ClueState.DISPOSED
-        clue.save(update_fields=["state"])
+        clue.state = ClueState.DISPOSED  # final: a 谈话函询 or an 初步核实 owes its report from today
+        clue.report_due = report_due_for(clue.disposal, timezone.localdate())
+        clue.save(update_fields=["state", "report_due"])
     audit_record(actor=actor, action="discipline.clue.sign", target=clue,
-                 details={"disposal": clue.disposal, "final": clue.state == ClueState.DISPOSED})
+                 details={"disposal": clue.disposal, "final": clue.state == ClueState.DISPOSED,
+                          "report_due": clue.report_due.isoformat() if clue.report_due else ""})
     return clue
 
 
@@ -549,6 +552,9 @@ def clue_conclude(*, actor, clue: Clue, outcome: str, note: str = "") -> Clue:
     if clue.state == ClueState.SIGNING:
         raise DomainError("尚有承办人未在处置意见上签字，不能了结")
     _clue_in(clue, ClueState.DISPOSED)
+    if owes_report(clue.disposal) and not hasattr(clue, "report"):
+        owed = "或".join(str(kind.label) for kind in REPORT_KINDS[clue.disposal])
+        raise DomainError(f"{clue.get_disposal_display()}尚未提交{owed}，不能了结", field="outcome")
     if outcome not in Outcome.values:
         raise DomainError("请选择处置结果", field="outcome")
     clue.outcome, clue.outcome_note = outcome, _text(note, "结果说明", "note", 500, required=False, multiline=True)

@@ -20,7 +20,7 @@ from fenji.core.web.forms import add_domain_error, form_post
 from fenji.core.web.query import export_query, filters_shown, paging
 from fenji.core.web.routes import requires
 
-from . import case_services, exports, recusal_services, selectors, services
+from . import case_services, clue_report_views, exports, recusal_services, selectors, services
 from . import module as perms
 from .forms import (
     AppealDecideForm,
@@ -189,11 +189,11 @@ def clues(request):
     filters, data, unit = filter_form(request, ClueFilterForm, perms.CLUE_VIEW)
     rows = selectors.clue_list(actor=actor, unit=unit, state=data.get("state", ""), source=data.get("source", ""),
                                disposal=data.get("disposal", ""), start=data.get("start"), end=data.get("end"),
-                               number=data.get("number", ""))
+                               number=data.get("number", ""), overdue=bool(data.get("overdue")))
     if request.GET.get("format") == "xlsx":
         return exports.clue_export(actor=actor, clues=rows, filters=filters_shown(data, unit)).response(f"clues-{stamp()}.xlsx")
     return render(request, "discipline/clues.html", {
-        "filters": filters, "page": newest_first_page(rows, **paging(request)), "unit": unit,
+        "filters": filters, "page": newest_first_page(selectors.with_overdue(rows), **paging(request)), "unit": unit,
         "counts": selectors.clue_counts(rows), "may_register": policy.can(actor, perms.CLUE_MANAGE, actor.unit_path),
         "export_query": export_query(request)})
 
@@ -251,12 +251,15 @@ def clue(request, pk):
              "dispose": may_manage and mine is not None and item.state == ClueState.ASSIGNED,
              "sign": may_manage and mine is not None and mine.signed_at is None and item.state == ClueState.SIGNING,
              "conclude": may_manage and item.state == ClueState.DISPOSED}
+    owed = clue_report_views.clue_owed(actor, item, mine, may_manage, may_approve)
+    steps.update(owed.steps)
     recuse, recused = _recusal(request, item, "discipline:clues")
     if recused:
         return recused
     op = request.POST.get("op") if request.method == "POST" else None
     if request.method == "POST" and op != "recuse" and not steps.get(op):
-        policy.require(actor, perms.CLUE_APPROVE if op == "approve" else perms.CLUE_MANAGE, item.unit_path)
+        policy.require(actor, perms.CLUE_APPROVE if op in ("approve", "extension_decide") else perms.CLUE_MANAGE,
+                       item.unit_path)
         messages.error(request, _("该线索当前不能由您办理这一步"))
         return redirect("discipline:clue", item.pk)
     here = reverse("discipline:clue", args=[item.pk])
@@ -283,9 +286,11 @@ def clue(request, pk):
     elif op == "conclude":
         done = form_post(request, conclude, lambda d: services.clue_conclude(actor=actor, clue=item, **d),
                          success=here, message=_("已了结"))
+    elif op in owed.steps:
+        done = owed.post(request, op, here)
     if done:
         return done
-    return render(request, "discipline/clue.html", {
+    return render(request, "discipline/clue.html", {**owed.context(request, op),
         "item": item, "subjects": item.subjects.all(), "handlers": handlers, "steps": steps,
         "timeline": _clue_timeline(item, handlers), "assign": assign, "approve": approve, "dispose": dispose,
         "sign": sign, "conclude": conclude, "may_read": may_manage or may_approve, "recuse": recuse,
@@ -303,6 +308,9 @@ def _clue_timeline(item, handlers) -> list[tuple]:
     if item.disposed_at:
         rows.append((item.disposed_at, _("拟定处置方式"), item.get_disposal_display()))
     rows += [(h.signed_at, _("承办人签字"), h.account.person.real_name) for h in handlers if h.signed_at]
+    report = getattr(item, "report", None) if item.report_due else None
+    if report is not None:
+        rows.append((report.submitted_at, _("提交报告"), f"{report.reported_on:%Y-%m-%d} {report.get_kind_display()}"))
     if item.concluded_on:
         rows.append((None, _("了结"), f"{item.concluded_on:%Y-%m-%d} {item.get_outcome_display()}"))
     return rows

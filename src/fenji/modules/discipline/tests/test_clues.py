@@ -5,18 +5,22 @@ signature before the disposal is final, the outcome; the rank guard as for petit
 import datetime
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from fenji.core.access.roles import BUILTIN_ROLES
 from fenji.core.audit.models import AuditEvent
+from fenji.core.audit.services import PLATFORM
+from fenji.core.calendar import services as calendar
 from fenji.core.kernel.errors import AccessDenied, DomainError, NotVisible
 from fenji.core.org.services import unit_create
-from fenji.modules.discipline import kinds, selectors, services
+from fenji.modules.discipline import clue_reminders, clue_report_services, kinds, selectors, services
 from fenji.modules.discipline.models import Clue, ClueState, ClueSubject, UpwardReport
 from fenji.modules.discipline.services import SubjectIn
 from fenji.testing import actor, make_account
 
 CASE = BUILTIN_ROLES["case_officer"]
+TZ = datetime.timezone(datetime.timedelta(hours=8))
 LEADER = BUILTIN_ROLES["unit_leader"]
 CLERK = SubjectIn("张某", "白沙镇农业服务中心", "staff", "会计")
 STUDY = {"study_on": None, "study_participants": "书记、副书记、纪委委员", "study_conclusion": "同意移送审查调查"}
@@ -73,14 +77,19 @@ def test_the_whole_path_from_registration_to_the_outcome(w):
     assert clue.state == ClueState.SIGNING  # one handler still to sign
     assert [t.kind for t in selectors.clue_todos(actor(w.colleague))] == ["discipline.clue.sign"]
     clue = services.clue_sign(actor=actor(w.colleague), clue=clue, note="同意")
-    assert clue.state == ClueState.DISPOSED
+    assert clue.state == ClueState.DISPOSED and clue.report_due > timezone.localdate()
+    with pytest.raises(DomainError, match="谈话函询尚未提交函询回复或谈话记录，不能了结"):
+        services.clue_conclude(actor=actor(w.officer), clue=clue, outcome="accepted")
+    clue_report_services.clue_report_submit(actor=actor(w.colleague), clue=clue, kind="reply",
+                                            reported_on=timezone.localdate(), text="本人书面说明：补贴系按规定领取")
+    assert [t.kind for t in selectors.clue_todos(actor(w.colleague))] == ["discipline.clue.conclude"]
     clue = services.clue_conclude(actor=actor(w.officer), clue=clue, outcome="accepted", note="函询说明属实，采信了结")
     assert clue.state == ClueState.CONCLUDED and clue.concluded_on == timezone.localdate()
     actions = list(AuditEvent.objects.filter(target_id=str(clue.pk), target_type="discipline.clue")
                    .order_by("seq").values_list("action", flat=True))
     assert actions == ["discipline.clue.register", "discipline.clue.assign", "discipline.clue.approve",
                        "discipline.clue.dispose", "discipline.clue.sign", "discipline.clue.sign",
-                       "discipline.clue.conclude"]
+                       "discipline.clue.report", "discipline.clue.conclude"]
 
 
 def test_a_clue_from_a_petition_keeps_the_link(w):
@@ -228,6 +237,13 @@ def test_the_pages_walk_the_path_and_keep_to_scope(w, client, login):
     assert "集体研究" in page
     assert client.post(here, {"op": "dispose", "dispose-disposal": "talk_letter"}).status_code == 302
     assert client.post(here, {"op": "sign"}).status_code == 302
+    page = client.get(here).content.decode()
+    assert 'id="report-due"' in page and 'id="report-form"' in page and 'id="extend"' not in page  # 函询: no extension
+    page = client.post(here, {"op": "report", "report-kind": "verification", "report-text": "核实情况"}).content.decode()
+    assert "verification 不在可用的选项中" in page  # the kinds of a 谈话函询 only
+    response = client.post(here, {"op": "report", "report-kind": "talk", "report-reported_on": timezone.localdate(),
+                                  "report-text": "谈话中本人说明了情况"})
+    assert response.status_code == 302, response.content.decode()
     assert client.post(here, {"op": "conclude", "conclude-outcome": "reminder"}).status_code == 302
     page = client.get(here).content.decode()
     assert "谈话提醒" in page and "承办人签字" in page and Clue.objects.unscoped(reason="t").get(pk=clue.pk).state == "concluded"
@@ -249,3 +265,85 @@ def test_the_api_registers_and_walks_the_steps(w, client, login):
         "subjects": [{"name": "王某", "workplace": "镇政府", "rank": "副科"}]}, content_type="application/json")
     assert response.status_code == 400 and "上报编号" in response.content.decode()
     assert client.get("/api/v1/discipline/clues").json()["total"] == 1
+
+
+def signed(w, disposal):
+    clue = assigned(w, handlers=[w.officer])
+    services.clue_dispose(actor=actor(w.officer), clue=clue, disposal=disposal)
+    return services.clue_sign(actor=actor(w.officer), clue=clue)
+
+
+def test_a_verification_is_due_on_a_working_day_overdue_flagged_and_extended_once(w):
+    from fenji.core.notify.models import Message
+
+    calendar.calendar_seed(actor=PLATFORM, first=2026, last=2026)
+    with time_machine.travel(datetime.datetime(2026, 8, 3, 10, tzinfo=TZ), tick=False):
+        clue = signed(w, "prelim")
+        assert clue.report_due == datetime.date(2026, 10, 8)  # two months: 10-03 falls in the National Day holiday
+        with pytest.raises(DomainError, match="初步核实尚未提交初步核实报告"):
+            services.clue_conclude(actor=actor(w.officer), clue=clue, outcome="cleared")
+    with time_machine.travel(datetime.datetime(2026, 10, 9, 10, tzinfo=TZ), tick=False):
+        assert list(selectors.clue_list(actor=actor(w.leader), overdue=True)) == [clue]
+        assert selectors.clue_counts(selectors.clue_list(actor=actor(w.leader)))["overdue"] == 1
+        todo = next(t for t in selectors.clue_todos(actor(w.officer)) if t.kind == "discipline.clue.report")
+        assert todo.title == clue.number and todo.due_at.date() == datetime.date(2026, 10, 8)
+        assert clue_reminders.clue_report_reminders() == 1 and clue_reminders.clue_report_reminders() == 0
+        assert Message.objects.filter(recipient=w.officer, kind="discipline.clue_report_due").exists()
+        clue_report_services.clue_extension_request(actor=actor(w.officer), clue=clue, reason="需调取银行流水")
+        assert [t.kind for t in selectors.clue_todos(actor(w.leader))] == ["discipline.clue.extension"]
+        with pytest.raises(AccessDenied):
+            clue_report_services.clue_extension_decide(actor=actor(w.officer), clue=clue, approve=True)
+        clue_report_services.clue_extension_decide(actor=actor(w.leader), clue=clue, approve=True, note="同意")
+        clue.refresh_from_db()
+        assert clue.report_due == datetime.date(2026, 11, 9)  # a month on is a Sunday
+        assert not selectors.clue_list(actor=actor(w.leader), overdue=True).exists()
+        with pytest.raises(DomainError, match="只能申请延期一次"):
+            clue_report_services.clue_extension_request(actor=actor(w.officer), clue=clue, reason="再延一次")
+        with pytest.raises(DomainError, match="应提交初步核实报告"):
+            clue_report_services.clue_report_submit(actor=actor(w.officer), clue=clue, kind="reply",
+                                                    reported_on=datetime.date(2026, 10, 9), text="回复")
+        clue_report_services.clue_report_submit(actor=actor(w.officer), clue=clue, kind="verification",
+                                                reported_on=datetime.date(2026, 10, 9), text="经核实，反映问题不属实")
+        clue = services.clue_conclude(actor=actor(w.officer), clue=clue, outcome="cleared")
+        assert clue.state == ClueState.CONCLUDED and not selectors.clue_todos(actor(w.officer))
+
+
+def test_the_report_api_keeps_to_scope(w, client, login):
+    clue = signed(w, "talk_letter")
+    login(w.other_officer)
+    body = {"kind": "reply", "reported_on": timezone.localdate().isoformat(), "text": "书面说明"}
+    assert client.post(f"/api/v1/discipline/clues/{clue.pk}/report", body,
+                       content_type="application/json").status_code == 404
+    assert client.post(f"/api/v1/discipline/clues/{clue.pk}/extension", {"reason": "x"},
+                       content_type="application/json").status_code == 404
+    client.logout()
+    login(w.other_leader)
+    assert client.post(f"/api/v1/discipline/clues/{clue.pk}/extension/decide", {"approve": True},
+                       content_type="application/json").status_code == 404
+    client.logout()
+    login(w.officer)
+    response = client.post(f"/api/v1/discipline/clues/{clue.pk}/extension", {"reason": "被函询人外出"},
+                           content_type="application/json")
+    assert response.status_code == 400 and "不能延期" in response.content.decode()
+    response = client.post(f"/api/v1/discipline/clues/{clue.pk}/report", body, content_type="application/json")
+    assert response.status_code == 201, response.content
+    assert response.json()["conclude_due"] == (timezone.localdate() + datetime.timedelta(days=30)).isoformat()
+    assert client.get(f"/api/v1/discipline/clues/{clue.pk}").json()["report_due"] == clue.report_due.isoformat()
+
+
+def test_the_page_asks_and_decides_the_extension(w, client, login):
+    clue = signed(w, "prelim")
+    here, due = f"/discipline/clues/{clue.pk}/", clue.report_due
+    login(w.officer)
+    assert 'id="extend"' in client.get(here).content.decode()
+    assert client.post(here, {"op": "extend", "extend-reason": "需调取银行流水"}).status_code == 302
+    assert client.post(here, {"op": "extension_decide", "extension_decide-approve": "yes"}).status_code == 403
+    client.logout()
+    login(w.leader)
+    page = client.get(here).content.decode()
+    assert 'id="extension-decide"' in page and "需调取银行流水" in page
+    page = client.post(here, {"op": "extension_decide", "extension_decide-approve": "no"}).content.decode()
+    assert "请填写审批意见" in page and Clue.objects.unscoped(reason="t").get(pk=clue.pk).report_due == due  # a reason
+    assert client.post(here, {"op": "extension_decide", "extension_decide-approve": "yes"}).status_code == 302
+    assert Clue.objects.unscoped(reason="t").get(pk=clue.pk).report_due > due
+    assert "经批准由" in client.get(here).content.decode()

@@ -15,7 +15,7 @@ def index_existing(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('discipline', '0008_export_uuids'),
+        ('discipline', '0009_clue_reports'),
     ]
 
     operations = [
