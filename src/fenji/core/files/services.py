@@ -5,6 +5,8 @@ in the caller's transaction. A rollback drops the row and leaves the file, which
 sweep`` removes after an hour; no order of crashes leaves a row naming a missing file.
 """
 
+import logging
+
 from django.conf import settings
 
 from fenji.core.access import policy
@@ -18,6 +20,18 @@ from . import permissions as perms
 from . import storage
 from .detect import UploadRefused, check_extension, detect, sanitize_name
 from .models import Attachment
+
+logger = logging.getLogger(__name__)
+
+
+STORAGE_FULL = "服务器存储空间不足，文件未保存：请稍后再试，或联系系统管理员"
+
+
+class StorageFull(UploadRefused):
+    """The disk refused the bytes (full, over quota, read-only): nothing kept, the page and the API say so."""
+
+    def __init__(self):
+        super().__init__(STORAGE_FULL, code="storage_full")
 
 
 class FileTooLarge(UploadRefused):
@@ -51,6 +65,9 @@ def _checked(upload, name: str, kinds, kinds_label: str):
         written = storage.write_temp(_chunks(upload), limit=max_bytes())
     except storage.TooLarge:
         raise FileTooLarge() from None
+    except storage.Unavailable:
+        logger.error("upload refused: the file store is full or cannot be written", exc_info=True)
+        raise StorageFull() from None
     if written.size == 0:
         written.temp.unlink(missing_ok=True)
         raise UploadRefused("文件是空的")
@@ -91,7 +108,11 @@ def attachment_write(*, actor, unit, upload, kinds=None, kinds_label: str = "") 
         ratelimits.hit("upload", account=getattr(actor, "account_id", None), ip=context.current().client_ip)
     name = sanitize_name(getattr(upload, "name", "") or "")
     written, detected = _checked(upload, name, kinds, kinds_label)
-    key = storage.commit_file(written)
+    try:
+        key = storage.commit_file(written)
+    except storage.Unavailable:
+        logger.error("upload refused: the file store is full or cannot be written", exc_info=True)
+        raise StorageFull() from None
     attachment = Attachment.objects.create(
         unit=unit, unit_path=unit.path, original_name=name, size=written.size, sha256=written.sha256,
         sm3=written.sm3, kind=detected.kind, content_type=detected.content_type, storage_key=key,

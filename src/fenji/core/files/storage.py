@@ -7,6 +7,7 @@ removes once it is older than an hour (``fenji files sweep``).
 """
 
 import datetime
+import errno
 import hashlib
 import os
 import tempfile
@@ -37,6 +38,19 @@ class TooLarge(Exception):
     pass
 
 
+class Unavailable(Exception):
+    """The file system refused the bytes for want of room (``ENOSPC``, ``EDQUOT``) or cannot be written (read-only,
+    an I/O error): nothing is kept of the upload, and the caller refuses it with a clear message."""
+
+
+# what a full or failing disk answers; anything else (a permission, a missing directory) is a fault of the setup
+NO_ROOM = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EIO, errno.EFBIG})
+
+
+def _refused_for_room(error: OSError) -> bool:
+    return error.errno in NO_ROOM
+
+
 @dataclass
 class Written:
     temp: Path
@@ -54,8 +68,13 @@ def sm3_hex(data: bytes) -> str:
 def write_temp(chunks, *, limit: int) -> Written:
     """Stream ``chunks`` into a new temporary file (0600), hashing as it goes; ``TooLarge`` past ``limit``."""
     tmp_dir = root() / "tmp"
-    tmp_dir.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(dir=tmp_dir, prefix="upload-")
+    try:
+        tmp_dir.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(dir=tmp_dir, prefix="upload-")
+    except OSError as error:
+        if _refused_for_room(error):
+            raise Unavailable(str(error)) from error
+        raise
     temp = Path(name)
     sha, sm3, size = hashlib.sha256(), hashes.Hash(hashes.SM3()), 0
     try:
@@ -69,6 +88,11 @@ def write_temp(chunks, *, limit: int) -> Written:
                 handle.write(chunk)
             handle.flush()
             os.fsync(handle.fileno())
+    except OSError as error:
+        temp.unlink(missing_ok=True)
+        if _refused_for_room(error):
+            raise Unavailable(str(error)) from error
+        raise
     except BaseException:
         temp.unlink(missing_ok=True)
         raise
@@ -87,10 +111,16 @@ def commit_file(written: Written) -> str:
     """Rename the temporary file to its content-addressed name; returns the storage key."""
     key = key_for(written.sha256)
     final = path_for(key)
-    final.parent.mkdir(parents=True, exist_ok=True)
-    os.chmod(written.temp, 0o600)
-    os.replace(written.temp, final)  # identical content may already be there: replacing it is harmless
-    _fsync_dir(final.parent)
+    try:
+        final.parent.mkdir(parents=True, exist_ok=True)
+        os.chmod(written.temp, 0o600)
+        os.replace(written.temp, final)  # identical content may already be there: replacing it is harmless
+        _fsync_dir(final.parent)
+    except OSError as error:
+        written.temp.unlink(missing_ok=True)
+        if _refused_for_room(error):
+            raise Unavailable(str(error)) from error
+        raise
     return key
 
 

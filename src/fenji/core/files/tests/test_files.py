@@ -1,6 +1,7 @@
 """Attachments: what may be uploaded (by content), how it is stored (durably, before its row), who may
 download it (scope) and how (as an attachment, never rendered)."""
 
+import errno
 import os
 import stat
 import time
@@ -15,7 +16,7 @@ from fenji.core.audit.models import AuditEvent
 from fenji.core.files import storage
 from fenji.core.files.detect import UploadRefused, sanitize_name
 from fenji.core.files.models import Attachment, FileKind
-from fenji.core.files.services import FileTooLarge, attachment_store, files_sweep
+from fenji.core.files.services import FileTooLarge, StorageFull, attachment_store, files_sweep
 from fenji.core.kernel.errors import AccessDenied
 from fenji.testing import actor, make_account
 
@@ -216,3 +217,38 @@ def test_download_scope(tree, clerk, login, client):
         assert out_of_scope.context["message"] == client.get(f"/files/{missing}/").context["message"]
     client.logout()
     assert login(county_head).get(f"/files/{county_file.pk}/").status_code == 200
+
+
+# --- a full disk (issue 22: ENOSPC injected at the system call the bytes pass through) -------------------------
+
+
+def _failing(code):
+    def fail(*args, **kwargs):
+        raise OSError(code, os.strerror(code))
+    return fail
+
+
+@pytest.mark.parametrize("call, code", [("fsync", errno.ENOSPC), ("replace", errno.EROFS)])
+def test_a_full_or_read_only_disk_refuses_the_upload_and_keeps_nothing(tree, clerk, monkeypatch, call, code):
+    """Full while the bytes are written, or read-only when they are put in place: refused with the reason, no row,
+    no file left behind (not even the temporary one), and the next upload works once the disk is back."""
+    before = ALL(reason="test").count()
+    with monkeypatch.context() as broken:
+        broken.setattr(storage.os, call, _failing(code))
+        with pytest.raises(StorageFull, match="服务器存储空间不足"):
+            store(clerk, tree.town, "报告.pdf", samples.PDF)
+    assert ALL(reason="test").count() == before
+    assert stored_files(storage.root()) == []
+    assert store(clerk, tree.town, "报告.pdf", samples.PDF).read_bytes() == samples.PDF
+
+
+def test_a_page_upload_on_a_full_disk_answers_the_form_with_the_reason(tree, clerk, client, login, monkeypatch):
+    from fenji.core.submissions.models import Submission
+
+    login(clerk)
+    monkeypatch.setattr(storage.os, "fsync", _failing(errno.ENOSPC))
+    response = client.post("/submissions/new/", {
+        "kind": "report", "title": "关于三季度工作的报告", "body": "正文", "contact": "张三 025-12345678",
+        "files": samples.upload("情况说明.pdf", samples.PDF)})
+    assert response.status_code == 400 and "服务器存储空间不足" in response.content.decode()
+    assert not Submission.objects.unscoped(reason="test").exists()  # the draft is not kept without its file
