@@ -421,6 +421,7 @@ CASES = [
     ("export to the internal network", [steps.prepare_case], steps.export_to_internal, "discipline.export.create",
      "ok"),
     ("confirm an export package", [steps.prepare_export], steps.confirm_export, "discipline.export.confirm", "ok"),
+    ("download an export package", [steps.prepare_export], steps.download_export, "discipline.export.download", "ok"),
     ("import an export package", [steps.prepare_export], steps.import_package, "discipline.import.accept", "ok"),
     ("record a rectification", [steps.prepare_rectification], steps.record_rectification,
      "discipline.rectification.record", "ok"),
@@ -646,6 +647,7 @@ COVERS = {
     "export the cases": ["modules.discipline.exports.case_export"],
     "export to the internal network": ["modules.discipline.export_services.discipline_export"],
     "confirm an export package": ["modules.discipline.export_services.export_package_confirm"],
+    "download an export package": ["modules.discipline.export_services.export_package_download"],
     "import an export package": ["modules.discipline.export_services.discipline_import"],
     **{name: [f"modules.discipline.followup_services.{service}"] for name, service in (
         ("record a rectification", "rectification_record"), ("revisit a rectification", "rectification_revisit"),

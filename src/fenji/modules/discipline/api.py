@@ -529,6 +529,9 @@ def _followup():  # 以案促改 and 外出报备 (followup_api.py), under the s
     from .followup_api import router as followup_router
 
     router.add_router("", followup_router)
+    from .export_api import router as export_router  # the export packages (export_api.py)
+
+    router.add_router("", export_router)
 
 
 _followup()

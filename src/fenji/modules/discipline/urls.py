@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import followup_views, views
+from . import export_views, followup_views, views
 
 app_name = "discipline"
 
@@ -25,4 +25,8 @@ urlpatterns = [
     path("conduct/<int:pk>/", followup_views.conduct_record, name="conduct_record"),
     path("upward/", views.upward, name="upward"),
     path("upward/<int:pk>/", views.upward_report, name="upward_report"),
+    path("exports/", export_views.exports, name="exports"),
+    path("exports/new/", export_views.export_new, name="export_new"),
+    path("exports/<int:pk>/", export_views.export, name="export"),
+    path("exports/<int:pk>/file/", export_views.export_file, name="export_file"),
 ]
