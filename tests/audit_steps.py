@@ -2009,6 +2009,14 @@ def confirm_export(w):
                            digest=w["package"].digest[:16])
 
 
+def export_package_ledger(w):
+    from fenji.modules.discipline.export_selectors import export_package_list
+    from fenji.modules.discipline.export_services import package_ledger_export
+
+    exporter = actor(_exporter(w))
+    package_ledger_export(actor=exporter, packages=export_package_list(actor=exporter), filters={})
+
+
 def download_export(w):
     from django.test import override_settings
 

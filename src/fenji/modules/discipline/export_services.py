@@ -33,6 +33,7 @@ from fenji.core.audit.transactions import service
 from fenji.core.kernel.errors import DomainError
 from fenji.core.kernel.text import has_control, normalise_number
 from fenji.core.org.models import Unit
+from fenji.core.web.excel import ExcelSheet
 
 from . import module as perms
 from .models import Case, Clue, Exported, ExportPackage, Petition, ReceivedPackage, ReceivedRecord
@@ -249,3 +250,17 @@ def export_package_download(*, actor, package: ExportPackage) -> tuple[str, byte
                 archive.write(path, f"{package.name}/{path.relative_to(root).as_posix()}")
     audit_record(actor=actor, action="discipline.export.download", target=package, details={"seq": package.seq})
     return f"{package.name}.zip", buffer.getvalue()
+
+
+@service
+def package_ledger_export(*, actor, packages, filters: dict) -> ExcelSheet:
+    """The packages' ledger as Excel (导出包台账): sequence, unit, time, records, digests, the confirmation."""
+    policy.require(actor, perms.EXPORT_MANAGE)
+    sheet = ExcelSheet("内网导出包台账", ["单位", "包序号", "包名", "导出时间", "记录数", "包摘要（SM3）", "上一包摘要",
+                                     "状态", "内网确认日期"])
+    for p in packages.order_by("-id")[:100_000].iterator(chunk_size=2000):
+        sheet.add([p.unit.name, p.seq, p.name, timezone.localtime(p.created_at).strftime("%Y-%m-%d %H:%M"),
+                   p.record_count, p.digest, p.prev_digest, "已确认" if p.confirmed_on else "待确认",
+                   p.confirmed_on or ""])
+    audit_record(actor=actor, action="discipline.export.ledger", details={"rows": sheet.rows, **filters})
+    return sheet

@@ -16,8 +16,9 @@ from fenji.core.kernel.errors import DomainError
 from fenji.core.kernel.pagination import newest_first_page
 from fenji.core.org.selectors import unit_own
 from fenji.core.org.widgets import filter_form
+from fenji.core.web.excel import stamp
 from fenji.core.web.forms import form_post
-from fenji.core.web.query import paging
+from fenji.core.web.query import export_query, filters_shown, paging
 from fenji.core.web.routes import requires
 
 from . import export_selectors as selectors
@@ -31,9 +32,12 @@ def exports(request):
     actor = request.actor
     filters, data, unit = filter_form(request, ExportFilterForm, perms.EXPORT_MANAGE)
     rows = selectors.export_package_list(actor=actor, unit=unit, state=data.get("state", ""))
+    if request.GET.get("format") == "xlsx":
+        return services.package_ledger_export(actor=actor, packages=rows, filters=filters_shown(data, unit)).response(
+            f"export-packages-{stamp()}.xlsx")
     return render(request, "discipline/exports.html", {
         "filters": filters, "page": newest_first_page(rows, **paging(request)), "unit": unit,
-        "counts": selectors.export_package_counts(rows),
+        "counts": selectors.export_package_counts(rows), "export_query": export_query(request),
         "may_export": policy.can(actor, perms.EXPORT_MANAGE, actor.unit_path)})
 
 

@@ -234,6 +234,8 @@ def test_the_pages_and_api_produce_download_and_confirm_within_scope(w, tmp_path
         assert response.status_code == 302 and response["Location"] == f"/discipline/exports/{made.pk}/"
         page = client.get("/discipline/exports/").content.decode()
         assert "符合条件的导出包 1 个：待确认 1 个" in page and made.digest[:16] in page
+        assert client.get("/discipline/exports/?format=xlsx&state=pending")["Content-Type"].startswith(
+            "application/vnd.openxmlformats")
         again = client.post("/discipline/exports/new/").content.decode()
         assert "没有新增或变更的记录" in again
         zipped = client.get(f"/discipline/exports/{made.pk}/file/")
