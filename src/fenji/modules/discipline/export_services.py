@@ -106,6 +106,7 @@ def discipline_export(*, actor, unit: Unit, directory=None) -> ExportPackage:
     marked exported."""
     policy.require(actor, perms.EXPORT_MANAGE, unit.path)
     directory = Path(directory) if directory is not None else export_dir()
+    Unit.objects.select_for_update().filter(pk=unit.pk).first()  # one export at a time per unit, the first one too
     previous = (ExportPackage.objects.unscoped(reason="the unit's package chain").select_for_update()
                 .filter(unit=unit).order_by("-seq").first())
     rows = []
@@ -128,7 +129,7 @@ def discipline_export(*, actor, unit: Unit, directory=None) -> ExportPackage:
     name = f"JB-{unit_code(unit)}-{seq:06d}-{timezone.localdate():%Y%m%d}"
     target = directory / name
     if target.exists():
-        raise DomainError(f"目标目录已存在：{target}")
+        raise DomainError(f"导出目录中已有同名的包目录 {name}，请先核对并移走它")
     records = [_record(kind, row) for kind, row in rows]
     info = {"Source-Organization": unit.name, "Unit-Code": unit_code(unit), "Package-Seq": seq,
             "Prev-Package-SM3": previous.digest if previous else "", "Export-Time": now.isoformat(),
