@@ -4,8 +4,10 @@ confirmation, the zip), with the pages' services and scope (a sub-router of ``ap
 import datetime
 from typing import Literal
 
+from django.conf import settings
 from django.http import HttpResponse
-from ninja import Field, Query, Router, Schema
+from ninja import Field, File, Query, Router, Schema
+from ninja.files import UploadedFile
 from ninja.responses import Status
 
 from fenji.core.api.pagination import NewestFirstQuery, api_newest_first
@@ -92,3 +94,34 @@ def export_file(request, id: int):
     response = HttpResponse(data, content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+class ReceivedOut(Schema):
+    id: int
+    source_code: str = Field(description="来源单位代码")
+    seq: int
+    digest: str
+    status: str = Field(description="accepted 已导入，quarantined 已隔离（序号缺口）")
+    reason: str
+    record_count: int
+    received_at: datetime.datetime
+
+
+class ReceivedPage(Schema):
+    items: list[ReceivedOut]
+    next: str | None
+    total: int
+
+
+@router.get("/discipline/imports", response={200: ReceivedPage, **ERRORS}, summary="内网接收端：已接收的数据包")
+@api_route(action=perms.IMPORT_MANAGE)
+def import_list(request, query: Query[NewestFirstQuery]):
+    return api_newest_first(selectors.received_package_list(actor=request.actor), query)
+
+
+@router.post("/discipline/imports", response={201: ReceivedOut, **ERRORS},
+             summary="内网接收端：上传导出包（zip）校验并导入，全部接受或整包拒绝（错误信息指明文件）")
+@api_route(action=perms.IMPORT_MANAGE)
+def import_upload(request, package: File[UploadedFile]):
+    data = package.read(settings.UPLOAD_MAX_MB * 1024 * 1024 + 1)
+    return Status(201, services.discipline_import_upload(actor=request.actor, data=data))

@@ -23,3 +23,8 @@ class ExportConfirmForm(Form):
                              help_text=_("照内网导入回执或导入日志抄录本包 SM3 摘要的前若干位（至少按页面提示的位数），"
                                          "用以核对回执确属本包"))
     confirmed_on = DateField(label=_("内网确认日期"), widget=DATE)
+
+
+class ImportForm(Form):
+    package = forms.FileField(label=_("数据包（zip）"),
+                              help_text=_("单向导入设备送来的导出包目录打成的 zip；全部校验通过才导入，否则整包拒绝"))

@@ -49,3 +49,15 @@ def export_pending(*, unit) -> dict[str, int]:
     return {kind: model.objects.unscoped(reason="the next package's preview, the exporter's own subtree")
             .filter(unit_path__startswith=unit.path, version__gt=F("exported_version")).count()
             for kind, model in EXPORTED}
+
+
+def received_package_list(*, actor):
+    """The receiving side's log of packages (accepted and quarantined), for those holding the import action. The
+    log is not any unit's: it is the install's (the internal network's), so the action is what decides."""
+    from fenji.core.access import policy
+
+    from .models import ReceivedPackage
+
+    if not policy.can(actor, perms.IMPORT_MANAGE, actor.unit_path):
+        return ReceivedPackage.objects.none()
+    return ReceivedPackage.objects.all()

@@ -16,6 +16,7 @@ import datetime
 import io
 import json
 import shutil
+import tempfile
 import uuid as uuidlib
 import zipfile
 from pathlib import Path
@@ -37,7 +38,7 @@ from fenji.core.web.excel import ExcelSheet
 
 from . import module as perms
 from .models import Case, Clue, Exported, ExportPackage, Petition, ReceivedPackage, ReceivedRecord
-from .package import SCHEMA_VERSION, PackageRejected, package_read, package_write
+from .package import SCHEMA_VERSION, PackageRejected, package_read, package_unzip, package_write
 from .services import guard_kind, unit_may_record
 
 EXPORTED = (("petition", Petition), ("clue", Clue), ("case", Case))
@@ -159,8 +160,8 @@ def discipline_export(*, actor, unit: Unit, directory=None) -> ExportPackage:
 def discipline_import(*, actor, directory) -> ReceivedPackage:
     """Check and apply a package on the receiving side (see the module's docstring). Raises ``PackageRejected``
     (nothing written) or answers the received package, ``QUARANTINED`` after a sequence gap."""
-    if actor is not policy.SYSTEM:
-        raise DomainError("只能在内网服务器上用命令导入")
+    if actor is not policy.SYSTEM:  # the command runs as SYSTEM; the page and the API need the import action
+        policy.require(actor, perms.IMPORT_MANAGE, actor.unit_path)
     package = package_read(Path(directory), public_key_for=sender_keys().get)
     accepted = (ReceivedPackage.objects.select_for_update()
                 .filter(source_code=package.unit_code, status=ReceivedPackage.Status.ACCEPTED).order_by("-seq"))
@@ -196,6 +197,18 @@ def discipline_import(*, actor, directory) -> ReceivedPackage:
                  details={"source": package.unit_code, "seq": package.seq, "records": len(package.records),
                           "applied": applied})
     return received
+
+
+def discipline_import_upload(*, actor, data: bytes) -> ReceivedPackage:
+    """An uploaded zip of one package (the page's and the API's way in): unpacked into a temporary directory
+    (``package.package_unzip``: one directory, no link, no path out of it, a size limit) and imported by
+    ``discipline_import``; the temporary directory is removed either way."""
+    limit = settings.UPLOAD_MAX_MB * 1024 * 1024
+    if len(data) > limit:
+        raise DomainError(f"文件超过 {settings.UPLOAD_MAX_MB} MB", field="package")
+    with tempfile.TemporaryDirectory(prefix="fenji-import-") as tmp:
+        directory = package_unzip(data, Path(tmp), max_bytes=limit * 4)
+        return discipline_import(actor=actor, directory=directory)
 
 
 def confirm_digest_chars() -> int:

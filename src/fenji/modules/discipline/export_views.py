@@ -3,6 +3,7 @@ the next one after a confirmation that shows what it will carry, downloading it 
 FENJI_VAR_DIR, through the scope-checked view only) and the hand-entered confirmation from the internal network's
 import receipt."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -24,7 +25,7 @@ from fenji.core.web.routes import requires
 from . import export_selectors as selectors
 from . import export_services as services
 from . import module as perms
-from .export_forms import ExportConfirmForm, ExportFilterForm
+from .export_forms import ExportConfirmForm, ExportFilterForm, ImportForm
 
 
 @requires(perms.EXPORT_MANAGE)
@@ -92,3 +93,28 @@ def export_file(request, pk):
     response = HttpResponse(data, content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+@requires(perms.IMPORT_MANAGE)
+@require_http_methods(["GET", "POST"])
+def imports(request):
+    """外网数据导入 on the receiving side: upload a package, accepted whole or refused naming the file; the log."""
+    actor = request.actor
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["package"]
+        try:
+            data = upload.read(settings.UPLOAD_MAX_MB * 1024 * 1024 + 1)
+            received = services.discipline_import_upload(actor=actor, data=data)
+        except DomainError as refused:
+            form.add_error("package", _("整包拒绝导入：%(reason)s") % {"reason": refused.message})
+        else:
+            if received.status == received.Status.QUARANTINED:
+                messages.warning(request, _("已隔离：%(reason)s") % {"reason": received.reason})
+            else:
+                messages.success(request, _("已导入 %(code)s 第 %(seq)s 包，%(n)s 条记录，SM3 %(digest)s") % {
+                    "code": received.source_code, "seq": received.seq, "n": received.record_count,
+                    "digest": received.digest})
+            return redirect("discipline:imports")
+    rows = selectors.received_package_list(actor=actor)
+    return render(request, "discipline/imports.html", {"form": form, "page": newest_first_page(rows, **paging(request))})

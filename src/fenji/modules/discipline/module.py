@@ -26,6 +26,8 @@ RECTIFY_MANAGE = "discipline.rectification.manage"
 UPWARD_REPORT = "discipline.upward.report"
 # the one-way export to the internal network: producing, downloading and confirming a unit's packages
 EXPORT_MANAGE = "discipline.export.manage"
+# the receiving side (the internal network's install): importing packages uploaded from the one-way gateway
+IMPORT_MANAGE = "discipline.import.manage"
 
 ACTIONS = (
     ActionDecl(PETITION_VIEW, "查看信访举报件", "business", read_only=True),
@@ -47,6 +49,7 @@ ACTIONS = (
     ActionDecl(RECTIFY_MANAGE, "办理以案促改", "business"),
     ActionDecl(UPWARD_REPORT, "办理职级超出权限的上报任务", "business"),
     ActionDecl(EXPORT_MANAGE, "生成、下载和确认内网导出包", "business"),
+    ActionDecl(IMPORT_MANAGE, "导入外网数据包（内网接收端）", "business"),
 )
 
 # Business roles: granted by the security and permission administrators (who delegate them).
@@ -103,6 +106,8 @@ ROLES = (
     RoleDecl("rectification_viewer", "以案促改查阅", "business", (RECTIFY_VIEW,), delegated_by=GRANTED_BY),
     # 数据交换：把本单位（含下级）的信访件、线索、案件写成导出包，经单向导入送内网，凭内网回执登记确认
     RoleDecl("export_officer", "内网数据导出员", "business", (EXPORT_MANAGE,), delegated_by=GRANTED_BY),
+    # 内网接收端：导入经单向导入设备送来的数据包（全部接受或全部拒绝）
+    RoleDecl("import_officer", "内网数据导入员", "business", (IMPORT_MANAGE,), delegated_by=GRANTED_BY),
 )
 
 
@@ -143,7 +148,8 @@ MODULE = Module(
           MenuEntry(_("以案促改"), "discipline:rectifications", RECTIFY_VIEW, order=54),
           MenuEntry(_("外出报备"), "discipline:absences", ABSENCE_VIEW, order=55),
           MenuEntry(_("党风政风监督"), "discipline:conduct_records", CONDUCT_VIEW, order=56),
-          MenuEntry(_("内网导出"), "discipline:exports", EXPORT_MANAGE, order=57)),
+          MenuEntry(_("内网导出"), "discipline:exports", EXPORT_MANAGE, order=57),
+          MenuEntry(_("外网数据导入"), "discipline:imports", IMPORT_MANAGE, order=58)),
     # the unit's principal leader approves the assignment of a clue (JJR §21: 主要负责人审批分办)
     role_shares=(RoleShare("unit_leader", (CLUE_VIEW, CLUE_APPROVE, CASE_VIEW, CASE_APPROVE, ABSENCE_VIEW,
                                             ABSENCE_APPROVE)),),

@@ -29,4 +29,5 @@ urlpatterns = [
     path("exports/new/", export_views.export_new, name="export_new"),
     path("exports/<int:pk>/", export_views.export, name="export"),
     path("exports/<int:pk>/file/", export_views.export_file, name="export_file"),
+    path("imports/", export_views.imports, name="imports"),
 ]

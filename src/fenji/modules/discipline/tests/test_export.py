@@ -41,6 +41,7 @@ def build():
     w.officer = make_account(w.town, name="白沙镇纪委委员", role=BUILTIN_ROLES["case_officer"])
     w.county_officer = make_account(w.county, name="内网数据导出员", role=BUILTIN_ROLES["export_officer"])
     w.other_officer = make_account(w.other, name="他镇导出员", role=BUILTIN_ROLES["export_officer"])
+    w.importer = make_account(w.county, name="内网数据导入员", role=BUILTIN_ROLES["import_officer"])
     w.clue = services.clue_register(actor=actor(w.officer), unit=w.town, received_on=timezone.localdate(),
                                     source="assigned", summary="反映张某虚报冒领补贴", subjects=[CLERK])
     return w
@@ -266,3 +267,40 @@ def test_the_pages_and_api_produce_download_and_confirm_within_scope(w, tmp_path
             "digest": made.digest, "confirmed_on": timezone.localdate().isoformat()},
             content_type="application/json").status_code == 404
         assert client.get("/api/v1/discipline/exports").json()["total"] == 0
+
+
+def test_the_receiving_page_imports_an_uploaded_package_whole_or_refuses_it_naming_the_file(w, tmp_path, senders,
+                                                                                             client, login):
+    made = export(w, tmp_path)
+    root = tmp_path / made.name
+
+    def zipped(change=None, extra=None):
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w") as archive:
+            for path in sorted(root.rglob("*")):
+                if path.is_file():
+                    name = path.relative_to(root).as_posix()
+                    data = path.read_bytes()
+                    if name == change:
+                        data = data[:-2] + bytes([data[-2] ^ 1]) + data[-1:]
+                    archive.writestr(f"{made.name}/{name}", data)
+            if extra:
+                archive.writestr(extra, b"x")
+        upload = io.BytesIO(buffer.getvalue())
+        upload.name = "package.zip"
+        return upload
+
+    login(w.importer)
+    page = client.post("/discipline/imports/", {"package": zipped(change="data/records.jsonl")}).content.decode()
+    assert "整包拒绝导入：data/records.jsonl：" in page and not ReceivedRecord.objects.exists()
+    page = client.post("/discipline/imports/", {"package": zipped(extra="../evil.txt")}).content.decode()
+    assert "压缩包内的路径不允许" in page and not (tmp_path.parent / "evil.txt").exists()
+    response = client.post("/api/v1/discipline/imports", {"package": zipped()})
+    assert response.status_code == 201 and response.json()["digest"] == made.digest
+    assert ReceivedRecord.objects.get().uuid == w.clue.uuid
+    page = client.post("/discipline/imports/", {"package": zipped()}).content.decode()
+    assert "重放" in page and "bag-info.txt" in page
+    assert client.get("/api/v1/discipline/imports").json()["total"] == 1
+    client.logout()
+    login(w.county_officer)  # the exporter does not import
+    assert client.get("/discipline/imports/").status_code in (302, 403)
