@@ -2043,9 +2043,16 @@ def export_to_internal(w):
 
     if "case" not in w:
         register_case(w)
-    officer, _leader = _case_people(w)
     w["export_dir"] = tempfile.mkdtemp()
-    w["package"] = discipline_export(actor=actor(officer), unit=w["tree"].town, directory=w["export_dir"])
+    w["package"] = discipline_export(actor=actor(_exporter(w)), unit=w["tree"].town, directory=w["export_dir"])
+
+
+def _exporter(w):
+    from fenji.core.access.roles import BUILTIN_ROLES
+
+    if "exporter" not in w:
+        w["exporter"] = make_account(w["tree"].town, name="内网数据导出员", role=BUILTIN_ROLES["export_officer"])
+    return w["exporter"]
 
 
 def prepare_export(w):
@@ -2056,8 +2063,25 @@ def prepare_export(w):
 def confirm_export(w):
     from fenji.modules.discipline.export_services import export_package_confirm
 
-    officer, _leader = _case_people(w)
-    export_package_confirm(actor=actor(officer), package=w["package"], confirmed_on=datetime.date.today())
+    export_package_confirm(actor=actor(_exporter(w)), package=w["package"], confirmed_on=timezone.localdate(),
+                           digest=w["package"].digest[:16])
+
+
+def export_package_ledger(w):
+    from fenji.modules.discipline.export_selectors import export_package_list
+    from fenji.modules.discipline.export_services import package_ledger_export
+
+    exporter = actor(_exporter(w))
+    package_ledger_export(actor=exporter, packages=export_package_list(actor=exporter), filters={})
+
+
+def download_export(w):
+    from django.test import override_settings
+
+    from fenji.modules.discipline.export_services import export_package_download
+
+    with override_settings(FENJI_DISCIPLINE_EXPORT_DIR=w["export_dir"]):
+        export_package_download(actor=actor(_exporter(w)), package=w["package"])
 
 
 def import_package(w):

@@ -144,6 +144,11 @@ ROW_ROUTES = {
     # conduct records (src/fenji/modules/discipline/tests/test_conduct_records.py::test_the_pages_and_api)
     "GET api:conduct_detail": "elsewhere",
     "POST api:conduct_report": "elsewhere",
+    # export packages (src/fenji/modules/discipline/tests/test_export.py::
+    # test_the_pages_and_api_produce_download_and_confirm_within_scope: another town's exporter gets 404)
+    "GET api:export_detail": "elsewhere",
+    "POST api:export_confirm": "elsewhere",
+    "GET api:export_file": "elsewhere",
     # the veterans module (src/fenji/modules/veterans/tests/test_service_records.py::
     # test_the_api_enters_and_lists_records_within_scope: the neighbouring town's worker gets 404)
     "GET api:elder_detail": "elsewhere",

@@ -429,6 +429,9 @@ CASES = [
     ("export to the internal network", [steps.prepare_case], steps.export_to_internal, "discipline.export.create",
      "ok"),
     ("confirm an export package", [steps.prepare_export], steps.confirm_export, "discipline.export.confirm", "ok"),
+    ("download an export package", [steps.prepare_export], steps.download_export, "discipline.export.download", "ok"),
+    ("export the export packages' ledger", [steps.prepare_export], steps.export_package_ledger,
+     "discipline.export.ledger", "ok"),
     ("import an export package", [steps.prepare_export], steps.import_package, "discipline.import.accept", "ok"),
     ("record a rectification", [steps.prepare_rectification], steps.record_rectification,
      "discipline.rectification.record", "ok"),
@@ -660,6 +663,8 @@ COVERS = {
     "export the cases": ["modules.discipline.exports.case_export"],
     "export to the internal network": ["modules.discipline.export_services.discipline_export"],
     "confirm an export package": ["modules.discipline.export_services.export_package_confirm"],
+    "download an export package": ["modules.discipline.export_services.export_package_download"],
+    "export the export packages' ledger": ["modules.discipline.export_services.package_ledger_export"],
     "import an export package": ["modules.discipline.export_services.discipline_import"],
     **{name: [f"modules.discipline.followup_services.{service}"] for name, service in (
         ("record a rectification", "rectification_record"), ("revisit a rectification", "rectification_revisit"),

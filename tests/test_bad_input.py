@@ -212,7 +212,8 @@ PERSONAS = [("system", (SYSTEM_ADMIN,)), ("security", (SECURITY_ADMIN,)), ("audi
             ("business", (DEPT_HEAD, UNIT_LEADER)), ("office", (BUILTIN_ROLES["office_network_admin"],)),
             ("veterans", (BUILTIN_ROLES["veterans_worker"],)),
             ("discipline", (BUILTIN_ROLES["petition_officer"], BUILTIN_ROLES["case_officer"],
-                            BUILTIN_ROLES["conduct_officer"])),
+                            BUILTIN_ROLES["conduct_officer"], BUILTIN_ROLES["export_officer"],
+                            BUILTIN_ROLES["import_officer"])),
             ("league", (BUILTIN_ROLES["league_cadre"],)),
             ("labor", (BUILTIN_ROLES["labor_requester"], BUILTIN_ROLES["labor_centre"]))]
 

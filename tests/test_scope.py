@@ -211,6 +211,13 @@ def _upward(unit):
                                        due_on=timezone.localdate(), created_by=_account(unit))
 
 
+def _export_package(unit):
+    from fenji.modules.discipline.models import ExportPackage
+
+    return ExportPackage.objects.create(unit=unit, unit_path=unit.path, seq=1, name=f"JB-U{unit.pk}-000001-20261009",
+                                        digest="ab" * 32, record_count=1)
+
+
 def _league_member(unit):
     from fenji.core.people.models import Person
     from fenji.modules.league.models import Member
@@ -412,6 +419,11 @@ class TestScope(ScopeMatrix):
         "discipline:upward_report": Reach(_upward, BUILTIN_ROLES["petition_officer"], shown=lambda r: r.reference,
                                           post=lambda tree, r: {"done_on": timezone.localdate().isoformat()},
                                           state=lambda r: r.done_on),
+        # export packages are their unit's exporters' and those above (内网数据导出员); the receipt confirms one
+        "discipline:export": Reach(_export_package, BUILTIN_ROLES["export_officer"], shown=lambda p: p.name,
+                                   post=lambda tree, p: {"digest": p.digest[:16],
+                                                         "confirmed_on": timezone.localdate().isoformat()},
+                                   state=lambda p: p.confirmed_on),
         # members are their branch's and the League organisations' above (团干部)
         # a requirement ticket is its department's subtree's (its counterpart department and vendor reach it by
         # name: src/fenji/modules/labor/tests/test_tickets.py)
@@ -489,6 +501,9 @@ class TestScope(ScopeMatrix):
     elsewhere = {
         "discipline:petitioner": "src/fenji/modules/discipline/tests/test_petitions.py::"
                                  "test_the_petitioner_is_shown_to_the_items_handlers_only (handlers, not the scope)",
+        "discipline:export_file": "src/fenji/modules/discipline/tests/test_export.py::"
+                                  "test_the_pages_and_api_produce_download_and_confirm_within_scope (the package's "
+                                  "scope, then its directory under FENJI_VAR_DIR)",
         "veterans:record_photo": "src/fenji/modules/veterans/tests/test_service_records.py::"
                                  "test_a_photo_is_served_only_through_its_record (the record's scope, then the photo)",
         # attachments: /files/<id>/ serves only the uploader's own files; everyone else gets 404 like a

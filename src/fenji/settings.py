@@ -295,6 +295,11 @@ FENJI_DISCIPLINE_CLUE_STUDY = os.environ.get("FENJI_DISCIPLINE_CLUE_STUDY", "").
 # The receiving side of the one-way export: a file of the sending units' public keys, "<unit code> <SM2 public key>"
 # a line (empty: discipline-senders.txt in FENJI_VAR_DIR).
 FENJI_DISCIPLINE_SENDER_KEYS = os.environ.get("FENJI_DISCIPLINE_SENDER_KEYS", "").strip()
+# Where the sending side writes its export packages, downloaded from the packages' page (empty: discipline-exports
+# in FENJI_VAR_DIR); and how many leading characters of a package's SM3 digest the operator types from the internal
+# network's import receipt to confirm it (the note leaves it open [U]: 16 hex characters = 64 bits; 8 to 64).
+FENJI_DISCIPLINE_EXPORT_DIR = os.environ.get("FENJI_DISCIPLINE_EXPORT_DIR", "").strip()
+FENJI_DISCIPLINE_CONFIRM_DIGEST_CHARS = int(os.environ.get("FENJI_DISCIPLINE_CONFIRM_DIGEST_CHARS", "16") or 16)
 # A case's investigation and review (审理) limits in months from filing and from the transfer to review
 # (discipline: county practice 3 months [V-local]; the 1-month review limit is unverified [U])
 FENJI_DISCIPLINE_CASE_INVESTIGATION_MONTHS = int(os.environ.get("FENJI_DISCIPLINE_CASE_INVESTIGATION_MONTHS", "3") or 3)

@@ -538,14 +538,16 @@ def case_recusal(request, id: int, payload: RecusalIn):
 
 
 def _followup():  # 以案促改 and 外出报备 (followup_api.py), a clue's report (clue_report_api.py), 补录导入
-    # (import_api.py), under the same prefix
+    # (backentry_api.py), under the same prefix
+    from .backentry_api import router as backentry_router
     from .clue_report_api import router as clue_report_router
+    from .export_api import router as export_router  # the export packages (export_api.py)
     from .followup_api import router as followup_router
-    from .import_api import router as import_router
 
     router.add_router("", followup_router)
     router.add_router("", clue_report_router)
-    router.add_router("", import_router)
+    router.add_router("", backentry_router)
+    router.add_router("", export_router)
 
 
 _followup()

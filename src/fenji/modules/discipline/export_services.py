@@ -13,7 +13,12 @@ service's one transaction. ``export_package_confirm`` records the day the receiv
 return channel)."""
 
 import datetime
+import io
 import json
+import shutil
+import tempfile
+import uuid as uuidlib
+import zipfile
 from pathlib import Path
 
 from django.conf import settings
@@ -27,11 +32,13 @@ from fenji.core.audit.services import audit_record
 from fenji.core.audit.signing import Sm2Signer
 from fenji.core.audit.transactions import service
 from fenji.core.kernel.errors import DomainError
+from fenji.core.kernel.text import has_control, normalise_number
 from fenji.core.org.models import Unit
+from fenji.core.web.excel import ExcelSheet
 
 from . import module as perms
 from .models import Case, Clue, Exported, ExportPackage, Petition, ReceivedPackage, ReceivedRecord
-from .package import SCHEMA_VERSION, PackageRejected, package_read, package_write
+from .package import SCHEMA_VERSION, PackageRejected, package_read, package_unzip, package_write
 from .services import guard_kind, unit_may_record
 
 EXPORTED = (("petition", Petition), ("clue", Clue), ("case", Case))
@@ -45,6 +52,12 @@ def unit_code(unit: Unit) -> str:
 def unit_signer(unit: Unit) -> Sm2Signer:
     """The unit's SM2 signer: its private key in FENJI_VAR_DIR (``discipline-export-<code>.key``, mode 0600)."""
     return Sm2Signer(key_file=Path(settings.VAR_DIR) / f"discipline-export-{unit_code(unit)}.key")
+
+
+def export_dir() -> Path:
+    """Where the packages are written: ``FENJI_DISCIPLINE_EXPORT_DIR``, by default ``discipline-exports`` in
+    FENJI_VAR_DIR. Served only through the packages' page (``export_package_download``), never as a static URL."""
+    return Path(getattr(settings, "FENJI_DISCIPLINE_EXPORT_DIR", "") or Path(settings.VAR_DIR) / "discipline-exports")
 
 
 def sender_keys() -> dict[str, str]:
@@ -87,9 +100,14 @@ def _record(kind: str, row) -> dict:
 
 
 @service
-def discipline_export(*, actor, unit: Unit, directory) -> ExportPackage:
-    """Write the next package of ``unit``'s subtree into a new directory under ``directory``."""
-    policy.require(actor, perms.CASE_MANAGE, unit.path)
+def discipline_export(*, actor, unit: Unit, directory=None) -> ExportPackage:
+    """Write the next package of ``unit``'s subtree into a new directory under ``directory`` (by default
+    ``export_dir()``). The package is written into a hidden temporary directory beside it and renamed into place
+    only when complete, as the transaction's last step: a failure anywhere leaves no package, and no record
+    marked exported."""
+    policy.require(actor, perms.EXPORT_MANAGE, unit.path)
+    directory = Path(directory) if directory is not None else export_dir()
+    Unit.objects.select_for_update().filter(pk=unit.pk).first()  # one export at a time per unit, the first one too
     previous = (ExportPackage.objects.unscoped(reason="the unit's package chain").select_for_update()
                 .filter(unit=unit).order_by("-seq").first())
     rows = []
@@ -110,22 +128,31 @@ def discipline_export(*, actor, unit: Unit, directory) -> ExportPackage:
     seq = previous.seq + 1 if previous else 1
     now = timezone.now()
     name = f"JB-{unit_code(unit)}-{seq:06d}-{timezone.localdate():%Y%m%d}"
-    target = Path(directory) / name
+    target = directory / name
     if target.exists():
-        raise DomainError(f"目标目录已存在：{target}")
+        raise DomainError(f"导出目录中已有同名的包目录 {name}，请先核对并移走它")
     records = [_record(kind, row) for kind, row in rows]
     info = {"Source-Organization": unit.name, "Unit-Code": unit_code(unit), "Package-Seq": seq,
             "Prev-Package-SM3": previous.digest if previous else "", "Export-Time": now.isoformat(),
             "Record-Count": len(records), "Schema-Version": SCHEMA_VERSION}
-    digest = package_write(target, info=info, records=records, sign=unit_signer(unit).sign)
-    for _kind, model in EXPORTED:
-        model.objects.unscoped(reason="mark exported").filter(
-            pk__in=[row.pk for _k, row in rows if type(row) is model]).update(exported_version=djmodels.F("version"))
-    package = ExportPackage.objects.create(unit=unit, unit_path=unit.path, seq=seq, name=name, digest=digest,
-                                           prev_digest=info["Prev-Package-SM3"], record_count=len(records),
-                                           created_by_id=actor.account_id)
-    audit_record(actor=actor, action="discipline.export.create", target=package,
-                 details={"seq": seq, "digest": digest, "records": len(records)})
+    partial = directory / f".{name}.partial-{uuidlib.uuid4().hex[:12]}"  # same file system: the rename is atomic
+    try:
+        digest = package_write(partial, info=info, records=records, sign=unit_signer(unit).sign)
+        for _kind, model in EXPORTED:
+            model.objects.unscoped(reason="mark exported").filter(
+                pk__in=[row.pk for _k, row in rows if type(row) is model]).update(
+                    exported_version=djmodels.F("version"))
+        package = ExportPackage.objects.create(unit=unit, unit_path=unit.path, seq=seq, name=name, digest=digest,
+                                               prev_digest=info["Prev-Package-SM3"], record_count=len(records),
+                                               created_by_id=actor.account_id)
+        audit_record(actor=actor, action="discipline.export.create", target=package,
+                     details={"seq": seq, "digest": digest, "records": len(records)})
+        partial.rename(target)  # last: only a complete package ever carries the package's name
+    except OSError as error:
+        raise DomainError(f"写入导出包失败（{error.strerror or error}），未导出任何内容", code="export_failed") from None
+    finally:
+        if partial.exists():
+            shutil.rmtree(partial, ignore_errors=True)
     return package
 
 
@@ -133,8 +160,8 @@ def discipline_export(*, actor, unit: Unit, directory) -> ExportPackage:
 def discipline_import(*, actor, directory) -> ReceivedPackage:
     """Check and apply a package on the receiving side (see the module's docstring). Raises ``PackageRejected``
     (nothing written) or answers the received package, ``QUARANTINED`` after a sequence gap."""
-    if actor is not policy.SYSTEM:
-        raise DomainError("只能在内网服务器上用命令导入")
+    if actor is not policy.SYSTEM:  # the command runs as SYSTEM; the page and the API need the import action
+        policy.require(actor, perms.IMPORT_MANAGE, actor.unit_path)
     package = package_read(Path(directory), public_key_for=sender_keys().get)
     accepted = (ReceivedPackage.objects.select_for_update()
                 .filter(source_code=package.unit_code, status=ReceivedPackage.Status.ACCEPTED).order_by("-seq"))
@@ -172,16 +199,82 @@ def discipline_import(*, actor, directory) -> ReceivedPackage:
     return received
 
 
+def discipline_import_upload(*, actor, data: bytes) -> ReceivedPackage:
+    """An uploaded zip of one package (the page's and the API's way in): unpacked into a temporary directory
+    (``package.package_unzip``: one directory, no link, no path out of it, a size limit) and imported by
+    ``discipline_import``; the temporary directory is removed either way."""
+    limit = settings.UPLOAD_MAX_MB * 1024 * 1024
+    if len(data) > limit:
+        raise DomainError(f"文件超过 {settings.UPLOAD_MAX_MB} MB", field="package")
+    with tempfile.TemporaryDirectory(prefix="fenji-import-") as tmp:
+        directory = package_unzip(data, Path(tmp), max_bytes=limit * 4)
+        return discipline_import(actor=actor, directory=directory)
+
+
+def confirm_digest_chars() -> int:
+    """How many leading characters of the package's SM3 digest the operator types from the internal network's
+    import receipt: ``FENJI_DISCIPLINE_CONFIRM_DIGEST_CHARS`` (16 by default; the note leaves it open [U])."""
+    return max(8, min(64, int(getattr(settings, "FENJI_DISCIPLINE_CONFIRM_DIGEST_CHARS", 16))))
+
+
+def _typed_digest(text: str) -> str:
+    """The digest as typed: full-width characters folded (NFKC), spaces dropped, lower case."""
+    return normalise_number(text).lower()
+
+
 @service
-def export_package_confirm(*, actor, package: ExportPackage, confirmed_on: datetime.date) -> ExportPackage:
-    """Record the day the internal network confirmed the import (an import log or a paper receipt)."""
-    policy.require(actor, perms.CASE_MANAGE, package.unit_path)
+def export_package_confirm(*, actor, package: ExportPackage, confirmed_on: datetime.date,
+                           digest: str) -> ExportPackage:
+    """Record the day the internal network confirmed the import (an import log or a paper receipt), with the
+    package's digest as the receipt reads it — its first ``confirm_digest_chars()`` characters at least — typed by
+    hand: a receipt for another package is refused (there is no return channel to check it otherwise)."""
+    policy.require(actor, perms.EXPORT_MANAGE, package.unit_path)
     if package.confirmed_on is not None:
         raise DomainError("该导出包已确认")
+    if has_control(digest):
+        raise DomainError("“包摘要”含有不允许的控制字符", field="digest")
+    typed, needed = _typed_digest(digest), confirm_digest_chars()
+    if len(typed) < needed or len(typed) > 64 or any(c not in "0123456789abcdef" for c in typed):
+        raise DomainError(f"请按内网导入回执输入本包 SM3 摘要的前 {needed} 位（或全部 64 位）十六进制字符",
+                          field="digest")
+    if not package.digest.startswith(typed):
+        raise DomainError(f"输入的摘要与第 {package.seq} 包的 SM3 摘要不符：请核对回执上的包序号和摘要，"
+                          f"该回执可能属于另一个包", field="digest")
     if confirmed_on > timezone.localdate() or confirmed_on < timezone.localtime(package.created_at).date():
         raise DomainError("确认日期须在导出之后、不晚于今天", field="confirmed_on")
     package.confirmed_on, package.confirmed_by_id = confirmed_on, actor.account_id
     package.save(update_fields=["confirmed_on", "confirmed_by"])
     audit_record(actor=actor, action="discipline.export.confirm", target=package,
-                 details={"seq": package.seq, "confirmed_on": confirmed_on.isoformat()})
+                 details={"seq": package.seq, "confirmed_on": confirmed_on.isoformat(), "digest_typed": typed})
     return package
+
+
+@service
+def export_package_download(*, actor, package: ExportPackage) -> tuple[str, bytes]:
+    """The package as a zip (its directory under ``export_dir()``, the directory's name at the zip's root), for
+    carrying to the one-way gateway; audited. Answers (file name, bytes)."""
+    policy.require(actor, perms.EXPORT_MANAGE, package.unit_path)
+    root = export_dir() / package.name
+    if not root.is_dir() or root.is_symlink():
+        raise DomainError("服务器导出目录中没有该包的文件（可能是用命令导出到了其他目录）", code="package_missing")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(root.rglob("*")):
+            if path.is_file() and not path.is_symlink():
+                archive.write(path, f"{package.name}/{path.relative_to(root).as_posix()}")
+    audit_record(actor=actor, action="discipline.export.download", target=package, details={"seq": package.seq})
+    return f"{package.name}.zip", buffer.getvalue()
+
+
+@service
+def package_ledger_export(*, actor, packages, filters: dict) -> ExcelSheet:
+    """The packages' ledger as Excel (导出包台账): sequence, unit, time, records, digests, the confirmation."""
+    policy.require(actor, perms.EXPORT_MANAGE)
+    sheet = ExcelSheet("内网导出包台账", ["单位", "包序号", "包名", "导出时间", "记录数", "包摘要（SM3）", "上一包摘要",
+                                     "状态", "内网确认日期"])
+    for p in packages.order_by("-id")[:100_000].iterator(chunk_size=2000):
+        sheet.add([p.unit.name, p.seq, p.name, timezone.localtime(p.created_at).strftime("%Y-%m-%d %H:%M"),
+                   p.record_count, p.digest, p.prev_digest, "已确认" if p.confirmed_on else "待确认",
+                   p.confirmed_on or ""])
+    audit_record(actor=actor, action="discipline.export.ledger", details={"rows": sheet.rows, **filters})
+    return sheet

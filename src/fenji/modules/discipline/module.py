@@ -35,6 +35,10 @@ RECTIFY_VIEW = "discipline.rectification.view"
 RECTIFY_MANAGE = "discipline.rectification.manage"
 # whoever registers a subject may meet the rank guard and must then carry out the upward report it opens
 UPWARD_REPORT = "discipline.upward.report"
+# the one-way export to the internal network: producing, downloading and confirming a unit's packages
+EXPORT_MANAGE = "discipline.export.manage"
+# the receiving side (the internal network's install): importing packages uploaded from the one-way gateway
+IMPORT_MANAGE = "discipline.import.manage"
 
 ACTIONS = (
     ActionDecl(PETITION_VIEW, "查看信访举报件", "business", read_only=True),
@@ -55,6 +59,8 @@ ACTIONS = (
     ActionDecl(RECTIFY_VIEW, "查看以案促改", "business", read_only=True),
     ActionDecl(RECTIFY_MANAGE, "办理以案促改", "business"),
     ActionDecl(UPWARD_REPORT, "办理职级超出权限的上报任务", "business"),
+    ActionDecl(EXPORT_MANAGE, "生成、下载和确认内网导出包", "business"),
+    ActionDecl(IMPORT_MANAGE, "导入外网数据包（内网接收端）", "business"),
 )
 
 # Business roles: granted by the security and permission administrators (who delegate them).
@@ -109,6 +115,10 @@ ROLES = (
     # 办公室：查看所辖各单位的外出报备（授权在县纪委监委，见全县）；宣传部：查询以案促改
     RoleDecl("absence_viewer", "外出报备查阅", "business", (ABSENCE_VIEW,), delegated_by=GRANTED_BY),
     RoleDecl("rectification_viewer", "以案促改查阅", "business", (RECTIFY_VIEW,), delegated_by=GRANTED_BY),
+    # 数据交换：把本单位（含下级）的信访件、线索、案件写成导出包，经单向导入送内网，凭内网回执登记确认
+    RoleDecl("export_officer", "内网数据导出员", "business", (EXPORT_MANAGE,), delegated_by=GRANTED_BY),
+    # 内网接收端：导入经单向导入设备送来的数据包（全部接受或全部拒绝）
+    RoleDecl("import_officer", "内网数据导入员", "business", (IMPORT_MANAGE,), delegated_by=GRANTED_BY),
 )
 
 
@@ -154,7 +164,9 @@ MODULE = Module(
           MenuEntry(_("案件"), "discipline:cases", CASE_VIEW, order=53),
           MenuEntry(_("以案促改"), "discipline:rectifications", RECTIFY_VIEW, order=54),
           MenuEntry(_("外出报备"), "discipline:absences", ABSENCE_VIEW, order=55),
-          MenuEntry(_("党风政风监督"), "discipline:conduct_records", CONDUCT_VIEW, order=56)),
+          MenuEntry(_("党风政风监督"), "discipline:conduct_records", CONDUCT_VIEW, order=56),
+          MenuEntry(_("内网导出"), "discipline:exports", EXPORT_MANAGE, order=57),
+          MenuEntry(_("外网数据导入"), "discipline:imports", IMPORT_MANAGE, order=58)),
     # the unit's principal leader approves the assignment of a clue (JJR §21: 主要负责人审批分办)
     role_shares=(RoleShare("unit_leader", (CLUE_VIEW, CLUE_APPROVE, CASE_VIEW, CASE_APPROVE, ABSENCE_VIEW,
                                             ABSENCE_APPROVE)),),
@@ -196,5 +208,6 @@ MODULE = Module(
                   "discipline.conduct.record": "登记党风政风监督事项", "discipline.conduct.report": "报党风政风监督室",
                   "discipline.conduct.export": "导出党风政风监督记录",
                   "discipline.export.create": "生成内网导出包", "discipline.export.confirm": "登记内网确认日期",
+                  "discipline.export.download": "下载内网导出包", "discipline.export.ledger": "导出内网导出包台账",
                   "discipline.import.accept": "导入外网数据包", "discipline.import.quarantine": "数据包序号缺口，已隔离"},
 )

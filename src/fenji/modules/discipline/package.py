@@ -7,7 +7,10 @@ raises ``PackageRejected`` naming the file and the reason. Neither touches the d
 rank guard and the upsert are the services' (``export_services``)."""
 
 import hashlib
+import io
 import json
+import stat
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -194,3 +197,42 @@ def package_read(directory: Path, *, public_key_for) -> Package:
         raise PackageRejected(f"记录数 {len(records)} 与 bag-info.txt 的 {count} 不符", RECORDS)
     return Package(unit_code=info["Unit-Code"], seq=seq, prev_digest=info["Prev-Package-SM3"],
                    digest=sm3_hex(files[TAGMANIFEST]), records=records, info=info)
+
+
+def package_unzip(data: bytes, into: Path, *, max_bytes: int) -> Path:
+    """Unpack an uploaded zip of one package directory into ``into`` and answer that directory. Refused whole
+    (``PackageRejected`` naming the entry): not a zip, anything but one top directory, an absolute or ``..`` path, a
+    link, more than ``max_bytes`` unpacked. The package itself is then checked by ``package_read``."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, ValueError):
+        raise PackageRejected("上传的文件不是 zip 压缩包") from None
+    with archive:
+        entries = archive.infolist()
+        total, tops = 0, set()
+        for entry in entries:
+            name = entry.filename
+            parts = name.rstrip("/").split("/")
+            if (not name or name.startswith(("/", "\\")) or "\\" in name or ":" in parts[0]
+                    or any(part in ("", ".", "..") for part in parts)):
+                raise PackageRejected("压缩包内的路径不允许", name[:120])
+            if stat.S_ISLNK(entry.external_attr >> 16):
+                raise PackageRejected("包内不允许符号链接", name[:120])
+            total += entry.file_size
+            if total > max_bytes:
+                raise PackageRejected(f"解压后超过 {max_bytes // (1024 * 1024)} MB")
+            tops.add(parts[0])
+        if len(tops) != 1 or not any("/" in e.filename.rstrip("/") for e in entries):
+            raise PackageRejected("压缩包应只含一个导出包目录")
+        for entry in entries:
+            target = into / entry.filename
+            if entry.is_dir():
+                target.mkdir(parents=True, exist_ok=True)
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with archive.open(entry) as source:
+                chunk = source.read(max_bytes + 1)
+            if len(chunk) > entry.file_size or len(chunk) > max_bytes:
+                raise PackageRejected("压缩包内文件大小与目录不符", entry.filename[:120])
+            target.write_bytes(chunk)
+    return into / tops.pop()

@@ -1,16 +1,16 @@
 from django.urls import path
 
-from . import followup_views, import_views, views
+from . import backentry_views, export_views, followup_views, views
 
 app_name = "discipline"
 
 urlpatterns = [
     path("petitions/", views.petitions, name="petitions"),
     path("petitions/new/", views.petition_new, name="petition_new"),
-    path("petitions/import/", import_views.petition_import, name="petition_import"),
-    path("petitions/import/template.xlsx", import_views.petition_import_template, name="petition_import_template"),
-    path("petitions/import/<int:pk>/", import_views.petition_import_job, name="petition_import_job"),
-    path("petitions/import/<int:pk>/errors.xlsx", import_views.petition_import_errors, name="petition_import_errors"),
+    path("petitions/import/", backentry_views.petition_import, name="petition_import"),
+    path("petitions/import/template.xlsx", backentry_views.petition_import_template, name="petition_import_template"),
+    path("petitions/import/<int:pk>/", backentry_views.petition_import_job, name="petition_import_job"),
+    path("petitions/import/<int:pk>/errors.xlsx", backentry_views.petition_import_errors, name="petition_import_errors"),
     path("petitions/<int:pk>/", views.petition, name="petition"),
     path("petitions/<int:pk>/petitioner/", views.petitioner, name="petitioner"),
     path("clues/", views.clues, name="clues"),
@@ -29,4 +29,9 @@ urlpatterns = [
     path("conduct/<int:pk>/", followup_views.conduct_record, name="conduct_record"),
     path("upward/", views.upward, name="upward"),
     path("upward/<int:pk>/", views.upward_report, name="upward_report"),
+    path("exports/", export_views.exports, name="exports"),
+    path("exports/new/", export_views.export_new, name="export_new"),
+    path("exports/<int:pk>/", export_views.export, name="export"),
+    path("exports/<int:pk>/file/", export_views.export_file, name="export_file"),
+    path("imports/", export_views.imports, name="imports"),
 ]

@@ -4,10 +4,12 @@ a sequence gap, the rank guard); the upsert by (uuid, version); the export's own
 into a fresh database."""
 
 import datetime
+import io
 import os
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -37,7 +39,9 @@ def build():
     w = World()
     w.county, w.town, w.other = discipline_tree("JW-X")
     w.officer = make_account(w.town, name="白沙镇纪委委员", role=BUILTIN_ROLES["case_officer"])
-    w.county_officer = make_account(w.county, name="案管室干部", role=BUILTIN_ROLES["case_officer"])
+    w.county_officer = make_account(w.county, name="内网数据导出员", role=BUILTIN_ROLES["export_officer"])
+    w.other_officer = make_account(w.other, name="他镇导出员", role=BUILTIN_ROLES["export_officer"])
+    w.importer = make_account(w.county, name="内网数据导入员", role=BUILTIN_ROLES["import_officer"])
     w.clue = services.clue_register(actor=actor(w.officer), unit=w.town, received_on=timezone.localdate(),
                                     source="assigned", summary="反映张某虚报冒领补贴", subjects=[CLERK])
     return w
@@ -147,14 +151,54 @@ def test_import_chains_refuses_a_replay_quarantines_a_gap_and_upserts_by_version
                                                                            (3, "accepted")]
 
 
-def test_the_export_date_is_confirmed_by_hand_once(w, tmp_path):
+def test_the_export_is_confirmed_by_hand_once_with_the_receipts_digest(w, tmp_path):
     made = export(w, tmp_path)
     today = timezone.localdate()
+
+    def confirm(digest, on=today):
+        return export_services.export_package_confirm(actor=actor(w.county_officer), package=made, confirmed_on=on,
+                                                      digest=digest)
+
     with pytest.raises(DomainError, match="确认日期须在导出之后"):
-        export_services.export_package_confirm(actor=actor(w.county_officer), package=made,
-                                               confirmed_on=today + datetime.timedelta(days=1))
-    made = export_services.export_package_confirm(actor=actor(w.county_officer), package=made, confirmed_on=today)
+        confirm(made.digest, today + datetime.timedelta(days=1))
+    with pytest.raises(DomainError, match="前 16 位"):
+        confirm(made.digest[:8])
+    other = "f" if made.digest[0] != "f" else "0"
+    with pytest.raises(DomainError, match="与第 1 包的 SM3 摘要不符"):
+        confirm(other + made.digest[1:16])
+    # typed from paper: full-width characters, spaces and upper case are read as the same digest
+    typed = " ".join(made.digest[i:i + 4] for i in range(0, 16, 4)).upper().replace("1", "１")
+    made = confirm(typed)
     assert made.confirmed_on == today and made.confirmed_by_id == w.county_officer.pk
+    with pytest.raises(DomainError, match="已确认"):
+        confirm(made.digest)
+
+
+def test_a_failure_mid_way_leaves_no_package_and_nothing_marked_exported(w, tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    out.mkdir()
+    real = Path.write_text
+
+    def broken(self, *args, **kwargs):  # the signature, the package's last file
+        if self.name == package.SIGNATURE:
+            raise OSError(28, "No space left on device")
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "write_text", broken)
+    with pytest.raises(DomainError, match="写入导出包失败.*未导出任何内容"):
+        export(w, out)
+    monkeypatch.undo()
+
+    def refuse(**kwargs):  # the package is written, then the database step fails
+        raise RuntimeError("database gone")
+
+    monkeypatch.setattr(export_services, "audit_record", refuse)
+    with pytest.raises(RuntimeError):
+        export(w, out)
+    assert list(out.iterdir()) == []
+    assert not ExportPackage.objects.unscoped(reason="test").exists()
+    clue = Clue.objects.unscoped(reason="test").get(pk=w.clue.pk)
+    assert clue.exported_version < clue.version
 
 
 @pytest.mark.own_sqlite
@@ -180,3 +224,83 @@ def test_round_trip_into_a_fresh_database(w, tmp_path):
     shown = fenji("shell", "-c", "from fenji.modules.discipline.models import ReceivedRecord as R; "
                                  "print(R.objects.get().payload['number'])")
     assert shown.stdout.strip().splitlines()[-1] == w.clue.number
+
+
+def test_the_pages_and_api_produce_download_and_confirm_within_scope(w, tmp_path, client, login):
+    with override_settings(FENJI_DISCIPLINE_EXPORT_DIR=str(tmp_path)):
+        login(w.county_officer)
+        assert "问题线索" in client.get("/discipline/exports/new/").content.decode()
+        response = client.post("/discipline/exports/new/")
+        made = ExportPackage.objects.unscoped(reason="test").get()
+        assert response.status_code == 302 and response["Location"] == f"/discipline/exports/{made.pk}/"
+        page = client.get("/discipline/exports/").content.decode()
+        assert "符合条件的导出包 1 个：待确认 1 个" in page and made.digest[:16] in page
+        assert client.get("/discipline/exports/?format=xlsx&state=pending")["Content-Type"].startswith(
+            "application/vnd.openxmlformats")
+        again = client.post("/discipline/exports/new/").content.decode()
+        assert "没有新增或变更的记录" in again
+        zipped = client.get(f"/discipline/exports/{made.pk}/file/")
+        names = set(zipfile.ZipFile(io.BytesIO(zipped.getvalue())).namelist())
+        assert zipped["Content-Type"] == "application/zip" and f"{made.name}/signature.sm2" in names
+        assert AuditEvent.objects.filter(action="discipline.export.download").count() == 1
+        wrong = client.post(f"/discipline/exports/{made.pk}/", {
+            "digest": ("0" if made.digest[0] != "0" else "1") + made.digest[1:16],
+            "confirmed_on": timezone.localdate().isoformat()}).content.decode()
+        assert "与第 1 包的 SM3 摘要不符" in wrong
+        api = client.post(f"/api/v1/discipline/exports/{made.pk}/confirm", {
+            "digest": made.digest[:16], "confirmed_on": timezone.localdate().isoformat()},
+            content_type="application/json")
+        assert api.status_code == 200 and api.json()["state"] == "confirmed"
+        listed = client.get("/api/v1/discipline/exports?state=confirmed").json()
+        assert listed["total"] == 1 and listed["items"][0]["digest"] == made.digest
+        touch(w.clue)
+        created = client.post("/api/v1/discipline/exports")
+        assert created.status_code == 201 and created.json()["seq"] == 2
+        assert client.get(f"/api/v1/discipline/exports/{made.pk}/file").status_code == 200
+        client.logout()
+        # another unit's exporter: the package, its file and its confirmation answer like missing ones
+        login(w.other_officer)
+        for url in (f"/discipline/exports/{made.pk}/", f"/discipline/exports/{made.pk}/file/",
+                    f"/api/v1/discipline/exports/{made.pk}", f"/api/v1/discipline/exports/{made.pk}/file"):
+            assert client.get(url).status_code == 404, url
+        assert client.post(f"/api/v1/discipline/exports/{made.pk}/confirm", {
+            "digest": made.digest, "confirmed_on": timezone.localdate().isoformat()},
+            content_type="application/json").status_code == 404
+        assert client.get("/api/v1/discipline/exports").json()["total"] == 0
+
+
+def test_the_receiving_page_imports_an_uploaded_package_whole_or_refuses_it_naming_the_file(w, tmp_path, senders,
+                                                                                             client, login):
+    made = export(w, tmp_path)
+    root = tmp_path / made.name
+
+    def zipped(change=None, extra=None):
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w") as archive:
+            for path in sorted(root.rglob("*")):
+                if path.is_file():
+                    name = path.relative_to(root).as_posix()
+                    data = path.read_bytes()
+                    if name == change:
+                        data = data[:-2] + bytes([data[-2] ^ 1]) + data[-1:]
+                    archive.writestr(f"{made.name}/{name}", data)
+            if extra:
+                archive.writestr(extra, b"x")
+        upload = io.BytesIO(buffer.getvalue())
+        upload.name = "package.zip"
+        return upload
+
+    login(w.importer)
+    page = client.post("/discipline/imports/", {"package": zipped(change="data/records.jsonl")}).content.decode()
+    assert "整包拒绝导入：data/records.jsonl：" in page and not ReceivedRecord.objects.exists()
+    page = client.post("/discipline/imports/", {"package": zipped(extra="../evil.txt")}).content.decode()
+    assert "压缩包内的路径不允许" in page and not (tmp_path.parent / "evil.txt").exists()
+    response = client.post("/api/v1/discipline/imports", {"package": zipped()})
+    assert response.status_code == 201 and response.json()["digest"] == made.digest
+    assert ReceivedRecord.objects.get().uuid == w.clue.uuid
+    page = client.post("/discipline/imports/", {"package": zipped()}).content.decode()
+    assert "重放" in page and "bag-info.txt" in page
+    assert client.get("/api/v1/discipline/imports").json()["total"] == 1
+    client.logout()
+    login(w.county_officer)  # the exporter does not import
+    assert client.get("/discipline/imports/").status_code in (302, 403)

@@ -27,7 +27,7 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(dest="verb", required=True)
         export = sub.add_parser("export", help="把自上一包以来新增或变更的记录写成签名的导出包")
         export.add_argument("--unit", required=True, help="导出单位的单位代码")
-        export.add_argument("--output", required=True, help="导出包写入的目录")
+        export.add_argument("--output", help="导出包写入的目录（默认为服务器导出目录，可在内网导出页面下载）")
         imp = sub.add_parser("import", help="校验并导入一个导出包（全部接受或全部拒绝）")
         imp.add_argument("package", help="导出包目录")
         key = sub.add_parser("key", help="显示单位的 SM2 签名公钥（登记到内网接收端）")
@@ -51,7 +51,8 @@ class Command(BaseCommand):
             raise CommandError(f"拒绝导入整个包：{error.message}") from None
         if received.status == ReceivedPackage.Status.QUARANTINED:
             raise CommandError(f"已隔离：{received.reason}")
-        self.stdout.write(f"已导入 {received.source_code} 第 {received.seq} 包，{received.record_count} 条记录")
+        self.stdout.write(f"已导入 {received.source_code} 第 {received.seq} 包，{received.record_count} 条记录，"
+                          f"SM3 {received.digest}（外网凭此摘要登记确认）")
 
     def _key(self, unit, **options):
         found = _unit(unit)

@@ -16,7 +16,7 @@ from fenji.core.kernel.xlsx import jobs
 from fenji.core.org.selectors import unit_own
 
 from . import module as perms
-from .import_views import IMPORT_MAX_ROWS
+from .backentry_views import IMPORT_MAX_ROWS
 from .petition_import import PETITIONS, petition_import_start
 
 router = Router(tags=["检举举报"])
