@@ -425,3 +425,8 @@ def dues_use_record(request, payload: DuesUseIn):
     data = payload.dict()
     unit = unit_get(actor=request.actor, pk=data.pop("unit"), action=perms.DUES_MANAGE)
     return Status(201, remit_services.dues_use_record(actor=request.actor, unit=unit, **data))
+
+
+from .activities_api import router as activities_router  # noqa: E402 - 团组织活动, on this router
+
+router.add_router("", activities_router)
