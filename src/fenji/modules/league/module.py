@@ -166,7 +166,7 @@ MODULE = Module(
           MenuEntry(_("团组织活动"), "league:activities", ACTIVITY_MANAGE, order=54)),
     mobile_tiles=(MenuEntry(_("我的团费"), "league:m_dues", None, order=30),
                   MenuEntry(_("组织关系转接"), "league:m_transfer", None, order=31),
-                  MenuEntry(_("活动"), "league:m_activities", None, order=31),
+                  MenuEntry(_("团组织活动"), "league:m_activities", None, order=31),
                   MenuEntry(_("我的信息"), "league:m_me", None, order=32)),
     todo_providers=(TodoProvider("league.transfer", _transfer_todos, TRANSFER_HANDLE),
                     TodoProvider("league.edit", _edit_todos, MEMBER_REVIEW),
