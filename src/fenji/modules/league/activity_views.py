@@ -84,6 +84,10 @@ def activity(request, pk):
                          success=here, message=_("已保存活动总结"))
         if done:
             return done
+        if item.state != ActivityState.HELD:  # an outdated page: the form is not shown, its error goes up top
+            for error in summary.non_field_errors():
+                messages.error(request, error)
+            return redirect(here)
     elif op in ("publish", "hold", "close", "attendance"):
         run = {"publish": lambda: services.activity_publish(actor=actor, activity=item),
                "hold": lambda: services.activity_hold(actor=actor, activity=item),

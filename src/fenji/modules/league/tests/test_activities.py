@@ -186,6 +186,8 @@ def test_the_pages_phone_and_api_keep_to_scope(w, client, login):
     assert client.get(f"/league/activities/{activity.pk}/photos/{photo.pk}/").status_code == 200
     assert client.post(f"/league/activities/{activity.pk}/", {"op": "close"}).status_code == 302
     assert client.get(f"/api/v1/league/activities/{activity.pk}").json()["state"] == "closed"
+    late = client.post(f"/league/activities/{activity.pk}/", {"op": "summary", "summary": "补充"}, follow=True)
+    assert "已结项，不能填写总结" in late.content.decode()  # an outdated page's form: the reason, nothing changed
     assert client.get("/api/v1/league/activities").json()["total"] == 1
     client.logout()
     login(w.outsider)  # another county
