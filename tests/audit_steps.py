@@ -2096,3 +2096,100 @@ def import_package(w):
     keys.write_text(f"{unit_code(w['tree'].town)} {unit_signer(w['tree'].town).public_key()}\n")
     with override_settings(FENJI_DISCIPLINE_SENDER_KEYS=str(keys)):
         discipline_import(actor=SYSTEM, directory=Path(w["export_dir"]) / w["package"].name)
+
+
+def league_create_activity(w):
+    from fenji.core.people.identity import check_char
+    from fenji.modules.league.activities import activity_create
+    from fenji.modules.league.services import member_register
+
+    w["activity_member"] = member_register(
+        actor=actor(_league_cadre(w)), branch=_league_branch(w), real_name="团员乙",
+        id_number="11010520080301013" + check_char("11010520080301013"), mobile="13700006002",
+        join_date=datetime.date(2023, 5, 4), join_place="某中学", development_no="202300000002", student=True)
+    start = timezone.now() + datetime.timedelta(days=2)
+    w["activity"] = activity_create(actor=actor(_league_cadre(w)), unit=_league_branch(w), theme="团日活动",
+                                    starts_at=start, ends_at=start + datetime.timedelta(hours=2), place="会议室")
+
+
+def league_prepare_activity(w):
+    league_create_activity(w)
+    return "prepare"
+
+
+def league_publish_activity(w):
+    from fenji.modules.league.activities import activity_publish
+
+    activity_publish(actor=actor(_league_cadre(w)), activity=w["activity"])
+
+
+def league_prepare_published_activity(w):
+    league_publish_activity(w)
+    return "prepare"
+
+
+def league_sign_up_for_activity(w):
+    from fenji.modules.league.activities import activity_signup
+
+    activity_signup(actor=actor(w["activity_member"].person.account), activity=w["activity"])
+
+
+def league_prepare_signed_up(w):
+    league_sign_up_for_activity(w)
+    return "prepare"
+
+
+def league_cancel_activity_signup(w):
+    from fenji.modules.league.activities import activity_signup_cancel
+
+    activity_signup_cancel(actor=actor(w["activity_member"].person.account), activity=w["activity"])
+
+
+def league_hold_activity(w):
+    from fenji.modules.league.activities import activity_hold
+    from fenji.modules.league.models import Activity
+
+    Activity.objects.unscoped(reason="test: it began").filter(pk=w["activity"].pk).update(
+        starts_at=timezone.now() - datetime.timedelta(hours=1))
+    w["activity"].refresh_from_db()
+    activity_hold(actor=actor(_league_cadre(w)), activity=w["activity"])
+
+
+def league_prepare_held_activity(w):
+    league_hold_activity(w)
+    return "prepare"
+
+
+def league_record_attendance(w):
+    from fenji.modules.league.activities import attendance_record
+
+    attendance_record(actor=actor(_league_cadre(w)), activity=w["activity"], members=[w["activity_member"].pk])
+
+
+def league_summarise_activity(w):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from fenji.modules.league.activities import activity_summary
+    from fenji.modules.league.content import sample_photo
+
+    activity_summary(actor=actor(_league_cadre(w)), activity=w["activity"], summary="开展顺利",
+                     photos=[SimpleUploadedFile("合影.png", sample_photo(), content_type="image/png")])
+
+
+def league_prepare_summarised_activity(w):
+    league_summarise_activity(w)
+    return "prepare"
+
+
+def league_close_activity(w):
+    from fenji.modules.league.activities import activity_close
+
+    activity_close(actor=actor(_league_cadre(w)), activity=w["activity"])
+
+
+def league_export_activities(w):
+    from fenji.modules.league.exports import activities_export
+    from fenji.modules.league.selectors import activity_list
+
+    cadre = actor(_league_cadre(w))
+    activities_export(actor=cadre, rows=activity_list(actor=cadre))

@@ -94,6 +94,17 @@ ROW_ROUTES = {
     # seen from either side, confirmed by the receiving unit itself; another county's cadre gets 404)
     "GET api:remittance_detail": "elsewhere",
     "POST api:remittance_confirm": "elsewhere",
+    # League activities (src/fenji/modules/league/tests/test_activities.py::test_the_pages_phone_and_api_keep_to_scope:
+    # another county's cadre gets 404; a member signs up only where invited)
+    "GET api:league_activity_detail": "elsewhere",
+    "GET api:league_activity_invitations": "elsewhere",
+    "POST api:league_activity_publish": "elsewhere",
+    "POST api:league_activity_hold": "elsewhere",
+    "POST api:league_activity_attendance": "elsewhere",
+    "POST api:league_activity_summary": "elsewhere",
+    "POST api:league_activity_close": "elsewhere",
+    "POST api:league_my_activity_signup": "elsewhere",
+    "POST api:league_my_activity_signup_cancel": "elsewhere",
     # the discipline module (src/fenji/modules/discipline/tests/test_petitions.py::
     # test_closing_owes_feedback_and_the_pages_and_api_keep_to_scope: another town's officer gets 404)
     "GET api:petition_detail": "elsewhere",

@@ -279,6 +279,16 @@ def _status_cases_of(member):
     return StatusCase.objects.unscoped(reason="test").filter(member=member).count()
 
 
+def _league_activity(unit):
+    """A draft activity of ``unit`` inviting its own member (so that publishing it succeeds)."""
+    from fenji.modules.league.models import Activity
+
+    _league_member(unit)
+    start = timezone.now() + datetime.timedelta(days=2)
+    return Activity.objects.create(unit=unit, unit_path=unit.path, theme=f"{unit.name}团日活动", starts_at=start,
+                                   ends_at=start + datetime.timedelta(hours=2), place="会议室")
+
+
 def _labor_ticket(unit):
     """A county requirement ticket still a draft (its counterpart department: any unit will do for the scope)."""
     from fenji.modules.labor.models import Ticket
@@ -449,6 +459,9 @@ class TestScope(ScopeMatrix):
         "league:status_propose": Reach(_league_member, BUILTIN_ROLES["league_cadre"], get=False,
                                        post={"kind": "withdraw", "reason": "本人书面申请"},
                                        state=_status_cases_of),
+        # an activity is its publishing organisation's, managed from there and above
+        "league:activity": Reach(_league_activity, BUILTIN_ROLES["league_cadre"], shown=lambda a: a.theme,
+                                 post={"op": "publish"}, state=lambda a: a.state),
         "league:transfer_out": Reach(_league_member, BUILTIN_ROLES["league_cadre"], get=False, post=_branch_code,
                                      state=_transfers_of),
         "office:medium": Reach(_medium, BUILTIN_ROLES["office_network_admin"], shown=lambda m: m.number,
@@ -546,6 +559,9 @@ class TestScope(ScopeMatrix):
         # a League dues remittance is seen from either side (the sender's subtree, the receiver's); only the
         # receiving unit itself confirms it
         "league:remittance": "src/fenji/modules/league/tests/test_remittance.py::test_the_pages_and_api_keep_to_scope",
+        # an activity's photos are served through the activity, to its organisers; another county's: 404
+        "league:activity_photo": "src/fenji/modules/league/tests/test_activities.py::"
+                                 "test_the_pages_phone_and_api_keep_to_scope",
         # a duty shift is removed by the network administrators of its unit and above; the row is gone after
         "office:duty_remove": "src/fenji/modules/office/tests/test_office.py::"
                               "test_a_shift_is_removed_only_within_scope",

@@ -533,3 +533,6 @@ def league_stats(request, query: Query[StatsQuery]):
     period = stats.stats_period(query.period)
     return {"unit_id": unit.pk, "unit": unit.name, "start": period.start, "end": period.end,
             **stats.league_stats(actor=actor, unit=unit, period=period)}
+from .activities_api import router as activities_router  # noqa: E402 - 团组织活动, on this router
+
+router.add_router("", activities_router)

@@ -112,6 +112,7 @@ def build() -> None:
 
     status_services.status_propose(actor=system, member=members[-3], kind="withdraw", reason="本人书面申请退团")
     build_remittances()
+    build_activities()
 
 
 def build_remittances() -> None:
@@ -142,3 +143,59 @@ def build_remittances() -> None:
         if left > 0:
             remit.dues_use_record(actor=system, unit=first.unit, amount=left, purpose="购买五四主题团日活动材料",
                                   decided_on=today, decision_ref="高一（1）班团支部委员会会议记录 2026-3")
+
+
+def sample_photo(width: int = 96, height: int = 64) -> bytes:
+    """A real PNG image (a green field under a blue sky), made here: the demo's and the tests' activity photo."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    rows = b"".join(b"\x00" + (bytes((90, 160, 230)) if y < height * 2 // 3 else bytes((60, 150, 70))) * width
+                    for y in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8-bit RGB
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+
+
+def build_activities() -> None:
+    """The school's committee published a 团日活动 to its 高一（1）班 branch, some of whose members signed up (周子涵
+    signs up on the phone); the community's 盐运西 branch held a 志愿服务 last week and closed it with its summary and
+    a photo."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from . import activities
+    from .models import Activity, ActivityReach
+
+    if Activity.objects.unscoped(reason="demo content").exists():
+        return
+    system = policy.SYSTEM
+    now = timezone.now().replace(minute=0, second=0, microsecond=0)
+    school = Unit.objects.get(code="LY-GZ-YX-13Z")
+    g1 = Unit.objects.get(code="LY-GZ-YX-13Z-G1")
+    upcoming = activities.activity_create(
+        actor=system, unit=school, theme="“青春心向党”五四主题团日活动", starts_at=now + datetime.timedelta(days=3, hours=2),
+        ends_at=now + datetime.timedelta(days=3, hours=4), place="第十三中学报告厅",
+        content="重温入团誓词，观看主题影片，分组交流学习体会。", reach=ActivityReach.BRANCHES, branches=[g1.pk])
+    activities.activity_publish(actor=system, activity=upcoming)
+    for account in Account.objects.unscoped(reason="demo content").filter(unit=g1, kind="member").exclude(
+            person__real_name="周子涵").order_by("id")[:3]:
+        activities.activity_signup(actor=policy.actor_for(account), activity=upcoming)
+    sq1 = Unit.objects.get(code="LY-GZ-YX-BJJ-SQ1")
+    past = activities.activity_create(
+        actor=system, unit=sq1, theme="社区敬老志愿服务", starts_at=now + datetime.timedelta(hours=1),
+        ends_at=now + datetime.timedelta(hours=3), place="盐运西社区长者饭堂", content="为社区长者送餐、打扫和陪伴聊天。")
+    activities.activity_publish(actor=system, activity=past)
+    signed = list(Account.objects.unscoped(reason="demo content").filter(unit=sq1, kind="member").order_by("id")[:3])
+    for account in signed:
+        activities.activity_signup(actor=policy.actor_for(account), activity=past)
+    Activity.objects.unscoped(reason="demo content: held last week").filter(pk=past.pk).update(
+        starts_at=now - datetime.timedelta(days=7), ends_at=now - datetime.timedelta(days=7) + datetime.timedelta(hours=2))
+    past.refresh_from_db()
+    activities.activity_hold(actor=system, activity=past)
+    attended = Member.objects.unscoped(reason="demo content").filter(person__account__in=signed[:2])
+    activities.attendance_record(actor=system, activity=past, members=[m.pk for m in attended])
+    activities.activity_summary(actor=system, activity=past, summary="团员为 20 位社区长者送餐并打扫活动室，长者们很满意。",
+                                photos=[SimpleUploadedFile("志愿服务.png", sample_photo(), content_type="image/png")])
+    activities.activity_close(actor=system, activity=past)

@@ -3,8 +3,9 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from fenji.core.files.forms import MultipleFileField
 from fenji.core.kernel.forms import Form
-from fenji.core.kernel.inputs import DateField
+from fenji.core.kernel.inputs import DateField, DateTimeField
 from fenji.core.org.widgets import UnitPicker
 
 from .models import (
@@ -235,3 +236,52 @@ class DuesUseForm(Form):
     def __init__(self, *args, units=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].choices = [("", _("请选择"))] + [(u.pk, u.name) for u in units]
+
+
+# --- 团组织活动 -----------------------------------------------------------------------------------------------
+
+LOCAL = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class ActivityFilterForm(Form):
+    q = forms.CharField(label=_("活动主题或地点"), required=False, max_length=50)
+    state = forms.ChoiceField(label=_("状态"), required=False)
+    unit = forms.IntegerField(label=_("团组织（含下级）"), required=False, min_value=1, widget=UnitPicker())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .models import ActivityState
+
+        self.fields["state"].choices = [("", _("全部"))] + list(ActivityState.choices)
+
+
+class ActivityForm(Form):
+    """A draft activity: the publishing organisation, what, when, where, and whom it invites."""
+
+    unit = forms.TypedChoiceField(label=_("发布组织"), coerce=int)
+    theme = forms.CharField(label=_("活动主题"), max_length=100)
+    starts_at = DateTimeField(label=_("开始时间"), widget=LOCAL)
+    ends_at = DateTimeField(label=_("结束时间"), widget=LOCAL)
+    place = forms.CharField(label=_("地点"), max_length=100)
+    content = forms.CharField(label=_("活动内容"), max_length=2000, required=False,
+                              widget=forms.Textarea(attrs={"rows": 4}), help_text=_("最多 2000 字"))
+    reach = forms.ChoiceField(label=_("邀请范围"), widget=forms.RadioSelect)
+    branches = forms.TypedMultipleChoiceField(label=_("邀请的团支部"), coerce=int, required=False,
+                                              widget=forms.CheckboxSelectMultiple,
+                                              help_text=_("邀请范围为“选定团支部的团员”时选择"))
+
+    def __init__(self, *args, units=(), branches=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        from .models import ActivityReach
+
+        self.fields["unit"].choices = [("", _("请选择"))] + [(u.pk, u.name) for u in units]
+        self.fields["reach"].choices = ActivityReach.choices
+        self.fields["reach"].initial = ActivityReach.SUBTREE
+        self.fields["branches"].choices = [(b.pk, b.name) for b in branches]
+
+
+class ActivitySummaryForm(Form):
+    summary = forms.CharField(label=_("活动总结"), max_length=2000, widget=forms.Textarea(attrs={"rows": 5}),
+                              help_text=_("最多 2000 字"))
+    photos = MultipleFileField(label=_("活动照片"), required=False,
+                               help_text=_("JPEG 或 PNG 图片，可多选；结项前至少上传一张"))

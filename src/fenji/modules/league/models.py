@@ -403,3 +403,67 @@ class DuesUse(OrgOwned):
 
     def __str__(self):
         return f"{self.purpose}：{self.amount} 元"
+
+
+# --- 团组织活动 (seed 002; domain note §2h: published to the members in scope, sign-up, held, summary, closed) ------
+
+
+class ActivityState(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    PUBLISHED = "published", _("已发布")
+    HELD = "held", _("已举行")
+    CLOSED = "closed", _("已结项")
+
+
+class ActivityReach(models.TextChoices):
+    SUBTREE = "subtree", _("本组织及下级全体团员")
+    BRANCHES = "branches", _("选定团支部的团员")
+
+
+class Activity(OrgOwned):
+    """An activity the League organisation ``unit`` publishes to the members of its subtree (``reach``), or of the
+    branches it chose below it. Publishing invites each of them (``invitations``) with an in-app message; after it
+    was held the organiser records the attendance, the summary and at least one photo, then closes it."""
+
+    theme = models.CharField(max_length=100, verbose_name="活动主题")
+    starts_at = models.DateTimeField(verbose_name="开始时间")
+    ends_at = models.DateTimeField(verbose_name="结束时间")
+    place = models.CharField(max_length=100, verbose_name="地点")
+    content = models.TextField(max_length=2000, blank=True, verbose_name="活动内容")
+    reach = models.CharField(max_length=10, choices=ActivityReach.choices, default=ActivityReach.SUBTREE,
+                             verbose_name="邀请范围")
+    branches = models.ManyToManyField("org.Unit", blank=True, related_name="+", verbose_name="邀请的团支部")
+    state = models.CharField(max_length=10, choices=ActivityState.choices, default=ActivityState.DRAFT,
+                             verbose_name="状态")
+    summary = models.TextField(max_length=2000, blank=True, verbose_name="活动总结")
+    photos = models.ManyToManyField("files.Attachment", blank=True, related_name="+", verbose_name="活动照片")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name="创建人")
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name="创建时间")
+    published_at = models.DateTimeField(null=True, blank=True, verbose_name="发布时间")
+    held_at = models.DateTimeField(null=True, blank=True, verbose_name="登记举行时间")
+    summarised_at = models.DateTimeField(null=True, blank=True, verbose_name="总结时间")
+    closed_at = models.DateTimeField(null=True, blank=True, verbose_name="结项时间")
+
+    class Meta:
+        verbose_name = "团组织活动"
+        verbose_name_plural = "团组织活动"
+        indexes = [models.Index(fields=["unit_path", "id"], name="league_activity_path")]
+
+    def __str__(self):
+        return self.theme
+
+
+class Invitation(models.Model):
+    """One member invited to an activity when it was published: signed up (or not) and, once held, attended."""
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="invitations", verbose_name="活动")
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="invitations", verbose_name="团员")
+    signed_up_at = models.DateTimeField(null=True, blank=True, verbose_name="报名时间")
+    attended = models.BooleanField(default=False, verbose_name="参加")
+
+    class Meta:
+        verbose_name = "活动邀请"
+        verbose_name_plural = "活动邀请"
+        constraints = [models.UniqueConstraint(fields=["activity", "member"], name="league_invitation_once")]
+        indexes = [models.Index(fields=["member", "activity"], name="league_invitation_member")]

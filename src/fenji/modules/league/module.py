@@ -118,6 +118,18 @@ def _remit_todos(actor):
     return remit_todos(actor)
 
 
+def _activity_todos(actor):
+    from .selectors import activity_todos
+
+    return activity_todos(actor)
+
+
+def _signup_todos(actor):
+    from .selectors import signup_todos
+
+    return signup_todos(actor)
+
+
 def _status_due():
     from .status import status_proposals_due
 
@@ -155,20 +167,25 @@ MODULE = Module(
           MenuEntry(_("团费上缴"), "league:remittances", DUES_VIEW, order=52),
           MenuEntry(_("团费使用"), "league:dues_uses", DUES_VIEW, order=52),
           MenuEntry(_("团籍变动"), "league:status_cases", STATUS_HANDLE, order=53),
-          MenuEntry(_("团内统计"), "league:stats", STATS_VIEW, order=54)),
+          MenuEntry(_("团内统计"), "league:stats", STATS_VIEW, order=54),
+          MenuEntry(_("团组织活动"), "league:activities", ACTIVITY_MANAGE, order=55)),
     mobile_tiles=(MenuEntry(_("我的团费"), "league:m_dues", None, order=30),
                   MenuEntry(_("组织关系转接"), "league:m_transfer", None, order=31),
+                  MenuEntry(_("团组织活动"), "league:m_activities", None, order=31),
                   MenuEntry(_("我的信息"), "league:m_me", None, order=32)),
     todo_providers=(TodoProvider("league.transfer", _transfer_todos, TRANSFER_HANDLE),
                     TodoProvider("league.edit", _edit_todos, MEMBER_REVIEW),
                     TodoProvider("league.org", _org_todos, ORG_VIEW),
                     TodoProvider("league.status", _status_todos, STATUS_HANDLE),
-                    TodoProvider("league.remit", _remit_todos, DUES_MANAGE)),
+                    TodoProvider("league.remit", _remit_todos, DUES_MANAGE),
+                    TodoProvider("league.activity", _activity_todos, ACTIVITY_MANAGE),
+                    TodoProvider("league.signup", _signup_todos, None)),
     periodic_jobs=(PeriodicJob("league.bills", _bills_due, 3600), PeriodicJob("league.status", _status_due, 86400),
                    PeriodicJob("league.org_reminders", _org_reminders, 3600),
                    PeriodicJob("league.remit_reminders", _remit_reminders, 3600)),
     alert_kinds=(AlertKind("league.org_due", _("团组织录入或撤销即将到期"), lead_minutes=5 * 24 * 60),
-                 AlertKind("league.remit_due", _("团费上缴即将到期"), lead_minutes=2 * 24 * 60)),
+                 AlertKind("league.remit_due", _("团费上缴即将到期"), lead_minutes=2 * 24 * 60),
+                 AlertKind("league.activity", _("团组织活动邀请"))),
     sampled_records=Later("fenji.modules.league.oversight.SAMPLED"),
     indicators=Later("fenji.modules.league.oversight.INDICATORS"),
     role_shares=(RoleShare("system_admin", (ORG_VIEW,)), RoleShare("unit_leader", (ORG_VIEW,))),
@@ -186,5 +203,10 @@ MODULE = Module(
                   "league.status.propose": "提出团籍变动", "league.status.decide": "审核团籍变动",
                   "league.remit.create": "上缴团费", "league.remit.confirm": "确认收到上缴团费",
                   "league.remit.export": "导出团费上缴记录", "league.dues_use.record": "登记团费使用",
-                  "league.dues_use.export": "导出团费使用记录", "league.stats.export": "导出团内统计"},
+                  "league.dues_use.export": "导出团费使用记录", "league.stats.export": "导出团内统计",
+                  "league.activity.create": "创建团组织活动",
+                  "league.activity.publish": "发布团组织活动", "league.activity.signup": "报名团组织活动",
+                  "league.activity.signup_cancel": "取消报名团组织活动", "league.activity.hold": "登记活动已举行",
+                  "league.activity.attendance": "登记活动参加人员", "league.activity.summary": "填写活动总结",
+                  "league.activity.close": "活动结项", "league.activity.export": "导出团组织活动"},
 )

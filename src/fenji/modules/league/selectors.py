@@ -357,3 +357,96 @@ def remit_todos(actor):
         out += [Todo("league.remit", "待确认的团费上缴", f"{r.unit.name}：{r.amount} 元", f"/league/remittances/{r.pk}/",
                      None, r.unit.name, "league:remittances") for r in sent.order_by("id")[:50]]
     return out
+
+
+# --- 团组织活动 -----------------------------------------------------------------------------------------------
+
+
+def activity_list(*, actor, state: str = "", text: str = "", unit=None):
+    """The activities of the organisations in the organiser's reach."""
+    from .models import Activity, ActivityState
+
+    rows = Activity.objects.visible_to(actor, perms.ACTIVITY_MANAGE).select_related("unit")
+    if state in ActivityState.values:
+        rows = rows.filter(state=state)
+    if unit is not None:
+        rows = rows.filter(unit_path__startswith=unit.path)
+    if text:
+        rows = rows.filter(Q(theme__contains=text) | Q(place__contains=text))
+    return rows
+
+
+def activity_get(*, actor, pk):
+    from .models import Activity
+
+    row = activity_list(actor=actor).filter(pk=pk).first() if str(pk).isdigit() else None
+    if row is None:
+        raise NotVisible("活动不存在或不在您的管理范围内", target_type=Activity._meta.label_lower, target_id=pk)
+    return row
+
+
+def activity_counts(activity_ids) -> dict[int, dict]:
+    """Per activity: invited, signed up and attended members, in one grouped query."""
+    from .models import Invitation
+
+    ids = list(activity_ids)
+    rows = (Invitation.objects.filter(activity_id__in=ids).order_by().values("activity_id")
+            .annotate(invited=Count("id"), signed=Count("id", filter=Q(signed_up_at__isnull=False)),
+                      attended=Count("id", filter=Q(attended=True))))
+    found = {row.pop("activity_id"): row for row in rows}
+    return {pk: found.get(pk) or {"invited": 0, "signed": 0, "attended": 0} for pk in ids}
+
+
+def with_counts(activities) -> list:
+    """``activities`` (a page's rows) each with its ``counts``."""
+    activities = list(activities)
+    counts = activity_counts(a.pk for a in activities)
+    for a in activities:
+        a.counts = counts[a.pk]
+    return activities
+
+
+def invitation_list(activity):
+    """The invited members of an activity in reach, signed-up first."""
+    return (activity.invitations.select_related("member__person", "member__unit")
+            .order_by("signed_up_at", "member__unit_path", "member_id"))
+
+
+def my_invitations(*, account_id):
+    """The signed-in member's invitations (published activities and after), the soonest first among the open."""
+    from .models import ActivityState, Invitation
+
+    return (Invitation.objects.filter(member__person__account__id=account_id)
+            .exclude(activity__state=ActivityState.DRAFT).select_related("activity", "activity__unit")
+            .order_by("-activity__starts_at", "-id"))
+
+
+def activity_todos(actor):
+    """The organiser's activities waiting: begun but not recorded held, and held but not closed (summary, photos)."""
+    from django.utils import timezone as tz
+
+    from fenji.core.kernel.modules import Todo
+
+    from .models import ActivityState
+
+    rows = activity_list(actor=actor).filter(
+        Q(state=ActivityState.PUBLISHED, ends_at__lte=tz.now()) | Q(state=ActivityState.HELD)).order_by("ends_at")
+    return [Todo("league.activity", "待登记举行的团组织活动" if a.state == ActivityState.PUBLISHED
+                 else "待总结结项的团组织活动", a.theme, f"/league/activities/{a.pk}/", None, a.unit.name,
+                 "league:activities") for a in rows[:50]]
+
+
+def signup_todos(actor):
+    """The member's invitations still open for sign-up and not answered: on the phone's home page, due at the start."""
+    from fenji.core.kernel.modules import Todo
+
+    from .activities import open_signup_q
+    from .models import Invitation
+
+    if getattr(actor, "account_id", None) is None:
+        return []
+    rows = (Invitation.objects.filter(open_signup_q(), member__person__account__id=actor.account_id,
+                                      signed_up_at__isnull=True)
+            .select_related("activity", "activity__unit").order_by("activity__starts_at")[:20])
+    return [Todo("league.signup", "待报名的团组织活动", i.activity.theme, "/m/league/activities/", i.activity.starts_at,
+                 i.activity.unit.name) for i in rows]

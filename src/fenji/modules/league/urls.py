@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import stats_views, views
+from . import activity_views, stats_views, views
 
 app_name = "league"
 
@@ -23,7 +23,12 @@ urlpatterns = [
     path("league/remittances/<int:pk>/", views.remittance, name="remittance"),
     path("league/dues-uses/", views.dues_uses, name="dues_uses"),
     path("league/stats/", stats_views.stats_page, name="stats"),
+    path("league/activities/", activity_views.activities, name="activities"),
+    path("league/activities/new/", activity_views.activity_new, name="activity_new"),
+    path("league/activities/<int:pk>/", activity_views.activity, name="activity"),
+    path("league/activities/<int:pk>/photos/<int:photo>/", activity_views.activity_photo, name="activity_photo"),
     path("m/league/dues/", views.m_dues, name="m_dues"),
+    path("m/league/activities/", activity_views.m_activities, name="m_activities"),
     path("m/league/transfer/", views.m_transfer, name="m_transfer"),
     path("m/league/me/", views.m_me, name="m_me"),
 ]
