@@ -299,6 +299,9 @@ FENJI_DISCIPLINE_SENDER_KEYS = os.environ.get("FENJI_DISCIPLINE_SENDER_KEYS", ""
 # in FENJI_VAR_DIR); and how many leading characters of a package's SM3 digest the operator types from the internal
 # network's import receipt to confirm it (the note leaves it open [U]: 16 hex characters = 64 bits; 8 to 64).
 FENJI_DISCIPLINE_EXPORT_DIR = os.environ.get("FENJI_DISCIPLINE_EXPORT_DIR", "").strip()
+# The internal network's SM2 public key (x||y, 128 hex digits: `fenji discipline key --receiver` there): a real-name
+# petition's petitioner travels encrypted to it; without it the petitioner stays on this side.
+FENJI_DISCIPLINE_RECEIVER_KEY = os.environ.get("FENJI_DISCIPLINE_RECEIVER_KEY", "").strip()
 FENJI_DISCIPLINE_CONFIRM_DIGEST_CHARS = int(os.environ.get("FENJI_DISCIPLINE_CONFIRM_DIGEST_CHARS", "16") or 16)
 # A case's investigation and review (审理) limits in months from filing and from the transfer to review
 # (discipline: county practice 3 months [V-local]; the 1-month review limit is unverified [U])

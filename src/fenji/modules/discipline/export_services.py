@@ -12,6 +12,7 @@ sequence gap keeps it in quarantine with an alert event; accepted records are up
 service's one transaction. ``export_package_confirm`` records the day the receiver confirmed (by hand: there is no
 return channel)."""
 
+import base64
 import datetime
 import io
 import json
@@ -29,7 +30,8 @@ from django.utils import timezone
 from fenji.core.access import policy
 from fenji.core.audit.models import Outcome
 from fenji.core.audit.services import audit_record
-from fenji.core.audit.signing import Sm2Signer
+from fenji.core.audit.signing import Sm2KeyError, Sm2Signer
+from fenji.core.audit.sm2_cipher import Sm2CipherError, sm2_decrypt, sm2_encrypt
 from fenji.core.audit.transactions import service
 from fenji.core.kernel.errors import DomainError
 from fenji.core.kernel.text import has_control, normalise_number
@@ -37,7 +39,7 @@ from fenji.core.org.models import Unit
 from fenji.core.web.excel import ExcelSheet
 
 from . import module as perms
-from .models import Case, Clue, Exported, ExportPackage, Petition, ReceivedPackage, ReceivedRecord
+from .models import Case, Clue, Exported, ExportPackage, Petition, Petitioner, ReceivedPackage, ReceivedRecord
 from .package import SCHEMA_VERSION, PackageRejected, package_read, package_unzip, package_write
 from .services import guard_kind, unit_may_record
 
@@ -73,6 +75,41 @@ def sender_keys() -> dict[str, str]:
     return keys
 
 
+def receiver_key() -> str:
+    """The internal network's SM2 public key the petitioner block is encrypted to (``FENJI_DISCIPLINE_RECEIVER_KEY``),
+    or "" when none is registered."""
+    return (getattr(settings, "FENJI_DISCIPLINE_RECEIVER_KEY", "") or "").strip().lower()
+
+
+def receiver_signer() -> Sm2Signer:
+    """The receiving side's own SM2 key pair (``discipline-receiver.key`` in FENJI_VAR_DIR, made on first use): its
+    public key is registered on the sending side, its private key opens the petitioner blocks."""
+    return Sm2Signer(key_file=Path(settings.VAR_DIR) / "discipline-receiver.key")
+
+
+PETITIONER_FIELDS = ("name", "phone", "address", "workplace")
+
+
+def _petitioner_block(petitioner: Petitioner, key: str) -> dict:
+    """The petitioner as the package carries it: encrypted to the internal network's key (domain note §5), so the
+    gate, the media and anyone between see nothing of who wrote."""
+    plain = json.dumps({name: getattr(petitioner, name) for name in PETITIONER_FIELDS}, ensure_ascii=False)
+    return {"cipher": "SM2", "format": "GM/T 0009", "data": base64.b64encode(sm2_encrypt(key, plain.encode())).decode()}
+
+
+def received_petitioner(record: ReceivedRecord) -> dict | None:
+    """The receiving side opens a received petition's petitioner block with its own key (None when the record
+    carries none); ``DomainError`` when the block is not one this side's key opens."""
+    block = (record.payload or {}).get("petitioner")
+    if not block:
+        return None
+    try:
+        plain = sm2_decrypt(receiver_signer()._private_key(), base64.b64decode(block["data"], validate=True))
+        return json.loads(plain)
+    except (Sm2CipherError, Sm2KeyError, ValueError, KeyError, TypeError):
+        raise DomainError("信访人信息无法用本端密钥解密：请核对登记给发送端的接收公钥") from None
+
+
 def _plain(row: djmodels.Model) -> dict:
     """A row's own fields as JSON values (a link to another exported row by its uuid; people are left out)."""
     out = {}
@@ -89,12 +126,15 @@ def _plain(row: djmodels.Model) -> dict:
     return json.loads(json.dumps(out, cls=DjangoJSONEncoder))
 
 
-def _record(kind: str, row) -> dict:
+def _record(kind: str, row, key: str = "") -> dict:
     payload = _plain(row)
     payload["subjects"] = [{"name": s.name, "workplace": s.workplace, "post": s.post, "rank": s.rank,
                             "party_member": s.party_member} for s in row.subjects.all()]
-    # Petitioner identity stays on this side: only whether the petition was real-name travels (domain note §5:
-    # the petitioner block would be encrypted to the internal network's key, which is not yet registered here).
+    # The petitioner travels only encrypted to the internal network's registered key (domain note §5); without a
+    # key it stays on this side and only whether the petition was real-name travels.
+    petitioner = getattr(row, "petitioner", None) if kind == "petition" and key else None
+    if petitioner is not None:
+        payload["petitioner"] = _petitioner_block(petitioner, key)
     return {"uuid": str(row.uuid), "type": kind, "version": row.version, "unit_code": unit_code(row.unit),
             "unit_kind": guard_kind(row.unit), "updated_at": timezone.now().isoformat(), "payload": payload}
 
@@ -117,6 +157,8 @@ def discipline_export(*, actor, unit: Unit, directory=None) -> ExportPackage:
                    .filter(unit_path__startswith=unit.path, version__gt=djmodels.F("exported_version"))
                    .select_for_update(of=("self",)).select_related("unit").prefetch_related("subjects")
                    .order_by("id"))
+        if model is Petition:  # its petitioner, when there is one, in the same read
+            changed = changed.select_related("petitioner")
         rows += [(kind, row) for row in changed]
     for _kind, row in rows:
         for subject in row.subjects.all():
@@ -131,7 +173,13 @@ def discipline_export(*, actor, unit: Unit, directory=None) -> ExportPackage:
     target = directory / name
     if target.exists():
         raise DomainError(f"导出目录中已有同名的包目录 {name}，请先核对并移走它")
-    records = [_record(kind, row) for kind, row in rows]
+    key = receiver_key()
+    try:
+        records = [_record(kind, row, key) for kind, row in rows]
+    except Sm2KeyError:
+        raise DomainError("FENJI_DISCIPLINE_RECEIVER_KEY 不是有效的 SM2 公钥（应为内网接收端 `fenji discipline key "
+                          "--receiver` 显示的 128 位十六进制），未导出任何内容", code="receiver_key") from None
+    encrypted = sum(1 for record in records if "petitioner" in record["payload"])
     info = {"Source-Organization": unit.name, "Unit-Code": unit_code(unit), "Package-Seq": seq,
             "Prev-Package-SM3": previous.digest if previous else "", "Export-Time": now.isoformat(),
             "Record-Count": len(records), "Schema-Version": SCHEMA_VERSION}
@@ -146,7 +194,8 @@ def discipline_export(*, actor, unit: Unit, directory=None) -> ExportPackage:
                                                prev_digest=info["Prev-Package-SM3"], record_count=len(records),
                                                created_by_id=actor.account_id)
         audit_record(actor=actor, action="discipline.export.create", target=package,
-                     details={"seq": seq, "digest": digest, "records": len(records)})
+                     details={"seq": seq, "digest": digest, "records": len(records),
+                              "petitioners_encrypted": encrypted})
         partial.rename(target)  # last: only a complete package ever carries the package's name
     except OSError as error:
         raise DomainError(f"写入导出包失败（{error.strerror or error}），未导出任何内容", code="export_failed") from None

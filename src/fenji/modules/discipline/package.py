@@ -134,6 +134,10 @@ def _record(n: int, line: str) -> dict:
     payload = record.get("payload")
     if not isinstance(payload, dict) or not isinstance(payload.get("subjects", []), list):
         raise PackageRejected(f"{where}内容格式错误", RECORDS)
+    block = payload.get("petitioner")
+    if block is not None and not (isinstance(block, dict) and block.get("cipher") == "SM2"
+                                  and isinstance(block.get("data"), str) and set(block) <= {"cipher", "format", "data"}):
+        raise PackageRejected(f"{where}信访人信息须为 SM2 密文（不得明文导出）", RECORDS)
     for subject in payload.get("subjects", []):
         if not isinstance(subject, dict) or not may_record(record.get("unit_kind"), subject.get("rank")):
             raise PackageRejected(f"{where}（{payload.get('number', '')}）：基层单位不得报送副科及以上人员的事项",

@@ -13,6 +13,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 from django.test import override_settings
 from django.utils import timezone
 
@@ -22,7 +23,14 @@ from fenji.core.access.roles import BUILTIN_ROLES
 from fenji.core.audit.models import AuditEvent
 from fenji.core.kernel.errors import DomainError
 from fenji.modules.discipline import export_services, package, services
-from fenji.modules.discipline.models import Clue, ClueSubject, ExportPackage, ReceivedPackage, ReceivedRecord
+from fenji.modules.discipline.models import (
+    Clue,
+    ClueSubject,
+    ExportPackage,
+    Petition,
+    ReceivedPackage,
+    ReceivedRecord,
+)
 from fenji.modules.discipline.services import SubjectIn
 from fenji.testing import actor, make_account, shared_world
 
@@ -149,6 +157,38 @@ def test_import_chains_refuses_a_replay_quarantines_a_gap_and_upserts_by_version
     assert received.payload["subjects"][0]["name"] == "张某"
     assert list(ReceivedPackage.objects.values_list("seq", "status")) == [(1, "accepted"), (2, "accepted"),
                                                                            (3, "accepted")]
+
+
+def test_the_petitioner_travels_only_encrypted_to_the_internal_networks_key(w, tmp_path, senders):
+    registrar = make_account(w.town, name="白沙镇信访干部", role=BUILTIN_ROLES["petition_officer"])
+    petition = services.petition_register(
+        actor=actor(registrar), unit=w.town, received_on=timezone.localdate(), channel="letter", category="report",
+        real_name=True, content="反映张某", petitioner={"name": "李举报", "phone": "13700005555"}, subjects=[CLERK])
+    shown = io.StringIO()
+    call_command("discipline", "key", "--receiver", stdout=shown)  # on the internal network: its encryption key
+    receiver = shown.getvalue().strip()  # … registered here
+    assert receiver == export_services.receiver_signer().public_key() and len(receiver) == 128
+    with override_settings(FENJI_DISCIPLINE_RECEIVER_KEY="not a key"):
+        with pytest.raises(DomainError, match="不是有效的 SM2 公钥"):
+            export(w, tmp_path)
+    with override_settings(FENJI_DISCIPLINE_RECEIVER_KEY=receiver):
+        made = export(w, tmp_path)
+    written = b"".join(p.read_bytes() for p in (tmp_path / made.name).rglob("*") if p.is_file())
+    assert "李举报".encode() not in written and b"13700005555" not in written  # nothing of them in the clear
+    assert AuditEvent.objects.filter(action="discipline.export.create").latest("seq").details[
+        "petitioners_encrypted"] == 1
+    export_services.discipline_import(actor=policy.SYSTEM, directory=tmp_path / made.name)
+    received = ReceivedRecord.objects.get(uuid=petition.uuid)
+    assert received.payload["petitioner"]["cipher"] == "SM2"
+    assert export_services.received_petitioner(received) == {
+        "name": "李举报", "phone": "13700005555", "address": "", "workplace": ""}
+    with override_settings(VAR_DIR=tmp_path / "elsewhere"):  # another key: the block does not open, nothing shown
+        with pytest.raises(DomainError, match="无法用本端密钥解密"):
+            export_services.received_petitioner(received)
+    Petition.objects.unscoped(reason="test").get(pk=petition.pk).save()  # changed again: in the next package
+    without = export(w, tmp_path)  # no key registered: the petitioner stays on this side
+    [again] = [r for r in read(tmp_path / without.name).records if r["uuid"] == str(petition.uuid)]
+    assert "petitioner" not in again["payload"] and again["payload"]["real_name"] is True
 
 
 def test_the_export_is_confirmed_by_hand_once_with_the_receipts_digest(w, tmp_path):

@@ -7,7 +7,7 @@ from fenji.core.access.policy import SYSTEM
 from fenji.core.kernel.errors import DomainError
 from fenji.core.org.models import Unit
 
-from ...export_services import discipline_export, discipline_import, unit_code, unit_signer
+from ...export_services import discipline_export, discipline_import, receiver_signer, unit_code, unit_signer
 from ...models import ReceivedPackage
 
 
@@ -30,8 +30,11 @@ class Command(BaseCommand):
         export.add_argument("--output", help="导出包写入的目录（默认为服务器导出目录，可在内网导出页面下载）")
         imp = sub.add_parser("import", help="校验并导入一个导出包（全部接受或全部拒绝）")
         imp.add_argument("package", help="导出包目录")
-        key = sub.add_parser("key", help="显示单位的 SM2 签名公钥（登记到内网接收端）")
-        key.add_argument("--unit", required=True, help="单位代码")
+        key = sub.add_parser("key", help="显示单位的 SM2 签名公钥（登记到内网接收端）；或内网接收端的加密公钥")
+        which = key.add_mutually_exclusive_group(required=True)
+        which.add_argument("--unit", help="单位代码：外网发送单位的签名公钥")
+        which.add_argument("--receiver", action="store_true",
+                           help="内网接收端的 SM2 加密公钥（在外网设为 FENJI_DISCIPLINE_RECEIVER_KEY：信访人信息加密到它）")
 
     def handle(self, *args, verb, **options):
         getattr(self, f"_{verb}")(**options)
@@ -54,6 +57,9 @@ class Command(BaseCommand):
         self.stdout.write(f"已导入 {received.source_code} 第 {received.seq} 包，{received.record_count} 条记录，"
                           f"SM3 {received.digest}（外网凭此摘要登记确认）")
 
-    def _key(self, unit, **options):
+    def _key(self, unit, receiver=False, **options):
+        if receiver:
+            self.stdout.write(receiver_signer().public_key())
+            return
         found = _unit(unit)
         self.stdout.write(f"{unit_code(found)} {unit_signer(found).public_key()}")
