@@ -529,6 +529,9 @@ def _followup():  # 以案促改 and 外出报备 (followup_api.py), under the s
     from .followup_api import router as followup_router
 
     router.add_router("", followup_router)
+    from .stats_api import router as stats_router  # 统计 and 学习资料 (stats_api.py)
+
+    router.add_router("", stats_router)
 
 
 _followup()

@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from fenji.core.kernel.modules import ActionDecl, MenuEntry, Module, RoleDecl, RoleShare, TodoProvider
 
+POST_DRAFT = "publish.post.draft"  # the publish core's action: 调研法规室 drafts learning materials with it
+
 PETITION_VIEW = "discipline.petition.view"
 PETITION_REGISTER = "discipline.petition.register"
 PETITION_HANDLE = "discipline.petition.handle"
@@ -24,6 +26,8 @@ RECTIFY_VIEW = "discipline.rectification.view"
 RECTIFY_MANAGE = "discipline.rectification.manage"
 # whoever registers a subject may meet the rank guard and must then carry out the upward report it opens
 UPWARD_REPORT = "discipline.upward.report"
+# the rooms' statistics page (seed 003 §6–7): each section needs its record kind's read action besides
+STATS_VIEW = "discipline.stats.view"
 
 ACTIONS = (
     ActionDecl(PETITION_VIEW, "查看信访举报件", "business", read_only=True),
@@ -44,6 +48,7 @@ ACTIONS = (
     ActionDecl(RECTIFY_VIEW, "查看以案促改", "business", read_only=True),
     ActionDecl(RECTIFY_MANAGE, "办理以案促改", "business"),
     ActionDecl(UPWARD_REPORT, "办理职级超出权限的上报任务", "business"),
+    ActionDecl(STATS_VIEW, "查询统计本领域业务数据", "business", read_only=True),
 )
 
 # Business roles: granted by the security and permission administrators (who delegate them).
@@ -60,6 +65,7 @@ ROLES = (
             PETITION_HANDLE,
             PETITION_ASSIGN,
             UPWARD_REPORT,
+            STATS_VIEW,
         ),
         delegated_by=GRANTED_BY,
     ),
@@ -77,6 +83,7 @@ ROLES = (
             RECTIFY_VIEW,
             RECTIFY_MANAGE,
             UPWARD_REPORT,
+            STATS_VIEW,
         ),
         delegated_by=GRANTED_BY,
     ),
@@ -92,12 +99,15 @@ ROLES = (
             ABSENCE_FILE,
             ABSENCE_APPROVE,
             UPWARD_REPORT,
+            STATS_VIEW,
         ),
         delegated_by=GRANTED_BY,
     ),
     # 办公室：查看所辖各单位的外出报备（授权在县纪委监委，见全县）；宣传部：查询以案促改
-    RoleDecl("absence_viewer", "外出报备查阅", "business", (ABSENCE_VIEW,), delegated_by=GRANTED_BY),
-    RoleDecl("rectification_viewer", "以案促改查阅", "business", (RECTIFY_VIEW,), delegated_by=GRANTED_BY),
+    RoleDecl("absence_viewer", "外出报备查阅", "business", (ABSENCE_VIEW, STATS_VIEW), delegated_by=GRANTED_BY),
+    RoleDecl("rectification_viewer", "以案促改查阅", "business", (RECTIFY_VIEW, STATS_VIEW), delegated_by=GRANTED_BY),
+    # 调研法规室：在基层版发布法律法规等学习资料（信息发布的“政策文件”类栏目，先审后发）
+    RoleDecl("regulation_officer", "学习资料发布", "business", (POST_DRAFT,), delegated_by=GRANTED_BY),
 )
 
 
@@ -137,10 +147,12 @@ MODULE = Module(
           MenuEntry(_("案件"), "discipline:cases", CASE_VIEW, order=53),
           MenuEntry(_("以案促改"), "discipline:rectifications", RECTIFY_VIEW, order=54),
           MenuEntry(_("外出报备"), "discipline:absences", ABSENCE_VIEW, order=55),
-          MenuEntry(_("党风政风监督"), "discipline:conduct_records", CONDUCT_VIEW, order=56)),
+          MenuEntry(_("党风政风监督"), "discipline:conduct_records", CONDUCT_VIEW, order=56),
+          MenuEntry(_("统计"), "discipline:stats", STATS_VIEW, order=57),
+          MenuEntry(_("学习资料"), "discipline:learning", None, order=58)),
     # the unit's principal leader approves the assignment of a clue (JJR §21: 主要负责人审批分办)
     role_shares=(RoleShare("unit_leader", (CLUE_VIEW, CLUE_APPROVE, CASE_VIEW, CASE_APPROVE, ABSENCE_VIEW,
-                                            ABSENCE_APPROVE)),),
+                                            ABSENCE_APPROVE, STATS_VIEW)),),
     todo_providers=(TodoProvider("discipline.petitions", _petition_todos, None),
                     TodoProvider("discipline.clues", _clue_todos, None),
                     TodoProvider("discipline.cases", _case_todos, None),
@@ -168,7 +180,7 @@ MODULE = Module(
                   "discipline.absence.extend": "外出延期", "discipline.absence.return": "外出销假",
                   "discipline.absence.export": "导出外出报备",
                   "discipline.conduct.record": "登记党风政风监督事项", "discipline.conduct.report": "报党风政风监督室",
-                  "discipline.conduct.export": "导出党风政风监督记录",
+                  "discipline.conduct.export": "导出党风政风监督记录", "discipline.stats.export": "导出统计",
                   "discipline.export.create": "生成内网导出包", "discipline.export.confirm": "登记内网确认日期",
                   "discipline.import.accept": "导入外网数据包", "discipline.import.quarantine": "数据包序号缺口，已隔离"},
 )

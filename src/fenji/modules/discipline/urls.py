@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import followup_views, views
+from . import followup_views, learning_views, stats_views, views
 
 app_name = "discipline"
 
@@ -25,4 +25,6 @@ urlpatterns = [
     path("conduct/<int:pk>/", followup_views.conduct_record, name="conduct_record"),
     path("upward/", views.upward, name="upward"),
     path("upward/<int:pk>/", views.upward_report, name="upward_report"),
+    path("stats/", stats_views.stats_page, name="stats"),
+    path("learning/", learning_views.learning, name="learning"),
 ]
