@@ -50,7 +50,7 @@ ROLE_ACTIONS = {
                   "workflow.request.view", "office.duty.view", "office.register.view", "veterans.elder.view",
                   "veterans.record.view", "labor.ticket.view", "labor.ticket.sign"},
     "unit_leader": {"discipline.clue.approve", "discipline.clue.view", "discipline.case.approve", "discipline.case.view",
-                    "discipline.absence.approve", "discipline.absence.view", "league.org.view", "supervision.inspection.view", "supervision.inspection.manage", "supervision.rectification.answer", "tickets.board.manage", "tickets.ticket.handle", "tickets.ticket.oversee", "tickets.ticket.view",
+                    "discipline.absence.approve", "discipline.absence.view", "discipline.stats.view", "league.org.view", "supervision.inspection.view", "supervision.inspection.manage", "supervision.rectification.answer", "tickets.board.manage", "tickets.ticket.handle", "tickets.ticket.oversee", "tickets.ticket.view",
                     "calendar.day.view", "community.activity.manage", "community.feedback.handle",
                     "community.notice.send", "dispatch.delivery.handle", "dispatch.dispatch.send",
                     "files.attachment.upload", "files.attachment.view", "org.unit.view", "people.account.view",
