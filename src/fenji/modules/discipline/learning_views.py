@@ -3,12 +3,13 @@
 from django.shortcuts import render
 
 from fenji.core.web.query import numbered_page
-from fenji.core.web.routes import signed_in
+from fenji.core.web.routes import requires
 
 from . import learning as selectors
+from .module import LEARNING_VIEW
 
 
-@signed_in
+@requires(LEARNING_VIEW)
 def learning(request):
     search = request.GET.get("q", "").strip()[:50]
     return render(request, "discipline/learning.html", {

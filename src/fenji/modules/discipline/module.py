@@ -28,6 +28,8 @@ RECTIFY_MANAGE = "discipline.rectification.manage"
 UPWARD_REPORT = "discipline.upward.report"
 # the rooms' statistics page (seed 003 §6–7): each section needs its record kind's read action besides
 STATS_VIEW = "discipline.stats.view"
+# 学习资料: what 调研法规室 publishes, read by every business user of the grassroots units (seed 003 §7)
+LEARNING_VIEW = "discipline.learning.view"
 
 ACTIONS = (
     ActionDecl(PETITION_VIEW, "查看信访举报件", "business", read_only=True),
@@ -49,6 +51,7 @@ ACTIONS = (
     ActionDecl(RECTIFY_MANAGE, "办理以案促改", "business"),
     ActionDecl(UPWARD_REPORT, "办理职级超出权限的上报任务", "business"),
     ActionDecl(STATS_VIEW, "查询统计本领域业务数据", "business", read_only=True),
+    ActionDecl(LEARNING_VIEW, "查阅学习资料", "business", read_only=True),
 )
 
 # Business roles: granted by the security and permission administrators (who delegate them).
@@ -66,6 +69,7 @@ ROLES = (
             PETITION_ASSIGN,
             UPWARD_REPORT,
             STATS_VIEW,
+            LEARNING_VIEW,
         ),
         delegated_by=GRANTED_BY,
     ),
@@ -84,6 +88,7 @@ ROLES = (
             RECTIFY_MANAGE,
             UPWARD_REPORT,
             STATS_VIEW,
+            LEARNING_VIEW,
         ),
         delegated_by=GRANTED_BY,
     ),
@@ -100,14 +105,16 @@ ROLES = (
             ABSENCE_APPROVE,
             UPWARD_REPORT,
             STATS_VIEW,
+            LEARNING_VIEW,
         ),
         delegated_by=GRANTED_BY,
     ),
     # 办公室：查看所辖各单位的外出报备（授权在县纪委监委，见全县）；宣传部：查询以案促改
-    RoleDecl("absence_viewer", "外出报备查阅", "business", (ABSENCE_VIEW, STATS_VIEW), delegated_by=GRANTED_BY),
-    RoleDecl("rectification_viewer", "以案促改查阅", "business", (RECTIFY_VIEW, STATS_VIEW), delegated_by=GRANTED_BY),
+    RoleDecl("absence_viewer", "外出报备查阅", "business", (ABSENCE_VIEW, STATS_VIEW, LEARNING_VIEW), delegated_by=GRANTED_BY),
+    RoleDecl("rectification_viewer", "以案促改查阅", "business", (RECTIFY_VIEW, STATS_VIEW, LEARNING_VIEW), delegated_by=GRANTED_BY),
     # 调研法规室：在基层版发布法律法规等学习资料（信息发布的“政策文件”类栏目，先审后发）
-    RoleDecl("regulation_officer", "学习资料发布", "business", (POST_DRAFT,), delegated_by=GRANTED_BY),
+    RoleDecl("regulation_officer", "学习资料发布", "business", (POST_DRAFT, LEARNING_VIEW),
+             delegated_by=GRANTED_BY),
 )
 
 
@@ -149,10 +156,11 @@ MODULE = Module(
           MenuEntry(_("外出报备"), "discipline:absences", ABSENCE_VIEW, order=55),
           MenuEntry(_("党风政风监督"), "discipline:conduct_records", CONDUCT_VIEW, order=56),
           MenuEntry(_("统计"), "discipline:stats", STATS_VIEW, order=57),
-          MenuEntry(_("学习资料"), "discipline:learning", None, order=58)),
+          MenuEntry(_("学习资料"), "discipline:learning", LEARNING_VIEW, order=58)),
     # the unit's principal leader approves the assignment of a clue (JJR §21: 主要负责人审批分办)
     role_shares=(RoleShare("unit_leader", (CLUE_VIEW, CLUE_APPROVE, CASE_VIEW, CASE_APPROVE, ABSENCE_VIEW,
-                                            ABSENCE_APPROVE, STATS_VIEW)),),
+                                            ABSENCE_APPROVE, STATS_VIEW, LEARNING_VIEW)),
+                 RoleShare("dept_head", (LEARNING_VIEW,)), RoleShare("staff", (LEARNING_VIEW,))),
     todo_providers=(TodoProvider("discipline.petitions", _petition_todos, None),
                     TodoProvider("discipline.clues", _clue_todos, None),
                     TodoProvider("discipline.cases", _case_todos, None),

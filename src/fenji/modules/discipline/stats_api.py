@@ -93,7 +93,7 @@ class MaterialQuery(NewestFirstQuery):
 
 
 @router.get("/discipline/learning", response={200: MaterialPage, **ERRORS}, summary="学习资料（本单位及上级发布的）")
-@api_route()
+@api_route(action=perms.LEARNING_VIEW)
 def learning_list(request, query: Query[MaterialQuery]):
     account = get_user_model().objects.unscoped(reason="the caller's own account").get(pk=request.actor.account_id)
     return api_newest_first(learning.material_list(account=account, search=query.q.strip()), query)
