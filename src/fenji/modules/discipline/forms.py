@@ -436,3 +436,7 @@ class StatsForm(Form):
             elif end - start > MAX_SPAN:
                 self.add_error("end", _("统计区间不能超过三年"))
         return data
+
+
+class LearningFilterForm(Form):
+    q = forms.CharField(label=_("标题或内容"), required=False, max_length=50)

@@ -6,12 +6,14 @@ from fenji.core.web.query import numbered_page
 from fenji.core.web.routes import requires
 
 from . import learning as selectors
+from .forms import LearningFilterForm
 from .module import LEARNING_VIEW
 
 
 @requires(LEARNING_VIEW)
 def learning(request):
-    search = request.GET.get("q", "").strip()[:50]
+    form = LearningFilterForm(request.GET or None)
+    search = form.cleaned_data["q"].strip() if form.is_bound and form.is_valid() else ""
     return render(request, "discipline/learning.html", {
         "page": numbered_page(request, selectors.material_list(account=request.user, search=search)),
-        "search": search, "columns": selectors.material_columns_mine(actor=request.actor)})
+        "form": form, "columns": selectors.material_columns_mine(actor=request.actor)})
