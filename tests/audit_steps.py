@@ -1181,6 +1181,15 @@ def register_petition(w):
                                       petitioner={"name": "李某", "phone": "13700001111"})
 
 
+def import_petitions(w):
+    from fenji.modules.discipline.petition_import import petition_import
+    from fenji.testing import xlsx_file
+
+    petition_import(actor=actor(_petition_officer(w)), unit=w["tree"].town, file_name="补录.xlsx", file=xlsx_file(
+        ("收件日期", "来源渠道", "类别", "实名/匿名", "反映的主要问题", "被反映人姓名", "被反映人单位", "被反映人职级"),
+        [(f"{timezone.localdate():%Y-%m-%d}", "来信", "检举", "匿名", "反映虚报冒领", "王某", "某村", "群众")]))
+
+
 def prepare_petition(w):
     register_petition(w)
     return "prepare"

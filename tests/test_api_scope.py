@@ -120,6 +120,9 @@ ROW_ROUTES = {
     # 回避 (src/fenji/modules/discipline/tests/test_recusal.py::test_the_pages_and_api: another town's officer gets
     # 404; each reads its item through petition_get, clue_get or case_get first)
     "POST api:petition_recusal": "elsewhere",
+    # an import job is its starter's only (test_petition_import.py::
+    # test_a_sheet_of_paper_records_keeps_their_dates_and_reports_the_rest: another officer's 404)
+    "GET api:petition_import_job": "elsewhere",
     "POST api:clue_recusal": "elsewhere",
     "POST api:case_recusal": "elsewhere",
     # 以案促改 and 外出报备 (src/fenji/modules/discipline/tests/test_rectifications_and_absences.py::

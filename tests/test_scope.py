@@ -564,6 +564,9 @@ class TestScope(ScopeMatrix):
         **{f"veterans:{name}": "src/fenji/modules/veterans/tests/test_service_records.py::"
                                "test_elders_are_imported_row_by_row_with_a_report_of_the_rest"
            for name in ("elder_import_job", "elder_import_errors")},
+        **{f"discipline:{name}": "src/fenji/modules/discipline/tests/test_petition_import.py::"
+                                 "test_a_sheet_of_paper_records_keeps_their_dates_and_reports_the_rest"
+           for name in ("petition_import_job", "petition_import_errors")},
     }
 
 

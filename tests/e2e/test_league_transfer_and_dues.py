@@ -1,4 +1,5 @@
-"""End to end in Chromium (the league profile, seed 002): a member of a school branch in one district applies on the
+"""End to end in Chromium (the league profile, seed 002): a member of a school branch changes a non-key field on the
+phone and the branch secretary approves it within its deadline; the member then applies on the
 phone to transfer to a community branch in another district; the school's branch secretary approves, then the
 receiving secretary; the member's next dues bill belongs to the new branch, where the secretary records a cash
 payment."""
@@ -14,7 +15,7 @@ from fenji.core.access.roles import BUILTIN_ROLES
 from fenji.core.org.services import unit_create
 from fenji.core.people.identity import check_char
 from fenji.modules.league import kinds, services
-from fenji.modules.league.models import DuesBill, Member
+from fenji.modules.league.models import DuesBill, Member, MemberEdit
 from fenji.testing import PASSWORD, make_account
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("transactional_db")]
@@ -52,9 +53,15 @@ def test_a_member_moves_to_another_district_and_pays_there(live_server, new_page
     account.must_change_password = False
     account.save()
 
-    # --- the member applies on the phone ----------------------------------------------------------------
+    # --- the member changes a non-key field, then applies for the transfer, on the phone ----------------
     phone = new_page(mobile=True)
     login(phone, account, "/m/login/")
+    phone.get_by_role("link", name="我的信息").click()
+    phone.get_by_label("工作单位或学校").fill("广州市第十三中学高中部")
+    phone.get_by_role("button", name="提交修改").click()
+    expect(phone.get_by_role("status")).to_contain_text("已提交，团支部审核后生效")
+    expect(phone.locator(".m-card").filter(has_text="修改待审")).to_be_visible()
+    phone.goto("/m/")
     phone.get_by_role("link", name="组织关系转接").click()
     phone.get_by_label("转入团支部代码").fill("LY-E2-SP1")
     phone.get_by_label("转接原因").select_option(label="就业、工作调动")
@@ -62,10 +69,25 @@ def test_a_member_moves_to_another_district_and_pays_there(live_server, new_page
     expect(phone.get_by_role("status")).to_contain_text("已提交转接申请")
     expect(phone.locator(".m-card").filter(has_text="石牌东社区团支部")).to_contain_text("转出团支部待审")
 
-    # --- the sending secretary, then the receiving one, approve ------------------------------------------
+    # --- the sending secretary approves the edit, within its five working days ---------------------------
+    page = new_page()
+    login(page, sender)
+    page.goto("/league/edits/")
+    page.locator("#edits").get_by_role("link", name="周子涵").click()
+    expect(page.locator("table.list")).to_contain_text("广州市第十三中学高中部")
+    page.get_by_label("审核").select_option(label="同意修改")
+    page.get_by_role("button", name="确定").click()
+    expect(page.locator(".messages")).to_contain_text("已审核")
+    edit = MemberEdit.objects.unscoped(reason="test").get(member=member)
+    assert edit.due_on >= timezone.localdate() and edit.get_state_display() == "已生效"
+    member.refresh_from_db()
+    assert member.work_unit == "广州市第十三中学高中部"
+
+    # --- the sending secretary, then the receiving one, approve the transfer ----------------------------
     for secretary in (sender, receiver):
-        page = new_page()
-        login(page, secretary)
+        if secretary is receiver:
+            page = new_page()
+            login(page, secretary)
         page.goto("/league/transfers/")
         page.get_by_role("link", name="周子涵").click()
         page.get_by_role("button", name="审核通过").click()

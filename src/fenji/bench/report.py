@@ -112,6 +112,17 @@ def targets(report: dict) -> list[tuple[str, str, bool | None]]:
                      f"{_ms(usage['median'])} ms ({usage['cpu_median']} ms CPU) for {usage['children']:,} children over "
                      f"{usage['months']} months; rollups of 2 months over {rebuild.get('units', 0):,} units rebuilt in "
                      f"{rebuild.get('seconds', 0)} s", usage["median"] <= 50))
+    league = report.get("league") or {}
+    listed = [(label, league.get(f"list_{label}") or {}) for label in ("root", "branch")]
+    if all(entry.get("cpu_median") is not None for _, entry in listed):
+        rows.append(("League member list (first page, count capped) ≤ 5 ms CPU at the root and at a branch",
+                     "; ".join(f"{label} {_ms(e['median'])} ms ({e['cpu_median']} ms CPU), {e['total']} members"
+                               for label, e in listed), all(e["cpu_median"] <= 5 for _, e in listed)))
+    bills = league.get("bills") or {}
+    if bills.get("seconds") is not None:
+        rows.append((f"a month's League dues bills for every member ≤ {bills['target_seconds']} s",
+                     f"{bills['rows']:,} bills in {bills['seconds']} s ({bills['per_second']:,}/s; members entered "
+                     f"in {league['members']['seconds']} s)", bills["seconds"] <= bills["target_seconds"]))
     imported = (report.get("import") or {}).get("import") or {}
     if imported.get("rows_per_s") is not None:
         parse = report["import"].get("parse", {})

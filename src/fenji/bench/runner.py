@@ -564,6 +564,12 @@ def run(*, dataset: str | None = None, repeat: int = 200, can_calls: int = 100_0
         report["usage"] = case_usage(top_unit, repeat=max(1, min(repeat, 50)))
     except Exception as error:
         report["usage"] = skipped(f"{type(error).__name__}: {error}")
+    try:  # the League: the member list at the root and a branch, a month's bills for every member
+        from .league_case import case_league
+
+        report["league"] = case_league(top_unit, repeat=max(3, min(repeat, 50)))
+    except Exception as error:
+        report["league"] = skipped(f"{type(error).__name__}: {error}")
     bottom_label, bottom_unit = levels[-1]
     try:  # members are imported where they belong, at the bottom level, by the top level's administrator
         report["import"] = case_member_import(bottom_unit, actors[top_label]["admin"], import_rows)

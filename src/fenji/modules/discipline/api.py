@@ -532,6 +532,9 @@ def _followup():  # 以案促改 and 外出报备 (followup_api.py), under the s
     from .stats_api import router as stats_router  # 统计 and 学习资料 (stats_api.py)
 
     router.add_router("", stats_router)
+    from .import_api import router as import_router  # 补录导入 (import_api.py)
+
+    router.add_router("", import_router)
 
 
 _followup()

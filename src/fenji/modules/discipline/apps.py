@@ -12,3 +12,4 @@ class DisciplineConfig(AppConfig):
         from .module import MODULE
 
         modules.register(MODULE)
+        from . import petition_import  # noqa: F401  (declares its import job, which the worker runs)

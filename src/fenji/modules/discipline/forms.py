@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from fenji.core.kernel.forms import Form
 from fenji.core.kernel.inputs import DateField
 from fenji.core.org.widgets import UnitPicker
+from fenji.core.people.import_forms import MemberImportForm
 
 from .models import (
     AbsenceState,
@@ -440,3 +441,9 @@ class StatsForm(Form):
 
 class LearningFilterForm(Form):
     q = forms.CharField(label=_("标题或内容"), required=False, max_length=50)
+
+
+class PetitionImportForm(MemberImportForm):
+    """补录导入: the .xlsx file only — the petitions are back-entered at the user's own unit."""
+
+    unit = None

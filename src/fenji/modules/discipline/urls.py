@@ -1,12 +1,16 @@
 from django.urls import path
 
-from . import followup_views, learning_views, stats_views, views
+from . import followup_views, import_views, learning_views, stats_views, views
 
 app_name = "discipline"
 
 urlpatterns = [
     path("petitions/", views.petitions, name="petitions"),
     path("petitions/new/", views.petition_new, name="petition_new"),
+    path("petitions/import/", import_views.petition_import, name="petition_import"),
+    path("petitions/import/template.xlsx", import_views.petition_import_template, name="petition_import_template"),
+    path("petitions/import/<int:pk>/", import_views.petition_import_job, name="petition_import_job"),
+    path("petitions/import/<int:pk>/errors.xlsx", import_views.petition_import_errors, name="petition_import_errors"),
     path("petitions/<int:pk>/", views.petition, name="petition"),
     path("petitions/<int:pk>/petitioner/", views.petitioner, name="petitioner"),
     path("clues/", views.clues, name="clues"),

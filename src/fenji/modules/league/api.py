@@ -6,11 +6,13 @@ from decimal import Decimal
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
-from fenji.core.api.pagination import NewestFirstQuery, api_newest_first
+from fenji.core.api.pagination import NewestFirstQuery, PageQuery, api_newest_first, check_cursor, page_out
 from fenji.core.api.routes import api_route
 from fenji.core.api.schemas import ERRORS, Day, Id, InputSchema
+from fenji.core.kernel.pagination import AtLeast
 from fenji.core.org.permissions import UNIT_CREATE, UNIT_REVOKE
 from fenji.core.org.selectors import unit_get
+from fenji.core.people.selectors import API_COUNT_LIMIT
 
 from . import module as perms
 from . import orgs as org_services
@@ -58,6 +60,12 @@ class MemberPage(Schema):
     items: list[MemberOut]
     next: str | None
     total: int
+    total_exact: bool = Field(description="false：total 为计数上限，实际更多")
+
+
+class MemberQuery(PageQuery):
+    unit: int | None = Field(None, description="团组织（单位）id：只列其下的团员")
+    q: str = Field("", max_length=50, description="姓名或发展团员编号")
 
 
 class MemberIn(InputSchema):
@@ -105,8 +113,11 @@ class PayIn(InputSchema):
 
 @router.get("/league/members", response={200: MemberPage, **ERRORS}, summary="团员（含下级团组织）")
 @api_route(action=perms.MEMBER_VIEW)
-def member_list(request, query: Query[NewestFirstQuery]):
-    return api_newest_first(selectors.member_list(actor=request.actor), query)
+def member_list(request, query: Query[MemberQuery]):
+    unit = unit_get(actor=request.actor, pk=query.unit, action=perms.MEMBER_VIEW) if query.unit is not None else None
+    page = selectors.member_page(selectors.member_list(actor=request.actor, unit=unit, text=query.q),
+                                 after=check_cursor(query.after), size=query.limit, count_limit=API_COUNT_LIMIT)
+    return {**page_out(page), "total_exact": not isinstance(page.total, AtLeast)}
 
 
 @router.post("/league/members", response={201: MemberOut, **ERRORS}, summary="录入团员")

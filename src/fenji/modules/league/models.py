@@ -91,7 +91,8 @@ class DuesBill(OrgOwned):
 
     member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="bills", verbose_name="团员")
     month = models.DateField(verbose_name="月份")  # the first day of the month
-    amount = models.DecimalField(max_digits=8, decimal_places=2, verbose_name="应缴金额（元）")
+    # an income of up to 99,999,999.99 (``Member.income``) owes up to 2,000,000.00 a month at 2 %
+    amount = models.DecimalField(max_digits=10, decimal_places=2, verbose_name="应缴金额（元）")
     rule_set = models.CharField(max_length=12, verbose_name="计算标准")
     paid_at = models.DateTimeField(null=True, blank=True, verbose_name="缴纳时间")
     channel = models.CharField(max_length=8, choices=PayChannel.choices, blank=True, verbose_name="缴纳方式")

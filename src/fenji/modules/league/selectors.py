@@ -6,6 +6,7 @@ import datetime
 from django.db.models import Count, F, Q, Sum
 
 from fenji.core.kernel.errors import NotVisible
+from fenji.core.kernel.pagination import LIST_COUNT_LIMIT, PAGE_SIZE, Page, capped_count, keyset_page
 
 from . import module as perms
 from .models import DuesBill, LeagueStatus, Member
@@ -22,6 +23,13 @@ def member_list(*, actor, action: str = perms.MEMBER_VIEW, unit=None, text: str 
     if text:
         rows = rows.filter(Q(person__real_name__contains=text) | Q(development_no__startswith=text))
     return rows
+
+
+def member_page(members, *, after: str = "", size: int = PAGE_SIZE, page: int | None = None,
+                count_limit: int = LIST_COUNT_LIMIT) -> Page:
+    """One page of ``members`` in (unit_path, id) order, counted up to ``count_limit`` ("1000+"): the first page of a
+    province's five million members reads one index range, not every row."""
+    return keyset_page(members, after=after, size=size, page=page, total=capped_count(members, count_limit))
 
 
 def member_get(*, actor, pk, action: str = perms.MEMBER_VIEW) -> Member:

@@ -21,7 +21,7 @@ from fenji.core.people.models import Account, AccountKind, Person
 
 from . import kinds
 from . import module as perms
-from .dues import monthly_dues
+from .billing import bills_insert
 from .models import (
     OPEN_TRANSFER_STATES,
     DuesBill,
@@ -169,18 +169,11 @@ def bills_generate(*, actor, unit: Unit, month: datetime.date) -> int:
     month = first_of_month(month)
     if month > first_of_month(timezone.localdate()):
         raise DomainError("不能生成以后月份的团费账单", field="month")
-    following = (month + datetime.timedelta(days=32)).replace(day=1)
-    members = (Member.objects.unscoped(reason="the members of a subtree the actor manages")
-               .filter(unit_path__startswith=unit.path, status=LeagueStatus.NORMAL, join_date__lt=following)
-               .exclude(bills__month=month).only("id", "unit_id", "unit_path", "income", "student"))
     rules = rule_set()
-    bills = [DuesBill(unit_id=m.unit_id, unit_path=m.unit_path, member_id=m.pk, month=month, rule_set=rules,
-                      amount=monthly_dues(m.income, student=m.student, rule_set=rules))
-             for m in members.iterator(chunk_size=5000)]
-    DuesBill.objects.bulk_create(bills, batch_size=5000, ignore_conflicts=True)
+    made = bills_insert(unit=unit, month=month, rule_set=rules)  # one statement, or bounded chunks (billing.py)
     audit_record(actor=actor, action="league.bills.generate", target=unit,
-                 details={"month": f"{month:%Y-%m}", "bills": len(bills), "rule_set": rules})
-    return len(bills)
+                 details={"month": f"{month:%Y-%m}", "bills": made, "rule_set": rules})
+    return made
 
 
 def bills_generate_due() -> str:

@@ -82,7 +82,7 @@ def members(request):
     elif request.method == "POST":
         policy.require(actor, perms.MEMBER_MANAGE)
     return render(request, "league/members.html", {
-        "filters": filters, "form": form, "page": keyset_page(rows, **paging(request)), "unit": unit})
+        "filters": filters, "form": form, "page": selectors.member_page(rows, **paging(request)), "unit": unit})
 
 
 @requires(perms.MEMBER_VIEW)

@@ -46,6 +46,8 @@ class Command(BaseCommand):
         run.add_argument("--http-threads", type=int, default=4)
         run.add_argument("--http-requests", type=int, default=800, help="requests per level (all threads)")
         run.add_argument("--no-http", action="store_true")
+        league = sub.add_parser("league", help="the League case alone on the loaded dataset (members, bills)")
+        league.add_argument("--repeat", type=int, default=50, help="runs of each list read (median)")
 
     def handle(self, *args, step, **options):
         if step is None:
@@ -63,6 +65,17 @@ class Command(BaseCommand):
             except datasets.NotEmpty as error:
                 raise CommandError(str(error)) from None
             self.stdout.write(json.dumps(result, ensure_ascii=False))
+            return
+        if step == "league":
+            from fenji.bench.league_case import case_league
+
+            levels = runner.pick_levels(None)
+            if not levels:
+                raise CommandError("没有数据集：请先装入（fenji bench load …）")
+            result = {"league": case_league(levels[0][1], repeat=options["repeat"])}
+            self.stdout.write(json.dumps(result, ensure_ascii=False, indent=2))
+            for target, measured, ok in report.targets(result):
+                self.stdout.write(f"{'达标' if ok else '未达标' if ok is False else '—'}  {target}: {measured}")
             return
         result = runner.run(dataset=options["dataset"], repeat=options["repeat"], can_calls=options["can_calls"],
                             http_threads=options["http_threads"], http_requests=options["http_requests"],
