@@ -1996,6 +1996,15 @@ def export_dues_uses(w):
     dues_uses_export(actor=cadre, rows=dues_use_list(actor=cadre))
 
 
+def export_league_stats(w):
+    from fenji.modules.league import stats
+    from fenji.modules.league.exports import stats_export
+
+    cadre, unit, period = actor(_league_cadre(w)), w["tree"].county, stats.stats_period("")
+    stats_export(actor=cadre, unit=unit, period=period, tables=stats.league_stats(actor=cadre, unit=unit, period=period),
+                 gaps=stats.branch_gaps(actor=cadre, unit=unit))
+
+
 def export_to_internal(w):
     import tempfile
 

@@ -208,6 +208,9 @@ class Module:
     # duty mark code → these actions: a role holding any of them carries that duty ("account": opening accounts)
     duty_marks: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     request_types: tuple = ()  # ``workflow.registry.RequestType`` objects (filed only while live)
+    # unit kinds that receive, besides the parent, the submissions of the units beside them (a county
+    # commission's rooms approve what its towns initiate: core.submissions.services.submission_targets)
+    submission_receivers: tuple[str, ...] = ()
     menu: tuple[MenuEntry, ...] = ()
     mobile_tiles: tuple[MenuEntry, ...] = ()
     dashboard_tiles: tuple[DashboardTile, ...] = ()

@@ -35,7 +35,7 @@ class SubmissionOut(Schema):
     kind_label: str = Field(description="文种")
     title: str = Field(description="标题")
     unit: str = Field(description="报送单位")
-    target_unit: str = Field(description="主送单位（报送单位的上级）")
+    target_unit: str = Field(description="主送单位（报送单位的上级，或上级中受理报送的部门）")
     state: str = Field(description="状态：draft 草稿、reviewing 待负责人审核、submitted 已盖章报送、"
                                    "received 上级已签收、handled 已办结、returned 已退回")
     state_label: str = Field(description="状态（中文）")
@@ -137,6 +137,7 @@ class DraftIn(InputSchema):
     title: str = Field(max_length=200, description="标题")
     body: str = Field(max_length=20000, description="正文（可分段）")
     contact: str = Field(max_length=100, description="联系人及电话")
+    target_unit: int | None = Field(None, description="主送单位 id：本单位的上级（不填时），或上级中受理报送的部门")
 
 
 class HandleIn(InputSchema):
@@ -184,11 +185,12 @@ def submission_detail(request, id: int):
 
 
 @router.post("/submissions", response={201: SubmissionDetailOut, **ERRORS},
-             summary="起草上报事项（报送给本单位的上级；附件请在页面上传）")
+             summary="起草上报事项（报送给本单位的上级或其受理部门；附件请在页面上传）")
 @api_route(action=perms.SUBMISSION_DRAFT)
 def submission_create(request, payload: DraftIn):
     submission = services.submission_draft(actor=request.actor, kind=payload.kind, title=payload.title,
-                                           body=payload.body, contact=payload.contact)
+                                           body=payload.body, contact=payload.contact,
+                                           target_unit=payload.target_unit)
     return Status(201, _get(request, submission.pk))
 
 

@@ -16,8 +16,13 @@ class SubmissionForm(Form):
     files = MultipleFileField(label=_("附件"), required=False,
                               help_text="")
 
-    def __init__(self, *args, attachments=(), **kwargs):
+    def __init__(self, *args, attachments=(), targets=(), **kwargs):
         super().__init__(*args, **kwargs)
+        if len(targets) > 1:  # the parent and the units beside that receive (a commission's rooms)
+            self.fields["target_unit"] = forms.TypedChoiceField(
+                label=_("主送单位"), coerce=int, choices=[(t.pk, t.name) for t in targets],
+                help_text=_("报送上级单位，或上级的有关部门审批"))
+            self.order_fields(["target_unit"])
         self.fields["files"].help_text = _("PDF、OFD、docx、xlsx、JPG、PNG 或纯文本，每个文件不超过 %(mb)s MB") % {
             "mb": settings.UPLOAD_MAX_MB}
         if attachments:

@@ -9,7 +9,9 @@ from fenji.core.access.services import RuleViolation
 from fenji.core.audit.services import audit_record
 from fenji.core.audit.transactions import service
 from fenji.core.files.services import attachment_intact, attachment_store
+from fenji.core.kernel import modules
 from fenji.core.kernel.errors import DomainError, NotVisible
+from fenji.core.org.models import Unit, UnitStatus
 from fenji.core.seals import permissions as seal_perms
 from fenji.core.seals.services import require_apply, seal_apply
 
@@ -50,17 +52,42 @@ def _validate(kind, title, body, contact):
             raise DomainError(f"请填写{label}", field=name)
 
 
+def submission_targets(unit: Unit) -> list[Unit]:
+    """Where ``unit`` may send what it initiates: its parent first, then the active units beside it of a kind a
+    live module declares a receiver (``Module.submission_receivers``: a county commission's rooms approve the
+    documents its towns and dispatched groups initiate)."""
+    if unit.parent_id is None:
+        return []
+    kinds = {kind for module in modules.live() for kind in module.submission_receivers}
+    beside = (Unit.objects.filter(parent_id=unit.parent_id, kind__in=kinds, status=UnitStatus.ACTIVE)
+              .exclude(pk=unit.pk).order_by("path") if kinds else [])
+    return [unit.parent, *beside]
+
+
+def _target(unit: Unit, chosen) -> Unit:
+    targets = submission_targets(unit)
+    if chosen in (None, ""):
+        return targets[0]
+    wanted = chosen.pk if isinstance(chosen, Unit) else chosen
+    found = next((t for t in targets if str(t.pk) == str(wanted)), None)
+    if found is None:  # the same answer for a unit elsewhere and one that does not exist
+        raise DomainError("只能报送本单位的上级单位或其受理部门", field="target_unit")
+    return found
+
+
 @service
 def submission_draft(*, actor, kind: str, title: str, body: str, contact: str, uploads=(),
-                     submission: Submission | None = None, remove_attachments=()) -> Submission:
-    """Start a draft for the actor's own unit, or change the actor's own draft (also a returned one)."""
+                     submission: Submission | None = None, remove_attachments=(), target_unit=None) -> Submission:
+    """Start a draft for the actor's own unit, or change the actor's own draft (also a returned one).
+    ``target_unit`` (a unit or its id) is one of ``submission_targets``; none: the parent (or, for a draft, as
+    it was)."""
     _validate(kind, title, body, contact)
     if submission is None:
         unit = _own_unit(actor)
         policy.require(actor, perms.SUBMISSION_DRAFT, unit.path)
         if unit.parent_id is None:
             raise DomainError(f"“{unit.name}”没有上级单位，无法上报")
-        submission = Submission(unit=unit, unit_path=unit.path, target_unit=unit.parent,
+        submission = Submission(unit=unit, unit_path=unit.path, target_unit=_target(unit, target_unit),
                                 drafted_by_id=actor.account_id)
         created = True
     else:
@@ -70,6 +97,8 @@ def submission_draft(*, actor, kind: str, title: str, body: str, contact: str, u
             raise NotVisible()
         if submission.state not in EDITABLE:
             raise DomainError("已送审或已报送的事项不能修改")
+        if target_unit not in (None, ""):
+            submission.target_unit = _target(submission.unit, target_unit)
         created = False
     submission.kind, submission.title = kind, title.strip()[:200]
     submission.body, submission.contact = body.strip(), contact.strip()[:100]
@@ -83,6 +112,7 @@ def submission_draft(*, actor, kind: str, title: str, body: str, contact: str, u
         submission.attachments.add(attachment_store(actor=actor, unit=submission.unit, upload=upload))
     audit_record(actor=actor, action="submissions.submission.draft", target=submission,
                  details={"created": created, "title": submission.title, "kind": submission.kind,
+                          "target": submission.target_unit.name,
                           "attachments": sorted(_attachments(submission).values_list("pk", flat=True))})
     return submission
 

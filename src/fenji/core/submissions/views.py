@@ -11,6 +11,7 @@ from fenji.core.access import policy
 from fenji.core.files.forms import upload_form_status, upload_refused
 from fenji.core.files.views import attachment_response, download_response
 from fenji.core.kernel.errors import DomainError, NotVisible
+from fenji.core.org.selectors import unit_own
 from fenji.core.seals.services import may_apply as may_apply_seal
 from fenji.core.web.forms import form_post
 from fenji.core.web.pdf import PdfUnavailable, pdf_response
@@ -42,7 +43,7 @@ def _save(request, form, submission=None):
         return services.submission_draft(
             actor=request.actor, kind=data["kind"], title=data["title"], body=data["body"],
             contact=data["contact"], uploads=data.get("files") or [], submission=submission,
-            remove_attachments=data.get("remove") or [])
+            remove_attachments=data.get("remove") or [], target_unit=data.get("target_unit"))
     except DomainError as refusal:
         upload_refused(form, refusal)
         return None
@@ -56,7 +57,8 @@ def _form_page(request, form, submission=None):
 @requires(perms.SUBMISSION_DRAFT)
 @require_http_methods(["GET", "POST"])
 def new(request):
-    form = SubmissionForm(request.POST or None, request.FILES or None)
+    form = SubmissionForm(request.POST or None, request.FILES or None,
+                          targets=services.submission_targets(unit_own(actor=request.actor)))
     if request.method == "POST" and form.is_valid():
         saved = _save(request, form)
         if saved is not None:
@@ -73,8 +75,9 @@ def edit(request, pk):
         raise NotVisible()
     attachments = selectors.submission_attachments(submission)
     initial = {"kind": submission.kind, "title": submission.title, "body": submission.body,
-               "contact": submission.contact}
-    form = SubmissionForm(request.POST or None, request.FILES or None, initial=initial, attachments=attachments)
+               "contact": submission.contact, "target_unit": submission.target_unit_id}
+    form = SubmissionForm(request.POST or None, request.FILES or None, initial=initial, attachments=attachments,
+                          targets=services.submission_targets(submission.unit))
     if request.method == "POST" and form.is_valid():
         saved = _save(request, form, submission)
         if saved is not None:

@@ -63,6 +63,13 @@ class ExcelSheet:
         self.sheet = self.book.add_worksheet(title[:31])
         self._begin(headers, widths, heading)
 
+    def new_sheet(self, title: str, headers: list[str]) -> None:
+        """Go on in a new worksheet of the same workbook (an export of several tables): ``add`` writes there."""
+        self.sheet = self.book.add_worksheet(title[:31])
+        self.line = 0
+        self.sheet.write_row(0, 0, headers, self.bold)
+        self.sheet.freeze_panes(1, 0)
+
     def add(self, values: list) -> None:
         self.rows += 1
         self.line += 1

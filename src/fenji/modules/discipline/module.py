@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from fenji.core.kernel.modules import ActionDecl, MenuEntry, Module, RoleDecl, RoleShare, TodoProvider
 
+from .kinds import ROOM
+
 POST_DRAFT = "publish.post.draft"  # the publish core's action: 调研法规室 drafts learning materials with it
 
 PETITION_VIEW = "discipline.petition.view"
@@ -165,6 +167,8 @@ MODULE = Module(
                     TodoProvider("discipline.clues", _clue_todos, None),
                     TodoProvider("discipline.cases", _case_todos, None),
                     TodoProvider("discipline.followup", _followup_todos, None)),
+    # 003 §6–7: the rooms approve the documents the towns and dispatched groups initiate (报送相关室部审批)
+    submission_receivers=(ROOM,),
     urls="fenji.modules.discipline.urls", url_prefix="discipline/", api="fenji.modules.discipline.api.router",
     audit_labels={**{action.code: action.label for action in ACTIONS if not action.read_only},
                   "discipline.petition.register": "登记信访件",

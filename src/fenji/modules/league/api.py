@@ -436,3 +436,100 @@ def dues_use_record(request, payload: DuesUseIn):
     data = payload.dict()
     unit = unit_get(actor=request.actor, pk=data.pop("unit"), action=perms.DUES_MANAGE)
     return Status(201, remit_services.dues_use_record(actor=request.actor, unit=unit, **data))
+
+
+# --- 团内统计 -------------------------------------------------------------------------------------------------
+
+
+class StatsQuery(InputSchema):
+    unit: Id | None = Field(None, description="团组织（单位）id，含下级；不填为本人所在单位")
+    period: str = Field("", max_length=10, description="年份（2026）或月份（2026-10）；不填为最近 12 个月")
+
+
+class CountOut(Schema):
+    code: str
+    label: str
+    count: int
+
+
+class OrgCountsOut(Schema):
+    total: int
+    by_kind: list[CountOut]
+    by_industry: list[CountOut]
+
+
+class BranchCountsOut(Schema):
+    branches: int = Field(description="团支部")
+    hollow: int = Field(description="空心团支部（无正常团籍的团员）")
+    no_cadre: int = Field(description="无在任团干部的团支部")
+    both: int = Field(description="既无团员也无团干部")
+
+
+class MemberCountsOut(Schema):
+    total: int
+    by_education: list[CountOut]
+    by_income: list[CountOut]
+    by_political: list[CountOut]
+    by_occupation: list[CountOut]
+
+
+class TransferStateOut(Schema):
+    code: str
+    label: str
+    out: int = Field(description="转出（转出团支部在该组织下）")
+    inward: int = Field(description="转入（转入团支部在该组织下）")
+
+
+class TransferCountsOut(Schema):
+    rows: list[TransferStateOut]
+    out: int
+    inward: int
+
+
+class DuesMonthOut(Schema):
+    month: datetime.date
+    bills: int
+    paid: int
+    unpaid: int
+    due: Decimal
+    collected: Decimal
+    outstanding: Decimal
+    rate: float | None
+
+
+class DuesCountsOut(Schema):
+    rows: list[DuesMonthOut]
+    bills: int
+    paid: int
+    unpaid: int
+    due: Decimal
+    collected: Decimal
+    outstanding: Decimal
+    rate: float | None
+
+
+class StatsOut(Schema):
+    unit_id: int
+    unit: str
+    start: datetime.date = Field(description="统计期间起（含）")
+    end: datetime.date = Field(description="统计期间止（不含）")
+    orgs: OrgCountsOut
+    branches: BranchCountsOut
+    members: MemberCountsOut
+    transfers: TransferCountsOut
+    dues: DuesCountsOut
+
+
+@router.get("/league/stats", response={200: StatsOut, **ERRORS},
+            summary="团内统计：团组织、空心和无团干部团支部、团员构成、组织关系转接、团费收缴（含下级）")
+@api_route(action=perms.STATS_VIEW)
+def league_stats(request, query: Query[StatsQuery]):
+    from fenji.core.org.selectors import unit_own
+
+    from . import stats
+
+    actor = request.actor
+    unit = unit_get(actor=actor, pk=query.unit, action=perms.STATS_VIEW) if query.unit else unit_own(actor=actor)
+    period = stats.stats_period(query.period)
+    return {"unit_id": unit.pk, "unit": unit.name, "start": period.start, "end": period.end,
+            **stats.league_stats(actor=actor, unit=unit, period=period)}

@@ -3,7 +3,7 @@
 from fenji.core.access import policy
 from fenji.core.audit.services import audit_record
 from fenji.core.audit.transactions import service
-from fenji.core.web.excel import ExcelSheet
+from fenji.core.web.excel import ExcelSheet, Rate
 
 from . import module as perms
 
@@ -58,4 +58,50 @@ def dues_uses_export(*, actor, rows) -> ExcelSheet:
     for u in rows.order_by("-id")[:EXPORT_LIMIT].iterator(chunk_size=2000):
         sheet.add([u.unit.name, u.amount, u.purpose, u.decided_on, u.decision_ref, u.created_at])
     audit_record(actor=actor, action="league.dues_use.export", target=None, details={"rows": sheet.rows})
+    return sheet
+
+
+@service
+def stats_export(*, actor, unit, period, tables: dict, gaps) -> ExcelSheet:
+    """团内统计: every table of the page (``stats.league_stats``), a worksheet each, and the branches listed as hollow or
+    without cadres (``stats.branch_gaps``)."""
+    policy.require(actor, perms.STATS_VIEW, unit.path)
+    orgs, members, transfers, dues = tables["orgs"], tables["members"], tables["transfers"], tables["dues"]
+    sheet = ExcelSheet("团组织（按类型）", ["类型", "数量"])
+    for row in orgs["by_kind"]:
+        sheet.add([row["label"], row["count"]])
+    sheet.add(["合计", orgs["total"]])
+    sheet.new_sheet("团组织（按行业）", ["行业类别", "数量"])
+    for row in orgs["by_industry"]:
+        sheet.add([row["label"], row["count"]])
+    counts = tables["branches"]
+    sheet.new_sheet("团支部", ["项目", "数量"])
+    for label, key in (("团支部", "branches"), ("空心团支部（无团员）", "hollow"),
+                       ("无在任团干部", "no_cadre"), ("既无团员也无团干部", "both")):
+        sheet.add([label, counts[key]])
+    for title, key, header in (("团员（按学历）", "by_education", "最高学历"),
+                               ("团员（按收入）", "by_income", "月收入"),
+                               ("团员（按政治面貌）", "by_political", "政治面貌"),
+                               ("团员（按职业）", "by_occupation", "职业")):
+        sheet.new_sheet(title, [header, "人数"])
+        for row in members[key]:
+            sheet.add([row["label"], row["count"]])
+        sheet.add(["合计", members["total"]])
+    sheet.new_sheet("组织关系转接", ["状态", "转出", "转入"])
+    for row in transfers["rows"]:
+        sheet.add([row["label"], row["out"], row["inward"]])
+    sheet.add(["合计", transfers["out"], transfers["inward"]])
+    sheet.new_sheet("团费收缴", ["月份", "应缴人次", "已缴人次", "未缴人次", "应缴金额（元）",
+                                "已缴金额（元）", "未缴金额（元）", "收缴率"])
+    for row in dues["rows"]:
+        sheet.add([f"{row['month']:%Y-%m}", row["bills"], row["paid"], row["unpaid"], row["due"], row["collected"],
+                   row["outstanding"], Rate(row["rate"])])
+    sheet.add(["合计", dues["bills"], dues["paid"], dues["unpaid"], dues["due"], dues["collected"],
+               dues["outstanding"], Rate(dues["rate"])])
+    sheet.new_sheet("空心和无团干部团支部", ["团支部", "上级团组织", "有团员", "有在任团干部"])
+    for o in gaps.order_by("unit_path", "id")[:EXPORT_LIMIT].iterator(chunk_size=2000):
+        sheet.add([o.unit.name, o.unit.parent.name if o.unit.parent_id else "", "是" if o.has_members else "否",
+                   "是" if o.has_cadres else "否"])
+    audit_record(actor=actor, action="league.stats.export", target=unit,
+                 details={"period": period.text or "last12", "branches": counts["branches"]})
     return sheet

@@ -26,6 +26,7 @@ ACTIVITY_MANAGE = "league.activity.manage"
 RECORD_SAMPLE = "league.record.sample"
 ORG_VIEW = "league.org.view"
 ORG_MANAGE = "league.org.manage"
+STATS_VIEW = "league.stats.view"
 
 ACTIONS = (
     ActionDecl(MEMBER_VIEW, "查看团员信息", "business", read_only=True),
@@ -39,6 +40,7 @@ ACTIONS = (
     ActionDecl(RECORD_SAMPLE, "抽查下级团员信息并通知整改", "business"),
     ActionDecl(ORG_VIEW, "查看团组织和团干部", "business", read_only=True),
     ActionDecl(ORG_MANAGE, "维护团组织信息、团干部和撤销决定", "business"),
+    ActionDecl(STATS_VIEW, "查看团内统计", "business", read_only=True),
 )
 
 # Business roles: granted by the security and permission administrators (who delegate them).
@@ -61,6 +63,7 @@ ROLES = (
             RECORD_SAMPLE,
             ORG_VIEW,
             ORG_MANAGE,
+            STATS_VIEW,
         ),
         delegated_by=GRANTED_BY,
     ),
@@ -77,6 +80,7 @@ ROLES = (
             DUES_MANAGE,
             ACTIVITY_MANAGE,
             ORG_VIEW,
+            STATS_VIEW,
         ),
         delegated_by=GRANTED_BY,
     ),
@@ -150,7 +154,8 @@ MODULE = Module(
           MenuEntry(_("团费收缴"), "league:dues", DUES_VIEW, order=52),
           MenuEntry(_("团费上缴"), "league:remittances", DUES_VIEW, order=52),
           MenuEntry(_("团费使用"), "league:dues_uses", DUES_VIEW, order=52),
-          MenuEntry(_("团籍变动"), "league:status_cases", STATUS_HANDLE, order=53)),
+          MenuEntry(_("团籍变动"), "league:status_cases", STATUS_HANDLE, order=53),
+          MenuEntry(_("团内统计"), "league:stats", STATS_VIEW, order=54)),
     mobile_tiles=(MenuEntry(_("我的团费"), "league:m_dues", None, order=30),
                   MenuEntry(_("组织关系转接"), "league:m_transfer", None, order=31),
                   MenuEntry(_("我的信息"), "league:m_me", None, order=32)),
@@ -181,5 +186,5 @@ MODULE = Module(
                   "league.status.propose": "提出团籍变动", "league.status.decide": "审核团籍变动",
                   "league.remit.create": "上缴团费", "league.remit.confirm": "确认收到上缴团费",
                   "league.remit.export": "导出团费上缴记录", "league.dues_use.record": "登记团费使用",
-                  "league.dues_use.export": "导出团费使用记录"},
+                  "league.dues_use.export": "导出团费使用记录", "league.stats.export": "导出团内统计"},
 )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import stats_views, views
 
 app_name = "league"
 
@@ -22,6 +22,7 @@ urlpatterns = [
     path("league/remittances/", views.remittances, name="remittances"),
     path("league/remittances/<int:pk>/", views.remittance, name="remittance"),
     path("league/dues-uses/", views.dues_uses, name="dues_uses"),
+    path("league/stats/", stats_views.stats_page, name="stats"),
     path("m/league/dues/", views.m_dues, name="m_dues"),
     path("m/league/transfer/", views.m_transfer, name="m_transfer"),
     path("m/league/me/", views.m_me, name="m_me"),
