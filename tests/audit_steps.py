@@ -1629,6 +1629,15 @@ def export_conduct(w):
     conduct_export(actor=actor(filer), records=conduct_list(actor=actor(filer)), filters={})
 
 
+def export_stats(w):
+    from fenji.modules.discipline import stats
+    from fenji.modules.discipline.exports import stats_export
+
+    reader, town, today = actor(_petition_officer(w)), w["tree"].town, timezone.localdate()
+    sections = stats.stats_sections(actor=reader, top=town, start=today, end=today)
+    stats_export(actor=reader, top=town, sections=sections, start=today, end=today)
+
+
 def _league_cadre(w):
     from fenji.core.access.roles import BUILTIN_ROLES
 

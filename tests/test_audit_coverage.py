@@ -469,6 +469,7 @@ CASES = [
     ("record a conduct matter", [], steps.record_conduct, "discipline.conduct.record", "ok"),
     ("report a conduct matter", [steps.prepare_conduct], steps.report_conduct, "discipline.conduct.report", "ok"),
     ("export the conduct records", [steps.prepare_conduct], steps.export_conduct, "discipline.conduct.export", "ok"),
+    ("export the rooms' statistics", [steps.prepare_petition], steps.export_stats, "discipline.stats.export", "ok"),
     ("draft a requirement", [], steps.labor_to("draft"), "labor.ticket.draft", "ok"),
     ("update a requirement", [steps.labor_before("submit")], steps.update_labor_ticket, "labor.ticket.update", "ok"),
     *((f"requirement step {stage}", [steps.labor_before(stage)], steps.labor_to(stage), f"labor.ticket.{code}", "ok")
@@ -704,6 +705,7 @@ COVERS = {
     "record a conduct matter": ["modules.discipline.followup_services._conduct_record"],
     "report a conduct matter": ["modules.discipline.followup_services.conduct_report"],
     "export the conduct records": ["modules.discipline.exports.conduct_export"],
+    "export the rooms' statistics": ["modules.discipline.exports.stats_export"],
     "draft a requirement": ["modules.labor.services.ticket_draft"],
     "update a requirement": ["modules.labor.services.ticket_update"],
     **{f"requirement step {stage}": [f"modules.labor.services.{service}"] for stage, service in (

@@ -173,6 +173,15 @@ def column_list_readable(*, account):
         Q(public=True) | Q(unit_path__in=mine), closed_at=None).order_by("parent_id", "name", "id"))
 
 
+def post_list_readable(*, account, kind: str = ""):
+    """The published posts of the columns ``account`` reads (``column_list_readable``), newest first; with ``kind``,
+    only those of columns of that class (a module lists, say, its 政策文件 columns as its own reading list)."""
+    columns = column_list_readable(account=account)
+    if kind:
+        columns = columns.filter(kind=kind)
+    return _published(columns.values("pk")).select_related("column", "unit")
+
+
 def column_get_readable(*, account, pk) -> Column:
     column = column_list_readable(account=account).filter(pk=pk).first()
     if column is None:

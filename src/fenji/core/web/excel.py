@@ -29,7 +29,8 @@ def stamp() -> str:
 class ExcelSheet:
     """``sheet = ExcelSheet(title, headers)``; ``sheet.add([...])`` per row; ``return sheet.response(name)``.
 
-    With ``heading`` the sheet opens with that line in bold and the column headers two rows below.
+    With ``heading`` the sheet opens with that line in bold and the column headers two rows below;
+    ``sheet.next_sheet(title, headers)`` goes on in another worksheet.
     """
 
     def __init__(self, title: str, headers: list[str], widths: dict[int, int] | None = None, *,
@@ -42,6 +43,10 @@ class ExcelSheet:
         self.when = self.book.add_format({"num_format": "yyyy-mm-dd hh:mm:ss" if seconds else "yyyy-mm-dd hh:mm"})
         self.percent = self.book.add_format({"num_format": "0.0%"})
         self.bold = self.book.add_format({"bold": True})
+        self._begin(headers, widths, heading)
+        self.rows = 0
+
+    def _begin(self, headers: list[str], widths: dict[int, int] | None, heading: str) -> None:
         for column, width in (widths or {}).items():
             self.sheet.set_column(column, column, width)
         self.line = 0
@@ -50,7 +55,13 @@ class ExcelSheet:
             self.line = 2
         self.sheet.write_row(self.line, 0, headers, self.bold)
         self.sheet.freeze_panes(self.line + 1, 0)
-        self.rows = 0
+
+    def next_sheet(self, title: str, headers: list[str], widths: dict[int, int] | None = None, *,
+                   heading: str = "") -> None:
+        """Go on in a new worksheet (a workbook of several tables); the earlier ones are finished (rows are
+        written in order, in constant memory). ``rows`` keeps counting across the worksheets."""
+        self.sheet = self.book.add_worksheet(title[:31])
+        self._begin(headers, widths, heading)
 
     def new_sheet(self, title: str, headers: list[str]) -> None:
         """Go on in a new worksheet of the same workbook (an export of several tables): ``add`` writes there."""

@@ -537,17 +537,17 @@ def case_recusal(request, id: int, payload: RecusalIn):
     return Status(201, recusal_services.recusal_declare(actor=request.actor, item=item, **payload.dict()))
 
 
-def _followup():  # 以案促改 and 外出报备 (followup_api.py), a clue's report (clue_report_api.py), 补录导入
-    # (backentry_api.py), under the same prefix
+def _followup():  # the module's other routers under the same prefix: 以案促改 and 外出报备 (followup_api.py), a
+    # clue's report (clue_report_api.py), 补录导入 (backentry_api.py), the export packages (export_api.py), 统计 and
+    # 学习资料 (stats_api.py)
     from .backentry_api import router as backentry_router
     from .clue_report_api import router as clue_report_router
-    from .export_api import router as export_router  # the export packages (export_api.py)
+    from .export_api import router as export_router
     from .followup_api import router as followup_router
+    from .stats_api import router as stats_router
 
-    router.add_router("", followup_router)
-    router.add_router("", clue_report_router)
-    router.add_router("", backentry_router)
-    router.add_router("", export_router)
+    for sub in (followup_router, clue_report_router, backentry_router, export_router, stats_router):
+        router.add_router("", sub)
 
 
 _followup()

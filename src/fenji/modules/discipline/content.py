@@ -41,6 +41,7 @@ def build() -> None:
         _cases()
     if not Absence.objects.unscoped(reason="demo content").exists():
         _followup()
+    _learning()
 
 
 def _petitions() -> None:
@@ -186,3 +187,41 @@ def _followup() -> None:
     followup_services.conduct_report(actor=filer, record=meal, reported_on=today - day, handling="已批评教育，责令检查。")
     followup_services.conduct_record(actor=filer, unit=town, kind="style", found_on=today - day,
                                      summary="窗口服务推诿扯皮。", subject=SubjectIn("何某", "白沙镇便民服务中心", "staff", "工作人员"))
+
+
+MATERIALS = (
+    ("《中国共产党纪律处分条例》学习要点",
+     "一、处分种类：警告、严重警告、撤销党内职务、留党察看、开除党籍。\n"
+     "二、受到警告处分一年内、严重警告处分一年半内，不得在党内提升职务和向党外组织推荐担任高于其原任职务的党外职务。\n"
+     "请各乡镇（街道）纪（工）委、各派驻纪检监察组组织学习。"),
+    ("《纪检监察机关处理检举控告工作规则》摘编",
+     "第十五条：反映本机关主要负责人问题的，应当直接报送上一级纪检监察机关。\n"
+     "第二十六条：对实名检举控告，应当在收到之日起十五个工作日内告知是否受理。"),
+)
+
+
+def _learning() -> None:
+    """学习资料: 调研法规室 (何立, 学习资料发布 at the commission) manages the commission's 政策文件 column 学习资料 and
+    publishes two materials, approved by the commission's 分管领导 (李正, the column's one review level)."""
+    from fenji.core.publish import services as publish
+    from fenji.core.publish.models import Column, ColumnKind, Post
+    from fenji.core.publish.permissions import REVIEW_FINAL
+
+    county = Unit.objects.get(code="JW-ZM")
+    drafter_account = _account("13840000015")
+    if not Grant.objects.unscoped(reason="demo content").filter(account=drafter_account, unit=county,
+                                                                role="regulation_officer", revoked_at=None).exists():
+        grant_create(actor=policy.SYSTEM, account=drafter_account, role="regulation_officer", unit=county)
+    column = Column.objects.unscoped(reason="demo content").filter(unit=county, kind=ColumnKind.POLICY,
+                                                                   closed_at=None).first()
+    if column is None:
+        column = publish.column_create(actor=policy.SYSTEM, unit=county, name="学习资料", kind=ColumnKind.POLICY)
+        publish.column_levels_set(actor=policy.SYSTEM, column=column, levels=[("终审", REVIEW_FINAL)])
+        publish.column_managers_set(actor=policy.SYSTEM, column=column, accounts=[drafter_account])
+    if Post.objects.unscoped(reason="demo content").filter(column=column).exists():
+        return
+    drafter, leader = policy.actor_for(drafter_account), policy.actor_for(_account("13840000004"))
+    for title, body in MATERIALS:
+        post = publish.post_save(actor=drafter, column=column, title=title, body=body)
+        publish.post_submit(actor=drafter, post=post)
+        publish.post_review(actor=leader, post=post, approve=True, opinion="同意发布")

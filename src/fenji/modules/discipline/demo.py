@@ -15,6 +15,7 @@ CASE_OFFICER = BUILTIN_ROLES["case_officer"]
 CONDUCT_OFFICER = BUILTIN_ROLES["conduct_officer"]
 ABSENCE_VIEWER = BUILTIN_ROLES["absence_viewer"]
 EXPORT_OFFICER = BUILTIN_ROLES["export_officer"]
+REGULATION_OFFICER = BUILTIN_ROLES["regulation_officer"]
 
 ROOMS = ("办公室", "宣传部", "调研法规室", "信访室", "案件监督管理室", "案件审理室", "党风政风监督室")
 GROUPS = ("第一", "第二", "第三", "第四")
@@ -41,6 +42,7 @@ PEOPLE = [
     ("案件监督管理室工作人员（全县线索台账）", "郑晓", "13840000013", "JW-ZM-R5", S, "干部", CASE_OFFICER, "控制台"),
     ("办公室工作人员（全县外出报备）", "杨帆", "13840000014", "JW-ZM-R1", S, "干部", ABSENCE_VIEWER, "控制台"),
     ("县纪委监委内网数据导出员（全县导出包）", "韩旭", "13840000015", "JW-ZM", S, "干部", EXPORT_OFFICER, "控制台"),
+    ("调研法规室工作人员（发布学习资料）", "何立", "13840000016", "JW-ZM-R3", S, "干部", REGULATION_OFFICER, "控制台"),
     ("派驻第一纪检监察组系统管理员", "王磊", "13840000021", "JW-ZM-G1", S, "系统管理员", SYSTEM_ADMIN, "控制台"),
     ("派驻第一纪检监察组工作人员", "冯涛", "13840000022", "JW-ZM-G1", S, "干部", STAFF, "控制台"),
     ("白沙镇纪委系统管理员", "陈红", "13840000031", "JW-ZM-T1", S, "系统管理员", SYSTEM_ADMIN, "控制台"),

@@ -105,3 +105,25 @@ def conduct_export(*, actor, records, filters: dict) -> ExcelSheet:
                    r.reported_on or ""])
     audit_record(actor=actor, action="discipline.conduct.export", details={"rows": sheet.rows, **filters})
     return sheet
+
+
+@service
+def stats_export(*, actor, top, sections, start, end) -> ExcelSheet:
+    """The rooms' statistics as shown (``stats.stats_sections``): one worksheet per section, a row per unit and the
+    total; the data-reporting check's flag in its own column."""
+    policy.require(actor, perms.STATS_VIEW, top.path)
+    heading = f"{top.name}  {start:%Y-%m-%d} 至 {end:%Y-%m-%d}"
+    sheet = None
+    for section in sections:
+        headers = ["单位", *section.columns, *(["数据报送"] if section.code == "conduct" else [])]
+        if sheet is None:
+            sheet = ExcelSheet(section.title, headers, {0: 24}, heading=f"{heading}  {section.title}")
+        else:
+            sheet.next_sheet(section.title, headers, {0: 24}, heading=f"{heading}  {section.title}")
+        for row in [*section.rows, section.total]:
+            sheet.add([row.label, *row.values, *([row.flag] if section.code == "conduct" else [])])
+    if sheet is None:
+        sheet = ExcelSheet("统计", ["单位"], heading=heading)
+    audit_record(actor=actor, action="discipline.stats.export", target=top,
+                 details={"start": start.isoformat(), "end": end.isoformat(), "sections": [s.code for s in sections]})
+    return sheet

@@ -449,6 +449,37 @@ class ConductReportForm(Form):
                                widget=forms.Textarea(attrs={"rows": 3}), help_text=_("空白则保留原有记录"))
 
 
+class StatsForm(Form):
+    """统计: a period (a month, a quarter, a year, or 自定义 with both dates) and the unit whose units are counted."""
+
+    period = forms.ChoiceField(label=_("统计期间"), required=False)
+    start = DateField(label=_("自定义起"), widget=DATE, required=False)
+    end = DateField(label=_("自定义止"), widget=DATE, required=False)
+    unit = forms.IntegerField(label=_("单位"), required=False, min_value=1, widget=UnitPicker())
+
+    def __init__(self, *args, periods=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["period"].choices = [*periods, ("custom", _("自定义"))]
+
+    def clean(self):
+        from .stats import MAX_SPAN
+
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if data.get("period") == "custom":
+            if not start or not end:
+                self.add_error("start" if not start else "end", _("自定义期间请填写起止日期"))
+            elif end < start:
+                self.add_error("end", _("结束日期不能早于开始日期"))
+            elif end - start > MAX_SPAN:
+                self.add_error("end", _("统计区间不能超过三年"))
+        return data
+
+
+class LearningFilterForm(Form):
+    q = forms.CharField(label=_("标题或内容"), required=False, max_length=50)
+
+
 class PetitionImportForm(MemberImportForm):
     """补录导入: the .xlsx file only — the petitions are back-entered at the user's own unit."""
 

@@ -16,6 +16,8 @@ from fenji.core.kernel.modules import (
 
 from .kinds import ROOM
 
+POST_DRAFT = "publish.post.draft"  # the publish core's action: 调研法规室 drafts learning materials with it
+
 PETITION_VIEW = "discipline.petition.view"
 PETITION_REGISTER = "discipline.petition.register"
 PETITION_HANDLE = "discipline.petition.handle"
@@ -39,6 +41,10 @@ UPWARD_REPORT = "discipline.upward.report"
 EXPORT_MANAGE = "discipline.export.manage"
 # the receiving side (the internal network's install): importing packages uploaded from the one-way gateway
 IMPORT_MANAGE = "discipline.import.manage"
+# the rooms' statistics page (seed 003 §6–7): each section needs its record kind's read action besides
+STATS_VIEW = "discipline.stats.view"
+# 学习资料: what 调研法规室 publishes, read by every business user of the grassroots units (seed 003 §7)
+LEARNING_VIEW = "discipline.learning.view"
 
 ACTIONS = (
     ActionDecl(PETITION_VIEW, "查看信访举报件", "business", read_only=True),
@@ -61,6 +67,8 @@ ACTIONS = (
     ActionDecl(UPWARD_REPORT, "办理职级超出权限的上报任务", "business"),
     ActionDecl(EXPORT_MANAGE, "生成、下载和确认内网导出包", "business"),
     ActionDecl(IMPORT_MANAGE, "导入外网数据包（内网接收端）", "business"),
+    ActionDecl(STATS_VIEW, "查询统计本领域业务数据", "business", read_only=True),
+    ActionDecl(LEARNING_VIEW, "查阅学习资料", "business", read_only=True),
 )
 
 # Business roles: granted by the security and permission administrators (who delegate them).
@@ -77,6 +85,8 @@ ROLES = (
             PETITION_HANDLE,
             PETITION_ASSIGN,
             UPWARD_REPORT,
+            STATS_VIEW,
+            LEARNING_VIEW,
         ),
         delegated_by=GRANTED_BY,
     ),
@@ -94,6 +104,8 @@ ROLES = (
             RECTIFY_VIEW,
             RECTIFY_MANAGE,
             UPWARD_REPORT,
+            STATS_VIEW,
+            LEARNING_VIEW,
         ),
         delegated_by=GRANTED_BY,
     ),
@@ -109,6 +121,8 @@ ROLES = (
             ABSENCE_FILE,
             ABSENCE_APPROVE,
             UPWARD_REPORT,
+            STATS_VIEW,
+            LEARNING_VIEW,
         ),
         delegated_by=GRANTED_BY,
     ),
@@ -119,6 +133,11 @@ ROLES = (
     RoleDecl("export_officer", "内网数据导出员", "business", (EXPORT_MANAGE,), delegated_by=GRANTED_BY),
     # 内网接收端：导入经单向导入设备送来的数据包（全部接受或全部拒绝）
     RoleDecl("import_officer", "内网数据导入员", "business", (IMPORT_MANAGE,), delegated_by=GRANTED_BY),
+    RoleDecl("absence_viewer", "外出报备查阅", "business", (ABSENCE_VIEW, STATS_VIEW, LEARNING_VIEW), delegated_by=GRANTED_BY),
+    RoleDecl("rectification_viewer", "以案促改查阅", "business", (RECTIFY_VIEW, STATS_VIEW, LEARNING_VIEW), delegated_by=GRANTED_BY),
+    # 调研法规室：在基层版发布法律法规等学习资料（信息发布的“政策文件”类栏目，先审后发）
+    RoleDecl("regulation_officer", "学习资料发布", "business", (POST_DRAFT, LEARNING_VIEW),
+             delegated_by=GRANTED_BY),
 )
 
 
@@ -165,11 +184,14 @@ MODULE = Module(
           MenuEntry(_("以案促改"), "discipline:rectifications", RECTIFY_VIEW, order=54),
           MenuEntry(_("外出报备"), "discipline:absences", ABSENCE_VIEW, order=55),
           MenuEntry(_("党风政风监督"), "discipline:conduct_records", CONDUCT_VIEW, order=56),
-          MenuEntry(_("内网导出"), "discipline:exports", EXPORT_MANAGE, order=57),
-          MenuEntry(_("外网数据导入"), "discipline:imports", IMPORT_MANAGE, order=58)),
+          MenuEntry(_("统计"), "discipline:stats", STATS_VIEW, order=57),
+          MenuEntry(_("学习资料"), "discipline:learning", LEARNING_VIEW, order=58),
+          MenuEntry(_("内网导出"), "discipline:exports", EXPORT_MANAGE, order=59),
+          MenuEntry(_("外网数据导入"), "discipline:imports", IMPORT_MANAGE, order=60)),
     # the unit's principal leader approves the assignment of a clue (JJR §21: 主要负责人审批分办)
     role_shares=(RoleShare("unit_leader", (CLUE_VIEW, CLUE_APPROVE, CASE_VIEW, CASE_APPROVE, ABSENCE_VIEW,
-                                            ABSENCE_APPROVE)),),
+                                            ABSENCE_APPROVE, STATS_VIEW, LEARNING_VIEW)),
+                 RoleShare("dept_head", (LEARNING_VIEW,)), RoleShare("staff", (LEARNING_VIEW,))),
     todo_providers=(TodoProvider("discipline.petitions", _petition_todos, None),
                     TodoProvider("discipline.clues", _clue_todos, None),
                     TodoProvider("discipline.cases", _case_todos, None),
@@ -206,7 +228,7 @@ MODULE = Module(
                   "discipline.absence.extend": "外出延期", "discipline.absence.return": "外出销假",
                   "discipline.absence.export": "导出外出报备",
                   "discipline.conduct.record": "登记党风政风监督事项", "discipline.conduct.report": "报党风政风监督室",
-                  "discipline.conduct.export": "导出党风政风监督记录",
+                  "discipline.conduct.export": "导出党风政风监督记录", "discipline.stats.export": "导出统计",
                   "discipline.export.create": "生成内网导出包", "discipline.export.confirm": "登记内网确认日期",
                   "discipline.export.download": "下载内网导出包", "discipline.export.ledger": "导出内网导出包台账",
                   "discipline.import.accept": "导入外网数据包", "discipline.import.quarantine": "数据包序号缺口，已隔离"},

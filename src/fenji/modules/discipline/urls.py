@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import backentry_views, export_views, followup_views, views
+from . import backentry_views, export_views, followup_views, learning_views, stats_views, views
 
 app_name = "discipline"
 
@@ -34,4 +34,6 @@ urlpatterns = [
     path("exports/<int:pk>/", export_views.export, name="export"),
     path("exports/<int:pk>/file/", export_views.export_file, name="export_file"),
     path("imports/", export_views.imports, name="imports"),
+    path("stats/", stats_views.stats_page, name="stats"),
+    path("learning/", learning_views.learning, name="learning"),
 ]
