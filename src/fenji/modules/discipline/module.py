@@ -126,13 +126,11 @@ ROLES = (
         ),
         delegated_by=GRANTED_BY,
     ),
-    # 办公室：查看所辖各单位的外出报备（授权在县纪委监委，见全县）；宣传部：查询以案促改
-    RoleDecl("absence_viewer", "外出报备查阅", "business", (ABSENCE_VIEW,), delegated_by=GRANTED_BY),
-    RoleDecl("rectification_viewer", "以案促改查阅", "business", (RECTIFY_VIEW,), delegated_by=GRANTED_BY),
     # 数据交换：把本单位（含下级）的信访件、线索、案件写成导出包，经单向导入送内网，凭内网回执登记确认
     RoleDecl("export_officer", "内网数据导出员", "business", (EXPORT_MANAGE,), delegated_by=GRANTED_BY),
     # 内网接收端：导入经单向导入设备送来的数据包（全部接受或全部拒绝）
     RoleDecl("import_officer", "内网数据导入员", "business", (IMPORT_MANAGE,), delegated_by=GRANTED_BY),
+    # 办公室：查看所辖各单位的外出报备（授权在县纪委监委，见全县）；宣传部：查询以案促改
     RoleDecl("absence_viewer", "外出报备查阅", "business", (ABSENCE_VIEW, STATS_VIEW, LEARNING_VIEW), delegated_by=GRANTED_BY),
     RoleDecl("rectification_viewer", "以案促改查阅", "business", (RECTIFY_VIEW, STATS_VIEW, LEARNING_VIEW), delegated_by=GRANTED_BY),
     # 调研法规室：在基层版发布法律法规等学习资料（信息发布的“政策文件”类栏目，先审后发）
