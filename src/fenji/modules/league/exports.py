@@ -105,6 +105,9 @@ def stats_export(*, actor, unit, period, tables: dict, gaps) -> ExcelSheet:
     audit_record(actor=actor, action="league.stats.export", target=unit,
                  details={"period": period.text or "last12", "branches": counts["branches"]})
     return sheet
+
+
+@service
 def activities_export(*, actor, rows) -> ExcelSheet:
     """团组织活动 in the organiser's reach, with their invited, signed-up and attended counts."""
     from .selectors import activity_counts
