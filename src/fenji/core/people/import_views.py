@@ -2,7 +2,6 @@
 error report and the template to fill in."""
 
 from django.contrib import messages
-from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -13,11 +12,11 @@ from fenji.core.audit.services import audit_record
 from fenji.core.kernel.errors import DomainError
 from fenji.core.kernel.inputs import parse_id
 from fenji.core.kernel.xlsx import jobs
-from fenji.core.kernel.xlsx.report import template
 from fenji.core.org.selectors import unit_get, unit_list_roots
 from fenji.core.org.widgets import pick_units_for
-from fenji.core.web.excel import XLSX, stamp
+from fenji.core.web.excel import stamp
 from fenji.core.web.forms import add_domain_error
+from fenji.core.web.import_pages import import_errors_response, import_job, import_template_response
 from fenji.core.web.routes import requires
 
 from . import permissions as perms
@@ -27,7 +26,6 @@ from .member_import import MEMBERS
 
 # A file is imported in the background: 200,000 rows take about half a minute on the reference host.
 PAGE_MAX_ROWS = 200_000
-POLL_SECONDS = 2
 
 
 def _default_unit(actor, chosen=None):
@@ -46,8 +44,7 @@ def _chosen_unit(request):
 
 
 def _job(request, pk):
-    job = jobs.job_get(account_id=request.user.pk, pk=parse_id(pk), spec=MEMBERS)
-    return {"job": job, "stalled": jobs.stalled(job), "poll": POLL_SECONDS}
+    return import_job(request, pk, MEMBERS)
 
 
 @requires(perms.ACCOUNT_OPEN)
@@ -90,18 +87,17 @@ def member_import_job(request, pk):
 def member_import_errors(request, pk):
     """The rejected rows of an import this account ran, as Excel; the download is audited (C5.4)."""
     job = _job(request, pk)["job"]
-    handle = jobs.report_open(job)
+    response = import_errors_response(job, _("导入失败的行-%(stamp)s.xlsx") % {"stamp": stamp()})
     audit_record(actor=request.actor, action="people.account.export",
                  details={"list": "member_import_errors", "rows": job.rejected})
-    return FileResponse(handle, as_attachment=True, filename=_("导入失败的行-%(stamp)s.xlsx") % {"stamp": stamp()},
-                        content_type=XLSX)
+    return response
 
 
 @requires(perms.ACCOUNT_OPEN)
 @require_GET
 def member_import_template(request):
     """导入模板.xlsx: the header row and one example row (skipped if left in); every column is text."""
-    return FileResponse(template(MEMBERS), as_attachment=True, filename=_("导入模板.xlsx"), content_type=XLSX)
+    return import_template_response(MEMBERS, _("导入模板.xlsx"))
 
 
 @requires(perms.ACCOUNT_UPDATE)

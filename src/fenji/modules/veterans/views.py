@@ -3,7 +3,6 @@
 this quarter), and the elder's own page on the phone (我的服务记录)."""
 
 from django.conf import settings
-from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,12 +16,12 @@ from fenji.core.kernel.errors import DomainError, NotVisible
 from fenji.core.kernel.inputs import parse_id
 from fenji.core.kernel.pagination import keyset_page, newest_first_page
 from fenji.core.kernel.xlsx import jobs
-from fenji.core.kernel.xlsx.report import template
 from fenji.core.org.selectors import unit_get, unit_own
 from fenji.core.org.widgets import pick_units_for
 from fenji.core.people.import_forms import MemberImportForm
-from fenji.core.web.excel import XLSX, stamp
+from fenji.core.web.excel import stamp
 from fenji.core.web.forms import add_domain_error, form_post
+from fenji.core.web.import_pages import import_errors_response, import_job, import_shown, import_template_response
 from fenji.core.web.pdf import pdf_response
 from fenji.core.web.query import export_query, filters_shown, paging, sorted_page
 from fenji.core.web.routes import requires, signed_in
@@ -263,12 +262,6 @@ def m_mine(request):
 # --- 批量导入老干部 -----------------------------------------------------------------------------------------
 
 IMPORT_MAX_ROWS = 50_000
-POLL_SECONDS = 2
-
-
-def _import_job(request, pk):
-    job = jobs.job_get(account_id=request.user.pk, pk=parse_id(pk), spec=ELDERS)
-    return {"job": job, "stalled": jobs.stalled(job), "poll": POLL_SECONDS}
 
 
 @requires(perms.ELDER_MANAGE)
@@ -289,7 +282,7 @@ def elder_import(request):
             add_domain_error(form, error)
         else:  # Post/Redirect/Get: reloading the progress page does not import again
             return redirect(f"{reverse('veterans:elder_import')}?job={job.pk}")
-    shown = _import_job(request, request.GET["job"]) if request.GET.get("job") else {}
+    shown = import_shown(request, ELDERS)
     return render(request, "veterans/elder_import.html", {
         "form": form, **shown, "titles": ELDERS.titles, "max_rows": IMPORT_MAX_ROWS,
         "recent": jobs.job_list(account_id=request.user.pk, spec=ELDERS)})
@@ -300,19 +293,18 @@ def elder_import(request):
 @never_cache
 def elder_import_job(request, pk):
     """The progress of one import and, once done, its result: the piece the page polls."""
-    return render(request, "veterans/_elder_import_job.html", _import_job(request, pk))
+    return render(request, "veterans/_elder_import_job.html", import_job(request, pk, ELDERS))
 
 
 @requires(perms.ELDER_MANAGE)
 @require_GET
 @never_cache
 def elder_import_errors(request, pk):
-    job = _import_job(request, pk)["job"]
-    return FileResponse(jobs.report_open(job), as_attachment=True, content_type=XLSX,
-                        filename=_("老干部导入失败的行-%(stamp)s.xlsx") % {"stamp": stamp()})
+    return import_errors_response(import_job(request, pk, ELDERS)["job"],
+                                  _("老干部导入失败的行-%(stamp)s.xlsx") % {"stamp": stamp()})
 
 
 @requires(perms.ELDER_MANAGE)
 @require_GET
 def elder_import_template(request):
-    return FileResponse(template(ELDERS), as_attachment=True, filename=_("老干部导入模板.xlsx"), content_type=XLSX)
+    return import_template_response(ELDERS, _("老干部导入模板.xlsx"))
