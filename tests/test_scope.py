@@ -564,6 +564,9 @@ class TestScope(ScopeMatrix):
         **{f"veterans:{name}": "src/fenji/modules/veterans/tests/test_service_records.py::"
                                "test_elders_are_imported_row_by_row_with_a_report_of_the_rest"
            for name in ("elder_import_job", "elder_import_errors")},
+        **{f"league:{name}": "src/fenji/modules/league/tests/test_member_import.py::"
+                             "test_a_branch_imports_its_members_row_by_row_with_a_report_of_the_rest"
+           for name in ("member_import_job", "member_import_errors")},
     }
 
 
