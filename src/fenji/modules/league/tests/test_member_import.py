@@ -117,6 +117,9 @@ def test_a_branch_imports_its_members_row_by_row_with_a_report_of_the_rest(w, cl
     assert client.get(f"/league/members/import/{job}/").status_code == 404
     assert client.get(f"/league/members/import/{job}/errors.xlsx").status_code == 404
     assert client.get(f"/api/v1/league/members/import/{job}").status_code == 404
+    not_a_sheet = client.post("/api/v1/league/members/import", {"branch": w.other.pk, "file": SimpleUploadedFile(
+        "团员名单.csv", b"a,b", "text/csv")})
+    assert not_a_sheet.status_code == 400 and ".xlsx" in str(not_a_sheet.json())
     # through the API, into their own branch
     api = client.post("/api/v1/league/members/import", {"branch": w.other.pk, "file": SimpleUploadedFile(
         "团员名单.xlsx", xlsx_file(HEADER, [("孙八", _id("20050301", 9), "13700001009", "", "2023-05-04", "社区",
