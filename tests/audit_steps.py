@@ -1666,6 +1666,17 @@ def register_member(w):
                                   development_no="202300000001", student=True)
 
 
+def import_league_members(w):
+    from fenji.core.people.identity import check_char
+    from fenji.modules.league.member_import import league_member_import
+    from fenji.testing import xlsx_file
+
+    league_member_import(actor=actor(_league_cadre(w)), branch=_league_branch(w), file_name="团员名单.xlsx",
+                         file=xlsx_file(("姓名", "身份证号", "手机号", "入团时间", "入团所在单位", "发展团员编号"), [
+                             ("团员乙", "11010520080301003" + check_char("11010520080301003"), "13700006002",
+                              "2023-05-04", "某中学", "202300000002")]))
+
+
 def prepare_member(w):
     register_member(w)
     return "prepare"

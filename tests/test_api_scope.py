@@ -105,6 +105,9 @@ ROW_ROUTES = {
     "POST api:league_activity_close": "elsewhere",
     "POST api:league_my_activity_signup": "elsewhere",
     "POST api:league_my_activity_signup_cancel": "elsewhere",
+    # League member imports (src/fenji/modules/league/tests/test_member_import.py: a job is its uploader's only,
+    # another branch's administrator gets 404)
+    "GET api:member_import_job": "elsewhere",
     # the discipline module (src/fenji/modules/discipline/tests/test_petitions.py::
     # test_closing_owes_feedback_and_the_pages_and_api_keep_to_scope: another town's officer gets 404)
     "GET api:petition_detail": "elsewhere",

@@ -598,6 +598,9 @@ class TestScope(ScopeMatrix):
         **{f"discipline:{name}": "src/fenji/modules/discipline/tests/test_petition_import.py::"
                                  "test_a_sheet_of_paper_records_keeps_their_dates_and_reports_the_rest"
            for name in ("petition_import_job", "petition_import_errors")},
+        **{f"league:{name}": "src/fenji/modules/league/tests/test_member_import.py::"
+                             "test_a_branch_imports_its_members_row_by_row_with_a_report_of_the_rest"
+           for name in ("member_import_job", "member_import_errors")},
     }
 
 

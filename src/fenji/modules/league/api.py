@@ -3,7 +3,7 @@
 import datetime
 from decimal import Decimal
 
-from ninja import Field, Query, Router, Schema
+from ninja import Field, File, Form, Query, Router, Schema, UploadedFile
 from ninja.responses import Status
 
 from fenji.core.api.pagination import NewestFirstQuery, PageQuery, api_newest_first, check_cursor, page_out
@@ -536,3 +536,46 @@ def league_stats(request, query: Query[StatsQuery]):
 from .activities_api import router as activities_router  # noqa: E402 - 团组织活动, on this router
 
 router.add_router("", activities_router)
+# --- 批量导入团员 (the page's import, as a background job) ----------------------------------------------------
+
+class ImportJobOut(Schema):
+    id: int
+    state: str
+    file_name: str
+    branch: str = Field(alias="unit_name")
+    total: int | None
+    processed: int
+    created: int
+    rejected: int
+    message: str
+    errors: list[list] = Field(description="前 100 条错误：[行号, 列, 原因]；全部错误见页面上的错误报告")
+
+
+@router.post("/league/members/import", response={202: ImportJobOut, **ERRORS},
+             summary="批量导入团员（Excel，后台导入；返回导入任务）")
+@api_route(action=perms.MEMBER_MANAGE)
+def member_import_start(request, branch: Form[int], file: File[UploadedFile]):
+    from django.conf import settings
+
+    from fenji.core.kernel.errors import DomainError
+
+    from . import member_import
+
+    unit = unit_get(actor=request.actor, pk=branch, action=perms.MEMBER_MANAGE)
+    if not (file.name or "").lower().endswith(".xlsx"):
+        raise DomainError("请上传 .xlsx 格式的 Excel 文件", field="file")
+    if file.size > int(settings.UPLOAD_MAX_MB) * 1024 * 1024:
+        raise DomainError(f"文件超过 {settings.UPLOAD_MAX_MB} MB 的上限：请分成多个文件导入", field="file")
+    job = member_import.league_member_import_start(actor=request.actor, branch=unit, file=file, file_name=file.name,
+                                                   max_rows=member_import.MAX_ROWS)
+    return Status(202, job)
+
+
+@router.get("/league/members/import/{int:id}", response={200: ImportJobOut, **ERRORS}, summary="团员导入任务的进度和结果")
+@api_route(action=perms.MEMBER_MANAGE)
+def member_import_job(request, id: int):
+    from fenji.core.kernel.xlsx import jobs
+
+    from .member_import import LEAGUE_MEMBERS
+
+    return jobs.job_get(account_id=request.actor.account_id, pk=id, spec=LEAGUE_MEMBERS)

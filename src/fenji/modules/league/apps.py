@@ -12,3 +12,4 @@ class LeagueConfig(AppConfig):
         from .module import MODULE
 
         modules.register(MODULE)
+        from . import member_import  # noqa: F401  (declares its import job, which the worker runs)

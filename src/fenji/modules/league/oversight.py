@@ -116,3 +116,33 @@ def _org_evidence(unit, start, end) -> str:
 
 INDICATORS = (*INDICATORS,
               Indicator("league.org_rate", gettext_lazy("团组织建设及时率"), _org_values, _org_evidence))
+
+
+def _entry_values(units, start, end) -> dict:
+    """团员录入及时率: of the members who joined in the period, those entered within 15 working days of joining
+    (``member_import.entry_due``) — counted for the member's branch's line."""
+    from django.utils import timezone
+
+    from .member_import import entry_due
+
+    rows = (_members().filter(join_date__gte=start, join_date__lte=end)
+            .values_list("unit_path", "join_date", "created_at"))
+    dues: dict = {}
+    totals = {unit.pk: [0, 0] for unit in units}
+    for path, joined, created in rows.iterator(chunk_size=5000):
+        if joined not in dues:
+            dues[joined] = entry_due(joined)
+        on_time = timezone.localtime(created).date() <= dues[joined]
+        for unit in units:
+            if path.startswith(unit.path):
+                totals[unit.pk][0] += 1
+                totals[unit.pk][1] += on_time
+    return {pk: (met / n if n else None) for pk, (n, met) in totals.items()}
+
+
+def _entry_evidence(unit, start, end) -> str:
+    return f"/league/members/?unit={unit.pk}"
+
+
+INDICATORS = (*INDICATORS,
+              Indicator("league.entry_rate", gettext_lazy("团员录入及时率"), _entry_values, _entry_evidence))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import activity_views, stats_views, views
+from . import activity_views, import_views, stats_views, views
 
 app_name = "league"
 
@@ -10,6 +10,10 @@ urlpatterns = [
     path("league/orgs/<int:pk>/", views.org, name="org"),
     path("league/members/", views.members, name="members"),
     path("league/members/<int:pk>/", views.member, name="member"),
+    path("league/members/import/", import_views.member_import_page, name="member_import"),
+    path("league/members/import/template.xlsx", import_views.member_import_template, name="member_import_template"),
+    path("league/members/import/<int:pk>/", import_views.member_import_job, name="member_import_job"),
+    path("league/members/import/<int:pk>/errors.xlsx", import_views.member_import_errors, name="member_import_errors"),
     path("league/members/<int:pk>/transfer/", views.transfer_out, name="transfer_out"),
     path("league/members/<int:pk>/status/", views.status_propose, name="status_propose"),
     path("league/status/", views.status_cases, name="status_cases"),
