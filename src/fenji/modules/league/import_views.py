@@ -1,7 +1,6 @@
 """批量导入团员: the upload page (the branch and the file), the import's progress and result (a background job, polled
 by the page), its error report and the template with the League's columns."""
 
-from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -11,21 +10,18 @@ from django.views.decorators.http import require_GET, require_http_methods
 from fenji.core.access import policy
 from fenji.core.audit.services import audit_record
 from fenji.core.kernel.errors import DomainError
-from fenji.core.kernel.inputs import parse_id
 from fenji.core.kernel.xlsx import jobs
-from fenji.core.kernel.xlsx.report import template
 from fenji.core.org.models import Unit, UnitStatus
 from fenji.core.org.selectors import unit_get
-from fenji.core.web.excel import XLSX, stamp
+from fenji.core.web.excel import stamp
 from fenji.core.web.forms import add_domain_error
+from fenji.core.web.import_pages import import_errors_response, import_job, import_shown, import_template_response
 from fenji.core.web.routes import requires
 
 from . import member_import, services
 from . import module as perms
 from .import_forms import LeagueImportForm
 from .member_import import LEAGUE_MEMBERS
-
-POLL_SECONDS = 2
 
 
 def _branches(actor):
@@ -34,8 +30,7 @@ def _branches(actor):
 
 
 def _job(request, pk):
-    job = jobs.job_get(account_id=request.user.pk, pk=parse_id(pk), spec=LEAGUE_MEMBERS)
-    return {"job": job, "stalled": jobs.stalled(job), "poll": POLL_SECONDS}
+    return import_job(request, pk, LEAGUE_MEMBERS)
 
 
 @requires(perms.MEMBER_MANAGE)
@@ -56,7 +51,7 @@ def member_import_page(request):
             add_domain_error(form, error)
         else:  # Post/Redirect/Get: reloading the progress page does not import again
             return redirect(f"{reverse('league:member_import')}?job={job.pk}")
-    shown = _job(request, request.GET["job"]) if request.GET.get("job") else {}
+    shown = import_shown(request, LEAGUE_MEMBERS)
     return render(request, "league/member_import.html", {
         "form": form, **shown, "titles": LEAGUE_MEMBERS.titles, "max_rows": member_import.MAX_ROWS,
         "entry_days": member_import.ENTRY_DAYS, "recent": jobs.job_list(account_id=request.user.pk, spec=LEAGUE_MEMBERS)})
@@ -76,16 +71,14 @@ def member_import_job(request, pk):
 def member_import_errors(request, pk):
     """The refused rows of an import this account ran, as Excel; the download is audited."""
     job = _job(request, pk)["job"]
-    handle = jobs.report_open(job)
+    response = import_errors_response(job, _("团员导入失败的行-%(stamp)s.xlsx") % {"stamp": stamp()})
     audit_record(actor=request.actor, action="league.member.export",
                  details={"list": "member_import_errors", "rows": job.rejected})
-    return FileResponse(handle, as_attachment=True, content_type=XLSX,
-                        filename=_("团员导入失败的行-%(stamp)s.xlsx") % {"stamp": stamp()})
+    return response
 
 
 @requires(perms.MEMBER_MANAGE)
 @require_GET
 def member_import_template(request):
     """团员导入模板.xlsx: the League's column headers and one example row (skipped if left in); every column is text."""
-    return FileResponse(template(LEAGUE_MEMBERS), as_attachment=True, filename=_("团员导入模板.xlsx"),
-                        content_type=XLSX)
+    return import_template_response(LEAGUE_MEMBERS, _("团员导入模板.xlsx"))
