@@ -50,6 +50,7 @@ from fenji.core.org.models import Unit
 
 from . import permissions as perms
 from .identity import clean_mobile, parse_id_number
+from .import_uploader import import_uploader
 from .models import Account, AccountKind, Person
 from .referrals import refer_duplicate
 
@@ -286,9 +287,6 @@ def member_import_start(*, actor, unit: Unit, file, file_name: str, max_rows: in
 @jobs.runs(MEMBERS)
 def run_job(job, stream, progress) -> ImportResult:
     """The queued import, run as the account that uploaded it (with its grants as they are now)."""
-    account = Account.objects.unscoped(reason="the account that queued an import").filter(pk=job.account_id).first()
-    unit = Unit.objects.filter(pk=job.unit_id).first()
-    if account is None or unit is None or not account.is_active:
-        raise DomainError(_("导入的账号或默认单位已不存在，未导入"), code="gone")
-    return member_import(actor=policy.actor_for(account), unit=unit, file=stream, file_name=job.file_name,
+    actor, unit = import_uploader(job)
+    return member_import(actor=actor, unit=unit, file=stream, file_name=job.file_name,
                          max_rows=job.options.get("max_rows"), progress=progress)

@@ -17,7 +17,7 @@ import datetime
 import re
 
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fenji.core.access import policy
@@ -28,9 +28,9 @@ from fenji.core.kernel.errors import DomainError
 from fenji.core.kernel.text import normalise_number
 from fenji.core.kernel.xlsx import jobs
 from fenji.core.kernel.xlsx.run import CHUNK_ROWS, ImportResult, Row, RowWriter, import_rows
-from fenji.core.kernel.xlsx.spec import CellError, Column, ImportSpec
+from fenji.core.kernel.xlsx.spec import CellError, Column, ImportSpec, by_label
 from fenji.core.org.models import Unit
-from fenji.core.people.models import Account
+from fenji.core.people.import_uploader import import_uploader
 
 from . import module as perms
 from . import services
@@ -45,21 +45,6 @@ _COLUMN_OF = {"received_on": "received_on", "backfilled": "received_on", "channe
               "petitioner_name": "petitioner_name", "petitioner_phone": "petitioner_phone",
               "petitioner_address": "petitioner_address", "petitioner_workplace": "petitioner_workplace"}
 
-
-def _choice(choices, title: str):
-    """A choice given by its Chinese label (or its code): the sheet is in Chinese whatever the page's language."""
-    with translation.override("zh-hans"):
-        by_label = {str(label): value for value, label in choices.choices}
-
-    def parse(text: str) -> str:
-        text = _SPACES.sub("", text)
-        if text in by_label:
-            return by_label[text]
-        if text in choices.values:
-            return text
-        raise CellError(_("%(title)s应为：%(labels)s") % {"title": title, "labels": "、".join(by_label)})
-
-    return parse
 
 
 def _paper_date(text: str) -> datetime.date:
@@ -107,8 +92,8 @@ def _text(text: str) -> str:
 PETITIONS = jobs.register(ImportSpec("discipline.petitions", "信访件补录", (
     Column("received_on", "收件日期", aliases=("收信日期", "来信来访日期", "受理日期"), required=True, parse=_paper_date,
            width=14),
-    Column("channel", "来源渠道", aliases=("渠道", "来源"), required=True, parse=_choice(Channel, "来源渠道")),
-    Column("category", "类别", aliases=("信访类别", "件类"), required=True, parse=_choice(Category, "类别")),
+    Column("channel", "来源渠道", aliases=("渠道", "来源"), required=True, parse=by_label(Channel, "来源渠道")),
+    Column("category", "类别", aliases=("信访类别", "件类"), required=True, parse=by_label(Category, "类别")),
     Column("real_name", "实名/匿名", aliases=("是否实名", "实名"), required=True, parse=_real_name),
     Column("petitioner_name", "信访人", aliases=("信访人姓名", "举报人"), parse=_text, max_length=50),
     Column("petitioner_phone", "联系电话", aliases=("信访人电话", "手机号"), text_only=True, parse=_text, width=14),
@@ -198,9 +183,6 @@ def petition_import_start(*, actor, unit: Unit, file, file_name: str, max_rows: 
 
 @jobs.runs(PETITIONS)
 def run_job(job, stream, progress) -> ImportResult:
-    account = Account.objects.unscoped(reason="the account that queued an import").filter(pk=job.account_id).first()
-    unit = Unit.objects.filter(pk=job.unit_id).first()
-    if account is None or unit is None or not account.is_active:
-        raise DomainError(_("导入的账号或单位已不存在，未导入"), code="gone")
-    return petition_import(actor=policy.actor_for(account), unit=unit, file=stream, file_name=job.file_name,
+    actor, unit = import_uploader(job)
+    return petition_import(actor=actor, unit=unit, file=stream, file_name=job.file_name,
                            max_rows=job.options.get("max_rows"), progress=progress)

@@ -17,7 +17,7 @@ entered later is counted late (``entered_late``) — in the import's record and 
 import datetime
 import re
 
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -29,10 +29,10 @@ from fenji.core.kernel.errors import DomainError
 from fenji.core.kernel.text import normalise_number
 from fenji.core.kernel.xlsx import jobs
 from fenji.core.kernel.xlsx.run import CHUNK_ROWS, ImportResult, Row, RowWriter, import_rows
-from fenji.core.kernel.xlsx.spec import CellError, Column, ImportSpec
+from fenji.core.kernel.xlsx.spec import CellError, Column, ImportSpec, by_label
 from fenji.core.org.models import Unit
 from fenji.core.people.identity import clean_mobile, parse_id_number
-from fenji.core.people.models import Account
+from fenji.core.people.import_uploader import import_uploader
 
 from . import module as perms
 from . import services
@@ -54,22 +54,6 @@ def entry_due(join_date: datetime.date) -> datetime.date:
 def entered_late(join_date: datetime.date, entered_on: datetime.date) -> bool:
     return entered_on > entry_due(join_date)
 
-
-def _label(choices, title: str):
-    """A choice given by its Chinese label (or its code) → its code; the file is read in Chinese whatever the page's
-    language."""
-    with translation.override("zh-hans"):
-        by_label = {str(label): value for value, label in choices.choices}
-
-    def parse(text: str) -> str:
-        text = _SPACES.sub("", text)
-        if text in by_label:
-            return by_label[text]
-        if text in choices.values:
-            return text
-        raise CellError(_("%(title)s应为：%(labels)s") % {"title": title, "labels": "、".join(by_label)})
-
-    return parse
 
 
 def _yes_no(text: str) -> bool:
@@ -105,9 +89,9 @@ LEAGUE_MEMBERS = jobs.register(ImportSpec("league.members", "团员名单", (
     Column("join_date", "入团时间", aliases=("入团年月", "入团日期"), required=True, parse=_join_date, width=12),
     Column("join_place", "入团所在单位", aliases=("入团地点", "入团单位"), required=True, max_length=100, width=22),
     Column("development_no", "发展团员编号", aliases=("团员编号", "发展编号"), parse=_number, width=16),
-    Column("political_status", "政治面貌", parse=_label(PoliticalStatus, "政治面貌"), width=12),
-    Column("education", "最高学历", aliases=("学历",), parse=_label(Education, "最高学历"), width=14),
-    Column("occupation", "职业", parse=_label(Occupation, "职业"), width=14),
+    Column("political_status", "政治面貌", parse=by_label(PoliticalStatus, "政治面貌"), width=12),
+    Column("education", "最高学历", aliases=("学历",), parse=by_label(Education, "最高学历"), width=14),
+    Column("occupation", "职业", parse=by_label(Occupation, "职业"), width=14),
     Column("work_unit", "工作单位或学校", aliases=("工作单位", "学校"), max_length=100, width=22),
     Column("income", "月收入（元）", aliases=("收入", "月工资收入"), parse=_number, width=12),
     Column("student", "在校学生", aliases=("是否在校学生", "学生"), parse=_yes_no, width=10),
@@ -220,9 +204,6 @@ def league_member_import_start(*, actor, branch: Unit, file, file_name: str, max
 @jobs.runs(LEAGUE_MEMBERS)
 def run_job(job, stream, progress) -> ImportResult:
     """The queued import, run as the account that uploaded it (with its grants as they are now)."""
-    account = Account.objects.unscoped(reason="the account that queued an import").filter(pk=job.account_id).first()
-    branch = Unit.objects.filter(pk=job.unit_id).first()
-    if account is None or branch is None or not account.is_active:
-        raise DomainError(_("导入的账号或团支部已不存在，未导入"), code="gone")
-    return league_member_import(actor=policy.actor_for(account), branch=branch, file=stream, file_name=job.file_name,
+    actor, unit = import_uploader(job)
+    return league_member_import(actor=actor, branch=unit, file=stream, file_name=job.file_name,
                                 max_rows=job.options.get("max_rows"), progress=progress)

@@ -11,7 +11,7 @@ with their reasons. A row is written whole or not at all. The import is one audi
 import datetime
 import re
 
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fenji.core.access import policy
@@ -23,9 +23,10 @@ from fenji.core.kernel.errors import DomainError
 from fenji.core.kernel.text import normalise_number
 from fenji.core.kernel.xlsx import jobs
 from fenji.core.kernel.xlsx.run import CHUNK_ROWS, ImportResult, Row, RowWriter, import_rows
-from fenji.core.kernel.xlsx.spec import CellError, Column, ImportSpec
+from fenji.core.kernel.xlsx.spec import CellError, Column, ImportSpec, by_label
 from fenji.core.org.models import Unit
 from fenji.core.people.identity import clean_mobile, parse_id_number
+from fenji.core.people.import_uploader import import_uploader
 from fenji.core.people.models import Account, Person
 
 from . import module as perms
@@ -35,22 +36,6 @@ from .services import elder_account_create
 IMPORT_ACTION = "veterans.elder.import"
 _SPACES = re.compile(r"[\s\u3000]+")
 
-
-def _label(choices, title: str):
-    """A choice given by its Chinese label (or its code) → its code. The file is in Chinese whatever the language
-    of the page that uploaded it: the labels are read in Chinese."""
-    with translation.override("zh-hans"):
-        by_label = {str(label): value for value, label in choices.choices}
-
-    def parse(text: str) -> str:
-        text = _SPACES.sub("", text)
-        if text in by_label:
-            return by_label[text]
-        if text in choices.values:
-            return text
-        raise CellError(_("%(title)s应为：%(labels)s") % {"title": title, "labels": "、".join(by_label)})
-
-    return parse
 
 
 def _yes_no(text: str) -> bool:
@@ -83,14 +68,14 @@ ELDERS = jobs.register(ImportSpec("veterans.elders", "老干部名单", (
     Column("real_name", "姓名", required=True, parse=lambda t: _SPACES.sub(" ", t).strip(), max_length=50, width=12),
     Column("id_number", "身份证号", aliases=("身份证号码", "公民身份号码"), required=True, text_only=True, width=22,
            parse=lambda text: parse_id_number(_SPACES.sub("", text))),
-    Column("retirement", "离休/退休", aliases=("离退休类别", "类别"), required=True, parse=_label(Retirement, "离休/退休")),
+    Column("retirement", "离休/退休", aliases=("离退休类别", "类别"), required=True, parse=by_label(Retirement, "离休/退休")),
     Column("mobile", "手机号", aliases=("手机号码", "手机"), parse=_mobile, text_only=True),
     Column("former_post", "原工作单位及职务", aliases=("原职务",), max_length=100, width=24),
-    Column("rank", "原职级", aliases=("职级",), parse=_label(Rank, "原职级")),
+    Column("rank", "原职级", aliases=("职级",), parse=by_label(Rank, "原职级")),
     Column("retired_on", "离退休时间", aliases=("离退休日期",), parse=_date),
     Column("residence", "居住地址", aliases=("住址", "居住地"), max_length=200, width=30),
-    Column("health", "健康状况", parse=_label(Health, "健康状况")),
-    Column("self_care", "生活自理情况", aliases=("自理情况",), parse=_label(SelfCare, "生活自理情况")),
+    Column("health", "健康状况", parse=by_label(Health, "健康状况")),
+    Column("self_care", "生活自理情况", aliases=("自理情况",), parse=by_label(SelfCare, "生活自理情况")),
     Column("living_alone", "独居", aliases=("是否独居",), parse=_yes_no),
     Column("contact_name", "联系亲属", max_length=50),
     Column("contact_relation", "与本人关系", max_length=20),
@@ -208,9 +193,6 @@ def elder_import_start(*, actor, unit: Unit, file, file_name: str, max_rows: int
 
 @jobs.runs(ELDERS)
 def run_job(job, stream, progress) -> ImportResult:
-    account = Account.objects.unscoped(reason="the account that queued an import").filter(pk=job.account_id).first()
-    unit = Unit.objects.filter(pk=job.unit_id).first()
-    if account is None or unit is None or not account.is_active:
-        raise DomainError(_("导入的账号或默认单位已不存在，未导入"), code="gone")
-    return elder_import(actor=policy.actor_for(account), unit=unit, file=stream, file_name=job.file_name,
+    actor, unit = import_uploader(job)
+    return elder_import(actor=actor, unit=unit, file=stream, file_name=job.file_name,
                         max_rows=job.options.get("max_rows"), progress=progress)

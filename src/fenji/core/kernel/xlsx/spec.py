@@ -22,6 +22,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from ..errors import DomainError
@@ -35,6 +36,27 @@ class CellError(Exception):
     def __init__(self, reason: str):
         super().__init__(reason)
         self.reason = reason
+
+
+_SPACES = re.compile(r"[\s\u3000]+")
+
+
+def by_label(choices, title: str) -> Callable[[str], str]:
+    """A ``parse`` for a column of a model's choices (``TextChoices``) given by their Chinese labels, or their codes:
+    the sheet is read in Chinese whatever the language of the page that uploaded it. Anything else is refused
+    naming the labels."""
+    with translation.override("zh-hans"):
+        labels = {str(label): value for value, label in choices.choices}
+
+    def parse(text: str) -> str:
+        text = _SPACES.sub("", text)
+        if text in labels:
+            return labels[text]
+        if text in choices.values:
+            return text
+        raise CellError(_("%(title)s应为：%(labels)s") % {"title": title, "labels": "、".join(labels)})
+
+    return parse
 
 
 def header_key(text) -> str:
