@@ -17,7 +17,9 @@ PROFILE = profiles.Profile(
     unit_kinds=UNIT_KINDS,
     account_kinds=("staff", "member"),
     demo=league_demo.build,
-    # seed 002 考核评价: 系统使用率, 信息准确性 (sampling), 转接及时率, 团费收缴率
-    extra={"assessment_weights": {"supervision.usage_rate": 1, "supervision.accuracy": 1, "league.transfer_rate": 1,
+    # activities on the phone are the League's own (团组织活动, pushed to the invited members), not the core's
+    # member activities beside them; seed 002 考核评价: 系统使用率, 信息准确性 (sampling), 转接及时率, 团费收缴率
+    extra={"hidden_mobile_tiles": ("community:m_activities",),
+           "assessment_weights": {"supervision.usage_rate": 1, "supervision.accuracy": 1, "league.transfer_rate": 1,
                                   "league.dues_rate": 1}},
 )

@@ -356,7 +356,11 @@ def live_menu() -> list[tuple[Module, MenuEntry]]:
 
 
 def live_mobile_tiles() -> list[tuple[Module, MenuEntry]]:
-    return sorted(((m, e) for m in live() for e in m.mobile_tiles), key=lambda pair: pair[1].order)
+    """The live declarations' phone tiles in order, less those the active profile hides (``Profile.extra``'s
+    ``hidden_mobile_tiles``, by URL name: the League's own 活动 in place of the core's member activities)."""
+    hidden = set(profiles.active().extra.get("hidden_mobile_tiles", ()))
+    return sorted(((m, e) for m in live() for e in m.mobile_tiles if e.url_name not in hidden),
+                  key=lambda pair: pair[1].order)
 
 
 def live_dashboard_tiles() -> list[tuple[Module, DashboardTile]]:

@@ -163,7 +163,10 @@ def test_the_pages_phone_and_api_keep_to_scope(w, client, login):
     client.logout()
     account = w.members[0].person.account
     assert client.post("/m/login/", {"mobile": account.mobile, "password": PASSWORD}).status_code == 302
-    assert "待报名的团组织活动" in client.get("/m/").content.decode()
+    home = client.get("/m/").content.decode()
+    assert "待报名的团组织活动" in home
+    # the League's activities are the phone's (the core's member-activities tile is hidden in this profile)
+    assert 'href="/m/league/activities/"' in home and 'href="/m/activities/"' not in home
     assert "团课：学习团章" in client.get("/m/league/activities/").content.decode()
     assert client.post("/m/league/activities/", {"op": "signup", "activity": activity.pk}).status_code == 302
     assert client.get("/api/v1/league/my/activities").json()["items"][0]["signed_up_at"] is not None
