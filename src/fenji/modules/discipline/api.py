@@ -153,6 +153,7 @@ class ClueOut(Schema):
     number: str
     unit: str
     received_on: datetime.date
+    backfilled: bool = Field(description="补录（纸质登记后录入）")
     source: str
     petition: str | None = Field(None, description="来源信访件编号")
     state: str
@@ -185,6 +186,7 @@ class CluePage(Schema):
 
 class ClueIn(InputSchema):
     received_on: Day
+    backfilled: bool = Field(False, description="补录：停电、断网期间纸质登记的，received_on 为纸质登记日期")
     source: ClueSource
     petition: Id | None = Field(None, description="来源信访件 id")
     summary: str = Field(max_length=5000)

@@ -141,7 +141,8 @@ class ClueFilterForm(Form):
 class ClueForm(Form):
     """登记问题线索: the clue and up to three subjects (the rank guard as for a petition)."""
 
-    received_on = DateField(label=_("受理日期"), widget=DATE)
+    received_on = DateField(label=_("受理日期"), widget=DATE, help_text=_("补录纸质登记的，填写纸质登记的原始日期"))
+    backfilled = forms.BooleanField(label=_("补录（停电、断网期间纸质登记）"), required=False)
     source = forms.ChoiceField(label=_("线索来源"), choices=ClueSource.choices)
     petition = forms.CharField(label=_("来源信访件编号"), max_length=40, required=False,
                                help_text=_("来自信访举报的，填写信访件编号"))

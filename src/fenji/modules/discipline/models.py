@@ -229,6 +229,7 @@ class Clue(Exported, OrgOwned):
 
     number = models.CharField(max_length=40, unique=True, verbose_name="线索编号")
     received_on = models.DateField(verbose_name="受理日期")
+    backfilled = models.BooleanField(default=False, verbose_name="补录")  # entered after an outage, from paper
     source = models.CharField(max_length=12, choices=ClueSource.choices, verbose_name="线索来源")
     petition = models.ForeignKey(Petition, null=True, blank=True, on_delete=models.PROTECT, related_name="clues",
                                  verbose_name="来源信访件")

@@ -393,13 +393,14 @@ def study_required(disposal: str) -> bool:
 
 
 def clue_register(*, actor, unit: Unit, received_on: datetime.date, source: str, summary: str, subjects,
-                  petition: Petition | None = None) -> Clue:
+                  petition: Petition | None = None, backfilled: bool = False) -> Clue:
     """A clue into the unit's central ledger (线索台账). The rank guard first, as for a petition: a subject the
-    unit may not record refuses the clue and opens the upward-report task, nothing else written."""
+    unit may not record refuses the clue and opens the upward-report task, nothing else written. A 补录 entry
+    (``backfilled``) keeps the paper date as ``received_on``; the entry time is ``entered_at``."""
     cleaned = _subjects(subjects)
     guard_subjects(actor=actor, unit=unit, subjects=cleaned)
     return _clue_register(actor=actor, unit=unit, received_on=received_on, source=source, summary=summary,
-                          subjects=cleaned, petition=petition)
+                          subjects=cleaned, petition=petition, backfilled=bool(backfilled))
 
 
 def _clue_number(unit: Unit, year: int) -> str:
@@ -410,7 +411,7 @@ def _clue_number(unit: Unit, year: int) -> str:
 
 
 @service
-def _clue_register(*, actor, unit, received_on, source, summary, subjects, petition) -> Clue:
+def _clue_register(*, actor, unit, received_on, source, summary, subjects, petition, backfilled=False) -> Clue:
     policy.require(actor, perms.CLUE_MANAGE, unit.path)
     if received_on is None or received_on > timezone.localdate() or not date_in_range(received_on):
         raise DomainError("受理日期不能晚于今天", field="received_on")
@@ -423,11 +424,12 @@ def _clue_register(*, actor, unit, received_on, source, summary, subjects, petit
     summary = _text(summary, "主要问题", "summary", CONTENT_MAX, multiline=True)
     clue = Clue.objects.create(unit=unit, unit_path=unit.path, number=_clue_number(unit, received_on.year),
                                received_on=received_on, source=source, petition=petition, summary=summary,
-                               registered_by_id=actor.account_id)
+                               backfilled=backfilled, registered_by_id=actor.account_id)
     subjects_save(ClueSubject, {"clue": clue}, subjects)
     audit_record(actor=actor, action="discipline.clue.register", target=clue,
                  details={"number": clue.number, "source": source, "subjects": len(subjects),
-                          "petition": petition.number if petition else ""})
+                          "petition": petition.number if petition else "", "received_on": received_on.isoformat(),
+                          "backfilled": backfilled})
     return clue
 
 

@@ -215,7 +215,7 @@ def clue_new(request):
                     raise DomainError(_("没有找到该编号的信访件"), field="petition")
             clue = services.clue_register(actor=actor, unit=own, received_on=data["received_on"],
                                           source=data["source"], summary=data["summary"], subjects=form.subjects(),
-                                          petition=petition)
+                                          petition=petition, backfilled=data["backfilled"])
         except services.RankRefused as refused:
             messages.error(request, refused.message)
             return redirect("discipline:clues")

@@ -267,6 +267,20 @@ def test_the_api_registers_and_walks_the_steps(w, client, login):
     assert client.get("/api/v1/discipline/clues").json()["total"] == 1
 
 
+def test_a_back_entered_clue_keeps_its_paper_date_and_is_marked(w, client, login):
+    paper = timezone.localdate() - datetime.timedelta(days=30)
+    login(w.officer)
+    response = client.post("/api/v1/discipline/clues", {
+        "received_on": paper.isoformat(), "backfilled": True, "source": "other", "summary": "停电期间纸质登记：反映虚报",
+        "subjects": [{"name": "赵某", "workplace": "某村", "rank": "村（社区）干部"}]}, content_type="application/json")
+    assert response.status_code == 201 and response.json()["backfilled"] is True
+    clue = Clue.objects.unscoped(reason="test").get(pk=response.json()["id"])
+    assert clue.received_on == paper and timezone.localtime(clue.entered_at).date() == timezone.localdate()
+    event = AuditEvent.objects.filter(action="discipline.clue.register", target_id=str(clue.pk)).get()
+    assert (event.details["received_on"], event.details["backfilled"]) == (paper.isoformat(), True)
+    assert "补录" in client.get(f"/discipline/clues/{clue.pk}/").content.decode()
+
+
 def signed(w, disposal):
     clue = assigned(w, handlers=[w.officer])
     services.clue_dispose(actor=actor(w.officer), clue=clue, disposal=disposal)
