@@ -208,7 +208,7 @@ def _learning() -> None:
     from fenji.core.publish.permissions import REVIEW_FINAL
 
     county = Unit.objects.get(code="JW-ZM")
-    drafter_account = _account("13840000015")
+    drafter_account = _account("13840000016")
     if not Grant.objects.unscoped(reason="demo content").filter(account=drafter_account, unit=county,
                                                                 role="regulation_officer", revoked_at=None).exists():
         grant_create(actor=policy.SYSTEM, account=drafter_account, role="regulation_officer", unit=county)

@@ -10,6 +10,7 @@ from fenji.core.api.pagination import NewestFirstQuery, api_newest_first
 from fenji.core.api.routes import api_route
 from fenji.core.api.schemas import ERRORS, Id, InputSchema, Moment
 from fenji.core.kernel.errors import NotVisible
+from fenji.core.kernel.inputs import parse_id
 from fenji.core.org.selectors import unit_get
 
 from . import activities as services
@@ -98,6 +99,12 @@ class InvitationOut(Schema):
     @staticmethod
     def resolve_branch(i):
         return i.member.unit.name
+
+
+class SummaryIn(InputSchema):
+    MULTILINE = frozenset({"summary"})
+
+    summary: str = Field(max_length=2000, description="活动总结")
 
 
 class AttendanceIn(InputSchema):
@@ -204,8 +211,8 @@ def league_activity_attendance(request, id: int, payload: AttendanceIn):
 @router.post("/league/activities/{int:id}/summary", response={200: ActivityOut, **ERRORS},
              summary="填写活动总结并上传照片（multipart：summary，photos 可多个，JPEG 或 PNG）")
 @api_route(action=perms.ACTIVITY_MANAGE)
-def league_activity_summary(request, id: int, summary: Form[str], photos: File[list[UploadedFile]] = None):
-    return services.activity_summary(actor=request.actor, activity=_activity(request, id), summary=summary,
+def league_activity_summary(request, id: int, payload: Form[SummaryIn], photos: File[list[UploadedFile]] = None):
+    return services.activity_summary(actor=request.actor, activity=_activity(request, id), summary=payload.summary,
                                      photos=photos or [])
 
 
@@ -223,7 +230,9 @@ def league_my_activities(request, query: Query[NewestFirstQuery]):
 
 
 def _mine(request, id):
-    invitation = selectors.my_invitations(account_id=request.actor.account_id).filter(activity_id=id).first()
+    pk = parse_id(id)  # an id beyond the database's integers answers like a missing one
+    invitation = (selectors.my_invitations(account_id=request.actor.account_id).filter(activity_id=pk).first()
+                  if pk is not None else None)
     if invitation is None:
         raise NotVisible("活动不存在或您未被邀请", target_type="league.activity", target_id=id)
     return invitation.activity

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods
 
 from fenji.core.access import policy
 from fenji.core.kernel.errors import DomainError, NotVisible, reason_against
+from fenji.core.kernel.inputs import parse_id
 from fenji.core.kernel.pagination import newest_first_page
 from fenji.core.org.models import Unit, UnitStatus
 from fenji.core.org.widgets import filter_form
@@ -132,8 +133,8 @@ def m_activities(request):
     mine = selectors.my_invitations(account_id=request.user.pk)
     if request.method == "POST":
         op = request.POST.get("op")
-        invitation = mine.filter(activity_id=request.POST.get("activity") or 0).first() \
-            if (request.POST.get("activity") or "").isdigit() else None
+        pk = parse_id(request.POST.get("activity"))
+        invitation = mine.filter(activity_id=pk).first() if pk is not None else None
         if invitation is None or op not in ("signup", "cancel"):
             raise NotVisible("活动不存在或您未被邀请")
         service = services.activity_signup if op == "signup" else services.activity_signup_cancel
