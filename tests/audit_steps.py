@@ -2104,6 +2104,16 @@ def download_export(w):
         export_package_download(actor=actor(_exporter(w)), package=w["package"])
 
 
+def refuse_uploaded_package(w):
+    from fenji.core.access.roles import BUILTIN_ROLES
+    from fenji.modules.discipline.export_services import discipline_import_upload
+    from fenji.modules.discipline.package import PackageRejected
+
+    importer = make_account(w["tree"].county, name="内网数据导入员", role=BUILTIN_ROLES["import_officer"])
+    with pytest.raises(PackageRejected):
+        discipline_import_upload(actor=actor(importer), data=b"not a zip")
+
+
 def import_package(w):
     from pathlib import Path
 

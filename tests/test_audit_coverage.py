@@ -453,6 +453,7 @@ CASES = [
     ("export the export packages' ledger", [steps.prepare_export], steps.export_package_ledger,
      "discipline.export.ledger", "ok"),
     ("import an export package", [steps.prepare_export], steps.import_package, "discipline.import.accept", "ok"),
+    ("refuse an uploaded package", [], steps.refuse_uploaded_package, "discipline.import.reject", "denied"),
     ("record a rectification", [steps.prepare_rectification], steps.record_rectification,
      "discipline.rectification.record", "ok"),
     ("revisit a rectification", [steps.prepare_measured_rectification], steps.revisit_rectification,
@@ -697,6 +698,7 @@ COVERS = {
     "download an export package": ["modules.discipline.export_services.export_package_download"],
     "export the export packages' ledger": ["modules.discipline.export_services.package_ledger_export"],
     "import an export package": ["modules.discipline.export_services.discipline_import"],
+    "refuse an uploaded package": ["modules.discipline.export_services._import_refused"],
     **{name: [f"modules.discipline.followup_services.{service}"] for name, service in (
         ("record a rectification", "rectification_record"), ("revisit a rectification", "rectification_revisit"),
         ("close a rectification", "rectification_close"), ("file an absence", "absence_file"),

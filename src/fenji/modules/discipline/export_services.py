@@ -231,6 +231,8 @@ def discipline_import(*, actor, directory) -> ReceivedPackage:
     applied = 0
     for record in package.records:
         current = ReceivedRecord.objects.select_for_update().filter(uuid=record["uuid"]).first()
+        if current is not None and current.source_code != package.unit_code:  # never another unit's record
+            raise PackageRejected(f"记录 {record['uuid']} 属于另一来源单位，不能覆盖", "data/records.jsonl")
         if current is not None and current.version >= record["version"]:
             continue  # the same or a newer version is here already: idempotent
         ReceivedRecord.objects.update_or_create(uuid=record["uuid"], defaults={
@@ -250,14 +252,25 @@ def discipline_import(*, actor, directory) -> ReceivedPackage:
 
 def discipline_import_upload(*, actor, data: bytes) -> ReceivedPackage:
     """An uploaded zip of one package (the page's and the API's way in): unpacked into a temporary directory
-    (``package.package_unzip``: one directory, no link, no path out of it, a size limit) and imported by
-    ``discipline_import``; the temporary directory is removed either way."""
+    (``package.package_unzip``: one directory, no link, no path out of it, no name twice, a size limit) and imported
+    by ``discipline_import``; the temporary directory is removed either way. A refused package is recorded (who,
+    which file, why) in its own transaction: the import's is rolled back."""
     limit = settings.UPLOAD_MAX_MB * 1024 * 1024
     if len(data) > limit:
         raise DomainError(f"文件超过 {settings.UPLOAD_MAX_MB} MB", field="package")
-    with tempfile.TemporaryDirectory(prefix="fenji-import-") as tmp:
-        directory = package_unzip(data, Path(tmp), max_bytes=limit * 4)
-        return discipline_import(actor=actor, directory=directory)
+    try:
+        with tempfile.TemporaryDirectory(prefix="fenji-import-") as tmp:
+            directory = package_unzip(data, Path(tmp), max_bytes=limit * 4)
+            return discipline_import(actor=actor, directory=directory)
+    except PackageRejected as refused:
+        _import_refused(actor=actor, refused=refused, size=len(data))
+        raise
+
+
+@service
+def _import_refused(*, actor, refused: PackageRejected, size: int) -> None:
+    audit_record(actor=actor, action="discipline.import.reject", outcome=Outcome.DENIED,
+                 details={"file": refused.file, "reason": refused.message[:200], "size": size})
 
 
 def confirm_digest_chars() -> int:

@@ -229,5 +229,5 @@ MODULE = Module(
                   "discipline.conduct.export": "导出党风政风监督记录", "discipline.stats.export": "导出统计",
                   "discipline.export.create": "生成内网导出包", "discipline.export.confirm": "登记内网确认日期",
                   "discipline.export.download": "下载内网导出包", "discipline.export.ledger": "导出内网导出包台账",
-                  "discipline.import.accept": "导入外网数据包", "discipline.import.quarantine": "数据包序号缺口，已隔离"},
+                  "discipline.import.accept": "导入外网数据包", "discipline.import.reject": "拒绝导入外网数据包", "discipline.import.quarantine": "数据包序号缺口，已隔离"},
 )

@@ -10,6 +10,7 @@ import hashlib
 import io
 import json
 import stat
+import uuid
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +22,7 @@ from fenji.core.kernel.errors import DomainError
 from .rank import may_record
 
 SCHEMA_VERSION = "1"
+COUNTER_MAX = 2_147_483_647  # a sequence or version the receiving tables hold (PositiveIntegerField)
 RECORDS = "data/records.jsonl"
 BAGIT = "bagit.txt"
 INFO = "bag-info.txt"
@@ -95,7 +97,7 @@ def _parse_manifest(name: str, data: bytes, width: int) -> dict[str, str]:
 
 def _files(directory: Path) -> dict[str, bytes]:
     if not directory.is_dir():
-        raise PackageRejected(f"找不到包目录 {directory}")
+        raise PackageRejected(f"找不到包目录 {directory.name}")
     files = {}
     for path in sorted(directory.rglob("*")):
         if path.is_symlink():
@@ -127,10 +129,14 @@ def _record(n: int, line: str) -> dict:
     if not isinstance(record, dict) or record.get("type") not in RECORD_TYPES:
         raise PackageRejected(f"{where}记录类型不明", RECORDS)
     version = record.get("version")
-    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+    if not isinstance(version, int) or isinstance(version, bool) or not 1 <= version <= COUNTER_MAX:
         raise PackageRejected(f"{where}版本号无效", RECORDS)
-    if not isinstance(record.get("uuid"), str) or len(record["uuid"]) != 36:
-        raise PackageRejected(f"{where}唯一标识无效", RECORDS)
+    try:
+        if not isinstance(record.get("uuid"), str) or len(record["uuid"]) != 36:
+            raise ValueError
+        uuid.UUID(record["uuid"])
+    except ValueError:
+        raise PackageRejected(f"{where}唯一标识无效", RECORDS) from None
     payload = record.get("payload")
     if not isinstance(payload, dict) or not isinstance(payload.get("subjects", []), list):
         raise PackageRejected(f"{where}内容格式错误", RECORDS)
@@ -192,6 +198,8 @@ def package_read(directory: Path, *, public_key_for) -> Package:
         seq, count = int(info["Package-Seq"]), int(info["Record-Count"])
     except ValueError:
         raise PackageRejected("包序号或记录数不是整数", INFO) from None
+    if not 1 <= seq <= COUNTER_MAX or not 0 <= count <= COUNTER_MAX:
+        raise PackageRejected("包序号或记录数超出范围", INFO)
     try:
         lines = files[RECORDS].decode().splitlines()
     except UnicodeDecodeError:
@@ -213,9 +221,13 @@ def package_unzip(data: bytes, into: Path, *, max_bytes: int) -> Path:
         raise PackageRejected("上传的文件不是 zip 压缩包") from None
     with archive:
         entries = archive.infolist()
-        total, tops = 0, set()
+        total, tops, names = 0, set(), set()
         for entry in entries:
             name = entry.filename
+            key = name.rstrip("/")
+            if key in names:  # the same path twice, or a file and a directory of one name
+                raise PackageRejected("压缩包内有重复的路径", name[:120])
+            names.add(key)
             parts = name.rstrip("/").split("/")
             if (not name or name.startswith(("/", "\\")) or "\\" in name or ":" in parts[0]
                     or any(part in ("", ".", "..") for part in parts)):
@@ -228,6 +240,10 @@ def package_unzip(data: bytes, into: Path, *, max_bytes: int) -> Path:
             tops.add(parts[0])
         if len(tops) != 1 or not any("/" in e.filename.rstrip("/") for e in entries):
             raise PackageRejected("压缩包应只含一个导出包目录")
+        files = {e.filename for e in entries if not e.is_dir()}
+        clash = next((f for f in files if any(other.startswith(f + "/") for other in names)), None)
+        if clash is not None:  # a file where another entry needs a directory
+            raise PackageRejected("压缩包内的文件与目录同名", clash[:120])
         for entry in entries:
             target = into / entry.filename
             if entry.is_dir():
@@ -238,5 +254,8 @@ def package_unzip(data: bytes, into: Path, *, max_bytes: int) -> Path:
                 chunk = source.read(max_bytes + 1)
             if len(chunk) > entry.file_size or len(chunk) > max_bytes:
                 raise PackageRejected("压缩包内文件大小与目录不符", entry.filename[:120])
-            target.write_bytes(chunk)
+            try:
+                target.write_bytes(chunk)
+            except OSError:
+                raise PackageRejected("无法解压该文件", entry.filename[:120]) from None
     return into / tops.pop()

@@ -344,3 +344,20 @@ def test_the_receiving_page_imports_an_uploaded_package_whole_or_refuses_it_nami
     client.logout()
     login(w.county_officer)  # the exporter does not import
     assert client.get("/discipline/imports/").status_code in (302, 403)
+
+
+def test_an_upload_with_clashing_names_is_refused_and_every_refusal_recorded(w, tmp_path):
+    def zipped(*entries):
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w") as archive:
+            for name, data in entries:
+                archive.writestr(name, data)
+        return out.getvalue()
+
+    with pytest.warns(UserWarning, match="Duplicate name"):
+        twice = zipped(("JB-1/a", b"x"), ("JB-1/a", b"y"))  # the same name twice
+    for data in (zipped(("JB-1/a", b"x"), ("JB-1/a/b", b"y")), twice):  # and a file where a directory is needed
+        with pytest.raises(package.PackageRejected, match="压缩包内"):
+            export_services.discipline_import_upload(actor=actor(w.importer), data=data)
+    refused = AuditEvent.objects.filter(action="discipline.import.reject", outcome="denied")
+    assert refused.count() == 2 and refused.latest("seq").actor_id == w.importer.pk
