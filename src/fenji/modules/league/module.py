@@ -67,13 +67,14 @@ ROLES = (
         ),
         delegated_by=GRANTED_BY,
     ),
-    # 团员只属于团支部：支部审核本支部团员的报到、修改和转接，收缴团费
+    # 团员只属于团支部：支部录入（逐个或批量导入）本支部团员，审核其修改和转接，收缴团费
     RoleDecl(
         "league_branch_secretary",
         "团支部书记",
         "business",
         (
             MEMBER_VIEW,
+            MEMBER_MANAGE,
             MEMBER_REVIEW,
             TRANSFER_HANDLE,
             DUES_VIEW,

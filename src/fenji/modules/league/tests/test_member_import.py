@@ -47,7 +47,8 @@ def w(db):
     World.other = unit_create(actor=policy.SYSTEM, parent=World.county, name="盐运西社区团支部", kind=kinds.BRANCH,
                               code="LY-T-SQ1")
     World.admin = make_account(World.branch, name="高一（1）班团支部管理员", role=CADRE)
-    World.other_admin = make_account(World.other, name="社区团支部管理员", role=CADRE)
+    # the other branch's secretary: a branch enters its own members (one by one or by the import)
+    World.other_admin = make_account(World.other, name="社区团支部书记", role=BUILTIN_ROLES["league_branch_secretary"])
     return World
 
 
