@@ -4,6 +4,7 @@ A job is its starter's only: anyone else's answers 404 like a missing one."""
 
 import datetime
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 from ninja import File, Router, Schema
 from ninja.files import UploadedFile
@@ -58,6 +59,9 @@ class ImportJobOut(Schema):
 def petition_import(request, file: File[UploadedFile]):
     if not (file.name or "").lower().endswith(".xlsx"):
         raise DomainError(_("请上传 .xlsx 格式的 Excel 文件"), field="file")
+    if file.size > int(settings.UPLOAD_MAX_MB) * 1024 * 1024:
+        raise DomainError(_("文件超过 %(limit)s MB 的上限：请分成多个文件导入") % {"limit": settings.UPLOAD_MAX_MB},
+                          field="file")
     job = petition_import_start(actor=request.actor, unit=unit_own(actor=request.actor), file=file,
                                 file_name=file.name, max_rows=IMPORT_MAX_ROWS)
     return Status(202, job)

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from fenji.core.notify.alerts import Alert, alert_send, rule_for
 
-from .models import Clue, ClueHandler, ClueState
+from .models import Clue, ClueHandler, ClueState, Recusal
 
 KIND = "discipline.clue_report_due"
 
@@ -23,12 +23,15 @@ def clue_report_reminders(now: datetime.datetime | None = None) -> int:
     horizon = timezone.localdate(now + rule.lead)
     rows = list(Clue.objects.unscoped(reason="the periodic reminder reads every report not yet in")
                 .filter(state=ClueState.DISPOSED, report_due__lte=horizon, report__isnull=True)
-                .only("pk", "number", "report_due", "disposal")[:2000])
+                .order_by("report_due", "pk").only("pk", "number", "report_due", "disposal")[:2000])
     if not rows:
         return 0
     handlers: dict[int, list] = {}
+    recused = set(Recusal.objects.unscoped(reason="those who recused are told nothing of the clue")
+                  .filter(clue__in=[c.pk for c in rows]).values_list("clue_id", "account_id"))
     for row in ClueHandler.objects.filter(clue__in=[c.pk for c in rows]).select_related("account"):
-        handlers.setdefault(row.clue_id, []).append(row.account)
+        if (row.clue_id, row.account_id) not in recused:
+            handlers.setdefault(row.clue_id, []).append(row.account)
     sent = 0
     for clue in rows:
         alert = Alert(kind=KIND, title=f"问题线索 {clue.number} 的{clue.get_disposal_display()}报告即将到期",

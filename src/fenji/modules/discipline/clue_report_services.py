@@ -81,6 +81,8 @@ def clue_extension_decide(*, actor, clue: Clue, approve: bool, note: str = "") -
     extension = ClueExtension.objects.select_for_update().filter(clue=clue).first()
     if extension is None or extension.approved is not None:
         raise DomainError("该线索没有待审批的延期申请")
+    if extension.requested_by_id == actor.account_id:
+        raise DomainError("不能审批本人提出的延期申请，请由单位其他主要负责人审批")
     _owing(clue)
     extension.decision_note = _text(note, "审批意见", "note", 200, required=not approve)
     extension.approved, extension.decided_by_id, extension.decided_at = bool(approve), actor.account_id, timezone.now()

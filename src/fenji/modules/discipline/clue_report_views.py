@@ -53,13 +53,16 @@ class Owed:
 
 def clue_owed(actor, item, mine, may_manage: bool, may_approve: bool) -> Owed:
     """What the reader may do about the clue's report and its extension now."""
-    owes = item.state == ClueState.DISPOSED and item.disposal in REPORT_KINDS and item.report_due is not None
-    report = ClueReport.objects.filter(clue=item).first() if item.report_due else None
+    # a clue disposed before its deadline was kept (an earlier version) owes its report all the same: no date to
+    # extend, but the report can be entered and the clue concluded
+    owes = item.state == ClueState.DISPOSED and item.disposal in REPORT_KINDS
+    report = ClueReport.objects.filter(clue=item).first() if owes else None
     extension = ClueExtension.objects.filter(clue=item).select_related("requested_by__person").first() \
         if item.report_due else None
     open_ = owes and report is None
     handler = may_manage and mine is not None
     return Owed(actor, item, report, extension, {
         "report": open_ and handler,
-        "extend": open_ and handler and extension is None and extended_due(item.disposal, item.report_due) is not None,
+        "extend": open_ and handler and extension is None and item.report_due is not None
+        and extended_due(item.disposal, item.report_due) is not None,
         "extension_decide": open_ and may_approve and extension is not None and extension.approved is None})

@@ -42,15 +42,17 @@ class PetitionFilterForm(Form):
     end = DateField(label=_("收件日期止"), widget=DATE, required=False)
     overdue = forms.BooleanField(label=_("只看逾期"), required=False)
     unit = forms.IntegerField(label=_("单位（含下级）"), required=False, min_value=1, widget=UnitPicker())
-    petitioner_phone = forms.CharField(label=_("信访人手机号"), required=False, max_length=20,
+
+
+class PetitionerSearchForm(Form):
+    """按信访人查询: posted, never in the address (history, logs, the export link), and not shown back."""
+
+    petitioner_phone = forms.CharField(label=_("信访人手机号"), max_length=20,
                                        help_text=_("只在您承办的信访件中查找，查询留痕"))
 
     def clean_petitioner_phone(self):
-        phone = self.cleaned_data.get("petitioner_phone") or ""
-        if not phone.strip():
-            return ""
         try:
-            return clean_mobile(phone)
+            return clean_mobile(self.cleaned_data.get("petitioner_phone") or "")
         except DomainError:
             raise forms.ValidationError(_("请输入 11 位手机号码")) from None
 

@@ -108,7 +108,10 @@ def petitions_of_petitioner(*, actor, rows, phone: str):
     anonymous petition has none). The caller audits the search (§3)."""
     if actor.account_id is None:
         return rows.none()
-    return rows.filter(handled_q(actor), petitioner__phone=phone).distinct()
+    # a subquery, not a join: a petition with several handlers must still count once in the statistics
+    mine = Petition.objects.unscoped(reason="narrowed to the reader's scoped rows").filter(
+        handled_q(actor), petitioner__phone=phone).values("pk")
+    return rows.filter(pk__in=mine)
 
 
 def petitioner_get(*, actor, petition: Petition) -> Petitioner | None:

@@ -44,6 +44,7 @@ from .forms import (
     DecideForm,
     FeedbackForm,
     NoticeForm,
+    PetitionerSearchForm,
     PetitionFilterForm,
     PetitionForm,
     RecusalForm,
@@ -51,26 +52,38 @@ from .forms import (
 )
 from .models import CaseState, ClueState, PetitionState
 
+PETITIONER_RESULTS = 100  # one person's petitions among those the reader handles: one page, no paging by post
+
 
 @requires(perms.PETITION_VIEW)
+@require_http_methods(["GET", "POST"])
 def petitions(request):
     actor = request.actor
     filters, data, unit = filter_form(request, PetitionFilterForm, perms.PETITION_VIEW)
     rows = selectors.petition_list(actor=actor, unit=unit, state=data.get("state", ""),
                                    category=data.get("category", ""), overdue=bool(data.get("overdue")),
                                    start=data.get("start"), end=data.get("end"), number=data.get("number", ""))
-    phone = data.pop("petitioner_phone", "")
-    if phone:  # the petitioner's petitions among those the reader handles; the search is recorded (§3)
-        rows = selectors.petitions_of_petitioner(actor=actor, rows=rows, phone=phone)
-        services.petitioner_search_record(actor=actor, phone=phone, found=rows.count())
-        data["petitioner_phone"] = services.masked(phone)
+    search = PetitionerSearchForm(request.POST if request.method == "POST" else None, prefix="by")
+    searched = None
+    if request.method == "POST":
+        policy.require(actor, perms.PETITION_HANDLE)
+        if search.is_valid():  # the petitioner's petitions among those the reader handles; recorded (§3)
+            phone = search.cleaned_data["petitioner_phone"]
+            rows = selectors.petitions_of_petitioner(actor=actor, rows=rows, phone=phone)
+            searched = rows.count()
+            services.petitioner_search_record(actor=actor, phone=phone, found=searched)
+            search = PetitionerSearchForm(prefix="by")  # the number is not shown back
+        else:
+            rows = rows.none()
     if request.GET.get("format") == "xlsx":
         return exports.petition_export(actor=actor, petitions=rows, filters=filters_shown(data, unit)).response(f"petitions-{stamp()}.xlsx")
+    page = (newest_first_page(rows, size=PETITIONER_RESULTS) if request.method == "POST"
+            else newest_first_page(rows, **paging(request)))
     return render(request, "discipline/petitions.html", {
-        "filters": filters, "page": newest_first_page(rows, **paging(request)), "unit": unit,
+        "filters": filters, "page": page, "unit": unit,
         "counts": selectors.petition_counts(rows), "today": timezone.localdate(),
         "may_register": policy.can(actor, perms.PETITION_REGISTER, actor.unit_path),
-        "may_search_petitioner": policy.can(actor, perms.PETITION_HANDLE),
+        "search": search if policy.can(actor, perms.PETITION_HANDLE) else None, "searched": searched,
         "export_query": export_query(request)})
 
 

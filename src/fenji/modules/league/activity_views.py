@@ -29,8 +29,9 @@ from .orgs import ORG_KINDS
 
 def _publishers(actor):
     """The active League organisations the actor may publish activities for."""
-    rows = Unit.objects.filter(kind__in=(*ORG_KINDS, *services.BRANCH_KINDS), status=UnitStatus.ACTIVE).order_by("path")
-    return [u for u in rows[:2000] if policy.can(actor, perms.ACTIVITY_MANAGE, u.path)]
+    rows = Unit.objects.filter(policy.scope_q(actor, perms.ACTIVITY_MANAGE, field="path"),
+                               kind__in=(*ORG_KINDS, *services.BRANCH_KINDS), status=UnitStatus.ACTIVE).order_by("path")
+    return list(rows[:2000])
 
 
 @requires(perms.ACTIVITY_MANAGE)

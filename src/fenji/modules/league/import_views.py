@@ -25,8 +25,9 @@ from .member_import import LEAGUE_MEMBERS
 
 
 def _branches(actor):
-    rows = Unit.objects.filter(kind__in=services.BRANCH_KINDS, status=UnitStatus.ACTIVE).order_by("path")
-    return [u for u in rows[:2000] if policy.can(actor, perms.MEMBER_MANAGE, u.path)]
+    rows = Unit.objects.filter(policy.scope_q(actor, perms.MEMBER_MANAGE, field="path"),
+                               kind__in=services.BRANCH_KINDS, status=UnitStatus.ACTIVE).order_by("path")
+    return list(rows[:2000])
 
 
 def _job(request, pk):

@@ -101,6 +101,8 @@ class Column:
                 self.check(value)
         except DomainError as error:
             raise CellError(error.message) from None
+        except OverflowError:  # a number past what a date or an integer holds ("2024-1-99999999999999999999")
+            raise CellError(_("%(title)s的数值超出范围") % {"title": self.title}) from None
         return value
 
 

@@ -54,15 +54,24 @@ def test_a_handler_finds_only_their_own_petitions_of_the_petitioner_and_the_sear
     assert (event.actor_id, event.details) == (w.first.pk, {"field": "phone", "value": "137****4321", "found": 2})
 
 
-def test_the_page_and_the_api_search_and_record(w, client, login):
+def test_the_page_and_the_api_search_by_post_and_record(w, client, login):
     login(w.first)
     before = AuditEvent.objects.filter(action="discipline.petitioner.search").count()
-    page = client.get("/discipline/petitions/", {"petitioner_phone": "１３７ 0000 4321"}).content.decode()
+    response = client.post("/discipline/petitions/", {"by-petitioner_phone": "１３７ 0000 4321"})
+    page = response.content.decode()
     assert all(p.number in page for p in w.mine) and w.elsewhere.number not in page
-    assert PHONE not in page  # the number is never echoed back in the clear
-    wrong = client.get("/discipline/petitions/", {"petitioner_phone": "12345"}).content.decode()
+    assert "该信访人共 2 件" in page and "符合条件的信访件 2 件" in page  # counted once each, handlers or not
+    assert PHONE not in page and "0000 4321" not in page  # the number is not shown back
+    wrong = client.post("/discipline/petitions/", {"by-petitioner_phone": "12345"}).content.decode()
     assert "请输入 11 位手机号码" in wrong
-    listed = client.get("/api/v1/discipline/petitions", {"petitioner_phone": PHONE}).json()
+    listed = client.post("/api/v1/discipline/petitions/by-petitioner", {"petitioner_phone": PHONE},
+                         content_type="application/json").json()
     assert {item["id"] for item in listed["items"]} == {p.pk for p in w.mine}
-    assert client.get("/api/v1/discipline/petitions", {"petitioner_phone": "abc"}).status_code == 400
+    assert client.post("/api/v1/discipline/petitions/by-petitioner", {"petitioner_phone": "abc"},
+                       content_type="application/json").status_code == 400
     assert AuditEvent.objects.filter(action="discipline.petitioner.search").count() == before + 2
+    client.logout()
+    login(w.room)  # reads the county's petitions, handles none of them: nothing found, still recorded
+    found = client.post("/api/v1/discipline/petitions/by-petitioner", {"petitioner_phone": PHONE},
+                        content_type="application/json").json()
+    assert found["total"] == 0

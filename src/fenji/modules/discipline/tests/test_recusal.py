@@ -74,6 +74,7 @@ def test_a_clue_handler_who_recuses_leaves_it_and_the_signatures_follow(w):
     recusal_services.recusal_declare(actor=actor(w.second), item=w.clue, ground="interest")
     clue = selectors.clue_get(actor=actor(w.investigator), pk=w.clue.pk)
     assert clue.state == ClueState.DISPOSED  # everyone left has signed: final as on the last signature
+    assert clue.report_due is not None  # and its report falls due as after a last signature
     assert [h.account_id for h in selectors.clue_handlers(clue)] == [w.investigator.pk]
     with pytest.raises(NotVisible):
         selectors.clue_get(actor=actor(w.second), pk=w.clue.pk)
