@@ -151,6 +151,9 @@ def submission_approve_and_seal(*, actor, submission: Submission) -> Submission:
     if submission.drafted_by_id == actor.account_id:
         raise RuleViolation("审核盖章人不能是起草人本人：请由单位负责人审核", rule="reviewer_is_drafter",
                             action=seal_perms.SEAL_APPLY)
+    if submission.target_unit_id not in {t.pk for t in submission_targets(submission.unit)}:
+        # the receiver was revoked (or the unit moved) since the draft: it would reach nobody entitled to it
+        raise DomainError(f"主送单位“{submission.target_unit.name}”已不再受理本单位的报送，请退回起草人改选主送单位")
     attachments = ordered_attachments(submission)
     broken = [a.original_name for a in attachments if not attachment_intact(a)]
     if broken:

@@ -91,5 +91,6 @@ def clue_extension_decide(*, actor, clue: Clue, approve: bool, note: str = "") -
         clue.report_due = extension.new_due
         clue.save(update_fields=["report_due"])
     audit_record(actor=actor, action="discipline.clue.extension_decide", target=clue,
-                 details={"approved": bool(approve), "report_due": clue.report_due.isoformat()})
+                 details={"approved": bool(approve), "report_due": clue.report_due.isoformat(),
+                          "note": extension.decision_note})
     return extension

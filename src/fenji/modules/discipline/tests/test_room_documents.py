@@ -85,3 +85,18 @@ def test_the_pages_and_the_api_offer_the_rooms(w, client, login):
                                                   "contact": "褚亮 13800000000", "target_unit": w.other.pk},
                           content_type="application/json")
     assert refused.status_code == 400 and "受理部门" in refused.content.decode()
+
+
+def test_a_receiver_revoked_before_sealing_is_refused_at_the_seal(w):
+    from django.utils import timezone
+
+    from fenji.core.access import policy
+    from fenji.core.org.services import unit_revoke
+
+    room = unit_create(actor=policy.SYSTEM, parent=w.county, name="案件审理室", kind=kinds.ROOM, code="JW-D-R6")
+    document = submission_draft(actor=actor(w.clerk), kind="report", title="报告", body="正文",
+                                contact="褚亮 13800000000", target_unit=room.pk)
+    submission_send_for_review(actor=actor(w.clerk), submission=document)
+    unit_revoke(actor=policy.SYSTEM, unit=room, revoked_on=timezone.localdate(), reference="机构调整")
+    with pytest.raises(DomainError, match="已不再受理本单位的报送"):
+        submission_approve_and_seal(actor=actor(w.leader), submission=document)
