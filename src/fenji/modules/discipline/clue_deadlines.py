@@ -11,10 +11,11 @@
 import datetime
 
 from django.conf import settings
+from django.utils import timezone
 
 from fenji.core.calendar.workdays import add_working_days, is_working_day
 
-from .models import ClueReportKind, Disposal
+from .models import ClueReportKind, ClueState, Disposal
 from .sanctions import add_months
 
 # The disposals that owe a report before the clue is concluded, and the kinds of report each takes.
@@ -44,6 +45,14 @@ def report_due_for(disposal: str, final_on: datetime.date) -> datetime.date | No
     if disposal == Disposal.PRELIM:
         return on_working_day(add_months(final_on, settings.FENJI_DISCIPLINE_PRELIM_MONTHS))
     return None
+
+
+def disposal_final(clue) -> None:
+    """The clue's disposal becomes final today (its last handler signed, or the last one who had not recused):
+    a 谈话函询 or an 初步核实 owes its report from today. Saved; the caller holds the clue's row lock."""
+    clue.state = ClueState.DISPOSED
+    clue.report_due = report_due_for(clue.disposal, timezone.localdate())
+    clue.save(update_fields=["state", "report_due"])
 
 
 def extended_due(disposal: str, due: datetime.date) -> datetime.date | None:

@@ -4,7 +4,6 @@ leaves the declarant's lists and pages (``selectors.not_recused``) and they leav
 the organ's decision: a leak before a decision cannot be undone, while the unit's leaders, who see every recusal on
 the item's page, can reassign the work."""
 
-from django.utils import timezone
 
 from fenji.core.access import policy
 from fenji.core.audit.services import audit_record
@@ -12,7 +11,7 @@ from fenji.core.audit.transactions import service
 from fenji.core.kernel.errors import DomainError
 
 from . import module as perms
-from .clue_deadlines import report_due_for
+from .clue_deadlines import disposal_final
 from .models import Case, Clue, ClueHandler, ClueState, Petition, Recusal, RecusalGround
 from .services import _clue_locked, _text
 
@@ -59,6 +58,4 @@ def _leave_clue(clue: Clue, account_id: int) -> None:
         clue.proposal_note = "承办人回避，需重新分办"
         clue.save(update_fields=["state", "disposal", "disposed_at", "proposal_note"])
     elif clue.state == ClueState.SIGNING and not left.filter(signed_at__isnull=True).exists():
-        clue.state = ClueState.DISPOSED  # final as on a last signature: its report falls due from today
-        clue.report_due = report_due_for(clue.disposal, timezone.localdate())
-        clue.save(update_fields=["state", "report_due"])
+        disposal_final(clue)  # final as on a last signature

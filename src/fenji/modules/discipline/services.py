@@ -24,7 +24,7 @@ from fenji.core.org.models import Unit
 from fenji.core.people.identity import clean_mobile
 
 from . import module as perms
-from .clue_deadlines import REPORT_KINDS, owes_report, report_due_for
+from .clue_deadlines import REPORT_KINDS, disposal_final, owes_report
 from .kinds import COMMISSION, TOWN
 from .models import (
     Category,
@@ -537,9 +537,7 @@ def clue_sign(*, actor, clue: Clue, note: str = "") -> Clue:
     row.signed_at, row.sign_note = timezone.now(), _text(note, "签字意见", "note", 200, required=False)
     row.save(update_fields=["signed_at", "sign_note"])
     if not ClueHandler.objects.filter(clue=clue, signed_at__isnull=True).exists():
-        clue.state = ClueState.DISPOSED  # final: a 谈话函询 or an 初步核实 owes its report from today
-        clue.report_due = report_due_for(clue.disposal, timezone.localdate())
-        clue.save(update_fields=["state", "report_due"])
+        disposal_final(clue)
     audit_record(actor=actor, action="discipline.clue.sign", target=clue,
                  details={"disposal": clue.disposal, "final": clue.state == ClueState.DISPOSED,
                           "report_due": clue.report_due.isoformat() if clue.report_due else ""})
