@@ -26,5 +26,7 @@ trap cleanup EXIT
 "$pgbin/createdb" -h 127.0.0.1 -p "$port" -U postgres fenji
 
 export FENJI_DATABASE_URL="postgres://postgres@127.0.0.1:$port/fenji"
+# Where the cluster is, for the tests that restart or replicate it (fenji.testing.pgcluster).
+export FENJI_TEST_PG_DATA="$dir/data" FENJI_TEST_PG_BIN="$pgbin" FENJI_TEST_PG_PORT="$port"
 echo "PostgreSQL $("$pgbin/postgres" --version | awk '{print $3}') on 127.0.0.1:$port (throwaway)"
 "$@"
