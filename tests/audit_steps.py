@@ -2153,6 +2153,20 @@ def league_publish_activity(w):
     activity_publish(actor=actor(_league_cadre(w)), activity=w["activity"])
 
 
+def league_update_activity(w):
+    from fenji.modules.league.activities import activity_update
+
+    start = timezone.now() + datetime.timedelta(days=3)
+    activity_update(actor=actor(_league_cadre(w)), activity=w["activity"], theme="团日活动（改期）", starts_at=start,
+                    ends_at=start + datetime.timedelta(hours=2), place="会议室")
+
+
+def league_delete_activity(w):
+    from fenji.modules.league.activities import activity_delete
+
+    activity_delete(actor=actor(_league_cadre(w)), activity=w["activity"])
+
+
 def league_prepare_published_activity(w):
     league_publish_activity(w)
     return "prepare"

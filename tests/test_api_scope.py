@@ -95,9 +95,12 @@ ROW_ROUTES = {
     "GET api:remittance_detail": "elsewhere",
     "POST api:remittance_confirm": "elsewhere",
     # League activities (src/fenji/modules/league/tests/test_activities.py::test_the_pages_phone_and_api_keep_to_scope:
-    # another county's cadre gets 404; a member signs up only where invited)
+    # another county's cadre gets 404, also for a draft's edit and delete: …::test_a_draft_is_edited_or_deleted_before_publishing_and_never_after;
+    # a member signs up only where invited)
     "GET api:league_activity_detail": "elsewhere",
     "GET api:league_activity_invitations": "elsewhere",
+    "PUT api:league_activity_update": "elsewhere",
+    "DELETE api:league_activity_delete": "elsewhere",
     "POST api:league_activity_publish": "elsewhere",
     "POST api:league_activity_hold": "elsewhere",
     "POST api:league_activity_attendance": "elsewhere",

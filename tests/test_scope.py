@@ -289,6 +289,12 @@ def _league_activity(unit):
                                    ends_at=start + datetime.timedelta(hours=2), place="会议室")
 
 
+def _activity_edit(_tree, _activity):
+    start = timezone.localtime() + datetime.timedelta(days=3)
+    return {"theme": "越权修改", "place": "别处", "reach": "subtree", "starts_at": f"{start:%Y-%m-%dT%H:%M}",
+            "ends_at": f"{start + datetime.timedelta(hours=1):%Y-%m-%dT%H:%M}"}
+
+
 def _labor_ticket(unit):
     """A county requirement ticket still a draft (its counterpart department: any unit will do for the scope)."""
     from fenji.modules.labor.models import Ticket
@@ -462,6 +468,9 @@ class TestScope(ScopeMatrix):
         # an activity is its publishing organisation's, managed from there and above
         "league:activity": Reach(_league_activity, BUILTIN_ROLES["league_cadre"], shown=lambda a: a.theme,
                                  post={"op": "publish"}, state=lambda a: a.state),
+        "league:activity_edit": Reach(_league_activity, BUILTIN_ROLES["league_cadre"], shown=lambda a: a.theme,
+                                      post=_activity_edit,
+                                      state=lambda a: a.theme),
         "league:transfer_out": Reach(_league_member, BUILTIN_ROLES["league_cadre"], get=False, post=_branch_code,
                                      state=_transfers_of),
         "office:medium": Reach(_medium, BUILTIN_ROLES["office_network_admin"], shown=lambda m: m.number,

@@ -58,13 +58,8 @@ def _branches_under(unit: Unit, branch_ids) -> list[Unit]:
     return rows
 
 
-@service
-def activity_create(*, actor, unit: Unit, theme: str, starts_at: datetime.datetime, ends_at: datetime.datetime,
-                    place: str, content: str = "", reach: str = ActivityReach.SUBTREE, branches=()) -> Activity:
-    """A draft activity of the League organisation ``unit`` (published later by ``activity_publish``)."""
-    policy.require(actor, perms.ACTIVITY_MANAGE, unit.path)
-    if unit.kind not in (*ORG_KINDS, *BRANCH_KINDS) or unit.status != UnitStatus.ACTIVE:
-        raise DomainError("请选择发布活动的团组织", field="unit")
+def _checked(unit: Unit, *, theme, starts_at, ends_at, place, content, reach, branches) -> tuple[dict, list[Unit]]:
+    """The draft's fields checked (the same for a new draft and an edited one), and the chosen branches."""
     theme = checked_text(theme, label="活动主题", field="theme", limit=THEME_MAX)
     place = checked_text(place, label="地点", field="place", limit=THEME_MAX)
     content = checked_text(content, label="活动内容", field="content", limit=TEXT_MAX, required=False, multiline=True)
@@ -77,13 +72,60 @@ def activity_create(*, actor, unit: Unit, theme: str, starts_at: datetime.dateti
     chosen = _branches_under(unit, branches) if reach == ActivityReach.BRANCHES else []
     if reach == ActivityReach.BRANCHES and not chosen:
         raise DomainError("请选择邀请的团支部", field="branches")
-    activity = Activity.objects.create(unit=unit, unit_path=unit.path, theme=theme, starts_at=starts_at,
-                                       ends_at=ends_at, place=place, content=content, reach=reach,
-                                       created_by_id=actor.account_id)
+    return {"theme": theme, "starts_at": starts_at, "ends_at": ends_at, "place": place, "content": content,
+            "reach": reach}, chosen
+
+
+@service
+def activity_create(*, actor, unit: Unit, theme: str, starts_at: datetime.datetime, ends_at: datetime.datetime,
+                    place: str, content: str = "", reach: str = ActivityReach.SUBTREE, branches=()) -> Activity:
+    """A draft activity of the League organisation ``unit`` (published later by ``activity_publish``)."""
+    policy.require(actor, perms.ACTIVITY_MANAGE, unit.path)
+    if unit.kind not in (*ORG_KINDS, *BRANCH_KINDS) or unit.status != UnitStatus.ACTIVE:
+        raise DomainError("请选择发布活动的团组织", field="unit")
+    fields, chosen = _checked(unit, theme=theme, starts_at=starts_at, ends_at=ends_at, place=place, content=content,
+                              reach=reach, branches=branches)
+    activity = Activity.objects.create(unit=unit, unit_path=unit.path, created_by_id=actor.account_id, **fields)
     activity.branches.set(chosen)
     audit_record(actor=actor, action="league.activity.create", target=activity,
-                 details={"theme": theme, "reach": reach, "branches": [b.name for b in chosen]})
+                 details={"theme": fields["theme"], "reach": reach, "branches": [b.name for b in chosen]})
     return activity
+
+
+def _draft(actor, activity: Activity, what: str) -> Activity:
+    activity = _locked(activity)
+    _require(actor, activity)
+    if activity.state != ActivityState.DRAFT:
+        raise DomainError(f"活动{activity.get_state_display()}，不能{what}（只有草稿可以{what}）")
+    return activity
+
+
+@service
+def activity_update(*, actor, activity: Activity, theme: str, starts_at: datetime.datetime,
+                    ends_at: datetime.datetime, place: str, content: str = "", reach: str = ActivityReach.SUBTREE,
+                    branches=()) -> Activity:
+    """Change a draft before it is published (its organisation stays: a draft for another one is a new draft)."""
+    activity = _draft(actor, activity, "修改")
+    fields, chosen = _checked(activity.unit, theme=theme, starts_at=starts_at, ends_at=ends_at, place=place,
+                              content=content, reach=reach, branches=branches)
+    changed = {name: [str(getattr(activity, name)), str(value)] for name, value in fields.items()
+               if getattr(activity, name) != value}
+    for name, value in fields.items():
+        setattr(activity, name, value)
+    activity.save(update_fields=list(fields))
+    activity.branches.set(chosen)
+    audit_record(actor=actor, action="league.activity.update", target=activity,
+                 details={"theme": activity.theme, "changed": changed, "branches": [b.name for b in chosen]})
+    return activity
+
+
+@service
+def activity_delete(*, actor, activity: Activity) -> None:
+    """Delete a draft nobody was invited to yet (a published activity is held and closed, never deleted)."""
+    activity = _draft(actor, activity, "删除")
+    audit_record(actor=actor, action="league.activity.delete", target=activity,
+                 details={"theme": activity.theme, "unit": activity.unit.name})
+    activity.delete()
 
 
 def invitees(activity: Activity):

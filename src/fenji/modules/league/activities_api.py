@@ -75,6 +75,8 @@ class ActivityQuery(NewestFirstQuery):
 
 
 class ActivityIn(InputSchema):
+    MULTILINE = frozenset({"content"})
+
     unit: Id = Field(description="发布活动的团组织（单位）id")
     theme: str = Field(max_length=100)
     starts_at: Moment
@@ -177,6 +179,33 @@ def league_activity_create(request, payload: ActivityIn):
 @api_route(action=perms.ACTIVITY_MANAGE)
 def league_activity_detail(request, id: int):
     return _activity(request, id)
+
+
+class ActivityUpdateIn(InputSchema):
+    MULTILINE = frozenset({"content"})
+
+    theme: str = Field(max_length=100)
+    starts_at: Moment
+    ends_at: Moment
+    place: str = Field(max_length=100)
+    content: str = Field("", max_length=2000)
+    reach: ActivityReach = ActivityReach.SUBTREE
+    branches: list[Id] = Field([], max_length=2000, description="邀请范围为 branches 时：邀请的团支部（单位）id")
+
+
+@router.put("/league/activities/{int:id}", response={200: ActivityOut, **ERRORS},
+            summary="修改活动草稿（发布前；发布组织不变）")
+@api_route(action=perms.ACTIVITY_MANAGE)
+def league_activity_update(request, id: int, payload: ActivityUpdateIn):
+    return services.activity_update(actor=request.actor, activity=_activity(request, id), **payload.dict())
+
+
+@router.delete("/league/activities/{int:id}", response={204: None, **ERRORS},
+               summary="删除活动草稿（发布前）")
+@api_route(action=perms.ACTIVITY_MANAGE)
+def league_activity_delete(request, id: int):
+    services.activity_delete(actor=request.actor, activity=_activity(request, id))
+    return Status(204, None)
 
 
 @router.get("/league/activities/{int:id}/invitations", response={200: list[InvitationOut], **ERRORS},

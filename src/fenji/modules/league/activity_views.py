@@ -1,5 +1,6 @@
-"""团组织活动 pages: the organiser's list (search, pages, Excel), the draft form, the activity's page (publish, held,
-attendance, summary with photos, close), a photo's download; the member's invitations on the phone."""
+"""团组织活动 pages: the organiser's list (search, pages, Excel), the draft form (new and edit), the activity's page
+(delete a draft, publish, held, attendance, summary with photos, close), a photo's download; the member's invitations
+on the phone."""
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
@@ -74,6 +75,30 @@ def activity_new(request):
 
 @requires(perms.ACTIVITY_MANAGE)
 @require_http_methods(["GET", "POST"])
+def activity_edit(request, pk):
+    """A draft changed before it is published; its organisation stays."""
+    actor = request.actor
+    item = selectors.activity_get(actor=actor, pk=pk)
+    here = reverse("league:activity", args=[item.pk])
+    if item.state != ActivityState.DRAFT:
+        messages.error(request, _("活动已发布，不能修改"))
+        return redirect(here)
+    branches = [u for u in _publishers(actor) if u.kind in services.BRANCH_KINDS and u.path.startswith(item.unit_path)]
+    initial = {"theme": item.theme, "starts_at": timezone.localtime(item.starts_at),
+               "ends_at": timezone.localtime(item.ends_at), "place": item.place, "content": item.content,
+               "reach": item.reach, "branches": list(item.branches.values_list("pk", flat=True))}
+    form = ActivityForm(request.POST or None, initial=initial, branches=branches)
+    del form.fields["unit"]
+    if request.method == "POST":
+        done = form_post(request, form, lambda d: services.activity_update(actor=actor, activity=item, **d),
+                         success=here, message=_("已保存草稿"))
+        if done:
+            return done
+    return render(request, "league/activity_edit.html", {"form": form, "item": item})
+
+
+@requires(perms.ACTIVITY_MANAGE)
+@require_http_methods(["GET", "POST"])
 def activity(request, pk):
     actor = request.actor
     item = selectors.activity_get(actor=actor, pk=pk)
@@ -90,6 +115,14 @@ def activity(request, pk):
             for error in summary.non_field_errors():
                 messages.error(request, error)
             return redirect(here)
+    elif op == "delete":
+        try:
+            services.activity_delete(actor=actor, activity=item)
+        except DomainError as error:
+            messages.error(request, error.message)
+            return redirect(here)
+        messages.success(request, _("已删除活动草稿“%(theme)s”") % {"theme": item.theme})
+        return redirect("league:activities")
     elif op in ("publish", "hold", "close", "attendance"):
         run = {"publish": lambda: services.activity_publish(actor=actor, activity=item),
                "hold": lambda: services.activity_hold(actor=actor, activity=item),

@@ -30,6 +30,7 @@ urlpatterns = [
     path("league/activities/", activity_views.activities, name="activities"),
     path("league/activities/new/", activity_views.activity_new, name="activity_new"),
     path("league/activities/<int:pk>/", activity_views.activity, name="activity"),
+    path("league/activities/<int:pk>/edit/", activity_views.activity_edit, name="activity_edit"),
     path("league/activities/<int:pk>/photos/<int:photo>/", activity_views.activity_photo, name="activity_photo"),
     path("m/league/dues/", views.m_dues, name="m_dues"),
     path("m/league/activities/", activity_views.m_activities, name="m_activities"),

@@ -200,3 +200,58 @@ def test_the_pages_phone_and_api_keep_to_scope(w, client, login):
     assert client.post(f"/api/v1/league/activities/{activity.pk}/close").status_code == 404
     assert client.get("/api/v1/league/activities").json()["total"] == 0
     assert client.post(f"/api/v1/league/my/activities/{activity.pk}/signup").status_code == 404
+
+
+def test_a_draft_is_edited_or_deleted_before_publishing_and_never_after(w, client, login):
+    from fenji.core.audit.models import AuditEvent
+
+    draft = _draft(w)
+    later = timezone.now() + datetime.timedelta(days=5)
+    with pytest.raises(AccessDenied):  # the school's draft, seen from the branch below
+        activities.activity_update(actor=actor(w.secretary), activity=draft, theme="改", starts_at=later,
+                                   ends_at=later + datetime.timedelta(hours=1), place="操场")
+    with pytest.raises(DomainError, match="只能邀请"):  # the same checks as a new draft
+        activities.activity_update(actor=actor(w.cadre), activity=draft, theme="改", starts_at=later,
+                                   ends_at=later + datetime.timedelta(hours=1), place="操场", reach="branches",
+                                   branches=[w.outsider.unit_id])
+    activities.activity_update(actor=actor(w.cadre), activity=draft, theme="青年大学习", starts_at=later,
+                               ends_at=later + datetime.timedelta(hours=1), place="操场", reach="branches",
+                               branches=[w.g2.pk])
+    assert [m.pk for m in activities.invitees(draft)] == [w.members[2].pk]
+    changed = AuditEvent.objects.filter(action="league.activity.update").latest("id").details["changed"]
+    assert changed["theme"] == ["五四主题团日", "青年大学习"] and changed["place"] == ["报告厅", "操场"]
+
+    login(w.cadre)
+    start = timezone.localtime() + datetime.timedelta(days=3)
+    form = {"theme": "团课", "starts_at": f"{start:%Y-%m-%dT%H:%M}", "place": "三楼会议室", "reach": "subtree",
+            "ends_at": f"{start + datetime.timedelta(hours=1):%Y-%m-%dT%H:%M}", "content": "第一课\n第二课"}
+    assert "第十三中学团委（不可更改）" in client.get(f"/league/activities/{draft.pk}/edit/").content.decode()
+    assert client.post(f"/league/activities/{draft.pk}/edit/", form).status_code == 302
+    draft.refresh_from_db()
+    assert (draft.theme, draft.reach, draft.content) == ("团课", "subtree", "第一课\n第二课")
+    body = client.put(f"/api/v1/league/activities/{draft.pk}", {**form, "starts_at": later.isoformat(),
+                      "ends_at": (later + datetime.timedelta(hours=2)).isoformat(), "theme": "团课（改期）"},
+                      content_type="application/json")
+    assert body.status_code == 200 and body.json()["theme"] == "团课（改期）"
+
+    activities.activity_publish(actor=actor(w.cadre), activity=draft)
+    refused = client.delete(f"/api/v1/league/activities/{draft.pk}")
+    assert refused.status_code == 400 and "只有草稿可以删除" in refused.json()["error"]["message"]
+    page = client.post(f"/league/activities/{draft.pk}/edit/", form, follow=True).content.decode()
+    assert "活动已发布，不能修改" in page
+    draft.refresh_from_db()
+    assert draft.theme == "团课（改期）"
+
+    other = _draft(w)
+    assert 'id="activity-delete"' in client.get(f"/league/activities/{other.pk}/").content.decode()
+    assert client.post(f"/league/activities/{other.pk}/", {"op": "delete"}).status_code == 302
+    assert not Activity.objects.unscoped(reason="test").filter(pk=other.pk).exists()
+    gone = _draft(w)
+    client.logout()
+    login(w.outsider)  # another county: the draft answers like a missing one, and stays
+    assert client.delete(f"/api/v1/league/activities/{gone.pk}").status_code == 404
+    assert client.get(f"/league/activities/{gone.pk}/edit/").status_code == 404
+    client.logout()
+    login(w.cadre)
+    assert client.delete(f"/api/v1/league/activities/{gone.pk}").status_code == 204
+    assert not Activity.objects.unscoped(reason="test").filter(pk=gone.pk).exists()
