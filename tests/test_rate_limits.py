@@ -58,3 +58,13 @@ def test_uploads_are_limited_per_account_and_a_console_page_answers_429(tree, se
 
     RateCount.objects.update(window=timezone.now() - datetime.timedelta(days=2))
     assert ratelimits.sweep() == 1 and not RateCount.objects.exists()
+
+
+def test_excel_exports_are_limited_per_account_and_the_list_still_opens(tree, city_admin, login, client, settings):
+    settings.FENJI_RATE_LIMITS = {"export": {"account": [2, 3600]}}
+    login(city_admin)
+    assert [client.get("/people/accounts/?format=xlsx").status_code for _ in range(2)] == [200, 200]
+    refused = client.get("/people/accounts/?format=xlsx")
+    assert refused.status_code == 429 and 1 <= int(refused["Retry-After"]) <= 3600
+    assert "操作过于频繁" in refused.content.decode()
+    assert client.get("/people/accounts/").status_code == 200  # browsing the list is not an export

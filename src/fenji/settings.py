@@ -135,6 +135,7 @@ MIDDLEWARE = [
     "fenji.core.access.middleware.ActorMiddleware",  # request.actor: the live grants, once per request
     "fenji.core.mfa.middleware.SecondFactorMiddleware",  # ends a password-only session that became an admin's
     "fenji.core.web.middleware.DomainErrorMiddleware",  # refusals → 403/404, recorded
+    "fenji.core.web.middleware.ExportLimitMiddleware",  # Excel exports counted per account and address (429)
     "django.middleware.clickjacking.XFrameOptionsMiddleware",  # X-Frame-Options for browsers without CSP
     "axes.middleware.AxesMiddleware",  # the lockout answer after repeated failed logins
 ]

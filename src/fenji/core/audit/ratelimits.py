@@ -31,6 +31,9 @@ HOUR = 3600
 LIMITS = {
     "token.create": {"account": (10, HOUR), "ip": (30, HOUR)},
     "upload": {"account": (300, HOUR), "ip": (1000, HOUR)},
+    # Excel exports of lists (``?format=xlsx``): each reads a whole scoped list, so a script pulling them in a loop
+    # is stopped (web.middleware.ExportLimitMiddleware)
+    "export": {"account": (120, HOUR), "ip": (600, HOUR)},
     # 找回密码 and 激活账号: each code typed, right or wrong (the wrong ones also lock the number: people.recovery)
     "sms.code_check": {"ip": (30, HOUR), "number": (10, HOUR)},
 }
