@@ -2231,6 +2231,14 @@ def league_close_activity(w):
     activity_close(actor=actor(_league_cadre(w)), activity=w["activity"])
 
 
+def league_export_transfers(w):
+    from fenji.modules.league.exports import transfers_export
+    from fenji.modules.league.selectors import transfer_list
+
+    cadre = actor(_league_cadre(w))
+    transfers_export(actor=cadre, rows=transfer_list(actor=cadre))
+
+
 def league_export_activities(w):
     from fenji.modules.league.exports import activities_export
     from fenji.modules.league.selectors import activity_list

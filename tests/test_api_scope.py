@@ -97,6 +97,11 @@ ROW_ROUTES = {
     # League activities (src/fenji/modules/league/tests/test_activities.py::test_the_pages_phone_and_api_keep_to_scope:
     # another county's cadre gets 404, also for a draft's edit and delete: …::test_a_draft_is_edited_or_deleted_before_publishing_and_never_after;
     # a member signs up only where invited)
+    # League transfers, seen from either side (src/fenji/modules/league/tests/test_members_and_dues.py::
+    # test_transfers_over_the_api_and_the_lists_filters_and_excel: a branch on neither side gets 404)
+    **{f"{verb} api:{name}": "elsewhere" for verb, name in (
+        ("GET", "league_transfer_detail"), ("POST", "league_transfer_approve"), ("POST", "league_transfer_return"),
+        ("POST", "league_transfer_withdraw"), ("POST", "league_transfer_out"))},
     "GET api:league_activity_detail": "elsewhere",
     "GET api:league_activity_invitations": "elsewhere",
     "PUT api:league_activity_update": "elsewhere",

@@ -536,6 +536,9 @@ def league_stats(request, query: Query[StatsQuery]):
 from .activities_api import router as activities_router  # noqa: E402 - 团组织活动, on this router
 
 router.add_router("", activities_router)
+from .transfers_api import router as transfers_router  # noqa: E402 - 组织关系转接, on this router
+
+router.add_router("", transfers_router)
 # --- 批量导入团员 (the page's import, as a background job) ----------------------------------------------------
 
 class ImportJobOut(Schema):

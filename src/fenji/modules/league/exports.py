@@ -125,6 +125,20 @@ def activities_export(*, actor, rows) -> ExcelSheet:
     return sheet
 
 
+@service
+def transfers_export(*, actor, rows) -> ExcelSheet:
+    """组织关系转接 seen from either side, as listed (both sides' branches, the stage and its deadline)."""
+    policy.require(actor, perms.TRANSFER_HANDLE)
+    sheet = ExcelSheet("组织关系转接", ["团员", "转出团支部", "转入团支部", "发起方", "转接原因", "说明", "状态",
+                                   "发起时间", "本环节期限", "转出审核日期", "转入审核日期", "退回或撤回理由"])
+    for t in rows.order_by("-id")[:EXPORT_LIMIT].iterator(chunk_size=2000):
+        sheet.add([t.member.person.real_name, t.unit.name, t.to_unit.name, t.get_initiator_display(),
+                   t.get_reason_display(), t.note, t.get_state_display(), t.created_at, t.stage_due or "",
+                   t.out_decided_on or "", t.in_decided_on or "", t.end_reason])
+    audit_record(actor=actor, action="league.transfer.export", target=None, details={"rows": sheet.rows})
+    return sheet
+
+
 def _chunks(rows, size):
     chunk = []
     for row in rows.iterator(chunk_size=size):

@@ -18,6 +18,7 @@ from .models import (
     PoliticalStatus,
     StatusKind,
     TransferReason,
+    TransferState,
 )
 from .services import ARREARS_MAX
 
@@ -95,6 +96,24 @@ class TransferInForm(Form):
     def __init__(self, *args, branches=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["to_unit"].choices = [("", _("请选择"))] + [(b.pk, b.name) for b in branches]
+
+
+class TransferFilterForm(Form):
+    q = forms.CharField(label=_("团员姓名"), required=False, max_length=50)
+    state = forms.ChoiceField(label=_("状态"), required=False)
+    since = DateField(label=_("发起日期起"), widget=DATE, required=False)
+    until = DateField(label=_("发起日期止"), widget=DATE, required=False)
+    unit = forms.IntegerField(label=_("团组织（含下级）"), required=False, min_value=1, widget=UnitPicker())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["state"].choices = [("", _("全部"))] + list(TransferState.choices)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("since") and data.get("until") and data["since"] > data["until"]:
+            self.add_error("until", _("截止日期应不早于起始日期"))
+        return data
 
 
 class TransferEndForm(Form):

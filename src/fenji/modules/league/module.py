@@ -207,7 +207,7 @@ MODULE = Module(
                   "league.remit.export": "导出团费上缴记录", "league.dues_use.record": "登记团费使用",
                   "league.dues_use.export": "导出团费使用记录", "league.stats.export": "导出团内统计",
                   "league.activity.create": "创建团组织活动",
-                  "league.activity.update": "修改团组织活动",
+                  "league.activity.update": "修改团组织活动", "league.transfer.export": "导出组织关系转接",
                   "league.activity.delete": "删除团组织活动",
                   "league.activity.publish": "发布团组织活动", "league.activity.signup": "报名团组织活动",
                   "league.activity.signup_cancel": "取消报名团组织活动", "league.activity.hold": "登记活动已举行",

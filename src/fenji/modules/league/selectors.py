@@ -5,7 +5,7 @@ import datetime
 
 from django.db.models import Count, F, Q, Sum
 
-from fenji.core.kernel.errors import NotVisible
+from fenji.core.kernel.errors import DomainError, NotVisible
 from fenji.core.kernel.pagination import LIST_COUNT_LIMIT, PAGE_SIZE, Page, capped_count, keyset_page
 
 from . import module as perms
@@ -80,8 +80,15 @@ def arrears(*, actor, unit=None, months: int = ARREARS_WARNING):
 # --- 组织关系转接 -----------------------------------------------------------------------------------------
 
 
-def transfer_list(*, actor, state: str = ""):
-    """Transfers from or to a branch in the actor's reach: each side sees the transfer, not the other's records."""
+def transfer_list(*, actor, state: str = "", since: datetime.date | None = None, until: datetime.date | None = None,
+                  text: str = "", unit=None):
+    """Transfers from or to a branch in the actor's reach: each side sees the transfer, not the other's records.
+    ``since``/``until``: the days it was started in (local, both included); ``text``: the member's name; ``unit``:
+    out of or into its subtree (as the statistics count them)."""
+    from django.utils import timezone
+
+    from fenji.core.kernel.paths import subtree_q
+
     from .models import Transfer, TransferState
 
     q = actor.scope_q(perms.TRANSFER_HANDLE) | actor.scope_q(perms.TRANSFER_HANDLE, field="to_unit__path")
@@ -89,7 +96,33 @@ def transfer_list(*, actor, state: str = ""):
             .select_related("member__person", "unit", "to_unit"))
     if state in TransferState.values:
         rows = rows.filter(state=state)
+    zone = timezone.get_current_timezone()
+    if since:
+        rows = rows.filter(created_at__gte=datetime.datetime.combine(since, datetime.time.min, tzinfo=zone))
+    if until:
+        day_after = until + datetime.timedelta(days=1)
+        rows = rows.filter(created_at__lt=datetime.datetime.combine(day_after, datetime.time.min, tzinfo=zone))
+    if unit is not None:
+        rows = rows.filter(subtree_q("unit_path", unit.path) | subtree_q("to_unit__path", unit.path))
+    if text:
+        rows = rows.filter(member__person__real_name__contains=text)
     return rows
+
+
+def member_by_id_number(id_number: str):
+    """The member with this ID number, wherever they are: the receiving branch names the member it asks for (办理转入),
+    and sees nothing of them until the sending side approves. Refused with the reason when there is none."""
+    from fenji.core.kernel.crypto import blind_index
+    from fenji.core.people.identity import parse_id_number
+
+    from .models import Member
+
+    number = parse_id_number(id_number or "").number
+    found = (Member.objects.unscoped(reason="the receiving branch names the member it receives")
+             .filter(person__id_number_hash=blind_index(number)).first())
+    if found is None:
+        raise DomainError("没有找到该身份证号码的团员：新团员请直接录入", field="id_number")
+    return found
 
 
 def transfer_get(*, actor, pk):

@@ -55,6 +55,10 @@ class Period:
     text: str  # "2026-10", "2026" or "" (the last twelve months)
 
     @property
+    def last_day(self) -> datetime.date:
+        return self.end - datetime.timedelta(days=1)
+
+    @property
     def months(self) -> list[datetime.date]:
         out, day = [], self.start
         while day < self.end:

@@ -48,6 +48,7 @@ from .forms import (
     StatusProposeForm,
     StatusWithdrawForm,
     TransferEndForm,
+    TransferFilterForm,
     TransferInForm,
     TransferOutForm,
 )
@@ -171,20 +172,6 @@ def m_dues(request):
 # --- 组织关系转接 -----------------------------------------------------------------------------------------
 
 
-def _member_by_id_number(id_number: str):
-    from fenji.core.kernel.crypto import blind_index
-    from fenji.core.people.identity import parse_id_number
-
-    from .models import Member
-
-    number = parse_id_number(id_number or "").number
-    found = (Member.objects.unscoped(reason="the receiving branch names the member it receives")
-             .filter(person__id_number_hash=blind_index(number)).first())
-    if found is None:
-        raise DomainError(_("没有找到该身份证号码的团员：新团员请直接录入"), field="id_number")
-    return found
-
-
 @requires(perms.TRANSFER_HANDLE)
 @require_http_methods(["GET", "POST"])
 def transfers(request):
@@ -194,15 +181,22 @@ def transfers(request):
 
     def receive(d):
         to_unit = next((b for b in branches if b.pk == d["to_unit"]), None)
-        return services.transfer_start(actor=actor, member=_member_by_id_number(d["id_number"]), to_unit=to_unit,
+        return services.transfer_start(actor=actor, member=selectors.member_by_id_number(d["id_number"]),
+                                       to_unit=to_unit,
                                        reason=d["reason"], note=d["note"], initiator=TransferInitiator.RECEIVER)
 
     done = form_post(request, form, receive, success=lambda t: reverse("league:transfer", args=[t.pk]),
                      message=_("已发起转入，待转出团支部审核"))
-    state = request.GET.get("state", "")
-    return done or render(request, "league/transfers.html", {
-        "form": form, "page": newest_first_page(selectors.transfer_list(actor=actor, state=state), **paging(request)),
-        "states": TransferState.choices, "state": state, "today": timezone.localdate()})
+    if done:
+        return done
+    filters, data, unit = filter_form(request, TransferFilterForm, perms.TRANSFER_HANDLE)
+    rows = selectors.transfer_list(actor=actor, state=data.get("state", ""), since=data.get("since"),
+                                   until=data.get("until"), text=data.get("q", ""), unit=unit)
+    if request.GET.get("format") == "xlsx":
+        return exports.transfers_export(actor=actor, rows=rows).response(f"league-transfers-{stamp()}.xlsx")
+    return render(request, "league/transfers.html", {
+        "form": form, "filters": filters, "export_query": export_query(request),
+        "page": newest_first_page(rows, **paging(request)), "today": timezone.localdate()})
 
 
 @requires(perms.TRANSFER_HANDLE)

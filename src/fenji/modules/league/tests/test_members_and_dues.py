@@ -3,11 +3,13 @@ at entry (a 团支部 only, the development number, one record per person: the a
 owned by the member's branch, payment of the oldest months — at most six, never ahead — and the collection rate."""
 
 import datetime
+import io
 from decimal import Decimal
 
 import pytest
 import time_machine
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from fenji.core.access import policy
 from fenji.core.access.roles import BUILTIN_ROLES
@@ -234,6 +236,56 @@ def test_the_transfer_pages_keep_each_side_to_its_own(w, far, client, login):
     assert client.post(f"/league/transfers/{t.pk}/", {"op": "approve"}).status_code == 302
     m.refresh_from_db()
     assert m.unit_id == far.branch.pk
+
+
+def test_transfers_over_the_api_and_the_lists_filters_and_excel(w, far, client, login):
+    from fenji.modules.league.models import Transfer
+
+    first, second = member(w), member(w, 2)
+    login(far.secretary)  # 办理转入: the receiving branch names the member by ID number
+    body = {"to_unit": far.branch.pk, "id_number": first.person.id_number, "reason": "job"}
+    started = client.post("/api/v1/league/transfers", body, content_type="application/json")
+    assert started.status_code == 201 and started.json()["state"] == "out_review"
+    assert started.json()["member"] == "团员1" and started.json()["to_branch"] == far.branch.name
+    unknown = client.post("/api/v1/league/transfers", {**body, "id_number": _id("20080301", 99)},
+                          content_type="application/json")
+    assert unknown.status_code == 400 and "没有找到该身份证号码的团员" in unknown.json()["error"]["message"]
+    elsewhere = client.post("/api/v1/league/transfers", {**body, "to_unit": w.other.pk},
+                            content_type="application/json")
+    assert elsewhere.status_code == 404  # a branch outside the receiver's reach answers like a missing one
+    client.logout()
+    login(w.cadre)
+    pk = started.json()["id"]
+    assert client.post(f"/api/v1/league/transfers/{pk}/approve").json()["state"] == "done"
+    out = client.post(f"/api/v1/league/members/{second.pk}/transfer-out",
+                      {"to_code": far.branch.code, "reason": "other", "note": "随父母迁居"},
+                      content_type="application/json")
+    assert out.status_code == 201 and out.json()["state"] == "in_review"
+    withdrawn = client.post(f"/api/v1/league/transfers/{out.json()['id']}/withdraw", {"reason": "填错了"},
+                            content_type="application/json")
+    assert withdrawn.json()["state"] == "withdrawn" and withdrawn.json()["end_reason"] == "填错了"
+    Transfer.objects.unscoped(reason="test").filter(pk=pk).update(
+        created_at=timezone.now() - datetime.timedelta(days=40))
+    today = timezone.localdate()
+    listed = client.get("/api/v1/league/transfers", {"since": f"{today:%Y-%m-%d}"}).json()
+    assert [t["member"] for t in listed["items"]] == ["团员2"] and listed["total"] == 1
+    assert client.get("/api/v1/league/transfers", {"state": "done", "q": "团员"}).json()["total"] == 1
+    refused = client.get("/api/v1/league/transfers", {"since": f"{today:%Y-%m-%d}", "until": "2020-01-01"})
+    assert refused.status_code == 400
+    page = client.get("/league/transfers/", {"since": f"{today:%Y-%m-%d}"}).content.decode()
+    assert "团员2" in page and "团员1" not in page
+    bad = client.get("/league/transfers/", {"since": f"{today:%Y-%m-%d}", "until": "2020-01-01"}).content.decode()
+    assert 'id="filter-errors"' in bad and "截止日期应不早于起始日期" in bad
+    sheet = client.get("/league/transfers/", {"format": "xlsx", "state": "withdrawn"})
+    assert sheet["Content-Type"].startswith("application/vnd.openxmlformats")
+    rows = list(load_workbook(io.BytesIO(b"".join(sheet.streaming_content))).active.values)
+    assert rows[0][:3] == ("团员", "转出团支部", "转入团支部") and [r[0] for r in rows[1:]] == ["团员2"]
+    client.logout()
+    login(w.secretary)  # another branch of the county: neither side
+    assert client.get(f"/api/v1/league/transfers/{pk}").status_code == 404
+    assert client.post(f"/api/v1/league/transfers/{pk}/return", {"reason": "x"},
+                       content_type="application/json").status_code == 404
+    assert client.get("/api/v1/league/transfers").json()["total"] == 0
 
 
 def perms_view():
