@@ -104,11 +104,15 @@ class Processes:
 def http_json(url: str, timeout: float = 2.0):
     try:
         with urllib.request.urlopen(url, timeout=timeout) as response:
-            return response.status, json.loads(response.read() or b"null")
+            status, body = response.status, response.read()
     except urllib.error.HTTPError as error:
         return error.code, None
-    except (OSError, ValueError):
+    except OSError:
         return None, None
+    try:
+        return status, json.loads(body or b"null")
+    except ValueError:
+        return status, None
 
 
 def wait_for(what: str, test, timeout: float, procs: Processes, log: str = "") -> float:
@@ -264,9 +268,12 @@ class Fenji:
     def start(self) -> None:
         self.procs.start("server", [sys.executable, "-m", "fenji.cli", "run", "--port", str(self.port),
                                     "--workers", "2"], env=self.env)
-        self.procs.start("worker", [sys.executable, "-m", "fenji.cli", "worker"], env=self.env)
+        self.start_worker()
         wait_for("fenji answering /healthz", lambda: http_json(f"{self.base}/healthz")[0] == 200, 90, self.procs,
                  "server")
+
+    def start_worker(self) -> None:
+        self.procs.start("worker", [sys.executable, "-m", "fenji.cli", "worker"], env=self.env)
 
     def api(self, mobile: str) -> requests.Session:
         session = requests.Session()
@@ -385,7 +392,15 @@ def failover(cluster: Cluster, fenji: Fenji, *, threads: int = 8) -> None:
     check(not counts["lost"], f"every acknowledged write is present after the failover (lost: {counts['lost']})")
     check(cluster.leader() == replica, f"{replica} is the primary now")
     check(verified, f"fenji audit verify passes: {' '.join(verify_line)}")
-    FIGURES["failover"] = {"served": served, "total": len(results), "errors": errors,
+    worker = fenji.procs.running["worker"]
+    worker_exit = worker.poll()
+    if worker_exit is not None:  # said, not judged here: the worker's own fault tests are another matter
+        last = fenji.procs.log_tail("worker", 1)
+        say(f"  note: fenji worker exited (code {worker_exit}) when the primary went away ({last[-160:]}); "
+            "restarted, as its service manager would (Restart=always, docs/deployment.md)")
+        fenji.procs.running.pop("worker")
+        fenji.start_worker()
+    FIGURES["failover"] = {"worker_exited": worker_exit is not None, "served": served, "total": len(results), "errors": errors,
                            "promoted_s": round(promoted_after, 1), "client_gap_s": round(first_ok_after - last_ok_before, 1),
                            "acked": counts["acked"], "lost": len(counts["lost"]), "audit_verify": verified}
 
