@@ -95,6 +95,7 @@ class Processes:
     def stop_all(self) -> None:
         for name in list(self.running)[::-1]:
             self.kill(name)
+        (self.root / "pids").unlink(missing_ok=True)
 
     def log_tail(self, name: str, lines: int = 30) -> str:
         path = self.root / f"{name}.log"
@@ -535,6 +536,8 @@ def main() -> int:
     parser.add_argument("--users", type=int, default=40)
     args = parser.parse_args()
     root = Path(args.dir)
+    # drill.sh's trap sends SIGTERM: stop what was started (the finally below) before it removes the directory
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     procs = Processes(root)
     began = time.monotonic()
     try:

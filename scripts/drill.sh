@@ -3,8 +3,8 @@
 # As root (PostgreSQL and Patroni then run as the postgres user, like scripts/with-postgres.sh); the Debian
 # packages come from `scripts/system-packages.sh drill`, locust from the `drill` extra of pyproject.toml.
 # SOAK_MINUTES (default 10) bounds the soak; SOAK_USERS (default 40) the simulated users.
-# Every process the drill starts is in this script's process group: the trap ends them and removes the
-# directory, whatever way the drill stops.
+# The drill stops what it started; should the drill itself be killed, the trap ends every process it noted
+# (by pid, in $dir/pids) and the PostgreSQL servers (by their postmaster.pid), then removes the directory.
 set -euo pipefail
 
 if [ "$(id -u)" != 0 ]; then
@@ -19,8 +19,13 @@ chmod 755 "$dir"
 cleanup() {
     status=$?
     trap - EXIT INT TERM
-    # the drill stops its own processes; this is the backstop for a drill that was itself killed
-    pkill -KILL -g $$ -f "$dir" 2>/dev/null || true
+    if [ -n "${drill:-}" ]; then kill -TERM "$drill" 2>/dev/null && wait "$drill" 2>/dev/null || true; fi
+    if [ -f "$dir/pids" ]; then
+        # only a process still working in the drill's directory: a pid is never taken for another's
+        while read -r pid; do
+            [ "$(readlink "/proc/$pid/cwd" 2>/dev/null)" = "$dir" ] && kill -KILL "$pid" 2>/dev/null || true
+        done < "$dir/pids"
+    fi
     for pidfile in "$dir"/*/data/postmaster.pid; do
         [ -f "$pidfile" ] && kill -9 "$(head -n 1 "$pidfile")" 2>/dev/null || true
     done
@@ -31,4 +36,6 @@ trap cleanup EXIT INT TERM
 
 cd "$dir"
 PYTHONPATH="$here/src${PYTHONPATH:+:$PYTHONPATH}" "$python" "$here/scripts/drill.py" --dir "$dir" \
-    --minutes "${SOAK_MINUTES:-10}" --users "${SOAK_USERS:-40}"
+    --minutes "${SOAK_MINUTES:-10}" --users "${SOAK_USERS:-40}" &
+drill=$!
+wait "$drill"
