@@ -381,6 +381,8 @@ def failover(cluster: Cluster, fenji: Fenji, *, threads: int = 8) -> None:
             errors[s] = errors.get(s, 0) + 1
     last_ok_before = max((t for t, _, s in results if t <= killed and s.startswith("2")), default=killed)
     first_ok_after = min(t for t, kind, s in results if t > killed and s.startswith("2") and kind == "write")
+    recovered = first_ok_after + 2  # requests already under way when the primary came back may still fail
+    after_recovery = sum(1 for t, _, s in results if t > recovered and not s.startswith("2"))
     counts = fenji.counts(acked)
     verified, verify_line = fenji.audit_verify()
     say(f"  load: {threads} threads for {ended - started:.0f} s, reads and writes (dispatches) through the API")
@@ -392,6 +394,7 @@ def failover(cluster: Cluster, fenji: Fenji, *, threads: int = 8) -> None:
     say(f"  acknowledged writes: {counts['acked']}; lost: {len(counts['lost'])}")
     check(not counts["lost"], f"every acknowledged write is present after the failover (lost: {counts['lost']})")
     check(cluster.leader() == replica, f"{replica} is the primary now")
+    check(after_recovery == 0, f"fenji goes on after the failover: {after_recovery} errors once writes succeed again")
     check(verified, f"fenji audit verify passes: {' '.join(verify_line)}")
     worker = fenji.procs.running["worker"]
     worker_exit = worker.poll()
@@ -401,7 +404,7 @@ def failover(cluster: Cluster, fenji: Fenji, *, threads: int = 8) -> None:
             "restarted, as its service manager would (Restart=always, docs/deployment.md)")
         fenji.procs.running.pop("worker")
         fenji.start_worker()
-    FIGURES["failover"] = {"worker_exited": worker_exit is not None, "served": served, "total": len(results), "errors": errors,
+    FIGURES["failover"] = {"worker_exited": worker_exit is not None, "errors_after_recovery": after_recovery, "served": served, "total": len(results), "errors": errors,
                            "promoted_s": round(promoted_after, 1), "client_gap_s": round(first_ok_after - last_ok_before, 1),
                            "acked": counts["acked"], "lost": len(counts["lost"]), "audit_verify": verified}
 
