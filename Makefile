@@ -17,7 +17,7 @@ RUN_ENV += FENJI_DATABASE_URL='sqlite:///$(abspath $(or $(FENJI_VAR_DIR),var))/f
 endif
 endif
 
-.PHONY: run test bench bootstrap clean
+.PHONY: run test bench drill bootstrap clean
 
 bootstrap: $(STAMP)
 
@@ -48,6 +48,21 @@ DB      ?= postgresql
 bench: $(STAMP)
 	scripts/system-packages.sh
 	scripts/bench.sh $(DATASET) $(DB)
+
+# make drill [SOAK_MINUTES=10]: as root, on loopback, in a temporary directory removed afterwards: a Patroni +
+# etcd cluster of two PostgreSQL nodes, the primary killed under load (failover drill), then a locust soak of
+# mixed traffic; prints the figures (docs/deployment.md). Not part of `make test`.
+SOAK_MINUTES ?= 10
+DRILL_STAMP := $(VENV)/.drill-installed
+$(DRILL_STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[drill]"
+	@touch $(DRILL_STAMP)
+
+drill: $(DRILL_STAMP)
+	scripts/system-packages.sh drill
+	SOAK_MINUTES=$(SOAK_MINUTES) scripts/drill.sh
 
 clean:
 	rm -rf $(VENV) var build src/*.egg-info
