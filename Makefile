@@ -54,10 +54,8 @@ bench: $(STAMP)
 # mixed traffic; prints the figures (docs/deployment.md). Not part of `make test`.
 SOAK_MINUTES ?= 10
 DRILL_STAMP := $(VENV)/.drill-installed
-$(DRILL_STAMP): pyproject.toml
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[drill]"
+$(DRILL_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[test,drill]"
 	@touch $(DRILL_STAMP)
 
 drill: $(DRILL_STAMP)

@@ -92,12 +92,17 @@ def activity_create(*, actor, unit: Unit, theme: str, starts_at: datetime.dateti
     return activity
 
 
-def _draft(actor, activity: Activity, what: str) -> Activity:
+def _locked_in(actor, activity: Activity, state: str, refusal: str) -> Activity:
+    """The activity locked, the actor its manager, and it in ``state``; else ``refusal`` after the state's name."""
     activity = _locked(activity)
     _require(actor, activity)
-    if activity.state != ActivityState.DRAFT:
-        raise DomainError(f"活动{activity.get_state_display()}，不能{what}（只有草稿可以{what}）")
+    if activity.state != state:
+        raise DomainError(f"活动{activity.get_state_display()}，{refusal}")
     return activity
+
+
+def _draft(actor, activity: Activity, what: str) -> Activity:
+    return _locked_in(actor, activity, ActivityState.DRAFT, f"不能{what}（只有草稿可以{what}）")
 
 
 @service
@@ -232,11 +237,7 @@ def activity_hold(*, actor, activity: Activity) -> Activity:
 
 
 def _held(actor, activity: Activity, what: str) -> Activity:
-    activity = _locked(activity)
-    _require(actor, activity)
-    if activity.state != ActivityState.HELD:
-        raise DomainError(f"活动{activity.get_state_display()}，不能{what}（活动举行后、结项前登记）")
-    return activity
+    return _locked_in(actor, activity, ActivityState.HELD, f"不能{what}（活动举行后、结项前登记）")
 
 
 @service

@@ -74,10 +74,11 @@ class ActivityQuery(NewestFirstQuery):
     q: str = Field("", max_length=50, description="活动主题或地点")
 
 
-class ActivityIn(InputSchema):
+class ActivityDraftIn(InputSchema):
+    """What a draft says (changed by PUT until it is published)."""
+
     MULTILINE = frozenset({"content"})
 
-    unit: Id = Field(description="发布活动的团组织（单位）id")
     theme: str = Field(max_length=100)
     starts_at: Moment
     ends_at: Moment
@@ -85,6 +86,10 @@ class ActivityIn(InputSchema):
     content: str = Field("", max_length=2000)
     reach: ActivityReach = ActivityReach.SUBTREE
     branches: list[Id] = Field([], max_length=2000, description="邀请范围为 branches 时：邀请的团支部（单位）id")
+
+
+class ActivityIn(ActivityDraftIn):
+    unit: Id = Field(description="发布活动的团组织（单位）id")
 
 
 class InvitationOut(Schema):
@@ -181,22 +186,10 @@ def league_activity_detail(request, id: int):
     return _activity(request, id)
 
 
-class ActivityUpdateIn(InputSchema):
-    MULTILINE = frozenset({"content"})
-
-    theme: str = Field(max_length=100)
-    starts_at: Moment
-    ends_at: Moment
-    place: str = Field(max_length=100)
-    content: str = Field("", max_length=2000)
-    reach: ActivityReach = ActivityReach.SUBTREE
-    branches: list[Id] = Field([], max_length=2000, description="邀请范围为 branches 时：邀请的团支部（单位）id")
-
-
 @router.put("/league/activities/{int:id}", response={200: ActivityOut, **ERRORS},
             summary="修改活动草稿（发布前；发布组织不变）")
 @api_route(action=perms.ACTIVITY_MANAGE)
-def league_activity_update(request, id: int, payload: ActivityUpdateIn):
+def league_activity_update(request, id: int, payload: ActivityDraftIn):
     return services.activity_update(actor=request.actor, activity=_activity(request, id), **payload.dict())
 
 
