@@ -10,10 +10,13 @@ Who calls: the city's system administrator (南京市) for the operations its ro
 action a system administrator never holds (三员: security and audit duties, the modules' business roles) is
 called by an account of the same city holding the first role that has the action, so that the request gets
 past the 403 and its input reaches validation and the services; the 403 itself is walked by
-``tests/test_api_scope.py``.
+``tests/test_routes.py``. Path ids are generated too, so an operation on one row mostly meets no such row (404):
+this proves the edges (parsing, validation, the envelope, the declared answers), the rows' behaviour is in the
+apps' own tests.
 
 Bounded and deterministic: a fixed seed, a few examples per operation and mode, no shrinking, no example database
-and no coverage or stateful phase; the same requests every run, in about half a minute per database. The rate
+and no coverage or stateful phase; the same ~800 requests every run (measured: 36 s on PostgreSQL, 41 s on SQLite
+on the shared 2-CPU machine under a load of 5 to 10; about 25 s when it is quiet). The rate
 limits stay as configured: 429 is a documented answer of every operation (a token that keeps failing, token
 creation past its hourly count), in the envelope with ``Retry-After``.
 """
