@@ -21,7 +21,7 @@ HUGE = "99999999999999999999999"
 
 @pytest.mark.parametrize("path", ["/api/v1/nope", f"/api/v1/accounts/{HUGE}", "/api/v1/accounts/abc",
                                   "/api/v1/accounts/-1", "/api/v1/units/1/nope", f"/api/v1/units/{HUGE}/children",
-                                  "/api/v1/%00", "/api/v2/units/1"])
+                                  "/api/v1/%00", "/api/v2/units/1", "/api/v1/me%0A", "/api/v1/units/1%0A/children"])
 def test_malformed_api_paths_are_404_envelopes(path, tree, city_admin):
     assert error_of(api(city_admin).get(path), 404)["code"] == "not_found"
     anonymous = Client(raise_request_exception=False).get(path)  # 401 where an operation matched, else 404

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import resolve_url
-from django.urls import URLPattern, path
+from django.urls import URLPattern, path, re_path
 from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError
@@ -116,5 +116,6 @@ class FenjiApi(NinjaAPI):
             elif getattr(pattern.callback, "csrf_exempt", False):  # an operation's view (ninja checks CSRF itself)
                 pattern = URLPattern(pattern.pattern, _enveloped(pattern.callback), pattern.default_args, pattern.name)
             result.append(pattern)
-        result.append(path("<path:rest>", mark(api_not_found, public), name="api-not-found"))
+        # any rest, line breaks included: ``<path:rest>`` stops at a "\n" (%0A), which then got Django's HTML 404
+        result.append(re_path(r"^(?P<rest>(?s:.+))\Z", mark(api_not_found, public), name="api-not-found"))
         return result, app_name, namespace

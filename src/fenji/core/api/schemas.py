@@ -113,4 +113,5 @@ class TokenCreated(Schema):
     info: TokenOut
 
 
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+# every operation may answer these, in the envelope (429: a token that keeps failing, or a rate limit: Retry-After)
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut}

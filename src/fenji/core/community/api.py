@@ -165,7 +165,7 @@ class FeedbackQuery(InputSchema):
     limit: int = Field(NewestFirstQuery.model_fields["limit"].default, ge=1, le=200)
 
 
-class AnswerIn(InputSchema):
+class CommunityAnswerIn(InputSchema):
     MULTILINE = frozenset({"answer"})
     answer: str = Field(max_length=services.FEEDBACK_MAX)
 
@@ -228,7 +228,7 @@ def feedback_list(request, query: Query[FeedbackQuery]):
 
 @router.post("/community/feedback/{int:id}/answer", response={200: FeedbackOut, **ERRORS}, summary="答复意见")
 @api_route()
-def feedback_answer(request, id: int, payload: AnswerIn):
+def feedback_answer(request, id: int, payload: CommunityAnswerIn):
     return services.feedback_answer(actor=request.actor, feedback=_handled(request, id), answer=payload.answer)
 
 

@@ -97,7 +97,7 @@ class ReviewIn(InputSchema):
                          description="审核意见（退回时必填）")
 
 
-class WithdrawIn(InputSchema):
+class PublishWithdrawIn(InputSchema):
     reason: str = Field(max_length=services.REASON_MAX)
 
 
@@ -154,7 +154,7 @@ def post_review(request, id: int, payload: ReviewIn):
 
 @router.post("/publish/posts/{int:id}/withdraw", response={200: PostDetailOut, **ERRORS}, summary="撤回已发布稿件")
 @api_route(action=perms.POST_WITHDRAW)
-def post_withdraw(request, id: int, payload: WithdrawIn):
+def post_withdraw(request, id: int, payload: PublishWithdrawIn):
     post = selectors.post_get(actor=request.actor, pk=id)
     services.post_withdraw(actor=request.actor, post=post, reason=payload.reason)
     return selectors.post_get(actor=request.actor, pk=id)

@@ -179,11 +179,11 @@ class CheckIn(InputSchema):
     note: str = Field("", max_length=services.NOTE_MAX)
 
 
-class AnswerIn(InputSchema):
+class SupervisionAnswerIn(InputSchema):
     measures: str = Field(max_length=services.TEXT_MAX, json_schema_extra={"multiline": True})
 
 
-class DecideIn(InputSchema):
+class SupervisionDecideIn(InputSchema):
     accept: bool
     reason: str = Field("", max_length=services.REASON_MAX)
 
@@ -316,7 +316,7 @@ def rectification_detail(request, id: int):
 @router.post("/supervision/rectifications/{int:id}/answer", response={200: FindingOut, **ERRORS},
              summary="答复整改情况（被检查单位）")
 @api_route(action=perms.RECTIFY)
-def rectification_answer(request, id: int, payload: AnswerIn):
+def rectification_answer(request, id: int, payload: SupervisionAnswerIn):
     services.rectification_answer(actor=request.actor, finding=selectors.finding_get(actor=request.actor, pk=id),
                                   measures=payload.measures)
     return selectors.finding_get(actor=request.actor, pk=id)
@@ -325,7 +325,7 @@ def rectification_answer(request, id: int, payload: AnswerIn):
 @router.post("/supervision/rectifications/{int:id}/decide", response={200: FindingOut, **ERRORS},
              summary="验收整改：通过，或写明理由退回（检查单位）")
 @api_route(action=perms.INSPECTION_MANAGE)
-def rectification_decide(request, id: int, payload: DecideIn):
+def rectification_decide(request, id: int, payload: SupervisionDecideIn):
     services.rectification_decide(actor=request.actor, finding=selectors.finding_get(actor=request.actor, pk=id),
                                   accept=payload.accept, reason=payload.reason)
     return selectors.finding_get(actor=request.actor, pk=id)

@@ -86,7 +86,7 @@ class RequestPage(Schema):
     total: int
 
 
-class FileIn(InputSchema):
+class RequestFileIn(InputSchema):
     kind: str = Field(description="申请类别代码（见“新建申请”页面）")
     data: dict[str, str | int | bool | list[str] | None] = Field(
         default_factory=dict, description="申请表字段：与页面表单的字段名和取值相同")
@@ -126,7 +126,7 @@ def request_detail(request, id: int):
 
 @router.post("/requests", response={201: RequestDetailOut, **ERRORS}, summary="提交申请")
 @api_route()
-def request_file(request, payload: FileIn):
+def request_file(request, payload: RequestFileIn):
     try:
         filed = services.request_file(actor=request.actor, kind=payload.kind, data=_form_data(payload.data))
     except services.FormInvalid as invalid:

@@ -93,7 +93,7 @@ class PetitionIn(InputSchema):
     petitioner: PetitionerSchema | None = None
 
 
-class DecideIn(InputSchema):
+class DisciplineDecideIn(InputSchema):
     decision: str = Field(description="、".join(f"{k} {v}" for k, v in DECISIONS.items()))
     note: str = Field("", max_length=200)
     to_unit: Id | None = Field(None, description="转下级时的接收单位 id")
@@ -148,7 +148,7 @@ def petition_detail(request, id: int):
 @router.post("/discipline/petitions/{int:id}/decide", response={200: PetitionOut, **ERRORS},
              summary="办理信访件：受理、不予受理、转上级、转下级、退回")
 @api_route(action=perms.PETITION_HANDLE)
-def petition_decide(request, id: int, payload: DecideIn):
+def petition_decide(request, id: int, payload: DisciplineDecideIn):
     petition = selectors.petition_get(actor=request.actor, pk=id, action=perms.PETITION_HANDLE)
     to_unit = None
     if payload.to_unit is not None:

@@ -17,7 +17,7 @@ from . import module as perms
 router = Router(tags=["检举举报"])
 
 
-class StatsQuery(InputSchema):
+class DisciplineStatsQuery(InputSchema):
     period: str = Field("", description="统计期间：2026（年度）、2026Q4（季度）、2026-11（月份）或 custom（自定义，须填 start、end）；"
                                         "默认本年度")
     start: datetime.date | None = None
@@ -44,7 +44,7 @@ class StatsSectionOut(Schema):
     total: StatsRowOut
 
 
-class StatsOut(Schema):
+class DisciplineStatsOut(Schema):
     unit_id: int
     unit: str
     start: datetime.date
@@ -52,9 +52,9 @@ class StatsOut(Schema):
     sections: list[StatsSectionOut] = Field(description="调用者在该单位可查询的各项统计（无权查看的不出现）")
 
 
-@router.get("/discipline/stats", response={200: StatsOut, **ERRORS}, summary="各室统计：按单位和期间")
+@router.get("/discipline/stats", response={200: DisciplineStatsOut, **ERRORS}, summary="各室统计：按单位和期间")
 @api_route(action=perms.STATS_VIEW)
-def stats_get(request, query: Query[StatsQuery]):
+def stats_get(request, query: Query[DisciplineStatsQuery]):
     data = {key: "" if value is None else str(value) for key, value in query.dict().items()}
     choice = stats.stats_choice(actor=request.actor, data=data)
     for name, errors in choice.form.errors.items():

@@ -20,7 +20,7 @@ from .models import SignSide, Subsystem, TicketKind, TicketState, Urgency
 router = Router(tags=["业务需求"])
 
 
-class TicketOut(Schema):
+class LaborTicketOut(Schema):
     id: int
     number: str | None
     title: str
@@ -71,8 +71,8 @@ class TicketOut(Schema):
         return selectors.is_overdue(ticket)
 
 
-class TicketPage(Schema):
-    items: list[TicketOut]
+class LaborTicketPage(Schema):
+    items: list[LaborTicketOut]
     next: str | None
     total: int
 
@@ -118,14 +118,14 @@ def _review_unit(unit_id):
     return Unit.objects.filter(pk=unit_id).first() if unit_id else None
 
 
-@router.get("/labor/tickets", response={200: TicketPage, **ERRORS}, summary="业务需求（本人可见范围）")
+@router.get("/labor/tickets", response={200: LaborTicketPage, **ERRORS}, summary="业务需求（本人可见范围）")
 @api_route(action=perms.TICKET_VIEW)
 def labor_ticket_list(request, query: Query[TicketQuery]):
     return api_newest_first(selectors.ticket_list(actor=request.actor, state=query.state or "",
                                                   subsystem=query.subsystem or "", overdue=query.overdue), query)
 
 
-@router.post("/labor/tickets", response={201: TicketOut, **ERRORS}, summary="填报业务需求（草稿）")
+@router.post("/labor/tickets", response={201: LaborTicketOut, **ERRORS}, summary="填报业务需求（草稿）")
 @api_route(action=perms.TICKET_FILE)
 def labor_ticket_draft(request, payload: TicketIn):
     data = payload.dict()
@@ -134,13 +134,13 @@ def labor_ticket_draft(request, payload: TicketIn):
     return Status(201, ticket)
 
 
-@router.get("/labor/tickets/{int:id}", response={200: TicketOut, **ERRORS}, summary="业务需求详情")
+@router.get("/labor/tickets/{int:id}", response={200: LaborTicketOut, **ERRORS}, summary="业务需求详情")
 @api_route(action=perms.TICKET_VIEW)
 def labor_ticket_detail(request, id: int):
     return selectors.ticket_get(actor=request.actor, pk=id)
 
 
-@router.post("/labor/tickets/{int:id}/steps", response={200: TicketOut, **ERRORS}, summary="办理业务需求的当前环节")
+@router.post("/labor/tickets/{int:id}/steps", response={200: LaborTicketOut, **ERRORS}, summary="办理业务需求的当前环节")
 @api_route(action=perms.TICKET_VIEW)
 def labor_ticket_step(request, id: int, payload: StepIn):
     actor = request.actor

@@ -21,7 +21,7 @@ from .models import ActivityReach, ActivityState
 router = Router(tags=["智慧团建"])
 
 
-class ActivityOut(Schema):
+class LeagueActivityOut(Schema):
     id: int
     unit: str
     theme: str
@@ -52,19 +52,19 @@ class ActivityOut(Schema):
 
     @staticmethod
     def resolve_invited(a):
-        return ActivityOut._count(a, "invited")
+        return LeagueActivityOut._count(a, "invited")
 
     @staticmethod
     def resolve_signed_up(a):
-        return ActivityOut._count(a, "signed")
+        return LeagueActivityOut._count(a, "signed")
 
     @staticmethod
     def resolve_attended(a):
-        return ActivityOut._count(a, "attended")
+        return LeagueActivityOut._count(a, "attended")
 
 
-class ActivityPage(Schema):
-    items: list[ActivityOut]
+class LeagueActivityPage(Schema):
+    items: list[LeagueActivityOut]
     next: str | None
     total: int
 
@@ -74,7 +74,7 @@ class ActivityQuery(NewestFirstQuery):
     q: str = Field("", max_length=50, description="活动主题或地点")
 
 
-class ActivityDraftIn(InputSchema):
+class LeagueActivityDraftIn(InputSchema):
     """What a draft says (changed by PUT until it is published)."""
 
     MULTILINE = frozenset({"content"})
@@ -88,7 +88,7 @@ class ActivityDraftIn(InputSchema):
     branches: list[Id] = Field([], max_length=2000, description="邀请范围为 branches 时：邀请的团支部（单位）id")
 
 
-class ActivityIn(ActivityDraftIn):
+class LeagueActivityIn(LeagueActivityDraftIn):
     unit: Id = Field(description="发布活动的团组织（单位）id")
 
 
@@ -163,7 +163,7 @@ def _activity(request, id):
     return selectors.activity_get(actor=request.actor, pk=id)
 
 
-@router.get("/league/activities", response={200: ActivityPage, **ERRORS}, summary="团组织活动（含下级团组织）")
+@router.get("/league/activities", response={200: LeagueActivityPage, **ERRORS}, summary="团组织活动（含下级团组织）")
 @api_route(action=perms.ACTIVITY_MANAGE)
 def league_activity_list(request, query: Query[ActivityQuery]):
     rows = selectors.activity_list(actor=request.actor, state=query.state or "", text=query.q.strip())
@@ -172,24 +172,24 @@ def league_activity_list(request, query: Query[ActivityQuery]):
     return page
 
 
-@router.post("/league/activities", response={201: ActivityOut, **ERRORS}, summary="创建团组织活动（草稿）")
+@router.post("/league/activities", response={201: LeagueActivityOut, **ERRORS}, summary="创建团组织活动（草稿）")
 @api_route(action=perms.ACTIVITY_MANAGE)
-def league_activity_create(request, payload: ActivityIn):
+def league_activity_create(request, payload: LeagueActivityIn):
     data = payload.dict()
     unit = unit_get(actor=request.actor, pk=data.pop("unit"), action=perms.ACTIVITY_MANAGE)
     return Status(201, services.activity_create(actor=request.actor, unit=unit, **data))
 
 
-@router.get("/league/activities/{int:id}", response={200: ActivityOut, **ERRORS}, summary="团组织活动详情")
+@router.get("/league/activities/{int:id}", response={200: LeagueActivityOut, **ERRORS}, summary="团组织活动详情")
 @api_route(action=perms.ACTIVITY_MANAGE)
 def league_activity_detail(request, id: int):
     return _activity(request, id)
 
 
-@router.put("/league/activities/{int:id}", response={200: ActivityOut, **ERRORS},
+@router.put("/league/activities/{int:id}", response={200: LeagueActivityOut, **ERRORS},
             summary="修改活动草稿（发布前；发布组织不变）")
 @api_route(action=perms.ACTIVITY_MANAGE)
-def league_activity_update(request, id: int, payload: ActivityDraftIn):
+def league_activity_update(request, id: int, payload: LeagueActivityDraftIn):
     return services.activity_update(actor=request.actor, activity=_activity(request, id), **payload.dict())
 
 
@@ -208,20 +208,20 @@ def league_activity_invitations(request, id: int):
     return list(selectors.invitation_list(_activity(request, id))[:10000])
 
 
-@router.post("/league/activities/{int:id}/publish", response={200: ActivityOut, **ERRORS},
+@router.post("/league/activities/{int:id}/publish", response={200: LeagueActivityOut, **ERRORS},
              summary="发布活动（向邀请范围内的团员推送站内消息）")
 @api_route(action=perms.ACTIVITY_MANAGE)
 def league_activity_publish(request, id: int):
     return services.activity_publish(actor=request.actor, activity=_activity(request, id))
 
 
-@router.post("/league/activities/{int:id}/hold", response={200: ActivityOut, **ERRORS}, summary="登记活动已举行")
+@router.post("/league/activities/{int:id}/hold", response={200: LeagueActivityOut, **ERRORS}, summary="登记活动已举行")
 @api_route(action=perms.ACTIVITY_MANAGE)
 def league_activity_hold(request, id: int):
     return services.activity_hold(actor=request.actor, activity=_activity(request, id))
 
 
-@router.post("/league/activities/{int:id}/attendance", response={200: ActivityOut, **ERRORS},
+@router.post("/league/activities/{int:id}/attendance", response={200: LeagueActivityOut, **ERRORS},
              summary="登记参加人员")
 @api_route(action=perms.ACTIVITY_MANAGE)
 def league_activity_attendance(request, id: int, payload: AttendanceIn):
@@ -230,7 +230,7 @@ def league_activity_attendance(request, id: int, payload: AttendanceIn):
     return activity
 
 
-@router.post("/league/activities/{int:id}/summary", response={200: ActivityOut, **ERRORS},
+@router.post("/league/activities/{int:id}/summary", response={200: LeagueActivityOut, **ERRORS},
              summary="填写活动总结并上传照片（multipart：summary，photos 可多个，JPEG 或 PNG）")
 @api_route(action=perms.ACTIVITY_MANAGE)
 def league_activity_summary(request, id: int, payload: Form[SummaryIn], photos: File[list[UploadedFile]] = None):
@@ -238,7 +238,7 @@ def league_activity_summary(request, id: int, payload: Form[SummaryIn], photos: 
                                      photos=photos or [])
 
 
-@router.post("/league/activities/{int:id}/close", response={200: ActivityOut, **ERRORS},
+@router.post("/league/activities/{int:id}/close", response={200: LeagueActivityOut, **ERRORS},
              summary="活动结项（须有总结和至少一张照片）")
 @api_route(action=perms.ACTIVITY_MANAGE)
 def league_activity_close(request, id: int):

@@ -441,7 +441,7 @@ def dues_use_record(request, payload: DuesUseIn):
 # --- 团内统计 -------------------------------------------------------------------------------------------------
 
 
-class StatsQuery(InputSchema):
+class LeagueStatsQuery(InputSchema):
     unit: Id | None = Field(None, description="团组织（单位）id，含下级；不填为本人所在单位")
     period: str = Field("", max_length=10, description="年份（2026）或月份（2026-10）；不填为最近 12 个月")
 
@@ -508,7 +508,7 @@ class DuesCountsOut(Schema):
     rate: float | None
 
 
-class StatsOut(Schema):
+class LeagueStatsOut(Schema):
     unit_id: int
     unit: str
     start: datetime.date = Field(description="统计期间起（含）")
@@ -520,10 +520,10 @@ class StatsOut(Schema):
     dues: DuesCountsOut
 
 
-@router.get("/league/stats", response={200: StatsOut, **ERRORS},
+@router.get("/league/stats", response={200: LeagueStatsOut, **ERRORS},
             summary="团内统计：团组织、空心和无团干部团支部、团员构成、组织关系转接、团费收缴（含下级）")
 @api_route(action=perms.STATS_VIEW)
-def league_stats(request, query: Query[StatsQuery]):
+def league_stats(request, query: Query[LeagueStatsQuery]):
     from fenji.core.org.selectors import unit_own
 
     from . import stats
@@ -541,7 +541,7 @@ from .transfers_api import router as transfers_router  # noqa: E402 - 组织关�
 router.add_router("", transfers_router)
 # --- 批量导入团员 (the page's import, as a background job) ----------------------------------------------------
 
-class ImportJobOut(Schema):
+class LeagueImportJobOut(Schema):
     id: int
     state: str
     file_name: str
@@ -554,7 +554,7 @@ class ImportJobOut(Schema):
     errors: list[list] = Field(description="前 100 条错误：[行号, 列, 原因]；全部错误见页面上的错误报告")
 
 
-@router.post("/league/members/import", response={202: ImportJobOut, **ERRORS},
+@router.post("/league/members/import", response={202: LeagueImportJobOut, **ERRORS},
              summary="批量导入团员（Excel，后台导入；返回导入任务）")
 @api_route(action=perms.MEMBER_MANAGE)
 def member_import_start(request, branch: Form[int], file: File[UploadedFile]):
@@ -574,7 +574,7 @@ def member_import_start(request, branch: Form[int], file: File[UploadedFile]):
     return Status(202, job)
 
 
-@router.get("/league/members/import/{int:id}", response={200: ImportJobOut, **ERRORS}, summary="团员导入任务的进度和结果")
+@router.get("/league/members/import/{int:id}", response={200: LeagueImportJobOut, **ERRORS}, summary="团员导入任务的进度和结果")
 @api_route(action=perms.MEMBER_MANAGE)
 def member_import_job(request, id: int):
     from fenji.core.kernel.xlsx import jobs

@@ -57,7 +57,7 @@ class MediumIn(InputSchema):
     registered_on: Day | None = None
 
 
-class CheckIn(InputSchema):
+class OfficeCheckIn(InputSchema):
     checked_on: Day
     result: CheckResult
     note: str = Field("", max_length=200)
@@ -118,7 +118,7 @@ def medium_detail(request, id: int):
 
 @router.post("/office/media/{int:id}/check", response={200: MediumOut, **ERRORS}, summary="登记查毒记录")
 @api_route(action=perms.MEDIA_MANAGE)
-def medium_check(request, id: int, payload: CheckIn):
+def medium_check(request, id: int, payload: OfficeCheckIn):
     medium = selectors.medium_get(actor=request.actor, pk=id, action=perms.MEDIA_MANAGE)
     services.medium_check(actor=request.actor, medium=medium, **payload.dict())
     return selectors.medium_get(actor=request.actor, pk=id)
