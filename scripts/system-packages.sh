@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Debian packages the test suite needs: PostgreSQL server binaries, Chromium, CJK fonts, Pango.
+# Debian packages the test suite needs: PostgreSQL server binaries, pgbouncer, Chromium, CJK fonts, Pango.
 # Installs what is missing when run as root; otherwise says exactly what to install.
 set -euo pipefail
 
 missing=()
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+# the cluster pass serves fenji through pgbouncer in transaction mode (tests/test_pgbouncer.py)
+[ -x /usr/sbin/pgbouncer ] || missing+=(pgbouncer)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 dpkg -s fonts-noto-cjk >/dev/null 2>&1 || missing+=(fonts-noto-cjk)
 # WeasyPrint (the PDF forms) renders through Pango.
