@@ -2,6 +2,10 @@
 test database; what counts is which connection the queries ran on."""
 
 import datetime
+import json
+import os
+import subprocess
+import sys
 
 import pytest
 from django.contrib.sessions.models import Session
@@ -91,3 +95,15 @@ def test_an_unreachable_replica_is_skipped_with_a_log_line(replica, monkeypatch,
     assert "replica replica unusable" in caplog.text
     monkeypatch.undo()
     assert replicas.pick_replica() is None  # left alone for REPLICA_RETRY_SECONDS, not asked again
+
+
+def test_replica_urls_and_the_pooler_configure_the_databases(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FENJI_")}
+    env.update(FENJI_VAR_DIR=str(tmp_path), FENJI_DATABASE_URL="postgres://fenji@10.0.0.11:6432/fenji",
+               FENJI_DATABASE_POOLER="pgbouncer",
+               FENJI_REPLICA_URLS=" postgres://fenji@10.0.0.12:6432/fenji, postgres://fenji@10.0.0.13:6432/fenji")
+    code = ("import json, fenji.settings as s; d = s.DATABASES; print(json.dumps([s.REPLICA_DATABASES, "
+            "[d[a]['HOST'] for a in s.REPLICA_DATABASES], d['replica2']['DISABLE_SERVER_SIDE_CURSORS'], "
+            "d['default']['OPTIONS']['prepare_threshold'], d['replica1']['OPTIONS']['connect_timeout']]))")
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout
+    assert json.loads(out) == [["replica1", "replica2"], ["10.0.0.12", "10.0.0.13"], True, None, 2]
