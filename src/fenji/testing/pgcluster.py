@@ -12,6 +12,7 @@ as that user (``as_postgres``)."""
 import os
 import shutil
 import subprocess
+import time
 from pathlib import Path
 
 
@@ -52,8 +53,13 @@ def owned_dir(path: Path) -> Path:
 
 
 def _wait_ready(port: int, timeout: float = 15) -> None:
-    subprocess.run([binary("pg_isready"), "-h", "127.0.0.1", "-p", str(port), "-t", str(int(timeout))],
-                   check=True, capture_output=True, timeout=timeout + 5)
+    """Wait until a server on ``port`` accepts connections (pg_isready answers at once when nothing listens)."""
+    deadline = time.monotonic() + timeout
+    while subprocess.run([binary("pg_isready"), "-q", "-h", "127.0.0.1", "-p", str(port), "-t", "2"],
+                         timeout=10).returncode != 0:
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"nothing answers on port {port}")
+        time.sleep(0.1)
 
 
 def start_replica(path: Path, replica_port: int) -> Path:
