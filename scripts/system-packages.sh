@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Debian packages the test suite needs: PostgreSQL server binaries, Chromium, CJK fonts, Pango.
+# Debian packages the test suite needs: PostgreSQL server binaries, pgbouncer, Chromium, CJK fonts, Pango.
 # `scripts/system-packages.sh drill`: those of the failover drill and the soak instead (`make drill`):
 # PostgreSQL server binaries, Patroni, etcd and pgbouncer.
 # Installs what is missing when run as root; otherwise says exactly what to install.
@@ -7,11 +7,12 @@ set -euo pipefail
 
 missing=()
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+# pgbouncer: the cluster pass serves fenji through it in transaction mode (tests/test_pgbouncer.py); the drill too
+[ -x /usr/sbin/pgbouncer ] || missing+=(pgbouncer)
 if [ "${1:-}" = drill ]; then
     what="make drill"
     [ -x /usr/bin/patroni ] || missing+=(patroni)
     [ -x /usr/bin/etcd ] || missing+=(etcd-server)
-    [ -x /usr/sbin/pgbouncer ] || missing+=(pgbouncer)
 else
     what="make test"
     [ -x /usr/bin/chromium ] || missing+=(chromium)

@@ -9,3 +9,9 @@ from fenji.settings import *  # noqa: F403
 from fenji.settings import INSTALLED_APPS
 
 INSTALLED_APPS = [*INSTALLED_APPS, "oauth2_provider", "tests.idp"]
+
+# A replica alias for the router's tests: it mirrors the test database (no replica runs); the tests switch reads
+# to it with ``settings.REPLICA_DATABASES = ["replica"]``. The cluster pass points it at a real standby
+# (tests/test_pg_replica.py). Everywhere else REPLICA_DATABASES stays empty and nothing reads from it.
+if "replica" not in DATABASES:  # noqa: F405
+    DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}  # noqa: F405

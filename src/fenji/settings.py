@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 
 def env_bool(name: str, default: bool = False) -> bool:
@@ -132,6 +133,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",  # the one-off notices after a redirect
     "fenji.core.people.middleware.SessionPolicyMiddleware",  # idle/absolute timeouts, channel, password age
+    "fenji.core.people.middleware.ReadYourWritesMiddleware",  # a writer's next reads on the primary (ADR 0024)
     "fenji.core.access.middleware.ActorMiddleware",  # request.actor: the live grants, once per request
     "fenji.core.mfa.middleware.SecondFactorMiddleware",  # ends a password-only session that became an admin's
     "fenji.core.web.middleware.DomainErrorMiddleware",  # refusals → 403/404, recorded
@@ -181,6 +183,37 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;PRAGMA foreign_keys=ON",
     }
+# Through pgbouncer in transaction pooling mode (FENJI_DATABASE_POOLER=pgbouncer, ADR 0024): each transaction may
+# run on another server connection, so nothing may outlive one: no server-side cursors (.iterator() of the
+# exports would open a named cursor across statements) and no prepared statements (psycopg's prepare_threshold
+# None, Django's default, said here so that no one turns it on). Advisory locks are per transaction
+# (pg_advisory_xact_lock) and settings SET LOCAL already, everywhere.
+DATABASE_POOLER = os.environ.get("FENJI_DATABASE_POOLER", "").strip().lower()
+if DATABASE_POOLER not in ("", "pgbouncer"):
+    raise ImproperlyConfigured("FENJI_DATABASE_POOLER must be empty or 'pgbouncer'")
+if DATABASE_POOLER == "pgbouncer":
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = None
+
+# Streaming replicas for the reads of list and statistics pages (fenji.core.kernel.replicas, ADR 0024):
+# FENJI_REPLICA_URLS, comma-separated, become the aliases replica1, replica2, … with the primary's options.
+REPLICA_DATABASES = []
+for _n, _url in enumerate([u.strip() for u in os.environ.get("FENJI_REPLICA_URLS", "").split(",") if u.strip()], 1):
+    _parsed = dj_database_url.parse(_url, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"])
+    _replica = {**DATABASES["default"], **{k: _parsed[k] for k in ("ENGINE", "NAME", "USER", "PASSWORD", "HOST",
+                                                                    "PORT")}}
+    # a replica that does not answer within 2 s is skipped (the primary reads), never waited for
+    _replica["OPTIONS"] = {**DATABASES["default"].get("OPTIONS", {}), **_parsed.get("OPTIONS", {}),
+                           "connect_timeout": 2}
+    _replica["CONN_HEALTH_CHECKS"] = True
+    DATABASES[f"replica{_n}"] = _replica
+    REPLICA_DATABASES.append(f"replica{_n}")
+DATABASE_ROUTERS = ["fenji.core.kernel.replicas.ReplicaRouter"]
+# After a successful write, the writer's reads stay on the primary this long (read-your-writes).
+READ_YOUR_WRITES_SECONDS = env_int("FENJI_READ_YOUR_WRITES_SECONDS", 10)
+# A replica further behind than this is skipped (0: no bound); one that failed is retried after this long.
+REPLICA_MAX_LAG_SECONDS = env_int("FENJI_REPLICA_MAX_LAG_SECONDS", 30)
+REPLICA_RETRY_SECONDS = env_int("FENJI_REPLICA_RETRY_SECONDS", 30)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "people.Account"

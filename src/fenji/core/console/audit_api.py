@@ -12,6 +12,7 @@ from fenji.core.api.routes import api_route
 from fenji.core.api.schemas import ERRORS, Day, Id, InputSchema
 from fenji.core.audit.models import Outcome
 from fenji.core.audit.services import audit_record
+from fenji.core.kernel.replicas import replica_reads
 from fenji.core.org import selectors as org_selectors
 
 from . import audit_display
@@ -66,6 +67,7 @@ def _day(value, extra=0):
 
 @router.get("/audit/events", response={200: EventPage, **ERRORS}, summary="查询审计日志（安全审计员）")
 @api_route(action=access_perms.AUDIT_VIEW)
+@replica_reads
 def event_list(request, query: Query[EventQuery]):
     unit = org_selectors.unit_get(actor=request.actor, pk=query.unit, action=access_perms.AUDIT_VIEW) \
         if query.unit else None

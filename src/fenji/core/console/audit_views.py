@@ -18,6 +18,7 @@ from fenji.core.console import audit_display
 from fenji.core.console.audit_selectors import LOG_KINDS, audit_event_list, audit_event_page
 from fenji.core.kernel.errors import NotVisible
 from fenji.core.kernel.inputs import parse_id
+from fenji.core.kernel.replicas import replica_reads
 from fenji.core.org import selectors as org_selectors
 from fenji.core.org.widgets import pick_units_for
 from fenji.core.web.excel import stamp
@@ -81,6 +82,7 @@ def _tabs(request) -> list[dict]:
 
 
 @requires(access_perms.AUDIT_VIEW)
+@replica_reads
 def audit_list(request):
     form = _form(request)
     filters = _filters(request, form)

@@ -2,6 +2,7 @@
 
 from django.shortcuts import render
 
+from fenji.core.kernel.replicas import replica_reads
 from fenji.core.org import permissions as org_perms
 from fenji.core.web.excel import stamp
 from fenji.core.web.routes import requires
@@ -17,6 +18,7 @@ def dashboard_context(actor) -> dict:
 
 
 @requires(org_perms.UNIT_VIEW)
+@replica_reads
 def dashboard_page(request):
     return render(request, "console/dashboard.html", dashboard_context(request.actor))
 

@@ -7,6 +7,7 @@ from fenji.core.access import policy
 from fenji.core.kernel.errors import DomainError
 from fenji.core.kernel.inputs import parse_id, search_text
 from fenji.core.kernel.paths import SEGMENT_WIDTH
+from fenji.core.kernel.replicas import replica_reads
 from fenji.core.web.forms import form_post
 from fenji.core.web.routes import requires
 
@@ -28,6 +29,7 @@ def _unit_context(request, unit):
 
 
 @requires(perms.UNIT_VIEW)
+@replica_reads
 def unit_tree(request):
     roots = selectors.unit_list_roots(actor=request.actor)
     query = search_text(request.GET.get("q"))

@@ -15,6 +15,7 @@ from fenji.core.access.selectors import grant_list_for_account
 from fenji.core.api.pagination import PageQuery, check_cursor, page_out
 from fenji.core.api.routes import api_route
 from fenji.core.api.schemas import ERRORS, Id, InputSchema, UnitRef
+from fenji.core.kernel.replicas import replica_reads
 from fenji.core.org import selectors as org_selectors
 
 from . import permissions as perms
@@ -144,6 +145,7 @@ def me(request):
 
 @router.get("/accounts", response={200: AccountPage, **ERRORS}, summary="账号列表（按单位路径分页）")
 @api_route(action=perms.ACCOUNT_VIEW)
+@replica_reads
 def account_list(request, filters: Query[AccountQuery]):
     unit = None
     if filters.unit is not None:

@@ -1,17 +1,21 @@
 """Session rules that hold on every request: idle and absolute lifetime, channel per account kind, forced
 password change."""
 
+import logging
 import time
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.db import DatabaseError
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 
 from fenji.core.api.errors import error_response
 
 from .authentication import SESSION_LOGIN_AT
+from .models import Account
 from .services import password_expired
 
 ALWAYS_ALLOWED_PREFIXES = ("/static/", "/logout/", "/m/logout/", "/healthz")
@@ -78,3 +82,33 @@ class SessionPolicyMiddleware:
             if request.path != target:
                 return redirect(target)
         return None
+
+
+class ReadYourWritesMiddleware:
+    """With read replicas (ADR 0024): after a successful unsafe request, stamp the caller's account
+    (``Account.wrote_at``, on the primary) so that ``kernel.replicas`` keeps its reads on the primary for
+    ``READ_YOUR_WRITES_SECONDS``. The stamp rides on the account, so it holds for the session and for API tokens
+    alike and in every server process; it is read with the account in the identity query, at no extra cost.
+    At most one stamp a second per account; none at all without replicas."""
+
+    SAFE_METHODS = ("GET", "HEAD", "OPTIONS", "TRACE")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.method in self.SAFE_METHODS or response.status_code >= 400 or not settings.REPLICA_DATABASES:
+            return response
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return response
+        now = timezone.now()
+        if user.wrote_at is not None and (now - user.wrote_at).total_seconds() < 1:
+            return response
+        try:
+            Account.objects.unscoped(reason="read-your-writes stamp").filter(pk=user.pk).update(wrote_at=now)
+            user.wrote_at = now
+        except DatabaseError as error:  # the write itself succeeded; a missing stamp only risks a stale read
+            logging.getLogger("fenji.replicas").warning("read-your-writes stamp not written: %s", error)
+        return response

@@ -131,6 +131,9 @@ class Account(AbstractBaseUser, OrgOwned, BlindIndexed):
         verbose_name="开户人",
     )
     created_at = models.DateTimeField(auto_now_add=True, verbose_name="开户时间")
+    # the last successful write request of this account: its reads stay on the primary for a while after it
+    # (read-your-writes with read replicas, ADR 0024); only set when replicas are configured
+    wrote_at = models.DateTimeField(null=True, blank=True, editable=False, verbose_name="最近写入时间")
 
     USERNAME_FIELD = "mobile"
     REQUIRED_FIELDS: list[str] = []

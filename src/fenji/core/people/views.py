@@ -17,6 +17,7 @@ from fenji.core.access.selectors import grant_list_for_account
 from fenji.core.audit import refusals
 from fenji.core.kernel.errors import DomainError, NotVisible
 from fenji.core.kernel.inputs import parse_ids
+from fenji.core.kernel.replicas import replica_reads
 from fenji.core.org.selectors import unit_get
 from fenji.core.web import nav
 from fenji.core.web.excel import stamp
@@ -195,6 +196,7 @@ STALE_SORTS = {"name": "person__real_name", "unit": "unit_path", "login": "last_
 
 
 @requires(perms.ACCOUNT_VIEW)
+@replica_reads
 def account_list(request):
     form = AccountFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}

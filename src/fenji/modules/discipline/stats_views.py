@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from fenji.core.access import policy
 from fenji.core.kernel.errors import AccessDenied
+from fenji.core.kernel.replicas import replica_reads
 from fenji.core.web.excel import stamp
 from fenji.core.web.query import export_query, query_without
 from fenji.core.web.routes import requires
@@ -15,6 +16,7 @@ from . import module as perms
 
 
 @requires(perms.STATS_VIEW)
+@replica_reads
 def stats_page(request):
     actor = request.actor
     choice = stats.stats_choice(actor=actor, data=request.GET)

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 from fenji.core.access import policy
 from fenji.core.kernel.errors import DomainError
 from fenji.core.kernel.pagination import newest_first_page
+from fenji.core.kernel.replicas import replica_reads
 from fenji.core.org.models import Unit, UnitStatus
 from fenji.core.org.selectors import unit_own
 from fenji.core.org.widgets import filter_form
@@ -57,6 +58,7 @@ PETITIONER_RESULTS = 100  # one person's petitions among those the reader handle
 
 @requires(perms.PETITION_VIEW)
 @require_http_methods(["GET", "POST"])
+@replica_reads
 def petitions(request):
     actor = request.actor
     filters, data, unit = filter_form(request, PetitionFilterForm, perms.PETITION_VIEW)

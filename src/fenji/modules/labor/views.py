@@ -13,6 +13,7 @@ from fenji.core.files.forms import upload_form_status, upload_refused
 from fenji.core.files.views import attachment_response
 from fenji.core.kernel.errors import DomainError, NotVisible
 from fenji.core.kernel.pagination import newest_first_page
+from fenji.core.kernel.replicas import replica_reads
 from fenji.core.org.selectors import unit_own
 from fenji.core.web.excel import stamp
 from fenji.core.web.forms import form_post
@@ -47,6 +48,7 @@ def _filters(request):
 
 
 @requires(perms.TICKET_VIEW)
+@replica_reads
 def tickets(request):
     actor = request.actor
     filters, chosen = _filters(request)

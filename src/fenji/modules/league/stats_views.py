@@ -9,6 +9,7 @@ from fenji.core.access import policy
 from fenji.core.kernel.errors import DomainError
 from fenji.core.kernel.forms import Form
 from fenji.core.kernel.pagination import keyset_page
+from fenji.core.kernel.replicas import replica_reads
 from fenji.core.org.selectors import unit_own
 from fenji.core.org.widgets import UnitPicker, filter_form
 from fenji.core.web.excel import stamp
@@ -35,6 +36,7 @@ class StatsFilterForm(Form):
 
 
 @requires(perms.STATS_VIEW)
+@replica_reads
 def stats_page(request):
     actor = request.actor
     filters, data, unit = filter_form(request, StatsFilterForm, perms.STATS_VIEW)

@@ -15,6 +15,7 @@ from fenji.core.access import policy
 from fenji.core.kernel.errors import DomainError
 from fenji.core.kernel.inputs import parse_month
 from fenji.core.kernel.pagination import keyset_page, newest_first_page
+from fenji.core.kernel.replicas import replica_reads
 from fenji.core.org.models import Unit, UnitStatus
 from fenji.core.org.selectors import unit_get, unit_own
 from fenji.core.org.widgets import filter_form, pick_units_for
@@ -62,6 +63,7 @@ def _branches(actor):
 
 @requires(perms.MEMBER_VIEW)
 @require_http_methods(["GET", "POST"])
+@replica_reads
 def members(request):
     actor = request.actor
     filters, data, unit = filter_form(request, MemberFilterForm, perms.MEMBER_VIEW)

@@ -16,6 +16,7 @@ from fenji.core.access import policy
 from fenji.core.kernel.errors import DomainError
 from fenji.core.kernel.inputs import parse_id, parse_month
 from fenji.core.kernel.pagination import keyset_page, newest_first_page
+from fenji.core.kernel.replicas import replica_reads
 from fenji.core.org.selectors import unit_get, unit_own
 from fenji.core.org.widgets import filter_form, pick_units_for
 from fenji.core.web.excel import stamp
@@ -37,6 +38,7 @@ MEDIUM_SORTS = {"number": "number", "unit": "unit_path", "registered": "register
 
 @requires(perms.MEDIA_VIEW)
 @require_http_methods(["GET", "POST"])
+@replica_reads
 def media(request):
     actor = request.actor
     filters, data, unit = filter_form(request, MediumFilterForm, perms.MEDIA_VIEW)

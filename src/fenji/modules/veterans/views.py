@@ -15,6 +15,7 @@ from fenji.core.files.views import attachment_response
 from fenji.core.kernel.errors import DomainError, NotVisible
 from fenji.core.kernel.inputs import parse_id
 from fenji.core.kernel.pagination import keyset_page, newest_first_page
+from fenji.core.kernel.replicas import replica_reads
 from fenji.core.kernel.xlsx import jobs
 from fenji.core.org.selectors import unit_get, unit_own
 from fenji.core.org.widgets import pick_units_for
@@ -47,6 +48,7 @@ def _unit_filter(actor, data, action):
 
 @requires(perms.ELDER_VIEW)
 @require_http_methods(["GET", "POST"])
+@replica_reads
 def elders(request):
     actor = request.actor
     filters = ElderFilterForm(request.GET or None, initial={"status": ElderStatus.ACTIVE})
