@@ -56,7 +56,7 @@ def _start(language: str | None) -> None:
 
 def _work(items):
     """In a worker: the rows' values and reasons only (pickling ``Row`` objects costs more than checking them)."""
-    rows = _check(_STATE["spec"], _STATE["writer"], _STATE["titles"], [(number, raw) for number, raw in items])
+    rows = _check(_STATE["spec"], _STATE["writer"], _STATE["titles"], items)
     return [(row.values, [(error.column, error.reason) for error in row.errors]) for row in rows]
 
 

@@ -4,7 +4,9 @@ against its ``ImportSpec``, and handed chunk by chunk to a ``RowWriter`` the imp
 For each chunk of ``chunk_size`` rows:
 
 1. every row is checked on its own by the spec: a control character, a number in a text-only column, an
-   empty required cell, then each column's ``parse`` and ``check``;
+   empty required cell, then each column's ``parse`` and ``check``; then ``writer.compute(rows)`` (per-row
+   work of the row alone: a ciphertext, a blind index) — for a large file of a ``parallel`` writer, both in
+   worker processes (``parallel``), the chunks coming back in file order;
 2. ``writer.prepare(rows)`` checks what needs a lookup or the other rows (a unit by its code, a duplicate in
    the chunk): it refuses a row with ``row.fail(column key, reason)``;
 3. the rows still valid go to ``writer.write(rows)`` inside one transaction, which returns how many it
