@@ -430,6 +430,11 @@ UPLOAD_MAX_MB = env_int("FENJI_UPLOAD_MAX_MB", 20)
 # at most FENJI_XLSX_MAX_PART_MB uncompressed, the shared-string table at most that many entries.
 XLSX_MAX_PART_MB = env_int("FENJI_XLSX_MAX_PART_MB", 64)
 XLSX_MAX_SHARED_STRINGS = env_int("FENJI_XLSX_MAX_SHARED_STRINGS", 2_000_000)
+# An import whose writer computes per row (the member import: SM4 ciphertexts, blind indexes) does that, and
+# the checks of each row, in FENJI_IMPORT_WORKERS forked processes (0: as many as CPUs) once the file has
+# FENJI_IMPORT_PARALLEL_ROWS rows; a smaller file is imported in the process itself (ADR 0028).
+IMPORT_WORKERS = env_int("FENJI_IMPORT_WORKERS", 0)
+IMPORT_PARALLEL_ROWS = env_int("FENJI_IMPORT_PARALLEL_ROWS", 5000)
 FILES_DIR = VAR_DIR / "files"
 
 # Minutes a receiving unit has to sign for what was sent down, per kind (notice, meeting, document,

@@ -12,7 +12,9 @@ under ``unit`` (xlsxwriter ``constant_memory``), then measures three things one 
 - ``export``: the imported accounts read back through the scoped selector (numbers decrypted) and written
   with ``web.excel.ExcelSheet``.
 
-Each phase reports rows/s, wall and CPU seconds and the growth of the process's peak RSS
+Each phase reports rows/s, wall and CPU seconds (and those of the import's worker processes, with the
+largest worker's peak RSS, when the file was large enough for them: ``kernel.xlsx.parallel``) and the
+growth of the process's peak RSS
 (``ru_maxrss``: the peak only grows, so a phase that stays under an earlier peak reports 0 — run one case
 per process for clean memory figures). With ``cleanup`` the imported accounts are deleted afterwards, so
 the case can run again on the same database.
@@ -47,10 +49,16 @@ SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰"
 
 
-def _maxrss_mb() -> float:
+def _maxrss_mb(who=resource.RUSAGE_SELF) -> float:
     # Linux reports kilobytes, macOS bytes
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    peak = resource.getrusage(who).ru_maxrss
     return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
+
+
+def _children_cpu() -> float:
+    """CPU seconds of the worker processes that have ended (the import's pool is shut down with it)."""
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
 
 
 def member_file(path: Path, rows: int, *, unit_code: str = "") -> Path:
@@ -78,18 +86,24 @@ class _Phase:
         self.rss = _maxrss_mb()
         self.wall = time.perf_counter()
         self.cpu = time.process_time()
+        self.workers_cpu = _children_cpu()
         return self
 
     def __exit__(self, *exc):
         self.seconds = time.perf_counter() - self.wall
         self.cpu_seconds = time.process_time() - self.cpu
+        self.workers_cpu_seconds = _children_cpu() - self.workers_cpu
         self.rss_growth = _maxrss_mb() - self.rss
         return False
 
     def report(self, rows: int) -> dict:
-        return {"rows": rows, "rows_per_s": round(rows / self.seconds) if self.seconds else None,
-                "seconds": round(self.seconds, 2), "cpu_seconds": round(self.cpu_seconds, 2),
-                "peak_rss_growth_mb": round(self.rss_growth, 1), "peak_rss_mb": round(_maxrss_mb(), 1)}
+        out = {"rows": rows, "rows_per_s": round(rows / self.seconds) if self.seconds else None,
+               "seconds": round(self.seconds, 2), "cpu_seconds": round(self.cpu_seconds, 2),
+               "peak_rss_growth_mb": round(self.rss_growth, 1), "peak_rss_mb": round(_maxrss_mb(), 1)}
+        if self.workers_cpu_seconds:  # the import's worker processes (kernel.xlsx.parallel)
+            out.update(workers_cpu_seconds=round(self.workers_cpu_seconds, 2),
+                       workers_peak_rss_mb=round(_maxrss_mb(resource.RUSAGE_CHILDREN), 1))
+        return out
 
 
 def case_member_import(unit: Unit, actor=policy.SYSTEM, rows: int = 100_000, *, chunk_size: int = CHUNK_ROWS,

@@ -94,12 +94,18 @@ class KeyRing:
     mtime_ns: int | None = None
     _data_keys: dict[int, bytes] = field(default_factory=dict, repr=False)
     _index_key: bytes = field(default=b"", repr=False)
+    # Prepared once (half the cost of an ``encrypt``, most of a ``blind_index``): the SM4 key objects and
+    # an HMAC keyed with the index key that each blind index copies.
+    _sm4: dict[int, algorithms.SM4] = field(default_factory=dict, repr=False)
+    _index_mac: object = field(default=None, repr=False)
 
     def __post_init__(self):
         if not self.masters:
             raise KeyConfigError(f"{self.source}: 没有数据密钥")
         self._data_keys = {key_id: _hkdf(master, DATA_INFO, 16) for key_id, master in self.masters.items()}
         self._index_key = _hkdf(self.index_master, INDEX_INFO, 32)
+        self._sm4 = {key_id: algorithms.SM4(key) for key_id, key in self._data_keys.items()}
+        self._index_mac = crypto_hmac.HMAC(self._index_key, hashes.SM3())
 
     @property
     def newest_id(self) -> int:
@@ -109,7 +115,7 @@ class KeyRing:
         key_id = self.newest_id if key_id is None else key_id
         header = f"v{key_id}"
         nonce = secrets.token_bytes(NONCE_BYTES)
-        encryptor = Cipher(algorithms.SM4(self._data_keys[key_id]), modes.GCM(nonce)).encryptor()
+        encryptor = Cipher(self._sm4[key_id], modes.GCM(nonce)).encryptor()
         encryptor.authenticate_additional_data(header.encode())
         body = encryptor.update(plaintext.encode()) + encryptor.finalize()
         return f"{header}:{base64.b64encode(nonce + body + encryptor.tag).decode()}"
@@ -119,7 +125,7 @@ class KeyRing:
         if key_id not in self._data_keys:
             raise UnknownKey(f"密文使用的密钥 v{key_id} 未配置（{self.source}）：请恢复该密钥后再读取")
         nonce, body, tag = raw[:NONCE_BYTES], raw[NONCE_BYTES:-TAG_BYTES], raw[-TAG_BYTES:]
-        decryptor = Cipher(algorithms.SM4(self._data_keys[key_id]), modes.GCM(nonce, tag)).decryptor()
+        decryptor = Cipher(self._sm4[key_id], modes.GCM(nonce, tag)).decryptor()
         decryptor.authenticate_additional_data(f"v{key_id}".encode())
         try:
             return (decryptor.update(body) + decryptor.finalize()).decode()
@@ -127,7 +133,7 @@ class KeyRing:
             raise DecryptionFailed(f"密文校验失败（密钥 v{key_id}）：数据被篡改，或不是用当前密钥加密的") from None
 
     def blind_index(self, value: str) -> str:
-        mac = crypto_hmac.HMAC(self._index_key, hashes.SM3())
+        mac = self._index_mac.copy()
         mac.update(value.strip().encode())
         return mac.finalize().hex()
 

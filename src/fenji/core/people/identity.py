@@ -23,6 +23,7 @@ PROVINCE_PREFIXES = {
 }
 MOBILE_RE = re.compile(r"1[3-9][0-9]{9}", re.ASCII)
 ID_NUMBER_RE = re.compile(r"[0-9]{17}[0-9X]", re.ASCII)
+_TWO_DAYS = datetime.timedelta(days=2)
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,10 @@ def parse_id_number(raw: str, *, today: datetime.date | None = None) -> IdNumber
         birth = datetime.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError:
         raise DomainError("身份证号码中的出生日期无效", field="id_number") from None
-    if birth.year < 1900 or birth > (today or timezone.localdate()):
+    # The local date costs ~15 µs (the time zone); a birth date two days before the system's date is in the
+    # past in every time zone, so only a recent one needs it.
+    if birth.year < 1900 or ((today is not None or birth >= datetime.date.today() - _TWO_DAYS)
+                             and birth > (today or timezone.localdate())):
         raise DomainError("身份证号码中的出生日期无效", field="id_number")
     if check_char(number[:17]) != number[17]:
         raise DomainError("身份证号码校验位错误，请核对后重新输入", field="id_number")

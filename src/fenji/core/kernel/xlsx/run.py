@@ -4,7 +4,9 @@ against its ``ImportSpec``, and handed chunk by chunk to a ``RowWriter`` the imp
 For each chunk of ``chunk_size`` rows:
 
 1. every row is checked on its own by the spec: a control character, a number in a text-only column, an
-   empty required cell, then each column's ``parse`` and ``check``;
+   empty required cell, then each column's ``parse`` and ``check``; then ``writer.compute(rows)`` (per-row
+   work of the row alone: a ciphertext, a blind index) — for a large file of a ``parallel`` writer, both in
+   worker processes (``parallel``), the chunks coming back in file order;
 2. ``writer.prepare(rows)`` checks what needs a lookup or the other rows (a unit by its code, a duplicate in
    the chunk): it refuses a row with ``row.fail(column key, reason)``;
 3. the rows still valid go to ``writer.write(rows)`` inside one transaction, which returns how many it
@@ -33,6 +35,7 @@ from django.utils.translation import gettext as _
 
 from ..errors import DomainError
 from ..text import control_message, has_control_inside
+from . import parallel
 from .reader import Number, iter_rows
 from .report import ErrorReport
 from .spec import CellError, ImportSpec
@@ -111,6 +114,12 @@ class ImportStopped(DomainError):
 class RowWriter:
     """What an import does with its rows. Subclass and override what applies; see the module."""
 
+    parallel = False  # True: ``compute`` and the spec's checks may run in worker processes (``parallel``)
+
+    def compute(self, rows: list[Row]) -> None:
+        """Per-row work that needs neither the database nor the other rows (a ciphertext, a blind index), on
+        the rows parsed — valid or not; with ``parallel`` in a forked worker, on a copy of this writer."""
+
     def prepare(self, rows: list[Row]) -> None:
         """Checks that need a lookup or the chunk's other rows, before its transaction (``row.fail``)."""
 
@@ -153,7 +162,7 @@ def parse_row(spec: ImportSpec, number: int, raw: dict, titles: dict) -> Row:
         if column.key not in raw:
             continue
         cell = raw[column.key]
-        if column.text_only and isinstance(cell, Number):
+        if isinstance(cell, Number) and column.text_only:  # (a lazy reason costs a gettext to test)
             row.fail(column.key, column.number_reason())
             continue
         text = cell_text(cell)
@@ -283,6 +292,7 @@ def import_rows(spec: ImportSpec, file, *, writer: RowWriter, file_name: str = "
         titles = {c.key: c.title for c in spec.columns}
         example = {key: cell_text(spec.example.get(key)) for key in positions} if spec.example else None
         run = _Run(spec, writer, result, progress)
+        stage = parallel.Serial(spec, writer, titles)
         try:
             batch = []
             for number, cells in rows:
@@ -294,11 +304,17 @@ def import_rows(spec: ImportSpec, file, *, writer: RowWriter, file_name: str = "
                 if max_rows is not None and result.read > max_rows:
                     raise DomainError(_("文件超过每次 %(max)s 行的上限：请分成多个文件导入") % {"max": max_rows},
                                       field="file", code="too_many_rows")
-                batch.append(parse_row(spec, number, raw, titles))
+                batch.append((number, raw))
                 if len(batch) >= chunk_size:
-                    run.chunk(batch)
+                    if type(stage) is parallel.Serial and parallel.wanted(writer, max(result.total or 0, result.read)):
+                        stage = parallel.Pool(spec, writer, titles, parallel.worker_count())
+                    for checked in stage.feed(batch):
+                        run.chunk(checked)
                     batch = []
-            run.chunk(batch, last=True)
+            *checked, final = stage.finish(batch)
+            for chunk in checked:
+                run.chunk(chunk)
+            run.chunk(final, last=True)
         except DomainError as error:
             result.report = run.report.finish()
             with transaction.atomic():
@@ -314,6 +330,8 @@ def import_rows(spec: ImportSpec, file, *, writer: RowWriter, file_name: str = "
             except Exception:  # the database itself failed: the original error is the one to raise
                 logger.exception("import %s: the failure could not be recorded", spec.name)
             raise
+        finally:
+            stage.close()
         result.report = run.report.finish()
         result.seconds = time.perf_counter() - clock
         return result
