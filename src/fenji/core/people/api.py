@@ -19,8 +19,8 @@ from fenji.core.api.routes import api_route
 from fenji.core.api.schemas import ERRORS, Id, InputSchema, UnitRef
 from fenji.core.org import selectors as org_selectors
 
-from . import permissions as perms
 from . import fastlist, selectors, services
+from . import permissions as perms
 from .models import AccountKind, AccountStatus
 
 router = Router(tags=["账号"])
