@@ -26,8 +26,8 @@ from fenji.core.people.signed_in import signed_in_account
 from . import runner
 
 
-def cpu_ms(fn, repeat: int, warmup: int = 20) -> float:
-    for _ in range(warmup):
+def cpu_ms(fn, repeat: int, warmup: int | None = None) -> float:
+    for _ in range(min(20, repeat) if warmup is None else warmup):
         fn()
     samples = []
     for _ in range(repeat):
@@ -79,11 +79,12 @@ def middleware_ms(account, page: str, repeat: int) -> dict[str, float]:
     own: dict[str, list[float]] = {path: [] for path in settings.MIDDLEWARE}
     with override_settings(MIDDLEWARE=_stopwatches()):
         browser = _browser(account)
-        for i in range(repeat + 20):
+        warmup = min(20, repeat)
+        for i in range(repeat + warmup):
             _marks.clear()
             browser.get(page)
             at = {(n, way): t for n, way, t in _marks}
-            if i < 20:
+            if i < warmup:
                 continue
             for n, path in enumerate(own):
                 own[path].append((at[(n + 1, "in")] - at[(n, "in")]) + (at[(n, "out")] - at[(n + 1, "out")]))
@@ -102,22 +103,24 @@ def _browser(account) -> Client:
 def case_requests(levels, actors, repeat: int) -> dict:
     """Per level, the viewer signed in: console and API CPU ms per request (median), their query counts, the identity
     step alone; at the first level, each middleware's own share."""
-    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
-    out = {}
-    for i, (label, unit) in enumerate(levels):
-        mobile = actors[label]["viewer_mobile"]
-        account = Account.objects.unscoped(reason="bench").get(mobile_hash=blind_index(mobile))
-        browser = _browser(account)
-        _, plain = runner.api_token(mobile)
-        machine = Client(headers={"Authorization": f"Bearer {plain}"})
-        page, api = f"/people/accounts/?unit={unit.pk}", f"/api/v1/accounts?unit={unit.pk}"
-        assert browser.get(page).status_code == 200 and machine.get(api).status_code == 200
-        console, machine_call = partial(browser.get, page), partial(machine.get, api)
-        out[label] = {"console_cpu_ms": round(cpu_ms(console, repeat), 3), "console_queries": queries(console),
-                      "api_cpu_ms": round(cpu_ms(machine_call, repeat), 3), "api_queries": queries(machine_call),
-                      "identity_cpu_ms": round(cpu_ms(partial(_identity, account.pk), repeat * 5), 3)}
-        if i == 0:
-            out[label]["middleware_cpu_ms"] = middleware_ms(account, page, repeat)
+    with override_settings(ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"]):
+        return {label: _level(label, unit, actors, repeat, shares=i == 0) for i, (label, unit) in enumerate(levels)}
+
+
+def _level(label, unit, actors, repeat: int, *, shares: bool) -> dict:
+    mobile = actors[label]["viewer_mobile"]
+    account = Account.objects.unscoped(reason="bench").get(mobile_hash=blind_index(mobile))
+    browser = _browser(account)
+    _, plain = runner.api_token(mobile)
+    machine = Client(headers={"Authorization": f"Bearer {plain}"})
+    page, api = f"/people/accounts/?unit={unit.pk}", f"/api/v1/accounts?unit={unit.pk}"
+    assert browser.get(page).status_code == 200 and machine.get(api).status_code == 200
+    console, machine_call = partial(browser.get, page), partial(machine.get, api)
+    out = {"console_cpu_ms": round(cpu_ms(console, repeat), 3), "console_queries": queries(console),
+           "api_cpu_ms": round(cpu_ms(machine_call, repeat), 3), "api_queries": queries(machine_call),
+           "identity_cpu_ms": round(cpu_ms(partial(_identity, account.pk), repeat * 5), 3)}
+    if shares:
+        out["middleware_cpu_ms"] = middleware_ms(account, page, repeat)
     return out
 
 
