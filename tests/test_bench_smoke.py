@@ -60,6 +60,10 @@ def test_tiny_dataset_runs_every_case(settings):
         for case in ("list", "ruoyi", "counts", "can"):
             assert "skipped" not in entry[case], f"{label}.{case}: {entry[case]}"
         assert entry["list"]["rows"] > 0
+    requests = report["requests"]  # the account list (fast read path) on the console and the API, in process
+    assert set(requests) == {"root", "mid", "leaf"}, requests
+    assert all(r["console_cpu_ms"] > 0 and r["api_cpu_ms"] > 0 for r in requests.values())
+    assert len(requests["root"]["middleware_cpu_ms"]) == len(settings.MIDDLEWARE)
     fanout = report["levels"]["root"]["fanout"]
     assert "skipped" not in fanout, fanout
     assert fanout["targets"] == 59  # every unit of the tiny tree but the sender itself

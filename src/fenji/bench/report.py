@@ -182,6 +182,16 @@ def markdown(report: dict) -> str:
                     if isinstance(case, dict) and "skipped" in case})
     if skips:
         lines += ["", "Skipped: " + "; ".join(skips) + "."]
+    requests = report.get("requests") or {}
+    if requests and "skipped" not in requests:
+        lines += ["", "In process, full middleware, the viewer signed in (`request_case`), CPU ms per request (median):", "",
+                  "| level | console list (queries) | API list (queries) | identity |", "|---|---|---|---|"]
+        lines += [f"| {label} | {r['console_cpu_ms']} ({r['console_queries']}) | {r['api_cpu_ms']} ({r['api_queries']}) "
+                  f"| {r['identity_cpu_ms']} |" for label, r in requests.items()]
+        shares = next((r["middleware_cpu_ms"] for r in requests.values() if "middleware_cpu_ms" in r), {})
+        if shares:
+            lines += ["", "Each middleware's own CPU ms on a console list request: "
+                      + ", ".join(f"{name} {ms}" for name, ms in shares.items()) + "."]
     lines += ["", "| target | measured | |", "|---|---|---|"]
     lines += [f"| {target} | {measured} | {_verdict(ok)} |" for target, measured, ok in targets(report)]
     return "\n".join(lines)

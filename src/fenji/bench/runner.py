@@ -548,6 +548,12 @@ def run(*, dataset: str | None = None, repeat: int = 200, can_calls: int = 100_0
         except Exception as error:
             entry["ruoyi"] = skipped(f"{type(error).__name__}: {error}")
         report["levels"][label] = entry
+    try:  # the account list (fast read path) and identity, CPU per request in process; each middleware's share
+        from .request_case import case_requests
+
+        report["requests"] = case_requests(levels, actors, repeat)
+    except Exception as error:
+        report["requests"] = skipped(f"{type(error).__name__}: {error}")
     top_label, top_unit = levels[0]
     try:
         report["levels"][top_label]["fanout"] = case_fanout(top_unit, max(1, min(repeat, 5)))

@@ -235,14 +235,20 @@ def scope_roots(actor: Actor, action: str) -> list[str]:
     return roots
 
 
+def scope_paths(actor: Actor, action: str) -> tuple[list[str], list[str]]:
+    """``scope_q``'s terms as paths: the subtree roots (``scope_roots``) and the single units (unit-reach grants).
+    Hand-written queries (``people.fastlist``) filter by exactly these."""
+    return scope_roots(actor, action), sorted({g.unit_path for g in _giving(actor, action) if g.reach == Reach.UNIT})
+
+
 def scope_q(actor: Actor, action: str, field: str = "unit_path") -> Q:
     """A filter that keeps exactly the rows ``actor`` may ``action``; matches nothing without a grant."""
     q = Q(pk__in=[])
-    for root in scope_roots(actor, action):
+    roots, units = scope_paths(actor, action)
+    for root in roots:
         q |= Q(**{f"{field}__gte": root, f"{field}__lt": root + SUBTREE_END})
-    for g in _giving(actor, action):
-        if g.reach == Reach.UNIT:
-            q |= Q(**{field: g.unit_path})
+    for path in units:
+        q |= Q(**{field: path})
     return q
 
 

@@ -7,19 +7,21 @@ Out-of-scope ids answer 404.
 
 import datetime
 
+import orjson
+from django.http import HttpResponse
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
 from fenji.core.access import selectors as access_selectors
 from fenji.core.access.selectors import grant_list_for_account
-from fenji.core.api.pagination import PageQuery, check_cursor, page_out
+from fenji.core.api.pagination import PageQuery, check_cursor
 from fenji.core.api.routes import api_route
 from fenji.core.api.schemas import ERRORS, Id, InputSchema, UnitRef
 from fenji.core.kernel.replicas import replica_reads
 from fenji.core.org import selectors as org_selectors
 
+from . import fastlist, selectors, services
 from . import permissions as perms
-from . import selectors, services
 from .models import AccountKind, AccountStatus
 
 router = Router(tags=["账号"])
@@ -150,13 +152,15 @@ def account_list(request, filters: Query[AccountQuery]):
     unit = None
     if filters.unit is not None:
         unit = org_selectors.unit_get(actor=request.actor, pk=filters.unit, action=perms.ACCOUNT_VIEW)
-    accounts = selectors.account_list(actor=request.actor, unit=unit, text=filters.q, kind=filters.kind,
-                                      status=filters.status)
-    # Counted up to a limit, like the console list: an exact count over a province's 5 M accounts costs
-    # seconds per page (a parallel scan), the page itself milliseconds.
-    page = selectors.account_page(accounts, after=check_cursor(filters.after), size=filters.limit,
-                                  count_limit=selectors.API_COUNT_LIMIT)
-    return {**page_out(page), "total_exact": not isinstance(page.total, selectors.AtLeast)}
+    # The fast read path (ADR 0029): the rows as dicts straight into JSON, what ``AccountPage`` declares. Counted up
+    # to a limit, like the console list: an exact count over a province's 5 M accounts costs seconds per page.
+    page = fastlist.account_rows(actor=request.actor, unit=unit, text=filters.q, kind=filters.kind,
+                                 status=filters.status, after=check_cursor(filters.after), size=filters.limit,
+                                 count_limit=selectors.API_COUNT_LIMIT, api=True)
+    return HttpResponse(orjson.dumps({"items": fastlist.api_items(page.rows), "next": page.next_cursor,
+                                      "total": int(page.total),
+                                      "total_exact": not isinstance(page.total, selectors.AtLeast)}),
+                        content_type="application/json; charset=utf-8")
 
 
 @router.get("/accounts/{int:id}", response={200: AccountDetailOut, **ERRORS}, summary="账号详情")

@@ -22,22 +22,36 @@ from .models import Account, AccountKind, AccountStatus
 MOBILE_LIKE_RE = re.compile(r"\+?[0-9-]+", re.ASCII)
 
 
+def account_text_match(text: str) -> tuple[str, str]:
+    """What the search box looks for: ``("id_number_hash", h)`` or ``("mobile_hash", h)`` for a *whole* ID or
+    mobile number (by its blind index), ``("nothing", "")`` for a number that is no mobile, else
+    ``("contains", text)``: a name or title containing it. One decision for the ORM filter and the fast path."""
+    text = (text or "").strip()
+    number = normalise_number(text)  # as the numbers were stored: "１３９ １２３４…" finds 139…
+    if ID_NUMBER_RE.fullmatch(number):
+        return "id_number_hash", blind_index(number)
+    if MOBILE_LIKE_RE.fullmatch(number):
+        try:
+            return "mobile_hash", blind_index(clean_mobile(number))
+        except DomainError:
+            return "nothing", ""
+    return "contains", text
+
+
 def account_text_q(text: str) -> Q:
     """The search box: a name or title (contains), or a *whole* mobile or ID number (exact match).
 
     The numbers are encrypted at rest, so they are found by their blind index only: a partial
     number finds nothing (the pages say so: 手机号须输入完整11位).
     """
-    text = (text or "").strip()
-    number = normalise_number(text)  # as the numbers were stored: "１３９ １２３４…" finds 139…
-    if ID_NUMBER_RE.fullmatch(number):
-        return Q(person__id_number_hash=blind_index(number))
-    if MOBILE_LIKE_RE.fullmatch(number):
-        try:
-            return Q(mobile_hash=blind_index(clean_mobile(number)))
-        except DomainError:
-            return Q(pk__in=[])
-    return Q(person__real_name__contains=text) | Q(title__contains=text)
+    how, value = account_text_match(text)
+    if how == "id_number_hash":
+        return Q(person__id_number_hash=value)
+    if how == "mobile_hash":
+        return Q(mobile_hash=value)
+    if how == "nothing":
+        return Q(pk__in=[])
+    return Q(person__real_name__contains=value) | Q(title__contains=value)
 
 
 def account_list(*, actor, action: str = perms.ACCOUNT_VIEW, unit=None, text: str = "", kind: str = "",

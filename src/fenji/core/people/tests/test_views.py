@@ -66,6 +66,19 @@ def test_account_list_search_filter_and_keyset_pages(login, tree, city_admin):
     assert "共 1 个账号" in client.get("/people/accounts/?q=李老").content.decode()
 
 
+def test_the_account_list_shows_names_and_titles_as_text_with_their_states(login, tree, city_admin):
+    """The rows are written without the template (ADR 0029): what a person typed is still shown, never run."""
+    odd = make_account(tree.town, name="<b>王</b>", kind="member")
+    Account.objects.unscoped(reason="test").filter(pk=odd.pk).update(title="书记&\"副\"", status="disabled",
+                                                                      duty_status="retired")
+    page = login(city_admin).get("/people/accounts/", {"unit": tree.town.pk}).content.decode()
+    row = page.split(f'value="{odd.pk}"')[1].split("</tr>")[0]
+    assert 'aria-label="选择&lt;b&gt;王&lt;/b&gt;"' in row and f'href="/people/accounts/{odd.pk}/">&lt;b&gt;王&lt;/b&gt;</a>' in row
+    assert "<td>书记&amp;&quot;副&quot;</td>" in row and f"<td>{odd.mobile_masked}</td>" in row
+    assert '<span class="badge badge-off">退休退职</span>' in row and '<span class="badge badge-off">已停用</span>' in row
+    assert "<b>" not in page
+
+
 def test_disable_needs_confirmation_and_a_reason(login, tree, city_admin):
     member = make_account(tree.town, kind="member")
     client = login(city_admin)
