@@ -59,6 +59,7 @@ class Shape:
 
 
 _compiled: dict[tuple[str, Shape], tuple] = {}
+COMPILED_MAX = 512  # shapes kept per process (a shape counts the actor's grants: bounded, not one per actor)
 
 
 def _compile(shape: Shape) -> tuple:
@@ -121,6 +122,8 @@ def account_rows(*, actor, action: str = perms.ACCOUNT_VIEW, unit=None, text: st
     shape = Shape(len(roots), len(units), unit is not None, how, bool(kind), bool(status), last is not None, api)
     compiled = _compiled.get((connection.vendor, shape))
     if compiled is None:
+        if len(_compiled) >= COMPILED_MAX:
+            _compiled.clear()
         compiled = _compiled[(connection.vendor, shape)] = _compile(shape)
     count_sql, rows_sql, converters = compiled
     params = [p for root in roots for p in (root, root + SUBTREE_END)] + units
