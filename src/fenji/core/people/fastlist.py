@@ -19,7 +19,7 @@ mobile, and of the ID number for the API), then are masked as the model properti
 
 from dataclasses import dataclass
 
-from django.db import connection
+from django.db import connections, router
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString
@@ -62,7 +62,7 @@ _compiled: dict[tuple[str, Shape], tuple] = {}
 COMPILED_MAX = 512  # shapes kept per process (a shape counts the actor's grants: bounded, not one per actor)
 
 
-def _compile(shape: Shape) -> tuple:
+def _compile(shape: Shape, connection) -> tuple:
     qn = connection.ops.quote_name
     columns = API if shape.api else CONSOLE
     fields = [model._meta.get_field(name) for _, model, name in columns]
@@ -120,11 +120,13 @@ def account_rows(*, actor, action: str = perms.ACCOUNT_VIEW, unit=None, text: st
     if not (roots or units) or how == "nothing":  # the ORM's empty filter: no rows, no query
         return Page(rows=[], next_cursor=None, total=0, number=number, size=size)
     shape = Shape(len(roots), len(units), unit is not None, how, bool(kind), bool(status), last is not None, api)
+    # the database the ORM would read accounts from: a replica inside a @replica_reads view (ADR 0024)
+    connection = connections[router.db_for_read(Account)]
     compiled = _compiled.get((connection.vendor, shape))
     if compiled is None:
         if len(_compiled) >= COMPILED_MAX:
             _compiled.clear()
-        compiled = _compiled[(connection.vendor, shape)] = _compile(shape)
+        compiled = _compiled[(connection.vendor, shape)] = _compile(shape, connection)
     count_sql, rows_sql, converters = compiled
     params = [p for root in roots for p in (root, root + SUBTREE_END)] + units
     if unit is not None:
@@ -143,13 +145,13 @@ def account_rows(*, actor, action: str = perms.ACCOUNT_VIEW, unit=None, text: st
         cursor.execute(rows_sql, [*params, *keyset, size + 1, start])
         rows = cursor.fetchall()
     if converters:
-        rows = [_convert(row, converters) for row in rows]
+        rows = [_convert(row, converters, connection) for row in rows]
     next_cursor = f"{rows[size - 1][1]}.{rows[size - 1][0]}" if len(rows) > size else None
     total = AtLeast(count_limit) if counted > count_limit else counted
     return Page(rows=rows[:size], next_cursor=next_cursor, total=total, number=number, size=size)
 
 
-def _convert(row, converters):
+def _convert(row, converters, connection):
     values = list(row)
     for i, found, col in converters:
         for converter in found:
