@@ -235,6 +235,13 @@ def scope_roots(actor: Actor, action: str) -> list[str]:
     return roots
 
 
+def unit_reach_paths(actor: Actor, action: str) -> list[str]:
+    """The paths where ``actor`` may do ``action`` through a grant reaching that unit only."""
+    if actor is SYSTEM or not modules.action_is_live(action):
+        return []
+    return sorted({g.unit_path for g in _giving(actor, action) if g.reach == Reach.UNIT})
+
+
 def scope_q(actor: Actor, action: str, field: str = "unit_path") -> Q:
     """A filter that keeps exactly the rows ``actor`` may ``action``; matches nothing without a grant."""
     q = Q(pk__in=[])
