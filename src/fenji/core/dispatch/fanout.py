@@ -137,6 +137,8 @@ def materialise_for_unit(unit) -> int:
                                             kind__in=["", unit.kind]).values("dispatch_id")
     dispatches = (Dispatch.objects.unscoped(reason="the pending dispatches reaching a unit")
                   .filter(pending=True, pk__in=reaching, unit_cutoff__gte=unit.pk).exclude(unit_id=unit.pk))
+    if not dispatches.exists():  # the usual case: a read, no write statement
+        return 0
     columns = {
         "dispatch_id": F("id"),
         "unit_id": Value(unit.pk, output_field=IntegerField()),
