@@ -260,16 +260,20 @@ class _Rollback(Exception):
 
 
 def case_fanout(unit: Unit, repeat: int) -> dict:
-    """A notice from ``unit`` to every active unit of its subtree through the real service (scope
-    check, one INSERT … SELECT, audit), then the sender's tracking: the status counts (one grouped
-    query) and the first page of deliveries. Each run is rolled back, so the dataset stays as loaded."""
+    """A notice from ``unit`` to every active unit of its subtree through the real service with the lazy
+    fan-out (ADR 0027: scope check, the ranges stored, rows only for units whose handlers are told, audit),
+    then the sender's tracking: the status counts (rows + the pending units) and the first page of
+    deliveries (which writes the pending rows first). Each run is rolled back, so the dataset stays as
+    loaded."""
+    from django.test import override_settings
+
     from fenji.core.dispatch import selectors as dispatch_selectors
     from fenji.core.dispatch.services import dispatch_fanout
 
     fanout, counts, page, targets = [], [], [], 0
     for _ in range(max(1, repeat)):
         try:
-            with transaction.atomic():
+            with transaction.atomic(), override_settings(FENJI_DISPATCH_LAZY_FANOUT=True):
                 start = time.perf_counter()
                 sent = dispatch_fanout(actor=policy.SYSTEM, unit=unit, title="基准测试通知")
                 fanout.append(time.perf_counter() - start)

@@ -235,10 +235,21 @@ def scope_roots(actor: Actor, action: str) -> list[str]:
     return roots
 
 
+def _unit_grant_paths(actor: Actor, action: str) -> list[str]:
+    return sorted({g.unit_path for g in _giving(actor, action) if g.reach == Reach.UNIT})
+
+
 def scope_paths(actor: Actor, action: str) -> tuple[list[str], list[str]]:
     """``scope_q``'s terms as paths: the subtree roots (``scope_roots``) and the single units (unit-reach grants).
     Hand-written queries (``people.fastlist``) filter by exactly these."""
-    return scope_roots(actor, action), sorted({g.unit_path for g in _giving(actor, action) if g.reach == Reach.UNIT})
+    return scope_roots(actor, action), _unit_grant_paths(actor, action)
+
+
+def unit_reach_paths(actor: Actor, action: str) -> list[str]:
+    """The paths where ``actor`` may do ``action`` through a grant reaching that unit only."""
+    if actor is SYSTEM or not modules.action_is_live(action):
+        return []
+    return _unit_grant_paths(actor, action)
 
 
 def scope_q(actor: Actor, action: str, field: str = "unit_path") -> Q:

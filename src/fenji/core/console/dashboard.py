@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from fenji.core.access import policy
 from fenji.core.audit.models import AuditEvent, Outcome
+from fenji.core.dispatch.fanout import materialise_due
 from fenji.core.dispatch.models import Delivery
 from fenji.core.org import permissions as org_perms
 from fenji.core.org.kinds import kind_label
@@ -74,6 +75,7 @@ def dashboard_numbers(*, actor, today: datetime.date | None = None) -> Dashboard
     logins = (AuditEvent.objects.filter(login_scope, action="people.login", outcome=Outcome.OK, at__gte=since)
               .annotate(day=TruncDate("at", tzinfo=tz)).values("day").annotate(n=Count("id")).order_by())
     now = timezone.now()
+    materialise_due(now)  # dispatches past their signing deadline count as rows (ADR 0027)
     signing = (Delivery.objects.unscoped(reason="counted within the viewer's scope")
                .filter(scope, sign_due_at__gte=since, sign_due_at__lte=now)
                .aggregate(due=Count("id"), on_time=Count("id", filter=Q(signed_at__isnull=False,

@@ -2,8 +2,10 @@
 
 A dispatch belongs to the sending unit, a delivery to the receiving unit (both ``OrgOwned``), so the
 sender's scope reads the tracking and the receiver's grants its inbox, each through the
-``(unit_path, id)`` index. Deliveries are created in one ``INSERT … SELECT`` over the unit tree
-(``services.dispatch_send``): per unit, never per person (PERFORMANCE.md).
+``(unit_path, id)`` index. A dispatch to subtrees keeps them as ``DispatchRange`` rows (path ranges,
+optionally one unit kind each) bounded by ``unit_cutoff``; its deliveries are created lazily, in one
+``INSERT … SELECT … ON CONFLICT DO NOTHING`` over the unit tree, when a unit or the sender first needs
+them (``fanout``, ADR 0027): per unit, never per person (PERFORMANCE.md).
 """
 
 from django.conf import settings
@@ -12,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fenji.core.kernel.models import OrgOwned
+from fenji.core.kernel.paths import PathField
 
 from .elements import DocKind, Urgency
 
@@ -53,11 +56,22 @@ class Dispatch(OrgOwned):
     reply_days = models.PositiveSmallIntegerField(null=True, blank=True, verbose_name="答复时限（工作日）")
     targets = models.JSONField(default=dict, verbose_name="发送范围")
     delivery_count = models.PositiveIntegerField(default=0, verbose_name="收文单位数")
+    # Lazy fan-out (ADR 0027): the deadlines every delivery gets, kept for the rows created later; the
+    # highest unit id when sent (a unit created afterwards does not receive); ``pending`` while some
+    # receiving units of the ranges have no delivery row yet.
+    sign_due_at = models.DateTimeField(null=True, blank=True, verbose_name="签收期限")
+    reply_due_at = models.DateTimeField(null=True, blank=True, verbose_name="答复期限")
+    reply_due_provisional = models.BooleanField(default=False, verbose_name="期限为暂定")
+    calendar_version = models.CharField(max_length=100, blank=True, verbose_name="工作日历版本")
+    unit_cutoff = models.BigIntegerField(null=True, blank=True, verbose_name="发文时最大单位编号")
+    pending = models.BooleanField(default=False, verbose_name="尚有未建收文记录的单位")
 
     class Meta:
         verbose_name = "发文"
         verbose_name_plural = "发文"
-        indexes = [models.Index(fields=["unit_path", "id"], name="dispatch_unit_path_id")]
+        indexes = [models.Index(fields=["unit_path", "id"], name="dispatch_unit_path_id"),
+                   models.Index(fields=["pending", "sign_due_at"], name="dispatch_pending_due",
+                                condition=models.Q(pending=True))]
 
     def __str__(self):
         return self.title
@@ -65,6 +79,25 @@ class Dispatch(OrgOwned):
     @property
     def expects_reply(self) -> bool:
         return self.kind == DispatchKind.FEEDBACK
+
+
+class DispatchRange(models.Model):
+    """One subtree a dispatch went to: the units whose path starts with ``path`` (the root included),
+    of ``kind`` only when set, with ids up to the dispatch's ``unit_cutoff``, active, not the sender.
+    Read through its dispatch (already in the reader's scope); a unit's inbox finds its ranges by the
+    unit's ancestor paths (the ``path`` index)."""
+
+    dispatch = models.ForeignKey(Dispatch, on_delete=models.CASCADE, related_name="ranges", verbose_name="发文")
+    path = PathField(verbose_name="范围根路径")
+    kind = models.CharField(max_length=32, blank=True, default="", verbose_name="单位类型")
+
+    class Meta:
+        verbose_name = "发文范围"
+        verbose_name_plural = "发文范围"
+        indexes = [models.Index(fields=["path", "kind"], name="dispatch_range_path_kind")]
+
+    def __str__(self):
+        return f"{self.dispatch_id} {self.path} {self.kind}"
 
 
 class ReviewState(models.TextChoices):

@@ -24,6 +24,7 @@ from django.utils import timezone
 from fenji.core.notify.alerts import rules
 
 from .alerts import handlers_alert, sender_overdue_alert, sender_reply_overdue_alert
+from .fanout import materialise_due
 from .models import Delivery, DispatchKind, ReviewState
 from .services import delivery_deadlines_refresh
 
@@ -54,6 +55,7 @@ def send_due_reminders(now: datetime.datetime | None = None) -> dict:
     messages = 0
 
     sign_lead = rule["dispatch.sign_due"].lead
+    materialise_due(now + (sign_lead or datetime.timedelta(0)))  # reminded units get their rows first
     sign_soon = []
     if sign_lead:
         sign_soon = list(_deliveries().filter(

@@ -13,6 +13,7 @@ from fenji.core.kernel.errors import NotVisible
 from fenji.core.kernel.pagination import Page, keyset_page
 from fenji.core.kernel.paths import subtree_q
 
+from . import fanout
 from . import permissions as perms
 from .models import Delivery, Dispatch, FileOpen, ReviewState
 
@@ -58,11 +59,17 @@ def dispatch_sent_counts(dispatch_ids: list[int]) -> dict[int, dict]:
     one grouped query."""
     now = timezone.now()
     rows = (Delivery.objects.unscoped(reason="counts for the dispatches listed").filter(dispatch_id__in=dispatch_ids)
-            .values("dispatch_id").annotate(signed=Count("id", filter=Q(signed_at__isnull=False)),
+            .values("dispatch_id").annotate(rows=Count("id"), signed=Count("id", filter=Q(signed_at__isnull=False)),
                                             overdue=Count("id", filter=Q(signed_at__isnull=True, sign_due_at__lt=now)),
                                             replied=Count("id", filter=Q(replied_at__isnull=False)))
             .order_by())
-    return {row["dispatch_id"]: row for row in rows}
+    found = {row["dispatch_id"]: row for row in rows}
+    for dispatch in Dispatch.objects.unscoped(reason="the dispatches listed").filter(pk__in=dispatch_ids, pending=True):
+        row = found.setdefault(dispatch.pk, {"dispatch_id": dispatch.pk, "rows": 0, "signed": 0, "overdue": 0,
+                                             "replied": 0})
+        if dispatch.sign_due_at < now:  # the units without a row yet owe their signature
+            row["overdue"] += fanout.lazy_count(dispatch, row["rows"])
+    return found
 
 
 def dispatch_get(*, actor, pk, action: str = perms.DISPATCH_SEND) -> Dispatch:
@@ -84,10 +91,19 @@ def dispatch_tracking_counts(dispatch: Dispatch, now=None) -> dict:
                          opened=Count("id", filter=Q(Exists(FileOpen.objects.unscoped(reason="counted per delivery")
                                                             .filter(delivery_id=OuterRef("pk"))))),
                          **{name: Count("id", filter=delivery_status_q(name, now)) for name in names}))
+    lazy = fanout.lazy_count(dispatch, counts["total"])
+    if lazy:  # the units without a row yet: received, nothing signed, read or answered
+        counts["total"] += lazy
+        counts["unsigned"] += lazy
+        if dispatch.sign_due_at < now:
+            counts["overdue"] += lazy
+        if dispatch.reply_due_at is not None:
+            counts["unreplied"] += lazy
     return counts
 
 
 def delivery_list_for_dispatch(dispatch: Dispatch, *, status: str = "", within=None):
+    fanout.materialise(dispatch)  # the list shows each unit's row: the pending ones are written first
     rows = (Delivery.objects.unscoped(reason="the deliveries of a dispatch already shown to the actor")
             .filter(dispatch=dispatch).select_related("unit", "signed_by__person", "replied_by__person"))
     if status in STATUSES:
@@ -108,6 +124,9 @@ def delivery_list_inbox(*, actor, status: str = ""):
     """What was sent to the actor's own unit, newest first (handlers of that unit only)."""
     if actor.unit_id is None or not policy.can(actor, perms.DELIVERY_HANDLE, actor.unit_path):
         return Delivery.objects.unscoped(reason="no inbox: matches nothing").none()
+    from fenji.core.org.models import Unit
+
+    fanout.materialise_for_unit(Unit.objects.filter(pk=actor.unit_id).first())  # opening is receiving
     rows = (Delivery.objects.visible_to(actor, perms.DELIVERY_HANDLE).filter(unit_id=actor.unit_id)
             .select_related("dispatch", "dispatch__unit"))
     if status in STATUSES:
@@ -242,6 +261,8 @@ def dispatch_bulletin(*, actor, root_path: str, start: datetime.date, end: datet
         raise NotVisible("单位不存在或不在您的管理范围内")
     now = now or timezone.now()
     since, until = _period(start, end)
+    fanout.materialise_all(Dispatch.objects.unscoped(reason="ranked below within the actor's scope")
+                           .filter(policy.scope_q(actor, perms.DISPATCH_SEND), sent_at__gte=since, sent_at__lt=until))
     sign_late = Q(signed_at__gt=F("sign_due_at")) | Q(signed_at__isnull=True, sign_due_at__lt=now)
     reply_late = (Q(replied_at__gt=F("reply_due_at"))
                   | Q(reply_due_at__lt=now, review_state__in=[ReviewState.NONE, ReviewState.RETURNED]))

@@ -7,13 +7,10 @@ side (sign, read, reply) belongs to the accounts *of the receiving unit* holding
 to whoever may send from the sending unit.
 """
 
-import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.exceptions import EmptyResultSet
-from django.db import connection
-from django.db.models import BooleanField, CharField, DateTimeField, F, IntegerField, Q, Value
+from django.db.models import F, Q
 from django.utils import timezone
 
 from fenji.core.access import policy
@@ -26,11 +23,12 @@ from fenji.core.notify.services import message_send
 from fenji.core.org.kinds import kind_known, kind_label
 from fenji.core.org.models import Unit, UnitStatus
 
+from . import fanout
 from . import permissions as perms
 from .alerts import arrival_alert
 from .elements import ElementError, elements_check
 from .handlers import handlers_by_unit
-from .models import Delivery, Dispatch, DispatchKind, FeedbackKind, FileOpen, ReviewState
+from .models import Delivery, Dispatch, DispatchKind, DispatchRange, FeedbackKind, FileOpen, ReviewState
 
 # Minutes to sign for, per kind (seed 001 §8: notices within 10 minutes); settings.DISPATCH_SIGN_MINUTES
 # overrides single entries.
@@ -94,39 +92,48 @@ def _target_q(actor, units: list[Unit], subtrees: list[Unit], kinds: list[str]) 
     return q & policy.scope_q(actor, perms.DISPATCH_SEND, field="path")
 
 
-def _fan_out(dispatch: Dispatch, where: Q, *, sign_due: datetime.datetime, reply_due) -> int:
-    """One ``INSERT INTO dispatch_delivery (…) SELECT … FROM org_unit WHERE …``: the SELECT is compiled
-    by the ORM (parameters bound by the driver), so it runs unchanged on SQLite and PostgreSQL."""
-    constants = {
-        "dispatch_id": Value(dispatch.pk, output_field=IntegerField()),
-        "unit_id": F("id"),
-        "unit_path": F("path"),
-        "sign_due_at": Value(sign_due, output_field=DateTimeField()),
-        "reply_due_provisional": Value(bool(reply_due and reply_due.provisional), output_field=BooleanField()),
-        "calendar_version": Value(reply_due.calendar_version if reply_due else "", output_field=CharField()),
-        "reply_text": Value("", output_field=CharField()),
-        "review_state": Value(ReviewState.NONE.value, output_field=CharField()),
-        "return_reason": Value("", output_field=CharField()),
-        "urge_count": Value(0, output_field=IntegerField()),
-    }
-    if reply_due is not None:  # NULL columns are left out: an untyped NULL in a SELECT list is text on PostgreSQL
-        constants["reply_due_at"] = Value(reply_due.value, output_field=DateTimeField())
-    aliases = {f"fan_{column}": column for column in constants}
-    select = (Unit.objects.filter(where, status=UnitStatus.ACTIVE).exclude(pk=dispatch.unit_id)
-              .annotate(**{alias: constants[column] for alias, column in aliases.items()})
-              .values_list(*aliases).order_by())
-    compiler = select.query.get_compiler(connection=connection)
-    try:
-        sql, params = compiler.as_sql()
-    except EmptyResultSet:  # the WHERE can match nothing (e.g. a grant reaching its holder only): no rows
-        return 0
-    # The compiler's own record of its SELECT list gives the column order, whatever it chose.
-    columns = [aliases[alias] for _, _, alias in compiler.select]
-    quote = connection.ops.quote_name
-    insert = (f"INSERT INTO {quote(Delivery._meta.db_table)} ({', '.join(quote(c) for c in columns)}) {sql}")
-    with connection.cursor() as cursor:
-        cursor.execute(insert, params)
-        return cursor.rowcount
+def _ranges(actor, subtrees: list[Unit], kinds: list[str]) -> tuple[list[tuple[str, str]], list[str]]:
+    """The subtree targets cut to the actor's sending scope: ``(path, kind)`` ranges, and the paths of single
+    units a unit-reach grant adds (a grant reaching one unit only must not let a subtree spill past it)."""
+    if actor is policy.SYSTEM:
+        roots, singles = [""], []
+    else:
+        roots = policy.scope_roots(actor, perms.DISPATCH_SEND)
+        singles = policy.unit_reach_paths(actor, perms.DISPATCH_SEND)
+    paths, loose = [], []
+    for top in subtrees:
+        if top.path.startswith(tuple(roots)):
+            paths.append(top.path)
+        else:
+            paths += [root for root in roots if root.startswith(top.path)]
+            loose += [path for path in singles if path.startswith(top.path)]
+    paths = [p for p in dict.fromkeys(paths) if not any(p != q and p.startswith(q) for q in paths)]
+    return [(path, kind) for path in paths for kind in (kinds or [""])], list(dict.fromkeys(loose))
+
+
+def _fan_out(actor, dispatch: Dispatch, units: list[Unit], subtrees: list[Unit], kinds: list[str]) -> int:
+    """Store the ranges and write the rows due now; returns how many units receive ``dispatch``. Eager
+    (``FENJI_DISPATCH_LAZY_FANOUT`` off): every row in ONE ``INSERT … SELECT`` over ``org_unit``. Lazy: rows
+    only for the units chosen one by one and for those whose handlers are told of the arrival now; the
+    rest stay pending (``fanout``, ADR 0027)."""
+    ranges, loose = _ranges(actor, subtrees, kinds)
+    DispatchRange.objects.bulk_create([DispatchRange(dispatch=dispatch, path=p, kind=k) for p, k in ranges])
+    explicit = Q(pk__in=[u.pk for u in units]) | Q(path__in=loose, **({"kind__in": kinds} if kinds else {}))
+    in_ranges = fanout.ranges_q(ranges)
+    if not settings.FENJI_DISPATCH_LAZY_FANOUT:
+        return fanout.insert_for_units(dispatch, fanout.receiving_units(dispatch, explicit | in_ranges))
+    count = fanout.receiving_units(dispatch, explicit | in_ranges).count()
+    from fenji.core.people.models import Account
+
+    told = (Account.objects.unscoped(reason="the handlers of the receiving units, told of the arrival")
+            .filter(fanout.ranges_q(ranges, "unit_path", None), status="active",
+                    pk__in=policy.live_grants().filter(role__in=policy.role_codes_with(perms.DELIVERY_HANDLE))
+                    .values("account_id")).values("unit_id"))
+    written = fanout.insert_for_units(dispatch, fanout.receiving_units(dispatch, explicit | (in_ranges & Q(pk__in=told))))
+    if count > written:
+        Dispatch.objects.unscoped(reason="the row just created").filter(pk=dispatch.pk).update(pending=True)
+        dispatch.pending = True
+    return count
 
 
 def _describe(units, subtrees, kinds) -> dict:
@@ -258,19 +265,21 @@ def dispatch_send(*, actor, kind: str, title: str, targets: Targets, body: str =
     stored = _document_files(actor, sender, files)
 
     now = timezone.now()
+    reply_due = deadline(now, reply_days, provisional_ok=True) if reply_days else None
     dispatch = Dispatch.objects.create(
         unit=sender, unit_path=sender.path, kind=kind, feedback_kind=feedback_kind, title=title,
         body=(body or "").strip(), doc_number=elements.doc_number, doc_kind=elements.doc_kind,
         urgency=elements.urgency, signer=elements.signer, sent_by_id=actor.account_id,
         sent_at=now, sign_within_minutes=minutes, reply_days=reply_days,
-        targets=_describe(units, subtrees, kinds),
+        targets=_describe(units, subtrees, kinds), sign_due_at=add_minutes(now, minutes),
+        reply_due_at=reply_due.value if reply_due else None,
+        reply_due_provisional=bool(reply_due and reply_due.provisional),
+        calendar_version=reply_due.calendar_version if reply_due else "", unit_cutoff=fanout.unit_cutoff(),
     )
     if stored:  # through the link table: the attachments' own manager is fail-closed
         links = Dispatch.files.through.objects
         links.bulk_create([links.model(dispatch_id=dispatch.pk, attachment_id=a.pk) for a in stored])
-    reply_due = deadline(now, reply_days, provisional_ok=True) if reply_days else None
-    count = _fan_out(dispatch, _target_q(actor, units, subtrees, kinds), sign_due=add_minutes(now, minutes),
-                     reply_due=reply_due)
+    count = _fan_out(actor, dispatch, units, subtrees, kinds)
     if count == 0:
         raise DomainError("发送范围内没有可接收的单位（本单位、已撤销的单位不接收）", field="targets")
     Dispatch.objects.unscoped(reason="the row just created").filter(pk=dispatch.pk).update(delivery_count=count)
@@ -514,6 +523,8 @@ def delivery_deadlines_refresh() -> int:
         if not reply_days:
             continue
         due = deadline(sent_at, reply_days, provisional_ok=True)
+        Dispatch.objects.unscoped(reason="deadline bookkeeping").filter(pk=dispatch_id).update(
+            reply_due_at=due.value, reply_due_provisional=due.provisional, calendar_version=due.calendar_version)
         changed += awaiting.filter(dispatch_id=dispatch_id, calendar_version__in=stale).update(
             reply_due_at=due.value, reply_due_provisional=due.provisional, calendar_version=due.calendar_version)
     return changed
@@ -534,6 +545,7 @@ def dispatch_urge(*, actor, dispatch: Dispatch) -> dict:
     The laggards are selected and stamped set-based; a second click within the same minute sends
     nothing twice (dedupe key per delivery and minute)."""
     policy.require(actor, perms.DISPATCH_SEND, dispatch.unit_path)
+    fanout.materialise(dispatch)  # reminding is receiving: every pending unit gets its row, one statement
     now = timezone.now()
     laggards = (Delivery.objects.unscoped(reason="the deliveries of a dispatch the actor may send from")
                 .filter(laggards_q(), dispatch=dispatch))

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from fenji.core.kernel.modules import Todo
 
+from .fanout import materialise_all
 from .models import Dispatch, ReviewState
 from .selectors import delivery_list_inbox
 
@@ -31,6 +32,8 @@ def delivery_todos(actor) -> list[Todo]:
 
 def overdue_sent_todos(actor) -> list[Todo]:
     now = timezone.now()
+    materialise_all(Dispatch.objects.unscoped(reason="the dispatches the actor sent")
+                    .filter(sent_by_id=actor.account_id, pending=True, sign_due_at__lt=now))
     late = Q(deliveries__signed_at__isnull=True, deliveries__sign_due_at__lt=now)
     rows = (Dispatch.objects.unscoped(reason="the dispatches the actor sent").filter(sent_by_id=actor.account_id)
             .annotate(overdue=Count("deliveries", filter=late), since=Min("deliveries__sign_due_at", filter=late))

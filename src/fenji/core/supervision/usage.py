@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from fenji.core.audit.models import AuditEvent
 from fenji.core.community.models import Feedback
+from fenji.core.dispatch.fanout import materialise_due
 from fenji.core.dispatch.models import Delivery
 from fenji.core.kernel import modules
 from fenji.core.org.models import Unit
@@ -95,6 +96,7 @@ def _grouped(rows, path_field: str, **annotations) -> dict[str, dict[str, int]]:
 def _direct(month: datetime.date) -> dict[str, dict[str, int]]:
     """Each figure's own count per unit path for ``month``."""
     low, high = _bounds(month)
+    materialise_due(high)  # dispatches past their signing deadline count as rows (ADR 0027)
     accounts = Account.objects.unscoped(reason="usage rollups count every unit")
     staff = accounts.filter(kind=AccountKind.STAFF)
     figures = {

@@ -152,7 +152,7 @@ def test_the_fan_out_is_one_insert(tree, people):
                and not q["sql"].startswith("SELECT")]
     assert len(writing) == 1 and writing[0].startswith("INSERT INTO") and "SELECT" in writing[0]
     # the arrival alert reads the deliveries and their handlers once each and inserts its messages at once
-    assert len(captured.captured_queries) < 30  # a fixed number, however many units receive it
+    assert len(captured.captured_queries) < 34  # a fixed number, however many units receive it
 
 
 def test_the_benchmark_hook_fans_out_a_subtree(tree, people):
