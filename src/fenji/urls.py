@@ -11,6 +11,8 @@ def healthz(request):
     return HttpResponse("ok", content_type="text/plain")
 
 
+handler500 = "fenji.core.web.errors.server_error"  # a database outage: 503 (kernel.outage)
+
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("api/", api.urls),

@@ -14,7 +14,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from fenji.core.audit import refusals
 from fenji.core.audit.transactions import record_denial
-from fenji.core.kernel import context
+from fenji.core.kernel import context, outage
 from fenji.core.kernel.errors import AccessDenied, DomainError, NotVisible, RateLimited
 
 from .schemas import CONTROL_CHARACTER
@@ -135,6 +135,13 @@ def install(api) -> None:
 
     def server_error(request, exc: Exception):
         request_id = context.current().request_id
+        if outage.is_outage(exc):
+            logger.warning("API %s %s: database unavailable (request %s): %s", request.method, request.path,
+                           request_id, exc)
+            outage.discard_broken_connections()
+            response = respond(request, 503, envelope("unavailable", outage.MESSAGE, request_id=request_id))
+            response["Retry-After"] = str(outage.RETRY_AFTER)
+            return response
         logger.error("API %s %s failed (request %s)", request.method, request.path, request_id, exc_info=exc)
         return respond(request, 500, envelope("server_error", SERVER_ERROR, request_id=request_id))
 

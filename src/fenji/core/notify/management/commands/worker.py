@@ -6,11 +6,13 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import close_old_connections
+from django.db.utils import InterfaceError, OperationalError
 from django.utils.crypto import get_random_string
 from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
 from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.management.commands.db_worker import Worker
 
+from fenji.core.kernel import outage
 from fenji.core.notify import periodic
 
 log = logging.getLogger("fenji.worker")
@@ -55,7 +57,15 @@ class Command(BaseCommand):
             if time.monotonic() >= next_tick:
                 next_tick = time.monotonic() + tick_seconds
                 self._tick(worker)
-            drained = self._work(worker, chunk) if queue else True
+            try:
+                drained = self._work(worker, chunk) if queue else True
+            except (OperationalError, InterfaceError) as error:  # the database restarting or failing over
+                log.warning("queue: database unavailable, retrying in a few seconds: %s", error)
+                outage.discard_broken_connections()
+                if once:
+                    raise CommandError(f"数据库暂时无法连接，本次未处理完队列：{error}") from error
+                time.sleep(min(outage.RETRY_AFTER, max(interval, 1.0)))
+                continue
             if once and drained:
                 break
             if drained and worker.running:
