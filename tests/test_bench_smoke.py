@@ -88,6 +88,7 @@ def test_tiny_dataset_runs_every_case(settings):
         for label, measured in lists[name].items():
             assert "skipped" not in measured, (name, label, measured)
             assert measured["console_cpu_ms"] > 0 and measured["api_cpu_ms"] > 0 and measured["api_queries"] > 0
+        assert lists[name]["root"]["in_scope"] == lists["rows"][name]  # the root reader sees every row
     from fenji.core.dispatch.models import Dispatch
     from fenji.core.tickets.models import Ticket
 

@@ -80,6 +80,18 @@ def _seed(top, every: int, clerk) -> dict:
     return counts
 
 
+def _in_scope(name: str, unit) -> int:
+    """How many of the list's rows lie in ``unit``'s subtree (what the reader's list counts)."""
+    from fenji.core.tickets.models import Ticket
+    from fenji.modules.discipline.models import Petition
+    from fenji.modules.league.models import Member
+    from fenji.modules.veterans.models import ServiceRecord
+
+    model = {"league_members": Member, "discipline_petitions": Petition, "tickets": Ticket,
+             "veterans_records": ServiceRecord}[name]
+    return model.objects.unscoped(reason="bench: the list's size").filter(unit_path__startswith=unit.path).count()
+
+
 def _system():
     from fenji.core.access import policy
 
@@ -123,9 +135,10 @@ def case_module_lists(levels, *, every: int = 10, repeat: int) -> dict:
             with override_settings(ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"]):
                 for name, profile, page, api in LISTS:
                     with override_settings(FENJI_PROFILE=profile or settings.FENJI_PROFILE):
-                        result[name] = {label: _measure(Account.objects.unscoped(reason="bench").get(pk=reader.pk),
-                                                        reader.mobile, page, api, repeat)
-                                        for label, reader in readers}
+                        result[name] = {label: {**_measure(Account.objects.unscoped(reason="bench").get(pk=reader.pk),
+                                                           reader.mobile, page, api, repeat),
+                                                "in_scope": _in_scope(name, unit)}
+                                        for (label, reader), (_, unit) in zip(readers, levels, strict=True)}
             raise _Rollback
     except _Rollback:
         pass

@@ -183,10 +183,10 @@ def _module_list_lines(lists: dict) -> list[str]:
     lines = ["", "Module hot lists, in process, full middleware, a reader at each level, CPU ms per request (median) "
              "and queries; rows entered for the run: " + ", ".join(f"{title} {rows.get(name, 0):,}"
                                                                     for name, title in MODULE_LISTS) + ".", "",
-             "| list | level | console ms (queries) | API ms (queries) |", "|---|---|---|---|"]
+             "| list | level | rows in scope | console ms (queries) | API ms (queries) |", "|---|---|---|---|---|"]
     for title, levels in measured:
-        lines += [f"| {title} | {label} | {r['console_cpu_ms']} ({r['console_queries']}) | {r['api_cpu_ms']} "
-                  f"({r['api_queries']}) |" for label, r in levels.items()]
+        lines += [f"| {title} | {label} | {r.get('in_scope', '–')} | {r['console_cpu_ms']} ({r['console_queries']}) | "
+                  f"{r['api_cpu_ms']} ({r['api_queries']}) |" for label, r in levels.items()]
     return lines
 
 
