@@ -49,7 +49,7 @@ def test_tiny_dataset_runs_every_case(settings):
     # The import case on 1,500 rows: two chunks at the import's chunk size (the default, 100,000, is the
     # benchmark's own figure and alone took most of this test's time).
     report = runner.run(dataset="tiny", repeat=3, can_calls=100, http_threads=2, http_requests=20, import_rows=1_500,
-                        citizen_tickets=300)
+                        citizen_tickets=300, module_repeat=1)
 
     assert set(report["levels"]) == {"root", "mid", "leaf"}
     for label, entry in report["levels"].items():
@@ -80,6 +80,15 @@ def test_tiny_dataset_runs_every_case(settings):
     assert "skipped" not in usage, usage
     assert usage["rebuild"]["units"] == 60 and usage["rebuild"]["rows"] > 0  # the 500 accounts opened this month
     _numbers_or_skips(usage["page"], "usage.page")
+    lists = report["module_lists"]  # each module's hot list, console and API, per level
+    assert "skipped" not in lists, lists
+    assert all(made > 0 for made in lists["rows"].values()), lists["rows"]
+    for name in ("league_members", "discipline_petitions", "tickets", "veterans_records"):
+        assert set(lists[name]) == {"root", "mid", "leaf"}, lists[name]
+        for label, measured in lists[name].items():
+            assert "skipped" not in measured, (name, label, measured)
+            assert measured["console_cpu_ms"] > 0 and measured["api_cpu_ms"] > 0 and measured["api_queries"] > 0
+        assert lists[name]["root"]["in_scope"] == lists["rows"][name]  # the root reader sees every row
     from fenji.core.dispatch.models import Dispatch
     from fenji.core.tickets.models import Ticket
 
@@ -89,6 +98,7 @@ def test_tiny_dataset_runs_every_case(settings):
 
     assert not UsageMonth.objects.exists()
     print(markdown(report))  # visible with -s
+    assert "discipline petitions list, API ≤ 3 ms server CPU" in markdown(report)
     assert "root" in markdown(report)
 
 

@@ -52,6 +52,24 @@ def _account(unit: Unit, index: int, kind: str):
                              id_number=first17 + check_char(first17), title="", password=None, must_change=False)
 
 
+def seed_tickets(units, *, board, citizen) -> int:
+    """A pending ticket on ``board`` for each ``(unit_id, unit_path)`` of ``units`` (an iterator: written in batches
+    of ``BATCH``, constant memory), handled by that unit."""
+    from itertools import islice
+
+    from fenji.core.tickets.models import Ticket
+
+    now = timezone.now()
+    due, made, units = now + datetime.timedelta(days=7), 0, iter(units)
+    while batch := list(islice(units, BATCH)):
+        Ticket.objects.bulk_create(
+            Ticket(unit_id=pk, unit_path=path, board=board, office_id=pk, office_path=path, citizen=citizen,
+                   content=f"基准诉求{made + n}", created_at=now, received_at=now, due_at=due, return_until=due)
+            for n, (pk, path) in enumerate(batch))
+        made += len(batch)
+    return made
+
+
 def case_citizen(unit: Unit, *, tickets: int, repeat: int) -> dict:
     from fenji.core.publish.models import Column, Post, PostState
     from fenji.core.publish.reader_views import public_home
@@ -72,13 +90,7 @@ def case_citizen(unit: Unit, *, tickets: int, repeat: int) -> dict:
                      drafter=clerk, state=PostState.PUBLISHED, published_at=now - datetime.timedelta(minutes=n))
                 for n in range(POSTS))
             board = board_create(actor=policy.SYSTEM, office=unit, unit=unit, name="基准版块")
-            due = now + datetime.timedelta(days=7)
-            for start in range(0, tickets, BATCH):
-                Ticket.objects.bulk_create(
-                    Ticket(unit=unit, unit_path=unit.path, board=board, office=unit, office_path=unit.path,
-                           citizen=citizen, content=f"基准诉求{n}", created_at=now, received_at=now, due_at=due,
-                           return_until=due)
-                    for n in range(start, min(tickets, start + BATCH)))
+            seed_tickets(((unit.pk, unit.path) for _ in range(tickets)), board=board, citizen=citizen)
             if connection.vendor == "postgresql":
                 # As autovacuum would after 100,000 inserts: else the planner plans for the table the dataset left
                 # (no tickets) and bitmap-sorts the department's rows for any query shape.

@@ -123,6 +123,7 @@ def targets(report: dict) -> list[tuple[str, str, bool | None]]:
         rows.append((f"a month's League dues bills for every member ≤ {bills['target_seconds']} s",
                      f"{bills['rows']:,} bills in {bills['seconds']} s ({bills['per_second']:,}/s; members entered "
                      f"in {league['members']['seconds']} s)", bills["seconds"] <= bills["target_seconds"]))
+    rows += _module_list_targets(report.get("module_lists") or {})
     imported = (report.get("import") or {}).get("import") or {}
     if imported.get("rows_per_s") is not None:
         parse = report["import"].get("parse", {})
@@ -148,6 +149,45 @@ def targets(report: dict) -> list[tuple[str, str, bool | None]]:
         total = load["seconds"] + load.get("tally_seconds", 0)  # ready means its dashboard counts too
         rows.append(("`province` loads in < 15 min (with its rollups)", f"{total / 60:.1f} min", total < 900))
     return rows
+
+
+MODULE_LISTS = (("league_members", "League members"), ("discipline_petitions", "discipline petitions"),
+                ("tickets", "citizen tickets"), ("veterans_records", "veterans service records"))
+
+
+def _measured_lists(lists: dict) -> list[tuple[str, dict]]:
+    return [(title, lists[name]) for name, title in MODULE_LISTS
+            if isinstance(lists.get(name), dict) and lists[name]
+            and all("console_cpu_ms" in r for r in lists[name].values())]
+
+
+def _module_list_targets(lists: dict) -> list[tuple[str, str, bool | None]]:
+    """Each module's hot list: the console page ≤ 5 ms and the API ≤ 3 ms server CPU at every level."""
+    from .module_lists_case import API_TARGET_MS, CONSOLE_TARGET_MS
+
+    rows = []
+    for title, levels in _measured_lists(lists):
+        for kind, key, target in (("console page", "console_cpu_ms", CONSOLE_TARGET_MS),
+                                  ("API", "api_cpu_ms", API_TARGET_MS)):
+            rows.append((f"{title} list, {kind} ≤ {target:g} ms server CPU (in process, full middleware)",
+                         ", ".join(f"{label} {r[key]} ms" for label, r in levels.items()),
+                         all(r[key] <= target for r in levels.values())))
+    return rows
+
+
+def _module_list_lines(lists: dict) -> list[str]:
+    measured = _measured_lists(lists)
+    if not measured:
+        return ["", f"Module hot lists: skipped ({lists['skipped']})."] if "skipped" in lists else []
+    rows = lists.get("rows", {})
+    lines = ["", "Module hot lists, in process, full middleware, a reader at each level, CPU ms per request (median) "
+             "and queries; rows entered for the run: " + ", ".join(f"{title} {rows.get(name, 0):,}"
+                                                                    for name, title in MODULE_LISTS) + ".", "",
+             "| list | level | rows in scope | console ms (queries) | API ms (queries) |", "|---|---|---|---|---|"]
+    for title, levels in measured:
+        lines += [f"| {title} | {label} | {r.get('in_scope', '–')} | {r['console_cpu_ms']} ({r['console_queries']}) | "
+                  f"{r['api_cpu_ms']} ({r['api_queries']}) |" for label, r in levels.items()]
+    return lines
 
 
 def markdown(report: dict) -> str:
@@ -192,6 +232,7 @@ def markdown(report: dict) -> str:
         if shares:
             lines += ["", "Each middleware's own CPU ms on a console list request: "
                       + ", ".join(f"{name} {ms}" for name, ms in shares.items()) + "."]
+    lines += _module_list_lines(report.get("module_lists") or {})
     lines += ["", "| target | measured | |", "|---|---|---|"]
     lines += [f"| {target} | {measured} | {_verdict(ok)} |" for target, measured, ok in targets(report)]
     return "\n".join(lines)

@@ -529,7 +529,8 @@ def _both(result: dict) -> dict:
 
 def run(*, dataset: str | None = None, repeat: int = 200, can_calls: int = 100_000, http_threads: int = 4,
         http_requests: int = 800, with_http: bool = True, import_rows: int = 100_000,
-        citizen_tickets: int = 100_000) -> dict:
+        citizen_tickets: int = 100_000, module_every: int = 10,
+        module_repeat: int | None = None) -> dict:
     levels = pick_levels(dataset)
     if not levels:
         raise RuntimeError("no units with accounts: load a dataset first (fenji bench load …)")
@@ -580,6 +581,14 @@ def run(*, dataset: str | None = None, repeat: int = 200, can_calls: int = 100_0
         report["league"] = case_league(top_unit, repeat=max(3, min(repeat, 50)))
     except Exception as error:
         report["league"] = skipped(f"{type(error).__name__}: {error}")
+    try:  # each module's hot list (console and API) at every level; module_repeat=0: not run
+        from .module_lists_case import case_module_lists
+
+        report["module_lists"] = (case_module_lists(levels, every=module_every, repeat=module_repeat
+                                                    or max(3, min(repeat, 100))) if module_repeat != 0
+                                  else skipped("module lists not requested"))
+    except Exception as error:
+        report["module_lists"] = skipped(f"{type(error).__name__}: {error}")
     bottom_label, bottom_unit = levels[-1]
     try:  # members are imported where they belong, at the bottom level, by the top level's administrator
         report["import"] = case_member_import(bottom_unit, actors[top_label]["admin"], import_rows)
