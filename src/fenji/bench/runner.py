@@ -3,20 +3,12 @@
 Every case returns a number or a stated skip, never an exception that hides the other cases.
 """
 
-import http.client
 import os
 import platform
-import re
-import socket
 import statistics
-import subprocess
-import sys
-import threading
 import time
 from contextlib import suppress
-from pathlib import Path
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 
@@ -27,7 +19,7 @@ from fenji.core.access.models import Grant
 from fenji.core.access.models import Role as RoleRow
 from fenji.core.access.roles import SYSTEM_ADMIN
 from fenji.core.access.services import grant_create
-from fenji.core.api.services import token_create, token_revoke
+from fenji.core.api.services import token_create
 from fenji.core.kernel.paths import SUBTREE_END
 from fenji.core.org.models import Unit
 from fenji.core.org.selectors import unit_list_children, unit_subtree_stats
@@ -293,238 +285,10 @@ def case_fanout(unit: Unit, repeat: int) -> dict:
 
 # --- HTTP ----------------------------------------------------------------------------------------
 
-def database_url() -> str | None:
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        name = str(db["NAME"])
-        if name == ":memory:" or "mode=memory" in name:
-            return None
-        return f"sqlite:///{Path(name).resolve()}"
-    if connection.vendor == "postgresql":
-        auth = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
-        return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-    return None
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Server:
-    def __init__(self, url: str, log: Path):
-        self.port = free_port()
-        # The product's settings, not those of a test run that started the bench (tests/settings.py adds apps).
-        env = dict(os.environ, FENJI_DATABASE_URL=url, FENJI_VAR_DIR=str(settings.VAR_DIR),
-                   FENJI_DATA_KEY_FILE=str(settings.DATA_KEY_FILE), FENJI_ALLOWED_HOSTS="127.0.0.1",
-                   DJANGO_SETTINGS_MODULE="fenji.settings")
-        fenji = Path(sys.executable).with_name("fenji")
-        command = [str(fenji)] if fenji.exists() else [sys.executable, "-m", "fenji.cli"]
-        self.log = log
-        self.process = subprocess.Popen([*command, "run", "--host", "127.0.0.1", "--port", str(self.port)],
-                                        env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT)
-
-    def wait(self, timeout: float = 60) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"server exited ({self.process.returncode}): {self.log.read_text()[-400:]}")
-            with suppress(OSError):
-                conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
-                conn.request("GET", "/healthz")
-                if conn.getresponse().status == 200:
-                    return
-            time.sleep(0.2)
-        raise RuntimeError("server did not answer /healthz in time")
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-
-
-def process_tree_cpu(pid: int) -> float | None:
-    """CPU seconds (user + system) used so far by ``pid`` and its live descendants (Linux ``/proc``), or
-    ``None`` elsewhere. The server's CPU per request does not depend on what else the machine runs,
-    unlike latency and throughput on a shared host."""
-    tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
-    stats: dict[int, tuple[int, float]] = {}
-    try:
-        for entry in os.listdir("/proc"):
-            if entry.isdigit():
-                with suppress(OSError), open(f"/proc/{entry}/stat") as f:
-                    fields = f.read().rpartition(")")[2].split()
-                    stats[int(entry)] = (int(fields[1]), (int(fields[11]) + int(fields[12])) / tick)
-    except OSError:
-        return None
-    if pid not in stats:
-        return None
-    tree, total, changed = {pid}, 0.0, True
-    while changed:
-        changed = False
-        for child, (parent, _) in stats.items():
-            if parent in tree and child not in tree:
-                tree.add(child)
-                changed = True
-    for member in tree:
-        total += stats[member][1]
-    return total
-
-
-def largest_worker_rss_mb(pid: int) -> float | None:
-    """Resident memory of the largest process in ``pid``'s tree (the granian workers), in MB (Linux)."""
-    parents: dict[int, int] = {}
-    with suppress(OSError):
-        for entry in os.listdir("/proc"):
-            if entry.isdigit():
-                with suppress(OSError), open(f"/proc/{entry}/stat") as f:
-                    parents[int(entry)] = int(f.read().rpartition(")")[2].split()[1])
-    tree, changed = {pid}, True
-    while changed:
-        grown = {child for child, parent in parents.items() if parent in tree} - tree
-        tree |= grown
-        changed = bool(grown)
-    largest = None
-    for member in tree:
-        with suppress(OSError), open(f"/proc/{member}/status") as f:
-            for line in f:
-                if line.startswith("VmRSS:"):
-                    kb = int(line.split()[1])
-                    largest = max(largest or 0, kb / 1024)
-    return round(largest, 1) if largest is not None else None
-
-
-def _cookies(response, jar: dict) -> None:
-    for header in response.headers.get_all("Set-Cookie") or []:
-        name, _, rest = header.partition("=")
-        jar[name.strip()] = rest.split(";", 1)[0]
-
-
-def login(port: int, mobile: str) -> str:
-    jar: dict = {}
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    conn.request("GET", "/login/")
-    response = conn.getresponse()
-    body = response.read().decode()
-    _cookies(response, jar)
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', body)
-    if not token:
-        raise RuntimeError(f"no CSRF token on the login page (HTTP {response.status})")
-    form = f"csrfmiddlewaretoken={token.group(1)}&mobile={mobile}&password={STAFF_PASSWORD.replace('#', '%23')}"
-    conn.request("POST", "/login/", body=form, headers={
-        "Content-Type": "application/x-www-form-urlencoded",
-        "Cookie": "; ".join(f"{k}={v}" for k, v in jar.items())})
-    response = conn.getresponse()
-    response.read()
-    _cookies(response, jar)
-    if response.status != 302 or "sessionid" not in jar:
-        raise RuntimeError(f"login failed (HTTP {response.status})")
-    return "; ".join(f"{k}={v}" for k, v in jar.items())
-
-
-def hammer(port: int, headers: dict, path: str, *, threads: int, requests: int, server_pid: int | None = None) -> dict:
-    per_thread = max(1, requests // threads)
-    samples: list[float] = []
-    errors: list[str] = []
-    lock = threading.Lock()
-
-    def worker():
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        mine, bad = [], []
-        for _ in range(per_thread):
-            start = time.perf_counter()
-            conn.request("GET", path, headers=headers)
-            response = conn.getresponse()
-            response.read()
-            mine.append(time.perf_counter() - start)
-            if response.status != 200:
-                bad.append(str(response.status))
-        conn.close()
-        with lock:
-            samples.extend(mine)
-            errors.extend(bad)
-
-    hammer_warm = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    for _ in range(10):
-        hammer_warm.request("GET", path, headers=headers)
-        hammer_warm.getresponse().read()
-    hammer_warm.close()
-    pool = [threading.Thread(target=worker) for _ in range(threads)]
-    cpu_before = process_tree_cpu(server_pid) if server_pid else None
-    start = time.perf_counter()
-    for t in pool:
-        t.start()
-    for t in pool:
-        t.join()
-    wall = time.perf_counter() - start
-    cpu_after = process_tree_cpu(server_pid) if server_pid else None
-    if errors:
-        return skipped(f"{len(errors)} of {len(samples)} responses were not 200 (first: {errors[0]})")
-    result = summarize(samples)
-    result.update(rps=round(len(samples) / wall, 1), threads=threads)
-    if cpu_before is not None and cpu_after is not None:
-        result["server_cpu_ms"] = round((cpu_after - cpu_before) / len(samples) * 1000, 2)
-    if server_pid:
-        result["server_rss_mb"] = largest_worker_rss_mb(server_pid)
-    return result
-
-
 def api_token(mobile: str):
     """A personal API token for the account, as a machine client holds one (``Authorization: Bearer``)."""
     account = get_user_model().objects.get_by_natural_key(mobile)
     return token_create(actor=policy.SYSTEM, account=account, name="基准测试", days=1)
-
-
-def case_http(levels, actors, *, threads: int, requests: int) -> dict:
-    """Per level: ``http``, the console list as a browser asks for it (session cookie), and ``http_api``,
-    the same list from the JSON API as a machine client asks for it (bearer token), on one server."""
-    url = database_url()
-    if url is None:
-        return {label: _both(skipped("in-memory SQLite cannot be shared with a server process")) for label, _ in levels}
-    if not connection.get_autocommit() or connection.in_atomic_block:
-        return {label: _both(skipped("data is inside an open transaction: a server process would not see it"))
-                for label, _ in levels}
-    log = Path(settings.VAR_DIR) / "bench-server.log"
-    log.parent.mkdir(parents=True, exist_ok=True)
-    server = None
-    try:
-        server = Server(url, log)
-        server.wait()
-        results = {}
-        for label, unit in levels:
-            results[label] = {}
-            try:
-                cookie = login(server.port, actors[label]["viewer_mobile"])
-                results[label]["http"] = hammer(server.port, {"Cookie": cookie}, f"/people/accounts/?unit={unit.pk}",
-                                                threads=threads, requests=requests, server_pid=server.process.pid)
-            except Exception as error:  # one level failing must not hide the others
-                results[label]["http"] = skipped(f"{type(error).__name__}: {error}")
-            token = None
-            try:
-                token, plain = api_token(actors[label]["viewer_mobile"])
-                results[label]["http_api"] = hammer(
-                    server.port, {"Authorization": f"Bearer {plain}", "Accept": "application/json"},
-                    f"/api/v1/accounts?unit={unit.pk}", threads=threads, requests=requests,
-                    server_pid=server.process.pid)
-            except Exception as error:
-                results[label]["http_api"] = skipped(f"{type(error).__name__}: {error}")
-            finally:
-                if token is not None:
-                    token_revoke(actor=policy.SYSTEM, token=token)
-        return results
-    except Exception as error:
-        return {label: _both(skipped(f"server: {type(error).__name__}: {error}")) for label, _ in levels}
-    finally:
-        if server is not None:
-            server.stop()
-
-
-def _both(result: dict) -> dict:
-    return {"http": result, "http_api": result}
 
 
 def run(*, dataset: str | None = None, repeat: int = 200, can_calls: int = 100_000, http_threads: int = 4,
@@ -594,10 +358,12 @@ def run(*, dataset: str | None = None, repeat: int = 200, can_calls: int = 100_0
         report["import"] = case_member_import(bottom_unit, actors[top_label]["admin"], import_rows)
     except Exception as error:
         report["import"] = skipped(f"{type(error).__name__}: {error}")
+    from .http_case import both, case_http  # (it imports this module's helpers)
+
     if with_http:
         http_results = case_http(levels, actors, threads=http_threads, requests=http_requests)
     else:
-        http_results = {label: _both(skipped("HTTP not requested")) for label, _ in levels}
+        http_results = {label: both(skipped("HTTP not requested")) for label, _ in levels}
     for label, results in http_results.items():
         report["levels"][label].update(results)
     return report
