@@ -15,7 +15,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from fenji.core.audit import refusals
 from fenji.core.audit.transactions import record_denial
 from fenji.core.kernel import context, outage
-from fenji.core.kernel.errors import AccessDenied, DomainError, NotVisible, RateLimited
+from fenji.core.kernel.errors import AccessDenied, DomainError, NotVisible, RateLimited, envelope
 
 from .schemas import CONTROL_CHARACTER
 
@@ -52,10 +52,6 @@ class Throttled(HttpError):
     def __init__(self, retry_after: int):
         super().__init__(429, HTTP_MESSAGES[429][1])
         self.retry_after = retry_after
-
-
-def envelope(code: str, message: str, *, field: str | None = None, **extra) -> dict:
-    return {"error": {"code": code, "message": message, "field": field, **extra}}
 
 
 def error_response(status: int, code: str, message: str, *, field: str | None = None, **extra) -> JsonResponse:

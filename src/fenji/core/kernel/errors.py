@@ -87,3 +87,8 @@ class RateLimited(Refusal):
     def __init__(self, message: str, *, retry_after: int):
         super().__init__(message, code="throttled")
         self.retry_after = max(1, int(retry_after))
+
+
+def envelope(code: str, message: str, *, field: str | None = None, **extra) -> dict:
+    """The API's error envelope (``api.errors``), also answered by ``web.errors`` for a path under ``/api/``."""
+    return {"error": {"code": code, "message": message, "field": field, **extra}}

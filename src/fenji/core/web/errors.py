@@ -8,6 +8,7 @@ from django.template.loader import render_to_string
 from django.views.defaults import server_error as django_server_error
 
 from fenji.core.kernel import outage
+from fenji.core.kernel.errors import envelope
 
 
 def server_error(request):
@@ -15,9 +16,8 @@ def server_error(request):
         return django_server_error(request)
     outage.discard_broken_connections()
     if request.path.startswith("/api/"):
-        # the API's error envelope (``api.errors.envelope``; the API sits above this layer)
-        response = JsonResponse({"error": {"code": "unavailable", "message": outage.MESSAGE, "field": None}},
-                                status=503, json_dumps_params={"ensure_ascii": False})
+        response = JsonResponse(envelope("unavailable", outage.MESSAGE), status=503,
+                                json_dumps_params={"ensure_ascii": False})
     else:
         response = HttpResponse(render_to_string("web/unavailable.html", {"message": outage.MESSAGE,
                                                                            "seconds": outage.RETRY_AFTER}),

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from fenji.core.access import policy
 from fenji.core.kernel.errors import DomainError, NotVisible, reason_against
-from fenji.core.kernel.inputs import parse_id
+from fenji.core.kernel.inputs import parse_id, parse_ids
 from fenji.core.kernel.pagination import newest_first_page
 from fenji.core.org.models import Unit, UnitStatus
 from fenji.core.org.widgets import filter_form
@@ -128,7 +128,7 @@ def activity(request, pk):
                "hold": lambda: services.activity_hold(actor=actor, activity=item),
                "close": lambda: services.activity_close(actor=actor, activity=item),
                "attendance": lambda: services.attendance_record(
-                   actor=actor, activity=item, members=[m for m in request.POST.getlist("attended") if m.isdigit()])}
+                   actor=actor, activity=item, members=parse_ids(request.POST.getlist("attended")))}
         try:
             run[op]()
         except DomainError as error:

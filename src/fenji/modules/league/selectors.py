@@ -6,6 +6,7 @@ import datetime
 from django.db.models import Count, F, Q, Sum
 
 from fenji.core.kernel.errors import DomainError, NotVisible
+from fenji.core.kernel.inputs import parse_id
 from fenji.core.kernel.pagination import LIST_COUNT_LIMIT, PAGE_SIZE, Page, capped_count, keyset_page
 
 from . import module as perms
@@ -33,7 +34,8 @@ def member_page(members, *, after: str = "", size: int = PAGE_SIZE, page: int | 
 
 
 def member_get(*, actor, pk, action: str = perms.MEMBER_VIEW) -> Member:
-    member = member_list(actor=actor, action=action, status="").filter(pk=pk).first() if str(pk).isdigit() else None
+    row_id = parse_id(pk)  # an id beyond the database's integers answers like a missing one
+    member = member_list(actor=actor, action=action, status="").filter(pk=row_id).first() if row_id is not None else None
     if member is None:
         raise NotVisible("团员不存在或不在您的管理范围内", target_type=Member._meta.label_lower, target_id=pk)
     return member
@@ -128,7 +130,8 @@ def member_by_id_number(id_number: str):
 def transfer_get(*, actor, pk):
     from .models import Transfer
 
-    transfer = transfer_list(actor=actor).filter(pk=pk).first() if str(pk).isdigit() else None
+    row_id = parse_id(pk)  # an id beyond the database's integers answers like a missing one
+    transfer = transfer_list(actor=actor).filter(pk=row_id).first() if row_id is not None else None
     if transfer is None:
         raise NotVisible("转接不存在或不在您的管理范围内", target_type=Transfer._meta.label_lower, target_id=pk)
     return transfer
@@ -172,7 +175,8 @@ def edit_list(*, actor, state: str = "pending"):
 def edit_get(*, actor, pk):
     from .models import MemberEdit
 
-    edit = edit_list(actor=actor, state="").filter(pk=pk).first() if str(pk).isdigit() else None
+    row_id = parse_id(pk)  # an id beyond the database's integers answers like a missing one
+    edit = edit_list(actor=actor, state="").filter(pk=row_id).first() if row_id is not None else None
     if edit is None:
         raise NotVisible("修改申请不存在或不在您的管理范围内", target_type=MemberEdit._meta.label_lower, target_id=pk)
     return edit
@@ -215,8 +219,9 @@ def org_list(*, actor, text: str = "", kind: str = "", active: bool = True):
 def org_get(*, actor, pk, action: str = perms.ORG_VIEW):
     from .models import Organisation
 
+    row_id = parse_id(pk)
     org = (Organisation.objects.visible_to(actor, action).select_related("unit", "unit__parent", "approval_doc")
-           .filter(pk=pk).first() if str(pk).isdigit() else None)
+           .filter(pk=row_id).first() if row_id is not None else None)
     if org is None:
         raise NotVisible("团组织不存在或不在您的管理范围内", target_type=Organisation._meta.label_lower, target_id=pk)
     return org
@@ -265,7 +270,8 @@ def status_case_list(*, actor, state: str = "pending"):
 def status_case_get(*, actor, pk):
     from .models import StatusCase
 
-    case = status_case_list(actor=actor, state="").filter(pk=pk).first() if str(pk).isdigit() else None
+    row_id = parse_id(pk)  # an id beyond the database's integers answers like a missing one
+    case = status_case_list(actor=actor, state="").filter(pk=row_id).first() if row_id is not None else None
     if case is None:
         raise NotVisible("团籍变动不存在或不在您的管理范围内", target_type=StatusCase._meta.label_lower, target_id=pk)
     return case
@@ -306,7 +312,8 @@ def remittance_list(*, actor, state: str = "", unit=None):
 def remittance_get(*, actor, pk):
     from .models import Remittance
 
-    row = remittance_list(actor=actor).filter(pk=pk).first() if str(pk).isdigit() else None
+    row_id = parse_id(pk)  # an id beyond the database's integers answers like a missing one
+    row = remittance_list(actor=actor).filter(pk=row_id).first() if row_id is not None else None
     if row is None:
         raise NotVisible("上缴记录不存在或不在您的管理范围内", target_type=Remittance._meta.label_lower, target_id=pk)
     return row
@@ -412,7 +419,8 @@ def activity_list(*, actor, state: str = "", text: str = "", unit=None):
 def activity_get(*, actor, pk):
     from .models import Activity
 
-    row = activity_list(actor=actor).filter(pk=pk).first() if str(pk).isdigit() else None
+    row_id = parse_id(pk)  # an id beyond the database's integers answers like a missing one
+    row = activity_list(actor=actor).filter(pk=row_id).first() if row_id is not None else None
     if row is None:
         raise NotVisible("活动不存在或不在您的管理范围内", target_type=Activity._meta.label_lower, target_id=pk)
     return row

@@ -11,8 +11,7 @@ from ninja.responses import Status
 from fenji.core.api.pagination import NewestFirstQuery, api_newest_first
 from fenji.core.api.routes import api_route
 from fenji.core.api.schemas import ERRORS, Day, Id, InputSchema
-from fenji.core.kernel.errors import DomainError, NotVisible
-from fenji.core.kernel.inputs import parse_id
+from fenji.core.kernel.errors import DomainError
 from fenji.core.org.selectors import unit_get
 
 from . import module as perms
@@ -114,10 +113,7 @@ def league_transfer_in(request, payload: TransferInIn):
              summary="办理转出：按转入团支部代码发起，转入团支部审核")
 @api_route(action=perms.TRANSFER_HANDLE)
 def league_transfer_out(request, id: int, payload: TransferOutIn):
-    pk = parse_id(id)
-    if pk is None:
-        raise NotVisible("团员不存在或不在您的管理范围内", target_type="league.member", target_id=id)
-    member = selectors.member_get(actor=request.actor, pk=pk, action=perms.TRANSFER_HANDLE)
+    member = selectors.member_get(actor=request.actor, pk=id, action=perms.TRANSFER_HANDLE)
     return Status(201, services.transfer_start(
         actor=request.actor, member=member, to_unit=services.branch_by_code(payload.to_code),
         reason=payload.reason, note=payload.note, initiator=TransferInitiator.SENDER))
