@@ -73,9 +73,9 @@ ALLOWED = {
     ("src/fenji/core/mfa/services.py", "mark_safe"),
     # ninja operations check CSRF themselves; this only reads the flag to walk them
     ("src/fenji/core/api/base.py", "csrf_exempt"),
-    # the account list's rows written without the template (ADR 0029): every value goes through ``escape``, and
-    # tests/test_fastlist_property.py and the list's page tests hold it to the template's markup
-    ("src/fenji/core/people/fastlist.py", "SafeString"),
+    # the hot lists' rows written without the template (ADR 0029): each list's ``html_rows`` escapes every value,
+    # and its property test and page tests hold it to the template's markup
+    ("src/fenji/core/kernel/fastpage.py", "SafeString"),
 }
 
 

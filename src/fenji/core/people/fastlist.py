@@ -19,17 +19,12 @@ mobile, and of the ID number for the API), then are masked as the model properti
 
 from dataclasses import dataclass
 
-from django.db import connections, router
-from django.urls import reverse
 from django.utils.html import escape
-from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 
 from fenji.core.access import policy
-from fenji.core.kernel.inputs import parse_id
-from fenji.core.kernel.pagination import PAGE_SIZE, AtLeast, Page
-from fenji.core.kernel.pagination import _offset as page_offset
-from fenji.core.kernel.paths import SUBTREE_END
+from fenji.core.kernel import fastpage
+from fenji.core.kernel.pagination import PAGE_SIZE, Page
 from fenji.core.org.models import Unit
 
 from . import permissions as perms
@@ -58,22 +53,15 @@ class Shape:
     api: bool
 
 
-_compiled: dict[tuple[str, Shape], tuple] = {}
-COMPILED_MAX = 512  # shapes kept per process (a shape counts the actor's grants: bounded, not one per actor)
-
-
-def _compile(shape: Shape, connection) -> tuple:
+def _compile(shape: Shape, connection) -> fastpage.Compiled:
     qn = connection.ops.quote_name
-    columns = API if shape.api else CONSOLE
-    fields = [model._meta.get_field(name) for _, model, name in columns]
-    select = ", ".join(f"{alias}.{qn(f.column)}" for (alias, _, _), f in zip(columns, fields, strict=True))
+    columns = [(alias, model._meta.get_field(name)) for alias, model, name in (API if shape.api else CONSOLE)]
     path = f"a.{qn('unit_path')}"
     person_join = (f" INNER JOIN {qn(Person._meta.db_table)} p ON p.{qn('id')} = "
                    f"a.{qn(Account._meta.get_field('person').column)}")
     unit_join = (f" INNER JOIN {qn(Unit._meta.db_table)} u ON u.{qn('id')} = "
                  f"a.{qn(Account._meta.get_field('unit').column)}")
-    scope = [f"({path} >= %s AND {path} < %s)"] * shape.roots + [f"{path} = %s"] * shape.units
-    where = [f"({' OR '.join(scope)})"]
+    where = [fastpage.scope_sql(path, shape.roots, shape.units)]
     if shape.subtree:
         where.append(f"{path} >= %s AND {path} < %s")
     if shape.text == "id_number_hash":
@@ -93,13 +81,9 @@ def _compile(shape: Shape, connection) -> tuple:
     filtered = " WHERE " + " AND ".join(where)
     count_sql = f"SELECT COUNT(*) FROM (SELECT 1{base}{filtered} LIMIT %s) t"
     page_where = filtered + (f" AND ({path} > %s OR ({path} = %s AND a.{qn('id')} > %s))" if shape.keyset else "")
-    rows_sql = (f"SELECT {select}{base}{unit_join}{page_where} ORDER BY {path} ASC, a.{qn('id')} ASC "
-                f"LIMIT %s OFFSET %s")
-    converters = []
-    for (alias, _, _), field in zip(columns, fields, strict=True):
-        col = field.get_col(alias)
-        converters.append((connection.ops.get_db_converters(col) + col.get_db_converters(connection), col))
-    return count_sql, rows_sql, [(i, found, col) for i, (found, col) in enumerate(converters) if found]
+    rows_sql = (f"SELECT {fastpage.select_list(columns, connection)}{base}{unit_join}{page_where} "
+                f"ORDER BY {path} ASC, a.{qn('id')} ASC LIMIT %s OFFSET %s")
+    return fastpage.Compiled(count_sql, rows_sql, fastpage.converters_for(columns, connection))
 
 
 def account_rows(*, actor, action: str = perms.ACCOUNT_VIEW, unit=None, text: str = "", kind: str = "",
@@ -110,27 +94,15 @@ def account_rows(*, actor, action: str = perms.ACCOUNT_VIEW, unit=None, text: st
     ``API``) columns, values converted (the mobile and ID number decrypted, not yet masked)."""
     roots, units = policy.scope_paths(actor, action)
     how, value = account_text_match(text) if (text or "").strip() else ("", "")
-    number = page or 1
-    path, _, last_id = (after or "").rpartition(".")
-    last = parse_id(last_id)
-    start = 0
-    if last is None:
-        start = page_offset(number, size) or 0
-        number = start // size + 1
+    start = fastpage.keyset_start(after, page, size)
     if not (roots or units) or how == "nothing":  # the ORM's empty filter: no rows, no query
-        return Page(rows=[], next_cursor=None, total=0, number=number, size=size)
-    shape = Shape(len(roots), len(units), unit is not None, how, bool(kind), bool(status), last is not None, api)
-    # the database the ORM would read accounts from: a replica inside a @replica_reads view (ADR 0024)
-    connection = connections[router.db_for_read(Account)]
-    compiled = _compiled.get((connection.vendor, shape))
-    if compiled is None:
-        if len(_compiled) >= COMPILED_MAX:
-            _compiled.clear()
-        compiled = _compiled[(connection.vendor, shape)] = _compile(shape, connection)
-    count_sql, rows_sql, converters = compiled
-    params = [p for root in roots for p in (root, root + SUBTREE_END)] + units
+        return fastpage.empty_page(start, size)
+    shape = Shape(len(roots), len(units), unit is not None, how, bool(kind), bool(status), start.last is not None,
+                  api)
+    query, connection = fastpage.compiled(Account, ("people.accounts", shape), lambda c: _compile(shape, c))
+    params = fastpage.scope_params(roots, units)
     if unit is not None:
-        params += [unit.path, unit.path + SUBTREE_END]
+        params += fastpage.scope_params([unit.path], [])
     if how == "contains":
         pattern = f"%{connection.ops.prep_for_like_query(value)}%"
         params += [pattern, pattern]
@@ -138,54 +110,22 @@ def account_rows(*, actor, action: str = perms.ACCOUNT_VIEW, unit=None, text: st
         params.append(value)
     params += [kind] if kind else []
     params += [status] if status else []
-    keyset = [path, path, last] if last is not None else []
-    with connection.cursor() as cursor:
-        cursor.execute(count_sql, [*params, count_limit + 1])
-        counted = cursor.fetchone()[0]
-        cursor.execute(rows_sql, [*params, *keyset, size + 1, start])
-        rows = cursor.fetchall()
-    if converters:
-        rows = [_convert(row, converters, connection) for row in rows]
-    next_cursor = f"{rows[size - 1][1]}.{rows[size - 1][0]}" if len(rows) > size else None
-    total = AtLeast(count_limit) if counted > count_limit else counted
-    return Page(rows=rows[:size], next_cursor=next_cursor, total=total, number=number, size=size)
+    after_params = [start.key, start.key, start.last] if start.last is not None else []
+    return fastpage.read_page(connection, query, params, after_params=after_params, start=start, size=size,
+                              count_limit=count_limit, cursor=lambda row: f"{row[1]}.{row[0]}")
 
 
-def _convert(row, converters, connection):
-    values = list(row)
-    for i, found, col in converters:
-        for converter in found:
-            values[i] = converter(values[i], col, connection)
-    return values
-
-
-def _labels(choices) -> dict[str, str]:
-    return {value: str(label) for value, label in choices.choices}
-
-
-class HtmlRow(SafeString):
-    """A row's markup, which still says whose row it is (``pk``)."""
-
-    pk: int
-
-
-def _html_row(pk: int, markup: str) -> HtmlRow:
-    row = HtmlRow(markup)
-    row.pk = pk
-    return row
-
-
-def html_rows(rows) -> list[HtmlRow]:
+def html_rows(rows) -> list[fastpage.HtmlRow]:
     """Each row as the ``<tr>`` the account list's template wrote for it (the same markup, escaped alike)."""
-    before, _, after = reverse("people:account", args=[987654321]).partition("987654321")
-    kinds, statuses, duties = _labels(AccountKind), _labels(AccountStatus), _labels(DutyStatus)
+    before, after = fastpage.link("people:account")
+    kinds, statuses, duties = fastpage.labels(AccountKind), fastpage.labels(AccountStatus), fastpage.labels(DutyStatus)
     choose = gettext("选择%(name)s")
     out = []
     for pk, _path, name, mobile, kind, title, status, duty, unit_name in rows:
         name = escape(name)
         duty_badge = f' <span class="badge badge-off">{escape(duties.get(duty, duty))}</span>' if duty != "on_duty" else ""
         tone = "ok" if status == "active" else "off"
-        out.append(_html_row(pk,
+        out.append(fastpage.html_row(pk,
             f'\n<tr><td><input type="checkbox" name="ids" value="{pk}" aria-label="{choose % {"name": name}}"></td>'
             f'<td><a href="{before}{pk}{after}">{name}</a>{duty_badge}</td><td>{escape(mask_mobile(mobile))}</td>'
             f'<td>{escape(kinds.get(kind, kind))}</td>\n<td>{escape(unit_name)}</td><td>{escape(title)}</td>\n'
@@ -195,7 +135,7 @@ def html_rows(rows) -> list[HtmlRow]:
 
 def api_items(rows) -> list[dict]:
     """Each row as ``api.AccountOut`` gives it."""
-    kinds, statuses = _labels(AccountKind), _labels(AccountStatus)
+    kinds, statuses = fastpage.labels(AccountKind), fastpage.labels(AccountStatus)
     return [{"id": pk, "real_name": name, "mobile": mask_mobile(mobile), "id_number": mask_id_number(id_number or ""),
              "kind": kind, "kind_label": kinds.get(kind, kind), "title": title, "status": status,
              "status_label": statuses.get(status, status), "unit": {"id": unit_id, "name": unit_name}}

@@ -1,0 +1,150 @@
+"""The parts every hot list's fast read path shares (ADR 0029): hand-written SQL compiled once per process, database
+vendor and query shape; the scope as path ranges and equalities; keyset or numbered paging within the OFFSET cap;
+a capped count; values converted as the ORM converts them (SM4 decryption included); rows encoded straight to
+HTML strings without a ``reverse()`` per row.
+
+A list's own module writes its columns, joins and filters (``people.fastlist`` for the accounts); a property test
+beside each compares it with the list's scoped selector, which stays the reference.
+"""
+
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+
+from django.db import connections, router
+from django.urls import reverse
+from django.utils.safestring import SafeString
+
+from .inputs import parse_id
+from .pagination import AtLeast, Page
+from .pagination import _offset as page_offset
+from .paths import SUBTREE_END
+
+COMPILED_MAX = 512  # shapes kept per process (a shape counts the actor's grants: bounded, not one per actor)
+_compiled: dict[tuple, "Compiled"] = {}
+
+
+@dataclass(frozen=True)
+class Compiled:
+    count_sql: str
+    rows_sql: str
+    converters: list  # (column index, converter functions, column expression) where the ORM converts
+
+
+def compiled(model, key: Hashable, build: Callable) -> tuple["Compiled", object]:
+    """``build(connection)``'s SQL for query shape ``key``, made once per process and vendor, with the connection
+    the ORM would read ``model`` from (a replica inside a ``@replica_reads`` view, ADR 0024)."""
+    connection = connections[router.db_for_read(model)]
+    found = _compiled.get((connection.vendor, key))
+    if found is None:
+        if len(_compiled) >= COMPILED_MAX:
+            _compiled.clear()
+        found = _compiled[(connection.vendor, key)] = build(connection)
+    return found, connection
+
+
+def converters_for(columns, connection) -> list:
+    """The ORM's value converters of ``columns`` (``(alias, field)`` pairs), for the columns that have some."""
+    out = []
+    for i, (alias, field) in enumerate(columns):
+        col = field.get_col(alias)
+        found = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
+        if found:
+            out.append((i, found, col))
+    return out
+
+
+def select_list(columns, connection) -> str:
+    qn = connection.ops.quote_name
+    return ", ".join(f"{alias}.{qn(field.column)}" for alias, field in columns)
+
+
+def scope_sql(path: str, roots: int, units: int) -> str:
+    """``policy.scope_q``'s terms over the column ``path``: ``roots`` half-open ranges, ``units`` equalities."""
+    terms = [f"({path} >= %s AND {path} < %s)"] * roots + [f"{path} = %s"] * units
+    return f"({' OR '.join(terms)})"
+
+
+def scope_params(roots: list[str], units: list[str]) -> list[str]:
+    return [p for root in roots for p in (root, root + SUBTREE_END)] + list(units)
+
+
+@dataclass(frozen=True)
+class Start:
+    """Where a page starts: after a cursor (``last`` set, ``start`` 0) or at a numbered page's OFFSET."""
+
+    key: str  # the cursor's sort key before the id ("" for newest first)
+    last: int | None
+    start: int
+    number: int
+
+
+def keyset_start(after: str, page: int | None, size: int) -> Start:
+    """As ``pagination.keyset_page`` reads its cursor ``"<unit_path>.<id>"`` and its page number."""
+    key, _, last_id = (after or "").rpartition(".")
+    return _start(key, parse_id(last_id), page, size)
+
+
+def newest_start(after: str, page: int | None, size: int) -> Start:
+    """As ``pagination.newest_first_page`` reads its cursor (the last id shown) and its page number."""
+    return _start("", parse_id(after), page, size)
+
+
+def _start(key: str, last: int | None, page: int | None, size: int) -> Start:
+    number = page or 1
+    start = 0
+    if last is None:
+        start = page_offset(number, size) or 0
+        number = start // size + 1
+    return Start(key, last, start, number)
+
+
+def read_page(connection, query: Compiled, params: list, *, after_params: list, start: Start, size: int,
+              count_limit: int, cursor: Callable) -> Page:
+    """Run the count (capped at ``count_limit``, "1000+") and the page's rows (``size`` + 1 to know whether there
+    is a next page); ``cursor(row)`` is the next page's cursor from the last row shown."""
+    with connection.cursor() as db:
+        db.execute(query.count_sql, [*params, count_limit + 1])
+        counted = db.fetchone()[0]
+        db.execute(query.rows_sql, [*params, *after_params, size + 1, start.start])
+        rows = db.fetchall()
+    if query.converters:
+        rows = [convert(row, query.converters, connection) for row in rows]
+    next_cursor = cursor(rows[size - 1]) if len(rows) > size else None
+    total = AtLeast(count_limit) if counted > count_limit else counted
+    return Page(rows=rows[:size], next_cursor=next_cursor, total=total, number=start.number, size=size)
+
+
+def empty_page(start: Start, size: int) -> Page:
+    """No grant, or a search that matches nothing: no rows, and no query."""
+    return Page(rows=[], next_cursor=None, total=0, number=start.number, size=size)
+
+
+def convert(row, converters, connection) -> list:
+    values = list(row)
+    for i, found, col in converters:
+        for converter in found:
+            values[i] = converter(values[i], col, connection)
+    return values
+
+
+def labels(choices) -> dict[str, str]:
+    """A choices class's values → their (translated) labels, as ``get_FOO_display`` shows them."""
+    return {value: str(label) for value, label in choices.choices}
+
+
+def link(urlname: str) -> tuple[str, str]:
+    """The URL of ``urlname`` for one pk argument, split around the pk: ``before + str(pk) + after``."""
+    before, _, after = reverse(urlname, args=[987654321]).partition("987654321")
+    return before, after
+
+
+class HtmlRow(SafeString):
+    """A row's markup, which still says whose row it is (``pk``)."""
+
+    pk: int
+
+
+def html_row(pk: int, markup: str) -> HtmlRow:
+    row = HtmlRow(markup)
+    row.pk = pk
+    return row
