@@ -1,4 +1,4 @@
-"""The benchmark report as Markdown, each target judged against the numbers (issue 7).
+"""The benchmark report as Markdown, each target judged against the numbers (issues 7 and 21).
 
 ``fenji bench --dataset NAME`` writes this into ``docs/benchmarks.md`` between two markers per
 dataset and database, so the published numbers are the last run's, never edited by hand.
@@ -8,8 +8,16 @@ import datetime
 import re
 from pathlib import Path
 
-# dvadmin3's scoped user list (PERFORMANCE.md): 100 ms at a leaf (the fast end of 100–170), ~1 s at the root.
-DVADMIN_LEAF_MS, DVADMIN_ROOT_MS = 100.0, 1000.0
+# dvadmin3's scoped user list measured here on `peer`-sized data (issue 21): 130–170 ms at a leaf, 930–1,275 ms at
+# the root; the fast ends are the bar.
+DVADMIN_LEAF_MS, DVADMIN_ROOT_MS = 130.0, 930.0
+# Issue 21's targets for the scoped list (the earlier issue 7 asked 3 ms over HTTP and 2,000 req/s, which a Django
+# process on 2 cores cannot serve: docs/benchmarks.md, "Where each target stands").
+CONSOLE_CPU_MS, API_CPU_MS = 5.0, 3.0
+HTTP_P50_MS, HTTP_P95_MS, HTTP_RPS = 10.0, 25.0, 300
+SQL_SPREAD = 2.0
+FANOUT_MS, TRACKING_MS = 50.0, 20.0
+WORKER_RSS_MB = 150
 
 
 def _median(case) -> float | None:
@@ -45,12 +53,22 @@ def targets(report: dict) -> list[tuple[str, str, bool | None]]:
     dataset, vendor = report.get("dataset"), report.get("machine", {}).get("db_vendor")
     http = [(label, e.get("http", {})) for label, e in levels]
     measured = [(label, h) for label, h in http if _median(h) is not None]
-    if measured:
-        rows.append((
-            "scoped 20-row list over HTTP: median ≤ 3 ms, p95 ≤ 10 ms, ≥ 2,000 req/s",
-            "; ".join(f"{label} {_ms(h['median'])} / {_ms(h['p95'])} ms, {h.get('rps', '–')} req/s" for label, h in measured),
-            all(h["median"] <= 3 and h["p95"] <= 10 and h.get("rps", 0) >= 2000 for _, h in measured),
-        ))
+    requests = report.get("requests") or {}
+    cpu = [(label, r) for label, r in requests.items() if isinstance(r, dict) and "console_cpu_ms" in r]
+    if cpu:
+        rows.append((f"scoped 20-row list: console ≤ {CONSOLE_CPU_MS:g} ms and API ≤ {API_CPU_MS:g} ms of server CPU per "
+                     "request at every level (in process, full middleware)",
+                     "; ".join(f"{label} console {r['console_cpu_ms']} ms, API {r['api_cpu_ms']} ms" for label, r in cpu),
+                     all(r["console_cpu_ms"] <= CONSOLE_CPU_MS and r["api_cpu_ms"] <= API_CPU_MS for _, r in cpu)))
+    api = [(label, e.get("http_api", {})) for label, e in levels]
+    api = [(label, h) for label, h in api if _median(h) is not None]
+    if api:
+        rows.append((f"scoped 20-row list over HTTP on 2 cores (API): p50 ≤ {HTTP_P50_MS:g} ms, p95 ≤ {HTTP_P95_MS:g} ms, "
+                     f"≥ {HTTP_RPS:,} req/s",
+                     "; ".join(f"{label} {_ms(h['median'])} / {_ms(h.get('p95'))} ms, {h.get('rps', '–')} req/s"
+                               for label, h in api),
+                     all(h["median"] <= HTTP_P50_MS and (h.get("p95") or 0) <= HTTP_P95_MS
+                         and (h.get("rps") or 0) >= HTTP_RPS for _, h in api)))
     sql = [(label, _median(e.get("list", {}).get("app_sql"))) for label, e in levels]
     sql = [(label, v) for label, v in sql if v is not None]
     if sql:
@@ -58,7 +76,7 @@ def targets(report: dict) -> list[tuple[str, str, bool | None]]:
         rows.append(("the page's SQL alone ≤ 0.5 ms at every level",
                      ", ".join(f"{label} {_ms(v)} ms" for label, v in sql), _all(values, lambda v: v <= 0.5)))
         spread = max(values) / (min(values) or 1e-9)
-        rows.append(("slowest level ≤ 5× the fastest (page SQL)", f"{spread:.1f}×", spread <= 5))
+        rows.append((f"slowest level ≤ {SQL_SPREAD:g}× the fastest (page SQL)", f"{spread:.1f}×", spread <= SQL_SPREAD))
     lower = levels[1:]
     ruoyi = [(label, _median(e.get("ruoyi")), _median(e.get("list", {}).get("app_sql"))) for label, e in lower]
     ruoyi = [(label, r, s) for label, r, s in ruoyi if r is not None and s]
@@ -91,10 +109,13 @@ def targets(report: dict) -> list[tuple[str, str, bool | None]]:
     for _, e in levels:
         fan = e.get("fanout")
         if _median((fan or {}).get("fanout")) is not None:
-            rows.append(("notice fan-out to every unit below the top ≤ 50 ms",
-                         f"{fan['targets']:,} units in {_ms(fan['fanout']['median'])} ms; tracking counts "
-                         f"{_ms(_median(fan.get('tracking_counts')))} ms",
-                         fan["fanout"]["median"] <= 50))
+            rows.append((f"notice fan-out to every unit below the top ≤ {FANOUT_MS:g} ms",
+                         f"{fan['targets']:,} units in {_ms(fan['fanout']['median'])} ms", fan["fanout"]["median"] <= FANOUT_MS))
+            tracking = [_median(fan.get("tracking_counts")), _median(fan.get("tracking_page"))]
+            if all(v is not None for v in tracking):
+                rows.append((f"its tracking counts and first page ≤ {TRACKING_MS:g} ms each",
+                             f"counts {_ms(tracking[0])} ms, first page {_ms(tracking[1])} ms",
+                             all(v <= TRACKING_MS for v in tracking)))
     citizen = report.get("citizen") or {}
     if citizen.get("public_page", {}).get("cpu_median") is not None:
         page = citizen["public_page"]
@@ -138,8 +159,8 @@ def targets(report: dict) -> list[tuple[str, str, bool | None]]:
                      imported.get("peak_rss_mb", 0) <= 300 or (None if imported["peak_rss_growth_mb"] < 1 else False)))
     rss = [h.get("server_rss_mb") for _, h in http if isinstance(h, dict) and h.get("server_rss_mb")]
     if rss:
-        rows.append(("app worker ≤ 200 MB resident after the list benchmark", f"{max(rss):.0f} MB (largest worker)",
-                     max(rss) <= 200))
+        rows.append((f"app worker ≤ {WORKER_RSS_MB} MB resident after the list benchmark",
+                     f"{max(rss):.0f} MB (largest worker)", max(rss) <= WORKER_RSS_MB))
     if dataset == "peer" and vendor == "sqlite":
         pages = [(label, _median(e.get("list", {}).get("app_page"))) for label, e in levels]
         rows.append(("`peer` on SQLite: scoped list median ≤ 10 ms at root, mid and leaf",
