@@ -378,6 +378,11 @@ FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 SMS_BACKEND = os.environ.get("FENJI_SMS_BACKEND") or ("console" if DEBUG else "file")
 SMS_FILE = Path(os.environ.get("FENJI_SMS_FILE") or VAR_DIR / "sms-outbox.jsonl")
 
+# `fenji worker` says it is alive every FENJI_WORKER_BEAT_SECONDS; a task left running by a worker silent for
+# FENJI_WORKER_DEAD_SECONDS is put back in the queue (notify/orphans.py, ADR 0030).
+FENJI_WORKER_BEAT_SECONDS = float(os.environ.get("FENJI_WORKER_BEAT_SECONDS") or 10)
+FENJI_WORKER_DEAD_SECONDS = float(os.environ.get("FENJI_WORKER_DEAD_SECONDS") or 60)
+
 # Background work (SMS, reminders, deadline ticks) goes through Django's task API (django-tasks) into
 # the database queue, run by `fenji worker`. FENJI_TASKS_IMMEDIATE=1 runs tasks in-process (tests, demo).
 TASKS = {

@@ -57,6 +57,21 @@ class TickRun(models.Model):
         return self.name
 
 
+class WorkerBeat(models.Model):
+    """A ``fenji worker`` process saying it is alive: a task it left running after its last beat is requeued by
+    the other workers (``orphans.orphaned_tasks_requeue``, ADR 0030)."""
+
+    worker_id = models.CharField(max_length=64, primary_key=True, verbose_name="工作进程标识")
+    beat_at = models.DateTimeField(verbose_name="最近一次报到时间")
+
+    class Meta:
+        verbose_name = "后台工作进程报到"
+        verbose_name_plural = "后台工作进程报到"
+
+    def __str__(self):
+        return self.worker_id
+
+
 class AlertRule(models.Model):
     """The rule of one kind of alert (``alerts.kinds()``), set on the console's 提醒设置: whether an SMS goes
     with its messages, and for a due-soon kind how many minutes before the deadline it comes."""

@@ -14,7 +14,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
-from django_tasks import TaskResultStatus, task
+from django_tasks import TaskContext, TaskResultStatus, task
 from django_tasks_db.models import DBTaskResult
 
 from fenji.core.kernel import crypto
@@ -23,11 +23,12 @@ from . import periodic
 from .sms import sms_send
 
 
-@task()
-def send_sms(sealed: str) -> None:
-    """Send one SMS; ``sealed`` is what ``seal_sms`` made of the number and the text."""
+@task(takes_context=True)
+def send_sms(context: TaskContext, sealed: str) -> None:
+    """Send one SMS; ``sealed`` is what ``seal_sms`` made of the number and the text. The task's id, fixed when it
+    was queued, is the message's idempotency key: a run again after a worker died sends nothing twice (ADR 0030)."""
     data = json.loads(crypto.decrypt(sealed))
-    sms_send(mobile=data["mobile"], text=data["text"])
+    sms_send(mobile=data["mobile"], text=data["text"], key=str(context.task_result.id))
 
 
 def seal_sms(*, mobile: str, text: str) -> str:

@@ -13,7 +13,7 @@ from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.management.commands.db_worker import Worker
 
 from fenji.core.kernel import outage
-from fenji.core.notify import periodic
+from fenji.core.notify import orphans, periodic
 
 log = logging.getLogger("fenji.worker")
 
@@ -52,11 +52,32 @@ class Command(BaseCommand):
         if not once:
             # Ctrl+C / SIGTERM: the worker finishes the task (or periodic job) under way, then stops.
             worker.configure_signals()
+        heartbeat = orphans.Heartbeat(worker.worker_id) if queue else None
+        if heartbeat:
+            try:
+                orphans.worker_beat(worker.worker_id)
+            except (OperationalError, InterfaceError) as error:  # the loop waits the outage out
+                log.warning("worker beat: database unavailable: %s", error)
+            heartbeat.start()
+        try:
+            self._loop(worker, heartbeat, tick_seconds=tick_seconds, interval=interval, chunk=chunk, once=once)
+        finally:
+            if heartbeat:
+                heartbeat.stop()
+                try:
+                    orphans.worker_gone(worker.worker_id)
+                except (OperationalError, InterfaceError):
+                    pass  # its beat ages out instead
+        if not once:
+            worker.reset_signals()
+
+    def _loop(self, worker: Worker, heartbeat, *, tick_seconds: float, interval: float, chunk: int, once: bool):
+        queue = heartbeat is not None
         next_tick = 0.0
         while worker.running:
             if time.monotonic() >= next_tick:
                 next_tick = time.monotonic() + tick_seconds
-                self._tick(worker)
+                self._tick(worker, queue)
             try:
                 drained = self._work(worker, chunk) if queue else True
             except (OperationalError, InterfaceError) as error:  # the database restarting or failing over
@@ -70,13 +91,13 @@ class Command(BaseCommand):
                 break
             if drained and worker.running:
                 time.sleep(max(0.0, min(interval if queue else tick_seconds, next_tick - time.monotonic())))
-        if not once:
-            worker.reset_signals()
 
-    def _tick(self, worker: Worker) -> None:
+    def _tick(self, worker: Worker, queue: bool) -> None:
         worker.running_task = True  # a signal now waits for the periodic jobs to finish
         try:
             close_old_connections()
+            if queue:
+                orphans.orphaned_tasks_requeue()
             report = periodic.run_due()
             if self.verbosity > 1 or report.failed:
                 log.log(logging.WARNING if report.failed else logging.INFO, "tick: %s", report.as_dict())
