@@ -15,6 +15,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import close_old_connections, connection, transaction
+from django.db.models.functions import Now
 from django.db.utils import InterfaceError, OperationalError
 from django.utils import timezone
 from django_tasks import TaskResultStatus
@@ -27,7 +28,8 @@ FORGET_AFTER = timedelta(days=1)  # beats of workers gone this long are deleted
 
 
 def worker_beat(worker_id: str) -> None:
-    WorkerBeat.objects.update_or_create(worker_id=worker_id, defaults={"beat_at": timezone.now()})
+    # the database's clock, not the machine's: workers on several machines are compared on one clock
+    WorkerBeat.objects.update_or_create(worker_id=worker_id, defaults={"beat_at": Now()})
 
 
 def worker_gone(worker_id: str) -> None:
@@ -39,7 +41,8 @@ def orphaned_tasks_requeue() -> int:
     """Put back in the queue every task left RUNNING by a worker that stopped saying it is alive; how many."""
     now = timezone.now()
     dead_before = now - timedelta(seconds=settings.FENJI_WORKER_DEAD_SECONDS)
-    alive = set(WorkerBeat.objects.filter(beat_at__gte=dead_before).values_list("worker_id", flat=True))
+    silent = timedelta(seconds=settings.FENJI_WORKER_DEAD_SECONDS)
+    alive = set(WorkerBeat.objects.filter(beat_at__gte=Now() - silent).values_list("worker_id", flat=True))
     requeued = 0
     with transaction.atomic():
         # claimed before the threshold: a task claimed since then has a live worker whatever its beat says
@@ -52,7 +55,7 @@ def orphaned_tasks_requeue() -> int:
             requeued += 1
             log.warning("requeued task %s (%s): its worker %s stopped without finishing it", result.id,
                         result.task_path, result.worker_ids[-1] if result.worker_ids else "?")
-        WorkerBeat.objects.filter(beat_at__lt=now - FORGET_AFTER).delete()
+        WorkerBeat.objects.filter(beat_at__lt=Now() - FORGET_AFTER).delete()
     return requeued
 
 
@@ -72,6 +75,9 @@ class Heartbeat(threading.Thread):
                     worker_beat(self.worker_id)
                 except (OperationalError, InterfaceError) as error:  # the database away: beat again later
                     log.warning("worker beat: database unavailable: %s", error)
+                    close_old_connections()
+                except Exception:  # never stop beating: a silent worker's running task would be requeued
+                    log.exception("worker beat failed")
                     close_old_connections()
         finally:
             connection.close()  # this thread's own connection

@@ -27,7 +27,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django_tasks import task
+from django_tasks import TaskContext, task
 
 from .. import crypto
 from ..errors import AccessDenied, DomainError, NotVisible
@@ -102,12 +102,19 @@ def _progress(job: ImportJob):
     return told
 
 
-@task()
-def run_import(job_id: int) -> str:
+@task(takes_context=True)
+def run_import(context: TaskContext, job_id: int) -> str:
     """Run one queued import (``job_start``); the job records what became of it."""
     claimed = ImportJob.objects.filter(pk=job_id, state=ImportJob.State.QUEUED).update(
         state=ImportJob.State.RUNNING, updated_at=timezone.now())
     if not claimed:
+        if context.attempt > 1:  # requeued after its worker died mid-way (ADR 0030): say so now, not when it stalls
+            job = ImportJob.objects.filter(pk=job_id, state=ImportJob.State.RUNNING).first()
+            if job is not None:
+                with translation.override(job.options.get("language") or settings.LANGUAGE_CODE):
+                    _finish(job, None, _("导入在后台被中断（工作进程停止），已处理的 %(n)s 行中写入的整块已保存；"
+                                         "请重新导入该文件，已导入的行会作为重复号码列出") % {"n": job.processed})
+                return job.state
         return "not queued"
     job = ImportJob.objects.get(pk=job_id)
     with translation.override(job.options.get("language") or settings.LANGUAGE_CODE):
