@@ -452,6 +452,6 @@ DISPATCH_SIGN_MINUTES: dict[str, int] = {}
 # hash ``mobile_hash`` unique, and ``AccountManager.get_by_natural_key`` looks logins up by that hash.
 SILENCED_SYSTEM_CHECKS = ["axes.W006", "auth.W004"]
 
-# Lazy fan-out of dispatches to subtrees (ADR 0027): off until every reader is proven on the large
-# datasets; the tests and the benchmark turn it on.
-FENJI_DISPATCH_LAZY_FANOUT = env_bool("FENJI_DISPATCH_LAZY_FANOUT", False)
+# Lazy fan-out of dispatches to subtrees (ADR 0027): on; FENJI_DISPATCH_LAZY_FANOUT=0 writes a delivery row
+# per receiving unit at sending again (the eager fan-out).
+FENJI_DISPATCH_LAZY_FANOUT = env_bool("FENJI_DISPATCH_LAZY_FANOUT", True)

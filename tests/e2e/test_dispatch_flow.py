@@ -98,6 +98,9 @@ def test_notice_down_signed_on_time_by_one_town_and_overdue_at_the_other(live_se
     # minutes) the test moves the unsigned deliveries' sign deadline into the past in the database.
     Delivery.objects.unscoped(reason="test: the sign deadline has passed").filter(
         dispatch=dispatch, signed_at__isnull=True).update(sign_due_at=dispatch.sent_at)
+    # …and the dispatch's own (the units without a delivery row yet take theirs from it, ADR 0027)
+    Dispatch.objects.unscoped(reason="test: the sign deadline has passed").filter(pk=dispatch.pk).update(
+        sign_due_at=dispatch.sent_at)
     laggard_delivery = Delivery.objects.unscoped(reason="test").get(dispatch=dispatch, unit=tree.other_town)
     signed_delivery = Delivery.objects.unscoped(reason="test").get(dispatch=dispatch, unit=tree.town)
 

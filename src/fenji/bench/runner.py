@@ -255,7 +255,7 @@ def case_fanout(unit: Unit, repeat: int) -> dict:
     """A notice from ``unit`` to every active unit of its subtree through the real service with the lazy
     fan-out (ADR 0027: scope check, the ranges stored, rows only for units whose handlers are told, audit),
     then the sender's tracking: the status counts (rows + the pending units) and the first page of
-    deliveries (which writes the pending rows first). Each run is rolled back, so the dataset stays as
+    deliveries (rows and pending units merged, nothing written). Each run is rolled back, so the dataset stays as
     loaded."""
     from django.test import override_settings
 

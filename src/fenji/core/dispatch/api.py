@@ -152,6 +152,7 @@ class FileOpenOut(Schema):
 
 
 class TrackedDeliveryOut(DeliveryOut):
+    id: int | None = Field(description="收文记录编号；尚未打开、签收的单位还没有记录，为空")
     file_opens: list[FileOpenOut] = Field(description="收文单位谁在何时打开（下载）了公文文件")
 
     @staticmethod
@@ -258,8 +259,8 @@ def dispatch_send(request, payload: SendIn):
 @api_route(action=perms.DISPATCH_SEND)
 def dispatch_tracking(request, id: int):
     dispatch = selectors.dispatch_get(actor=request.actor, pk=id)
-    deliveries = list(selectors.delivery_list_for_dispatch(dispatch).select_related("unit", "dispatch__unit")[:2000])
-    opens = selectors.delivery_file_opens([d.pk for d in deliveries])
+    deliveries = selectors.delivery_list_for_dispatch(dispatch).first(2000)
+    opens = selectors.delivery_file_opens([d.pk for d in deliveries if d.pk])
     for delivery in deliveries:
         delivery.opens = opens.get(delivery.pk, [])
     return {"dispatch": dispatch, "counts": selectors.dispatch_tracking_counts(dispatch), "deliveries": deliveries}

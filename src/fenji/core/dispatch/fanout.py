@@ -10,9 +10,11 @@ duty). The rest of the ranges' units are *pending*: they count in the tracking f
 ``(dispatch, unit)``), when
 
 - a unit's handler opens its inbox (``materialise_for_unit``: every pending dispatch reaching the unit);
-- the sender lists, exports, urges or ranks them (``materialise``: the whole dispatch, then no longer
-  pending);
+- the sender urges them (``materialise``: the whole dispatch, then no longer pending);
 - a deadline comes near (``materialise_due``: the reminder job, the dashboard and the usage rollups).
+
+Reading writes nothing: the tracking list and the bulletin merge the rows with the pending units
+(``tracking``).
 """
 
 import datetime

@@ -16,6 +16,7 @@ from fenji.core.kernel.paths import subtree_q
 from . import fanout
 from . import permissions as perms
 from .models import Delivery, Dispatch, FileOpen, ReviewState
+from .tracking import TrackingList, pending_bulletin
 
 STATUSES = {
     "signed": "已签收",
@@ -102,18 +103,15 @@ def dispatch_tracking_counts(dispatch: Dispatch, now=None) -> dict:
     return counts
 
 
-def delivery_list_for_dispatch(dispatch: Dispatch, *, status: str = "", within=None):
-    fanout.materialise(dispatch)  # the list shows each unit's row: the pending ones are written first
-    rows = (Delivery.objects.unscoped(reason="the deliveries of a dispatch already shown to the actor")
-            .filter(dispatch=dispatch).select_related("unit", "signed_by__person", "replied_by__person"))
-    if status in STATUSES:
-        rows = rows.filter(delivery_status_q(status))
-    if within is not None:
-        rows = rows.filter(subtree_q("unit_path", within.path))
-    return rows
+def delivery_list_for_dispatch(dispatch: Dispatch, *, status: str = "", within=None) -> TrackingList:
+    """The deliveries of a dispatch: its rows and its pending units merged by ``unit_path`` (``tracking``),
+    read without writing a row."""
+    return TrackingList(dispatch, status=status, within=within, statuses=STATUSES)
 
 
 def delivery_page(rows, *, after: str = "", size: int = 20, page: int | None = None) -> Page:
+    if isinstance(rows, TrackingList):
+        return rows.page(after=after, size=size, page=page)
     return keyset_page(rows, after=after, size=size, page=page)
 
 
@@ -261,8 +259,10 @@ def dispatch_bulletin(*, actor, root_path: str, start: datetime.date, end: datet
         raise NotVisible("单位不存在或不在您的管理范围内")
     now = now or timezone.now()
     since, until = _period(start, end)
-    fanout.materialise_all(Dispatch.objects.unscoped(reason="ranked below within the actor's scope")
-                           .filter(policy.scope_q(actor, perms.DISPATCH_SEND), sent_at__gte=since, sent_at__lt=until))
+    sent = (Dispatch.objects.unscoped(reason="ranked below within the actor's scope")
+            .filter(policy.scope_q(actor, perms.DISPATCH_SEND), sent_at__gte=since, sent_at__lt=until))
+    pending = pending_bulletin(sent, now=now, within_q=subtree_q("path", root_path)
+                               & policy.scope_q(actor, perms.DISPATCH_SEND, field="path"))
     sign_late = Q(signed_at__gt=F("sign_due_at")) | Q(signed_at__isnull=True, sign_due_at__lt=now)
     reply_late = (Q(replied_at__gt=F("reply_due_at"))
                   | Q(reply_due_at__lt=now, review_state__in=[ReviewState.NONE, ReviewState.RETURNED]))
@@ -281,6 +281,12 @@ def dispatch_bulletin(*, actor, root_path: str, start: datetime.date, end: datet
                                                            replied_at__lte=F("reply_due_at"))),
                       overdue=Count("id", filter=sign_late | reply_late))
             .order_by("unit_path"))
+    merged = {r["unit_id"]: dict(r) for r in rows}
+    for unit_id, extra in pending.items():  # the units without a row yet (ADR 0027), added, not written
+        row = merged.setdefault(unit_id, {**extra, "received": 0, "signs_due": 0, "replies_due": 0, "overdue": 0})
+        for key in ("received", "signs_due", "replies_due", "overdue"):
+            row[key] += extra[key]
+    rows = sorted(merged.values(), key=lambda r: r["unit_path"])
     table = [BulletinRow(unit_id=r["unit_id"], unit_name=r["unit__name"], unit_path=r["unit_path"],
                          received=r["received"], signs_due=r["signs_due"], signed_on_time=r["signed_on_time"],
                          replies_due=r["replies_due"], replied_on_time=r["replied_on_time"], overdue=r["overdue"])

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from fenji.core.kernel.modules import Todo
 
-from .fanout import materialise_all
+from .fanout import lazy_count
 from .models import Dispatch, ReviewState
 from .selectors import delivery_list_inbox
 
@@ -31,13 +31,20 @@ def delivery_todos(actor) -> list[Todo]:
 
 
 def overdue_sent_todos(actor) -> list[Todo]:
+    """The actor's dispatches with units past the signing deadline: late rows, plus the units without a row
+    yet once the dispatch's own deadline passed (ADR 0027; counted, not written)."""
     now = timezone.now()
-    materialise_all(Dispatch.objects.unscoped(reason="the dispatches the actor sent")
-                    .filter(sent_by_id=actor.account_id, pending=True, sign_due_at__lt=now))
     late = Q(deliveries__signed_at__isnull=True, deliveries__sign_due_at__lt=now)
     rows = (Dispatch.objects.unscoped(reason="the dispatches the actor sent").filter(sent_by_id=actor.account_id)
-            .annotate(overdue=Count("deliveries", filter=late), since=Min("deliveries__sign_due_at", filter=late))
-            .filter(overdue__gt=0).select_related("unit").order_by("-id")[:LIMIT])
-    return [Todo("dispatch.overdue", "下级超期未签收", f"{d.title}（{d.overdue} 个单位未签收）", f"/dispatch/{d.pk}/",
-                 d.since, d.unit.name, "dispatch:list") for d in rows]
-
+            .annotate(overdue=Count("deliveries", filter=late), since=Min("deliveries__sign_due_at", filter=late),
+                      rows=Count("deliveries"))
+            .filter(Q(overdue__gt=0) | Q(pending=True, sign_due_at__lt=now)).select_related("unit")
+            .order_by("-id")[:LIMIT])
+    todos = []
+    for d in rows:
+        lazy = lazy_count(d, d.rows) if d.sign_due_at < now else 0
+        if d.overdue + lazy:
+            since = min(t for t in (d.since, d.sign_due_at if lazy else None) if t is not None)
+            todos.append(Todo("dispatch.overdue", "下级超期未签收", f"{d.title}（{d.overdue + lazy} 个单位未签收）",
+                              f"/dispatch/{d.pk}/", since, d.unit.name, "dispatch:list"))
+    return todos

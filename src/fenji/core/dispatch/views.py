@@ -200,7 +200,7 @@ def dispatch_detail(request, pk):
             form.fields["within"].widget.choices += [(within.pk, within.name)]
     rows = selectors.delivery_list_for_dispatch(dispatch, status=data.get("status", ""), within=within)
     page = selectors.delivery_page(rows, **paging(request))
-    opens = selectors.delivery_file_opens([d.pk for d in page.rows])
+    opens = selectors.delivery_file_opens([d.pk for d in page.rows if d.pk])
     for row in page.rows:
         row.opens = opens.get(row.pk, [])
     return render(request, "dispatch/detail.html", {

@@ -52,3 +52,104 @@ def test_a_subtree_dispatch_is_stored_as_a_range_and_rows_come_when_units_open_i
     assert sorted(d.unit_id for d in listed) == sorted(receiving.filter(pk__lte=dispatch.unit_cutoff)
                                                        .values_list("pk", flat=True))
     assert selectors.dispatch_tracking_counts(dispatch) == counts
+
+
+# --- property: eager and lazy read the same ----------------------------------------------------------
+
+import datetime  # noqa: E402
+
+from django.db import transaction  # noqa: E402
+from django.test import override_settings  # noqa: E402
+from django.utils import timezone  # noqa: E402
+from hypothesis import HealthCheck, given  # noqa: E402
+from hypothesis import settings as hsettings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from fenji.core.dispatch import fanout, reminders  # noqa: E402
+from fenji.core.org.models import UnitKind  # noqa: E402
+
+KINDS = (UnitKind.COUNTY, UnitKind.TOWN)
+STATES = ("", "signed", "unsigned", "overdue", "late", "unreplied", "pending")
+
+
+class _Undo(Exception):
+    pass
+
+
+@st.composite
+def scenarios(draw):
+    size = draw(st.integers(2, 9))
+    parents = [draw(st.integers(0, i)) for i in range(size)]  # unit i+1 hangs under unit parents[i] (0: root)
+    kinds = [draw(st.sampled_from(KINDS)) for _ in range(size)]
+    only = draw(st.sampled_from(["", *KINDS]))
+    kinds[0] = only or kinds[0]  # at least one unit receives
+    return {"parents": parents, "kinds": kinds, "feedback": draw(st.booleans()), "only": only, "signed": draw(st.sets(st.integers(1, size))),
+            "late": draw(st.booleans()), "within": draw(st.integers(0, size)), "size": draw(st.integers(1, 3))}
+
+
+def _walk(listing, size):
+    """Every page by cursor, then page 2 by number: what each shows."""
+    seen, after, pages = [], "", 0
+    while True:
+        page = selectors.delivery_page(listing, after=after, size=size)
+        seen.append((page.total, [(d.unit_path, d.signed_at is not None, d.reply_due_at is not None) for d in page.rows]))
+        pages += 1
+        if page.next_cursor is None or pages > 20:
+            break
+        after = page.next_cursor
+    second = selectors.delivery_page(listing, size=size, page=2)
+    seen.append([d.unit_path for d in second.rows])
+    return seen
+
+
+def _observe(units, plan, lazy: bool) -> dict:
+    root = units[0]
+    seen = {}
+    try:
+        with transaction.atomic(), override_settings(FENJI_DISPATCH_LAZY_FANOUT=lazy):
+            kind = DispatchKind.FEEDBACK if plan["feedback"] else DispatchKind.NOTICE
+            dispatch = services.dispatch_send(
+                actor=policy.SYSTEM, unit=root, kind=kind, title="比对通知", feedback_kind="undertake" if plan["feedback"] else "",
+                targets=Targets(subtrees=[root], kinds=[plan["only"]] if plan["only"] else []))
+            assert dispatch.pending == (lazy and dispatch.delivery_count > 0)
+            for index in sorted(plan["signed"]):
+                fanout.materialise_for_unit(units[index])  # lazy: the unit opened its inbox first
+                signed_at = dispatch.sign_due_at + datetime.timedelta(minutes=1 if plan["late"] else -1)
+                rows(dispatch).filter(unit=units[index]).update(signed_at=signed_at, read_at=signed_at)
+            written = rows(dispatch).count()
+            future = dispatch.sign_due_at + datetime.timedelta(days=400)
+            seen["counts"] = selectors.dispatch_tracking_counts(dispatch)
+            seen["counts_later"] = selectors.dispatch_tracking_counts(dispatch, now=future)
+            seen["sent_counts"] = {k: v for k, v in selectors.dispatch_sent_counts([dispatch.pk])
+                                   .get(dispatch.pk, {}).items() if k not in ("dispatch_id", "rows")}
+            within = units[plan["within"]]
+            seen["pages"] = [_walk(selectors.delivery_list_for_dispatch(dispatch, status=state, within=w), plan["size"])
+                             for state in STATES for w in (None, within)]
+            seen["all"] = [d.unit_path for d in selectors.delivery_list_for_dispatch(dispatch)]
+            assert rows(dispatch).count() == written  # reading the tracking wrote no row
+            today = timezone.localdate()
+            seen["bulletin"] = [(r.unit_path, r.received, r.signs_due, r.signed_on_time, r.replies_due, r.overdue)
+                                for r in selectors.dispatch_bulletin(actor=policy.SYSTEM, root_path=root.path,
+                                                                     start=today, end=today)]
+            seen["urge"] = services.dispatch_urge(actor=policy.SYSTEM, dispatch=dispatch)
+            seen["laggards"] = sorted(rows(dispatch).filter(services.laggards_q()).values_list("unit_path", "urge_count"))
+            reminded = reminders.send_due_reminders(now=future)
+            seen["reminded"] = {k: v for k, v in reminded.items() if k != "refreshed"}
+            seen["stamped"] = sorted(rows(dispatch).filter(sign_reminded_at__isnull=False).values_list("unit_path", flat=True))
+            raise _Undo
+    except _Undo:
+        pass
+    return seen
+
+
+@hsettings(max_examples=12, deadline=None, derandomize=True,
+           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(plan=scenarios())
+def test_eager_and_lazy_fan_out_read_the_same_on_any_tree(tree, plan):
+    with transaction.atomic():
+        units = [unit_create(actor=policy.SYSTEM, parent=tree.other_town, name="比对根", kind=UnitKind.TOWN)]
+        for parent, kind in zip(plan["parents"], plan["kinds"], strict=True):
+            units.append(unit_create(actor=policy.SYSTEM, parent=units[parent], name=f"单位{len(units)}", kind=kind))
+        eager, lazy = _observe(units, plan, lazy=False), _observe(units, plan, lazy=True)
+        transaction.set_rollback(True)
+    assert eager == lazy
