@@ -11,11 +11,9 @@ verifies; the same decision made again succeeds, once.
 import http.client
 import json
 import os
-import signal
 import subprocess
 import sys
 import threading
-import time
 
 import psycopg
 import pytest
@@ -30,7 +28,7 @@ from fenji.core.workflow.services import request_file, step_decide
 from fenji.testing import actor, make_account
 from test_api import token_for
 from tests.test_identity_across_processes import wait_healthy
-from tests.test_kill_server import _open_transactions, _waiting_on_a_lock, _writing
+from tests.test_kill_server import _writing, kill, wait_until_ended, wait_until_waiting
 from tests.test_serve import database_url, free_port
 
 pytestmark = pytest.mark.skipif(not os.environ.get("FENJI_DATABASE_URL", "").startswith("postgres"),
@@ -82,24 +80,16 @@ def test_a_server_killed_in_the_middle_of_a_decision_leaves_it_undecided(transac
             holder.execute("SELECT 1 FROM audit_chainhead WHERE id = 1 FOR UPDATE")
             deciding = threading.Thread(target=_decide, args=(port, token, request.pk, answers))
             deciding.start()
-            deadline = time.monotonic() + 30
-            while not _waiting_on_a_lock(conninfo):
-                assert time.monotonic() < deadline, log.read_text()
-                time.sleep(0.05)
+            wait_until_waiting(conninfo, log)
             assert _writing(conninfo, Grant._meta.db_table)  # the grant is written, the decision not yet audited
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait(10)
+            kill(server)
             holder.rollback()
         deciding.join(30)
     finally:
         if server.poll() is None:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait(10)
+            kill(server)
     assert answers[0][0] is None  # never acknowledged
-    deadline = time.monotonic() + 30
-    while _waiting_on_a_lock(conninfo) or _open_transactions(conninfo):
-        assert time.monotonic() < deadline, "the killed server's transaction did not end"
-        time.sleep(0.05)
+    wait_until_ended(conninfo)
 
     grants = Grant.objects.unscoped(reason="test").filter(account=operator, role="operator")
     assert not grants.exists()  # no effect without its decision

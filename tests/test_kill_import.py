@@ -10,7 +10,6 @@ again opens the 500 missing accounts and lists the 2,000 others as already there
 """
 
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -29,7 +28,7 @@ from fenji.core.people.models import Account, Person
 from fenji.core.people.services import member_import
 from fenji.core.people.tests.test_member_import import id_number, workbook
 from fenji.testing import DATABASE_TASKS, actor
-from tests.test_kill_server import _open_transactions, _waiting_on_a_lock, _writing
+from tests.test_kill_server import _waiting_on_a_lock, _writing, kill, wait_until_ended
 from tests.test_serve import database_url
 
 pytestmark = pytest.mark.skipif(not os.environ.get("FENJI_DATABASE_URL", "").startswith("postgres"),
@@ -84,13 +83,9 @@ def test_a_worker_killed_mid_import_keeps_whole_chunks_and_the_rest_imports_once
             assert _writing(conninfo, Account._meta.db_table)  # the last chunk's rows are written, not committed
             job.refresh_from_db()
             assert (job.state, job.processed) == (ImportJob.State.RUNNING, 2000)  # what the page has shown
-            os.killpg(first.pid, signal.SIGKILL)
-            first.wait(10)
+            kill(first)
             holder.rollback()
-        deadline = time.monotonic() + 30
-        while _waiting_on_a_lock(conninfo) or _open_transactions(conninfo):
-            assert time.monotonic() < deadline, "the killed worker's transaction did not end"
-            time.sleep(0.05)
+        wait_until_ended(conninfo)
 
         assert _imported().count() == 2000  # the two chunks reported done, whole; nothing of the third
         assert Person.objects.filter(real_name__startswith="导入").count() == 2000  # no person without its account
@@ -101,8 +96,7 @@ def test_a_worker_killed_mid_import_keeps_whole_chunks_and_the_rest_imports_once
     finally:
         for process in (first, second):
             if process is not None and process.poll() is None:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait(10)
+                kill(process)
     job.refresh_from_db()
     assert job.state == ImportJob.State.FAILED and "中断" in job.message and "2000" in job.message
 

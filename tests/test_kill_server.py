@@ -75,30 +75,44 @@ def test_a_server_killed_in_the_middle_of_a_fan_out_leaves_none_of_it(transactio
             holder.execute("SELECT 1 FROM audit_chainhead WHERE id = 1 FOR UPDATE")
             request = threading.Thread(target=_send, args=(port, token, "写到一半的通知", towns, answers))
             request.start()
-            deadline = time.monotonic() + 30
-            while not _waiting_on_a_lock(conninfo):
-                assert time.monotonic() < deadline, log.read_text()
-                time.sleep(0.05)
+            wait_until_waiting(conninfo, log)
             # the waiting transaction has written the deliveries already (it holds their table's insert lock)
             assert _writing(conninfo, Delivery._meta.db_table)
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait(10)
+            kill(server)
             holder.rollback()
         request.join(30)
     finally:
         if server.poll() is None:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait(10)
+            kill(server)
     assert answers[1][0] is None  # never acknowledged
-    deadline = time.monotonic() + 30
-    while _waiting_on_a_lock(conninfo) or _open_transactions(conninfo):
-        assert time.monotonic() < deadline, "the killed server's transaction did not end"
-        time.sleep(0.05)
+    wait_until_ended(conninfo)
     sent = Dispatch.objects.unscoped(reason="test")
     assert list(sent.values_list("title", flat=True)) == ["送达确认的通知"]  # the acknowledged one, whole
     assert Delivery.objects.unscoped(reason="test").filter(dispatch__in=sent).count() == 2
     assert not Delivery.objects.unscoped(reason="test").exclude(dispatch__in=sent).exists()  # none of the other
     call_command("audit", "verify", stdout=open(os.devnull, "w"))  # exits non-zero when the chain is broken
+
+
+def wait_until_waiting(conninfo, log) -> None:
+    """Until the served write waits for the lock this test holds."""
+    deadline = time.monotonic() + 30
+    while not _waiting_on_a_lock(conninfo):
+        assert time.monotonic() < deadline, log.read_text()
+        time.sleep(0.05)
+
+
+def kill(process) -> None:
+    """SIGKILL to the process's whole group (granian's workers, an import's forked helpers)."""
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait(10)
+
+
+def wait_until_ended(conninfo) -> None:
+    """Until the killed process's transaction is over (the database finds its client gone and rolls back)."""
+    deadline = time.monotonic() + 30
+    while _waiting_on_a_lock(conninfo) or _open_transactions(conninfo):
+        assert time.monotonic() < deadline, "the killed process's transaction did not end"
+        time.sleep(0.05)
 
 
 def _open_transactions(conninfo) -> int:
