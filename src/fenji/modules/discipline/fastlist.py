@@ -103,7 +103,7 @@ def petition_rows(*, actor, action: str = perms.PETITION_VIEW, unit=None, state:
     begin = fastpage.newest_start(after, page, size)
     if not (roots or units):  # the ORM's empty filter: no rows, no query
         return fastpage.empty_page(begin, size)
-    state = state if state in PetitionState.values else ""
+    state = str(state) if state in PetitionState.values else ""  # a plain str: the API passes the enum member
     shape = Shape(len(roots), len(units), actor.account_id is not None, unit is not None, bool(state),
                   bool(category), start is not None, end is not None, bool(number), bool(overdue),
                   begin.last is not None)

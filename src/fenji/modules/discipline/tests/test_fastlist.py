@@ -15,6 +15,7 @@ import datetime
 import pytest
 from django.db import transaction
 from django.template import engines
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -27,7 +28,7 @@ from fenji.core.org.services import unit_create
 from fenji.core.people.models import Account
 from fenji.modules.discipline import fastlist, selectors
 from fenji.modules.discipline import module as perms
-from fenji.modules.discipline.api import PetitionOut
+from fenji.modules.discipline.api import PetitionOut, PetitionPage
 from fenji.modules.discipline.models import Category, Channel, Petition, PetitionState, Recusal
 from fenji.testing import make_account
 
@@ -150,3 +151,37 @@ def test_the_fast_petition_list_is_the_scoped_selector(db, parents, planned, dat
             body()
     except _Rollback:
         pass
+
+
+def test_the_api_answers_the_selectors_rows_as_its_schema_says(db, client, login):
+    """Through the API (state and overdue filters, pages by cursor): the items ``PetitionOut`` gives for the
+    selector's rows, in order, with the same cursors and exact total; and the console page lists them."""
+    county = unit_create(actor=policy.SYSTEM, parent=None, name="县纪委", kind=UnitKind.OTHER)
+    town = unit_create(actor=policy.SYSTEM, parent=county, name="镇纪委", kind=UnitKind.OTHER)
+    role = next(code for code in policy.role_codes_with(perms.PETITION_VIEW) if policy.role_for(code).builtin)
+    reader = make_account(county, name="读者")
+    grant_create(actor=policy.SYSTEM, account=reader, role=role, unit=county)
+    past = timezone.localdate() - datetime.timedelta(days=2)
+    for i in range(5):
+        unit = town if i % 2 else county
+        Petition.objects.create(unit=unit, unit_path=unit.path, number=f"JW-API-{i}", received_on=past,
+                                channel="letter", category="report", real_name=bool(i % 2), content="…",
+                                state="handling" if i < 4 else "closed", notice_due=past if i % 3 else None,
+                                registered_by=reader, backfilled=i == 1)
+    login(reader)
+    actor = policy.actor_for(Account.objects.unscoped(reason="test").get(pk=reader.pk))
+    for query, chosen in (("", {}), ("state=handling&overdue=true", {"state": "handling", "overdue": True})):
+        expected = list(selectors.petition_list(actor=actor, **chosen).order_by("-id"))
+        after, seen = "", []
+        while True:
+            body = client.get(f"/api/v1/discipline/petitions?{query}&limit=2&after={after}").json()
+            assert body["total"] == len(expected) and set(body) == set(PetitionPage.model_fields)
+            seen += body["items"]
+            if body["next"] is None:
+                break
+            assert body["next"] == str(body["items"][-1]["id"])
+            after = body["next"]
+        assert seen == [PetitionOut.from_orm(p).model_dump(mode="json") for p in expected]
+        assert len(expected) == (5 if not chosen else 2)
+    page = client.get("/discipline/petitions/").content.decode()
+    assert all(f'id="petition-{p.pk}"' in page for p in Petition.objects.unscoped(reason="test").all())
