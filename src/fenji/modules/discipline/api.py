@@ -4,10 +4,13 @@ upward-report reference."""
 
 import datetime
 
+import orjson
+from django.http import HttpResponse
+from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
-from fenji.core.api.pagination import NewestFirstQuery, api_newest_first
+from fenji.core.api.pagination import NewestFirstQuery, api_newest_first, check_newest_first
 from fenji.core.api.routes import api_route
 from fenji.core.api.schemas import ERRORS, Day, Id, InputSchema
 from fenji.core.kernel.errors import DomainError, NotVisible
@@ -15,7 +18,7 @@ from fenji.core.org.models import Unit
 from fenji.core.org.selectors import unit_own
 from fenji.core.people.identity import clean_mobile
 
-from . import case_services, recusal_services, selectors, services
+from . import case_services, fastlist, recusal_services, selectors, services
 from . import module as perms
 from .models import (
     AppealKind,
@@ -107,8 +110,11 @@ class PetitionQuery(NewestFirstQuery):
 @router.get("/discipline/petitions", response={200: PetitionPage, **ERRORS}, summary="信访件（含下级单位）")
 @api_route(action=perms.PETITION_VIEW)
 def petition_list(request, query: Query[PetitionQuery]):
-    return api_newest_first(selectors.petition_list(actor=request.actor, state=query.state or "",
-                                                    overdue=query.overdue), query)
+    # The fast read path (ADR 0029): the rows as dicts straight into JSON, what ``PetitionPage`` declares.
+    page = fastlist.petition_rows(actor=request.actor, state=query.state or "", overdue=query.overdue,
+                                  today=timezone.localdate(), after=check_newest_first(query), size=query.limit)
+    return HttpResponse(orjson.dumps({"items": fastlist.api_items(page.rows), "next": page.next_cursor,
+                                      "total": int(page.total)}), content_type="application/json; charset=utf-8")
 
 
 class PetitionerSearchIn(InputSchema):

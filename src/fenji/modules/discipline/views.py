@@ -21,7 +21,7 @@ from fenji.core.web.forms import add_domain_error, form_post
 from fenji.core.web.query import export_query, filters_shown, paging
 from fenji.core.web.routes import requires
 
-from . import case_services, clue_report_views, exports, recusal_services, selectors, services
+from . import case_services, clue_report_views, exports, fastlist, recusal_services, selectors, services
 from . import module as perms
 from .forms import (
     AppealDecideForm,
@@ -79,11 +79,20 @@ def petitions(request):
             rows = rows.none()
     if request.GET.get("format") == "xlsx":
         return exports.petition_export(actor=actor, petitions=rows, filters=filters_shown(data, unit)).response(f"petitions-{stamp()}.xlsx")
-    page = (newest_first_page(rows, size=PETITIONER_RESULTS) if request.method == "POST"
-            else newest_first_page(rows, **paging(request)))
+    today = timezone.localdate()
+    if request.method == "POST":  # the petitioner's petitions: the ORM, its rows encoded alike
+        page = newest_first_page(rows, size=PETITIONER_RESULTS)
+        page.rows = fastlist.html_rows([[getattr(p, name) for name in fastlist.COLUMNS] + [p.unit.name]
+                                        for p in page.rows], today)
+    else:  # the fast read path (ADR 0029): the same rows, one query for the shown columns, encoded straight
+        page = fastlist.petition_rows(actor=actor, unit=unit, state=data.get("state", ""),
+                                      category=data.get("category", ""), overdue=bool(data.get("overdue")),
+                                      start=data.get("start"), end=data.get("end"), number=data.get("number", ""),
+                                      today=today, **paging(request))
+        page.rows = fastlist.html_rows(page.rows, today)
     return render(request, "discipline/petitions.html", {
         "filters": filters, "page": page, "unit": unit,
-        "counts": selectors.petition_counts(rows), "today": timezone.localdate(),
+        "counts": selectors.petition_counts(rows), "today": today,
         "may_register": policy.can(actor, perms.PETITION_REGISTER, actor.unit_path),
         "search": search if policy.can(actor, perms.PETITION_HANDLE) else None, "searched": searched,
         "export_query": export_query(request)})
