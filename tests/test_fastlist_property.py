@@ -46,21 +46,24 @@ def populate(units, planned) -> list[Account]:
     return accounts
 
 
-def viewer(data, units):
-    """An actor with account view over one subtree (and now and then one more single unit), the platform, or
-    nobody at all (an account with no grant)."""
+def viewer(data, units, action: str = perms.ACCOUNT_VIEW, *, also=None):
+    """An actor granted ``action`` over one subtree (and now and then one more single unit), the platform, or nobody
+    at all (an account with no grant); ``also(account)`` adds what a list needs more (a recusal, say). Shared by
+    each hot list's property test."""
     who = data.draw(st.sampled_from(["granted", "granted", "granted", "granted", "system", "nobody"]), label="actor")
     if who == "system":
         return policy.SYSTEM
     home = units[data.draw(st.integers(0, len(units) - 1), label="actor's unit")]
     account = make_account(home, name="查看人")
     if who == "granted":
-        role = next(code for code in policy.role_codes_with(perms.ACCOUNT_VIEW) if policy.role_for(code).builtin)
+        role = next(code for code in policy.role_codes_with(action) if policy.role_for(code).builtin)
         grant_create(actor=policy.SYSTEM, account=account, role=role, unit=home)
         if data.draw(st.integers(0, 2), label="one unit more"):
             other = units[data.draw(st.integers(0, len(units) - 1), label="that unit")]
             if other.pk != home.pk:
                 grant_create(actor=policy.SYSTEM, account=account, role=role, unit=other, reach=Reach.UNIT)
+        if also is not None:
+            also(account)
     return policy.actor_for(Account.objects.unscoped(reason="test").get(pk=account.pk))
 
 

@@ -20,7 +20,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from fenji.core.access import policy
-from fenji.core.access.models import Reach
 from fenji.core.access.services import grant_create
 from fenji.core.kernel.pagination import newest_first_page
 from fenji.core.org.models import Unit, UnitKind
@@ -31,6 +30,7 @@ from fenji.modules.discipline import module as perms
 from fenji.modules.discipline.api import PetitionOut, PetitionPage
 from fenji.modules.discipline.models import Category, Channel, Petition, PetitionState, Recusal
 from fenji.testing import make_account
+from tests.test_fastlist_property import viewer as granted_viewer
 
 SETTINGS = settings(max_examples=15, deadline=None, derandomize=True,
                     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
@@ -79,23 +79,13 @@ def populate(units, planned, clerk) -> list[Petition]:
 
 
 def viewer(data, units, rows):
-    who = data.draw(st.sampled_from(["granted", "granted", "granted", "system", "nobody"]), label="actor")
-    if who == "system":
-        return policy.SYSTEM
-    home = units[data.draw(st.integers(0, len(units) - 1), label="actor's unit")]
-    account = make_account(home, name="查看人")
-    if who == "granted":
-        role = next(code for code in policy.role_codes_with(perms.PETITION_VIEW) if policy.role_for(code).builtin)
-        grant_create(actor=policy.SYSTEM, account=account, role=role, unit=home)
-        if data.draw(st.integers(0, 2), label="one unit more"):
-            other = units[data.draw(st.integers(0, len(units) - 1), label="that unit")]
-            if other.pk != home.pk:
-                grant_create(actor=policy.SYSTEM, account=account, role=role, unit=other, reach=Reach.UNIT)
+    def recused(account):
         if data.draw(st.booleans(), label="recused"):
             item = rows[data.draw(st.integers(0, len(rows) - 1), label="from which")]
             Recusal.objects.create(account=account, petition=item, unit=item.unit, unit_path=item.unit_path,
                                    ground="other")
-    return policy.actor_for(Account.objects.unscoped(reason="test").get(pk=account.pk))
+
+    return granted_viewer(data, units, perms.PETITION_VIEW, also=recused)
 
 
 def a_filter(data, units) -> dict:

@@ -15,16 +15,13 @@ from django.template import Context, Template
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from fenji.core.access import policy
-from fenji.core.access.models import Reach
-from fenji.core.access.services import grant_create
 from fenji.core.org.models import Unit
-from fenji.core.people.models import Account, Person
+from fenji.core.people.models import Person
 from fenji.modules.league import fastlist, selectors
 from fenji.modules.league import module as perms
 from fenji.modules.league.api import MemberOut
 from fenji.modules.league.models import Member
-from fenji.testing import make_account
+from tests.test_fastlist_property import same_page, viewer
 from tests.test_scope_property import build, forests, in_rolled_back_transaction
 
 SETTINGS = settings(max_examples=30, deadline=None, derandomize=True,
@@ -55,28 +52,6 @@ def populate(units, planned) -> None:
                               status=status)
 
 
-def viewer(data, units):
-    who = data.draw(st.sampled_from(["granted", "granted", "granted", "system", "nobody"]), label="actor")
-    if who == "system":
-        return policy.SYSTEM
-    home = units[data.draw(st.integers(0, len(units) - 1), label="actor's unit")]
-    account = make_account(home, name="查看人")
-    if who == "granted":
-        role = next(code for code in policy.role_codes_with(perms.MEMBER_VIEW) if policy.role_for(code).builtin)
-        grant_create(actor=policy.SYSTEM, account=account, role=role, unit=home)
-        if data.draw(st.integers(0, 2), label="one unit more"):
-            other = units[data.draw(st.integers(0, len(units) - 1), label="that unit")]
-            if other.pk != home.pk:
-                grant_create(actor=policy.SYSTEM, account=account, role=role, unit=other, reach=Reach.UNIT)
-    return policy.actor_for(Account.objects.unscoped(reason="test").get(pk=account.pk))
-
-
-def same_page(fast, slow) -> None:
-    assert [row[0] for row in fast.rows] == [member.pk for member in slow.rows]
-    assert (fast.next_cursor, fast.total, str(fast.total), fast.number) == (
-        slow.next_cursor, slow.total, str(slow.total), slow.number)
-
-
 @SETTINGS
 @given(parents=forests(min_units=3, max_units=10), data=st.data())
 def test_the_fast_member_list_is_the_scoped_selector(db, settings, parents, data):
@@ -88,7 +63,7 @@ def test_the_fast_member_list_is_the_scoped_selector(db, settings, parents, data
     def body():
         units = build(parents)
         populate(units, planned)
-        actor = viewer(data, units)
+        actor = viewer(data, units, perms.MEMBER_VIEW)
         chosen = {"unit": data.draw(st.sampled_from([None, None, *[Unit.objects.get(pk=u.pk) for u in units]]),
                                     label="unit"),
                   "text": data.draw(st.sampled_from(["", "", "", "张", "四", "2020", "20200", "<b>", "%"]),
