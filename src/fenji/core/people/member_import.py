@@ -251,8 +251,7 @@ class MemberWriter(RowWriter):
             Account, Account(kind=AccountKind.MEMBER, must_change_password=True, opened_by_id=self.actor.account_id),
             ACCOUNT_VARYING, copy=copy)
         person_row, account_row = person_shape.maker(PERSON_VARYING), account_shape.maker(ACCOUNT_VARYING)
-        person_ids = bulk_rows.allocate_ids(Person, len(kept))
-        account_ids = bulk_rows.allocate_ids(Account, len(kept))
+        person_ids, account_ids = bulk_rows.allocate_ids_of((Person, Account), len(kept))
         none = "\\N" if copy else None
         name = copy_text if copy else str  # COPY text: only the name can hold a character COPY escapes
         people = [person_row(pid, name(v["real_name"]), v["id_token"], v["id_hash"],
