@@ -8,7 +8,7 @@ from django.db import IntegrityError, connection, transaction
 from fenji.core.kernel.crypto import keyring
 from fenji.core.kernel.xlsx import writer as bulk_rows
 from fenji.core.kernel.xlsx.writer import RowShape, copy_cell, copy_text
-from fenji.core.people.models import Person
+from fenji.core.people.models import Account, Person
 
 VARYING = ("id", "real_name", "id_number", "id_number_hash", "gender", "birth_date")
 
@@ -51,6 +51,11 @@ def test_rows_written_in_bulk_read_back_as_the_orm_wrote_them(db):
     assert min(again) > max(ids) and len(set(again)) == 2
     if connection.vendor == "postgresql":  # taken from the sequence: an ORM insert comes after them
         assert Person.objects.create(real_name="ORM").pk > max(again)
+    with transaction.atomic():  # several tables at once (one query on PostgreSQL)
+        people, accounts = bulk_rows.allocate_ids_of((Person, Account), 3)
+        assert bulk_rows.allocate_ids_of((Person, Account), 0) == [[], []]
+    assert min(people) > max(ids) and len(set(people)) == len(set(accounts)) == 3
+    assert not Account.objects.unscoped(reason="test").filter(pk__in=accounts).exists()
 
 
 def test_a_unique_constraint_comes_out_as_an_integrity_error_and_the_transaction_rolls_back(db):

@@ -128,25 +128,35 @@ def allocate_ids(model, count: int) -> list[int]:
     table ever had (``AUTOINCREMENT``'s ``sqlite_sequence`` included, so a deleted key is not reused) —
     call it inside the transaction that writes the rows: its write lock keeps the range to itself.
     """
+    return allocate_ids_of((model,), count)[0]
+
+
+def allocate_ids_of(models, count: int) -> list[list[int]]:
+    """``allocate_ids`` for each of ``models`` (``count`` keys each), in one query on PostgreSQL."""
     if count <= 0:
-        return []
-    table, pk = model._meta.db_table, model._meta.pk.column
+        return [[] for _model in models]
     qn = connection.ops.quote_name
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                           [table, pk, count])
-            return [key for (key,) in cursor.fetchall()]
+            keys = ", ".join(["nextval(pg_get_serial_sequence(%s, %s))"] * len(models))
+            cursor.execute(f"SELECT {keys} FROM generate_series(1, %s)",
+                           [*(name for m in models for name in (m._meta.db_table, m._meta.pk.column)), count])
+            return [list(column) for column in zip(*cursor.fetchall(), strict=True)]
         if not connection.in_atomic_block:
             raise RuntimeError("allocate_ids on SQLite must run inside the transaction that writes the rows")
-        cursor.execute(f"SELECT COALESCE(MAX({qn(pk)}), 0) FROM {qn(table)}")
-        base = cursor.fetchone()[0]
         cursor.execute("SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_sequence'")
-        if cursor.fetchone()[0]:
-            cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
-            found = cursor.fetchone()
-            base = max(base, found[0] if found else 0)
-    return list(range(base + 1, base + 1 + count))
+        sequences = cursor.fetchone()[0]
+        allocated = []
+        for model in models:
+            table, pk = model._meta.db_table, model._meta.pk.column
+            cursor.execute(f"SELECT COALESCE(MAX({qn(pk)}), 0) FROM {qn(table)}")
+            base = cursor.fetchone()[0]
+            if sequences:
+                cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
+                found = cursor.fetchone()
+                base = max(base, found[0] if found else 0)
+            allocated.append(list(range(base + 1, base + 1 + count)))
+    return allocated
 
 
 def write(shape: RowShape, payload: bytes | str | Iterable) -> None:

@@ -4,6 +4,7 @@ process writes, and report the same refusals."""
 from django.db import transaction
 
 from fenji.core.kernel.xlsx import parallel
+from fenji.core.people.member_import import MemberWriter
 from fenji.core.people.models import Account, AccountKind
 from fenji.core.people.services import member_import
 from fenji.testing import actor, make_account
@@ -57,3 +58,22 @@ def test_the_worker_processes_write_and_refuse_exactly_what_one_process_does(tre
     assert counts == (16, 9, 7, {"out_of_scope": 1}) and len(written) == 9 and len(report) == 8
     assert errors[3:5] == ["第 8 行 手机号：与本文件前面已导入的行手机号相同",
                            "第 12 行 身份证号：与第 10 行的身份证号相同：一人只能有一个账号"]
+
+
+def test_writing_first_refuses_exactly_what_looking_up_first_does(tree, city_admin, settings, monkeypatch):
+    # The chunk is written first and the numbers looked up only when a unique index refuses it: the rows
+    # written and the report are those of a lookup before every write (duplicates against the database, an
+    # earlier chunk and the same chunk, refused rows, a chunk boundary of 4 rows).
+    make_account(tree.town, name="老会员", kind="member", mobile="13911130090")
+    lookups = []
+    real_existing, real_write = MemberWriter.existing, MemberWriter.write
+    monkeypatch.setattr(MemberWriter, "existing", lambda self, rows: lookups.append(1) or real_existing(self, rows))
+    written_first = _import(settings, tree, city_admin, threshold=10**9)
+    first_lookups, lookups[:] = len(lookups), []
+    monkeypatch.setattr(MemberWriter, "write",
+                        lambda self, rows: setattr(self, "optimistic", False) or real_write(self, rows))
+    looked_up_first = _import(settings, tree, city_admin, threshold=1)
+    assert looked_up_first == written_first
+    # four chunks: the first clashes with nothing (no lookup); the second clashes, so the third looks up
+    # first (and clashes), and so does the fourth
+    assert (first_lookups, len(lookups)) == (3, 4)
