@@ -21,7 +21,7 @@ from fenji.core.people import permissions as perms
 from fenji.core.people.api import AccountOut
 from fenji.core.people.models import Account
 from fenji.testing import make_account
-from test_scope_property import build, forests, in_rolled_back_transaction
+from tests.test_scope_property import build, forests, in_rolled_back_transaction
 
 SETTINGS = settings(max_examples=40, deadline=None, derandomize=True,
                     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
