@@ -8,8 +8,6 @@ killed (SIGKILL). Afterwards there is no grant, the step is still open, the requ
 verifies; the same decision made again succeeds, once.
 """
 
-import http.client
-import json
 import os
 import subprocess
 import sys
@@ -28,24 +26,11 @@ from fenji.core.workflow.services import request_file, step_decide
 from fenji.testing import actor, make_account
 from test_api import token_for
 from tests.test_identity_across_processes import wait_healthy
-from tests.test_kill_server import _writing, kill, wait_until_ended, wait_until_waiting
+from tests.test_kill_server import _writing, kill, post, wait_until_ended, wait_until_waiting
 from tests.test_serve import database_url, free_port
 
 pytestmark = pytest.mark.skipif(not os.environ.get("FENJI_DATABASE_URL", "").startswith("postgres"),
                                 reason="a second connection holds a row lock while the server writes: PostgreSQL")
-
-
-def _decide(port, token, request_id, answers):
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-    try:
-        conn.request("POST", f"/api/v1/requests/{request_id}/decide", body=json.dumps({"approve": True}),
-                     headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
-        response = conn.getresponse()
-        answers.append((response.status, response.read()))
-    except OSError as error:  # the server died under the request: nothing acknowledged
-        answers.append((None, str(error).encode()))
-    finally:
-        conn.close()
 
 
 def _open_step(request):
@@ -78,7 +63,8 @@ def test_a_server_killed_in_the_middle_of_a_decision_leaves_it_undecided(transac
         wait_healthy(port, server, log)
         with psycopg.connect(conninfo) as holder:  # holds the audit chain's head until the server is dead
             holder.execute("SELECT 1 FROM audit_chainhead WHERE id = 1 FOR UPDATE")
-            deciding = threading.Thread(target=_decide, args=(port, token, request.pk, answers))
+            deciding = threading.Thread(target=post, args=(port, token, f"/api/v1/requests/{request.pk}/decide",
+                                                           {"approve": True}, answers))
             deciding.start()
             wait_until_waiting(conninfo, log)
             assert _writing(conninfo, Grant._meta.db_table)  # the grant is written, the decision not yet audited

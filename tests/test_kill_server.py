@@ -34,18 +34,23 @@ pytestmark = pytest.mark.skipif(not os.environ.get("FENJI_DATABASE_URL", "").sta
                                 reason="a second connection holds a row lock while the server writes: PostgreSQL")
 
 
-def _send(port, token, title, units, answers):
+def post(port, token, path, body, answers):
+    """POST ``body`` as JSON with the bearer ``token``; append (status, body), or (None, error) if the server died
+    under the request (nothing acknowledged)."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     try:
-        conn.request("POST", "/api/v1/dispatch", body=json.dumps({"kind": "notice", "title": title, "body": "正文",
-                                                                   "units": units}),
+        conn.request("POST", path, body=json.dumps(body),
                      headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
         response = conn.getresponse()
         answers.append((response.status, response.read()))
-    except OSError as error:  # the server died under the request: nothing acknowledged
+    except OSError as error:
         answers.append((None, str(error).encode()))
     finally:
         conn.close()
+
+
+def _send(port, token, title, units, answers):
+    post(port, token, "/api/v1/dispatch", {"kind": "notice", "title": title, "body": "正文", "units": units}, answers)
 
 
 def _waiting_on_a_lock(conninfo) -> bool:

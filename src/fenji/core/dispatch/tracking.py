@@ -13,7 +13,8 @@ import heapq
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
-from fenji.core.kernel.pagination import OFFSET_CAP, PAGE_SIZE, Page
+from fenji.core.kernel.pagination import PAGE_SIZE, Page
+from fenji.core.kernel.pagination import _offset as page_offset
 from fenji.core.kernel.paths import subtree_q
 
 from . import fanout
@@ -39,6 +40,14 @@ def pending_delivery(dispatch: Dispatch, unit) -> Delivery:
     return delivery
 
 
+def unwritten_units(dispatch: Dispatch):
+    """The units of ``dispatch``'s ranges without a delivery row yet (an anti-join on the unique
+    ``(dispatch, unit)``)."""
+    written = Delivery.objects.unscoped(reason="the rows of a dispatch already shown to the actor").filter(
+        dispatch_id=dispatch.pk, unit_id=OuterRef("pk"))
+    return fanout.range_units(dispatch).filter(~Exists(written))
+
+
 class TrackingList:
     """The deliveries of ``dispatch`` (rows and pending units), optionally of one ``status`` and within the
     subtree of ``within``. Iterating yields them all in ``unit_path`` order (for exports and the API)."""
@@ -57,9 +66,7 @@ class TrackingList:
         self.rows = rows.select_related("unit", "signed_by__person", "replied_by__person")
         self.pending = None
         if dispatch.pending and pending_matches(dispatch, self.status, self.now):
-            written = Delivery.objects.unscoped(reason="the rows of a dispatch already shown to the actor").filter(
-                dispatch_id=dispatch.pk, unit_id=OuterRef("pk"))
-            units = fanout.range_units(dispatch).filter(~Exists(written))
+            units = unwritten_units(dispatch)
             if within is not None:
                 units = units.filter(subtree_q("path", within.path))
             self.pending = units
@@ -98,8 +105,7 @@ class TrackingList:
         if after_path:
             start = 0
         else:
-            offset = (number - 1) * size
-            start = offset if 0 < offset < OFFSET_CAP else 0
+            start = page_offset(number, size) or 0
             number = start // size + 1
         found = self._merged(after_path, start + size + 1)[start:]
         next_cursor = None
@@ -130,11 +136,9 @@ def pending_bulletin(dispatches, *, within_q: Q, now) -> dict[int, dict]:
     units per pending dispatch, nothing written."""
     found: dict[int, dict] = {}
     for dispatch in dispatches.filter(pending=True).order_by("id"):
-        written = Delivery.objects.unscoped(reason="the rows of a dispatch in the reader's scope").filter(
-            dispatch_id=dispatch.pk, unit_id=OuterRef("pk"))
         sign_due = dispatch.sign_due_at is not None and dispatch.sign_due_at < now
         reply_due = dispatch.reply_due_at is not None and dispatch.reply_due_at < now
-        units = fanout.range_units(dispatch).filter(within_q).filter(~Exists(written))
+        units = unwritten_units(dispatch).filter(within_q)
         for unit_id, name, path in units.values_list("id", "name", "path"):
             row = found.setdefault(unit_id, {"unit_id": unit_id, "unit__name": name, "unit_path": path, "received": 0,
                                              "signs_due": 0, "signed_on_time": 0, "replies_due": 0,
