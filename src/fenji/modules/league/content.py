@@ -184,8 +184,8 @@ def build_activities() -> None:
         activities.activity_signup(actor=policy.actor_for(account), activity=upcoming)
     sq1 = Unit.objects.get(code="LY-GZ-YX-BJJ-SQ1")
     past = activities.activity_create(
-        actor=system, unit=sq1, theme="社区敬老志愿服务", starts_at=now + datetime.timedelta(hours=1),
-        ends_at=now + datetime.timedelta(hours=3), place="盐运西社区长者饭堂", content="为社区长者送餐、打扫和陪伴聊天。")
+        actor=system, unit=sq1, theme="社区敬老志愿服务", starts_at=now + datetime.timedelta(days=1),
+        ends_at=now + datetime.timedelta(days=1, hours=2), place="盐运西社区长者饭堂", content="为社区长者送餐、打扫和陪伴聊天。")
     activities.activity_publish(actor=system, activity=past)
     signed = list(Account.objects.unscoped(reason="demo content").filter(unit=sq1, kind="member").order_by("id")[:3])
     for account in signed:
