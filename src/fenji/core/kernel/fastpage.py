@@ -148,3 +148,57 @@ def html_row(pk: int, markup: str) -> HtmlRow:
     row = HtmlRow(markup)
     row.pk = pk
     return row
+
+
+# --- newest first over a union of scope segments (``pagination.union_newest_first_page``) -------------------
+
+
+def segments(path: str, roots: list[str], units: list[str]) -> list[tuple[str, list[str]]]:
+    """``policy.scope_segments``' filters over the column ``path`` as ``(sql, params)``: each subtree root's own path
+    (an equality) apart from its strict descendants (a range), then each unit-reach path."""
+    out = []
+    for root in roots:
+        out += [(f"{path} = %s", [root]), (f"({path} > %s AND {path} < %s)", [root, root + SUBTREE_END])]
+    return out + [(f"{path} = %s", [unit]) for unit in sorted(set(units))]
+
+
+def union_ids_sql(table: str, pk: str, terms: list[str], where: str, *, keyset: bool) -> str:
+    """The ids of the union of ``terms`` (each a segment's condition) narrowed by ``where`` ("" for none), each
+    segment read on its own newest first up to a ``LIMIT %s`` (an index range on ``(path, id)``, no sort), merged
+    by ``UNION``. Params per segment: its own, ``where``'s, the keyset's last id if ``keyset``, then the limit."""
+    narrowed = (f" AND {where}" if where else "") + (f" AND {pk} < %s" if keyset else "")
+    parts = [f"SELECT s{i}.i FROM (SELECT {pk} AS i FROM {table} WHERE {term}{narrowed} ORDER BY {pk} DESC LIMIT %s)"
+             f" s{i}" for i, term in enumerate(terms)]
+    return " UNION ".join(parts)
+
+
+def read_union_page(connection, query: Compiled, segment_params: list[list], params: list, *, start: Start,
+                    size: int, count_limit: int, cursor: Callable) -> Page:
+    """``read_page`` for a ``query`` over ``union_ids_sql``: its count is ``COUNT(*)`` of the union read with a
+    limit of ``count_limit + 1`` per segment and overall, its rows the union read with a limit of ``start + size
+    + 1`` per segment (``params``: ``where``'s), as ``union_newest_first_page`` reads and counts them."""
+    cap = count_limit + 1
+    want = start.start + size + 1 if start.last is None else size + 1
+    after = [start.last] if start.last is not None else []
+    count_params = [p for seg in segment_params for p in (*seg, *params, cap)] + [cap]
+    rows_params = [p for seg in segment_params for p in (*seg, *params, *after, want)] + [size + 1, start.start]
+    with connection.cursor() as db:
+        db.execute(query.count_sql, count_params)
+        counted = db.fetchone()[0]
+        db.execute(query.rows_sql, rows_params)
+        rows = db.fetchall()
+    if query.converters:
+        rows = [convert(row, query.converters, connection) for row in rows]
+    next_cursor = cursor(rows[size - 1]) if len(rows) > size else None
+    total = AtLeast(count_limit) if counted > count_limit else counted
+    return Page(rows=rows[:size], next_cursor=next_cursor, total=total, number=start.number, size=size)
+
+
+def json_datetime(value):
+    """A datetime as the API's JSON encoder (Django's) writes it: ISO 8601, milliseconds, UTC as ``Z``."""
+    if value is None:
+        return None
+    text = value.isoformat()
+    if value.microsecond:
+        text = text[:23] + text[26:]
+    return text.removesuffix("+00:00") + "Z" if text.endswith("+00:00") else text

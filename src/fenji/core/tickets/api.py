@@ -5,15 +5,18 @@ work (签收, 答复) with the page's services. Another citizen's ticket, or one
 import datetime
 from decimal import Decimal
 
+import orjson
+from django.http import HttpResponse
+from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
-from fenji.core.api.pagination import NewestFirstQuery, api_newest_first, check_newest_first, page_out
+from fenji.core.api.pagination import NewestFirstQuery, api_newest_first, check_newest_first
 from fenji.core.api.routes import api_route
 from fenji.core.api.schemas import ERRORS, Id, InputSchema
 
+from . import fastlist, selectors, services
 from . import permissions as perms
-from . import selectors, services
 from .models import Rating, TicketState
 
 router = Router(tags=["群众诉求"])
@@ -139,10 +142,14 @@ def ticket_rate(request, id: int, payload: RateIn):
 @router.get("/tickets", response={200: TicketPage, **ERRORS}, summary="管理范围内的诉求（新的在前）")
 @api_route(action=perms.TICKET_VIEW)
 def ticket_list(request, query: Query[ListQuery]):
-    # The rows as the console reads them (per scope segment); the API's total stays exact, as clients count on it.
-    chosen = {"actor": request.actor, "state": query.state, "overdue": query.overdue}
-    return page_out(selectors.ticket_page(**chosen, after=check_newest_first(query), size=query.limit,
-                                          total=selectors.ticket_list(**chosen).count()))
+    # The fast read path (ADR 0029): the rows of ``selectors.ticket_page`` as dicts straight into JSON, what
+    # ``TicketPage`` declares; the total stays exact, as clients count on it.
+    now = timezone.now()
+    page = fastlist.ticket_rows(actor=request.actor, state=query.state, overdue=query.overdue, now=now,
+                                after=check_newest_first(query), size=query.limit, count_limit=fastlist.EXACT,
+                                api=True)
+    return HttpResponse(orjson.dumps({"items": fastlist.api_items(page.rows, now), "next": page.next_cursor,
+                                      "total": int(page.total)}), content_type="application/json; charset=utf-8")
 
 
 @router.get("/tickets/{int:id}", response={200: TicketOut, **ERRORS}, summary="诉求详情")

@@ -12,7 +12,7 @@ from django.utils import timezone
 from fenji.core.access import policy
 from fenji.core.kernel.errors import NotVisible
 from fenji.core.kernel.modules import Todo
-from fenji.core.kernel.pagination import PAGE_SIZE, Page, union_newest_first_page
+from fenji.core.kernel.pagination import LIST_COUNT_LIMIT, PAGE_SIZE, Page, union_newest_first_page
 
 from . import permissions as perms
 from .models import OPEN_STATES, Board, Rating, Ticket, TicketState
@@ -91,8 +91,8 @@ def ticket_list(*, actor, state: str = "", overdue: bool = False, board=None):
 
 
 def ticket_page(*, actor, state: str = "", overdue: bool = False, board=None, after: str = "", page: int | None = None,
-                size: int = PAGE_SIZE, total=None) -> Page:
-    """A page of ``ticket_list`` newest first, the same rows, with the count capped at ``LIST_COUNT_LIMIT`` unless
+                size: int = PAGE_SIZE, total=None, count_limit: int = LIST_COUNT_LIMIT) -> Page:
+    """A page of ``ticket_list`` newest first, the same rows, with the count capped at ``count_limit`` unless
     ``total`` is given. Read per scope segment (the handling unit's paths, the managing unit's paths:
     ``policy.scope_segments``), each an index range on ``(unit_path, id)`` or ``(office_path, id)`` in id order,
     merged: a department's first page reads its newest rows instead of sorting all its tickets (bench, issue 15)."""
@@ -101,7 +101,7 @@ def ticket_page(*, actor, state: str = "", overdue: bool = False, board=None, af
     parts = [rows.filter(q) for q in (policy.scope_segments(actor, perms.TICKET_VIEW)
                                       + policy.scope_segments(actor, perms.TICKET_OVERSEE, "office_path"))]
     return union_newest_first_page(
-        parts, after=after, page=page, size=size, total=total,
+        parts, after=after, page=page, size=size, total=total, count_limit=count_limit,
         rows_for=lambda ids: Ticket.objects.unscoped(reason="ids just read in scope").filter(pk__in=ids)
         .select_related("board", "unit"))
 

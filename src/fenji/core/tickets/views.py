@@ -21,7 +21,7 @@ from fenji.core.web.forms import form_post
 from fenji.core.web.query import paging, query_without
 from fenji.core.web.routes import requires
 
-from . import exports, selectors, services
+from . import exports, fastlist, selectors, services
 from . import permissions as perms
 from .forms import (
     AnswerForm,
@@ -42,10 +42,13 @@ from .models import TicketState
 def ticket_list(request):
     state = request.GET.get("state", "")
     overdue = request.GET.get("overdue") == "1"
-    page = selectors.ticket_page(actor=request.actor, state=state, overdue=overdue, **paging(request))
+    now = timezone.now()
+    # The fast read path (ADR 0029): the rows of ``selectors.ticket_page``, one query, encoded straight to markup.
+    page = fastlist.ticket_rows(actor=request.actor, state=state, overdue=overdue, now=now, **paging(request))
+    page.rows = fastlist.html_rows(page.rows, now)
     return render(request, "tickets/list.html", {
         "page": page, "query": query_without(request, "after"), "state": state, "overdue": overdue,
-        "states": TicketState.choices, "now": timezone.now()})
+        "states": TicketState.choices, "now": now})
 
 
 def _unit_choice(pk) -> Unit:
