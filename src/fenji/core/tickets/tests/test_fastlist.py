@@ -33,7 +33,7 @@ from fenji.testing import make_account
 from tests.test_fastlist_property import same_page
 from tests.test_scope_property import build, forests, in_rolled_back_transaction
 
-SETTINGS = settings(max_examples=25, deadline=None, derandomize=True,
+SETTINGS = settings(max_examples=10, deadline=None, derandomize=True,
                     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 CONTENTS = ("路灯不亮", "和平路与中华大街交口人行道上堆放建筑垃圾，影响通行，<b>请尽快</b>清运 & 处理，谢谢！！！", "x" * 40)
 # The rows the page's template wrote before the fast path: the reference markup.
