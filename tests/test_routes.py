@@ -11,7 +11,7 @@ from django.urls.converters import PathConverter, SlugConverter, StringConverter
 
 from fenji.core.api.auth import SessionAuth, TokenAuth
 from fenji.core.audit.models import AuditEvent, Outcome
-from fenji.testing import make_account
+from fenji.testing import Tree, make_account, shared_world
 from fenji.testing.routing import all_routes, api_routes, is_int
 
 ROUTES = all_routes()
@@ -31,11 +31,37 @@ def _ids(routes):
     return [r.label for r in routes]
 
 
+class World:
+    pass
+
+
+def build():
+    """The tree, a sample account and the account without grants, made once for the ~850 walks of this file."""
+    w = World()
+    w.tree = Tree()
+    w.sample = make_account(w.tree.town, name="路由样本")
+    w.outsider = make_account(w.tree.sibling_city, name="无授权人员")
+    return w
+
+
+_world, w = shared_world(build)  # each test in a savepoint: its audit events and session are undone after it
+
+
 @pytest.fixture
-def fill(tree):
+def tree(w):
+    return w.tree
+
+
+@pytest.fixture
+def outsider(w):
+    return w.outsider
+
+
+@pytest.fixture
+def fill(w):
     """Real rows for path parameters: ``units/<pk>`` or ``unit_pk`` a unit, ``accounts/<pk>`` an account."""
-    account = make_account(tree.town, name="路由样本")
-    by_word = {"unit": tree.town.pk, "account": account.pk}
+    tree = w.tree
+    by_word = {"unit": tree.town.pk, "account": w.sample.pk}
 
     def value(route, parameter):
         if not is_int(parameter):
