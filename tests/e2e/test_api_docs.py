@@ -1,4 +1,4 @@
-"""The API docs in Chromium: Swagger UI renders from local files only (the guard aborts and fails on
+"""The API docs in Chromium: Swagger UI renders from local files only (the guard blocks and fails on
 any request off the loopback host), and a signed-in browser calls the API with its session + CSRF."""
 
 import re
@@ -40,3 +40,18 @@ def test_the_docs_render_offline_and_the_session_calls_the_api(live_server, page
     status, body = page.evaluate(call, ["/api/v1/tokens", {"name": "浏览器"}, True])
     assert status == 201 and body["token"].startswith("fj_")
     assert ApiToken.objects.get().account_id == admin.pk
+
+
+def test_the_guard_blocks_and_records_a_request_off_the_loopback_host(live_server, new_page, guard):
+    """What lets the test above say "offline": a page's request to another host never arrives and is recorded."""
+    page = new_page()
+    page.goto("/healthz")
+    loaded = page.evaluate("""() => new Promise(done => {
+        const image = new Image();
+        image.onload = () => done(true);
+        image.onerror = () => done(false);
+        image.src = "http://192.0.2.1/fenji-guard.png";
+    })""")
+    assert loaded is False
+    assert guard.outside == ["http://192.0.2.1/fenji-guard.png"]
+    guard.outside.clear()  # seen, and expected here: the guard's teardown would fail the test on it
