@@ -66,7 +66,9 @@ def test_a_post_passes_three_reviews_and_appears_on_the_public_page(live_server,
     for reviewer in (first, head, leader):
         review(new_page, reviewer, post)
 
+    # The public page may be cached for 60 s (Cache-Control: public): refreshing asks the server again.
     anonymous.goto("/public/")
+    anonymous.reload()
     anonymous.get_by_role("link", name=TITLE).click()
     expect(anonymous.get_by_role("heading", name=TITLE)).to_be_visible()
     expect(anonymous.get_by_text("本周六上午九时")).to_be_visible()
