@@ -102,10 +102,16 @@ def read_page(connection, query: Compiled, params: list, *, after_params: list, 
               count_limit: int, cursor: Callable) -> Page:
     """Run the count (capped at ``count_limit``, "1000+") and the page's rows (``size`` + 1 to know whether there
     is a next page); ``cursor(row)`` is the next page's cursor from the last row shown."""
+    return _run(connection, query, [*params, count_limit + 1], [*params, *after_params, size + 1, start.start],
+                start=start, size=size, count_limit=count_limit, cursor=cursor)
+
+
+def _run(connection, query: Compiled, count_params: list, rows_params: list, *, start: Start, size: int,
+         count_limit: int, cursor: Callable) -> Page:
     with connection.cursor() as db:
-        db.execute(query.count_sql, [*params, count_limit + 1])
+        db.execute(query.count_sql, count_params)
         counted = db.fetchone()[0]
-        db.execute(query.rows_sql, [*params, *after_params, size + 1, start.start])
+        db.execute(query.rows_sql, rows_params)
         rows = db.fetchall()
     if query.converters:
         rows = [convert(row, query.converters, connection) for row in rows]
@@ -182,16 +188,8 @@ def read_union_page(connection, query: Compiled, segment_params: list[list], par
     after = [start.last] if start.last is not None else []
     count_params = [p for seg in segment_params for p in (*seg, *params, cap)] + [cap]
     rows_params = [p for seg in segment_params for p in (*seg, *params, *after, want)] + [size + 1, start.start]
-    with connection.cursor() as db:
-        db.execute(query.count_sql, count_params)
-        counted = db.fetchone()[0]
-        db.execute(query.rows_sql, rows_params)
-        rows = db.fetchall()
-    if query.converters:
-        rows = [convert(row, query.converters, connection) for row in rows]
-    next_cursor = cursor(rows[size - 1]) if len(rows) > size else None
-    total = AtLeast(count_limit) if counted > count_limit else counted
-    return Page(rows=rows[:size], next_cursor=next_cursor, total=total, number=start.number, size=size)
+    return _run(connection, query, count_params, rows_params, start=start, size=size, count_limit=count_limit,
+                cursor=cursor)
 
 
 def json_datetime(value):
