@@ -11,13 +11,7 @@ cluster_worker=("${@:2:$1}"); shift $(($1 + 1))
 .venv/bin/pytest --reuse-db "${suite_workers[@]}" "$@"
 
 echo "== PostgreSQL: the cluster to itself =="
-# Of the whole suite, only the files that hold a test marked cluster (collecting the others costs ~10 s);
-# when tests were chosen on the command line, those.
-cluster_files=()
-if [ $# -eq 0 ]; then
-    mapfile -t cluster_files < <(grep -rlE --include='test_*.py' 'mark\.cluster' src tests | sort)
-fi
 status=0
-FENJI_TEST_CLUSTER=1 .venv/bin/pytest --reuse-db "${cluster_worker[@]}" -m cluster "${cluster_files[@]}" "$@" || status=$?
+FENJI_TEST_CLUSTER=1 .venv/bin/pytest --reuse-db "${cluster_worker[@]}" -m cluster "$@" || status=$?
 # 5: none of the tests asked for (a run of chosen files) is marked cluster
 [ "$status" = 0 ] || [ "$status" = 5 ]

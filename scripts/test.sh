@@ -39,8 +39,7 @@ mapfile -t sqlite_workers < <(parallel sqlite)
 echo "== PostgreSQL =="
 # As many workers as on SQLite, each with its own test database (test_fenji_gw0, …): measured on this
 # 2-CPU machine (2,573 tests), 9 min 47 s on two workers against 15 min 49 s in one process.
-# The cluster is thrown away afterwards: no fsync, no waiting for the WAL at commit, no autovacuum (the tests'
-# rolled-back rows would keep it busy on the CPUs the suite needs).
+# The cluster is thrown away afterwards: no fsync, no waiting for the WAL at commit.
 mapfile -t pg_workers < <(parallel pg)
 # Then the tests that restart the server or stream from it (marker `cluster`, fenji.testing.pgcluster), in one
 # process with the cluster to itself. It reuses the first worker's test database (--reuse-db: same name,
@@ -50,6 +49,6 @@ if [ "$workers" -gt 1 ]; then
     mkdir -m 700 "$FENJI_VAR_DIR/cluster"
     cluster_worker=(--dist loadfile --tx "popen//env:FENJI_VAR_DIR=$FENJI_VAR_DIR/cluster")
 fi
-FENJI_PG_SETTINGS="-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c autovacuum=off ${FENJI_PG_SETTINGS:-}" \
+FENJI_PG_SETTINGS="-c fsync=off -c synchronous_commit=off -c full_page_writes=off ${FENJI_PG_SETTINGS:-}" \
     scripts/with-postgres.sh scripts/test-postgres.sh "${#pg_workers[@]}" "${pg_workers[@]}" \
     "${#cluster_worker[@]}" "${cluster_worker[@]}" "$@"
