@@ -2,7 +2,9 @@
 and scope, errors in the envelope, every operation in the OpenAPI schema."""
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from fenji.core.access import policy
 from fenji.core.access.roles import AUDITOR, DEPT_HEAD, SECURITY_ADMIN, STAFF, UNIT_LEADER
@@ -79,6 +81,23 @@ def test_a_dispatch_is_sent_signed_and_tracked_over_the_api(tree):
     assert api(make_account(tree.sibling_city, role=DEPT_HEAD)).get(f"/api/v1/dispatch/{dispatch_id}").status_code == 404
     outside = post(api(head), "/api/v1/dispatch", {"kind": "notice", "title": "越界", "units": [tree.sibling_city.pk]})
     assert outside.status_code == 403
+
+
+def test_the_tracking_answer_does_not_query_per_delivery(tree):
+    """Each delivery's title and sending unit come from the dispatch already read, not one query per row."""
+    head = make_account(tree.city, name="市办主任", role=DEPT_HEAD)
+    client = api(head)
+
+    def queries_to_track(units) -> int:
+        sent = post(client, "/api/v1/dispatch", {"kind": "notice", "title": "逐条", "units": [u.pk for u in units]})
+        assert sent.status_code == 201, sent.content
+        with CaptureQueriesContext(connection) as queries:
+            tracking = client.get(f"/api/v1/dispatch/{sent.json()['id']}").json()
+        assert {d["from_unit"] for d in tracking["deliveries"]} == {tree.city.name}
+        assert len(tracking["deliveries"]) == len(units)
+        return len(queries)
+
+    assert queries_to_track([tree.town, tree.other_town, tree.county]) == queries_to_track([tree.town])
 
 
 class Reporting:

@@ -3,11 +3,17 @@ envelope under /api/ — while any other failure stays Django's 500 (kernel.outa
 The real thing, a PostgreSQL restart under a signed-in session and a token, is in tests/test_pg_cluster.py."""
 
 import json
+import os
 
 import pytest
+from django.db import connection, connections
 from django.db.utils import InterfaceError, OperationalError, ProgrammingError
 from django.test import RequestFactory
+from ninja import Schema
+from pydantic import ValidationError
 
+from fenji.core.kernel import outage
+from fenji.core.org.models import Unit
 from fenji.core.web.errors import server_error
 
 
@@ -33,3 +39,39 @@ def test_a_lost_database_is_a_503_page_and_an_api_envelope(error):
 
 def test_a_programming_error_stays_a_500():
     assert _answer("/people/accounts/", ProgrammingError("column does not exist")).status_code == 500
+
+
+@pytest.mark.skipif(not os.environ.get("FENJI_DATABASE_URL", "").startswith("postgres"),
+                    reason="a second session ends the first one's backend: PostgreSQL")
+def test_a_lost_connection_met_inside_an_api_answer_is_an_outage(transactional_db, tree):
+    """pydantic reads a lazy relation while it builds an API answer and reports the lost connection as its own
+    ValidationError, naming the database's error only in a string: still an outage, not a 500."""
+
+    class UnitOut(Schema):
+        name: str
+
+        @staticmethod
+        def resolve_name(unit):
+            return Unit.objects.get(pk=unit.pk).name  # a query of its own, as a lazy relation makes
+
+    assert UnitOut.model_validate(tree.city).name == tree.city.name
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    assert not outage.is_outage(ValueError("a bug"))
+    other = connections.create_connection("default")
+    try:
+        with other.cursor() as cursor:
+            cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
+    finally:
+        other.close()
+    try:
+        with pytest.raises(ValidationError) as hidden:
+            UnitOut.model_validate(tree.city)
+        assert "OperationalError" in str(hidden.value)
+        assert outage.is_outage(hidden.value)
+        assert _answer("/api/v1/units", hidden.value).status_code == 503
+    finally:
+        connection.close()
+    connection.ensure_connection()
+    assert not outage.is_outage(ValueError("a bug"))  # on a new connection, a bug is a bug again

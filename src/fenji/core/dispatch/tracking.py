@@ -90,6 +90,8 @@ class TrackingList:
             rows = rows.filter(unit_path__gt=after_path)
             pending = pending.filter(path__gt=after_path) if pending is not None else None
         found = list(rows[:limit])
+        for row in found:  # the dispatch is known: not one query per row for its title and sender
+            row.dispatch = self.dispatch
         if pending is not None:
             units = list(pending[:limit])
             found = list(heapq.merge(found, (pending_delivery(self.dispatch, u) for u in units),

@@ -13,7 +13,18 @@ MESSAGE = "数据库暂时无法连接（可能正在重启或切换），请稍
 
 
 def is_outage(exc: BaseException | None) -> bool:
-    return isinstance(exc, (OperationalError, InterfaceError))
+    """``exc`` is the database out of reach, or was raised by code that met it and reported it as something else:
+    pydantic, reading a lazy relation while it builds an API answer, turns the database's error into a
+    ``ValidationError`` that names it only in a string. What tells then is a connection that met an error and is
+    broken (psycopg marks it so; nothing is asked of the server)."""
+    if isinstance(exc, (OperationalError, InterfaceError)):
+        return True
+    return exc is not None and any(_broken(conn) for conn in connections.all(initialized_only=True))
+
+
+def _broken(conn) -> bool:
+    raw = conn.connection
+    return conn.errors_occurred and raw is not None and bool(getattr(raw, "broken", False))
 
 
 def discard_broken_connections() -> None:
