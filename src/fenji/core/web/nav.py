@@ -155,20 +155,23 @@ def todo_summary(actor) -> dict:
     """``{"counts": todo_counts(actor), "total": len(todos_for(actor))}`` for the menu and the header of every
     console page, reused while nothing was written since.
 
-    Every write goes through a service that records an audit event, so the newest event (its sequence number
-    and hash: one indexed read) names the state of the data the to-dos come from; the summary is kept per
-    account and that state, in this process's cache, for at most ``COUNTS_SECONDS`` (what only the clock
-    changes — a deadline passing — shows within that time)."""
+    Every write goes through a service that records an audit event, so the newest successful event (its
+    sequence number and hash: read from the newest end of the sequence's index) names the state of the data the
+    to-dos come from. Refusals are events too, but change nothing: a scan's refusals do not make every
+    signed-in account compute its to-dos again. The summary is kept per account and that state, in this
+    process's cache, for at most ``COUNTS_SECONDS`` (what only the clock changes — a deadline passing — shows
+    within that time)."""
     from django.core.cache import cache
 
-    from fenji.core.audit.models import AuditEvent
+    from fenji.core.audit.models import AuditEvent, Outcome
 
     if getattr(actor, "account_id", None) is None:
         return {"counts": {}, "total": 0}
     cached = getattr(actor, "_fenji_todo_summary", None)
     if cached is not None:
         return cached
-    newest = AuditEvent.objects.order_by("-seq").values_list("seq", "hash").first() or (0, "")
+    newest = (AuditEvent.objects.filter(outcome=Outcome.OK).order_by("-seq").values_list("seq", "hash").first()
+              or (0, ""))
     key = f"fenji.todos.{actor.account_id}.{newest[0]}.{newest[1][:16]}.{modules.version()}"
     summary = cache.get(key)
     if summary is None:

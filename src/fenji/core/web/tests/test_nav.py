@@ -85,3 +85,28 @@ def test_a_replaced_urlconf_is_resolved_again(db, settings):
     settings.ROOT_URLCONF = "fenji.urls"  # as override_settings does: the URLs are resolved again
     assert not nav._urls
     assert nav.url("home:home") == "/"
+
+
+def test_the_to_do_summary_follows_writes_and_not_refusals(tree):
+    """The summary in every page's menu is kept until something is written (a successful audit event); a refusal
+    writes an event too, but changes nothing, so it does not make every account compute its to-dos again."""
+    from django.core.cache import cache
+
+    from fenji.core.access.roles import DEPT_HEAD, STAFF
+    from fenji.core.audit.models import Outcome
+    from fenji.core.audit.services import audit_record
+    from fenji.core.dispatch.models import Delivery, DispatchKind
+    from fenji.core.dispatch.services import Targets, dispatch_send
+
+    cache.clear()
+    head = make_account(tree.city, name="市办主任", role=DEPT_HEAD)
+    clerk = make_account(tree.town, name="街道收文员", role=STAFF)
+    dispatch_send(actor=policy.actor_for(head), kind=DispatchKind.NOTICE, title="待签收",
+                  targets=Targets(units=[tree.town]))
+    assert nav.todo_summary(policy.actor_for(clerk))["total"] == 1  # the delivery to sign
+    # the to-do goes away without an event (as no service would do): only a new event can tell
+    Delivery.objects.unscoped(reason="test").filter(unit=tree.town).delete()
+    audit_record(actor=policy.actor_for(clerk), action="test.refused", outcome=Outcome.DENIED, target=None)
+    assert nav.todo_summary(policy.actor_for(clerk))["total"] == 1  # a refusal: the kept summary
+    audit_record(actor=policy.actor_for(clerk), action="test.written", target=None)
+    assert nav.todo_summary(policy.actor_for(clerk))["total"] == 0  # a write: computed again
