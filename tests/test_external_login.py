@@ -23,7 +23,7 @@ from django.test import Client
 from fenji.core.access import registry
 from fenji.core.access.roles import SYSTEM_ADMIN
 from fenji.core.audit.models import AuditEvent, Outcome
-from fenji.core.people import external
+from fenji.core.people import external, oidc
 from fenji.core.people.identity import check_char
 from fenji.core.people.models import AccountStatus, Person
 from fenji.testing import make_account
@@ -71,8 +71,8 @@ def test_a_staff_member_signs_in_with_the_verified_id_number(idp, staff):
 
 def test_the_number_is_read_from_userinfo_when_the_id_token_leaves_it_out(idp, staff, monkeypatch):
     asked = []
-    real = external._from_userinfo
-    monkeypatch.setattr(external, "_from_userinfo", lambda *a, **k: asked.append(k) or real(*a, **k))
+    real = oidc._from_userinfo
+    monkeypatch.setattr(oidc, "_from_userinfo", lambda *a, **k: asked.append(k) or real(*a, **k))
     username, password = idp.user(staff.person.id_number, userinfo_only=True)
     session = requests.Session()
     answer = session.get(idp.sign_in_flow(session, username, password), allow_redirects=False)
@@ -227,11 +227,11 @@ def test_an_unreachable_provider_is_a_message_not_an_error_page(settings, db, cl
         port = probe.getsockname()[1]
     settings.OIDC_ISSUER, settings.OIDC_CLIENT_ID = f"http://127.0.0.1:{port}/idp", "fenji"
     settings.OIDC_TIMEOUT_SECONDS = 2
-    external._client.cache_clear()
+    oidc._client.cache_clear()
     try:
         answer = client.get("/login/external/")
     finally:
-        external._client.cache_clear()
+        oidc._client.cache_clear()
     assert answer.status_code == 503
     assert str(external.UNREACHABLE_MESSAGE) in answer.content.decode()
     assert _events("people.login.external.unreachable").get().outcome == Outcome.FAILED

@@ -19,7 +19,7 @@ import requests
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from fenji.core.people import external
+from fenji.core.people import oidc
 from fenji.testing import make_account
 
 CALLBACK = "/login/external/callback/"
@@ -122,7 +122,7 @@ def idp(live_server, settings, idp_key, tree):
     settings.OIDC_CLIENT_ID = application.client_id
     settings.OIDC_CLIENT_SECRET = secret
     settings.OIDC_ID_NUMBER_CLAIM = validators.CLAIM
-    external._client.cache_clear()
+    oidc._client.cache_clear()
     provider = Idp(issuer=issuer, rp=rp, client_id=application.client_id, client_secret=secret,
                    unit=tree.sibling_city)
     yield provider
@@ -130,4 +130,4 @@ def idp(live_server, settings, idp_key, tree):
         views.USERS.pop(username, None)
         validators.ID_NUMBERS.pop(pk, None)
         validators.USERINFO_ONLY.discard(pk)
-    external._client.cache_clear()
+    oidc._client.cache_clear()

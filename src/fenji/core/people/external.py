@@ -17,17 +17,10 @@ flood the log.
 """
 
 import re
-import time
 from dataclasses import dataclass
-from functools import lru_cache
 
-import requests
-from authlib.common.errors import AuthlibBaseError
-from authlib.integrations.django_client import DjangoOAuth2App, OAuth
 from django.conf import settings
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from joserfc.errors import ClaimError, JoseError
 
 from fenji.core.access.policy import ANONYMOUS, actor_for
 from fenji.core.audit import refusals
@@ -35,11 +28,10 @@ from fenji.core.audit.models import Outcome
 from fenji.core.audit.services import audit_record
 from fenji.core.kernel import context
 from fenji.core.kernel.crypto import blind_index
-from fenji.core.kernel.errors import DomainError
 from fenji.core.kernel.network import from_admin_network
 from fenji.core.mfa import services as mfa
 
-from .identity import mask_id_number, parse_id_number
+from .identity import mask_id_number
 from .models import Account
 
 VIA = "oidc"
@@ -116,37 +108,7 @@ def button_label() -> str:
     return settings.OIDC_BUTTON_LABEL or str(_("电子社保卡扫码登录"))
 
 
-class _App(DjangoOAuth2App):
-    """Authlib's Django client, holding the provider to what OpenID Connect Discovery promises."""
-
-    def load_server_metadata(self):
-        stale = time.time() - self.server_metadata.get("_loaded_at", 0) > METADATA_SECONDS
-        if stale and "_loaded_at" in self.server_metadata:
-            self.server_metadata = {}
-        metadata = super().load_server_metadata()
-        # Discovery §4.3: the document must name the issuer it was fetched from, or its keys prove nothing.
-        if metadata.get("issuer", "").rstrip("/") != self._issuer:
-            self.server_metadata = {}
-            raise _Refused("unreachable", detail="issuer_mismatch")
-        listed = metadata.get("id_token_signing_alg_values_supported") or ["RS256"]
-        metadata["id_token_signing_alg_values_supported"] = [a for a in listed if a in SIGNING_ALGORITHMS]
-        return metadata
-
-
-@lru_cache(maxsize=4)
-def _client(config: Provider) -> _App:
-    """One client per configuration: it keeps the discovery document and keys between logins."""
-    client = OAuth().register(
-        name="fenji_external", client_cls=_App, client_id=config.client_id,
-        client_secret=config.client_secret or None,
-        server_metadata_url=f"{config.issuer}/.well-known/openid-configuration",
-        client_kwargs={"scope": config.scopes, "code_challenge_method": "S256", "default_timeout": config.timeout,
-                       "token_endpoint_auth_method": "client_secret_basic" if config.client_secret else "none"})
-    client._issuer = config.issuer
-    return client
-
-
-class _Refused(Exception):
+class Refused(Exception):
     def __init__(self, reason: str, *, detail: str = "", account: Account | None = None, id_number: str = ""):
         super().__init__(reason)
         # The detail may come from the provider's answer (an error code): only a short plain word is kept, so a
@@ -165,37 +127,27 @@ class ExternalResult:
 
 def begin(request, *, next_url: str) -> tuple[str, str]:
     """The provider's authorization URL for a new login of this session, or ("", the message) when the provider
-    cannot be reached. The state, nonce and PKCE verifier stay in the session until the person comes back."""
-    config = provider()
-    client = _client(config)
-    redirect_uri = request.build_absolute_uri(reverse("people:external_callback"))
-    try:
-        started = client.create_authorization_url(redirect_uri)
-    except _Refused as refused:
-        return "", _refuse(request, refused)
-    except (requests.RequestException, ValueError, KeyError, RuntimeError) as error:
-        return "", _refuse(request, _Refused("unreachable", detail=type(error).__name__))
-    started.pop("url_params", None)
-    url = started.pop("url")
-    client.save_authorize_data(request, redirect_uri=redirect_uri, next=next_url, at=time.time(), **started)
-    return url, ""
+    cannot be reached (``oidc.begin``)."""
+    from . import oidc  # the protocol's libraries cost a server process ~30 MB: loaded by the first login
+
+    return oidc.begin(request, next_url=next_url)
 
 
 def finish(request) -> ExternalResult:
     """Take the provider's answer on the callback: the session starts (or waits for the TOTP), or the result
     carries the message the login page shows. Every outcome is audited."""
-    from . import authentication
+    from . import authentication, oidc
 
     try:
-        account, state = _verified_account(request)
+        account, state = oidc.verified_account(request)
         actor = actor_for(account)
         if authentication.account_locked(request, account):
-            raise _Refused("locked", account=account)
+            raise Refused("locked", account=account)
         second_factor = mfa.actor_needs_second_factor(actor)
         if second_factor and not from_admin_network(request):
-            raise _Refused("admin_terminal", account=account)
-    except _Refused as refused:
-        return ExternalResult(error=_refuse(request, refused))
+            raise Refused("admin_terminal", account=account)
+    except Refused as refused:
+        return ExternalResult(error=refuse(request, refused))
     next_url = state.get("next", "")
     if second_factor:
         authentication.pending_begin(request, account, channel=CHANNEL, backend=BACKEND, next_url=next_url, via=VIA)
@@ -206,92 +158,23 @@ def finish(request) -> ExternalResult:
     return ExternalResult(account, next_url=next_url)
 
 
-def _verified_account(request) -> tuple[Account, dict]:
-    config = provider()
-    client = _client(config)
-    params = request.GET
-    state_value = params.get("state", "")
-    state = client.framework.get_state_data(request.session, state_value) if state_value else None
-    if state is not None:
-        client.framework.clear_state_data(request.session, state_value)  # one use, whatever follows
-    if not state or time.time() - float(state.get("at", 0)) > STATE_SECONDS:
-        raise _Refused("bad_state", detail="expired" if state else "unknown")
-    if params.get("error"):
-        raise _Refused("idp_error", detail=params.get("error", ""))
-    if not params.get("code"):
-        raise _Refused("idp_error", detail="no_code")
-
-    try:
-        token = client.fetch_access_token(redirect_uri=state["redirect_uri"], code=params["code"],
-                                          code_verifier=state.get("code_verifier"))
-    except _Refused:
-        raise
-    except AuthlibBaseError as error:
-        # RFC 6749 §5.2: a code that was used, expired, or issued for another verifier is invalid_grant.
-        reason = "code_rejected" if error.error == "invalid_grant" else "idp_error"
-        raise _Refused(reason, detail=error.error or "") from None
-    except requests.RequestException as error:
-        raise _Refused("unreachable", detail=type(error).__name__) from None
-    except ValueError:
-        raise _Refused("idp_error", detail="unreadable_token_response") from None
-    if "id_token" not in token:
-        raise _Refused("bad_token", detail="no_id_token")
-
-    claims = _checked_claims(client, config, token, nonce=state.get("nonce", ""))
-    raw = claims.get(config.claim)
-    if not raw and client.server_metadata.get("userinfo_endpoint"):
-        raw = _from_userinfo(client, config, token, subject=claims["sub"])
-    try:
-        number = parse_id_number(str(raw or "")).number
-    except DomainError:
-        raise _Refused("no_id_number", detail=config.claim) from None
-    return _the_one_account(number), state
-
-
-def _checked_claims(client: _App, config: Provider, token: dict, *, nonce: str) -> dict:
-    options = {"iss": {"essential": True, "value": config.issuer},
-               "aud": {"essential": True, "value": config.client_id},
-               "exp": {"essential": True}, "sub": {"essential": True}}
-    try:
-        return client.parse_id_token(token, nonce=nonce, claims_options=options, leeway=LEEWAY_SECONDS)
-    except ClaimError as error:
-        raise _Refused("bad_nonce" if error.claim == "nonce" else "bad_token", detail=error.claim) from None
-    except requests.RequestException as error:
-        raise _Refused("unreachable", detail=type(error).__name__) from None
-    except (JoseError, ValueError, KeyError, TypeError) as error:
-        raise _Refused("bad_token", detail=type(error).__name__) from None
-
-
-def _from_userinfo(client: _App, config: Provider, token: dict, *, subject: str):
-    try:
-        info = client.userinfo(token=token)
-    except requests.RequestException as error:
-        raise _Refused("unreachable", detail=type(error).__name__) from None
-    except (AuthlibBaseError, ValueError) as error:
-        raise _Refused("idp_error", detail=type(error).__name__) from None
-    # OpenID Connect Core §5.3.2: an answer about another subject is not about this person.
-    if info.get("sub") != subject:
-        raise _Refused("bad_token", detail="userinfo_sub")
-    return info.get(config.claim)
-
-
-def _the_one_account(number: str) -> Account:
+def the_one_account(number: str) -> Account:
     accounts = list(Account.objects.unscoped(reason="the verified ID number names its own account")
                     .select_related("person", "unit").filter(person__id_number_hash=blind_index(number))[:2])
     masked = mask_id_number(number)
     if not accounts:
-        raise _Refused("no_match", id_number=masked)
+        raise Refused("no_match", id_number=masked)
     if len(accounts) > 1:  # the unique index on the ID number forbids it; refused should it ever happen
-        raise _Refused("several", id_number=masked)
+        raise Refused("several", id_number=masked)
     account = accounts[0]
     if not account.is_active:
-        raise _Refused("inactive", account=account)
+        raise Refused("inactive", account=account)
     if account.mobile_only:
-        raise _Refused("mobile_only", account=account)
+        raise Refused("mobile_only", account=account)
     return account
 
 
-def _refuse(request, refused: _Refused) -> str:
+def refuse(request, refused: Refused) -> str:
     """Audit the refusal and return the message the login page shows."""
     action = REFUSALS[refused.reason]
     details = {"channel": CHANNEL, "via": VIA}

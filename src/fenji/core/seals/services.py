@@ -14,7 +14,6 @@ from fenji.core.org.models import Unit
 
 from . import permissions as perms
 from . import stamps
-from .image import seal_png
 from .models import SealKey
 from .stamps import SealStamp, VerifyResult
 
@@ -40,6 +39,8 @@ def seal_key_create(*, actor, unit) -> SealKey:
     in_use = DomainError(f"“{unit.name}”已有在用的电子印章：请先停用再制发新印章")
     if _keys("one live seal per unit").filter(unit_id=unit.pk, revoked_at__isnull=True).exists():
         raise in_use
+    from .image import seal_png  # Pillow only where a seal is drawn, not in every server process
+
     private, public = sm2_key_pair()
     try:
         with transaction.atomic():
