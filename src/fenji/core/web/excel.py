@@ -6,7 +6,6 @@ import datetime
 import tempfile
 from dataclasses import dataclass
 
-import xlsxwriter
 from django.http import FileResponse
 from django.utils import timezone
 
@@ -35,6 +34,8 @@ class ExcelSheet:
 
     def __init__(self, title: str, headers: list[str], widths: dict[int, int] | None = None, *,
                  heading: str = "", seconds: bool = False):
+        import xlsxwriter  # ~10 MB: loaded by the first export, not by every server process
+
         self.handle = tempfile.TemporaryFile()
         self.book = xlsxwriter.Workbook(self.handle, {"constant_memory": True, "in_memory": False,
                                                       "remove_timezone": True})

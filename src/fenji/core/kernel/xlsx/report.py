@@ -9,7 +9,6 @@ corrected ID number stays text.
 import tempfile
 from decimal import Decimal
 
-import xlsxwriter
 from django.utils.translation import gettext as _
 
 from .reader import Number
@@ -25,6 +24,8 @@ def report_headers(spec: ImportSpec) -> list[str]:
 
 class _Book:
     def __init__(self, title: str, headers: list[str], widths: list[int]):
+        import xlsxwriter  # ~10 MB: loaded by the first report written, not by every server process
+
         self.handle = tempfile.TemporaryFile()
         self.book = xlsxwriter.Workbook(self.handle, {"constant_memory": True, "in_memory": False})
         self.sheet = self.book.add_worksheet(title[:31])
