@@ -12,6 +12,7 @@ from django.test import RequestFactory
 from ninja import Schema
 from pydantic import ValidationError
 
+from fenji.api import api
 from fenji.core.kernel import outage
 from fenji.core.org.models import Unit
 from fenji.core.web.errors import server_error
@@ -55,10 +56,12 @@ def test_a_lost_connection_met_inside_an_api_answer_is_an_outage(transactional_d
             return Unit.objects.get(pk=unit.pk).name  # a query of its own, as a lazy relation makes
 
     assert UnitOut.model_validate(tree.city).name == tree.city.name
+    with pytest.raises(ProgrammingError), connection.cursor() as cursor:
+        cursor.execute("SELECT no_such_column FROM org_unit")  # a database error on a healthy connection
+    assert connection.errors_occurred and not outage.is_outage(ValueError("a bug"))  # a bug is a bug
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")
         pid = cursor.fetchone()[0]
-    assert not outage.is_outage(ValueError("a bug"))
     other = connections.create_connection("default")
     try:
         with other.cursor() as cursor:
@@ -70,7 +73,10 @@ def test_a_lost_connection_met_inside_an_api_answer_is_an_outage(transactional_d
             UnitOut.model_validate(tree.city)
         assert "OperationalError" in str(hidden.value)
         assert outage.is_outage(hidden.value)
+        assert outage.is_outage(ValueError("an error that met the outage on its way"))  # the connection is broken
         assert _answer("/api/v1/units", hidden.value).status_code == 503
+        answer = api.on_exception(RequestFactory().get("/api/v1/units"), hidden.value)  # the API's own handler
+        assert answer.status_code == 503 and json.loads(answer.content)["error"]["code"] == "unavailable"
     finally:
         connection.close()
     connection.ensure_connection()

@@ -8,6 +8,7 @@ there is one. Denials add ``rule``; validation errors add ``details``; server er
 
 import logging
 
+from django.db.utils import InterfaceError, OperationalError
 from django.http import Http404, JsonResponse
 from django.views.csrf import csrf_failure as django_csrf_failure
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -132,8 +133,10 @@ def install(api) -> None:
     def server_error(request, exc: Exception):
         request_id = context.current().request_id
         if outage.is_outage(exc):
+            # an error that only met the outage on its way (pydantic's, say) keeps its traceback in the log
+            direct = isinstance(exc, (OperationalError, InterfaceError))
             logger.warning("API %s %s: database unavailable (request %s): %s", request.method, request.path,
-                           request_id, exc)
+                           request_id, exc, exc_info=None if direct else exc)
             outage.discard_broken_connections()
             response = respond(request, 503, envelope("unavailable", outage.MESSAGE, request_id=request_id))
             response["Retry-After"] = str(outage.RETRY_AFTER)

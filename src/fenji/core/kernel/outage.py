@@ -7,19 +7,32 @@ new one (Django would otherwise close it only at the end of the request)."""
 
 from django.db import connections
 from django.db.utils import InterfaceError, OperationalError
+from pydantic import ValidationError
 
 RETRY_AFTER = 5  # seconds: a restart or a failover's promotion is over in a few (Patroni: ~20 s at worst)
 MESSAGE = "数据库暂时无法连接（可能正在重启或切换），请稍后重试"
 
 
 def is_outage(exc: BaseException | None) -> bool:
-    """``exc`` is the database out of reach, or was raised by code that met it and reported it as something else:
+    """``exc`` is the database out of reach, or was raised by code that met it and reported it as something else.
     pydantic, reading a lazy relation while it builds an API answer, turns the database's error into a
-    ``ValidationError`` that names it only in a string. What tells then is a connection that met an error and is
-    broken (psycopg marks it so; nothing is asked of the server)."""
-    if isinstance(exc, (OperationalError, InterfaceError)):
+    ``ValidationError`` that names it only in a string (``get_attribute_error``, "OperationalError: …"). Where an
+    error passes through other hands, what tells is a connection that met an error and is broken (psycopg marks
+    it so; nothing is asked of the server)."""
+    if isinstance(exc, (OperationalError, InterfaceError)) or _hidden_by_pydantic(exc):
         return True
     return exc is not None and any(_broken(conn) for conn in connections.all(initialized_only=True))
+
+
+def _hidden_by_pydantic(exc) -> bool:
+    if not isinstance(exc, ValidationError):
+        return False
+    return any(error.get("type") == "get_attribute_error"
+               and str((error.get("ctx") or {}).get("error", "")).startswith(_OUTAGE_NAMES)
+               for error in exc.errors())
+
+
+_OUTAGE_NAMES = (OperationalError.__name__, InterfaceError.__name__)
 
 
 def _broken(conn) -> bool:

@@ -160,7 +160,8 @@ def todo_summary(actor) -> dict:
     to-dos come from. Refusals are events too, but change nothing: a scan's refusals do not make every
     signed-in account compute its to-dos again. The summary is kept per account and that state, in this
     process's cache, for at most ``COUNTS_SECONDS`` (what only the clock changes — a deadline passing — shows
-    within that time)."""
+    within that time; so does what an Excel import saved before a later chunk of it failed, recorded as a
+    failure only)."""
     from django.core.cache import cache
 
     from fenji.core.audit.models import AuditEvent, Outcome

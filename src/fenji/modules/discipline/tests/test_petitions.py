@@ -13,6 +13,7 @@ from fenji.core.access.roles import BUILTIN_ROLES
 from fenji.core.audit.models import AuditEvent
 from fenji.core.audit.services import PLATFORM
 from fenji.core.calendar import services as calendar
+from fenji.core.calendar.workdays import add_working_days
 from fenji.core.kernel.errors import DomainError, NotVisible
 from fenji.core.org.services import unit_create
 from fenji.core.web import nav
@@ -142,13 +143,16 @@ def test_the_petitioner_is_shown_to_the_items_handlers_only(w, client, login):
 
 
 def test_a_back_entry_keeps_the_paper_date_and_its_deadlines(w):
-    paper = timezone.localdate() - datetime.timedelta(days=20)
+    # 60 days back: the 15 working days from the paper date are over whatever the weekday and the holidays (from
+    # 20 days back, the deadline fell on the next Monday when the suite ran on a Sunday)
+    paper = timezone.localdate() - datetime.timedelta(days=60)
     with pytest.raises(DomainError, match="补录"):
         register(w, received_on=paper)
     petition = register(w, received_on=paper, backfilled=True)
     assert petition.backfilled and petition.received_on == paper
     assert timezone.localtime(petition.entered_at).date() == timezone.localdate()
-    assert petition.notice_due < timezone.localdate() + datetime.timedelta(days=1)  # counted from the paper date
+    assert petition.notice_due == add_working_days(paper, services.NOTICE_DAYS, provisional=True)  # from the paper
+    assert petition.notice_due < timezone.localdate()  # so already past on the day it is entered
 
 
 def test_closing_owes_feedback_and_the_pages_and_api_keep_to_scope(w, client, login):
