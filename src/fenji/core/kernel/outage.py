@@ -11,6 +11,7 @@ from pydantic import ValidationError
 
 RETRY_AFTER = 5  # seconds: a restart or a failover's promotion is over in a few (Patroni: ~20 s at worst)
 MESSAGE = "数据库暂时无法连接（可能正在重启或切换），请稍后重试"
+_OUTAGE_NAMES = (OperationalError.__name__, InterfaceError.__name__)  # as pydantic names a hidden one
 
 
 def is_outage(exc: BaseException | None) -> bool:
@@ -30,9 +31,6 @@ def _hidden_by_pydantic(exc) -> bool:
     return any(error.get("type") == "get_attribute_error"
                and str((error.get("ctx") or {}).get("error", "")).startswith(_OUTAGE_NAMES)
                for error in exc.errors())
-
-
-_OUTAGE_NAMES = (OperationalError.__name__, InterfaceError.__name__)
 
 
 def _broken(conn) -> bool:
