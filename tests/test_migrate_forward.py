@@ -31,6 +31,7 @@ from fenji.core.audit.chain import GENESIS, event_hash
 from fenji.core.audit.models import ChainHead
 from fenji.core.kernel import crypto
 from fenji.core.kernel.paths import SEGMENT_WIDTH, encode_segment
+from fenji.core.org.census import census_check
 from fenji.core.org.models import Unit as TodayUnit
 from fenji.core.people.identity import check_char
 from fenji.core.workflow.models import Request as WorkflowRequest
@@ -254,5 +255,6 @@ def test_a_released_database_migrates_forward_with_nothing_lost():
     assert request.payload == facts["payload"]
     # a released generic kind is shown by today's name for it
     assert TodayUnit.objects.get(code="320102").kind_label == "县级"
+    assert census_check() == 0  # every released unit has its census row, counted
     call_command("audit", "verify")  # raises CommandError when a link is broken
     assert ChainHead.objects.get(pk=1).hash == facts["audit_head"]

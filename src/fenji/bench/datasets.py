@@ -38,6 +38,7 @@ from fenji.core.kernel.paths import SEGMENT_WIDTH, decode_segment, encode_segmen
 from fenji.core.kernel.xlsx.writer import RowShape
 from fenji.core.kernel.xlsx.writer import reserve_ids as _reserve_ids
 from fenji.core.kernel.xlsx.writer import write as _write
+from fenji.core.org.census import census_rebuild
 from fenji.core.org.divisions import KIND_BY_LEVEL, province_divisions
 from fenji.core.org.models import Unit, UnitKind
 from fenji.core.org.tally import tally_rebuild
@@ -354,6 +355,7 @@ def load(name: str, *, scale: float = 1.0, force_into_nonempty: bool = False, qu
     _shift_root(plan)
     units = Progress("units", plan.unit_count, quiet=quiet)
     keys = _insert_units(plan, units)
+    census_rebuild()  # the units went in by bulk, past the tree services that keep the census
     unit_seconds = units.finish()
     accounts = Progress("accounts", plan.accounts, quiet=quiet)
     with _sqlite_load_cache():

@@ -24,6 +24,7 @@ from django.db import connection, transaction
 from django.db.models import BooleanField, CharField, DateTimeField, F, IntegerField, Max, Q, QuerySet, Value
 
 from fenji.core.kernel.paths import ancestor_paths, subtree_q
+from fenji.core.org.census import subtree_active
 from fenji.core.org.models import Unit, UnitStatus
 
 from .models import Delivery, Dispatch, DispatchRange, ReviewState
@@ -50,6 +51,19 @@ def receiving_units(dispatch: Dispatch, where: Q) -> QuerySet:
     if dispatch.unit_cutoff is not None:
         units = units.filter(pk__lte=dispatch.unit_cutoff)
     return units
+
+
+def receiving_count(dispatch: Dispatch, ranges: list[tuple[str, str]], explicit: Q | None) -> int:
+    """How many units receive ``dispatch``: the units of its ``ranges`` and the ``explicit`` ones (``None``:
+    none chosen one by one). Whole subtrees alone (no kind, no unit chosen one by one) are read from the
+    live census, one row per subtree instead of every unit in them (ADR 0030); anything else, or a census
+    that cannot answer exactly, counts the units."""
+    if explicit is None and not any(kind for _, kind in ranges):
+        counted = subtree_active([path for path, _ in ranges], cutoff=dispatch.unit_cutoff, exclude=dispatch.unit_id)
+        if counted is not None:
+            return counted
+    where = ranges_q(ranges) if explicit is None else explicit | ranges_q(ranges)
+    return receiving_units(dispatch, where).count()
 
 
 def range_units(dispatch: Dispatch) -> QuerySet:

@@ -122,7 +122,7 @@ def _fan_out(actor, dispatch: Dispatch, units: list[Unit], subtrees: list[Unit],
     in_ranges = fanout.ranges_q(ranges)
     if not settings.FENJI_DISPATCH_LAZY_FANOUT:
         return fanout.insert_for_units(dispatch, fanout.receiving_units(dispatch, explicit | in_ranges))
-    count = fanout.receiving_units(dispatch, explicit | in_ranges).count()
+    count = fanout.receiving_count(dispatch, ranges, explicit if units or loose else None)
     from fenji.core.people.models import Account
 
     told = (Account.objects.unscoped(reason="the handlers of the receiving units, told of the arrival")

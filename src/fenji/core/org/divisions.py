@@ -16,6 +16,7 @@ from fenji.core.audit.services import audit_record
 from fenji.core.kernel.errors import DomainError
 from fenji.core.kernel.paths import SEGMENT_WIDTH, encode_segment
 
+from .census import census_rebuild
 from .models import Unit, UnitKind
 from .tree import lock_tree, next_child_path
 
@@ -90,6 +91,7 @@ def province_import(*, actor, province_code: str, max_level: int = 4) -> Unit:
     parent_updates = [Unit(pk=by_path[r.path], parent_id=by_path[r.path[:-SEGMENT_WIDTH]])
                       for r in rows if len(r.path) > SEGMENT_WIDTH]
     Unit.objects.bulk_update(parent_updates, ["parent"], batch_size=500)
+    census_rebuild()  # bulk-inserted units: the census is recounted
     root = Unit.objects.get(path=root_path)
     audit_record(actor=actor, action="org.unit.import", target=root,
                  details={"source": divisions_source(), "units": len(rows)})

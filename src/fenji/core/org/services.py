@@ -12,6 +12,7 @@ from fenji.core.kernel.models import org_owned_models
 from fenji.core.kernel.paths import SEGMENT_WIDTH, is_within, subtree_q
 
 from . import permissions as perms
+from .census import census_created, census_moved, census_revoked
 from .kinds import kind_known
 from .models import Unit, UnitStatus
 from .tree import lock_tree, next_child_path, rewrite_prefix
@@ -53,6 +54,7 @@ def unit_create(*, actor, parent: Unit | None, name: str, kind: str, **fields) -
             raise DomainError(f"上级单位“{parent.name}”已撤销，不能在其下新建单位")
     path = next_child_path(parent)
     unit = Unit.objects.create(parent=parent, path=path, depth=len(path) // SEGMENT_WIDTH, **cleaned)
+    census_created(unit)
     audit_record(actor=actor, action=perms.UNIT_CREATE, target=unit, details={"name": unit.name, "kind": unit.kind})
     return unit
 
@@ -93,6 +95,7 @@ def unit_move(*, actor, unit: Unit, new_parent: Unit) -> Unit:
         rewrite_prefix(model._default_manager.unscoped(reason="a moved subtree carries its rows"), "unit_path",
                        old_path, new_path)
     unit.refresh_from_db()
+    census_moved(unit, old_path)
     audit_record(
         actor=actor,
         action=perms.UNIT_MOVE,
@@ -131,6 +134,7 @@ def unit_revoke(*, actor, unit: Unit, revoked_on: datetime.date, reference: str)
     revoked = Unit.objects.filter(unit.subtree_q(), status=UnitStatus.ACTIVE).update(
         status=UnitStatus.REVOKED, revoked_on=revoked_on, revoked_ref=reference
     )
+    census_revoked(unit, revoked)
     unit.refresh_from_db()
     audit_record(
         actor=actor, action=perms.UNIT_REVOKE, target=unit,

@@ -54,6 +54,33 @@ def test_a_subtree_dispatch_is_stored_as_a_range_and_rows_come_when_units_open_i
     assert selectors.dispatch_tracking_counts(dispatch) == counts
 
 
+def test_a_send_to_whole_subtrees_takes_its_count_from_the_census_and_counts_when_it_cannot(tree, settings):
+    """ADR 0031: no count over the units when the census can answer; the same number when it cannot."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from fenji.core.org.models import UnitCensus
+
+    settings.FENJI_DISPATCH_LAZY_FANOUT = True
+    head = as_actor(make_account(tree.city, name="市办主任", role=DEPT_HEAD))
+    receiving = (Unit.objects.filter(subtree_q("path", tree.city.path), status=UnitStatus.ACTIVE)
+                 .exclude(pk=tree.city.pk).count())
+
+    def send():
+        with CaptureQueriesContext(connection) as queries:
+            sent = services.dispatch_send(actor=head, kind=DispatchKind.NOTICE, title="通知",
+                                          targets=Targets(subtrees=[tree.city]))
+        counted = any('COUNT(*) AS "__count" FROM "org_unit"' in q["sql"] for q in queries.captured_queries)
+        return sent.delivery_count, counted
+
+    assert send() == (receiving, False)  # the sender itself, in the range, is left out
+    UnitCensus.objects.filter(unit=tree.city).update(active=-5)  # a census gone wrong is not believed
+    assert send() == (receiving, True)
+    kinds = services.dispatch_send(actor=head, kind=DispatchKind.NOTICE, title="通知",
+                                   targets=Targets(subtrees=[tree.city], kinds=[tree.town.kind]))
+    assert kinds.delivery_count == 2  # by kind: counted over the units
+
+
 # --- property: eager and lazy read the same ----------------------------------------------------------
 
 import datetime  # noqa: E402

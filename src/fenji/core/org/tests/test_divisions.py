@@ -1,8 +1,9 @@
 from collections import Counter
 
 from fenji.core.access import policy
+from fenji.core.org.census import census_check
 from fenji.core.org.divisions import divisions_source, province_import
-from fenji.core.org.models import Unit
+from fenji.core.org.models import Unit, UnitCensus
 
 
 def test_jiangsu_imports_whole_with_cities_counties_and_towns(db):
@@ -16,6 +17,7 @@ def test_jiangsu_imports_whole_with_cities_counties_and_towns(db):
     for unit in Unit.objects.select_related("parent").exclude(parent=None)[:2000]:
         assert unit.path[:-4] == unit.parent.path
     assert "民政部" in divisions_source()
+    assert UnitCensus.objects.get(unit=root).active == 1346 and census_check() == 0  # the census counted them
 
 
 def test_irregular_depth_is_kept(db):
