@@ -56,7 +56,7 @@ def receiving_units(dispatch: Dispatch, where: Q) -> QuerySet:
 def receiving_count(dispatch: Dispatch, ranges: list[tuple[str, str]], explicit: Q | None) -> int:
     """How many units receive ``dispatch``: the units of its ``ranges`` and the ``explicit`` ones (``None``:
     none chosen one by one). Whole subtrees alone (no kind, no unit chosen one by one) are read from the
-    live census, one row per subtree instead of every unit in them (ADR 0030); anything else, or a census
+    live census, one row per subtree instead of every unit in them (ADR 0031); anything else, or a census
     that cannot answer exactly, counts the units."""
     if explicit is None and not any(kind for _, kind in ranges):
         counted = subtree_active([path for path, _ in ranges], cutoff=dispatch.unit_cutoff, exclude=dispatch.unit_id)
