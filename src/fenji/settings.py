@@ -163,6 +163,8 @@ TEMPLATES = [
         },
     },
 ]
+# Django's renderer, with the plainest widgets (inputs, selects) written in Python: the same markup (web/formrender.py).
+FORM_RENDERER = "fenji.core.web.formrender.FastFormRenderer"
 
 # Database: PostgreSQL in production; SQLite (WAL) in var/ by default.
 DATABASE_URL = os.environ.get("FENJI_DATABASE_URL") or f"sqlite:///{VAR_DIR / 'fenji.sqlite3'}"
