@@ -155,16 +155,23 @@ def login(port: int, mobile: str) -> str:
     return "; ".join(f"{k}={v}" for k, v in jar.items())
 
 
-def hammer(port: int, headers: dict, path: str, *, threads: int, requests: int, server_pid: int | None = None) -> dict:
+def hammer(port: int, headers: dict, path: str, *, threads: int, requests: int, server_pid: int | None = None,
+           budget: float = 60.0) -> dict:
+    """``requests`` GETs of ``path`` from ``threads`` clients — fewer once ``budget`` seconds are spent (each
+    client sends at least 3), so that a list taking seconds per request (SQLite's exact counts at the province's
+    root) does not hold the run for an hour."""
     per_thread = max(1, requests // threads)
     samples: list[float] = []
     errors: list[str] = []
     lock = threading.Lock()
+    deadline = time.perf_counter() + budget
 
     def worker():
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         mine, bad = [], []
         for _ in range(per_thread):
+            if len(mine) >= 3 and time.perf_counter() > deadline:
+                break
             start = time.perf_counter()
             conn.request("GET", path, headers=headers)
             response = conn.getresponse()
@@ -181,7 +188,10 @@ def hammer(port: int, headers: dict, path: str, *, threads: int, requests: int, 
     for _ in range(10):
         hammer_warm.request("GET", path, headers=headers)
         hammer_warm.getresponse().read()
+        if time.perf_counter() > deadline - budget * 2 / 3:
+            break
     hammer_warm.close()
+    deadline = time.perf_counter() + budget
     pool = [threading.Thread(target=worker) for _ in range(threads)]
     cpu_before = process_tree_cpu(server_pid) if server_pid else None
     start = time.perf_counter()
