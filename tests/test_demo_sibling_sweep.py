@@ -69,7 +69,7 @@ def sibling_value(demo, route, parameter):
         return token.pk
     if "grant" in before:
         return demo["grant"].pk
-    if "account" in before:
+    if "account" in before or "online" in before:  # 在线用户: the sign-out page takes the account's id
         return demo["account"].pk
     return demo["unit"].pk
 
