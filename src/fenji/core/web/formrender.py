@@ -24,6 +24,7 @@ _INPUTS = {f"django/forms/widgets/{kind}.html" for kind in (
     "input", "text", "number", "email", "url", "password", "hidden", "date", "time", "datetime", "search", "tel",
     "color", "checkbox")}
 _SELECT, _OPTION = "django/forms/widgets/select.html", "django/forms/widgets/select_option.html"
+_INCLUDED = ("django/forms/widgets/input.html", "django/forms/widgets/attrs.html")  # what those templates include
 
 
 def _value(value) -> str:
@@ -77,8 +78,11 @@ def _select(widget: dict) -> str | None:
 
 @cache
 def _ours(template_name: str) -> bool:
-    """True while the template found under this name is Django's own file (no app overrides it)."""
-    return FastFormRenderer().get_template(template_name).origin.name.startswith(_DJANGO_FORMS)
+    """True when the template found under this name, and those it includes, are Django's own files (no app
+    overrides them); checked once per process."""
+    renderer = FastFormRenderer()
+    return all(renderer.get_template(name).origin.name.startswith(_DJANGO_FORMS)
+               for name in (template_name, *_INCLUDED))
 
 
 class FastFormRenderer(DjangoTemplates):

@@ -57,3 +57,21 @@ def test_a_form_renders_the_same_and_other_widgets_are_left_to_django():
     bound = Filter({"state": "a&b", "start": "2026-12-05", "overdue": "on", "number": "<1>", "note": "x"})
     assert bound.render(renderer=FAST) == bound.render(renderer=DJANGO)
     assert "<textarea" in bound.render(renderer=FAST)
+
+
+def test_a_widget_template_an_app_overrides_is_rendered_by_django(tmp_path, monkeypatch):
+    """An override of an included template (``attrs.html``) too: the Python path would bypass it."""
+    from fenji.core.web import formrender
+
+    own = tmp_path / "django" / "forms" / "widgets"
+    own.mkdir(parents=True)
+    (own / "attrs.html").write_text("{% for name, value in widget.attrs.items %} data-own-{{ name }}{% endfor %}")
+    renderer = FastFormRenderer()
+    renderer.engine.engine.dirs = [str(tmp_path), *renderer.engine.engine.dirs]  # as an app's templates would
+    monkeypatch.setattr(formrender, "FastFormRenderer", lambda: renderer)
+    formrender._ours.cache_clear()
+    try:
+        html = forms.TextInput(attrs={"class": "x"}).render("q", "1", renderer=renderer)
+        assert "data-own-class" in html and 'class="x"' not in html
+    finally:
+        formrender._ours.cache_clear()
