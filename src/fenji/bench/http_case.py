@@ -164,7 +164,7 @@ def hammer(port: int, headers: dict, path: str, *, threads: int, requests: int, 
     samples: list[float] = []
     errors: list[str] = []
     lock = threading.Lock()
-    deadline = time.perf_counter() + budget
+    deadline = 0.0  # set when the clients start, after the warm-up
 
     def worker():
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
@@ -184,11 +184,12 @@ def hammer(port: int, headers: dict, path: str, *, threads: int, requests: int, 
             samples.extend(mine)
             errors.extend(bad)
 
+    warm_until = time.perf_counter() + budget / 3
     hammer_warm = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     for _ in range(10):
         hammer_warm.request("GET", path, headers=headers)
         hammer_warm.getresponse().read()
-        if time.perf_counter() > deadline - budget * 2 / 3:
+        if time.perf_counter() > warm_until:
             break
     hammer_warm.close()
     deadline = time.perf_counter() + budget

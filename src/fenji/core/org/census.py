@@ -1,4 +1,4 @@
-"""The live census: how many active units each subtree holds, exact at every moment (ADR 0030).
+"""The live census: how many active units each subtree holds, exact at every moment (ADR 0031).
 
 A send to a whole subtree tells the sender how many units receive it and keeps that number for its
 tracking (``dispatch.fanout``). Counting the province's 200,000 unit rows for it was most of the send
