@@ -34,15 +34,25 @@ def _cluster_tests_alone(items):
                 item.add_marker(skip)
 
 
+DATABASE_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback",
+                     "live_server"}
+
+
 def _own_sqlite_once(items):
     """``make test`` runs the suite twice, on SQLite and on PostgreSQL. A test marked ``own_sqlite`` makes and
-    uses a SQLite database of its own (a ``fenji`` subprocess in a temporary var/): the suite's database plays
-    no part in it, so the PostgreSQL pass would only repeat it."""
+    uses a SQLite database of its own (a ``fenji`` subprocess in a temporary var/), and a test marked
+    ``no_database`` reads none at all (the sources, the API schema, pure functions): the suite's database plays
+    no part in either, so the PostgreSQL pass would only repeat them. ``no_database`` is checked: such a test
+    may not ask for a database."""
+    for item in items:
+        if item.get_closest_marker("no_database") and (
+                item.get_closest_marker("django_db") or DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))):
+            raise pytest.UsageError(f"{item.nodeid} is marked no_database but uses the database")
     if not os.environ.get("FENJI_DATABASE_URL", "").startswith("postgres"):
         return
-    repeat = pytest.mark.skip(reason="uses its own SQLite database: run in the SQLite pass")
+    repeat = pytest.mark.skip(reason="uses its own SQLite database or none: run in the SQLite pass")
     for item in items:
-        if item.get_closest_marker("own_sqlite"):
+        if item.get_closest_marker("own_sqlite") or item.get_closest_marker("no_database"):
             item.add_marker(repeat)
 
 

@@ -14,6 +14,11 @@ unset PYTHONDONTWRITEBYTECODE
 echo "== checks: migrations, deploy settings =="
 .venv/bin/python manage.py makemigrations --check --dry-run >/dev/null || {
     echo "A model change has no migration: run 'manage.py makemigrations'" >&2; exit 1; }
+# The test settings add the local OpenID Connect provider, whose tables tests/idp/provider_migrations makes in one
+# step: it must still match the installed django-oauth-toolkit's models.
+DJANGO_SETTINGS_MODULE=tests.settings .venv/bin/python -m django makemigrations --check --dry-run >/dev/null || {
+    echo "tests/idp/provider_migrations no longer matches django-oauth-toolkit: regenerate it (tests/settings.py)" >&2
+    exit 1; }
 
 # SQLite in parallel: one pytest worker per CPU (FENJI_TEST_WORKERS=N to choose, 1 for a single process), each
 # test file whole on one worker (--dist loadfile: a module's fixtures are built once). Each worker has its

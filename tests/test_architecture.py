@@ -5,7 +5,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from django.apps import apps
+
+pytestmark = pytest.mark.no_database  # the sources and the model classes only
 
 ROOT = Path(__file__).resolve().parents[1]
 SRC = ROOT / "src" / "fenji"

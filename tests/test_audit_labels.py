@@ -8,9 +8,12 @@ is recorded under the action refused, a request step under its action) and every
 import ast
 from pathlib import Path
 
+import pytest
 from django.utils import translation
 
 from fenji.core.access import registry
+
+pytestmark = pytest.mark.no_database  # the sources and the action registry only
 
 SOURCE = Path(__file__).resolve().parents[1] / "src" / "fenji"
 WRITERS = {"audit_record", "note"}

@@ -10,6 +10,8 @@ from fenji.core.api.errors import envelope
 from fenji.core.api.routes import api_route
 from fenji.core.kernel.routes import RouteRule, rule_of
 
+pytestmark = pytest.mark.no_database  # token functions, route declarations, the schema
+
 
 def test_tokens_are_random_prefixed_and_only_their_digest_is_compared():
     first, second = tokens.generate(), tokens.generate()

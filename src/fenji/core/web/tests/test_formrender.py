@@ -2,6 +2,7 @@
 
 import datetime
 
+import pytest
 from django import forms
 from django.forms.renderers import DjangoTemplates
 from django.utils.safestring import mark_safe
@@ -10,6 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from fenji.core.web.formrender import FastFormRenderer
+
+pytestmark = pytest.mark.no_database  # widgets rendered in memory
 
 DJANGO, FAST = DjangoTemplates(), FastFormRenderer()
 text = st.text(alphabet=st.sampled_from('aZ9 中文<>&"\'=%s\n'), max_size=8)
