@@ -62,6 +62,13 @@ def snapshot(root: Unit | None = None) -> str:
     return hashlib.sha256(json.dumps(rows, default=str, sort_keys=True).encode()).hexdigest()
 
 
+# The id given to a row the sweep cannot name (a dispatch, a member, a petition…): no row has it. A 苏州 unit's id
+# there would be a row of that other table or none depending on the order the ids were handed out (on PostgreSQL
+# they are not reset between tests): a 南京 row with that id is rightly shown. Those routes meet 苏州's rows of
+# their own table in the scope matrix (tests/test_scope.py), which makes them per table.
+MISSING = 2**31 - 1
+
+
 def sibling_value(demo, route, parameter):
     before = parameter.before
     if "token" in before:
@@ -71,7 +78,9 @@ def sibling_value(demo, route, parameter):
         return demo["grant"].pk
     if "account" in before or "online" in before:  # 在线用户: the sign-out page takes the account's id
         return demo["account"].pk
-    return demo["unit"].pk
+    if "unit" in before:
+        return demo["unit"].pk
+    return MISSING
 
 
 def console_client(mobile):
