@@ -18,7 +18,7 @@ from fenji.core.audit.services import audit_record
 from fenji.core.audit.transactions import service
 from fenji.core.calendar.workdays import add_minutes, deadline, is_current
 from fenji.core.kernel.errors import AccessDenied, DomainError, NotVisible
-from fenji.core.kernel.paths import subtree_q
+from fenji.core.kernel.paths import outermost, subtree_q
 from fenji.core.notify.services import message_send
 from fenji.core.org.kinds import kind_known, kind_label
 from fenji.core.org.models import Unit, UnitStatus
@@ -107,7 +107,7 @@ def _ranges(actor, subtrees: list[Unit], kinds: list[str]) -> tuple[list[tuple[s
         else:
             paths += [root for root in roots if root.startswith(top.path)]
             loose += [path for path in singles if path.startswith(top.path)]
-    paths = [p for p in dict.fromkeys(paths) if not any(p != q and p.startswith(q) for q in paths)]
+    paths = outermost(paths)
     return [(path, kind) for path in paths for kind in (kinds or [""])], list(dict.fromkeys(loose))
 
 

@@ -51,6 +51,13 @@ def is_within(path: str, root: str) -> bool:
     return path.startswith(root)
 
 
+def outermost(paths) -> list[str]:
+    """The subtree roots among ``paths`` that lie in no other's subtree, once each, in their first order: a unit
+    and a unit below it name one subtree, the upper one."""
+    paths = list(dict.fromkeys(paths))
+    return [p for p in paths if not any(p != q and p.startswith(q) for q in paths)]
+
+
 def subtree_q(field: str, root: str) -> Q:
     """A filter for rows whose ``field`` lies in the subtree of ``root``: an index range scan."""
     return Q(**{f"{field}__gte": root, f"{field}__lt": root + SUBTREE_END})

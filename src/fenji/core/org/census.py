@@ -22,7 +22,7 @@ import logging
 from django.db import connection, transaction
 from django.db.models import F
 
-from fenji.core.kernel.paths import ancestor_paths, subtree_q
+from fenji.core.kernel.paths import ancestor_paths, outermost, subtree_q
 
 from .models import Unit, UnitCensus, UnitStatus
 from .tally import roll_up
@@ -107,8 +107,7 @@ def subtree_active(paths: list[str], *, cutoff: int, exclude: int | None = None)
 
     The counts, the highest unit id and the excluded unit's path are read in ONE statement, so they are
     one snapshot of the tree even while another transaction writes to it."""
-    paths = list(dict.fromkeys(paths))
-    paths = [p for p in paths if not any(p != q and p.startswith(q) for q in paths)]  # nested: counted once
+    paths = outermost(paths)  # nested: counted once
     if not paths:
         return 0
     quote = connection.ops.quote_name
