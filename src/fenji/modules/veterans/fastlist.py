@@ -88,9 +88,14 @@ def _compile(shape: Shape, connection) -> fastpage.Compiled:
     count_sql = f"SELECT COUNT(*) FROM (SELECT 1{base}{filtered} LIMIT %s) t"
     unit_join = f" INNER JOIN {qn(Unit._meta.db_table)} u ON u.{qn('id')} = {col('unit')}"
     page_where = filtered + (f" AND {pk} < %s" if shape.keyset else "")
-    rows_sql = (f"SELECT {fastpage.select_list(columns, connection)}{base}{unit_join}{page_where} "
+
+    def rows_sql(source):
+        return (f"SELECT {fastpage.select_list(columns, connection)}{source}{unit_join}{page_where} "
                 f"ORDER BY {pk} DESC LIMIT %s OFFSET %s")
-    return fastpage.Compiled(count_sql, rows_sql, fastpage.converters_for(columns, connection))
+
+    dense = fastpage.dense_from(connection, base)
+    return fastpage.Compiled(count_sql, rows_sql(base), fastpage.converters_for(columns, connection),
+                             dense_rows_sql=rows_sql(dense) if dense else None)
 
 
 def record_rows(*, actor, action: str = perms.RECORD_VIEW, unit=None, kind: str = "", elder=None,

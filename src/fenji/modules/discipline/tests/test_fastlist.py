@@ -11,6 +11,7 @@ as ``PetitionOut`` gives it.
 """
 
 import datetime
+from unittest import mock
 
 import pytest
 from django.db import transaction
@@ -22,6 +23,7 @@ from hypothesis import strategies as st
 
 from fenji.core.access import policy
 from fenji.core.access.services import grant_create
+from fenji.core.kernel import fastpage
 from fenji.core.kernel.pagination import newest_first_page
 from fenji.core.org.models import Unit, UnitKind
 from fenji.core.org.services import unit_create
@@ -118,6 +120,8 @@ def same_page(fast, slow) -> None:
 def test_the_fast_petition_list_is_the_scoped_selector(db, parents, planned, data, time_machine):
     time_machine.move_to(datetime.datetime(2026, 6, 15, 12, tzinfo=datetime.timezone(datetime.timedelta(hours=8))))
     size = data.draw(st.integers(1, 4), label="page size")
+    # now and then every page read as a scope of DENSE_ROWS or more is (on SQLite: by the ids, newest first)
+    dense = mock.patch.object(fastpage, "DENSE_ROWS", 0 if data.draw(st.booleans(), label="dense") else 10**9)
 
     def body():
         units = []
@@ -148,10 +152,28 @@ def test_the_fast_petition_list_is_the_scoped_selector(db, parents, planned, dat
         raise _Rollback
 
     try:
-        with transaction.atomic():
+        with transaction.atomic(), dense:
             body()
     except _Rollback:
         pass
+
+
+def test_a_scope_of_many_rows_is_read_by_its_newest_ids_on_sqlite(db):
+    """``EXPLAIN QUERY PLAN``: the page's rows over a subtree's path range are sorted (SQLite reads every row in
+    scope first), the dense variant reads the ids backwards and sorts nothing; PostgreSQL keeps one plan."""
+    from django.db import connection
+
+    shape = fastlist.Shape(1, 0, True, False, False, False, False, False, False, False, False)
+    compiled = fastlist._compile(shape, connection)
+    if connection.vendor != "sqlite":
+        assert compiled.dense_rows_sql is None
+        return
+    params = ["0001", "0001~", 1, 21, 0]
+    with connection.cursor() as db:
+        plan = [row[-1] for row in db.execute("EXPLAIN QUERY PLAN " + compiled.rows_sql, params).fetchall()]
+        dense = [row[-1] for row in db.execute("EXPLAIN QUERY PLAN " + compiled.dense_rows_sql, params).fetchall()]
+    assert any("TEMP B-TREE" in step for step in plan), plan
+    assert not any("TEMP B-TREE" in step for step in dense) and any(step.startswith("SCAN p") for step in dense), dense
 
 
 def test_the_api_answers_the_selectors_rows_as_its_schema_says(db, client, login):
