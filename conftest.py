@@ -13,7 +13,7 @@ pytest_plugins = ["fenji.testing.fixtures", "tests.idp.kit"]
 @pytest.hookimpl(trylast=True)  # after every plugin's: the order set here is the last word (see below)
 def pytest_collection_modifyitems(config, items):
     _cluster_tests_alone(items)
-    _own_sqlite_once(items)
+    _sqlite_pass_only(items)
     _longest_files_first(items)
 
 
@@ -38,7 +38,7 @@ DATABASE_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "dja
                      "live_server"}
 
 
-def _own_sqlite_once(items):
+def _sqlite_pass_only(items):
     """``make test`` runs the suite twice, on SQLite and on PostgreSQL. A test marked ``own_sqlite`` makes and
     uses a SQLite database of its own (a ``fenji`` subprocess in a temporary var/), and a test marked
     ``no_database`` reads none at all (the sources, the API schema, pure functions): the suite's database plays

@@ -34,15 +34,17 @@ class Compiled:
     count_sql: str
     rows_sql: str
     converters: list  # (column index, converter functions, column expression) where the ORM converts
-    dense_rows_sql: str | None = None  # rows_sql for a scope of DENSE_ROWS or more rows (SQLite: see dense_from)
+    dense_rows_sql: str | None = None  # rows_sql for a scope of DENSE_ROWS or more rows (SQLite: see newest_first)
 
 
-def dense_from(connection, from_clause: str) -> str | None:
-    """``from_clause`` (`` FROM <table> <alias>``) for the dense variant of a newest-first page's rows: on SQLite
+def newest_first(connection, *, count_sql: str, select: str, source: str, rest: str, converters: list) -> Compiled:
+    """A newest-first list's texts: its rows ``select + source + rest`` (``source``: `` FROM <table> <alias>``,
+    ``rest``: the joins, the filter and ``ORDER BY <id> DESC LIMIT … OFFSET …``), and on SQLite the dense variant:
     the table read without its indexes, that is by its rowid, the id, newest first, stopping at the page's end —
     where the path index would read every row in scope and sort them (``EXPLAIN QUERY PLAN``: ``USE TEMP B-TREE FOR
-    ORDER BY``). ``None`` elsewhere: PostgreSQL's planner weighs the two from its statistics."""
-    return f"{from_clause} NOT INDEXED" if connection.vendor == "sqlite" else None
+    ORDER BY``). Elsewhere one text: PostgreSQL's planner weighs the two from its statistics."""
+    dense = f"{select}{source} NOT INDEXED{rest}" if connection.vendor == "sqlite" else None
+    return Compiled(count_sql, f"{select}{source}{rest}", converters, dense_rows_sql=dense)
 
 
 def compiled(model, key: Hashable, build: Callable) -> tuple["Compiled", object]:
