@@ -95,7 +95,10 @@ def test_tiny_dataset_runs_every_case(settings):
     from fenji.core.tickets.models import Ticket
 
     assert not Dispatch.objects.unscoped(reason="bench smoke").exists()  # each run was rolled back
-    assert not Ticket.objects.unscoped(reason="bench smoke").exists()
+    # the citizen case was rolled back; the module lists' rows were committed before their requests were measured
+    from fenji.bench.module_lists_case import BOARD
+
+    assert not Ticket.objects.unscoped(reason="bench smoke").exclude(board__name=BOARD).exists()
     from fenji.core.supervision.models import UsageMonth
 
     assert not UsageMonth.objects.exists()

@@ -1,10 +1,13 @@
 """Each module's hot list (issue 21 item 5): League members, discipline petitions, citizen tickets and veterans
 service records, on the console page and through the API, read by an actor at the root, a middle level and a leaf.
 
-Inside a transaction rolled back at the end (the dataset stays as loaded), every ``every``-th member account of the
-dataset (by id, so the rows scale with the dataset and spread over its units) gives one row to each list at its
-unit: a League member (``league_case``'s one ``INSERT … SELECT``), a petition, a ticket (``citizen_case``'s loader)
-and a service record, written in batches (constant memory). Then per level a staff account granted a read-only role
+Every ``every``-th member account of the dataset (by id, so the rows scale with the dataset and spread over its units)
+gives one row to each list at its unit: a League member (``league_case``'s one ``INSERT … SELECT``), a petition, a
+ticket (``citizen_case``'s loader) and a service record, written in batches (constant memory) and committed before
+any request is measured: a request inside an open transaction is not what a server runs (the maintenance banner, for
+one, reads the windows on every such request instead of from its per-process list). The rows stay in the benchmark's
+database (``make bench`` throws it away); a second run on the same database finds them (by the case's ticket board)
+and measures them again instead of adding more. Then per level a staff account granted a read-only role
 holding the four lists' view actions at that level's unit is measured as ``request_case`` measures the account list:
 median server CPU ms per request in process with the full middleware, and the request's query count. The targets
 (console ≤ 5 ms, API ≤ 3 ms server CPU) are judged in ``report.py`` against these numbers.
@@ -23,16 +26,13 @@ from fenji.core.access.models import Role as RoleRow
 
 CONSOLE_TARGET_MS, API_TARGET_MS = 5.0, 3.0
 ROLE = "bench_lists"
+BOARD = "基准热点列表"  # the case's ticket board: its presence says the rows are there
 BATCH = 5000
 # (list, profile that makes its module live, console page, API path)
 LISTS = (("league_members", "league", "/league/members/", "/api/v1/league/members"),
          ("discipline_petitions", "discipline", "/discipline/petitions/", "/api/v1/discipline/petitions"),
          ("tickets", None, "/tickets/", "/api/v1/tickets"),
          ("veterans_records", "veterans", "/veterans/records/", "/api/v1/veterans/records"))
-
-
-class _Rollback(Exception):
-    pass
 
 
 def _sampled_units(every: int):
@@ -53,6 +53,7 @@ def _bulk(model, rows) -> int:
 
 
 def _seed(top, every: int, clerk) -> dict:
+    from fenji.core.tickets.models import Board
     from fenji.core.tickets.services import board_create
     from fenji.modules.discipline.models import Category, Channel, Petition, PetitionState
     from fenji.modules.veterans.models import RecordKind, ServiceRecord
@@ -60,9 +61,11 @@ def _seed(top, every: int, clerk) -> dict:
     from .citizen_case import _account, seed_tickets
     from .league_case import _members_from_accounts
 
+    if Board.objects.unscoped(reason="bench: rows seeded by an earlier run").filter(name=BOARD).exists():
+        return {name: _in_scope(name, top) for name, *_ in LISTS}
     today, now = timezone.localdate(), timezone.now()
     citizen = _account(top, 303, "citizen")
-    board = board_create(actor=_system(), office=top, unit=top, name="基准热点列表")
+    board = board_create(actor=_system(), office=top, unit=top, name=BOARD)
     counts = {"league_members": _members_from_accounts(every)}
     counts["discipline_petitions"] = _bulk(Petition, (
         Petition(unit_id=pk, unit_path=path, number=f"JZ-{n:09d}", received_on=today, channel=Channel.LETTER,
@@ -125,23 +128,19 @@ def case_module_lists(levels, *, every: int = 10, repeat: int) -> dict:
     from .runner import _staff
 
     result: dict = {}
-    try:
-        with transaction.atomic():
-            RoleRow.objects.get_or_create(code=ROLE, defaults={"label": "基准热点列表", "actions": [
-                league.MEMBER_VIEW, discipline.PETITION_VIEW, ticket_perms.TICKET_VIEW, veterans.RECORD_VIEW]})
-            readers = [(label, _staff(unit, 400 + i, ROLE)) for i, (label, unit) in enumerate(levels)]
-            result["rows"] = _seed(levels[0][1], every, readers[0][1])
-            result["every"] = every
-            with override_settings(ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"]):
-                for name, profile, page, api in LISTS:
-                    with override_settings(FENJI_PROFILE=profile or settings.FENJI_PROFILE):
-                        result[name] = {label: {**_measure(Account.objects.unscoped(reason="bench").get(pk=reader.pk),
-                                                           reader.mobile, page, api, repeat),
-                                                "in_scope": _in_scope(name, unit)}
-                                        for (label, reader), (_, unit) in zip(readers, levels, strict=True)}
-            raise _Rollback
-    except _Rollback:
-        pass
+    with transaction.atomic():
+        RoleRow.objects.get_or_create(code=ROLE, defaults={"label": BOARD, "actions": [
+            league.MEMBER_VIEW, discipline.PETITION_VIEW, ticket_perms.TICKET_VIEW, veterans.RECORD_VIEW]})
+        readers = [(label, _staff(unit, 400 + i, ROLE)) for i, (label, unit) in enumerate(levels)]
+        result["rows"] = _seed(levels[0][1], every, readers[0][1])
+        result["every"] = every
+    with override_settings(ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"]):
+        for name, profile, page, api in LISTS:
+            with override_settings(FENJI_PROFILE=profile or settings.FENJI_PROFILE):
+                result[name] = {label: {**_measure(Account.objects.unscoped(reason="bench").get(pk=reader.pk),
+                                                   reader.mobile, page, api, repeat),
+                                        "in_scope": _in_scope(name, unit)}
+                                for (label, reader), (_, unit) in zip(readers, levels, strict=True)}
     return result
 
 

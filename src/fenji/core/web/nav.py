@@ -20,6 +20,8 @@ from django.utils.translation import gettext_lazy as _
 from fenji.core.access import policy
 from fenji.core.kernel import modules
 
+from . import cached_counts
+
 
 @dataclass(frozen=True)
 class NavItem:
@@ -148,7 +150,7 @@ def todo_counts(actor) -> dict[str, int]:
     return counts
 
 
-COUNTS_SECONDS = 30
+COUNTS_SECONDS = cached_counts.COUNTS_SECONDS
 
 
 def todo_summary(actor) -> dict:
@@ -164,16 +166,12 @@ def todo_summary(actor) -> dict:
     failure only)."""
     from django.core.cache import cache
 
-    from fenji.core.audit.models import AuditEvent, Outcome
-
     if getattr(actor, "account_id", None) is None:
         return {"counts": {}, "total": 0}
     cached = getattr(actor, "_fenji_todo_summary", None)
     if cached is not None:
         return cached
-    newest = (AuditEvent.objects.filter(outcome=Outcome.OK).order_by("-seq").values_list("seq", "hash").first()
-              or (0, ""))
-    key = f"fenji.todos.{actor.account_id}.{newest[0]}.{newest[1][:16]}.{modules.version()}"
+    key = f"fenji.todos.{actor.account_id}.{cached_counts.data_state(actor)}.{modules.version()}"
     summary = cache.get(key)
     if summary is None:
         summary = {"counts": todo_counts(actor), "total": len(todos_for(actor))}

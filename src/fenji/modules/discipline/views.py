@@ -2,6 +2,8 @@
 补录, one petition with its decisions and deadlines; the petitioner for its handlers only) and 上报任务 (what the
 rank guard sent upward)."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,6 +18,7 @@ from fenji.core.kernel.replicas import replica_reads
 from fenji.core.org.models import Unit, UnitStatus
 from fenji.core.org.selectors import unit_own
 from fenji.core.org.widgets import filter_form
+from fenji.core.web.cached_counts import cached_counts
 from fenji.core.web.excel import stamp
 from fenji.core.web.forms import add_domain_error, form_post
 from fenji.core.web.query import export_query, filters_shown, paging
@@ -53,6 +56,8 @@ from .forms import (
 )
 from .models import CaseState, ClueState, PetitionState
 
+# The filters that choose a list's rows besides the unit: its statistics are kept per their values.
+PETITION_FILTERS = ("state", "category", "overdue", "start", "end", "number")
 PETITIONER_RESULTS = 100  # one person's petitions among those the reader handles: one page, no paging by post
 
 
@@ -92,7 +97,10 @@ def petitions(request):
         page.rows = fastlist.html_rows(page.rows, today)
     return render(request, "discipline/petitions.html", {
         "filters": filters, "page": page, "unit": unit,
-        "counts": selectors.petition_counts(rows), "today": today,
+        "counts": (selectors.petition_counts(rows) if request.method == "POST" else cached_counts(
+            actor, "discipline.petitions", (unit and unit.pk, *(data.get(name) or None for name in PETITION_FILTERS)),
+            partial(selectors.petition_counts, rows))),
+        "today": today,
         "may_register": policy.can(actor, perms.PETITION_REGISTER, actor.unit_path),
         "search": search if policy.can(actor, perms.PETITION_HANDLE) else None, "searched": searched,
         "export_query": export_query(request)})

@@ -2,6 +2,8 @@
 (the ledger with its late entries and Excel, a record of each kind, its corrections) and 季度走访 (who is due a visit
 this quarter), and the elder's own page on the phone (我的服务记录)."""
 
+from functools import partial
+
 from django.conf import settings
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,6 +22,7 @@ from fenji.core.kernel.xlsx import jobs
 from fenji.core.org.selectors import unit_get, unit_own
 from fenji.core.org.widgets import pick_units_for
 from fenji.core.people.import_forms import MemberImportForm
+from fenji.core.web.cached_counts import cached_counts
 from fenji.core.web.excel import stamp
 from fenji.core.web.forms import add_domain_error, form_post
 from fenji.core.web.import_pages import import_errors_response, import_job, import_shown, import_template_response
@@ -123,6 +126,10 @@ def _kinds_for(actor) -> list[tuple[str, str]]:
             if policy.can(actor, RECORD_ACTIONS[kind], actor.unit_path)]
 
 
+# The filters that choose the records besides the unit and the elder: the statistics are kept per their values.
+RECORD_FILTERS = ("kind", "late", "start", "end", "q")
+
+
 @requires(perms.RECORD_VIEW)
 def records(request):
     actor = request.actor
@@ -148,7 +155,9 @@ def records(request):
                                     text=data.get("q", ""), **paging(request))
         page.rows = fastlist.html_rows(page.rows)
     return render(request, "veterans/records.html", {
-        "filters": filters, "page": page, "unit": unit, "elder": elder, "counts": selectors.record_counts(rows),
+        "filters": filters, "page": page, "unit": unit, "elder": elder, "counts": cached_counts(
+            actor, "veterans.records", (unit and unit.pk, elder and elder.pk, *(data.get(name) or None for name in RECORD_FILTERS)),
+            partial(selectors.record_counts, rows)),
         "kinds": _kinds_for(actor), "export_query": export_query(request)})
 
 

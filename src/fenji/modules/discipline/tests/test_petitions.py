@@ -175,3 +175,23 @@ def test_closing_owes_feedback_and_the_pages_and_api_keep_to_scope(w, client, lo
         content_type="application/json")
     assert response.status_code == 201, response.content
     assert response.json()["unit"] == "中牟县纪委监委"
+
+
+def test_the_lists_statistics_are_read_once_until_something_is_written(w, client, login):
+    """Paging through the list asks for the same statistics: they are grouped once, and a registration (here or
+    in another process: it is an audit event) shows in them on the next request."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    register(w)
+    login(w.county_officer)
+    assert "符合条件的信访件 1 件" in client.get("/discipline/petitions/").content.decode()
+    with CaptureQueriesContext(connection) as again:
+        assert "符合条件的信访件 1 件" in client.get("/discipline/petitions/?page=1").content.decode()
+    assert not [q for q in again.captured_queries if "GROUP BY" in q["sql"]]
+    assert "符合条件的信访件 0 件" in client.get("/discipline/petitions/?state=closed").content.decode()  # its own
+    register(w, who=w.county_officer, unit=w.other, real_name=False, petitioner={})
+    assert "符合条件的信访件 2 件" in client.get("/discipline/petitions/").content.decode()
+    client.logout()
+    login(w.town_officer)  # another reader's scope: its own statistics
+    assert "符合条件的信访件 1 件" in client.get("/discipline/petitions/").content.decode()

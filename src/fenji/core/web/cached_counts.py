@@ -1,0 +1,55 @@
+"""A list page's statistics (how many rows by state, overdue…), reused while the data has not changed.
+
+The statistics group every row in the reader's scope: at a province's root that is hundreds of thousands of rows,
+while the page itself reads 20 through its index (ADR 0029). Paging through the list, or coming back to it, asks
+the same question again; the answer is kept per reader, statistic, filters and day, and per state of the data.
+
+Every write goes through a service that records an audit event, so the newest successful event (its sequence
+number and hash, read from the newest end of the sequence's index) names the state of the data: any write, here or
+in another process, gives the next request a new key. Refusals are events too but change nothing, so they are not
+counted. What only the clock changes is kept at most ``COUNTS_SECONDS``, as the menu's to-do counts
+(``nav.todo_summary``, which reads the same state).
+"""
+
+import hashlib
+
+from django.core.cache import cache
+from django.utils import timezone
+
+from fenji.core.kernel import modules
+
+COUNTS_SECONDS = 30
+
+
+def data_state(actor) -> str:
+    """The newest successful audit event as ``"seq.hash-prefix"``: read once per request (kept on the request's
+    actor), "0." before any."""
+    from fenji.core.audit.models import AuditEvent, Outcome
+
+    state = getattr(actor, "_fenji_data_state", None)
+    if state is not None:
+        return state
+    seq, digest = (AuditEvent.objects.filter(outcome=Outcome.OK).order_by("-seq").values_list("seq", "hash").first()
+                   or (0, ""))
+    state = f"{seq}.{digest[:16]}"
+    try:
+        actor._fenji_data_state = state
+    except AttributeError:  # a frozen or slotted actor: read again next time
+        pass
+    return state
+
+
+def cached_counts(actor, what: str, filters: tuple, compute):
+    """``compute()`` (the statistics named ``what`` of the rows ``filters`` choose in ``actor``'s scope), or what
+    it returned for the same reader, filters and day while the data has not changed since, for at most
+    ``COUNTS_SECONDS``. The reader's scope is theirs alone (a grant given or revoked is an audit event too)."""
+    account = getattr(actor, "account_id", None)
+    if account is None:
+        return compute()
+    named = repr((what, account, filters, timezone.localdate().isoformat(), data_state(actor), modules.version()))
+    key = "fenji.counts." + hashlib.sha256(named.encode()).hexdigest()
+    found = cache.get(key)
+    if found is None:
+        found = compute()
+        cache.set(key, found, COUNTS_SECONDS)
+    return found
