@@ -16,9 +16,17 @@ import hashlib
 from django.core.cache import cache
 from django.utils import timezone
 
-from fenji.core.kernel import modules
+from fenji.core.kernel import fastpage, modules
 
 COUNTS_SECONDS = 30
+
+
+def _newest_ok_sql(connection) -> str:
+    from fenji.core.audit.models import AuditEvent
+
+    qn, meta = connection.ops.quote_name, AuditEvent._meta
+    return (f"SELECT {qn(meta.get_field('seq').column)}, {qn(meta.get_field('hash').column)} FROM {qn(meta.db_table)}"
+            f" WHERE {qn(meta.get_field('outcome').column)} = %s ORDER BY {qn(meta.get_field('seq').column)} DESC LIMIT 1")
 
 
 def data_state(actor) -> str:
@@ -29,8 +37,12 @@ def data_state(actor) -> str:
     state = getattr(actor, "_fenji_data_state", None)
     if state is not None:
         return state
-    seq, digest = (AuditEvent.objects.filter(outcome=Outcome.OK).order_by("-seq").values_list("seq", "hash").first()
-                   or (0, ""))
+    # one precompiled statement (kernel.fastpage): this runs on every console page, and building the ORM's query
+    # cost more than reading the row at the newest end of the sequence's index
+    sql, connection = fastpage.compiled(AuditEvent, "web.data_state", _newest_ok_sql)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [Outcome.OK.value])
+        seq, digest = cursor.fetchone() or (0, "")
     state = f"{seq}.{digest[:16]}"
     try:
         actor._fenji_data_state = state
