@@ -7,6 +7,7 @@ import pytest
 from django.core.cache import cache
 
 from fenji.core.access.roles import STAFF, SYSTEM_ADMIN
+from fenji.core.web import cached_counts
 
 from .people import Tree, make_account, sign_in
 
@@ -26,8 +27,9 @@ def _test_settings(settings, tmp_path):
     # queue itself switch to the database backend (notify/tests/test_worker.py). django-tasks drops its
     # cached backends whenever TASKS changes.
     settings.TASKS = IMMEDIATE_TASKS
-    # What one test's pages kept (the menu's to-do counts) is not seen by the next one.
+    # What one test's pages kept (the menu's to-do counts, a list's statistics) is not seen by the next one.
     cache.clear()
+    cached_counts.forget()
 
 
 @pytest.fixture

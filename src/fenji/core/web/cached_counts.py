@@ -11,14 +11,17 @@ counted. What only the clock changes is kept at most ``COUNTS_SECONDS``, as the 
 (``nav.todo_summary``, which reads the same state).
 """
 
-import hashlib
+import threading
+import time
 
-from django.core.cache import cache
 from django.utils import timezone
 
 from fenji.core.kernel import fastpage, modules
 
 COUNTS_SECONDS = 30
+KEPT_MAX = 2_000  # kept values per process
+_kept: dict[tuple, tuple[float, object]] = {}  # key → (monotonic time it expires, value)
+_lock = threading.Lock()
 
 
 def _newest_ok_sql(connection) -> str:
@@ -54,14 +57,28 @@ def data_state(actor) -> str:
 def cached_counts(actor, what: str, filters: tuple, compute):
     """``compute()`` (the statistics named ``what`` of the rows ``filters`` choose in ``actor``'s scope), or what
     it returned for the same reader, filters and day while the data has not changed since, for at most
-    ``COUNTS_SECONDS``. The reader's scope is theirs alone (a grant given or revoked is an audit event too)."""
+    ``COUNTS_SECONDS``. The reader's scope is theirs alone (a grant given or revoked is an audit event too).
+
+    Kept in this process as computed (its labels lazy, translated when shown), not in Django's cache: that would
+    pickle them, and unpickling a lazy label builds its class again (~0.5 ms a page, profiled). The value is shared
+    by the requests that find it: callers only read it."""
     account = getattr(actor, "account_id", None)
     if account is None:
         return compute()
-    named = repr((what, account, filters, timezone.localdate().isoformat(), data_state(actor), modules.version()))
-    key = "fenji.counts." + hashlib.sha256(named.encode()).hexdigest()
-    found = cache.get(key)
-    if found is None:
-        found = compute()
-        cache.set(key, found, COUNTS_SECONDS)
-    return found
+    key = (what, account, filters, timezone.localdate(), data_state(actor), modules.version())
+    now = time.monotonic()
+    found = _kept.get(key)
+    if found is not None and found[0] > now:
+        return found[1]
+    value = compute()
+    with _lock:
+        if len(_kept) >= KEPT_MAX:  # old states' entries are never asked for again: start afresh
+            _kept.clear()
+        _kept[key] = (now + COUNTS_SECONDS, value)
+    return value
+
+
+def forget() -> None:
+    """Drop every kept value (tests: what one test's pages kept is not seen by the next)."""
+    with _lock:
+        _kept.clear()
