@@ -148,3 +148,13 @@ def test_createadmin_gives_the_root_the_profiles_top_kind(db, settings, capsys):
                  unit_name="某县纪委监委")
     root = Unit.objects.get(parent=None)
     assert (root.kind, root.kind_label) == ("disc_commission", "纪委监委")
+
+
+@pytest.mark.own_sqlite
+def test_a_fenji_command_stops_at_data_keys_that_do_not_load(tmp_path):
+    """fenji's own commands run the checks about what they touch (the data keys, kernel.E001) and skip the URL
+    checks that build the whole API: a bad key is still refused before the command does anything."""
+    result = run_fenji(["tally"], {"FENJI_VAR_DIR": str(tmp_path), "FENJI_DATA_KEY": "不是密钥"}, tmp_path)
+    assert result.returncode != 0
+    assert "个人信息加密密钥无法加载" in result.stderr and "kernel.E001" in result.stderr
+    assert "Traceback" not in result.stderr

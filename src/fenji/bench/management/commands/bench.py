@@ -5,17 +5,18 @@ import json
 import os
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import connection
 
 import fenji
 from fenji.bench import datasets, report, runner
+from fenji.core.kernel.commands import FenjiCommand
 from fenji.core.org.models import Unit
 
 DOCS = Path(fenji.__file__).resolve().parents[2] / "docs"
 
 
-class Command(BaseCommand):
+class Command(FenjiCommand):
     help = "Benchmarks at provincial scale (issue 7): load a dataset into an empty database, then run the cases."
 
     def add_arguments(self, parser):

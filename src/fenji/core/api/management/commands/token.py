@@ -6,12 +6,13 @@ A token for an administrator made here needs no second factor (the operator is o
 """
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils import timezone
 
 from fenji.core.access import policy
 from fenji.core.api import selectors, services
 from fenji.core.api.models import MAX_DAYS
+from fenji.core.kernel.commands import FenjiCommand
 from fenji.core.kernel.errors import DomainError, NotVisible, Refusal
 from fenji.core.kernel.text import control_error
 
@@ -27,7 +28,7 @@ def _when(value) -> str:
     return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else "—"
 
 
-class Command(BaseCommand):
+class Command(FenjiCommand):
     help = "管理个人接口令牌：create 创建（令牌只显示一次）、list 列出、revoke 撤销"
 
     def add_arguments(self, parser):

@@ -2,15 +2,16 @@ import datetime
 import json
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils import timezone
 
 from fenji.core.audit.chain import RETENTION_DAYS, purge_before, verify_chain
 from fenji.core.audit.checkpoints import checkpoint_check, checkpoint_create, checkpoint_export
 from fenji.core.audit.services import PLATFORM, audit_record
+from fenji.core.kernel.commands import FenjiCommand
 
 
-class Command(BaseCommand):
+class Command(FenjiCommand):
     help = "审计日志：verify 校验哈希链；checkpoint 生成签名检查点；purge 清理超过保留期的事件"
 
     def add_arguments(self, parser):

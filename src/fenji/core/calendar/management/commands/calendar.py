@@ -1,12 +1,13 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from fenji.core.audit.services import PLATFORM
 from fenji.core.calendar import services
 from fenji.core.calendar.importer import read_workbook
+from fenji.core.kernel.commands import FenjiCommand
 from fenji.core.kernel.errors import DomainError, Refusal
 
 
-class Command(BaseCommand):
+class Command(FenjiCommand):
     help = "工作日历：seed 从节假日库填充已公布的年份；import 从 Excel 导入国务院办公厅的放假安排"
 
     def add_arguments(self, parser):

@@ -1,11 +1,10 @@
 import datetime
 
-from django.core.management.base import BaseCommand
-
 from fenji.core.files.services import files_sweep
+from fenji.core.kernel.commands import FenjiCommand
 
 
-class Command(BaseCommand):
+class Command(FenjiCommand):
     help = "附件：sweep 清理没有记录引用的存储文件（上传后事务回滚留下的），默认只清理 1 小时前的"
 
     def add_arguments(self, parser):

@@ -1,10 +1,11 @@
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from fenji.core.kernel.commands import FenjiCommand
 from fenji.core.mfa import services as mfa
 
 
-class Command(BaseCommand):
+class Command(FenjiCommand):
     help = "演示专用：显示演示管理员当前的动态口令（只能在 fenji demo 装入的演示数据库上运行）"
 
     def add_arguments(self, parser):

@@ -1,9 +1,10 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from fenji.core.kernel.commands import FenjiCommand
 from fenji.core.notify import periodic
 
 
-class Command(BaseCommand):
+class Command(FenjiCommand):
     help = "运行到期的定时任务一次（供 cron 与测试使用；常驻运行请用 fenji worker）"
 
     def add_arguments(self, parser):

@@ -4,7 +4,7 @@ and, in between, works the database task queue with django-tasks-db's own worker
 import logging
 import time
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import close_old_connections
 from django.db.utils import InterfaceError, OperationalError
 from django.utils.crypto import get_random_string
@@ -13,12 +13,13 @@ from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.management.commands.db_worker import Worker
 
 from fenji.core.kernel import outage
+from fenji.core.kernel.commands import FenjiCommand
 from fenji.core.notify import orphans, periodic
 
 log = logging.getLogger("fenji.worker")
 
 
-class Command(BaseCommand):
+class Command(FenjiCommand):
     help = "后台工作进程：约每分钟运行到期的定时任务，其余时间处理数据库任务队列（短信等）"
 
     def add_arguments(self, parser):

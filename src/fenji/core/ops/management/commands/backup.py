@@ -1,9 +1,10 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from fenji.core.kernel.commands import FenjiCommand
 from fenji.core.ops import backup as ops_backup
 
 
-class Command(BaseCommand):
+class Command(FenjiCommand):
     help = "备份整个数据库（SQLite：在线备份；PostgreSQL：pg_dump），并在旁边写一份校验清单（.json）"
 
     def add_arguments(self, parser):

@@ -1,14 +1,15 @@
 import sys
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from fenji.core.kernel.commands import FenjiCommand
 from fenji.core.ops import backup as ops_backup
 
 YES = {"是", "y", "yes"}
 
 
-class Command(BaseCommand):
+class Command(FenjiCommand):
     help = "用备份文件覆盖当前数据库；先按清单校验文件，恢复后核对核心表并校验审计链"
 
     def add_arguments(self, parser):

@@ -1,10 +1,9 @@
-from django.core.management.base import BaseCommand
-
+from fenji.core.kernel.commands import FenjiCommand
 from fenji.core.org.census import census_check
 from fenji.core.org.tally import tally_rebuild
 
 
-class Command(BaseCommand):
+class Command(FenjiCommand):
     help = ("重新生成单位统计快照（首页与单位页的下级单位数、在用账号数；fenji worker 每 10 分钟自动生成），"
             "并核对各单位子树的正常单位数（发文范围计数所用）")
 

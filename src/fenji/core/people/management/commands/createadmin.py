@@ -1,10 +1,11 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from fenji.core.kernel.commands import FenjiCommand
 from fenji.core.kernel.errors import DomainError
 from fenji.core.people.bootstrap import create_admin
 
 
-class Command(BaseCommand):
+class Command(FenjiCommand):
     help = "创建第一个平台管理员（绑定根单位的普通账号，不是超级用户）"
 
     def add_arguments(self, parser):

@@ -1,14 +1,15 @@
 import os
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from fenji.core.kernel import profiles
+from fenji.core.kernel.commands import FenjiCommand
 from fenji.core.kernel.errors import DomainError
 from fenji.core.org.tally import tally_rebuild
 from fenji.core.people.bootstrap import demo_password
 
 
-class Command(BaseCommand):
+class Command(FenjiCommand):
     help = "装入所用配置方案（FENJI_PROFILE）的演示数据：单位树及演示账号（可重复执行）"
 
     def add_arguments(self, parser):

@@ -5,13 +5,14 @@ account's sessions and revokes its API tokens, which only this layer can reach.
 """
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from fenji.core.access import policy
+from fenji.core.kernel.commands import FenjiCommand
 from fenji.core.people.services import account_second_factor_reset
 
 
-class Command(BaseCommand):
+class Command(FenjiCommand):
     help = ("重置账号的动态口令：删除已绑定的验证器和恢复码，结束该账号的全部会话并撤销其接口令牌，"
             "下次登录时重新绑定（手机和恢复码都丢失时使用）")
 

@@ -8,14 +8,15 @@ recorded in the audit log, with key ids and counts only. See ``fenji.core.kernel
 
 import base64
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from fenji.core.access import policy
 from fenji.core.audit.services import audit_record
 from fenji.core.kernel import crypto, rotation
+from fenji.core.kernel.commands import FenjiCommand
 
 
-class Command(BaseCommand):
+class Command(FenjiCommand):
     help = "轮换个人信息加密密钥：生成新的数据密钥并把所有加密字段重新加密（旧密钥保留，可用 --prune 删除）"
 
     def add_arguments(self, parser):

@@ -1,12 +1,13 @@
 import sys
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from fenji.core.kernel.commands import FenjiCommand
 from fenji.core.seals.services import package_verify
 
 
-class Command(BaseCommand):
+class Command(FenjiCommand):
     help = "电子印章：verify FILE 校验导出的签章文件包（有效/无效及原因；无效时退出码非零）"
 
     def add_arguments(self, parser):

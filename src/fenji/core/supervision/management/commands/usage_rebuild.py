@@ -1,10 +1,11 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from fenji.core.kernel.commands import FenjiCommand
 from fenji.core.supervision.forms import MonthField
 from fenji.core.supervision.usage import months_between, usage_rebuild
 
 
-class Command(BaseCommand):
+class Command(FenjiCommand):
     help = "重新统计各单位的系统使用情况（按月汇总到上级；fenji worker 每小时自动统计本月和上月）"
 
     def add_arguments(self, parser):

@@ -1,9 +1,10 @@
 """``fenji discipline export|import|key``: the one-way export to the internal network (design/domain/discipline.md §5).
 Thin: the services in ``export_services`` do the work."""
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from fenji.core.access.policy import SYSTEM
+from fenji.core.kernel.commands import FenjiCommand
 from fenji.core.kernel.errors import DomainError
 from fenji.core.org.models import Unit
 
@@ -20,7 +21,7 @@ def _unit(code: str) -> Unit:
     return unit
 
 
-class Command(BaseCommand):
+class Command(FenjiCommand):
     help = "纪检监察数据单向导出到内网：export 生成导出包；import 在内网导入；key 显示本单位签名公钥"
 
     def add_arguments(self, parser):
