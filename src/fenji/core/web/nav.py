@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fenji.core.access import policy
-from fenji.core.kernel import modules
+from fenji.core.kernel import modules, profiles
 
 from . import cached_counts
 
@@ -80,16 +80,40 @@ def _all() -> tuple[NavItem, ...]:
     return _declared[1]
 
 
-def _visible(item: NavItem, actor) -> bool:
+def _visible(item: NavItem, actor, held: frozenset[str]) -> bool:
     if item.module and not modules.is_live(item.module):
         return False
     if item.action is None:
         return True
-    return item.action(actor) if callable(item.action) else policy.can(actor, item.action)
+    return item.action(actor) if callable(item.action) else item.action in held
+
+
+# The menu's actions held somewhere, per combination of grants (each role's subsystem and actions), profile and
+# declarations: ``policy.can`` builds an action's reach on its first check in a request, and the menu asks for ~70
+# actions on every console page (~0.35 ms, sampled). Whether an action is held anywhere depends on nothing else.
+_held: dict[tuple, frozenset[str]] = {}
+HELD_MAX = 1_000
+
+
+def _held_actions(actor, items) -> frozenset[str]:
+    actions = {item.action for item in items if isinstance(item.action, str)}
+    grants = getattr(actor, "grants", None)
+    if grants is None or getattr(actor, "account_id", None) is None:  # the shared anonymous or system actor
+        return frozenset(action for action in actions if policy.can(actor, action))
+    key = (profiles.active_name(), modules.version(), frozenset((g.role.subsystem, g.actions) for g in grants))
+    held = _held.get(key)
+    if held is None:
+        held = frozenset(action for action in actions if policy.can(actor, action))
+        if len(_held) >= HELD_MAX:
+            _held.clear()
+        _held[key] = held
+    return held
 
 
 def items_for(actor) -> list[NavItem]:
-    return [item for item in _all() if _visible(item, actor)]
+    items = _all()
+    held = _held_actions(actor, items)
+    return [item for item in items if _visible(item, actor, held)]
 
 
 def mobile_tiles_for(actor) -> list[dict]:
@@ -272,9 +296,7 @@ def menu(actor, path: str, language: str, counts: dict[str, int] | None = None) 
     ``counts`` (URL name → open to-dos) show beside their entries."""
     urls_key, table = _url_table()
     names, active, longest = [], None, -1
-    for item in _all():
-        if not _visible(item, actor):
-            continue
+    for item in items_for(actor):
         entry_url = url(item.url_name, table)
         if len(entry_url) > longest and _is_active(entry_url, path):
             active, longest = len(names), len(entry_url)

@@ -40,6 +40,16 @@ def test_the_menu_follows_grants_made_and_revoked_between_requests(tree, plain, 
     assert labels(client) == ["首页", "个人信息", "提意见建议"]
 
 
+def test_the_menu_follows_a_roles_actions_changed_between_requests(tree, plain, viewer_role, login):
+    """What the menu shows for a set of grants is kept per process: keyed on the roles' actions, so a role changed
+    in the database (another process's edit) shows on the next request."""
+    grant_create(actor=policy.SYSTEM, account=plain, role=viewer_role.code, unit=tree.city)
+    client = login(plain)
+    assert "账号管理" in labels(client)
+    Role.objects.filter(pk=viewer_role.pk).update(actions=["org.unit.view"])
+    assert "账号管理" not in labels(client) and "组织机构" in labels(client)
+
+
 def test_the_menu_marks_the_longest_matching_entry_and_speaks_the_chosen_language(tree, plain, viewer_role,
                                                                                  login):
     grant_create(actor=policy.SYSTEM, account=plain, role=viewer_role.code, unit=tree.city)
