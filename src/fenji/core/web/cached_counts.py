@@ -57,7 +57,8 @@ def data_state(actor) -> str:
 def cached_counts(actor, what: str, filters: tuple, compute):
     """``compute()`` (the statistics named ``what`` of the rows ``filters`` choose in ``actor``'s scope), or what
     it returned for the same reader, filters and day while the data has not changed since, for at most
-    ``COUNTS_SECONDS``. The reader's scope is theirs alone (a grant given or revoked is an audit event too).
+    ``COUNTS_SECONDS``. The reader's scope is theirs alone: a grant given or revoked is an audit event too, and the
+    key names the reader's live grants, so one that expires is not a kept value's any more.
 
     Kept in this process as computed (its labels lazy, translated when shown), not in Django's cache: that would
     pickle them, and unpickling a lazy label builds its class again (~0.5 ms a page, profiled). The value is shared
@@ -65,7 +66,9 @@ def cached_counts(actor, what: str, filters: tuple, compute):
     account = getattr(actor, "account_id", None)
     if account is None:
         return compute()
-    key = (what, account, filters, timezone.localdate(), data_state(actor), modules.version())
+    # the live grants too: one that expires (valid_until) narrows the scope without an audit event
+    grants = tuple(sorted(g.grant_id for g in getattr(actor, "grants", ())))
+    key = (what, account, grants, filters, timezone.localdate(), data_state(actor), modules.version())
     now = time.monotonic()
     found = _kept.get(key)
     if found is not None and found[0] > now:

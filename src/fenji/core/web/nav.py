@@ -8,6 +8,7 @@ not change at runtime is computed once per process: the URLs (``url``) and the m
 set of visible entries, active entry and language (``menu``).
 """
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -195,7 +196,10 @@ def todo_summary(actor) -> dict:
     cached = getattr(actor, "_fenji_todo_summary", None)
     if cached is not None:
         return cached
-    key = f"fenji.todos.{actor.account_id}.{cached_counts.data_state(actor)}.{modules.version()}"
+    # the live grants too (one that expires narrows the scope without an audit event), hashed: a key stays short
+    grants = ",".join(str(pk) for pk in sorted(g.grant_id for g in getattr(actor, "grants", ())))
+    grants = hashlib.sha256(grants.encode()).hexdigest()[:16]
+    key = f"fenji.todos.{actor.account_id}.{grants}.{cached_counts.data_state(actor)}.{modules.version()}"
     summary = cache.get(key)
     if summary is None:
         summary = {"counts": todo_counts(actor), "total": len(todos_for(actor))}

@@ -120,3 +120,4 @@ def test_the_to_do_summary_follows_writes_and_not_refusals(tree):
     assert nav.todo_summary(policy.actor_for(clerk))["total"] == 1  # a refusal: the kept summary
     audit_record(actor=policy.actor_for(clerk), action="test.written", target=None)
     assert nav.todo_summary(policy.actor_for(clerk))["total"] == 0  # a write: computed again
+

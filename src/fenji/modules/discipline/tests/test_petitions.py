@@ -195,3 +195,21 @@ def test_the_lists_statistics_are_read_once_until_something_is_written(w, client
     client.logout()
     login(w.town_officer)  # another reader's scope: its own statistics
     assert "符合条件的信访件 1 件" in client.get("/discipline/petitions/").content.decode()
+
+
+def test_the_kept_statistics_narrow_when_a_grant_expires(w, client, login):
+    """A grant that expires narrows the reader's scope without an audit event: the statistics kept for the wider
+    scope are not shown after it."""
+    from fenji.core.access import policy
+    from fenji.core.access.services import grant_create
+
+    with time_machine.travel(datetime.datetime(2026, 11, 3, 10, 0, tzinfo=TZ), tick=False) as clock:
+        register(w)
+        register(w, who=w.other_officer, unit=w.other)
+        reader = make_account(w.town, name="白沙镇临时协办人", role=OFFICER)
+        grant_create(actor=policy.SYSTEM, account=reader, role=OFFICER.code, unit=w.other,
+                     valid_until=timezone.now() + datetime.timedelta(seconds=10))
+        login(reader)
+        assert "符合条件的信访件 2 件" in client.get("/discipline/petitions/").content.decode()
+        clock.shift(datetime.timedelta(seconds=20))
+        assert "符合条件的信访件 1 件" in client.get("/discipline/petitions/").content.decode()
