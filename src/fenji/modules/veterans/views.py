@@ -126,10 +126,6 @@ def _kinds_for(actor) -> list[tuple[str, str]]:
             if policy.can(actor, RECORD_ACTIONS[kind], actor.unit_path)]
 
 
-# The filters that choose the records besides the unit and the elder: the statistics are kept per their values.
-RECORD_FILTERS = ("kind", "late", "start", "end", "q")
-
-
 @requires(perms.RECORD_VIEW)
 def records(request):
     actor = request.actor
@@ -142,8 +138,9 @@ def records(request):
         elder = selectors.elder_get(actor=actor, pk=parse_id(request.GET.get("elder")))
     # The scoped queryset is built only where it is read (Excel, a sorted column, statistics not kept): building
     # the ORM's query costs more than the page's fast read.
-    rows = partial(selectors.record_list, actor=actor, unit=unit, kind=data.get("kind", ""), elder=elder,
-                   late=bool(data.get("late")), start=data.get("start"), end=data.get("end"), text=data.get("q", ""))
+    chosen = {"kind": data.get("kind", ""), "late": bool(data.get("late")), "start": data.get("start"),
+              "end": data.get("end"), "text": data.get("q", "")}
+    rows = partial(selectors.record_list, actor=actor, unit=unit, elder=elder, **chosen)
     if request.GET.get("format") == "xlsx":
         return exports.record_export(actor=actor, records=rows(), filters=filters_shown(data, unit)).response(f"service-records-{stamp()}.xlsx")
     if sorting(request, RECORD_SORTS) is not None:  # a sorted column: the ORM, its rows encoded alike
@@ -151,13 +148,11 @@ def records(request):
         page = sorted_page(request, shown, sorts=RECORD_SORTS, default=newest_first_page)
         page.rows = fastlist.html_rows([fastlist.console_row(r) for r in page.rows])
     else:  # the fast read path (ADR 0029): the same rows, one query for the shown columns, encoded straight
-        page = fastlist.record_rows(actor=actor, unit=unit, kind=data.get("kind", ""), elder=elder,
-                                    late=bool(data.get("late")), start=data.get("start"), end=data.get("end"),
-                                    text=data.get("q", ""), **paging(request))
+        page = fastlist.record_rows(actor=actor, unit=unit, elder=elder, **chosen, **paging(request))
         page.rows = fastlist.html_rows(page.rows)
     return render(request, "veterans/records.html", {
         "filters": filters, "page": page, "unit": unit, "elder": elder, "counts": cached_counts(
-            actor, "veterans.records", (unit and unit.pk, elder and elder.pk, *(data.get(name) or None for name in RECORD_FILTERS)),
+            actor, "veterans.records", (unit and unit.pk, elder and elder.pk, *chosen.values()),
             lambda: selectors.record_counts(rows())),
         "kinds": _kinds_for(actor), "export_query": export_query(request)})
 
