@@ -11,6 +11,7 @@ counted. What only the clock changes is kept at most ``COUNTS_SECONDS``, as the 
 (``nav.todo_summary``, which reads the same state).
 """
 
+import hashlib
 import threading
 import time
 
@@ -54,6 +55,15 @@ def data_state(actor) -> str:
     return state
 
 
+def reader_key(actor) -> str:
+    """What a value kept for ``actor`` depends on besides its own arguments: the account, its live grants (one that
+    expires narrows the scope without an audit event; hashed, so that a key stays short), the state of the data
+    and the declarations. Shared by the lists' statistics and the menu's to-do summary."""
+    grants = ",".join(str(pk) for pk in sorted(g.grant_id for g in getattr(actor, "grants", ())))
+    digest = hashlib.sha256(grants.encode()).hexdigest()[:16]
+    return f"{actor.account_id}.{digest}.{data_state(actor)}.{modules.version()}"
+
+
 def cached_counts(actor, what: str, filters: tuple, compute):
     """``compute()`` (the statistics named ``what`` of the rows ``filters`` choose in ``actor``'s scope), or what
     it returned for the same reader, filters and day while the data has not changed since, for at most
@@ -63,12 +73,9 @@ def cached_counts(actor, what: str, filters: tuple, compute):
     Kept in this process as computed (its labels lazy, translated when shown), not in Django's cache: that would
     pickle them, and unpickling a lazy label builds its class again (~0.5 ms a page, profiled). The value is shared
     by the requests that find it: callers only read it."""
-    account = getattr(actor, "account_id", None)
-    if account is None:
+    if getattr(actor, "account_id", None) is None:
         return compute()
-    # the live grants too: one that expires (valid_until) narrows the scope without an audit event
-    grants = tuple(sorted(g.grant_id for g in getattr(actor, "grants", ())))
-    key = (what, account, grants, filters, timezone.localdate(), data_state(actor), modules.version())
+    key = (what, reader_key(actor), filters, timezone.localdate())
     now = time.monotonic()
     found = _kept.get(key)
     if found is not None and found[0] > now:

@@ -8,7 +8,6 @@ not change at runtime is computed once per process: the URLs (``url``) and the m
 set of visible entries, active entry and language (``menu``).
 """
 
-import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -175,9 +174,6 @@ def todo_counts(actor) -> dict[str, int]:
     return counts
 
 
-COUNTS_SECONDS = cached_counts.COUNTS_SECONDS
-
-
 def todo_summary(actor) -> dict:
     """``{"counts": todo_counts(actor), "total": len(todos_for(actor))}`` for the menu and the header of every
     console page, reused while nothing was written since.
@@ -186,7 +182,7 @@ def todo_summary(actor) -> dict:
     sequence number and hash: read from the newest end of the sequence's index) names the state of the data the
     to-dos come from. Refusals are events too, but change nothing: a scan's refusals do not make every
     signed-in account compute its to-dos again. The summary is kept per account and that state, in this
-    process's cache, for at most ``COUNTS_SECONDS`` (what only the clock changes — a deadline passing — shows
+    process's cache, for at most ``cached_counts.COUNTS_SECONDS`` (what only the clock changes — a deadline passing — shows
     within that time; so does what an Excel import saved before a later chunk of it failed, recorded as a
     failure only)."""
     from django.core.cache import cache
@@ -196,14 +192,11 @@ def todo_summary(actor) -> dict:
     cached = getattr(actor, "_fenji_todo_summary", None)
     if cached is not None:
         return cached
-    # the live grants too (one that expires narrows the scope without an audit event), hashed: a key stays short
-    grants = ",".join(str(pk) for pk in sorted(g.grant_id for g in getattr(actor, "grants", ())))
-    grants = hashlib.sha256(grants.encode()).hexdigest()[:16]
-    key = f"fenji.todos.{actor.account_id}.{grants}.{cached_counts.data_state(actor)}.{modules.version()}"
+    key = f"fenji.todos.{cached_counts.reader_key(actor)}"
     summary = cache.get(key)
     if summary is None:
         summary = {"counts": todo_counts(actor), "total": len(todos_for(actor))}
-        cache.set(key, summary, COUNTS_SECONDS)
+        cache.set(key, summary, cached_counts.COUNTS_SECONDS)
     try:
         actor._fenji_todo_summary = summary
     except AttributeError:
